@@ -1,0 +1,163 @@
+"""Explanations: how a result was derived, as sentences and as data, from the result alone."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ragrules.model import Basis, Margin, Point, PointKind, Polarity
+from ragrules.numbers import format_decimal
+from ragrules.rating import Cut
+from ragrules.units import with_unit
+
+if TYPE_CHECKING:
+    from ragrules.report import Result
+
+
+@attrs.frozen(kw_only=True)
+class Step:
+    """One step of a derivation: a sentence, and the facts behind it."""
+
+    text: str
+    data: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """The derivation of one result; `str()` gives it as text."""
+
+    indicator: str
+    status: str
+    steps: tuple[Step, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(step.text for step in self.steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indicator": self.indicator,
+            "status": self.status,
+            "steps": [{"text": step.text, **dict(step.data)} for step in self.steps],
+        }
+
+
+def explain(result: Result) -> Explanation:
+    """Re-derive a result's status in words from the numbers it carries."""
+    indicator = result.indicator
+    unit = indicator.unit
+    steps = [
+        Step(
+            text=f"{indicator.id}: {indicator.title}" if indicator.title else indicator.id,
+            data=(("period", str(result.period or "")),),
+        )
+    ]
+    if result.value_text or result.row is not None:
+        steps.append(
+            Step(
+                text=f"Published value {result.value_text!r} (row {result.row}).",
+                data=(("value", result.value_text),),
+            )
+        )
+    if result.unrounded is not None and result.value is not None:
+        steps.append(
+            Step(
+                text=f"Read as {with_unit(format_decimal(result.unrounded), unit)}.",
+                data=(("number", format_decimal(result.unrounded)), ("unit", unit)),
+            )
+        )
+        if indicator.rounding is not None:
+            rounding = indicator.rounding
+            steps.append(
+                Step(
+                    text=(
+                        f"Rounded to {rounding.places} decimal places ({rounding.mode.value}): "
+                        f"{format_decimal(result.value)}."
+                    ),
+                    data=(("rounded", format_decimal(result.value)),),
+                )
+            )
+    if result.target is not None:
+        source = "the data" if result.target_from_data else "the ruleset"
+        target = result.target
+        upper = with_unit(format_decimal(target.upper), unit)
+        shown = upper if target.is_point else f"{format_decimal(target.lower)} to {upper}"
+        steps.append(
+            Step(
+                text=f"Target {shown} from {source}; {_polarity_words(indicator.polarity)}.",
+                data=(("target", shown), ("target_source", source)),
+            )
+        )
+    if result.unrated is not None:
+        steps.append(Step(text=f"Not rated: {result.reason}.", data=(("status", result.status),)))
+        return Explanation(indicator=indicator.id, status=result.status, steps=tuple(steps))
+    assert result.value is not None
+    assert result.band is not None
+    for index, cut in enumerate(result.cuts[: result.band + 1]):
+        reached = index == result.band
+        steps.append(_band_step(cut, result, reached))
+    steps.append(Step(text=f"So {result.status}.", data=(("status", result.status),)))
+    return Explanation(indicator=indicator.id, status=result.status, steps=tuple(steps))
+
+
+def _polarity_words(polarity: Polarity) -> str:
+    return {
+        Polarity.HIGHER: "higher is better",
+        Polarity.LOWER: "lower is better",
+        Polarity.IN_RANGE: "good within the range",
+        Polarity.NEUTRAL: "neutral",
+    }[polarity]
+
+
+def _band_step(cut: Cut, result: Result, reached: bool) -> Step:
+    value = result.value
+    assert value is not None
+    shown = format_decimal(value)
+    start = cut.band.start
+    if start is None:
+        return Step(
+            text=f"{cut.status}: every value not in a better band.",
+            data=(("band", cut.status),),
+        )
+    where = _describe_start(start, result)
+    bounds = cut.condition()
+    verdict = "reached" if reached else "not reached"
+    return Step(
+        text=f"{cut.status} from {where}: {bounds}; {shown} {verdict}.",
+        data=(
+            ("band", cut.status),
+            ("lower", "" if cut.lower is None else format_decimal(cut.lower)),
+            ("upper", "" if cut.upper is None else format_decimal(cut.upper)),
+            ("inclusive", str(cut.inclusive).lower()),
+            ("reached", str(reached).lower()),
+        ),
+    )
+
+
+def _describe_start(start: Point, result: Result) -> str:
+    if start.kind is PointKind.TARGET:
+        return "the target"
+    if start.kind is PointKind.THRESHOLD:
+        return f"the {start.threshold} threshold"
+    if start.kind is PointKind.RATIO:
+        assert start.ratio is not None
+        return f"{format_decimal(start.ratio * 100)}% of the target"
+    margin = start.margin
+    if margin == "tolerance":
+        margin = result.tolerance
+    elif margin == "stretch":
+        margin = result.stretch
+    assert isinstance(margin, Margin)
+    assert result.target is not None
+    side = "below" if start.kind is PointKind.WORSE_BY else "above"
+    if result.indicator.polarity is Polarity.LOWER:
+        side = "above" if side == "below" else "below"
+    if result.indicator.polarity is Polarity.IN_RANGE:
+        side = "outside" if start.kind is PointKind.WORSE_BY else "inside"
+    target = result.target.value
+    amount = format_decimal(margin.resolve(target))
+    if margin.basis is Basis.RELATIVE:
+        pct = format_decimal(margin.amount * Decimal(100))
+        return f"{amount} {side} the target ({pct}% of {format_decimal(abs(target))})"
+    return f"{amount} {side} the target"

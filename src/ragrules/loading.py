@@ -1,0 +1,831 @@
+"""TOML text -> `Ruleset`: typed getters with key paths, every problem collected at once.
+
+This is the edge: it reads files, parses TOML (tomli, decimals from their text), converts
+units (pint, lazily, via `units`) and checks a ruleset before anything is rated. The model it
+builds holds no TOML spelling and no pint objects.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import itertools
+import os
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, TypeVar
+
+import tomli
+
+from ragrules import rating
+from ragrules._positions import index_positions, locate
+from ragrules.errors import Problem, RulesetError, Severity
+from ragrules.model import (
+    BUILTIN_SCALES,
+    MARGIN_REFERENCES,
+    Band,
+    Basis,
+    Boundary,
+    Dated,
+    Indicator,
+    Margin,
+    Point,
+    PointKind,
+    Polarity,
+    Rounding,
+    Ruleset,
+    Scale,
+    Schedule,
+    Target,
+)
+from ragrules.numbers import NumberError, RoundingMode, split_value, to_decimal
+from ragrules.periods import Period, PeriodError, parse_period
+from ragrules.units import UnitError, canonical_unit, convert, label
+
+FORMAT_VERSION = 1
+MAX_ROUNDING_PLACES = 12
+
+_RULESET_KEYS = ("format", "id", "title", "version", "scale", "calendar", "description")
+_DEFAULT_KEYS = ("polarity", "unit", "tolerance", "stretch", "rounding", "scale")
+_INDICATOR_KEYS = (
+    "id",
+    "title",
+    "target",
+    "thresholds",
+    "description",
+    "source",
+    *_DEFAULT_KEYS,
+)
+_TOP_KEYS = ("ruleset", "defaults", "scales", "indicator")
+_MARGIN_KEYS = ("relative", "absolute", "from")
+_CALENDARS = ("financial",)
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def load(source: str | os.PathLike[str]) -> Ruleset:
+    """Load a ruleset from a file path, or from TOML text (any string holding a newline)."""
+    if isinstance(source, str) and ("\n" in source or "=" in source):
+        return loads(source)
+    path = Path(source)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RulesetError(
+            problems=(
+                Problem(
+                    file=str(path),
+                    message=f"cannot read the ruleset: {exc.strerror or exc}",
+                    hint="check the path",
+                ),
+            )
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise RulesetError(
+            problems=(Problem(file=str(path), message=f"not UTF-8 text: {exc.reason}"),)
+        ) from None
+    return loads(text, source=str(path))
+
+
+def loads(text: str, *, source: str | None = None) -> Ruleset:
+    """Load a ruleset from TOML text; `source` names it in error messages."""
+    try:
+        document = tomli.loads(text, parse_float=Decimal)
+    except tomli.TOMLDecodeError as exc:
+        raise RulesetError(
+            problems=(
+                Problem(
+                    file=source,
+                    line=exc.lineno,
+                    column=exc.colno,
+                    message=f"not valid TOML: {exc.msg}",
+                    hint="see https://toml.io for the syntax",
+                ),
+            )
+        ) from None
+    builder = _Builder(source, index_positions(text))
+    ruleset = builder.ruleset(document)
+    problems = sorted(builder.problems, key=lambda p: (p.line or 0, p.column or 0))
+    if ruleset is None or any(p.severity is Severity.ERROR for p in problems):
+        raise RulesetError(problems=tuple(problems))
+    return ruleset
+
+
+class _Builder:
+    """Typed getters over raw TOML that record every problem with its key path."""
+
+    def __init__(self, source: str | None, positions: dict[str, tuple[int, int]]) -> None:
+        self.source = source
+        self.positions = positions
+        self.problems: list[Problem] = []
+
+    # -- reporting --------------------------------------------------------------------------
+
+    def problem(
+        self, path: str, message: str, hint: str | None = None, *, warning: bool = False
+    ) -> None:
+        where = locate(self.positions, path)
+        self.problems.append(
+            Problem(
+                file=self.source,
+                line=where[0] if where else None,
+                column=where[1] if where else None,
+                key=path or None,
+                message=message,
+                hint=hint,
+                severity=Severity.WARNING if warning else Severity.ERROR,
+            )
+        )
+
+    # -- typed getters ----------------------------------------------------------------------
+
+    def table(self, raw: object, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.problem(path, f"expected a table, got {_kind(raw)}")
+            return {}
+        for key in raw:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
+                self.problem(_key(path, key), f"unknown key {key!r}", hint)
+        return {key: value for key, value in raw.items() if key in allowed}
+
+    def string(self, raw: object, path: str) -> str | None:
+        if isinstance(raw, str):
+            return raw
+        self.problem(path, f"expected a string, got {_kind(raw)}")
+        return None
+
+    def choice(self, raw: object, path: str, kind: type[E]) -> E | None:
+        text = self.string(raw, path)
+        if text is None:
+            return None
+        try:
+            return kind(text)
+        except ValueError:
+            names = [member.value for member in kind]
+            close = difflib.get_close_matches(text, names, n=1, cutoff=0.4)
+            hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(names)}"
+            self.problem(path, f"{text!r} is not a valid {kind.__name__.lower()}", hint)
+            return None
+
+    def quantity(self, raw: object, path: str, unit: str) -> Decimal | None:
+        """A number in `unit`: a TOML number, or text with an optional unit (`26 weeks`)."""
+        if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+            try:
+                return to_decimal(raw)
+            except NumberError as exc:
+                self.problem(path, str(exc))
+                return None
+        if not isinstance(raw, str):
+            self.problem(path, f"expected a number, got {_kind(raw)}", 'e.g. 30 or "26 weeks"')
+            return None
+        try:
+            parts = split_value(raw)
+        except NumberError as exc:
+            self.problem(path, str(exc))
+            return None
+        if parts is None or parts[2]:
+            self.problem(path, f"{raw!r} is not a number", 'write e.g. "72%", "26 weeks" or 30')
+            return None
+        number, written, _ = parts
+        if not written:
+            return number
+        try:
+            return convert(number, canonical_unit(written), unit)
+        except UnitError as exc:
+            self.problem(
+                path,
+                f"{raw!r} cannot be expressed in the indicator's unit {label(unit) or unit!r}",
+                str(exc),
+            )
+            return None
+
+    def period(self, raw: object, path: str) -> Period | None:
+        text = self.string(raw, path)
+        if text is None:
+            return None
+        try:
+            return parse_period(text)
+        except PeriodError as exc:
+            self.problem(path, str(exc))
+            return None
+
+    def dated(
+        self,
+        raw: object,
+        path: str,
+        read: Callable[[object, str], object],
+        *,
+        entry_is_table: bool,
+    ) -> Schedule[Any] | None:
+        """A value, or an array of `{ from = PERIOD, ... }` entries with effective dates."""
+        if not isinstance(raw, list):
+            value = read(raw, path)
+            return None if value is None else Schedule.always(value)
+        entries: list[Dated[Any]] = []
+        for index, item in enumerate(raw):
+            where = f"{path}[{index}]"
+            if not isinstance(item, dict):
+                self.problem(where, f"expected a table with 'from', got {_kind(item)}")
+                continue
+            start = self.period(item["from"], f"{where}.from") if "from" in item else None
+            body = {key: value for key, value in item.items() if key != "from"}
+            if not entry_is_table:
+                unknown = [key for key in body if key not in ("value", "lower", "upper")]
+                for key in unknown:
+                    self.problem(
+                        f"{where}.{key}",
+                        f"unknown key {key!r}",
+                        "use value, or lower and upper",
+                    )
+                body_value: object = body.get("value", body) if "value" in body else body
+            else:
+                body_value = body
+            value = read(body_value, where)
+            if value is not None:
+                entries.append(Dated(start=start, value=value))
+        undated = [entry for entry in entries if entry.start is None]
+        if len(undated) > 1:
+            self.problem(
+                path,
+                "more than one entry has no 'from' period",
+                "date all but the first",
+            )
+        entries.sort(
+            key=lambda entry: (
+                entry.start is not None,
+                entry.start.start if entry.start else (0, 0),
+            )
+        )
+        starts = [entry.start for entry in entries if entry.start is not None]
+        if len(set(starts)) != len(starts):
+            self.problem(path, "two entries start in the same period")
+        return Schedule(entries=tuple(entries)) if entries else None
+
+    # -- the document -----------------------------------------------------------------------
+
+    def ruleset(self, document: dict[str, Any]) -> Ruleset | None:
+        top = self.table(document, "", _TOP_KEYS)
+        head = self.table(top.get("ruleset", {}), "ruleset", _RULESET_KEYS)
+        if "ruleset" not in top:
+            self.problem(
+                "ruleset",
+                "the [ruleset] table is missing",
+                "add [ruleset] with format and id",
+            )
+        version = head.get("format")
+        if version is None:
+            self.problem(
+                "ruleset.format",
+                "the format version is missing",
+                f"add format = {FORMAT_VERSION}",
+            )
+        elif version != FORMAT_VERSION or isinstance(version, bool):
+            self.problem(
+                "ruleset.format",
+                f"format {version!r} is not supported",
+                f"this version of ragrules reads format = {FORMAT_VERSION}",
+            )
+        ruleset_id = self.string(head["id"], "ruleset.id") if "id" in head else None
+        if "id" not in head:
+            self.problem("ruleset.id", "the ruleset id is missing", 'add id = "my-council-2024"')
+        calendar = head.get("calendar", "financial")
+        if calendar not in _CALENDARS:
+            self.problem(
+                "ruleset.calendar",
+                f"calendar {calendar!r} is not supported",
+                "use 'financial'",
+            )
+
+        scales = dict(BUILTIN_SCALES)
+        for name, raw in self.table(
+            top.get("scales", {}), "scales", tuple(top.get("scales", {}))
+        ).items():
+            scale = self.scale(name, raw, f"scales.{name}")
+            if scale is not None:
+                scales[name] = scale
+
+        defaults = self.table(top.get("defaults", {}), "defaults", _DEFAULT_KEYS)
+        default_scale = head.get("scale", "rag")
+        raw_indicators = top.get("indicator", [])
+        if not isinstance(raw_indicators, list):
+            self.problem(
+                "indicator",
+                "expected [[indicator]] tables",
+                "write each as [[indicator]]",
+            )
+            raw_indicators = []
+        indicators: list[Indicator] = []
+        seen: dict[str, str] = {}
+        for index, raw in enumerate(raw_indicators):
+            path = f"indicator[{index}]"
+            indicator = self.indicator(raw, path, defaults, scales, default_scale)
+            if indicator is None:
+                continue
+            if indicator.id in seen:
+                where = locate(self.positions, seen[indicator.id])
+                line = f" at line {where[0]}" if where else ""
+                self.problem(
+                    f"{path}.id",
+                    f"duplicate indicator id {indicator.id!r}",
+                    f"first defined{line}",
+                )
+                continue
+            seen[indicator.id] = path
+            indicators.append(indicator)
+        if not raw_indicators:
+            self.problem(
+                "indicator",
+                "the ruleset defines no indicators",
+                "add [[indicator]] tables",
+            )
+        if ruleset_id is None:
+            return None
+        return Ruleset(
+            id=ruleset_id,
+            title=str(head.get("title", "")),
+            version=str(head.get("version", "")),
+            indicators=tuple(indicators),
+            source=self.source,
+            warnings=tuple(p for p in self.problems if p.severity is Severity.WARNING),
+        )
+
+    def scale(self, name: str, raw: object, path: str) -> Scale | None:
+        body = self.table(raw, path, ("bands", "boundary", "description"))
+        boundary = Boundary.BETTER
+        if "boundary" in body:
+            boundary = self.choice(body["boundary"], f"{path}.boundary", Boundary) or boundary
+        raw_bands = body.get("bands")
+        if not isinstance(raw_bands, list) or not raw_bands:
+            self.problem(
+                f"{path}.bands",
+                "a scale needs a non-empty array of bands",
+                'e.g. bands = [{ status = "green", from = "target" }, { status = "red" }]',
+            )
+            return None
+        bands: list[Band] = []
+        for index, raw_band in enumerate(raw_bands):
+            where = f"{path}.bands[{index}]"
+            band_body = self.table(raw_band, where, ("status", "from", "boundary"))
+            status = (
+                self.string(band_body["status"], f"{where}.status")
+                if "status" in band_body
+                else None
+            )
+            if "status" not in band_body:
+                self.problem(where, "a band needs a status", 'e.g. status = "amber"')
+            start = self.point(band_body["from"], f"{where}.from") if "from" in band_body else None
+            band_boundary = boundary
+            if "boundary" in band_body:
+                band_boundary = (
+                    self.choice(band_body["boundary"], f"{where}.boundary", Boundary) or boundary
+                )
+            if status is not None:
+                bands.append(Band(status=status, start=start, boundary=band_boundary))
+            if "from" not in band_body and index != len(raw_bands) - 1:
+                self.problem(
+                    where,
+                    "only the last band may leave out 'from'",
+                    "the bands after it can never be reached",
+                )
+        if len(bands) == len(raw_bands) and bands and bands[-1].start is not None:
+            self.problem(
+                f"{path}.bands[{len(bands) - 1}]",
+                "the last band has a 'from', so values worse than it get no status",
+                "end with a catch-all band that has only a status",
+            )
+        return Scale(name=name, bands=tuple(bands))
+
+    def point(self, raw: object, path: str) -> Point | None:
+        if raw == "target":
+            return Point(kind=PointKind.TARGET)
+        if raw in MARGIN_REFERENCES:
+            kind = PointKind.WORSE_BY if raw == "tolerance" else PointKind.BETTER_BY
+            return Point(kind=kind, margin=str(raw))
+        if not isinstance(raw, dict) or len(raw) != 1:
+            self.problem(
+                path,
+                f"{raw!r} is not a band start",
+                'use "target", "tolerance", "stretch", or one of { worse-by = ... }, '
+                '{ better-by = ... }, { threshold = NAME }, { ratio = "90%" }',
+            )
+            return None
+        body = self.table(raw, path, ("worse-by", "better-by", "threshold", "ratio"))
+        for key, value in body.items():
+            where = f"{path}.{key}"
+            if key == "threshold":
+                name = self.string(value, where)
+                return None if name is None else Point(kind=PointKind.THRESHOLD, threshold=name)
+            if key == "ratio":
+                ratio = self.percentage(value, where)
+                return None if ratio is None else Point(kind=PointKind.RATIO, ratio=ratio)
+            kind = PointKind(key)
+            if value in MARGIN_REFERENCES:
+                return Point(kind=kind, margin=str(value))
+            margin = self.fixed_margin(value, where)
+            return None if margin is None else Point(kind=kind, margin=margin)
+        return None
+
+    def percentage(self, raw: object, path: str) -> Decimal | None:
+        """A fraction written as a percentage, `"5%"`; a bare number is ambiguous."""
+        text = raw if isinstance(raw, str) else None
+        parts = None
+        if text is not None:
+            try:
+                parts = split_value(text)
+            except NumberError:
+                parts = None
+        if parts is None or parts[1] not in ("%", "percent") or parts[2]:
+            self.problem(
+                path,
+                f"{raw!r} is not a percentage",
+                'write it with a percent sign, e.g. "5%"',
+            )
+            return None
+        return parts[0] / 100
+
+    def fixed_margin(self, raw: object, path: str) -> Margin | None:
+        """A scale-level margin: `{ relative = "5%" }`; absolute margins need an indicator unit."""
+        body = self.table(raw, path, ("relative",))
+        if "relative" not in body:
+            if isinstance(raw, dict):
+                self.problem(
+                    path,
+                    "a scale's fixed margin must be relative",
+                    'write { relative = "5%" }, or name "tolerance" or "stretch"',
+                )
+            return None
+        amount = self.percentage(body["relative"], f"{path}.relative")
+        if amount is None:
+            return None
+        return Margin(basis=Basis.RELATIVE, amount=amount, text=str(body["relative"]))
+
+    def margin(self, raw: object, path: str, unit: str) -> Margin | None:
+        """A tolerance or stretch: `{ relative = "5%" }` or `{ absolute = "2 weeks" }`."""
+        body = self.table(raw, path, _MARGIN_KEYS)
+        bases = [key for key in ("relative", "absolute") if key in body]
+        if len(bases) != 1:
+            if isinstance(raw, dict):
+                self.problem(
+                    path,
+                    "give exactly one of 'relative' or 'absolute'",
+                    'relative = "5%" is 5% of the target; absolute = "5" is 5 in the unit',
+                )
+            return None
+        basis = bases[0]
+        where = f"{path}.{basis}"
+        if basis == "relative":
+            amount = self.percentage(body[basis], where)
+        else:
+            amount = self.quantity(body[basis], where, unit)
+        if amount is None:
+            return None
+        if amount < 0:
+            self.problem(
+                where,
+                "a margin cannot be negative",
+                "give its size; the polarity sets the side",
+            )
+            return None
+        text = str(body[basis])
+        if basis == "absolute":
+            text = _shown(text, unit)
+        return Margin(basis=Basis(basis), amount=amount, text=text)
+
+    def target(self, raw: object, path: str, unit: str) -> Target | None:
+        if isinstance(raw, dict):
+            body = self.table(raw, path, ("lower", "upper"))
+            if "lower" not in body or "upper" not in body:
+                self.problem(path, "a target range needs both 'lower' and 'upper'")
+                return None
+            lower = self.quantity(body["lower"], f"{path}.lower", unit)
+            upper = self.quantity(body["upper"], f"{path}.upper", unit)
+            if lower is None or upper is None:
+                return None
+            if lower > upper:
+                self.problem(
+                    path,
+                    f"the range's lower bound {lower} is above its upper bound {upper}",
+                )
+                return None
+            return Target(lower=lower, upper=upper)
+        value = self.quantity(raw, path, unit)
+        return None if value is None else Target.point(value)
+
+    def indicator(
+        self,
+        raw: object,
+        path: str,
+        defaults: dict[str, Any],
+        scales: Mapping[str, Scale],
+        default_scale: object,
+    ) -> Indicator | None:
+        problems_before = len(self.problems)
+        body = self.table(raw, path, _INDICATOR_KEYS)
+        if not body:
+            return None
+        if "id" not in body:
+            self.problem(path, "an indicator needs an id", 'add id = "..."')
+            return None
+        indicator_id = self.string(body["id"], f"{path}.id")
+        if not indicator_id:
+            if indicator_id == "":
+                self.problem(f"{path}.id", "the indicator id is empty")
+            return None
+
+        def setting(key: str) -> tuple[object, str] | None:
+            if key in body:
+                return body[key], f"{path}.{key}"
+            if key in defaults:
+                return defaults[key], f"defaults.{key}"
+            return None
+
+        unit = "number"
+        if (found := setting("unit")) is not None:
+            text = self.string(*found)
+            if text is not None:
+                try:
+                    unit = canonical_unit(text)
+                except UnitError as exc:
+                    self.problem(found[1], str(exc).split(";")[0], str(exc).split("; ", 1)[-1])
+                    return None
+        polarity = Polarity.HIGHER
+        if (found := setting("polarity")) is not None:
+            polarity = self.choice(found[0], found[1], Polarity) or polarity
+        neutral = polarity is Polarity.NEUTRAL
+
+        scale_name: object = default_scale
+        scale_path = "ruleset.scale"
+        if (found := setting("scale")) is not None:
+            scale_name, scale_path = found
+        scale = scales.get(scale_name) if isinstance(scale_name, str) else None
+        if scale is None:
+            close = difflib.get_close_matches(str(scale_name), list(scales), n=1)
+            self.problem(
+                scale_path,
+                f"unknown scale {scale_name!r}",
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"define [scales.{scale_name}] or use one of {', '.join(scales)}",
+            )
+            return None
+
+        def margin_schedule(key: str) -> Schedule[Margin] | None:
+            found = setting(key)
+            if found is None:
+                return None
+            if neutral:
+                if key in body:
+                    self.problem(
+                        found[1],
+                        f"a neutral indicator cannot have a {key}",
+                        "neutral indicators are never judged; remove it",
+                    )
+                return None
+            return self.dated(
+                found[0],
+                found[1],
+                lambda r, p: self.margin(r, p, unit),
+                entry_is_table=True,
+            )
+
+        tolerance = margin_schedule("tolerance")
+        stretch = margin_schedule("stretch")
+        target = None
+        if "target" in body:
+            target = self.dated(
+                body["target"],
+                f"{path}.target",
+                lambda r, p: self.target(r, p, unit),
+                entry_is_table=False,
+            )
+        thresholds: list[tuple[str, Decimal]] = []
+        if "thresholds" in body:
+            raw_thresholds = body["thresholds"]
+            names = tuple(raw_thresholds) if isinstance(raw_thresholds, dict) else ()
+            for name, value in self.table(raw_thresholds, f"{path}.thresholds", names).items():
+                number = self.quantity(value, f"{path}.thresholds.{name}", unit)
+                if number is not None:
+                    thresholds.append((name, number))
+        rounding = None
+        if (found := setting("rounding")) is not None:
+            rounding = self.rounding(*found)
+
+        indicator = Indicator(
+            id=indicator_id,
+            title=str(body.get("title", "")),
+            unit=unit,
+            polarity=polarity,
+            target=target,
+            tolerance=tolerance,
+            stretch=stretch,
+            thresholds=tuple(thresholds),
+            rounding=rounding,
+            scale=scale,
+        )
+        if not neutral and len(self.problems) == problems_before:
+            self.check_scale_fits(indicator, path)
+        return indicator
+
+    def rounding(self, raw: object, path: str) -> Rounding | None:
+        body = self.table(raw, path, ("places", "mode"))
+        places = body.get("places")
+        if (
+            not isinstance(places, int)
+            or isinstance(places, bool)
+            or not 0 <= places <= MAX_ROUNDING_PLACES
+        ):
+            self.problem(
+                f"{path}.places",
+                f"places must be a whole number from 0 to {MAX_ROUNDING_PLACES}",
+                "e.g. places = 1",
+            )
+            return None
+        mode = RoundingMode.HALF_UP
+        if "mode" in body:
+            mode = self.choice(body["mode"], f"{path}.mode", RoundingMode) or mode
+        return Rounding(places=places, mode=mode)
+
+    def check_scale_fits(self, indicator: Indicator, path: str) -> None:
+        """The scale's bands can be computed for this indicator, and each can be reached."""
+        scale = indicator.scale
+        in_range = indicator.polarity is Polarity.IN_RANGE
+        missing = False
+        for band in scale.bands:
+            start = band.start
+            if start is None:
+                continue
+            if start.margin == "tolerance" and indicator.tolerance is None:
+                self.problem(
+                    path,
+                    f"scale {scale.name!r} needs a tolerance for band {band.status!r}",
+                    'set tolerance = { relative = "5%" } here or in [defaults]',
+                )
+                missing = True
+            if start.margin == "stretch" and indicator.stretch is None:
+                self.problem(
+                    path,
+                    f"scale {scale.name!r} needs a stretch margin for band {band.status!r}",
+                    'set stretch = { relative = "10%" } here or in [defaults]',
+                )
+                missing = True
+            if (
+                start.kind is PointKind.THRESHOLD
+                and indicator.threshold(str(start.threshold)) is None
+            ):
+                self.problem(
+                    path,
+                    f"scale {scale.name!r} needs the threshold {start.threshold!r} "
+                    f"for band {band.status!r}",
+                    f"add thresholds = {{ {start.threshold} = ... }}",
+                )
+                missing = True
+            if in_range and start.kind in (
+                PointKind.THRESHOLD,
+                PointKind.RATIO,
+                PointKind.BETTER_BY,
+            ):
+                self.problem(
+                    path,
+                    f"band {band.status!r} starts from {start.kind.value}, "
+                    "which has no meaning for an in-range indicator",
+                    "in-range scales use target and worse-by points",
+                )
+                missing = True
+        if indicator.target is not None:
+            for target in indicator.target.values():
+                if not target.is_point and not in_range:
+                    self.problem(f"{path}.target", 'a target range needs polarity = "in-range"')
+                    missing = True
+                for margin in indicator.tolerance.values() if indicator.tolerance else ():
+                    if (
+                        margin.basis is Basis.RELATIVE
+                        and (target.lower == 0 or target.upper == 0)
+                        and margin.amount
+                    ):
+                        self.problem(
+                            f"{path}.tolerance",
+                            "a relative tolerance on a zero target is zero, "
+                            "so the amber band is empty",
+                            "use an absolute tolerance for this indicator",
+                            warning=True,
+                        )
+        if missing or indicator.target is None:
+            return
+        tolerances: list[Margin | None] = (
+            list(indicator.tolerance.values()) if indicator.tolerance else [None]
+        )
+        stretches: list[Margin | None] = (
+            list(indicator.stretch.values()) if indicator.stretch else [None]
+        )
+        reported: set[str] = set()
+        for target, tolerance, stretch in itertools.product(
+            indicator.target.values(), tolerances, stretches
+        ):
+            inputs = rating.RuleInputs(
+                indicator=indicator, target=target, tolerance=tolerance, stretch=stretch
+            )
+            try:
+                cuts = rating.compile_cuts(inputs)
+            except rating.CannotRate as exc:
+                self.problem(f"{path}.target", exc.reason)
+                return
+            for index in _unreachable(cuts, indicator.polarity):
+                status = cuts[index].status
+                if status in reported:
+                    continue
+                reported.add(status)
+                start = cuts[index].band.start
+                empty_margin = (
+                    start is not None
+                    and start.kind in (PointKind.WORSE_BY, PointKind.BETTER_BY)
+                    and _resolved(start, inputs) == 0
+                )
+                self.problem(
+                    path,
+                    f"band {status!r} of scale {scale.name!r} can never be assigned "
+                    "to this indicator",
+                    "its start is no worse than a band before it; check the order of the "
+                    "bands and the indicator's thresholds",
+                    warning=empty_margin,
+                )
+
+
+def _resolved(start: Point, inputs: rating.RuleInputs) -> Decimal:
+    margin = start.margin
+    if margin == "tolerance":
+        margin = inputs.tolerance
+    elif margin == "stretch":
+        margin = inputs.stretch
+    assert isinstance(margin, Margin)
+    return margin.resolve(inputs.target.value)
+
+
+def _unreachable(cuts: tuple[rating.Cut, ...], polarity: Polarity) -> list[int]:
+    """Indexes of cuts that every value they admit is admitted by an earlier cut."""
+    found = []
+    # Per side, the best (lowest oriented) start so far and whether it was inclusive.
+    sides: dict[str, tuple[Fraction, bool]] = {}
+    for index, cut in enumerate(cuts):
+        starts = _oriented_starts(cut, polarity)
+        if not starts:  # the catch-all: reachable unless an earlier cut admits everything
+            if "all" in sides:
+                found.append(index)
+            sides["all"] = (Fraction(0), True)
+            continue
+        reachable = "all" not in sides and any(
+            side not in sides
+            or start < sides[side][0]
+            or (start == sides[side][0] and cut.inclusive and not sides[side][1])
+            for side, start in starts.items()
+        )
+        if not reachable:
+            found.append(index)
+        for side, start in starts.items():
+            best = sides.get(side)
+            if best is None or start < best[0] or (start == best[0] and cut.inclusive):
+                sides[side] = (start, cut.inclusive)
+    return found
+
+
+def _oriented_starts(cut: rating.Cut, polarity: Polarity) -> dict[str, Fraction]:
+    """Each bound of a cut as a number where larger is better, keyed by side."""
+    multiplier = Fraction(cut.multiplier)
+    starts = {}
+    if cut.lower is not None:
+        starts["low"] = Fraction(cut.lower) / multiplier
+    if cut.upper is not None:
+        starts["high"] = -Fraction(cut.upper) / multiplier
+    return starts
+
+
+def _kind(raw: object) -> str:
+    if isinstance(raw, bool):
+        return "a boolean"
+    if isinstance(raw, (int, Decimal)):
+        return f"the number {raw}"
+    if isinstance(raw, str):
+        return f"the string {raw!r}"
+    if isinstance(raw, list):
+        return "an array"
+    if isinstance(raw, dict):
+        return "a table"
+    return type(raw).__name__
+
+
+def _key(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _shown(text: str, unit: str) -> str:
+    try:
+        parts = split_value(text)
+    except NumberError:
+        return text
+    if parts is not None and not parts[1]:
+        label_text = label(unit)
+        return f"{text}{label_text}" if label_text == "%" else f"{text} {label_text}".strip()
+    return text

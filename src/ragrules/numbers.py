@@ -1,0 +1,116 @@
+"""Exact numbers: decimals built from their written text, and printed-report rounding.
+
+No binary floating point decides a status: values, targets and margins are parsed from text
+into `Decimal`, and arithmetic on them runs in a context wide enough to stay exact.
+"""
+
+from __future__ import annotations
+
+import decimal
+import enum
+import re
+from decimal import Decimal
+
+# Inputs are capped at MAX_DIGITS significant digits, so one product of two of them fits in
+# EXACT's precision and every boundary computed from a ruleset is exact.
+MAX_DIGITS = 60
+EXACT = decimal.Context(prec=4 * MAX_DIGITS, Emax=999_999, Emin=-999_999)
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# A published value: optional comparison sign, optional currency sign, a number with
+# optional thousands separators, then whatever unit text follows.
+_VALUE = re.compile(
+    r"""^\s*(?P<sign>[<>]=?)?\s*(?P<currency>£)?\s*
+        (?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+)
+        \s*(?P<unit>.*?)\s*$""",
+    re.VERBOSE,
+)
+
+
+class RoundingMode(enum.Enum):
+    """How a value is rounded before rating; printed reports round half up."""
+
+    HALF_UP = "half-up"
+    HALF_EVEN = "half-even"
+    HALF_DOWN = "half-down"
+    UP = "up"
+    DOWN = "down"
+    CEILING = "ceiling"
+    FLOOR = "floor"
+
+
+_DECIMAL_MODES = {
+    RoundingMode.HALF_UP: decimal.ROUND_HALF_UP,
+    RoundingMode.HALF_EVEN: decimal.ROUND_HALF_EVEN,
+    RoundingMode.HALF_DOWN: decimal.ROUND_HALF_DOWN,
+    RoundingMode.UP: decimal.ROUND_UP,
+    RoundingMode.DOWN: decimal.ROUND_DOWN,
+    RoundingMode.CEILING: decimal.ROUND_CEILING,
+    RoundingMode.FLOOR: decimal.ROUND_FLOOR,
+}
+
+
+class NumberError(ValueError):
+    """Text is not a number ragrules accepts; the loader turns it into a located problem."""
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Parse a plain number written as text (no unit, no separators) exactly."""
+    stripped = text.strip()
+    if not _NUMBER.fullmatch(stripped):
+        raise NumberError(f"{text!r} is not a number")
+    return _checked(Decimal(stripped), text)
+
+
+def to_decimal(value: object) -> Decimal:
+    """Turn an API number into a Decimal: floats through their shortest repr, never binary."""
+    if isinstance(value, bool):
+        raise NumberError(f"{value!r} is a boolean, not a number")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise NumberError(f"{value} is not a finite number")
+        return _checked(value, str(value))
+    if isinstance(value, int):
+        return _checked(Decimal(value), str(value))
+    if isinstance(value, float):
+        return parse_decimal(repr(value))
+    if isinstance(value, str):
+        return parse_decimal(value)
+    raise NumberError(f"{value!r} is not a number")
+
+
+def _checked(number: Decimal, text: str) -> Decimal:
+    if len(number.as_tuple().digits) > MAX_DIGITS:
+        raise NumberError(f"{text.strip()[:20]}... has more than {MAX_DIGITS} significant digits")
+    if abs(number.adjusted()) > 10_000:
+        raise NumberError(f"{text.strip()[:20]} is out of range")
+    return number
+
+
+def split_value(text: str) -> tuple[Decimal, str, str] | None:
+    """Split published text such as `26 weeks`, `48%` or `<5` into (number, unit, sign).
+
+    Returns None when the text does not start with a number. The unit is the raw text after
+    the number ('' for a bare number, 'GBP' for a leading pound sign); the sign is '<', '>',
+    '<=' or '>=' when the value is censored, else ''.
+    """
+    match = _VALUE.match(text)
+    if match is None:
+        return None
+    number = _checked(Decimal(match["number"].replace(",", "")), match["number"])
+    unit = match["unit"]
+    if match["currency"]:
+        unit = f"GBP {unit}".strip()
+    return number, unit, match["sign"] or ""
+
+
+def round_value(value: Decimal, places: int, mode: RoundingMode) -> Decimal:
+    """Round to `places` decimal places as a printed report would."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=_DECIMAL_MODES[mode], context=EXACT)
+
+
+def format_decimal(value: Decimal) -> str:
+    """Print a decimal in plain notation without a trailing exponent or needless zeros."""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1), context=EXACT))
+    return format(value.normalize(EXACT), "f")

@@ -1,0 +1,123 @@
+"""Observations as published: one row of indicator, period and value text, read exactly.
+
+Published values are text (`28.15`, `48%`, `26 weeks`, blank, `N/A`, `<5`). `read_value`
+turns that text into a Decimal in the indicator's unit, or into a reason not to rate it.
+This is the edge where units are converted (with cached factors), before the pure core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from ragrules.model import Unrated
+from ragrules.numbers import NumberError, split_value, to_decimal
+from ragrules.units import UnitError, canonical_unit, convert, label
+
+# Published tokens that mean "no value this period" and "value withheld".
+NO_DATA_TOKENS = frozenset(
+    {
+        "",
+        "n/a",
+        "na",
+        "-",
+        "--",
+        "\u2014",  # em dash
+        "\u2013",  # en dash
+        "tbc",
+        "tba",
+        "not available",
+        "..",
+        "null",
+        "none",
+    }
+)
+SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "supp", "suppressed"})
+
+FIELDS = ("indicator", "period", "value", "target", "commentary", "caveat")
+
+
+@attrs.frozen(kw_only=True)
+class Observation:
+    """One published row. Every field is text exactly as published; `row` says where it was."""
+
+    indicator: str
+    period: str = ""
+    value: str = ""
+    target: str = ""
+    commentary: str = ""
+    caveat: str = ""
+    row: int | None = None
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, object], *, row: int | None = None) -> Observation:
+        """Build from a mapping whose keys are matched case- and space-insensitively.
+
+        Numbers become text through their shortest repr; None becomes blank.
+        """
+        fields: dict[str, str] = {}
+        for key, raw in mapping.items():
+            name = "_".join(str(key).strip().lower().split())
+            if name in FIELDS:
+                fields[name] = _as_text(raw)
+        if not fields.get("indicator"):
+            raise ValueError("the row has no indicator id")
+        return cls(row=row, **fields)
+
+
+def _as_text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        return str(to_decimal(raw))
+    return str(raw).strip()
+
+
+@attrs.frozen(kw_only=True)
+class Reading:
+    """What a published value means: a number in the indicator's unit, or why it is not one."""
+
+    number: Decimal | None = None
+    unrated: Unrated | None = None
+    reason: str = ""
+    written_unit: str = ""
+
+
+def read_value(text: str, unit: str) -> Reading:
+    """Read published value text into the indicator's `unit` (canonical name)."""
+    token = " ".join(text.strip().lower().split())
+    if token in NO_DATA_TOKENS:
+        shown = f"published as {text.strip()!r}" if token else "no value published"
+        return Reading(unrated=Unrated.NO_DATA, reason=f"no data: {shown}")
+    if token in SUPPRESSED_TOKENS:
+        return Reading(unrated=Unrated.SUPPRESSED, reason=f"suppressed: published as {text!r}")
+    try:
+        parts = split_value(text)
+    except NumberError as exc:
+        return Reading(unrated=Unrated.INVALID, reason=f"value {text!r} cannot be read: {exc}")
+    if parts is None:
+        return Reading(
+            unrated=Unrated.INVALID,
+            reason=f"value {text!r} is not a number or a known token such as N/A or <5",
+        )
+    number, written, sign = parts
+    if sign:
+        return Reading(
+            unrated=Unrated.SUPPRESSED,
+            reason=f"suppressed: published as {text.strip()!r}",
+        )
+    if not written:
+        return Reading(number=number, written_unit=unit)
+    try:
+        written_unit = canonical_unit(written)
+        return Reading(number=convert(number, written_unit, unit), written_unit=written_unit)
+    except UnitError as exc:
+        return Reading(
+            unrated=Unrated.INVALID,
+            reason=(
+                f"value {text!r} is in {written!r}, which cannot be read as the "
+                f"indicator's unit {label(unit) or unit!r}: {exc}"
+            ),
+        )
