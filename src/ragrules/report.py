@@ -192,7 +192,7 @@ def rate(
         period=chosen,
         results=results,
         history=tuple(history),
-        rejected=tuple(rejected),
+        rejected=tuple(sorted(rejected, key=lambda r: r.row or 0)),
     )
 
 

@@ -1,0 +1,107 @@
+"""The command line: rate and check, exit codes, one line per problem on stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ragrules.cli import main
+from tests.conftest import EXAMPLES
+
+RULESET = str(EXAMPLES / "havering-2020-21-q2.toml")
+DATA = str(EXAMPLES / "havering-2020-21-q2.csv")
+
+
+def test_rate_table_shows_published_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's main job prints the Havering table with the published statuses."""
+    assert main(["rate", RULESET, DATA]) == 0
+    out = capsys.readouterr().out
+    statuses = [line.split()[3] for line in out.splitlines()[4:10]]
+    assert statuses == ["red", "red", "amber", "green", "green", "red"]
+    assert "Rated: 6: green 2 (33%), amber 1 (17%), red 3 (50%)" in out
+
+
+def test_rate_json_is_byte_identical(capsys: pytest.CaptureFixture[str]) -> None:
+    """Two runs on the same files give the same bytes."""
+    main(["rate", RULESET, DATA, "--format", "json"])
+    first = capsys.readouterr().out
+    main(["rate", RULESET, DATA, "--format", "json"])
+    assert capsys.readouterr().out == first
+    assert json.loads(first)["period"] == "2020/21 Q2"
+
+
+def test_rate_earlier_period(capsys: pytest.CaptureFixture[str]) -> None:
+    """--period picks the report period; other rows are history."""
+    assert main(["rate", RULESET, DATA, "--period", "2020/21 Q1", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("early-help-conversion,")
+    assert ",2020/21 Q1,green," in lines[1]
+
+
+def test_bad_period_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unreadable --period exits 2 with a message."""
+    assert main(["rate", RULESET, DATA, "--period", "soon"]) == 2
+    assert "--period" in capsys.readouterr().err
+
+
+def test_check_reports_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """check exits 1 and prints each problem as file:line:col: key: message (hint)."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[ruleset]\nformat = 1\nid = "x"\n[[indicator]]\nid = "a"\nunit = "weeeks"\n'
+        'targt = 1\n[[indicator]]\nid = "b"\ntarget = "x"\ntolerance = { absolute = 1 }\n',
+        encoding="utf-8",
+    )
+    assert main(["check", str(bad), RULESET]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"{bad}:6:1: indicator[0].unit: unknown unit 'weeeks' (did you mean 'weeks'?)",
+        f"{bad}:7:1: indicator[0].targt: unknown key 'targt' (did you mean 'target'?)",
+        f"{bad}:10:1: indicator[1].target: 'x' is not a number "
+        '(write e.g. "72%", "26 weeks" or 30)',
+        "3 errors",
+    ]
+    assert f"{RULESET}: ok (6 indicators)" in captured.out
+
+
+def test_missing_files_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing ruleset or data file is an input error, never a traceback."""
+    assert main(["rate", str(tmp_path / "none.toml"), DATA]) == 2
+    assert "cannot read the ruleset" in capsys.readouterr().err
+    assert main(["rate", RULESET, str(tmp_path / "none.csv")]) == 2
+    assert "cannot read the data" in capsys.readouterr().err
+
+
+def test_rejected_rows_are_warned_about(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Rows that cannot be placed are listed on stderr with their row number."""
+    data = tmp_path / "d.csv"
+    data.write_text(
+        "indicator,period,value\nearly-help-conversion,2020/21 Q2,28\nearly-help,2020/21 Q2,1\n",
+        encoding="utf-8",
+    )
+    assert main(["rate", RULESET, str(data)]) == 0
+    err = capsys.readouterr().err
+    assert f"{data}:row 3: warning: unknown indicator 'early-help'" in err
+
+
+def test_python_dash_m() -> None:
+    """`python -m ragrules` runs the same command line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ragrules", "check", RULESET],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ok (6 indicators)" in done.stdout
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse usage errors exit 2."""
+    with pytest.raises(SystemExit) as exited:
+        main(["rate"])
+    assert exited.value.code == 2

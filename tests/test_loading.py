@@ -1,0 +1,237 @@
+"""Loading rulesets: every problem reported at once, with where it is and what to do."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import ragrules
+from ragrules import Basis, Polarity, RulesetError, Severity
+
+HEADER = '[ruleset]\nformat = 1\nid = "t"\n'
+
+
+def _problems(text: str) -> list[ragrules.Problem]:
+    with pytest.raises(RulesetError) as caught:
+        ragrules.loads(text, source="r.toml")
+    return list(caught.value.problems)
+
+
+def test_typo_wrong_type_and_bad_unit_are_all_reported_with_lines() -> None:
+    """A typo'd key, a string where a number belongs and a bad unit: three located errors."""
+    text = (
+        HEADER
+        + """
+[[indicator]]
+id = "a"
+unit = "percent"
+target = "72%"
+tolerence = { relative = "5%" }
+
+[[indicator]]
+id = "b"
+unit = "weeks"
+target = "soon"
+tolerance = { absolute = "2 weeks" }
+
+[[indicator]]
+id = "c"
+unit = "weeeks"
+"""
+    )
+    problems = _problems(text)
+    assert [(p.line, p.key) for p in problems] == [
+        (9, "indicator[0].tolerence"),
+        (14, "indicator[1].target"),
+        (19, "indicator[2].unit"),
+    ]
+    assert problems[0].hint == "did you mean 'tolerance'?"
+    assert "'soon' is not a number" in problems[1].message
+    assert "did you mean 'weeks'?" in str(problems[2])
+    assert str(problems[0]).startswith("r.toml:9:1: indicator[0].tolerence: unknown key")
+
+
+def test_toml_syntax_error_has_line_and_column() -> None:
+    """Broken TOML is reported with tomli's line and column."""
+    (problem,) = _problems(HEADER + "title = \n")
+    assert (problem.line, problem.column) == (4, 9)
+    assert problem.message.startswith("not valid TOML")
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "words"),
+    [
+        (
+            '[[indicator]]\nid = "a"\ntarget = 1\ntolerance = { relative = "-5%" }\n',
+            "indicator[0].tolerance.relative",
+            "cannot be negative",
+        ),
+        (
+            '[[indicator]]\nid = "a"\npolarity = "neutral"\ntolerance = { relative = "5%" }\n',
+            "indicator[0].tolerance",
+            "neutral indicator cannot have a tolerance",
+        ),
+        (
+            '[[indicator]]\nid = "a"\ntarget = 1\ntolerance = { relative = "5" }\n',
+            "indicator[0].tolerance.relative",
+            "not a percentage",
+        ),
+        (
+            '[[indicator]]\nid = "a"\ntarget = 1\n'
+            'tolerance = { relative = "5%", absolute = "1" }\n',
+            "indicator[0].tolerance",
+            "exactly one of",
+        ),
+        (
+            '[[indicator]]\nid = "a"\npolarity = "higher"\n',
+            "indicator[0].polarity",
+            "not a valid polarity",
+        ),
+        (
+            '[[indicator]]\nid = "a"\ntarget = 1\nscale = "rgb"\n',
+            "indicator[0].scale",
+            "unknown scale",
+        ),
+        ('[[indicator]]\nid = "a"\ntarget = 1\n', "indicator[0]", "needs a tolerance"),
+        (
+            '[[indicator]]\nid = "a"\ntarget = { lower = 1, upper = 2 }\n'
+            "tolerance = { absolute = 1 }\n",
+            "indicator[0].target",
+            "needs polarity",
+        ),
+        (
+            '[[indicator]]\nid = "a"\nrounding = { places = -1 }\ntarget = 1\n'
+            "tolerance = { absolute = 1 }\n",
+            "indicator[0].rounding.places",
+            "whole number",
+        ),
+        ("", "indicator", "defines no indicators"),
+    ],
+)
+def test_each_mistake_is_caught(body: str, key: str, words: str) -> None:
+    """Each kind of mistake gives an error at its key path."""
+    problems = _problems(HEADER + body)
+    assert any(p.key == key and words in p.message for p in problems), problems
+
+
+def test_polarity_typo_suggests_the_full_name() -> None:
+    """`higher` is not a polarity, but the hint names `higher-is-better`."""
+    (problem,) = _problems(HEADER + '[[indicator]]\nid = "a"\npolarity = "higher"\n')
+    assert problem.hint == "did you mean 'higher-is-better'?"
+
+
+def test_duplicate_ids_name_the_first_definition() -> None:
+    """A second indicator with the same id is an error pointing at the first."""
+    body = '[defaults]\npolarity = "neutral"\n[[indicator]]\nid = "a"\n[[indicator]]\nid = "a"\n'
+    (problem,) = _problems(HEADER + body)
+    assert problem.key == "indicator[1].id"
+    assert problem.hint == "first defined at line 6"
+
+
+def test_missing_format_and_id() -> None:
+    """The format version and the id are required."""
+    problems = _problems('[ruleset]\n[[indicator]]\nid = "a"\npolarity = "neutral"\n')
+    assert {p.key for p in problems} == {"ruleset.format", "ruleset.id"}
+
+
+def test_unsupported_format_version() -> None:
+    """A future format version is refused with the supported one named."""
+    problems = _problems(
+        '[ruleset]\nformat = 2\nid = "x"\n[[indicator]]\nid = "a"\npolarity = "neutral"\n'
+    )
+    assert problems[0].hint == "this version of ragrules reads format = 1"
+
+
+def test_zero_target_relative_tolerance_is_a_warning() -> None:
+    """A relative tolerance on a zero target loads, with a warning that amber is empty."""
+    ruleset = ragrules.loads(
+        HEADER + '[[indicator]]\nid = "a"\ntarget = 0\ntolerance = { relative = "5%" }\n'
+    )
+    assert [w.severity for w in ruleset.warnings] == [Severity.WARNING, Severity.WARNING]
+    assert "zero target" in ruleset.warnings[0].message
+
+
+def test_target_and_tolerance_units_are_converted_at_load() -> None:
+    """`26 weeks` stays 26 in a weeks indicator; `14 days` of tolerance becomes 2 weeks."""
+    ruleset = ragrules.loads(
+        HEADER + '[[indicator]]\nid = "a"\nunit = "weeks"\npolarity = "lower-is-better"\n'
+        'target = "182 days"\ntolerance = { absolute = "14 days" }\n'
+    )
+    indicator = ruleset.indicator("a")
+    assert indicator.target is not None
+    assert indicator.tolerance is not None
+    assert indicator.target.in_force(None) == ragrules.Target.point(Decimal(26))
+    margin = indicator.tolerance.in_force(None)
+    assert margin is not None
+    assert (margin.basis, margin.amount) == (Basis.ABSOLUTE, Decimal(2))
+    assert indicator.polarity is Polarity.LOWER
+
+
+def test_incompatible_target_unit() -> None:
+    """A count target on a percent indicator names both units."""
+    (problem,) = _problems(
+        HEADER + '[[indicator]]\nid = "a"\nunit = "%"\ntarget = "5 children"\n'
+        "tolerance = { absolute = 1 }\n"
+    )
+    assert "'5 children' cannot be expressed in the indicator's unit '%'" in problem.message
+    assert "'count' cannot be converted to 'percent'" in (problem.hint or "")
+
+
+def test_custom_scale_with_unreachable_band_is_an_error() -> None:
+    """A band that starts better than the band before it can never be assigned."""
+    body = (
+        '[scales.wrong]\nbands = [{ status = "amber", from = "tolerance" },'
+        ' { status = "green", from = "target" }, { status = "red" }]\n'
+        '[[indicator]]\nid = "a"\nscale = "wrong"\ntarget = 10\ntolerance = { absolute = 1 }\n'
+    )
+    (problem,) = _problems(HEADER + body)
+    assert "band 'green' of scale 'wrong' can never be assigned" in problem.message
+
+
+def test_scale_without_catch_all_band_is_an_error() -> None:
+    """Values worse than every band would get no status: a gap."""
+    body = (
+        '[scales.gap]\nbands = [{ status = "green", from = "target" }]\n'
+        '[[indicator]]\nid = "a"\nscale = "gap"\ntarget = 10\n'
+    )
+    problems = _problems(HEADER + body)
+    assert any("get no status" in p.message for p in problems)
+
+
+def test_load_reads_a_path_and_reports_a_missing_file(tmp_path: Path) -> None:
+    """`load` takes a path; a missing file is a RulesetError naming it, not a traceback."""
+    path = tmp_path / "r.toml"
+    path.write_text(HEADER + '[[indicator]]\nid = "a"\npolarity = "neutral"\n', encoding="utf-8")
+    assert ragrules.load(path).id == "t"
+    assert ragrules.load(str(path)).source == str(path)
+    with pytest.raises(RulesetError) as caught:
+        ragrules.load(tmp_path / "missing.toml")
+    assert caught.value.problems[0].file == str(tmp_path / "missing.toml")
+
+
+def test_effective_dates_choose_the_target_in_force() -> None:
+    """A target for 2020/21 and another from 2021/22 apply to their own periods."""
+    ruleset = ragrules.loads(
+        HEADER + '[[indicator]]\nid = "a"\ntolerance = { absolute = 1 }\n'
+        'target = [{ from = "2020/21", value = 30 }, { from = "2021/22", value = 32 }]\n'
+    )
+    rows = [
+        {"indicator": "a", "period": "2020/21 Q4", "value": "31"},
+    ]
+    assert ruleset.rate(rows).results[0].status == "green"
+    rows = [{"indicator": "a", "period": "2021/22 Q1", "value": "31"}]
+    assert ruleset.rate(rows).results[0].status == "amber"
+    rows = [{"indicator": "a", "period": "2019/20 Q4", "value": "31"}]
+    assert ruleset.rate(rows).results[0].status == "no-target"
+
+
+def test_rulesets_pickle_errors() -> None:
+    """RulesetError survives pickling with its problems (for multiprocessing users)."""
+    import pickle
+
+    with pytest.raises(RulesetError) as caught:
+        ragrules.loads("[ruleset]\n")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert copy.problems == caught.value.problems
