@@ -67,7 +67,7 @@ E = TypeVar("E", bound=enum.Enum)
 
 def load(source: str | os.PathLike[str]) -> Ruleset:
     """Load a ruleset from a file path, or from TOML text (any string holding a newline)."""
-    if isinstance(source, str) and ("\n" in source or "=" in source):
+    if isinstance(source, str) and "\n" in source:
         return loads(source)
     path = Path(source)
     try:
@@ -713,8 +713,15 @@ class _Builder:
                             "use an absolute tolerance for this indicator",
                             warning=True,
                         )
-        if missing or indicator.target is None:
-            return
+        if not missing and (indicator.target is not None or not scale.needs_target):
+            self.check_reachable(indicator, path)
+
+    def check_reachable(self, indicator: Indicator, path: str) -> None:
+        """Every band can be assigned for every combination of target and margins in force."""
+        scale = indicator.scale
+        targets: list[Target | None] = (
+            list(indicator.target.values()) if indicator.target else [None]
+        )
         tolerances: list[Margin | None] = (
             list(indicator.tolerance.values()) if indicator.tolerance else [None]
         )
@@ -722,9 +729,7 @@ class _Builder:
             list(indicator.stretch.values()) if indicator.stretch else [None]
         )
         reported: set[str] = set()
-        for target, tolerance, stretch in itertools.product(
-            indicator.target.values(), tolerances, stretches
-        ):
+        for target, tolerance, stretch in itertools.product(targets, tolerances, stretches):
             inputs = rating.RuleInputs(
                 indicator=indicator, target=target, tolerance=tolerance, stretch=stretch
             )
@@ -761,6 +766,7 @@ def _resolved(start: Point, inputs: rating.RuleInputs) -> Decimal:
     elif margin == "stretch":
         margin = inputs.stretch
     assert isinstance(margin, Margin)
+    assert inputs.target is not None
     return margin.resolve(inputs.target.value)
 
 

@@ -197,6 +197,14 @@ class Scale:
         """Statuses from best to worst, each once."""
         return tuple(dict.fromkeys(band.status for band in self.bands))
 
+    @property
+    def needs_target(self) -> bool:
+        """False when every band starts from a threshold: absolute cut-points need no target."""
+        return any(
+            band.start is not None and band.start.kind is not PointKind.THRESHOLD
+            for band in self.bands
+        )
+
 
 def _tolerance_band(status: str) -> Band:
     return Band(status=status, start=Point(kind=PointKind.WORSE_BY, margin="tolerance"))

@@ -74,7 +74,7 @@ class RuleInputs:
     """Everything a scale's bands may refer to, as in force for one observation."""
 
     indicator: Indicator
-    target: Target
+    target: Target | None
     tolerance: Margin | None
     stretch: Margin | None
 
@@ -133,7 +133,7 @@ def _margin(point: Point, inputs: RuleInputs) -> Margin:
 
 def _gap_bounds(inputs: RuleInputs, offset: Callable[[Decimal], Decimal]) -> _Bounds:
     """Bounds for 'at least as good as the target moved by offset(target magnitude)'."""
-    target = inputs.target
+    target = _need_target(inputs)
     polarity = inputs.indicator.polarity
     if polarity is Polarity.HIGHER:
         return EXACT.add(target.value, offset(target.value)), None, _ONE
@@ -145,6 +145,12 @@ def _gap_bounds(inputs: RuleInputs, offset: Callable[[Decimal], Decimal]) -> _Bo
         EXACT.subtract(target.upper, offset(target.upper)),
         _ONE,
     )
+
+
+def _need_target(inputs: RuleInputs) -> Target:
+    if inputs.target is None:
+        raise CannotRate(Unrated.NO_TARGET, "no target: the scale measures from a target")
+    return inputs.target
 
 
 def _target(point: Point, inputs: RuleInputs) -> _Bounds:
@@ -173,7 +179,7 @@ def _threshold(point: Point, inputs: RuleInputs) -> _Bounds:
 
 def _ratio(point: Point, inputs: RuleInputs) -> _Bounds:
     assert point.ratio is not None
-    target = inputs.target.value
+    target = _need_target(inputs).value
     if target <= 0:
         raise CannotRate(
             Unrated.NO_TARGET,

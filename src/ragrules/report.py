@@ -299,9 +299,8 @@ def _rate_one(
         return _unrated(base, Unrated.NEUTRAL, "neutral: shown, never judged")
 
     target, from_data, problem = _target_for(indicator, observation, period)
-    if problem:
+    if problem and (from_data or indicator.scale.needs_target):
         return _unrated(base, Unrated.INVALID if from_data else Unrated.NO_TARGET, problem)
-    assert target is not None
     tolerance = indicator.tolerance.in_force(period) if indicator.tolerance else None
     stretch = indicator.stretch.in_force(period) if indicator.stretch else None
     base = attrs.evolve(
