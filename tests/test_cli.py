@@ -88,6 +88,12 @@ def test_rejected_rows_are_warned_about(tmp_path: Path, capsys: pytest.CaptureFi
     assert f"{data}:row 3: warning: unknown indicator 'early-help'" in err
 
 
+def test_check_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A ruleset file that does not exist is an input error, not a finding."""
+    assert main(["check", str(tmp_path / "none.toml")]) == 2
+    assert "no such ruleset file" in capsys.readouterr().err
+
+
 def test_python_dash_m() -> None:
     """`python -m ragrules` runs the same command line."""
     done = subprocess.run(

@@ -116,6 +116,16 @@ def test_each_mistake_is_caught(body: str, key: str, words: str) -> None:
     assert any(p.key == key and words in p.message for p in problems), problems
 
 
+def test_one_mistake_gives_one_error() -> None:
+    """A rounding that is not a table, or a bad default inherited twice, is reported once."""
+    body = (
+        '[defaults]\nunit = "percent"\ntolerance = { absolute = "2 weeks" }\n'
+        '[[indicator]]\nid = "a"\ntarget = 1\nrounding = 1\n[[indicator]]\nid = "b"\ntarget = 2\n'
+    )
+    problems = _problems(HEADER + body)
+    assert [p.key for p in problems] == ["defaults.tolerance.absolute", "indicator[0].rounding"]
+
+
 def test_polarity_typo_suggests_the_full_name() -> None:
     """`higher` is not a polarity, but the hint names `higher-is-better`."""
     (problem,) = _problems(HEADER + '[[indicator]]\nid = "a"\npolarity = "higher"\n')
@@ -149,8 +159,12 @@ def test_zero_target_relative_tolerance_is_a_warning() -> None:
     ruleset = ragrules.loads(
         HEADER + '[[indicator]]\nid = "a"\ntarget = 0\ntolerance = { relative = "5%" }\n'
     )
-    assert [w.severity for w in ruleset.warnings] == [Severity.WARNING, Severity.WARNING]
-    assert "zero target" in ruleset.warnings[0].message
+    (warning,) = ruleset.warnings
+    assert warning.severity is Severity.WARNING
+    assert warning.key == "indicator[0].tolerance"
+    assert warning.message == (
+        "band 'amber' is empty for this indicator: a relative tolerance on a zero target is zero"
+    )
 
 
 def test_target_and_tolerance_units_are_converted_at_load() -> None:

@@ -50,7 +50,7 @@ rounding = { places = 1 }
 )
 
 
-def _status(indicator: str, value: str, **extra: str) -> ragrules.Result:
+def _status(indicator: str, value: object, **extra: str) -> ragrules.Result:
     rows = [{"indicator": indicator, "period": "2020/21 Q2", "value": value, **extra}]
     report = RULESET.rate(rows)
     return next(r for r in report.results if r.indicator.id == indicator)
@@ -105,6 +105,33 @@ def test_published_tokens(value: str, unrated: Unrated) -> None:
     assert result.unrated is unrated
     assert result.status == unrated.value
     assert result.reason
+
+
+@pytest.mark.parametrize(
+    ("value", "status"), [(1e20, "green"), ("2.34e1", "amber"), (1e-07, "red")]
+)
+def test_exponent_forms_are_numbers(value: object, status: str) -> None:
+    """Floats whose repr has an exponent, and exponent text, are exact numbers."""
+    assert _status("rate", value).status == status
+
+
+def test_observation_fields_accept_numbers() -> None:
+    """An Observation built with a float value holds its exact text and rates."""
+    observation = ragrules.Observation(indicator="rate", period="2020/21 Q2", value=23.4)
+    assert observation.value == "23.4"
+    assert RULESET.rate([observation]).results[0].status == "amber"
+
+
+def test_no_data_target_in_the_data_falls_back_to_the_ruleset() -> None:
+    """A target cell of N/A means no override; a junk target is invalid."""
+    assert _status("rate", "26", target="N/A").status == "green"
+    assert _status("rate", "26", target="soon").unrated is Unrated.INVALID
+
+
+def test_bad_report_period_is_a_data_error() -> None:
+    """An unreadable report period raises DataError, a RagrulesError."""
+    with pytest.raises(ragrules.DataError, match="is not a period"):
+        RULESET.rate([], period="someday")
 
 
 def test_zero_is_a_value_not_missing() -> None:
@@ -184,6 +211,21 @@ def test_explain_gives_the_derivation() -> None:
     assert {"band": "amber", "lower": "23.4", "reached": "false"}.items() <= data["steps"][
         -3
     ].items()
+
+
+def test_explain_in_range_relative_margin_per_end() -> None:
+    """A range with a relative tolerance moves each end by its own share."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "r"\n[[indicator]]\nid = "caseload"\n'
+        'polarity = "in-range"\ntarget = { lower = 10, upper = 20 }\n'
+        'tolerance = { relative = "10%" }\n'
+    )
+    result = ruleset.rate([{"indicator": "caseload", "value": "21"}]).results[0]
+    assert result.status == "amber"
+    assert (
+        "amber from 1 below the lower end (10% of 10) and 2 above the upper end (10% of 20): "
+        "value >= 9 and value <= 22; 21 reached." in str(result.explain())
+    )
 
 
 def test_json_is_deterministic_and_complete() -> None:

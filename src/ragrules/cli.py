@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ragrules import __version__
 from ragrules.data import read_observations
@@ -86,11 +87,15 @@ def _rate(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     code = OK
     for path in args.rulesets:
+        if not Path(path).is_file():
+            print(f"{path}: no such ruleset file (check the path)", file=sys.stderr)
+            code = USAGE
+            continue
         try:
             ruleset = load(path)
         except RagrulesError as exc:
             _print_problems(exc.problems)
-            code = FINDINGS
+            code = max(code, FINDINGS)
             continue
         _print_problems(ruleset.warnings)
         count = len(ruleset.indicators)

@@ -72,7 +72,8 @@ def explain(result: Result) -> Explanation:
             steps.append(
                 Step(
                     text=(
-                        f"Rounded to {rounding.places} decimal places ({rounding.mode.value}): "
+                        f"Rounded to {rounding.places} decimal "
+                        f"place{'' if rounding.places == 1 else 's'} ({rounding.mode.value}): "
                         f"{format_decimal(result.value)}."
                     ),
                     data=(("rounded", format_decimal(result.value)),),
@@ -150,14 +151,24 @@ def _describe_start(start: Point, result: Result) -> str:
         margin = result.stretch
     assert isinstance(margin, Margin)
     assert result.target is not None
+    target = result.target
+    if result.indicator.polarity is Polarity.IN_RANGE and not target.is_point:
+        # Each end of a range moves by its own margin (a relative one differs per end).
+        lower = _moved(margin, target.lower, "below the lower end")
+        upper = _moved(margin, target.upper, "above the upper end")
+        return f"{lower} and {upper}"
     side = "below" if start.kind is PointKind.WORSE_BY else "above"
     if result.indicator.polarity is Polarity.LOWER:
         side = "above" if side == "below" else "below"
     if result.indicator.polarity is Polarity.IN_RANGE:
-        side = "outside" if start.kind is PointKind.WORSE_BY else "inside"
-    target = result.target.value
-    amount = format_decimal(margin.resolve(target))
+        side = "either side of"
+    return _moved(margin, target.value, f"{side} the target")
+
+
+def _moved(margin: Margin, magnitude: Decimal, where: str) -> str:
+    """`1.5 below the target (5% of 30)`, or `2 weeks above the target`."""
+    amount = format_decimal(margin.resolve(magnitude))
     if margin.basis is Basis.RELATIVE:
         pct = format_decimal(margin.amount * Decimal(100))
-        return f"{amount} {side} the target ({pct}% of {format_decimal(abs(target))})"
-    return f"{amount} {side} the target"
+        return f"{amount} {where} ({pct}% of {format_decimal(abs(magnitude))})"
+    return f"{amount} {where}"

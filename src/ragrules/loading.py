@@ -107,7 +107,8 @@ def loads(text: str, *, source: str | None = None) -> Ruleset:
         ) from None
     builder = _Builder(source, index_positions(text))
     ruleset = builder.ruleset(document)
-    problems = sorted(builder.problems, key=lambda p: (p.line or 0, p.column or 0))
+    # dict.fromkeys drops repeats, e.g. one bad [defaults] key inherited by many indicators.
+    problems = sorted(dict.fromkeys(builder.problems), key=lambda p: (p.line or 0, p.column or 0))
     if ruleset is None or any(p.severity is Severity.ERROR for p in problems):
         raise RulesetError(problems=tuple(problems))
     return ruleset
@@ -168,7 +169,7 @@ class _Builder:
             names = [member.value for member in kind]
             close = difflib.get_close_matches(text, names, n=1, cutoff=0.4)
             hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(names)}"
-            self.problem(path, f"{text!r} is not a valid {kind.__name__.lower()}", hint)
+            self.problem(path, f"{text!r} is not a valid {path.rsplit('.', 1)[-1]}", hint)
             return None
 
     def quantity(self, raw: object, path: str, unit: str) -> Decimal | None:
@@ -283,13 +284,16 @@ class _Builder:
                 "the format version is missing",
                 f"add format = {FORMAT_VERSION}",
             )
-        elif version != FORMAT_VERSION or isinstance(version, bool):
+        elif version != FORMAT_VERSION or type(version) is not int:
             self.problem(
                 "ruleset.format",
                 f"format {version!r} is not supported",
                 f"this version of ragrules reads format = {FORMAT_VERSION}",
             )
         ruleset_id = self.string(head["id"], "ruleset.id") if "id" in head else None
+        if ruleset_id == "":
+            self.problem("ruleset.id", "the ruleset id is empty", 'e.g. id = "my-council-2024"')
+            ruleset_id = None
         if "id" not in head:
             self.problem("ruleset.id", "the ruleset id is missing", 'add id = "my-council-2024"')
         calendar = head.get("calendar", "financial")
@@ -344,13 +348,22 @@ class _Builder:
             )
         if ruleset_id is None:
             return None
+        texts = {
+            key: self.string(head[key], f"ruleset.{key}") or "" if key in head else ""
+            for key in ("title", "version", "description")
+        }
         return Ruleset(
             id=ruleset_id,
-            title=str(head.get("title", "")),
-            version=str(head.get("version", "")),
+            title=texts["title"],
+            version=texts["version"],
             indicators=tuple(indicators),
             source=self.source,
-            warnings=tuple(p for p in self.problems if p.severity is Severity.WARNING),
+            warnings=tuple(
+                sorted(
+                    dict.fromkeys(p for p in self.problems if p.severity is Severity.WARNING),
+                    key=lambda p: (p.line or 0, p.column or 0),
+                )
+            ),
         )
 
     def scale(self, name: str, raw: object, path: str) -> Scale | None:
@@ -616,7 +629,7 @@ class _Builder:
 
         indicator = Indicator(
             id=indicator_id,
-            title=str(body.get("title", "")),
+            title=self.string(body["title"], f"{path}.title") or "" if "title" in body else "",
             unit=unit,
             polarity=polarity,
             target=target,
@@ -631,6 +644,9 @@ class _Builder:
         return indicator
 
     def rounding(self, raw: object, path: str) -> Rounding | None:
+        if not isinstance(raw, dict):
+            self.problem(path, f"expected a table, got {_kind(raw)}", "e.g. { places = 1 }")
+            return None
         body = self.table(raw, path, ("places", "mode"))
         places = body.get("places")
         if (
@@ -700,19 +716,6 @@ class _Builder:
                 if not target.is_point and not in_range:
                     self.problem(f"{path}.target", 'a target range needs polarity = "in-range"')
                     missing = True
-                for margin in indicator.tolerance.values() if indicator.tolerance else ():
-                    if (
-                        margin.basis is Basis.RELATIVE
-                        and (target.lower == 0 or target.upper == 0)
-                        and margin.amount
-                    ):
-                        self.problem(
-                            f"{path}.tolerance",
-                            "a relative tolerance on a zero target is zero, "
-                            "so the amber band is empty",
-                            "use an absolute tolerance for this indicator",
-                            warning=True,
-                        )
         if not missing and (indicator.target is not None or not scale.needs_target):
             self.check_reachable(indicator, path)
 
@@ -744,18 +747,34 @@ class _Builder:
                     continue
                 reported.add(status)
                 start = cuts[index].band.start
-                empty_margin = (
+                if (
                     start is not None
                     and start.kind in (PointKind.WORSE_BY, PointKind.BETTER_BY)
                     and _resolved(start, inputs) == 0
-                )
+                ):
+                    # Not a mistake in the scale: this indicator's margin is zero here.
+                    zero_target = inputs.target is not None and 0 in (
+                        inputs.target.lower,
+                        inputs.target.upper,
+                    )
+                    self.problem(
+                        f"{path}.{start.margin if isinstance(start.margin, str) else 'target'}",
+                        f"band {status!r} is empty for this indicator: "
+                        + (
+                            "a relative tolerance on a zero target is zero"
+                            if zero_target
+                            else f"its {start.margin} is zero"
+                        ),
+                        "use an absolute tolerance for a zero target",
+                        warning=True,
+                    )
+                    continue
                 self.problem(
                     path,
                     f"band {status!r} of scale {scale.name!r} can never be assigned "
                     "to this indicator",
                     "its start is no worse than a band before it; check the order of the "
                     "bands and the indicator's thresholds",
-                    warning=empty_margin,
                 )
 
 

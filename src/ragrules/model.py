@@ -270,7 +270,7 @@ class Ruleset:
                 return indicator
         raise LookupError(f"ruleset {self.id!r} has no indicator {indicator_id!r}")
 
-    def rate(self, observations: Iterable[object], period: str | None = None) -> Report:
+    def rate(self, observations: Iterable[object], period: str | Period | None = None) -> Report:
         """Rate observations (mappings or `Observation`s) for one period; see `report.rate`."""
         from ragrules.report import rate
 

@@ -21,7 +21,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # optional thousands separators, then whatever unit text follows.
 _VALUE = re.compile(
     r"""^\s*(?P<sign>[<>]=?)?\s*(?P<currency>£)?\s*
-        (?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+)
+        (?P<number>(?:[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+)(?:[eE][+-]?\d+)?)
         \s*(?P<unit>.*?)\s*$""",
     re.VERBOSE,
 )

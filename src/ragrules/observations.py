@@ -39,16 +39,28 @@ SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "su
 FIELDS = ("indicator", "period", "value", "target", "commentary", "caveat")
 
 
+def _as_text(raw: object) -> str:
+    """Published text as given; numbers through their exact text, None as blank."""
+    if raw is None:
+        return ""
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        try:
+            return str(to_decimal(raw))
+        except NumberError:
+            return str(raw)  # nan, inf, too many digits: read later as an invalid value
+    return str(raw).strip()
+
+
 @attrs.frozen(kw_only=True)
 class Observation:
     """One published row. Every field is text exactly as published; `row` says where it was."""
 
-    indicator: str
-    period: str = ""
-    value: str = ""
-    target: str = ""
-    commentary: str = ""
-    caveat: str = ""
+    indicator: str = attrs.field(default="", converter=_as_text)
+    period: str = attrs.field(default="", converter=_as_text)
+    value: str = attrs.field(default="", converter=_as_text)
+    target: str = attrs.field(default="", converter=_as_text)
+    commentary: str = attrs.field(default="", converter=_as_text)
+    caveat: str = attrs.field(default="", converter=_as_text)
     row: int | None = None
 
     @classmethod
@@ -57,22 +69,15 @@ class Observation:
 
         Numbers become text through their shortest repr; None becomes blank.
         """
-        fields: dict[str, str] = {}
+        fields: dict[str, object] = {}
         for key, raw in mapping.items():
             name = "_".join(str(key).strip().lower().split())
             if name in FIELDS:
-                fields[name] = _as_text(raw)
-        if not fields.get("indicator"):
+                fields[name] = raw
+        observation = cls(row=row, **fields)
+        if not observation.indicator:
             raise ValueError("the row has no indicator id")
-        return cls(row=row, **fields)
-
-
-def _as_text(raw: object) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
-        return str(to_decimal(raw))
-    return str(raw).strip()
+        return observation
 
 
 @attrs.frozen(kw_only=True)
@@ -85,9 +90,18 @@ class Reading:
     written_unit: str = ""
 
 
+def is_no_data(text: str) -> bool:
+    """True for blank text and the published tokens for 'no value' (`N/A`, `-`, `TBC`)."""
+    return _token(text) in NO_DATA_TOKENS
+
+
+def _token(text: str) -> str:
+    return " ".join(text.strip().lower().split())
+
+
 def read_value(text: str, unit: str) -> Reading:
     """Read published value text into the indicator's `unit` (canonical name)."""
-    token = " ".join(text.strip().lower().split())
+    token = _token(text)
     if token in NO_DATA_TOKENS:
         shown = f"published as {text.strip()!r}" if token else "no value published"
         return Reading(unrated=Unrated.NO_DATA, reason=f"no data: {shown}")

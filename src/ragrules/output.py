@@ -79,7 +79,8 @@ def _table_row(result: Result) -> tuple[str, str, str, str, str]:
     if target:
         target = with_unit(target, result.indicator.unit)
     why = result.reason.split(": ", 1)[-1] if result.rated else result.reason
-    return (result.indicator.id, result.value_text or "-", target, result.status, why)
+    cells = (result.indicator.id, result.value_text or "-", target, result.status, why)
+    return tuple(" ".join(cell.split()) for cell in cells)  # type: ignore[return-value]
 
 
 _RENDERERS = {"table": to_table, "json": to_json, "csv": to_csv}

@@ -149,7 +149,7 @@ def _gap_bounds(inputs: RuleInputs, offset: Callable[[Decimal], Decimal]) -> _Bo
 
 def _need_target(inputs: RuleInputs) -> Target:
     if inputs.target is None:
-        raise CannotRate(Unrated.NO_TARGET, "no target: the scale measures from a target")
+        raise CannotRate(Unrated.NO_TARGET, "the scale measures from a target")
     return inputs.target
 
 

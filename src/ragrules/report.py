@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ragrules import rating
-from ragrules.errors import Problem, Severity
+from ragrules.errors import DataError, Problem, Severity
 from ragrules.model import Indicator, Margin, Polarity, Ruleset, Target, Unrated
 from ragrules.numbers import format_decimal, round_value
-from ragrules.observations import Observation, read_value
+from ragrules.observations import Observation, is_no_data, read_value
 from ragrules.periods import Period, PeriodError, PeriodKind, parse_period
 from ragrules.rating import CannotRate, Cut, RuleInputs
 from ragrules.summary import Summary, summarise
@@ -242,7 +242,12 @@ def _report_period(
     if isinstance(period, Period):
         return period
     if period is not None:
-        return parse_period(period)
+        try:
+            return parse_period(period)
+        except PeriodError as exc:
+            raise DataError(
+                problems=(Problem(key="period", message=str(exc), hint="the report period"),)
+            ) from None
     periods = [when for _, when in rows if when is not None]
     if not periods:
         return None
@@ -317,7 +322,8 @@ def _rate_one(
             cuts = cuts_cache[inputs] = rating.compile_cuts(inputs)
         band = rating.band_for(cuts, value)
     except CannotRate as exc:
-        return _unrated(base, exc.unrated, exc.reason)
+        prefix = "no target: " if exc.unrated is Unrated.NO_TARGET else ""
+        return _unrated(base, exc.unrated, prefix + exc.reason)
     return attrs.evolve(
         base,
         status=cuts[band].status,
@@ -335,7 +341,7 @@ def _target_for(
     indicator: Indicator, observation: Observation, period: Period | None
 ) -> tuple[Target | None, bool, str]:
     """(target, taken from the data, problem) for one observation."""
-    if observation.target:
+    if observation.target and not is_no_data(observation.target):
         if indicator.polarity is Polarity.IN_RANGE:
             return (
                 None,

@@ -43,7 +43,7 @@ _ALIASES: dict[str, str] = {
     "points": "percent",
     "count": "count",
     "counts": "count",
-    "number": "count",
+    "number": "number",
     "no.": "count",
     "children": "count",
     "child": "count",

@@ -1,0 +1,129 @@
+"""The examples in the documentation: every TOML ruleset loads and every Python block runs.
+
+Fenced blocks are found by their info string:
+
+- `toml`: a complete ruleset; it must load.
+- `toml fragment`: part of a ruleset; skipped.
+- `toml error`: a complete ruleset that must be refused. When the next block is `text`, it
+  holds the exact error lines, with the ruleset named `ruleset.toml`.
+- `python`: run with `exec` in a fresh namespace, from the repository root.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+import ragrules
+from tests.conftest import ROOT
+
+DOCUMENTS = (*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md")
+
+# Fewer blocks than this means the extraction broke, not that the docs shrank on purpose.
+MIN_TOML = 18
+MIN_TOML_ERRORS = 4
+MIN_PYTHON = 6
+
+
+class Block(NamedTuple):
+    """One fenced code block: where it is, its info string and its text."""
+
+    document: str
+    number: int
+    line: int
+    info: str
+    text: str
+
+
+def _blocks(path: Path) -> list[Block]:
+    """Every fenced block in a Markdown file, numbered from 1 in the order they appear."""
+    blocks: list[Block] = []
+    info: str | None = None
+    start = 0
+    body: list[str] = []
+    for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        stripped = line.strip()
+        if info is None:
+            if stripped.startswith("```"):
+                info, start, body = stripped[3:].strip(), line_number, []
+        elif stripped == "```":
+            text = "\n".join(body) + "\n"
+            blocks.append(Block(path.name, len(blocks) + 1, start, info, text))
+            info = None
+        else:
+            body.append(line)
+    assert info is None, f"{path.name}:{start}: the block opened here is never closed"
+    return blocks
+
+
+ALL_BLOCKS = [block for path in DOCUMENTS for block in _blocks(path)]
+TOML = [block for block in ALL_BLOCKS if block.info == "toml"]
+TOML_ERRORS = [block for block in ALL_BLOCKS if block.info == "toml error"]
+PYTHON = [block for block in ALL_BLOCKS if block.info == "python"]
+
+
+def _id(block: Block) -> str:
+    """A test id naming the document, the block's number and its line."""
+    return f"{block.document}-block{block.number}-line{block.line}"
+
+
+def _following(block: Block) -> Block | None:
+    """The block after `block` in the same document, if any."""
+    for candidate in ALL_BLOCKS:
+        if candidate.document == block.document and candidate.number == block.number + 1:
+            return candidate
+    return None
+
+
+def test_blocks_were_found() -> None:
+    """The extraction finds the examples the documents are known to hold."""
+    assert len(TOML) >= MIN_TOML
+    assert len(TOML_ERRORS) >= MIN_TOML_ERRORS
+    assert len(PYTHON) >= MIN_PYTHON
+    assert any(block.document == "README.md" for block in PYTHON)
+
+
+def test_every_toml_block_is_labelled() -> None:
+    """A TOML block is a ruleset, a fragment or a refused ruleset; nothing else."""
+    labels = {block.info for block in ALL_BLOCKS if block.info.startswith("toml")}
+    assert labels <= {"toml", "toml fragment", "toml error"}
+
+
+@pytest.mark.parametrize("block", TOML, ids=_id)
+def test_toml_block_loads(block: Block) -> None:
+    """A complete ruleset in the docs loads."""
+    ruleset = ragrules.loads(block.text, source=f"{block.document}:{block.line}")
+    assert ruleset.indicators
+
+
+@pytest.mark.parametrize("block", TOML_ERRORS, ids=_id)
+def test_toml_error_block_is_refused(block: Block) -> None:
+    """A ruleset shown as an error is refused, with the errors the docs print."""
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(block.text, source="ruleset.toml")
+    shown = _following(block)
+    if shown is not None and shown.info == "text":
+        assert str(caught.value) + "\n" == shown.text
+
+
+@pytest.mark.parametrize("block", PYTHON, ids=_id)
+def test_python_block_runs(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Python example in the docs runs from the repository root."""
+    monkeypatch.chdir(ROOT)
+    code = compile(block.text, f"{block.document}:{block.line}", "exec")
+    exec(code, {"__name__": "__docs__"})
+
+
+def test_readme_explanation_is_what_explain_prints() -> None:
+    """The derivation printed in the README is the real output of its example."""
+    (example,) = [block for block in PYTHON if block.document == "README.md"]
+    shown = _following(example)
+    assert shown is not None
+    assert shown.info == "text"
+    ruleset = ragrules.load(ROOT / "rulesets" / "examples" / "havering-2020-21-q2.toml")
+    report = ruleset.rate(
+        [{"indicator": "early-help-conversion", "period": "2020/21 Q2", "value": "28.15"}]
+    )
+    assert str(report.results[0].explain()) + "\n" == shown.text
