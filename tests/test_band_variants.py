@@ -383,3 +383,42 @@ def test_zero_target_with_relative_tolerance_warns() -> None:
 def test_effective_dates(indicator: str, period: str, value: str, expected: str) -> None:
     """Each period is rated against the target and tolerance in force for it."""
     assert _status("effective-dates-havering.toml", indicator, value, period) == expected
+
+
+def _with_last_year(indicator: str, value: str, last_year: str) -> str:
+    """The status of a value rated with last year's value as a comparator."""
+    ruleset = _load("travel-dependent-havering-2013-14.toml")
+    report = ruleset.rate(
+        [
+            {"indicator": indicator, "period": "2014/15 Q2", "value": value},
+            {"indicator": indicator, "period": "2013/14 Q2", "value": last_year},
+        ]
+    )
+    index = [result.indicator.id for result in report.results].index(indicator)
+    return report.results[index].status
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "last_year", "expected"),
+    [
+        ("school-attendance", "5", "9", "green"),
+        ("school-attendance", "5.5", "4", "amber"),
+        ("school-attendance", "5.51", "6", "amber"),
+        ("school-attendance", "5.51", "5.51", "amber"),
+        ("school-attendance", "5.51", "5.5", "red"),
+        ("libraries-visits", "3800", "3000", "amber"),
+        ("libraries-visits", "3799", "3799", "amber"),
+        ("libraries-visits", "3799", "3800", "red"),
+    ],
+)
+def test_travel_dependent_band(indicator: str, value: str, last_year: str, expected: str) -> None:
+    """Havering 2013/14: beyond tolerance is amber if it improved or held on last year."""
+    assert _with_last_year(indicator, value, last_year) == expected
+
+
+def test_travel_dependent_band_without_last_year_is_red() -> None:
+    """With no value last year there is no judgement, so beyond tolerance is red."""
+    report = _load("travel-dependent-havering-2013-14.toml").rate(
+        [{"indicator": "school-attendance", "period": "2014/15 Q2", "value": "7"}]
+    )
+    assert report.results[0].status == "red"

@@ -59,7 +59,8 @@ def test_havering_targets_and_tolerances_match_case() -> None:
         assert indicator.target is not None and indicator.tolerance is not None
         target = indicator.target.in_force(None)
         tolerance = indicator.tolerance.in_force(None)
-        assert target is not None and tolerance is not None
+        assert isinstance(target, ragrules.Target)
+        assert tolerance is not None
         assert target.value == Decimal(item["target"])
         amount, _, basis = item["tolerance"].partition(" ")
         assert basis == tolerance.basis.value == "relative"
@@ -91,3 +92,86 @@ def test_havering_absolute_reading_would_not_reproduce_the_summary() -> None:
         [{"indicator": "early-help-conversion", "period": "2020/21 Q2", "value": "28.15"}]
     )
     assert report.results[0].status == "amber"
+
+
+def test_havering_travel_arrows() -> None:
+    """Havering: short and long arrows as published, not comparable without last year's value."""
+    case = _case("havering-2020-21-q2")
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    report = ruleset.rate(read_observations(EXAMPLES / "havering-2020-21-q2.csv"))
+    for item, result in zip(case["indicators"], report.results, strict=True):
+        short, long = result.travel
+        assert short.direction.value == item["expected"]["dot_short"], item["id"]
+        assert long.direction.value == item["expected"]["dot_long"], item["id"]
+        assert str(short.period) == "2020/21 Q1"
+        assert short.earlier_text == item["previous_period"]
+        if item["same_period_last_year"] is None:
+            assert "no comparable value for 2019/20 Q2" in long.reason
+            assert long.arrow == "-"
+        else:
+            assert long.earlier_text == item["same_period_last_year"]
+
+
+def _dudley_rows(case: dict[str, Any]) -> list[dict[str, str]]:
+    """The case's numbers as long-format rows: the quarter, its predecessor and benchmarks."""
+    rows = []
+    for item in case["indicators"]:
+        benchmark = item.get("benchmark", {}).get("statistical_neighbours", "")
+        rows.append(
+            {"indicator": item["id"], "period": "2021/22 Q2", "value": item["previous_period"]}
+        )
+        rows.append(
+            {
+                "indicator": item["id"],
+                "period": case["period"],
+                "value": item["value"],
+                "statistical_neighbours": benchmark,
+            }
+        )
+    return rows
+
+
+def test_dudley_statuses_travel_and_benchmark_targets() -> None:
+    """Dudley Q3 2021/22: statuses, direction and judgement, neutral PI.433, travel summary."""
+    case = _case("dudley-2021-22-q3")
+    ruleset = ragrules.load(EXAMPLES / "dudley-2021-22-q3.toml")
+    report = ruleset.rate(_dudley_rows(case))
+    assert str(report.period) == case["period"]
+    for item, result in zip(case["indicators"], report.results, strict=True):
+        expected = item["expected"]
+        assert result.status == expected["status"].split(" ")[0], item["id"]
+        (short,) = result.travel
+        assert short.direction.value == expected["dot_short"], item["id"]
+        judgement = None if short.judgement is None else short.judgement.value
+        wanted = expected["judgement_short"]
+        assert judgement == (None if wanted.startswith("none") else wanted), item["id"]
+        assert result.target is not None
+        assert result.target.value == Decimal(item["target"])
+        if "benchmark" in item:
+            assert result.target_source == "benchmark statistical neighbours"
+    assert report.summary.to_dict()["travel"]["short"] == {
+        **case["expected_travel_summary"],
+        "not-comparable": 0,
+    }
+
+
+def test_dudley_pi426_is_red_under_any_tolerance_up_to_15_percent() -> None:
+    """PI.426 at 72.1 against 85.5 is red for every relative tolerance up to 15%."""
+    text = (EXAMPLES / "dudley-2021-22-q3.toml").read_text(encoding="utf-8")
+    case = _case("dudley-2021-22-q3")
+    for percent in range(16):
+        ruleset = ragrules.loads(text.replace('relative = "10%"', f'relative = "{percent}%"'))
+        result = ruleset.rate(_dudley_rows(case)).results[2]
+        assert (result.indicator.id, result.status) == ("PI.426", "red")
+
+
+def test_dudley_example_data_file_matches_the_case() -> None:
+    """The shipped Dudley CSV rates as the case says."""
+    case = _case("dudley-2021-22-q3")
+    ruleset = ragrules.load(EXAMPLES / "dudley-2021-22-q3.toml")
+    from_file = ruleset.rate(read_observations(EXAMPLES / "dudley-2021-22-q3.csv"))
+    from_case = ruleset.rate(_dudley_rows(case))
+    assert [r.status for r in from_file.results] == [r.status for r in from_case.results]
+    assert [m.arrow for r in from_file.results for m in r.travel] == [
+        m.arrow for r in from_case.results for m in r.travel
+    ]

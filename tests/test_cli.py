@@ -111,3 +111,40 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["rate"])
     assert exited.value.code == 2
+
+
+def test_shuffled_rows_give_identical_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A data file with its rows in another order gives byte-identical table and CSV output."""
+    lines = (EXAMPLES / "havering-2020-21-q2.csv").read_text(encoding="utf-8").splitlines()
+    shuffled = tmp_path / "shuffled.csv"
+    shuffled.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n", encoding="utf-8")
+    for fmt in ("table", "csv", "json"):
+        main(["rate", RULESET, DATA, "--format", fmt])
+        original = capsys.readouterr().out
+        main(["rate", RULESET, str(shuffled), "--format", fmt])
+        again = capsys.readouterr().out
+        if fmt == "json":  # JSON keeps each result's row number in the input file
+            first, second = json.loads(original), json.loads(again)
+            for data in (first, second):
+                data.pop("rows")
+                for result in data["results"]:
+                    result.pop("row")
+            assert first == second
+        else:
+            assert again == original
+
+
+def test_table_shows_arrows_and_travel_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    """The Dudley table has a travel column and the published travel summary."""
+    dudley = str(EXAMPLES / "dudley-2021-22-q3.toml")
+    assert main(["rate", dudley, str(EXAMPLES / "dudley-2021-22-q3.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "Since last quarter" in out.splitlines()[3]
+    assert "Since last quarter: improving 3, worsening 1, unchanged 1, neutral 1" in out
+    csv_out = main(["rate", dudley, str(EXAMPLES / "dudley-2021-22-q3.csv"), "--format", "csv"])
+    assert csv_out == 0
+    header, first = capsys.readouterr().out.splitlines()[:2]
+    assert header.endswith("short_arrow,short_direction,short_judgement,short_period,short_value")
+    assert first.endswith("\u2191,down,improving,2021/22 Q2,12.01")

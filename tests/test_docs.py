@@ -11,12 +11,14 @@ Fenced blocks are found by their info string:
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
 import ragrules
+from ragrules.cli import main
 from tests.conftest import ROOT
 
 DOCUMENTS = (*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md")
@@ -116,14 +118,42 @@ def test_python_block_runs(block: Block, monkeypatch: pytest.MonkeyPatch) -> Non
     exec(code, {"__name__": "__docs__"})
 
 
-def test_readme_explanation_is_what_explain_prints() -> None:
-    """The derivation printed in the README is the real output of its example."""
+def test_readme_example_prints_what_the_readme_shows(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The output printed in the README is the real output of its Python example."""
     (example,) = [block for block in PYTHON if block.document == "README.md"]
     shown = _following(example)
     assert shown is not None
     assert shown.info == "text"
-    ruleset = ragrules.load(ROOT / "rulesets" / "examples" / "havering-2020-21-q2.toml")
-    report = ruleset.rate(
-        [{"indicator": "early-help-conversion", "period": "2020/21 Q2", "value": "28.15"}]
-    )
-    assert str(report.results[0].explain()) + "\n" == shown.text
+    monkeypatch.chdir(ROOT)
+    exec(compile(example.text, "README.md", "exec"), {"__name__": "__docs__"})
+    assert capsys.readouterr().out == shown.text
+
+
+SHELL_WITH_OUTPUT = [
+    block
+    for block in ALL_BLOCKS
+    if block.info == "sh"
+    and block.text.startswith("ragrules ")
+    and block.text.count("\n") == 1
+    and (shown := _following(block)) is not None
+    and shown.info == "text"
+]
+
+
+def test_shell_examples_were_found() -> None:
+    """At least the README-style Havering example is checked."""
+    assert SHELL_WITH_OUTPUT
+
+
+@pytest.mark.parametrize("block", SHELL_WITH_OUTPUT, ids=_id)
+def test_shell_example_prints_what_the_docs_show(
+    block: Block, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A one-line `ragrules` command in the docs prints the output shown after it."""
+    monkeypatch.chdir(ROOT)
+    shown = _following(block)
+    assert shown is not None
+    assert main(shlex.split(block.text)[1:]) == 0
+    assert capsys.readouterr().out == shown.text

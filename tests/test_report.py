@@ -153,7 +153,7 @@ def test_target_from_the_data_overrides_the_ruleset() -> None:
     """A row's own target is used, and the result says where it came from."""
     result = _status("rate", "27", target="30")
     assert result.status == "amber"
-    assert result.target_from_data
+    assert result.target_source == "data"
 
 
 def test_rounding_before_rating() -> None:

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from ragrules.errors import DataError, Problem
-from ragrules.observations import FIELDS, Observation
+from ragrules.observations import FIELDS, Observation, column_key
 
 
 def read_observations(path: str | os.PathLike[str]) -> list[object]:
@@ -48,7 +48,7 @@ def parse_csv(text: str, *, source: str | None = None) -> list[object]:
         raise _error(
             source, "the data file is empty", "add a header row: indicator,period,value"
         ) from None
-    names = ["_".join(name.strip().lower().split()) for name in header]
+    names = [column_key(name) for name in header]
     if "indicator" not in names:
         raise _error(
             source,
@@ -56,15 +56,15 @@ def parse_csv(text: str, *, source: str | None = None) -> list[object]:
             "the header needs at least indicator and value",
         )
     columns = {name: index for index, name in reversed(list(enumerate(names))) if name in FIELDS}
+    others = {name: index for index, name in reversed(list(enumerate(names))) if name not in FIELDS}
+    others.pop("", None)
     observations: list[object] = []
     line = reader.line_num + 1
     for cells in reader:
         if any(cell.strip() for cell in cells):
-            fields = {
-                name: cells[index].strip() if index < len(cells) else ""
-                for name, index in columns.items()
-            }
-            observations.append(Observation(row=line, **fields))
+            fields = {name: _cell(cells, index) for name, index in columns.items()}
+            extra = tuple((name, _cell(cells, index)) for name, index in others.items())
+            observations.append(Observation(row=line, extra=extra, **fields))
         line = reader.line_num + 1
     return observations
 
@@ -99,6 +99,10 @@ def parse_json(text: str, *, source: str | None = None) -> list[object]:
         except (ValueError, AttributeError):
             observations.append(record)
     return observations
+
+
+def _cell(cells: list[str], index: int) -> str:
+    return cells[index].strip() if index < len(cells) else ""
 
 
 def _error(source: str | None, message: str, hint: str) -> DataError:

@@ -10,6 +10,7 @@ import attrs
 from ragrules.model import Basis, Margin, Point, PointKind, Polarity
 from ragrules.numbers import format_decimal
 from ragrules.rating import Cut
+from ragrules.travel import Movement
 from ragrules.units import with_unit
 
 if TYPE_CHECKING:
@@ -80,7 +81,10 @@ def explain(result: Result) -> Explanation:
                 )
             )
     if result.target is not None:
-        source = "the data" if result.target_from_data else "the ruleset"
+        source = result.target_source
+        source = (
+            f"the {source[len('benchmark ') :]} benchmark" if " " in source else f"the {source}"
+        )
         target = result.target
         upper = with_unit(format_decimal(target.upper), unit)
         shown = upper if target.is_point else f"{format_decimal(target.lower)} to {upper}"
@@ -90,6 +94,7 @@ def explain(result: Result) -> Explanation:
                 data=(("target", shown), ("target_source", source)),
             )
         )
+    steps += [_travel_step(move, indicator.polarity, result.value) for move in result.travel]
     if result.unrated is not None:
         steps.append(Step(text=f"Not rated: {result.reason}.", data=(("status", result.status),)))
         return Explanation(indicator=indicator.id, status=result.status, steps=tuple(steps))
@@ -100,6 +105,32 @@ def explain(result: Result) -> Explanation:
         steps.append(_band_step(cut, result, reached))
     steps.append(Step(text=f"So {result.status}.", data=(("status", result.status),)))
     return Explanation(indicator=indicator.id, status=result.status, steps=tuple(steps))
+
+
+def _travel_step(move: Movement, polarity: Polarity, current: Decimal | None) -> Step:
+    comparison = move.comparison
+    against = comparison.benchmark or comparison.against.value.replace("-", " ")
+    name = comparison.label or comparison.name
+    heading = f"{name} (against {against}" + (f", {move.period})" if move.period else ")")
+    data = (
+        ("comparison", comparison.name),
+        ("direction", move.direction.value),
+        ("judgement", "" if move.judgement is None else move.judgement.value),
+        ("arrow", move.arrow),
+    )
+    if not move.comparable:
+        return Step(text=f"{heading}: not comparable, {move.reason}.", data=data)
+    assert move.earlier is not None
+    assert current is not None
+    text = (
+        f"{heading}: {format_decimal(move.earlier)} then {format_decimal(current)}, "
+        f"{move.direction.value}"
+    )
+    if move.judgement is None:
+        text += " (a neutral indicator is never judged)"
+    elif move.judgement.value != move.direction.value:
+        text += f"; {_polarity_words(polarity)}, so {move.judgement.value}"
+    return Step(text=f"{text}; arrow {move.arrow}.", data=data)
 
 
 def _polarity_words(polarity: Polarity) -> str:

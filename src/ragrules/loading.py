@@ -24,12 +24,19 @@ from ragrules._positions import index_positions, locate
 from ragrules.errors import Problem, RulesetError, Severity
 from ragrules.model import (
     BUILTIN_SCALES,
+    DEFAULT_GLYPHS,
     MARGIN_REFERENCES,
+    NO_CHANGE,
+    Against,
+    Arrows,
     Band,
     Basis,
+    BenchmarkTarget,
     Boundary,
+    Comparison,
     Dated,
     Indicator,
+    Judgement,
     Margin,
     Point,
     PointKind,
@@ -39,9 +46,11 @@ from ragrules.model import (
     Scale,
     Schedule,
     Target,
+    Travel,
+    TravelCondition,
 )
 from ragrules.numbers import NumberError, RoundingMode, split_value, to_decimal
-from ragrules.periods import Period, PeriodError, parse_period
+from ragrules.periods import Calendar, Period, PeriodError, parse_period
 from ragrules.units import UnitError, canonical_unit, convert, label
 
 FORMAT_VERSION = 1
@@ -56,11 +65,13 @@ _INDICATOR_KEYS = (
     "thresholds",
     "description",
     "source",
+    "unchanged-within",
     *_DEFAULT_KEYS,
 )
-_TOP_KEYS = ("ruleset", "defaults", "scales", "indicator")
+_TOP_KEYS = ("ruleset", "defaults", "scales", "travel", "indicator")
+_TRAVEL_KEYS = ("comparisons", "arrows", "unchanged-within", "glyphs")
+_COMPARISON_KEYS = ("against", "benchmark", "label")
 _MARGIN_KEYS = ("relative", "absolute", "from")
-_CALENDARS = ("financial",)
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -121,6 +132,7 @@ class _Builder:
         self.source = source
         self.positions = positions
         self.problems: list[Problem] = []
+        self.calendar = Calendar.FINANCIAL
 
     # -- reporting --------------------------------------------------------------------------
 
@@ -209,7 +221,7 @@ class _Builder:
         if text is None:
             return None
         try:
-            return parse_period(text)
+            return parse_period(text, self.calendar)
         except PeriodError as exc:
             self.problem(path, str(exc))
             return None
@@ -235,14 +247,16 @@ class _Builder:
             start = self.period(item["from"], f"{where}.from") if "from" in item else None
             body = {key: value for key, value in item.items() if key != "from"}
             if not entry_is_table:
-                unknown = [key for key in body if key not in ("value", "lower", "upper")]
+                unknown = [
+                    key for key in body if key not in ("value", "lower", "upper", "benchmark")
+                ]
                 for key in unknown:
                     self.problem(
                         f"{where}.{key}",
                         f"unknown key {key!r}",
-                        "use value, or lower and upper",
+                        "use value, lower and upper, or benchmark",
                     )
-                body_value: object = body.get("value", body) if "value" in body else body
+                body_value: object = body.get("value", body)
             else:
                 body_value = body
             value = read(body_value, where)
@@ -296,19 +310,17 @@ class _Builder:
             ruleset_id = None
         if "id" not in head:
             self.problem("ruleset.id", "the ruleset id is missing", 'add id = "my-council-2024"')
-        calendar = head.get("calendar", "financial")
-        if calendar not in _CALENDARS:
-            self.problem(
-                "ruleset.calendar",
-                f"calendar {calendar!r} is not supported",
-                "use 'financial'",
+        if "calendar" in head:
+            self.calendar = self.choice(head["calendar"], "ruleset.calendar", Calendar) or (
+                self.calendar
             )
+        travel, unchanged_within = self.travel(top.get("travel", {}))
 
         scales = dict(BUILTIN_SCALES)
         for name, raw in self.table(
             top.get("scales", {}), "scales", tuple(top.get("scales", {}))
         ).items():
-            scale = self.scale(name, raw, f"scales.{name}")
+            scale = self.scale(name, raw, f"scales.{name}", travel)
             if scale is not None:
                 scales[name] = scale
 
@@ -326,7 +338,7 @@ class _Builder:
         seen: dict[str, str] = {}
         for index, raw in enumerate(raw_indicators):
             path = f"indicator[{index}]"
-            indicator = self.indicator(raw, path, defaults, scales, default_scale)
+            indicator = self.indicator(raw, path, defaults, scales, default_scale, unchanged_within)
             if indicator is None:
                 continue
             if indicator.id in seen:
@@ -356,7 +368,9 @@ class _Builder:
             id=ruleset_id,
             title=texts["title"],
             version=texts["version"],
+            calendar=self.calendar,
             indicators=tuple(indicators),
+            travel=travel,
             source=self.source,
             warnings=tuple(
                 sorted(
@@ -366,7 +380,96 @@ class _Builder:
             ),
         )
 
-    def scale(self, name: str, raw: object, path: str) -> Scale | None:
+    def travel(self, raw: object) -> tuple[Travel, tuple[object, str] | None]:
+        """The [travel] table, and its raw `unchanged-within` (resolved per indicator unit)."""
+        body = self.table(raw, "travel", _TRAVEL_KEYS)
+        raw_comparisons = body.get("comparisons", {})
+        names = tuple(raw_comparisons) if isinstance(raw_comparisons, dict) else ()
+        comparisons = []
+        for name, value in self.table(raw_comparisons, "travel.comparisons", names).items():
+            comparison = self.comparison(name, value, f"travel.comparisons.{name}")
+            if comparison is not None:
+                comparisons.append(comparison)
+        arrows = Arrows.DIRECTION
+        if "arrows" in body:
+            arrows = self.choice(body["arrows"], "travel.arrows", Arrows) or arrows
+        glyphs = dict(DEFAULT_GLYPHS)
+        if "glyphs" in body:
+            for key, glyph in self.table(body["glyphs"], "travel.glyphs", tuple(glyphs)).items():
+                text = self.string(glyph, f"travel.glyphs.{key}")
+                if text is not None:
+                    glyphs[key] = text
+        travel = Travel(comparisons=tuple(comparisons), arrows=arrows, glyphs=tuple(glyphs.items()))
+        if "unchanged-within" not in body:
+            return travel, None
+        return travel, (body["unchanged-within"], "travel.unchanged-within")
+
+    def comparison(self, name: str, raw: object, path: str) -> Comparison | None:
+        body = self.table(raw, path, _COMPARISON_KEYS)
+        if "against" not in body:
+            if isinstance(raw, dict):
+                self.problem(
+                    path, "a comparison needs 'against'", 'e.g. against = "previous-period"'
+                )
+            return None
+        against = self.choice(body["against"], f"{path}.against", Against)
+        benchmark = (
+            self.string(body["benchmark"], f"{path}.benchmark") if "benchmark" in body else None
+        )
+        label = self.string(body["label"], f"{path}.label") or "" if "label" in body else ""
+        if against is Against.BENCHMARK and not benchmark:
+            self.problem(
+                path,
+                "a benchmark comparison names its benchmark column",
+                'add benchmark = "england"',
+            )
+            return None
+        if against is not Against.BENCHMARK and benchmark is not None:
+            self.problem(
+                f"{path}.benchmark",
+                "only a benchmark comparison names a benchmark",
+                'set against = "benchmark"',
+            )
+            return None
+        if against is None:
+            return None
+        return Comparison(name=name, against=against, benchmark=benchmark, label=label)
+
+    def travel_condition(self, raw: object, path: str, travel: Travel) -> TravelCondition | None:
+        """`{ comparison = "long", judgement = ["improving", "unchanged"] }` on a band."""
+        body = self.table(raw, path, ("comparison", "judgement"))
+        if "comparison" not in body or "judgement" not in body:
+            if isinstance(raw, dict):
+                self.problem(path, "a travel condition needs 'comparison' and 'judgement'")
+            return None
+        name = self.string(body["comparison"], f"{path}.comparison")
+        known = [comparison.name for comparison in travel.comparisons]
+        if name is not None and name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "declare it in [travel.comparisons]"
+            self.problem(f"{path}.comparison", f"unknown comparison {name!r}", hint)
+            name = None
+        raw_judgements = body["judgement"]
+        if isinstance(raw_judgements, str):
+            raw_judgements = [raw_judgements]
+        if not isinstance(raw_judgements, list) or not raw_judgements:
+            self.problem(
+                f"{path}.judgement",
+                "expected a judgement or a list of them",
+                'e.g. ["improving", "unchanged"]',
+            )
+            return None
+        judgements = [
+            self.choice(item, f"{path}.judgement[{index}]", Judgement)
+            for index, item in enumerate(raw_judgements)
+        ]
+        if name is None or None in judgements:
+            return None
+        return TravelCondition(
+            comparison=name, judgements=frozenset(j for j in judgements if j is not None)
+        )
+
+    def scale(self, name: str, raw: object, path: str, travel: Travel) -> Scale | None:
         body = self.table(raw, path, ("bands", "boundary", "description"))
         boundary = Boundary.BETTER
         if "boundary" in body:
@@ -382,7 +485,7 @@ class _Builder:
         bands: list[Band] = []
         for index, raw_band in enumerate(raw_bands):
             where = f"{path}.bands[{index}]"
-            band_body = self.table(raw_band, where, ("status", "from", "boundary"))
+            band_body = self.table(raw_band, where, ("status", "from", "boundary", "travel"))
             status = (
                 self.string(band_body["status"], f"{where}.status")
                 if "status" in band_body
@@ -396,18 +499,25 @@ class _Builder:
                 band_boundary = (
                     self.choice(band_body["boundary"], f"{where}.boundary", Boundary) or boundary
                 )
+            condition = None
+            if "travel" in band_body:
+                condition = self.travel_condition(band_body["travel"], f"{where}.travel", travel)
             if status is not None:
-                bands.append(Band(status=status, start=start, boundary=band_boundary))
-            if "from" not in band_body and index != len(raw_bands) - 1:
+                bands.append(
+                    Band(status=status, start=start, boundary=band_boundary, travel=condition)
+                )
+            catch_all = "from" not in band_body and "travel" not in band_body
+            if catch_all and index != len(raw_bands) - 1:
                 self.problem(
                     where,
-                    "only the last band may leave out 'from'",
+                    "only the last band may have neither 'from' nor 'travel'",
                     "the bands after it can never be reached",
                 )
-        if len(bands) == len(raw_bands) and bands and bands[-1].start is not None:
+        last = bands[-1] if len(bands) == len(raw_bands) and bands else None
+        if last is not None and (last.start is not None or last.travel is not None):
             self.problem(
                 f"{path}.bands[{len(bands) - 1}]",
-                "the last band has a 'from', so values worse than it get no status",
+                "the last band has a condition, so values that miss it get no status",
                 "end with a catch-all band that has only a status",
             )
         return Scale(name=name, bands=tuple(bands))
@@ -508,7 +618,16 @@ class _Builder:
             text = _shown(text, unit)
         return Margin(basis=Basis(basis), amount=amount, text=text)
 
-    def target(self, raw: object, path: str, unit: str) -> Target | None:
+    def target(self, raw: object, path: str, unit: str) -> Target | BenchmarkTarget | None:
+        """`30`, `"26 weeks"`, `{ lower = 15, upper = 20 }` or `{ benchmark = "england" }`."""
+        if isinstance(raw, dict) and "benchmark" in raw:
+            self.table(raw, path, ("benchmark",))
+            name = self.string(raw["benchmark"], f"{path}.benchmark")
+            if not name:
+                if name == "":
+                    self.problem(f"{path}.benchmark", "the benchmark name is empty")
+                return None
+            return BenchmarkTarget(benchmark=name)
         if isinstance(raw, dict):
             body = self.table(raw, path, ("lower", "upper"))
             if "lower" not in body or "upper" not in body:
@@ -535,6 +654,7 @@ class _Builder:
         defaults: dict[str, Any],
         scales: Mapping[str, Scale],
         default_scale: object,
+        unchanged_within: tuple[object, str] | None,
     ) -> Indicator | None:
         problems_before = len(self.problems)
         body = self.table(raw, path, _INDICATOR_KEYS)
@@ -615,6 +735,15 @@ class _Builder:
                 lambda r, p: self.target(r, p, unit),
                 entry_is_table=False,
             )
+        no_change = NO_CHANGE
+        margin_setting = (
+            (body["unchanged-within"], f"{path}.unchanged-within")
+            if "unchanged-within" in body
+            else unchanged_within
+        )
+        if margin_setting is not None:
+            raw_margin, margin_path = margin_setting
+            no_change = self.margin(raw_margin, margin_path, unit) or no_change
         thresholds: list[tuple[str, Decimal]] = []
         if "thresholds" in body:
             raw_thresholds = body["thresholds"]
@@ -638,6 +767,7 @@ class _Builder:
             thresholds=tuple(thresholds),
             rounding=rounding,
             scale=scale,
+            unchanged_within=no_change,
         )
         if not neutral and len(self.problems) == problems_before:
             self.check_scale_fits(indicator, path)
@@ -711,20 +841,23 @@ class _Builder:
                     "in-range scales use target and worse-by points",
                 )
                 missing = True
-        if indicator.target is not None:
-            for target in indicator.target.values():
-                if not target.is_point and not in_range:
-                    self.problem(f"{path}.target", 'a target range needs polarity = "in-range"')
-                    missing = True
-        if not missing and (indicator.target is not None or not scale.needs_target):
-            self.check_reachable(indicator, path)
+        fixed = (
+            [t for t in indicator.target.values() if isinstance(t, Target)]
+            if indicator.target
+            else []
+        )
+        for target in fixed:
+            if not target.is_point and not in_range:
+                self.problem(f"{path}.target", 'a target range needs polarity = "in-range"')
+                missing = True
+        # Targets from benchmarks are known only with the data, so only fixed ones are checked.
+        if not missing and (fixed or not scale.needs_target):
+            self.check_reachable(indicator, path, fixed)
 
-    def check_reachable(self, indicator: Indicator, path: str) -> None:
+    def check_reachable(self, indicator: Indicator, path: str, fixed: list[Target]) -> None:
         """Every band can be assigned for every combination of target and margins in force."""
         scale = indicator.scale
-        targets: list[Target | None] = (
-            list(indicator.target.values()) if indicator.target else [None]
-        )
+        targets: list[Target | None] = list(fixed) or [None]
         tolerances: list[Margin | None] = (
             list(indicator.tolerance.values()) if indicator.tolerance else [None]
         )
@@ -746,26 +879,24 @@ class _Builder:
                 if status in reported:
                     continue
                 reported.add(status)
-                start = cuts[index].band.start
-                if (
-                    start is not None
-                    and start.kind in (PointKind.WORSE_BY, PointKind.BETTER_BY)
-                    and _resolved(start, inputs) == 0
-                ):
+                zero = _zero_margin(cuts, inputs)
+                if zero is not None:
                     # Not a mistake in the scale: this indicator's margin is zero here.
                     zero_target = inputs.target is not None and 0 in (
                         inputs.target.lower,
                         inputs.target.upper,
                     )
+                    reason = (
+                        f"a relative {zero} on a zero target is zero"
+                        if zero_target
+                        else f"its {zero} is zero"
+                    )
                     self.problem(
-                        f"{path}.{start.margin if isinstance(start.margin, str) else 'target'}",
-                        f"band {status!r} is empty for this indicator: "
-                        + (
-                            "a relative tolerance on a zero target is zero"
-                            if zero_target
-                            else f"its {start.margin} is zero"
-                        ),
-                        "use an absolute tolerance for a zero target",
+                        f"{path}.{zero}",
+                        f"band {status!r} is empty for this indicator: {reason}",
+                        f"use an absolute {zero} for a zero target"
+                        if zero_target
+                        else f"give a {zero} above zero",
                         warning=True,
                     )
                     continue
@@ -776,6 +907,22 @@ class _Builder:
                     "its start is no worse than a band before it; check the order of the "
                     "bands and the indicator's thresholds",
                 )
+
+
+def _zero_margin(cuts: tuple[rating.Cut, ...], inputs: rating.RuleInputs) -> str | None:
+    """The margin ('tolerance' or 'stretch') that is zero for this indicator, if any.
+
+    A zero margin puts two bands' starts together, so one of them can never be assigned.
+    """
+    for cut in cuts:
+        start = cut.band.start
+        if (
+            start is not None
+            and start.kind in (PointKind.WORSE_BY, PointKind.BETTER_BY)
+            and _resolved(start, inputs) == 0
+        ):
+            return start.margin if isinstance(start.margin, str) else "margin"
+    return None
 
 
 def _resolved(start: Point, inputs: rating.RuleInputs) -> Decimal:
@@ -790,16 +937,22 @@ def _resolved(start: Point, inputs: rating.RuleInputs) -> Decimal:
 
 
 def _unreachable(cuts: tuple[rating.Cut, ...], polarity: Polarity) -> list[int]:
-    """Indexes of cuts that every value they admit is admitted by an earlier cut."""
+    """Indexes of cuts that every value they admit is admitted by an earlier cut.
+
+    A band with a travel condition admits only some values in its region, so it never hides
+    the bands after it; it is reachable when its region is not hidden by earlier bands.
+    """
     found = []
     # Per side, the best (lowest oriented) start so far and whether it was inclusive.
     sides: dict[str, tuple[Fraction, bool]] = {}
     for index, cut in enumerate(cuts):
+        conditional = cut.band.travel is not None
         starts = _oriented_starts(cut, polarity)
-        if not starts:  # the catch-all: reachable unless an earlier cut admits everything
+        if not starts:  # no start: reachable unless an earlier cut admits everything
             if "all" in sides:
                 found.append(index)
-            sides["all"] = (Fraction(0), True)
+            if not conditional:
+                sides["all"] = (Fraction(0), True)
             continue
         reachable = "all" not in sides and any(
             side not in sides
@@ -809,6 +962,8 @@ def _unreachable(cuts: tuple[rating.Cut, ...], polarity: Polarity) -> list[int]:
         )
         if not reachable:
             found.append(index)
+        if conditional:
+            continue
         for side, start in starts.items():
             best = sides.get(side)
             if best is None or start < best[0] or (start == best[0] and cut.inclusive):

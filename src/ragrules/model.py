@@ -15,7 +15,7 @@ import attrs
 
 from ragrules.errors import Problem
 from ragrules.numbers import EXACT, RoundingMode
-from ragrules.periods import Period
+from ragrules.periods import Calendar, Period
 
 if TYPE_CHECKING:
     from ragrules.report import Report
@@ -176,13 +176,74 @@ class Point:
     ratio: Decimal | None = None
 
 
+class Against(enum.Enum):
+    """What a comparison compares the current value with."""
+
+    PREVIOUS_PERIOD = "previous-period"
+    SAME_PERIOD_LAST_YEAR = "same-period-last-year"
+    BENCHMARK = "benchmark"
+
+
+class Direction(enum.Enum):
+    """How the value moved, whatever the polarity."""
+
+    UP = "up"
+    DOWN = "down"
+    UNCHANGED = "unchanged"
+    NOT_COMPARABLE = "not-comparable"
+
+
+class Judgement(enum.Enum):
+    """Whether the movement is good, given the polarity; never for neutral indicators."""
+
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    UNCHANGED = "unchanged"
+
+
+class Arrows(enum.Enum):
+    """What a report's arrows draw: the raw movement, or whether performance improved."""
+
+    DIRECTION = "direction"
+    JUDGEMENT = "judgement"
+
+
+@attrs.frozen(kw_only=True)
+class Comparison:
+    """A named direction-of-travel comparison, e.g. `short` against the previous period."""
+
+    name: str
+    against: Against
+    benchmark: str | None = None
+    label: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class BenchmarkTarget:
+    """A target taken from a benchmark column of the data (e.g. statistical neighbours)."""
+
+    benchmark: str
+
+
+@attrs.frozen(kw_only=True)
+class TravelCondition:
+    """A band condition on travel: the named comparison's judgement is one of these."""
+
+    comparison: str
+    judgements: frozenset[Judgement]
+
+
 @attrs.frozen(kw_only=True)
 class Band:
-    """A status and where it starts; a band with no start catches every remaining value."""
+    """A status, where it starts, and optionally a travel condition.
+
+    A band with no start and no travel condition catches every remaining value.
+    """
 
     status: str
     start: Point | None = None
     boundary: Boundary = Boundary.BETTER
+    travel: TravelCondition | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -230,6 +291,30 @@ BRAG = Scale(
 BUILTIN_SCALES: Mapping[str, Scale] = {"rag": RAG, "brag": BRAG}
 
 
+DEFAULT_GLYPHS: tuple[tuple[str, str], ...] = (
+    ("up", "\u2191"),
+    ("down", "\u2193"),
+    ("unchanged", "\u2192"),
+    ("improving", "\u2191"),
+    ("worsening", "\u2193"),
+    ("not-comparable", "-"),
+)
+NO_CHANGE = Margin(basis=Basis.ABSOLUTE, amount=Decimal(0), text="0")
+
+
+@attrs.frozen(kw_only=True)
+class Travel:
+    """A ruleset's direction-of-travel settings: comparisons, and how arrows are drawn."""
+
+    comparisons: tuple[Comparison, ...] = ()
+    arrows: Arrows = Arrows.DIRECTION
+    glyphs: tuple[tuple[str, str], ...] = DEFAULT_GLYPHS
+
+    def glyph(self, key: str) -> str:
+        """The glyph for a direction or judgement value (`up`, `improving`, ...)."""
+        return dict(self.glyphs).get(key, dict(DEFAULT_GLYPHS)[key])
+
+
 @attrs.frozen(kw_only=True)
 class Indicator:
     """One performance indicator and everything needed to rate it."""
@@ -238,12 +323,13 @@ class Indicator:
     title: str = ""
     unit: str = "number"
     polarity: Polarity = Polarity.HIGHER
-    target: Schedule[Target] | None = None
+    target: Schedule[Target | BenchmarkTarget] | None = None
     tolerance: Schedule[Margin] | None = None
     stretch: Schedule[Margin] | None = None
     thresholds: tuple[tuple[str, Decimal], ...] = ()
     rounding: Rounding | None = None
     scale: Scale = RAG
+    unchanged_within: Margin = NO_CHANGE
 
     def threshold(self, name: str) -> Decimal | None:
         for key, value in self.thresholds:
@@ -259,7 +345,9 @@ class Ruleset:
     id: str
     title: str = ""
     version: str = ""
+    calendar: Calendar = Calendar.FINANCIAL
     indicators: tuple[Indicator, ...] = ()
+    travel: Travel = Travel()
     source: str | None = None
     warnings: tuple[Problem, ...] = ()
 
@@ -272,6 +360,6 @@ class Ruleset:
 
     def rate(self, observations: Iterable[object], period: str | Period | None = None) -> Report:
         """Rate observations (mappings or `Observation`s) for one period; see `report.rate`."""
-        from ragrules.report import rate
+        from ragrules.batch import rate
 
         return rate(self, observations, period=period)

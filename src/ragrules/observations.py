@@ -39,6 +39,11 @@ SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "su
 FIELDS = ("indicator", "period", "value", "target", "commentary", "caveat")
 
 
+def column_key(name: object) -> str:
+    """A column or benchmark name compared case-, space-, hyphen- and underscore-blind."""
+    return "_".join(str(name).strip().lower().replace("-", " ").replace("_", " ").split())
+
+
 def _as_text(raw: object) -> str:
     """Published text as given; numbers through their exact text, None as blank."""
     if raw is None:
@@ -62,6 +67,12 @@ class Observation:
     commentary: str = attrs.field(default="", converter=_as_text)
     caveat: str = attrs.field(default="", converter=_as_text)
     row: int | None = None
+    extra: tuple[tuple[str, str], ...] = ()  # other columns, e.g. benchmarks, by column_key
+
+    def column(self, name: str) -> str:
+        """The text of another column (a benchmark, say), or '' when the row has none."""
+        key = column_key(name)
+        return next((text for column, text in self.extra if column == key), "")
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, object], *, row: int | None = None) -> Observation:
@@ -70,11 +81,14 @@ class Observation:
         Numbers become text through their shortest repr; None becomes blank.
         """
         fields: dict[str, object] = {}
+        extra: dict[str, str] = {}
         for key, raw in mapping.items():
-            name = "_".join(str(key).strip().lower().split())
+            name = column_key(key)
             if name in FIELDS:
                 fields[name] = raw
-        observation = cls(row=row, **fields)
+            elif name:
+                extra[name] = _as_text(raw)
+        observation = cls(row=row, extra=tuple(extra.items()), **fields)
         if not observation.indicator:
             raise ValueError("the row has no indicator id")
         return observation

@@ -26,7 +26,6 @@ _CSV_COLUMNS = (
     "unit",
     "target",
     "target_source",
-    "row",
     "commentary",
 )
 
@@ -41,46 +40,61 @@ def to_json(report: Report) -> str:
 
 
 def to_csv(report: Report) -> str:
+    """One row per indicator; each comparison adds its arrow, direction, judgement and values."""
+    comparisons = [comparison.name for comparison in report.ruleset.travel.comparisons]
+    travel_columns = [f"{name}_{field}" for name in comparisons for field in _TRAVEL_FIELDS]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_CSV_COLUMNS)
+    writer.writerow([*_CSV_COLUMNS, *travel_columns])
     for result in report.results:
         data = result.to_dict()
-        writer.writerow(["" if data[column] is None else data[column] for column in _CSV_COLUMNS])
+        cells = [data[column] for column in _CSV_COLUMNS]
+        for name in comparisons:
+            move = data["travel"][name]
+            cells += [move[field] for field in _TRAVEL_FIELDS]
+        writer.writerow(["" if cell is None else cell for cell in cells])
     return buffer.getvalue()
 
 
+_TRAVEL_FIELDS = ("arrow", "direction", "judgement", "period", "value")
+
+
 def to_table(report: Report) -> str:
+    """An aligned text table with a column of arrows per comparison, and the summary."""
     ruleset = report.ruleset
-    title = ruleset.title or ruleset.id
-    lines = [title, f"Period: {report.period or 'not given'}", ""]
-    rows = [("Indicator", "Value", "Target", "Status", "Why")]
+    labels = [c.label or c.name for c in ruleset.travel.comparisons]
+    lines = [ruleset.title or ruleset.id, f"Period: {report.period or 'not given'}", ""]
+    rows = [("Indicator", "Value", "Target", "Status", *labels, "Why")]
     rows += [_table_row(result) for result in report.results]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        lines.append("  ".join([*cells, row[4]]).rstrip())
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
     summary = report.summary
     counts = ", ".join(
         f"{status} {count} ({percent}%)"
-        for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=False)
+        for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True)
     )
     lines += ["", f"Rated: {summary.rated}" + (f": {counts}" if summary.rated else "")]
     if summary.unrated:
         lines.append("Not rated: " + ", ".join(f"{reason} {n}" for reason, n in summary.unrated))
+    for comparison, (_, travel) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
+        shown = ", ".join(f"{outcome} {n}" for outcome, n in travel if n)
+        lines.append(f"{comparison.label or comparison.name}: {shown}")
     if report.rejected:
         lines.append(f"Rejected rows: {len(report.rejected)} (see warnings)")
     return "\n".join(lines) + "\n"
 
 
-def _table_row(result: Result) -> tuple[str, str, str, str, str]:
+def _table_row(result: Result) -> tuple[str, ...]:
     data = result.to_dict()
     target = data["target"] or ""
     if target:
         target = with_unit(target, result.indicator.unit)
     why = result.reason.split(": ", 1)[-1] if result.rated else result.reason
-    cells = (result.indicator.id, result.value_text or "-", target, result.status, why)
-    return tuple(" ".join(cell.split()) for cell in cells)  # type: ignore[return-value]
+    arrows = [move.arrow for move in result.travel]
+    cells = (result.indicator.id, result.value_text or "-", target, result.status, *arrows, why)
+    return tuple(" ".join(cell.split()) for cell in cells)
 
 
 _RENDERERS = {"table": to_table, "json": to_json, "csv": to_csv}

@@ -1,8 +1,10 @@
-"""Reporting periods as councils write them, ordered by when they start.
+"""Reporting periods as councils write them, and the arithmetic that compares them.
 
-UK financial years run April to March (`2020/21`), with Q1 = April to June
-(`2020/21 Q2`, also written `Q2 2020/21`); months are `2020-11` or `Nov 2020`; calendar
-years are `2020`. Effective dates compare periods by their first month.
+UK financial years run April to March (`2020/21`), with Q1 = April to June (`2020/21 Q2`,
+also `Q2 2020/21`); academic years run September to August where a ruleset's calendar says
+so; calendar years and quarters are `2020` and `2020 Q3`; months are `2020-11` or
+`Nov 2020`. Any of them may be a year-to-date value (`2020/21 Q2 YTD`). "Previous period" and
+"same period last year" are arithmetic on these values, never row order.
 """
 
 from __future__ import annotations
@@ -13,99 +15,164 @@ import re
 import attrs
 
 
+class Calendar(enum.Enum):
+    """Which year a ruleset's years and quarters belong to."""
+
+    FINANCIAL = "financial"
+    ACADEMIC = "academic"
+    CALENDAR = "calendar"
+
+
 class PeriodKind(enum.Enum):
     """The length of a period."""
 
-    FINANCIAL_YEAR = "financial-year"
-    FINANCIAL_QUARTER = "financial-quarter"
+    YEAR = "year"
+    QUARTER = "quarter"
     MONTH = "month"
-    CALENDAR_YEAR = "calendar-year"
 
 
 class PeriodError(ValueError):
     """Text is not a period ragrules understands; callers add the location."""
 
 
-_MONTHS = (
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "oct",
-    "nov",
-    "dec",
-)
-# `2020/21`, `2020/2021` or `2020-2021`; `2020-11` is a month, never a financial year.
-_FY = r"(?P<year>\d{4})\s*(?:/|-(?=\d{4}))\s*(?P<next>\d{4}|\d{2})"
-_PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
-    (PeriodKind.FINANCIAL_QUARTER, re.compile(rf"^{_FY}\s*q(?P<index>[1-4])$")),
-    (PeriodKind.FINANCIAL_QUARTER, re.compile(rf"^q(?P<index>[1-4])\s*{_FY}$")),
-    (PeriodKind.FINANCIAL_YEAR, re.compile(rf"^(?:fy\s*)?{_FY}$")),
-    (PeriodKind.MONTH, re.compile(r"^(?P<year>\d{4})-(?P<index>\d{1,2})$")),
-    (PeriodKind.MONTH, re.compile(r"^(?P<month>[a-z]{3})[a-z]*\.?\s+(?P<year>\d{4})$")),
-    (PeriodKind.CALENDAR_YEAR, re.compile(r"^(?P<year>\d{4})$")),
-)
+_FIRST_MONTH = {Calendar.FINANCIAL: 4, Calendar.ACADEMIC: 9, Calendar.CALENDAR: 1}
+_MONTHS_IN = {PeriodKind.YEAR: 12, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1}
+_COUNT_IN_YEAR = {PeriodKind.YEAR: 1, PeriodKind.QUARTER: 4, PeriodKind.MONTH: 12}
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-@attrs.frozen(kw_only=True, order=False)
+@attrs.frozen(kw_only=True)
 class Period:
-    """A reporting period; `year` is the calendar year in which it starts."""
+    """A reporting period. `year` is the calendar year in which its year starts.
+
+    `index` is the quarter (1-4) or month (1-12, January = 1); 1 for years. Months always
+    belong to the calendar year.
+    """
 
     kind: PeriodKind
     year: int
-    index: int = 1  # quarter 1-4 or month 1-12; 1 for years
+    index: int = 1
+    calendar: Calendar = Calendar.FINANCIAL
+    ytd: bool = False
 
     @property
     def start(self) -> tuple[int, int]:
         """(calendar year, month) of the period's first month."""
-        if self.kind is PeriodKind.FINANCIAL_YEAR:
-            return (self.year, 4)
-        if self.kind is PeriodKind.FINANCIAL_QUARTER:
-            month = 4 + 3 * (self.index - 1)
-            return (self.year + (month - 1) // 12, (month - 1) % 12 + 1)
         if self.kind is PeriodKind.MONTH:
             return (self.year, self.index)
-        return (self.year, 1)
+        month = _FIRST_MONTH[self.calendar] + 3 * (self.index - 1)
+        return (self.year + (month - 1) // 12, (month - 1) % 12 + 1)
+
+    @property
+    def months(self) -> int:
+        """How many months the period covers (a year-to-date value still names one period)."""
+        return _MONTHS_IN[self.kind]
+
+    def shifted(self, steps: int) -> Period:
+        """The period `steps` periods of the same kind later (earlier when negative)."""
+        count = _COUNT_IN_YEAR[self.kind]
+        position = self.year * count + (self.index - 1) + steps
+        return attrs.evolve(self, year=position // count, index=position % count + 1)
+
+    def previous(self) -> Period:
+        """The period before this one: Q1 2021/22 -> Q4 2020/21; 2020-01 -> 2019-12."""
+        return self.shifted(-1)
+
+    def next(self) -> Period:
+        return self.shifted(1)
+
+    def same_period_last_year(self) -> Period:
+        """The same quarter, month or year one year earlier."""
+        return attrs.evolve(self, year=self.year - 1)
 
     def __str__(self) -> str:
-        if self.kind is PeriodKind.FINANCIAL_YEAR:
-            return f"{self.year}/{(self.year + 1) % 100:02d}"
-        if self.kind is PeriodKind.FINANCIAL_QUARTER:
-            return f"{self.year}/{(self.year + 1) % 100:02d} Q{self.index}"
         if self.kind is PeriodKind.MONTH:
-            return f"{self.year}-{self.index:02d}"
-        return str(self.year)
+            text = f"{self.year}-{self.index:02d}"
+        elif self.calendar is Calendar.CALENDAR:
+            text = str(self.year) if self.kind is PeriodKind.YEAR else f"{self.year} Q{self.index}"
+        else:
+            text = f"{self.year}/{(self.year + 1) % 100:02d}"
+            if self.kind is PeriodKind.QUARTER:
+                text += f" Q{self.index}"
+        return f"{text} YTD" if self.ytd else text
 
 
-def parse_period(text: str) -> Period:
-    """Parse a period as written in a ruleset or a data file."""
+_YTD = re.compile(r"^(?:ytd\s+(?P<a>.+)|(?P<b>.+?)\s*(?:\(ytd\)|ytd))$")
+_SPLIT_YEAR = r"(?P<year>\d{4})\s*(?:/\s*(?P<next>\d{4}|\d{2})|-\s*(?P<next4>\d{4}))"
+_PREFIX = r"(?:(?P<prefix>fy|ay)\s*)?"
+_QUARTER = r"q(?P<quarter>[1-4])"
+_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("split-quarter", re.compile(rf"^{_PREFIX}{_SPLIT_YEAR}\s*{_QUARTER}$")),
+    ("split-quarter", re.compile(rf"^{_QUARTER}\s*{_PREFIX}{_SPLIT_YEAR}$")),
+    ("split-year", re.compile(rf"^{_PREFIX}{_SPLIT_YEAR}$")),
+    ("dash", re.compile(r"^(?P<year>\d{4})-(?P<two>\d{1,2})$")),
+    ("month-name", re.compile(r"^(?P<name>[a-z]{3})[a-z]*\.?\s+(?P<year>\d{4})$")),
+    ("calendar-quarter", re.compile(rf"^(?P<year>\d{{4}})\s*{_QUARTER}$")),
+    ("calendar-quarter", re.compile(rf"^{_QUARTER}\s*(?P<year>\d{{4}})$")),
+    ("calendar-year", re.compile(r"^(?P<year>\d{4})$")),
+)
+
+
+def parse_period(text: str, calendar: Calendar = Calendar.FINANCIAL) -> Period:
+    """Parse a period as written in a ruleset or a data file.
+
+    `2020/21` is a financial year, or an academic year when `calendar` is academic (`FY` and
+    `AY` say so explicitly). `2020-11` is a month; `2020-21` is a financial year, because 21
+    is no month.
+    """
     key = " ".join(text.strip().lower().split())
-    for kind, pattern in _PATTERNS:
+    ytd = _YTD.match(key)
+    if ytd:
+        key = (ytd["a"] or ytd["b"]).strip()
+    for form, pattern in _FORMS:
         match = pattern.match(key)
-        if match is None:
-            continue
-        year = int(match["year"])
-        if kind in (PeriodKind.FINANCIAL_YEAR, PeriodKind.FINANCIAL_QUARTER):
-            following = int(match["next"])
-            if following % 100 != (year + 1) % 100 or (following >= 100 and following != year + 1):
-                raise PeriodError(
-                    f"{text!r}: a financial year runs into the next year, e.g. 2020/21"
-                )
-        if kind is PeriodKind.MONTH:
-            groups = match.groupdict()
-            month = groups.get("month")
-            index = _MONTHS.index(month) + 1 if month in _MONTHS else int(groups.get("index") or 0)
-            if not 1 <= index <= 12:
-                raise PeriodError(f"{text!r} is not a month")
-            return Period(kind=kind, year=year, index=index)
-        if kind is PeriodKind.FINANCIAL_QUARTER:
-            return Period(kind=kind, year=year, index=int(match["index"]))
-        return Period(kind=kind, year=year)
+        if match is not None:
+            period = _build(form, match, calendar, text)
+            return attrs.evolve(period, ytd=bool(ytd))
     raise PeriodError(
-        f"{text!r} is not a period; write e.g. '2020/21', '2020/21 Q2', '2020-11' or 'Nov 2020'"
+        f"{text!r} is not a period; write e.g. '2020/21', '2020/21 Q2', '2020 Q3', "
+        "'2020-11' or 'Nov 2020'"
     )
+
+
+def _build(form: str, match: re.Match[str], calendar: Calendar, text: str) -> Period:
+    year = int(match["year"])
+    if form == "dash":
+        two = int(match["two"])
+        if len(match["two"]) == 2 and two > 12 and two == (year + 1) % 100:
+            return Period(kind=PeriodKind.YEAR, year=year, calendar=_split_calendar(None, calendar))
+        if not 1 <= two <= 12:
+            raise PeriodError(f"{text!r} is not a month; write e.g. '2020-11'")
+        return Period(kind=PeriodKind.MONTH, year=year, index=two, calendar=Calendar.CALENDAR)
+    if form == "month-name":
+        if match["name"] not in _MONTH_NAMES:
+            raise PeriodError(f"{text!r} is not a month; write e.g. 'Nov 2020'")
+        index = _MONTH_NAMES.index(match["name"]) + 1
+        return Period(kind=PeriodKind.MONTH, year=year, index=index, calendar=Calendar.CALENDAR)
+    if form.startswith("calendar"):
+        quarter = form == "calendar-quarter"
+        return Period(
+            kind=PeriodKind.QUARTER if quarter else PeriodKind.YEAR,
+            year=year,
+            index=int(match["quarter"]) if quarter else 1,
+            calendar=Calendar.CALENDAR,
+        )
+    following = match["next"] or match["next4"]
+    if int(following) % 100 != (year + 1) % 100 or (
+        len(following) == 4 and int(following) != year + 1
+    ):
+        raise PeriodError(f"{text!r}: a split year runs into the next year, e.g. 2020/21")
+    quarter = form == "split-quarter"
+    return Period(
+        kind=PeriodKind.QUARTER if quarter else PeriodKind.YEAR,
+        year=year,
+        index=int(match["quarter"]) if quarter else 1,
+        calendar=_split_calendar(match.groupdict().get("prefix"), calendar),
+    )
+
+
+def _split_calendar(prefix: str | None, calendar: Calendar) -> Calendar:
+    """A year written `2020/21` is academic only where the ruleset or an `AY` says so."""
+    if prefix == "ay" or (prefix is None and calendar is Calendar.ACADEMIC):
+        return Calendar.ACADEMIC
+    return Calendar.FINANCIAL

@@ -7,7 +7,7 @@ region that admits a value. All arithmetic is exact decimal arithmetic.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 import attrs
@@ -16,6 +16,7 @@ from ragrules.model import (
     Band,
     Boundary,
     Indicator,
+    Judgement,
     Margin,
     Point,
     PointKind,
@@ -93,9 +94,22 @@ def compile_cuts(inputs: RuleInputs) -> tuple[Cut, ...]:
     return tuple(_compile_band(band, inputs) for band in inputs.indicator.scale.bands)
 
 
-def band_for(cuts: tuple[Cut, ...], value: Decimal) -> int:
-    """Index of the first cut that admits `value`; bands are tried best first."""
+def band_for(
+    cuts: tuple[Cut, ...],
+    value: Decimal,
+    judgements: Mapping[str, Judgement | None] | None = None,
+) -> int:
+    """Index of the first cut that admits `value`; bands are tried best first.
+
+    A band with a travel condition also needs its comparison's judgement (`judgements` maps
+    comparison names to judgements) to be one it lists.
+    """
     for index, cut in enumerate(cuts):
+        condition = cut.band.travel
+        if condition is not None and (
+            judgements is None or judgements.get(condition.comparison) not in condition.judgements
+        ):
+            continue
         if cut.admits(value):
             return index
     # Loading guarantees a catch-all last band; a hand-built scale may lack one.

@@ -21,15 +21,17 @@ class Summary:
     counts: tuple[tuple[str, int], ...]
     percentages: tuple[tuple[str, int], ...]
     unrated: tuple[tuple[str, int], ...]
+    travel: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rated": self.rated,
             "statuses": {
                 status: {"count": count, "percent": percent}
-                for (status, count), (_, percent) in zip(self.counts, self.percentages)  # noqa: B905
+                for (status, count), (_, percent) in zip(self.counts, self.percentages, strict=True)
             },
             "unrated": dict(self.unrated),
+            "travel": {name: dict(counts) for name, counts in self.travel},
         }
 
 
@@ -40,6 +42,7 @@ def summarise(results: Iterable[Result], ruleset: Ruleset) -> Summary:
         statuses.update(dict.fromkeys(indicator.scale.statuses))
     counts = dict.fromkeys(statuses, 0)
     unrated = {reason.value: 0 for reason in Unrated}
+    results = tuple(results)
     for result in results:
         if result.unrated is None:
             counts[result.status] = counts.get(result.status, 0) + 1
@@ -50,9 +53,31 @@ def summarise(results: Iterable[Result], ruleset: Ruleset) -> Summary:
     return Summary(
         rated=rated,
         counts=tuple(counts.items()),
-        percentages=tuple(zip(counts, percentages, strict=False)),
+        percentages=tuple(zip(counts, percentages, strict=True)),
         unrated=tuple((reason, n) for reason, n in unrated.items() if n),
+        travel=_travel_counts(results, ruleset),
     )
+
+
+TRAVEL_OUTCOMES = ("improving", "worsening", "unchanged", "neutral", "not-comparable")
+
+
+def _travel_counts(
+    results: Iterable[Result], ruleset: Ruleset
+) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+    """Per comparison: how many improved, worsened, held, moved unjudged, or had no comparator."""
+    names = [comparison.name for comparison in ruleset.travel.comparisons]
+    counts = {name: dict.fromkeys(TRAVEL_OUTCOMES, 0) for name in names}
+    for result in results:
+        for move in result.travel:
+            if move.judgement is not None:
+                outcome = move.judgement.value
+            elif move.comparable:
+                outcome = "neutral"
+            else:
+                outcome = "not-comparable"
+            counts[move.comparison.name][outcome] += 1
+    return tuple((name, tuple(counts[name].items())) for name in names)
 
 
 def largest_remainder(counts: Sequence[int]) -> list[int]:

@@ -1,0 +1,143 @@
+"""Direction of travel, pure: how a value moved against an earlier one, and whether that is good.
+
+The direction is the raw movement (up, down, unchanged within the margin); the judgement
+applies the polarity (improving, worsening, unchanged) and is never given for neutral
+indicators. In-range indicators are judged by their distance from the range.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from ragrules.model import (
+    Arrows,
+    Basis,
+    Comparison,
+    Direction,
+    Judgement,
+    Margin,
+    Polarity,
+    Target,
+    Travel,
+)
+from ragrules.numbers import EXACT
+from ragrules.periods import Period
+
+_ZERO = Decimal(0)
+
+
+@attrs.frozen(kw_only=True)
+class Movement:
+    """One comparison for one result: what it compared, which way it moved, and why not."""
+
+    comparison: Comparison
+    direction: Direction
+    judgement: Judgement | None = None
+    earlier: Decimal | None = None
+    earlier_text: str = ""
+    period: Period | None = None
+    reason: str = ""
+    arrow: str = ""
+
+    @property
+    def comparable(self) -> bool:
+        return self.direction is not Direction.NOT_COMPARABLE
+
+
+def arrow(travel: Travel, moved: Direction, judgement: Judgement | None) -> str:
+    """The glyph a report draws: the judgement or the direction, as the ruleset says.
+
+    A neutral indicator has no judgement, so its arrow always shows the direction.
+    """
+    if judgement is not None and travel.arrows is Arrows.JUDGEMENT:
+        return travel.glyph(judgement.value)
+    return travel.glyph(moved.value)
+
+
+def not_comparable(
+    comparison: Comparison, travel: Travel, reason: str, period: Period | None = None
+) -> Movement:
+    return Movement(
+        comparison=comparison,
+        direction=Direction.NOT_COMPARABLE,
+        period=period,
+        reason=reason,
+        arrow=arrow(travel, Direction.NOT_COMPARABLE, None),
+    )
+
+
+def unchanged(current: Decimal, earlier: Decimal, margin: Margin) -> bool:
+    """True when the values differ by no more than the margin (inclusive).
+
+    A relative margin is a fraction of the earlier value, so a rise and a fall of the same
+    size are judged alike.
+    """
+    allowed = margin.resolve(earlier) if margin.basis is Basis.RELATIVE else margin.amount
+    return abs(EXACT.subtract(current, earlier)) <= allowed
+
+
+def direction(current: Decimal, earlier: Decimal, margin: Margin) -> Direction:
+    if unchanged(current, earlier, margin):
+        return Direction.UNCHANGED
+    return Direction.UP if current > earlier else Direction.DOWN
+
+
+def judge(
+    moved: Direction,
+    polarity: Polarity,
+    current: Decimal,
+    earlier: Decimal,
+    margin: Margin,
+    target: Target | None,
+) -> Judgement | None:
+    """Whether the movement is good for this polarity; None when nothing can be judged."""
+    if polarity is Polarity.NEUTRAL or moved is Direction.NOT_COMPARABLE:
+        return None
+    if polarity is Polarity.IN_RANGE:
+        if target is None:
+            return None
+        now, before = _outside(current, target), _outside(earlier, target)
+        if unchanged(now, before, margin):
+            return Judgement.UNCHANGED
+        return Judgement.IMPROVING if now < before else Judgement.WORSENING
+    if moved is Direction.UNCHANGED:
+        return Judgement.UNCHANGED
+    better = Direction.UP if polarity is Polarity.HIGHER else Direction.DOWN
+    return Judgement.IMPROVING if moved is better else Judgement.WORSENING
+
+
+def _outside(value: Decimal, target: Target) -> Decimal:
+    """How far a value lies outside the target range (0 inside it)."""
+    if value < target.lower:
+        return EXACT.subtract(target.lower, value)
+    if value > target.upper:
+        return EXACT.subtract(value, target.upper)
+    return _ZERO
+
+
+def compare(
+    comparison: Comparison,
+    travel: Travel,
+    polarity: Polarity,
+    current: Decimal,
+    earlier: Decimal,
+    margin: Margin,
+    target: Target | None,
+    *,
+    period: Period | None = None,
+    earlier_text: str = "",
+) -> Movement:
+    """Compare a current value with an earlier (or benchmark) value."""
+    moved = direction(current, earlier, margin)
+    judgement = judge(moved, polarity, current, earlier, margin, target)
+    return Movement(
+        comparison=comparison,
+        direction=moved,
+        judgement=judgement,
+        earlier=earlier,
+        earlier_text=earlier_text,
+        period=period,
+        arrow=arrow(travel, moved, judgement),
+    )
