@@ -148,3 +148,33 @@ def test_table_shows_arrows_and_travel_summary(capsys: pytest.CaptureFixture[str
     header, first = capsys.readouterr().out.splitlines()[:2]
     assert header.endswith("short_arrow,short_direction,short_judgement,short_period,short_value")
     assert first.endswith("\u2191,down,improving,2021/22 Q2,12.01")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start"), [("markdown", "# Havering"), ("html", "<!DOCTYPE html>")]
+)
+def test_rendered_report_formats(fmt: str, start: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """rate --format markdown|html prints a committee-ready report."""
+    assert main(["rate", RULESET, DATA, "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(start)
+    assert "Exception report" in out
+
+
+def test_check_with_data_reports_missing_commentary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check --data rates the data and exits 1 when a red lacks its corrective action."""
+    assert main(["check", RULESET, "--data", DATA]) == 0
+    assert f"{DATA}: 0 findings" in capsys.readouterr().out
+    data = tmp_path / "no-commentary.csv"
+    data.write_text(
+        "indicator,period,value\nearly-help-conversion,2020/21 Q2,20\n", encoding="utf-8"
+    )
+    assert main(["check", RULESET, "--data", str(data)]) == 1
+    captured = capsys.readouterr()
+    assert (
+        f"{data}:row 2: warning: indicator 'early-help-conversion': a red rating needs "
+        "commentary, and none was given"
+    ) in captured.err
+    assert f"{data}: 1 finding with {RULESET}" in captured.out

@@ -21,6 +21,7 @@ from ragrules.model import (
     BenchmarkTarget,
     Comparison,
     Indicator,
+    Judgement,
     Polarity,
     Ruleset,
     Target,
@@ -121,6 +122,7 @@ class _Batch:
             status="",
             value_text=observation.value,
             commentary=observation.commentary or observation.caveat,
+            flag=observation.flag if observation.flagged else "",
             row=observation.row,
         )
         if observation.caveat:
@@ -142,7 +144,7 @@ class _Batch:
         value = _rounded(indicator, reading.number)
         target, source, problem = _target_for(indicator, observation, self.period)
         movements = tuple(
-            self._movement(comparison, indicator, observation, value, target)
+            self._travel(comparison, indicator, observation, value, target)
             for comparison in self.ruleset.travel.comparisons
         )
         base = attrs.evolve(
@@ -198,7 +200,7 @@ class _Batch:
             for comparison in settings.comparisons
         )
 
-    def _movement(
+    def _travel(
         self,
         comparison: Comparison,
         indicator: Indicator,
@@ -206,6 +208,37 @@ class _Batch:
         value: Decimal,
         target: Target | None,
     ) -> Movement:
+        """This period's movement, with the earlier judgements the exception rules need."""
+        move = self._movement(comparison, indicator, observation, value, target, self.period)
+        lookback = self.ruleset.exceptions.lookback
+        if lookback == 1 or not move.comparable or self.period is None:
+            return move
+        earlier: list[Judgement | None] = []
+        for steps in range(1, lookback):
+            period = self.period.shifted(-steps)
+            row = self.placed.get((indicator.id, period))
+            reading = read_value(row.value, indicator.unit) if row and not row.caveat else None
+            if row is None or reading is None or reading.number is None:
+                break
+            then, _, _ = _target_for(indicator, row, period)
+            past = self._movement(
+                comparison, indicator, row, _rounded(indicator, reading.number), then, period
+            )
+            earlier.append(past.judgement)
+            if not past.comparable:
+                break
+        return attrs.evolve(move, earlier_judgements=tuple(earlier))
+
+    def _movement(
+        self,
+        comparison: Comparison,
+        indicator: Indicator,
+        observation: Observation,
+        value: Decimal,
+        target: Target | None,
+        period: Period | None,
+    ) -> Movement:
+        """The movement of `value` (the indicator's value for `period`) for one comparison."""
         settings = self.ruleset.travel
         if comparison.against is Against.BENCHMARK:
             assert comparison.benchmark is not None
@@ -217,12 +250,12 @@ class _Batch:
                 )
             reading = read_value(text, indicator.unit)
         else:
-            if self.period is None:
+            if period is None:
                 return travel.not_comparable(comparison, settings, "the report has no period")
             earlier_period = (
-                self.period.previous()
+                period.previous()
                 if comparison.against is Against.PREVIOUS_PERIOD
-                else self.period.same_period_last_year()
+                else period.same_period_last_year()
             )
             earlier = self.placed.get((indicator.id, earlier_period))
             if earlier is None:

@@ -11,12 +11,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
+
 from ragrules import __version__
 from ragrules.data import read_observations
-from ragrules.errors import Problem, RagrulesError, Severity
+from ragrules.errors import DataError, Problem, RagrulesError, Severity
 from ragrules.loading import load
+from ragrules.model import Ruleset
 from ragrules.output import FORMATS, render
-from ragrules.periods import PeriodError, parse_period
+from ragrules.report import Report
 
 OK, FINDINGS, USAGE = 0, 1, 2
 
@@ -47,41 +50,45 @@ def _parser() -> argparse.ArgumentParser:
     rate.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
     rate.add_argument("data", metavar="DATA", help="path to a .csv or .json file of observations")
     rate.add_argument("--period", help="the period to report, e.g. '2020/21 Q2' (default: latest)")
-    rate.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    rate.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
     rate.set_defaults(run=_rate)
 
     check = commands.add_parser("check", help="validate rulesets and report every problem")
     check.add_argument("rulesets", nargs="+", metavar="RULESET", help="ruleset .toml files")
+    check.add_argument(
+        "--data",
+        metavar="DATA",
+        help="also rate this data file and report its findings (missing commentary, "
+        "rejected rows, unreadable values)",
+    )
+    check.add_argument("--period", help="the period to check the data for (default: latest)")
     check.set_defaults(run=_check)
     return parser
 
 
 def _rate(args: argparse.Namespace) -> int:
     ruleset = load(args.ruleset)
-    observations = read_observations(args.data)
-    period = None
-    if args.period is not None:
-        try:
-            period = parse_period(args.period)
-        except PeriodError as exc:
-            print(f"ragrules rate: --period: {exc}", file=sys.stderr)
-            return USAGE
-    report = ruleset.rate(observations, period=None if period is None else str(period))
     _print_problems(ruleset.warnings)
-    _print_problems(
-        tuple(
-            Problem(
-                file=args.data,
-                row=p.row,
-                message=p.message,
-                hint=p.hint,
-                severity=p.severity,
-            )
-            for p in report.problems
-        )
-    )
+    report = _rated(ruleset, args.data, args.period)
+    if report is None:
+        return USAGE
     sys.stdout.write(render(report, args.format))
     return OK
+
+
+def _rated(ruleset: Ruleset, data: str, period: str | None) -> Report | None:
+    """Rate a data file, printing its problems; None when --period is not a period."""
+    observations = read_observations(data)
+    try:
+        report = ruleset.rate(observations, period=period)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(f"ragrules: --period: {problem.message}", file=sys.stderr)
+        return None
+    _print_problems(tuple(attrs.evolve(p, file=data) for p in report.problems))
+    return report
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -100,6 +107,13 @@ def _check(args: argparse.Namespace) -> int:
         _print_problems(ruleset.warnings)
         count = len(ruleset.indicators)
         print(f"{path}: ok ({count} indicator{'s' if count != 1 else ''})")
+        if args.data is not None:
+            report = _rated(ruleset, args.data, args.period)
+            if report is None:
+                return USAGE
+            found = len(report.problems)
+            print(f"{args.data}: {found} finding{'s' if found != 1 else ''} with {path}")
+            code = max(code, FINDINGS if found else OK)
     return code
 
 

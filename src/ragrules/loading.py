@@ -35,6 +35,8 @@ from ragrules.model import (
     Boundary,
     Comparison,
     Dated,
+    ExceptionPolicy,
+    ExceptionRule,
     Indicator,
     Judgement,
     Margin,
@@ -48,6 +50,7 @@ from ragrules.model import (
     Target,
     Travel,
     TravelCondition,
+    Unrated,
 )
 from ragrules.numbers import NumberError, RoundingMode, split_value, to_decimal
 from ragrules.periods import Calendar, Period, PeriodError, parse_period
@@ -55,6 +58,7 @@ from ragrules.units import UnitError, canonical_unit, convert, label
 
 FORMAT_VERSION = 1
 MAX_ROUNDING_PLACES = 12
+MAX_LOOKBACK = 12
 
 _RULESET_KEYS = ("format", "id", "title", "version", "scale", "calendar", "description")
 _DEFAULT_KEYS = ("polarity", "unit", "tolerance", "stretch", "rounding", "scale")
@@ -68,7 +72,9 @@ _INDICATOR_KEYS = (
     "unchanged-within",
     *_DEFAULT_KEYS,
 )
-_TOP_KEYS = ("ruleset", "defaults", "scales", "travel", "indicator")
+_TOP_KEYS = ("ruleset", "defaults", "scales", "travel", "exceptions", "indicator")
+_EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")
+_RULE_KEYS = ("name", "statuses", "travel")
 _TRAVEL_KEYS = ("comparisons", "arrows", "unchanged-within", "glyphs")
 _COMPARISON_KEYS = ("against", "benchmark", "label")
 _MARGIN_KEYS = ("relative", "absolute", "from")
@@ -358,6 +364,7 @@ class _Builder:
                 "the ruleset defines no indicators",
                 "add [[indicator]] tables",
             )
+        policy = self.exceptions(top.get("exceptions", {}), travel, indicators)
         if ruleset_id is None:
             return None
         texts = {
@@ -371,6 +378,7 @@ class _Builder:
             calendar=self.calendar,
             indicators=tuple(indicators),
             travel=travel,
+            exceptions=policy,
             source=self.source,
             warnings=tuple(
                 sorted(
@@ -435,9 +443,11 @@ class _Builder:
             return None
         return Comparison(name=name, against=against, benchmark=benchmark, label=label)
 
-    def travel_condition(self, raw: object, path: str, travel: Travel) -> TravelCondition | None:
+    def travel_condition(
+        self, raw: object, path: str, travel: Travel, extra: tuple[str, ...] = ()
+    ) -> TravelCondition | None:
         """`{ comparison = "long", judgement = ["improving", "unchanged"] }` on a band."""
-        body = self.table(raw, path, ("comparison", "judgement"))
+        body = self.table(raw, path, ("comparison", "judgement", *extra))
         if "comparison" not in body or "judgement" not in body:
             if isinstance(raw, dict):
                 self.problem(path, "a travel condition needs 'comparison' and 'judgement'")
@@ -468,6 +478,98 @@ class _Builder:
         return TravelCondition(
             comparison=name, judgements=frozenset(j for j in judgements if j is not None)
         )
+
+    def exceptions(
+        self, raw: object, travel: Travel, indicators: list[Indicator]
+    ) -> ExceptionPolicy:
+        """`[exceptions]`: what the exception report selects, and what needs commentary."""
+        body = self.table(raw, "exceptions", _EXCEPTION_KEYS)
+        known = [
+            status
+            for indicator in indicators
+            if indicator.polarity is not Polarity.NEUTRAL
+            for status in indicator.scale.statuses
+        ]
+        rules = []
+        if "statuses" in body:
+            statuses = self.statuses(body["statuses"], "exceptions.statuses", known)
+            if statuses:
+                rules.append(ExceptionRule(statuses=statuses))
+        raw_rules = body.get("rules", [])
+        if not isinstance(raw_rules, list):
+            self.problem("exceptions.rules", "expected an array of rule tables")
+            raw_rules = []
+        for index, raw_rule in enumerate(raw_rules):
+            rule = self.exception_rule(raw_rule, f"exceptions.rules[{index}]", travel, known)
+            if rule is not None:
+                rules.append(rule)
+        flagged = body.get("flagged", True)
+        if not isinstance(flagged, bool):
+            self.problem("exceptions.flagged", f"expected true or false, got {_kind(flagged)}")
+            flagged = True
+        required: tuple[str, ...] = ()
+        if "commentary-required" in body:
+            path = "exceptions.commentary-required"
+            required = self.statuses(body["commentary-required"], path, known)
+        return ExceptionPolicy(
+            rules=tuple(rules), flagged=flagged, commentary_required=frozenset(required)
+        )
+
+    def exception_rule(
+        self, raw: object, path: str, travel: Travel, known: list[str]
+    ) -> ExceptionRule | None:
+        body = self.table(raw, path, _RULE_KEYS)
+        if not body:
+            if isinstance(raw, dict):
+                self.problem(path, "a rule needs statuses, travel or both")
+            return None
+        name = self.string(body["name"], f"{path}.name") or "" if "name" in body else ""
+        statuses = (
+            self.statuses(body["statuses"], f"{path}.statuses", known) if "statuses" in body else ()
+        )
+        condition = None
+        periods = 1
+        if "travel" in body:
+            where = f"{path}.travel"
+            condition = self.travel_condition(body["travel"], where, travel, ("periods",))
+            raw_periods = (
+                body["travel"].get("periods", 1) if isinstance(body["travel"], dict) else 1
+            )
+            if type(raw_periods) is not int or not 1 <= raw_periods <= MAX_LOOKBACK:
+                self.problem(
+                    f"{where}.periods",
+                    f"periods must be a whole number from 1 to {MAX_LOOKBACK}",
+                    "e.g. periods = 2 for two quarters running",
+                )
+                return None
+            periods = raw_periods
+        if not statuses and condition is None:
+            return None
+        return ExceptionRule(name=name, statuses=statuses, travel=condition, periods=periods)
+
+    def statuses(self, raw: object, path: str, known: list[str]) -> tuple[str, ...]:
+        """A list of scale statuses; unrated reasons such as `neutral` are never selectable."""
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            self.problem(
+                path, f"expected a list of statuses, got {_kind(raw)}", 'e.g. ["red", "amber"]'
+            )
+            return ()
+        for index, status in enumerate(raw):
+            if status in known:
+                continue
+            if status in {reason.value for reason in Unrated}:
+                hint = "only rated statuses can be selected; caveats have their own section"
+            else:
+                close = difflib.get_close_matches(status, known, n=1)
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"statuses: {', '.join(dict.fromkeys(known))}"
+                )
+            self.problem(
+                f"{path}[{index}]", f"{status!r} is not a status of the ruleset's scales", hint
+            )
+        return tuple(status for status in raw if status in known)
 
     def scale(self, name: str, raw: object, path: str, travel: Travel) -> Scale | None:
         body = self.table(raw, path, ("bands", "boundary", "description"))

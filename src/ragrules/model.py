@@ -339,6 +339,35 @@ class Indicator:
 
 
 @attrs.frozen(kw_only=True)
+class ExceptionRule:
+    """Selects results for the exception report: every condition given must hold.
+
+    `statuses`: the result's status is one of these (empty: any rated status).
+    `travel`: a comparison's judgement is one of these for `periods` consecutive periods
+    ending with the report period (Tandridge: missed for two quarters running).
+    """
+
+    name: str = ""
+    statuses: tuple[str, ...] = ()
+    travel: TravelCondition | None = None
+    periods: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class ExceptionPolicy:
+    """What goes in the exception report, and which statuses need commentary."""
+
+    rules: tuple[ExceptionRule, ...] = ()
+    flagged: bool = True
+    commentary_required: frozenset[str] = frozenset()
+
+    @property
+    def lookback(self) -> int:
+        """How many consecutive periods of judgements the rules need (1: this period only)."""
+        return max((rule.periods for rule in self.rules), default=1)
+
+
+@attrs.frozen(kw_only=True)
 class Ruleset:
     """A loaded ruleset: its indicators in report order, and what loading warned about."""
 
@@ -348,6 +377,7 @@ class Ruleset:
     calendar: Calendar = Calendar.FINANCIAL
     indicators: tuple[Indicator, ...] = ()
     travel: Travel = Travel()
+    exceptions: ExceptionPolicy = ExceptionPolicy()
     source: str | None = None
     warnings: tuple[Problem, ...] = ()
 

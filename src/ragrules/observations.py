@@ -36,7 +36,9 @@ NO_DATA_TOKENS = frozenset(
 )
 SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "supp", "suppressed"})
 
-FIELDS = ("indicator", "period", "value", "target", "commentary", "caveat")
+FIELDS = ("indicator", "period", "value", "target", "commentary", "caveat", "flag")
+# A `flag` cell holding one of these does not flag the row; any other text does.
+UNFLAGGED_TOKENS = frozenset({"", "n", "no", "false", "0", "-", "none"})
 
 
 def column_key(name: object) -> str:
@@ -66,8 +68,14 @@ class Observation:
     target: str = attrs.field(default="", converter=_as_text)
     commentary: str = attrs.field(default="", converter=_as_text)
     caveat: str = attrs.field(default="", converter=_as_text)
+    flag: str = attrs.field(default="", converter=_as_text)
     row: int | None = None
     extra: tuple[tuple[str, str], ...] = ()  # other columns, e.g. benchmarks, by column_key
+
+    @property
+    def flagged(self) -> bool:
+        """True when the service flagged the row by hand ("of particular note")."""
+        return _token(self.flag) not in UNFLAGGED_TOKENS
 
     def column(self, name: str) -> str:
         """The text of another column (a benchmark, say), or '' when the row has none."""

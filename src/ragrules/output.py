@@ -11,9 +11,11 @@ import io
 import json
 
 from ragrules.report import Report, Result
+from ragrules.report_html import to_html
+from ragrules.report_markdown import to_markdown
 from ragrules.units import with_unit
 
-FORMATS = ("table", "json", "csv")
+FORMATS = ("table", "json", "csv", "markdown", "html")
 
 _CSV_COLUMNS = (
     "indicator",
@@ -97,4 +99,10 @@ def _table_row(result: Result) -> tuple[str, ...]:
     return tuple(" ".join(cell.split()) for cell in cells)
 
 
-_RENDERERS = {"table": to_table, "json": to_json, "csv": to_csv}
+_RENDERERS = {
+    "table": to_table,
+    "json": to_json,
+    "csv": to_csv,
+    "markdown": to_markdown,
+    "html": to_html,
+}

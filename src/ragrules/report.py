@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ragrules import selection
 from ragrules.errors import Problem, Severity
+from ragrules.key import Key, build_key
 from ragrules.model import Indicator, Margin, Ruleset, Target, Unrated
 from ragrules.numbers import format_decimal
 from ragrules.periods import Period
 from ragrules.rating import Cut
+from ragrules.selection import Finding, Selection
 from ragrules.summary import Summary, summarise
 from ragrules.travel import Movement
 
@@ -38,6 +41,7 @@ class Result:
     cuts: tuple[Cut, ...] = ()
     band: int | None = None
     commentary: str = ""
+    flag: str = ""  # the hand flag's text, when the row was flagged "of particular note"
     row: int | None = None
     travel: tuple[Movement, ...] = ()
 
@@ -70,6 +74,7 @@ class Result:
             "bounds": [_cut_dict(cut) for cut in self.cuts],
             "travel": {move.comparison.name: _movement_dict(move) for move in self.travel},
             "commentary": self.commentary,
+            "flag": self.flag,
             "row": self.row,
         }
 
@@ -102,10 +107,43 @@ class Report:
         return summarise(self.results, self.ruleset)
 
     @property
+    def exceptions(self) -> tuple[Selection, ...]:
+        """Results the ruleset's exception rules select, in indicator order, with reasons."""
+        return selection.exceptions(self.results, self.ruleset.exceptions)
+
+    @property
+    def of_particular_note(self) -> tuple[Selection, ...]:
+        """Results flagged by hand that are not already exceptions."""
+        return selection.of_particular_note(self.results, self.ruleset.exceptions, self.exceptions)
+
+    @property
+    def caveats(self) -> tuple[Result, ...]:
+        """Results that cannot be reported this period, with their commentary."""
+        return selection.caveats(self.results)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """What the authors must fix, e.g. a red without the commentary the ruleset requires."""
+        return selection.findings(self.results, self.ruleset.exceptions)
+
+    @property
+    def key(self) -> Key:
+        """The plain-English legend for this report's statuses and arrows."""
+        return build_key(self.ruleset, self.period, (r.unrated for r in self.results if r.unrated))
+
+    @property
     def problems(self) -> tuple[Problem, ...]:
-        """Rejected rows and unreadable values, as located warnings."""
+        """Rejected rows, unreadable values and findings, as located warnings."""
         found = [
             Problem(message=r.reason, row=r.row, severity=Severity.WARNING) for r in self.rejected
+        ]
+        found += [
+            Problem(
+                message=f"indicator {f.indicator!r}: {f.message}",
+                row=f.row,
+                severity=Severity.WARNING,
+            )
+            for f in self.findings
         ]
         found += [
             Problem(
@@ -129,6 +167,13 @@ class Report:
             "period": None if self.period is None else str(self.period),
             "results": [result.to_dict() for result in self.results],
             "summary": self.summary.to_dict(),
+            "exceptions": [chosen.to_dict() for chosen in self.exceptions],
+            "of_particular_note": [chosen.to_dict() for chosen in self.of_particular_note],
+            "caveats": [
+                {"indicator": r.indicator.id, "commentary": r.commentary} for r in self.caveats
+            ],
+            "findings": [finding.to_dict() for finding in self.findings],
+            "key": self.key.to_dict(),
             "rows": {
                 "rated_or_unrated": [r.row for r in self.results if r.row is not None],
                 "history": list(self.history),

@@ -40,6 +40,18 @@ class Movement:
     period: Period | None = None
     reason: str = ""
     arrow: str = ""
+    # Judgements of the same comparison for the periods before, most recent first, as far back
+    # as the ruleset's exception rules look (None where a period was not comparable).
+    earlier_judgements: tuple[Judgement | None, ...] = ()
+
+    def streak(self, judgements: frozenset[Judgement]) -> int:
+        """For how many consecutive periods, ending now, the judgement was one of these."""
+        count = 0
+        for judgement in (self.judgement, *self.earlier_judgements):
+            if judgement not in judgements:
+                break
+            count += 1
+        return count
 
     @property
     def comparable(self) -> bool:

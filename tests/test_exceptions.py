@@ -1,0 +1,223 @@
+"""Exception reports, of-particular-note, caveats and commentary findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import ragrules
+from tests.conftest import EXAMPLES
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _case(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _merton() -> ragrules.Report:
+    ruleset = ragrules.load(EXAMPLES / "merton-2020-21-nov.toml")
+    return ruleset.rate(ragrules.read_observations(EXAMPLES / "merton-2020-21-nov.csv"))
+
+
+def test_merton_sections_match_the_case() -> None:
+    """Merton: red exceptions in index order, 40 of particular note, four caveats."""
+    case = _case("merton-2020-21-nov")
+    report = _merton()
+    by_section: dict[str, list[str]] = {}
+    for item in case["indicators"]:
+        by_section.setdefault(item["expected"]["section"], []).append(item["id"])
+    order = [indicator.id for indicator in report.ruleset.indicators]
+
+    def ordered(ids: list[str]) -> list[str]:
+        return sorted(ids, key=order.index)
+
+    assert [s.result.indicator.id for s in report.exceptions] == ordered(by_section["exceptions"])
+    assert all(s.result.status == "red" for s in report.exceptions)
+    assert [s.result.indicator.id for s in report.of_particular_note] == by_section[
+        "of particular note"
+    ]
+    assert report.of_particular_note[0].result.status != "red"
+    assert [r.indicator.id for r in report.caveats] == ordered(by_section["data caveats"])
+    assert all(r.commentary for r in report.caveats)
+    assert not report.findings
+
+
+def test_merton_data_is_labelled_illustrative() -> None:
+    """The case prints no values, so every row of the shipped data says it is illustrative."""
+    rows = ragrules.read_observations(EXAMPLES / "merton-2020-21-nov.csv")
+    assert rows
+    assert all(
+        isinstance(row, ragrules.Observation) and row.column("note") == "illustrative value"
+        for row in rows
+    )
+
+
+def test_caveats_are_excluded_from_percentages_and_never_dropped() -> None:
+    """Four caveats: not rated, not in the percentages, but every one in the report."""
+    report = _merton()
+    summary = report.summary.to_dict()
+    assert summary["rated"] == 4
+    assert summary["unrated"] == {"caveat": 4}
+    assert sum(s["percent"] for s in summary["statuses"].values()) == 100
+    assert len(report.results) == len(report.ruleset.indicators)
+
+
+def test_havering_red_exceptions_and_missing_corrective_action() -> None:
+    """Havering: the three reds are exceptions; a red without commentary is a finding."""
+    case = _case("havering-2020-21-q2")
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    rows = ragrules.read_observations(EXAMPLES / "havering-2020-21-q2.csv")
+    report = ruleset.rate(rows)
+    assert [s.result.indicator.id for s in report.exceptions] == case["expected_exceptions"]["ids"]
+    assert [s.reasons for s in report.exceptions] == [("status red",)] * 3
+    assert not report.findings
+
+    stripped = [
+        attrs.evolve(row, commentary="")
+        if isinstance(row, ragrules.Observation) and row.indicator == "lac-placement-stability"
+        else row
+        for row in rows
+    ]
+    (finding,) = ruleset.rate(stripped).findings
+    assert (finding.indicator, finding.row) == ("lac-placement-stability", 7)
+    assert finding.message == "a red rating needs commentary, and none was given"
+
+
+RULES = """
+[ruleset]
+format = 1
+id = "rules"
+
+[travel.comparisons]
+short = { against = "previous-period", label = "Short term" }
+
+[exceptions]
+flagged = false
+rules = [
+  { name = "Red or amber and worsening", statuses = ["red", "amber"],
+    travel = { comparison = "short", judgement = "worsening" } },
+  { statuses = ["red"], travel = { comparison = "short", judgement = ["worsening"], periods = 2 } },
+]
+
+[defaults]
+tolerance = { absolute = 5 }
+
+[[indicator]]
+id = "a"
+target = 50
+
+[[indicator]]
+id = "n"
+polarity = "neutral"
+"""
+
+
+def _rate_series(values: list[str], flag: str = "") -> ragrules.Report:
+    ruleset = ragrules.loads(RULES)
+    start = ragrules.parse_period("2020/21 Q1")
+    rows = [
+        {"indicator": "a", "period": str(start.shifted(i)), "value": value}
+        for i, value in enumerate(values)
+    ]
+    rows[-1]["flag"] = flag
+    rows += [{"indicator": "n", "period": str(start.shifted(len(values) - 1)), "value": "1"}]
+    return ruleset.rate(rows)
+
+
+@pytest.mark.parametrize(
+    ("values", "reasons"),
+    [
+        (["47", "46"], ("Red or amber and worsening",)),
+        (["40", "47"], ()),
+        (["40", "50", "30"], ("Red or amber and worsening",)),
+        (
+            ["50", "40", "30"],
+            (
+                "Red or amber and worsening",
+                "status red and worsening on short for 2 periods running",
+            ),
+        ),
+        (["30", "40", "30"], ("Red or amber and worsening",)),
+    ],
+)
+def test_combined_and_consecutive_rules(values: list[str], reasons: tuple[str, ...]) -> None:
+    """Rules combine status and travel; `periods` needs that many worsening periods running."""
+    report = _rate_series(values)
+    assert [s.reasons for s in report.exceptions] == ([reasons] if reasons else [])
+
+
+def test_flags_can_be_turned_off() -> None:
+    """With flagged = false, a hand flag does not make a section."""
+    assert not _rate_series(["60", "61"], flag="yes").of_particular_note
+
+
+@pytest.mark.parametrize(
+    ("flag", "flagged"), [("Y", True), ("of note", True), ("no", False), ("", False)]
+)
+def test_flag_tokens(flag: str, flagged: bool) -> None:
+    """A flag cell flags the row unless it is blank or says no."""
+    assert ragrules.Observation(indicator="x", flag=flag).flagged is flagged
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "words"),
+    [
+        ('[exceptions]\nstatuses = ["neutral"]\n', "exceptions.statuses[0]", "not a status"),
+        ('[exceptions]\nstatuses = ["rde"]\n', "exceptions.statuses[0]", "not a status"),
+        ('[exceptions]\nstatuses = "red"\n', "exceptions.statuses", "expected a list"),
+        ("[exceptions]\nflaged = true\n", "exceptions.flaged", "unknown key"),
+        (
+            '[exceptions]\nrules = [{ travel = { comparison = "x", judgement = "worsening" } }]\n',
+            "exceptions.rules[0].travel.comparison",
+            "unknown comparison",
+        ),
+        (
+            '[travel.comparisons]\ns = { against = "previous-period" }\n[exceptions]\n'
+            'rules = [{ travel = { comparison = "s", judgement = "worsening", periods = 0 } }]\n',
+            "exceptions.rules[0].travel.periods",
+            "whole number",
+        ),
+    ],
+)
+def test_exception_settings_are_checked(body: str, key: str, words: str) -> None:
+    """Mistakes in [exceptions] are errors at their key path."""
+    text = (
+        '[ruleset]\nformat = 1\nid = "t"\n'
+        + body
+        + '[[indicator]]\nid = "a"\ntarget = 1\ntolerance = { absolute = 1 }\n'
+    )
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text)
+    assert any(p.key == key and words in p.message for p in caught.value.problems), (
+        caught.value.problems
+    )
+
+
+def test_neutral_status_hint() -> None:
+    """Listing neutral as an exception status explains that only rated statuses count."""
+    text = (
+        '[ruleset]\nformat = 1\nid = "t"\n[exceptions]\nstatuses = ["neutral"]\n'
+        '[[indicator]]\nid = "a"\ntarget = 1\ntolerance = { absolute = 1 }\n'
+    )
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text)
+    assert "only rated statuses can be selected" in (caught.value.problems[0].hint or "")
+
+
+def test_sections_in_json() -> None:
+    """JSON carries exceptions with reasons, of-particular-note, caveats, findings and the key."""
+    data = _merton().to_dict()
+    assert [e["indicator"] for e in data["exceptions"]] == ["3", "16", "22"]
+    assert data["of_particular_note"][0]["reasons"] == ["flagged: of particular note"]
+    assert [c["indicator"] for c in data["caveats"]] == ["8", "10", "23", "23a"]
+    assert data["findings"] == []
+    assert data["key"]["statuses"][0] == {
+        "label": "Green",
+        "text": "At least as good as the target.",
+    }
