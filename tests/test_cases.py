@@ -88,7 +88,7 @@ def test_havering_absolute_reading_would_not_reproduce_the_summary() -> None:
     absolute = text.replace('relative = "5%"', 'absolute = "5"').replace(
         'relative = "10%"', 'absolute = "10"'
     )
-    report = ragrules.loads(absolute).rate(
+    report = ragrules.loads(absolute, directory=EXAMPLES).rate(
         [{"indicator": "early-help-conversion", "period": "2020/21 Q2", "value": "28.15"}]
     )
     assert report.results[0].status == "amber"
@@ -160,7 +160,9 @@ def test_dudley_pi426_is_red_under_any_tolerance_up_to_15_percent() -> None:
     text = (EXAMPLES / "dudley-2021-22-q3.toml").read_text(encoding="utf-8")
     case = _case("dudley-2021-22-q3")
     for percent in range(16):
-        ruleset = ragrules.loads(text.replace('relative = "10%"', f'relative = "{percent}%"'))
+        ruleset = ragrules.loads(
+            text.replace('relative = "10%"', f'relative = "{percent}%"'), directory=EXAMPLES
+        )
         result = ruleset.rate(_dudley_rows(case)).results[2]
         assert (result.indicator.id, result.status) == ("PI.426", "red")
 

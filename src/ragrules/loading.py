@@ -11,7 +11,7 @@ import difflib
 import enum
 import itertools
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 import tomli
 
 from ragrules import rating
-from ragrules._positions import index_positions, locate
+from ragrules._extends import Finder, Origins, Source, resolve
+from ragrules._positions import index_positions
 from ragrules.errors import Problem, RulesetError, Severity
 from ragrules.model import (
     BUILTIN_SCALES,
@@ -60,7 +61,17 @@ FORMAT_VERSION = 1
 MAX_ROUNDING_PLACES = 12
 MAX_LOOKBACK = 12
 
-_RULESET_KEYS = ("format", "id", "title", "version", "scale", "calendar", "description")
+_RULESET_KEYS = (
+    "format",
+    "id",
+    "title",
+    "version",
+    "scale",
+    "calendar",
+    "description",
+    "extends",
+    "catalogue",
+)
 _DEFAULT_KEYS = ("polarity", "unit", "tolerance", "stretch", "rounding", "scale")
 _INDICATOR_KEYS = (
     "id",
@@ -82,10 +93,20 @@ _MARGIN_KEYS = ("relative", "absolute", "from")
 E = TypeVar("E", bound=enum.Enum)
 
 
-def load(source: str | os.PathLike[str]) -> Ruleset:
-    """Load a ruleset from a file path, or from TOML text (any string holding a newline)."""
+def load(
+    source: str | os.PathLike[str],
+    *,
+    search_path: Sequence[str | os.PathLike[str]] = (),
+    allowed: Sequence[str | os.PathLike[str]] = (),
+) -> Ruleset:
+    """Load a ruleset from a file path, or from TOML text (any string holding a newline).
+
+    A ruleset may `extend` bases named by a path relative to it or by an id found as
+    `ID.toml` in a `search_path` folder. Bases must lie inside the ruleset's own folder, the
+    current folder, the search path or the `allowed` folders.
+    """
     if isinstance(source, str) and "\n" in source:
-        return loads(source)
+        return loads(source, search_path=search_path, allowed=allowed)
     path = Path(source)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -103,11 +124,27 @@ def load(source: str | os.PathLike[str]) -> Ruleset:
         raise RulesetError(
             problems=(Problem(file=str(path), message=f"not UTF-8 text: {exc.reason}"),)
         ) from None
-    return loads(text, source=str(path))
+    return loads(
+        text,
+        source=str(path),
+        directory=path.parent,
+        search_path=search_path,
+        allowed=(*allowed, path.parent),
+    )
 
 
-def loads(text: str, *, source: str | None = None) -> Ruleset:
-    """Load a ruleset from TOML text; `source` names it in error messages."""
+def loads(
+    text: str,
+    *,
+    source: str | None = None,
+    directory: str | os.PathLike[str] | None = None,
+    search_path: Sequence[str | os.PathLike[str]] = (),
+    allowed: Sequence[str | os.PathLike[str]] = (),
+) -> Ruleset:
+    """Load a ruleset from TOML text; `source` names it in error messages.
+
+    Relative `extends` paths are found from `directory` (default: the current folder).
+    """
     try:
         document = tomli.loads(text, parse_float=Decimal)
     except tomli.TOMLDecodeError as exc:
@@ -122,7 +159,30 @@ def loads(text: str, *, source: str | None = None) -> Ruleset:
                 ),
             )
         ) from None
-    builder = _Builder(source, index_positions(text))
+    return build(*_merged(text, document, source, directory, search_path, allowed))
+
+
+def _merged(
+    text: str,
+    document: dict[str, Any],
+    source: str | None,
+    directory: str | os.PathLike[str] | None,
+    search_path: Sequence[str | os.PathLike[str]],
+    allowed: Sequence[str | os.PathLike[str]],
+) -> tuple[dict[str, Any], Origins, str | None]:
+    """The document merged with its bases, and where every setting came from."""
+    here = Path(directory) if directory is not None else Path.cwd()
+    folders = tuple(Path(p) for p in search_path)
+    finder = Finder(
+        search_path=folders, allowed=(*folders, *(Path(p) for p in allowed), Path.cwd(), here)
+    )
+    merged, origins = resolve(document, Source(source, index_positions(text)), here, finder)
+    return merged, origins, source
+
+
+def build(document: dict[str, Any], origins: Origins, source: str | None) -> Ruleset:
+    """Build a ruleset from a merged document; every problem is raised together."""
+    builder = _Builder(source, origins)
     ruleset = builder.ruleset(document)
     # dict.fromkeys drops repeats, e.g. one bad [defaults] key inherited by many indicators.
     problems = sorted(dict.fromkeys(builder.problems), key=lambda p: (p.line or 0, p.column or 0))
@@ -134,9 +194,10 @@ def loads(text: str, *, source: str | None = None) -> Ruleset:
 class _Builder:
     """Typed getters over raw TOML that record every problem with its key path."""
 
-    def __init__(self, source: str | None, positions: dict[str, tuple[int, int]]) -> None:
+    def __init__(self, source: str | None, origins: Origins) -> None:
         self.source = source
-        self.positions = positions
+        self.origins = origins
+        self.catalogue = False
         self.problems: list[Problem] = []
         self.calendar = Calendar.FINANCIAL
 
@@ -145,12 +206,12 @@ class _Builder:
     def problem(
         self, path: str, message: str, hint: str | None = None, *, warning: bool = False
     ) -> None:
-        where = locate(self.positions, path)
+        file, line, column = self.origins.locate(path)
         self.problems.append(
             Problem(
-                file=self.source,
-                line=where[0] if where else None,
-                column=where[1] if where else None,
+                file=file,
+                line=line,
+                column=column,
                 key=path or None,
                 message=message,
                 hint=hint,
@@ -316,6 +377,9 @@ class _Builder:
             ruleset_id = None
         if "id" not in head:
             self.problem("ruleset.id", "the ruleset id is missing", 'add id = "my-council-2024"')
+        self.catalogue = head.get("catalogue") is True
+        if "catalogue" in head and not isinstance(head["catalogue"], bool):
+            self.problem("ruleset.catalogue", "expected true or false")
         if "calendar" in head:
             self.calendar = self.choice(head["calendar"], "ruleset.calendar", Calendar) or (
                 self.calendar
@@ -348,8 +412,11 @@ class _Builder:
             if indicator is None:
                 continue
             if indicator.id in seen:
-                where = locate(self.positions, seen[indicator.id])
-                line = f" at line {where[0]}" if where else ""
+                file, first_line, _ = self.origins.locate(seen[indicator.id])
+                here, _, _ = self.origins.locate(f"{path}.id")
+                line = f" at line {first_line}" if first_line else ""
+                if file != here:
+                    line = f" at {file}:{first_line}"
                 self.problem(
                     f"{path}.id",
                     f"duplicate indicator id {indicator.id!r}",
@@ -376,6 +443,7 @@ class _Builder:
             title=texts["title"],
             version=texts["version"],
             calendar=self.calendar,
+            catalogue=self.catalogue,
             indicators=tuple(indicators),
             travel=travel,
             exceptions=policy,
@@ -897,6 +965,14 @@ class _Builder:
             mode = self.choice(body["mode"], f"{path}.mode", RoundingMode) or mode
         return Rounding(places=places, mode=mode)
 
+    def needs(self, path: str, message: str, hint: str) -> None:
+        """A setting the scale needs is missing: an error, except in a catalogue.
+
+        A catalogue defines indicators for councils to extend; the council sets the margins.
+        """
+        if not self.catalogue:
+            self.problem(path, message, hint)
+
     def check_scale_fits(self, indicator: Indicator, path: str) -> None:
         """The scale's bands can be computed for this indicator, and each can be reached."""
         scale = indicator.scale
@@ -907,14 +983,14 @@ class _Builder:
             if start is None:
                 continue
             if start.margin == "tolerance" and indicator.tolerance is None:
-                self.problem(
+                self.needs(
                     path,
                     f"scale {scale.name!r} needs a tolerance for band {band.status!r}",
                     'set tolerance = { relative = "5%" } here or in [defaults]',
                 )
                 missing = True
             if start.margin == "stretch" and indicator.stretch is None:
-                self.problem(
+                self.needs(
                     path,
                     f"scale {scale.name!r} needs a stretch margin for band {band.status!r}",
                     'set stretch = { relative = "10%" } here or in [defaults]',
@@ -924,7 +1000,7 @@ class _Builder:
                 start.kind is PointKind.THRESHOLD
                 and indicator.threshold(str(start.threshold)) is None
             ):
-                self.problem(
+                self.needs(
                     path,
                     f"scale {scale.name!r} needs the threshold {start.threshold!r} "
                     f"for band {band.status!r}",

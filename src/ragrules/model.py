@@ -77,7 +77,7 @@ class Margin:
 
     basis: Basis
     amount: Decimal = attrs.field(validator=lambda _i, _a, v: _non_negative(v))
-    text: str = ""
+    text: str = attrs.field(default="", eq=False)  # as written; does not change the margin
 
     def resolve(self, magnitude: Decimal) -> Decimal:
         """The margin in the indicator's unit for a target of the given magnitude."""
@@ -375,11 +375,13 @@ class Ruleset:
     title: str = ""
     version: str = ""
     calendar: Calendar = Calendar.FINANCIAL
+    catalogue: bool = False  # definitions for others to extend, not a report of its own
     indicators: tuple[Indicator, ...] = ()
     travel: Travel = Travel()
     exceptions: ExceptionPolicy = ExceptionPolicy()
-    source: str | None = None
-    warnings: tuple[Problem, ...] = ()
+    # Where the ruleset was read from and what loading warned about; not part of its rules.
+    source: str | None = attrs.field(default=None, eq=False)
+    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; LookupError if the ruleset has none."""
