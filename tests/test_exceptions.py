@@ -44,7 +44,7 @@ def test_merton_sections_match_the_case() -> None:
     ]
     assert report.of_particular_note[0].result.status != "red"
     assert [r.indicator.id for r in report.caveats] == ordered(by_section["data caveats"])
-    assert all(r.commentary for r in report.caveats)
+    assert all(r.caveat for r in report.caveats)
     assert not report.findings
 
 
@@ -207,7 +207,7 @@ def test_neutral_status_hint() -> None:
     )
     with pytest.raises(ragrules.RulesetError) as caught:
         ragrules.loads(text)
-    assert "only rated statuses can be selected" in (caught.value.problems[0].hint or "")
+    assert "neutral indicators are never rated" in (caught.value.problems[0].hint or "")
 
 
 def test_sections_in_json() -> None:
@@ -221,3 +221,51 @@ def test_sections_in_json() -> None:
         "label": "Green",
         "text": "At least as good as the target.",
     }
+
+
+def test_flags_on_exceptions_and_caveats() -> None:
+    """A flagged exception keeps its flag as a reason; a flagged caveat stays with caveats."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "f"\n[exceptions]\nstatuses = ["red"]\n'
+        '[[indicator]]\nid = "a"\ntarget = 10\ntolerance = { absolute = 1 }\n'
+        '[[indicator]]\nid = "b"\ntarget = 10\ntolerance = { absolute = 1 }\n'
+    )
+    report = ruleset.rate(
+        [
+            {"indicator": "a", "value": "1", "flag": "outside our control"},
+            {"indicator": "b", "caveat": "late", "flag": "yes"},
+        ]
+    )
+    assert report.exceptions[0].reasons == ("status red", "flagged: outside our control")
+    assert not report.of_particular_note
+    assert [(r.indicator.id, r.caveat) for r in report.caveats] == [("b", "late")]
+
+
+@pytest.mark.parametrize("flag", ["N/A", "-", "No.", "not flagged"])
+def test_no_data_tokens_do_not_flag(flag: str) -> None:
+    """N/A and similar cells in the flag column flag nothing."""
+    assert not ragrules.Observation(indicator="x", flag=flag).flagged
+
+
+@pytest.mark.parametrize("rule", ['{ name = "only a name" }', "{ statuses = [] }"])
+def test_empty_rules_are_errors(rule: str) -> None:
+    """A rule that selects on nothing is an error, not silently dropped."""
+    text = (
+        f'[ruleset]\nformat = 1\nid = "t"\n[exceptions]\nrules = [{rule}]\n'
+        '[[indicator]]\nid = "a"\ntarget = 1\ntolerance = { absolute = 1 }\n'
+    )
+    with pytest.raises(ragrules.RulesetError, match="needs at least one status"):
+        ragrules.loads(text)
+
+
+def test_judgement_typo_names_the_setting() -> None:
+    """A bad judgement in a list is 'not a valid judgement', without the index."""
+    text = (
+        '[ruleset]\nformat = 1\nid = "t"\n'
+        '[travel.comparisons]\ns = { against = "previous-period" }\n'
+        '[exceptions]\nrules = [{ travel = { comparison = "s", judgement = "worse" } }]\n'
+        '[[indicator]]\nid = "a"\ntarget = 1\ntolerance = { absolute = 1 }\n'
+    )
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text)
+    assert caught.value.problems[0].message == "'worse' is not a valid judgement"

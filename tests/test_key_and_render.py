@@ -163,3 +163,18 @@ def test_markdown_reports_missing_commentary() -> None:
     assert "_No commentary was given._" in text
     assert "## For the report's authors" in text
     assert "a red rating needs commentary, and none was given (row 1)" in text
+
+
+def test_key_for_benchmarks_and_relative_margins() -> None:
+    """Benchmark arrows say above or below; a relative margin is a share of the value compared."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "k"\n[travel]\nunchanged-within = { relative = "3%" }\n'
+        '[travel.comparisons]\nengland = { against = "benchmark", benchmark = "england" }\n'
+        '[[indicator]]\nid = "a"\ntarget = 70\ntolerance = { absolute = 5 }\n'
+    )
+    (arrow,) = ruleset.rate([]).key.arrows
+    assert arrow.text == (
+        "Compared with the england benchmark; shows whether the value is above (\u2191) or "
+        "below (\u2193) it, whatever the polarity; \u2192 means a difference of no more than "
+        "3% of the value compared with; - means no comparable value."
+    )

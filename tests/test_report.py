@@ -142,7 +142,7 @@ def test_zero_is_a_value_not_missing() -> None:
 def test_caveat_neutral_and_no_target() -> None:
     """Caveated rows, neutral indicators and indicators without a target are not rated."""
     caveat = _status("rate", "20", caveat="Data unreliable this month")
-    assert (caveat.unrated, caveat.commentary) == (Unrated.CAVEAT, "Data unreliable this month")
+    assert (caveat.unrated, caveat.caveat) == (Unrated.CAVEAT, "Data unreliable this month")
     neutral = _status("neutral", "43.1")
     assert neutral.unrated is Unrated.NEUTRAL
     assert neutral.value == Decimal("43.1")

@@ -131,7 +131,7 @@ def _base(
         problem = ""
     if problem:
         _fail(origins, where, problem, chain)
-    if str(path) in chain:
+    if _shown(path) in chain:
         _fail(origins, where, f"extends loops back to {path}", (*chain, str(path)))
     if len(chain) > MAX_DEPTH:
         _fail(origins, where, f"extends is nested more than {MAX_DEPTH} deep", chain)
@@ -155,11 +155,19 @@ def _base(
             )
         ) from None
     merged, base_origins = resolve(
-        document, Source(str(path), index_positions(text)), path.parent, finder, chain
+        document, Source(_shown(path), index_positions(text)), path.parent, finder, chain
     )
     head = document.get("ruleset", {})
     catalogue = isinstance(head, dict) and head.get("catalogue") is True
     return merged, base_origins, catalogue
+
+
+def _shown(path: Path) -> str:
+    """A base's name in messages: relative to the current folder when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _fail(origins: Origins, path: str, message: str, chain: Sequence[str]) -> Any:
@@ -306,7 +314,7 @@ def _indicators(
         # A second child indicator with the same id stays separate: the builder reports it.
         slot = entry["id"] if entry["id"] not in seen else f"\0{index}"
         seen.add(entry["id"])
-        entries[slot] = ({**inherited, **own}, sources)
+        entries[slot] = ({"id": entry["id"], **inherited, **own}, sources)
 
     result = []
     for position, (entry, sources) in enumerate(entries.values()):

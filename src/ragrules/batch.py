@@ -121,7 +121,8 @@ class _Batch:
             period=self.period,
             status="",
             value_text=observation.value,
-            commentary=observation.commentary or observation.caveat,
+            commentary=observation.commentary,
+            caveat=observation.caveat,
             flag=observation.flag if observation.flagged else "",
             row=observation.row,
         )

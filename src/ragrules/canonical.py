@@ -81,7 +81,7 @@ def to_document(ruleset: Ruleset) -> dict[str, Any]:
 def _band(band: Band) -> dict[str, Any]:
     data: dict[str, Any] = {"status": band.status}
     if band.start is not None:
-        data["from"] = _point(band.start)
+        data["from"] = point_data(band.start)
     if band.boundary is Boundary.WORSE:
         data["boundary"] = band.boundary.value
     if band.travel is not None:
@@ -89,7 +89,8 @@ def _band(band: Band) -> dict[str, Any]:
     return data
 
 
-def _point(point: Point) -> object:
+def point_data(point: Point) -> object:
+    """A band start as the ruleset format writes it."""
     if point.kind is PointKind.TARGET:
         return "target"
     if point.kind is PointKind.THRESHOLD:
@@ -165,7 +166,7 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
     data["polarity"] = indicator.polarity.value
     data["scale"] = indicator.scale.name
     if indicator.target is not None:
-        data["target"] = _schedule(indicator.target, _target)
+        data["target"] = _schedule(indicator.target, target_data)
     for key in ("tolerance", "stretch"):
         schedule = getattr(indicator, key)
         if schedule is not None:
@@ -193,7 +194,8 @@ def _schedule(schedule: Schedule[Any], write: Any) -> object:
     return entries
 
 
-def _target(target: Target | BenchmarkTarget) -> object:
+def target_data(target: Target | BenchmarkTarget) -> object:
+    """A target as the ruleset format writes it (numbers as text in the indicator's unit)."""
     if isinstance(target, BenchmarkTarget):
         return {"benchmark": target.benchmark}
     if target.is_point:

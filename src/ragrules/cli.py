@@ -14,11 +14,15 @@ from pathlib import Path
 import attrs
 
 from ragrules import __version__
+from ragrules._toml_writer import dumps
+from ragrules.canonical import canonical_toml, fingerprint
+from ragrules.compare import rating_differences, rule_differences
 from ragrules.data import read_observations
 from ragrules.errors import DataError, Problem, RagrulesError, Severity
-from ragrules.loading import load
+from ragrules.loading import load, resolve_file
 from ragrules.model import Ruleset
 from ragrules.output import FORMATS, render
+from ragrules.periods import PeriodError, parse_period
 from ragrules.report import Report
 
 OK, FINDINGS, USAGE = 0, 1, 2
@@ -65,11 +69,54 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--period", help="the period to check the data for (default: latest)")
     check.set_defaults(run=_check)
+
+    show = commands.add_parser(
+        "show", help="print the resolved ruleset, saying which file each setting came from"
+    )
+    show.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
+    show.set_defaults(run=_show)
+
+    fmt = commands.add_parser(
+        "fmt", help="print the ruleset in canonical form (resolved, stable key order)"
+    )
+    fmt.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
+    fmt.add_argument("--fingerprint", action="store_true", help="print only the fingerprint")
+    fmt.set_defaults(run=_fmt)
+
+    diff = commands.add_parser(
+        "diff", help="where two rulesets differ, and (with DATA) which ratings differ and why"
+    )
+    diff.add_argument("ruleset_a", metavar="RULESET_A", help="the first ruleset (A)")
+    diff.add_argument("ruleset_b", metavar="RULESET_B", help="the second ruleset (B)")
+    diff.add_argument("data", metavar="DATA", nargs="?", help="observations to rate with both")
+    diff.add_argument("--period", help="the period to compare (default: latest)")
+    diff.set_defaults(run=_diff)
+
+    for command in (rate, check, show, fmt, diff):
+        command.add_argument(
+            "--search-path",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="a folder where `extends` finds bases named by id (ID.toml); repeatable",
+        )
+        command.add_argument(
+            "--allow",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="a folder that bases may be read from (besides the ruleset's own folder, "
+            "the current folder and the search path); repeatable",
+        )
     return parser
 
 
+def _load(args: argparse.Namespace, path: str) -> Ruleset:
+    return load(path, search_path=args.search_path, allowed=args.allow)
+
+
 def _rate(args: argparse.Namespace) -> int:
-    ruleset = load(args.ruleset)
+    ruleset = _load(args, args.ruleset)
     _print_problems(ruleset.warnings)
     report = _rated(ruleset, args.data, args.period)
     if report is None:
@@ -92,6 +139,8 @@ def _rated(ruleset: Ruleset, data: str, period: str | None) -> Report | None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.period is not None and not _valid_period(args.period):
+        return USAGE
     code = OK
     for path in args.rulesets:
         if not Path(path).is_file():
@@ -99,7 +148,7 @@ def _check(args: argparse.Namespace) -> int:
             code = USAGE
             continue
         try:
-            ruleset = load(path)
+            ruleset = _load(args, path)
         except RagrulesError as exc:
             _print_problems(exc.problems)
             code = max(code, FINDINGS)
@@ -115,6 +164,75 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{args.data}: {found} finding{'s' if found != 1 else ''} with {path}")
             code = max(code, FINDINGS if found else OK)
     return code
+
+
+def _valid_period(text: str) -> bool:
+    try:
+        parse_period(text)
+    except PeriodError as exc:
+        print(f"ragrules: --period: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _show(args: argparse.Namespace) -> int:
+    document, origins = resolve_file(args.ruleset, args.search_path, args.allow)
+    _load(args, args.ruleset)  # report any problem before printing
+    comments = {}
+    for path in _key_paths(document):
+        file, line, _ = origins.locate(path)
+        if file is not None and line is not None:
+            comments[path] = f"from {file}:{line}"
+    sys.stdout.write(dumps(document, comments))
+    return OK
+
+
+def _key_paths(value: object, path: str = "") -> list[str]:
+    """Every key path in a document: tables' keys and array-of-tables entries."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else key
+            found.append(child)
+            found += _key_paths(item, child)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                found.append(f"{path}[{index}]")
+                found += _key_paths(item, f"{path}[{index}]")
+    return found
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    ruleset = _load(args, args.ruleset)
+    sys.stdout.write(f"{fingerprint(ruleset)}\n" if args.fingerprint else canonical_toml(ruleset))
+    return OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    a, b = _load(args, args.ruleset_a), _load(args, args.ruleset_b)
+    print(f"A: {args.ruleset_a} ({fingerprint(a)})")
+    print(f"B: {args.ruleset_b} ({fingerprint(b)})")
+    rules = rule_differences(a, b)
+    print("\nRules:" if rules else "\nRules: the same.")
+    for difference in rules:
+        print(f"  {difference}")
+    ratings = []
+    if args.data is not None:
+        report_a = _rated(a, args.data, args.period)
+        report_b = _rated(b, args.data, args.period)
+        if report_a is None or report_b is None:
+            return USAGE
+        ratings = rating_differences(report_a, report_b)
+        period = report_a.period or "no period"
+        print(f"\nRatings of {args.data} for {period}:" if ratings else "\nRatings: the same.")
+        for rated in ratings:
+            print(f"  {rated}")
+            for side, result in (("A", rated.a), ("B", rated.b)):
+                print(f"    {side}:")
+                for line in str(result.explain()).splitlines():
+                    print(f"      {line}")
+    return FINDINGS if rules or ratings else OK
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:

@@ -11,7 +11,7 @@ from ragrules.model import Basis, Margin, Point, PointKind, Polarity
 from ragrules.numbers import format_decimal
 from ragrules.rating import Cut
 from ragrules.travel import Movement
-from ragrules.units import with_unit
+from ragrules.units import amount_text, with_unit
 
 if TYPE_CHECKING:
     from ragrules.report import Result
@@ -185,21 +185,22 @@ def _describe_start(start: Point, result: Result) -> str:
     target = result.target
     if result.indicator.polarity is Polarity.IN_RANGE and not target.is_point:
         # Each end of a range moves by its own margin (a relative one differs per end).
-        lower = _moved(margin, target.lower, "below the lower end")
-        upper = _moved(margin, target.upper, "above the upper end")
+        unit = result.indicator.unit
+        lower = _moved(margin, target.lower, "below the lower end", unit)
+        upper = _moved(margin, target.upper, "above the upper end", unit)
         return f"{lower} and {upper}"
     side = "below" if start.kind is PointKind.WORSE_BY else "above"
     if result.indicator.polarity is Polarity.LOWER:
         side = "above" if side == "below" else "below"
     if result.indicator.polarity is Polarity.IN_RANGE:
         side = "either side of"
-    return _moved(margin, target.value, f"{side} the target")
+    return _moved(margin, target.value, f"{side} the target", result.indicator.unit)
 
 
-def _moved(margin: Margin, magnitude: Decimal, where: str) -> str:
+def _moved(margin: Margin, magnitude: Decimal, where: str, unit: str) -> str:
     """`1.5 below the target (5% of 30)`, or `2 weeks above the target`."""
     amount = format_decimal(margin.resolve(magnitude))
     if margin.basis is Basis.RELATIVE:
         pct = format_decimal(margin.amount * Decimal(100))
         return f"{amount} {where} ({pct}% of {format_decimal(abs(magnitude))})"
-    return f"{amount} {where}"
+    return f"{amount_text(amount, unit)} {where}"

@@ -30,7 +30,7 @@ from ragrules.model import (
 )
 from ragrules.numbers import format_decimal
 from ragrules.periods import Period, PeriodKind
-from ragrules.units import with_unit
+from ragrules.units import amount_text
 
 
 def _sentence(text: str) -> str:
@@ -185,7 +185,7 @@ def _margin_text(margin: Margin, unit: str | None) -> str:
     if margin.basis is Basis.RELATIVE:
         return f"{format_decimal(margin.amount * 100)}% of the target"
     amount = format_decimal(margin.amount)
-    return amount if unit is None else with_unit(amount, unit)
+    return amount if unit is None else amount_text(amount, unit)
 
 
 @attrs.frozen
@@ -207,35 +207,52 @@ class _Words:
 
 
 def _comparison_text(comparison: Comparison, ruleset: Ruleset, noun: str) -> str:
+    travel = ruleset.travel
+    benchmark = comparison.against is Against.BENCHMARK
     if comparison.against is Against.PREVIOUS_PERIOD:
         what = f"the previous {noun}"
     elif comparison.against is Against.SAME_PERIOD_LAST_YEAR:
         what = f"the same {noun} last year"
     else:
         what = f"the {comparison.benchmark} benchmark"
-    travel = ruleset.travel
+    up, down = travel.glyph("up"), travel.glyph("down")
+    better, worse = travel.glyph("improving"), travel.glyph("worsening")
     if travel.arrows is Arrows.JUDGEMENT:
         shows = (
-            "shows whether performance improved "
-            f"({travel.glyph('improving')}) or worsened ({travel.glyph('worsening')}); "
-            "for neutral indicators, whether the value went up or down"
+            f"shows whether performance is better ({better}) or worse ({worse}) than the benchmark"
+            if benchmark
+            else f"shows whether performance improved ({better}) or worsened ({worse})"
+        )
+        if any(i.polarity is Polarity.NEUTRAL for i in ruleset.indicators):
+            shows += "; for neutral indicators, " + (
+                "whether the value is above or below it"
+                if benchmark
+                else "whether it went up or down"
+            )
+    elif benchmark:
+        shows = (
+            f"shows whether the value is above ({up}) or below ({down}) it, whatever the polarity"
         )
     else:
-        shows = (
-            f"shows whether the value went up ({travel.glyph('up')}) "
-            f"or down ({travel.glyph('down')}), whatever the polarity"
-        )
+        shows = f"shows whether the value went up ({up}) or down ({down}), whatever the polarity"
     margins = {
-        _margin_text(i.unchanged_within, i.unit)
+        _unchanged_text(i.unchanged_within, i.unit)
         for i in ruleset.indicators
         if i.unchanged_within.amount
     }
     same = (
         "the same value"
         if not margins
-        else f"a change of no more than {' or '.join(sorted(margins))}"
+        else f"a difference of no more than {' or '.join(sorted(margins))}"
     )
     return (
         f"compared with {what}; {shows}; {travel.glyph('unchanged')} means {same}; "
         f"{travel.glyph('not-comparable')} means no comparable value."
     )
+
+
+def _unchanged_text(margin: Margin, unit: str) -> str:
+    """An unchanged-within margin: relative ones are a share of the earlier value."""
+    if margin.basis is Basis.RELATIVE:
+        return f"{format_decimal(margin.amount * 100)}% of the value compared with"
+    return amount_text(format_decimal(margin.amount), unit)

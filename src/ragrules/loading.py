@@ -11,6 +11,7 @@ import difflib
 import enum
 import itertools
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -133,6 +134,25 @@ def load(
     )
 
 
+def resolve_file(
+    path: str | os.PathLike[str],
+    search_path: Sequence[str | os.PathLike[str]] = (),
+    allowed: Sequence[str | os.PathLike[str]] = (),
+) -> tuple[dict[str, Any], Origins]:
+    """A ruleset file merged with its bases, and where each setting came from (for `show`)."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+        document = tomli.loads(text, parse_float=Decimal)
+    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
+        load(file, search_path=search_path, allowed=allowed)  # raises the located problem
+        raise
+    merged, origins, _ = _merged(
+        text, document, str(file), file.parent, search_path, (*allowed, file.parent)
+    )
+    return merged, origins
+
+
 def loads(
     text: str,
     *,
@@ -248,7 +268,8 @@ class _Builder:
             names = [member.value for member in kind]
             close = difflib.get_close_matches(text, names, n=1, cutoff=0.4)
             hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(names)}"
-            self.problem(path, f"{text!r} is not a valid {path.rsplit('.', 1)[-1]}", hint)
+            what = re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
+            self.problem(path, f"{text!r} is not a valid {what}", hint)
             return None
 
     def quantity(self, raw: object, path: str, unit: str) -> Decimal | None:
@@ -612,6 +633,12 @@ class _Builder:
                 return None
             periods = raw_periods
         if not statuses and condition is None:
+            if "travel" not in body and not (body.get("statuses") or None):
+                self.problem(
+                    path,
+                    "a rule needs at least one status or a travel condition",
+                    'e.g. { statuses = ["red"] }',
+                )
             return None
         return ExceptionRule(name=name, statuses=statuses, travel=condition, periods=periods)
 
@@ -626,7 +653,10 @@ class _Builder:
             if status in known:
                 continue
             if status in {reason.value for reason in Unrated}:
-                hint = "only rated statuses can be selected; caveats have their own section"
+                hint = (
+                    "only statuses of a scale can be listed; neutral indicators are never "
+                    "rated, and caveats have their own section"
+                )
             else:
                 close = difflib.get_close_matches(status, known, n=1)
                 hint = (

@@ -344,7 +344,7 @@ class ExceptionRule:
 
     `statuses`: the result's status is one of these (empty: any rated status).
     `travel`: a comparison's judgement is one of these for `periods` consecutive periods
-    ending with the report period (Tandridge: missed for two quarters running).
+    ending with the report period (e.g. worsening two quarters running).
     """
 
     name: str = ""

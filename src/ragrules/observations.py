@@ -37,8 +37,9 @@ NO_DATA_TOKENS = frozenset(
 SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "supp", "suppressed"})
 
 FIELDS = ("indicator", "period", "value", "target", "commentary", "caveat", "flag")
-# A `flag` cell holding one of these does not flag the row; any other text does.
-UNFLAGGED_TOKENS = frozenset({"", "n", "no", "false", "0", "-", "none"})
+# A `flag` cell holding one of these (or a no-data token such as N/A) does not flag the row;
+# any other text does.
+UNFLAGGED_TOKENS = frozenset({"n", "no", "no.", "false", "0", "not flagged", "unflagged"})
 
 
 def column_key(name: object) -> str:
@@ -75,7 +76,8 @@ class Observation:
     @property
     def flagged(self) -> bool:
         """True when the service flagged the row by hand ("of particular note")."""
-        return _token(self.flag) not in UNFLAGGED_TOKENS
+        token = _token(self.flag)
+        return token not in UNFLAGGED_TOKENS and token not in NO_DATA_TOKENS
 
     def column(self, name: str) -> str:
         """The text of another column (a benchmark, say), or '' when the row has none."""

@@ -29,6 +29,8 @@ _CSV_COLUMNS = (
     "target",
     "target_source",
     "commentary",
+    "caveat",
+    "flag",
 )
 
 

@@ -41,6 +41,7 @@ class Result:
     cuts: tuple[Cut, ...] = ()
     band: int | None = None
     commentary: str = ""
+    caveat: str = ""  # why the data cannot be reported this period, as the data says
     flag: str = ""  # the hand flag's text, when the row was flagged "of particular note"
     row: int | None = None
     travel: tuple[Movement, ...] = ()
@@ -74,6 +75,7 @@ class Result:
             "bounds": [_cut_dict(cut) for cut in self.cuts],
             "travel": {move.comparison.name: _movement_dict(move) for move in self.travel},
             "commentary": self.commentary,
+            "caveat": self.caveat,
             "flag": self.flag,
             "row": self.row,
         }
@@ -170,7 +172,8 @@ class Report:
             "exceptions": [chosen.to_dict() for chosen in self.exceptions],
             "of_particular_note": [chosen.to_dict() for chosen in self.of_particular_note],
             "caveats": [
-                {"indicator": r.indicator.id, "commentary": r.commentary} for r in self.caveats
+                {"indicator": r.indicator.id, "caveat": r.caveat, "commentary": r.commentary}
+                for r in self.caveats
             ],
             "findings": [finding.to_dict() for finding in self.findings],
             "key": self.key.to_dict(),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from html import escape
 
-from ragrules.report import Report, Result
+from ragrules._render import caveat_text, indicator_name, no_flags_text, target_text
+from ragrules.report import Report
 from ragrules.selection import Selection
 from ragrules.travel import Movement
-from ragrules.units import with_unit
 
 # Background and text colours per status, each pair at least 4.5:1 contrast.
 _COLOURS = {
@@ -83,7 +83,7 @@ def to_html(report: Report) -> str:
         "<h2>Exception report</h2>",
         _selections(report.exceptions, "No indicator meets the exception rules."),
         "<h2>Of particular note</h2>",
-        _selections(report.of_particular_note, "No indicator was flagged."),
+        _selections(report.of_particular_note, no_flags_text(report)),
         "<h2>Data caveats</h2>",
         _caveats(report),
         _problems(report),
@@ -161,9 +161,9 @@ def _all_indicators(report: Report) -> str:
     for result in report.results:
         arrows = "".join(f"<td>{_arrow(move)}</td>" for move in result.travel)
         rows.append(
-            f'<tr><th scope="row">{escape(_name(result))}</th>'
+            f'<tr><th scope="row">{escape(indicator_name(result))}</th>'
             f'<td class="num">{escape(result.value_text or "-")}</td>'
-            f'<td class="num">{escape(_target(result))}</td>'
+            f'<td class="num">{escape(target_text(result))}</td>'
             f"<td>{_badge(result.status)}</td>{arrows}</tr>"
         )
     return "\n".join(
@@ -184,7 +184,7 @@ def _selections(chosen: tuple[Selection, ...], empty: str) -> str:
     html = []
     for selection in chosen:
         result = selection.result
-        arrows = " ".join(
+        arrows = "; ".join(
             f"{escape(m.comparison.label or m.comparison.name)} {_arrow(m)}" for m in result.travel
         )
         commentary = (
@@ -192,10 +192,10 @@ def _selections(chosen: tuple[Selection, ...], empty: str) -> str:
             if result.commentary
             else '<p class="missing">No commentary was given.</p>'
         )
-        target = f", target {escape(_target(result))}" if result.target else ""
+        target = f", target {escape(target_text(result))}" if result.target else ""
         html.append(
             '<section class="exception">'
-            f"<h3>{escape(_name(result))}</h3>"
+            f"<h3>{escape(indicator_name(result))}</h3>"
             f"<p>{_badge(result.status)} Value {escape(result.value_text or '-')}{target}. "
             f"{arrows}</p>"
             f"<p>Selected: {escape('; '.join(selection.reasons))}.</p>"
@@ -208,7 +208,8 @@ def _caveats(report: Report) -> str:
     if not report.caveats:
         return "<p>None this period.</p>"
     rows = "".join(
-        f'<tr><th scope="row">{escape(_name(r))}</th><td>{escape(r.commentary)}</td></tr>'
+        f'<tr><th scope="row">{escape(indicator_name(r))}</th>'
+        f"<td>{escape(caveat_text(r))}</td></tr>"
         for r in report.caveats
     )
     return (
@@ -227,13 +228,3 @@ def _problems(report: Report) -> str:
         for p in problems
     )
     return f"<h2>For the report's authors</h2>\n<ul>{items}</ul>"
-
-
-def _name(result: Result) -> str:
-    indicator = result.indicator
-    return f"{indicator.id}: {indicator.title}" if indicator.title else indicator.id
-
-
-def _target(result: Result) -> str:
-    target = result.to_dict()["target"]
-    return with_unit(target, result.indicator.unit) if target else ""

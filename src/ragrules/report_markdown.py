@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ragrules._render import caveat_text, indicator_name, no_flags_text, target_text
 from ragrules.key import KeyEntry
-from ragrules.report import Report, Result
+from ragrules.report import Report
 from ragrules.selection import Selection
-from ragrules.units import with_unit
 
 
 def to_markdown(report: Report) -> str:
@@ -37,17 +37,24 @@ def to_markdown(report: Report) -> str:
     header = ["Indicator", "Value", "Target", "Status", *labels]
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for result in report.results:
-        cells = [_name(result), result.value_text or "-", _target(result), result.status]
+        cells = [
+            indicator_name(result),
+            result.value_text or "-",
+            target_text(result),
+            result.status,
+        ]
         cells += [move.arrow for move in result.travel]
         lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
 
     lines += ["", "## Exception report", ""]
     lines += _selections(report.exceptions, "No indicator meets the exception rules.")
     lines += ["", "## Of particular note", ""]
-    lines += _selections(report.of_particular_note, "No indicator was flagged.")
+    lines += _selections(report.of_particular_note, no_flags_text(report))
     lines += ["", "## Data caveats", ""]
     if report.caveats:
-        lines += [f"- **{_cell(_name(r))}**: {_cell(r.commentary)}" for r in report.caveats]
+        lines += [
+            f"- **{_cell(indicator_name(r))}**: {_cell(caveat_text(r))}" for r in report.caveats
+        ]
     else:
         lines.append("None this period.")
     problems = report.problems
@@ -75,10 +82,10 @@ def _selections(chosen: tuple[Selection, ...], empty: str) -> list[str]:
             f"{m.comparison.label or m.comparison.name} {m.arrow}" for m in result.travel
         )
         lines += [
-            f"### {_cell(_name(result))}",
+            f"### {_cell(indicator_name(result))}",
             "",
             f"Status: **{result.status}**. Value {result.value_text or '-'}"
-            + (f", target {_target(result)}" if result.target else "")
+            + (f", target {target_text(result)}" if result.target else "")
             + (f". {arrows}" if arrows else "")
             + f". Selected: {'; '.join(selection.reasons)}.",
             "",
@@ -86,16 +93,6 @@ def _selections(chosen: tuple[Selection, ...], empty: str) -> list[str]:
             "",
         ]
     return lines[:-1]
-
-
-def _name(result: Result) -> str:
-    indicator = result.indicator
-    return f"{indicator.id}: {indicator.title}" if indicator.title else indicator.id
-
-
-def _target(result: Result) -> str:
-    target = result.to_dict()["target"]
-    return with_unit(target, result.indicator.unit) if target else ""
 
 
 def _cell(text: str) -> str:

@@ -52,6 +52,8 @@ def exceptions(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Sele
         reasons = tuple(
             describe_rule(rule) for rule in policy.rules if result.rated and _meets(result, rule)
         )
+        if reasons and result.flag and policy.flagged:
+            reasons += (f"flagged: {result.flag}",)
         if reasons:
             chosen.append(Selection(result=result, reasons=reasons))
     return tuple(chosen)
@@ -60,14 +62,16 @@ def exceptions(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Sele
 def of_particular_note(
     results: Iterable[Result], policy: ExceptionPolicy, selected: Iterable[Selection]
 ) -> tuple[Selection, ...]:
-    """Results flagged by hand that are not already exceptions (Merton's section 2.2)."""
+    """Results flagged by hand that are not exceptions or caveats (Merton's section 2.2)."""
     if not policy.flagged:
         return ()
     already = {selection.result.indicator.id for selection in selected}
     return tuple(
         Selection(result=result, reasons=(f"flagged: {result.flag}",))
         for result in results
-        if result.flag and result.indicator.id not in already
+        if result.flag
+        and result.indicator.id not in already
+        and result.unrated is not Unrated.CAVEAT
     )
 
 

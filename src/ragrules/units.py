@@ -132,6 +132,13 @@ def label(unit: str) -> str:
     return UNIT_LABELS.get(unit, unit)
 
 
+def amount_text(number: str, unit: str) -> str:
+    """An absolute amount in a unit, unambiguous for percentages: `5 percentage points`."""
+    if unit == "percent":
+        return f"{number} percentage point{'' if number == '1' else 's'}"
+    return with_unit(number, unit)
+
+
 def with_unit(number: str, unit: str) -> str:
     """Print a number with its unit the way a report would: `72%`, `26 weeks`, `84.9 per 10,000`."""
     text = label(unit)
