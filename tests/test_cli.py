@@ -20,7 +20,7 @@ def test_rate_table_shows_published_statuses(capsys: pytest.CaptureFixture[str])
     """The README's main job prints the Havering table with the published statuses."""
     assert main(["rate", RULESET, DATA]) == 0
     out = capsys.readouterr().out
-    statuses = [line.split()[3] for line in out.splitlines()[4:10]]
+    statuses = [line.split()[3] for line in out.splitlines()[5:11]]
     assert statuses == ["red", "red", "amber", "green", "green", "red"]
     assert "Rated: 6: green 2 (33%), amber 1 (17%), red 3 (50%)" in out
 
@@ -141,7 +141,7 @@ def test_table_shows_arrows_and_travel_summary(capsys: pytest.CaptureFixture[str
     dudley = str(EXAMPLES / "dudley-2021-22-q3.toml")
     assert main(["rate", dudley, str(EXAMPLES / "dudley-2021-22-q3.csv")]) == 0
     out = capsys.readouterr().out
-    assert "Since last quarter" in out.splitlines()[3]
+    assert "Since last quarter" in out.splitlines()[4]
     assert "Since last quarter: improving 3, worsening 1, unchanged 1, neutral 1" in out
     csv_out = main(["rate", dudley, str(EXAMPLES / "dudley-2021-22-q3.csv"), "--format", "csv"])
     assert csv_out == 0

@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from ragrules._toml_writer import dumps
-from ragrules.loading import FORMAT_VERSION
 from ragrules.model import (
     BUILTIN_SCALES,
     DEFAULT_GLYPHS,
+    FORMAT_VERSION,
     NO_CHANGE,
     Arrows,
     Band,
@@ -57,6 +57,8 @@ def to_document(ruleset: Ruleset) -> dict[str, Any]:
         head["version"] = ruleset.version
     if ruleset.calendar is not Calendar.FINANCIAL:
         head["calendar"] = ruleset.calendar.value
+    if ruleset.catalogue:
+        head["catalogue"] = True
     document: dict[str, Any] = {"ruleset": head}
 
     scales = {

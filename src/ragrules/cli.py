@@ -19,7 +19,7 @@ from ragrules.canonical import canonical_toml, fingerprint
 from ragrules.compare import rating_differences, rule_differences
 from ragrules.data import read_observations
 from ragrules.errors import DataError, Problem, RagrulesError, Severity
-from ragrules.loading import load, resolve_file
+from ragrules.loading import load, resolve_file, schema_text
 from ragrules.model import Ruleset
 from ragrules.output import FORMATS, render
 from ragrules.periods import PeriodError, parse_period
@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("data", metavar="DATA", nargs="?", help="observations to rate with both")
     diff.add_argument("--period", help="the period to compare (default: latest)")
     diff.set_defaults(run=_diff)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the ruleset format")
+    schema.set_defaults(run=_schema)
 
     for command in (rate, check, show, fmt, diff):
         command.add_argument(
@@ -201,6 +204,11 @@ def _key_paths(value: object, path: str = "") -> list[str]:
                 found.append(f"{path}[{index}]")
                 found += _key_paths(item, f"{path}[{index}]")
     return found
+
+
+def _schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_text())
+    return OK
 
 
 def _fmt(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +28,7 @@ from ragrules.errors import Problem, RulesetError, Severity
 from ragrules.model import (
     BUILTIN_SCALES,
     DEFAULT_GLYPHS,
+    FORMAT_VERSION,
     MARGIN_REFERENCES,
     NO_CHANGE,
     Against,
@@ -58,7 +60,7 @@ from ragrules.numbers import NumberError, RoundingMode, split_value, to_decimal
 from ragrules.periods import Calendar, Period, PeriodError, parse_period
 from ragrules.units import UnitError, canonical_unit, convert, label
 
-FORMAT_VERSION = 1
+SCHEMA_FILE = "ragrules.schema.json"
 MAX_ROUNDING_PLACES = 12
 MAX_LOOKBACK = 12
 
@@ -132,6 +134,11 @@ def load(
         search_path=search_path,
         allowed=(*allowed, path.parent),
     )
+
+
+def schema_text() -> str:
+    """The JSON Schema of the ruleset format, as shipped in the package."""
+    return resources.files("ragrules").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 def resolve_file(

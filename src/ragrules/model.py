@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# The version of the ruleset format this library reads and writes (`[ruleset] format`).
+FORMAT_VERSION = 1
+
 
 class Polarity(enum.Enum):
     """Which way is good for an indicator."""

@@ -67,7 +67,13 @@ def to_table(report: Report) -> str:
     """An aligned text table with a column of arrows per comparison, and the summary."""
     ruleset = report.ruleset
     labels = [c.label or c.name for c in ruleset.travel.comparisons]
-    lines = [ruleset.title or ruleset.id, f"Period: {report.period or 'not given'}", ""]
+    lines = [
+        ruleset.title or ruleset.id,
+        f"Period: {report.period or 'not given'}",
+        f"Rules: {ruleset.id}{f' version {ruleset.version}' if ruleset.version else ''}, "
+        f"{report.fingerprint}",
+        "",
+    ]
     rows = [("Indicator", "Value", "Target", "Status", *labels, "Why")]
     rows += [_table_row(result) for result in report.results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]

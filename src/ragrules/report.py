@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ragrules import selection
+from ragrules.canonical import fingerprint
 from ragrules.errors import Problem, Severity
 from ragrules.key import Key, build_key
 from ragrules.model import Indicator, Margin, Ruleset, Target, Unrated
@@ -105,6 +106,11 @@ class Report:
     rejected: tuple[Rejection, ...] = ()
 
     @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the rules that produced this report (sha256 of canonical TOML)."""
+        return fingerprint(self.ruleset)
+
+    @property
     def summary(self) -> Summary:
         return summarise(self.results, self.ruleset)
 
@@ -165,6 +171,7 @@ class Report:
                 "id": self.ruleset.id,
                 "title": self.ruleset.title,
                 "version": self.ruleset.version,
+                "fingerprint": self.fingerprint,
             },
             "period": None if self.period is None else str(self.period),
             "results": [result.to_dict() for result in self.results],

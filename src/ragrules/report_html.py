@@ -76,7 +76,7 @@ def to_html(report: Report) -> str:
         f'<p class="meta">Period: {escape(str(report.period or "not given"))}. '
         f"Ruleset <code>{escape(ruleset.id)}</code>"
         + (f" version {escape(ruleset.version)}" if ruleset.version else "")
-        + ".</p>",
+        + f", fingerprint <code>{escape(report.fingerprint)}</code>.</p>",
         _summary(report),
         _key(report),
         _all_indicators(report),

@@ -15,7 +15,8 @@ def to_markdown(report: Report) -> str:
     lines = [f"# {_cell(ruleset.title or ruleset.id)}", ""]
     lines += [
         f"Period: {report.period or 'not given'}. Ruleset `{ruleset.id}`"
-        + (f" version {ruleset.version}." if ruleset.version else "."),
+        + (f" version {ruleset.version}" if ruleset.version else "")
+        + f", fingerprint `{report.fingerprint}`.",
         "",
     ]
 
