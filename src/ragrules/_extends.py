@@ -39,6 +39,9 @@ class Origins:
 
     def __init__(self, source: Source) -> None:
         self.map: dict[str, tuple[Source, str]] = {"": (source, "")}
+        # Indicator id -> the base settings its extending file replaced: (key, base value,
+        # "file:line" in the base). `ragrules verify` reads it.
+        self.overrides: dict[str, list[tuple[str, object, str]]] = {}
 
     def resolve(self, path: str) -> tuple[Source, str]:
         """The source and original path of a merged path (through its nearest known prefix)."""
@@ -306,6 +309,11 @@ def _indicators(
             base_entry, base_origins, base_path = pool[like]
             inherited = {k: v for k, v in base_entry.items() if k != "id"}
             sources = [(base_origins, base_path, tuple(inherited))]
+            for key in own.keys() & inherited.keys():
+                name, line, _ = base_origins.locate(f"{base_path}.{key}")
+                origins.overrides.setdefault(entry["id"], []).append(
+                    (key, inherited[key], f"{name}:{line}")
+                )
         elif "extends" in entry:
             _fail(child_origins, f"{path}.extends", f"no base defines an indicator {like!r}", chain)
         else:

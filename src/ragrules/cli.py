@@ -7,6 +7,7 @@ go to stderr, one line each: `file:line:col: key.path: message (hint)`.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ import attrs
 
 from ragrules import __version__
 from ragrules._toml_writer import dumps
+from ragrules.audit import audit
 from ragrules.canonical import canonical_toml, fingerprint
 from ragrules.compare import rating_differences, rule_differences
 from ragrules.data import read_observations
@@ -24,6 +26,7 @@ from ragrules.model import Ruleset
 from ragrules.output import FORMATS, render
 from ragrules.periods import PeriodError, parse_period
 from ragrules.report import Report
+from ragrules.verify import verify_file
 
 OK, FINDINGS, USAGE = 0, 1, 2
 
@@ -92,10 +95,45 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--period", help="the period to compare (default: latest)")
     diff.set_defaults(run=_diff)
 
+    explain = commands.add_parser(
+        "explain", help="the full derivation of one indicator's rating, step by step"
+    )
+    explain.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
+    explain.add_argument("data", metavar="DATA", help="path to a .csv or .json file")
+    explain.add_argument("--indicator", required=True, metavar="ID", help="the indicator's id")
+    explain.add_argument("--period", help="the period to explain (default: latest)")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.set_defaults(run=_explain)
+
+    audit_command = commands.add_parser(
+        "audit", help="compare the statuses and arrows a report published with computed ones"
+    )
+    audit_command.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
+    audit_command.add_argument(
+        "data", metavar="DATA", help="observations with published_status, published_NAME columns"
+    )
+    audit_command.add_argument("--period", help="the period to audit (default: latest)")
+    audit_command.add_argument("--format", choices=("text", "json"), default="text")
+    audit_command.set_defaults(run=_audit)
+
+    verify = commands.add_parser(
+        "verify",
+        help="static checks of rulesets, then their invariants tested with generated values",
+    )
+    verify.add_argument("rulesets", nargs="+", metavar="RULESET", help="ruleset .toml files")
+    verify.add_argument(
+        "--examples",
+        type=int,
+        default=50,
+        metavar="N",
+        help="generated examples per invariant and indicator (default: 50)",
+    )
+    verify.set_defaults(run=_verify)
+
     schema = commands.add_parser("schema", help="print the JSON Schema of the ruleset format")
     schema.set_defaults(run=_schema)
 
-    for command in (rate, check, show, fmt, diff):
+    for command in (rate, check, show, fmt, diff, explain, audit_command, verify):
         command.add_argument(
             "--search-path",
             action="append",
@@ -204,6 +242,78 @@ def _key_paths(value: object, path: str = "") -> list[str]:
                 found.append(f"{path}[{index}]")
                 found += _key_paths(item, f"{path}[{index}]")
     return found
+
+
+def _explain(args: argparse.Namespace) -> int:
+    ruleset = _load(args, args.ruleset)
+    report = _rated(ruleset, args.data, args.period)
+    if report is None:
+        return USAGE
+    try:
+        explanation = report.explain(args.indicator)
+    except LookupError as exc:
+        print(f"ragrules explain: --indicator: {exc.args[0]}", file=sys.stderr)
+        return USAGE
+    if args.format == "json":
+        sys.stdout.write(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(f"{explanation}\n")
+    return OK
+
+
+def _audit(args: argparse.Namespace) -> int:
+    ruleset = _load(args, args.ruleset)
+    if args.period is not None and not _valid_period(args.period):
+        return USAGE
+    found = audit(ruleset, read_observations(args.data), args.period)
+    if args.format == "json":
+        data = {
+            "ruleset": found.report.to_dict()["ruleset"],
+            "period": None if found.report.period is None else str(found.report.period),
+            "checked": found.checked,
+            "mismatches": [mismatch.to_dict() for mismatch in found.mismatches],
+        }
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return FINDINGS if found.mismatches else OK
+    period = found.report.period or "no period"
+    count = len(found.mismatches)
+    print(
+        f"{args.data}: {found.checked} published values checked for {period}, "
+        f"{count} mismatch{'es' if count != 1 else ''} ({found.report.fingerprint})"
+    )
+    for mismatch in found.mismatches:
+        print(f"  {mismatch}")
+        print("    computed:")
+        for line in str(mismatch.result.explain()).splitlines():
+            print(f"      {line}")
+        if mismatch.alternative is not None:
+            print(f"    under {mismatch.readings[0]}:")
+            for line in str(mismatch.alternative.explain()).splitlines():
+                print(f"      {line}")
+    return FINDINGS if found.mismatches else OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    code = OK
+    for path in args.rulesets:
+        if not Path(path).is_file():
+            print(f"{path}: no such ruleset file (check the path)", file=sys.stderr)
+            code = USAGE
+            continue
+        findings = verify_file(
+            path, search_path=args.search_path, allowed=args.allow, examples=args.examples
+        )
+        for finding in findings:
+            print(attrs.evolve(finding, file=finding.file or path))
+        errors = sum(finding.severity is Severity.ERROR for finding in findings)
+        warnings = len(findings) - errors
+        print(
+            f"{path}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning"
+            f"{'s' if warnings != 1 else ''}"
+        )
+        if errors and code == OK:
+            code = FINDINGS
+    return code
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -975,10 +975,25 @@ class _Builder:
             rounding=rounding,
             scale=scale,
             unchanged_within=no_change,
+            origins=self.settings_origins(body, path, defaults),
         )
         if not neutral and len(self.problems) == problems_before:
             self.check_scale_fits(indicator, path)
         return indicator
+
+    def settings_origins(
+        self, body: dict[str, Any], path: str, defaults: dict[str, Any]
+    ) -> tuple[tuple[str, str], ...]:
+        """Where each of the indicator's settings was written, for explanations."""
+        found = []
+        for key in ("target", "tolerance", "stretch", "polarity", "unit", "scale", "rounding"):
+            where = f"{path}.{key}" if key in body else f"defaults.{key}" if key in defaults else ""
+            if not where:
+                continue
+            file, line, _ = self.origins.locate(where)
+            if file is not None and line is not None:
+                found.append((key, f"{file}:{line}"))
+        return tuple(found)
 
     def rounding(self, raw: object, path: str) -> Rounding | None:
         if not isinstance(raw, dict):

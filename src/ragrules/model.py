@@ -333,6 +333,8 @@ class Indicator:
     rounding: Rounding | None = None
     scale: Scale = RAG
     unchanged_within: Margin = NO_CHANGE
+    # Where each setting was written, as (setting, "file:line"); for explanations only.
+    origins: tuple[tuple[str, str], ...] = attrs.field(default=(), eq=False)
 
     def threshold(self, name: str) -> Decimal | None:
         for key, value in self.thresholds:

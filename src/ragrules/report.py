@@ -10,6 +10,7 @@ import attrs
 from ragrules import selection
 from ragrules.canonical import fingerprint
 from ragrules.errors import Problem, Severity
+from ragrules.explain import Step
 from ragrules.key import Key, build_key
 from ragrules.model import Indicator, Margin, Ruleset, Target, Unrated
 from ragrules.numbers import format_decimal
@@ -104,6 +105,45 @@ class Report:
     results: tuple[Result, ...]
     history: tuple[int, ...] = ()
     rejected: tuple[Rejection, ...] = ()
+
+    def explain(self, indicator_id: str) -> Explanation:
+        """The derivation of one indicator's result, with why it is or is not an exception."""
+        result = next((r for r in self.results if r.indicator.id == indicator_id), None)
+        if result is None:
+            raise LookupError(f"the report has no indicator {indicator_id!r}")
+        base = result.explain()
+        steps = [*base.steps, self._selection_step(result)]
+        steps += [
+            Step(text=f"Finding: {finding.message}.", data=(("finding", finding.message),))
+            for finding in self.findings
+            if finding.indicator == indicator_id
+        ]
+        if result.indicator.origins:
+            where = "; ".join(f"{key} from {place}" for key, place in result.indicator.origins)
+            steps.append(Step(text=f"Rules: {where}.", data=result.indicator.origins))
+        return attrs.evolve(base, steps=tuple(steps))
+
+    def _selection_step(self, result: Result) -> Step:
+        identifier = result.indicator.id
+        for section, chosen in (
+            ("the exception report", self.exceptions),
+            ("of particular note", self.of_particular_note),
+        ):
+            for selection_ in chosen:
+                if selection_.result.indicator.id == identifier:
+                    reasons = "; ".join(selection_.reasons)
+                    return Step(text=f"In {section}: {reasons}.", data=(("section", section),))
+        if result.unrated is Unrated.CAVEAT:
+            return Step(text="Listed with the data caveats.", data=(("section", "caveats"),))
+        rules = self.ruleset.exceptions.rules
+        why = (
+            "the ruleset selects no exceptions"
+            if not rules
+            else "it meets none of the rules ("
+            + "; ".join(selection.describe_rule(rule) for rule in rules)
+            + ")"
+        )
+        return Step(text=f"Not an exception: {why}.", data=(("section", ""),))
 
     @property
     def fingerprint(self) -> str:

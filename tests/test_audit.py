@@ -1,0 +1,183 @@
+"""Auditor tools: explain one rating, audit a published report, verify a ruleset."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import ragrules
+from ragrules.audit import audit
+from ragrules.cli import main
+from ragrules.errors import Severity
+from ragrules.verify import verify_file
+from tests.conftest import EXAMPLES, ROOT
+
+HAVERING = str(EXAMPLES / "havering-2020-21-q2.toml")
+POINTS = str(EXAMPLES / "neighbour-points-2020-21.toml")
+DATA = str(EXAMPLES / "havering-2020-21-q2.csv")
+
+
+def test_havering_audit_reproduces_the_publication(capsys: pytest.CaptureFixture[str]) -> None:
+    """The Havering data's published statuses and arrows are all reproduced: exit 0."""
+    assert main(["audit", HAVERING, DATA]) == 0
+    out = capsys.readouterr().out
+    assert "18 published values checked for 2020/21 Q2, 0 mismatches" in out
+
+
+def test_points_reading_reports_early_help_and_names_the_relative_reading(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Read as points, early help is amber; the relative reading reproduces the red."""
+    assert main(["audit", POINTS, DATA]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "early-help-conversion: published status 'Red', computed 'amber'; reproduced by: "
+        "tolerance read as a percentage of the target (relative)"
+    ) in out
+    assert "under tolerance read as a percentage of the target (relative):" in out
+    assert out.count("published status") == 1
+
+
+def test_audit_json() -> None:
+    """audit --format json lists each mismatch with the readings that reproduce it."""
+    found = audit(ragrules.load(POINTS), ragrules.read_observations(DATA))
+    (mismatch,) = found.mismatches
+    assert mismatch.to_dict() == {
+        "indicator": "early-help-conversion",
+        "row": 4,
+        "field": "status",
+        "published": "Red",
+        "computed": "amber",
+        "readings": ["tolerance read as a percentage of the target (relative)"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("published", "readings"),
+    [
+        ("\u2191", ("arrows drawing judgement instead of direction",)),
+        ("up", ("arrows drawing judgement instead of direction",)),
+        ("\u2192", ()),
+    ],
+)
+def test_arrow_mismatches_name_the_judgement_reading(
+    published: str, readings: tuple[str, ...]
+) -> None:
+    """A fall in a lower-is-better indicator drawn as an up arrow is a judgement arrow."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "a"\n[travel.comparisons]\n'
+        'short = { against = "previous-period" }\n[[indicator]]\nid = "x"\n'
+        'polarity = "lower-is-better"\ntarget = 10\ntolerance = { absolute = 1 }\n'
+    )
+    rows = [
+        {"indicator": "x", "period": "2020/21 Q1", "value": "12"},
+        {"indicator": "x", "period": "2020/21 Q2", "value": "9", "published_short": published},
+    ]
+    (mismatch,) = audit(ruleset, rows).mismatches
+    assert (mismatch.field, mismatch.computed, mismatch.readings) == ("short", "down", readings)
+
+
+def test_published_status_initials() -> None:
+    """A report printing R, A, G is read in the scale's words."""
+    ruleset = ragrules.load(HAVERING)
+    rows = [
+        {
+            "indicator": "lac-supervision",
+            "period": "2020/21 Q2",
+            "value": "96.1",
+            "published_status": "G",
+        },
+    ]
+    found = audit(ruleset, rows)
+    assert (found.checked, found.mismatches) == (1, ())
+
+
+def test_explain_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """explain prints the derivation, the exception decision and where each rule came from."""
+    assert main(["explain", HAVERING, DATA, "--indicator", "early-help-conversion"]) == 0
+    out = capsys.readouterr().out
+    assert "amber from 1.5 below the target (5% of 30): value >= 28.5; 28.15 not reached." in out
+    assert "In the exception report: status red." in out
+    assert "Rules: target from " in out
+    assert "havering-2020-21-q2.toml:" in out
+    assert "unit from rulesets/catalogue/england-childrens-services.toml:" not in out
+    assert (
+        main(["explain", HAVERING, DATA, "--indicator", "lac-supervision", "--format", "json"]) == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "green"
+    assert data["steps"][-2]["text"] == "Not an exception: it meets none of the rules (status red)."
+    assert main(["explain", HAVERING, DATA, "--indicator", "nope"]) == 2
+    assert "no indicator 'nope'" in capsys.readouterr().err
+
+
+def test_explain_names_catalogue_settings() -> None:
+    """Settings inherited from the catalogue are traced to the catalogue's file and line."""
+    ruleset = ragrules.load(EXAMPLES / "dudley-2021-22-q3.toml")
+    report = ruleset.rate(ragrules.read_observations(EXAMPLES / "dudley-2021-22-q3.csv"))
+    text = str(report.explain("PI.426"))
+    assert "polarity from rulesets/catalogue/england-childrens-services.toml:" in text
+
+
+def _write(folder: Path, body: str) -> str:
+    path = folder / "r.toml"
+    path.write_text('[ruleset]\nformat = 1\nid = "v"\n' + body, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            '[scales.gap]\nbands = [{ status = "green", from = "target" }]\n'
+            '[[indicator]]\nid = "a"\nscale = "gap"\ntarget = 10\n',
+            "get no status",
+        ),
+        (
+            '[scales.overlap]\nbands = [{ status = "amber", from = "tolerance" }, '
+            '{ status = "green", from = "target" }, { status = "red" }]\n'
+            '[[indicator]]\nid = "a"\nscale = "overlap"\ntarget = 10\n'
+            "tolerance = { absolute = 1 }\n",
+            "can never be assigned",
+        ),
+        (
+            '[scales.s]\nbands = [{ status = "green", from = "target" }, '
+            '{ status = "amber", from = { threshold = "floor" } }, { status = "red" }]\n'
+            '[[indicator]]\nid = "a"\nscale = "s"\ntarget = 60\nthresholds = { floor = 70 }\n',
+            "can never be assigned",
+        ),
+    ],
+)
+def test_verify_finds_planted_band_errors(tmp_path: Path, body: str, words: str) -> None:
+    """Gaps, overlaps and unreachable bands are errors."""
+    findings = verify_file(_write(tmp_path, body), examples=5)
+    assert any(f.severity is Severity.ERROR and words in f.message for f in findings), findings
+
+
+def test_verify_warnings(tmp_path: Path) -> None:
+    """Targets outside a unit's range, neutral targets and empty amber bands are warnings."""
+    body = (
+        '[[indicator]]\nid = "p"\nunit = "percent"\ntarget = "120%"\ntolerance = { absolute = 5 }\n'
+        '[[indicator]]\nid = "n"\npolarity = "neutral"\ntarget = 3\n'
+        '[[indicator]]\nid = "z"\ntarget = 0\ntolerance = { relative = "5%" }\n'
+    )
+    findings = verify_file(_write(tmp_path, body), examples=5)
+    messages = [f.message for f in findings]
+    assert all(f.severity is Severity.WARNING for f in findings)
+    assert any(
+        "target 120 is outside the unit's meaningful range (0 to 100)" in m for m in messages
+    )
+    assert any("neutral indicator has a target" in m for m in messages)
+    assert any("band 'amber' is empty" in m for m in messages)
+
+
+def test_verify_passes_the_shipped_rulesets(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every shipped ruleset verifies with no errors (Dudley has two deliberate warnings)."""
+    paths = sorted(str(p) for p in (ROOT / "rulesets").rglob("*.toml"))
+    assert paths
+    assert main(["verify", "--examples", "10", *paths]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": 0 errors,") == len(paths)
+    assert "PI.432: polarity lower-is-better contradicts neutral" in out
