@@ -292,6 +292,8 @@ def _indicators(
             )
             continue
         own = {k: v for k, v in entry.items() if k not in ("extends", "omit")}
+        if "omit" in entry and not isinstance(entry["omit"], bool):
+            _fail(child_origins, f"{path}.omit", "expected true or false", chain)
         if entry.get("omit") is True:
             if entry["id"] not in entries:
                 _fail(

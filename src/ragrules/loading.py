@@ -91,7 +91,7 @@ _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")
 _RULE_KEYS = ("name", "statuses", "travel")
 _TRAVEL_KEYS = ("comparisons", "arrows", "unchanged-within", "glyphs")
 _COMPARISON_KEYS = ("against", "benchmark", "label")
-_MARGIN_KEYS = ("relative", "absolute", "from")
+_MARGIN_KEYS = ("relative", "absolute")  # `from` only in dated arrays, taken off by `dated`
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -351,6 +351,13 @@ class _Builder:
                         f"unknown key {key!r}",
                         "use value, lower and upper, or benchmark",
                     )
+                if "value" in body and len(body) > 1:
+                    self.problem(
+                        where,
+                        "give either value, or lower and upper, or benchmark",
+                        "one way of stating the target per entry",
+                    )
+                    continue
                 body_value: object = body.get("value", body)
             else:
                 body_value = body
@@ -751,6 +758,9 @@ class _Builder:
                 return None if name is None else Point(kind=PointKind.THRESHOLD, threshold=name)
             if key == "ratio":
                 ratio = self.percentage(value, where)
+                if ratio is not None and ratio <= 0:
+                    self.problem(where, "a ratio to the target must be above 0%", 'e.g. "90%"')
+                    return None
                 return None if ratio is None else Point(kind=PointKind.RATIO, ratio=ratio)
             kind = PointKind(key)
             if value in MARGIN_REFERENCES:
@@ -789,6 +799,13 @@ class _Builder:
                 )
             return None
         amount = self.percentage(body["relative"], f"{path}.relative")
+        if amount is not None and amount < 0:
+            self.problem(
+                f"{path}.relative",
+                "a margin cannot be negative",
+                "worse-by or better-by sets the side",
+            )
+            return None
         if amount is None:
             return None
         return Margin(basis=Basis.RELATIVE, amount=amount, text=str(body["relative"]))
@@ -865,7 +882,7 @@ class _Builder:
     ) -> Indicator | None:
         problems_before = len(self.problems)
         body = self.table(raw, path, _INDICATOR_KEYS)
-        if not body:
+        if not body and not isinstance(raw, dict):
             return None
         if "id" not in body:
             self.problem(path, "an indicator needs an id", 'add id = "..."')
