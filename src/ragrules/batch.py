@@ -47,13 +47,18 @@ def rate(
     rejected: list[Rejection] = []
     placed: dict[_Key, Observation] = {}
     known = {indicator.id for indicator in ruleset.indicators}
+    titles = _titles(ruleset)
     for position, item in enumerate(observations, start=1):
         observation = _coerce(item, position, rejected)
         if observation is None:
             continue
         if observation.indicator not in known:
-            rejected.append(_reject(observation, _unknown(observation.indicator, known)))
-            continue
+            # Council tables often name indicators by their printed title, not an id.
+            by_title = titles.get(_title_key(observation.indicator))
+            if by_title is None:
+                rejected.append(_reject(observation, _unknown(observation.indicator, known)))
+                continue
+            observation = attrs.evolve(observation, indicator=by_title)
         try:
             when = (
                 parse_period(observation.period, ruleset.calendar) if observation.period else None
@@ -329,6 +334,20 @@ def _reject(observation: Observation, reason: str) -> Rejection:
         period=observation.period,
         reason=reason,
     )
+
+
+def _title_key(text: str) -> str:
+    """A title compared case- and space-blind, without footnote marks (`*`, `†`)."""
+    return " ".join(text.lower().replace("*", " ").replace("\u2020", " ").split())
+
+
+def _titles(ruleset: Ruleset) -> dict[str, str]:
+    """Indicator ids by title, for titles that only one indicator has."""
+    counts: dict[str, list[str]] = {}
+    for indicator in ruleset.indicators:
+        if indicator.title:
+            counts.setdefault(_title_key(indicator.title), []).append(indicator.id)
+    return {title: ids[0] for title, ids in counts.items() if len(ids) == 1}
 
 
 def _unknown(indicator_id: str, known: set[str]) -> str:

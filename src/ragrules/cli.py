@@ -19,7 +19,7 @@ from ragrules._toml_writer import dumps
 from ragrules.audit import audit
 from ragrules.canonical import canonical_toml, fingerprint
 from ragrules.compare import rating_differences, rule_differences
-from ragrules.data import read_observations
+from ragrules.data import parse_columns, read_observations
 from ragrules.errors import DataError, Problem, RagrulesError, Severity
 from ragrules.loading import load, resolve_file, schema_text
 from ragrules.model import Ruleset
@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     rate.add_argument("--period", help="the period to report, e.g. '2020/21 Q2' (default: latest)")
     rate.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
+    rate.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a row is rejected, a value cannot be read or commentary is missing",
     )
     rate.set_defaults(run=_rate)
 
@@ -133,6 +138,17 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of the ruleset format")
     schema.set_defaults(run=_schema)
 
+    for command in (rate, check, diff, explain, audit_command):
+        command.add_argument(
+            "--columns",
+            metavar="MAPPING",
+            help="what the data's columns hold, e.g. 'Q2 Performance=value,#7=previous' "
+            "(#N is the Nth column; previous and last_year need --period)",
+        )
+        command.add_argument(
+            "--delimiter", help="the data's delimiter (default: sniffed from the header line)"
+        )
+
     for command in (rate, check, show, fmt, diff, explain, audit_command, verify):
         command.add_argument(
             "--search-path",
@@ -159,16 +175,23 @@ def _load(args: argparse.Namespace, path: str) -> Ruleset:
 def _rate(args: argparse.Namespace) -> int:
     ruleset = _load(args, args.ruleset)
     _print_problems(ruleset.warnings)
-    report = _rated(ruleset, args.data, args.period)
+    report = _rated(ruleset, args.data, args.period, args)
     if report is None:
         return USAGE
     sys.stdout.write(render(report, args.format))
-    return OK
+    return FINDINGS if args.strict and report.problems else OK
 
 
-def _rated(ruleset: Ruleset, data: str, period: str | None) -> Report | None:
+def _observations(args: argparse.Namespace, data: str) -> list[object]:
+    columns = parse_columns(args.columns) if args.columns else None
+    return read_observations(data, columns=columns, delimiter=args.delimiter, period=args.period)
+
+
+def _rated(
+    ruleset: Ruleset, data: str, period: str | None, args: argparse.Namespace
+) -> Report | None:
     """Rate a data file, printing its problems; None when --period is not a period."""
-    observations = read_observations(data)
+    observations = _observations(args, data)
     try:
         report = ruleset.rate(observations, period=period)
     except DataError as exc:
@@ -198,7 +221,7 @@ def _check(args: argparse.Namespace) -> int:
         count = len(ruleset.indicators)
         print(f"{path}: ok ({count} indicator{'s' if count != 1 else ''})")
         if args.data is not None:
-            report = _rated(ruleset, args.data, args.period)
+            report = _rated(ruleset, args.data, args.period, args)
             if report is None:
                 return USAGE
             found = len(report.problems)
@@ -246,7 +269,7 @@ def _key_paths(value: object, path: str = "") -> list[str]:
 
 def _explain(args: argparse.Namespace) -> int:
     ruleset = _load(args, args.ruleset)
-    report = _rated(ruleset, args.data, args.period)
+    report = _rated(ruleset, args.data, args.period, args)
     if report is None:
         return USAGE
     try:
@@ -265,7 +288,7 @@ def _audit(args: argparse.Namespace) -> int:
     ruleset = _load(args, args.ruleset)
     if args.period is not None and not _valid_period(args.period):
         return USAGE
-    found = audit(ruleset, read_observations(args.data), args.period)
+    found = audit(ruleset, _observations(args, args.data), args.period)
     if args.format == "json":
         data = {
             "ruleset": found.report.to_dict()["ruleset"],
@@ -337,8 +360,8 @@ def _diff(args: argparse.Namespace) -> int:
         print(f"  {difference}")
     ratings = []
     if args.data is not None:
-        report_a = _rated(a, args.data, args.period)
-        report_b = _rated(b, args.data, args.period)
+        report_a = _rated(a, args.data, args.period, args)
+        report_b = _rated(b, args.data, args.period, args)
         if report_a is None or report_b is None:
             return USAGE
         ratings = rating_differences(report_a, report_b)

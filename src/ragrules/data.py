@@ -10,63 +10,169 @@ import csv
 import io
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from ragrules.errors import DataError, Problem
 from ragrules.observations import FIELDS, Observation, column_key
+from ragrules.periods import PeriodError, parse_period
+
+# Columns that hold an earlier period's value on the same row, as council tables print them.
+EARLIER = {"previous": "previous", "last_year": "same period last year"}
 
 
-def read_observations(path: str | os.PathLike[str]) -> list[object]:
-    """Read a CSV or JSON file of observations (chosen by the file's extension)."""
+def read_observations(
+    path: str | os.PathLike[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    delimiter: str | None = None,
+    period: str | None = None,
+) -> list[object]:
+    """Read a CSV (or tab-separated) or JSON file of observations, by the file's extension.
+
+    `columns` maps a column (its header, or `#N` for the Nth column) to what it holds: a
+    field (`indicator`, `value`, `target`, ...), `previous` or `last_year` (an earlier value on
+    the same row, which needs `period`), or any other name (`published_short`, a benchmark).
+    Text that is not UTF-8 is read as Windows-1252.
+    """
     source = Path(path)
     try:
-        text = source.read_text(encoding="utf-8-sig")
+        raw = source.read_bytes()
     except OSError as exc:
         raise _error(
             str(source),
             f"cannot read the data: {exc.strerror or exc}",
             "check the path",
         ) from None
-    except UnicodeDecodeError as exc:
-        raise _error(
-            str(source), f"not UTF-8 text: {exc.reason}", "save the file as UTF-8"
-        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Spreadsheets saved as "CSV" on Windows are often Windows-1252 (pound signs, dashes).
+        text = raw.decode("cp1252", errors="replace")
     if source.suffix.lower() == ".json":
         return parse_json(text, source=str(source))
-    return parse_csv(text, source=str(source))
+    return parse_csv(text, source=str(source), columns=columns, delimiter=delimiter, period=period)
 
 
-def parse_csv(text: str, *, source: str | None = None) -> list[object]:
-    """Parse CSV text with a header row; columns are matched case- and space-insensitively.
+def parse_columns(text: str) -> dict[str, str]:
+    """`Q2 Performance=value,#7=previous` -> {"Q2 Performance": "value", "#7": "previous"}."""
+    mapping = {}
+    for part in text.split(","):
+        column, equals, role = part.partition("=")
+        if not equals or not column.strip() or not role.strip():
+            raise _error(
+                None,
+                f"--columns: {part.strip()!r} is not COLUMN=FIELD",
+                "e.g. --columns 'Q2 Performance=value,#7=previous'",
+            )
+        mapping[column.strip()] = column_key(role)
+    return mapping
 
-    Row numbers are the file's line numbers, so the header is line 1.
+
+def parse_csv(
+    text: str,
+    *,
+    source: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    delimiter: str | None = None,
+    period: str | None = None,
+) -> list[object]:
+    """Parse delimited text with a header row; see `read_observations` for `columns`.
+
+    Headers are matched case-, space-, hyphen- and underscore-blind. The delimiter is sniffed
+    (comma, tab, semicolon or bar) unless given. Row numbers are the file's line numbers, so
+    the header is line 1.
     """
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter or _sniff(text))
     try:
         header = next(reader)
     except StopIteration:
         raise _error(
             source, "the data file is empty", "add a header row: indicator,period,value"
         ) from None
-    names = [column_key(name) for name in header]
-    if "indicator" not in names:
+    roles = _roles(header, columns or {})
+    if "indicator" not in roles.values():
         raise _error(
             source,
             f"no 'indicator' column (found: {', '.join(header) or 'none'})",
-            "the header needs at least indicator and value",
+            "the header needs at least indicator and value, or map them with --columns",
         )
-    columns = {name: index for index, name in reversed(list(enumerate(names))) if name in FIELDS}
-    others = {name: index for index, name in reversed(list(enumerate(names))) if name not in FIELDS}
-    others.pop("", None)
+    fields = {role: index for index, role in reversed(list(roles.items())) if role in FIELDS}
+    earlier = {role: index for index, role in roles.items() if role in EARLIER}
+    others = {
+        role: index
+        for index, role in reversed(list(roles.items()))
+        if role not in FIELDS and role not in EARLIER and role
+    }
+    try:
+        default = parse_period(period) if earlier and period else None
+    except PeriodError as exc:
+        raise _error(source, f"--period: {exc}", "e.g. --period '2020/21 Q2'") from None
     observations: list[object] = []
     line = reader.line_num + 1
     for cells in reader:
         if any(cell.strip() for cell in cells):
-            fields = {name: _cell(cells, index) for name, index in columns.items()}
+            values = {name: _cell(cells, index) for name, index in fields.items()}
             extra = tuple((name, _cell(cells, index)) for name, index in others.items())
-            observations.append(Observation(row=line, extra=extra, **fields))
+            if earlier and not values.get("period"):
+                values["period"] = str(default) if default else ""
+            observation = Observation(row=line, extra=extra, **values)
+            observations.append(observation)
+            observations += _earlier_rows(observation, earlier, cells, source)
         line = reader.line_num + 1
     return observations
+
+
+def _roles(header: list[str], columns: Mapping[str, str]) -> dict[int, str]:
+    """Column index -> what it holds, by position (`#N`), by header, or by its own name."""
+    by_header = {column_key(k): v for k, v in columns.items() if not k.startswith("#")}
+    explicit = set(columns.values())
+    roles = {}
+    for index, name in enumerate(header):
+        mapped = columns.get(f"#{index + 1}") or by_header.get(column_key(name))
+        # A column mapped explicitly to a field wins over a header that happens to share its
+        # name (Havering's table has a "Value" column holding the polarity).
+        own = column_key(name)
+        roles[index] = mapped or ("" if own in explicit else own)
+    return roles
+
+
+def _earlier_rows(
+    observation: Observation, earlier: Mapping[str, int], cells: list[str], source: str | None
+) -> list[Observation]:
+    """Rows for the earlier values a wide row carries (previous period, same period last year)."""
+    if not earlier:
+        return []
+    try:
+        when = parse_period(observation.period)
+    except PeriodError:
+        raise _error(
+            source,
+            f"row {observation.row}: previous and last-year columns need the row's period",
+            "give --period, or a period column",
+        ) from None
+    found = []
+    for role, index in earlier.items():
+        if not _cell(cells, index):
+            continue  # nothing printed for that period: the comparison is not comparable
+        then = when.previous() if role == "previous" else when.same_period_last_year()
+        found.append(
+            Observation(
+                indicator=observation.indicator,
+                period=str(then),
+                value=_cell(cells, index),
+                row=observation.row,
+            )
+        )
+    return found
+
+
+def _sniff(text: str) -> str:
+    """The delimiter the header line uses most: comma, tab, semicolon or bar (comma on a tie)."""
+    header = text.split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] > counts[","] else ","
 
 
 def parse_json(text: str, *, source: str | None = None) -> list[object]:

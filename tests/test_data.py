@@ -1,0 +1,102 @@
+"""Real data in: council tables with their own columns, delimiters, encodings and titles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ragrules
+from ragrules.audit import audit
+from ragrules.cli import main
+from ragrules.data import parse_columns, parse_csv, read_observations
+from tests.conftest import EXAMPLES
+
+PRINTED = EXAMPLES / "havering-2020-21-q2-printed.tsv"
+MAPPING = "#1=indicator,#6=value,#7=published_short,#8=previous,#9=published_long,#10=last_year"
+CASE: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "cases" / "havering-2020-21-q2.json").read_text(encoding="utf-8")
+)
+
+
+def test_the_printed_havering_table_rates_as_published() -> None:
+    """The table as printed (tabs, titles, %, N/A, arrows) gives the published statuses."""
+    rows = read_observations(PRINTED, columns=parse_columns(MAPPING), period="2020/21 Q2")
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    report = ruleset.rate(rows, period="2020/21 Q2")
+    expected = {item["id"]: item["expected"] for item in CASE["indicators"]}
+    for result in report.results:
+        wanted = expected[result.indicator.id]
+        short, long = result.travel
+        assert result.status == wanted["status"], result.indicator.id
+        assert (short.direction.value, long.direction.value) == (
+            wanted["dot_short"],
+            wanted["dot_long"],
+        ), result.indicator.id
+    found = audit(ruleset, rows, "2020/21 Q2")
+    assert (found.checked, found.mismatches) == (11, ())
+    # The repeated header line and the footnote are rejected with their row, not lost.
+    assert {r.row for r in report.rejected} == {7, 8}
+
+
+def test_printed_table_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    """rate --columns --period reads the printed table; --strict fails on its stray lines."""
+    ruleset = str(EXAMPLES / "havering-2020-21-q2.toml")
+    args = ["rate", ruleset, str(PRINTED), "--period", "2020/21 Q2", "--columns", MAPPING]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Rated: 6: green 2 (33%), amber 1 (17%), red 3 (50%)" in out
+    assert main([*args, "--strict"]) == 1
+
+
+def test_mapping_by_header_and_explicit_fields_win() -> None:
+    """A header mapped to value beats another column whose header is literally Value."""
+    text = "Name,Value,Q2 Performance\na,Higher is better,28\n"
+    (row,) = parse_csv(text, columns={"Name": "indicator", "Q2 Performance": "value"})
+    assert isinstance(row, ragrules.Observation)
+    assert (row.indicator, row.value) == ("a", "28")
+
+
+@pytest.mark.parametrize(("delimiter", "text"), [("\t", "a\tb"), (";", "a;b"), ("|", "a|b")])
+def test_delimiters_are_sniffed(delimiter: str, text: str) -> None:
+    """Tab, semicolon and bar separated files are read without options."""
+    header = f"indicator{delimiter}value\n"
+    (row,) = parse_csv(header + text + "\n")
+    assert isinstance(row, ragrules.Observation)
+    assert (row.indicator, row.value) == ("a", "b")
+
+
+def test_windows_1252_files_are_read(tmp_path: Path) -> None:
+    """A spreadsheet saved as Windows-1252 CSV (a pound sign) is read, not refused."""
+    path = tmp_path / "d.csv"
+    path.write_bytes('indicator,value\nspend,"\u00a31,200"\n'.encode("cp1252"))
+    (row,) = read_observations(path)
+    assert isinstance(row, ragrules.Observation)
+    assert row.value == "\u00a31,200"
+
+
+@pytest.mark.parametrize("mapping", ["value", "=value", "#2="])
+def test_bad_column_mappings(mapping: str) -> None:
+    """A mapping that is not COLUMN=FIELD is a DataError with an example."""
+    with pytest.raises(ragrules.DataError, match="is not COLUMN=FIELD"):
+        parse_columns(mapping)
+
+
+def test_earlier_columns_need_a_period() -> None:
+    """previous and last_year columns cannot be placed without the row's period."""
+    with pytest.raises(ragrules.DataError, match="need the row's period"):
+        parse_csv("indicator,value,prev\na,1,2\n", columns={"prev": "previous"})
+    with pytest.raises(ragrules.DataError, match="--period"):
+        parse_csv("indicator,value,prev\na,1,2\n", columns={"prev": "previous"}, period="soon")
+
+
+def test_indicators_are_matched_by_title() -> None:
+    """A row naming an indicator by its title (any case, footnote marks) is that indicator."""
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    report = ruleset.rate(
+        [{"indicator": "% LAC WITH AN UP TO DATE PATHWAY PLAN IN PLACE*", "value": "72.7"}]
+    )
+    pathway = next(r for r in report.results if r.indicator.id == "lac-pathway-plan")
+    assert pathway.status == "green"
