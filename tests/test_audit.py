@@ -181,3 +181,27 @@ def test_verify_passes_the_shipped_rulesets(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert out.count(": 0 errors,") == len(paths)
     assert "PI.432: polarity lower-is-better contradicts neutral" in out
+
+
+def test_audit_reads_hyphenated_comparisons_custom_glyphs_and_dashes() -> None:
+    """published_last-year matches comparison last-year; the ruleset's own glyphs are arrows."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "a"\n[travel]\nglyphs = { up = "\u25b2", down = "\u25bc" }\n'
+        '[travel.comparisons]\nlast-year = { against = "same-period-last-year" }\n'
+        '[[indicator]]\nid = "x"\ntarget = 10\ntolerance = { absolute = 1 }\n'
+        '[[indicator]]\nid = "n"\npolarity = "neutral"\n'
+    )
+    rows = [
+        {"indicator": "x", "period": "2019/20 Q2", "value": "12"},
+        {"indicator": "x", "period": "2020/21 Q2", "value": "9", "published_last-year": "\u25bc"},
+        {"indicator": "n", "period": "2020/21 Q2", "value": "3", "published_status": "-"},
+    ]
+    found = audit(ruleset, rows)
+    assert (found.checked, found.mismatches) == (2, ())
+
+
+def test_audit_with_nothing_to_check_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    """Data without published columns is not a clean audit: exit 1 with a reason."""
+    dudley = str(EXAMPLES / "dudley-2021-22-q3.toml")
+    assert main(["audit", dudley, str(EXAMPLES / "dudley-2021-22-q3.csv")]) == 1
+    assert "no published values to check" in capsys.readouterr().err

@@ -157,12 +157,48 @@ def _base(
                 ),
             )
         ) from None
-    merged, base_origins = resolve(
-        document, Source(_shown(path), index_positions(text)), path.parent, finder, chain
-    )
+    source = Source(_shown(path), index_positions(text))
+    _check_head(document, source, chain)
+    merged, base_origins = resolve(document, source, path.parent, finder, chain)
     head = document.get("ruleset", {})
     catalogue = isinstance(head, dict) and head.get("catalogue") is True
     return merged, base_origins, catalogue
+
+
+def _check_head(document: dict[str, Any], source: Source, chain: tuple[str, ...]) -> None:
+    """A base's own [ruleset] is checked here: only the extending file's reaches the builder."""
+    from ragrules.loading import _RULESET_KEYS  # the loader imports this module
+
+    head = document.get("ruleset")
+    problems = []
+    origins = Origins(source)
+    if not isinstance(head, dict):
+        problems.append(("ruleset", "a base needs a [ruleset] table with format = 1"))
+        head = {}
+    version = head.get("format")
+    if version != 1 or type(version) is not int:
+        problems.append(
+            ("ruleset.format", f"this base is in format {version!r}; ragrules reads format = 1")
+        )
+    problems += [
+        (f"ruleset.{key}", f"unknown key {key!r} in a base's [ruleset]")
+        for key in head
+        if key not in _RULESET_KEYS
+    ]
+    if problems:
+        raise RulesetError(
+            problems=tuple(
+                Problem(
+                    file=source.name,
+                    line=origins.locate(key)[1],
+                    column=origins.locate(key)[2],
+                    key=key,
+                    message=message,
+                    hint=f"extended by {' -> '.join(chain)}",
+                )
+                for key, message in problems
+            )
+        )
 
 
 def _shown(path: Path) -> str:
@@ -253,7 +289,8 @@ def _indicators(
     pool: dict[str, tuple[dict[str, Any], Origins, str]] = {}
     included: list[str] = []
     for doc, org, catalogue in bases:
-        for index, entry in enumerate(doc.get("indicator", [])):
+        listed = doc.get("indicator", [])
+        for index, entry in enumerate(listed if isinstance(listed, list) else []):
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 continue
             path = f"indicator[{index}]"

@@ -27,9 +27,10 @@ from ragrules.model import (
     Ruleset,
     Scale,
     Schedule,
+    Travel,
 )
-from ragrules.numbers import RoundingMode
-from ragrules.observations import Observation, column_key
+from ragrules.numbers import EXACT, RoundingMode
+from ragrules.observations import Observation, column_key, is_no_data
 from ragrules.report import Report, Result
 from ragrules.travel import Movement
 
@@ -103,6 +104,9 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
         if "status" in values:
             checked += 1
             wanted = _status(values["status"], result.indicator)
+            # A dash or N/A printed for an unrated indicator agrees with any reason not to rate.
+            if result.unrated is not None and is_no_data(values["status"]):
+                continue
             if wanted != result.status:
                 matching = [
                     (name, _result(other, result.indicator.id))
@@ -120,11 +124,11 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
                     )
                 )
         for move in result.travel:
-            name = move.comparison.name
+            name = column_key(move.comparison.name)
             if name not in values:
                 continue
             checked += 1
-            mismatch = _arrow_mismatch(result, move, values[name], ruleset.travel.arrows)
+            mismatch = _arrow_mismatch(result, move, values[name], ruleset.travel)
             if mismatch is not None:
                 mismatches.append(mismatch)
     return Audit(report=report, checked=checked, mismatches=tuple(mismatches))
@@ -134,7 +138,7 @@ def _row(rows: list[object], result: Result) -> Observation | None:
     if result.row is None:
         return None
     for position, item in enumerate(rows, start=1):
-        if isinstance(item, Observation) and item.row == result.row:
+        if isinstance(item, Observation) and (item.row or position) == result.row:
             return item
         if not isinstance(item, Observation) and position == result.row and isinstance(item, dict):
             return Observation.from_mapping(item, row=position)
@@ -160,7 +164,13 @@ def _status(text: str, indicator: Indicator) -> str:
     return initials[0] if len(word) == 1 and len(initials) == 1 else word
 
 
-def _shape(text: str) -> str:
+def _shape(text: str, travel: Travel) -> str:
+    # The ruleset's own glyphs first: a report drawn with them uses them.
+    for shape, keys in (("up", ("up", "improving")), ("down", ("down", "worsening"))):
+        if text.strip() in {travel.glyph(key) for key in keys}:
+            return shape
+    if text.strip() == travel.glyph("unchanged"):
+        return "flat"
     token = " ".join(text.strip().lower().split())
     for shape, spellings in _SHAPES.items():
         if token in spellings:
@@ -181,8 +191,9 @@ def _drawn(move: Movement, arrows: Arrows) -> str:
     return {Direction.UP: "up", Direction.DOWN: "down", Direction.UNCHANGED: "flat"}[move.direction]
 
 
-def _arrow_mismatch(result: Result, move: Movement, text: str, arrows: Arrows) -> Mismatch | None:
-    shape = _shape(text)
+def _arrow_mismatch(result: Result, move: Movement, text: str, travel: Travel) -> Mismatch | None:
+    arrows = travel.arrows
+    shape = _shape(text, travel)
     if shape in ("improving", "worsening"):
         computed = move.judgement.value if move.judgement is not None else move.direction.value
         if shape == computed:
@@ -240,7 +251,7 @@ def _swap_tolerance(to: Basis) -> Callable[[Indicator], Indicator]:
 def _swapped(margin: Margin, to: Basis) -> Margin:
     if margin.basis is to:
         return margin
-    amount = margin.amount * 100 if to is Basis.ABSOLUTE else margin.amount / 100
+    amount = margin.amount.scaleb(2 if to is Basis.ABSOLUTE else -2, EXACT)
     return Margin(basis=to, amount=amount)
 
 

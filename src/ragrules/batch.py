@@ -72,22 +72,24 @@ def rate(
             rejected.append(_reject(observation, f"duplicate of row {first.row}{where}"))
 
     chosen = _report_period(period, ruleset, placed)
-    current: dict[str, Observation] = {}
+    current: dict[str, tuple[Observation, Period | None]] = {}
     history: list[int] = []
     for (indicator_id, when), observation in placed.items():
-        if when is None or when == chosen:
-            if indicator_id in current:  # a row with no period and one for the period itself
-                rejected.append(
-                    _reject(observation, f"duplicate of row {current[indicator_id].row}")
-                )
+        if when is None or chosen is None or _same_span(when, chosen):
+            # The report period's rows, including year-to-date values and the same months
+            # written as a calendar quarter: a Q2 report mixes them.
+            if indicator_id in current:
+                first = current[indicator_id][0]
+                rejected.append(_reject(observation, f"duplicate of row {first.row}"))
             else:
-                current[indicator_id] = observation
+                current[indicator_id] = (observation, when or chosen)
         else:
             history.append(_row(observation))
 
-    batch = _Batch(ruleset, chosen, placed)
+    batch = _Batch(ruleset, placed)
     results = tuple(
-        batch.result(indicator, current.get(indicator.id)) for indicator in ruleset.indicators
+        batch.result(indicator, *current.get(indicator.id, (None, chosen)))
+        for indicator in ruleset.indicators
     )
     return Report(
         ruleset=ruleset,
@@ -101,15 +103,16 @@ def rate(
 class _Batch:
     """Rates one indicator at a time against the placed rows; caches compiled cuts."""
 
-    def __init__(
-        self, ruleset: Ruleset, period: Period | None, placed: Mapping[_Key, Observation]
-    ) -> None:
+    def __init__(self, ruleset: Ruleset, placed: Mapping[_Key, Observation]) -> None:
         self.ruleset = ruleset
-        self.period = period
+        self.period: Period | None = None  # the period of the row being rated
         self.placed = placed
         self.cuts: dict[RuleInputs, tuple[Cut, ...]] = {}
 
-    def result(self, indicator: Indicator, observation: Observation | None) -> Result:
+    def result(
+        self, indicator: Indicator, observation: Observation | None, period: Period | None
+    ) -> Result:
+        self.period = period
         if observation is None:
             when = "" if self.period is None else f" for {self.period}"
             reason = f"no data: no row{when}"
@@ -363,6 +366,16 @@ def _report_period(
 ) -> Period | None:
     if isinstance(period, Period):
         return period
+    if period is not None and not isinstance(period, str):
+        raise DataError(
+            problems=(
+                Problem(
+                    key="period",
+                    message=f"the report period must be text such as '2020/21 Q2', "
+                    f"not {type(period).__name__}",
+                ),
+            )
+        )
     if period is not None:
         try:
             return parse_period(period, ruleset.calendar)
@@ -373,8 +386,14 @@ def _report_period(
     periods = [when for (_, when) in placed if when is not None]
     if not periods:
         return None
-    # Among periods starting together, the shorter one is the more recent report.
-    return max(periods, key=lambda p: (p.start, -p.months, p.ytd))
+    # Among periods starting together, the shorter one is the more recent report; the text
+    # breaks any remaining tie, so the choice never depends on the order of the rows.
+    return max(periods, key=lambda p: (p.start, -p.months, p.ytd, str(p)))
+
+
+def _same_span(a: Period, b: Period) -> bool:
+    """The same months, however written (YTD or not, calendar or financial quarter)."""
+    return a.start == b.start and a.months == b.months
 
 
 def _unrated(

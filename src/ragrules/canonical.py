@@ -33,7 +33,7 @@ from ragrules.model import (
     Target,
     TravelCondition,
 )
-from ragrules.numbers import format_decimal
+from ragrules.numbers import EXACT, format_decimal
 from ragrules.periods import Calendar
 
 
@@ -212,4 +212,4 @@ def _margin(margin: Margin) -> dict[str, str]:
 
 
 def _percent(fraction: Decimal) -> str:
-    return f"{format_decimal(fraction * 100)}%"
+    return f"{format_decimal(fraction.scaleb(2, EXACT))}%"

@@ -289,6 +289,14 @@ def _audit(args: argparse.Namespace) -> int:
     if args.period is not None and not _valid_period(args.period):
         return USAGE
     found = audit(ruleset, _observations(args, args.data), args.period)
+    _print_problems(tuple(attrs.evolve(p, file=args.data) for p in found.report.problems))
+    if not found.checked:
+        print(
+            f"{args.data}: no published values to check (add published_status or "
+            "published_NAME columns for the ruleset's comparisons)",
+            file=sys.stderr,
+        )
+        return FINDINGS
     if args.format == "json":
         data = {
             "ruleset": found.report.to_dict()["ruleset"],

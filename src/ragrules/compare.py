@@ -13,7 +13,7 @@ import attrs
 
 from ragrules.canonical import point_data, target_data, to_document
 from ragrules.model import Basis, BenchmarkTarget, Indicator, Margin, Ruleset, Schedule, Target
-from ragrules.numbers import format_decimal
+from ragrules.numbers import EXACT, format_decimal
 from ragrules.report import Report, Result
 from ragrules.units import amount_text, label, with_unit
 
@@ -157,7 +157,7 @@ def _schedule(schedule: Schedule[Any] | None, describe: Any) -> str:
 
 def _margin(margin: Margin, unit: str) -> str:
     if margin.basis is Basis.RELATIVE:
-        return f"{format_decimal(margin.amount * 100)}% of the target"
+        return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the target"
     return amount_text(format_decimal(margin.amount), unit)
 
 

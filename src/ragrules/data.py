@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ragrules.errors import DataError, Problem
 from ragrules.observations import FIELDS, Observation, column_key
@@ -83,7 +84,22 @@ def parse_csv(
     (comma, tab, semicolon or bar) unless given. Row numbers are the file's line numbers, so
     the header is line 1.
     """
+    if delimiter in ("\\t", "tab"):
+        delimiter = "\t"  # as typed on a command line
+    if delimiter is not None and len(delimiter) != 1:
+        raise _error(source, f"--delimiter {delimiter!r} is not one character", "e.g. ';'")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter or _sniff(text))
+    try:
+        return _parse_rows(reader, source, columns, period)
+    except csv.Error as exc:
+        raise _error(
+            source, f"line {reader.line_num}: {exc}", "check the quoting of that line"
+        ) from None
+
+
+def _parse_rows(
+    reader: Any, source: str | None, columns: Mapping[str, str] | None, period: str | None
+) -> list[object]:
     try:
         header = next(reader)
     except StopIteration:
@@ -179,6 +195,8 @@ def parse_json(text: str, *, source: str | None = None) -> list[object]:
     """Parse a JSON array of records; row numbers count records from 1."""
     try:
         records = json.loads(text, parse_float=str, parse_int=str)
+    except RecursionError:
+        raise _error(source, "the JSON is nested too deeply", "a list of flat records") from None
     except json.JSONDecodeError as exc:
         raise DataError(
             problems=(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ragrules.model import Basis, Margin, Point, PointKind, Polarity
-from ragrules.numbers import format_decimal
+from ragrules.numbers import EXACT, format_decimal
 from ragrules.rating import Cut
 from ragrules.travel import Movement
 from ragrules.units import amount_text, with_unit
@@ -174,7 +174,7 @@ def _describe_start(start: Point, result: Result) -> str:
         return f"the {start.threshold} threshold"
     if start.kind is PointKind.RATIO:
         assert start.ratio is not None
-        return f"{format_decimal(start.ratio * 100)}% of the target"
+        return f"{format_decimal(start.ratio.scaleb(2, EXACT))}% of the target"
     margin = start.margin
     if margin == "tolerance":
         margin = result.tolerance
@@ -201,6 +201,6 @@ def _moved(margin: Margin, magnitude: Decimal, where: str, unit: str) -> str:
     """`1.5 below the target (5% of 30)`, or `2 weeks above the target`."""
     amount = format_decimal(margin.resolve(magnitude))
     if margin.basis is Basis.RELATIVE:
-        pct = format_decimal(margin.amount * Decimal(100))
+        pct = format_decimal(margin.amount.scaleb(2, EXACT))
         return f"{amount} {where} ({pct}% of {format_decimal(abs(magnitude))})"
     return f"{amount_text(amount, unit)} {where}"

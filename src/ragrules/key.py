@@ -28,7 +28,7 @@ from ragrules.model import (
     Scale,
     Unrated,
 )
-from ragrules.numbers import format_decimal
+from ragrules.numbers import EXACT, format_decimal
 from ragrules.periods import Period, PeriodKind
 from ragrules.units import amount_text
 
@@ -136,7 +136,7 @@ def _band_text(band: Band, scale: Scale, indicators: Sequence[Indicator]) -> str
         text = f"{words.beyond if strict else words.at_least} the {start.threshold} threshold"
     elif start.kind is PointKind.RATIO:
         assert start.ratio is not None
-        share = f"{format_decimal(start.ratio * 100)}%"
+        share = f"{format_decimal(start.ratio.scaleb(2, EXACT))}%"
         text = f"{'more than' if strict else 'at least'} {share} of the target"
         if words.worse == "above":
             text = f"the target is {text.replace(' of the target', '')} of the value"
@@ -173,7 +173,7 @@ def _margins(reference: object, indicators: Sequence[Indicator]) -> str:
                 absolute.add(_margin_text(margin, indicator.unit))
     texts = sorted(absolute)
     if relative:
-        percents = " or ".join(f"{format_decimal(r * 100)}%" for r in sorted(relative))
+        percents = " or ".join(f"{format_decimal(r.scaleb(2, EXACT))}%" for r in sorted(relative))
         texts.insert(0, f"{percents} of the target")
     if len(texts) == 1 and len(relative) <= 1:
         return texts[0]
@@ -183,7 +183,7 @@ def _margins(reference: object, indicators: Sequence[Indicator]) -> str:
 
 def _margin_text(margin: Margin, unit: str | None) -> str:
     if margin.basis is Basis.RELATIVE:
-        return f"{format_decimal(margin.amount * 100)}% of the target"
+        return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the target"
     amount = format_decimal(margin.amount)
     return amount if unit is None else amount_text(amount, unit)
 
@@ -254,5 +254,5 @@ def _comparison_text(comparison: Comparison, ruleset: Ruleset, noun: str) -> str
 def _unchanged_text(margin: Margin, unit: str) -> str:
     """An unchanged-within margin: relative ones are a share of the earlier value."""
     if margin.basis is Basis.RELATIVE:
-        return f"{format_decimal(margin.amount * 100)}% of the value compared with"
+        return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the value compared with"
     return amount_text(format_decimal(margin.amount), unit)

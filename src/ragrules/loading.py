@@ -56,7 +56,7 @@ from ragrules.model import (
     TravelCondition,
     Unrated,
 )
-from ragrules.numbers import NumberError, RoundingMode, split_value, to_decimal
+from ragrules.numbers import EXACT, NumberError, RoundingMode, split_value, to_decimal
 from ragrules.periods import Calendar, Period, PeriodError, parse_period
 from ragrules.units import UnitError, canonical_unit, convert, label
 
@@ -234,12 +234,14 @@ class _Builder:
         self, path: str, message: str, hint: str | None = None, *, warning: bool = False
     ) -> None:
         file, line, column = self.origins.locate(path)
+        # Name the key as it is written in that file, not by its place in the merged ruleset.
+        original = self.origins.resolve(path)[1] if path else path
         self.problems.append(
             Problem(
                 file=file,
                 line=line,
                 column=column,
-                key=path or None,
+                key=original or path or None,
                 message=message,
                 hint=hint,
                 severity=Severity.WARNING if warning else Severity.ERROR,
@@ -423,7 +425,7 @@ class _Builder:
 
         scales = dict(BUILTIN_SCALES)
         for name, raw in self.table(
-            top.get("scales", {}), "scales", tuple(top.get("scales", {}))
+            top.get("scales", {}), "scales", tuple(_names(top.get("scales", {})))
         ).items():
             scale = self.scale(name, raw, f"scales.{name}", travel)
             if scale is not None:
@@ -785,7 +787,7 @@ class _Builder:
                 'write it with a percent sign, e.g. "5%"',
             )
             return None
-        return parts[0] / 100
+        return parts[0].scaleb(-2, EXACT)  # exact, whatever the decimal context
 
     def fixed_margin(self, raw: object, path: str) -> Margin | None:
         """A scale-level margin: `{ relative = "5%" }`; absolute margins need an indicator unit."""
@@ -1227,6 +1229,11 @@ def _oriented_starts(cut: rating.Cut, polarity: Polarity) -> dict[str, Fraction]
     if cut.upper is not None:
         starts["high"] = -Fraction(cut.upper) / multiplier
     return starts
+
+
+def _names(raw: object) -> list[str]:
+    """The keys of a table, or none when it is not one (the table getter reports that)."""
+    return list(raw) if isinstance(raw, dict) else []
 
 
 def _kind(raw: object) -> str:

@@ -85,7 +85,7 @@ class Margin:
     def resolve(self, magnitude: Decimal) -> Decimal:
         """The margin in the indicator's unit for a target of the given magnitude."""
         if self.basis is Basis.RELATIVE:
-            return EXACT.multiply(self.amount, abs(magnitude))
+            return EXACT.multiply(self.amount, EXACT.abs(magnitude))
         return self.amount
 
     def describe(self) -> str:

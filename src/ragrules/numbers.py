@@ -14,6 +14,7 @@ from decimal import Decimal
 # Inputs are capped at MAX_DIGITS significant digits, so one product of two of them fits in
 # EXACT's precision and every boundary computed from a ruleset is exact.
 MAX_DIGITS = 60
+MAX_EXPONENT = 60
 EXACT = decimal.Context(prec=4 * MAX_DIGITS, Emax=999_999, Emin=-999_999)
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -82,8 +83,9 @@ def to_decimal(value: object) -> Decimal:
 def _checked(number: Decimal, text: str) -> Decimal:
     if len(number.as_tuple().digits) > MAX_DIGITS:
         raise NumberError(f"{text.strip()[:20]}... has more than {MAX_DIGITS} significant digits")
-    if abs(number.adjusted()) > 10_000:
-        raise NumberError(f"{text.strip()[:20]} is out of range")
+    if abs(number.adjusted()) > MAX_EXPONENT:
+        # Keeps every product, rounding and printed form well inside EXACT's precision.
+        raise NumberError(f"{text.strip()[:20]} is out of range (at most 10^{MAX_EXPONENT})")
     return number
 
 

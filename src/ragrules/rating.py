@@ -173,7 +173,7 @@ def _target(point: Point, inputs: RuleInputs) -> _Bounds:
 
 def _worse_by(point: Point, inputs: RuleInputs) -> _Bounds:
     margin = _margin(point, inputs)
-    return _gap_bounds(inputs, lambda magnitude: -margin.resolve(magnitude))
+    return _gap_bounds(inputs, lambda magnitude: EXACT.minus(margin.resolve(magnitude)))
 
 
 def _better_by(point: Point, inputs: RuleInputs) -> _Bounds:

@@ -87,7 +87,7 @@ def unchanged(current: Decimal, earlier: Decimal, margin: Margin) -> bool:
     size are judged alike.
     """
     allowed = margin.resolve(earlier) if margin.basis is Basis.RELATIVE else margin.amount
-    return abs(EXACT.subtract(current, earlier)) <= allowed
+    return EXACT.abs(EXACT.subtract(current, earlier)) <= allowed
 
 
 def direction(current: Decimal, earlier: Decimal, margin: Margin) -> Direction:
@@ -107,6 +107,8 @@ def judge(
     """Whether the movement is good for this polarity; None when nothing can be judged."""
     if polarity is Polarity.NEUTRAL or moved is Direction.NOT_COMPARABLE:
         return None
+    if moved is Direction.UNCHANGED:
+        return Judgement.UNCHANGED
     if polarity is Polarity.IN_RANGE:
         if target is None:
             return None
@@ -114,8 +116,6 @@ def judge(
         if unchanged(now, before, margin):
             return Judgement.UNCHANGED
         return Judgement.IMPROVING if now < before else Judgement.WORSENING
-    if moved is Direction.UNCHANGED:
-        return Judgement.UNCHANGED
     better = Direction.UP if polarity is Polarity.HIGHER else Direction.DOWN
     return Judgement.IMPROVING if moved is better else Judgement.WORSENING
 

@@ -79,7 +79,7 @@ def _static(indicator: Indicator) -> list[tuple[str, str]]:
     values: list[tuple[str, Decimal]] = [(f"threshold {n}", v) for n, v in indicator.thresholds]
     for target in indicator.target.values() if indicator.target else ():
         if isinstance(target, Target):
-            values += [("target", target.lower), ("target", target.upper)]
+            values += [("target", end) for end in dict.fromkeys((target.lower, target.upper))]
     for what, value in values:
         if (low is not None and value < low) or (high is not None and value > high):
             limits = f"{low} to {high}" if high is not None else f"at least {low}"
@@ -122,12 +122,15 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
+    untested = []
     for index, indicator in enumerate(ruleset.indicators):
         try:
             values = testing.values(indicator)
             boundaries = testing.boundary_values(indicator)
         except ValueError:
-            continue  # no fixed target and margins to test against (neutral, benchmark, dated)
+            # No fixed target and margins to test against (neutral, benchmark, dated).
+            untested.append(indicator.id)
+            continue
 
         identifier = indicator.id
 
@@ -153,4 +156,14 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
                         severity=Severity.ERROR,
                     )
                 )
+    if untested:
+        found.append(
+            Problem(
+                message=f"invariants not tested for {len(untested)} of "
+                f"{len(ruleset.indicators)} indicators: {', '.join(untested)}",
+                hint="neutral, or a target from the data, by period or none; "
+                "test them with ragrules.testing and a target",
+                severity=Severity.WARNING,
+            )
+        )
     return found
