@@ -20,4 +20,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", max_examples=100, deadline=None)
+# `fuzz`: a long offline run of the fuzz tests (see docs/reliability.md).
+settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("RAGRULES_FUZZ_EXAMPLES", "200000")),
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

@@ -158,3 +158,17 @@ def test_audit_checks_observations_without_row_numbers() -> None:
     row = ragrules.Observation(indicator="b", value="5", extra=(("published_status", "green"),))
     found = audit(ragrules.loads(ONE), [row])
     assert (found.checked, len(found.mismatches)) == (1, 1)
+
+
+def test_limits() -> None:
+    """Oversized rulesets and values are refused with a reason, not processed."""
+    with pytest.raises(ragrules.RulesetError, match="over 5,000,000 characters"):
+        ragrules.loads(ONE + "#" * 5_000_000 + "\n")
+    many = ONE.split("[[indicator]]")[0] + "".join(
+        f'[[indicator]]\nid = "i{n}"\npolarity = "neutral"\n' for n in range(20_001)
+    )
+    with pytest.raises(ragrules.RulesetError, match="more than 20,000 indicators"):
+        ragrules.loads(many)
+    result = ragrules.loads(ONE).rate([{"indicator": "b", "value": "1" * 2_000}]).results[0]
+    assert result.unrated is ragrules.Unrated.INVALID
+    assert "over 1,000 characters" in result.reason

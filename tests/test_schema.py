@@ -25,7 +25,7 @@ import pytest
 import tomli
 from hypothesis import given
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator
 
 import ragrules
 from ragrules import loading, testing

@@ -10,11 +10,12 @@ import csv
 import io
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from ragrules.errors import DataError, Problem
+from ragrules.numbers import EXACT, format_decimal, to_decimal
 from ragrules.observations import FIELDS, Observation, column_key
 from ragrules.periods import PeriodError, parse_period
 
@@ -45,12 +46,17 @@ def read_observations(
             f"cannot read the data: {exc.strerror or exc}",
             "check the path",
         ) from None
+    suffix = source.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return parse_rows(
+            excel_rows(raw, str(source)), source=str(source), columns=columns, period=period
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Spreadsheets saved as "CSV" on Windows are often Windows-1252 (pound signs, dashes).
         text = raw.decode("cp1252", errors="replace")
-    if source.suffix.lower() == ".json":
+    if suffix == ".json":
         return parse_json(text, source=str(source))
     return parse_csv(text, source=str(source), columns=columns, delimiter=delimiter, period=period)
 
@@ -89,19 +95,35 @@ def parse_csv(
     if delimiter is not None and len(delimiter) != 1:
         raise _error(source, f"--delimiter {delimiter!r} is not one character", "e.g. ';'")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter or _sniff(text))
+
+    def lines() -> Iterator[tuple[int, list[str]]]:
+        start = 1
+        for cells in reader:
+            yield start, cells  # a quoted cell may span lines: a row starts on its first
+            start = reader.line_num + 1
+
     try:
-        return _parse_rows(reader, source, columns, period)
+        return parse_rows(lines(), source=source, columns=columns, period=period)
     except csv.Error as exc:
         raise _error(
             source, f"line {reader.line_num}: {exc}", "check the quoting of that line"
         ) from None
 
 
-def _parse_rows(
-    reader: Any, source: str | None, columns: Mapping[str, str] | None, period: str | None
+def parse_rows(
+    rows: Iterable[tuple[int, list[str]]],
+    *,
+    source: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    period: str | None = None,
 ) -> list[object]:
+    """Observations from (row number, cells) pairs, the first being the header row.
+
+    The shared reader behind CSV and Excel files; see `read_observations` for `columns`.
+    """
+    rows = iter(rows)
     try:
-        header = next(reader)
+        _, header = next(rows)
     except StopIteration:
         raise _error(
             source, "the data file is empty", "add a header row: indicator,period,value"
@@ -125,8 +147,7 @@ def _parse_rows(
     except PeriodError as exc:
         raise _error(source, f"--period: {exc}", "e.g. --period '2020/21 Q2'") from None
     observations: list[object] = []
-    line = reader.line_num + 1
-    for cells in reader:
+    for line, cells in rows:
         if any(cell.strip() for cell in cells):
             values = {name: _cell(cells, index) for name, index in fields.items()}
             extra = tuple((name, _cell(cells, index)) for name, index in others.items())
@@ -135,7 +156,6 @@ def _parse_rows(
             observation = Observation(row=line, extra=extra, **values)
             observations.append(observation)
             observations += _earlier_rows(observation, earlier, cells, source)
-        line = reader.line_num + 1
     return observations
 
 
@@ -181,6 +201,41 @@ def _earlier_rows(
             )
         )
     return found
+
+
+def excel_rows(data: bytes, source: str) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet of an .xlsx workbook as (row number, cells as text) pairs.
+
+    Needs the `excel` extra (openpyxl). Numbers are read through their shortest repr, and a
+    cell formatted as a percentage (0.48 shown as 48%) is read as `48%`, as printed.
+    """
+    try:
+        import openpyxl
+    except ImportError:
+        raise _error(
+            source, "reading .xlsx needs openpyxl", 'pip install "ragrules[excel]"'
+        ) from None
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise _error(
+            source, f"not a readable .xlsx workbook: {exc}", "save it again as .xlsx"
+        ) from None
+    sheet = workbook.worksheets[0]
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        yield number, [_excel_text(cell) for cell in row]
+
+
+def _excel_text(cell: Any) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = to_decimal(value)
+        if "%" in str(cell.number_format or ""):
+            return f"{format_decimal(number.scaleb(2, EXACT))}%"
+        return format_decimal(number)
+    return str(value).strip()
 
 
 def _sniff(text: str) -> str:

@@ -61,6 +61,9 @@ from ragrules.periods import Calendar, Period, PeriodError, parse_period
 from ragrules.units import UnitError, canonical_unit, convert, label
 
 SCHEMA_FILE = "ragrules.schema.json"
+# Limits that keep a shared ruleset from exhausting a machine; far above any real report.
+MAX_RULESET_CHARACTERS = 5_000_000
+MAX_INDICATORS = 20_000
 MAX_ROUNDING_PLACES = 12
 MAX_LOOKBACK = 12
 
@@ -172,6 +175,16 @@ def loads(
 
     Relative `extends` paths are found from `directory` (default: the current folder).
     """
+    if len(text) > MAX_RULESET_CHARACTERS:
+        raise RulesetError(
+            problems=(
+                Problem(
+                    file=source,
+                    message=f"the ruleset is over {MAX_RULESET_CHARACTERS:,} characters",
+                    hint="split it into a base and rulesets that extend it",
+                ),
+            )
+        )
     try:
         document = tomli.loads(text, parse_float=Decimal)
     except tomli.TOMLDecodeError as exc:
@@ -439,6 +452,11 @@ class _Builder:
                 "indicator",
                 "expected [[indicator]] tables",
                 "write each as [[indicator]]",
+            )
+            raw_indicators = []
+        if len(raw_indicators) > MAX_INDICATORS:
+            self.problem(
+                "indicator", f"more than {MAX_INDICATORS:,} indicators", "split the ruleset"
             )
             raw_indicators = []
         indicators: list[Indicator] = []

@@ -123,8 +123,16 @@ def _token(text: str) -> str:
     return " ".join(text.strip().lower().split())
 
 
+MAX_VALUE_LENGTH = 1_000
+
+
 def read_value(text: str, unit: str) -> Reading:
     """Read published value text into the indicator's `unit` (canonical name)."""
+    if len(text) > MAX_VALUE_LENGTH:
+        return Reading(
+            unrated=Unrated.INVALID,
+            reason=f"value {text[:20]!r}... is over {MAX_VALUE_LENGTH:,} characters",
+        )
     token = _token(text)
     if token in NO_DATA_TOKENS:
         shown = f"published as {text.strip()!r}" if token else "no value published"

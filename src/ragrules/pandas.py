@@ -1,0 +1,60 @@
+"""pandas entry point: rate a DataFrame of observations, get a DataFrame of results.
+
+Needs the `pandas` extra (`pip install "ragrules[pandas]"`). Missing cells (NaN, None) are
+blank values; floats go through their shortest repr, so 23.4 is exactly 23.4. Numbers in the
+result are strings, so no precision is lost on the way back.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ragrules.model import Ruleset
+
+
+def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> Any:
+    """One row per indicator: status, reason, value, target, bounds and each arrow."""
+    import pandas
+
+    rows = [
+        {key: _cell(value) for key, value in record.items()} for record in frame.to_dict("records")
+    ]
+    report = ruleset.rate(rows, period=period)
+    records = []
+    for result in report.results:
+        data = result.to_dict()
+        record = {
+            key: data[key]
+            for key in (
+                "indicator",
+                "title",
+                "period",
+                "status",
+                "rated",
+                "reason",
+                "value",
+                "number",
+                "unit",
+                "target",
+                "target_source",
+                "commentary",
+            )
+        }
+        record["bounds"] = "; ".join(cut.condition() for cut in result.cuts)
+        for move in result.travel:
+            name = move.comparison.name
+            record[f"{name}_arrow"] = move.arrow
+            record[f"{name}_direction"] = move.direction.value
+            record[f"{name}_judgement"] = None if move.judgement is None else move.judgement.value
+        records.append(record)
+    return pandas.DataFrame.from_records(records)
+
+
+def _cell(value: object) -> object:
+    """NaN and NA are missing cells, which ragrules reads as blank."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    return value

@@ -1,0 +1,82 @@
+"""The Excel and pandas extras: the printed Havering table from a workbook, and a DataFrame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ragrules
+from ragrules.data import parse_columns, read_observations
+from tests.conftest import EXAMPLES
+
+openpyxl = pytest.importorskip("openpyxl")
+
+PRINTED = EXAMPLES / "havering-2020-21-q2-printed.tsv"
+MAPPING = "#1=indicator,#6=value,#7=published_short,#8=previous,#9=published_long,#10=last_year"
+
+
+def _workbook(path: Path) -> Path:
+    """An .xlsx made from the printed table: percentages as numbers formatted as %."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in PRINTED.read_text(encoding="utf-8").splitlines():
+        row: list[object] = []
+        for cell in line.split("\t"):
+            if cell.endswith("%") and cell[:-1].replace(".", "", 1).isdigit():
+                row.append(float(cell[:-1]) / 100)
+            else:
+                row.append(cell)
+        sheet.append(row)
+    for cells in sheet.iter_rows():
+        for box in cells:
+            if isinstance(box.value, float):
+                box.number_format = "0.0%"
+    book.save(path)
+    return path
+
+
+def test_the_printed_table_from_an_xlsx_rates_as_published(tmp_path: Path) -> None:
+    """The same table, saved as a workbook with % formats, gives the same report."""
+    workbook = _workbook(tmp_path / "havering.xlsx")
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    from_xlsx = ruleset.rate(
+        read_observations(workbook, columns=parse_columns(MAPPING), period="2020/21 Q2")
+    )
+    from_tsv = ruleset.rate(
+        read_observations(PRINTED, columns=parse_columns(MAPPING), period="2020/21 Q2")
+    )
+    assert [r.status for r in from_xlsx.results] == ["red", "red", "amber", "green", "green", "red"]
+    assert [r.status for r in from_xlsx.results] == [r.status for r in from_tsv.results]
+    assert [m.arrow for r in from_xlsx.results for m in r.travel] == [
+        m.arrow for r in from_tsv.results for m in r.travel
+    ]
+
+
+def test_a_damaged_workbook_is_a_data_error(tmp_path: Path) -> None:
+    """A file named .xlsx that is not a workbook is a DataError, not a traceback."""
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(ragrules.DataError, match=r"not a readable \.xlsx workbook"):
+        read_observations(path)
+
+
+def test_rate_frame() -> None:
+    """A DataFrame in, a DataFrame of results out, with NaN read as no data."""
+    pandas = pytest.importorskip("pandas")
+    from ragrules.pandas import rate_frame
+
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    frame = pandas.DataFrame(
+        {
+            "indicator": ["early-help-conversion", "early-help-conversion", "lac-supervision"],
+            "period": ["2020/21 Q1", "2020/21 Q2", "2020/21 Q2"],
+            "value": [30.4, 28.15, float("nan")],
+        }
+    )
+    result = rate_frame(ruleset, frame)
+    assert list(result["indicator"])[:2] == ["early-help-conversion", "lac-placement-stability"]
+    first = result.iloc[0]
+    assert (first["status"], first["number"], first["short_arrow"]) == ("red", "28.15", "\u2193")
+    supervision = result[result["indicator"] == "lac-supervision"].iloc[0]
+    assert supervision["status"] == "no-data"
