@@ -11,7 +11,7 @@ import pytest
 import ragrules
 from ragrules.audit import audit
 from ragrules.cli import main
-from ragrules.data import parse_columns, parse_csv, read_observations
+from ragrules.data import parse_columns, parse_csv, parse_json, read_observations
 from tests.conftest import EXAMPLES
 
 PRINTED = EXAMPLES / "havering-2020-21-q2-printed.tsv"
@@ -100,3 +100,30 @@ def test_indicators_are_matched_by_title() -> None:
     )
     pathway = next(r for r in report.results if r.indicator.id == "lac-pathway-plan")
     assert pathway.status == "green"
+
+
+def test_wide_tables_with_a_column_per_period() -> None:
+    """A table with one column per period gives a row per period, and travel reads them."""
+    rows = parse_csv(
+        "Indicator,Title,2019/20 Q2,2020/21 Q1,2020/21 Q2\n"
+        "early-help-conversion,Early help,37,30.4,28.15\n"
+        "lac-supervision,Supervision,N/A,92.7,96.1\n"
+    )
+    report = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml").rate(rows)
+    assert str(report.period) == "2020/21 Q2"
+    results = {r.indicator.id: r for r in report.results}
+    help_, supervision = results["early-help-conversion"], results["lac-supervision"]
+    assert (help_.status, [m.arrow for m in help_.travel]) == ("red", ["\u2193", "\u2193"])
+    assert (supervision.status, [m.arrow for m in supervision.travel]) == ("green", ["\u2191", "-"])
+
+
+def test_json_keyed_by_indicator() -> None:
+    """JSON may key records by indicator, as a list of periods or a single record."""
+    rows = parse_json(
+        '{"early-help-conversion": [{"period": "2020/21 Q1", "value": 30.4},'
+        ' {"period": "2020/21 Q2", "value": 28.15}], "lac-supervision": {"period": "2020/21 Q2",'
+        ' "value": "96.1"}}'
+    )
+    report = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml").rate(rows)
+    statuses = {r.indicator.id: r.status for r in report.results}
+    assert (statuses["early-help-conversion"], statuses["lac-supervision"]) == ("red", "green")

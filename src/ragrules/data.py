@@ -137,10 +137,12 @@ def parse_rows(
         )
     fields = {role: index for index, role in reversed(list(roles.items())) if role in FIELDS}
     earlier = {role: index for index, role in roles.items() if role in EARLIER}
+    # A wide table: no value column, but columns headed by periods (2019/20, 2020/21 Q1, ...).
+    wide = {} if "value" in fields else _period_columns(header, roles)
     others = {
         role: index
         for index, role in reversed(list(roles.items()))
-        if role not in FIELDS and role not in EARLIER and role
+        if role not in FIELDS and role not in EARLIER and role and index not in wide.values()
     }
     try:
         default = parse_period(period) if earlier and period else None
@@ -153,10 +155,30 @@ def parse_rows(
             extra = tuple((name, _cell(cells, index)) for name, index in others.items())
             if earlier and not values.get("period"):
                 values["period"] = str(default) if default else ""
+            if wide:
+                observations += [
+                    Observation(row=line, extra=extra, **{**values, "period": when, "value": text})
+                    for when, index in wide.items()
+                    if (text := _cell(cells, index))
+                ]
+                continue
             observation = Observation(row=line, extra=extra, **values)
             observations.append(observation)
             observations += _earlier_rows(observation, earlier, cells, source)
     return observations
+
+
+def _period_columns(header: list[str], roles: Mapping[int, str]) -> dict[str, int]:
+    """Period (as printed) -> column index, for columns headed by a period."""
+    found = {}
+    for index, name in enumerate(header):
+        if roles.get(index) in FIELDS or not name.strip():
+            continue
+        try:
+            found[str(parse_period(name))] = index
+        except PeriodError:
+            continue
+    return found
 
 
 def _roles(header: list[str], columns: Mapping[str, str]) -> dict[int, str]:
@@ -263,11 +285,13 @@ def parse_json(text: str, *, source: str | None = None) -> list[object]:
                 ),
             )
         ) from None
+    if isinstance(records, dict):
+        records = _keyed_records(records)
     if not isinstance(records, list):
         raise _error(
             source,
-            "expected a JSON array of records",
-            '[{"indicator": "...", "value": "..."}]',
+            "expected a JSON array of records, or records keyed by indicator",
+            '[{"indicator": "...", "value": "..."}] or {"id": [{"period": "...", "value": "..."}]}',
         )
     # Records that are not readable observations are passed on as they are, so the report
     # rejects them with their row number instead of losing them.
@@ -278,6 +302,17 @@ def parse_json(text: str, *, source: str | None = None) -> list[object]:
         except (ValueError, AttributeError):
             observations.append(record)
     return observations
+
+
+def _keyed_records(keyed: dict[str, object]) -> list[object]:
+    """`{"id": [record, ...]}` or `{"id": record}` as records that name their indicator."""
+    records: list[object] = []
+    for indicator, value in keyed.items():
+        for record in value if isinstance(value, list) else [value]:
+            records.append(
+                {"indicator": indicator, **record} if isinstance(record, dict) else record
+            )
+    return records
 
 
 def _cell(cells: list[str], index: int) -> str:
