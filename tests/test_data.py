@@ -127,3 +127,24 @@ def test_json_keyed_by_indicator() -> None:
     report = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml").rate(rows)
     statuses = {r.indicator.id: r.status for r in report.results}
     assert (statuses["early-help-conversion"], statuses["lac-supervision"]) == ("red", "green")
+
+
+def test_a_rulesets_own_tokens() -> None:
+    """[data] adds a council's own no-data and suppressed tokens, and they round-trip."""
+    from ragrules.canonical import canonical_toml
+
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "t"\n[data]\nno-data = ["Awaited"]\nsuppressed = ["< 10"]\n'
+        '[[indicator]]\nid = "a"\ntarget = 1\ntolerance = { absolute = 1 }\n'
+        '[[indicator]]\nid = "b"\ntarget = 1\ntolerance = { absolute = 1 }\n'
+    )
+    report = ruleset.rate(
+        [{"indicator": "a", "value": "awaited"}, {"indicator": "b", "value": "< 10"}]
+    )
+    assert [r.status for r in report.results] == ["no-data", "suppressed"]
+    assert ragrules.loads(canonical_toml(ruleset)) == ruleset
+    with pytest.raises(ragrules.RulesetError, match="list of non-empty strings"):
+        ragrules.loads(
+            '[ruleset]\nformat = 1\nid = "t"\n[data]\nno-data = "x"\n'
+            '[[indicator]]\nid = "a"\npolarity = "neutral"\n'
+        )

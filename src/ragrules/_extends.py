@@ -23,7 +23,7 @@ from ragrules.errors import Problem, RulesetError
 MAX_DEPTH = 8
 
 # Settings merged key by key (a child's key replaces the base's); others are replaced whole.
-_KEYED = ("defaults", "scales", "exceptions")
+_KEYED = ("defaults", "scales", "exceptions", "data")
 
 
 @attrs.frozen

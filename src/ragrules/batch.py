@@ -25,6 +25,7 @@ from ragrules.model import (
     Polarity,
     Ruleset,
     Target,
+    Tokens,
     Unrated,
 )
 from ragrules.numbers import format_decimal, round_value
@@ -141,7 +142,7 @@ class _Batch:
                 f"caveat: {observation.caveat}",
                 self._not_comparable("the current value is caveated"),
             )
-        reading = read_value(observation.value, indicator.unit)
+        reading = read_value(observation.value, indicator.unit, self.ruleset.tokens)
         if reading.number is None:
             assert reading.unrated is not None
             return _unrated(
@@ -151,7 +152,9 @@ class _Batch:
                 self._not_comparable("there is no current value"),
             )
         value = _rounded(indicator, reading.number)
-        target, source, problem = _target_for(indicator, observation, self.period)
+        target, source, problem = _target_for(
+            indicator, observation, self.period, self.ruleset.tokens
+        )
         movements = tuple(
             self._travel(comparison, indicator, observation, value, target)
             for comparison in self.ruleset.travel.comparisons
@@ -226,10 +229,14 @@ class _Batch:
         for steps in range(1, lookback):
             period = self.period.shifted(-steps)
             row = self.placed.get((indicator.id, period))
-            reading = read_value(row.value, indicator.unit) if row and not row.caveat else None
+            reading = (
+                read_value(row.value, indicator.unit, self.ruleset.tokens)
+                if row and not row.caveat
+                else None
+            )
             if row is None or reading is None or reading.number is None:
                 break
-            then, _, _ = _target_for(indicator, row, period)
+            then, _, _ = _target_for(indicator, row, period, self.ruleset.tokens)
             past = self._movement(
                 comparison, indicator, row, _rounded(indicator, reading.number), then, period
             )
@@ -257,7 +264,7 @@ class _Batch:
                 return travel.not_comparable(
                     comparison, settings, f"the data has no {comparison.benchmark} value"
                 )
-            reading = read_value(text, indicator.unit)
+            reading = read_value(text, indicator.unit, self.ruleset.tokens)
         else:
             if period is None:
                 return travel.not_comparable(comparison, settings, "the report has no period")
@@ -276,7 +283,7 @@ class _Batch:
                     comparison, settings, f"the {earlier_period} value is caveated", earlier_period
                 )
             text = earlier.value
-            reading = read_value(text, indicator.unit)
+            reading = read_value(text, indicator.unit, self.ruleset.tokens)
         if reading.number is None:
             return travel.not_comparable(
                 comparison, settings, _no_earlier_value(reading, earlier_period), earlier_period
@@ -404,13 +411,13 @@ def _unrated(
 
 
 def _target_for(
-    indicator: Indicator, observation: Observation, period: Period | None
+    indicator: Indicator, observation: Observation, period: Period | None, tokens: Tokens
 ) -> tuple[Target | None, str, str]:
     """(target, where it came from, problem) for one observation."""
-    if observation.target and not is_no_data(observation.target):
+    if observation.target and not is_no_data(observation.target, tokens):
         if indicator.polarity is Polarity.IN_RANGE:
             return None, "data", "a target range cannot be given in the data; set it in the ruleset"
-        reading = read_value(observation.target, indicator.unit)
+        reading = read_value(observation.target, indicator.unit, tokens)
         if reading.number is None:
             return None, "data", f"target in the data: {reading.reason}"
         return Target.point(reading.number), "data", ""
@@ -422,18 +429,18 @@ def _target_for(
     if target is None:
         return None, "", f"no target: none is in force for {period}"
     if isinstance(target, BenchmarkTarget):
-        return _benchmark_target(indicator, observation, target.benchmark)
+        return _benchmark_target(indicator, observation, target.benchmark, tokens)
     return target, "ruleset", ""
 
 
 def _benchmark_target(
-    indicator: Indicator, observation: Observation, benchmark: str
+    indicator: Indicator, observation: Observation, benchmark: str, tokens: Tokens
 ) -> tuple[Target | None, str, str]:
     source = f"benchmark {benchmark}"
     text = observation.column(benchmark)
-    if not text or is_no_data(text):
+    if not text or is_no_data(text, tokens):
         return None, "", f"no target: the data has no {benchmark} value to set it"
-    reading = read_value(text, indicator.unit)
+    reading = read_value(text, indicator.unit, tokens)
     if reading.number is None:
         return None, "data", f"target from the {benchmark} column: {reading.reason}"
     return Target.point(reading.number), source, ""

@@ -76,6 +76,13 @@ def to_document(ruleset: Ruleset) -> dict[str, Any]:
     exceptions = _exceptions(ruleset)
     if exceptions:
         document["exceptions"] = exceptions
+    tokens = ruleset.tokens
+    if tokens.no_data or tokens.suppressed:
+        document["data"] = {
+            key: sorted(values)
+            for key, values in (("no-data", tokens.no_data), ("suppressed", tokens.suppressed))
+            if values
+        }
     document["indicator"] = [_indicator(indicator) for indicator in ruleset.indicators]
     return document
 

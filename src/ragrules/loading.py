@@ -52,6 +52,7 @@ from ragrules.model import (
     Scale,
     Schedule,
     Target,
+    Tokens,
     Travel,
     TravelCondition,
     Unrated,
@@ -89,7 +90,8 @@ _INDICATOR_KEYS = (
     "unchanged-within",
     *_DEFAULT_KEYS,
 )
-_TOP_KEYS = ("ruleset", "defaults", "scales", "travel", "exceptions", "indicator")
+_TOP_KEYS = ("ruleset", "defaults", "scales", "travel", "exceptions", "data", "indicator")
+_DATA_KEYS = ("no-data", "suppressed")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")
 _RULE_KEYS = ("name", "statuses", "travel")
 _TRAVEL_KEYS = ("comparisons", "arrows", "unchanged-within", "glyphs")
@@ -487,6 +489,7 @@ class _Builder:
                 "add [[indicator]] tables",
             )
         policy = self.exceptions(top.get("exceptions", {}), travel, indicators)
+        tokens = self.tokens(top.get("data", {}))
         if ruleset_id is None:
             return None
         texts = {
@@ -502,6 +505,7 @@ class _Builder:
             indicators=tuple(indicators),
             travel=travel,
             exceptions=policy,
+            tokens=tokens,
             source=self.source,
             warnings=tuple(
                 sorted(
@@ -601,6 +605,23 @@ class _Builder:
         return TravelCondition(
             comparison=name, judgements=frozenset(j for j in judgements if j is not None)
         )
+
+    def tokens(self, raw: object) -> Tokens:
+        """`[data]`: the ruleset's own tokens for 'no data' and 'suppressed', compared
+        case- and space-blind like the built-in ones."""
+        body = self.table(raw, "data", _DATA_KEYS)
+        found: dict[str, frozenset[str]] = {}
+        for key in _DATA_KEYS:
+            items = body.get(key, [])
+            if not isinstance(items, list) or not all(
+                isinstance(i, str) and i.strip() for i in items
+            ):
+                self.problem(
+                    f"data.{key}", "expected a list of non-empty strings", 'e.g. ["awaited"]'
+                )
+                items = []
+            found[key] = frozenset(" ".join(item.lower().split()) for item in items)
+        return Tokens(no_data=found["no-data"], suppressed=found["suppressed"])
 
     def exceptions(
         self, raw: object, travel: Travel, indicators: list[Indicator]

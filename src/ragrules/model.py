@@ -344,6 +344,14 @@ class Indicator:
 
 
 @attrs.frozen(kw_only=True)
+class Tokens:
+    """A ruleset's own published tokens, added to the built-in ones (`N/A`, `<5`, `c`, ...)."""
+
+    no_data: frozenset[str] = frozenset()
+    suppressed: frozenset[str] = frozenset()
+
+
+@attrs.frozen(kw_only=True)
 class ExceptionRule:
     """Selects results for the exception report: every condition given must hold.
 
@@ -384,6 +392,7 @@ class Ruleset:
     indicators: tuple[Indicator, ...] = ()
     travel: Travel = Travel()
     exceptions: ExceptionPolicy = ExceptionPolicy()
+    tokens: Tokens = Tokens()
     # Where the ruleset was read from and what loading warned about; not part of its rules.
     source: str | None = attrs.field(default=None, eq=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import attrs
 
-from ragrules.model import Unrated
+from ragrules.model import Tokens, Unrated
 from ragrules.numbers import NumberError, split_value, to_decimal
 from ragrules.units import UnitError, canonical_unit, convert, label
 
@@ -114,9 +114,10 @@ class Reading:
     written_unit: str = ""
 
 
-def is_no_data(text: str) -> bool:
+def is_no_data(text: str, tokens: Tokens | None = None) -> bool:
     """True for blank text and the published tokens for 'no value' (`N/A`, `-`, `TBC`)."""
-    return _token(text) in NO_DATA_TOKENS
+    token = _token(text)
+    return token in NO_DATA_TOKENS or (tokens is not None and token in tokens.no_data)
 
 
 def _token(text: str) -> str:
@@ -126,18 +127,21 @@ def _token(text: str) -> str:
 MAX_VALUE_LENGTH = 1_000
 
 
-def read_value(text: str, unit: str) -> Reading:
-    """Read published value text into the indicator's `unit` (canonical name)."""
+def read_value(text: str, unit: str, tokens: Tokens | None = None) -> Reading:
+    """Read published value text into the indicator's `unit` (canonical name).
+
+    `tokens` adds a ruleset's own no-data and suppressed tokens to the built-in ones.
+    """
     if len(text) > MAX_VALUE_LENGTH:
         return Reading(
             unrated=Unrated.INVALID,
             reason=f"value {text[:20]!r}... is over {MAX_VALUE_LENGTH:,} characters",
         )
     token = _token(text)
-    if token in NO_DATA_TOKENS:
+    if token in NO_DATA_TOKENS or (tokens is not None and token in tokens.no_data):
         shown = f"published as {text.strip()!r}" if token else "no value published"
         return Reading(unrated=Unrated.NO_DATA, reason=f"no data: {shown}")
-    if token in SUPPRESSED_TOKENS:
+    if token in SUPPRESSED_TOKENS or (tokens is not None and token in tokens.suppressed):
         return Reading(unrated=Unrated.SUPPRESSED, reason=f"suppressed: published as {text!r}")
     try:
         parts = split_value(text)
