@@ -9,7 +9,7 @@ import attrs
 
 from ragrules.model import Basis, Margin, Point, PointKind, Polarity
 from ragrules.numbers import EXACT, format_decimal
-from ragrules.rating import Cut
+from ragrules.rating import Cut, margin_for
 from ragrules.travel import Movement
 from ragrules.units import amount_text, with_unit
 
@@ -175,12 +175,8 @@ def _describe_start(start: Point, result: Result) -> str:
     if start.kind is PointKind.RATIO:
         assert start.ratio is not None
         return f"{format_decimal(start.ratio.scaleb(2, EXACT))}% of the target"
-    margin = start.margin
-    if margin == "tolerance":
-        margin = result.tolerance
-    elif margin == "stretch":
-        margin = result.stretch
-    assert isinstance(margin, Margin)
+    margin = margin_for(start, result.tolerance, result.stretch)
+    assert margin is not None
     assert result.target is not None
     target = result.target
     if result.indicator.polarity is Polarity.IN_RANGE and not target.is_point:

@@ -1214,12 +1214,8 @@ def _zero_margin(cuts: tuple[rating.Cut, ...], inputs: rating.RuleInputs) -> str
 
 
 def _resolved(start: Point, inputs: rating.RuleInputs) -> Decimal:
-    margin = start.margin
-    if margin == "tolerance":
-        margin = inputs.tolerance
-    elif margin == "stretch":
-        margin = inputs.stretch
-    assert isinstance(margin, Margin)
+    margin = rating.margin_for(start, inputs.tolerance, inputs.stretch)
+    assert margin is not None
     assert inputs.target is not None
     return margin.resolve(inputs.target.value)
 

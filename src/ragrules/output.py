@@ -17,7 +17,7 @@ from ragrules.units import with_unit
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 
-_CSV_COLUMNS = (
+CSV_COLUMNS = (
     "indicator",
     "title",
     "period",
@@ -49,10 +49,10 @@ def to_csv(report: Report) -> str:
     travel_columns = [f"{name}_{field}" for name in comparisons for field in _TRAVEL_FIELDS]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*_CSV_COLUMNS, *travel_columns])
+    writer.writerow([*CSV_COLUMNS, *travel_columns])
     for result in report.results:
         data = result.to_dict()
-        cells = [data[column] for column in _CSV_COLUMNS]
+        cells = [data[column] for column in CSV_COLUMNS]
         for name in comparisons:
             move = data["travel"][name]
             cells += [move[field] for field in _TRAVEL_FIELDS]

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from ragrules.model import Ruleset
+from ragrules.output import CSV_COLUMNS
 
 
 def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> Any:
@@ -24,23 +25,7 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
     records = []
     for result in report.results:
         data = result.to_dict()
-        record = {
-            key: data[key]
-            for key in (
-                "indicator",
-                "title",
-                "period",
-                "status",
-                "rated",
-                "reason",
-                "value",
-                "number",
-                "unit",
-                "target",
-                "target_source",
-                "commentary",
-            )
-        }
+        record = {key: data[key] for key in ("rated", *CSV_COLUMNS)}
         record["bounds"] = "; ".join(cut.condition() for cut in result.cuts)
         for move in result.travel:
             name = move.comparison.name

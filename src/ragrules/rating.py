@@ -134,10 +134,15 @@ def _compile_band(band: Band, inputs: RuleInputs) -> Cut:
 _Bounds = tuple[Decimal | None, Decimal | None, Decimal]
 
 
-def _margin(point: Point, inputs: RuleInputs) -> Margin:
+def margin_for(point: Point, tolerance: Margin | None, stretch: Margin | None) -> Margin | None:
+    """The margin a band start moves the target by: its own, or the indicator's named one."""
     if isinstance(point.margin, Margin):
         return point.margin
-    margin = inputs.tolerance if point.margin == "tolerance" else inputs.stretch
+    return tolerance if point.margin == "tolerance" else stretch
+
+
+def _margin(point: Point, inputs: RuleInputs) -> Margin:
+    margin = margin_for(point, inputs.tolerance, inputs.stretch)
     if margin is None:
         raise CannotRate(
             Unrated.NO_TARGET, f"the scale needs a {point.margin}, and none is in force"
