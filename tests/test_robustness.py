@@ -172,3 +172,12 @@ def test_limits() -> None:
     result = ragrules.loads(ONE).rate([{"indicator": "b", "value": "1" * 2_000}]).results[0]
     assert result.unrated is ragrules.Unrated.INVALID
     assert "over 1,000 characters" in result.reason
+
+
+@pytest.mark.parametrize(
+    "nested", ["[" * 100_000 + "]" * 100_000, "{a=" * 5_000 + "1" + "}" * 5_000]
+)
+def test_deeply_nested_toml_is_a_ruleset_error(nested: str) -> None:
+    """TOML nested beyond tomli's limit is a located error, not a RecursionError."""
+    with pytest.raises(ragrules.RulesetError, match="nested more than"):
+        ragrules.loads(f'[ruleset]\nformat = 1\nid = "x"\nx = {nested}\n')

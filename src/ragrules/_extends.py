@@ -141,7 +141,7 @@ def _base(
     try:
         text = path.read_text(encoding="utf-8-sig")
         document = tomli.loads(text, parse_float=Decimal)
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, RecursionError) as exc:
         raise RulesetError(
             problems=(Problem(file=str(path), message=f"cannot read this base: {exc}"),)
         ) from None

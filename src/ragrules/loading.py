@@ -156,7 +156,7 @@ def resolve_file(
     try:
         text = file.read_text(encoding="utf-8-sig")
         document = tomli.loads(text, parse_float=Decimal)
-    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError, RecursionError):
         load(file, search_path=search_path, allowed=allowed)  # raises the located problem
         raise
     merged, origins, _ = _merged(
@@ -189,6 +189,10 @@ def loads(
         )
     try:
         document = tomli.loads(text, parse_float=Decimal)
+    except RecursionError as exc:
+        raise RulesetError(
+            problems=(Problem(file=source, message=f"not valid TOML: {exc}", hint="flatten it"),)
+        ) from None
     except tomli.TOMLDecodeError as exc:
         raise RulesetError(
             problems=(
