@@ -148,3 +148,14 @@ def test_a_rulesets_own_tokens() -> None:
             '[ruleset]\nformat = 1\nid = "t"\n[data]\nno-data = "x"\n'
             '[[indicator]]\nid = "a"\npolarity = "neutral"\n'
         )
+
+
+def test_row_limit_and_encoding_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Too many rows is a DataError; a Windows-1252 file is read with a warning."""
+    path = tmp_path / "d.csv"
+    path.write_bytes("indicator,value\nearly-help-conversion,\u00a328\nb,2\n".encode("cp1252"))
+    with pytest.raises(ragrules.DataError, match="more than 1 rows"):
+        read_observations(path, max_rows=1)
+    ruleset = str(EXAMPLES / "havering-2020-21-q2.toml")
+    assert main(["rate", ruleset, str(path), "--period", "2020/21 Q2"]) == 0
+    assert "not UTF-8; read as Windows-1252" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from ragrules._toml_writer import dumps
 from ragrules.audit import audit
 from ragrules.canonical import canonical_toml, fingerprint
 from ragrules.compare import rating_differences, rule_differences
-from ragrules.data import parse_columns, read_observations
+from ragrules.data import is_utf8, parse_columns, read_observations
 from ragrules.errors import DataError, Problem, RagrulesError, Severity
 from ragrules.loading import load, resolve_file, schema_text
 from ragrules.model import Ruleset
@@ -184,6 +184,9 @@ def _rate(args: argparse.Namespace) -> int:
 
 def _observations(args: argparse.Namespace, data: str) -> list[object]:
     columns = parse_columns(args.columns) if args.columns else None
+    text = Path(data).suffix.lower() not in (".xlsx", ".xlsm")
+    if text and Path(data).is_file() and not is_utf8(data):
+        print(f"{data}: warning: not UTF-8; read as Windows-1252", file=sys.stderr)
     return read_observations(data, columns=columns, delimiter=args.delimiter, period=args.period)
 
 

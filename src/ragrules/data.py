@@ -19,6 +19,9 @@ from ragrules.numbers import EXACT, format_decimal, to_decimal
 from ragrules.observations import FIELDS, Observation, column_key
 from ragrules.periods import PeriodError, parse_period
 
+# The most rows a data file may hold unless the caller allows more (`max_rows`).
+MAX_ROWS = 10_000_000
+
 # Columns that hold an earlier period's value on the same row, as council tables print them.
 EARLIER = {"previous": "previous", "last_year": "same period last year"}
 
@@ -29,13 +32,15 @@ def read_observations(
     columns: Mapping[str, str] | None = None,
     delimiter: str | None = None,
     period: str | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> list[object]:
     """Read a CSV (or tab-separated) or JSON file of observations, by the file's extension.
 
     `columns` maps a column (its header, or `#N` for the Nth column) to what it holds: a
     field (`indicator`, `value`, `target`, ...), `previous` or `last_year` (an earlier value on
     the same row, which needs `period`), or any other name (`published_short`, a benchmark).
-    Text that is not UTF-8 is read as Windows-1252.
+    Text that is not UTF-8 is read as Windows-1252 (`is_utf8` tells a caller to warn). A
+    file with more than `max_rows` observations is a DataError.
     """
     source = Path(path)
     try:
@@ -46,6 +51,32 @@ def read_observations(
             f"cannot read the data: {exc.strerror or exc}",
             "check the path",
         ) from None
+    observations = _read(raw, source, columns, delimiter, period)
+    if len(observations) > max_rows:
+        raise _error(
+            str(source),
+            f"more than {max_rows:,} rows",
+            "split the file, or raise the limit with max_rows",
+        )
+    return observations
+
+
+def is_utf8(path: str | os.PathLike[str]) -> bool:
+    """True when a text data file is UTF-8 (else it is read as Windows-1252)."""
+    try:
+        Path(path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _read(
+    raw: bytes,
+    source: Path,
+    columns: Mapping[str, str] | None,
+    delimiter: str | None,
+    period: str | None,
+) -> list[object]:
     suffix = source.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return parse_rows(
