@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+import ragrules
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "rulesets" / "examples"
 CASES = ROOT.parent / "shared" / "cases"
+VENDORED_CASES = Path(__file__).parent / "cases"
+
+
+def load_case(name: str) -> dict[str, Any]:
+    """A published-report case, from the copy under tests/cases."""
+    data: dict[str, Any] = json.loads((VENDORED_CASES / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def assert_refused_at(text: str, key: str, words: str) -> None:
+    """The ruleset text is refused with a problem at `key` whose message contains `words`."""
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text)
+    assert any(p.key == key and words in p.message for p in caught.value.problems), (
+        caught.value.problems
+    )
+
 
 # `ci`: a fixed budget, derandomised, so CI runs are repeatable and bounded in time.
 settings.register_profile(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,14 +10,9 @@ import pytest
 
 import ragrules
 from ragrules.data import read_observations
-from tests.conftest import CASES, EXAMPLES
+from tests.conftest import CASES, EXAMPLES, load_case
 
 VENDORED = Path(__file__).parent / "cases"
-
-
-def _case(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((VENDORED / f"{name}.json").read_text(encoding="utf-8"))
-    return data
 
 
 def test_vendored_cases_match_shared() -> None:
@@ -33,7 +27,7 @@ def test_vendored_cases_match_shared() -> None:
 
 def test_havering_statuses_from_case_numbers() -> None:
     """Havering Q2 2020/21: the case's published numbers give the published statuses."""
-    case = _case("havering-2020-21-q2")
+    case = load_case("havering-2020-21-q2")
     ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
     observations = [
         {"indicator": item["id"], "period": case["period"], "value": item["value"]}
@@ -52,7 +46,7 @@ def test_havering_statuses_from_case_numbers() -> None:
 
 def test_havering_targets_and_tolerances_match_case() -> None:
     """The example ruleset states the case's targets and relative tolerances."""
-    case = _case("havering-2020-21-q2")
+    case = load_case("havering-2020-21-q2")
     ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
     for item in case["indicators"]:
         indicator = ruleset.indicator(item["id"])
@@ -69,7 +63,7 @@ def test_havering_targets_and_tolerances_match_case() -> None:
 
 def test_havering_example_data_file() -> None:
     """The shipped CSV, read as a file, rates to the published statuses and keeps every row."""
-    case = _case("havering-2020-21-q2")
+    case = load_case("havering-2020-21-q2")
     ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
     rows = read_observations(EXAMPLES / "havering-2020-21-q2.csv")
     report = ruleset.rate(rows)
@@ -96,7 +90,7 @@ def test_havering_absolute_reading_would_not_reproduce_the_summary() -> None:
 
 def test_havering_travel_arrows() -> None:
     """Havering: short and long arrows as published, not comparable without last year's value."""
-    case = _case("havering-2020-21-q2")
+    case = load_case("havering-2020-21-q2")
     ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
     report = ruleset.rate(read_observations(EXAMPLES / "havering-2020-21-q2.csv"))
     for item, result in zip(case["indicators"], report.results, strict=True):
@@ -133,7 +127,7 @@ def _dudley_rows(case: dict[str, Any]) -> list[dict[str, str]]:
 
 def test_dudley_statuses_travel_and_benchmark_targets() -> None:
     """Dudley Q3 2021/22: statuses, direction and judgement, neutral PI.433, travel summary."""
-    case = _case("dudley-2021-22-q3")
+    case = load_case("dudley-2021-22-q3")
     ruleset = ragrules.load(EXAMPLES / "dudley-2021-22-q3.toml")
     report = ruleset.rate(_dudley_rows(case))
     assert str(report.period) == case["period"]
@@ -158,7 +152,7 @@ def test_dudley_statuses_travel_and_benchmark_targets() -> None:
 def test_dudley_pi426_is_red_under_any_tolerance_up_to_15_percent() -> None:
     """PI.426 at 72.1 against 85.5 is red for every relative tolerance up to 15%."""
     text = (EXAMPLES / "dudley-2021-22-q3.toml").read_text(encoding="utf-8")
-    case = _case("dudley-2021-22-q3")
+    case = load_case("dudley-2021-22-q3")
     for percent in range(16):
         ruleset = ragrules.loads(
             text.replace('relative = "10%"', f'relative = "{percent}%"'), directory=EXAMPLES
@@ -167,9 +161,9 @@ def test_dudley_pi426_is_red_under_any_tolerance_up_to_15_percent() -> None:
         assert (result.indicator.id, result.status) == ("PI.426", "red")
 
 
-def test_dudley_example_data_file_matches_the_case() -> None:
+def test_dudley_example_data_file_matches_theload_case() -> None:
     """The shipped Dudley CSV rates as the case says."""
-    case = _case("dudley-2021-22-q3")
+    case = load_case("dudley-2021-22-q3")
     ruleset = ragrules.load(EXAMPLES / "dudley-2021-22-q3.toml")
     from_file = ruleset.rate(read_observations(EXAMPLES / "dudley-2021-22-q3.csv"))
     from_case = ruleset.rate(_dudley_rows(case))

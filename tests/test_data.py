@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -12,13 +10,11 @@ import ragrules
 from ragrules.audit import audit
 from ragrules.cli import main
 from ragrules.data import parse_columns, parse_csv, parse_json, read_observations
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, load_case
 
 PRINTED = EXAMPLES / "havering-2020-21-q2-printed.tsv"
 MAPPING = "#1=indicator,#6=value,#7=published_short,#8=previous,#9=published_long,#10=last_year"
-CASE: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "cases" / "havering-2020-21-q2.json").read_text(encoding="utf-8")
-)
+CASE = load_case("havering-2020-21-q2")
 
 
 def test_the_printed_havering_table_rates_as_published() -> None:

@@ -10,6 +10,7 @@ import ragrules
 from ragrules import Direction, Judgement
 from ragrules.model import NO_CHANGE, Basis, Margin, Polarity, Target
 from ragrules.travel import direction, judge, unchanged
+from tests.conftest import assert_refused_at
 
 HEADER = """
 [ruleset]
@@ -223,11 +224,7 @@ def test_travel_settings_are_checked(body: str, key: str, words: str) -> None:
         + body
         + '[[indicator]]\nid = "a"\npolarity = "neutral"\n'
     )
-    with pytest.raises(ragrules.RulesetError) as caught:
-        ragrules.loads(text)
-    assert any(p.key == key and words in p.message for p in caught.value.problems), (
-        caught.value.problems
-    )
+    assert_refused_at(text, key, words)
 
 
 def test_academic_calendar() -> None:
