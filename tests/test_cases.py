@@ -161,7 +161,7 @@ def test_dudley_pi426_is_red_under_any_tolerance_up_to_15_percent() -> None:
         assert (result.indicator.id, result.status) == ("PI.426", "red")
 
 
-def test_dudley_example_data_file_matches_theload_case() -> None:
+def test_dudley_example_data_file_matches_the_case() -> None:
     """The shipped Dudley CSV rates as the case says."""
     case = load_case("dudley-2021-22-q3")
     ruleset = ragrules.load(EXAMPLES / "dudley-2021-22-q3.toml")

@@ -14,7 +14,7 @@ def _merton() -> ragrules.Report:
     return ruleset.rate(ragrules.read_observations(EXAMPLES / "merton-2020-21-nov.csv"))
 
 
-def test_merton_sections_match_theload_case() -> None:
+def test_merton_sections_match_the_case() -> None:
     """Merton: red exceptions in index order, 40 of particular note, four caveats."""
     case = load_case("merton-2020-21-nov")
     report = _merton()
