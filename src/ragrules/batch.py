@@ -9,8 +9,9 @@ the reason. Indicators with no row get `no-data`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -22,6 +23,7 @@ from ragrules.model import (
     Comparison,
     Indicator,
     Judgement,
+    Margin,
     Polarity,
     Ruleset,
     Target,
@@ -36,6 +38,7 @@ from ragrules.report import Rejection, Report, Result
 from ragrules.travel import Movement
 
 _Key = tuple[str, Period | None]
+_Placed = Mapping[_Key, Observation]
 
 
 def rate(
@@ -45,122 +48,166 @@ def rate(
     period: str | Period | None = None,
 ) -> Report:
     """Rate observations for one period (default: the latest period in the data)."""
+    batch = _Batch(ruleset)
     rejected: list[Rejection] = []
-    placed: dict[_Key, Observation] = {}
-    known = {indicator.id for indicator in ruleset.indicators}
-    titles = _titles(ruleset)
-    for position, item in enumerate(observations, start=1):
-        observation = _coerce(item, position, rejected)
-        if observation is None:
-            continue
-        if observation.indicator not in known:
-            # Council tables often name indicators by their printed title, not an id.
-            by_title = titles.get(_title_key(observation.indicator))
-            if by_title is None:
-                rejected.append(_reject(observation, _unknown(observation.indicator, known)))
-                continue
-            observation = attrs.evolve(observation, indicator=by_title)
-        try:
-            when = (
-                parse_period(observation.period, ruleset.calendar) if observation.period else None
-            )
-        except PeriodError as exc:
-            rejected.append(_reject(observation, str(exc)))
-            continue
-        first = placed.setdefault((observation.indicator, when), observation)
-        if first is not observation:
-            where = f" for {when}" if when else ""
-            rejected.append(_reject(observation, f"duplicate of row {first.row}{where}"))
-
-    chosen = _report_period(period, ruleset, placed)
-    current: dict[str, tuple[Observation, Period | None]] = {}
-    history: list[int] = []
-    for (indicator_id, when), observation in placed.items():
-        if when is None or chosen is None or _same_span(when, chosen):
-            # The report period's rows, including year-to-date values and the same months
-            # written as a calendar quarter: a Q2 report mixes them.
-            if indicator_id in current:
-                first = current[indicator_id][0]
-                rejected.append(_reject(observation, f"duplicate of row {first.row}"))
-            else:
-                current[indicator_id] = (observation, when or chosen)
-        else:
-            history.append(_row(observation))
-
-    batch = _Batch(ruleset, placed)
-    results = tuple(
-        batch.result(indicator, *current.get(indicator.id, (None, chosen)))
-        for indicator in ruleset.indicators
+    coerced = (
+        observation
+        for position, item in enumerate(observations, start=1)
+        if (observation := _coerce(item, position, rejected)) is not None
     )
+    placed = batch.place(coerced, rejected)
+    chosen = _report_period(period, ruleset, placed)
+    current, history = _split(placed, chosen, rejected)
+    results = []
+    for indicator in ruleset.indicators:
+        observation, when = current.get(indicator.id, (None, chosen))
+        results.append(batch.result(indicator, observation, when, placed))
     return Report(
         ruleset=ruleset,
         period=chosen,
-        results=results,
+        results=tuple(results),
         history=tuple(sorted(history)),
         rejected=tuple(sorted(rejected, key=lambda r: r.row or 0)),
     )
 
 
-class _Batch:
-    """Rates one indicator at a time against the placed rows; caches compiled cuts."""
+def iter_rate(
+    ruleset: Ruleset,
+    observations: Iterable[object],
+    *,
+    period: str | Period | None = None,
+) -> Iterator[Result | Rejection]:
+    """Rate a stream of rows one input line at a time, in constant memory.
 
-    def __init__(self, ruleset: Ruleset, placed: Mapping[_Key, Observation]) -> None:
+    Each line is a report of its own: its rows (the current value, and the earlier values a
+    wide row carries) are placed as `rate` places them, the latest period is rated and the
+    others are its earlier values. Rows without a period take `period`. Every line yields
+    its results and its rejections, so nothing is lost; nothing is kept between lines but
+    the compiled rules.
+    """
+    batch = _Batch(ruleset)
+    default = _report_period(period, ruleset, {})
+    line: list[Observation] = []
+    for position, item in enumerate(observations, start=1):
+        rejected: list[Rejection] = []
+        observation = _coerce(item, position, rejected)
+        if observation is None:
+            yield from rejected
+            continue
+        if line and observation.row != line[0].row:
+            yield from batch.rate_line(line, default)
+            line = []
+        line.append(observation)
+    if line:
+        yield from batch.rate_line(line, default)
+
+
+class _Batch:
+    """Rates observations against one ruleset; keeps only what is compiled once per rule."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
-        self.period: Period | None = None  # the period of the row being rated
-        self.placed = placed
-        self.cuts: dict[RuleInputs, tuple[Cut, ...]] = {}
+        self.indicators = {indicator.id: indicator for indicator in ruleset.indicators}
+        self.titles = _titles(ruleset)
+        self.cuts: dict[tuple[int, Target | None, Margin | None, Margin | None], tuple[Cut, ...]]
+        self.cuts = {}
+
+    def place(
+        self,
+        observations: Iterable[Observation],
+        rejected: list[Rejection],
+        default: Period | None = None,
+    ) -> dict[_Key, Observation]:
+        """Observations by (indicator, period); unknown, unreadable and duplicate rows rejected."""
+        placed: dict[_Key, Observation] = {}
+        for observation in observations:
+            if observation.indicator not in self.indicators:
+                # Council tables often name indicators by their printed title, not an id.
+                by_title = self.titles.get(_title_key(observation.indicator))
+                if by_title is None:
+                    reason = _unknown(observation.indicator, set(self.indicators))
+                    rejected.append(_reject(observation, reason))
+                    continue
+                observation = attrs.evolve(observation, indicator=by_title)
+            try:
+                when = (
+                    parse_period(observation.period, self.ruleset.calendar)
+                    if observation.period
+                    else default
+                )
+            except PeriodError as exc:
+                rejected.append(_reject(observation, str(exc)))
+                continue
+            first = placed.setdefault((observation.indicator, when), observation)
+            if first is not observation:
+                where = f" for {when}" if when else ""
+                rejected.append(_reject(observation, f"duplicate of row {first.row}{where}"))
+        return placed
+
+    def rate_line(
+        self, line: list[Observation], default: Period | None
+    ) -> list[Result | Rejection]:
+        """The results and rejections of one input line, rated as a report of its own."""
+        rejected: list[Rejection] = []
+        placed = self.place(line, rejected, default)
+        current, _ = _split(placed, _report_period(None, self.ruleset, placed), rejected)
+        results: list[Result | Rejection] = [
+            self.result(self.indicators[indicator_id], observation, when, placed)
+            for indicator_id, (observation, when) in current.items()
+        ]
+        return results + rejected
 
     def result(
-        self, indicator: Indicator, observation: Observation | None, period: Period | None
+        self,
+        indicator: Indicator,
+        observation: Observation | None,
+        period: Period | None,
+        placed: _Placed,
     ) -> Result:
-        self.period = period
+        """The result of one indicator: its row (if any) read, judged and explained."""
         if observation is None:
-            when = "" if self.period is None else f" for {self.period}"
-            reason = f"no data: no row{when}"
+            when = "" if period is None else f" for {period}"
             return Result(
                 indicator=indicator,
-                period=self.period,
+                period=period,
                 status=Unrated.NO_DATA.value,
                 unrated=Unrated.NO_DATA,
-                reason=reason,
+                reason=f"no data: no row{when}",
                 travel=self._not_comparable("there is no current value"),
             )
-        base = Result(
-            indicator=indicator,
-            period=self.period,
-            status="",
-            value_text=observation.value,
-            commentary=observation.commentary,
-            caveat=observation.caveat,
-            flag=observation.flag if observation.flagged else "",
-            row=observation.row,
-        )
+        common: dict[str, Any] = {
+            "indicator": indicator,
+            "period": period,
+            "value_text": observation.value,
+            "commentary": observation.commentary,
+            "caveat": observation.caveat,
+            "flag": observation.flag if observation.flagged else "",
+            "row": observation.row,
+        }
         if observation.caveat:
             return _unrated(
-                base,
+                common,
                 Unrated.CAVEAT,
                 f"caveat: {observation.caveat}",
-                self._not_comparable("the current value is caveated"),
+                travel=self._not_comparable("the current value is caveated"),
             )
-        reading = read_value(observation.value, indicator.unit, self.ruleset.tokens)
+        tokens = self.ruleset.tokens
+        reading = read_value(observation.value, indicator.unit, tokens)
         if reading.number is None:
             assert reading.unrated is not None
             return _unrated(
-                base,
+                common,
                 reading.unrated,
                 reading.reason,
-                self._not_comparable("there is no current value"),
+                travel=self._not_comparable("there is no current value"),
             )
         value = _rounded(indicator, reading.number)
-        target, source, problem = _target_for(
-            indicator, observation, self.period, self.ruleset.tokens
-        )
+        target, source, problem = _target_for(indicator, observation, period, tokens)
         movements = tuple(
-            self._travel(comparison, indicator, observation, value, target)
+            self._travel(comparison, indicator, observation, value, target, period, placed)
             for comparison in self.ruleset.travel.comparisons
         )
-        base = attrs.evolve(
-            base,
+        common.update(
             unrounded=reading.number,
             value=value,
             target=target,
@@ -168,41 +215,47 @@ class _Batch:
             travel=movements,
         )
         if indicator.polarity is Polarity.NEUTRAL:
-            return _unrated(base, Unrated.NEUTRAL, "neutral: shown, never judged")
+            return _unrated(common, Unrated.NEUTRAL, "neutral: shown, never judged")
         if problem and (source == "data" or indicator.scale.needs_target):
-            unrated = Unrated.INVALID if source == "data" else Unrated.NO_TARGET
-            return _unrated(base, unrated, problem)
-        return self._rated(base, indicator, value, target, movements)
+            return _unrated(
+                common, Unrated.INVALID if source == "data" else Unrated.NO_TARGET, problem
+            )
+        return self._rated(common, indicator, value, target, movements, period)
 
     def _rated(
         self,
-        base: Result,
+        common: dict[str, Any],
         indicator: Indicator,
         value: Decimal,
         target: Target | None,
         movements: tuple[Movement, ...],
+        period: Period | None,
     ) -> Result:
-        tolerance = indicator.tolerance.in_force(self.period) if indicator.tolerance else None
-        stretch = indicator.stretch.in_force(self.period) if indicator.stretch else None
-        base = attrs.evolve(base, tolerance=tolerance, stretch=stretch)
-        inputs = RuleInputs(
-            indicator=indicator, target=target, tolerance=tolerance, stretch=stretch
+        tolerance = indicator.tolerance.in_force(period) if indicator.tolerance else None
+        stretch = indicator.stretch.in_force(period) if indicator.stretch else None
+        common.update(tolerance=tolerance, stretch=stretch)
+        key = (id(indicator), target, tolerance, stretch)
+        judgements = (
+            {move.comparison.name: move.judgement for move in movements} if movements else None
         )
-        judgements = {move.comparison.name: move.judgement for move in movements}
         try:
-            cuts = self.cuts.get(inputs)
+            cuts = self.cuts.get(key)
             if cuts is None:
-                cuts = self.cuts[inputs] = rating.compile_cuts(inputs)
+                inputs = RuleInputs(
+                    indicator=indicator, target=target, tolerance=tolerance, stretch=stretch
+                )
+                cuts = self.cuts[key] = rating.compile_cuts(inputs)
             band = rating.band_for(cuts, value, judgements)
         except CannotRate as exc:
             prefix = "no target: " if exc.unrated is Unrated.NO_TARGET else ""
-            return _unrated(base, exc.unrated, prefix + exc.reason)
-        return attrs.evolve(
-            base,
-            status=cuts[band].status,
+            return _unrated(common, exc.unrated, prefix + exc.reason)
+        status = cuts[band].status
+        return Result(
+            status=status,
             cuts=cuts,
             band=band,
-            reason=f"{cuts[band].status}: {_why(cuts, band, value)}",
+            reason=f"{status}: {_why(cuts, band, value)}",
+            **common,
         )
 
     def _not_comparable(self, reason: str) -> tuple[Movement, ...]:
@@ -219,16 +272,18 @@ class _Batch:
         observation: Observation,
         value: Decimal,
         target: Target | None,
+        current: Period | None,
+        placed: _Placed,
     ) -> Movement:
         """This period's movement, with the earlier judgements the exception rules need."""
-        move = self._movement(comparison, indicator, observation, value, target, self.period)
+        move = self._movement(comparison, indicator, observation, value, target, current, placed)
         lookback = self.ruleset.exceptions.lookback
-        if lookback == 1 or not move.comparable or self.period is None:
+        if lookback == 1 or not move.comparable or current is None:
             return move
         earlier: list[Judgement | None] = []
         for steps in range(1, lookback):
-            period = self.period.shifted(-steps)
-            row = self.placed.get((indicator.id, period))
+            period = current.shifted(-steps)
+            row = placed.get((indicator.id, period))
             reading = (
                 read_value(row.value, indicator.unit, self.ruleset.tokens)
                 if row and not row.caveat
@@ -238,7 +293,13 @@ class _Batch:
                 break
             then, _, _ = _target_for(indicator, row, period, self.ruleset.tokens)
             past = self._movement(
-                comparison, indicator, row, _rounded(indicator, reading.number), then, period
+                comparison,
+                indicator,
+                row,
+                _rounded(indicator, reading.number),
+                then,
+                period,
+                placed,
             )
             earlier.append(past.judgement)
             if not past.comparable:
@@ -253,6 +314,7 @@ class _Batch:
         value: Decimal,
         target: Target | None,
         period: Period | None,
+        placed: _Placed,
     ) -> Movement:
         """The movement of `value` (the indicator's value for `period`) for one comparison."""
         settings = self.ruleset.travel
@@ -273,7 +335,7 @@ class _Batch:
                 if comparison.against is Against.PREVIOUS_PERIOD
                 else period.same_period_last_year()
             )
-            earlier = self.placed.get((indicator.id, earlier_period))
+            earlier = placed.get((indicator.id, earlier_period))
             if earlier is None:
                 return travel.not_comparable(
                     comparison, settings, f"no row for {earlier_period}", earlier_period
@@ -404,10 +466,35 @@ def _same_span(a: Period, b: Period) -> bool:
 
 
 def _unrated(
-    base: Result, unrated: Unrated, reason: str, movements: tuple[Movement, ...] | None = None
+    common: Mapping[str, Any],
+    unrated: Unrated,
+    reason: str,
+    travel: tuple[Movement, ...] | None = None,
 ) -> Result:
-    result = attrs.evolve(base, status=unrated.value, unrated=unrated, reason=reason)
-    return result if movements is None else attrs.evolve(result, travel=movements)
+    fields = dict(common) if travel is None else {**common, "travel": travel}
+    return Result(status=unrated.value, unrated=unrated, reason=reason, **fields)
+
+
+def _split(
+    placed: _Placed, chosen: Period | None, rejected: list[Rejection]
+) -> tuple[dict[str, tuple[Observation, Period | None]], list[int]]:
+    """The report period's row for each indicator, and the row numbers of the earlier ones.
+
+    The report period's rows include year-to-date values and the same months written as a
+    calendar quarter: a Q2 report mixes them. A second row for the same indicator is rejected.
+    """
+    current: dict[str, tuple[Observation, Period | None]] = {}
+    history: list[int] = []
+    for (indicator_id, when), observation in placed.items():
+        if when is None or chosen is None or _same_span(when, chosen):
+            if indicator_id in current:
+                first = current[indicator_id][0]
+                rejected.append(_reject(observation, f"duplicate of row {first.row}"))
+            else:
+                current[indicator_id] = (observation, when or chosen)
+        else:
+            history.append(_row(observation))
+    return current, history
 
 
 def _target_for(

@@ -7,6 +7,7 @@ This is the edge where units are converted (with cached factors), before the pur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -125,6 +126,7 @@ def _token(text: str) -> str:
 
 
 MAX_VALUE_LENGTH = 1_000
+_PLAIN_NUMBER = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,20})?")
 
 
 def read_value(text: str, unit: str, tokens: Tokens | None = None) -> Reading:
@@ -132,6 +134,10 @@ def read_value(text: str, unit: str, tokens: Tokens | None = None) -> Reading:
 
     `tokens` adds a ruleset's own no-data and suppressed tokens to the built-in ones.
     """
+    if _PLAIN_NUMBER.fullmatch(text):
+        # Most published values are plain numbers: read them without the token and unit steps
+        # (split_value reads them the same way; a property test holds the two together).
+        return Reading(number=Decimal(text), written_unit=unit)
     if len(text) > MAX_VALUE_LENGTH:
         return Reading(
             unrated=Unrated.INVALID,

@@ -10,6 +10,7 @@ so; calendar years and quarters are `2020` and `2020 Q3`; months are `2020-11` o
 from __future__ import annotations
 
 import enum
+import functools
 import re
 
 import attrs
@@ -72,7 +73,13 @@ class Period:
         """The period `steps` periods of the same kind later (earlier when negative)."""
         count = _COUNT_IN_YEAR[self.kind]
         position = self.year * count + (self.index - 1) + steps
-        return attrs.evolve(self, year=position // count, index=position % count + 1)
+        return Period(
+            kind=self.kind,
+            year=position // count,
+            index=position % count + 1,
+            calendar=self.calendar,
+            ytd=self.ytd,
+        )
 
     def previous(self) -> Period:
         """The period before this one: Q1 2021/22 -> Q4 2020/21; 2020-01 -> 2019-12."""
@@ -83,7 +90,13 @@ class Period:
 
     def same_period_last_year(self) -> Period:
         """The same quarter, month or year one year earlier."""
-        return attrs.evolve(self, year=self.year - 1)
+        return Period(
+            kind=self.kind,
+            year=self.year - 1,
+            index=self.index,
+            calendar=self.calendar,
+            ytd=self.ytd,
+        )
 
     def __str__(self) -> str:
         if self.kind is PeriodKind.MONTH:
@@ -120,6 +133,12 @@ def parse_period(text: str, calendar: Calendar = Calendar.FINANCIAL) -> Period:
     `AY` say so explicitly). `2020-11` is a month; `2020-21` is a financial year, because 21
     is no month.
     """
+    return _parse_period(text, calendar)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_period(text: str, calendar: Calendar) -> Period:
+    """parse_period, remembered: a data file names the same few periods on every row."""
     key = " ".join(text.strip().lower().split())
     ytd = _YTD.match(key)
     if ytd:

@@ -22,6 +22,7 @@ from ragrules.model import (
     PointKind,
     Polarity,
     Target,
+    TravelCondition,
     Unrated,
 )
 from ragrules.numbers import EXACT, format_decimal
@@ -43,15 +44,20 @@ class Cut:
     inclusive: bool = True
     multiplier: Decimal = _ONE
 
+    # Precomputed at construction, so `band_for` reads plain attributes in its loop.
+    travel: TravelCondition | None = attrs.field(init=False, eq=False, repr=False)
+    scaled: bool = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "travel", self.band.travel)
+        object.__setattr__(self, "scaled", self.multiplier != _ONE)
+
     def admits(self, value: Decimal) -> bool:
-        scaled = value if self.multiplier == _ONE else EXACT.multiply(value, self.multiplier)
-        if self.lower is not None and (
-            scaled < self.lower or (scaled == self.lower and not self.inclusive)
-        ):
-            return False
-        return self.upper is None or not (
-            scaled > self.upper or (scaled == self.upper and not self.inclusive)
-        )
+        scaled = EXACT.multiply(value, self.multiplier) if self.scaled else value
+        lower, upper = self.lower, self.upper
+        if self.inclusive:
+            return (lower is None or scaled >= lower) and (upper is None or scaled <= upper)
+        return (lower is None or scaled > lower) and (upper is None or scaled < upper)
 
     def condition(self) -> str:
         """The cut as a comparison: `value >= 28.5`, `value x 0.9 <= 30`."""
@@ -105,13 +111,18 @@ def band_for(
     comparison names to judgements) to be one it lists.
     """
     for index, cut in enumerate(cuts):
-        condition = cut.band.travel
-        if condition is not None and (
-            judgements is None or judgements.get(condition.comparison) not in condition.judgements
+        condition = cut.travel
+        if condition is None or (
+            judgements is not None and judgements.get(condition.comparison) in condition.judgements
         ):
-            continue
-        if cut.admits(value):
-            return index
+            # Cut.admits, inlined: this loop is the hot path of every rating.
+            scaled = EXACT.multiply(value, cut.multiplier) if cut.scaled else value
+            lower, upper = cut.lower, cut.upper
+            if cut.inclusive:
+                if (lower is None or scaled >= lower) and (upper is None or scaled <= upper):
+                    return index
+            elif (lower is None or scaled > lower) and (upper is None or scaled < upper):
+                return index
     # Loading guarantees a catch-all last band; a hand-built scale may lack one.
     raise CannotRate(Unrated.INVALID, f"no band of the scale admits the value {value}")
 
