@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ragrules import report
 from ragrules.report import Report, Result
 from ragrules.units import with_unit
 
@@ -14,8 +15,9 @@ def indicator_name(result: Result) -> str:
 
 def target_text(result: Result) -> str:
     """The target used, with its unit; blank when there was none."""
-    target = result.to_dict()["target"]
-    return with_unit(target, result.indicator.unit) if target else ""
+    if result.target is None:
+        return ""
+    return with_unit(report.target_text(result.target), result.indicator.unit)
 
 
 def caveat_text(result: Result) -> str:

@@ -183,6 +183,7 @@ class _Batch:
             "caveat": observation.caveat,
             "flag": observation.flag if observation.flagged else "",
             "row": observation.row,
+            "columns": observation.extra,
         }
         if observation.caveat:
             return _unrated(

@@ -7,10 +7,12 @@ go to stderr, one line each: `file:line:col: key.path: message (hint)`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import attrs
 
@@ -19,13 +21,14 @@ from ragrules._toml_writer import dumps
 from ragrules.audit import audit
 from ragrules.canonical import canonical_toml, fingerprint
 from ragrules.compare import rating_differences, rule_differences
-from ragrules.data import is_utf8, parse_columns, read_observations
+from ragrules.data import is_utf8, iter_csv, parse_columns, read_observations
 from ragrules.errors import DataError, Problem, RagrulesError, Severity
 from ragrules.loading import load, resolve_file, schema_text
 from ragrules.model import Ruleset
 from ragrules.output import FORMATS, render
 from ragrules.periods import PeriodError, parse_period
 from ragrules.report import Report
+from ragrules.stream import STREAM_FORMATS, write_stream
 from ragrules.verify import verify_file
 
 OK, FINDINGS, USAGE = 0, 1, 2
@@ -65,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 1 when a row is rejected, a value cannot be read or commentary is missing",
     )
+    rate.add_argument(
+        "--stream",
+        action="store_true",
+        help="rate a large file line by line in constant memory: each line is rated on its "
+        "own, written at once as a JSON line (--format json, the default) or a CSV row",
+    )
+    rate.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     rate.set_defaults(run=_rate)
 
     check = commands.add_parser("check", help="validate rulesets and report every problem")
@@ -175,11 +185,85 @@ def _load(args: argparse.Namespace, path: str) -> Ruleset:
 def _rate(args: argparse.Namespace) -> int:
     ruleset = _load(args, args.ruleset)
     _print_problems(ruleset.warnings)
+    if args.stream:
+        return _rate_stream(ruleset, args)
     report = _rated(ruleset, args.data, args.period, args)
     if report is None:
         return USAGE
-    sys.stdout.write(render(report, args.format))
+    with _output(args.output) as out:
+        out.write(render(report, args.format))
     return FINDINGS if args.strict and report.problems else OK
+
+
+def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
+    """`rate --stream`: CSV in, a line out per result or rejection, in constant memory."""
+    fmt = "json" if args.format == "table" else args.format
+    if fmt not in STREAM_FORMATS:
+        print("ragrules: --stream writes json (JSON lines) or csv", file=sys.stderr)
+        return USAGE
+    if args.period is not None and not _valid_period(args.period):
+        return USAGE
+    columns = parse_columns(args.columns) if args.columns else None
+    data = Path(args.data)
+    # A progress bar on stderr, when it is a terminal and the output goes elsewhere.
+    bar = _Progress() if sys.stderr.isatty() and (args.output or not sys.stdout.isatty()) else None
+    if data.suffix.lower() in (".csv", ".tsv", ".txt"):
+        if data.is_file() and not is_utf8(data):
+            print(f"{data}: warning: not UTF-8; read as Windows-1252", file=sys.stderr)
+        observations: Iterable[object] = iter_csv(
+            data, columns=columns, delimiter=args.delimiter, period=args.period, progress=bar
+        )
+    else:  # JSON and Excel files are read whole, then rated as a stream
+        observations = _observations(args, args.data)
+    with _output(args.output) as out:
+        tally = write_stream(ruleset.iter_rate(observations, period=args.period), ruleset, out, fmt)
+    if bar is not None:
+        bar.done()
+    counts = ", ".join(f"{status} {n}" for status, n in sorted(tally.statuses.items()))
+    print(
+        f"{data}: {tally.results} results ({counts or 'none'}), {tally.exceptions} exceptions, "
+        f"{tally.rejected} rows rejected",
+        file=sys.stderr,
+    )
+    return FINDINGS if args.strict and tally.rejected else OK
+
+
+class _Progress:
+    """A one-line progress bar on stderr, redrawn at most once per percent."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = done * 100 // total if total else 100
+        if percent != self.shown:
+            self.shown = percent
+            bar = "#" * (percent // 4)
+            print(f"\rrating [{bar:<25}] {percent:3d}%", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        print(file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """The file named by --output (UTF-8), or stdout."""
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        with Path(path).open("w", encoding="utf-8", newline="") as out:
+            yield out
+    except OSError as exc:
+        raise DataError(
+            problems=(
+                Problem(
+                    file=path,
+                    message=f"cannot write the output: {exc.strerror or exc}",
+                    hint="check the folder exists and can be written",
+                ),
+            )
+        ) from None
 
 
 def _observations(args: argparse.Namespace, data: str) -> list[object]:

@@ -6,11 +6,12 @@ later by `observations.read_value`. Problems that stop a whole file raise `DataE
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,12 @@ def read_observations(
 
 def is_utf8(path: str | os.PathLike[str]) -> bool:
     """True when a text data file is UTF-8 (else it is read as Windows-1252)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        Path(path).read_bytes().decode("utf-8-sig")
+        with Path(path).open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
     except (OSError, UnicodeDecodeError):
         return False
     return True
@@ -121,11 +126,100 @@ def parse_csv(
     (comma, tab, semicolon or bar) unless given. Row numbers are the file's line numbers, so
     the header is line 1.
     """
+    return [
+        *_iter_csv(
+            io.StringIO(text),
+            _delimiter(delimiter, text, source),
+            source=source,
+            columns=columns,
+            period=period,
+        )
+    ]
+
+
+def iter_csv(
+    path: str | os.PathLike[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    delimiter: str | None = None,
+    period: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Observation]:
+    """Read a CSV (or tab-separated) file a line at a time, in constant memory.
+
+    The same reading as `read_observations` (sniffed delimiter, BOM, Windows-1252 fallback),
+    for files too large to hold: the rows of one line come out together, as `iter_rate` needs.
+    `progress`, if given, is called with (bytes read, file size) as the file is read.
+    """
+    source = Path(path)
+    encoding = "utf-8-sig" if is_utf8(source) else "cp1252"
+    try:
+        raw = _Counted(source.open("rb", buffering=0), progress)
+        buffered = io.BufferedReader(raw, 1 << 16)
+        with io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="") as stream:
+            head = stream.read(65536)
+            stream.seek(0)
+            yield from _iter_csv(
+                stream,
+                _delimiter(delimiter, head, str(source)),
+                source=str(source),
+                columns=columns,
+                period=period,
+            )
+    except OSError as exc:
+        raise _error(
+            str(source), f"cannot read the data: {exc.strerror or exc}", "check the path"
+        ) from None
+
+
+class _Counted(io.RawIOBase):
+    """A binary file that reports how much of it has been read (for a progress bar)."""
+
+    def __init__(self, raw: Any, progress: Callable[[int, int], None] | None) -> None:
+        self.raw = raw
+        self.size = os.fstat(raw.fileno()).st_size
+        self.progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return int(self.raw.seek(offset, whence))
+
+    def tell(self) -> int:
+        return int(self.raw.tell())
+
+    def readinto(self, buffer: Any) -> int:
+        count = int(self.raw.readinto(buffer))
+        if self.progress is not None:
+            self.progress(self.raw.tell(), self.size)
+        return count
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def _delimiter(delimiter: str | None, text: str, source: str | None) -> str:
     if delimiter in ("\\t", "tab"):
         delimiter = "\t"  # as typed on a command line
     if delimiter is not None and len(delimiter) != 1:
         raise _error(source, f"--delimiter {delimiter!r} is not one character", "e.g. ';'")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter or _sniff(text))
+    return delimiter or _sniff(text)
+
+
+def _iter_csv(
+    stream: Iterable[str],
+    delimiter: str,
+    *,
+    source: str | None,
+    columns: Mapping[str, str] | None,
+    period: str | None,
+) -> Iterator[Observation]:
+    reader = csv.reader(stream, delimiter=delimiter)
 
     def lines() -> Iterator[tuple[int, list[str]]]:
         start = 1
@@ -134,7 +228,7 @@ def parse_csv(
             start = reader.line_num + 1
 
     try:
-        return parse_rows(lines(), source=source, columns=columns, period=period)
+        yield from iter_rows(lines(), source=source, columns=columns, period=period)
     except csv.Error as exc:
         raise _error(
             source, f"line {reader.line_num}: {exc}", "check the quoting of that line"
@@ -152,6 +246,17 @@ def parse_rows(
 
     The shared reader behind CSV and Excel files; see `read_observations` for `columns`.
     """
+    return [*iter_rows(rows, source=source, columns=columns, period=period)]
+
+
+def iter_rows(
+    rows: Iterable[tuple[int, list[str]]],
+    *,
+    source: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    period: str | None = None,
+) -> Iterator[Observation]:
+    """`parse_rows`, one observation at a time: the rows of one line come out together."""
     rows = iter(rows)
     try:
         _, header = next(rows)
@@ -179,7 +284,6 @@ def parse_rows(
         default = parse_period(period) if earlier and period else None
     except PeriodError as exc:
         raise _error(source, f"--period: {exc}", "e.g. --period '2020/21 Q2'") from None
-    observations: list[object] = []
     for line, cells in rows:
         if any(cell.strip() for cell in cells):
             values = {name: _cell(cells, index) for name, index in fields.items()}
@@ -187,16 +291,15 @@ def parse_rows(
             if earlier and not values.get("period"):
                 values["period"] = str(default) if default else ""
             if wide:
-                observations += [
-                    Observation(row=line, extra=extra, **{**values, "period": when, "value": text})
-                    for when, index in wide.items()
-                    if (text := _cell(cells, index))
-                ]
+                for when, index in wide.items():
+                    if text := _cell(cells, index):
+                        yield Observation(
+                            row=line, extra=extra, **{**values, "period": when, "value": text}
+                        )
                 continue
             observation = Observation(row=line, extra=extra, **values)
-            observations.append(observation)
-            observations += _earlier_rows(observation, earlier, cells, source)
-    return observations
+            yield observation
+            yield from _earlier_rows(observation, earlier, cells, source)
 
 
 def _period_columns(header: list[str], roles: Mapping[int, str]) -> dict[str, int]:

@@ -7,7 +7,7 @@ Numbers are `Decimal`; units are canonical names from `units`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -18,7 +18,7 @@ from ragrules.numbers import EXACT, RoundingMode
 from ragrules.periods import Calendar, Period
 
 if TYPE_CHECKING:
-    from ragrules.report import Report
+    from ragrules.report import Rejection, Report, Result
 
 T = TypeVar("T")
 
@@ -409,3 +409,16 @@ class Ruleset:
         from ragrules.batch import rate
 
         return rate(self, observations, period=period)
+
+    def iter_rate(
+        self, observations: Iterable[object], period: str | Period | None = None
+    ) -> Iterator[Result | Rejection]:
+        """Rate a stream of rows one input line at a time, in constant memory.
+
+        For files too large to hold (a national dataset of every authority and year): each
+        line is rated on its own, with the earlier values it carries; every line yields its
+        results and rejections. `period` is the period of rows that name none.
+        """
+        from ragrules.batch import iter_rate
+
+        return iter_rate(self, observations, period=period)

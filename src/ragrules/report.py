@@ -47,6 +47,8 @@ class Result:
     flag: str = ""  # the hand flag's text, when the row was flagged "of particular note"
     row: int | None = None
     travel: tuple[Movement, ...] = ()
+    # The row's other columns as read (an authority code, a benchmark), by column key.
+    columns: tuple[tuple[str, str], ...] = ()
 
     @property
     def rated(self) -> bool:
@@ -72,7 +74,7 @@ class Result:
             "number": _text(self.value),
             "unit": self.indicator.unit,
             "polarity": self.indicator.polarity.value,
-            "target": None if self.target is None else _target_text(self.target),
+            "target": None if self.target is None else target_text(self.target),
             "target_source": self.target_source or None,
             "bounds": [_cut_dict(cut) for cut in self.cuts],
             "travel": {move.comparison.name: _movement_dict(move) for move in self.travel},
@@ -236,7 +238,8 @@ def _text(number: Decimal | None) -> str | None:
     return None if number is None else format_decimal(number)
 
 
-def _target_text(target: Target) -> str:
+def target_text(target: Target) -> str:
+    """A target as printed: `72.5`, or `10-20` for a range."""
     if target.is_point:
         return format_decimal(target.value)
     return f"{format_decimal(target.lower)}-{format_decimal(target.upper)}"

@@ -1,0 +1,184 @@
+"""Streaming: large files rated a line at a time, in constant memory, with nothing lost."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ragrules
+from ragrules.cli import main
+from ragrules.data import iter_csv, parse_columns, parse_csv, read_observations
+from tests.conftest import EXAMPLES, load_case
+
+PRINTED = EXAMPLES / "havering-2020-21-q2-printed.tsv"
+MAPPING = "#1=indicator,#6=value,#7=published_short,#8=previous,#9=published_long,#10=last_year"
+HAVERING = EXAMPLES / "havering-2020-21-q2.toml"
+CASE = load_case("havering-2020-21-q2")
+RULESET = ragrules.loads(
+    '[ruleset]\nformat = 1\nid = "s"\n'
+    '[travel.comparisons]\nshort = { against = "previous-period" }\n'
+    'long = { against = "same-period-last-year" }\n'
+    '[exceptions]\nrules = [{ statuses = ["red"] }]\n'
+    '[[indicator]]\nid = "up"\nunit = "percent"\ntarget = "72%"\n'
+    'tolerance = { relative = "5%" }\n'
+    '[[indicator]]\nid = "down"\npolarity = "lower-is-better"\nunit = "weeks"\n'
+    'target = "26 weeks"\ntolerance = { absolute = "2 weeks" }\n'
+)
+
+
+def test_the_printed_havering_table_streams_as_published(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each printed line carries its earlier values: streamed, it rates as published."""
+    out = tmp_path / "out.jsonl"
+    args = ["rate", str(HAVERING), str(PRINTED), "--period", "2020/21 Q2", "--columns", MAPPING]
+    assert main([*args, "--stream", "--output", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    expected = {item["id"]: item["expected"] for item in CASE["indicators"]}
+    rated = {r["indicator"]: r for r in records if "status" in r}
+    assert set(rated) == set(expected)
+    for indicator, wanted in expected.items():
+        travel = rated[indicator]["travel"]
+        assert rated[indicator]["status"] == wanted["status"], indicator
+        assert (travel["short"]["direction"], travel["long"]["direction"]) == (
+            wanted["dot_short"],
+            wanted["dot_long"],
+        ), indicator
+    # The repeated header line and the footnote are rejected with their row, not lost.
+    assert {r["row"] for r in records if "rejected" in r} == {7, 8}
+    assert "0 exceptions" not in capsys.readouterr().err
+    assert main([*args, "--stream", "--output", str(out), "--strict"]) == 1
+
+
+def test_stream_csv_output_passes_columns_through(capsys: pytest.CaptureFixture[str]) -> None:
+    """CSV out: one row per result with its arrows, exception reasons and passed-through columns."""
+    args = ["rate", str(HAVERING), str(PRINTED), "--period", "2020/21 Q2", "--columns", MAPPING]
+    assert main([*args, "--stream", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    red = next(row for row in rows if row["indicator"] == "early-help-conversion")
+    assert (red["status"], red["short_arrow"], red["exception"]) == ("red", "↓", "status red")
+    assert red["published_short"] == "↓"
+    assert {row["rejected"] != "" for row in rows} == {True, False}
+
+
+def test_stream_refuses_report_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    """Markdown and HTML are reports of one period; a stream is JSON lines or CSV."""
+    data = str(EXAMPLES / "havering-2020-21-q2.csv")
+    assert main(["rate", str(HAVERING), data, "--stream", "--format", "html"]) == 2
+    assert "--stream writes json" in capsys.readouterr().err
+
+
+def test_output_file_for_reports(tmp_path: Path) -> None:
+    """--output writes the ordinary report to a file as well."""
+    out = tmp_path / "report.md"
+    data = str(EXAMPLES / "havering-2020-21-q2.csv")
+    assert main(["rate", str(HAVERING), data, "--format", "markdown", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("#")
+
+
+def test_unwritable_output_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(EXAMPLES / "havering-2020-21-q2.csv")
+    target = tmp_path / "missing" / "out.json"
+    assert main(["rate", str(HAVERING), data, "-o", str(target)]) == 2
+    assert f"{target}: cannot write the output" in capsys.readouterr().err
+
+
+def test_iter_rate_is_lazy() -> None:
+    """iter_rate yields as it reads: an endless stream gives its first results at once."""
+
+    def endless() -> Iterator[dict[str, str]]:
+        for n in itertools.count():
+            yield {"indicator": "up", "period": "2020/21 Q2", "value": f"{70 + n % 5}%"}
+
+    first = list(itertools.islice(RULESET.iter_rate(endless()), 5))
+    assert [item.row for item in first] == [1, 2, 3, 4, 5]
+    assert [getattr(item, "status", None) for item in first] == [
+        "amber",
+        "amber",
+        "green",
+        "green",
+        "green",
+    ]
+
+
+def test_iter_csv_reads_as_read_observations(tmp_path: Path) -> None:
+    """The streaming reader gives the same observations as the whole-file reader."""
+    columns = parse_columns(MAPPING)
+    whole = read_observations(PRINTED, columns=columns, period="2020/21 Q2")
+    seen: list[tuple[int, int]] = []
+    streamed = list(
+        iter_csv(
+            PRINTED,
+            columns=columns,
+            period="2020/21 Q2",
+            progress=lambda done, size: seen.append((done, size)),
+        )
+    )
+    assert streamed == whole
+    assert seen and seen[-1][0] == seen[-1][1] == PRINTED.stat().st_size
+
+
+def test_iter_csv_missing_file_is_a_located_error(tmp_path: Path) -> None:
+    with pytest.raises(ragrules.DataError) as caught:
+        list(iter_csv(tmp_path / "none.csv"))
+    assert "cannot read the data" in str(caught.value)
+
+
+VALUES = st.sampled_from(
+    ["68%", "72%", "71.99%", "68.4", "N/A", "", "<5", "c", "25 weeks", "27.5 weeks", "x1", "-"]
+)
+LINES = st.fixed_dictionaries(
+    {
+        "indicator": st.sampled_from(["up", "down", "nope", ""]),
+        "period": st.sampled_from(["2020/21 Q2", "2021 Q3", "2020-11", ""]),
+        "value": VALUES,
+        "previous": VALUES,
+        "last_year": VALUES,
+        "authority": st.sampled_from(["E09000016", "E08000027"]),
+    }
+)
+
+
+def _csv(lines: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(LINES_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(lines)
+    return buffer.getvalue()
+
+
+LINES_FIELDS = ("indicator", "period", "value", "previous", "last_year", "authority")
+
+
+@given(st.lists(LINES, max_size=12))
+def test_every_line_is_accounted_for_and_rated_as_a_report_of_its_own(
+    lines: list[dict[str, str]],
+) -> None:
+    """Each line yields a result or a rejection, equal to rating that line alone as a report."""
+    observations = parse_csv(_csv(lines), period="2020/21 Q2")
+    streamed = list(RULESET.iter_rate(observations))
+    lines_in = {o.row for o in observations if isinstance(o, ragrules.Observation)}
+    assert {item.row for item in streamed} == lines_in
+    for row in lines_in:
+        alone = [o for o in observations if isinstance(o, ragrules.Observation) and o.row == row]
+        report = RULESET.rate(alone)
+        expected = [r for r in report.results if r.row is not None]
+        got = [i for i in streamed if i.row == row and isinstance(i, ragrules.Result)]
+        assert [(r.indicator.id, r.status, r.reason) for r in got] == [
+            (r.indicator.id, r.status, r.reason) for r in expected
+        ]
+        assert [[m.arrow for m in r.travel] for r in got] == [
+            [m.arrow for m in r.travel] for r in expected
+        ]
+        rejected = [i for i in streamed if i.row == row and isinstance(i, ragrules.Rejection)]
+        assert [r.reason for r in rejected] == [r.reason for r in report.rejected]
