@@ -83,3 +83,12 @@ def test_round_value(value: str, places: int, mode: RoundingMode, expected: str)
 def test_format_decimal(value: str, text: str) -> None:
     """Decimals print plainly, without exponents or trailing zeros."""
     assert format_decimal(Decimal(value)) == text
+
+
+@pytest.mark.parametrize("text", ["44444442E520444444444444444444", ".54E4444444444444444444444"])
+def test_exponents_beyond_any_decimal_are_out_of_range(text: str) -> None:
+    """Found by atheris: an exponent too large for Decimal itself is a NumberError, not a crash."""
+    with pytest.raises(NumberError, match="out of range"):
+        split_value(text)
+    with pytest.raises(NumberError, match="out of range"):
+        parse_decimal(text)

@@ -181,3 +181,14 @@ def test_deeply_nested_toml_is_a_ruleset_error(nested: str) -> None:
     """TOML nested beyond tomli's limit is a located error, not a RecursionError."""
     with pytest.raises(ragrules.RulesetError, match="nested more than"):
         ragrules.loads(f'[ruleset]\nformat = 1\nid = "x"\nx = {nested}\n')
+
+
+def test_a_value_with_an_exponent_beyond_any_decimal_is_invalid_not_a_crash() -> None:
+    """Found by atheris through the CSV reader: the row is rated `invalid`, with the reason."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "r"\n[[indicator]]\nid = "a"\ntarget = 1\n'
+        "tolerance = { absolute = 1 }\n"
+    )
+    (result,) = ruleset.rate([{"indicator": "a", "value": ".5444E44444444444444444444"}]).results
+    assert result.status == "invalid"
+    assert "out of range" in result.reason

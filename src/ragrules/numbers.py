@@ -60,7 +60,7 @@ def parse_decimal(text: str) -> Decimal:
     stripped = text.strip()
     if not _NUMBER.fullmatch(stripped):
         raise NumberError(f"{text!r} is not a number")
-    return _checked(Decimal(stripped), text)
+    return _checked(_decimal(stripped), text)
 
 
 def to_decimal(value: object) -> Decimal:
@@ -78,6 +78,15 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, str):
         return parse_decimal(value)
     raise NumberError(f"{value!r} is not a number")
+
+
+def _decimal(text: str) -> Decimal:
+    """Decimal(text) for text the number pattern matched; an exponent too large for any
+    Decimal (`1E99999999999999999999`) is out of range, not a crash."""
+    try:
+        return Decimal(text)
+    except decimal.InvalidOperation:
+        raise NumberError(f"{text[:20]} is out of range (at most 10^{MAX_EXPONENT})") from None
 
 
 def _checked(number: Decimal, text: str) -> Decimal:
@@ -99,7 +108,7 @@ def split_value(text: str) -> tuple[Decimal, str, str] | None:
     match = _VALUE.match(text)
     if match is None:
         return None
-    number = _checked(Decimal(match["number"].replace(",", "")), match["number"])
+    number = _checked(_decimal(match["number"].replace(",", "")), match["number"])
     unit = match["unit"]
     if match["currency"]:
         unit = f"GBP {unit}".strip()
