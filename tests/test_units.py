@@ -79,3 +79,23 @@ def test_import_ragrules_does_not_import_pint() -> None:
         "assert 'pint' not in sys.modules, 'pint imported without a conversion'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_public_names_are_imported_on_first_use() -> None:
+    """`import ragrules` loads no submodule; each public name resolves when first used."""
+    code = (
+        "import sys, ragrules\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('ragrules.'))\n"
+        "assert not loaded, loaded\n"
+        "assert dir(ragrules) == sorted(ragrules.__all__)\n"
+        "for name in ragrules.__all__:\n"
+        "    assert getattr(ragrules, name) is not None, name\n"
+        "assert ragrules.Ruleset.__module__ == 'ragrules.model'\n"
+        "try:\n"
+        "    ragrules.nothing\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise AssertionError('an unknown name resolved')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

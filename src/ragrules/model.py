@@ -343,7 +343,7 @@ class Indicator:
         return None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Tokens:
     """A ruleset's own published tokens, added to the built-in ones (`N/A`, `<5`, `c`, ...)."""
 

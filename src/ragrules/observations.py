@@ -7,6 +7,7 @@ This is the edge where units are converted (with cached factors), before the pur
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -50,6 +51,8 @@ def column_key(name: object) -> str:
 
 def _as_text(raw: object) -> str:
     """Published text as given; numbers through their exact text, None as blank."""
+    if type(raw) is str:  # the common case, first
+        return raw.strip()
     if raw is None:
         return ""
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
@@ -138,6 +141,16 @@ def read_value(text: str, unit: str, tokens: Tokens | None = None) -> Reading:
         # Most published values are plain numbers: read them without the token and unit steps
         # (split_value reads them the same way; a property test holds the two together).
         return Reading(number=Decimal(text), written_unit=unit)
+    if len(text) > _REMEMBERED_LENGTH:
+        return _read_value(text, unit, tokens)
+    # Values with units and tokens (`48%`, `N/A`) repeat across a file: remember the reading.
+    return _remembered_value(text, unit, tokens)
+
+
+_REMEMBERED_LENGTH = 40
+
+
+def _read_value(text: str, unit: str, tokens: Tokens | None) -> Reading:
     if len(text) > MAX_VALUE_LENGTH:
         return Reading(
             unrated=Unrated.INVALID,
@@ -177,3 +190,6 @@ def read_value(text: str, unit: str, tokens: Tokens | None = None) -> Reading:
                 f"indicator's unit {label(unit) or unit!r}: {exc}"
             ),
         )
+
+
+_remembered_value = functools.lru_cache(maxsize=65536)(_read_value)

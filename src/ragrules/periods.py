@@ -42,7 +42,7 @@ _COUNT_IN_YEAR = {PeriodKind.YEAR: 1, PeriodKind.QUARTER: 4, PeriodKind.MONTH: 1
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Period:
     """A reporting period. `year` is the calendar year in which its year starts.
 
@@ -56,13 +56,13 @@ class Period:
     calendar: Calendar = Calendar.FINANCIAL
     ytd: bool = False
 
+    # Periods are few and used on every row: their start, text and neighbours are
+    # remembered (module-level caches keyed by the period, whose hash is cached).
+
     @property
     def start(self) -> tuple[int, int]:
         """(calendar year, month) of the period's first month."""
-        if self.kind is PeriodKind.MONTH:
-            return (self.year, self.index)
-        month = _FIRST_MONTH[self.calendar] + 3 * (self.index - 1)
-        return (self.year + (month - 1) // 12, (month - 1) % 12 + 1)
+        return _start(self)
 
     @property
     def months(self) -> int:
@@ -71,43 +71,68 @@ class Period:
 
     def shifted(self, steps: int) -> Period:
         """The period `steps` periods of the same kind later (earlier when negative)."""
-        count = _COUNT_IN_YEAR[self.kind]
-        position = self.year * count + (self.index - 1) + steps
-        return Period(
-            kind=self.kind,
-            year=position // count,
-            index=position % count + 1,
-            calendar=self.calendar,
-            ytd=self.ytd,
-        )
+        return _shifted(self, steps)
 
     def previous(self) -> Period:
         """The period before this one: Q1 2021/22 -> Q4 2020/21; 2020-01 -> 2019-12."""
-        return self.shifted(-1)
+        return _shifted(self, -1)
 
     def next(self) -> Period:
-        return self.shifted(1)
+        return _shifted(self, 1)
 
     def same_period_last_year(self) -> Period:
         """The same quarter, month or year one year earlier."""
-        return Period(
-            kind=self.kind,
-            year=self.year - 1,
-            index=self.index,
-            calendar=self.calendar,
-            ytd=self.ytd,
-        )
+        return _last_year(self)
 
     def __str__(self) -> str:
-        if self.kind is PeriodKind.MONTH:
-            text = f"{self.year}-{self.index:02d}"
-        elif self.calendar is Calendar.CALENDAR:
-            text = str(self.year) if self.kind is PeriodKind.YEAR else f"{self.year} Q{self.index}"
-        else:
-            text = f"{self.year}/{(self.year + 1) % 100:02d}"
-            if self.kind is PeriodKind.QUARTER:
-                text += f" Q{self.index}"
-        return f"{text} YTD" if self.ytd else text
+        return _text(self)
+
+
+@functools.lru_cache(maxsize=4096)
+def _start(period: Period) -> tuple[int, int]:
+    if period.kind is PeriodKind.MONTH:
+        return (period.year, period.index)
+    month = _FIRST_MONTH[period.calendar] + 3 * (period.index - 1)
+    return (period.year + (month - 1) // 12, (month - 1) % 12 + 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shifted(period: Period, steps: int) -> Period:
+    count = _COUNT_IN_YEAR[period.kind]
+    position = period.year * count + (period.index - 1) + steps
+    return Period(
+        kind=period.kind,
+        year=position // count,
+        index=position % count + 1,
+        calendar=period.calendar,
+        ytd=period.ytd,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _last_year(period: Period) -> Period:
+    return Period(
+        kind=period.kind,
+        year=period.year - 1,
+        index=period.index,
+        calendar=period.calendar,
+        ytd=period.ytd,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(period: Period) -> str:
+    if period.kind is PeriodKind.MONTH:
+        text = f"{period.year}-{period.index:02d}"
+    elif period.calendar is Calendar.CALENDAR:
+        text = (
+            str(period.year) if period.kind is PeriodKind.YEAR else f"{period.year} Q{period.index}"
+        )
+    else:
+        text = f"{period.year}/{(period.year + 1) % 100:02d}"
+        if period.kind is PeriodKind.QUARTER:
+            text += f" Q{period.index}"
+    return f"{text} YTD" if period.ytd else text
 
 
 _YTD = re.compile(r"^(?:ytd\s+(?P<a>.+)|(?P<b>.+?)\s*(?:\(ytd\)|ytd))$")

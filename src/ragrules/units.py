@@ -92,6 +92,7 @@ class UnitError(ValueError):
     """A unit name is unknown or two units cannot be converted; callers add the location."""
 
 
+@functools.lru_cache(maxsize=1024)
 def canonical_unit(text: str) -> str:
     """Return the canonical name of a unit as a council writes it (`%`, `weeks`, `per 10,000`)."""
     key = " ".join(text.strip().lower().replace(",", "").split())
