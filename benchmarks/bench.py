@@ -112,12 +112,24 @@ def import_time() -> float:
 
 
 def big_ruleset(indicators: int) -> str:
+    """A ruleset of `indicators` indicators with units, each with its own target and tolerance."""
+    rng = random.Random(SEED)
     lines = ['[ruleset]\nformat = 1\nid = "big"\n']
     for n in range(indicators):
-        unit, target = ("weeks", '"26 weeks"') if n % 3 == 0 else ("percent", '"72%"')
+        if n % 3 == 0:  # some targets written in days: converted to weeks, through pint
+            days = rng.randint(4, 52) * 7
+            unit, target = "weeks", f'"{days} days"' if n % 2 else f'"{days // 7} weeks"'
+        else:
+            unit, target = "percent", f'"{rng.randint(100, 9900) / 100}%"'
+        polarity = "lower-is-better" if n % 2 else "higher-is-better"
+        tolerance = (
+            f'{{ relative = "{rng.choice([5, 10, 15])}%" }}'
+            if n % 4
+            else f'{{ absolute = "{rng.randint(1, 3)} {"weeks" if n % 3 == 0 else "%"}" }}'
+        )
         lines.append(
-            f'[[indicator]]\nid = "pi-{n}"\nunit = "{unit}"\ntarget = {target}\n'
-            'tolerance = { relative = "10%" }\n'
+            f'[[indicator]]\nid = "pi-{n}"\ntitle = "Indicator {n}"\nunit = "{unit}"\n'
+            f'polarity = "{polarity}"\ntarget = {target}\ntolerance = {tolerance}\n'
         )
     return "".join(lines)
 

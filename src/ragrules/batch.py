@@ -8,7 +8,6 @@ the reason. Indicators with no row get `no-data`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import attrs
 
 from ragrules import rating, travel
-from ragrules.errors import DataError, Problem
+from ragrules.errors import DataError, Problem, close_matches
 from ragrules.model import (
     Against,
     BenchmarkTarget,
@@ -426,7 +425,7 @@ def _titles(ruleset: Ruleset) -> dict[str, str]:
 def _unknown(indicator_id: str, known: set[str]) -> str:
     if not indicator_id:
         return "the row has no indicator id"
-    close = difflib.get_close_matches(indicator_id, sorted(known), n=1)
+    close = close_matches(indicator_id, sorted(known))
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown indicator {indicator_id!r}: the ruleset does not define it{hint}"
 

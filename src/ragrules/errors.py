@@ -7,6 +7,7 @@ carrying every problem found, so a user fixes a whole file in one pass.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 import attrs
 
@@ -75,3 +76,13 @@ class RulesetError(RagrulesError, ValueError):
 
 class DataError(RagrulesError, ValueError):
     """Observations cannot be read: unreadable file, missing columns."""
+
+
+def close_matches(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> list[str]:
+    """The closest candidate to a mistyped word, for "did you mean" hints.
+
+    difflib is imported here, when a problem is being reported, not with ragrules.
+    """
+    import difflib
+
+    return difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)

@@ -7,7 +7,6 @@ builds holds no TOML spelling and no pint objects.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import itertools
 import os
@@ -15,16 +14,14 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import tomli
 
 from ragrules import rating
-from ragrules._extends import Finder, Origins, Source, resolve
-from ragrules._positions import index_positions
-from ragrules.errors import Problem, RulesetError, Severity
+from ragrules._extends import Finder, Origins, SettingOrigins, Source, resolve
+from ragrules.errors import Problem, RulesetError, Severity, close_matches
 from ragrules.model import (
     BUILTIN_SCALES,
     DEFAULT_GLYPHS,
@@ -143,6 +140,8 @@ def load(
 
 def schema_text() -> str:
     """The JSON Schema of the ruleset format, as shipped in the package."""
+    from importlib import resources
+
     return resources.files("ragrules").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
@@ -222,7 +221,7 @@ def _merged(
     finder = Finder(
         search_path=folders, allowed=(*folders, *(Path(p) for p in allowed), Path.cwd(), here)
     )
-    merged, origins = resolve(document, Source(source, index_positions(text)), here, finder)
+    merged, origins = resolve(document, Source(source, text), here, finder)
     return merged, origins, source
 
 
@@ -275,7 +274,7 @@ class _Builder:
             return {}
         for key in raw:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
+                close = close_matches(key, allowed)
                 hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
                 self.problem(_key(path, key), f"unknown key {key!r}", hint)
         return {key: value for key, value in raw.items() if key in allowed}
@@ -294,7 +293,7 @@ class _Builder:
             return kind(text)
         except ValueError:
             names = [member.value for member in kind]
-            close = difflib.get_close_matches(text, names, n=1, cutoff=0.4)
+            close = close_matches(text, names, cutoff=0.4)
             hint = f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(names)}"
             what = re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
             self.problem(path, f"{text!r} is not a valid {what}", hint)
@@ -586,7 +585,7 @@ class _Builder:
         name = self.string(body["comparison"], f"{path}.comparison")
         known = [comparison.name for comparison in travel.comparisons]
         if name is not None and name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
+            close = close_matches(name, known)
             hint = f"did you mean {close[0]!r}?" if close else "declare it in [travel.comparisons]"
             self.problem(f"{path}.comparison", f"unknown comparison {name!r}", hint)
             name = None
@@ -717,7 +716,7 @@ class _Builder:
                     "rated, and caveats have their own section"
                 )
             else:
-                close = difflib.get_close_matches(status, known, n=1)
+                close = close_matches(status, known)
                 hint = (
                     f"did you mean {close[0]!r}?"
                     if close
@@ -965,7 +964,7 @@ class _Builder:
             scale_name, scale_path = found
         scale = scales.get(scale_name) if isinstance(scale_name, str) else None
         if scale is None:
-            close = difflib.get_close_matches(str(scale_name), list(scales), n=1)
+            close = close_matches(str(scale_name), list(scales))
             self.problem(
                 scale_path,
                 f"unknown scale {scale_name!r}",
@@ -1045,17 +1044,14 @@ class _Builder:
 
     def settings_origins(
         self, body: dict[str, Any], path: str, defaults: dict[str, Any]
-    ) -> tuple[tuple[str, str], ...]:
+    ) -> SettingOrigins:
         """Where each of the indicator's settings was written, for explanations."""
-        found = []
+        wheres = []
         for key in ("target", "tolerance", "stretch", "polarity", "unit", "scale", "rounding"):
             where = f"{path}.{key}" if key in body else f"defaults.{key}" if key in defaults else ""
-            if not where:
-                continue
-            file, line, _ = self.origins.locate(where)
-            if file is not None and line is not None:
-                found.append((key, f"{file}:{line}"))
-        return tuple(found)
+            if where:
+                wheres.append((key, where))
+        return SettingOrigins(self.origins, tuple(wheres))
 
     def rounding(self, raw: object, path: str) -> Rounding | None:
         if not isinstance(raw, dict):
@@ -1232,7 +1228,7 @@ def _unreachable(cuts: tuple[rating.Cut, ...], polarity: Polarity) -> list[int]:
     """
     found = []
     # Per side, the best (lowest oriented) start so far and whether it was inclusive.
-    sides: dict[str, tuple[Fraction, bool]] = {}
+    sides: dict[str, tuple[Fraction | Decimal, bool]] = {}
     for index, cut in enumerate(cuts):
         conditional = cut.band.travel is not None
         starts = _oriented_starts(cut, polarity)
@@ -1259,14 +1255,24 @@ def _unreachable(cuts: tuple[rating.Cut, ...], polarity: Polarity) -> list[int]:
     return found
 
 
-def _oriented_starts(cut: rating.Cut, polarity: Polarity) -> dict[str, Fraction]:
-    """Each bound of a cut as a number where larger is better, keyed by side."""
-    multiplier = Fraction(cut.multiplier)
-    starts = {}
+def _oriented_starts(cut: rating.Cut, polarity: Polarity) -> dict[str, Fraction | Decimal]:
+    """Each bound of a cut as a number where larger is better, keyed by side.
+
+    Bounds divided by a ratio band's multiplier are exact Fractions; the others stay Decimals
+    (Decimal and Fraction compare exactly).
+    """
+    starts: dict[str, Fraction | Decimal] = {}
+    if cut.scaled:
+        multiplier = Fraction(cut.multiplier)
+        if cut.lower is not None:
+            starts["low"] = Fraction(cut.lower) / multiplier
+        if cut.upper is not None:
+            starts["high"] = -Fraction(cut.upper) / multiplier
+        return starts
     if cut.lower is not None:
-        starts["low"] = Fraction(cut.lower) / multiplier
+        starts["low"] = cut.lower
     if cut.upper is not None:
-        starts["high"] = -Fraction(cut.upper) / multiplier
+        starts["high"] = -cut.upper
     return starts
 
 

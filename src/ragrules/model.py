@@ -7,7 +7,7 @@ Numbers are `Decimal`; units are canonical names from `units`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -334,7 +334,7 @@ class Indicator:
     scale: Scale = RAG
     unchanged_within: Margin = NO_CHANGE
     # Where each setting was written, as (setting, "file:line"); for explanations only.
-    origins: tuple[tuple[str, str], ...] = attrs.field(default=(), eq=False)
+    origins: Sequence[tuple[str, str]] = attrs.field(default=(), eq=False)
 
     def threshold(self, name: str) -> Decimal | None:
         for key, value in self.thresholds:

@@ -122,7 +122,7 @@ class Report:
         ]
         if result.indicator.origins:
             where = "; ".join(f"{key} from {place}" for key, place in result.indicator.origins)
-            steps.append(Step(text=f"Rules: {where}.", data=result.indicator.origins))
+            steps.append(Step(text=f"Rules: {where}.", data=tuple(result.indicator.origins)))
         return attrs.evolve(base, steps=tuple(steps))
 
     def _selection_step(self, result: Result) -> Step:

@@ -7,11 +7,11 @@ so `import ragrules` never imports pint and the rating loop never touches it.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from decimal import Decimal
 
+from ragrules.errors import close_matches
 from ragrules.numbers import EXACT
 
 # Canonical unit names, each a pint unit in `_registry`, with how a key and explanation
@@ -101,7 +101,7 @@ def canonical_unit(text: str) -> str:
     rate = _RATE.match(key)
     if rate:
         return f"per_{rate[1]}"
-    close = difflib.get_close_matches(key, [*list(_ALIASES), "per 10,000"], n=1)
+    close = close_matches(key, [*list(_ALIASES), "per 10,000"])
     hint = f"did you mean {close[0]!r}?" if close else "see the list of units in docs"
     raise UnitError(f"unknown unit {text!r}; {hint}")
 
