@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,29 @@ def test_public_names_are_imported_on_first_use() -> None:
         "    raise AssertionError('an unknown name resolved')\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_fresh_interpreter_loads_and_rates_through_the_public_names() -> None:
+    """The first use in a fresh process: no import order problem behind the lazy names."""
+    code = (
+        "import ragrules\n"
+        'ruleset = ragrules.loads(\'[ruleset]\\nformat = 1\\nid = "x"\\n[[indicator]]\\n'
+        'id = "a"\\ntarget = 1\\ntolerance = { absolute = 1 }\\n\')\n'
+        "assert ruleset.rate([{'indicator': 'a', 'value': '1'}]).results[0].status == 'green'\n"
+        "assert [r.status for r in ruleset.iter_rate([{'indicator': 'a', 'value': '0'}])] == "
+        "['amber']\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+MODULES = sorted(
+    path.stem
+    for path in (Path(__file__).parent.parent / "src" / "ragrules").glob("*.py")
+    if not path.stem.startswith("__")
+)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
+    """No import cycle waits for an unlucky first import (public names load lazily)."""
+    subprocess.run([sys.executable, "-c", f"import ragrules.{module}"], check=True)

@@ -74,7 +74,7 @@ class PointKind(enum.Enum):
 MARGIN_REFERENCES = ("tolerance", "stretch")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Margin:
     """A non-negative distance from a target: a fraction of it, or an amount in its unit."""
 
@@ -108,7 +108,7 @@ class Rounding:
     mode: RoundingMode = RoundingMode.HALF_UP
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Target:
     """A target value, or a range `lower`..`upper` for in-range indicators."""
 
@@ -405,7 +405,7 @@ class Ruleset:
         raise LookupError(f"ruleset {self.id!r} has no indicator {indicator_id!r}")
 
     def rate(self, observations: Iterable[object], period: str | Period | None = None) -> Report:
-        """Rate observations (mappings or `Observation`s) for one period; see `report.rate`."""
+        """Rate observations (mappings or `Observation`s) for one period; see `batch.rate`."""
         from ragrules.batch import rate
 
         return rate(self, observations, period=period)

@@ -67,7 +67,7 @@ class Period:
     @property
     def months(self) -> int:
         """How many months the period covers (a year-to-date value still names one period)."""
-        return _MONTHS_IN[self.kind]
+        return _months(self)
 
     def shifted(self, steps: int) -> Period:
         """The period `steps` periods of the same kind later (earlier when negative)."""
@@ -94,6 +94,11 @@ def _start(period: Period) -> tuple[int, int]:
         return (period.year, period.index)
     month = _FIRST_MONTH[period.calendar] + 3 * (period.index - 1)
     return (period.year + (month - 1) // 12, (month - 1) % 12 + 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _months(period: Period) -> int:
+    return _MONTHS_IN[period.kind]
 
 
 @functools.lru_cache(maxsize=4096)

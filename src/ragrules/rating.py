@@ -48,9 +48,12 @@ class Cut:
     travel: TravelCondition | None = attrs.field(init=False, eq=False, repr=False)
     scaled: bool = attrs.field(init=False, eq=False, repr=False)
 
+    _condition: str = attrs.field(init=False, eq=False, repr=False)
+
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "travel", self.band.travel)
         object.__setattr__(self, "scaled", self.multiplier != _ONE)
+        object.__setattr__(self, "_condition", self._written())
 
     def admits(self, value: Decimal) -> bool:
         scaled = EXACT.multiply(value, self.multiplier) if self.scaled else value
@@ -61,6 +64,9 @@ class Cut:
 
     def condition(self) -> str:
         """The cut as a comparison: `value >= 28.5`, `value x 0.9 <= 30`."""
+        return self._condition
+
+    def _written(self) -> str:
         subject = (
             "value" if self.multiplier == _ONE else f"value x {format_decimal(self.multiplier)}"
         )

@@ -265,7 +265,3 @@ def _movement_dict(move: Movement) -> dict[str, Any]:
         "arrow": move.arrow,
         "reason": move.reason,
     }
-
-
-# Kept for callers of the 0.1 development layout; the pipeline lives in `batch`.
-from ragrules.batch import rate as rate  # noqa: E402

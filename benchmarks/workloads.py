@@ -1,0 +1,222 @@
+"""Synthetic workloads for the benchmarks, and the hand-written baselines they are measured against.
+
+Everything is generated from a fixed seed. Each baseline is the plain Python a developer would
+write for exactly this workload (one ruleset shape, no explanations, no checks), so the ratio
+ragrules / baseline is the price of being general, exact and explained.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from ragrules.model import Basis, Indicator, Margin, Polarity, Schedule, Target
+
+SEED = 20201125
+INDICATORS = 50  # in the end-to-end workload
+AUTHORITIES = 150
+
+
+# -- the rating core ------------------------------------------------------------------------
+
+
+def core_workload(count: int) -> tuple[list[Indicator], list[tuple[int, str]]]:
+    """20 indicators (both polarities, relative tolerances) and `count` values near them.
+
+    One value in ten lies exactly on a boundary (the target, or the target moved by the
+    tolerance), where binary floats go wrong.
+    """
+    rng = random.Random(SEED)
+    indicators = []
+    for n in range(20):
+        target = Decimal(rng.randint(1000, 9000)) / 100
+        indicators.append(
+            Indicator(
+                id=f"pi-{n}",
+                unit="percent",
+                polarity=Polarity.HIGHER if n % 2 == 0 else Polarity.LOWER,
+                target=Schedule.always(Target.point(target)),
+                tolerance=Schedule.always(
+                    Margin(basis=Basis.RELATIVE, amount=Decimal(rng.choice([3, 5, 7, 10])) / 100)
+                ),
+            )
+        )
+    values = []
+    for _ in range(count):
+        index = rng.randrange(len(indicators))
+        indicator = indicators[index]
+        target = indicator.target.in_force(None).value  # type: ignore[union-attr]
+        margin = indicator.tolerance.in_force(None).resolve(target)  # type: ignore[union-attr]
+        if rng.random() < 0.1:
+            floor = target - margin if indicator.polarity is Polarity.HIGHER else target + margin
+            values.append((index, str(rng.choice([target, floor]))))
+        else:
+            values.append((index, str(target + Decimal(rng.randint(-2000, 2000)) / 100)))
+    return indicators, values
+
+
+def core_baseline_decimal(indicators: list[Indicator]) -> Callable[[int, Decimal], str]:
+    """The hand-written minimum: Decimal comparisons against precomputed thresholds."""
+    table = []
+    for indicator in indicators:
+        target = indicator.target.in_force(None).value  # type: ignore[union-attr]
+        margin = indicator.tolerance.in_force(None).resolve(target)  # type: ignore[union-attr]
+        higher = indicator.polarity is Polarity.HIGHER
+        table.append((higher, target, target - margin if higher else target + margin))
+
+    def rate(index: int, value: Decimal) -> str:
+        higher, target, floor = table[index]
+        if higher:
+            return "green" if value >= target else "amber" if value >= floor else "red"
+        return "green" if value <= target else "amber" if value <= floor else "red"
+
+    return rate
+
+
+def core_baseline_float(indicators: list[Indicator]) -> Callable[[int, float], str]:
+    """The spreadsheet way: binary floats, target * (1 - tolerance)."""
+    table = []
+    for indicator in indicators:
+        target = float(indicator.target.in_force(None).value)  # type: ignore[union-attr]
+        tol = float(indicator.tolerance.in_force(None).amount)  # type: ignore[union-attr]
+        higher = indicator.polarity is Polarity.HIGHER
+        table.append((higher, target, target * (1 - tol) if higher else target * (1 + tol)))
+
+    def rate(index: int, value: float) -> str:
+        higher, target, floor = table[index]
+        if higher:
+            return "green" if value >= target else "amber" if value >= floor else "red"
+        return "green" if value <= target else "amber" if value <= floor else "red"
+
+    return rate
+
+
+# -- end to end from CSV --------------------------------------------------------------------
+
+
+def _targets() -> list[tuple[Decimal, Decimal, bool]]:
+    """Per indicator: target, relative tolerance, higher is better."""
+    rng = random.Random(SEED)
+    return [
+        (
+            Decimal(rng.randint(200, 900)) / 10,
+            Decimal(rng.choice([5, 10, 15])) / 100,
+            n % 2 == 0,
+        )
+        for n in range(INDICATORS)
+    ]
+
+
+def national_ruleset() -> str:
+    """50 percentage indicators, travel against last quarter and last year, two exception rules."""
+    lines = [
+        '[ruleset]\nformat = 1\nid = "national"\n',
+        "[travel.comparisons]\n",
+        'short = { against = "previous-period" }\n',
+        'long = { against = "same-period-last-year" }\n',
+        "[exceptions]\n",
+        'rules = [{ statuses = ["red"] }, '
+        '{ statuses = ["amber"], travel = { comparison = "short", judgement = ["worsening"] } }]\n',
+    ]
+    for n, (target, tolerance, higher) in enumerate(_targets()):
+        polarity = "higher-is-better" if higher else "lower-is-better"
+        lines.append(
+            f'[[indicator]]\nid = "pi-{n}"\nunit = "percent"\npolarity = "{polarity}"\n'
+            f'target = "{target}%"\ntolerance = {{ relative = "{tolerance * 100}%" }}\n'
+        )
+    return "".join(lines)
+
+
+def national_csv(path: Path, rows: int) -> None:
+    """Every authority's indicators, one row per indicator and quarter, earlier values alongside.
+
+    Values are published to one decimal place with a % sign; one in fifty is `N/A`.
+    """
+    rng = random.Random(SEED)
+    targets = _targets()
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("authority,indicator,period,value,previous,last_year\n")
+        for n in range(rows):
+            indicator = n % INDICATORS
+            authority = (n // INDICATORS) % AUTHORITIES
+            quarter = (n // (INDICATORS * AUTHORITIES)) % 4 + 1
+            centre = targets[indicator][0]
+            value, previous, last_year = (_published(rng, centre) for _ in range(3))
+            out.write(
+                f"E{authority:08d},pi-{indicator},2020/21 Q{quarter},"
+                f"{value},{previous},{last_year}\n"
+            )
+
+
+def _published(rng: random.Random, centre: Decimal) -> str:
+    """A value as a council publishes it: one decimal place and a % sign, or N/A."""
+    if rng.random() < 0.02:
+        return "N/A"
+    return f"{centre + Decimal(rng.randint(-150, 150)) / 10}%"
+
+
+def national_baseline(source: Path, target: Path) -> list[str]:
+    """Read, rate, compare with both earlier values, select exceptions, write JSON lines.
+
+    Returns the statuses, for the agreement check.
+    """
+    thresholds = {}
+    for n, (goal, tolerance, higher) in enumerate(_targets()):
+        margin = goal * tolerance
+        thresholds[f"pi-{n}"] = (higher, goal, goal - margin if higher else goal + margin)
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    statuses = []
+
+    def number(text: str) -> Decimal | None:
+        return None if text == "N/A" else Decimal(text.rstrip("%"))
+
+    def judge(now: Decimal, then: Decimal | None, higher: bool) -> str | None:
+        if then is None:
+            return None
+        if now == then:
+            return "unchanged"
+        return "improving" if (now > then) == higher else "worsening"
+
+    with source.open(encoding="utf-8", newline="") as data, target.open("w") as out:
+        reader = csv.reader(data)
+        next(reader)
+        for row, (authority, indicator, period, text, previous, last_year) in enumerate(
+            reader, start=2
+        ):
+            higher, value_target, floor = thresholds[indicator]
+            value = number(text)
+            if value is None:
+                status, short, long = "no-data", None, None
+            else:
+                if higher:
+                    status = (
+                        "green" if value >= value_target else "amber" if value >= floor else "red"
+                    )
+                else:
+                    status = (
+                        "green" if value <= value_target else "amber" if value <= floor else "red"
+                    )
+                short = judge(value, number(previous), higher)
+                long = judge(value, number(last_year), higher)
+            exception = status == "red" or (status == "amber" and short == "worsening")
+            statuses.append(status)
+            out.write(
+                encode(
+                    {
+                        "row": row,
+                        "indicator": indicator,
+                        "period": period,
+                        "status": status,
+                        "value": text,
+                        "travel": {"short": short, "long": long},
+                        "exception": exception,
+                        "columns": {"authority": authority},
+                    }
+                )
+            )
+            out.write("\n")
+    return statuses
