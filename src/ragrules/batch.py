@@ -457,12 +457,16 @@ def _report_period(
         return None
     # Among periods starting together, the shorter one is the more recent report; the text
     # breaks any remaining tie, so the choice never depends on the order of the rows.
-    return max(periods, key=lambda p: (p.start, -p.months, p.ytd, str(p)))
+    return max(periods, key=_recency)
+
+
+def _recency(period: Period) -> tuple[tuple[int, int], int, bool, str]:
+    return (period.start, -period.months, period.ytd, str(period))
 
 
 def _same_span(a: Period, b: Period) -> bool:
     """The same months, however written (YTD or not, calendar or financial quarter)."""
-    return a.start == b.start and a.months == b.months
+    return a is b or (a.start == b.start and a.months == b.months)
 
 
 def _unrated(

@@ -56,18 +56,15 @@ class Period:
     calendar: Calendar = Calendar.FINANCIAL
     ytd: bool = False
 
-    # Periods are few and used on every row: their start, text and neighbours are
-    # remembered (module-level caches keyed by the period, whose hash is cached).
+    # Periods are few and read on every row: what derives from them is worked out once.
+    # `start` is the (calendar year, month) of the period's first month; `months` how many
+    # months it covers (a year-to-date value still names one period).
+    start: tuple[int, int] = attrs.field(init=False, eq=False, repr=False)
+    months: int = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def start(self) -> tuple[int, int]:
-        """(calendar year, month) of the period's first month."""
-        return _start(self)
-
-    @property
-    def months(self) -> int:
-        """How many months the period covers (a year-to-date value still names one period)."""
-        return _months(self)
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "start", _start(self))
+        object.__setattr__(self, "months", _MONTHS_IN[self.kind])
 
     def shifted(self, steps: int) -> Period:
         """The period `steps` periods of the same kind later (earlier when negative)."""
@@ -88,7 +85,6 @@ class Period:
         return _text(self)
 
 
-@functools.lru_cache(maxsize=4096)
 def _start(period: Period) -> tuple[int, int]:
     if period.kind is PeriodKind.MONTH:
         return (period.year, period.index)
@@ -97,32 +93,45 @@ def _start(period: Period) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _months(period: Period) -> int:
-    return _MONTHS_IN[period.kind]
-
-
-@functools.lru_cache(maxsize=4096)
 def _shifted(period: Period, steps: int) -> Period:
     count = _COUNT_IN_YEAR[period.kind]
     position = period.year * count + (period.index - 1) + steps
-    return Period(
-        kind=period.kind,
-        year=position // count,
-        index=position % count + 1,
-        calendar=period.calendar,
-        ytd=period.ytd,
+    return interned(
+        Period(
+            kind=period.kind,
+            year=position // count,
+            index=position % count + 1,
+            calendar=period.calendar,
+            ytd=period.ytd,
+        )
     )
 
 
 @functools.lru_cache(maxsize=4096)
 def _last_year(period: Period) -> Period:
-    return Period(
-        kind=period.kind,
-        year=period.year - 1,
-        index=period.index,
-        calendar=period.calendar,
-        ytd=period.ytd,
+    return interned(
+        Period(
+            kind=period.kind,
+            year=period.year - 1,
+            index=period.index,
+            calendar=period.calendar,
+            ytd=period.ytd,
+        )
     )
+
+
+_INTERNED: dict[Period, Period] = {}
+
+
+def interned(period: Period) -> Period:
+    """The one shared instance of an equal period, so lookups compare periods by identity.
+
+    Bounded: past 10,000 distinct periods (only adversarial data has so many) new ones are
+    returned as they are, which is still correct, only slower.
+    """
+    if len(_INTERNED) < 10_000:
+        return _INTERNED.setdefault(period, period)
+    return _INTERNED.get(period, period)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -177,7 +186,7 @@ def _parse_period(text: str, calendar: Calendar) -> Period:
         match = pattern.match(key)
         if match is not None:
             period = _build(form, match, calendar, text)
-            return attrs.evolve(period, ytd=bool(ytd))
+            return interned(attrs.evolve(period, ytd=bool(ytd)))
     raise PeriodError(
         f"{text!r} is not a period; write e.g. '2020/21', '2020/21 Q2', '2020 Q3', "
         "'2020-11' or 'Nov 2020'"
