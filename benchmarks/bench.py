@@ -154,11 +154,34 @@ def end_to_end(rows: int, folder: Path, scaling: list[int]) -> list[Target]:
     ]
 
 
+def report_scaling(sizes: list[int]) -> list[Target]:
+    """Target 5: a report over a long history costs the same per row (travel looks up by period)."""
+    ruleset = ragrules.loads(workloads.national_ruleset(streak=True))
+    print("\n3. Report mode: Ruleset.rate over a history of quarters (travel, 3-period rule)")
+    lines = []
+    per_row = {}
+    for size in sizes:
+        rows = workloads.history_rows(size)
+        seconds, report = timed(functools.partial(ruleset.rate, rows), 3)
+        assert len(report.history) + len(report.results) == len(rows)
+        per_row[size] = seconds / size
+        lines.append((f"{size:,}", f"{seconds * 1000:.1f}", f"{seconds / size * 1e6:.1f}"))
+    _table(("rows", "ms", "us/row"), lines)
+    growth = per_row[max(sizes)] / per_row[min(sizes)]
+    return [
+        (
+            "report cost linear in history (us/row at the largest size / the smallest)",
+            f"{growth:.2f}",
+            growth < 1.5,
+        )
+    ]
+
+
 def memory(rows: int, folder: Path) -> list[Target]:
     """Target 2: peak RSS of `ragrules rate --stream` does not grow with the file."""
     ruleset = folder / "national.toml"
     ruleset.write_text(workloads.national_ruleset(), encoding="utf-8")
-    print("\n3. Memory: peak RSS of `ragrules rate --stream` (a fresh process per file)")
+    print("\n4. Memory: peak RSS of `ragrules rate --stream` (a fresh process per file)")
     peaks = []
     for size in sorted({rows // 100, rows}):
         data = folder / f"national-{size}.csv"
@@ -203,7 +226,7 @@ def import_time() -> list[Target]:
     check = "import sys, ragrules; assert 'pint' not in sys.modules"
     subprocess.run([sys.executable, "-c", check], check=True)
     ms = (loaded - bare) * 1000
-    print("\n4. Import (best of 7 fresh interpreters)")
+    print("\n5. Import (best of 7 fresh interpreters)")
     print(f"   import ragrules: {ms:.0f} ms above a bare interpreter; pint not loaded")
     print(f"   first use of a public name (imports the model): {(first_use - bare) * 1000:.0f} ms")
     return [("import ragrules < 40 ms, pint not loaded", f"{ms:.0f} ms", ms < 40)]
@@ -243,7 +266,7 @@ def load_times(folder: Path, indicators: int) -> list[Target]:
         text = big_ruleset(size)
         t_size, _ = timed(lambda text=text: ragrules.loads(text), 3)  # type: ignore[misc]
         scaling.append((f"{size:,}", f"{t_size * 1000:.1f}", f"{t_size / size * 1e6:.0f}"))
-    print(f"\n5. Loading a ruleset of {indicators:,} indicators with units (some in days)")
+    print(f"\n6. Loading a ruleset of {indicators:,} indicators with units (some in days)")
     print(f"   cold, in a fresh interpreter, pint included: {cold * 1000:.0f} ms")
     print(f"   pint already imported: {t_warm * 1000:.0f} ms")
     _table(("indicators", "load ms", "us/indicator"), scaling)
@@ -312,11 +335,13 @@ def main() -> int:
         if args.quick:
             core(5_000, 1)
             end_to_end(2_000, folder, [500])
+            report_scaling([500, 2_000])
             print("\nquick: ragrules agrees with the exact baselines")
             return 0
         targets = core(1_000_000, 3)
         sizes = [10**3, 10**4, 10**5]
         targets += end_to_end(args.rows, folder, [s for s in sizes if s < args.rows])
+        targets += report_scaling([1_000, 10_000, 100_000])
         targets += memory(args.rows, folder)
         targets += import_time()
         targets += load_times(folder, 1000)

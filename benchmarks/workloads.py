@@ -111,16 +111,22 @@ def _targets() -> list[tuple[Decimal, Decimal, bool]]:
     ]
 
 
-def national_ruleset() -> str:
-    """50 percentage indicators, travel against last quarter and last year, two exception rules."""
+def national_ruleset(*, streak: bool = False) -> str:
+    """50 percentage indicators, travel against last quarter and last year, exception rules.
+
+    `streak` adds a rule that looks back: worsening three quarters running.
+    """
+    worsening = 'travel = { comparison = "short", judgement = ["worsening"] }'
+    rules = ['{ statuses = ["red"] }', f'{{ statuses = ["amber"], {worsening} }}']
+    if streak:
+        streaking = worsening.replace("] }", "], periods = 3 }")
+        rules.append(f"{{ {streaking} }}")
     lines = [
         '[ruleset]\nformat = 1\nid = "national"\n',
         "[travel.comparisons]\n",
         'short = { against = "previous-period" }\n',
         'long = { against = "same-period-last-year" }\n',
-        "[exceptions]\n",
-        'rules = [{ statuses = ["red"] }, '
-        '{ statuses = ["amber"], travel = { comparison = "short", judgement = ["worsening"] } }]\n',
+        f"[exceptions]\nrules = [{', '.join(rules)}]\n",
     ]
     for n, (target, tolerance, higher) in enumerate(_targets()):
         polarity = "higher-is-better" if higher else "lower-is-better"
@@ -220,3 +226,22 @@ def national_baseline(source: Path, target: Path) -> list[str]:
             )
             out.write("\n")
     return statuses
+
+
+def history_rows(rows: int) -> list[dict[str, str]]:
+    """One authority's indicators over many quarters: the latest is the report, the rest history."""
+    rng = random.Random(SEED)
+    targets = _targets()
+    quarters = max(rows // INDICATORS, 1)
+    found = []
+    for step in range(quarters):
+        year, quarter = divmod(step, 4)
+        for indicator in range(INDICATORS):
+            found.append(
+                {
+                    "indicator": f"pi-{indicator}",
+                    "period": f"{1900 + year}/{(1901 + year) % 100:02d} Q{quarter + 1}",
+                    "value": _published(rng, targets[indicator][0]),
+                }
+            )
+    return found[:rows]
