@@ -37,6 +37,7 @@ class Block(NamedTuple):
     line: int
     info: str
     text: str
+    end: int = 0  # the line of the closing fence
 
 
 def _blocks(path: Path) -> list[Block]:
@@ -52,7 +53,7 @@ def _blocks(path: Path) -> list[Block]:
                 info, start, body = stripped[3:].strip(), line_number, []
         elif stripped == "```":
             text = "\n".join(body) + "\n"
-            blocks.append(Block(path.name, len(blocks) + 1, start, info, text))
+            blocks.append(Block(path.name, len(blocks) + 1, start, info, text, line_number))
             info = None
         else:
             body.append(line)
@@ -72,9 +73,13 @@ def _id(block: Block) -> str:
 
 
 def _following(block: Block) -> Block | None:
-    """The block after `block` in the same document, if any."""
+    """The block right after `block` (only a blank line between), if any: its output."""
     for candidate in ALL_BLOCKS:
-        if candidate.document == block.document and candidate.number == block.number + 1:
+        if (
+            candidate.document == block.document
+            and candidate.number == block.number + 1
+            and candidate.line <= block.end + 2
+        ):
             return candidate
     return None
 
@@ -121,16 +126,24 @@ def test_python_block_runs(block: Block, monkeypatch: pytest.MonkeyPatch) -> Non
     exec(code, {"__name__": "__docs__"})
 
 
-def test_readme_example_prints_what_the_readme_shows(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+PYTHON_WITH_OUTPUT = [
+    block for block in PYTHON if (shown := _following(block)) is not None and shown.info == "text"
+]
+
+
+def test_the_readme_shows_its_output() -> None:
+    assert any(block.document == "README.md" for block in PYTHON_WITH_OUTPUT)
+
+
+@pytest.mark.parametrize("block", PYTHON_WITH_OUTPUT, ids=_id)
+def test_python_example_prints_what_the_docs_show(
+    block: Block, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The output printed in the README is the real output of its Python example."""
-    (example,) = [block for block in PYTHON if block.document == "README.md"]
-    shown = _following(example)
+    """A Python example followed by a `text` block prints exactly that text."""
+    shown = _following(block)
     assert shown is not None
-    assert shown.info == "text"
     monkeypatch.chdir(ROOT)
-    exec(compile(example.text, "README.md", "exec"), {"__name__": "__docs__"})
+    exec(compile(block.text, f"{block.document}:{block.line}", "exec"), {"__name__": "__docs__"})
     assert capsys.readouterr().out == shown.text
 
 

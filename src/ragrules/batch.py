@@ -154,7 +154,9 @@ class _Batch:
             self.result(self.indicators[indicator_id], observation, when, placed)
             for indicator_id, (observation, when) in current.items()
         ]
-        return results + rejected
+        # A line's earlier values share its row and fate: one rejection says it once.
+        once = {(r.row, r.indicator, r.reason): r for r in reversed(rejected)}
+        return results + sorted(once.values(), key=rejected.index)
 
     def result(
         self,
