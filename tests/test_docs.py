@@ -7,10 +7,18 @@ Fenced blocks are found by their info string:
 - `toml error`: a complete ruleset that must be refused. When the next block is `text`, it
   holds the exact error lines, with the ruleset named `ruleset.toml`.
 - `python`: run with `exec` in a fresh namespace, from the repository root.
+- `sh`: each line is a `ragrules` command, run from the repository root (a file named by
+  `-o` is written to a scratch folder).
+
+A `text` block directly after a `python` or `sh` block (only a blank line between) is its
+output, and must be exactly what it prints. A block that cannot run here (it installs
+packages, or needs the reader's own files) says so on the line above its fence:
+`<!-- not run: REASON -->`.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 from pathlib import Path
 from typing import NamedTuple
@@ -38,6 +46,7 @@ class Block(NamedTuple):
     info: str
     text: str
     end: int = 0  # the line of the closing fence
+    not_run: str = ""  # the reason given in a `<!-- not run: ... -->` line above the fence
 
 
 def _blocks(path: Path) -> list[Block]:
@@ -46,17 +55,21 @@ def _blocks(path: Path) -> list[Block]:
     info: str | None = None
     start = 0
     body: list[str] = []
+    previous = note = ""
     for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         stripped = line.strip()
         if info is None:
             if stripped.startswith("```"):
                 info, start, body = stripped[3:].strip(), line_number, []
+                marker = re.fullmatch(r"<!-- not run: (.+) -->", previous)
+                note = marker[1] if marker else ""
         elif stripped == "```":
             text = "\n".join(body) + "\n"
-            blocks.append(Block(path.name, len(blocks) + 1, start, info, text, line_number))
+            blocks.append(Block(path.name, len(blocks) + 1, start, info, text, line_number, note))
             info = None
         else:
             body.append(line)
+        previous = stripped
     assert info is None, f"{path.name}:{start}: the block opened here is never closed"
     return blocks
 
@@ -145,6 +158,44 @@ def test_python_example_prints_what_the_docs_show(
     monkeypatch.chdir(ROOT)
     exec(compile(block.text, f"{block.document}:{block.line}", "exec"), {"__name__": "__docs__"})
     assert capsys.readouterr().out == shown.text
+
+
+RUNNABLE_INFO = ("python", "sh", "bash", "console", "shell", "pycon")
+
+
+def test_every_command_and_python_block_runs_or_says_why_not() -> None:
+    """Commands and Python are run by the tests, or marked `<!-- not run: REASON -->`."""
+    for block in ALL_BLOCKS:
+        if block.info in RUNNABLE_INFO and not block.not_run:
+            assert block.info in ("python", "sh"), f"{_id(block)}: use python or sh"
+            if block.info == "sh":
+                lines = block.text.strip().splitlines()
+                assert all(line.startswith("ragrules ") for line in lines), (
+                    f"{_id(block)}: a sh block holds ragrules commands, one per line; "
+                    "mark anything else <!-- not run: REASON -->"
+                )
+
+
+SHELL = [block for block in ALL_BLOCKS if block.info == "sh" and not block.not_run]
+
+
+@pytest.mark.parametrize("block", SHELL, ids=_id)
+def test_shell_block_runs(
+    block: Block,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Every command in a sh block runs (exit 0, or 1 for findings) from the repository root."""
+    monkeypatch.chdir(ROOT)
+    for line in block.text.strip().splitlines():
+        argv = shlex.split(line)[1:]
+        for flag in ("-o", "--output"):
+            if flag in argv:
+                at = argv.index(flag) + 1
+                argv[at] = str(tmp_path / Path(argv[at]).name)
+        assert main(argv) in (0, 1), line
+        capsys.readouterr()
 
 
 SHELL_WITH_OUTPUT = [
