@@ -2,10 +2,10 @@
 
 Fenced blocks are found by their info string:
 
-- `toml`: a complete ruleset; it must load.
-- `toml fragment`: part of a ruleset; skipped.
-- `toml error`: a complete ruleset that must be refused. When the next block is `text`, it
-  holds the exact error lines, with the ruleset named `ruleset.toml`.
+- `toml`: a complete ruleset; it must load. Marked `<!-- fragment -->` on the line above the
+  fence: part of a ruleset, skipped. Marked `<!-- refused -->`: a complete ruleset that must
+  be refused; when the next block is `text`, it holds the exact error lines, with the ruleset
+  named `ruleset.toml`. (Markers are HTML comments so the site renders the blocks as TOML.)
 - `python`: run with `exec` in a fresh namespace, from the repository root.
 - `sh`: each line is a `ragrules` command, run from the repository root (a file named by
   `-o` is written to a scratch folder).
@@ -29,7 +29,7 @@ import ragrules
 from ragrules.cli import main
 from tests.conftest import EXAMPLES, ROOT
 
-DOCUMENTS = (*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md")
+DOCUMENTS = (*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md")
 
 # Fewer blocks than this means the extraction broke, not that the docs shrank on purpose.
 MIN_TOML = 18
@@ -46,7 +46,18 @@ class Block(NamedTuple):
     info: str
     text: str
     end: int = 0  # the line of the closing fence
-    not_run: str = ""  # the reason given in a `<!-- not run: ... -->` line above the fence
+    marker: str = ""  # an HTML comment on the line above the fence: `fragment`, `refused`, ...
+
+    @property
+    def not_run(self) -> str:
+        """The reason given by a `<!-- not run: REASON -->` marker, or ''."""
+        return self.marker.removeprefix("not run: ") if self.marker.startswith("not run:") else ""
+
+
+def _name(path: Path) -> str:
+    """A document's name: its path under docs/ (`cookbook/index.md`), or README.md."""
+    docs = ROOT / "docs"
+    return path.relative_to(docs).as_posix() if path.is_relative_to(docs) else path.name
 
 
 def _blocks(path: Path) -> list[Block]:
@@ -61,22 +72,22 @@ def _blocks(path: Path) -> list[Block]:
         if info is None:
             if stripped.startswith("```"):
                 info, start, body = stripped[3:].strip(), line_number, []
-                marker = re.fullmatch(r"<!-- not run: (.+) -->", previous)
+                marker = re.fullmatch(r"<!-- (.+) -->", previous)
                 note = marker[1] if marker else ""
         elif stripped == "```":
             text = "\n".join(body) + "\n"
-            blocks.append(Block(path.name, len(blocks) + 1, start, info, text, line_number, note))
+            blocks.append(Block(_name(path), len(blocks) + 1, start, info, text, line_number, note))
             info = None
         else:
             body.append(line)
         previous = stripped
-    assert info is None, f"{path.name}:{start}: the block opened here is never closed"
+    assert info is None, f"{_name(path)}:{start}: the block opened here is never closed"
     return blocks
 
 
 ALL_BLOCKS = [block for path in DOCUMENTS for block in _blocks(path)]
-TOML = [block for block in ALL_BLOCKS if block.info == "toml"]
-TOML_ERRORS = [block for block in ALL_BLOCKS if block.info == "toml error"]
+TOML = [block for block in ALL_BLOCKS if block.info == "toml" and not block.marker]
+TOML_ERRORS = [block for block in ALL_BLOCKS if block.info == "toml" and block.marker == "refused"]
 PYTHON = [block for block in ALL_BLOCKS if block.info == "python"]
 
 
@@ -107,8 +118,10 @@ def test_blocks_were_found() -> None:
 
 def test_every_toml_block_is_labelled() -> None:
     """A TOML block is a ruleset, a fragment or a refused ruleset; nothing else."""
-    labels = {block.info for block in ALL_BLOCKS if block.info.startswith("toml")}
-    assert labels <= {"toml", "toml fragment", "toml error"}
+    for block in ALL_BLOCKS:
+        if block.info.startswith("toml"):
+            assert block.info == "toml", f"{_id(block)}: mark fragments with <!-- fragment -->"
+            assert block.marker in ("", "fragment", "refused"), _id(block)
 
 
 @pytest.mark.parametrize("block", TOML, ids=_id)
@@ -224,3 +237,11 @@ def test_shell_example_prints_what_the_docs_show(
     assert shown is not None
     assert main(shlex.split(block.text)[1:]) in (0, 1)  # diff and check exit 1 on findings
     assert capsys.readouterr().out == shown.text
+
+
+@pytest.mark.parametrize("name", ["council.toml", "q2-performance.csv"])
+def test_the_tutorial_shows_its_files_as_they_are(name: str) -> None:
+    """Readers without a checkout copy the files from the page: the copies must not drift."""
+    text = (ROOT / "docs" / "tutorial" / name).read_text(encoding="utf-8")
+    shown = [block.text for block in ALL_BLOCKS if block.document == "tutorial.md"]
+    assert text in shown, f"docs/tutorial.md no longer shows docs/tutorial/{name} as it is"

@@ -53,6 +53,7 @@ from ragrules.model import (
 from ragrules.numbers import RoundingMode
 from ragrules.periods import Calendar, parse_period
 from tests.conftest import ROOT
+from tests.test_docs import TOML as DOC_TOML
 
 SCHEMA_PATH = ROOT / "src" / "ragrules" / "ragrules.schema.json"
 SCHEMA_TEXT = SCHEMA_PATH.read_text(encoding="utf-8")
@@ -204,24 +205,8 @@ def test_shipped_ruleset_validates(path: Path) -> None:
 
 
 def _doc_rulesets() -> list[tuple[str, str]]:
-    """Every complete ruleset (a `toml` block) in docs/*.md, as (test id, text)."""
-    found: list[tuple[str, str]] = []
-    for path in sorted((ROOT / "docs").glob("*.md")):
-        info: str | None = None
-        start = 0
-        body: list[str] = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            stripped = line.strip()
-            if info is None:
-                if stripped.startswith("```"):
-                    info, start, body = stripped[3:].strip(), number, []
-            elif stripped == "```":
-                if info == "toml":
-                    found.append((f"{path.name}-line{start}", "\n".join(body) + "\n"))
-                info = None
-            else:
-                body.append(line)
-    return found
+    """Every complete ruleset in the docs (as tests/test_docs.py finds them): (test id, text)."""
+    return [(f"{block.document}-line{block.line}", block.text) for block in DOC_TOML]
 
 
 DOC_RULESETS = _doc_rulesets()
@@ -461,3 +446,48 @@ def test_schema_command_prints_the_shipped_file(capsys: pytest.CaptureFixture[st
     assert main(["schema"]) == 0
     assert capsys.readouterr().out == SCHEMA_TEXT
     assert loading.schema_text() == SCHEMA_TEXT
+
+
+def _schema_keys(node: object) -> set[str]:
+    """Every property name the schema defines, at any depth."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for name, value in node.get("properties", {}).items():
+            found.add(name)
+            found |= _schema_keys(value)
+        for key, value in node.items():
+            if key != "properties":
+                found |= _schema_keys(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _schema_keys(item)
+    return found
+
+
+def _reference_keys(text: str) -> set[str]:
+    """The keys the format reference's `| key | ... |` tables list."""
+    keys: set[str] = set()
+    in_key_table = False
+    for line in text.splitlines():
+        if line.startswith("| key |"):
+            in_key_table = True
+        elif not line.startswith("|"):
+            in_key_table = False
+        elif in_key_table and (match := re.match(r"\| `([a-z_-]+)` \|", line)):
+            keys.add(match[1])
+    return keys
+
+
+def test_the_format_reference_and_the_schema_name_the_same_keys() -> None:
+    """docs/ruleset-format.md documents every schema key, and its key tables invent none."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    keys = _schema_keys(schema)
+    reference = (ROOT / "docs" / "ruleset-format.md").read_text(encoding="utf-8")
+    spans = " ".join(re.findall(r"`[^`\n]+`", reference))
+    undocumented = {
+        key for key in keys if not re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", spans)
+    }
+    assert not undocumented, f"schema keys missing from docs/ruleset-format.md: {undocumented}"
+    listed = _reference_keys(reference)
+    assert listed, "the reference's key tables were not found"
+    assert listed <= keys, f"documented keys the schema does not define: {listed - keys}"
