@@ -59,6 +59,16 @@ def core_workload(count: int) -> tuple[list[Indicator], list[tuple[int, str]]]:
     return indicators, values
 
 
+def core_boundaries(indicators: list[Indicator]) -> list[set[Decimal]]:
+    """Each indicator's boundaries: the target, and the target moved by the tolerance."""
+    found = []
+    for indicator in indicators:
+        target = indicator.target.in_force(None).value  # type: ignore[union-attr]
+        margin = indicator.tolerance.in_force(None).resolve(target)  # type: ignore[union-attr]
+        found.append({target, target - margin, target + margin})
+    return found
+
+
 def core_baseline_decimal(indicators: list[Indicator]) -> Callable[[int, Decimal], str]:
     """The hand-written minimum: Decimal comparisons against precomputed thresholds."""
     table = []
