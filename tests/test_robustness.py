@@ -11,6 +11,7 @@ import ragrules
 from ragrules.audit import audit
 from ragrules.cli import main
 from ragrules.data import parse_csv, parse_json
+from ragrules.numbers import NumberError, parse_decimal
 
 ONE = (
     '[ruleset]\nformat = 1\nid = "r"\n'
@@ -192,3 +193,38 @@ def test_a_value_with_an_exponent_beyond_any_decimal_is_invalid_not_a_crash() ->
     (result,) = ruleset.rate([{"indicator": "a", "value": ".5444E44444444444444444444"}]).results
     assert result.status == "invalid"
     assert "out of range" in result.reason
+
+
+def test_the_callers_decimal_context_cannot_refuse_a_valid_scale() -> None:
+    """Reachability checks negate bounds exactly, whatever precision or traps the caller set."""
+    text = (
+        '[ruleset]\nformat = 1\nid = "c"\n'
+        "[scales.cut]\nbands = [\n"
+        '  { status = "green", from = { threshold = "good" } },\n'
+        '  { status = "amber", from = { threshold = "fair" } },\n  { status = "red" },\n]\n'
+        '[[indicator]]\nid = "a"\npolarity = "lower-is-better"\nscale = "cut"\n'
+        'thresholds = { good = "1001", fair = "1002" }\n'
+    )
+    with decimal.localcontext() as context:
+        context.prec = 3
+        context.traps[decimal.Inexact] = True
+        ruleset = ragrules.loads(text)
+    assert ruleset.rate([{"indicator": "a", "value": "1002"}]).results[0].status == "amber"
+
+
+def test_an_untrapped_invalid_operation_does_not_turn_a_huge_exponent_into_nan() -> None:
+    with decimal.localcontext() as context:
+        context.traps[decimal.InvalidOperation] = False
+        with pytest.raises(NumberError, match="out of range"):
+            parse_decimal("1E99999999999999999999")
+        ruleset = ragrules.loads(
+            '[ruleset]\nformat = 1\nid = "r"\n[[indicator]]\nid = "a"\ntarget = 1\n'
+            "tolerance = { absolute = 1 }\n"
+        )
+        (result,) = ruleset.rate([{"indicator": "a", "value": "1E99999999999999999999"}]).results
+    assert result.status == "invalid"
+
+
+def test_submodules_are_attributes_of_the_package() -> None:
+    assert ragrules.data.parse_csv is not None
+    assert ragrules.output.render is not None

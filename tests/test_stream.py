@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
+import ragrules.batch
 from ragrules.cli import main
 from ragrules.data import iter_csv, parse_columns, parse_csv, read_observations
 from tests.conftest import EXAMPLES, load_case
@@ -185,3 +186,117 @@ def test_every_line_is_accounted_for_and_rated_as_a_report_of_its_own(
         assert [r.reason for r in rejected] == list(
             dict.fromkeys(r.reason for r in report.rejected)
         )
+
+
+def test_a_numeric_token_of_the_ruleset_is_a_token_not_a_number() -> None:
+    """`no-data = ["-1"]` makes -1 mean no data, on the fast path for plain numbers too."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "t"\n[data]\nno-data = ["-1"]\nsuppressed = ["999"]\n'
+        '[[indicator]]\nid = "up"\nunit = "percent"\ntarget = "72%"\n'
+        'tolerance = { relative = "5%" }\n'
+    )
+    rows = [{"indicator": "up", "period": "2020/21", "value": "-1"}]
+    assert ruleset.rate(rows).results[0].status == "no-data"
+    assert [r.status for r in ruleset.iter_rate(rows)] == ["no-data"]  # type: ignore[union-attr]
+    rows = [{"indicator": "up", "period": "2020/21", "value": "999"}]
+    assert ruleset.rate(rows).results[0].status == "suppressed"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_csv_header_passes_columns_through_even_when_the_first_row_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = _write(tmp_path / "r.toml", RULES_TEXT)
+    data = _write(
+        tmp_path / "d.csv",
+        "authority,indicator,period,value\nE1,bogus,2020/21 Q2,1\nE2,up,2020/21 Q2,80%\n",
+    )
+    assert main(["rate", str(rules), str(data), "--stream", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(row["authority"], row["status"]) for row in rows] == [("", ""), ("E2", "green")]
+
+
+def test_stream_never_empties_the_data_or_an_existing_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = _write(tmp_path / "r.toml", RULES_TEXT)
+    data = _write(tmp_path / "d.csv", "indicator,period,value\nup,2020/21 Q2,80%\n")
+    assert main(["rate", str(rules), str(data), "--stream", "-o", str(data)]) == 2
+    assert data.read_text(encoding="utf-8").startswith("indicator")
+    kept = _write(tmp_path / "out.jsonl", "earlier results\n")
+    missing = tmp_path / "missing.csv"
+    assert main(["rate", str(rules), str(missing), "--stream", "-o", str(kept)]) == 2
+    assert kept.read_text(encoding="utf-8") == "earlier results\n"
+    assert "would overwrite the data" in capsys.readouterr().err
+
+
+def test_strict_stream_fails_on_unreadable_values_and_missing_commentary(tmp_path: Path) -> None:
+    """--strict means the same with --stream as without: rejections, unreadable values, findings."""
+    rules = _write(
+        tmp_path / "r.toml",
+        RULES_TEXT + '[exceptions]\ncommentary-required = ["red"]\n',
+    )
+    unreadable = _write(tmp_path / "u.csv", "indicator,period,value\nup,2020/21 Q2,abc\n")
+    red = _write(tmp_path / "red.csv", "indicator,period,value\nup,2020/21 Q2,10%\n")
+    fine = _write(tmp_path / "ok.csv", "indicator,period,value\nup,2020/21 Q2,80%\n")
+    for path, code in ((unreadable, 1), (red, 1), (fine, 0)):
+        argv = ["rate", str(rules), str(path), "--strict"]
+        assert main([*argv, "--stream", "-o", str(tmp_path / "o.jsonl")]) == code, path.name
+        assert main([*argv, "-o", str(tmp_path / "o.txt")]) == code, path.name
+
+
+def test_compiled_rules_stay_bounded_with_targets_from_the_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every row may bring its own target; the cache of compiled rules does not grow with them."""
+    monkeypatch.setattr(ragrules.batch, "_MAX_COMPILED", 3)
+    seen: list[ragrules.batch._Batch] = []
+    original = ragrules.batch._Batch.__init__
+
+    def spy(self: ragrules.batch._Batch, ruleset: ragrules.Ruleset) -> None:
+        original(self, ruleset)
+        seen.append(self)
+
+    monkeypatch.setattr(ragrules.batch._Batch, "__init__", spy)
+    rows = [
+        {"indicator": "up", "period": "2020/21 Q2", "value": "70%", "target": f"{60 + n % 20}%"}
+        for n in range(60)
+    ]
+    streamed = [item.status for item in RULESET.iter_rate(rows)]  # type: ignore[union-attr]
+    assert streamed == [RULESET.rate([row]).results[0].status for row in rows]
+    assert len(seen[0].cuts) <= 3
+
+
+def test_a_line_with_the_period_asked_for_rates_that_period(tmp_path: Path) -> None:
+    """With --period, a wide line rates that period's column, as a report would."""
+    rows = [
+        {"indicator": "up", "period": "2019/20", "value": "70%", "row": 2},
+        {"indicator": "up", "period": "2020/21", "value": "75%", "row": 2},
+        {"indicator": "up", "period": "2021/22", "value": "60%", "row": 2},
+    ]
+    observations = [ragrules.Observation(**row) for row in rows]  # type: ignore[arg-type]
+    (result,) = RULESET.iter_rate(observations, period="2020/21")
+    assert isinstance(result, ragrules.Result)
+    assert (str(result.period), result.status) == ("2020/21", "green")
+    (latest,) = RULESET.iter_rate(observations)
+    assert str(latest.period) == "2021/22"
+
+
+def test_rejections_come_out_in_input_order() -> None:
+    rows: list[object] = [
+        {"indicator": "up", "period": "2020/21 Q2", "value": "80%"},
+        "not a row",
+        {"indicator": "up", "period": "2020/21 Q1", "value": "80%"},
+    ]
+    assert [item.row for item in RULESET.iter_rate(rows)] == [1, 2, 3]
+
+
+RULES_TEXT = (
+    '[ruleset]\nformat = 1\nid = "s"\n'
+    '[[indicator]]\nid = "up"\nunit = "percent"\ntarget = "72%"\n'
+    'tolerance = { relative = "5%" }\n'
+)

@@ -149,11 +149,18 @@ _LAZY = {
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ragrules' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+    if not name.startswith("_"):
+        # Submodules as attributes (`ragrules.data.parse_csv`), as an eager import gave them.
+        try:
+            return importlib.import_module(f"ragrules.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"ragrules.{name}":
+                raise  # the module exists but needs an extra (pandas, hypothesis)
+    raise AttributeError(f"module 'ragrules' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

@@ -37,6 +37,7 @@ from ragrules.report import Rejection, Report, Result
 from ragrules.travel import Movement
 
 _Key = tuple[str, Period | None]
+_MAX_COMPILED = 4096  # compiled rules kept at once (one per indicator, target and margins)
 _Placed = Mapping[_Key, Observation]
 
 
@@ -79,10 +80,10 @@ def iter_rate(
     """Rate a stream of rows one input line at a time, in constant memory.
 
     Each line is a report of its own: its rows (the current value, and the earlier values a
-    wide row carries) are placed as `rate` places them, the latest period is rated and the
-    others are its earlier values. Rows without a period take `period`. Every line yields
-    its results and its rejections, so nothing is lost; nothing is kept between lines but
-    the compiled rules.
+    wide row carries) are placed as `rate` places them; the line's row for `period` is rated
+    if it has one, else its latest, and the others are its earlier values. Rows without a
+    period take `period`. Every line yields its results and its rejections, in input order,
+    so nothing is lost; nothing is kept between lines but a bounded cache of compiled rules.
     """
     batch = _Batch(ruleset)
     default = _report_period(period, ruleset, {})
@@ -90,13 +91,13 @@ def iter_rate(
     for position, item in enumerate(observations, start=1):
         rejected: list[Rejection] = []
         observation = _coerce(item, position, rejected)
-        if observation is None:
-            yield from rejected
-            continue
-        if line and observation.row != line[0].row:
+        if line and (observation is None or observation.row != line[0].row):
             yield from batch.rate_line(line, default)
             line = []
-        line.append(observation)
+        if observation is None:
+            yield from rejected
+        else:
+            line.append(observation)
     if line:
         yield from batch.rate_line(line, default)
 
@@ -149,7 +150,12 @@ class _Batch:
         """The results and rejections of one input line, rated as a report of its own."""
         rejected: list[Rejection] = []
         placed = self.place(line, rejected, default)
-        current, _ = _split(placed, _report_period(None, self.ruleset, placed), rejected)
+        chosen = _report_period(None, self.ruleset, placed)
+        if default is not None and any(
+            when is not None and _same_span(when, default) for _, when in placed
+        ):
+            chosen = default  # the line holds the period asked for: rate that one
+        current, _ = _split(placed, chosen, rejected)
         results: list[Result | Rejection] = [
             self.result(self.indicators[indicator_id], observation, when, placed)
             for indicator_id, (observation, when) in current.items()
@@ -246,6 +252,8 @@ class _Batch:
                 inputs = RuleInputs(
                     indicator=indicator, target=target, tolerance=tolerance, stretch=stretch
                 )
+                if len(self.cuts) >= _MAX_COMPILED:
+                    self.cuts.clear()  # targets from the data can be many: stay bounded
                 cuts = self.cuts[key] = rating.compile_cuts(inputs)
             band = rating.band_for(cuts, value, judgements)
         except CannotRate as exc:

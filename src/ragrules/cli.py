@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ from ragrules.data import is_utf8, iter_csv, parse_columns, read_observations
 from ragrules.errors import DataError, Problem, RagrulesError, Severity
 from ragrules.loading import load, resolve_file, schema_text
 from ragrules.model import Ruleset
+from ragrules.observations import Observation
 from ragrules.output import FORMATS, render
 from ragrules.periods import PeriodError, parse_period
 from ragrules.report import Report
@@ -203,29 +205,50 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
         return USAGE
     if args.period is not None and not _valid_period(args.period):
         return USAGE
-    columns = parse_columns(args.columns) if args.columns else None
     data = Path(args.data)
+    if args.output and data.exists() and Path(args.output).resolve() == data.resolve():
+        print(f"ragrules: --output {args.output} would overwrite the data", file=sys.stderr)
+        return USAGE
     # A progress bar on stderr, when it is a terminal and the output goes elsewhere.
     bar = _Progress() if sys.stderr.isatty() and (args.output or not sys.stdout.isatty()) else None
-    if data.suffix.lower() in (".csv", ".tsv", ".txt"):
-        if data.is_file() and not is_utf8(data):
-            print(f"{data}: warning: not UTF-8; read as Windows-1252", file=sys.stderr)
-        observations: Iterable[object] = iter_csv(
-            data, columns=columns, delimiter=args.delimiter, period=args.period, progress=bar
-        )
-    else:  # JSON and Excel files are read whole, then rated as a stream
-        observations = _observations(args, args.data)
+    observations = iter(_stream_observations(args, data, bar))
+    # The first row is read before the output is opened: a data file that cannot be read
+    # never leaves an emptied output behind.
+    first = next(observations, None)
+    columns = [name for name, _ in first.extra] if isinstance(first, Observation) else None
+    rows = itertools.chain([] if first is None else [first], observations)
     with _output(args.output) as out:
-        tally = write_stream(ruleset.iter_rate(observations, period=args.period), ruleset, out, fmt)
+        items = ruleset.iter_rate(rows, period=args.period)
+        tally = write_stream(items, ruleset, out, fmt, columns=columns)
     if bar is not None:
         bar.done()
     counts = ", ".join(f"{status} {n}" for status, n in sorted(tally.statuses.items()))
     print(
         f"{data}: {tally.results} results ({counts or 'none'}), {tally.exceptions} exceptions, "
-        f"{tally.rejected} rows rejected",
+        f"{tally.rejected} rows rejected, {tally.invalid} values unreadable, "
+        f"{tally.findings} findings",
         file=sys.stderr,
     )
-    return FINDINGS if args.strict and tally.rejected else OK
+    return FINDINGS if args.strict and tally.problems else OK
+
+
+def _stream_observations(
+    args: argparse.Namespace, data: Path, bar: _Progress | None
+) -> Iterable[object]:
+    """CSV files are read a line at a time; JSON and Excel files whole (they are not streams)."""
+    if data.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return _observations(args, args.data)
+    utf8 = is_utf8(data)
+    if data.is_file() and not utf8:
+        print(f"{data}: warning: not UTF-8; read as Windows-1252", file=sys.stderr)
+    return iter_csv(
+        data,
+        columns=parse_columns(args.columns) if args.columns else None,
+        delimiter=args.delimiter,
+        period=args.period,
+        progress=bar,
+        encoding="utf-8-sig" if utf8 else "cp1252",
+    )
 
 
 class _Progress:
@@ -252,8 +275,7 @@ def _output(path: str | None) -> Iterator[TextIO]:
         yield sys.stdout
         return
     try:
-        with Path(path).open("w", encoding="utf-8", newline="") as out:
-            yield out
+        out = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:
         raise DataError(
             problems=(
@@ -264,6 +286,8 @@ def _output(path: str | None) -> Iterator[TextIO]:
                 ),
             )
         ) from None
+    with out:
+        yield out
 
 
 def _observations(args: argparse.Namespace, data: str) -> list[object]:

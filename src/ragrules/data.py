@@ -144,15 +144,18 @@ def iter_csv(
     delimiter: str | None = None,
     period: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Observation]:
     """Read a CSV (or tab-separated) file a line at a time, in constant memory.
 
     The same reading as `read_observations` (sniffed delimiter, BOM, Windows-1252 fallback),
     for files too large to hold: the rows of one line come out together, as `iter_rate` needs.
     `progress`, if given, is called with (bytes read, file size) as the file is read.
+    `encoding` skips the check for UTF-8 when the caller has made it already.
     """
     source = Path(path)
-    encoding = "utf-8-sig" if is_utf8(source) else "cp1252"
+    if encoding is None:
+        encoding = "utf-8-sig" if is_utf8(source) else "cp1252"
     try:
         raw = _Counted(source.open("rb", buffering=0), progress)
         buffered = io.BufferedReader(raw, 1 << 16)

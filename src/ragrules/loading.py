@@ -1272,7 +1272,7 @@ def _oriented_starts(cut: rating.Cut, polarity: Polarity) -> dict[str, Fraction 
     if cut.lower is not None:
         starts["low"] = cut.lower
     if cut.upper is not None:
-        starts["high"] = -cut.upper
+        starts["high"] = EXACT.minus(cut.upper)  # exact whatever the caller's context
     return starts
 
 

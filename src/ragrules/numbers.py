@@ -16,6 +16,7 @@ from decimal import Decimal
 MAX_DIGITS = 60
 MAX_EXPONENT = 60
 EXACT = decimal.Context(prec=4 * MAX_DIGITS, Emax=999_999, Emin=-999_999)
+_READING = decimal.Context(traps=[decimal.InvalidOperation])
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # A published value: optional comparison sign, optional currency sign, a number with
@@ -84,7 +85,10 @@ def _decimal(text: str) -> Decimal:
     """Decimal(text) for text the number pattern matched; an exponent too large for any
     Decimal (`1E99999999999999999999`) is out of range, not a crash."""
     try:
-        return Decimal(text)
+        # In a context of our own: a caller's context with InvalidOperation untrapped would
+        # otherwise turn the text into NaN.
+        with decimal.localcontext(_READING):
+            return Decimal(text)
     except decimal.InvalidOperation:
         raise NumberError(f"{text[:20]} is out of range (at most 10^{MAX_EXPONENT})") from None
 

@@ -137,9 +137,12 @@ def read_value(text: str, unit: str, tokens: Tokens | None = None) -> Reading:
 
     `tokens` adds a ruleset's own no-data and suppressed tokens to the built-in ones.
     """
-    if _PLAIN_NUMBER.fullmatch(text):
+    if _PLAIN_NUMBER.fullmatch(text) and (
+        tokens is None or (text not in tokens.no_data and text not in tokens.suppressed)
+    ):
         # Most published values are plain numbers: read them without the token and unit steps
-        # (split_value reads them the same way; a property test holds the two together).
+        # (split_value reads them the same way; a property test holds the two together). A
+        # ruleset may make a number a token (`no-data = ["-1"]`): those take the general path.
         return Reading(number=Decimal(text), written_unit=unit)
     if len(text) > _REMEMBERED_LENGTH:
         return _read_value(text, unit, tokens)

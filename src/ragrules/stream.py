@@ -10,15 +10,15 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
 import attrs
 
-from ragrules.model import Ruleset
+from ragrules.model import Ruleset, Unrated
 from ragrules.numbers import format_decimal
 from ragrules.report import Rejection, Result, target_text
-from ragrules.selection import exceptions
+from ragrules.selection import exceptions, findings
 
 STREAM_FORMATS = ("json", "csv")
 
@@ -28,12 +28,19 @@ _TRAVEL_FIELDS = ("arrow", "direction", "judgement")
 
 @attrs.define
 class Tally:
-    """What a stream held: lines written, statuses, rejections and exceptions."""
+    """What a stream held: results by status, exceptions, and what `--strict` fails on."""
 
     results: int = 0
     rejected: int = 0
     exceptions: int = 0
+    invalid: int = 0  # values that could not be read
+    findings: int = 0  # e.g. a red without the commentary the ruleset requires
     statuses: Counter[str] = attrs.field(factory=Counter)
+
+    @property
+    def problems(self) -> int:
+        """Rejected rows, unreadable values and findings: what a report lists as problems."""
+        return self.rejected + self.invalid + self.findings
 
 
 def write_stream(
@@ -42,28 +49,31 @@ def write_stream(
     out: TextIO,
     fmt: str = "json",
     *,
-    every: Callable[[Tally], None] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> Tally:
     """Write each result or rejection as one JSON line (fmt "json") or CSV row ("csv").
 
-    `every`, if given, is called with the running tally every 10,000 lines (a progress bar).
+    `columns` names the rows' other columns for the CSV header (default: those of the first
+    result); JSON lines carry each row's own.
     """
+    if fmt not in STREAM_FORMATS:
+        raise ValueError(f"a stream is written as one of {STREAM_FORMATS}, not {fmt!r}")
     tally = Tally()
-    write = _csv_writer(ruleset, out) if fmt == "csv" else _json_writer(out)
+    write = _csv_writer(ruleset, out, columns) if fmt == "csv" else _json_writer(out)
     policy = ruleset.exceptions
-    for count, item in enumerate(items, start=1):
+    for item in items:
         if isinstance(item, Rejection):
             tally.rejected += 1
             write(item, ())
-        else:
-            tally.results += 1
-            tally.statuses[item.status] += 1
-            chosen = exceptions((item,), policy)
-            reasons = chosen[0].reasons if chosen else ()
-            tally.exceptions += bool(reasons)
-            write(item, reasons)
-        if every is not None and count % 10_000 == 0:
-            every(tally)
+            continue
+        tally.results += 1
+        tally.statuses[item.status] += 1
+        tally.invalid += item.unrated is Unrated.INVALID
+        tally.findings += len(findings((item,), policy))
+        chosen = exceptions((item,), policy)
+        reasons = chosen[0].reasons if chosen else ()
+        tally.exceptions += bool(reasons)
+        write(item, reasons)
     return tally
 
 
@@ -111,18 +121,22 @@ def _record(item: Result | Rejection, reasons: tuple[str, ...]) -> dict[str, Any
     }
 
 
-def _csv_writer(ruleset: Ruleset, out: TextIO) -> _Writer:
-    """CSV rows; the passed-through columns are those of the first result written."""
+def _csv_writer(ruleset: Ruleset, out: TextIO, columns: Sequence[str] | None) -> _Writer:
+    """CSV rows; the passed-through columns are `columns`, or those of the first result."""
     writer = csv.writer(out, lineterminator="\n")
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
     travel = [f"{name}_{field}" for name in comparisons for field in _TRAVEL_FIELDS]
-    passed: list[str] | None = None
+    passed: list[str] | None = None if columns is None else list(columns)
+    header_written = False
 
     def write(item: Result | Rejection, reasons: tuple[str, ...]) -> None:
-        nonlocal passed
-        if passed is None:
-            passed = [] if isinstance(item, Rejection) else [name for name, _ in item.columns]
+        nonlocal passed, header_written
+        if not header_written:
+            if passed is None:
+                passed = [] if isinstance(item, Rejection) else [n for n, _ in item.columns]
             writer.writerow([*_RESULT_COLUMNS, *travel, "exception", "rejected", *passed])
+            header_written = True
+        assert passed is not None
         if isinstance(item, Rejection):
             cells = [item.row, item.indicator, item.period, "", "", "", "", ""]
             writer.writerow([*cells, *([""] * len(travel)), "", item.reason, *([""] * len(passed))])

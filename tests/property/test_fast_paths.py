@@ -20,11 +20,18 @@ PLAIN = st.from_regex(r"-?[0-9]{1,20}(\.[0-9]{1,20})?", fullmatch=True)
 PUBLISHED = st.one_of(
     PLAIN,
     st.builds(lambda n, unit: f"{n}{unit}", PLAIN, st.sampled_from(["%", " weeks", " days", ""])),
-    st.sampled_from(["N/A", "-", "<5", "c", "TBC", " 12 ", "1,200", "£3", "x1", "", "0.50%"]),
+    st.sampled_from(
+        ["N/A", "-", "<5", "c", "TBC", " 12 ", "1,200", "£3", "x1", "", "0.50%", "-1", "999", "0"]
+    ),
     st.text(max_size=12),
 )
 UNITS = st.sampled_from(["number", "percent", "weeks", "days", "count"])
-TOKENS = st.sampled_from([None, Tokens(no_data=frozenset({"awaited"}), suppressed=frozenset())])
+TOKENS = st.sampled_from(
+    [
+        None,
+        Tokens(no_data=frozenset({"awaited", "-1"}), suppressed=frozenset({"999", "0"})),
+    ]
+)
 
 
 @given(PLAIN, UNITS)
