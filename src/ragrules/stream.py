@@ -69,8 +69,9 @@ def write_stream(
         tally.results += 1
         tally.statuses[item.status] += 1
         tally.invalid += item.unrated is Unrated.INVALID
-        tally.findings += len(findings((item,), policy))
-        chosen = exceptions((item,), policy)
+        if item.status in policy.commentary_required:
+            tally.findings += len(findings((item,), policy))
+        chosen = exceptions((item,), policy) if item.unrated is None else ()
         reasons = chosen[0].reasons if chosen else ()
         tally.exceptions += bool(reasons)
         write(item, reasons)
