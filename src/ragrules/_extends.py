@@ -284,6 +284,9 @@ def _merge(
     bases: list[tuple[dict[str, Any], Origins, bool]],
     chain: tuple[str, ...],
 ) -> tuple[dict[str, Any], Origins]:
+    if not bases and not _inherits(child):
+        # Nothing to merge: the document is its own result, each path its own origin.
+        return child, child_origins
     merged: dict[str, Any] = {}
     origins = Origins(child_origins.map[""][0])
     layers = [(doc, org) for doc, org, _ in bases] + [(child, child_origins)]
@@ -335,6 +338,17 @@ def _merge(
         if key not in merged and key not in ("ruleset", *_KEYED, "travel", "indicator"):
             merged[key] = value  # unknown top-level keys: the builder reports them
     return merged, origins
+
+
+def _inherits(document: dict[str, Any]) -> bool:
+    """True when the document uses inheritance keys that only a merge checks and removes."""
+    head = document.get("ruleset")
+    if isinstance(head, dict) and "extends" in head:
+        return True
+    listed = document.get("indicator")
+    return isinstance(listed, list) and any(
+        isinstance(entry, dict) and ("extends" in entry or "omit" in entry) for entry in listed
+    )
 
 
 def _indicators(

@@ -48,12 +48,11 @@ class Cut:
     travel: TravelCondition | None = attrs.field(init=False, eq=False, repr=False)
     scaled: bool = attrs.field(init=False, eq=False, repr=False)
 
-    _condition: str = attrs.field(init=False, eq=False, repr=False)
+    _condition: str = attrs.field(init=False, eq=False, repr=False, default="")
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "travel", self.band.travel)
         object.__setattr__(self, "scaled", self.multiplier != _ONE)
-        object.__setattr__(self, "_condition", self._written())
 
     def admits(self, value: Decimal) -> bool:
         scaled = EXACT.multiply(value, self.multiplier) if self.scaled else value
@@ -64,6 +63,8 @@ class Cut:
 
     def condition(self) -> str:
         """The cut as a comparison: `value >= 28.5`, `value x 0.9 <= 30`."""
+        if not self._condition:  # written on first use, then kept: every reason quotes it
+            object.__setattr__(self, "_condition", self._written())
         return self._condition
 
     def _written(self) -> str:
