@@ -49,8 +49,7 @@ def core_workload(count: int) -> tuple[list[Indicator], list[tuple[int, str]]]:
     for _ in range(count):
         index = rng.randrange(len(indicators))
         indicator = indicators[index]
-        target = indicator.target.in_force(None).value  # type: ignore[union-attr]
-        margin = indicator.tolerance.in_force(None).resolve(target)  # type: ignore[union-attr]
+        target, margin = _target_and_margin(indicator)
         if rng.random() < 0.1:
             floor = target - margin if indicator.polarity is Polarity.HIGHER else target + margin
             values.append((index, str(rng.choice([target, floor]))))
@@ -59,12 +58,17 @@ def core_workload(count: int) -> tuple[list[Indicator], list[tuple[int, str]]]:
     return indicators, values
 
 
+def _target_and_margin(indicator: Indicator) -> tuple[Decimal, Decimal]:
+    """The indicator's target and its tolerance in the indicator's unit (a workload has one)."""
+    target = indicator.target.in_force(None).value  # type: ignore[union-attr]
+    return target, indicator.tolerance.in_force(None).resolve(target)  # type: ignore[union-attr]
+
+
 def core_boundaries(indicators: list[Indicator]) -> list[set[Decimal]]:
     """Each indicator's boundaries: the target, and the target moved by the tolerance."""
     found = []
     for indicator in indicators:
-        target = indicator.target.in_force(None).value  # type: ignore[union-attr]
-        margin = indicator.tolerance.in_force(None).resolve(target)  # type: ignore[union-attr]
+        target, margin = _target_and_margin(indicator)
         found.append({target, target - margin, target + margin})
     return found
 
@@ -73,8 +77,7 @@ def core_baseline_decimal(indicators: list[Indicator]) -> Callable[[int, Decimal
     """The hand-written minimum: Decimal comparisons against precomputed thresholds."""
     table = []
     for indicator in indicators:
-        target = indicator.target.in_force(None).value  # type: ignore[union-attr]
-        margin = indicator.tolerance.in_force(None).resolve(target)  # type: ignore[union-attr]
+        target, margin = _target_and_margin(indicator)
         higher = indicator.polarity is Polarity.HIGHER
         table.append((higher, target, target - margin if higher else target + margin))
 
