@@ -141,7 +141,7 @@ def test_value_and_period_parsers(text: str) -> None:
     )
 )
 def test_rating_any_rows(rows: list[dict[str, object]]) -> None:
-    """Rating any mappings accounts for every row and raises nothing."""
+    """Rating any mappings, as a report or a stream, accounts for every row and raises nothing."""
     ruleset = ragrules.loads(
         '[ruleset]\nformat = 1\nid = "f"\n'
         '[travel.comparisons]\ns = { against = "previous-period" }\n'
@@ -152,3 +152,5 @@ def test_rating_any_rows(rows: list[dict[str, object]]) -> None:
         len([r for r in report.results if r.row]) + len(report.history) + len(report.rejected)
     )
     assert accounted == len(rows)
+    # Streamed, each row is a line of its own: each yields its result or its rejection.
+    assert {item.row for item in ruleset.iter_rate(rows)} == set(range(1, len(rows) + 1))
