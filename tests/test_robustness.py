@@ -228,3 +228,21 @@ def test_an_untrapped_invalid_operation_does_not_turn_a_huge_exponent_into_nan()
 def test_submodules_are_attributes_of_the_package() -> None:
     assert ragrules.data.parse_csv is not None
     assert ragrules.output.render is not None
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("id = 444E4444444444444444444\n", "expected a string, got the number 444E"),
+        (
+            'id = "a"\ntarget = 444E4444444444444444444\ntolerance = { absolute = 1 }\n',
+            "is out of range",
+        ),
+    ],
+)
+def test_a_toml_number_beyond_any_decimal_is_a_located_problem(setting: str, message: str) -> None:
+    """Found by atheris: tomli handed the literal to Decimal, which raised InvalidOperation."""
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(f'[ruleset]\nformat = 1\nid = "x"\n[[indicator]]\n{setting}')
+    (problem,) = caught.value.problems
+    assert problem.line is not None and message in problem.message

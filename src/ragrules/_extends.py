@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, overload
 
@@ -20,6 +19,7 @@ import tomli
 
 from ragrules._positions import index_positions, locate
 from ragrules.errors import Problem, RulesetError
+from ragrules.numbers import toml_number
 
 MAX_DEPTH = 8
 
@@ -199,7 +199,7 @@ def _base(
         _fail(origins, where, f"extends is nested more than {MAX_DEPTH} deep", chain)
     try:
         text = path.read_text(encoding="utf-8-sig")
-        document = tomli.loads(text, parse_float=Decimal)
+        document = tomli.loads(text, parse_float=toml_number)
     except (OSError, UnicodeDecodeError, RecursionError) as exc:
         raise RulesetError(
             problems=(Problem(file=str(path), message=f"cannot read this base: {exc}"),)

@@ -54,7 +54,15 @@ from ragrules.model import (
     TravelCondition,
     Unrated,
 )
-from ragrules.numbers import EXACT, NumberError, RoundingMode, split_value, to_decimal
+from ragrules.numbers import (
+    EXACT,
+    NumberError,
+    OutOfRange,
+    RoundingMode,
+    split_value,
+    to_decimal,
+    toml_number,
+)
 from ragrules.periods import Calendar, Period, PeriodError, parse_period
 from ragrules.units import UnitError, canonical_unit, convert, label
 
@@ -154,7 +162,7 @@ def resolve_file(
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8-sig")
-        document = tomli.loads(text, parse_float=Decimal)
+        document = tomli.loads(text, parse_float=toml_number)
     except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError, RecursionError):
         load(file, search_path=search_path, allowed=allowed)  # raises the located problem
         raise
@@ -187,7 +195,7 @@ def loads(
             )
         )
     try:
-        document = tomli.loads(text, parse_float=Decimal)
+        document = tomli.loads(text, parse_float=toml_number)
     except RecursionError as exc:
         raise RulesetError(
             problems=(Problem(file=source, message=f"not valid TOML: {exc}", hint="flatten it"),)
@@ -280,7 +288,7 @@ class _Builder:
         return {key: value for key, value in raw.items() if key in allowed}
 
     def string(self, raw: object, path: str) -> str | None:
-        if isinstance(raw, str):
+        if isinstance(raw, str) and not isinstance(raw, OutOfRange):
             return raw
         self.problem(path, f"expected a string, got {_kind(raw)}")
         return None
@@ -1282,6 +1290,8 @@ def _names(raw: object) -> list[str]:
 
 
 def _kind(raw: object) -> str:
+    if isinstance(raw, OutOfRange):
+        return f"the number {raw[:20]}..., out of range"
     if isinstance(raw, bool):
         return "a boolean"
     if isinstance(raw, (int, Decimal)):

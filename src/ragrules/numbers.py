@@ -93,6 +93,22 @@ def _decimal(text: str) -> Decimal:
         raise NumberError(f"{text[:20]} is out of range (at most 10^{MAX_EXPONENT})") from None
 
 
+class OutOfRange(str):
+    """A TOML number too large for any Decimal (`1E99999999999999999999`), kept as its text.
+
+    The loader reports it where it stands: as a number out of range where a number belongs,
+    as a number where text belongs.
+    """
+
+
+def toml_number(text: str) -> Decimal | OutOfRange:
+    """tomli's `parse_float`: a TOML float read exactly, never a crash."""
+    try:
+        return _decimal(text)
+    except NumberError:
+        return OutOfRange(text)
+
+
 def _checked(number: Decimal, text: str) -> Decimal:
     if len(number.as_tuple().digits) > MAX_DIGITS:
         raise NumberError(f"{text.strip()[:20]}... has more than {MAX_DIGITS} significant digits")
