@@ -300,3 +300,13 @@ RULES_TEXT = (
     '[[indicator]]\nid = "up"\nunit = "percent"\ntarget = "72%"\n'
     'tolerance = { relative = "5%" }\n'
 )
+
+
+def test_a_data_column_named_like_an_output_column_is_kept_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = _write(tmp_path / "r.toml", RULES_TEXT)
+    data = _write(tmp_path / "d.csv", "indicator,period,value,status\nup,2020/21 Q2,80%,Red\n")
+    assert main(["rate", str(rules), str(data), "--stream", "--format", "csv"]) == 0
+    (row,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
+    assert (row["status"], row["data_status"]) == ("green", "Red")

@@ -135,7 +135,9 @@ def _csv_writer(ruleset: Ruleset, out: TextIO, columns: Sequence[str] | None) ->
         if not header_written:
             if passed is None:
                 passed = [] if isinstance(item, Rejection) else [n for n, _ in item.columns]
-            writer.writerow([*_RESULT_COLUMNS, *travel, "exception", "rejected", *passed])
+            fixed = [*_RESULT_COLUMNS, *travel, "exception", "rejected"]
+            # A data column named like one of ours (`status`) keeps its data under `data_status`.
+            writer.writerow([*fixed, *(f"data_{n}" if n in fixed else n for n in passed)])
             header_written = True
         assert passed is not None
         if isinstance(item, Rejection):
