@@ -29,7 +29,11 @@ import ragrules
 from ragrules.cli import main
 from tests.conftest import EXAMPLES, ROOT
 
-DOCUMENTS = (*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md")
+DOCUMENTS = (
+    *sorted((ROOT / "docs").rglob("*.md")),
+    ROOT / "README.md",
+    ROOT / "CONTRIBUTING.md",
+)
 
 # Fewer blocks than this means the extraction broke, not that the docs shrank on purpose.
 MIN_TOML = 18
