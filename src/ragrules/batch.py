@@ -39,6 +39,8 @@ from ragrules.travel import Movement
 _Key = tuple[str, Period | None]
 _MAX_COMPILED = 4096  # compiled rules kept at once (one per indicator, target and margins)
 _Placed = Mapping[_Key, Observation]
+# The rule a value is rated by: the indicator (by identity), and the target and margins in force.
+_RuleKey = tuple[int, Target | None, Margin | None, Margin | None]
 
 
 def rate(
@@ -109,8 +111,7 @@ class _Batch:
         self.ruleset = ruleset
         self.indicators = {indicator.id: indicator for indicator in ruleset.indicators}
         self.titles = _titles(ruleset)
-        self.cuts: dict[tuple[int, Target | None, Margin | None, Margin | None], tuple[Cut, ...]]
-        self.cuts = {}
+        self.cuts: dict[_RuleKey, tuple[Cut, ...]] = {}
 
     def place(
         self,
