@@ -8,7 +8,8 @@ that may escape are ragrules' own errors.
     pip install atheris
     python fuzz/atheris_fuzz.py loads -runs=1000000
 
-Targets: loads, csv, json, values, rate. Arguments after the target go to libFuzzer.
+Targets: loads, csv, json, values, rate, report-csv, report-markdown, xlsx. Arguments
+after the target go to libFuzzer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import contextlib
 import csv
 import io
 import json
+import re
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,9 +28,14 @@ import atheris
 
 with atheris.instrument_imports():
     import ragrules
-    from ragrules.data import parse_csv, parse_json
+    from ragrules._cells import CSV_TRIGGERS, csv_unsafe
+    from ragrules.data import excel_rows, parse_csv, parse_json
     from ragrules.numbers import NumberError, split_value
+    from ragrules.output import to_csv
     from ragrules.periods import PeriodError, parse_period
+    from ragrules.report import Report
+    from ragrules.report_markdown import to_markdown
+    from ragrules.stream import write_stream
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = ragrules.loads(
@@ -89,12 +97,122 @@ def fuzz_rate(data: bytes) -> None:
         raise AssertionError(f"{len(rows)} rows in, {accounted} accounted for")
 
 
+def _toml(text: str) -> str:
+    """A TOML basic string holding `text` (JSON's escapes, and DEL, which JSON leaves raw)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _fuzzed_report(data: bytes) -> Report | None:
+    """A report with fuzzed text in its id, title, label, value, commentary, flag and column."""
+    provider = atheris.FuzzedDataProvider(data)
+    texts = [
+        provider.ConsumeUnicodeNoSurrogates(provider.ConsumeIntInRange(0, 40)) for _ in "1234567"
+    ]
+    indicator, title, label, value, commentary, flag, cell = texts
+    try:
+        ruleset = ragrules.loads(
+            f'[ruleset]\nformat = 1\nid = "f"\ntitle = {_toml(title)}\n'
+            f'[travel.comparisons]\ns = {{ against = "previous-period", label = {_toml(label)} }}\n'
+            '[exceptions]\nstatuses = ["red"]\nflagged = true\n'
+            f"[[indicator]]\nid = {_toml(indicator)}\ntitle = {_toml(title)}\ntarget = 50\n"
+            "tolerance = { absolute = 5 }\n"
+        )
+        row = {"indicator": indicator, "period": "2020/21 Q2", "value": value}
+        rows = [
+            {**row, "period": "2020/21 Q1", "value": "45"},
+            {**row, "commentary": commentary, "flag": flag, "code": cell},
+            {**row, "indicator": cell},
+        ]
+        return ruleset.rate(rows, period="2020/21 Q2")
+    except ragrules.RagrulesError:
+        return None
+
+
+_PLAIN = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?%?|-")
+
+
+def _csv_rows(text: str, count: int) -> list[list[str]]:
+    """The rows of a CSV output: `count` of them, all as wide, no cell a formula."""
+    rows = list(csv.reader(io.StringIO(text)))
+    if len(rows) != count or len({len(row) for row in rows}) != 1:
+        raise AssertionError(f"{count} rows expected, read {[len(row) for row in rows]}")
+    for row in rows:
+        for cell in row:
+            if cell[:1] in CSV_TRIGGERS and not _PLAIN.fullmatch(cell):
+                raise AssertionError(f"formula cell {cell!r}")
+    return rows
+
+
+def _stream_csv(report: Report, *, safe: bool) -> str:
+    out = io.StringIO()
+    items = [*report.results, *report.rejected]
+    write_stream(items, report.ruleset, out, "csv", safe_csv=safe)
+    return out.getvalue()
+
+
+def fuzz_report_csv(data: bytes) -> None:
+    """Report and stream CSV: re-read, every row whole, no formula, and reversible."""
+    report = _fuzzed_report(data)
+    if report is None:
+        return
+    outputs = [
+        (to_csv(report), to_csv(report, safe=False), 1 + len(report.results)),
+        (
+            _stream_csv(report, safe=True),
+            _stream_csv(report, safe=False),
+            1 + len(report.results) + len(report.rejected),
+        ),
+    ]
+    for safe, unsafe, count in outputs:
+        rows = _csv_rows(safe, count)
+        if [[csv_unsafe(cell) for cell in row] for row in rows] != list(
+            csv.reader(io.StringIO(unsafe))
+        ):
+            raise AssertionError("csv_unsafe does not give back the cells")
+
+
+def _markdown_cells(line: str) -> int:
+    pipes, escaped = 0, False
+    for character in line:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == "|":
+            pipes += 1
+    return pipes - 1
+
+
+def fuzz_report_markdown(data: bytes) -> None:
+    """Markdown: no raw `<` (so no HTML), and every row of a table has the header's cells."""
+    report = _fuzzed_report(data)
+    if report is None:
+        return
+    text = to_markdown(report)
+    if "<" in text:
+        raise AssertionError("raw < in the Markdown")
+    for table in re.findall(r"(?:^\|.*\n)+", text, flags=re.M):
+        if len({_markdown_cells(line) for line in table.splitlines()}) != 1:
+            raise AssertionError(f"a table row with another number of cells:\n{table}")
+
+
+def fuzz_xlsx(data: bytes) -> None:
+    """Any bytes read as an .xlsx workbook give rows of text or raise DataError."""
+    with contextlib.suppress(ragrules.DataError):
+        for number, cells in excel_rows(data, "fuzz.xlsx"):
+            if not (isinstance(number, int) and all(isinstance(c, str) for c in cells)):
+                raise AssertionError(f"row {number!r}: {cells!r}")
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "loads": fuzz_loads,
     "csv": fuzz_csv,
     "json": fuzz_json,
     "values": fuzz_values,
     "rate": fuzz_rate,
+    "xlsx": fuzz_xlsx,
+    "report-csv": fuzz_report_csv,
+    "report-markdown": fuzz_report_markdown,
 }
 SEEDS = {
     "loads": "rulesets/**/*.toml",
@@ -102,6 +220,9 @@ SEEDS = {
     "json": "rulesets/**/*.csv",
     "rate": "rulesets/examples/havering-*.csv",
     "values": "rulesets/**/*.csv",
+    "xlsx": "rulesets/examples/*.tsv",
+    "report-csv": "rulesets/**/*.csv",
+    "report-markdown": "rulesets/**/*.csv",
 }
 
 
@@ -110,7 +231,54 @@ def _seed(name: str, path: Path) -> bytes:
     text = path.read_text(encoding="utf-8")
     if name in {"json", "rate"} and path.suffix == ".csv":
         return json.dumps(list(csv.DictReader(io.StringIO(text)))).encode()
+    if name == "xlsx":
+        return _workbook(text)
     return text.encode()[:4096]
+
+
+MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+RELATIONSHIPS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/{kind}" Target="{target}"/></Relationships>'
+)
+
+
+def _workbook(text: str) -> bytes:
+    """A tab-separated table as a minimal .xlsx seed: numbers as number cells (every other
+    column formatted as a percentage), the rest as inline strings; stored, not deflated, so
+    that mutated bytes reach the XML."""
+    rows = []
+    for number, line in enumerate(text.splitlines()[:40], start=1):
+        cells = []
+        for column, cell in enumerate(line.split("\t")[:12]):
+            where = f'r="{chr(65 + column)}{number}"'
+            if cell.replace(".", "", 1).isdigit():
+                cells.append(f'<c {where} s="{column % 2}"><v>{cell}</v></c>')
+            else:
+                cell = cell.replace("&", "&amp;").replace("<", "&lt;")
+                cells.append(f'<c {where} t="inlineStr"><is><t>{cell}</t></is></c>')
+        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+    parts = {
+        "_rels/.rels": RELATIONSHIPS.format(kind="officeDocument", target="xl/workbook.xml"),
+        "xl/workbook.xml": (
+            f'<workbook {MAIN} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
+            "</workbook>"
+        ),
+        "xl/_rels/workbook.xml.rels": RELATIONSHIPS.format(
+            kind="worksheet", target="worksheets/sheet1.xml"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet {MAIN}><dimension ref="A1:L40"/><sheetData>{"".join(rows)}'
+            "</sheetData></worksheet>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for part, content in parts.items():
+            archive.writestr(part, content)
+    return buffer.getvalue()
 
 
 def main() -> None:

@@ -3,25 +3,35 @@
 Merging works on the parsed TOML documents, key by key, and remembers where every merged
 setting came from (file and key path), so errors point at the right file and line and
 `ragrules show` can say which file each setting came from. Bases are named by relative path
-or by id on a search path, never by URL, and must lie inside the roots the caller allows;
-chains that loop or run deeper than MAX_DEPTH are errors naming the chain of files.
+or by id on a search path, never by URL, and must lie inside the load's roots (see
+`Finder.for_load`); chains that loop or run deeper than MAX_DEPTH are errors naming the chain
+of files. A load reads and merges each base once, however often it is extended, and reads at
+most MAX_FILES files and the loader's character limit in all, so a shared ruleset cannot make
+a load slow or large.
 """
 
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, NoReturn, overload
 
 import attrs
-import tomli
 
+from ragrules._parsing import Unparsable, parse
 from ragrules._positions import index_positions, locate
+from ragrules._reading import TooLarge, read_text_capped
 from ragrules.errors import Problem, RulesetError
-from ragrules.numbers import toml_number
 
 MAX_DEPTH = 8
+# Files one load reads: the ruleset and its distinct bases. Each is read once however many
+# times it is extended, so a chain that names the same base ten times per level stays linear.
+MAX_FILES = 64
+# The folder of shared definitions beside a ruleset's own folder (`../catalogue`), as in the
+# layout ragrules ships (rulesets/catalogue beside rulesets/examples) and docs/sharing.md shows.
+CATALOGUE_FOLDER = "catalogue"
 
 # Settings merged key by key (a child's key replaces the base's); others are replaced whole.
 _KEYED = ("defaults", "scales", "exceptions", "data")
@@ -130,29 +140,95 @@ class SettingOrigins(Sequence[tuple[str, str]]):
 
 @attrs.frozen(kw_only=True)
 class Finder:
-    """Where bases may be found, and the roots they must lie inside."""
+    """Where bases may be found, and the roots (resolved folders) they must lie inside."""
 
     search_path: tuple[Path, ...] = ()
     allowed: tuple[Path, ...] = ()
 
+    @classmethod
+    def for_load(
+        cls, search_path: Sequence[Path], allowed: Sequence[Path], folder: Path | None
+    ) -> Finder:
+        """The roots of one load: the search path, the folders the caller allows, and, when
+        the ruleset has a folder, that folder (with its subfolders) and the `catalogue`
+        folder beside it.
+
+        The current folder is not a root: a shared ruleset run from `/` must not reach
+        `/proc/self/environ` or a neighbour's files.
+        """
+        own = () if folder is None else (folder, folder.parent / CATALOGUE_FOLDER)
+        roots = (_real(root) for root in (*search_path, *allowed, *own))
+        return cls(
+            search_path=tuple(search_path),
+            allowed=tuple(dict.fromkeys(r for r in roots if r is not None and os.path.isdir(r))),
+        )
+
     def find(self, reference: str, directory: Path) -> Path:
+        """The real path of the base `reference` names; raises Refused.
+
+        A base outside the roots is refused before it is looked at, with the message a
+        missing one gets: the answer says nothing about files this load may not read.
+        """
         if "://" in reference:
-            raise LookupError("a base is named by a relative path or an id, never a URL")
+            raise Refused("a base is named by a relative path or an id, never a URL")
         if reference.endswith(".toml") or "/" in reference or "\\" in reference:
             candidates = [directory / reference]
+            where = "among the allowed folders"
         else:
             candidates = [root / f"{reference}.toml" for root in self.search_path]
+            where = "on the search path"
         for candidate in candidates:
-            if candidate.is_file():
-                path = candidate.resolve()
-                if not any(path.is_relative_to(root.resolve()) for root in self.allowed):
-                    raise LookupError(
-                        f"{path} is outside the folders this load may read "
-                        "(pass it as an allowed folder or on the search path)"
-                    )
+            path = _real(candidate)
+            if path is not None and self.permits(path) and os.path.isfile(path):
                 return path
-        where = "on the search path" if not reference.endswith(".toml") else f"in {directory}"
-        raise LookupError(f"no base ruleset {reference!r} {where}")
+        folders = ", ".join(str(root) for root in self.allowed) or "none"
+        raise Refused(
+            f"no base ruleset {reference!r} {where}",
+            f"a base outside the folders this load may read is never opened; they are: "
+            f"{folders}; allow another with --allow DIR or allowed=[...]",
+        )
+
+    def permits(self, path: Path) -> bool:
+        return any(path.is_relative_to(root) for root in self.allowed)
+
+
+class Refused(LookupError):
+    """A base that cannot be used, with a message and a hint for the extends key."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def _real(path: Path) -> Path | None:
+    """The path with symlinks and `..` resolved, or None when it cannot be (a name too long
+    for the system, a NUL byte, a symlink loop): no file of that name can be read."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+@attrs.frozen
+class _Resolved:
+    """A base merged with its own bases, kept so a load reads and merges each file once."""
+
+    document: dict[str, Any]
+    origins: Origins
+    catalogue: bool
+    height: int  # levels of bases below it (0: it extends nothing)
+
+
+class Reads:
+    """What one load has read: each base once, at most MAX_FILES files and `limit` characters
+    in all (the ruleset's own `used` included)."""
+
+    def __init__(self, limit: int, used: int) -> None:
+        self.limit = limit
+        self.characters = limit - used  # left for bases
+        self.files = 1
+        self.done: dict[Path, _Resolved] = {}
 
 
 def resolve(
@@ -160,9 +236,22 @@ def resolve(
     source: Source,
     directory: Path,
     finder: Finder,
-    chain: tuple[str, ...] = (),
+    reads: Reads,
 ) -> tuple[dict[str, Any], Origins]:
     """Merge `document` with the bases it extends (recursively)."""
+    merged, origins, _ = _resolve(document, source, directory, finder, (), reads)
+    return merged, origins
+
+
+def _resolve(
+    document: dict[str, Any],
+    source: Source,
+    directory: Path,
+    finder: Finder,
+    chain: tuple[str, ...],
+    reads: Reads,
+) -> tuple[dict[str, Any], Origins, int]:
+    """The merged document, its origins, and how many levels of bases lie below it."""
     chain = (*chain, source.name or "<text>")
     origins = Origins(source)
     head = document.get("ruleset")
@@ -173,8 +262,10 @@ def resolve(
     bases = []
     for index, reference in enumerate(references):
         where = f"ruleset.extends[{index}]" if isinstance(raw, list) else "ruleset.extends"
-        bases.append(_base(reference, where, origins, directory, finder, chain))
-    return _merge(document, origins, bases, chain)
+        bases.append(_base(reference, where, origins, directory, finder, chain, reads))
+    layers = [(base.document, base.origins, base.catalogue) for base in bases]
+    merged, merged_origins = _merge(document, origins, layers, chain)
+    return merged, merged_origins, max((base.height + 1 for base in bases), default=0)
 
 
 def _base(
@@ -184,66 +275,113 @@ def _base(
     directory: Path,
     finder: Finder,
     chain: tuple[str, ...],
-) -> tuple[dict[str, Any], Origins, bool]:
+    reads: Reads,
+) -> _Resolved:
+    """The base `reference` names, merged with its own bases: read once per load."""
     try:
         path = finder.find(reference, directory)
-    except LookupError as exc:
-        problem = str(exc)
-    else:
-        problem = ""
-    if problem:
-        _fail(origins, where, problem, chain)
+    except Refused as exc:
+        _fail(origins, where, exc.message, chain, exc.hint)
     if _shown(path) in chain:
         _fail(origins, where, f"extends loops back to {path}", (*chain, str(path)))
-    if len(chain) > MAX_DEPTH:
+    done = reads.done.get(path)
+    # A base already merged is reused; its own bases still count towards the depth.
+    if len(chain) + (done.height if done else 0) > MAX_DEPTH:
         _fail(origins, where, f"extends is nested more than {MAX_DEPTH} deep", chain)
+    if done is None:
+        done = reads.done[path] = _first_read(path, where, origins, finder, chain, reads)
+    return done
+
+
+def _first_read(
+    path: Path,
+    where: str,
+    origins: Origins,
+    finder: Finder,
+    chain: tuple[str, ...],
+    reads: Reads,
+) -> _Resolved:
+    """Read, check and resolve a base this load has not read before, within the budget."""
+    reads.files += 1
+    if reads.files > MAX_FILES:
+        _fail(origins, where, f"extends reads more than {MAX_FILES} files in one load", chain)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        document = tomli.loads(text, parse_float=toml_number)
-    except (OSError, UnicodeDecodeError, RecursionError) as exc:
-        raise RulesetError(
-            problems=(Problem(file=str(path), message=f"cannot read this base: {exc}"),)
-        ) from None
-    except tomli.TOMLDecodeError as exc:
-        raise RulesetError(
-            problems=(
-                Problem(
-                    file=str(path),
-                    line=exc.lineno,
-                    column=exc.colno,
-                    message=f"not valid TOML: {exc.msg}",
-                    hint=f"extended by {' -> '.join(chain)}",
-                ),
-            )
-        ) from None
+        text = read_text_capped(path, max(reads.characters, 0))
+    except TooLarge:
+        _fail(
+            origins,
+            where,
+            f"{_shown(path)} takes the ruleset and its bases over {reads.limit:,} characters",
+            chain,
+            "bases are for shared definitions; keep them small",
+        )
+    except OSError as exc:
+        _refuse(path, f"cannot read this base: {exc.strerror or exc}", chain)
+    except UnicodeDecodeError:
+        _refuse(path, "is not a ruleset (not UTF-8 text)", chain)
+    reads.characters -= len(text)
+    try:
+        document = parse(text)
+    except Unparsable as exc:
+        _refuse(path, "is not a ruleset (not valid TOML)", chain, (exc.line, exc.column))
     source = Source(_shown(path), text)
     _check_head(document, source, chain)
-    merged, base_origins = resolve(document, source, path.parent, finder, chain)
+    merged, base_origins, height = _resolve(document, source, path.parent, finder, chain, reads)
     head = document.get("ruleset", {})
     catalogue = isinstance(head, dict) and head.get("catalogue") is True
-    return merged, base_origins, catalogue
+    return _Resolved(merged, base_origins, catalogue, height)
+
+
+def _refuse(
+    path: Path,
+    message: str,
+    chain: Sequence[str],
+    where: tuple[int | None, int | None] = (None, None),
+) -> NoReturn:
+    """A base that is not a ruleset: named, located, and never quoted."""
+    raise RulesetError(
+        problems=(
+            Problem(
+                file=_shown(path),
+                line=where[0],
+                column=where[1],
+                message=message,
+                hint=f"extended by {' -> '.join(chain)}",
+            ),
+        )
+    )
 
 
 def _check_head(document: dict[str, Any], source: Source, chain: tuple[str, ...]) -> None:
-    """A base's own [ruleset] is checked here: only the extending file's reaches the builder."""
-    from ragrules.loading import _RULESET_KEYS  # the loader imports this module
+    """A base's own [ruleset] is checked here: only the extending file's reaches the builder.
 
-    head = document.get("ruleset")
-    problems = []
+    A file without a [ruleset] table is not a ruleset: it may be any TOML file in an allowed
+    folder, so nothing of it is echoed. In a [ruleset] table, a wrong format is reported
+    without its value, and unknown keys by name (at most MAX_UNKNOWN_KEYS of them).
+    """
+    from ragrules.loading import _RULESET_KEYS, MAX_UNKNOWN_KEYS  # the loader imports us
+
     origins = Origins(source)
+    head = document.get("ruleset")
     if not isinstance(head, dict):
-        problems.append(("ruleset", "a base needs a [ruleset] table with format = 1"))
-        head = {}
+        _refuse(
+            Path(source.name or ""),
+            "is not a ruleset (a base needs a [ruleset] table with format = 1)",
+            chain,
+            origins.locate("ruleset")[1:],
+        )
+    problems = []
     version = head.get("format")
     if version != 1 or type(version) is not int:
-        problems.append(
-            ("ruleset.format", f"this base is in format {version!r}; ragrules reads format = 1")
-        )
+        problems.append(("ruleset.format", "this base is not in format 1, which ragrules reads"))
+    unknown = [key for key in head if key not in _RULESET_KEYS]
     problems += [
-        (f"ruleset.{key}", f"unknown key {key!r} in a base's [ruleset]")
-        for key in head
-        if key not in _RULESET_KEYS
+        (f"ruleset.{key}", f"unknown key {key!r} in a base's [ruleset]") for key in unknown
     ]
+    if len(unknown) > MAX_UNKNOWN_KEYS:
+        problems[len(problems) - len(unknown) + MAX_UNKNOWN_KEYS :] = [
+            ("ruleset", f"and {len(unknown) - MAX_UNKNOWN_KEYS:,} more unknown keys")
+        ]
     if problems:
         raise RulesetError(
             problems=tuple(
@@ -268,12 +406,28 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _fail(origins: Origins, path: str, message: str, chain: Sequence[str]) -> Any:
+def _fail(
+    origins: Origins,
+    path: str,
+    message: str,
+    chain: Sequence[str],
+    hint: str | None = None,
+) -> NoReturn:
+    """Raise a problem at `path` of the extending file, naming the chain of files."""
     name, line, column = origins.locate(path)
-    hint = f"extends chain: {' -> '.join(chain)}" if len(chain) > 1 else None
+    hints = [hint] if hint else []
+    if len(chain) > 1:
+        hints.append(f"extends chain: {' -> '.join(chain)}")
     raise RulesetError(
         problems=(
-            Problem(file=name, line=line, column=column, key=path, message=message, hint=hint),
+            Problem(
+                file=name,
+                line=line,
+                column=column,
+                key=path,
+                message=message,
+                hint="; ".join(hints) or None,
+            ),
         )
     )
 

@@ -3,6 +3,10 @@
 tomli reports positions only for syntax errors. Ruleset errors are about keys and values, so
 this scanner walks a document tomli has already accepted and records where every key, table
 and array element starts, giving paths such as `indicator[3].tolerance.relative`.
+
+The scan recurses once per level of inline tables and arrays, so it stops at MAX_NESTING
+levels (deeper keys are located at their nearest enclosing key): tomli accepts 400 levels,
+which would otherwise exhaust Python's recursion limit here.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ import re
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]}\n#]")
+_SIMPLE_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
+_BLANK = re.compile(r"[ \t\r]*")
+_BLANK_LINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+MAX_NESTING = 64  # far beyond any ruleset; keeps the scan under ~130 Python frames
 
 
 class _Scanner:
@@ -20,6 +28,8 @@ class _Scanner:
         self.text = text
         self.i = 0
         self.positions: dict[str, tuple[int, int]] = {}
+        self.depth = 0
+        self.too_deep: tuple[int, int] | None = None  # where nesting passed MAX_NESTING
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def where(self, offset: int) -> tuple[int, int]:
@@ -33,16 +43,10 @@ class _Scanner:
         return self.text[self.i : self.i + n]
 
     def skip_blank(self, newlines: bool) -> None:
-        text = self.text
-        while self.i < len(text):
-            char = text[self.i]
-            if char in " \t\r" or (newlines and char == "\n"):
-                self.i += 1
-            elif char == "#" and newlines:
-                end = text.find("\n", self.i)
-                self.i = len(text) if end < 0 else end
-            else:
-                return
+        """Skip spaces (and, with `newlines`, line ends and comments): by regex, as a
+        document of 400,000 keys is scanned in a loop over them."""
+        blank = _BLANK_LINES if newlines else _BLANK
+        self.i = blank.match(self.text, self.i).end()  # type: ignore[union-attr]  # matches ""
 
     def keys(self) -> list[str]:
         parts = []
@@ -64,26 +68,36 @@ class _Scanner:
                 return parts
             self.i += 1
 
+    def enter(self) -> None:
+        """One level deeper into an inline table or array; the scan stops past MAX_NESTING."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            self.too_deep = self.where(self.i)
+            raise ValueError("nested too deeply")
+        self.i += 1
+
     def value(self, path: str) -> None:
         char = self.peek()
         if char == "{":
-            self.i += 1
+            self.enter()
             while True:
                 self.skip_blank(newlines=True)
                 if self.peek() == "}":
                     self.i += 1
+                    self.depth -= 1
                     return
                 if self.peek() == ",":
                     self.i += 1
                     continue
                 self.key_value(path)
         elif char == "[":
-            self.i += 1
+            self.enter()
             index = 0
             while True:
                 self.skip_blank(newlines=True)
                 if self.peek() == "]":
                     self.i += 1
+                    self.depth -= 1
                     return
                 if self.peek() == ",":
                     self.i += 1
@@ -119,13 +133,18 @@ class _Scanner:
 
     def key_value(self, table: str) -> None:
         start = self.i
-        path = _join(table, self.keys())
+        simple = _SIMPLE_KEY.match(self.text, self.i)  # most keys: `name = `, in one step
+        if simple is not None:
+            path = _join(table, [simple.group(1)])
+            self.i = simple.end()
+        else:
+            path = _join(table, self.keys())
+            self.skip_blank(newlines=False)
+            if self.peek() != "=":
+                raise ValueError("expected =")
+            self.i += 1
+            self.skip_blank(newlines=False)
         self.mark(path, start)
-        self.skip_blank(newlines=False)
-        if self.peek() != "=":
-            raise ValueError("expected =")
-        self.i += 1
-        self.skip_blank(newlines=False)
         self.value(path)
 
     def document(self) -> None:
@@ -174,9 +193,20 @@ def index_positions(text: str) -> dict[str, tuple[int, int]]:
     The scan stops quietly at anything it does not follow; the positions found so far stand.
     """
     scanner = _Scanner(text)
-    with contextlib.suppress(ValueError, IndexError):
+    with contextlib.suppress(ValueError, IndexError, RecursionError):
         scanner.document()
     return scanner.positions
+
+
+def too_deep(text: str) -> tuple[int, int] | None:
+    """Where inline tables and arrays first nest more than MAX_NESTING levels, if they do.
+
+    tomli reports over-deep nesting without a position (as a RecursionError); this finds it.
+    """
+    scanner = _Scanner(text)
+    with contextlib.suppress(ValueError, IndexError, RecursionError):
+        scanner.document()
+    return scanner.too_deep
 
 
 def locate(positions: dict[str, tuple[int, int]], path: str) -> tuple[int, int] | None:

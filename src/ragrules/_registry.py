@@ -10,6 +10,7 @@ import functools
 from decimal import Decimal
 from typing import Any
 
+from ragrules.numbers import exact_context
 from ragrules.units import UnitError
 
 # `count` and `working_day` are dimensions of their own: 5 children never convert to 500%,
@@ -37,6 +38,11 @@ _DEFINITIONS = (
 def _build() -> Any:
     import pint
 
+    with exact_context():
+        return _definitions(pint)
+
+
+def _definitions(pint: Any) -> Any:
     registry: Any = pint.UnitRegistry(None, non_int_type=Decimal, cache_folder=None)
     for definition in _DEFINITIONS:
         registry.define(definition)
@@ -51,7 +57,11 @@ def factor(from_unit: str, to_unit: str) -> tuple[Decimal, Decimal]:
     """
     import pint
 
-    registry: Any = _build()
+    with exact_context():  # pint computes in the thread's context: never the caller's
+        return _factor(pint, _build(), from_unit, to_unit)
+
+
+def _factor(pint: Any, registry: Any, from_unit: str, to_unit: str) -> tuple[Decimal, Decimal]:
     try:
         source = registry.Quantity(Decimal(1), from_unit).to_base_units()
         target = registry.Quantity(Decimal(1), to_unit).to_base_units()

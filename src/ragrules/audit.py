@@ -29,7 +29,7 @@ from ragrules.model import (
     Schedule,
     Travel,
 )
-from ragrules.numbers import EXACT, RoundingMode
+from ragrules.numbers import EXACT, RoundingMode, in_exact_context
 from ragrules.observations import Observation, column_key, is_no_data
 from ragrules.report import Report, Result
 from ragrules.travel import Movement
@@ -54,6 +54,8 @@ class Mismatch:
     computed: str
     readings: tuple[str, ...]  # alternative readings that reproduce the published value
     alternative: Result | None = None  # the result under the first of those readings
+    # Why no reading was tried: e.g. the published status is not a status of the scale.
+    note: str = ""
 
     def __str__(self) -> str:
         what = "status" if self.field == "status" else f"{self.field} arrow"
@@ -63,12 +65,14 @@ class Mismatch:
         )
         if self.readings:
             text += "; reproduced by: " + "; ".join(self.readings)
+        elif self.note:
+            text += f"; {self.note}; check the published column or map it to one of them"
         else:
             text += "; no alternative reading reproduces it"
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "indicator": self.result.indicator.id,
             "row": self.result.row,
             "field": self.field,
@@ -76,6 +80,7 @@ class Mismatch:
             "computed": self.computed,
             "readings": list(self.readings),
         }
+        return {**found, "note": self.note} if self.note else found
 
 
 @attrs.frozen(kw_only=True)
@@ -87,6 +92,7 @@ class Audit:
     mismatches: tuple[Mismatch, ...]
 
 
+@in_exact_context
 def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None = None) -> Audit:
     """Compare the published statuses and arrows in the data with computed ones."""
     rows = list(observations)
@@ -107,7 +113,21 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
             # A dash or N/A printed for an unrated indicator agrees with any reason not to rate.
             if result.unrated is not None and is_no_data(values["status"]):
                 continue
-            if wanted != result.status:
+            statuses = result.indicator.scale.statuses
+            if wanted != result.status and wanted not in statuses:
+                # No reading of the rules gives a status the scale does not have.
+                mismatches.append(
+                    Mismatch(
+                        result=result,
+                        field="status",
+                        published=values["status"],
+                        computed=result.status,
+                        readings=(),
+                        note=f"{values['status']!r} is not a status of the scale "
+                        f"({', '.join(statuses)})",
+                    )
+                )
+            elif wanted != result.status:
                 matching = [
                     (name, _result(other, result.indicator.id))
                     for name, other in variants.items()

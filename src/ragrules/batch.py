@@ -29,7 +29,8 @@ from ragrules.model import (
     Tokens,
     Unrated,
 )
-from ragrules.numbers import format_decimal, round_value
+from ragrules.notices import batch_notices
+from ragrules.numbers import format_decimal, in_exact_context, round_value
 from ragrules.observations import Observation, Reading, is_no_data, read_value
 from ragrules.periods import Period, PeriodError, parse_period
 from ragrules.rating import CannotRate, Cut, RuleInputs
@@ -37,12 +38,18 @@ from ragrules.report import Rejection, Report, Result
 from ragrules.travel import Movement
 
 _Key = tuple[str, Period | None]
+# Did-you-mean for unknown indicator ids: candidates compared in one batch at most, the
+# longest id searched (a longer one is no typo), and reasons remembered.
+_SEARCH_BUDGET = 30_000
+_SUGGESTED_LENGTH = 100
+_REMEMBERED = 4096
 _MAX_COMPILED = 4096  # compiled rules kept at once (one per indicator, target and margins)
 _Placed = Mapping[_Key, Observation]
 # The rule a value is rated by: the indicator (by identity), and the target and margins in force.
 _RuleKey = tuple[int, Target | None, Margin | None, Margin | None]
 
 
+@in_exact_context
 def rate(
     ruleset: Ruleset,
     observations: Iterable[object],
@@ -50,6 +57,7 @@ def rate(
     period: str | Period | None = None,
 ) -> Report:
     """Rate observations for one period (default: the latest period in the data)."""
+    _check_rows(observations)
     batch = _Batch(ruleset)
     rejected: list[Rejection] = []
     coerced = (
@@ -70,7 +78,27 @@ def rate(
         results=tuple(results),
         history=tuple(sorted(history)),
         rejected=tuple(sorted(rejected, key=lambda r: r.row or 0)),
+        notices=batch_notices(
+            placed=len(placed),
+            rejected=rejected,
+            results=results,
+            period=chosen,
+            period_given=period is not None,
+            periods=[when for (_, when) in placed if when is not None],
+        ),
     )
+
+
+def _check_rows(observations: object) -> None:
+    """Refuse what is not an iterable of rows, rather than rate nothing from it."""
+    kind = type(observations).__name__
+    if isinstance(observations, (str, bytes, Mapping)) or hasattr(observations, "to_dict"):
+        hint = (
+            "for a DataFrame use ragrules.pandas.rate_frame, or frame.to_dict('records')"
+            if hasattr(observations, "to_dict")
+            else "pass a list of rows, e.g. [{'indicator': ..., 'period': ..., 'value': ...}]"
+        )
+        raise TypeError(f"observations must be an iterable of rows, not a {kind}: {hint}")
 
 
 def iter_rate(
@@ -87,21 +115,25 @@ def iter_rate(
     period take `period`. Every line yields its results and its rejections, in input order,
     so nothing is lost; nothing is kept between lines but a bounded cache of compiled rules.
     """
+    _check_rows(observations)
     batch = _Batch(ruleset)
     default = _report_period(period, ruleset, {})
+    # Each line is rated in the library's decimal context, entered and left around the
+    # line: a generator must not leave its context set in the caller's code between items.
+    rate_line = in_exact_context(batch.rate_line)
     line: list[Observation] = []
     for position, item in enumerate(observations, start=1):
         rejected: list[Rejection] = []
         observation = _coerce(item, position, rejected)
         if line and (observation is None or observation.row != line[0].row):
-            yield from batch.rate_line(line, default)
+            yield from rate_line(line, default)
             line = []
         if observation is None:
             yield from rejected
         else:
             line.append(observation)
     if line:
-        yield from batch.rate_line(line, default)
+        yield from rate_line(line, default)
 
 
 class _Batch:
@@ -112,6 +144,7 @@ class _Batch:
         self.indicators = {indicator.id: indicator for indicator in ruleset.indicators}
         self.titles = _titles(ruleset)
         self.cuts: dict[_RuleKey, tuple[Cut, ...]] = {}
+        self.unknown = _Unknown(self.indicators)
 
     def place(
         self,
@@ -126,7 +159,7 @@ class _Batch:
                 # Council tables often name indicators by their printed title, not an id.
                 by_title = self.titles.get(_title_key(observation.indicator))
                 if by_title is None:
-                    reason = _unknown(observation.indicator, set(self.indicators))
+                    reason = self.unknown.reason(observation.indicator)
                     rejected.append(_reject(observation, reason))
                     continue
                 observation = attrs.evolve(observation, indicator=by_title)
@@ -265,7 +298,7 @@ class _Batch:
             status=status,
             cuts=cuts,
             band=band,
-            reason=f"{status}: {_why(cuts, band, value)}",
+            reason=f"{status}: {_why(cuts, band, value, movements)}",
             **common,
         )
 
@@ -358,8 +391,13 @@ class _Batch:
             text = earlier.value
             reading = read_value(text, indicator.unit, self.ruleset.tokens)
         if reading.number is None:
+            # The text is kept: an unreadable earlier value is a notice, as a current one is.
             return travel.not_comparable(
-                comparison, settings, _no_earlier_value(reading, earlier_period), earlier_period
+                comparison,
+                settings,
+                _no_earlier_value(reading, earlier_period),
+                earlier_period,
+                earlier_text=text if reading.unrated is Unrated.INVALID else "",
             )
         return travel.compare(
             comparison,
@@ -433,12 +471,33 @@ def _titles(ruleset: Ruleset) -> dict[str, str]:
     return {title: ids[0] for title, ids in counts.items() if len(ids) == 1}
 
 
-def _unknown(indicator_id: str, known: set[str]) -> str:
-    if not indicator_id:
-        return "the row has no indicator id"
-    close = close_matches(indicator_id, sorted(known))
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown indicator {indicator_id!r}: the ruleset does not define it{hint}"
+class _Unknown:
+    """Why a row's indicator is unknown, with a did-you-mean for the first few ids.
+
+    A did-you-mean search costs time in the number of indicators; searching for every row
+    of a file of unknown ids would cost rows x indicators. Each id is searched once, and
+    searches stop when they have compared `_SEARCH_BUDGET` candidates, so the cost of a
+    batch stays linear in its rows whatever the number of indicators.
+    """
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self.known = sorted(known)
+        self.reasons: dict[str, str] = {}
+        self.budget = _SEARCH_BUDGET
+
+    def reason(self, indicator_id: str) -> str:
+        if not indicator_id:
+            return "the row has no indicator id"
+        reason = self.reasons.get(indicator_id)
+        if reason is None:
+            reason = f"unknown indicator {indicator_id!r}: the ruleset does not define it"
+            if self.budget >= len(self.known) and len(indicator_id) <= _SUGGESTED_LENGTH:
+                self.budget -= len(self.known)
+                close = close_matches(indicator_id, self.known)
+                reason += f" (did you mean {close[0]!r}?)" if close else ""
+            if len(self.reasons) < _REMEMBERED:
+                self.reasons[indicator_id] = reason
+        return reason
 
 
 def _report_period(
@@ -548,12 +607,59 @@ def _benchmark_target(
     return Target.point(reading.number), source, ""
 
 
-def _why(cuts: tuple[Cut, ...], band: int, value: Decimal) -> str:
-    """Why a value got its band: the bound it reached, or the next better bound it missed."""
+def _why(
+    cuts: tuple[Cut, ...], band: int, value: Decimal, travel: tuple[Movement, ...] = ()
+) -> str:
+    """Why a value got its band: the bound it reached, or the next better bound it missed.
+
+    Where a travel condition decided it, the reason also says the judgement the band needed
+    and what the comparison found, or that there was nothing to compare with.
+    """
     cut = cuts[band]
-    if cut.lower is None and cut.upper is None:
+    if cut.travel is None:
+        if cut.lower is not None or cut.upper is not None:
+            return f"{format_decimal(value)} meets {cut.condition()}"
         if band == 0:
             return "every value gets this status"
         better = cuts[band - 1]
-        return f"{format_decimal(value)} does not reach {better.status} ({better.condition()})"
-    return f"{format_decimal(value)} meets {cut.condition()}"
+        if better.travel is None:
+            return f"{format_decimal(value)} does not reach {better.status} ({better.condition()})"
+    return _why_travel(cuts, band, format_decimal(value), travel)
+
+
+def _why_travel(cuts: tuple[Cut, ...], band: int, shown: str, travel: tuple[Movement, ...]) -> str:
+    """`_why` where the band reached, or the better band missed, has a travel condition."""
+    from ragrules.explain import travel_condition, travel_missing, travel_moved
+
+    def condition(cut: Cut) -> str:
+        if cut.travel is None:
+            return cut.condition()
+        wanted = travel_condition(cut.travel, travel)
+        if cut.lower is None and cut.upper is None:
+            return wanted
+        return f"{cut.condition()} and {wanted}"
+
+    cut = cuts[band]
+    if cut.travel is not None:
+        moved = travel_moved(cut.travel, travel)
+        if cut.lower is not None or cut.upper is not None:
+            return f"{shown} meets {cut.condition()} and is {moved}"
+        if band == 0:
+            return f"{shown} is {moved}"
+        better = cuts[band - 1]
+        if better.status == cut.status:
+            return f"{shown} does not meet {condition(better)} but is {moved}"
+        return f"{shown} does not reach {better.status} ({condition(better)}) but is {moved}"
+    # A catch-all band below a band with a travel condition.
+    better = cuts[band - 1]
+    assert better.travel is not None
+    text = f"{shown} does not reach {better.status} ({condition(better)})"
+    missing = travel_missing(better.travel, travel)
+    if missing:
+        return f"{text}; {missing}"
+    judgement = next(
+        (m.judgement for m in travel if m.comparison.name == better.travel.comparison), None
+    )
+    if judgement is not None and judgement not in better.travel.judgements:
+        return f"{text}: it is {judgement.value}"
+    return text

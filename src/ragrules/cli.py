@@ -18,12 +18,20 @@ from typing import TextIO
 import attrs
 
 from ragrules import __version__
+from ragrules._cells import terminal_safe
 from ragrules._toml_writer import dumps
 from ragrules.audit import audit
 from ragrules.canonical import canonical_toml, fingerprint
 from ragrules.compare import rating_differences, rule_differences
-from ragrules.data import is_utf8, iter_csv, parse_columns, read_observations
-from ragrules.errors import DataError, Problem, RagrulesError, Severity
+from ragrules.data import (
+    DATA_SUFFIXES,
+    is_utf8,
+    iter_csv,
+    parse_columns,
+    read_observations,
+    sniff_encoding,
+)
+from ragrules.errors import DataError, Problem, RagrulesError, RulesetError, Severity
 from ragrules.loading import load, resolve_file, schema_text
 from ragrules.model import Ruleset
 from ragrules.observations import Observation
@@ -77,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
         "own, written at once as a JSON line (--format json, the default) or a CSV row",
     )
     rate.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    rate.add_argument(
+        "--unsafe-csv",
+        action="store_true",
+        help="write CSV cells as they are: by default a cell starting with =, +, -, @, tab or "
+        "CR (not a plain number) gets a ' in front, so a spreadsheet cannot run it as a formula",
+    )
     rate.set_defaults(run=_rate)
 
     check = commands.add_parser("check", help="validate rulesets and report every problem")
@@ -160,6 +174,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--delimiter", help="the data's delimiter (default: sniffed from the header line)"
         )
+        command.add_argument(
+            "--encoding",
+            help="the data's text encoding, e.g. cp1252 (default: UTF-8, or Windows-1252 for "
+            "a file with no UTF-8 text; a file mixing the two is refused)",
+        )
 
     for command in (rate, check, show, fmt, diff, explain, audit_command, verify):
         command.add_argument(
@@ -175,25 +194,64 @@ def _parser() -> argparse.ArgumentParser:
             default=[],
             metavar="DIR",
             help="a folder that bases may be read from (besides the ruleset's own folder, "
-            "the current folder and the search path); repeatable",
+            "the search path and the shipped catalogue; not the current folder); repeatable",
         )
     return parser
 
 
 def _load(args: argparse.Namespace, path: str) -> Ruleset:
+    if Path(path).suffix.lower() in DATA_SUFFIXES:
+        data = getattr(args, "data", None)
+        swapped = " (did you swap RULESET and DATA?)" if data and data.endswith(".toml") else ""
+        raise RulesetError(
+            problems=(
+                Problem(
+                    file=path,
+                    message=f"this is a data file, not a ruleset{swapped}",
+                    hint="the ruleset (.toml) comes first, then the data",
+                ),
+            )
+        )
     return load(path, search_path=args.search_path, allowed=args.allow)
+
+
+def _refuse_overwriting(args: argparse.Namespace, ruleset: Ruleset) -> None:
+    """--output must not name an input: the data, the ruleset or a base it extends."""
+    if not args.output:
+        return
+    bases = {
+        place.rpartition(":")[0]
+        for indicator in ruleset.indicators
+        for _, place in indicator.origins
+    }
+    inputs = [args.data, args.ruleset, *sorted(name for name in bases if name)]
+    target = Path(args.output)
+    for number, name in enumerate(inputs):
+        what = ("data", "ruleset")[number] if number < 2 else "base ruleset"
+        path = Path(name)
+        if target.exists() and path.exists() and target.samefile(path):
+            raise DataError(
+                problems=(
+                    Problem(
+                        file=args.output,
+                        message=f"--output would overwrite the {what} ({name})",
+                        hint="write the output to another file",
+                    ),
+                )
+            )
 
 
 def _rate(args: argparse.Namespace) -> int:
     ruleset = _load(args, args.ruleset)
     _print_problems(ruleset.warnings)
+    _refuse_overwriting(args, ruleset)
     if args.stream:
         return _rate_stream(ruleset, args)
     report = _rated(ruleset, args.data, args.period, args)
     if report is None:
         return USAGE
     with _output(args.output) as out:
-        out.write(render(report, args.format))
+        out.write(render(report, args.format, safe_csv=not args.unsafe_csv))
     return FINDINGS if args.strict and report.problems else OK
 
 
@@ -206,9 +264,6 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
     if args.period is not None and not _valid_period(args.period):
         return USAGE
     data = Path(args.data)
-    if args.output and data.exists() and Path(args.output).resolve() == data.resolve():
-        print(f"ragrules: --output {args.output} would overwrite the data", file=sys.stderr)
-        return USAGE
     # A progress bar on stderr, when it is a terminal and the output goes elsewhere.
     bar = _Progress() if sys.stderr.isatty() and (args.output or not sys.stdout.isatty()) else None
     observations = iter(_stream_observations(args, data, bar))
@@ -219,14 +274,16 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
     rows = itertools.chain([] if first is None else [first], observations)
     with _output(args.output) as out:
         items = ruleset.iter_rate(rows, period=args.period)
-        tally = write_stream(items, ruleset, out, fmt, columns=columns)
+        tally = write_stream(
+            items, ruleset, out, fmt, columns=columns, safe_csv=not args.unsafe_csv
+        )
     if bar is not None:
         bar.done()
     counts = ", ".join(f"{status} {n}" for status, n in sorted(tally.statuses.items()))
     print(
         f"{data}: {tally.results} results ({counts or 'none'}), {tally.exceptions} exceptions, "
         f"{tally.rejected} rows rejected, {tally.invalid} values unreadable, "
-        f"{tally.findings} findings",
+        f"{tally.findings} findings, {tally.notices} notices",
         file=sys.stderr,
     )
     return FINDINGS if args.strict and tally.problems else OK
@@ -238,8 +295,8 @@ def _stream_observations(
     """CSV files are read a line at a time; JSON and Excel files whole (they are not streams)."""
     if data.suffix.lower() not in (".csv", ".tsv", ".txt"):
         return _observations(args, args.data)
-    utf8 = is_utf8(data)
-    if data.is_file() and not utf8:
+    encoding = sniff_encoding(data, args.encoding)
+    if encoding == "cp1252" and args.encoding is None:
         print(f"{data}: warning: not UTF-8; read as Windows-1252", file=sys.stderr)
     return iter_csv(
         data,
@@ -247,7 +304,7 @@ def _stream_observations(
         delimiter=args.delimiter,
         period=args.period,
         progress=bar,
-        encoding="utf-8-sig" if utf8 else "cp1252",
+        encoding=encoding,
     )
 
 
@@ -292,10 +349,13 @@ def _output(path: str | None) -> Iterator[TextIO]:
 
 def _observations(args: argparse.Namespace, data: str) -> list[object]:
     columns = parse_columns(args.columns) if args.columns else None
-    text = Path(data).suffix.lower() not in (".xlsx", ".xlsm")
-    if text and Path(data).is_file() and not is_utf8(data):
+    encoding = getattr(args, "encoding", None)
+    text = Path(data).suffix.lower() in (".csv", ".tsv", ".txt", ".json")
+    if text and encoding is None and Path(data).is_file() and not is_utf8(data):
         print(f"{data}: warning: not UTF-8; read as Windows-1252", file=sys.stderr)
-    return read_observations(data, columns=columns, delimiter=args.delimiter, period=args.period)
+    return read_observations(
+        data, columns=columns, delimiter=args.delimiter, period=args.period, encoding=encoding
+    )
 
 
 def _rated(
@@ -319,7 +379,7 @@ def _check(args: argparse.Namespace) -> int:
     code = OK
     for path in args.rulesets:
         if not Path(path).is_file():
-            print(f"{path}: no such ruleset file (check the path)", file=sys.stderr)
+            _say(f"{path}: no such ruleset file (check the path)", file=sys.stderr)
             code = USAGE
             continue
         try:
@@ -330,13 +390,13 @@ def _check(args: argparse.Namespace) -> int:
             continue
         _print_problems(ruleset.warnings)
         count = len(ruleset.indicators)
-        print(f"{path}: ok ({count} indicator{'s' if count != 1 else ''})")
+        _say(f"{path}: ok ({count} indicator{'s' if count != 1 else ''})")
         if args.data is not None:
             report = _rated(ruleset, args.data, args.period, args)
             if report is None:
                 return USAGE
             found = len(report.problems)
-            print(f"{args.data}: {found} finding{'s' if found != 1 else ''} with {path}")
+            _say(f"{args.data}: {found} finding{'s' if found != 1 else ''} with {path}")
             code = max(code, FINDINGS if found else OK)
     return code
 
@@ -345,7 +405,7 @@ def _valid_period(text: str) -> bool:
     try:
         parse_period(text)
     except PeriodError as exc:
-        print(f"ragrules: --period: {exc}", file=sys.stderr)
+        _say(f"ragrules: --period: {exc}", file=sys.stderr)
         return False
     return True
 
@@ -386,12 +446,12 @@ def _explain(args: argparse.Namespace) -> int:
     try:
         explanation = report.explain(args.indicator)
     except LookupError as exc:
-        print(f"ragrules explain: --indicator: {exc.args[0]}", file=sys.stderr)
+        _say(f"ragrules explain: --indicator: {exc.args[0]}", file=sys.stderr)
         return USAGE
     if args.format == "json":
         sys.stdout.write(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(f"{explanation}\n")
+        _say(f"{explanation}")
     return OK
 
 
@@ -402,7 +462,7 @@ def _audit(args: argparse.Namespace) -> int:
     found = audit(ruleset, _observations(args, args.data), args.period)
     _print_problems(tuple(attrs.evolve(p, file=args.data) for p in found.report.problems))
     if not found.checked:
-        print(
+        _say(
             f"{args.data}: no published values to check (add published_status or "
             "published_NAME columns for the ruleset's comparisons)",
             file=sys.stderr,
@@ -419,19 +479,19 @@ def _audit(args: argparse.Namespace) -> int:
         return FINDINGS if found.mismatches else OK
     period = found.report.period or "no period"
     count = len(found.mismatches)
-    print(
+    _say(
         f"{args.data}: {found.checked} published values checked for {period}, "
         f"{count} mismatch{'es' if count != 1 else ''} ({found.report.fingerprint})"
     )
     for mismatch in found.mismatches:
-        print(f"  {mismatch}")
-        print("    computed:")
+        _say(f"  {mismatch}")
+        _say("    computed:")
         for line in str(mismatch.result.explain()).splitlines():
-            print(f"      {line}")
+            _say(f"      {line}")
         if mismatch.alternative is not None:
-            print(f"    under {mismatch.readings[0]}:")
+            _say(f"    under {mismatch.readings[0]}:")
             for line in str(mismatch.alternative.explain()).splitlines():
-                print(f"      {line}")
+                _say(f"      {line}")
     return FINDINGS if found.mismatches else OK
 
 
@@ -439,17 +499,17 @@ def _verify(args: argparse.Namespace) -> int:
     code = OK
     for path in args.rulesets:
         if not Path(path).is_file():
-            print(f"{path}: no such ruleset file (check the path)", file=sys.stderr)
+            _say(f"{path}: no such ruleset file (check the path)", file=sys.stderr)
             code = USAGE
             continue
         findings = verify_file(
             path, search_path=args.search_path, allowed=args.allow, examples=args.examples
         )
         for finding in findings:
-            print(attrs.evolve(finding, file=finding.file or path))
+            _say(attrs.evolve(finding, file=finding.file or path))
         errors = sum(finding.severity is Severity.ERROR for finding in findings)
         warnings = len(findings) - errors
-        print(
+        _say(
             f"{path}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning"
             f"{'s' if warnings != 1 else ''}"
         )
@@ -471,12 +531,12 @@ def _fmt(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     a, b = _load(args, args.ruleset_a), _load(args, args.ruleset_b)
-    print(f"A: {args.ruleset_a} ({fingerprint(a)})")
-    print(f"B: {args.ruleset_b} ({fingerprint(b)})")
+    _say(f"A: {args.ruleset_a} ({fingerprint(a)})")
+    _say(f"B: {args.ruleset_b} ({fingerprint(b)})")
     rules = rule_differences(a, b)
-    print("\nRules:" if rules else "\nRules: the same.")
+    _say("\nRules:" if rules else "\nRules: the same.")
     for difference in rules:
-        print(f"  {difference}")
+        _say(f"  {difference}")
     ratings = []
     if args.data is not None:
         report_a = _rated(a, args.data, args.period, args)
@@ -485,14 +545,20 @@ def _diff(args: argparse.Namespace) -> int:
             return USAGE
         ratings = rating_differences(report_a, report_b)
         period = report_a.period or "no period"
-        print(f"\nRatings of {args.data} for {period}:" if ratings else "\nRatings: the same.")
+        _say(f"\nRatings of {args.data} for {period}:" if ratings else "\nRatings: the same.")
         for rated in ratings:
-            print(f"  {rated}")
+            _say(f"  {rated}")
             for side, result in (("A", rated.a), ("B", rated.b)):
-                print(f"    {side}:")
+                _say(f"    {side}:")
                 for line in str(result.explain()).splitlines():
-                    print(f"      {line}")
+                    _say(f"      {line}")
     return FINDINGS if rules or ratings else OK
+
+
+def _say(*parts: object, file: TextIO | None = None) -> None:
+    """print, for text made from rulesets and data: control and escape characters shown."""
+    shown = ("\n".join(map(terminal_safe, str(part).split("\n"))) for part in parts)
+    print(*shown, file=file or sys.stdout)
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:

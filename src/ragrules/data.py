@@ -11,17 +11,33 @@ import csv
 import io
 import json
 import os
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ragrules.errors import DataError, Problem
-from ragrules.numbers import EXACT, format_decimal, to_decimal
+import attrs
+
+from ragrules._reading import TooLarge, read_capped
+from ragrules.errors import DataError, Problem, close_matches
 from ragrules.observations import FIELDS, Observation, column_key
 from ragrules.periods import PeriodError, parse_period
 
 # The most rows a data file may hold unless the caller allows more (`max_rows`).
 MAX_ROWS = 10_000_000
+# The most bytes a data file read whole may hold (`max_bytes`): /dev/zero stops here.
+MAX_BYTES = 1 << 30
+# The longest line a CSV file read a line at a time may have.
+MAX_LINE = 1 << 20
+# What a data file is named: a ruleset argument ending so was given the data by mistake.
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".xlsx", ".xlsm", ".xls", ".ods")
+# Workbook formats that are not .xlsx: refused by name rather than misread as CSV.
+_OTHER_WORKBOOKS = (".xls", ".xlsb", ".ods", ".numbers")
+# UTF-8 multi-byte sequences: a file holding any is UTF-8 text, even with one bad byte.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 # Columns that hold an earlier period's value on the same row, as council tables print them.
 EARLIER = {"previous": "previous", "last_year": "same period last year"}
@@ -34,25 +50,36 @@ def read_observations(
     delimiter: str | None = None,
     period: str | None = None,
     max_rows: int = MAX_ROWS,
+    encoding: str | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> list[object]:
     """Read a CSV (or tab-separated) or JSON file of observations, by the file's extension.
 
     `columns` maps a column (its header, or `#N` for the Nth column) to what it holds: a
     field (`indicator`, `value`, `target`, ...), `previous` or `last_year` (an earlier value on
     the same row, which needs `period`), or any other name (`published_short`, a benchmark).
-    Text that is not UTF-8 is read as Windows-1252 (`is_utf8` tells a caller to warn). A
-    file with more than `max_rows` observations is a DataError.
+    Text is read as `encoding` when given; else as UTF-8, or as Windows-1252 when it holds
+    no UTF-8 text at all (`is_utf8` tells a caller to warn). A file that mixes the two is a
+    DataError naming the line of the first bad byte. A file with more than `max_rows`
+    observations or `max_bytes` bytes is a DataError.
     """
     source = Path(path)
+    _refuse_other_workbooks(source)
     try:
-        raw = source.read_bytes()
+        raw = read_capped(source, max_bytes)
+    except TooLarge:
+        raise _error(
+            str(source),
+            f"the data is over {max_bytes:,} bytes",
+            "split the file, stream it (rate --stream), or raise the limit with max_bytes",
+        ) from None
     except OSError as exc:
         raise _error(
             str(source),
             f"cannot read the data: {exc.strerror or exc}",
             "check the path",
         ) from None
-    observations = _read(raw, source, columns, delimiter, period)
+    observations = _read(raw, source, columns, delimiter, period, encoding)
     if len(observations) > max_rows:
         raise _error(
             str(source),
@@ -60,6 +87,124 @@ def read_observations(
             "split the file, or raise the limit with max_rows",
         )
     return observations
+
+
+def _refuse_other_workbooks(source: Path) -> None:
+    suffix = source.suffix.lower()
+    if suffix in _OTHER_WORKBOOKS:
+        raise _error(
+            str(source),
+            f"{suffix} workbooks cannot be read",
+            "save the sheet as .xlsx or as CSV (UTF-8)",
+        )
+
+
+def decode(raw: bytes, source: str | None, encoding: str | None = None) -> str:
+    """Text of a data file: `encoding` if given, else UTF-8, else (no UTF-8 text) Windows-1252.
+
+    A file with UTF-8 text and a byte that is not UTF-8 (two files pasted together, one
+    cell typed in another program) is refused with the line of that byte: reading it either
+    way would garble some of its text.
+    """
+    if encoding is not None:
+        codec = _codec(encoding, source)
+        try:
+            return raw.decode("utf-8-sig" if codec == "utf-8" else codec)
+        except UnicodeDecodeError as exc:
+            raise _bad_byte(raw, exc, source, encoding) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if _holds_utf8(raw):
+            raise _bad_byte(raw, exc, source, "UTF-8") from None
+    # Spreadsheets saved as "CSV" on Windows are often Windows-1252 (pound signs, dashes).
+    return raw.decode("cp1252", errors="replace")
+
+
+def _codec(encoding: str, source: str | None) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise _error(
+            source, f"unknown encoding {encoding!r}", "e.g. utf-8, cp1252 or latin-1"
+        ) from None
+
+
+def _holds_utf8(raw: bytes) -> bool:
+    """True when the bytes hold at least one well-formed UTF-8 multi-byte character."""
+    for match in _UTF8_SEQUENCE.finditer(raw):
+        try:
+            match[0].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def _bad_byte(raw: bytes, exc: UnicodeDecodeError, source: str | None, name: str) -> DataError:
+    line = raw.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+    byte = raw[exc.start : exc.start + 1].hex()
+    return DataError(
+        problems=(
+            Problem(
+                file=source,
+                line=line,
+                column=column,
+                message=f"byte 0x{byte} is not {name}: the file mixes text encodings",
+                hint="save the file again as UTF-8, or name its encoding (--encoding cp1252)",
+            ),
+        )
+    )
+
+
+def sniff_encoding(path: str | os.PathLike[str], encoding: str | None = None) -> str:
+    """The codec `iter_csv` reads a file with, decided as `decode` decides (a DataError too).
+
+    Reads the file a megabyte at a time, so a file too large to hold is checked as well.
+    """
+    source = str(path)
+    name = "utf-8-sig" if encoding is None else _codec(encoding, source)
+    name = "utf-8-sig" if name == "utf-8" else name
+    decoder = codecs.getincrementaldecoder(name)()
+    bad: DataError | None = None
+    utf8 = False  # the file holds UTF-8 text: a bad byte in it is an error, not cp1252
+    lines = 0
+    try:
+        with Path(path).open("rb") as stream:
+            while (chunk := stream.read(1 << 20)) and not (bad and (utf8 or encoding)):
+                if bad is None:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as exc:
+                        error = _bad_byte(chunk, exc, source, encoding or "UTF-8")
+                        bad = _relocated(error, lines)
+                utf8 = utf8 or (encoding is None and _holds_utf8(chunk))
+                lines += chunk.count(b"\n")
+            if bad is None:
+                decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        bad = _error(
+            source,
+            f"the file ends inside a character that is not {encoding or 'UTF-8'}",
+            "save the file again as UTF-8, or name its encoding (--encoding cp1252)",
+        )
+    except OSError as exc:
+        raise _error(
+            source, f"cannot read the data: {exc.strerror or exc}", "check the path"
+        ) from None
+    if bad is None:
+        return name
+    if encoding is None and not utf8:
+        return "cp1252"
+    raise bad
+
+
+def _relocated(error: DataError, lines: int) -> DataError:
+    """The error of a chunk, its line counted from the start of the file."""
+    problem = error.problems[0]
+    line = None if problem.line is None else problem.line + lines
+    return DataError(problems=(attrs.evolve(problem, line=line),))
 
 
 def is_utf8(path: str | os.PathLike[str]) -> bool:
@@ -81,17 +226,14 @@ def _read(
     columns: Mapping[str, str] | None,
     delimiter: str | None,
     period: str | None,
+    encoding: str | None = None,
 ) -> list[object]:
     suffix = source.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return parse_rows(
             excel_rows(raw, str(source)), source=str(source), columns=columns, period=period
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Spreadsheets saved as "CSV" on Windows are often Windows-1252 (pound signs, dashes).
-        text = raw.decode("cp1252", errors="replace")
+    text = decode(raw, str(source), encoding)
     if suffix == ".json":
         return parse_json(text, source=str(source))
     return parse_csv(text, source=str(source), columns=columns, delimiter=delimiter, period=period)
@@ -108,8 +250,21 @@ def parse_columns(text: str) -> dict[str, str]:
                 f"--columns: {part.strip()!r} is not COLUMN=FIELD",
                 "e.g. --columns 'Q2 Performance=value,#7=previous'",
             )
-        mapping[column.strip()] = column_key(role)
+        mapping[column.strip()] = _role(role)
     return mapping
+
+
+def _role(text: str) -> str:
+    """A --columns field: a known field, or another name (a benchmark) unlike any field."""
+    role = column_key(text)
+    known = [*FIELDS, *EARLIER]
+    if role not in known and (close := close_matches(role, known, cutoff=0.75)):
+        raise _error(
+            None,
+            f"--columns: unknown field {text.strip()!r}",
+            f"did you mean {close[0]!r}? the fields are {', '.join(known)}",
+        )
+    return role
 
 
 def parse_csv(
@@ -148,14 +303,16 @@ def iter_csv(
 ) -> Iterator[Observation]:
     """Read a CSV (or tab-separated) file a line at a time, in constant memory.
 
-    The same reading as `read_observations` (sniffed delimiter, BOM, Windows-1252 fallback),
-    for files too large to hold: the rows of one line come out together, as `iter_rate` needs.
-    `progress`, if given, is called with (bytes read, file size) as the file is read.
-    `encoding` skips the check for UTF-8 when the caller has made it already.
+    The same reading as `read_observations` (sniffed delimiter, BOM, Windows-1252 fallback,
+    mixed encodings refused), for files too large to hold: the rows of one line come out
+    together, as `iter_rate` needs. `progress`, if given, is called with (bytes read, file
+    size) as the file is read. `encoding` is the codec to read with, from `sniff_encoding`
+    when the caller has checked the file already; else the file is checked here first.
     """
     source = Path(path)
+    _refuse_other_workbooks(source)
     if encoding is None:
-        encoding = "utf-8-sig" if is_utf8(source) else "cp1252"
+        encoding = sniff_encoding(source)
     try:
         raw = _Counted(source.open("rb", buffering=0), progress)
         buffered = io.BufferedReader(raw, 1 << 16)
@@ -163,7 +320,7 @@ def iter_csv(
             head = stream.read(65536)
             stream.seek(0)
             yield from _iter_csv(
-                stream,
+                _capped_lines(stream, str(source)),
                 _delimiter(delimiter, head, str(source)),
                 source=str(source),
                 columns=columns,
@@ -173,6 +330,20 @@ def iter_csv(
         raise _error(
             str(source), f"cannot read the data: {exc.strerror or exc}", "check the path"
         ) from None
+
+
+def _capped_lines(stream: io.TextIOBase, source: str) -> Iterator[str]:
+    """The stream's lines, each at most MAX_LINE characters: /dev/zero never ends a line."""
+    number = 0
+    while line := stream.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise _error(
+                source,
+                f"line {number:,} is over {MAX_LINE:,} characters",
+                "check this is a CSV file; a line that long holds no observation",
+            )
+        yield line
 
 
 class _Counted(io.RawIOBase):
@@ -267,6 +438,7 @@ def iter_rows(
         raise _error(
             source, "the data file is empty", "add a header row: indicator,period,value"
         ) from None
+    _check_columns(header, columns or {}, source)
     roles = _roles(header, columns or {})
     if "indicator" not in roles.values():
         raise _error(
@@ -278,10 +450,11 @@ def iter_rows(
     earlier = {role: index for index, role in roles.items() if role in EARLIER}
     # A wide table: no value column, but columns headed by periods (2019/20, 2020/21 Q1, ...).
     wide = {} if "value" in fields else _period_columns(header, roles)
+    in_wide = set(wide.values())
     others = {
         role: index
         for index, role in reversed(list(roles.items()))
-        if role not in FIELDS and role not in EARLIER and role and index not in wide.values()
+        if role not in FIELDS and role not in EARLIER and role and index not in in_wide
     }
     try:
         default = parse_period(period) if earlier and period else None
@@ -294,15 +467,36 @@ def iter_rows(
             if earlier and not values.get("period"):
                 values["period"] = str(default) if default else ""
             if wide:
-                for when, index in wide.items():
-                    if text := _cell(cells, index):
-                        yield Observation(
-                            row=line, extra=extra, **{**values, "period": when, "value": text}
-                        )
+                printed = [
+                    (when, text) for when, index in wide.items() if (text := _cell(cells, index))
+                ]
+                # A row with every period blank is still a row: no value for the last period.
+                for when, text in printed or [(next(reversed(wide)), "")]:
+                    yield Observation(
+                        row=line, extra=extra, **{**values, "period": when, "value": text}
+                    )
                 continue
             observation = Observation(row=line, extra=extra, **values)
             yield observation
             yield from _earlier_rows(observation, earlier, cells, source)
+
+
+def _check_columns(header: list[str], columns: Mapping[str, str], source: str | None) -> None:
+    """Every column a mapping names is in the header: a typo must not empty the report."""
+    present = {column_key(name) for name in header}
+    for column, role in columns.items():
+        if column.startswith("#"):
+            number = column[1:]
+            if not number.isdigit() or not 1 <= int(number) <= len(header):
+                raise _error(
+                    source,
+                    f"--columns: {column}={role}: the header has {len(header)} columns",
+                    "number columns from #1 for the first",
+                )
+        elif column_key(column) not in present:
+            close = close_matches(column, [name for name in header if name.strip()])
+            hint = f"did you mean {close[0]!r}?" if close else f"the header is: {', '.join(header)}"
+            raise _error(source, f"--columns: no column {column!r} in the header", hint)
 
 
 def _period_columns(header: list[str], roles: Mapping[int, str]) -> dict[str, int]:
@@ -365,36 +559,13 @@ def _earlier_rows(
 def excel_rows(data: bytes, source: str) -> Iterator[tuple[int, list[str]]]:
     """The first sheet of an .xlsx workbook as (row number, cells as text) pairs.
 
-    Needs the `excel` extra (openpyxl). Numbers are read through their shortest repr, and a
-    cell formatted as a percentage (0.48 shown as 48%) is read as `48%`, as printed.
+    Read by ragrules' own streaming reader (`ragrules._xlsx`, no dependency), with limits on
+    size checked while reading. Numbers are read through their shortest repr, and a cell
+    formatted as a percentage (0.48 shown as 48%) is read as `48%`, as printed.
     """
-    try:
-        import openpyxl
-    except ImportError:
-        raise _error(
-            source, "reading .xlsx needs openpyxl", 'pip install "ragrules[excel]"'
-        ) from None
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise _error(
-            source, f"not a readable .xlsx workbook: {exc}", "save it again as .xlsx"
-        ) from None
-    sheet = workbook.worksheets[0]
-    for number, row in enumerate(sheet.iter_rows(), start=1):
-        yield number, [_excel_text(cell) for cell in row]
+    from ragrules._xlsx import read_rows
 
-
-def _excel_text(cell: Any) -> str:
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = to_decimal(value)
-        if "%" in str(cell.number_format or ""):
-            return f"{format_decimal(number.scaleb(2, EXACT))}%"
-        return format_decimal(number)
-    return str(value).strip()
+    return read_rows(data, source)
 
 
 def _sniff(text: str) -> str:
@@ -408,7 +579,9 @@ def _sniff(text: str) -> str:
 def parse_json(text: str, *, source: str | None = None) -> list[object]:
     """Parse a JSON array of records; row numbers count records from 1."""
     try:
-        records = json.loads(text, parse_float=str, parse_int=str)
+        records = json.loads(
+            text, parse_float=str, parse_int=str, object_pairs_hook=_OnceKeyed.from_pairs
+        )
     except RecursionError:
         raise _error(source, "the JSON is nested too deeply", "a list of flat records") from None
     except json.JSONDecodeError as exc:
@@ -422,6 +595,12 @@ def parse_json(text: str, *, source: str | None = None) -> list[object]:
                 ),
             )
         ) from None
+    if isinstance(records, dict) and any(column_key(key) in FIELDS for key in records):
+        raise _error(
+            source,
+            "the JSON is one record, not an array of records",
+            'wrap it in [ ]: [{"indicator": "...", "value": "..."}]',
+        )
     if isinstance(records, dict):
         records = _keyed_records(records)
     if not isinstance(records, list):
@@ -432,6 +611,7 @@ def parse_json(text: str, *, source: str | None = None) -> list[object]:
         )
     # Records that are not readable observations are passed on as they are, so the report
     # rejects them with their row number instead of losing them.
+    _refuse_repeated_keys(records, source)
     observations: list[object] = []
     for row, record in enumerate(records, start=1):
         try:
@@ -439,6 +619,38 @@ def parse_json(text: str, *, source: str | None = None) -> list[object]:
         except (ValueError, AttributeError):
             observations.append(record)
     return observations
+
+
+class _OnceKeyed(dict[str, Any]):
+    """A JSON object that remembers the keys it was given more than once."""
+
+    repeated: tuple[str, ...] = ()
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _OnceKeyed:
+        record = cls(pairs)
+        if len(record) < len(pairs):
+            counts = Counter(key for key, _ in pairs)
+            record.repeated = tuple(key for key, count in counts.items() if count > 1)
+        return record
+
+
+def _refuse_repeated_keys(records: list[object], source: str | None) -> None:
+    """A key given twice in one record is an error: JSON readers silently keep the last."""
+    problems = tuple(
+        Problem(
+            file=source,
+            row=row,
+            key=f"[{row - 1}].{key}",
+            message=f"record {row} gives {key!r} more than once; which one is meant is unknown",
+            hint="keep one of them",
+        )
+        for row, record in enumerate(records, start=1)
+        if isinstance(record, _OnceKeyed)
+        for key in dict.fromkeys(record.repeated)
+    )
+    if problems:
+        raise DataError(problems=problems[:20])
 
 
 def _keyed_records(keyed: dict[str, object]) -> list[object]:

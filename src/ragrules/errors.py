@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from ragrules._cells import terminal_safe
+
 
 class Severity(enum.Enum):
     """How bad a finding is: errors stop loading, warnings do not."""
@@ -33,6 +35,8 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
+        # Printed to terminals: control, escape and bidi characters from a file name, a key
+        # or data quoted in the message are shown as `\x1b`, `\u202e`, never sent raw.
         where = self.file or "<text>"
         if self.row is not None:
             where += f":row {self.row}"
@@ -48,7 +52,7 @@ class Problem:
         text += self.message
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return terminal_safe(text)
 
 
 class RagrulesError(Exception):

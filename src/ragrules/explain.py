@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ragrules.model import Basis, Margin, Point, PointKind, Polarity
-from ragrules.numbers import EXACT, format_decimal
+from ragrules.model import (
+    Against,
+    Basis,
+    Judgement,
+    Margin,
+    Point,
+    PointKind,
+    Polarity,
+    TravelCondition,
+)
+from ragrules.numbers import EXACT, format_decimal, in_exact_context
 from ragrules.rating import Cut, margin_for
 from ragrules.travel import Movement
 from ragrules.units import amount_text, with_unit
@@ -44,6 +54,7 @@ class Explanation:
         }
 
 
+@in_exact_context
 def explain(result: Result) -> Explanation:
     """Re-derive a result's status in words from the numbers it carries."""
     indicator = result.indicator
@@ -145,26 +156,33 @@ def _polarity_words(polarity: Polarity) -> str:
 def _band_step(cut: Cut, result: Result, reached: bool) -> Step:
     value = result.value
     assert value is not None
-    shown = format_decimal(value)
-    start = cut.band.start
-    if start is None:
+    start, condition = cut.band.start, cut.travel
+    if start is None and condition is None:
         return Step(
             text=f"{cut.status}: every value not in a better band.",
             data=(("band", cut.status),),
         )
-    where = _describe_start(start, result)
-    bounds = cut.condition()
-    verdict = "reached" if reached else "not reached"
-    return Step(
-        text=f"{cut.status} from {where}: {bounds}; {shown} {verdict}.",
-        data=(
-            ("band", cut.status),
+    verdict = f"{format_decimal(value)} {'reached' if reached else 'not reached'}"
+    data = [("band", cut.status)]
+    if start is None:
+        head, bounds = cut.status, "any value"
+    else:
+        head, bounds = f"{cut.status} from {_describe_start(start, result)}", cut.condition()
+        data += [
             ("lower", "" if cut.lower is None else format_decimal(cut.lower)),
             ("upper", "" if cut.upper is None else format_decimal(cut.upper)),
             ("inclusive", str(cut.inclusive).lower()),
-            ("reached", str(reached).lower()),
-        ),
-    )
+        ]
+    if condition is not None:
+        # The band also needs a judgement: say which, and what the comparison found.
+        wanted = travel_condition(condition, result.travel)
+        found = travel_judgement(condition, result.travel)
+        missing = travel_missing(condition, result.travel)
+        bounds += f", if {wanted}"
+        verdict = f"{missing}; {verdict}" if missing else f"{verdict} ({found})"
+        data += [("travel_condition", wanted), ("travel_judgement", found)]
+    data.append(("reached", str(reached).lower()))
+    return Step(text=f"{head}: {bounds}; {verdict}.", data=tuple(data))
 
 
 def _describe_start(start: Point, result: Result) -> str:
@@ -200,3 +218,63 @@ def _moved(margin: Margin, magnitude: Decimal, where: str, unit: str) -> str:
         pct = format_decimal(margin.amount.scaleb(2, EXACT))
         return f"{amount} {where} ({pct}% of {format_decimal(abs(magnitude))})"
     return f"{amount_text(amount, unit)} {where}"
+
+
+# -- travel conditions of bands, in words (the report's reasons use these too) ------------
+
+_JUDGEMENT_ORDER = (Judgement.IMPROVING, Judgement.UNCHANGED, Judgement.WORSENING)
+
+
+def _movement(condition: TravelCondition, travel: Sequence[Movement]) -> Movement | None:
+    return next((m for m in travel if m.comparison.name == condition.comparison), None)
+
+
+def _against(condition: TravelCondition, travel: Sequence[Movement]) -> str:
+    """`on the same period last year`, `against the england benchmark`."""
+    move = _movement(condition, travel)
+    if move is None:
+        return f"on the {condition.comparison} comparison"
+    comparison = move.comparison
+    if comparison.against is Against.BENCHMARK:
+        return f"against the {comparison.benchmark} benchmark"
+    return f"on the {comparison.against.value.replace('-', ' ')}"
+
+
+def travel_condition(condition: TravelCondition, travel: Sequence[Movement]) -> str:
+    """A band's travel condition: `improving or unchanged on the same period last year`."""
+    judged = " or ".join(j.value for j in _JUDGEMENT_ORDER if j in condition.judgements)
+    return f"{judged} {_against(condition, travel)}"
+
+
+def travel_judgement(condition: TravelCondition, travel: Sequence[Movement]) -> str:
+    """What the condition's comparison found, `improving`; empty when it found nothing."""
+    move = _movement(condition, travel)
+    return "" if move is None or move.judgement is None else move.judgement.value
+
+
+def travel_moved(condition: TravelCondition, travel: Sequence[Movement]) -> str:
+    """`improving on the same period last year`: the judgement the comparison made."""
+    return f"{travel_judgement(condition, travel)} {_against(condition, travel)}"
+
+
+def travel_missing(condition: TravelCondition, travel: Sequence[Movement]) -> str:
+    """Why the condition could not be met for want of a judgement; empty when one was made."""
+    move = _movement(condition, travel)
+    if move is None:
+        return (
+            f"the result has no {condition.comparison} comparison, "
+            "so the travel condition could not be met"
+        )
+    if not move.comparable:
+        benchmark = move.comparison.benchmark
+        earlier = "earlier" if benchmark is None else benchmark
+        return (
+            f"no {earlier} value to compare with, so the travel condition could not be met: "
+            f"{move.reason}"
+        )
+    if move.judgement is None:
+        return (
+            f"the {condition.comparison} comparison makes no judgement, "
+            "so the travel condition could not be met"
+        )
+    return ""

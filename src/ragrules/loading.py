@@ -1,8 +1,9 @@
 """TOML text -> `Ruleset`: typed getters with key paths, every problem collected at once.
 
-This is the edge: it reads files, parses TOML (tomli, decimals from their text), converts
-units (pint, lazily, via `units`) and checks a ruleset before anything is rated. The model it
-builds holds no TOML spelling and no pint objects.
+This is the edge: it reads files (never more than a limit, `_reading`), parses TOML (tomli,
+decimals from their text, via `_parsing`), converts units (pint, lazily, via `units`) and
+checks a ruleset before anything is rated. The model it builds holds no TOML spelling and no
+pint objects.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
-import tomli
-
 from ragrules import rating
-from ragrules._extends import Finder, Origins, SettingOrigins, Source, resolve
+from ragrules._extends import Finder, Origins, Reads, SettingOrigins, Source, resolve
+from ragrules._parsing import Unparsable, parse
+from ragrules._reading import TooLarge, read_text_capped
 from ragrules.errors import Problem, RulesetError, Severity, close_matches
 from ragrules.model import (
     BUILTIN_SCALES,
@@ -56,12 +57,12 @@ from ragrules.model import (
 )
 from ragrules.numbers import (
     EXACT,
+    MAX_EXPONENT,
     NumberError,
     OutOfRange,
     RoundingMode,
     split_value,
     to_decimal,
-    toml_number,
 )
 from ragrules.periods import Calendar, Period, PeriodError, parse_period
 from ragrules.units import UnitError, canonical_unit, convert, label
@@ -70,6 +71,9 @@ SCHEMA_FILE = "ragrules.schema.json"
 # Limits that keep a shared ruleset from exhausting a machine; far above any real report.
 MAX_RULESET_CHARACTERS = 5_000_000
 MAX_INDICATORS = 20_000
+MAX_UNKNOWN_KEYS = 20  # reported per table (with a count of the rest), each with did-you-mean
+MAX_PROBLEMS = 100  # raised per load, with a count of the rest
+_KEPT_PROBLEMS = 10 * MAX_PROBLEMS  # located and kept to choose from (by line); rest counted
 MAX_ROUNDING_PLACES = 12
 MAX_LOOKBACK = 12
 
@@ -115,14 +119,29 @@ def load(
     """Load a ruleset from a file path, or from TOML text (any string holding a newline).
 
     A ruleset may `extend` bases named by a path relative to it or by an id found as
-    `ID.toml` in a `search_path` folder. Bases must lie inside the ruleset's own folder, the
-    current folder, the search path or the `allowed` folders.
+    `ID.toml` in a `search_path` folder. Bases must lie inside the ruleset's own folder (or
+    a folder under it), the `catalogue` folder beside it, the search path or the `allowed`
+    folders; never the current folder as such. A load reads at most 64 files and
+    MAX_RULESET_CHARACTERS characters in all.
     """
     if isinstance(source, str) and "\n" in source:
         return loads(source, search_path=search_path, allowed=allowed)
     path = Path(source)
+    return loads(
+        _read(path),
+        source=str(path),
+        directory=path.parent,
+        search_path=search_path,
+        allowed=allowed,
+    )
+
+
+def _read(path: Path) -> str:
+    """A ruleset file's text, read no further than MAX_RULESET_CHARACTERS (see _reading)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return read_text_capped(path, MAX_RULESET_CHARACTERS)
+    except TooLarge:
+        raise _too_large(str(path)) from None
     except OSError as exc:
         raise RulesetError(
             problems=(
@@ -137,12 +156,17 @@ def load(
         raise RulesetError(
             problems=(Problem(file=str(path), message=f"not UTF-8 text: {exc.reason}"),)
         ) from None
-    return loads(
-        text,
-        source=str(path),
-        directory=path.parent,
-        search_path=search_path,
-        allowed=(*allowed, path.parent),
+
+
+def _too_large(source: str | None) -> RulesetError:
+    return RulesetError(
+        problems=(
+            Problem(
+                file=source,
+                message=f"the ruleset is over {MAX_RULESET_CHARACTERS:,} characters",
+                hint="split it into a base and rulesets that extend it",
+            ),
+        )
     )
 
 
@@ -160,15 +184,8 @@ def resolve_file(
 ) -> tuple[dict[str, Any], Origins]:
     """A ruleset file merged with its bases, and where each setting came from (for `show`)."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-        document = tomli.loads(text, parse_float=toml_number)
-    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError, RecursionError):
-        load(file, search_path=search_path, allowed=allowed)  # raises the located problem
-        raise
-    merged, origins, _ = _merged(
-        text, document, str(file), file.parent, search_path, (*allowed, file.parent)
-    )
+    text = _read(file)
+    merged, origins, _ = _merged(text, str(file), file.parent, search_path, allowed)
     return merged, origins
 
 
@@ -182,66 +199,80 @@ def loads(
 ) -> Ruleset:
     """Load a ruleset from TOML text; `source` names it in error messages.
 
-    Relative `extends` paths are found from `directory` (default: the current folder).
+    Relative `extends` paths are found from `directory` (default: the current folder). Text
+    has no folder of its own: only when `directory` is given may bases be read from it (and
+    from the `catalogue` folder beside it) without naming it in `allowed`.
     """
+    return build(*_merged(text, source, directory, search_path, allowed))
+
+
+def _parsed(text: str, source: str | None) -> dict[str, Any]:
+    """The TOML document in `text`; anything else is a located RulesetError."""
     if len(text) > MAX_RULESET_CHARACTERS:
-        raise RulesetError(
-            problems=(
-                Problem(
-                    file=source,
-                    message=f"the ruleset is over {MAX_RULESET_CHARACTERS:,} characters",
-                    hint="split it into a base and rulesets that extend it",
-                ),
-            )
-        )
+        raise _too_large(source)
     try:
-        document = tomli.loads(text, parse_float=toml_number)
-    except RecursionError as exc:
-        raise RulesetError(
-            problems=(Problem(file=source, message=f"not valid TOML: {exc}", hint="flatten it"),)
-        ) from None
-    except tomli.TOMLDecodeError as exc:
+        return parse(text)
+    except Unparsable as exc:
         raise RulesetError(
             problems=(
                 Problem(
                     file=source,
-                    line=exc.lineno,
-                    column=exc.colno,
-                    message=f"not valid TOML: {exc.msg}",
-                    hint="see https://toml.io for the syntax",
+                    line=exc.line,
+                    column=exc.column,
+                    message=f"not valid TOML: {exc.reason}",
+                    hint=exc.hint,
                 ),
             )
         ) from None
-    return build(*_merged(text, document, source, directory, search_path, allowed))
 
 
 def _merged(
     text: str,
-    document: dict[str, Any],
     source: str | None,
     directory: str | os.PathLike[str] | None,
     search_path: Sequence[str | os.PathLike[str]],
     allowed: Sequence[str | os.PathLike[str]],
 ) -> tuple[dict[str, Any], Origins, str | None]:
-    """The document merged with its bases, and where every setting came from."""
-    here = Path(directory) if directory is not None else Path.cwd()
-    folders = tuple(Path(p) for p in search_path)
-    finder = Finder(
-        search_path=folders, allowed=(*folders, *(Path(p) for p in allowed), Path.cwd(), here)
-    )
-    merged, origins = resolve(document, Source(source, text), here, finder)
+    """The text's document merged with its bases, and where every setting came from."""
+    document = _parsed(text, source)
+    folder = Path(directory) if directory is not None else None
+    finder = Finder.for_load([Path(p) for p in search_path], [Path(p) for p in allowed], folder)
+    reads = Reads(limit=MAX_RULESET_CHARACTERS, used=len(text))
+    here = folder if folder is not None else Path.cwd()
+    merged, origins = resolve(document, Source(source, text), here, finder, reads)
     return merged, origins, source
 
 
 def build(document: dict[str, Any], origins: Origins, source: str | None) -> Ruleset:
-    """Build a ruleset from a merged document; every problem is raised together."""
+    """Build a ruleset from a merged document; every problem is raised together.
+
+    At most MAX_PROBLEMS are raised, then a count of the rest: a hostile file cannot make
+    the report (or the work of locating each problem) as large as itself.
+    """
     builder = _Builder(source, origins)
     ruleset = builder.ruleset(document)
     # dict.fromkeys drops repeats, e.g. one bad [defaults] key inherited by many indicators.
     problems = sorted(dict.fromkeys(builder.problems), key=lambda p: (p.line or 0, p.column or 0))
-    if ruleset is None or any(p.severity is Severity.ERROR for p in problems):
-        raise RulesetError(problems=tuple(problems))
+    errors = builder.dropped_error or any(p.severity is Severity.ERROR for p in problems)
+    if ruleset is None or errors:
+        raise RulesetError(problems=(*problems[:MAX_PROBLEMS], *_more(problems, builder)))
     return ruleset
+
+
+def _more(problems: list[Problem], builder: _Builder) -> tuple[Problem, ...]:
+    """One problem counting those not shown: an error if any of them is."""
+    rest = problems[MAX_PROBLEMS:]
+    if not rest and not builder.dropped:
+        return ()
+    error = builder.dropped_error or any(p.severity is Severity.ERROR for p in rest)
+    return (
+        Problem(
+            file=builder.source,
+            message=f"and {len(rest) + len(builder.dropped):,} more problems",
+            hint="fix these first",
+            severity=Severity.ERROR if error else Severity.WARNING,
+        ),
+    )
 
 
 class _Builder:
@@ -252,6 +283,11 @@ class _Builder:
         self.origins = origins
         self.catalogue = False
         self.problems: list[Problem] = []
+        self.count = 0  # every problem reported, kept or not: "did this part add any?"
+        # Problems past _KEPT_PROBLEMS are only counted (repeats once, as dict.fromkeys in
+        # build does), by hash: 400,000 of them would otherwise hold hundreds of MB.
+        self.dropped: set[int] = set()
+        self.dropped_error = False
         self.calendar = Calendar.FINANCIAL
 
     # -- reporting --------------------------------------------------------------------------
@@ -259,6 +295,12 @@ class _Builder:
     def problem(
         self, path: str, message: str, hint: str | None = None, *, warning: bool = False
     ) -> None:
+        self.count += 1
+        severity = Severity.WARNING if warning else Severity.ERROR
+        if len(self.problems) >= _KEPT_PROBLEMS:  # only counted: never shown (see build)
+            self.dropped.add(hash((path, message, hint, severity)))
+            self.dropped_error = self.dropped_error or not warning
+            return
         file, line, column = self.origins.locate(path)
         # Name the key as it is written in that file, not by its place in the merged ruleset.
         original = self.origins.resolve(path)[1] if path else path
@@ -270,7 +312,7 @@ class _Builder:
                 key=original or path or None,
                 message=message,
                 hint=hint,
-                severity=Severity.WARNING if warning else Severity.ERROR,
+                severity=severity,
             )
         )
 
@@ -280,11 +322,14 @@ class _Builder:
         if not isinstance(raw, dict):
             self.problem(path, f"expected a table, got {_kind(raw)}")
             return {}
-        for key in raw:
-            if key not in allowed:
-                close = close_matches(key, allowed)
-                hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
-                self.problem(_key(path, key), f"unknown key {key!r}", hint)
+        unknown = [key for key in raw if key not in allowed]
+        for key in unknown[:MAX_UNKNOWN_KEYS]:  # did-you-mean only for those reported
+            close = close_matches(key, allowed) if self.count < MAX_PROBLEMS else []
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
+            self.problem(_key(path, key), f"unknown key {key!r}", hint)
+        if len(unknown) > MAX_UNKNOWN_KEYS:
+            more = len(unknown) - MAX_UNKNOWN_KEYS
+            self.problem(path, f"and {more:,} more unknown keys", f"allowed: {', '.join(allowed)}")
         return {key: value for key, value in raw.items() if key in allowed}
 
     def string(self, raw: object, path: str) -> str | None:
@@ -309,6 +354,9 @@ class _Builder:
 
     def quantity(self, raw: object, path: str, unit: str) -> Decimal | None:
         """A number in `unit`: a TOML number, or text with an optional unit (`26 weeks`)."""
+        if isinstance(raw, OutOfRange):  # a TOML number too large to read or print
+            self.problem(path, f"{raw[:20]} is out of range (at most 10^{MAX_EXPONENT})")
+            return None
         if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
             try:
                 return to_decimal(raw)
@@ -932,7 +980,7 @@ class _Builder:
         default_scale: object,
         unchanged_within: tuple[object, str] | None,
     ) -> Indicator | None:
-        problems_before = len(self.problems)
+        problems_before = self.count
         body = self.table(raw, path, _INDICATOR_KEYS)
         if not body and not isinstance(raw, dict):
             return None
@@ -1046,7 +1094,7 @@ class _Builder:
             unchanged_within=no_change,
             origins=self.settings_origins(body, path, defaults),
         )
-        if not neutral and len(self.problems) == problems_before:
+        if not neutral and self.count == problems_before:
             self.check_scale_fits(indicator, path)
         return indicator
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import decimal
 import enum
+import functools
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from decimal import Decimal
+from typing import ParamSpec, TypeVar
 
 # Inputs are capped at MAX_DIGITS significant digits, so one product of two of them fits in
 # EXACT's precision and every boundary computed from a ruleset is exact.
@@ -17,16 +21,41 @@ MAX_DIGITS = 60
 MAX_EXPONENT = 60
 EXACT = decimal.Context(prec=4 * MAX_DIGITS, Emax=999_999, Emin=-999_999)
 _READING = decimal.Context(traps=[decimal.InvalidOperation])
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# Only ASCII digits are digits: `\d` would read U+09EA (a Bengali four, which looks like
+# an 8) then 5 as 45.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # A published value: optional comparison sign, optional currency sign, a number with
-# optional thousands separators, then whatever unit text follows.
+# optional thousands separators; whatever follows is the unit. Every quantifier follows a
+# character it cannot match, so matching is linear in the text (no backtracking blow-up).
 _VALUE = re.compile(
-    r"""^\s*(?P<sign>[<>]=?)?\s*(?P<currency>£)?\s*
-        (?P<number>(?:[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+)(?:[eE][+-]?\d+)?)
-        \s*(?P<unit>.*?)\s*$""",
+    r"""(?:(?P<sign>[<>]=?)\s*)?(?:(?P<currency>£)\s*)?
+        (?P<number>(?:[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|[+-]?\.[0-9]+)
+        (?:[eE][+-]?[0-9]+)?)""",
     re.VERBOSE,
 )
+
+
+def exact_context() -> AbstractContextManager[decimal.Context]:
+    """The library's own decimal context, for a `with` block around library arithmetic.
+
+    Inside it, a caller's context (any precision, rounding, traps or flags, set in this
+    thread) changes nothing, and the caller's context and flags are left untouched.
+    """
+    return decimal.localcontext(EXACT)
+
+
+def in_exact_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `function` in the library's own decimal context (see `exact_context`)."""
+
+    @functools.wraps(function)
+    def in_context(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with decimal.localcontext(EXACT):
+            return function(*args, **kwargs)
+
+    return in_context
 
 
 class RoundingMode(enum.Enum):
@@ -123,16 +152,30 @@ def split_value(text: str) -> tuple[Decimal, str, str] | None:
 
     Returns None when the text does not start with a number. The unit is the raw text after
     the number ('' for a bare number, 'GBP' for a leading pound sign); the sign is '<', '>',
-    '<=' or '>=' when the value is censored, else ''.
+    '<=' or '>=' when the value is censored, else ''. A digit that is not ASCII (U+09EA, a Bengali
+    four) is a NumberError: it may look like another digit, and is never read as one.
     """
-    match = _VALUE.match(text)
+    stripped = text.strip()
+    digit = _foreign_digit(stripped)
+    if digit is not None:
+        raise NumberError(
+            f"{digit!r} (U+{ord(digit):04X}) is not an ASCII digit; only 0-9 are read as digits"
+        )
+    match = _VALUE.match(stripped)
     if match is None:
         return None
     number = _checked(_decimal(match["number"].replace(",", "")), match["number"])
-    unit = match["unit"]
+    unit = stripped[match.end() :].strip()
     if match["currency"]:
         unit = f"GBP {unit}".strip()
     return number, unit, match["sign"] or ""
+
+
+def _foreign_digit(text: str) -> str | None:
+    """The first digit in `text` that is not 0-9, if any (`str.isdigit` knows them all)."""
+    if text.isascii():
+        return None
+    return next((c for c in text if c.isdigit() and not "0" <= c <= "9"), None)
 
 
 def round_value(value: Decimal, places: int, mode: RoundingMode) -> Decimal:

@@ -8,6 +8,7 @@ This is the edge where units are converted (with cached factors), before the pur
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -49,11 +50,30 @@ def column_key(name: object) -> str:
     return "_".join(str(name).strip().lower().replace("-", " ").replace("_", " ").split())
 
 
+# The types pandas and numpy use for a missing cell (`pd.NA`, `pd.NaT`, `np.datetime64("NaT")`),
+# recognised by name so that pandas is never imported here.
+_MISSING_TYPES = frozenset({"NAType", "NaTType"})
+
+
+def is_missing(raw: object) -> bool:
+    """True for a missing cell however a library writes it: None, NaN, `pd.NA`, `NaT`."""
+    if raw is None:
+        return True
+    if isinstance(raw, float):
+        return math.isnan(raw)
+    if isinstance(raw, Decimal):
+        return raw.is_nan()
+    kind = type(raw)
+    if kind.__name__ in _MISSING_TYPES:
+        return True
+    return kind.__name__ == "datetime64" and str(raw) == "NaT"
+
+
 def _as_text(raw: object) -> str:
-    """Published text as given; numbers through their exact text, None as blank."""
+    """Published text as given; numbers through their exact text; a missing cell as blank."""
     if type(raw) is str:  # the common case, first
         return raw.strip()
-    if raw is None:
+    if is_missing(raw):
         return ""
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
         try:
@@ -182,6 +202,13 @@ def _read_value(text: str, unit: str, tokens: Tokens | None) -> Reading:
         )
     if not written:
         return Reading(number=number, written_unit=unit)
+    if written[0] == "," and written[1:].isdigit():
+        shown = text.strip()
+        return Reading(
+            unrated=Unrated.INVALID,
+            reason=f"value {shown!r} has a decimal comma: write {shown.replace(',', '.')!r} "
+            "(a comma separates thousands only)",
+        )
     try:
         written_unit = canonical_unit(written)
         return Reading(number=convert(number, written_unit, unit), written_unit=written_unit)

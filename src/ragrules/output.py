@@ -1,15 +1,19 @@
 """Reports as text: an aligned table for people, JSON and CSV for programs.
 
 JSON is byte-identical for the same ruleset and data: keys keep a fixed order and decimals
-are printed from their exact values.
+are printed from their exact values. CSV cells that a spreadsheet would run as formulas are
+neutralised (see `ragrules._cells`), and the table shows control characters as visible
+escapes, since both carry text from rulesets and data to programs that act on it.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
+from ragrules._cells import csv_row, csv_writer, terminal_safe
+from ragrules._cells import csv_safe as csv_safe  # re-exported: the CSV convention, public
+from ragrules._cells import csv_unsafe as csv_unsafe
 from ragrules.report import Report, Result
 from ragrules.report_html import to_html
 from ragrules.report_markdown import to_markdown
@@ -34,8 +38,10 @@ CSV_COLUMNS = (
 )
 
 
-def render(report: Report, fmt: str) -> str:
-    """Render a report in one of FORMATS."""
+def render(report: Report, fmt: str, *, safe_csv: bool = True) -> str:
+    """Render a report in one of FORMATS; `safe_csv=False` writes CSV cells unneutralised."""
+    if fmt == "csv":
+        return to_csv(report, safe=safe_csv)
     return _RENDERERS[fmt](report)
 
 
@@ -43,20 +49,25 @@ def to_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def to_csv(report: Report) -> str:
-    """One row per indicator; each comparison adds its arrow, direction, judgement and values."""
+def to_csv(report: Report, *, safe: bool = True) -> str:
+    """One row per indicator; each comparison adds its arrow, direction, judgement and values.
+
+    With `safe` (the default) a cell a spreadsheet would run as a formula (`=1+1`, `@SUM(..)`,
+    `-2+3`, but not a plain number such as `-5`) gets a `'` in front; `csv_unsafe` takes it
+    off again. `safe=False` writes every cell as it is.
+    """
     comparisons = [comparison.name for comparison in report.ruleset.travel.comparisons]
     travel_columns = [f"{name}_{field}" for name in comparisons for field in _TRAVEL_FIELDS]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, *travel_columns])
+    writer = csv_writer(buffer)
+    writer.writerow(csv_row([*CSV_COLUMNS, *travel_columns], safe=safe))
     for result in report.results:
         data = result.to_dict()
         cells = [data[column] for column in CSV_COLUMNS]
         for name in comparisons:
             move = data["travel"][name]
             cells += [move[field] for field in _TRAVEL_FIELDS]
-        writer.writerow(["" if cell is None else cell for cell in cells])
+        writer.writerow(csv_row(["" if cell is None else cell for cell in cells], safe=safe))
     return buffer.getvalue()
 
 
@@ -64,9 +75,13 @@ _TRAVEL_FIELDS = ("arrow", "direction", "judgement", "period", "value")
 
 
 def to_table(report: Report) -> str:
-    """An aligned text table with a column of arrows per comparison, and the summary."""
+    r"""An aligned text table with a column of arrows per comparison, and the summary.
+
+    Control, escape and bidi characters from the ruleset or data are shown as visible escapes
+    (`\x1b`, `\u202e`), so printing the table cannot recolour, rewrite or reorder a terminal.
+    """
     ruleset = report.ruleset
-    labels = [c.label or c.name for c in ruleset.travel.comparisons]
+    labels = [_table_text(c.label or c.name) for c in ruleset.travel.comparisons]
     lines = [
         ruleset.title or ruleset.id,
         f"Period: {report.period or 'not given'}",
@@ -93,7 +108,7 @@ def to_table(report: Report) -> str:
         lines.append(f"{comparison.label or comparison.name}: {shown}")
     if report.rejected:
         lines.append(f"Rejected rows: {len(report.rejected)} (see warnings)")
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_safe(line) for line in lines) + "\n"
 
 
 def _table_row(result: Result) -> tuple[str, ...]:
@@ -104,7 +119,12 @@ def _table_row(result: Result) -> tuple[str, ...]:
     why = result.reason.split(": ", 1)[-1] if result.rated else result.reason
     arrows = [move.arrow for move in result.travel]
     cells = (result.indicator.id, result.value_text or "-", target, result.status, *arrows, why)
-    return tuple(" ".join(cell.split()) for cell in cells)
+    return tuple(_table_text(cell) for cell in cells)
+
+
+def _table_text(text: str) -> str:
+    """One cell: whitespace folded (a line break would split the row), controls escaped."""
+    return terminal_safe(" ".join(text.split()))
 
 
 _RENDERERS = {

@@ -7,7 +7,6 @@ result are strings, so no precision is lost on the way back.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from ragrules.model import Ruleset
@@ -18,10 +17,8 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
     """One row per indicator: status, reason, value, target, bounds and each arrow."""
     import pandas
 
-    rows = [
-        {key: _cell(value) for key, value in record.items()} for record in frame.to_dict("records")
-    ]
-    report = ruleset.rate(rows, period=period)
+    # Missing cells (NaN, NA, NaT) are blank: `Observation` reads them so wherever they come from.
+    report = ruleset.rate(frame.to_dict("records"), period=period)
     records = []
     for result in report.results:
         data = result.to_dict()
@@ -34,12 +31,3 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
             record[f"{name}_judgement"] = None if move.judgement is None else move.judgement.value
         records.append(record)
     return pandas.DataFrame.from_records(records)
-
-
-def _cell(value: object) -> object:
-    """NaN and NA are missing cells, which ragrules reads as blank."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if type(value).__name__ in ("NAType", "NaTType"):
-        return None
-    return value

@@ -149,19 +149,20 @@ def _text(period: Period) -> str:
     return f"{text} YTD" if period.ytd else text
 
 
-_YTD = re.compile(r"^(?:ytd\s+(?P<a>.+)|(?P<b>.+?)\s*(?:\(ytd\)|ytd))$")
-_SPLIT_YEAR = r"(?P<year>\d{4})\s*(?:/\s*(?P<next>\d{4}|\d{2})|-\s*(?P<next4>\d{4}))"
+# No period is written in more characters: longer text is refused before any pattern runs.
+MAX_PERIOD_LENGTH = 64
+_SPLIT_YEAR = r"(?P<year>[0-9]{4})\s*(?:/\s*(?P<next>[0-9]{4}|[0-9]{2})|-\s*(?P<next4>[0-9]{4}))"
 _PREFIX = r"(?:(?P<prefix>fy|ay)\s*)?"
 _QUARTER = r"q(?P<quarter>[1-4])"
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("split-quarter", re.compile(rf"^{_PREFIX}{_SPLIT_YEAR}\s*{_QUARTER}$")),
     ("split-quarter", re.compile(rf"^{_QUARTER}\s*{_PREFIX}{_SPLIT_YEAR}$")),
     ("split-year", re.compile(rf"^{_PREFIX}{_SPLIT_YEAR}$")),
-    ("dash", re.compile(r"^(?P<year>\d{4})-(?P<two>\d{1,2})$")),
-    ("month-name", re.compile(r"^(?P<name>[a-z]{3})[a-z]*\.?\s+(?P<year>\d{4})$")),
-    ("calendar-quarter", re.compile(rf"^(?P<year>\d{{4}})\s*{_QUARTER}$")),
-    ("calendar-quarter", re.compile(rf"^{_QUARTER}\s*(?P<year>\d{{4}})$")),
-    ("calendar-year", re.compile(r"^(?P<year>\d{4})$")),
+    ("dash", re.compile(r"^(?P<year>[0-9]{4})-(?P<two>[0-9]{1,2})$")),
+    ("month-name", re.compile(r"^(?P<name>[a-z]{3})[a-z]*\.?\s+(?P<year>[0-9]{4})$")),
+    ("calendar-quarter", re.compile(rf"^(?P<year>[0-9]{{4}})\s*{_QUARTER}$")),
+    ("calendar-quarter", re.compile(rf"^{_QUARTER}\s*(?P<year>[0-9]{{4}})$")),
+    ("calendar-year", re.compile(r"^(?P<year>[0-9]{4})$")),
 )
 
 
@@ -178,19 +179,30 @@ def parse_period(text: str, calendar: Calendar = Calendar.FINANCIAL) -> Period:
 @functools.lru_cache(maxsize=4096)
 def _parse_period(text: str, calendar: Calendar) -> Period:
     """parse_period, remembered: a data file names the same few periods on every row."""
-    key = " ".join(text.strip().lower().split())
-    ytd = _YTD.match(key)
-    if ytd:
-        key = (ytd["a"] or ytd["b"]).strip()
+    if len(text) > MAX_PERIOD_LENGTH:
+        raise PeriodError(
+            f"{text[:20]!r}... is not a period: it is over {MAX_PERIOD_LENGTH} characters"
+        )
+    key, ytd = _without_ytd(" ".join(text.strip().lower().split()))
     for form, pattern in _FORMS:
         match = pattern.match(key)
         if match is not None:
             period = _build(form, match, calendar, text)
-            return interned(attrs.evolve(period, ytd=bool(ytd)))
+            return interned(attrs.evolve(period, ytd=ytd))
     raise PeriodError(
         f"{text!r} is not a period; write e.g. '2020/21', '2020/21 Q2', '2020 Q3', "
         "'2020-11' or 'Nov 2020'"
     )
+
+
+def _without_ytd(key: str) -> tuple[str, bool]:
+    """`YTD 2020/21 Q2`, `2020/21 Q2 (YTD)` or `2020/21 Q2 YTD` -> (`2020/21 q2`, True)."""
+    if key.startswith("ytd "):
+        return key[4:].strip(), True
+    for mark in ("(ytd)", "ytd"):
+        if key.endswith(mark) and len(key) > len(mark):
+            return key[: -len(mark)].strip(), True
+    return key, False
 
 
 def _build(form: str, match: re.Match[str], calendar: Calendar, text: str) -> Period:

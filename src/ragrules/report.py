@@ -107,6 +107,8 @@ class Report:
     results: tuple[Result, ...]
     history: tuple[int, ...] = ()
     rejected: tuple[Rejection, ...] = ()
+    # What the data says that a reader must be told: an empty file, a stray period, ...
+    notices: tuple[Problem, ...] = ()
 
     def explain(self, indicator_id: str) -> Explanation:
         """The derivation of one indicator's result, with why it is or is not an exception."""
@@ -183,7 +185,7 @@ class Report:
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        """Rejected rows, unreadable values and findings, as located warnings."""
+        """Rejected rows, unreadable values, findings and notices, as located warnings."""
         found = [
             Problem(message=r.reason, row=r.row, severity=Severity.WARNING) for r in self.rejected
         ]
@@ -204,7 +206,7 @@ class Report:
             for r in self.results
             if r.unrated is Unrated.INVALID
         ]
-        return tuple(found)
+        return (*found, *self.notices)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data in a fixed order: the same ruleset and data give identical JSON."""
@@ -225,6 +227,7 @@ class Report:
                 for r in self.caveats
             ],
             "findings": [finding.to_dict() for finding in self.findings],
+            **({"notices": [_notice_dict(p) for p in self.notices]} if self.notices else {}),
             "key": self.key.to_dict(),
             "rows": {
                 "rated_or_unrated": [r.row for r in self.results if r.row is not None],
@@ -232,6 +235,10 @@ class Report:
                 "rejected": [rejection.to_dict() for rejection in self.rejected],
             },
         }
+
+
+def _notice_dict(problem: Problem) -> dict[str, Any]:
+    return {"row": problem.row, "message": problem.message, "hint": problem.hint}
 
 
 def _text(number: Decimal | None) -> str | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ragrules._words import with_article
 from ragrules.model import ExceptionPolicy, ExceptionRule, Unrated
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def findings(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Findin
         Finding(
             indicator=result.indicator.id,
             row=result.row,
-            message=f"a {result.status} rating needs commentary, and none was given",
+            message=f"{with_article(result.status)} rating needs commentary, and none was given",
         )
         for result in results
         if result.status in policy.commentary_required

@@ -3,11 +3,12 @@
 The large-file companion of `output`: JSON lines or CSV, with the exception reasons of each
 result and the row's other columns (an authority code, say) passed through, so a national
 dataset can be rated in constant memory. Decimals are printed from their exact values.
+CSV cells a spreadsheet would run as formulas are neutralised, as in the CSV report (see
+`ragrules._cells`); JSON lines are left as they are.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -15,7 +16,9 @@ from typing import Any, TextIO
 
 import attrs
 
+from ragrules._cells import csv_row, csv_writer
 from ragrules.model import Ruleset, Unrated
+from ragrules.notices import result_notices
 from ragrules.numbers import format_decimal
 from ragrules.report import Rejection, Result, target_text
 from ragrules.selection import exceptions, findings
@@ -35,12 +38,13 @@ class Tally:
     exceptions: int = 0
     invalid: int = 0  # values that could not be read
     findings: int = 0  # e.g. a red without the commentary the ruleset requires
+    notices: int = 0  # e.g. an unreadable earlier value, a fraction on a percent indicator
     statuses: Counter[str] = attrs.field(factory=Counter)
 
     @property
     def problems(self) -> int:
-        """Rejected rows, unreadable values and findings: what a report lists as problems."""
-        return self.rejected + self.invalid + self.findings
+        """Rejected rows, unreadable values, findings and notices: a report's problems."""
+        return self.rejected + self.invalid + self.findings + self.notices
 
 
 def write_stream(
@@ -50,16 +54,18 @@ def write_stream(
     fmt: str = "json",
     *,
     columns: Sequence[str] | None = None,
+    safe_csv: bool = True,
 ) -> Tally:
     """Write each result or rejection as one JSON line (fmt "json") or CSV row ("csv").
 
     `columns` names the rows' other columns for the CSV header (default: those of the first
-    result); JSON lines carry each row's own.
+    result); JSON lines carry each row's own. CSV cells that a spreadsheet would run as
+    formulas get a `'` in front (`ragrules._cells.csv_safe`) unless `safe_csv` is false.
     """
     if fmt not in STREAM_FORMATS:
         raise ValueError(f"a stream is written as one of {STREAM_FORMATS}, not {fmt!r}")
     tally = Tally()
-    write = _csv_writer(ruleset, out, columns) if fmt == "csv" else _json_writer(out)
+    write = _csv_writer(ruleset, out, columns, safe_csv) if fmt == "csv" else _json_writer(out)
     policy = ruleset.exceptions
     for item in items:
         if isinstance(item, Rejection):
@@ -69,6 +75,7 @@ def write_stream(
         tally.results += 1
         tally.statuses[item.status] += 1
         tally.invalid += item.unrated is Unrated.INVALID
+        tally.notices += len(result_notices(item))
         if item.status in policy.commentary_required:
             tally.findings += len(findings((item,), policy))
         chosen = exceptions((item,), policy) if item.unrated is None else ()
@@ -122,9 +129,18 @@ def _record(item: Result | Rejection, reasons: tuple[str, ...]) -> dict[str, Any
     }
 
 
-def _csv_writer(ruleset: Ruleset, out: TextIO, columns: Sequence[str] | None) -> _Writer:
-    """CSV rows; the passed-through columns are `columns`, or those of the first result."""
-    writer = csv.writer(out, lineterminator="\n")
+def _csv_writer(
+    ruleset: Ruleset, out: TextIO, columns: Sequence[str] | None, safe: bool = True
+) -> _Writer:
+    """CSV rows; the passed-through columns are `columns`, or those of the first result.
+
+    With `safe`, every cell (the header's data column names too) goes through `csv_safe`.
+    """
+    rows = csv_writer(out)
+
+    def writerow(cells: list[object]) -> None:
+        rows.writerow(csv_row(cells, safe=safe))
+
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
     travel = [f"{name}_{field}" for name in comparisons for field in _TRAVEL_FIELDS]
     passed: list[str] | None = None if columns is None else list(columns)
@@ -137,12 +153,12 @@ def _csv_writer(ruleset: Ruleset, out: TextIO, columns: Sequence[str] | None) ->
                 passed = [] if isinstance(item, Rejection) else [n for n, _ in item.columns]
             fixed = [*_RESULT_COLUMNS, *travel, "exception", "rejected"]
             # A data column named like one of ours (`status`) keeps its data under `data_status`.
-            writer.writerow([*fixed, *(f"data_{n}" if n in fixed else n for n in passed)])
+            writerow([*fixed, *(f"data_{n}" if n in fixed else n for n in passed)])
             header_written = True
         assert passed is not None
         if isinstance(item, Rejection):
             cells = [item.row, item.indicator, item.period, "", "", "", "", ""]
-            writer.writerow([*cells, *([""] * len(travel)), "", item.reason, *([""] * len(passed))])
+            writerow([*cells, *([""] * len(travel)), "", item.reason, *([""] * len(passed))])
             return
         data = _record(item, reasons)
         moves = [
@@ -151,7 +167,7 @@ def _csv_writer(ruleset: Ruleset, out: TextIO, columns: Sequence[str] | None) ->
             for field in _TRAVEL_FIELDS
         ]
         columns = data["columns"]
-        writer.writerow(
+        writerow(
             [
                 *("" if data[key] is None else data[key] for key in _RESULT_COLUMNS),
                 *moves,

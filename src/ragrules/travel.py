@@ -69,13 +69,19 @@ def arrow(travel: Travel, moved: Direction, judgement: Judgement | None) -> str:
 
 
 def not_comparable(
-    comparison: Comparison, travel: Travel, reason: str, period: Period | None = None
+    comparison: Comparison,
+    travel: Travel,
+    reason: str,
+    period: Period | None = None,
+    *,
+    earlier_text: str = "",
 ) -> Movement:
     return Movement(
         comparison=comparison,
         direction=Direction.NOT_COMPARABLE,
         period=period,
         reason=reason,
+        earlier_text=earlier_text,
         arrow=arrow(travel, Direction.NOT_COMPARABLE, None),
     )
 

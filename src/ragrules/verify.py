@@ -4,7 +4,8 @@ For auditors: findings that loading alone does not make errors (targets outside 
 meaningful range, neutral indicators whose targets may read as judgements, polarities that
 contradict the catalogue entry they override), the load's own warnings, and the design's
 invariants (monotonicity, exact boundaries) checked with Hypothesis on this ruleset's
-indicators when the `testing` extra is installed.
+indicators. Hypothesis comes with the `testing` extra; without it the invariants cannot be
+tested, and that is an error, not a pass.
 """
 
 from __future__ import annotations
@@ -107,11 +108,12 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
 
         from ragrules import testing
     except ImportError:
+        # An error, so that `ragrules verify` cannot pass without testing what it promises.
         return [
             Problem(
-                message="the invariants were not tested: Hypothesis is not installed",
+                message="the invariants could not be tested: Hypothesis is not installed",
                 hint='install the testing extra: pip install "ragrules[testing]"',
-                severity=Severity.WARNING,
+                severity=Severity.ERROR,
             )
         ]
     found: list[Problem] = []
