@@ -61,6 +61,8 @@ from ragrules.numbers import (
     NumberError,
     OutOfRange,
     RoundingMode,
+    format_decimal,
+    in_exact_context,
     split_value,
     to_decimal,
 )
@@ -110,6 +112,7 @@ _MARGIN_KEYS = ("relative", "absolute")  # `from` only in dated arrays, taken of
 E = TypeVar("E", bound=enum.Enum)
 
 
+@in_exact_context
 def load(
     source: str | os.PathLike[str],
     *,
@@ -189,6 +192,7 @@ def resolve_file(
     return merged, origins
 
 
+@in_exact_context
 def loads(
     text: str,
     *,
@@ -969,7 +973,21 @@ class _Builder:
                 return None
             return Target(lower=lower, upper=upper)
         value = self.quantity(raw, path, unit)
+        if value is not None:
+            self.fraction_warning(raw, value, path, unit)
         return None if value is None else Target.point(value)
+
+    def fraction_warning(self, raw: object, value: Decimal, path: str, unit: str) -> None:
+        """A percent target strictly between 0 and 1, written without `%`: 0.85 for 85%?"""
+        if unit == "percent" and 0 < value < 1 and "%" not in str(raw):
+            percent = format_decimal(value.scaleb(2, EXACT))
+            self.problem(
+                path,
+                f"target {raw} on a percent indicator looks like a fraction ({percent}%?)",
+                f'write it as a percentage, e.g. "{percent}%"; write "{raw}%" if you mean a '
+                "fraction of one percent",
+                warning=True,
+            )
 
     def indicator(
         self,

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import ragrules
 from ragrules import data
 from ragrules.cli import main
+from ragrules.verify import verify_file
 
 ROOT = Path(__file__).resolve().parents[2]
 HAVERING = ROOT / "rulesets" / "examples" / "havering-2020-21-q2.toml"
@@ -406,3 +407,17 @@ def test_a_stream_counts_unreadable_earlier_values_under_strict(
     args = ["rate", str(ruleset), str(rows), "--stream", "--columns", "previous=previous"]
     assert main([*args, "--period", "2020/21", "--strict"]) == 1
     assert "1 notices" in capsys.readouterr().err
+
+
+def test_a_fractional_percent_target_is_a_warning_in_check_and_verify(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ruleset = tmp_path / "r.toml"
+    ruleset.write_text(RULESET.replace('target = "85%"', "target = 0.85"))
+    main(["check", str(ruleset)])
+    assert "looks like a fraction (85%?)" in capsys.readouterr().err
+    findings = verify_file(ruleset, examples=5)
+    fraction = [p for p in findings if "looks like a fraction" in p.message]
+    assert fraction
+    assert fraction[0].line == 11
+    assert not ragrules.loads(RULESET).warnings  # "85%" is no fraction
