@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import importlib
 import io
 import json
+import pkgutil
 import re
 import sys
 import zipfile
@@ -28,6 +30,12 @@ import atheris
 
 with atheris.instrument_imports():
     import ragrules
+
+    # Every module, imported here so it is instrumented: ragrules imports its names on
+    # first use, and a module first imported later gives libFuzzer no coverage to follow.
+    for _module in pkgutil.iter_modules(ragrules.__path__):
+        if _module.name != "__main__":
+            importlib.import_module(f"ragrules.{_module.name}")
     from ragrules._cells import CSV_TRIGGERS, csv_unsafe
     from ragrules.data import excel_rows, parse_csv, parse_json
     from ragrules.numbers import NumberError, split_value

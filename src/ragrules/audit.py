@@ -114,24 +114,13 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
             if result.unrated is not None and is_no_data(values["status"]):
                 continue
             statuses = result.indicator.scale.statuses
-            if wanted != result.status and wanted not in statuses:
+            if wanted != result.status:
                 # No reading of the rules gives a status the scale does not have.
-                mismatches.append(
-                    Mismatch(
-                        result=result,
-                        field="status",
-                        published=values["status"],
-                        computed=result.status,
-                        readings=(),
-                        note=f"{values['status']!r} is not a status of the scale "
-                        f"({', '.join(statuses)})",
-                    )
-                )
-            elif wanted != result.status:
+                outside = wanted not in statuses
                 matching = [
                     (name, _result(other, result.indicator.id))
                     for name, other in variants.items()
-                    if _result(other, result.indicator.id).status == wanted
+                    if not outside and _result(other, result.indicator.id).status == wanted
                 ]
                 mismatches.append(
                     Mismatch(
@@ -141,6 +130,10 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
                         computed=result.status,
                         readings=tuple(name for name, _ in matching),
                         alternative=matching[0][1] if matching else None,
+                        note=f"{values['status']!r} is not a status of the scale "
+                        f"({', '.join(statuses)})"
+                        if outside
+                        else "",
                     )
                 )
         for move in result.travel:

@@ -35,7 +35,7 @@ from ragrules.observations import Observation, Reading, is_no_data, read_value
 from ragrules.periods import Period, PeriodError, parse_period
 from ragrules.rating import CannotRate, Cut, RuleInputs
 from ragrules.report import Rejection, Report, Result
-from ragrules.travel import Movement
+from ragrules.travel import Movement, travel_condition, travel_missing, travel_moved
 
 _Key = tuple[str, Period | None]
 # Did-you-mean for unknown indicator ids: candidates compared in one batch at most, the
@@ -629,7 +629,6 @@ def _why(
 
 def _why_travel(cuts: tuple[Cut, ...], band: int, shown: str, travel: tuple[Movement, ...]) -> str:
     """`_why` where the band reached, or the better band missed, has a travel condition."""
-    from ragrules.explain import travel_condition, travel_missing, travel_moved
 
     def condition(cut: Cut) -> str:
         if cut.travel is None:

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ragrules.model import (
-    Against,
     Basis,
-    Judgement,
     Margin,
     Point,
     PointKind,
     Polarity,
-    TravelCondition,
 )
 from ragrules.numbers import EXACT, format_decimal, in_exact_context
 from ragrules.rating import Cut, margin_for
-from ragrules.travel import Movement
+from ragrules.travel import Movement, travel_condition, travel_judgement, travel_missing
 from ragrules.units import amount_text, with_unit
 
 if TYPE_CHECKING:
@@ -221,60 +217,3 @@ def _moved(margin: Margin, magnitude: Decimal, where: str, unit: str) -> str:
 
 
 # -- travel conditions of bands, in words (the report's reasons use these too) ------------
-
-_JUDGEMENT_ORDER = (Judgement.IMPROVING, Judgement.UNCHANGED, Judgement.WORSENING)
-
-
-def _movement(condition: TravelCondition, travel: Sequence[Movement]) -> Movement | None:
-    return next((m for m in travel if m.comparison.name == condition.comparison), None)
-
-
-def _against(condition: TravelCondition, travel: Sequence[Movement]) -> str:
-    """`on the same period last year`, `against the england benchmark`."""
-    move = _movement(condition, travel)
-    if move is None:
-        return f"on the {condition.comparison} comparison"
-    comparison = move.comparison
-    if comparison.against is Against.BENCHMARK:
-        return f"against the {comparison.benchmark} benchmark"
-    return f"on the {comparison.against.value.replace('-', ' ')}"
-
-
-def travel_condition(condition: TravelCondition, travel: Sequence[Movement]) -> str:
-    """A band's travel condition: `improving or unchanged on the same period last year`."""
-    judged = " or ".join(j.value for j in _JUDGEMENT_ORDER if j in condition.judgements)
-    return f"{judged} {_against(condition, travel)}"
-
-
-def travel_judgement(condition: TravelCondition, travel: Sequence[Movement]) -> str:
-    """What the condition's comparison found, `improving`; empty when it found nothing."""
-    move = _movement(condition, travel)
-    return "" if move is None or move.judgement is None else move.judgement.value
-
-
-def travel_moved(condition: TravelCondition, travel: Sequence[Movement]) -> str:
-    """`improving on the same period last year`: the judgement the comparison made."""
-    return f"{travel_judgement(condition, travel)} {_against(condition, travel)}"
-
-
-def travel_missing(condition: TravelCondition, travel: Sequence[Movement]) -> str:
-    """Why the condition could not be met for want of a judgement; empty when one was made."""
-    move = _movement(condition, travel)
-    if move is None:
-        return (
-            f"the result has no {condition.comparison} comparison, "
-            "so the travel condition could not be met"
-        )
-    if not move.comparable:
-        benchmark = move.comparison.benchmark
-        earlier = "earlier" if benchmark is None else benchmark
-        return (
-            f"no {earlier} value to compare with, so the travel condition could not be met: "
-            f"{move.reason}"
-        )
-    if move.judgement is None:
-        return (
-            f"the {condition.comparison} comparison makes no judgement, "
-            "so the travel condition could not be met"
-        )
-    return ""
