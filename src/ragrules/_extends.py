@@ -65,6 +65,8 @@ class Origins:
         # Indicator id -> the base settings its extending file replaced: (key, base value,
         # "file:line" in the base). `ragrules verify` reads it.
         self.overrides: dict[str, list[tuple[str, object, str]]] = {}
+        # Every base file the load read (resolved), whether or not a setting came from it.
+        self.bases: tuple[Path, ...] = ()
 
     def resolve(self, path: str) -> tuple[Source, str]:
         """The source and original path of a merged path (through its nearest known prefix)."""
@@ -240,6 +242,7 @@ def resolve(
 ) -> tuple[dict[str, Any], Origins]:
     """Merge `document` with the bases it extends (recursively)."""
     merged, origins, _ = _resolve(document, source, directory, finder, (), reads)
+    origins.bases = tuple(reads.done)
     return merged, origins
 
 

@@ -20,7 +20,7 @@ from ragrules.numbers import MAX_EXPONENT, OutOfRange, toml_number
 # program may lower to 640 (about 2,126 bits). Integers that large are far out of ragrules'
 # range, so only they are checked, and only when the text has a run of digits that long.
 _PRINTABLE_BITS = 2_000
-_LONG_RUN = re.compile(r"[0-9A-Fa-f_]{500,}")
+_LONG_RUN = re.compile(r"(?<![0-9A-Fa-f_])[0-9A-Fa-f_]{500,}")  # a run, tried once from its start
 _LONG_DECIMAL = re.compile(r"(?:^|[=\[,{])[ \t]*[+-]?([0-9][0-9_]{639,})", re.MULTILINE)
 
 

@@ -49,27 +49,28 @@ def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
                 raise TooLarge(path, limit)
             # A regular file in one read (plus one to see its end); anything else in chunks.
             chunk = info.st_size + 1 if regular and info.st_size else _CHUNK
-            data = _read_up_to(file, limit + 1, chunk)
+            data = _read_up_to(file, limit, chunk)
+            if data is None:
+                raise TooLarge(path, limit)
     except OSError as exc:
         if not isinstance(exc.filename, str):  # name the file, not its descriptor number
             exc.filename = str(path)
         raise
-    if len(data) > limit:
-        raise TooLarge(path, limit)
     return data
 
 
-def _read_up_to(file: BinaryIO, most: int, chunk: int) -> bytes:
-    """Up to `most` bytes, in chunks: `file.read(most)` would allocate `most` bytes at once."""
-    chunks = []
+def _read_up_to(file: BinaryIO, limit: int, chunk: int) -> bytes | None:
+    """The bytes, or None past `limit`, read in chunks and joined only when within it:
+    `file.read(limit)` would allocate `limit` bytes at once, and a join past it a copy."""
+    chunks: list[bytes] = []
     total = 0
-    while total < most:
-        data = file.read(min(chunk, most - total))
+    while total <= limit:
+        data = file.read(min(chunk, limit + 1 - total))
         if not data:
-            break
+            return b"".join(chunks)
         chunks.append(data)
         total += len(data)
-    return b"".join(chunks)
+    return None
 
 
 def read_text_capped(path: str | os.PathLike[str], characters: int) -> str:

@@ -343,7 +343,7 @@ class _SharedStrings:
         elif local == "rPh":
             self.phonetic -= 1
         elif local == "si":
-            self.strings.append("".join(self.pieces))
+            self.strings.append("".join(self.pieces).strip())  # once, not per cell
             self.pieces = []
             self.length = 0
             if len(self.strings) > MAX_XLSX_CELLS:
@@ -533,7 +533,7 @@ class _Sheet:
                     f"cell {self.where()} refers to shared string {text.strip()[:20]!r},"
                     f" but the workbook has {len(self.strings):,}"
                 )
-            return self.strings[index].strip()
+            return self.strings[index]  # stripped once when read: cells share it
         if kind == "b":
             flag = _int(text, -1)
             return text.strip() if flag < 0 else str(bool(flag))

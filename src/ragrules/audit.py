@@ -30,7 +30,7 @@ from ragrules.model import (
     Travel,
 )
 from ragrules.numbers import EXACT, RoundingMode, in_exact_context
-from ragrules.observations import Observation, column_key, is_no_data
+from ragrules.observations import Observation, check_rows, column_key, is_no_data
 from ragrules.report import Report, Result
 from ragrules.travel import Movement
 
@@ -95,6 +95,7 @@ class Audit:
 @in_exact_context
 def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None = None) -> Audit:
     """Compare the published statuses and arrows in the data with computed ones."""
+    check_rows(observations)
     rows = list(observations)
     report = ruleset.rate(rows, period=period)
     published = {

@@ -31,7 +31,7 @@ from ragrules.model import (
 )
 from ragrules.notices import batch_notices
 from ragrules.numbers import format_decimal, in_exact_context, round_value
-from ragrules.observations import Observation, Reading, is_no_data, read_value
+from ragrules.observations import Observation, Reading, check_rows, is_no_data, read_value
 from ragrules.periods import Period, PeriodError, parse_period
 from ragrules.rating import CannotRate, Cut, RuleInputs
 from ragrules.report import Rejection, Report, Result
@@ -57,7 +57,7 @@ def rate(
     period: str | Period | None = None,
 ) -> Report:
     """Rate observations for one period (default: the latest period in the data)."""
-    _check_rows(observations)
+    check_rows(observations)
     batch = _Batch(ruleset)
     rejected: list[Rejection] = []
     coerced = (
@@ -89,18 +89,6 @@ def rate(
     )
 
 
-def _check_rows(observations: object) -> None:
-    """Refuse what is not an iterable of rows, rather than rate nothing from it."""
-    kind = type(observations).__name__
-    if isinstance(observations, (str, bytes, Mapping)) or hasattr(observations, "to_dict"):
-        hint = (
-            "for a DataFrame use ragrules.pandas.rate_frame, or frame.to_dict('records')"
-            if hasattr(observations, "to_dict")
-            else "pass a list of rows, e.g. [{'indicator': ..., 'period': ..., 'value': ...}]"
-        )
-        raise TypeError(f"observations must be an iterable of rows, not a {kind}: {hint}")
-
-
 def iter_rate(
     ruleset: Ruleset,
     observations: Iterable[object],
@@ -114,10 +102,16 @@ def iter_rate(
     if it has one, else its latest, and the others are its earlier values. Rows without a
     period take `period`. Every line yields its results and its rejections, in input order,
     so nothing is lost; nothing is kept between lines but a bounded cache of compiled rules.
+    Rows that are not rows (a DataFrame, a string) are a TypeError at the call, not at the
+    first item.
     """
-    _check_rows(observations)
-    batch = _Batch(ruleset)
-    default = _report_period(period, ruleset, {})
+    check_rows(observations)
+    return _iter_rate(_Batch(ruleset), observations, _report_period(period, ruleset, {}))
+
+
+def _iter_rate(
+    batch: _Batch, observations: Iterable[object], default: Period | None
+) -> Iterator[Result | Rejection]:
     # Each line is rated in the library's decimal context, entered and left around the
     # line: a generator must not leave its context set in the caller's code between items.
     rate_line = in_exact_context(batch.rate_line)

@@ -25,7 +25,6 @@ from ragrules.canonical import canonical_toml, fingerprint
 from ragrules.compare import rating_differences, rule_differences
 from ragrules.data import (
     DATA_SUFFIXES,
-    is_utf8,
     iter_csv,
     parse_columns,
     read_observations,
@@ -215,21 +214,16 @@ def _load(args: argparse.Namespace, path: str) -> Ruleset:
     return load(path, search_path=args.search_path, allowed=args.allow)
 
 
-def _refuse_overwriting(args: argparse.Namespace, ruleset: Ruleset) -> None:
+def _refuse_overwriting(args: argparse.Namespace) -> None:
     """--output must not name an input: the data, the ruleset or a base it extends."""
-    if not args.output:
+    if not args.output or not Path(args.output).exists():
         return
-    bases = {
-        place.rpartition(":")[0]
-        for indicator in ruleset.indicators
-        for _, place in indicator.origins
-    }
-    inputs = [args.data, args.ruleset, *sorted(name for name in bases if name)]
+    _, origins = resolve_file(args.ruleset, args.search_path, args.allow)
+    inputs = [("data", args.data), ("ruleset", args.ruleset)]
+    inputs += [("base ruleset", str(base)) for base in origins.bases]
     target = Path(args.output)
-    for number, name in enumerate(inputs):
-        what = ("data", "ruleset")[number] if number < 2 else "base ruleset"
-        path = Path(name)
-        if target.exists() and path.exists() and target.samefile(path):
+    for what, name in inputs:
+        if Path(name).exists() and target.samefile(name):
             raise DataError(
                 problems=(
                     Problem(
@@ -244,7 +238,7 @@ def _refuse_overwriting(args: argparse.Namespace, ruleset: Ruleset) -> None:
 def _rate(args: argparse.Namespace) -> int:
     ruleset = _load(args, args.ruleset)
     _print_problems(ruleset.warnings)
-    _refuse_overwriting(args, ruleset)
+    _refuse_overwriting(args)
     if args.stream:
         return _rate_stream(ruleset, args)
     report = _rated(ruleset, args.data, args.period, args)
@@ -279,6 +273,11 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
         )
     if bar is not None:
         bar.done()
+    if not tally.results and not tally.rejected:
+        _say(
+            f"{data}: warning: the data holds no rows (check it has rows under its header)",
+            file=sys.stderr,
+        )
     counts = ", ".join(f"{status} {n}" for status, n in sorted(tally.statuses.items()))
     print(
         f"{data}: {tally.results} results ({counts or 'none'}), {tally.exceptions} exceptions, "
@@ -351,7 +350,8 @@ def _observations(args: argparse.Namespace, data: str) -> list[object]:
     columns = parse_columns(args.columns) if args.columns else None
     encoding = getattr(args, "encoding", None)
     text = Path(data).suffix.lower() in (".csv", ".tsv", ".txt", ".json")
-    if text and encoding is None and Path(data).is_file() and not is_utf8(data):
+    # Decided as the reader decides: a file mixing encodings is refused, never "read as".
+    if text and encoding is None and Path(data).is_file() and sniff_encoding(data) == "cp1252":
         print(f"{data}: warning: not UTF-8; read as Windows-1252", file=sys.stderr)
     return read_observations(
         data, columns=columns, delimiter=args.delimiter, period=args.period, encoding=encoding

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -27,7 +28,7 @@ from ragrules.periods import PeriodError, parse_period
 # The most rows a data file may hold unless the caller allows more (`max_rows`).
 MAX_ROWS = 10_000_000
 # The most bytes a data file read whole may hold (`max_bytes`): /dev/zero stops here.
-MAX_BYTES = 1 << 30
+MAX_BYTES = 512 << 20
 # The longest line a CSV file read a line at a time may have.
 MAX_LINE = 1 << 20
 # What a data file is named: a ruleset argument ending so was given the data by mistake.
@@ -59,7 +60,7 @@ def read_observations(
     field (`indicator`, `value`, `target`, ...), `previous` or `last_year` (an earlier value on
     the same row, which needs `period`), or any other name (`published_short`, a benchmark).
     Text is read as `encoding` when given; else as UTF-8, or as Windows-1252 when it holds
-    no UTF-8 text at all (`is_utf8` tells a caller to warn). A file that mixes the two is a
+    no UTF-8 text at all (`sniff_encoding` tells a caller which). A file that mixes the two is a
     DataError naming the line of the first bad byte. A file with more than `max_rows`
     observations or `max_bytes` bytes is a DataError.
     """
@@ -121,6 +122,21 @@ def decode(raw: bytes, source: str | None, encoding: str | None = None) -> str:
     return raw.decode("cp1252", errors="replace")
 
 
+def _refuse_unseekable(source: Path) -> None:
+    try:
+        regular = stat.S_ISREG(source.stat().st_mode)
+    except OSError as exc:
+        raise _error(
+            str(source), f"cannot read the data: {exc.strerror or exc}", "check the path"
+        ) from None
+    if not regular:
+        raise _error(
+            str(source),
+            "a stream reads a regular file, and this is a pipe, a device or a folder",
+            "save the data to a file first, or rate it without --stream",
+        )
+
+
 def _codec(encoding: str, source: str | None) -> str:
     try:
         return codecs.lookup(encoding).name
@@ -161,9 +177,12 @@ def _bad_byte(raw: bytes, exc: UnicodeDecodeError, source: str | None, name: str
 def sniff_encoding(path: str | os.PathLike[str], encoding: str | None = None) -> str:
     """The codec `iter_csv` reads a file with, decided as `decode` decides (a DataError too).
 
-    Reads the file a megabyte at a time, so a file too large to hold is checked as well.
+    Reads the file a megabyte at a time, so a file too large to hold is checked as well. Only
+    a regular file can be streamed: it is read twice (this check, then the rows), and a pipe
+    or a device such as /dev/zero would never end or be read once only.
     """
     source = str(path)
+    _refuse_unseekable(Path(path))
     name = "utf-8-sig" if encoding is None else _codec(encoding, source)
     name = "utf-8-sig" if name == "utf-8" else name
     decoder = codecs.getincrementaldecoder(name)()
@@ -311,6 +330,7 @@ def iter_csv(
     """
     source = Path(path)
     _refuse_other_workbooks(source)
+    _refuse_unseekable(source)
     if encoding is None:
         encoding = sniff_encoding(source)
     try:
@@ -487,7 +507,9 @@ def _check_columns(header: list[str], columns: Mapping[str, str], source: str | 
     for column, role in columns.items():
         if column.startswith("#"):
             number = column[1:]
-            if not number.isdigit() or not 1 <= int(number) <= len(header):
+            if not (number.isascii() and number.isdigit() and len(number) < 8) or not (
+                1 <= int(number) <= len(header)
+            ):
                 raise _error(
                     source,
                     f"--columns: {column}={role}: the header has {len(header)} columns",
@@ -595,6 +617,7 @@ def parse_json(text: str, *, source: str | None = None) -> list[object]:
                 ),
             )
         ) from None
+    _refuse_repeated_keys(records, source)
     if isinstance(records, dict) and any(column_key(key) in FIELDS for key in records):
         raise _error(
             source,
@@ -611,7 +634,6 @@ def parse_json(text: str, *, source: str | None = None) -> list[object]:
         )
     # Records that are not readable observations are passed on as they are, so the report
     # rejects them with their row number instead of losing them.
-    _refuse_repeated_keys(records, source)
     observations: list[object] = []
     for row, record in enumerate(records, start=1):
         try:
@@ -635,19 +657,37 @@ class _OnceKeyed(dict[str, Any]):
         return record
 
 
-def _refuse_repeated_keys(records: list[object], source: str | None) -> None:
-    """A key given twice in one record is an error: JSON readers silently keep the last."""
+def _refuse_repeated_keys(top: object, source: str | None) -> None:
+    """A key given twice in one object is an error: JSON readers silently keep the last.
+
+    Checked in the array of records, and in records keyed by indicator (the indicator keys
+    and each record under them), where each key path is `[0].value` or `id[0].value`.
+    """
+    found: list[tuple[str, str, int | None]] = []  # (path of the object, key, record number)
+
+    def check(value: object, path: str, row: int | None = None) -> None:
+        if isinstance(value, _OnceKeyed):
+            found.extend((path, key, row) for key in value.repeated)
+
+    if isinstance(top, dict):
+        check(top, "")
+        for indicator, value in top.items():
+            for index, record in enumerate(value if isinstance(value, list) else [value]):
+                check(record, f"{indicator}[{index}]" if isinstance(value, list) else indicator)
+    elif isinstance(top, list):
+        for index, record in enumerate(top):
+            check(record, f"[{index}]", index + 1)
     problems = tuple(
         Problem(
             file=source,
             row=row,
-            key=f"[{row - 1}].{key}",
-            message=f"record {row} gives {key!r} more than once; which one is meant is unknown",
+            key=f"{path}.{key}" if path else key,
+            message=f"{key!r} is given more than once"
+            + (f" in {path}" if path else "")
+            + "; which one is meant is unknown",
             hint="keep one of them",
         )
-        for row, record in enumerate(records, start=1)
-        if isinstance(record, _OnceKeyed)
-        for key in dict.fromkeys(record.repeated)
+        for path, key, row in found
     )
     if problems:
         raise DataError(problems=problems[:20])

@@ -965,6 +965,8 @@ class _Builder:
             upper = self.quantity(body["upper"], f"{path}.upper", unit)
             if lower is None or upper is None:
                 return None
+            self.fraction_warning(body["lower"], lower, f"{path}.lower", unit)
+            self.fraction_warning(body["upper"], upper, f"{path}.upper", unit)
             if lower > upper:
                 self.problem(
                     path,

@@ -172,10 +172,10 @@ def split_value(text: str) -> tuple[Decimal, str, str] | None:
 
 
 def _foreign_digit(text: str) -> str | None:
-    """The first digit in `text` that is not 0-9, if any (`str.isdigit` knows them all)."""
+    """The first decimal digit in `text` that is not 0-9 (a superscript ² is no digit here)."""
     if text.isascii():
         return None
-    return next((c for c in text if c.isdigit() and not "0" <= c <= "9"), None)
+    return next((c for c in text if c.isdecimal() and not "0" <= c <= "9"), None)
 
 
 def round_value(value: Decimal, places: int, mode: RoundingMode) -> Decimal:

@@ -51,7 +51,7 @@ def column_key(name: object) -> str:
 
 
 # The types pandas and numpy use for a missing cell (`pd.NA`, `pd.NaT`, `np.datetime64("NaT")`),
-# recognised by name so that pandas is never imported here.
+# recognised by name so that neither is ever imported here.
 _MISSING_TYPES = frozenset({"NAType", "NaTType"})
 
 
@@ -63,10 +63,20 @@ def is_missing(raw: object) -> bool:
         return math.isnan(raw)
     if isinstance(raw, Decimal):
         return raw.is_nan()
-    kind = type(raw)
-    if kind.__name__ in _MISSING_TYPES:
+    kind = type(raw).__name__
+    if kind in _MISSING_TYPES:
         return True
-    return kind.__name__ == "datetime64" and str(raw) == "NaT"
+    if kind in ("datetime64", "timedelta64"):
+        return str(raw) == "NaT"
+    # numpy's float16, float32 and longdouble NaN: a number unequal to itself.
+    return kind.startswith(("float", "longdouble")) and _unequal_to_itself(raw)
+
+
+def _unequal_to_itself(raw: object) -> bool:
+    try:
+        return bool(raw != raw)
+    except (TypeError, ValueError):
+        return False
 
 
 def _as_text(raw: object) -> str:
@@ -116,8 +126,13 @@ class Observation:
         """
         fields: dict[str, object] = {}
         extra: dict[str, str] = {}
+        given: dict[str, object] = {}  # the key each name came from
         for key, raw in mapping.items():
             name = column_key(key)
+            if name in given:
+                # `value` and `Value` (or `value `) name one field: which one is meant?
+                raise ValueError(f"keys {given[name]!r} and {key!r} both give {name!r}")
+            given[name] = key
             if name in FIELDS:
                 fields[name] = raw
             elif name:
@@ -171,6 +186,8 @@ def read_value(text: str, unit: str, tokens: Tokens | None = None) -> Reading:
 
 
 _REMEMBERED_LENGTH = 40
+# What follows a number read up to a comma that is no thousands separator: `21,9` or `21,9%`.
+_DECIMAL_COMMA = re.compile(r",[0-9]+(?![0-9,])")
 
 
 def _read_value(text: str, unit: str, tokens: Tokens | None) -> Reading:
@@ -202,7 +219,7 @@ def _read_value(text: str, unit: str, tokens: Tokens | None) -> Reading:
         )
     if not written:
         return Reading(number=number, written_unit=unit)
-    if written[0] == "," and written[1:].isdigit():
+    if _DECIMAL_COMMA.match(written):
         shown = text.strip()
         return Reading(
             unrated=Unrated.INVALID,
@@ -223,3 +240,15 @@ def _read_value(text: str, unit: str, tokens: Tokens | None) -> Reading:
 
 
 _remembered_value = functools.lru_cache(maxsize=65536)(_read_value)
+
+
+def check_rows(observations: object) -> None:
+    """Refuse what is not an iterable of rows, rather than rate nothing from it."""
+    kind = type(observations).__name__
+    if isinstance(observations, (str, bytes, Mapping)) or hasattr(observations, "to_dict"):
+        hint = (
+            "for a DataFrame use ragrules.pandas.rate_frame, or frame.to_dict('records')"
+            if hasattr(observations, "to_dict")
+            else "pass a list of rows, e.g. [{'indicator': ..., 'period': ..., 'value': ...}]"
+        )
+        raise TypeError(f"observations must be an iterable of rows, not a {kind}: {hint}")

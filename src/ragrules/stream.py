@@ -82,6 +82,8 @@ def write_stream(
         reasons = chosen[0].reasons if chosen else ()
         tally.exceptions += bool(reasons)
         write(item, reasons)
+    if not tally.results and not tally.rejected:
+        tally.notices += 1  # no rows at all: an empty stream is said, as an empty report is
     return tally
 
 

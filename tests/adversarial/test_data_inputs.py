@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import ragrules
 from ragrules import data
+from ragrules.audit import audit
 from ragrules.cli import main
 from ragrules.verify import verify_file
 
@@ -66,6 +67,16 @@ def test_dev_zero_as_data_is_a_located_error(name: str) -> None:
     with pytest.raises(ragrules.DataError) as caught:
         read()
     assert caught.value.problems[0].file == "/dev/zero"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_stream_from_a_pipe_is_refused_not_hung(tmp_path: Path) -> None:
+    fifo = tmp_path / "rows.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(ragrules.DataError, match="regular file"):
+        data.sniff_encoding(fifo)
+    with pytest.raises(ragrules.DataError, match="regular file"):
+        list(data.iter_csv(fifo))
 
 
 def test_an_endless_line_in_a_stream_is_a_located_error(tmp_path: Path) -> None:
@@ -151,12 +162,13 @@ def test_no_row_for_the_report_period_is_a_notice() -> None:
     assert any("no row is for the report period 2020/21" in n for n in _notices(report))
 
 
+@pytest.mark.parametrize("stream", [[], ["--stream"]], ids=["report", "stream"])
 def test_a_header_only_csv_fails_under_strict(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stream: list[str]
 ) -> None:
     path = tmp_path / "empty.csv"
     path.write_text("indicator,period,value\n")
-    assert main(["rate", str(HAVERING), str(path), "--strict"]) == 1
+    assert main(["rate", str(HAVERING), str(path), "--strict", *stream]) == 1
     assert "no rows" in capsys.readouterr().err
 
 
@@ -175,9 +187,12 @@ def test_a_columns_mapping_naming_no_header_is_an_error() -> None:
     assert problem.hint is not None and "Q2 Performance" in problem.hint
 
 
-def test_a_columns_number_past_the_header_is_an_error() -> None:
+@pytest.mark.parametrize("number", ["9", "9" * 5000, "\u0969"])
+def test_a_columns_number_past_the_header_is_an_error(number: str) -> None:
     with pytest.raises(ragrules.DataError, match="3 columns"):
-        data.parse_csv("indicator,period,value\nshare,2020/21,80\n", columns={"#9": "value"})
+        data.parse_csv(
+            "indicator,period,value\nshare,2020/21,80\n", columns={f"#{number}": "value"}
+        )
 
 
 def test_an_unknown_columns_field_is_an_error_with_did_you_mean() -> None:
@@ -228,7 +243,7 @@ def test_rows_that_are_not_rows_are_a_type_error(given_rows: object) -> None:
     with pytest.raises(TypeError, match="iterable of rows"):
         _ruleset().rate(given_rows)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="iterable of rows"):
-        list(_ruleset().iter_rate(given_rows))  # type: ignore[arg-type]
+        _ruleset().iter_rate(given_rows)  # type: ignore[arg-type]  # at the call, not later
 
 
 def test_a_dataframe_is_a_type_error() -> None:
@@ -236,6 +251,21 @@ def test_a_dataframe_is_a_type_error() -> None:
     frame = pandas.DataFrame([{"indicator": "share", "period": "2020/21", "value": "80"}])
     with pytest.raises(TypeError, match="rate_frame"):
         _ruleset().rate(frame)
+    with pytest.raises(TypeError, match="rate_frame"):
+        audit(_ruleset(), frame)
+
+
+def test_numpy_missing_values_of_every_width_are_blank() -> None:
+    numpy = pytest.importorskip("numpy")
+    for missing in (
+        numpy.float16("nan"),
+        numpy.float32("nan"),
+        numpy.longdouble("nan"),
+        numpy.datetime64("NaT"),
+        numpy.timedelta64("NaT"),
+    ):
+        observation = ragrules.Observation(indicator="share", value=missing)
+        assert observation.value == "", repr(missing)
 
 
 # 16: a fraction on a percent indicator is a notice.
@@ -293,6 +323,17 @@ def test_a_windows_1252_file_is_still_read(tmp_path: Path) -> None:
     assert rows[0].commentary == "£5 a head"
 
 
+def test_a_mixed_file_is_not_also_said_to_be_windows_1252(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("indicator,period,value\nshare,2020/21,8\u00e9\n".encode() + b"a,\xa3,1\n")
+    assert main(["rate", str(HAVERING), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "mixes text encodings" in err
+    assert "Windows-1252" not in err
+
+
 def test_the_caller_may_name_the_encoding(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_bytes(b"indicator,period,value\nshare,2020/21,80\n" + b"waste,\xe9,1\n")
@@ -303,6 +344,27 @@ def test_the_caller_may_name_the_encoding(tmp_path: Path) -> None:
 
 
 # 19 is in test_values.py. 20: a key given twice in a JSON record is a located problem.
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('{"share": {"period": "2020/21", "value": "40%", "value": "90%"}}', "share.value"),
+        ('{"share": [{"value": "1"}], "share": [{"value": "2"}]}', "share"),
+        ('{"share": [{"period": "2020/21", "value": "1", "value": "2"}]}', "share[0].value"),
+    ],
+)
+def test_a_repeated_key_in_keyed_records_is_a_located_problem(text: str, key: str) -> None:
+    with pytest.raises(ragrules.DataError) as caught:
+        data.parse_json(text, source="d.json")
+    assert caught.value.problems[0].key == key
+
+
+def test_two_spellings_of_one_field_reject_the_record() -> None:
+    rows = data.parse_json('[{"indicator": "share", "value": "1", "Value ": "2"}]')
+    report = _ruleset().rate(rows)
+    assert report.rejected[0].row == 1
+    assert "both give 'value'" in report.rejected[0].reason
 
 
 def test_a_repeated_json_key_is_a_located_problem() -> None:
@@ -326,6 +388,24 @@ def test_output_over_the_data_is_refused(tmp_path: Path) -> None:
     assert copy.read_bytes() == before
 
 
+def test_output_over_a_base_that_gives_only_scales_is_refused(tmp_path: Path) -> None:
+    base = tmp_path / "scales.toml"
+    base.write_text(
+        '[ruleset]\nformat = 1\nid = "scales"\ncatalogue = true\n\n[scales.mine]\n'
+        'bands = [{ status = "green", from = "target" }, { status = "red" }]\n'
+    )
+    top = tmp_path / "r.toml"
+    top.write_text(
+        '[ruleset]\nformat = 1\nid = "r"\nextends = "scales.toml"\nscale = "mine"\n\n'
+        '[[indicator]]\nid = "a"\nunit = "count"\npolarity = "higher-is-better"\ntarget = 5\n'
+    )
+    rows = tmp_path / "d.csv"
+    rows.write_text("indicator,period,value\na,2020/21,6\n")
+    before = base.read_bytes()
+    assert main(["rate", str(top), str(rows), "-o", str(base)]) == 2
+    assert base.read_bytes() == before
+
+
 def test_output_over_the_ruleset_is_refused(tmp_path: Path) -> None:
     before = HAVERING.read_bytes()
     code = main(["rate", str(HAVERING), str(HAVERING_DATA), "-o", str(HAVERING)])
@@ -344,8 +424,9 @@ def test_other_workbooks_are_refused_by_name(tmp_path: Path, suffix: str) -> Non
         data.read_observations(path)
 
 
-def test_a_decimal_comma_gets_a_hint() -> None:
-    report = _ruleset().rate([{"indicator": "share", "period": "2020/21", "value": "21,9"}])
+@pytest.mark.parametrize("value", ["21,9", "21,9%", "21,95 %"])
+def test_a_decimal_comma_gets_a_hint(value: str) -> None:
+    report = _ruleset().rate([{"indicator": "share", "period": "2020/21", "value": value}])
     assert report.results[0].status == "invalid"
     assert "decimal comma" in report.results[0].reason
 
@@ -421,3 +502,7 @@ def test_a_fractional_percent_target_is_a_warning_in_check_and_verify(
     assert fraction
     assert fraction[0].line == 11
     assert not ragrules.loads(RULESET).warnings  # "85%" is no fraction
+    ranged = RULESET.replace('target = "85%"', "target = { lower = 0.8, upper = 0.9 }")
+    ranged = ranged.replace('polarity = "higher-is-better"', 'polarity = "in-range"', 1)
+    warnings = ragrules.loads(ranged).warnings
+    assert {w.key for w in warnings} == {"indicator[0].target.lower", "indicator[0].target.upper"}

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules import numbers, periods, units
+from ragrules import _parsing, numbers, periods, units
 from ragrules.observations import MAX_VALUE_LENGTH, read_value
 
 RULESET = """
@@ -42,6 +42,7 @@ HOSTILE = (
     "2020" + " " * 990 + "/",
     "per " * 249 + "!",
     "q1 " * 330 + "x",
+    ("a" * 499 + " ") * 2,
 )
 # Every reader of text from a data file or a ruleset that runs a pattern.
 READERS: dict[str, Callable[[str], object]] = {
@@ -86,7 +87,7 @@ def test_twenty_hostile_rows_rate_quickly() -> None:
 def _module_patterns() -> list[tuple[str, re.Pattern[str]]]:
     """Every compiled pattern a module of the reading edge keeps at module level."""
     found = []
-    for module in (numbers, periods, units):
+    for module in (numbers, periods, units, _parsing):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 found.append((f"{module.__name__}.{name}", value))
@@ -104,7 +105,7 @@ def test_every_pattern_matches_hostile_text_in_linear_time(
     name: str, pattern: re.Pattern[str]
 ) -> None:
     for text in HOSTILE:
-        for run in (pattern.match, pattern.fullmatch):
+        for run in (pattern.match, pattern.fullmatch, pattern.search):
             start = time.perf_counter()
             run(text * 4)  # 4,000 characters: a quadratic pattern would show it
             assert time.perf_counter() - start < CEILING_SECONDS, (name, text[:10])
@@ -133,6 +134,12 @@ def test_no_foreign_digit_string_is_a_number(text: str) -> None:
         numbers.parse_decimal(text)
     with pytest.raises(numbers.NumberError, match="ASCII"):
         numbers.split_value(text)
+
+
+def test_a_superscript_is_an_unknown_unit_not_a_digit() -> None:
+    reading = read_value("45\u00b2", "percent")
+    assert reading.number is None
+    assert "unknown unit" in reading.reason
 
 
 def test_a_foreign_digit_is_never_a_period() -> None:

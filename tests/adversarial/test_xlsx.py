@@ -462,3 +462,16 @@ def test_the_seed_reads() -> None:
         (4, ["b", "1E400"]),
     ]
     assert _rows(_stored(STORED_PARTS)) == _rows(SEED)
+
+
+def test_cells_sharing_a_padded_string_share_one_copy() -> None:
+    """A shared string with spaces round it is stripped once, not copied for every cell."""
+    text = " " + "x" * 32_000 + " "
+    strings = (
+        f'<sst {MAIN} count="1" uniqueCount="1"><si><t xml:space="preserve">{text}</t></si></sst>'
+    )
+    cells = "".join(f'<c r="{column}1" t="s"><v>0</v></c>' for column in "ABCDEFGH")
+    rows = _rows(workbook(f'<row r="1">{cells}</row>', strings=strings.encode()))
+    ((_, first),) = rows
+    assert first[0] == text.strip()
+    assert len({id(cell) for cell in first}) == 1
