@@ -212,6 +212,12 @@ def fuzz_xlsx(data: bytes) -> None:
                 raise AssertionError(f"row {number!r}: {cells!r}")
 
 
+def fuzz_xlsx_sheet(data: bytes) -> None:
+    """Any bytes as the worksheet XML of an otherwise valid workbook: rows of text, or a
+    DataError."""
+    fuzz_xlsx(_zipped(data))
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "loads": fuzz_loads,
     "csv": fuzz_csv,
@@ -219,6 +225,7 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
     "values": fuzz_values,
     "rate": fuzz_rate,
     "xlsx": fuzz_xlsx,
+    "xlsx-sheet": fuzz_xlsx_sheet,
     "report-csv": fuzz_report_csv,
     "report-markdown": fuzz_report_markdown,
 }
@@ -229,6 +236,7 @@ SEEDS = {
     "rate": "rulesets/examples/havering-*.csv",
     "values": "rulesets/**/*.csv",
     "xlsx": "rulesets/examples/*.tsv",
+    "xlsx-sheet": "rulesets/examples/*.tsv",
     "report-csv": "rulesets/**/*.csv",
     "report-markdown": "rulesets/**/*.csv",
 }
@@ -241,6 +249,8 @@ def _seed(name: str, path: Path) -> bytes:
         return json.dumps(list(csv.DictReader(io.StringIO(text)))).encode()
     if name == "xlsx":
         return _workbook(text)
+    if name == "xlsx-sheet":
+        return _sheet_xml(text)
     return text.encode()[:4096]
 
 
@@ -256,6 +266,11 @@ def _workbook(text: str) -> bytes:
     """A tab-separated table as a minimal .xlsx seed: numbers as number cells (every other
     column formatted as a percentage), the rest as inline strings; stored, not deflated, so
     that mutated bytes reach the XML."""
+    return _zipped(_sheet_xml(text))
+
+
+def _sheet_xml(text: str) -> bytes:
+    """A tab-separated table as the XML of a worksheet."""
     rows = []
     for number, line in enumerate(text.splitlines()[:40], start=1):
         cells = []
@@ -267,7 +282,16 @@ def _workbook(text: str) -> bytes:
                 cell = cell.replace("&", "&amp;").replace("<", "&lt;")
                 cells.append(f'<c {where} t="inlineStr"><is><t>{cell}</t></is></c>')
         rows.append(f'<row r="{number}">{"".join(cells)}</row>')
-    parts = {
+    return (
+        f'<worksheet {MAIN}><dimension ref="A1:L40"/><sheetData>{"".join(rows)}'
+        "</sheetData></worksheet>"
+    ).encode()
+
+
+def _zipped(sheet: bytes) -> bytes:
+    """A valid, stored workbook around a worksheet's XML: its checksums always agree, so
+    every mutation of the XML reaches the reader's parser."""
+    parts: dict[str, str | bytes] = {
         "_rels/.rels": RELATIONSHIPS.format(kind="officeDocument", target="xl/workbook.xml"),
         "xl/workbook.xml": (
             f'<workbook {MAIN} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
@@ -277,10 +301,7 @@ def _workbook(text: str) -> bytes:
         "xl/_rels/workbook.xml.rels": RELATIONSHIPS.format(
             kind="worksheet", target="worksheets/sheet1.xml"
         ),
-        "xl/worksheets/sheet1.xml": (
-            f'<worksheet {MAIN}><dimension ref="A1:L40"/><sheetData>{"".join(rows)}'
-            "</sheetData></worksheet>"
-        ),
+        "xl/worksheets/sheet1.xml": sheet,
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
