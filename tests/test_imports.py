@@ -59,14 +59,24 @@ def test_a_fresh_interpreter_loads_and_rates_through_the_public_names() -> None:
     _in_a_fresh_interpreter(code)
 
 
+_SOURCE = Path(__file__).parent.parent / "src"
+
+
+def _dotted(path: Path) -> str:
+    """`ragrules.loading._getters` for its file; a package by its `__init__`."""
+    parts = path.relative_to(_SOURCE).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+# Every module and subpackage of ragrules (the package itself is imported by the tests above).
 MODULES = sorted(
-    path.stem
-    for path in (Path(__file__).parent.parent / "src" / "ragrules").glob("*.py")
-    if not path.stem.startswith("__")
+    _dotted(path)
+    for path in (_SOURCE / "ragrules").rglob("*.py")
+    if path.name != "__main__.py" and _dotted(path) != "ragrules"
 )
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_every_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
     """No import cycle waits for an unlucky first import (public names load lazily)."""
-    _in_a_fresh_interpreter(f"import ragrules.{module}")
+    _in_a_fresh_interpreter(f"import {module}")

@@ -1,6 +1,6 @@
 """The private pint registry: minimal, Decimal magnitudes, built once on first conversion.
 
-Only `units.conversion_factor` reaches this module, at load time, so pint stays out of
+Only `units` reaches this module, at load time, so pint stays out of
 `import ragrules` and out of the rating loop.
 """
 
@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from ragrules.numbers import exact_context
-from ragrules.units import UnitError
 
 # `count` and `working_day` are dimensions of their own: 5 children never convert to 500%,
 # and working days never convert to calendar days.
@@ -66,9 +65,9 @@ def _factor(pint: Any, registry: Any, from_unit: str, to_unit: str) -> tuple[Dec
         source = registry.Quantity(Decimal(1), from_unit).to_base_units()
         target = registry.Quantity(Decimal(1), to_unit).to_base_units()
     except pint.UndefinedUnitError as exc:
-        raise UnitError(str(exc)) from None
+        raise ValueError(str(exc)) from None
     if source.dimensionality != target.dimensionality:
-        raise UnitError(
+        raise ValueError(
             f"{from_unit!r} cannot be converted to {to_unit!r}: they measure different things"
         )
     return Decimal(source.magnitude), Decimal(target.magnitude)

@@ -11,6 +11,7 @@ import functools
 import re
 from decimal import Decimal
 
+from ragrules import _registry
 from ragrules.errors import close_matches
 from ragrules.numbers import EXACT
 
@@ -122,10 +123,11 @@ def check_convertible(from_unit: str, to_unit: str) -> None:
 
 @functools.lru_cache(maxsize=256)
 def _ratio(from_unit: str, to_unit: str) -> tuple[Decimal, Decimal]:
-    # Computed once per pair of units; pint is imported only here, on first need.
-    from ragrules import _registry
-
-    return _registry.factor(from_unit, to_unit)
+    # Computed once per pair of units; `_registry` imports pint only here, on first need.
+    try:
+        return _registry.factor(from_unit, to_unit)
+    except ValueError as exc:
+        raise UnitError(str(exc)) from None
 
 
 def label(unit: str) -> str:

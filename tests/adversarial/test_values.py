@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules import _parsing, numbers, periods, units
+from ragrules import numbers, periods, units
+from ragrules.loading import _parsing
 from ragrules.observations import MAX_VALUE_LENGTH, read_value
 
 RULESET = """

@@ -20,10 +20,11 @@ from typing import Any, NoReturn, overload
 
 import attrs
 
-from ragrules._parsing import Unparsable, parse
-from ragrules._positions import index_positions, locate
 from ragrules._reading import TooLarge, read_text_capped
 from ragrules.errors import Problem, RulesetError
+from ragrules.loading._keys import _RULESET_KEYS, MAX_UNKNOWN_KEYS
+from ragrules.loading._parsing import Unparsable, parse
+from ragrules.loading._positions import index_positions, locate
 
 MAX_DEPTH = 8
 # Files one load reads: the ruleset and its distinct bases. Each is read once however many
@@ -362,7 +363,6 @@ def _check_head(document: dict[str, Any], source: Source, chain: tuple[str, ...]
     folder, so nothing of it is echoed. In a [ruleset] table, a wrong format is reported
     without its value, and unknown keys by name (at most MAX_UNKNOWN_KEYS of them).
     """
-    from ragrules.loading import _RULESET_KEYS, MAX_UNKNOWN_KEYS  # the loader imports us
 
     origins = Origins(source)
     head = document.get("ruleset")

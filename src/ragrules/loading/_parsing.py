@@ -13,7 +13,7 @@ from typing import Any
 
 import tomli
 
-from ragrules._positions import too_deep
+from ragrules.loading._positions import too_deep
 from ragrules.numbers import MAX_EXPONENT, OutOfRange, toml_number
 
 # Python refuses int <-> decimal text beyond sys.get_int_max_str_digits() digits, which a
