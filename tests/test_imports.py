@@ -35,7 +35,7 @@ def test_public_names_are_imported_on_first_use() -> None:
         "assert dir(ragrules) == sorted(ragrules.__all__)\n"
         "for name in ragrules.__all__:\n"
         "    assert getattr(ragrules, name) is not None, name\n"
-        "assert ragrules.Ruleset.__module__ == 'ragrules.model'\n"
+        "assert ragrules.Ruleset.__module__ == 'ragrules.ruleset'\n"
         "try:\n"
         "    ragrules.nothing\n"
         "except AttributeError:\n"

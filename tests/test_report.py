@@ -10,6 +10,7 @@ import pytest
 import ragrules
 from ragrules import Unrated
 from ragrules.output import render
+from tests.conftest import EXAMPLES
 
 RULESET = ragrules.loads(
     """
@@ -255,3 +256,10 @@ def test_csv_and_table_formats() -> None:
     table = render(report, "table")
     assert "rate" in table
     assert "Rated: 1: green 1 (100%), amber 0 (0%), red 0 (0%)" in table
+
+
+def test_a_ruleset_has_the_fingerprint_its_reports_carry() -> None:
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    report = ruleset.rate([])
+    assert ruleset.fingerprint == report.fingerprint
+    assert ruleset.fingerprint.startswith("sha256:")

@@ -44,7 +44,6 @@ from ragrules.model import (
     Judgement,
     Margin,
     Polarity,
-    Ruleset,
     Schedule,
     Target,
     Travel,
@@ -52,6 +51,7 @@ from ragrules.model import (
 )
 from ragrules.numbers import RoundingMode
 from ragrules.periods import Calendar, parse_period
+from ragrules.ruleset import Ruleset
 from tests.conftest import ROOT
 from tests.test_docs import TOML as DOC_TOML
 

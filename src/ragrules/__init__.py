@@ -33,7 +33,6 @@ if TYPE_CHECKING:
         PointKind,
         Polarity,
         Rounding,
-        Ruleset,
         Scale,
         Schedule,
         Target,
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     from ragrules.observations import Observation
     from ragrules.periods import Calendar, Period, PeriodKind, parse_period
     from ragrules.report import Rejection, Report, Result
+    from ragrules.ruleset import Ruleset
     from ragrules.summary import Summary
     from ragrules.travel import Movement
 
@@ -129,7 +129,7 @@ _LAZY = {
     "Result": "ragrules.report",
     "Rounding": "ragrules.model",
     "RoundingMode": "ragrules.numbers",
-    "Ruleset": "ragrules.model",
+    "Ruleset": "ragrules.ruleset",
     "RulesetError": "ragrules.errors",
     "Scale": "ragrules.model",
     "Schedule": "ragrules.model",

@@ -1,10 +1,9 @@
-"""Text made safe for where it is written: a spreadsheet (CSV) or a terminal.
+"""CSV cells made safe for a spreadsheet (terminal text is made safe by `_text`).
 
 Ids, titles, commentary, values and passed-through columns come from rulesets and data that
 ragrules does not control. Opened in Excel, a CSV cell starting with `=`, `+`, `-` or `@` runs
-as a formula; printed to a terminal, an escape sequence recolours, rewrites or hides text, and
-a bidi override reorders it. Every writer uses the functions here, so the convention is stated
-and tested in one place.
+as a formula. Every CSV writer uses the functions here, so the convention is stated and tested
+in one place.
 
 CSV (the OWASP convention, reversible with `csv_unsafe`): a cell that starts with one of
 `=`, `+`, `-`, `@`, tab or carriage return, after any leading single quotes, gets one more `'`
@@ -83,30 +82,3 @@ def csv_row(cells: list[object], *, safe: bool = True) -> list[object]:
         return cells
     # The first-character test inline: a stream writes millions of cells, nearly all plain.
     return [csv_safe(cell) if type(cell) is str and cell[:1] in _FIRST else cell for cell in cells]
-
-
-def _visible(code: int) -> str:
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-_INVISIBLE = [
-    *range(0x20),  # C0 controls, ESC among them
-    *range(0x7F, 0xA0),  # DEL and the C1 controls (0x9B is a one-byte CSI)
-    0x061C,  # Arabic letter mark
-    0x200E,  # left-to-right and right-to-left marks
-    0x200F,
-    *range(0x202A, 0x202F),  # bidi embeddings and overrides
-    *range(0x2066, 0x206A),  # bidi isolates
-    0x2028,  # line and paragraph separators
-    0x2029,
-]
-_TERMINAL = str.maketrans({code: _visible(code) for code in _INVISIBLE})
-
-
-def terminal_safe(text: str) -> str:
-    r"""The text with control, escape and bidi characters shown as `\x1b`, `\u202e`, ...
-
-    For display only: backslashes are left as they are (a Windows path stays readable), so
-    the escaped text cannot be told apart from text that held the escape as written.
-    """
-    return text.translate(_TERMINAL)

@@ -24,7 +24,6 @@ from ragrules.model import (
     Judgement,
     Margin,
     Rounding,
-    Ruleset,
     Scale,
     Schedule,
     Travel,
@@ -32,6 +31,7 @@ from ragrules.model import (
 from ragrules.numbers import EXACT, RoundingMode, in_exact_context
 from ragrules.observations import Observation, check_rows, column_key, is_no_data
 from ragrules.report import Report, Result
+from ragrules.ruleset import Ruleset
 from ragrules.travel import Movement
 
 _SHAPES = {

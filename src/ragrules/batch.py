@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -24,7 +24,6 @@ from ragrules.model import (
     Judgement,
     Margin,
     Polarity,
-    Ruleset,
     Target,
     Tokens,
     Unrated,
@@ -36,6 +35,9 @@ from ragrules.periods import Period, PeriodError, parse_period
 from ragrules.rating import CannotRate, Cut, RuleInputs
 from ragrules.report import Rejection, Report, Result
 from ragrules.travel import Movement, travel_condition, travel_missing, travel_moved
+
+if TYPE_CHECKING:
+    from ragrules.ruleset import Ruleset
 
 _Key = tuple[str, Period | None]
 # Did-you-mean for unknown indicator ids: candidates compared in one batch at most, the

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ragrules._toml_writer import dumps
 from ragrules.model import (
@@ -28,13 +28,15 @@ from ragrules.model import (
     Margin,
     Point,
     PointKind,
-    Ruleset,
     Schedule,
     Target,
     TravelCondition,
 )
 from ragrules.numbers import EXACT, format_decimal
 from ragrules.periods import Calendar
+
+if TYPE_CHECKING:
+    from ragrules.ruleset import Ruleset
 
 
 def canonical_toml(ruleset: Ruleset) -> str:

@@ -18,7 +18,7 @@ from typing import TextIO
 import attrs
 
 from ragrules import __version__
-from ragrules._cells import terminal_safe
+from ragrules._text import terminal_safe
 from ragrules._toml_writer import dumps
 from ragrules.audit import audit
 from ragrules.canonical import canonical_toml, fingerprint
@@ -32,11 +32,11 @@ from ragrules.data import (
 )
 from ragrules.errors import DataError, Problem, RagrulesError, RulesetError, Severity
 from ragrules.loading import load, resolve_file, schema_text
-from ragrules.model import Ruleset
 from ragrules.observations import Observation
 from ragrules.output import FORMATS, render
 from ragrules.periods import PeriodError, parse_period
 from ragrules.report import Report
+from ragrules.ruleset import Ruleset
 from ragrules.stream import STREAM_FORMATS, write_stream
 from ragrules.verify import verify_file
 

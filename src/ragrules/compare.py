@@ -12,9 +12,10 @@ from typing import Any
 import attrs
 
 from ragrules.canonical import point_data, target_data, to_document
-from ragrules.model import Basis, BenchmarkTarget, Indicator, Margin, Ruleset, Schedule, Target
+from ragrules.model import Basis, BenchmarkTarget, Indicator, Margin, Schedule, Target
 from ragrules.numbers import EXACT, format_decimal
 from ragrules.report import Report, Result
+from ragrules.ruleset import Ruleset
 from ragrules.units import amount_text, label, with_unit
 
 

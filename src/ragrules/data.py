@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from ragrules._reading import TooLarge, read_capped
+from ragrules._xlsx import read_rows
 from ragrules.errors import DataError, Problem, close_matches
 from ragrules.observations import FIELDS, Observation, column_key
 from ragrules.periods import PeriodError, parse_period
@@ -585,8 +586,6 @@ def excel_rows(data: bytes, source: str) -> Iterator[tuple[int, list[str]]]:
     size checked while reading. Numbers are read through their shortest repr, and a cell
     formatted as a percentage (0.48 shown as 48%) is read as `48%`, as printed.
     """
-    from ragrules._xlsx import read_rows
-
     return read_rows(data, source)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from ragrules._cells import terminal_safe
+from ragrules._text import terminal_safe
 
 
 class Severity(enum.Enum):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -24,13 +24,15 @@ from ragrules.model import (
     Margin,
     PointKind,
     Polarity,
-    Ruleset,
     Scale,
     Unrated,
 )
 from ragrules.numbers import EXACT, format_decimal
 from ragrules.periods import Period, PeriodKind
 from ragrules.units import amount_text
+
+if TYPE_CHECKING:
+    from ragrules.ruleset import Ruleset
 
 
 def _sentence(text: str) -> str:

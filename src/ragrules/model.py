@@ -7,18 +7,14 @@ Numbers are `Decimal`; units are canonical names from `units`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import attrs
 
-from ragrules.errors import Problem
 from ragrules.numbers import EXACT, RoundingMode
-from ragrules.periods import Calendar, Period
-
-if TYPE_CHECKING:
-    from ragrules.report import Rejection, Report, Result
+from ragrules.periods import Period
 
 T = TypeVar("T")
 
@@ -378,47 +374,3 @@ class ExceptionPolicy:
     def lookback(self) -> int:
         """How many consecutive periods of judgements the rules need (1: this period only)."""
         return max((rule.periods for rule in self.rules), default=1)
-
-
-@attrs.frozen(kw_only=True)
-class Ruleset:
-    """A loaded ruleset: its indicators in report order, and what loading warned about."""
-
-    id: str
-    title: str = ""
-    version: str = ""
-    calendar: Calendar = Calendar.FINANCIAL
-    catalogue: bool = False  # definitions for others to extend, not a report of its own
-    indicators: tuple[Indicator, ...] = ()
-    travel: Travel = Travel()
-    exceptions: ExceptionPolicy = ExceptionPolicy()
-    tokens: Tokens = Tokens()
-    # Where the ruleset was read from and what loading warned about; not part of its rules.
-    source: str | None = attrs.field(default=None, eq=False)
-    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
-
-    def indicator(self, indicator_id: str) -> Indicator:
-        """The indicator with this id; LookupError if the ruleset has none."""
-        for indicator in self.indicators:
-            if indicator.id == indicator_id:
-                return indicator
-        raise LookupError(f"ruleset {self.id!r} has no indicator {indicator_id!r}")
-
-    def rate(self, observations: Iterable[object], period: str | Period | None = None) -> Report:
-        """Rate observations (mappings or `Observation`s) for one period; see `batch.rate`."""
-        from ragrules.batch import rate
-
-        return rate(self, observations, period=period)
-
-    def iter_rate(
-        self, observations: Iterable[object], period: str | Period | None = None
-    ) -> Iterator[Result | Rejection]:
-        """Rate a stream of rows one input line at a time, in constant memory.
-
-        For files too large to hold (a national dataset of every authority and year): each
-        line is rated on its own, with the earlier values it carries; every line yields its
-        results and rejections. `period` is the period of rows that name none.
-        """
-        from ragrules.batch import iter_rate
-
-        return iter_rate(self, observations, period=period)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import json
 
-from ragrules._cells import csv_row, csv_writer, terminal_safe
+from ragrules._cells import csv_row, csv_writer
 from ragrules._cells import csv_safe as csv_safe  # re-exported: the CSV convention, public
 from ragrules._cells import csv_unsafe as csv_unsafe
+from ragrules._text import terminal_safe
 from ragrules.report import Report, Result
 from ragrules.report_html import to_html
 from ragrules.report_markdown import to_markdown

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ragrules.model import Ruleset
 from ragrules.output import CSV_COLUMNS
+from ragrules.ruleset import Ruleset
 
 
 def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> Any:

@@ -10,9 +10,9 @@ import attrs
 from ragrules import selection
 from ragrules.canonical import fingerprint
 from ragrules.errors import Problem, Severity
-from ragrules.explain import Step
+from ragrules.explain import Explanation, Step, explain
 from ragrules.key import Key, build_key
-from ragrules.model import Indicator, Margin, Ruleset, Target, Unrated
+from ragrules.model import Indicator, Margin, Target, Unrated
 from ragrules.numbers import format_decimal
 from ragrules.periods import Period
 from ragrules.rating import Cut
@@ -21,7 +21,7 @@ from ragrules.summary import Summary, summarise
 from ragrules.travel import Movement
 
 if TYPE_CHECKING:
-    from ragrules.explain import Explanation
+    from ragrules.ruleset import Ruleset
 
 
 @attrs.frozen(kw_only=True)
@@ -57,7 +57,6 @@ class Result:
 
     def explain(self) -> Explanation:
         """The derivation, step by step, as text and as data."""
-        from ragrules.explain import explain
 
         return explain(self)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ragrules._words import with_article
+from ragrules._text import with_article
 from ragrules.model import ExceptionPolicy, ExceptionRule, Unrated
 
 if TYPE_CHECKING:

@@ -17,10 +17,11 @@ from typing import Any, TextIO
 import attrs
 
 from ragrules._cells import csv_row, csv_writer
-from ragrules.model import Ruleset, Unrated
+from ragrules.model import Unrated
 from ragrules.notices import result_notices
 from ragrules.numbers import format_decimal
 from ragrules.report import Rejection, Result, target_text
+from ragrules.ruleset import Ruleset
 from ragrules.selection import exceptions, findings
 
 STREAM_FORMATS = ("json", "csv")

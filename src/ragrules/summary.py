@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ragrules.model import Ruleset, Unrated
+from ragrules.model import Unrated
 
 if TYPE_CHECKING:
     from ragrules.report import Result
+    from ragrules.ruleset import Ruleset
 
 
 @attrs.frozen(kw_only=True)

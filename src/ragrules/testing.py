@@ -58,7 +58,6 @@ from ragrules.model import (
     Margin,
     Polarity,
     Rounding,
-    Ruleset,
     Schedule,
     Target,
 )
@@ -67,6 +66,7 @@ from ragrules.observations import Observation, read_value
 from ragrules.output import to_json
 from ragrules.periods import Period, PeriodError, parse_period
 from ragrules.report import Rejection, Report, Result
+from ragrules.ruleset import Ruleset
 from ragrules.units import with_unit
 
 __all__ = [

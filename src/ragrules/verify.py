@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from ragrules.errors import Problem, RagrulesError, Severity
 from ragrules.loading import load, resolve_file
-from ragrules.model import Indicator, Polarity, Ruleset, Target
+from ragrules.model import Indicator, Polarity, Target
+from ragrules.ruleset import Ruleset
 
 # The range a value in each unit can meaningfully take: (lowest, highest or None).
 _RANGES: dict[str, tuple[Decimal, Decimal | None]] = {

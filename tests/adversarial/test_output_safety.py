@@ -18,7 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules._cells import CSV_TRIGGERS, csv_safe, csv_unsafe, terminal_safe
+from ragrules._cells import CSV_TRIGGERS, csv_safe, csv_unsafe
+from ragrules._text import terminal_safe
 from ragrules.cli import main
 from ragrules.errors import Problem
 from ragrules.output import render, to_csv, to_table

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import ragrules
-from ragrules._words import with_article
+from ragrules._text import with_article
 from ragrules.audit import audit
 from ragrules.cli import main
 from ragrules.errors import Severity

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ragrules import testing
-from ragrules.model import ExceptionPolicy, ExceptionRule, Polarity, Ruleset
+from ragrules.model import ExceptionPolicy, ExceptionRule, Polarity
 from ragrules.report import Report
+from ragrules.ruleset import Ruleset
 from ragrules.summary import largest_remainder
 
 

@@ -11,8 +11,8 @@ from hypothesis import given
 import ragrules
 from ragrules import testing
 from ragrules.canonical import canonical_toml, fingerprint
-from ragrules.model import Ruleset
 from ragrules.output import to_json
+from ragrules.ruleset import Ruleset
 
 
 @given(testing.rulesets())

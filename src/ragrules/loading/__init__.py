@@ -72,12 +72,10 @@ from ragrules.loading._keys import (
     SCHEMA_FILE as SCHEMA_FILE,
 )
 from ragrules.loading._parsing import Unparsable, parse
-from ragrules.model import (
-    Ruleset,
-)
 from ragrules.numbers import (
     in_exact_context,
 )
+from ragrules.ruleset import Ruleset
 
 
 @in_exact_context

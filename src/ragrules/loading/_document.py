@@ -19,9 +19,9 @@ from ragrules.model import (
     BUILTIN_SCALES,
     FORMAT_VERSION,
     Indicator,
-    Ruleset,
 )
 from ragrules.periods import Calendar
+from ragrules.ruleset import Ruleset
 
 
 class Builder(IndicatorReader, ScaleReader, ExceptionReader):

@@ -1,0 +1,42 @@
+"""Text for people: English articles, and text made safe to print to a terminal.
+
+Printed to a terminal, an escape sequence in a ruleset or data (a title, a value) would
+recolour, rewrite or hide text, and a bidi override reorder it; `terminal_safe` shows them
+instead. Imports nothing from ragrules: the errors every layer raises print through it.
+"""
+
+from __future__ import annotations
+
+_VOWELS = frozenset("aeiouAEIOU")
+
+
+def with_article(word: str) -> str:
+    """The word after its indefinite article: `an amber`, `a red`, `a green`."""
+    return f"{'an' if word[:1] in _VOWELS else 'a'} {word}"
+
+
+def _visible(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_INVISIBLE = [
+    *range(0x20),  # C0 controls, ESC among them
+    *range(0x7F, 0xA0),  # DEL and the C1 controls (0x9B is a one-byte CSI)
+    0x061C,  # Arabic letter mark
+    0x200E,  # left-to-right and right-to-left marks
+    0x200F,
+    *range(0x202A, 0x202F),  # bidi embeddings and overrides
+    *range(0x2066, 0x206A),  # bidi isolates
+    0x2028,  # line and paragraph separators
+    0x2029,
+]
+_TERMINAL = str.maketrans({code: _visible(code) for code in _INVISIBLE})
+
+
+def terminal_safe(text: str) -> str:
+    r"""The text with control, escape and bidi characters shown as `\x1b`, `\u202e`, ...
+
+    For display only: backslashes are left as they are (a Windows path stays readable), so
+    the escaped text cannot be told apart from text that held the escape as written.
+    """
+    return text.translate(_TERMINAL)

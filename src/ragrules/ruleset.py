@@ -1,0 +1,62 @@
+"""The ruleset: what a loaded ruleset says, and the way in to rating with it.
+
+`Ruleset` sits in the engine layer, above the model's value objects it is made of, so that
+`ruleset.rate(...)` calls the engine directly: the model never reaches up into rating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from ragrules import batch, canonical
+from ragrules.errors import Problem
+from ragrules.model import ExceptionPolicy, Indicator, Tokens, Travel
+from ragrules.periods import Calendar, Period
+from ragrules.report import Rejection, Report, Result
+
+
+@attrs.frozen(kw_only=True)
+class Ruleset:
+    """A loaded ruleset: its indicators in report order, and what loading warned about."""
+
+    id: str
+    title: str = ""
+    version: str = ""
+    calendar: Calendar = Calendar.FINANCIAL
+    catalogue: bool = False  # definitions for others to extend, not a report of its own
+    indicators: tuple[Indicator, ...] = ()
+    travel: Travel = attrs.field(factory=Travel)
+    exceptions: ExceptionPolicy = attrs.field(factory=ExceptionPolicy)
+    tokens: Tokens = attrs.field(factory=Tokens)
+    # Where the ruleset was read from and what loading warned about; not part of its rules.
+    source: str | None = attrs.field(default=None, eq=False)
+    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; LookupError if the ruleset has none."""
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise LookupError(f"ruleset {self.id!r} has no indicator {indicator_id!r}")
+
+    def rate(self, observations: Iterable[object], period: str | Period | None = None) -> Report:
+        """Rate observations (mappings or `Observation`s) for one period; see `batch.rate`."""
+        return batch.rate(self, observations, period=period)
+
+    def iter_rate(
+        self, observations: Iterable[object], period: str | Period | None = None
+    ) -> Iterator[Result | Rejection]:
+        """Rate a stream of rows one input line at a time, in constant memory.
+
+        For files too large to hold (a national dataset of every authority and year): each
+        line is rated on its own, with the earlier values it carries; every line yields its
+        results and rejections. `period` is the period of rows that name none.
+        """
+        return batch.iter_rate(self, observations, period=period)
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the canonical TOML: equal for rulesets that rate every value alike."""
+        return canonical.fingerprint(self)

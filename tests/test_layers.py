@@ -1,0 +1,189 @@
+"""The layers import one way, downward, and no import (at module level or inside a function)
+closes a circle. Read from the source (the AST), so an import that never runs counts too.
+
+The layers, lowest first (docs/architecture.md, decision 35):
+
+- model: value objects and the vocabulary of rating (numbers, periods, units, indicators,
+  scales, observations), errors and text helpers;
+- engine: rating, travel, selection, notices, summaries, keys, explanations, the canonical
+  form, results and reports, and `Ruleset` with `rate`;
+- formats: reading rulesets (`loading`) and data files (CSV, JSON, xlsx);
+- reports: writing reports (JSON, CSV, table, Markdown, HTML, streams);
+- tools: for auditors and testers (audit, verify, compare, the testing kit);
+- interface: the command line, the pandas adapter and the package's lazy public names.
+
+A module may import from its own layer or a lower one. `if TYPE_CHECKING:` imports (for
+annotations only) may not reach up either. Every module must be given a layer here, so a new
+module is placed on purpose.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SOURCE = Path(__file__).resolve().parent.parent / "src"
+
+LAYERS: dict[str, tuple[str, ...]] = {
+    "model": (
+        "_text",
+        "errors",
+        "numbers",
+        "periods",
+        "_registry",
+        "units",
+        "model",
+        "observations",
+    ),
+    "engine": (
+        "rating",
+        "travel",
+        "selection",
+        "summary",
+        "key",
+        "explain",
+        "_toml_writer",
+        "canonical",
+        "report",
+        "notices",
+        "batch",
+        "ruleset",
+    ),
+    "formats": ("_reading", "_xlsx", "data", "loading"),
+    "reports": ("_cells", "_render", "report_markdown", "report_html", "output", "stream"),
+    "tools": ("audit", "compare", "testing", "verify"),
+    "interface": ("ragrules", "pandas", "cli", "__main__"),
+}
+ORDER = list(LAYERS)
+LAYER_OF = {name: ORDER.index(layer) for layer, names in LAYERS.items() for name in names}
+
+
+def _dotted(path: Path) -> str:
+    parts = path.relative_to(SOURCE).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_dotted(path): path for path in sorted((SOURCE / "ragrules").rglob("*.py"))}
+
+
+def _layer(module: str) -> int:
+    """The layer of `ragrules.X` or `ragrules.X.Y`: that of its top-level module X."""
+    parts = module.split(".")
+    return LAYER_OF[parts[1] if len(parts) > 1 else "ragrules"]
+
+
+def _target(node: ast.ImportFrom | ast.Import, module: str) -> list[str]:
+    """The ragrules modules an import statement imports (a name from a package: the package,
+    or the submodule when there is one)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names if alias.name.split(".")[0] == "ragrules"]
+    if node.level:  # relative: resolve against this module's package
+        package = module.split(".")[: -node.level] if module in MODULES else []
+        base = ".".join([*package, node.module] if node.module else package)
+    else:
+        base = node.module or ""
+    if base.split(".")[0] != "ragrules":
+        return []
+    found = []
+    for alias in node.names:
+        submodule = f"{base}.{alias.name}"
+        found.append(submodule if submodule in MODULES else base)
+    return found
+
+
+def _imports(module: str) -> list[tuple[str, int, bool]]:
+    """(imported module, line, annotations only) for every ragrules import in the module."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    typing_only: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            typing_only.update(id(child) for child in ast.walk(node))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found += [
+                (target, node.lineno, id(node) in typing_only)
+                for target in _target(node, module)
+                if target != module
+            ]
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    unplaced = sorted(
+        module
+        for module in MODULES
+        if (module.split(".")[1] if "." in module else "ragrules") not in LAYER_OF
+    )
+    assert not unplaced, f"give these modules a layer in tests/test_layers.py: {unplaced}"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_run_downward(module: str) -> None:
+    upward = [
+        f"line {line}: {target} ({ORDER[_layer(target)]})"
+        for target, line, _ in _imports(module)
+        if _layer(target) > _layer(module)
+    ]
+    assert not upward, f"{module} ({ORDER[_layer(module)]}) imports upward: {upward}"
+
+
+def test_no_import_closes_a_circle() -> None:
+    """Runtime imports (module level and inside functions) form no cycle."""
+    graph = {
+        module: {target for target, _, typing in _imports(module) if not typing}
+        for module in MODULES
+    }
+    # (A package's __init__ importing its own submodules is no cycle: Python imports the
+    # package first. A submodule importing names from its package's __init__ would be one,
+    # and is an edge here like any other.)
+    cycle = _find_cycle(graph)
+    assert cycle is None, " -> ".join(cycle or [])
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle in the graph, as a path that returns to its start; None when there is none."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for following in sorted(graph.get(node, ())):
+            if state.get(following) == 1:
+                return [*path[path.index(following) :], following]
+            if following not in state and (found := visit(following)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_an_upward_import_is_caught(tmp_path: Path) -> None:
+    """The check reads imports as a reviewer would: inside functions and type blocks too."""
+    code = (
+        "from typing import TYPE_CHECKING\n"
+        "def f():\n    from ragrules.batch import rate\n"
+        "if TYPE_CHECKING:\n    from ragrules.report import Report\n"
+    )
+    tree = ast.parse(code)
+    targets = [
+        target
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for target in _target(node, "ragrules.model")
+    ]
+    assert targets == ["ragrules.batch", "ragrules.report"]
+    assert all(_layer(target) > _layer("ragrules.model") for target in targets)
