@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from ragrules.cli import _parser, main
+from ragrules.cli import main
+from ragrules.cli._parser import build_parser
 from tests.conftest import EXAMPLES, ROOT, VENDORED_CASES
 
 DOCS = ROOT / "docs"
@@ -73,7 +74,7 @@ def _argument_rows(parser: argparse.ArgumentParser) -> list[str]:
 
 
 def cli_reference() -> str:
-    parser = _parser()
+    parser = build_parser()
     parser.formatter_class = argparse.HelpFormatter
     lines = [
         NOTICE,
@@ -126,7 +127,7 @@ def test_cli_reference_is_up_to_date() -> None:
 
 def test_every_command_is_in_the_reference() -> None:
     text = cli_reference()
-    for name in _commands(_parser()):
+    for name in _commands(build_parser()):
         assert f"## `ragrules {name}`" in text
 
 

@@ -1,0 +1,29 @@
+"""The `ragrules` command: rate observations and check rulesets from the shell.
+
+Exit codes: 0 success, 1 findings (check found problems), 2 usage or input errors. Problems
+go to stderr, one line each: `file:line:col: key.path: message (hint)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ragrules.cli._common import OK, USAGE, print_problems
+from ragrules.cli._parser import build_parser
+from ragrules.errors import RagrulesError
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except RagrulesError as exc:
+        print_problems(exc.problems)
+        return USAGE
+    except BrokenPipeError:  # e.g. piped into `head`
+        return OK
+    return code

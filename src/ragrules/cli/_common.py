@@ -1,0 +1,140 @@
+"""What the commands share: exit codes, loading, reading data, writing output, printing.
+
+Problems go to stderr, one line each: `file:line:col: key.path: message (hint)`, and every
+text from a ruleset or data is printed with its control characters shown, never sent raw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+import attrs
+
+from ragrules._text import terminal_safe
+from ragrules.data import (
+    DATA_SUFFIXES,
+    parse_columns,
+    read_observations,
+    sniff_encoding,
+)
+from ragrules.errors import DataError, Problem, RulesetError, Severity
+from ragrules.loading import load, resolve_file
+from ragrules.periods import PeriodError, parse_period
+from ragrules.report import Report
+from ragrules.ruleset import Ruleset
+
+OK, FINDINGS, USAGE = 0, 1, 2
+
+
+def load_ruleset(args: argparse.Namespace, path: str) -> Ruleset:
+    if Path(path).suffix.lower() in DATA_SUFFIXES:
+        data = getattr(args, "data", None)
+        swapped = " (did you swap RULESET and DATA?)" if data and data.endswith(".toml") else ""
+        raise RulesetError(
+            problems=(
+                Problem(
+                    file=path,
+                    message=f"this is a data file, not a ruleset{swapped}",
+                    hint="the ruleset (.toml) comes first, then the data",
+                ),
+            )
+        )
+    return load(path, search_path=args.search_path, allowed=args.allow)
+
+
+def refuse_overwriting(args: argparse.Namespace) -> None:
+    """--output must not name an input: the data, the ruleset or a base it extends."""
+    if not args.output or not Path(args.output).exists():
+        return
+    _, origins = resolve_file(args.ruleset, args.search_path, args.allow)
+    inputs = [("data", args.data), ("ruleset", args.ruleset)]
+    inputs += [("base ruleset", str(base)) for base in origins.bases]
+    target = Path(args.output)
+    for what, name in inputs:
+        if Path(name).exists() and target.samefile(name):
+            raise DataError(
+                problems=(
+                    Problem(
+                        file=args.output,
+                        message=f"--output would overwrite the {what} ({name})",
+                        hint="write the output to another file",
+                    ),
+                )
+            )
+
+
+@contextlib.contextmanager
+def open_output(path: str | None) -> Iterator[TextIO]:
+    """The file named by --output (UTF-8), or stdout."""
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        out = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise DataError(
+            problems=(
+                Problem(
+                    file=path,
+                    message=f"cannot write the output: {exc.strerror or exc}",
+                    hint="check the folder exists and can be written",
+                ),
+            )
+        ) from None
+    with out:
+        yield out
+
+
+def read_data(args: argparse.Namespace, data: str) -> list[object]:
+    columns = parse_columns(args.columns) if args.columns else None
+    encoding = getattr(args, "encoding", None)
+    text = Path(data).suffix.lower() in (".csv", ".tsv", ".txt", ".json")
+    # Decided as the reader decides: a file mixing encodings is refused, never "read as".
+    if text and encoding is None and Path(data).is_file() and sniff_encoding(data) == "cp1252":
+        print(f"{data}: warning: not UTF-8; read as Windows-1252", file=sys.stderr)
+    return read_observations(
+        data, columns=columns, delimiter=args.delimiter, period=args.period, encoding=encoding
+    )
+
+
+def rate_data(
+    ruleset: Ruleset, data: str, period: str | None, args: argparse.Namespace
+) -> Report | None:
+    """Rate a data file, printing its problems; None when --period is not a period."""
+    observations = read_data(args, data)
+    try:
+        report = ruleset.rate(observations, period=period)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(f"ragrules: --period: {problem.message}", file=sys.stderr)
+        return None
+    print_problems(tuple(attrs.evolve(p, file=data) for p in report.problems))
+    return report
+
+
+def valid_period(text: str) -> bool:
+    try:
+        parse_period(text)
+    except PeriodError as exc:
+        say(f"ragrules: --period: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def say(*parts: object, file: TextIO | None = None) -> None:
+    """print, for text made from rulesets and data: control and escape characters shown."""
+    shown = ("\n".join(map(terminal_safe, str(part).split("\n"))) for part in parts)
+    print(*shown, file=file or sys.stdout)
+
+
+def print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    if errors > 1:
+        print(f"{errors} errors", file=sys.stderr)

@@ -1,0 +1,158 @@
+"""The argument parser: every command, its options and the function that runs it."""
+
+from __future__ import annotations
+
+import argparse
+
+from ragrules import __version__
+from ragrules.cli.audit import run_audit
+from ragrules.cli.check import run_check
+from ragrules.cli.diff import run_diff
+from ragrules.cli.explain import run_explain
+from ragrules.cli.fmt import run_fmt
+from ragrules.cli.rate import run_rate
+from ragrules.cli.schema import run_schema
+from ragrules.cli.show import run_show
+from ragrules.cli.verify import run_verify
+from ragrules.output import FORMATS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ragrules",
+        description="Rate performance indicators with a declarative TOML ruleset.",
+    )
+    parser.add_argument("--version", action="version", version=f"ragrules {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    rate = commands.add_parser("rate", help="rate the observations in DATA with RULESET")
+    rate.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
+    rate.add_argument("data", metavar="DATA", help="path to a .csv or .json file of observations")
+    rate.add_argument("--period", help="the period to report, e.g. '2020/21 Q2' (default: latest)")
+    rate.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
+    rate.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a row is rejected, a value cannot be read or commentary is missing",
+    )
+    rate.add_argument(
+        "--stream",
+        action="store_true",
+        help="rate a large file line by line in constant memory: each line is rated on its "
+        "own, written at once as a JSON line (--format json, the default) or a CSV row",
+    )
+    rate.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    rate.add_argument(
+        "--unsafe-csv",
+        action="store_true",
+        help="write CSV cells as they are: by default a cell starting with =, +, -, @, tab or "
+        "CR (not a plain number) gets a ' in front, so a spreadsheet cannot run it as a formula",
+    )
+    rate.set_defaults(run=run_rate)
+
+    check = commands.add_parser("check", help="validate rulesets and report every problem")
+    check.add_argument("rulesets", nargs="+", metavar="RULESET", help="ruleset .toml files")
+    check.add_argument(
+        "--data",
+        metavar="DATA",
+        help="also rate this data file and report its findings (missing commentary, "
+        "rejected rows, unreadable values)",
+    )
+    check.add_argument("--period", help="the period to check the data for (default: latest)")
+    check.set_defaults(run=run_check)
+
+    show = commands.add_parser(
+        "show", help="print the resolved ruleset, saying which file each setting came from"
+    )
+    show.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
+    show.set_defaults(run=run_show)
+
+    fmt = commands.add_parser(
+        "fmt", help="print the ruleset in canonical form (resolved, stable key order)"
+    )
+    fmt.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
+    fmt.add_argument("--fingerprint", action="store_true", help="print only the fingerprint")
+    fmt.set_defaults(run=run_fmt)
+
+    diff = commands.add_parser(
+        "diff", help="where two rulesets differ, and (with DATA) which ratings differ and why"
+    )
+    diff.add_argument("ruleset_a", metavar="RULESET_A", help="the first ruleset (A)")
+    diff.add_argument("ruleset_b", metavar="RULESET_B", help="the second ruleset (B)")
+    diff.add_argument("data", metavar="DATA", nargs="?", help="observations to rate with both")
+    diff.add_argument("--period", help="the period to compare (default: latest)")
+    diff.set_defaults(run=run_diff)
+
+    explain = commands.add_parser(
+        "explain", help="the full derivation of one indicator's rating, step by step"
+    )
+    explain.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
+    explain.add_argument("data", metavar="DATA", help="path to a .csv or .json file")
+    explain.add_argument("--indicator", required=True, metavar="ID", help="the indicator's id")
+    explain.add_argument("--period", help="the period to explain (default: latest)")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.set_defaults(run=run_explain)
+
+    audit_command = commands.add_parser(
+        "audit", help="compare the statuses and arrows a report published with computed ones"
+    )
+    audit_command.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
+    audit_command.add_argument(
+        "data", metavar="DATA", help="observations with published_status, published_NAME columns"
+    )
+    audit_command.add_argument("--period", help="the period to audit (default: latest)")
+    audit_command.add_argument("--format", choices=("text", "json"), default="text")
+    audit_command.set_defaults(run=run_audit)
+
+    verify = commands.add_parser(
+        "verify",
+        help="static checks of rulesets, then their invariants tested with generated values",
+    )
+    verify.add_argument("rulesets", nargs="+", metavar="RULESET", help="ruleset .toml files")
+    verify.add_argument(
+        "--examples",
+        type=int,
+        default=50,
+        metavar="N",
+        help="generated examples per invariant and indicator (default: 50)",
+    )
+    verify.set_defaults(run=run_verify)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the ruleset format")
+    schema.set_defaults(run=run_schema)
+
+    for command in (rate, check, diff, explain, audit_command):
+        command.add_argument(
+            "--columns",
+            metavar="MAPPING",
+            help="what the data's columns hold, e.g. 'Q2 Performance=value,#7=previous' "
+            "(#N is the Nth column; previous and last_year need --period)",
+        )
+        command.add_argument(
+            "--delimiter", help="the data's delimiter (default: sniffed from the header line)"
+        )
+        command.add_argument(
+            "--encoding",
+            help="the data's text encoding, e.g. cp1252 (default: UTF-8, or Windows-1252 for "
+            "a file with no UTF-8 text; a file mixing the two is refused)",
+        )
+
+    for command in (rate, check, show, fmt, diff, explain, audit_command, verify):
+        command.add_argument(
+            "--search-path",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="a folder where `extends` finds bases named by id (ID.toml); repeatable",
+        )
+        command.add_argument(
+            "--allow",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="a folder that bases may be read from (besides the ruleset's own folder, "
+            "the search path and the shipped catalogue; not the current folder); repeatable",
+        )
+    return parser

@@ -1,0 +1,61 @@
+"""`ragrules audit`: compare a published report's statuses and arrows with the ruleset's."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import attrs
+
+from ragrules.audit import audit
+from ragrules.cli._common import (
+    FINDINGS,
+    OK,
+    USAGE,
+    load_ruleset,
+    print_problems,
+    read_data,
+    say,
+    valid_period,
+)
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    ruleset = load_ruleset(args, args.ruleset)
+    if args.period is not None and not valid_period(args.period):
+        return USAGE
+    found = audit(ruleset, read_data(args, args.data), args.period)
+    print_problems(tuple(attrs.evolve(p, file=args.data) for p in found.report.problems))
+    if not found.checked:
+        say(
+            f"{args.data}: no published values to check (add published_status or "
+            "published_NAME columns for the ruleset's comparisons)",
+            file=sys.stderr,
+        )
+        return FINDINGS
+    if args.format == "json":
+        data = {
+            "ruleset": found.report.to_dict()["ruleset"],
+            "period": None if found.report.period is None else str(found.report.period),
+            "checked": found.checked,
+            "mismatches": [mismatch.to_dict() for mismatch in found.mismatches],
+        }
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return FINDINGS if found.mismatches else OK
+    period = found.report.period or "no period"
+    count = len(found.mismatches)
+    say(
+        f"{args.data}: {found.checked} published values checked for {period}, "
+        f"{count} mismatch{'es' if count != 1 else ''} ({found.report.fingerprint})"
+    )
+    for mismatch in found.mismatches:
+        say(f"  {mismatch}")
+        say("    computed:")
+        for line in str(mismatch.result.explain()).splitlines():
+            say(f"      {line}")
+        if mismatch.alternative is not None:
+            say(f"    under {mismatch.readings[0]}:")
+            for line in str(mismatch.alternative.explain()).splitlines():
+                say(f"      {line}")
+    return FINDINGS if found.mismatches else OK

@@ -1,0 +1,26 @@
+"""`ragrules explain`: the derivation of one indicator's rating, step by step."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ragrules.cli._common import OK, USAGE, load_ruleset, rate_data, say
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    ruleset = load_ruleset(args, args.ruleset)
+    report = rate_data(ruleset, args.data, args.period, args)
+    if report is None:
+        return USAGE
+    try:
+        explanation = report.explain(args.indicator)
+    except LookupError as exc:
+        say(f"ragrules explain: --indicator: {exc.args[0]}", file=sys.stderr)
+        return USAGE
+    if args.format == "json":
+        sys.stdout.write(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        say(f"{explanation}")
+    return OK

@@ -1,0 +1,121 @@
+"""`ragrules rate`: rate a data file into a report, or stream it a line at a time."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from ragrules.cli._common import (
+    FINDINGS,
+    OK,
+    USAGE,
+    load_ruleset,
+    open_output,
+    print_problems,
+    rate_data,
+    read_data,
+    refuse_overwriting,
+    say,
+    valid_period,
+)
+from ragrules.data import (
+    iter_csv,
+    parse_columns,
+    sniff_encoding,
+)
+from ragrules.observations import Observation
+from ragrules.output import render
+from ragrules.ruleset import Ruleset
+from ragrules.stream import STREAM_FORMATS, write_stream
+
+
+def run_rate(args: argparse.Namespace) -> int:
+    ruleset = load_ruleset(args, args.ruleset)
+    print_problems(ruleset.warnings)
+    refuse_overwriting(args)
+    if args.stream:
+        return _rate_stream(ruleset, args)
+    report = rate_data(ruleset, args.data, args.period, args)
+    if report is None:
+        return USAGE
+    with open_output(args.output) as out:
+        out.write(render(report, args.format, safe_csv=not args.unsafe_csv))
+    return FINDINGS if args.strict and report.problems else OK
+
+
+def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
+    """`rate --stream`: CSV in, a line out per result or rejection, in constant memory."""
+    fmt = "json" if args.format == "table" else args.format
+    if fmt not in STREAM_FORMATS:
+        print("ragrules: --stream writes json (JSON lines) or csv", file=sys.stderr)
+        return USAGE
+    if args.period is not None and not valid_period(args.period):
+        return USAGE
+    data = Path(args.data)
+    # A progress bar on stderr, when it is a terminal and the output goes elsewhere.
+    bar = _Progress() if sys.stderr.isatty() and (args.output or not sys.stdout.isatty()) else None
+    observations = iter(_stream_observations(args, data, bar))
+    # The first row is read before the output is opened: a data file that cannot be read
+    # never leaves an emptied output behind.
+    first = next(observations, None)
+    columns = [name for name, _ in first.extra] if isinstance(first, Observation) else None
+    rows = itertools.chain([] if first is None else [first], observations)
+    with open_output(args.output) as out:
+        items = ruleset.iter_rate(rows, period=args.period)
+        tally = write_stream(
+            items, ruleset, out, fmt, columns=columns, safe_csv=not args.unsafe_csv
+        )
+    if bar is not None:
+        bar.done()
+    if not tally.results and not tally.rejected:
+        say(
+            f"{data}: warning: the data holds no rows (check it has rows under its header)",
+            file=sys.stderr,
+        )
+    counts = ", ".join(f"{status} {n}" for status, n in sorted(tally.statuses.items()))
+    print(
+        f"{data}: {tally.results} results ({counts or 'none'}), {tally.exceptions} exceptions, "
+        f"{tally.rejected} rows rejected, {tally.invalid} values unreadable, "
+        f"{tally.findings} findings, {tally.notices} notices",
+        file=sys.stderr,
+    )
+    return FINDINGS if args.strict and tally.problems else OK
+
+
+def _stream_observations(
+    args: argparse.Namespace, data: Path, bar: _Progress | None
+) -> Iterable[object]:
+    """CSV files are read a line at a time; JSON and Excel files whole (they are not streams)."""
+    if data.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return read_data(args, args.data)
+    encoding = sniff_encoding(data, args.encoding)
+    if encoding == "cp1252" and args.encoding is None:
+        print(f"{data}: warning: not UTF-8; read as Windows-1252", file=sys.stderr)
+    return iter_csv(
+        data,
+        columns=parse_columns(args.columns) if args.columns else None,
+        delimiter=args.delimiter,
+        period=args.period,
+        progress=bar,
+        encoding=encoding,
+    )
+
+
+class _Progress:
+    """A one-line progress bar on stderr, redrawn at most once per percent."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = done * 100 // total if total else 100
+        if percent != self.shown:
+            self.shown = percent
+            bar = "#" * (percent // 4)
+            print(f"\rrating [{bar:<25}] {percent:3d}%", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        print(file=sys.stderr)

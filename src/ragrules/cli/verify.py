@@ -1,0 +1,36 @@
+"""`ragrules verify`: static checks and property tests of a ruleset, for auditors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import attrs
+
+from ragrules.cli._common import FINDINGS, OK, USAGE, say
+from ragrules.errors import Severity
+from ragrules.verify import verify_file
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    code = OK
+    for path in args.rulesets:
+        if not Path(path).is_file():
+            say(f"{path}: no such ruleset file (check the path)", file=sys.stderr)
+            code = USAGE
+            continue
+        findings = verify_file(
+            path, search_path=args.search_path, allowed=args.allow, examples=args.examples
+        )
+        for finding in findings:
+            say(attrs.evolve(finding, file=finding.file or path))
+        errors = sum(finding.severity is Severity.ERROR for finding in findings)
+        warnings = len(findings) - errors
+        say(
+            f"{path}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning"
+            f"{'s' if warnings != 1 else ''}"
+        )
+        if errors and code == OK:
+            code = FINDINGS
+    return code
