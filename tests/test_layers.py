@@ -51,7 +51,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "batch",
         "ruleset",
     ),
-    "formats": ("_reading", "_xlsx", "data", "loading"),
+    "formats": ("_reading", "data", "loading"),
     "reports": ("_cells", "_render", "report_markdown", "report_html", "output", "stream"),
     "tools": ("audit", "compare", "testing", "verify"),
     "interface": ("ragrules", "pandas", "cli", "__main__"),
