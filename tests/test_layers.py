@@ -48,6 +48,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "canonical",
         "report",
         "notices",
+        "_placing",
+        "_reasons",
         "batch",
         "ruleset",
     ),

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ragrules import rating, travel
-from ragrules.errors import DataError, Problem, close_matches
 from ragrules.model import (
     Against,
     BenchmarkTarget,
@@ -29,24 +28,30 @@ from ragrules.model import (
     Unrated,
 )
 from ragrules.notices import batch_notices
-from ragrules.numbers import format_decimal, in_exact_context, round_value
-from ragrules.observations import Observation, Reading, check_rows, is_no_data, read_value
+from ragrules.numbers import in_exact_context, round_value
+from ragrules.observations import Observation, check_rows, is_no_data, read_value
 from ragrules.periods import Period, PeriodError, parse_period
 from ragrules.rating import CannotRate, Cut, RuleInputs
 from ragrules.report import Rejection, Report, Result
-from ragrules.travel import Movement, travel_condition, travel_missing, travel_moved
+from ragrules.travel import Movement
 
 if TYPE_CHECKING:
     from ragrules.ruleset import Ruleset
+from ragrules._placing import (
+    Key,
+    Placed,
+    UnknownIds,
+    coerce,
+    reject,
+    report_period,
+    same_span,
+    split_current,
+    title_key,
+    titles,
+)
+from ragrules._reasons import no_earlier_value, why
 
-_Key = tuple[str, Period | None]
-# Did-you-mean for unknown indicator ids: candidates compared in one batch at most, the
-# longest id searched (a longer one is no typo), and reasons remembered.
-_SEARCH_BUDGET = 30_000
-_SUGGESTED_LENGTH = 100
-_REMEMBERED = 4096
 _MAX_COMPILED = 4096  # compiled rules kept at once (one per indicator, target and margins)
-_Placed = Mapping[_Key, Observation]
 # The rule a value is rated by: the indicator (by identity), and the target and margins in force.
 _RuleKey = tuple[int, Target | None, Margin | None, Margin | None]
 
@@ -65,11 +70,11 @@ def rate(
     coerced = (
         observation
         for position, item in enumerate(observations, start=1)
-        if (observation := _coerce(item, position, rejected)) is not None
+        if (observation := coerce(item, position, rejected)) is not None
     )
     placed = batch.place(coerced, rejected)
-    chosen = _report_period(period, ruleset, placed)
-    current, history = _split(placed, chosen, rejected)
+    chosen = report_period(period, ruleset, placed)
+    current, history = split_current(placed, chosen, rejected)
     results = []
     for indicator in ruleset.indicators:
         observation, when = current.get(indicator.id, (None, chosen))
@@ -108,7 +113,7 @@ def iter_rate(
     first item.
     """
     check_rows(observations)
-    return _iter_rate(_Batch(ruleset), observations, _report_period(period, ruleset, {}))
+    return _iter_rate(_Batch(ruleset), observations, report_period(period, ruleset, {}))
 
 
 def _iter_rate(
@@ -120,7 +125,7 @@ def _iter_rate(
     line: list[Observation] = []
     for position, item in enumerate(observations, start=1):
         rejected: list[Rejection] = []
-        observation = _coerce(item, position, rejected)
+        observation = coerce(item, position, rejected)
         if line and (observation is None or observation.row != line[0].row):
             yield from rate_line(line, default)
             line = []
@@ -138,25 +143,25 @@ class _Batch:
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
         self.indicators = {indicator.id: indicator for indicator in ruleset.indicators}
-        self.titles = _titles(ruleset)
+        self.titles = titles(ruleset)
         self.cuts: dict[_RuleKey, tuple[Cut, ...]] = {}
-        self.unknown = _Unknown(self.indicators)
+        self.unknown = UnknownIds(self.indicators)
 
     def place(
         self,
         observations: Iterable[Observation],
         rejected: list[Rejection],
         default: Period | None = None,
-    ) -> dict[_Key, Observation]:
+    ) -> dict[Key, Observation]:
         """Observations by (indicator, period); unknown, unreadable and duplicate rows rejected."""
-        placed: dict[_Key, Observation] = {}
+        placed: dict[Key, Observation] = {}
         for observation in observations:
             if observation.indicator not in self.indicators:
                 # Council tables often name indicators by their printed title, not an id.
-                by_title = self.titles.get(_title_key(observation.indicator))
+                by_title = self.titles.get(title_key(observation.indicator))
                 if by_title is None:
                     reason = self.unknown.reason(observation.indicator)
-                    rejected.append(_reject(observation, reason))
+                    rejected.append(reject(observation, reason))
                     continue
                 observation = attrs.evolve(observation, indicator=by_title)
             try:
@@ -166,12 +171,12 @@ class _Batch:
                     else default
                 )
             except PeriodError as exc:
-                rejected.append(_reject(observation, str(exc)))
+                rejected.append(reject(observation, str(exc)))
                 continue
             first = placed.setdefault((observation.indicator, when), observation)
             if first is not observation:
                 where = f" for {when}" if when else ""
-                rejected.append(_reject(observation, f"duplicate of row {first.row}{where}"))
+                rejected.append(reject(observation, f"duplicate of row {first.row}{where}"))
         return placed
 
     def rate_line(
@@ -180,12 +185,12 @@ class _Batch:
         """The results and rejections of one input line, rated as a report of its own."""
         rejected: list[Rejection] = []
         placed = self.place(line, rejected, default)
-        chosen = _report_period(None, self.ruleset, placed)
+        chosen = report_period(None, self.ruleset, placed)
         if default is not None and any(
-            when is not None and _same_span(when, default) for _, when in placed
+            when is not None and same_span(when, default) for _, when in placed
         ):
             chosen = default  # the line holds the period asked for: rate that one
-        current, _ = _split(placed, chosen, rejected)
+        current, _ = split_current(placed, chosen, rejected)
         results: list[Result | Rejection] = [
             self.result(self.indicators[indicator_id], observation, when, placed)
             for indicator_id, (observation, when) in current.items()
@@ -199,7 +204,7 @@ class _Batch:
         indicator: Indicator,
         observation: Observation | None,
         period: Period | None,
-        placed: _Placed,
+        placed: Placed,
     ) -> Result:
         """The result of one indicator: its row (if any) read, judged and explained."""
         if observation is None:
@@ -294,7 +299,7 @@ class _Batch:
             status=status,
             cuts=cuts,
             band=band,
-            reason=f"{status}: {_why(cuts, band, value, movements)}",
+            reason=f"{status}: {why(cuts, band, value, movements)}",
             **common,
         )
 
@@ -313,7 +318,7 @@ class _Batch:
         value: Decimal,
         target: Target | None,
         current: Period | None,
-        placed: _Placed,
+        placed: Placed,
     ) -> Movement:
         """This period's movement, with the earlier judgements the exception rules need."""
         move = self._movement(comparison, indicator, observation, value, target, current, placed)
@@ -354,7 +359,7 @@ class _Batch:
         value: Decimal,
         target: Target | None,
         period: Period | None,
-        placed: _Placed,
+        placed: Placed,
     ) -> Movement:
         """The movement of `value` (the indicator's value for `period`) for one comparison."""
         settings = self.ruleset.travel
@@ -391,7 +396,7 @@ class _Batch:
             return travel.not_comparable(
                 comparison,
                 settings,
-                _no_earlier_value(reading, earlier_period),
+                no_earlier_value(reading, earlier_period),
                 earlier_period,
                 earlier_text=text if reading.unrated is Unrated.INVALID else "",
             )
@@ -408,131 +413,10 @@ class _Batch:
         )
 
 
-def _no_earlier_value(reading: Reading, period: Period | None) -> str:
-    where = f"for {period}" if period else "in the benchmark"
-    return f"no comparable value {where} ({reading.reason})"
-
-
 def _rounded(indicator: Indicator, number: Decimal) -> Decimal:
     if indicator.rounding is None:
         return number
     return round_value(number, indicator.rounding.places, indicator.rounding.mode)
-
-
-def _coerce(item: object, position: int, rejected: list[Rejection]) -> Observation | None:
-    if isinstance(item, Observation):
-        return item if item.row is not None else attrs.evolve(item, row=position)
-    if isinstance(item, Mapping):
-        try:
-            return Observation.from_mapping(item, row=position)
-        except ValueError as exc:
-            rejected.append(Rejection(row=position, indicator="", period="", reason=str(exc)))
-            return None
-    rejected.append(
-        Rejection(
-            row=position,
-            indicator="",
-            period="",
-            reason=f"an observation must be a mapping or Observation, not {type(item).__name__}",
-        )
-    )
-    return None
-
-
-def _row(observation: Observation) -> int:
-    assert observation.row is not None
-    return observation.row
-
-
-def _reject(observation: Observation, reason: str) -> Rejection:
-    return Rejection(
-        row=observation.row,
-        indicator=observation.indicator,
-        period=observation.period,
-        reason=reason,
-    )
-
-
-def _title_key(text: str) -> str:
-    """A title compared case- and space-blind, without footnote marks (`*`, `†`)."""
-    return " ".join(text.lower().replace("*", " ").replace("\u2020", " ").split())
-
-
-def _titles(ruleset: Ruleset) -> dict[str, str]:
-    """Indicator ids by title, for titles that only one indicator has."""
-    counts: dict[str, list[str]] = {}
-    for indicator in ruleset.indicators:
-        if indicator.title:
-            counts.setdefault(_title_key(indicator.title), []).append(indicator.id)
-    return {title: ids[0] for title, ids in counts.items() if len(ids) == 1}
-
-
-class _Unknown:
-    """Why a row's indicator is unknown, with a did-you-mean for the first few ids.
-
-    A did-you-mean search costs time in the number of indicators; searching for every row
-    of a file of unknown ids would cost rows x indicators. Each id is searched once, and
-    searches stop when they have compared `_SEARCH_BUDGET` candidates, so the cost of a
-    batch stays linear in its rows whatever the number of indicators.
-    """
-
-    def __init__(self, known: Iterable[str]) -> None:
-        self.known = sorted(known)
-        self.reasons: dict[str, str] = {}
-        self.budget = _SEARCH_BUDGET
-
-    def reason(self, indicator_id: str) -> str:
-        if not indicator_id:
-            return "the row has no indicator id"
-        reason = self.reasons.get(indicator_id)
-        if reason is None:
-            reason = f"unknown indicator {indicator_id!r}: the ruleset does not define it"
-            if self.budget >= len(self.known) and len(indicator_id) <= _SUGGESTED_LENGTH:
-                self.budget -= len(self.known)
-                close = close_matches(indicator_id, self.known)
-                reason += f" (did you mean {close[0]!r}?)" if close else ""
-            if len(self.reasons) < _REMEMBERED:
-                self.reasons[indicator_id] = reason
-        return reason
-
-
-def _report_period(
-    period: str | Period | None, ruleset: Ruleset, placed: Mapping[_Key, Observation]
-) -> Period | None:
-    if isinstance(period, Period):
-        return period
-    if period is not None and not isinstance(period, str):
-        raise DataError(
-            problems=(
-                Problem(
-                    key="period",
-                    message=f"the report period must be text such as '2020/21 Q2', "
-                    f"not {type(period).__name__}",
-                ),
-            )
-        )
-    if period is not None:
-        try:
-            return parse_period(period, ruleset.calendar)
-        except PeriodError as exc:
-            raise DataError(
-                problems=(Problem(key="period", message=str(exc), hint="the report period"),)
-            ) from None
-    periods = [when for (_, when) in placed if when is not None]
-    if not periods:
-        return None
-    # Among periods starting together, the shorter one is the more recent report; the text
-    # breaks any remaining tie, so the choice never depends on the order of the rows.
-    return max(periods, key=_recency)
-
-
-def _recency(period: Period) -> tuple[tuple[int, int], int, bool, str]:
-    return (period.start, -period.months, period.ytd, str(period))
-
-
-def _same_span(a: Period, b: Period) -> bool:
-    """The same months, however written (YTD or not, calendar or financial quarter)."""
-    return a is b or (a.start == b.start and a.months == b.months)
 
 
 def _unrated(
@@ -543,28 +427,6 @@ def _unrated(
 ) -> Result:
     fields = dict(common) if travel is None else {**common, "travel": travel}
     return Result(status=unrated.value, unrated=unrated, reason=reason, **fields)
-
-
-def _split(
-    placed: _Placed, chosen: Period | None, rejected: list[Rejection]
-) -> tuple[dict[str, tuple[Observation, Period | None]], list[int]]:
-    """The report period's row for each indicator, and the row numbers of the earlier ones.
-
-    The report period's rows include year-to-date values and the same months written as a
-    calendar quarter: a Q2 report mixes them. A second row for the same indicator is rejected.
-    """
-    current: dict[str, tuple[Observation, Period | None]] = {}
-    history: list[int] = []
-    for (indicator_id, when), observation in placed.items():
-        if when is None or chosen is None or _same_span(when, chosen):
-            if indicator_id in current:
-                first = current[indicator_id][0]
-                rejected.append(_reject(observation, f"duplicate of row {first.row}"))
-            else:
-                current[indicator_id] = (observation, when or chosen)
-        else:
-            history.append(_row(observation))
-    return current, history
 
 
 def _target_for(
@@ -601,60 +463,3 @@ def _benchmark_target(
     if reading.number is None:
         return None, "data", f"target from the {benchmark} column: {reading.reason}"
     return Target.point(reading.number), source, ""
-
-
-def _why(
-    cuts: tuple[Cut, ...], band: int, value: Decimal, travel: tuple[Movement, ...] = ()
-) -> str:
-    """Why a value got its band: the bound it reached, or the next better bound it missed.
-
-    Where a travel condition decided it, the reason also says the judgement the band needed
-    and what the comparison found, or that there was nothing to compare with.
-    """
-    cut = cuts[band]
-    if cut.travel is None:
-        if cut.lower is not None or cut.upper is not None:
-            return f"{format_decimal(value)} meets {cut.condition()}"
-        if band == 0:
-            return "every value gets this status"
-        better = cuts[band - 1]
-        if better.travel is None:
-            return f"{format_decimal(value)} does not reach {better.status} ({better.condition()})"
-    return _why_travel(cuts, band, format_decimal(value), travel)
-
-
-def _why_travel(cuts: tuple[Cut, ...], band: int, shown: str, travel: tuple[Movement, ...]) -> str:
-    """`_why` where the band reached, or the better band missed, has a travel condition."""
-
-    def condition(cut: Cut) -> str:
-        if cut.travel is None:
-            return cut.condition()
-        wanted = travel_condition(cut.travel, travel)
-        if cut.lower is None and cut.upper is None:
-            return wanted
-        return f"{cut.condition()} and {wanted}"
-
-    cut = cuts[band]
-    if cut.travel is not None:
-        moved = travel_moved(cut.travel, travel)
-        if cut.lower is not None or cut.upper is not None:
-            return f"{shown} meets {cut.condition()} and is {moved}"
-        if band == 0:
-            return f"{shown} is {moved}"
-        better = cuts[band - 1]
-        if better.status == cut.status:
-            return f"{shown} does not meet {condition(better)} but is {moved}"
-        return f"{shown} does not reach {better.status} ({condition(better)}) but is {moved}"
-    # A catch-all band below a band with a travel condition.
-    better = cuts[band - 1]
-    assert better.travel is not None
-    text = f"{shown} does not reach {better.status} ({condition(better)})"
-    missing = travel_missing(better.travel, travel)
-    if missing:
-        return f"{text}; {missing}"
-    judgement = next(
-        (m.judgement for m in travel if m.comparison.name == better.travel.comparison), None
-    )
-    if judgement is not None and judgement not in better.travel.judgements:
-        return f"{text}: it is {judgement.value}"
-    return text
