@@ -16,7 +16,7 @@ from typing import Any
 from ragrules._reading import TooLarge, read_text_capped
 from ragrules.errors import Problem, RulesetError, Severity
 from ragrules.loading._document import Builder
-from ragrules.loading._extends import Finder, Origins, Reads, Source, resolve
+from ragrules.loading._extends import Reads, resolve
 from ragrules.loading._keys import (  # the format's keys and limits, re-exported
     _COMPARISON_KEYS as _COMPARISON_KEYS,
 )
@@ -71,7 +71,9 @@ from ragrules.loading._keys import (
 from ragrules.loading._keys import (
     SCHEMA_FILE as SCHEMA_FILE,
 )
+from ragrules.loading._origins import Origins, Source
 from ragrules.loading._parsing import Unparsable, parse
+from ragrules.loading._roots import Finder
 from ragrules.numbers import (
     in_exact_context,
 )

@@ -12,205 +12,29 @@ a load slow or large.
 
 from __future__ import annotations
 
-import bisect
-import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, overload
+from typing import Any, NoReturn
 
 import attrs
 
 from ragrules._reading import TooLarge, read_text_capped
 from ragrules.errors import Problem, RulesetError
 from ragrules.loading._keys import _RULESET_KEYS, MAX_UNKNOWN_KEYS
+from ragrules.loading._origins import Origins, Source
 from ragrules.loading._parsing import Unparsable, parse
-from ragrules.loading._positions import index_positions, locate
+from ragrules.loading._roots import Finder, Refused
 
 MAX_DEPTH = 8
+
+
 # Files one load reads: the ruleset and its distinct bases. Each is read once however many
 # times it is extended, so a chain that names the same base ten times per level stays linear.
 MAX_FILES = 64
-# The folder of shared definitions beside a ruleset's own folder (`../catalogue`), as in the
-# layout ragrules ships (rulesets/catalogue beside rulesets/examples) and docs/sharing.md shows.
-CATALOGUE_FOLDER = "catalogue"
+
 
 # Settings merged key by key (a child's key replaces the base's); others are replaced whole.
 _KEYED = ("defaults", "scales", "exceptions", "data")
-
-
-class Source:
-    """A file (or text) a merged setting came from, with the positions of its keys.
-
-    The positions are found on first use: a ruleset that loads cleanly and is never asked
-    to explain itself does not pay for scanning its text.
-    """
-
-    def __init__(self, name: str | None, text: str) -> None:
-        self.name = name
-        self.text = text
-        self._positions: dict[str, tuple[int, int]] | None = None
-
-    @property
-    def positions(self) -> dict[str, tuple[int, int]]:
-        if self._positions is None:
-            self._positions = index_positions(self.text)
-        return self._positions
-
-
-class Origins:
-    """Merged key path -> (source, key path in that source)."""
-
-    def __init__(self, source: Source) -> None:
-        self.map: dict[str, tuple[Source, str]] = {"": (source, "")}
-        self._sorted: list[str] | None = None
-        # Indicator id -> the base settings its extending file replaced: (key, base value,
-        # "file:line" in the base). `ragrules verify` reads it.
-        self.overrides: dict[str, list[tuple[str, object, str]]] = {}
-        # Every base file the load read (resolved), whether or not a setting came from it.
-        self.bases: tuple[Path, ...] = ()
-
-    def resolve(self, path: str) -> tuple[Source, str]:
-        """The source and original path of a merged path (through its nearest known prefix)."""
-        if len(self.map) == 1:  # a file that extends nothing: every path is its own
-            return self.map[""][0], path
-        prefix = path
-        while prefix not in self.map:
-            cut = max(prefix.rfind("."), prefix.rfind("["))
-            prefix = prefix[: max(cut, 0)]
-        source, original = self.map[prefix]
-        rest = path[len(prefix) :]
-        if not original:
-            rest = rest.lstrip(".")
-        return source, original + rest
-
-    def locate(self, path: str) -> tuple[str | None, int | None, int | None]:
-        """(file, line, column) of a merged key path."""
-        source, original = self.resolve(path)
-        where = locate(source.positions, original)
-        return source.name, where[0] if where else None, where[1] if where else None
-
-    def take(self, other: Origins, their_path: str, our_path: str) -> None:
-        """Record that `our_path` (and everything under it) came from `their_path` in `other`."""
-        self.map[our_path] = other.resolve(their_path)
-        # The keys under `their_path` are contiguous in sorted order: find them by bisection,
-        # so merging a large base costs n log n, not n squared.
-        keys = other.sorted_keys()
-        for prefix in (f"{their_path}.", f"{their_path}["):
-            index = bisect.bisect_left(keys, prefix)
-            while index < len(keys) and keys[index].startswith(prefix):
-                key = keys[index]
-                self.map[our_path + key[len(their_path) :]] = other.map[key]
-                index += 1
-
-    def sorted_keys(self) -> list[str]:
-        """The mapped paths in sorted order (recomputed when paths have been added)."""
-        if self._sorted is None or len(self._sorted) != len(self.map):
-            self._sorted = sorted(self.map)
-        return self._sorted
-
-
-class SettingOrigins(Sequence[tuple[str, str]]):
-    """An indicator's settings as (setting, "file:line") pairs, located on first use."""
-
-    def __init__(self, origins: Origins, wheres: tuple[tuple[str, str], ...]) -> None:
-        self._origins = origins
-        self._wheres = wheres  # (setting, merged key path)
-        self._pairs: tuple[tuple[str, str], ...] | None = None
-
-    def _located(self) -> tuple[tuple[str, str], ...]:
-        if self._pairs is None:
-            found = []
-            for key, where in self._wheres:
-                file, line, _ = self._origins.locate(where)
-                if file is not None and line is not None:
-                    found.append((key, f"{file}:{line}"))
-            self._pairs = tuple(found)
-        return self._pairs
-
-    @overload
-    def __getitem__(self, index: int) -> tuple[str, str]: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[tuple[str, str], ...]: ...
-    def __getitem__(self, index: int | slice) -> tuple[str, str] | tuple[tuple[str, str], ...]:
-        return self._located()[index]
-
-    def __len__(self) -> int:
-        return len(self._located())
-
-    def __repr__(self) -> str:
-        return repr(self._located())
-
-
-@attrs.frozen(kw_only=True)
-class Finder:
-    """Where bases may be found, and the roots (resolved folders) they must lie inside."""
-
-    search_path: tuple[Path, ...] = ()
-    allowed: tuple[Path, ...] = ()
-
-    @classmethod
-    def for_load(
-        cls, search_path: Sequence[Path], allowed: Sequence[Path], folder: Path | None
-    ) -> Finder:
-        """The roots of one load: the search path, the folders the caller allows, and, when
-        the ruleset has a folder, that folder (with its subfolders) and the `catalogue`
-        folder beside it.
-
-        The current folder is not a root: a shared ruleset run from `/` must not reach
-        `/proc/self/environ` or a neighbour's files.
-        """
-        own = () if folder is None else (folder, folder.parent / CATALOGUE_FOLDER)
-        roots = (_real(root) for root in (*search_path, *allowed, *own))
-        return cls(
-            search_path=tuple(search_path),
-            allowed=tuple(dict.fromkeys(r for r in roots if r is not None and os.path.isdir(r))),
-        )
-
-    def find(self, reference: str, directory: Path) -> Path:
-        """The real path of the base `reference` names; raises Refused.
-
-        A base outside the roots is refused before it is looked at, with the message a
-        missing one gets: the answer says nothing about files this load may not read.
-        """
-        if "://" in reference:
-            raise Refused("a base is named by a relative path or an id, never a URL")
-        if reference.endswith(".toml") or "/" in reference or "\\" in reference:
-            candidates = [directory / reference]
-            where = "among the allowed folders"
-        else:
-            candidates = [root / f"{reference}.toml" for root in self.search_path]
-            where = "on the search path"
-        for candidate in candidates:
-            path = _real(candidate)
-            if path is not None and self.permits(path) and os.path.isfile(path):
-                return path
-        folders = ", ".join(str(root) for root in self.allowed) or "none"
-        raise Refused(
-            f"no base ruleset {reference!r} {where}",
-            f"a base outside the folders this load may read is never opened; they are: "
-            f"{folders}; allow another with --allow DIR or allowed=[...]",
-        )
-
-    def permits(self, path: Path) -> bool:
-        return any(path.is_relative_to(root) for root in self.allowed)
-
-
-class Refused(LookupError):
-    """A base that cannot be used, with a message and a hint for the extends key."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-
-def _real(path: Path) -> Path | None:
-    """The path with symlinks and `..` resolved, or None when it cannot be (a name too long
-    for the system, a NUL byte, a symlink loop): no file of that name can be read."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError, ValueError):
-        return None
 
 
 @attrs.frozen

@@ -9,12 +9,12 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from ragrules.errors import Problem, Severity, close_matches
-from ragrules.loading._extends import Origins
 from ragrules.loading._keys import (
     _KEPT_PROBLEMS,
     MAX_PROBLEMS,
     MAX_UNKNOWN_KEYS,
 )
+from ragrules.loading._origins import Origins
 from ragrules.model import (
     Dated,
     Schedule,

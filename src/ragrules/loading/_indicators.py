@@ -9,12 +9,12 @@ from typing import Any
 from ragrules.errors import close_matches
 from ragrules.loading._amounts import Amounts
 from ragrules.loading._checks import Checks
-from ragrules.loading._extends import SettingOrigins
 from ragrules.loading._getters import _kind
 from ragrules.loading._keys import (
     _INDICATOR_KEYS,
     MAX_ROUNDING_PLACES,
 )
+from ragrules.loading._origins import SettingOrigins
 from ragrules.model import (
     NO_CHANGE,
     Indicator,
