@@ -263,3 +263,57 @@ def test_a_ruleset_has_the_fingerprint_its_reports_carry() -> None:
     report = ruleset.rate([])
     assert ruleset.fingerprint == report.fingerprint
     assert ruleset.fingerprint.startswith("sha256:")
+
+
+def test_a_report_gives_one_result_by_indicator_id() -> None:
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    report = ruleset.rate([])
+    assert report.result("early-help-conversion").indicator.id == "early-help-conversion"
+    with pytest.raises(LookupError, match="no indicator 'nope'"):
+        report.result("nope")
+
+
+def test_rate_value_rates_one_value_as_a_one_row_report_would() -> None:
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    result = ruleset.rate_value("early-help-conversion", "28.15", period="2020/21 Q2")
+    row = {"indicator": "early-help-conversion", "period": "2020/21 Q2", "value": "28.15"}
+    expected = ruleset.rate([row]).result("early-help-conversion")
+    assert (
+        (result.status, result.reason)
+        == (expected.status, expected.reason)
+        == (
+            "red",
+            "red: 28.15 does not reach amber (value >= 28.5)",
+        )
+    )
+    assert ruleset.rate_value("early-help-conversion", "40", target="50%").status == "red"
+    with pytest.raises(LookupError):
+        ruleset.rate_value("nope", "1")
+
+
+def test_a_finding_prints_as_its_problem_does() -> None:
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    row = {"indicator": "early-help-conversion", "period": "2020/21 Q2", "value": "28.15"}
+    report = ruleset.rate([row])
+    (finding,) = report.findings
+    printed = str(finding)
+    assert printed == "row 1: indicator 'early-help-conversion': " + finding.message
+    assert any(printed.removeprefix("row 1: ") in str(p) for p in report.problems)
+
+
+def test_a_loaded_ruleset_is_safe_to_share_between_threads() -> None:
+    """A loaded ruleset is immutable: rating it from many threads at once gives what rating
+    it alone gives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    rows = [
+        {"indicator": indicator.id, "period": "2020/21 Q2", "value": str(20 + n)}
+        for n, indicator in enumerate(ruleset.indicators)
+    ]
+    alone = render(ruleset.rate(rows), "json")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda _: render(ruleset.rate(rows), "json"), range(32)))
+    assert set(together) == {alone}
+    with pytest.raises(AttributeError):
+        ruleset.id = "changed"  # type: ignore[misc]

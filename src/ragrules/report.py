@@ -57,7 +57,6 @@ class Result:
 
     def explain(self) -> Explanation:
         """The derivation, step by step, as text and as data."""
-
         return explain(self)
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,11 +108,16 @@ class Report:
     # What the data says that a reader must be told: an empty file, a stray period, ...
     notices: tuple[Problem, ...] = ()
 
-    def explain(self, indicator_id: str) -> Explanation:
-        """The derivation of one indicator's result, with why it is or is not an exception."""
+    def result(self, indicator_id: str) -> Result:
+        """The result of one indicator; LookupError if the ruleset has no such indicator."""
         result = next((r for r in self.results if r.indicator.id == indicator_id), None)
         if result is None:
             raise LookupError(f"the report has no indicator {indicator_id!r}")
+        return result
+
+    def explain(self, indicator_id: str) -> Explanation:
+        """The derivation of one indicator's result, with why it is or is not an exception."""
+        result = self.result(indicator_id)
         base = result.explain()
         steps = [*base.steps, self._selection_step(result)]
         steps += [

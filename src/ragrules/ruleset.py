@@ -56,6 +56,28 @@ class Ruleset:
         """
         return batch.iter_rate(self, observations, period=period)
 
+    def rate_value(
+        self,
+        indicator_id: str,
+        value: object,
+        *,
+        period: str | Period | None = None,
+        target: object = None,
+    ) -> Result:
+        """Rate one value of one indicator without building observations: the result a report
+        of that single row would give (travel is not comparable: there is no earlier value).
+        A `target` replaces the ruleset's, as a target column in the data would."""
+        self.indicator(indicator_id)  # LookupError for an unknown id, rather than a rejection
+        row: dict[str, object] = {"indicator": indicator_id, "value": value}
+        if period is not None:
+            row["period"] = str(period)
+        if target is not None:
+            row["target"] = target
+        report = self.rate([row], period=period)
+        if report.rejected:
+            raise ValueError(report.rejected[0].reason)
+        return report.result(indicator_id)
+
     @property
     def fingerprint(self) -> str:
         """sha256 of the canonical TOML: equal for rulesets that rate every value alike."""

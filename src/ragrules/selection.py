@@ -45,6 +45,11 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
 
+    def __str__(self) -> str:
+        """As a problem prints: `row 4: indicator 'x': a red rating needs commentary, ...`."""
+        where = f"row {self.row}: " if self.row is not None else ""
+        return f"{where}indicator {self.indicator!r}: {self.message}"
+
 
 def exceptions(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Selection, ...]:
     """Rated results that meet any exception rule, each with the rules it meets."""
