@@ -178,3 +178,22 @@ def test_check_with_data_reports_missing_commentary(
         "commentary, and none was given"
     ) in captured.err
     assert f"{data}: 1 finding with {RULESET}" in captured.out
+
+
+def test_every_option_is_described_and_every_command_has_an_example() -> None:
+    import argparse
+
+    from ragrules.cli._parser import build_parser
+
+    parser = build_parser()
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in commands.choices.items():
+        undescribed = [
+            action.option_strings or action.dest
+            for action in command._actions
+            if not action.help and not isinstance(action, argparse._HelpAction)
+        ]
+        assert not undescribed, (name, undescribed)
+        assert command.epilog is not None
+        assert f"example: ragrules {name} " in command.epilog
+        assert "exit codes" in command.epilog

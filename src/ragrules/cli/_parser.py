@@ -16,18 +16,51 @@ from ragrules.cli.show import run_show
 from ragrules.cli.verify import run_verify
 from ragrules.output import FORMATS
 
+_DATA = "a data file of observations: .csv, .tsv or .txt (delimited text), .json or .xlsx"
+_EXIT = (
+    "exit codes: 0 success; 1 findings (problems found, or with --strict); 2 usage or input error"
+)
+# One example for each command, shown at the end of its --help.
+_EXAMPLES = {
+    "rate": "ragrules rate council.toml q2.csv --format html -o report.html",
+    "check": "ragrules check council.toml --data q2.csv",
+    "show": "ragrules show council.toml",
+    "fmt": "ragrules fmt council.toml --fingerprint",
+    "diff": "ragrules diff old.toml new.toml q2.csv",
+    "explain": "ragrules explain council.toml q2.csv --indicator early-help-conversion",
+    "audit": "ragrules audit council.toml published-q2.csv",
+    "verify": "ragrules verify council.toml --examples 200",
+    "schema": "ragrules schema > ruleset.schema.json",
+}
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str
+) -> argparse.ArgumentParser:
+    """A command with its help, and an epilog giving its exit codes and an example."""
+    return commands.add_parser(
+        name,
+        help=help,
+        description=help[:1].upper() + help[1:] + ".",
+        epilog=f"example: {_EXAMPLES[name]}\n{_EXIT}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `ragrules` parser; each command sets `run`, the function that carries it out."""
     parser = argparse.ArgumentParser(
         prog="ragrules",
         description="Rate performance indicators with a declarative TOML ruleset.",
+        epilog=f"{_EXIT}\nrun 'ragrules COMMAND --help' for a command's options and an example",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ragrules {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    rate = commands.add_parser("rate", help="rate the observations in DATA with RULESET")
+    rate = _command(commands, "rate", "rate the observations in DATA with RULESET")
     rate.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
-    rate.add_argument("data", metavar="DATA", help="path to a .csv or .json file of observations")
+    rate.add_argument("data", metavar="DATA", help=_DATA)
     rate.add_argument("--period", help="the period to report, e.g. '2020/21 Q2' (default: latest)")
     rate.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
@@ -52,63 +85,76 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rate.set_defaults(run=run_rate)
 
-    check = commands.add_parser("check", help="validate rulesets and report every problem")
+    check = _command(commands, "check", "validate rulesets and report every problem")
     check.add_argument("rulesets", nargs="+", metavar="RULESET", help="ruleset .toml files")
     check.add_argument(
         "--data",
         metavar="DATA",
-        help="also rate this data file and report its findings (missing commentary, "
-        "rejected rows, unreadable values)",
+        help="also rate this data file (.csv, .tsv, .txt, .json or .xlsx) and report its "
+        "findings (missing commentary, rejected rows, unreadable values)",
     )
     check.add_argument("--period", help="the period to check the data for (default: latest)")
     check.set_defaults(run=run_check)
 
-    show = commands.add_parser(
-        "show", help="print the resolved ruleset, saying which file each setting came from"
+    show = _command(
+        commands, "show", "print the resolved ruleset, saying which file each setting came from"
     )
     show.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
     show.set_defaults(run=run_show)
 
-    fmt = commands.add_parser(
-        "fmt", help="print the ruleset in canonical form (resolved, stable key order)"
+    fmt = _command(
+        commands, "fmt", "print the ruleset in canonical form (resolved, stable key order)"
     )
     fmt.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
     fmt.add_argument("--fingerprint", action="store_true", help="print only the fingerprint")
     fmt.set_defaults(run=run_fmt)
 
-    diff = commands.add_parser(
-        "diff", help="where two rulesets differ, and (with DATA) which ratings differ and why"
+    diff = _command(
+        commands, "diff", "where two rulesets differ, and (with DATA) which ratings differ and why"
     )
     diff.add_argument("ruleset_a", metavar="RULESET_A", help="the first ruleset (A)")
     diff.add_argument("ruleset_b", metavar="RULESET_B", help="the second ruleset (B)")
-    diff.add_argument("data", metavar="DATA", nargs="?", help="observations to rate with both")
+    diff.add_argument("data", metavar="DATA", nargs="?", help=f"{_DATA}, to rate with both")
     diff.add_argument("--period", help="the period to compare (default: latest)")
     diff.set_defaults(run=run_diff)
 
-    explain = commands.add_parser(
-        "explain", help="the full derivation of one indicator's rating, step by step"
+    explain = _command(
+        commands, "explain", "the full derivation of one indicator's rating, step by step"
     )
     explain.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
-    explain.add_argument("data", metavar="DATA", help="path to a .csv or .json file")
+    explain.add_argument("data", metavar="DATA", help=_DATA)
     explain.add_argument("--indicator", required=True, metavar="ID", help="the indicator's id")
     explain.add_argument("--period", help="the period to explain (default: latest)")
-    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="the derivation as numbered steps (text, the default) or as data (json)",
+    )
     explain.set_defaults(run=run_explain)
 
-    audit_command = commands.add_parser(
-        "audit", help="compare the statuses and arrows a report published with computed ones"
+    audit_command = _command(
+        commands, "audit", "compare the statuses and arrows a report published with computed ones"
     )
     audit_command.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
     audit_command.add_argument(
-        "data", metavar="DATA", help="observations with published_status, published_NAME columns"
+        "data",
+        metavar="DATA",
+        help=f"{_DATA}, with published_status and published_NAME columns",
     )
     audit_command.add_argument("--period", help="the period to audit (default: latest)")
-    audit_command.add_argument("--format", choices=("text", "json"), default="text")
+    audit_command.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="each mismatch and the readings that reproduce it, as text (the default) or json",
+    )
     audit_command.set_defaults(run=run_audit)
 
-    verify = commands.add_parser(
+    verify = _command(
+        commands,
         "verify",
-        help="static checks of rulesets, then their invariants tested with generated values",
+        "static checks of rulesets, then their invariants tested with generated values",
     )
     verify.add_argument("rulesets", nargs="+", metavar="RULESET", help="ruleset .toml files")
     verify.add_argument(
@@ -120,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(run=run_verify)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of the ruleset format")
+    schema = _command(commands, "schema", "print the JSON Schema of the ruleset format")
     schema.set_defaults(run=run_schema)
 
     for command in (rate, check, diff, explain, audit_command):
