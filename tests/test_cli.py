@@ -197,3 +197,33 @@ def test_every_option_is_described_and_every_command_has_an_example() -> None:
         assert command.epilog is not None
         assert f"example: ragrules {name} " in command.epilog
         assert "exit codes" in command.epilog
+
+
+@pytest.mark.parametrize("command", ["show", "fmt", "explain", "audit", "schema", "diff"])
+def test_every_command_that_prints_can_write_to_a_file(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ruleset = str(EXAMPLES / "havering-2020-21-q2.toml")
+    data = str(EXAMPLES / "havering-2020-21-q2.csv")
+    arguments = {
+        "show": [ruleset],
+        "fmt": [ruleset],
+        "explain": [ruleset, data, "--indicator", "early-help-conversion"],
+        "audit": [ruleset, data],
+        "schema": [],
+        "diff": [ruleset, ruleset],
+    }[command]
+    main([command, *arguments])
+    printed = capsys.readouterr().out
+    out = tmp_path / "out.txt"
+    main([command, *arguments, "-o", str(out)])
+    assert capsys.readouterr().out == ""
+    assert out.read_text(encoding="utf-8") == printed
+
+
+def test_output_never_overwrites_a_ruleset_of_any_command(tmp_path: Path) -> None:
+    copy = tmp_path / "r.toml"
+    copy.write_bytes((EXAMPLES / "havering-2020-21-q2.toml").read_bytes())
+    before = copy.read_bytes()
+    assert main(["fmt", str(copy), "-o", str(copy)]) == 2
+    assert copy.read_bytes() == before

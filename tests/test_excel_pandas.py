@@ -80,3 +80,15 @@ def test_rate_frame() -> None:
     assert (first["status"], first["number"], first["short_arrow"]) == ("red", "28.15", "\u2193")
     supervision = result[result["indicator"] == "lac-supervision"].iloc[0]
     assert supervision["status"] == "no-data"
+
+
+def test_rate_frame_carries_its_report() -> None:
+    pandas = pytest.importorskip("pandas")
+    from ragrules.pandas import rate_frame
+
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    frame = pandas.read_csv(EXAMPLES / "havering-2020-21-q2.csv", dtype=str, keep_default_na=False)
+    rated = rate_frame(ruleset, frame)
+    report = rated.attrs["report"]
+    assert list(rated["status"]) == [r.status for r in report.results]
+    assert report.summary == ruleset.rate(frame.to_dict("records")).summary

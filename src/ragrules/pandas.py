@@ -14,7 +14,11 @@ from ragrules.ruleset import Ruleset
 
 
 def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> Any:
-    """One row per indicator: status, reason, value, target, bounds and each arrow."""
+    """One row per indicator: status, reason, value, target, bounds and each arrow.
+
+    The frame carries the whole `Report` in `frame.attrs["report"]` (its summary, exceptions,
+    findings, notices and explanations), so a caller never rates the data twice.
+    """
     import pandas
 
     # Missing cells (NaN, NA, NaT) are blank: `Observation` reads them so wherever they come from.
@@ -30,4 +34,6 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
             record[f"{name}_direction"] = move.direction.value
             record[f"{name}_judgement"] = None if move.judgement is None else move.judgement.value
         records.append(record)
-    return pandas.DataFrame.from_records(records)
+    rated = pandas.DataFrame.from_records(records)
+    rated.attrs["report"] = report
+    return rated

@@ -6,9 +6,11 @@ go to stderr, one line each: `file:line:col: key.path: message (hint)`.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 from collections.abc import Sequence
 
-from ragrules.cli._common import OK, USAGE, print_problems
+from ragrules.cli._common import OK, USAGE, open_output, print_problems, refuse_overwriting
 from ragrules.cli._parser import build_parser
 from ragrules.errors import RagrulesError
 
@@ -20,10 +22,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        code: int = args.run(args)
+        code: int = _run(args)
     except RagrulesError as exc:
         print_problems(exc.problems)
         return USAGE
     except BrokenPipeError:  # e.g. piped into `head`
         return OK
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; -o sends what it prints to stdout into a file (rate writes its own)."""
+    if args.command == "rate" or not getattr(args, "output", None):
+        result: int = args.run(args)
+        return result
+    refuse_overwriting(args)
+    with open_output(args.output) as out, contextlib.redirect_stdout(out):
+        code: int = args.run(args)
     return code

@@ -22,7 +22,7 @@ from ragrules.data import (
     read_observations,
     sniff_encoding,
 )
-from ragrules.errors import DataError, Problem, RulesetError, Severity
+from ragrules.errors import DataError, Problem, RagrulesError, RulesetError, Severity
 from ragrules.loading import load, resolve_file
 from ragrules.periods import PeriodError, parse_period
 from ragrules.report import Report
@@ -48,15 +48,23 @@ def load_ruleset(args: argparse.Namespace, path: str) -> Ruleset:
 
 
 def refuse_overwriting(args: argparse.Namespace) -> None:
-    """--output must not name an input: the data, the ruleset or a base it extends."""
+    """--output must not name an input: the data, a ruleset or a base one extends."""
     if not args.output or not Path(args.output).exists():
         return
-    _, origins = resolve_file(args.ruleset, args.search_path, args.allow)
-    inputs = [("data", args.data), ("ruleset", args.ruleset)]
-    inputs += [("base ruleset", str(base)) for base in origins.bases]
+    rulesets = [
+        *getattr(args, "rulesets", []),
+        *(getattr(args, name, None) for name in ("ruleset", "ruleset_a", "ruleset_b")),
+    ]
+    inputs = [("data", getattr(args, "data", None)), *(("ruleset", r) for r in rulesets)]
+    for ruleset in filter(None, rulesets):
+        try:
+            _, origins = resolve_file(ruleset, args.search_path, args.allow)
+        except RagrulesError:
+            continue  # the command itself reports what is wrong with the ruleset
+        inputs += [("base ruleset", str(base)) for base in origins.bases]
     target = Path(args.output)
     for what, name in inputs:
-        if Path(name).exists() and target.samefile(name):
+        if name and Path(name).exists() and target.samefile(name):
             raise DataError(
                 problems=(
                     Problem(

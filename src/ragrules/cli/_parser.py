@@ -185,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
             "a file with no UTF-8 text; a file mixing the two is refused)",
         )
 
+    for command in (show, fmt, diff, explain, audit_command, verify, schema):
+        command.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write to FILE, not stdout (never over an input)",
+        )
+
     for command in (rate, check, show, fmt, diff, explain, audit_command, verify):
         command.add_argument(
             "--search-path",
