@@ -134,6 +134,14 @@ def valid_period(text: str) -> bool:
     return True
 
 
+def is_missing(path: str) -> bool:
+    """True (and said on stderr) when a ruleset file named on the command line is not there."""
+    if Path(path).is_file():
+        return False
+    say(f"{path}: no such ruleset file (check the path)", file=sys.stderr)
+    return True
+
+
 def say(*parts: object, file: TextIO | None = None) -> None:
     """print, for text made from rulesets and data: control and escape characters shown."""
     shown = ("\n".join(map(terminal_safe, str(part).split("\n"))) for part in parts)

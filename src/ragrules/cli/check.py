@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 from ragrules.cli._common import (
     FINDINGS,
     OK,
     USAGE,
+    is_missing,
     load_ruleset,
     print_problems,
     rate_data,
@@ -24,8 +23,7 @@ def run_check(args: argparse.Namespace) -> int:
         return USAGE
     code = OK
     for path in args.rulesets:
-        if not Path(path).is_file():
-            say(f"{path}: no such ruleset file (check the path)", file=sys.stderr)
+        if is_missing(path):
             code = USAGE
             continue
         try:

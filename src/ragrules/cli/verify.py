@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import attrs
 
-from ragrules.cli._common import FINDINGS, OK, USAGE, say
+from ragrules.cli._common import FINDINGS, OK, USAGE, is_missing, say
 from ragrules.errors import Severity
 from ragrules.verify import verify_file
 
@@ -16,8 +14,7 @@ from ragrules.verify import verify_file
 def run_verify(args: argparse.Namespace) -> int:
     code = OK
     for path in args.rulesets:
-        if not Path(path).is_file():
-            say(f"{path}: no such ruleset file (check the path)", file=sys.stderr)
+        if is_missing(path):
             code = USAGE
             continue
         findings = verify_file(
