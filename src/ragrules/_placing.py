@@ -7,17 +7,14 @@ that period are split from the earlier ones that travel compares with.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 import attrs
 
 from ragrules.errors import DataError, Problem, close_matches
+from ragrules.model import RulesetData
 from ragrules.observations import Observation
 from ragrules.periods import Period, PeriodError, parse_period
 from ragrules.report import Rejection
-
-if TYPE_CHECKING:
-    from ragrules.ruleset import Ruleset
 
 Key = tuple[str, Period | None]
 # Did-you-mean for unknown indicator ids: candidates compared in one batch at most, the
@@ -67,7 +64,7 @@ def title_key(text: str) -> str:
     return " ".join(text.lower().replace("*", " ").replace("\u2020", " ").split())
 
 
-def titles(ruleset: Ruleset) -> dict[str, str]:
+def titles(ruleset: RulesetData) -> dict[str, str]:
     """Indicator ids by title, for titles that only one indicator has."""
     counts: dict[str, list[str]] = {}
     for indicator in ruleset.indicators:
@@ -106,7 +103,7 @@ class UnknownIds:
 
 
 def report_period(
-    period: str | Period | None, ruleset: Ruleset, placed: Mapping[Key, Observation]
+    period: str | Period | None, ruleset: RulesetData, placed: Mapping[Key, Observation]
 ) -> Period | None:
     if isinstance(period, Period):
         return period

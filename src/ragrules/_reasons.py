@@ -4,16 +4,12 @@ and the travel condition when a band has one."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from ragrules.numbers import format_decimal
 from ragrules.observations import Reading
 from ragrules.periods import Period
 from ragrules.rating import Cut
 from ragrules.travel import Movement, travel_condition, travel_missing, travel_moved
-
-if TYPE_CHECKING:
-    pass
 
 
 def why(cuts: tuple[Cut, ...], band: int, value: Decimal, travel: tuple[Movement, ...] = ()) -> str:

@@ -10,33 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from ragrules import rating, travel
-from ragrules.model import (
-    Against,
-    BenchmarkTarget,
-    Comparison,
-    Indicator,
-    Judgement,
-    Margin,
-    Polarity,
-    Target,
-    Tokens,
-    Unrated,
-)
-from ragrules.notices import batch_notices
-from ragrules.numbers import in_exact_context, round_value
-from ragrules.observations import Observation, check_rows, is_no_data, read_value
-from ragrules.periods import Period, PeriodError, parse_period
-from ragrules.rating import CannotRate, Cut, RuleInputs
-from ragrules.report import Rejection, Report, Result
-from ragrules.travel import Movement
-
-if TYPE_CHECKING:
-    from ragrules.ruleset import Ruleset
 from ragrules._placing import (
     Key,
     Placed,
@@ -50,6 +28,26 @@ from ragrules._placing import (
     titles,
 )
 from ragrules._reasons import no_earlier_value, why
+from ragrules.model import (
+    Against,
+    BenchmarkTarget,
+    Comparison,
+    Indicator,
+    Judgement,
+    Margin,
+    Polarity,
+    RulesetData,
+    Target,
+    Tokens,
+    Unrated,
+)
+from ragrules.notices import batch_notices
+from ragrules.numbers import in_exact_context, round_value
+from ragrules.observations import Observation, check_rows, is_no_data, read_value
+from ragrules.periods import Period, PeriodError, parse_period
+from ragrules.rating import CannotRate, Cut, RuleInputs
+from ragrules.report import Rejection, Report, Result
+from ragrules.travel import Movement
 
 _MAX_COMPILED = 4096  # compiled rules kept at once (one per indicator, target and margins)
 # The rule a value is rated by: the indicator (by identity), and the target and margins in force.
@@ -58,7 +56,7 @@ _RuleKey = tuple[int, Target | None, Margin | None, Margin | None]
 
 @in_exact_context
 def rate(
-    ruleset: Ruleset,
+    ruleset: RulesetData,
     observations: Iterable[object],
     *,
     period: str | Period | None = None,
@@ -97,7 +95,7 @@ def rate(
 
 
 def iter_rate(
-    ruleset: Ruleset,
+    ruleset: RulesetData,
     observations: Iterable[object],
     *,
     period: str | Period | None = None,
@@ -140,7 +138,7 @@ def _iter_rate(
 class _Batch:
     """Rates observations against one ruleset; keeps only what is compiled once per rule."""
 
-    def __init__(self, ruleset: Ruleset) -> None:
+    def __init__(self, ruleset: RulesetData) -> None:
         self.ruleset = ruleset
         self.indicators = {indicator.id: indicator for indicator in ruleset.indicators}
         self.titles = titles(ruleset)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ragrules._toml_writer import dumps
 from ragrules.model import (
@@ -28,6 +28,7 @@ from ragrules.model import (
     Margin,
     Point,
     PointKind,
+    RulesetData,
     Schedule,
     Target,
     TravelCondition,
@@ -35,22 +36,19 @@ from ragrules.model import (
 from ragrules.numbers import EXACT, format_decimal
 from ragrules.periods import Calendar
 
-if TYPE_CHECKING:
-    from ragrules.ruleset import Ruleset
 
-
-def canonical_toml(ruleset: Ruleset) -> str:
+def canonical_toml(ruleset: RulesetData) -> str:
     """The ruleset as canonical TOML text (what `ragrules fmt` prints)."""
     return dumps(to_document(ruleset))
 
 
-def fingerprint(ruleset: Ruleset) -> str:
+def fingerprint(ruleset: RulesetData) -> str:
     """`sha256:` and the hex digest of the canonical TOML text."""
     digest = hashlib.sha256(canonical_toml(ruleset).encode("utf-8")).hexdigest()
     return f"sha256:{digest}"
 
 
-def to_document(ruleset: Ruleset) -> dict[str, Any]:
+def to_document(ruleset: RulesetData) -> dict[str, Any]:
     """The ruleset as plain TOML data in canonical order."""
     head: dict[str, Any] = {"format": FORMAT_VERSION, "id": ruleset.id}
     if ruleset.title:
@@ -127,7 +125,7 @@ def _condition(condition: TravelCondition) -> dict[str, Any]:
     }
 
 
-def _travel(ruleset: Ruleset) -> dict[str, Any]:
+def _travel(ruleset: RulesetData) -> dict[str, Any]:
     travel = ruleset.travel
     data: dict[str, Any] = {}
     if travel.arrows is not Arrows.DIRECTION:
@@ -146,7 +144,7 @@ def _travel(ruleset: Ruleset) -> dict[str, Any]:
     return data
 
 
-def _exceptions(ruleset: Ruleset) -> dict[str, Any]:
+def _exceptions(ruleset: RulesetData) -> dict[str, Any]:
     policy = ruleset.exceptions
     data: dict[str, Any] = {}
     if policy.rules:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -24,15 +24,13 @@ from ragrules.model import (
     Margin,
     PointKind,
     Polarity,
+    RulesetData,
     Scale,
     Unrated,
 )
 from ragrules.numbers import EXACT, format_decimal
 from ragrules.periods import Period, PeriodKind
 from ragrules.units import amount_text
-
-if TYPE_CHECKING:
-    from ragrules.ruleset import Ruleset
 
 
 def _sentence(text: str) -> str:
@@ -81,7 +79,7 @@ _UNRATED_TEXT = {
 _PERIOD_NOUN = {PeriodKind.QUARTER: "quarter", PeriodKind.MONTH: "month", PeriodKind.YEAR: "year"}
 
 
-def build_key(ruleset: Ruleset, period: Period | None, unrated: Iterable[Unrated]) -> Key:
+def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unrated]) -> Key:
     """The key for a report of `ruleset` for `period`, listing the unrated reasons it uses."""
     scales: dict[str, list[Indicator]] = {}
     for indicator in ruleset.indicators:
@@ -208,7 +206,7 @@ class _Words:
         return cls("at least as good as", "better than", "worse than", "better than")
 
 
-def _comparison_text(comparison: Comparison, ruleset: Ruleset, noun: str) -> str:
+def _comparison_text(comparison: Comparison, ruleset: RulesetData, noun: str) -> str:
     travel = ruleset.travel
     benchmark = comparison.against is Against.BENCHMARK
     if comparison.against is Against.PREVIOUS_PERIOD:

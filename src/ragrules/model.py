@@ -13,8 +13,9 @@ from typing import Generic, TypeVar
 
 import attrs
 
+from ragrules.errors import Problem
 from ragrules.numbers import EXACT, RoundingMode
-from ragrules.periods import Period
+from ragrules.periods import Calendar, Period
 
 T = TypeVar("T")
 
@@ -374,3 +375,30 @@ class ExceptionPolicy:
     def lookback(self) -> int:
         """How many consecutive periods of judgements the rules need (1: this period only)."""
         return max((rule.periods for rule in self.rules), default=1)
+
+
+@attrs.frozen(kw_only=True)
+class RulesetData:
+    """What a loaded ruleset says: its indicators in report order, its travel, exceptions and
+    tokens, and what loading warned about. `ruleset.Ruleset` adds rating to it; the engine's
+    functions read these fields only, so they take a `RulesetData`."""
+
+    id: str
+    title: str = ""
+    version: str = ""
+    calendar: Calendar = Calendar.FINANCIAL
+    catalogue: bool = False  # definitions for others to extend, not a report of its own
+    indicators: tuple[Indicator, ...] = ()
+    travel: Travel = attrs.field(factory=Travel)
+    exceptions: ExceptionPolicy = attrs.field(factory=ExceptionPolicy)
+    tokens: Tokens = attrs.field(factory=Tokens)
+    # Where the ruleset was read from and what loading warned about; not part of its rules.
+    source: str | None = attrs.field(default=None, eq=False)
+    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; LookupError if the ruleset has none."""
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise LookupError(f"ruleset {self.id!r} has no indicator {indicator_id!r}")

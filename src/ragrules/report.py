@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -12,16 +12,13 @@ from ragrules.canonical import fingerprint
 from ragrules.errors import Problem, Severity
 from ragrules.explain import Explanation, Step, explain
 from ragrules.key import Key, build_key
-from ragrules.model import Indicator, Margin, Target, Unrated
+from ragrules.model import Indicator, Margin, RulesetData, Target, Unrated
 from ragrules.numbers import format_decimal
 from ragrules.periods import Period
 from ragrules.rating import Cut
 from ragrules.selection import Finding, Selection
 from ragrules.summary import Summary, summarise
 from ragrules.travel import Movement
-
-if TYPE_CHECKING:
-    from ragrules.ruleset import Ruleset
 
 
 @attrs.frozen(kw_only=True)
@@ -100,7 +97,7 @@ class Rejection:
 class Report:
     """The ratings of one period: a result per indicator, and an account of every input row."""
 
-    ruleset: Ruleset
+    ruleset: RulesetData
     period: Period | None
     results: tuple[Result, ...]
     history: tuple[int, ...] = ()

@@ -11,35 +11,14 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from ragrules import batch, canonical
-from ragrules.errors import Problem
-from ragrules.model import ExceptionPolicy, Indicator, Tokens, Travel
-from ragrules.periods import Calendar, Period
+from ragrules.model import RulesetData
+from ragrules.periods import Period
 from ragrules.report import Rejection, Report, Result
 
 
 @attrs.frozen(kw_only=True)
-class Ruleset:
-    """A loaded ruleset: its indicators in report order, and what loading warned about."""
-
-    id: str
-    title: str = ""
-    version: str = ""
-    calendar: Calendar = Calendar.FINANCIAL
-    catalogue: bool = False  # definitions for others to extend, not a report of its own
-    indicators: tuple[Indicator, ...] = ()
-    travel: Travel = attrs.field(factory=Travel)
-    exceptions: ExceptionPolicy = attrs.field(factory=ExceptionPolicy)
-    tokens: Tokens = attrs.field(factory=Tokens)
-    # Where the ruleset was read from and what loading warned about; not part of its rules.
-    source: str | None = attrs.field(default=None, eq=False)
-    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
-
-    def indicator(self, indicator_id: str) -> Indicator:
-        """The indicator with this id; LookupError if the ruleset has none."""
-        for indicator in self.indicators:
-            if indicator.id == indicator_id:
-                return indicator
-        raise LookupError(f"ruleset {self.id!r} has no indicator {indicator_id!r}")
+class Ruleset(RulesetData):
+    """A loaded ruleset: what it says (`RulesetData`), and rating with it."""
 
     def rate(self, observations: Iterable[object], period: str | Period | None = None) -> Report:
         """Rate observations (mappings or `Observation`s) for one period; see `batch.rate`."""

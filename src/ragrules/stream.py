@@ -17,11 +17,10 @@ from typing import Any, TextIO
 import attrs
 
 from ragrules._cells import csv_row, csv_writer
-from ragrules.model import Unrated
+from ragrules.model import RulesetData, Unrated
 from ragrules.notices import result_notices
 from ragrules.numbers import format_decimal
 from ragrules.report import Rejection, Result, target_text
-from ragrules.ruleset import Ruleset
 from ragrules.selection import exceptions, findings
 
 STREAM_FORMATS = ("json", "csv")
@@ -50,7 +49,7 @@ class Tally:
 
 def write_stream(
     items: Iterable[Result | Rejection],
-    ruleset: Ruleset,
+    ruleset: RulesetData,
     out: TextIO,
     fmt: str = "json",
     *,
@@ -133,7 +132,7 @@ def _record(item: Result | Rejection, reasons: tuple[str, ...]) -> dict[str, Any
 
 
 def _csv_writer(
-    ruleset: Ruleset, out: TextIO, columns: Sequence[str] | None, safe: bool = True
+    ruleset: RulesetData, out: TextIO, columns: Sequence[str] | None, safe: bool = True
 ) -> _Writer:
     """CSV rows; the passed-through columns are `columns`, or those of the first result.
 

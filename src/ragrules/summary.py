@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ragrules.model import Unrated
+from ragrules.model import RulesetData, Unrated
 
 if TYPE_CHECKING:
     from ragrules.report import Result
-    from ragrules.ruleset import Ruleset
 
 
 @attrs.frozen(kw_only=True)
@@ -36,7 +35,7 @@ class Summary:
         }
 
 
-def summarise(results: Iterable[Result], ruleset: Ruleset) -> Summary:
+def summarise(results: Iterable[Result], ruleset: RulesetData) -> Summary:
     """Count results by status; percentages use largest-remainder rounding."""
     statuses: dict[str, None] = {}
     for indicator in ruleset.indicators:
@@ -64,7 +63,7 @@ TRAVEL_OUTCOMES = ("improving", "worsening", "unchanged", "neutral", "not-compar
 
 
 def _travel_counts(
-    results: Iterable[Result], ruleset: Ruleset
+    results: Iterable[Result], ruleset: RulesetData
 ) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
     """Per comparison: how many improved, worsened, held, moved unjudged, or had no comparator."""
     names = [comparison.name for comparison in ruleset.travel.comparisons]

@@ -103,6 +103,8 @@ def _static(indicator: Indicator) -> list[tuple[str, str]]:
 
 def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
     """Monotonicity and exact boundaries, with generated values, for each rated indicator."""
+    # Imported here, not at the top, because Hypothesis is an optional extra (`testing`) and
+    # the command line imports this module: no circle is involved (testing imports no tool).
     try:
         from hypothesis import HealthCheck, given, settings
         from hypothesis.errors import Unsatisfiable
