@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -18,21 +19,13 @@ def decode(raw: bytes, source: str | None, encoding: str | None = None) -> str:
 
     A file with UTF-8 text and a byte that is not UTF-8 (two files pasted together, one
     cell typed in another program) is refused with the line of that byte: reading it either
-    way would garble some of its text.
+    way would garble some of its text. Decided by `_verdict`, as `sniff_encoding` decides.
     """
-    if encoding is not None:
-        codec = _codec(encoding, source)
-        try:
-            return raw.decode("utf-8-sig" if codec == "utf-8" else codec)
-        except UnicodeDecodeError as exc:
-            raise _bad_byte(raw, exc, source, encoding) from None
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if _holds_utf8(raw):
-            raise _bad_byte(raw, exc, source, "UTF-8") from None
-    # Spreadsheets saved as "CSV" on Windows are often Windows-1252 (pound signs, dashes).
-    return raw.decode("cp1252", errors="replace")
+        return raw.decode(_named(encoding, source))
+    except UnicodeDecodeError:
+        # Spreadsheets saved as "CSV" on Windows are often Windows-1252 (pound signs, dashes).
+        return raw.decode(_verdict([raw], source, encoding), errors="replace")
 
 
 def _refuse_unseekable(source: Path) -> None:
@@ -96,35 +89,49 @@ def sniff_encoding(path: str | os.PathLike[str], encoding: str | None = None) ->
     """
     source = str(path)
     _refuse_unseekable(Path(path))
-    name = "utf-8-sig" if encoding is None else _codec(encoding, source)
-    name = "utf-8-sig" if name == "utf-8" else name
-    decoder = codecs.getincrementaldecoder(name)()
-    bad: DataError | None = None
-    utf8 = False  # the file holds UTF-8 text: a bad byte in it is an error, not cp1252
-    lines = 0
     try:
         with Path(path).open("rb") as stream:
-            while (chunk := stream.read(1 << 20)) and not (bad and (utf8 or encoding)):
-                if bad is None:
-                    try:
-                        decoder.decode(chunk)
-                    except UnicodeDecodeError as exc:
-                        error = _bad_byte(chunk, exc, source, encoding or "UTF-8")
-                        bad = _relocated(error, lines)
-                utf8 = utf8 or (encoding is None and _holds_utf8(chunk))
-                lines += chunk.count(b"\n")
+            return _verdict(iter(lambda: stream.read(1 << 20), b""), source, encoding)
+    except OSError as exc:
+        raise _error(
+            source, f"cannot read the data: {exc.strerror or exc}", "check the path"
+        ) from None
+
+
+def _named(encoding: str | None, source: str | None) -> str:
+    """The codec to try first: the one named (UTF-8 with its byte order mark), else UTF-8."""
+    name = "utf-8" if encoding is None else _codec(encoding, source)
+    return "utf-8-sig" if name == "utf-8" else name
+
+
+def _verdict(chunks: Iterable[bytes], source: str | None, encoding: str | None) -> str:
+    """The codec for text given in chunks: the named one or UTF-8 if every byte reads,
+    Windows-1252 if UTF-8 fails and the text holds no UTF-8 character at all; otherwise a
+    DataError at the line and column of the first bad byte."""
+    name = _named(encoding, source)
+    decoder = codecs.getincrementaldecoder(name)()
+    bad: DataError | None = None
+    utf8 = False  # the text holds UTF-8: a bad byte in it is an error, not Windows-1252
+    lines = 0
+    try:
+        for chunk in chunks:
             if bad is None:
-                decoder.decode(b"", final=True)
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    bad = _relocated(_bad_byte(chunk, exc, source, encoding or "UTF-8"), lines)
+            utf8 = utf8 or (encoding is None and _holds_utf8(chunk))
+            if bad is not None and (utf8 or encoding):
+                break
+            lines += chunk.count(b"\n")
+        if bad is None:
+            decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         bad = _error(
             source,
             f"the file ends inside a character that is not {encoding or 'UTF-8'}",
             "save the file again as UTF-8, or name its encoding (--encoding cp1252)",
         )
-    except OSError as exc:
-        raise _error(
-            source, f"cannot read the data: {exc.strerror or exc}", "check the path"
-        ) from None
     if bad is None:
         return name
     if encoding is None and not utf8:
@@ -140,13 +147,8 @@ def _relocated(error: DataError, lines: int) -> DataError:
 
 
 def is_utf8(path: str | os.PathLike[str]) -> bool:
-    """True when a text data file is UTF-8 (else it is read as Windows-1252)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    """True when a text data file is read as UTF-8 (not as Windows-1252, nor refused)."""
     try:
-        with Path(path).open("rb") as stream:
-            while chunk := stream.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except (OSError, UnicodeDecodeError):
+        return sniff_encoding(path) == "utf-8-sig"
+    except DataError:
         return False
-    return True
