@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules.data import _xlsx, excel_rows, read_observations
+from ragrules.data import _xlsx, _xlsx_cells, excel_rows, read_observations
 
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RELS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
@@ -153,7 +153,7 @@ def test_a_huge_declared_dimension_reads_only_the_cells_there() -> None:
     assert [number for number, _ in read] == [1, 4, 1_048_576]
     header = read[0][1]
     assert header[:2] == ["indicator", "value"]
-    assert len(header) == _xlsx.MAX_XLSX_COLUMNS and not any(header[2:])
+    assert len(header) == _xlsx_cells.MAX_XLSX_COLUMNS and not any(header[2:])
     assert read[1:] == [(4, ["a", "48%"]), (1_048_576, ["end"])]
 
 

@@ -30,18 +30,22 @@ from __future__ import annotations
 import datetime
 import io
 import posixpath
-import re
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import IO
 from xml.parsers import expat
 
+from ragrules.data._xlsx_cells import (
+    COLUMNS,
+    MAX_XLSX_COLUMNS,
+    MAX_XLSX_ROWS,
+    column_letters,
+    column_number,
+    dimension_width,
+)
+from ragrules.data._xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, number_kind, number_text
 from ragrules.errors import DataError, Problem
-from ragrules.numbers import EXACT, NumberError, format_decimal, to_decimal
 
-# Excel's own grid: a row or column past these is not from a workbook Excel can open.
-MAX_XLSX_ROWS = 1_048_576
-MAX_XLSX_COLUMNS = 16_384  # column XFD
 # Excel's own limit on the characters in one cell (and so in one shared string).
 MAX_XLSX_TEXT = 32_767
 # Excel's own limit on the characters in a number format code.
@@ -59,23 +63,7 @@ _CHUNK = 1 << 16
 _DAMAGED = "save it again as .xlsx"
 _TOO_LARGE = "save the sheet as CSV, or delete the rows and columns it does not need"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CELL = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
-_LETTERS = re.compile(r"[A-Z]{1,3}")
-_COLUMNS: dict[str, int] = {}
 _LOCAL: dict[str, str] = {}
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-# Number formats, as openpyxl tells a date (and a duration) from a number.
-_PERCENT_IDS = {9, 10}
-_DATE_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
-_DURATION_IDS = {46}
-_LITERALS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
-_DATE_TOKEN = re.compile(r"(?<![_\\])[dmhysDMHYS]")
-_DURATION = re.compile(
-    r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.IGNORECASE
-)
-_WINDOWS_EPOCH = datetime.datetime(1899, 12, 30)
-_MAC_EPOCH = datetime.datetime(1904, 1, 1)
 
 _Start = Callable[[str, dict[str, str]], None]
 _End = Callable[[str], None]
@@ -125,7 +113,7 @@ class _Workbook:
             raise _damaged(self.source, "it has no worksheet")
         formats = _Styles(self, styles_part).kinds if styles_part else []
         strings = _SharedStrings(self, strings_part).strings if strings_part else []
-        epoch = _MAC_EPOCH if date1904 else _WINDOWS_EPOCH
+        epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
         yield from _Sheet(self, sheet, strings, formats, epoch).rows()
 
     def _target(self, links: dict[str, tuple[str, str]], kind: str, folder: str = "") -> str | None:
@@ -280,7 +268,7 @@ class _Styles:
         self.depth = 0  # inside <cellXfs>
         for _ in book.parse(part, self.start, self.end):
             pass
-        kinds = {number: self.kind(number) for number in set(self.ids)}
+        kinds = {number: number_kind(number, self.codes.get(number)) for number in set(self.ids)}
         self.kinds = [kinds[number] for number in self.ids]
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
@@ -302,17 +290,6 @@ class _Styles:
     def end(self, name: str) -> None:
         if name.rpartition(" ")[2] == "cellXfs":
             self.depth -= 1
-
-    def kind(self, number: int) -> str:
-        code = self.codes.get(number)
-        if code is None:
-            if number in _DATE_IDS:
-                return "duration" if number in _DURATION_IDS else "date"
-            return "%" if number in _PERCENT_IDS else ""
-        first = code.split(";")[0]
-        if _DATE_TOKEN.search(_LITERALS.sub("", first)):
-            return "duration" if _DURATION.search(first) else "date"
-        return "%" if "%" in code else ""
 
 
 class _SharedStrings:
@@ -424,7 +401,7 @@ class _Sheet:
             if local == "sheetData":
                 self.in_data = True
             elif local == "dimension":
-                self.width = _dimension_width(attrs.get("ref", ""))
+                self.width = dimension_width(attrs.get("ref", ""))
         elif local == "c":
             self.start_cell(attrs)
         elif local == "v":
@@ -491,7 +468,7 @@ class _Sheet:
             self.reference = ""
         else:
             letters = reference.rstrip("0123456789")
-            column = _COLUMNS.get(letters) or _column_number(letters)
+            column = COLUMNS.get(letters) or column_number(letters)
             digits = reference[len(letters) :]
             if not column or not digits or len(digits) > 7:
                 raise self.error(f"cell reference {reference[:20]!r} is not a cell")
@@ -525,7 +502,7 @@ class _Sheet:
         """A cell's text as openpyxl's value read it, printed as `_excel_text` printed it."""
         kind = self.type
         if kind == "n":
-            return _number(text, self.kind, self.epoch)
+            return number_text(text, self.kind, self.epoch)
         if kind == "s":
             index = _int(text, -1)
             if not 0 <= index < len(self.strings):
@@ -545,7 +522,7 @@ class _Sheet:
         return text.strip()  # inlineStr, str (a formula's text), e (an error such as #N/A)
 
     def where(self) -> str:
-        return self.reference or f"{_column_letters(self.column)}{self.row}"
+        return self.reference or f"{column_letters(self.column)}{self.row}"
 
     def error(self, message: str) -> DataError:
         return _error(
@@ -556,76 +533,12 @@ class _Sheet:
         )
 
 
-def _number(text: str, style: str, epoch: datetime.datetime) -> str:
-    """A number cell as text: a date or time as the date or time, a percentage as printed,
-    else its shortest form; a value no Decimal reads (`1E400`) is kept as written."""
-    written = text.strip()
-    if not _NUMBER.fullmatch(written):
-        return written
-    try:
-        value: int | float
-        value = float(written) if "." in written or "e" in written.lower() else int(written)
-        if style in ("date", "duration"):
-            return _date(value, epoch, duration=style == "duration")
-        number = to_decimal(value)
-    except (NumberError, ValueError, OverflowError):
-        return written
-    if style == "%":
-        return f"{format_decimal(number.scaleb(2, EXACT))}%"
-    return format_decimal(number)
-
-
-def _date(value: float, epoch: datetime.datetime, *, duration: bool) -> str:
-    """openpyxl's `from_excel`, printed: an Excel serial as a date, a time or a duration."""
-    if duration:
-        span = datetime.timedelta(days=value)
-        if span.microseconds:
-            span = datetime.timedelta(
-                seconds=span.total_seconds() // 1, microseconds=round(span.microseconds, -3)
-            )
-        return str(span)
-    day, fraction = divmod(value, 1)
-    time = datetime.timedelta(milliseconds=round(fraction * 86_400_000))
-    if 0 <= value < 1 and time.days == 0:
-        minutes, seconds = divmod(time.seconds, 60)
-        hours, minutes = divmod(minutes, 60)
-        return str(datetime.time(hours, minutes, seconds, time.microseconds))
-    if 0 < value < 60 and epoch == _WINDOWS_EPOCH:
-        day += 1  # Excel counts 29 February 1900, which never was
-    return str(epoch + datetime.timedelta(days=day) + time)
-
-
-def _dimension_width(reference: str) -> int:
-    """The last column of a `<dimension ref>` such as `A1:F8`, at most MAX_XLSX_COLUMNS."""
-    match = _CELL.fullmatch(reference.rpartition(":")[2].replace("$", ""))
-    return min(_column_number(match[1]), MAX_XLSX_COLUMNS) if match else 0
-
-
-def _column_number(letters: str) -> int:
-    """Column letters as a number (`XFD` is 16,384), cached; 0 if they are not 1-3 of A-Z."""
-    if not _LETTERS.fullmatch(letters):
-        return 0
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    _COLUMNS[letters] = number  # at most 18,278 entries: AAA to ZZZ
-    return number
-
-
 def _local(name: str) -> str:
     """An element's name without its namespace, cached for the names a workbook uses."""
     local = name.rpartition(" ")[2]
     if len(_LOCAL) < 1_000:
         _LOCAL[name] = local
     return local
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _int(text: str, default: int = 0) -> int:
