@@ -47,6 +47,15 @@ def _command(
     )
 
 
+def _text_or_json(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help=f"{what}, as text (the default) or as data (json)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The `ragrules` parser; each command sets `run`, the function that carries it out."""
     parser = argparse.ArgumentParser(
@@ -125,12 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("data", metavar="DATA", help=_DATA)
     explain.add_argument("--indicator", required=True, metavar="ID", help="the indicator's id")
     explain.add_argument("--period", help="the period to explain (default: latest)")
-    explain.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="the derivation as numbered steps (text, the default) or as data (json)",
-    )
+    _text_or_json(explain, "the derivation as numbered steps")
     explain.set_defaults(run=run_explain)
 
     audit_command = _command(
@@ -143,12 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"{_DATA}, with published_status and published_NAME columns",
     )
     audit_command.add_argument("--period", help="the period to audit (default: latest)")
-    audit_command.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="each mismatch and the readings that reproduce it, as text (the default) or json",
-    )
+    _text_or_json(audit_command, "each mismatch and the readings that reproduce it")
     audit_command.set_defaults(run=run_audit)
 
     verify = _command(
