@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import ragrules
-from ragrules import observations, periods
-from ragrules.data import parse_csv, parse_rows
+from ragrules.formats.data import parse_csv, parse_rows
+from ragrules.model import observations, periods
 
 Target = tuple[str, str, bool]  # what, result, met
 Case = Callable[[int, Path], tuple[Callable[[], object], Callable[[], object], int]]

@@ -28,8 +28,9 @@ import workloads
 
 import ragrules
 from adversarial import adversarial
-from ragrules import rating, units
 from ragrules.data import iter_csv
+from ragrules.engine import rating
+from ragrules.model import units
 from ragrules.stream import write_stream
 
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from ragrules.model import Basis, Indicator, Margin, Polarity, Schedule, Target
+from ragrules.model.rules import Basis, Indicator, Margin, Polarity, Schedule, Target
 
 SEED = 20201125
 INDICATORS = 50  # in the end-to-end workload

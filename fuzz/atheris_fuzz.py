@@ -33,16 +33,16 @@ with atheris.instrument_imports():
 
     # Every module, imported here so it is instrumented: ragrules imports its names on
     # first use, and a module first imported later gives libFuzzer no coverage to follow.
-    for _module in pkgutil.iter_modules(ragrules.__path__):
-        if _module.name != "__main__":
-            importlib.import_module(f"ragrules.{_module.name}")
-    from ragrules._cells import CSV_TRIGGERS, csv_unsafe
+    for _module in pkgutil.walk_packages(ragrules.__path__, "ragrules."):
+        if _module.name != "ragrules.__main__":
+            importlib.import_module(_module.name)
     from ragrules.data import excel_rows, parse_csv, parse_json
-    from ragrules.numbers import NumberError, split_value
+    from ragrules.engine.report import Report
+    from ragrules.model.numbers import NumberError, split_value
+    from ragrules.model.periods import PeriodError, parse_period
     from ragrules.output import to_csv
-    from ragrules.periods import PeriodError, parse_period
-    from ragrules.report import Report
-    from ragrules.report_markdown import to_markdown
+    from ragrules.reports._cells import CSV_TRIGGERS, csv_unsafe
+    from ragrules.reports.markdown import to_markdown
     from ragrules.stream import write_stream
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import ragrules
-from ragrules.audit import audit
 from ragrules.cli import main
-from ragrules.errors import Severity
-from ragrules.verify import verify_file
+from ragrules.model.errors import Severity
+from ragrules.tools.audit import audit
+from ragrules.tools.verify import verify_file
 from tests.conftest import EXAMPLES, ROOT
 
 HAVERING = str(EXAMPLES / "havering-2020-21-q2.toml")

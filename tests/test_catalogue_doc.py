@@ -11,7 +11,7 @@ from pathlib import Path
 import tomli
 
 import ragrules
-from ragrules.units import label
+from ragrules.model.units import label
 from tests.conftest import ROOT
 
 DOC = ROOT / "docs" / "catalogue.md"

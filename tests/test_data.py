@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import ragrules
-from ragrules.audit import audit
 from ragrules.cli import main
 from ragrules.data import parse_columns, parse_csv, parse_json, read_observations
+from ragrules.tools.audit import audit
 from tests.conftest import EXAMPLES, load_case
 
 PRINTED = EXAMPLES / "havering-2020-21-q2-printed.tsv"
@@ -127,7 +127,7 @@ def test_json_keyed_by_indicator() -> None:
 
 def test_a_rulesets_own_tokens() -> None:
     """[data] adds a council's own no-data and suppressed tokens, and they round-trip."""
-    from ragrules.canonical import canonical_toml
+    from ragrules.engine.canonical import canonical_toml
 
     ruleset = ragrules.loads(
         '[ruleset]\nformat = 1\nid = "t"\n[data]\nno-data = ["Awaited"]\nsuppressed = ["< 10"]\n'

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import ragrules
-from ragrules.canonical import canonical_toml, fingerprint
 from ragrules.cli import main
+from ragrules.engine.canonical import canonical_toml, fingerprint
 from tests.conftest import EXAMPLES, ROOT
 
 BASE = """

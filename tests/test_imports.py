@@ -35,7 +35,7 @@ def test_public_names_are_imported_on_first_use() -> None:
         "assert dir(ragrules) == sorted(ragrules.__all__)\n"
         "for name in ragrules.__all__:\n"
         "    assert getattr(ragrules, name) is not None, name\n"
-        "assert ragrules.Ruleset.__module__ == 'ragrules.ruleset'\n"
+        "assert ragrules.Ruleset.__module__ == 'ragrules.engine.ruleset'\n"
         "try:\n"
         "    ragrules.nothing\n"
         "except AttributeError:\n"
@@ -63,7 +63,7 @@ _SOURCE = Path(__file__).parent.parent / "src"
 
 
 def _dotted(path: Path) -> str:
-    """`ragrules.loading._getters` for its file; a package by its `__init__`."""
+    """`ragrules.formats.loading._getters` for its file; a package by its `__init__`."""
     parts = path.relative_to(_SOURCE).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
@@ -80,3 +80,50 @@ MODULES = sorted(
 def test_every_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
     """No import cycle waits for an unlucky first import (public names load lazily)."""
     _in_a_fresh_interpreter(f"import {module}")
+
+
+def test_old_module_paths_forward_with_a_deprecation_warning() -> None:
+    """0.1's module paths work until 1.0: every name resolves to the moved module's object."""
+    import importlib
+
+    import ragrules
+
+    for old, new in ragrules.MOVED.items():
+        sys.modules.pop(old, None)
+        with pytest.warns(DeprecationWarning, match=new.replace(".", r"\.")):
+            stand_in = importlib.import_module(old)
+        real = importlib.import_module(new)
+        public = [name for name in vars(real) if not name.startswith("_")]
+        assert public, new
+        for name in public:
+            assert getattr(stand_in, name) is getattr(real, name), (old, name)
+
+
+def test_the_model_package_answers_its_old_names_with_a_warning() -> None:
+    from ragrules.model import rules
+
+    with pytest.warns(DeprecationWarning, match=r"ragrules\.model\.rules\.Indicator"):
+        from ragrules.model import Indicator
+    assert Indicator is rules.Indicator
+    with pytest.raises(ImportError):
+        from ragrules.model import nothing_here  # noqa: F401
+
+
+@pytest.mark.parametrize(
+    ("public", "inside"),
+    [
+        ("ragrules.data", "ragrules.formats.data"),
+        ("ragrules.output", "ragrules.reports.output"),
+        ("ragrules.stream", "ragrules.reports.stream"),
+        ("ragrules.testing", "ragrules.tools.testing"),
+        ("ragrules.tools", "ragrules.tools"),
+    ],
+)
+def test_public_modules_name_what_the_layers_hold(public: str, inside: str) -> None:
+    """Each public module exports, under the same names, the objects its layer package holds."""
+    import importlib
+
+    facade, real = importlib.import_module(public), importlib.import_module(inside)
+    assert facade.__all__, public
+    for name in facade.__all__:
+        assert getattr(facade, name) is getattr(real, name), (public, name)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ragrules.numbers import (
+from ragrules.model.numbers import (
     NumberError,
     RoundingMode,
     format_decimal,

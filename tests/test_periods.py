@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ragrules.periods import PeriodError, PeriodKind, parse_period
+from ragrules.model.periods import PeriodError, PeriodKind, parse_period
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import ragrules
-from ragrules.audit import audit
 from ragrules.cli import main
 from ragrules.data import parse_csv, parse_json
-from ragrules.numbers import NumberError, parse_decimal
+from ragrules.model.numbers import NumberError, parse_decimal
+from ragrules.tools.audit import audit
 
 ONE = (
     '[ruleset]\nformat = 1\nid = "r"\n'

@@ -28,10 +28,14 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import ragrules
-from ragrules import loading, testing
-from ragrules.canonical import canonical_toml
+from ragrules import testing
 from ragrules.cli import main
-from ragrules.model import (
+from ragrules.engine.canonical import canonical_toml
+from ragrules.engine.ruleset import Ruleset
+from ragrules.formats import loading
+from ragrules.model.numbers import RoundingMode
+from ragrules.model.periods import Calendar, parse_period
+from ragrules.model.rules import (
     DEFAULT_GLYPHS,
     Against,
     Arrows,
@@ -49,9 +53,6 @@ from ragrules.model import (
     Travel,
     TravelCondition,
 )
-from ragrules.numbers import RoundingMode
-from ragrules.periods import Calendar, parse_period
-from ragrules.ruleset import Ruleset
 from tests.conftest import ROOT
 from tests.test_docs import TOML as DOC_TOML
 

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-import ragrules.batch
+import ragrules.engine.batch
 from ragrules.cli import main
 from ragrules.data import iter_csv, parse_columns, parse_csv, read_observations
 from tests.conftest import EXAMPLES, load_case
@@ -253,15 +253,15 @@ def test_compiled_rules_stay_bounded_with_targets_from_the_data(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Every row may bring its own target; the cache of compiled rules does not grow with them."""
-    monkeypatch.setattr(ragrules.batch, "_MAX_COMPILED", 3)
-    seen: list[ragrules.batch._Batch] = []
-    original = ragrules.batch._Batch.__init__
+    monkeypatch.setattr(ragrules.engine.batch, "_MAX_COMPILED", 3)
+    seen: list[ragrules.engine.batch._Batch] = []
+    original = ragrules.engine.batch._Batch.__init__
 
-    def spy(self: ragrules.batch._Batch, ruleset: ragrules.Ruleset) -> None:
+    def spy(self: ragrules.engine.batch._Batch, ruleset: ragrules.Ruleset) -> None:
         original(self, ruleset)
         seen.append(self)
 
-    monkeypatch.setattr(ragrules.batch._Batch, "__init__", spy)
+    monkeypatch.setattr(ragrules.engine.batch._Batch, "__init__", spy)
     rows = [
         {"indicator": "up", "period": "2020/21 Q2", "value": "70%", "target": f"{60 + n % 20}%"}
         for n in range(60)

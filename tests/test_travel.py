@@ -8,8 +8,8 @@ import pytest
 
 import ragrules
 from ragrules import Direction, Judgement
-from ragrules.model import NO_CHANGE, Basis, Margin, Polarity, Target
-from ragrules.travel import direction, judge, unchanged
+from ragrules.engine.travel import direction, judge, unchanged
+from ragrules.model.rules import NO_CHANGE, Basis, Margin, Polarity, Target
 from tests.conftest import assert_refused_at
 
 HEADER = """

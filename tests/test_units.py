@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ragrules.units import UnitError, canonical_unit, convert, with_unit
+from ragrules.model.units import UnitError, canonical_unit, convert, with_unit
 
 
 @pytest.mark.parametrize(

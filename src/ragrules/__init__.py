@@ -8,16 +8,25 @@ The public names are imported on first use, so `import ragrules` itself costs li
 from __future__ import annotations
 
 import importlib
+import sys
+from importlib.machinery import ModuleSpec
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads either)
 if TYPE_CHECKING:
     from typing import Any
 
-    from ragrules.data import read_observations
-    from ragrules.errors import DataError, Problem, RagrulesError, RulesetError, Severity
-    from ragrules.explain import Explanation, Step
-    from ragrules.loading import load, loads
-    from ragrules.model import (
+    from ragrules.engine.explain import Explanation, Step
+    from ragrules.engine.report import Rejection, Report, Result
+    from ragrules.engine.ruleset import Ruleset
+    from ragrules.engine.summary import Summary
+    from ragrules.engine.travel import Movement
+    from ragrules.formats.data import read_observations
+    from ragrules.formats.loading import load, loads
+    from ragrules.model.errors import DataError, Problem, RagrulesError, RulesetError, Severity
+    from ragrules.model.numbers import RoundingMode
+    from ragrules.model.observations import Observation
+    from ragrules.model.periods import Calendar, Period, PeriodKind, parse_period
+    from ragrules.model.rules import (
         Against,
         Arrows,
         Band,
@@ -40,13 +49,6 @@ if TYPE_CHECKING:
         TravelCondition,
         Unrated,
     )
-    from ragrules.numbers import RoundingMode
-    from ragrules.observations import Observation
-    from ragrules.periods import Calendar, Period, PeriodKind, parse_period
-    from ragrules.report import Rejection, Report, Result
-    from ragrules.ruleset import Ruleset
-    from ragrules.summary import Summary
-    from ragrules.travel import Movement
 
 __version__ = "0.1.0"
 
@@ -101,49 +103,49 @@ __all__ = [
 # Names are imported on first use (PEP 562): `import ragrules` stays cheap for a command line
 # or a web worker that may never rate, and pint is imported only when a unit is converted.
 _LAZY = {
-    "Against": "ragrules.model",
-    "Arrows": "ragrules.model",
-    "Band": "ragrules.model",
-    "Basis": "ragrules.model",
-    "BenchmarkTarget": "ragrules.model",
-    "Boundary": "ragrules.model",
-    "Calendar": "ragrules.periods",
-    "Comparison": "ragrules.model",
-    "DataError": "ragrules.errors",
-    "Direction": "ragrules.model",
-    "Explanation": "ragrules.explain",
-    "Indicator": "ragrules.model",
-    "Judgement": "ragrules.model",
-    "Margin": "ragrules.model",
-    "Movement": "ragrules.travel",
-    "Observation": "ragrules.observations",
-    "Period": "ragrules.periods",
-    "PeriodKind": "ragrules.periods",
-    "Point": "ragrules.model",
-    "PointKind": "ragrules.model",
-    "Polarity": "ragrules.model",
-    "Problem": "ragrules.errors",
-    "RagrulesError": "ragrules.errors",
-    "Rejection": "ragrules.report",
-    "Report": "ragrules.report",
-    "Result": "ragrules.report",
-    "Rounding": "ragrules.model",
-    "RoundingMode": "ragrules.numbers",
-    "Ruleset": "ragrules.ruleset",
-    "RulesetError": "ragrules.errors",
-    "Scale": "ragrules.model",
-    "Schedule": "ragrules.model",
-    "Severity": "ragrules.errors",
-    "Step": "ragrules.explain",
-    "Summary": "ragrules.summary",
-    "Target": "ragrules.model",
-    "Travel": "ragrules.model",
-    "TravelCondition": "ragrules.model",
-    "Unrated": "ragrules.model",
-    "load": "ragrules.loading",
-    "loads": "ragrules.loading",
-    "parse_period": "ragrules.periods",
-    "read_observations": "ragrules.data",
+    "Against": "ragrules.model.rules",
+    "Arrows": "ragrules.model.rules",
+    "Band": "ragrules.model.rules",
+    "Basis": "ragrules.model.rules",
+    "BenchmarkTarget": "ragrules.model.rules",
+    "Boundary": "ragrules.model.rules",
+    "Calendar": "ragrules.model.periods",
+    "Comparison": "ragrules.model.rules",
+    "DataError": "ragrules.model.errors",
+    "Direction": "ragrules.model.rules",
+    "Explanation": "ragrules.engine.explain",
+    "Indicator": "ragrules.model.rules",
+    "Judgement": "ragrules.model.rules",
+    "Margin": "ragrules.model.rules",
+    "Movement": "ragrules.engine.travel",
+    "Observation": "ragrules.model.observations",
+    "Period": "ragrules.model.periods",
+    "PeriodKind": "ragrules.model.periods",
+    "Point": "ragrules.model.rules",
+    "PointKind": "ragrules.model.rules",
+    "Polarity": "ragrules.model.rules",
+    "Problem": "ragrules.model.errors",
+    "RagrulesError": "ragrules.model.errors",
+    "Rejection": "ragrules.engine.report",
+    "Report": "ragrules.engine.report",
+    "Result": "ragrules.engine.report",
+    "Rounding": "ragrules.model.rules",
+    "RoundingMode": "ragrules.model.numbers",
+    "Ruleset": "ragrules.engine.ruleset",
+    "RulesetError": "ragrules.model.errors",
+    "Scale": "ragrules.model.rules",
+    "Schedule": "ragrules.model.rules",
+    "Severity": "ragrules.model.errors",
+    "Step": "ragrules.engine.explain",
+    "Summary": "ragrules.engine.summary",
+    "Target": "ragrules.model.rules",
+    "Travel": "ragrules.model.rules",
+    "TravelCondition": "ragrules.model.rules",
+    "Unrated": "ragrules.model.rules",
+    "load": "ragrules.formats.loading",
+    "loads": "ragrules.formats.loading",
+    "parse_period": "ragrules.model.periods",
+    "read_observations": "ragrules.formats.data",
 }
 
 
@@ -165,3 +167,64 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+# Modules that moved into the layer packages in 0.2 (decision 36). The old paths keep working
+# until 1.0, with a DeprecationWarning naming the new one. Private modules (`_text`, ...)
+# moved without an alias.
+MOVED = {
+    "ragrules.audit": "ragrules.tools.audit",
+    "ragrules.batch": "ragrules.engine.batch",
+    "ragrules.canonical": "ragrules.engine.canonical",
+    "ragrules.compare": "ragrules.tools.compare",
+    "ragrules.errors": "ragrules.model.errors",
+    "ragrules.explain": "ragrules.engine.explain",
+    "ragrules.key": "ragrules.engine.key",
+    "ragrules.loading": "ragrules.formats.loading",
+    "ragrules.notices": "ragrules.engine.notices",
+    "ragrules.numbers": "ragrules.model.numbers",
+    "ragrules.observations": "ragrules.model.observations",
+    "ragrules.periods": "ragrules.model.periods",
+    "ragrules.rating": "ragrules.engine.rating",
+    "ragrules.report": "ragrules.engine.report",
+    "ragrules.report_html": "ragrules.reports.html",
+    "ragrules.report_markdown": "ragrules.reports.markdown",
+    "ragrules.ruleset": "ragrules.engine.ruleset",
+    "ragrules.selection": "ragrules.engine.selection",
+    "ragrules.summary": "ragrules.engine.summary",
+    "ragrules.travel": "ragrules.engine.travel",
+    "ragrules.units": "ragrules.model.units",
+    "ragrules.verify": "ragrules.tools.verify",
+}
+
+
+class _MovedModules:
+    """Import a moved module's old path as a stand-in that forwards every name to the new one."""
+
+    @staticmethod
+    def find_spec(name: str, path: object = None, target: object = None) -> ModuleSpec | None:
+        return ModuleSpec(name, _LOADER) if name in MOVED else None
+
+    @staticmethod
+    def create_module(spec: ModuleSpec) -> None:
+        return None  # the default: an empty module, filled in by exec_module
+
+    @staticmethod
+    def exec_module(module: Any) -> None:
+        import warnings
+
+        new = MOVED[module.__name__]
+        warnings.warn(
+            f"{module.__name__} moved to {new} in ragrules 0.2 and the old path goes in 1.0; "
+            f"import from {new} (or the public names in ragrules)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        real = importlib.import_module(new)
+        module.__getattr__ = lambda name: getattr(real, name)
+        module.__all__ = getattr(real, "__all__", [n for n in vars(real) if n[:1] != "_"])
+
+
+_LOADER: Any = _MovedModules  # a loader by its methods (importlib.abc would cost an import)
+if not any(finder is _MovedModules for finder in sys.meta_path):
+    sys.meta_path.append(_MovedModules)

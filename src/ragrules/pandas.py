@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ragrules.output import CSV_COLUMNS
-from ragrules.ruleset import Ruleset
+from ragrules.engine.ruleset import Ruleset
+from ragrules.reports.output import CSV_COLUMNS
 
 
 def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> Any:

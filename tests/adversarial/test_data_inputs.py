@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules import data
-from ragrules.audit import audit
 from ragrules.cli import main
-from ragrules.verify import verify_file
+from ragrules.formats import data
+from ragrules.tools.audit import audit
+from ragrules.tools.verify import verify_file
 
 ROOT = Path(__file__).resolve().parents[2]
 HAVERING = ROOT / "rulesets" / "examples" / "havering-2020-21-q2.toml"

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules import _registry, observations, units
+from ragrules.model import _registry, observations, units
 from ragrules.output import to_json
 
 WAITS = """

@@ -18,13 +18,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules._cells import CSV_TRIGGERS, csv_safe, csv_unsafe
-from ragrules._text import terminal_safe
 from ragrules.cli import main
-from ragrules.errors import Problem
-from ragrules.output import render, to_csv, to_table
-from ragrules.report import Rejection, Report, Result
-from ragrules.report_markdown import to_markdown
+from ragrules.engine.report import Rejection, Report, Result
+from ragrules.model._text import terminal_safe
+from ragrules.model.errors import Problem
+from ragrules.reports._cells import CSV_TRIGGERS, csv_safe, csv_unsafe
+from ragrules.reports.markdown import to_markdown
+from ragrules.reports.output import render, to_csv, to_table
 from ragrules.stream import write_stream
 
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?%?|-")

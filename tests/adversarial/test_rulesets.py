@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules.loading import resolve_file
+from ragrules.formats.loading import resolve_file
 from tests.conftest import EXAMPLES
 
 HEAD = '[ruleset]\nformat = 1\nid = "{id}"\n'

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules import numbers, periods, units
-from ragrules.loading import _parsing
-from ragrules.observations import MAX_VALUE_LENGTH, read_value
+from ragrules.formats.loading import _parsing
+from ragrules.model import numbers, periods, units
+from ragrules.model.observations import MAX_VALUE_LENGTH, read_value
 
 RULESET = """
 [ruleset]

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 import ragrules
-from ragrules._text import with_article
-from ragrules.audit import audit
 from ragrules.cli import main
-from ragrules.errors import Severity
-from ragrules.verify import check_invariants
+from ragrules.model._text import with_article
+from ragrules.model.errors import Severity
+from ragrules.tools.audit import audit
+from ragrules.tools.verify import check_invariants
 from tests.conftest import EXAMPLES
 
 TRAVEL = EXAMPLES / "bands" / "travel-dependent-havering-2013-14.toml"

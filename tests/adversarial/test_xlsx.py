@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules.data import _xlsx, _xlsx_cells, excel_rows, read_observations
+from ragrules.formats.data import _xlsx, _xlsx_cells, excel_rows, read_observations
 
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RELS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'

@@ -12,9 +12,9 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ragrules.model import Tokens
-from ragrules.observations import _read_value, read_value
-from ragrules.periods import Calendar, Period, PeriodKind, parse_period
+from ragrules.model.observations import _read_value, read_value
+from ragrules.model.periods import Calendar, Period, PeriodKind, parse_period
+from ragrules.model.rules import Tokens
 
 PLAIN = st.from_regex(r"-?[0-9]{1,20}(\.[0-9]{1,20})?", fullmatch=True)
 PUBLISHED = st.one_of(

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import ragrules
 from ragrules.data import parse_csv, parse_json
-from ragrules.numbers import NumberError, split_value
-from ragrules.periods import PeriodError, parse_period
+from ragrules.model.numbers import NumberError, split_value
+from ragrules.model.periods import PeriodError, parse_period
 
 KEYS = st.sampled_from(
     [

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules.model import NO_CHANGE, Basis, Direction, Judgement, Margin, Polarity
-from ragrules.periods import Calendar, Period, PeriodKind, parse_period
-from ragrules.travel import direction, judge
+from ragrules.engine.travel import direction, judge
+from ragrules.model.periods import Calendar, Period, PeriodKind, parse_period
+from ragrules.model.rules import NO_CHANGE, Basis, Direction, Judgement, Margin, Polarity
 
 calendars = st.sampled_from(list(Calendar))
 

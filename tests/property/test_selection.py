@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ragrules import testing
-from ragrules.model import ExceptionPolicy, ExceptionRule, Polarity
-from ragrules.report import Report
-from ragrules.ruleset import Ruleset
-from ragrules.summary import largest_remainder
+from ragrules.engine.report import Report
+from ragrules.engine.ruleset import Ruleset
+from ragrules.engine.summary import largest_remainder
+from ragrules.model.rules import ExceptionPolicy, ExceptionRule, Polarity
 
 
 @given(st.lists(st.integers(0, 1000), min_size=1, max_size=8))

@@ -10,9 +10,9 @@ from hypothesis import given
 
 import ragrules
 from ragrules import testing
-from ragrules.canonical import canonical_toml, fingerprint
+from ragrules.engine.canonical import canonical_toml, fingerprint
+from ragrules.engine.ruleset import Ruleset
 from ragrules.output import to_json
-from ragrules.ruleset import Ruleset
 
 
 @given(testing.rulesets())

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 import ragrules
 from ragrules import Basis, Indicator, Margin, Polarity, Target, testing
-from ragrules.model import BRAG
-from ragrules.observations import read_value
+from ragrules.model.observations import read_value
+from ragrules.model.rules import BRAG
 
 # (canonical unit the indicator is drawn in, how the TOML writes it, another compatible unit
 # as written, how many of the other unit make one of the first)

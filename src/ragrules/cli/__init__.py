@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ragrules.cli._common import OK, USAGE, open_output, print_problems, refuse_overwriting
 from ragrules.cli._parser import build_parser
-from ragrules.errors import RagrulesError
+from ragrules.model.errors import RagrulesError
 
 __all__ = ["main"]
 

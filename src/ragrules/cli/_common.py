@@ -15,18 +15,18 @@ from typing import TextIO
 
 import attrs
 
-from ragrules._text import terminal_safe
-from ragrules.data import (
+from ragrules.engine.report import Report
+from ragrules.engine.ruleset import Ruleset
+from ragrules.formats.data import (
     DATA_SUFFIXES,
     parse_columns,
     read_observations,
     sniff_encoding,
 )
-from ragrules.errors import DataError, Problem, RagrulesError, RulesetError, Severity
-from ragrules.loading import load, resolve_file
-from ragrules.periods import PeriodError, parse_period
-from ragrules.report import Report
-from ragrules.ruleset import Ruleset
+from ragrules.formats.loading import load, resolve_file
+from ragrules.model._text import terminal_safe
+from ragrules.model.errors import DataError, Problem, RagrulesError, RulesetError, Severity
+from ragrules.model.periods import PeriodError, parse_period
 
 OK, FINDINGS, USAGE = 0, 1, 2
 

@@ -14,7 +14,7 @@ from ragrules.cli.rate import run_rate
 from ragrules.cli.schema import run_schema
 from ragrules.cli.show import run_show
 from ragrules.cli.verify import run_verify
-from ragrules.output import FORMATS
+from ragrules.reports.output import FORMATS
 
 _DATA = "a data file of observations: .csv, .tsv or .txt (delimited text), .json or .xlsx"
 _EXIT = (

@@ -8,7 +8,6 @@ import sys
 
 import attrs
 
-from ragrules.audit import audit
 from ragrules.cli._common import (
     FINDINGS,
     OK,
@@ -19,6 +18,7 @@ from ragrules.cli._common import (
     say,
     valid_period,
 )
+from ragrules.tools.audit import audit
 
 
 def run_audit(args: argparse.Namespace) -> int:

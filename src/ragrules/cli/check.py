@@ -15,7 +15,7 @@ from ragrules.cli._common import (
     say,
     valid_period,
 )
-from ragrules.errors import RagrulesError
+from ragrules.model.errors import RagrulesError
 
 
 def run_check(args: argparse.Namespace) -> int:

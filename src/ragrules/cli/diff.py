@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ragrules.canonical import fingerprint
 from ragrules.cli._common import FINDINGS, OK, USAGE, load_ruleset, rate_data, say
-from ragrules.compare import rating_differences, rule_differences
+from ragrules.engine.canonical import fingerprint
+from ragrules.tools.compare import rating_differences, rule_differences
 
 
 def run_diff(args: argparse.Namespace) -> int:

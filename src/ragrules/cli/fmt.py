@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ragrules.canonical import canonical_toml, fingerprint
 from ragrules.cli._common import OK, load_ruleset
+from ragrules.engine.canonical import canonical_toml, fingerprint
 
 
 def run_fmt(args: argparse.Namespace) -> int:

@@ -21,15 +21,15 @@ from ragrules.cli._common import (
     say,
     valid_period,
 )
-from ragrules.data import (
+from ragrules.engine.ruleset import Ruleset
+from ragrules.formats.data import (
     iter_csv,
     parse_columns,
     sniff_encoding,
 )
-from ragrules.observations import Observation
-from ragrules.output import render
-from ragrules.ruleset import Ruleset
-from ragrules.stream import STREAM_FORMATS, write_stream
+from ragrules.model.observations import Observation
+from ragrules.reports.output import render
+from ragrules.reports.stream import STREAM_FORMATS, write_stream
 
 
 def run_rate(args: argparse.Namespace) -> int:

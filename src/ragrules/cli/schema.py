@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ragrules.cli._common import OK
-from ragrules.loading import schema_text
+from ragrules.formats.loading import schema_text
 
 
 def run_schema(args: argparse.Namespace) -> int:

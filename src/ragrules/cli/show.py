@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ragrules._toml_writer import dumps
 from ragrules.cli._common import OK, load_ruleset
-from ragrules.loading import resolve_file
+from ragrules.engine._toml_writer import dumps
+from ragrules.formats.loading import resolve_file
 
 
 def run_show(args: argparse.Namespace) -> int:

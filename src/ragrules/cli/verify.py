@@ -7,8 +7,8 @@ import argparse
 import attrs
 
 from ragrules.cli._common import FINDINGS, OK, USAGE, is_missing, say
-from ragrules.errors import Severity
-from ragrules.verify import verify_file
+from ragrules.model.errors import Severity
+from ragrules.tools.verify import verify_file
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -1,0 +1,163 @@
+"""Placing rows: each observation to its indicator and period, or rejected with the reason.
+
+The report period is chosen here (the latest in the data, unless given), and the rows of
+that period are split from the earlier ones that travel compares with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from ragrules.engine.report import Rejection
+from ragrules.model.errors import DataError, Problem, close_matches
+from ragrules.model.observations import Observation
+from ragrules.model.periods import Period, PeriodError, parse_period
+from ragrules.model.rules import RulesetData
+
+Key = tuple[str, Period | None]
+# Did-you-mean for unknown indicator ids: candidates compared in one batch at most, the
+# longest id searched (a longer one is no typo), and reasons remembered.
+_SEARCH_BUDGET = 30_000
+_SUGGESTED_LENGTH = 100
+_REMEMBERED = 4096
+Placed = Mapping[Key, Observation]
+
+
+def coerce(item: object, position: int, rejected: list[Rejection]) -> Observation | None:
+    if isinstance(item, Observation):
+        return item if item.row is not None else attrs.evolve(item, row=position)
+    if isinstance(item, Mapping):
+        try:
+            return Observation.from_mapping(item, row=position)
+        except ValueError as exc:
+            rejected.append(Rejection(row=position, indicator="", period="", reason=str(exc)))
+            return None
+    rejected.append(
+        Rejection(
+            row=position,
+            indicator="",
+            period="",
+            reason=f"an observation must be a mapping or Observation, not {type(item).__name__}",
+        )
+    )
+    return None
+
+
+def _row(observation: Observation) -> int:
+    assert observation.row is not None
+    return observation.row
+
+
+def reject(observation: Observation, reason: str) -> Rejection:
+    return Rejection(
+        row=observation.row,
+        indicator=observation.indicator,
+        period=observation.period,
+        reason=reason,
+    )
+
+
+def title_key(text: str) -> str:
+    """A title compared case- and space-blind, without footnote marks (`*`, `†`)."""
+    return " ".join(text.lower().replace("*", " ").replace("\u2020", " ").split())
+
+
+def titles(ruleset: RulesetData) -> dict[str, str]:
+    """Indicator ids by title, for titles that only one indicator has."""
+    counts: dict[str, list[str]] = {}
+    for indicator in ruleset.indicators:
+        if indicator.title:
+            counts.setdefault(title_key(indicator.title), []).append(indicator.id)
+    return {title: ids[0] for title, ids in counts.items() if len(ids) == 1}
+
+
+class UnknownIds:
+    """Why a row's indicator is unknown, with a did-you-mean for the first few ids.
+
+    A did-you-mean search costs time in the number of indicators; searching for every row
+    of a file of unknown ids would cost rows x indicators. Each id is searched once, and
+    searches stop when they have compared `_SEARCH_BUDGET` candidates, so the cost of a
+    batch stays linear in its rows whatever the number of indicators.
+    """
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self.known = sorted(known)
+        self.reasons: dict[str, str] = {}
+        self.budget = _SEARCH_BUDGET
+
+    def reason(self, indicator_id: str) -> str:
+        if not indicator_id:
+            return "the row has no indicator id"
+        reason = self.reasons.get(indicator_id)
+        if reason is None:
+            reason = f"unknown indicator {indicator_id!r}: the ruleset does not define it"
+            if self.budget >= len(self.known) and len(indicator_id) <= _SUGGESTED_LENGTH:
+                self.budget -= len(self.known)
+                close = close_matches(indicator_id, self.known)
+                reason += f" (did you mean {close[0]!r}?)" if close else ""
+            if len(self.reasons) < _REMEMBERED:
+                self.reasons[indicator_id] = reason
+        return reason
+
+
+def report_period(
+    period: str | Period | None, ruleset: RulesetData, placed: Mapping[Key, Observation]
+) -> Period | None:
+    if isinstance(period, Period):
+        return period
+    if period is not None and not isinstance(period, str):
+        raise DataError(
+            problems=(
+                Problem(
+                    key="period",
+                    message=f"the report period must be text such as '2020/21 Q2', "
+                    f"not {type(period).__name__}",
+                ),
+            )
+        )
+    if period is not None:
+        try:
+            return parse_period(period, ruleset.calendar)
+        except PeriodError as exc:
+            raise DataError(
+                problems=(Problem(key="period", message=str(exc), hint="the report period"),)
+            ) from None
+    periods = [when for (_, when) in placed if when is not None]
+    if not periods:
+        return None
+    # Among periods starting together, the shorter one is the more recent report; the text
+    # breaks any remaining tie, so the choice never depends on the order of the rows.
+    return max(periods, key=_recency)
+
+
+def _recency(period: Period) -> tuple[tuple[int, int], int, bool, str]:
+    return (period.start, -period.months, period.ytd, str(period))
+
+
+def same_span(a: Period, b: Period) -> bool:
+    """The same months, however written (YTD or not, calendar or financial quarter)."""
+    return a is b or (a.start == b.start and a.months == b.months)
+
+
+def split_current(
+    placed: Placed, chosen: Period | None, rejected: list[Rejection]
+) -> tuple[dict[str, tuple[Observation, Period | None]], list[int]]:
+    """The report period's row for each indicator, and the row numbers of the earlier ones.
+
+    The report period's rows include year-to-date values and the same months written as a
+    calendar quarter: a Q2 report mixes them. A second row for the same indicator is rejected.
+    """
+    current: dict[str, tuple[Observation, Period | None]] = {}
+    history: list[int] = []
+    for (indicator_id, when), observation in placed.items():
+        if when is None or chosen is None or same_span(when, chosen):
+            if indicator_id in current:
+                first = current[indicator_id][0]
+                rejected.append(reject(observation, f"duplicate of row {first.row}"))
+            else:
+                current[indicator_id] = (observation, when or chosen)
+        else:
+            history.append(_row(observation))
+    return current, history

@@ -1,0 +1,463 @@
+"""Rating a batch: every observation in, one result per indicator out, nothing lost.
+
+Each row is placed first: rows for the report's period are rated; rows for other periods are
+history, used as the earlier values of direction-of-travel comparisons; rows that cannot be
+placed (unknown indicator, unreadable period, duplicate) are rejected with the row number and
+the reason. Indicators with no row get `no-data`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ragrules.engine import rating, travel
+from ragrules.engine._placing import (
+    Key,
+    Placed,
+    UnknownIds,
+    coerce,
+    reject,
+    report_period,
+    same_span,
+    split_current,
+    title_key,
+    titles,
+)
+from ragrules.engine._reasons import no_earlier_value, why
+from ragrules.engine.notices import batch_notices
+from ragrules.engine.rating import CannotRate, Cut, RuleInputs
+from ragrules.engine.report import Rejection, Report, Result
+from ragrules.engine.travel import Movement
+from ragrules.model.numbers import in_exact_context, round_value
+from ragrules.model.observations import Observation, check_rows, is_no_data, read_value
+from ragrules.model.periods import Period, PeriodError, parse_period
+from ragrules.model.rules import (
+    Against,
+    BenchmarkTarget,
+    Comparison,
+    Indicator,
+    Judgement,
+    Margin,
+    Polarity,
+    RulesetData,
+    Target,
+    Tokens,
+    Unrated,
+)
+
+_MAX_COMPILED = 4096  # compiled rules kept at once (one per indicator, target and margins)
+# The rule a value is rated by: the indicator (by identity), and the target and margins in force.
+_RuleKey = tuple[int, Target | None, Margin | None, Margin | None]
+
+
+@in_exact_context
+def rate(
+    ruleset: RulesetData,
+    observations: Iterable[object],
+    *,
+    period: str | Period | None = None,
+) -> Report:
+    """Rate observations for one period (default: the latest period in the data)."""
+    check_rows(observations)
+    batch = _Batch(ruleset)
+    rejected: list[Rejection] = []
+    coerced = (
+        observation
+        for position, item in enumerate(observations, start=1)
+        if (observation := coerce(item, position, rejected)) is not None
+    )
+    placed = batch.place(coerced, rejected)
+    chosen = report_period(period, ruleset, placed)
+    current, history = split_current(placed, chosen, rejected)
+    results = []
+    for indicator in ruleset.indicators:
+        observation, when = current.get(indicator.id, (None, chosen))
+        results.append(batch.result(indicator, observation, when, placed))
+    return Report(
+        ruleset=ruleset,
+        period=chosen,
+        results=tuple(results),
+        history=tuple(sorted(history)),
+        rejected=tuple(sorted(rejected, key=lambda r: r.row or 0)),
+        notices=batch_notices(
+            placed=len(placed),
+            rejected=rejected,
+            results=results,
+            period=chosen,
+            period_given=period is not None,
+            periods=[when for (_, when) in placed if when is not None],
+        ),
+    )
+
+
+def iter_rate(
+    ruleset: RulesetData,
+    observations: Iterable[object],
+    *,
+    period: str | Period | None = None,
+) -> Iterator[Result | Rejection]:
+    """Rate a stream of rows one input line at a time, in constant memory.
+
+    Each line is a report of its own: its rows (the current value, and the earlier values a
+    wide row carries) are placed as `rate` places them; the line's row for `period` is rated
+    if it has one, else its latest, and the others are its earlier values. Rows without a
+    period take `period`. Every line yields its results and its rejections, in input order,
+    so nothing is lost; nothing is kept between lines but a bounded cache of compiled rules.
+    Rows that are not rows (a DataFrame, a string) are a TypeError at the call, not at the
+    first item.
+    """
+    check_rows(observations)
+    return _iter_rate(_Batch(ruleset), observations, report_period(period, ruleset, {}))
+
+
+def _iter_rate(
+    batch: _Batch, observations: Iterable[object], default: Period | None
+) -> Iterator[Result | Rejection]:
+    # Each line is rated in the library's decimal context, entered and left around the
+    # line: a generator must not leave its context set in the caller's code between items.
+    rate_line = in_exact_context(batch.rate_line)
+    line: list[Observation] = []
+    for position, item in enumerate(observations, start=1):
+        rejected: list[Rejection] = []
+        observation = coerce(item, position, rejected)
+        if line and (observation is None or observation.row != line[0].row):
+            yield from rate_line(line, default)
+            line = []
+        if observation is None:
+            yield from rejected
+        else:
+            line.append(observation)
+    if line:
+        yield from rate_line(line, default)
+
+
+class _Batch:
+    """Rates observations against one ruleset; keeps only what is compiled once per rule."""
+
+    def __init__(self, ruleset: RulesetData) -> None:
+        self.ruleset = ruleset
+        self.indicators = {indicator.id: indicator for indicator in ruleset.indicators}
+        self.titles = titles(ruleset)
+        self.cuts: dict[_RuleKey, tuple[Cut, ...]] = {}
+        self.unknown = UnknownIds(self.indicators)
+
+    def place(
+        self,
+        observations: Iterable[Observation],
+        rejected: list[Rejection],
+        default: Period | None = None,
+    ) -> dict[Key, Observation]:
+        """Observations by (indicator, period); unknown, unreadable and duplicate rows rejected."""
+        placed: dict[Key, Observation] = {}
+        for observation in observations:
+            if observation.indicator not in self.indicators:
+                # Council tables often name indicators by their printed title, not an id.
+                by_title = self.titles.get(title_key(observation.indicator))
+                if by_title is None:
+                    reason = self.unknown.reason(observation.indicator)
+                    rejected.append(reject(observation, reason))
+                    continue
+                observation = attrs.evolve(observation, indicator=by_title)
+            try:
+                when = (
+                    parse_period(observation.period, self.ruleset.calendar)
+                    if observation.period
+                    else default
+                )
+            except PeriodError as exc:
+                rejected.append(reject(observation, str(exc)))
+                continue
+            first = placed.setdefault((observation.indicator, when), observation)
+            if first is not observation:
+                where = f" for {when}" if when else ""
+                rejected.append(reject(observation, f"duplicate of row {first.row}{where}"))
+        return placed
+
+    def rate_line(
+        self, line: list[Observation], default: Period | None
+    ) -> list[Result | Rejection]:
+        """The results and rejections of one input line, rated as a report of its own."""
+        rejected: list[Rejection] = []
+        placed = self.place(line, rejected, default)
+        chosen = report_period(None, self.ruleset, placed)
+        if default is not None and any(
+            when is not None and same_span(when, default) for _, when in placed
+        ):
+            chosen = default  # the line holds the period asked for: rate that one
+        current, _ = split_current(placed, chosen, rejected)
+        results: list[Result | Rejection] = [
+            self.result(self.indicators[indicator_id], observation, when, placed)
+            for indicator_id, (observation, when) in current.items()
+        ]
+        # A line's earlier values share its row and fate: one rejection says it once.
+        once = {(r.row, r.indicator, r.reason): r for r in reversed(rejected)}
+        return results + sorted(once.values(), key=rejected.index)
+
+    def result(
+        self,
+        indicator: Indicator,
+        observation: Observation | None,
+        period: Period | None,
+        placed: Placed,
+    ) -> Result:
+        """The result of one indicator: its row (if any) read, judged and explained."""
+        if observation is None:
+            when = "" if period is None else f" for {period}"
+            return Result(
+                indicator=indicator,
+                period=period,
+                status=Unrated.NO_DATA.value,
+                unrated=Unrated.NO_DATA,
+                reason=f"no data: no row{when}",
+                travel=self._not_comparable("there is no current value"),
+            )
+        common: dict[str, Any] = {
+            "indicator": indicator,
+            "period": period,
+            "value_text": observation.value,
+            "commentary": observation.commentary,
+            "caveat": observation.caveat,
+            "flag": observation.flag if observation.flagged else "",
+            "row": observation.row,
+            "columns": observation.extra,
+        }
+        if observation.caveat:
+            return _unrated(
+                common,
+                Unrated.CAVEAT,
+                f"caveat: {observation.caveat}",
+                travel=self._not_comparable("the current value is caveated"),
+            )
+        tokens = self.ruleset.tokens
+        reading = read_value(observation.value, indicator.unit, tokens)
+        if reading.number is None:
+            assert reading.unrated is not None
+            return _unrated(
+                common,
+                reading.unrated,
+                reading.reason,
+                travel=self._not_comparable("there is no current value"),
+            )
+        value = _rounded(indicator, reading.number)
+        target, source, problem = _target_for(indicator, observation, period, tokens)
+        movements = tuple(
+            self._travel(comparison, indicator, observation, value, target, period, placed)
+            for comparison in self.ruleset.travel.comparisons
+        )
+        common.update(
+            unrounded=reading.number,
+            value=value,
+            target=target,
+            target_source=source,
+            travel=movements,
+        )
+        if indicator.polarity is Polarity.NEUTRAL:
+            return _unrated(common, Unrated.NEUTRAL, "neutral: shown, never judged")
+        if problem and (source == "data" or indicator.scale.needs_target):
+            return _unrated(
+                common, Unrated.INVALID if source == "data" else Unrated.NO_TARGET, problem
+            )
+        return self._rated(common, indicator, value, target, movements, period)
+
+    def _rated(
+        self,
+        common: dict[str, Any],
+        indicator: Indicator,
+        value: Decimal,
+        target: Target | None,
+        movements: tuple[Movement, ...],
+        period: Period | None,
+    ) -> Result:
+        tolerance = indicator.tolerance.in_force(period) if indicator.tolerance else None
+        stretch = indicator.stretch.in_force(period) if indicator.stretch else None
+        common.update(tolerance=tolerance, stretch=stretch)
+        key = (id(indicator), target, tolerance, stretch)
+        judgements = (
+            {move.comparison.name: move.judgement for move in movements} if movements else None
+        )
+        try:
+            cuts = self.cuts.get(key)
+            if cuts is None:
+                inputs = RuleInputs(
+                    indicator=indicator, target=target, tolerance=tolerance, stretch=stretch
+                )
+                if len(self.cuts) >= _MAX_COMPILED:
+                    self.cuts.clear()  # targets from the data can be many: stay bounded
+                cuts = self.cuts[key] = rating.compile_cuts(inputs)
+            band = rating.band_for(cuts, value, judgements)
+        except CannotRate as exc:
+            prefix = "no target: " if exc.unrated is Unrated.NO_TARGET else ""
+            return _unrated(common, exc.unrated, prefix + exc.reason)
+        status = cuts[band].status
+        return Result(
+            status=status,
+            cuts=cuts,
+            band=band,
+            reason=f"{status}: {why(cuts, band, value, movements)}",
+            **common,
+        )
+
+    def _not_comparable(self, reason: str) -> tuple[Movement, ...]:
+        settings = self.ruleset.travel
+        return tuple(
+            travel.not_comparable(comparison, settings, reason)
+            for comparison in settings.comparisons
+        )
+
+    def _travel(
+        self,
+        comparison: Comparison,
+        indicator: Indicator,
+        observation: Observation,
+        value: Decimal,
+        target: Target | None,
+        current: Period | None,
+        placed: Placed,
+    ) -> Movement:
+        """This period's movement, with the earlier judgements the exception rules need."""
+        move = self._movement(comparison, indicator, observation, value, target, current, placed)
+        lookback = self.ruleset.exceptions.lookback
+        if lookback == 1 or not move.comparable or current is None:
+            return move
+        earlier: list[Judgement | None] = []
+        for steps in range(1, lookback):
+            period = current.shifted(-steps)
+            row = placed.get((indicator.id, period))
+            reading = (
+                read_value(row.value, indicator.unit, self.ruleset.tokens)
+                if row and not row.caveat
+                else None
+            )
+            if row is None or reading is None or reading.number is None:
+                break
+            then, _, _ = _target_for(indicator, row, period, self.ruleset.tokens)
+            past = self._movement(
+                comparison,
+                indicator,
+                row,
+                _rounded(indicator, reading.number),
+                then,
+                period,
+                placed,
+            )
+            earlier.append(past.judgement)
+            if not past.comparable:
+                break
+        return attrs.evolve(move, earlier_judgements=tuple(earlier))
+
+    def _movement(
+        self,
+        comparison: Comparison,
+        indicator: Indicator,
+        observation: Observation,
+        value: Decimal,
+        target: Target | None,
+        period: Period | None,
+        placed: Placed,
+    ) -> Movement:
+        """The movement of `value` (the indicator's value for `period`) for one comparison."""
+        settings = self.ruleset.travel
+        if comparison.against is Against.BENCHMARK:
+            assert comparison.benchmark is not None
+            earlier_period = None
+            text = observation.column(comparison.benchmark)
+            if not text:
+                return travel.not_comparable(
+                    comparison, settings, f"the data has no {comparison.benchmark} value"
+                )
+            reading = read_value(text, indicator.unit, self.ruleset.tokens)
+        else:
+            if period is None:
+                return travel.not_comparable(comparison, settings, "the report has no period")
+            earlier_period = (
+                period.previous()
+                if comparison.against is Against.PREVIOUS_PERIOD
+                else period.same_period_last_year()
+            )
+            earlier = placed.get((indicator.id, earlier_period))
+            if earlier is None:
+                return travel.not_comparable(
+                    comparison, settings, f"no row for {earlier_period}", earlier_period
+                )
+            if earlier.caveat:
+                return travel.not_comparable(
+                    comparison, settings, f"the {earlier_period} value is caveated", earlier_period
+                )
+            text = earlier.value
+            reading = read_value(text, indicator.unit, self.ruleset.tokens)
+        if reading.number is None:
+            # The text is kept: an unreadable earlier value is a notice, as a current one is.
+            return travel.not_comparable(
+                comparison,
+                settings,
+                no_earlier_value(reading, earlier_period),
+                earlier_period,
+                earlier_text=text if reading.unrated is Unrated.INVALID else "",
+            )
+        return travel.compare(
+            comparison,
+            settings,
+            indicator.polarity,
+            value,
+            _rounded(indicator, reading.number),
+            indicator.unchanged_within,
+            target,
+            period=earlier_period,
+            earlier_text=text,
+        )
+
+
+def _rounded(indicator: Indicator, number: Decimal) -> Decimal:
+    if indicator.rounding is None:
+        return number
+    return round_value(number, indicator.rounding.places, indicator.rounding.mode)
+
+
+def _unrated(
+    common: Mapping[str, Any],
+    unrated: Unrated,
+    reason: str,
+    travel: tuple[Movement, ...] | None = None,
+) -> Result:
+    fields = dict(common) if travel is None else {**common, "travel": travel}
+    return Result(status=unrated.value, unrated=unrated, reason=reason, **fields)
+
+
+def _target_for(
+    indicator: Indicator, observation: Observation, period: Period | None, tokens: Tokens
+) -> tuple[Target | None, str, str]:
+    """(target, where it came from, problem) for one observation."""
+    if observation.target and not is_no_data(observation.target, tokens):
+        if indicator.polarity is Polarity.IN_RANGE:
+            return None, "data", "a target range cannot be given in the data; set it in the ruleset"
+        reading = read_value(observation.target, indicator.unit, tokens)
+        if reading.number is None:
+            return None, "data", f"target in the data: {reading.reason}"
+        return Target.point(reading.number), "data", ""
+    if indicator.target is None:
+        return None, "", "no target: the ruleset sets none for this indicator"
+    if period is None and indicator.target.is_dated:
+        return None, "", "no target: the target depends on the period, and none was given"
+    target = indicator.target.in_force(period)
+    if target is None:
+        return None, "", f"no target: none is in force for {period}"
+    if isinstance(target, BenchmarkTarget):
+        return _benchmark_target(indicator, observation, target.benchmark, tokens)
+    return target, "ruleset", ""
+
+
+def _benchmark_target(
+    indicator: Indicator, observation: Observation, benchmark: str, tokens: Tokens
+) -> tuple[Target | None, str, str]:
+    source = f"benchmark {benchmark}"
+    text = observation.column(benchmark)
+    if not text or is_no_data(text, tokens):
+        return None, "", f"no target: the data has no {benchmark} value to set it"
+    reading = read_value(text, indicator.unit, tokens)
+    if reading.number is None:
+        return None, "data", f"target from the {benchmark} column: {reading.reason}"
+    return Target.point(reading.number), source, ""

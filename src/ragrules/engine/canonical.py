@@ -1,0 +1,222 @@
+"""The canonical form of a resolved ruleset: stable TOML text, and its fingerprint.
+
+Every setting is written out in full for each indicator (no `[defaults]`, no `extends`), in
+a fixed key order, with numbers as exact text in the indicator's unit. Loading the canonical
+text gives an equal ruleset, and its sha256 is the fingerprint every report prints, so an
+auditor can tell exactly which rules produced a report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from ragrules.engine._toml_writer import dumps
+from ragrules.model.numbers import EXACT, format_decimal
+from ragrules.model.periods import Calendar
+from ragrules.model.rules import (
+    BUILTIN_SCALES,
+    DEFAULT_GLYPHS,
+    FORMAT_VERSION,
+    NO_CHANGE,
+    Arrows,
+    Band,
+    Basis,
+    BenchmarkTarget,
+    Boundary,
+    ExceptionRule,
+    Indicator,
+    Margin,
+    Point,
+    PointKind,
+    RulesetData,
+    Schedule,
+    Target,
+    TravelCondition,
+)
+
+
+def canonical_toml(ruleset: RulesetData) -> str:
+    """The ruleset as canonical TOML text (what `ragrules fmt` prints)."""
+    return dumps(to_document(ruleset))
+
+
+def fingerprint(ruleset: RulesetData) -> str:
+    """`sha256:` and the hex digest of the canonical TOML text."""
+    digest = hashlib.sha256(canonical_toml(ruleset).encode("utf-8")).hexdigest()
+    return f"sha256:{digest}"
+
+
+def to_document(ruleset: RulesetData) -> dict[str, Any]:
+    """The ruleset as plain TOML data in canonical order."""
+    head: dict[str, Any] = {"format": FORMAT_VERSION, "id": ruleset.id}
+    if ruleset.title:
+        head["title"] = ruleset.title
+    if ruleset.version:
+        head["version"] = ruleset.version
+    if ruleset.calendar is not Calendar.FINANCIAL:
+        head["calendar"] = ruleset.calendar.value
+    if ruleset.catalogue:
+        head["catalogue"] = True
+    document: dict[str, Any] = {"ruleset": head}
+
+    scales = {
+        indicator.scale.name: indicator.scale
+        for indicator in ruleset.indicators
+        if BUILTIN_SCALES.get(indicator.scale.name) != indicator.scale
+    }
+    if scales:
+        document["scales"] = {
+            name: {"bands": [_band(band) for band in scale.bands]} for name, scale in scales.items()
+        }
+    travel = _travel(ruleset)
+    if travel:
+        document["travel"] = travel
+    exceptions = _exceptions(ruleset)
+    if exceptions:
+        document["exceptions"] = exceptions
+    tokens = ruleset.tokens
+    if tokens.no_data or tokens.suppressed:
+        document["data"] = {
+            key: sorted(values)
+            for key, values in (("no-data", tokens.no_data), ("suppressed", tokens.suppressed))
+            if values
+        }
+    document["indicator"] = [_indicator(indicator) for indicator in ruleset.indicators]
+    return document
+
+
+def _band(band: Band) -> dict[str, Any]:
+    data: dict[str, Any] = {"status": band.status}
+    if band.start is not None:
+        data["from"] = point_data(band.start)
+    if band.boundary is Boundary.WORSE:
+        data["boundary"] = band.boundary.value
+    if band.travel is not None:
+        data["travel"] = _condition(band.travel)
+    return data
+
+
+def point_data(point: Point) -> object:
+    """A band start as the ruleset format writes it."""
+    if point.kind is PointKind.TARGET:
+        return "target"
+    if point.kind is PointKind.THRESHOLD:
+        return {"threshold": point.threshold}
+    if point.kind is PointKind.RATIO:
+        assert point.ratio is not None
+        return {"ratio": _percent(point.ratio)}
+    margin = point.margin
+    reference = margin if isinstance(margin, str) else {"relative": _percent(_amount(margin))}
+    return {point.kind.value: reference}
+
+
+def _amount(margin: object) -> Decimal:
+    assert isinstance(margin, Margin)
+    return margin.amount
+
+
+def _condition(condition: TravelCondition) -> dict[str, Any]:
+    order = ["improving", "unchanged", "worsening"]
+    return {
+        "comparison": condition.comparison,
+        "judgement": sorted((j.value for j in condition.judgements), key=order.index),
+    }
+
+
+def _travel(ruleset: RulesetData) -> dict[str, Any]:
+    travel = ruleset.travel
+    data: dict[str, Any] = {}
+    if travel.arrows is not Arrows.DIRECTION:
+        data["arrows"] = travel.arrows.value
+    if travel.glyphs != DEFAULT_GLYPHS:
+        data["glyphs"] = dict(travel.glyphs)
+    if travel.comparisons:
+        data["comparisons"] = {
+            comparison.name: {
+                "against": comparison.against.value,
+                **({"benchmark": comparison.benchmark} if comparison.benchmark else {}),
+                **({"label": comparison.label} if comparison.label else {}),
+            }
+            for comparison in travel.comparisons
+        }
+    return data
+
+
+def _exceptions(ruleset: RulesetData) -> dict[str, Any]:
+    policy = ruleset.exceptions
+    data: dict[str, Any] = {}
+    if policy.rules:
+        data["rules"] = [_rule(rule) for rule in policy.rules]
+    if not policy.flagged:
+        data["flagged"] = False
+    if policy.commentary_required:
+        data["commentary-required"] = sorted(policy.commentary_required)
+    return data
+
+
+def _rule(rule: ExceptionRule) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if rule.name:
+        data["name"] = rule.name
+    if rule.statuses:
+        data["statuses"] = list(rule.statuses)
+    if rule.travel is not None:
+        data["travel"] = {**_condition(rule.travel), "periods": rule.periods}
+    return data
+
+
+def _indicator(indicator: Indicator) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": indicator.id}
+    if indicator.title:
+        data["title"] = indicator.title
+    data["unit"] = indicator.unit
+    data["polarity"] = indicator.polarity.value
+    data["scale"] = indicator.scale.name
+    if indicator.target is not None:
+        data["target"] = _schedule(indicator.target, target_data)
+    for key in ("tolerance", "stretch"):
+        schedule = getattr(indicator, key)
+        if schedule is not None:
+            data[key] = _schedule(schedule, _margin)
+    if indicator.thresholds:
+        data["thresholds"] = {name: format_decimal(value) for name, value in indicator.thresholds}
+    if indicator.rounding is not None:
+        data["rounding"] = {
+            "places": indicator.rounding.places,
+            "mode": indicator.rounding.mode.value,
+        }
+    if indicator.unchanged_within != NO_CHANGE:
+        data["unchanged-within"] = _margin(indicator.unchanged_within)
+    return data
+
+
+def _schedule(schedule: Schedule[Any], write: Any) -> object:
+    if not schedule.is_dated and len(schedule.entries) == 1:
+        return write(schedule.entries[0].value)
+    entries = []
+    for entry in schedule.entries:
+        written = write(entry.value)
+        body = written if isinstance(written, dict) else {"value": written}
+        entries.append({**({"from": str(entry.start)} if entry.start else {}), **body})
+    return entries
+
+
+def target_data(target: Target | BenchmarkTarget) -> object:
+    """A target as the ruleset format writes it (numbers as text in the indicator's unit)."""
+    if isinstance(target, BenchmarkTarget):
+        return {"benchmark": target.benchmark}
+    if target.is_point:
+        return format_decimal(target.value)
+    return {"lower": format_decimal(target.lower), "upper": format_decimal(target.upper)}
+
+
+def _margin(margin: Margin) -> dict[str, str]:
+    if margin.basis is Basis.RELATIVE:
+        return {"relative": _percent(margin.amount)}
+    return {"absolute": format_decimal(margin.amount)}
+
+
+def _percent(fraction: Decimal) -> str:
+    return f"{format_decimal(fraction.scaleb(2, EXACT))}%"

@@ -1,0 +1,258 @@
+"""The key: a plain-English legend generated from the ruleset, so a report says what it means.
+
+Every status band and every comparison gets a sentence: "Amber: below target by no more than
+10% of the target"; "Short term arrow: compared with the previous quarter; shows whether the
+value went up or down" (what Wokingham's members asked a key to say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ragrules.model.numbers import EXACT, format_decimal
+from ragrules.model.periods import Period, PeriodKind
+from ragrules.model.rules import (
+    Against,
+    Arrows,
+    Band,
+    Basis,
+    Boundary,
+    Comparison,
+    Indicator,
+    Margin,
+    PointKind,
+    Polarity,
+    RulesetData,
+    Scale,
+    Unrated,
+)
+from ragrules.model.units import amount_text
+
+
+def _sentence(text: str) -> str:
+    """Keys read as sentences: a capital first letter."""
+    return text[:1].upper() + text[1:]
+
+
+@attrs.frozen(kw_only=True)
+class KeyEntry:
+    """One line of the key: what a colour, an arrow or an unrated status means."""
+
+    label: str
+    text: str = attrs.field(converter=_sentence)
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.text}"
+
+
+@attrs.frozen(kw_only=True)
+class Key:
+    """The legend of a report: statuses (best first), arrows, and reasons not to rate."""
+
+    statuses: tuple[KeyEntry, ...]
+    arrows: tuple[KeyEntry, ...]
+    unrated: tuple[KeyEntry, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(str(entry) for entry in (*self.statuses, *self.arrows, *self.unrated))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            part: [attrs.asdict(entry) for entry in getattr(self, part)]
+            for part in ("statuses", "arrows", "unrated")
+        }
+
+
+_UNRATED_TEXT = {
+    Unrated.NEUTRAL: "shown for information; the direction of a change is not judged.",
+    Unrated.NO_TARGET: "no target is set, so the value is not rated.",
+    Unrated.NO_DATA: "no value was published for the period.",
+    Unrated.CAVEAT: "the data cannot be reported reliably this period; see the caveats.",
+    Unrated.SUPPRESSED: "the value is withheld because the numbers are small.",
+    Unrated.INVALID: "the published value could not be read; see the warnings.",
+}
+
+_PERIOD_NOUN = {PeriodKind.QUARTER: "quarter", PeriodKind.MONTH: "month", PeriodKind.YEAR: "year"}
+
+
+def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unrated]) -> Key:
+    """The key for a report of `ruleset` for `period`, listing the unrated reasons it uses."""
+    scales: dict[str, list[Indicator]] = {}
+    for indicator in ruleset.indicators:
+        if indicator.polarity is not Polarity.NEUTRAL:
+            scales.setdefault(indicator.scale.name, []).append(indicator)
+    named = len(scales) > 1
+    statuses = []
+    for indicators in scales.values():
+        scale = indicators[0].scale
+        for band in scale.bands:
+            label = band.status.capitalize()
+            if named:
+                label += f" ({scale.name} scale)"
+            statuses.append(KeyEntry(label=label, text=_band_text(band, scale, indicators)))
+    noun = "period" if period is None else _PERIOD_NOUN[period.kind]
+    arrows = tuple(
+        KeyEntry(
+            label=f"{comparison.label or comparison.name} arrow",
+            text=_comparison_text(comparison, ruleset, noun),
+        )
+        for comparison in ruleset.travel.comparisons
+    )
+    present = set(unrated)
+    return Key(
+        statuses=_merge_repeats(statuses),
+        arrows=arrows,
+        unrated=tuple(
+            KeyEntry(label=reason.value.replace("-", " ").capitalize(), text=_UNRATED_TEXT[reason])
+            for reason in Unrated
+            if reason in present
+        ),
+    )
+
+
+def _merge_repeats(entries: Sequence[KeyEntry]) -> tuple[KeyEntry, ...]:
+    """A status given by two bands (amber, then amber if improving) gets one line."""
+    merged: dict[str, list[str]] = {}
+    for entry in entries:
+        merged.setdefault(entry.label, []).append(entry.text.rstrip("."))
+    return tuple(
+        KeyEntry(label=label, text="; or ".join(texts) + ".") for label, texts in merged.items()
+    )
+
+
+def _band_text(band: Band, scale: Scale, indicators: Sequence[Indicator]) -> str:
+    words = _Words.for_polarities({indicator.polarity for indicator in indicators})
+    strict = band.boundary is Boundary.WORSE
+    start = band.start
+    if start is None:
+        text = "any other value" if band.travel is None else "any value"
+    elif start.kind is PointKind.TARGET:
+        text = f"{words.beyond if strict else words.at_least} the target"
+    elif start.kind is PointKind.THRESHOLD:
+        text = f"{words.beyond if strict else words.at_least} the {start.threshold} threshold"
+    elif start.kind is PointKind.RATIO:
+        assert start.ratio is not None
+        share = f"{format_decimal(start.ratio.scaleb(2, EXACT))}%"
+        text = f"{'more than' if strict else 'at least'} {share} of the target"
+        if words.worse == "above":
+            text = f"the target is {text.replace(' of the target', '')} of the value"
+    else:
+        margin = _margins(start.margin, indicators)
+        if start.kind is PointKind.WORSE_BY:
+            limit = "less than" if strict else "no more than"
+            text = f"{words.worse} the target by {limit} {margin}"
+        else:
+            limit = "more than" if strict else "at least"
+            text = f"{words.better} the target by {limit} {margin}"
+    if band.travel is not None:
+        judged = " or ".join(j.value for j in sorted(band.travel.judgements, key=_order))
+        text += f", if {judged} on the {band.travel.comparison} comparison"
+    return text[0].upper() + text[1:] + "."
+
+
+def _order(judgement: Any) -> int:
+    return ["improving", "unchanged", "worsening"].index(judgement.value)
+
+
+def _margins(reference: object, indicators: Sequence[Indicator]) -> str:
+    """The margin in words: one value when all indicators share it, else the set of them."""
+    if isinstance(reference, Margin):
+        return _margin_text(reference, None)
+    relative: set[Decimal] = set()
+    absolute: set[str] = set()
+    for indicator in indicators:
+        schedule = indicator.tolerance if reference == "tolerance" else indicator.stretch
+        for margin in schedule.values() if schedule else ():
+            if margin.basis is Basis.RELATIVE:
+                relative.add(margin.amount)
+            else:
+                absolute.add(_margin_text(margin, indicator.unit))
+    texts = sorted(absolute)
+    if relative:
+        percents = " or ".join(f"{format_decimal(r.scaleb(2, EXACT))}%" for r in sorted(relative))
+        texts.insert(0, f"{percents} of the target")
+    if len(texts) == 1 and len(relative) <= 1:
+        return texts[0]
+    shown = " or ".join(texts) if len(relative) + len(absolute) <= 4 else "as listed"
+    return f"the indicator's {reference} ({shown})"
+
+
+def _margin_text(margin: Margin, unit: str | None) -> str:
+    if margin.basis is Basis.RELATIVE:
+        return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the target"
+    amount = format_decimal(margin.amount)
+    return amount if unit is None else amount_text(amount, unit)
+
+
+@attrs.frozen
+class _Words:
+    at_least: str
+    beyond: str
+    worse: str
+    better: str
+
+    @classmethod
+    def for_polarities(cls, polarities: set[Polarity]) -> _Words:
+        if polarities == {Polarity.HIGHER}:
+            return cls("at or above", "above", "below", "above")
+        if polarities == {Polarity.LOWER}:
+            return cls("at or below", "below", "above", "below")
+        if polarities == {Polarity.IN_RANGE}:
+            return cls("within", "strictly within", "outside", "inside")  # "the target" range
+        return cls("at least as good as", "better than", "worse than", "better than")
+
+
+def _comparison_text(comparison: Comparison, ruleset: RulesetData, noun: str) -> str:
+    travel = ruleset.travel
+    benchmark = comparison.against is Against.BENCHMARK
+    if comparison.against is Against.PREVIOUS_PERIOD:
+        what = f"the previous {noun}"
+    elif comparison.against is Against.SAME_PERIOD_LAST_YEAR:
+        what = f"the same {noun} last year"
+    else:
+        what = f"the {comparison.benchmark} benchmark"
+    up, down = travel.glyph("up"), travel.glyph("down")
+    better, worse = travel.glyph("improving"), travel.glyph("worsening")
+    if travel.arrows is Arrows.JUDGEMENT:
+        shows = (
+            f"shows whether performance is better ({better}) or worse ({worse}) than the benchmark"
+            if benchmark
+            else f"shows whether performance improved ({better}) or worsened ({worse})"
+        )
+        if any(i.polarity is Polarity.NEUTRAL for i in ruleset.indicators):
+            shows += "; for neutral indicators, " + (
+                "whether the value is above or below it"
+                if benchmark
+                else "whether it went up or down"
+            )
+    elif benchmark:
+        shows = (
+            f"shows whether the value is above ({up}) or below ({down}) it, whatever the polarity"
+        )
+    else:
+        shows = f"shows whether the value went up ({up}) or down ({down}), whatever the polarity"
+    margins = {
+        _unchanged_text(i.unchanged_within, i.unit)
+        for i in ruleset.indicators
+        if i.unchanged_within.amount
+    }
+    same = (
+        "the same value"
+        if not margins
+        else f"a difference of no more than {' or '.join(sorted(margins))}"
+    )
+    return (
+        f"compared with {what}; {shows}; {travel.glyph('unchanged')} means {same}; "
+        f"{travel.glyph('not-comparable')} means no comparable value."
+    )
+
+
+def _unchanged_text(margin: Margin, unit: str) -> str:
+    """An unchanged-within margin: relative ones are a share of the earlier value."""
+    if margin.basis is Basis.RELATIVE:
+        return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the value compared with"
+    return amount_text(format_decimal(margin.amount), unit)

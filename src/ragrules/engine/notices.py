@@ -1,0 +1,133 @@
+"""Notices: what a report must say when its data was read but may not mean what it seems.
+
+Each is a located warning a caller sees among `Report.problems` (and `--strict` fails on):
+an empty or wholly rejected file, a report period with no rows, a stray row that moved the
+report period, a percentage that looks like an unformatted fraction, an earlier value that
+cannot be read. Pure functions over results; no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from ragrules.engine.report import Rejection, Result
+from ragrules.engine.travel import Movement
+from ragrules.model.errors import Problem, Severity
+from ragrules.model.numbers import EXACT, format_decimal
+from ragrules.model.periods import Period
+
+_ONE = Decimal(1)
+_KIND_WORDS = {1: "month", 3: "quarter", 12: "year"}
+
+
+def batch_notices(
+    *,
+    placed: int,
+    rejected: Sequence[Rejection],
+    results: Sequence[Result],
+    period: Period | None,
+    period_given: bool,
+    periods: Iterable[Period],
+) -> tuple[Problem, ...]:
+    """The file-level notices of one rated batch, then each result's own."""
+    found: list[Problem] = []
+    rated_rows = [r for r in results if r.row is not None]
+    if not placed and not rejected:
+        found.append(
+            _warning(
+                "the data holds no rows: every indicator is no-data",
+                "check the file has rows under its header",
+            )
+        )
+    elif not placed:
+        rows = len({r.row for r in rejected})
+        found.append(
+            _warning(
+                f"every row was rejected ({rows:,}): nothing was rated",
+                "see each row's reason; check the indicator ids and periods, "
+                "or map the columns with --columns",
+            )
+        )
+    elif not rated_rows and period is not None:
+        held = sorted({str(p) for p in periods})
+        shown = ", ".join(held[:5]) + (", ..." if len(held) > 5 else "")
+        found.append(
+            _warning(
+                f"no row is for the report period {period} (the data holds {shown}): "
+                "every indicator is no-data",
+                "give --period with a period in the data",
+            )
+        )
+    if not period_given and period is not None:
+        found.extend(_stray_period(period, list(periods)))
+    for result in results:
+        found.extend(result_notices(result))
+    return tuple(found)
+
+
+def result_notices(result: Result) -> list[Problem]:
+    """One result's notices: a fraction on a percent indicator, unreadable earlier values."""
+    found = []
+    if _looks_like_fraction(result):
+        assert result.unrounded is not None
+        percent = format_decimal(result.unrounded.scaleb(2, EXACT))
+        found.append(
+            _warning(
+                f"indicator {result.indicator.id!r}: value {result.value_text!r} on a percent "
+                f"indicator looks like a fraction ({percent}%?)",
+                "check the spreadsheet's % format; write the value as a percentage",
+                row=result.row,
+            )
+        )
+    found.extend(
+        _warning(
+            f"indicator {result.indicator.id!r}: {move.comparison.name}: {move.reason}",
+            "the earlier value cannot be read, so the comparison is not comparable; "
+            "correct it in the data",
+            row=result.row,
+        )
+        for move in result.travel
+        if unreadable_earlier(move)
+    )
+    return found
+
+
+def unreadable_earlier(move: Movement) -> bool:
+    """True when a comparison failed because the earlier value's text cannot be read."""
+    return not move.comparable and bool(move.earlier_text)
+
+
+def _looks_like_fraction(result: Result) -> bool:
+    """A bare value strictly between 0 and 1 where percentages of 1 or more are expected."""
+    value = result.unrounded
+    if result.indicator.unit != "percent" or value is None or "%" in result.value_text:
+        return False
+    if not 0 < value < _ONE:
+        return False
+    target = result.target
+    return target is None or target.upper >= _ONE
+
+
+def _stray_period(chosen: Period, periods: list[Period]) -> list[Problem]:
+    """A report period chosen as the latest, though most rows are of another length."""
+    lengths = Counter(p.months for p in periods)
+    usual, count = lengths.most_common(1)[0]
+    if chosen.months == usual or lengths[chosen.months] >= count:
+        return []
+    latest = max((p for p in periods if p.months == usual), key=lambda p: (p.start, str(p)))
+    chosen_kind = _KIND_WORDS.get(chosen.months, f"{chosen.months}-month period")
+    usual_kind = _KIND_WORDS.get(usual, f"{usual}-month period")
+    return [
+        _warning(
+            f"the report period {chosen} (a {chosen_kind}) is the latest in the data, but "
+            f"{count:,} of {len(periods):,} rows are {usual_kind}s (the latest {latest}): "
+            "those became history",
+            f"give --period '{latest}' to rate them, or remove the stray {chosen_kind} rows",
+        )
+    ]
+
+
+def _warning(message: str, hint: str, row: int | None = None) -> Problem:
+    return Problem(message=message, hint=hint, row=row, severity=Severity.WARNING)

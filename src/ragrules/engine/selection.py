@@ -1,0 +1,126 @@
+"""What a committee reads beyond the table: exceptions, of-particular-note, caveats, findings.
+
+Pure functions over results and the ruleset's exception policy. Every selection keeps the
+ruleset's indicator order and carries the reasons it was selected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ragrules.model._text import with_article
+from ragrules.model.rules import ExceptionPolicy, ExceptionRule, Unrated
+
+if TYPE_CHECKING:
+    from ragrules.engine.report import Result
+
+
+@attrs.frozen(kw_only=True)
+class Selection:
+    """A result chosen for a section of the report, and why."""
+
+    result: Result
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indicator": self.result.indicator.id,
+            "status": self.result.status,
+            "reasons": list(self.reasons),
+            "commentary": self.result.commentary,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """Something the report's authors must fix, e.g. a red without its corrective action."""
+
+    indicator: str
+    row: int | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+    def __str__(self) -> str:
+        """As a problem prints: `row 4: indicator 'x': a red rating needs commentary, ...`."""
+        where = f"row {self.row}: " if self.row is not None else ""
+        return f"{where}indicator {self.indicator!r}: {self.message}"
+
+
+def exceptions(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Selection, ...]:
+    """Rated results that meet any exception rule, each with the rules it meets."""
+    chosen = []
+    for result in results:
+        reasons = tuple(
+            describe_rule(rule) for rule in policy.rules if result.rated and _meets(result, rule)
+        )
+        if reasons and result.flag and policy.flagged:
+            reasons += (f"flagged: {result.flag}",)
+        if reasons:
+            chosen.append(Selection(result=result, reasons=reasons))
+    return tuple(chosen)
+
+
+def of_particular_note(
+    results: Iterable[Result], policy: ExceptionPolicy, selected: Iterable[Selection]
+) -> tuple[Selection, ...]:
+    """Results flagged by hand that are not exceptions or caveats (Merton's section 2.2)."""
+    if not policy.flagged:
+        return ()
+    already = {selection.result.indicator.id for selection in selected}
+    return tuple(
+        Selection(result=result, reasons=(f"flagged: {result.flag}",))
+        for result in results
+        if result.flag
+        and result.indicator.id not in already
+        and result.unrated is not Unrated.CAVEAT
+    )
+
+
+def caveats(results: Iterable[Result]) -> tuple[Result, ...]:
+    """Results whose data cannot be reported this period: listed, never rated, never dropped."""
+    return tuple(result for result in results if result.unrated is Unrated.CAVEAT)
+
+
+def findings(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Finding, ...]:
+    """Statuses that need commentary but have none (Havering: corrective action for red)."""
+    return tuple(
+        Finding(
+            indicator=result.indicator.id,
+            row=result.row,
+            message=f"{with_article(result.status)} rating needs commentary, and none was given",
+        )
+        for result in results
+        if result.status in policy.commentary_required
+        and result.rated
+        and not result.commentary.strip()
+    )
+
+
+def _meets(result: Result, rule: ExceptionRule) -> bool:
+    if rule.statuses and result.status not in rule.statuses:
+        return False
+    if rule.travel is None:
+        return True
+    move = next((m for m in result.travel if m.comparison.name == rule.travel.comparison), None)
+    return move is not None and move.streak(rule.travel.judgements) >= rule.periods
+
+
+def describe_rule(rule: ExceptionRule) -> str:
+    """The rule in words: its name, or what it tests."""
+    if rule.name:
+        return rule.name
+    parts = []
+    if rule.statuses:
+        parts.append("status " + " or ".join(rule.statuses))
+    if rule.travel is not None:
+        judged = " or ".join(sorted(j.value for j in rule.travel.judgements))
+        text = f"{judged} on {rule.travel.comparison}"
+        if rule.periods > 1:
+            text += f" for {rule.periods} periods running"
+        parts.append(text)
+    return " and ".join(parts) or "every rated indicator"

@@ -1,0 +1,166 @@
+"""CSV and tab-separated files: whole, or a line at a time in constant memory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from ragrules.formats.data._common import MAX_LINE, _error, _refuse_other_workbooks
+from ragrules.formats.data._encoding import _refuse_unseekable, sniff_encoding
+from ragrules.formats.data._rows import iter_rows
+from ragrules.model.observations import Observation
+
+
+def parse_csv(
+    text: str,
+    *,
+    source: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    delimiter: str | None = None,
+    period: str | None = None,
+) -> list[object]:
+    """Parse delimited text with a header row; see `read_observations` for `columns`.
+
+    Headers are matched case-, space-, hyphen- and underscore-blind. The delimiter is sniffed
+    (comma, tab, semicolon or bar) unless given. Row numbers are the file's line numbers, so
+    the header is line 1.
+    """
+    return [
+        *_iter_csv(
+            io.StringIO(text),
+            _delimiter(delimiter, text, source),
+            source=source,
+            columns=columns,
+            period=period,
+        )
+    ]
+
+
+def iter_csv(
+    path: str | os.PathLike[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    delimiter: str | None = None,
+    period: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    encoding: str | None = None,
+) -> Iterator[Observation]:
+    """Read a CSV (or tab-separated) file a line at a time, in constant memory.
+
+    The same reading as `read_observations` (sniffed delimiter, BOM, Windows-1252 fallback,
+    mixed encodings refused), for files too large to hold: the rows of one line come out
+    together, as `iter_rate` needs. `progress`, if given, is called with (bytes read, file
+    size) as the file is read. `encoding` is the codec to read with, from `sniff_encoding`
+    when the caller has checked the file already; else the file is checked here first.
+    """
+    source = Path(path)
+    _refuse_other_workbooks(source)
+    _refuse_unseekable(source)
+    if encoding is None:
+        encoding = sniff_encoding(source)
+    try:
+        raw = _Counted(source.open("rb", buffering=0), progress)
+        buffered = io.BufferedReader(raw, 1 << 16)
+        with io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="") as stream:
+            head = stream.read(65536)
+            stream.seek(0)
+            yield from _iter_csv(
+                _capped_lines(stream, str(source)),
+                _delimiter(delimiter, head, str(source)),
+                source=str(source),
+                columns=columns,
+                period=period,
+            )
+    except OSError as exc:
+        raise _error(
+            str(source), f"cannot read the data: {exc.strerror or exc}", "check the path"
+        ) from None
+
+
+def _capped_lines(stream: io.TextIOBase, source: str) -> Iterator[str]:
+    """The stream's lines, each at most MAX_LINE characters: /dev/zero never ends a line."""
+    number = 0
+    while line := stream.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise _error(
+                source,
+                f"line {number:,} is over {MAX_LINE:,} characters",
+                "check this is a CSV file; a line that long holds no observation",
+            )
+        yield line
+
+
+class _Counted(io.RawIOBase):
+    """A binary file that reports how much of it has been read (for a progress bar)."""
+
+    def __init__(self, raw: Any, progress: Callable[[int, int], None] | None) -> None:
+        self.raw = raw
+        self.size = os.fstat(raw.fileno()).st_size
+        self.progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return int(self.raw.seek(offset, whence))
+
+    def tell(self) -> int:
+        return int(self.raw.tell())
+
+    def readinto(self, buffer: Any) -> int:
+        count = int(self.raw.readinto(buffer))
+        if self.progress is not None:
+            self.progress(self.raw.tell(), self.size)
+        return count
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def _delimiter(delimiter: str | None, text: str, source: str | None) -> str:
+    if delimiter in ("\\t", "tab"):
+        delimiter = "\t"  # as typed on a command line
+    if delimiter is not None and len(delimiter) != 1:
+        raise _error(source, f"--delimiter {delimiter!r} is not one character", "e.g. ';'")
+    return delimiter or _sniff(text)
+
+
+def _iter_csv(
+    stream: Iterable[str],
+    delimiter: str,
+    *,
+    source: str | None,
+    columns: Mapping[str, str] | None,
+    period: str | None,
+) -> Iterator[Observation]:
+    reader = csv.reader(stream, delimiter=delimiter)
+
+    def lines() -> Iterator[tuple[int, list[str]]]:
+        start = 1
+        for cells in reader:
+            yield start, cells  # a quoted cell may span lines: a row starts on its first
+            start = reader.line_num + 1
+
+    try:
+        yield from iter_rows(lines(), source=source, columns=columns, period=period)
+    except csv.Error as exc:
+        raise _error(
+            source, f"line {reader.line_num}: {exc}", "check the quoting of that line"
+        ) from None
+
+
+def _sniff(text: str) -> str:
+    """The delimiter the header line uses most: comma, tab, semicolon or bar (comma on a tie)."""
+    header = text.split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] > counts[","] else ","

@@ -1,0 +1,572 @@
+"""The first sheet of an .xlsx workbook, streamed by a small reader on the standard library.
+
+Why not openpyxl: a workbook is a zip of XML parts, and both can be bombs. openpyxl trusts
+the sheet's `<dimension ref>`, so a 1.4 KB file declaring `A1:XFD1048576`, with one cell in
+the last row, makes it fill in 17 billion empty cells (it never finishes); and it loads
+every shared string into memory before the first row, so one 300 MB string packed into
+293 KB takes gigabytes. Guards around openpyxl can check
+zip entry sizes up front but cannot stop it inside a part. This reader streams each part
+through expat (`xml.parsers.expat`, no tree is built) in 64 KB chunks and counts as it
+reads: bytes unpacked per part and in all, characters in one cell, cells (counting the
+blanks filled in before a cell), rows and columns. Each limit is checked while reading, so a
+bomb stops within a chunk of its limit. It reads only what ragrules needs (values and the
+number formats that change how a value is printed), needs no dependency, and a plain
+install reads .xlsx.
+
+No DTD is read: a part that declares a DOCTYPE or an entity is refused (Excel never writes
+one), and every part is read as UTF-8, as Excel writes it, so the check on the bytes cannot
+be dodged by another encoding.
+
+Cells are read as openpyxl read them (data_only): a formula's cached value; numbers through
+their shortest repr (0.28149999999999997 is 0.2815); a number formatted as a percentage as
+printed (0.48 shown as 48% is `48%`); a number with a date or time format as the date or
+time (`2020-09-30 00:00:00`, `12:00:00`); booleans as `True`/`False`; text stripped. A
+number cell whose value no Decimal holds exactly (`1E400`, `nan`) is kept as written, so it
+is rated `invalid` with a reason instead of stopping the file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import posixpath
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import IO
+from xml.parsers import expat
+
+from ragrules.formats.data._xlsx_cells import (
+    COLUMNS,
+    MAX_XLSX_COLUMNS,
+    MAX_XLSX_ROWS,
+    column_letters,
+    column_number,
+    dimension_width,
+)
+from ragrules.formats.data._xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, number_kind, number_text
+from ragrules.model.errors import DataError, Problem
+
+# Excel's own limit on the characters in one cell (and so in one shared string).
+MAX_XLSX_TEXT = 32_767
+# Excel's own limit on the characters in a number format code.
+MAX_XLSX_FORMAT = 255
+# Cells read, counting the blank cells filled in before a cell (a lone cell in column XFD is
+# 16,384 cells), and shared strings held in memory.
+MAX_XLSX_CELLS = 20_000_000
+# Bytes unpacked from the sheet or the shared strings, each; from any other part (the
+# relationships, workbook and styles, which are held in memory), each; from all parts read.
+MAX_XLSX_PART_BYTES = 128 * 2**20
+MAX_XLSX_META_BYTES = 16 * 2**20
+MAX_XLSX_BYTES = 256 * 2**20
+
+_CHUNK = 1 << 16
+_DAMAGED = "save it again as .xlsx"
+_TOO_LARGE = "save the sheet as CSV, or delete the rows and columns it does not need"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_LOCAL: dict[str, str] = {}
+
+_Start = Callable[[str, dict[str, str]], None]
+_End = Callable[[str], None]
+
+
+def read_rows(data: bytes, source: str) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet of the workbook `data` as (row number, cells as text) pairs.
+
+    Rows come with the numbers Excel shows; rows the file leaves out are skipped, except
+    that a sheet with any rows starts with row 1, the header row (empty if the file has
+    none, as openpyxl gave it).
+    The first row is as wide as the sheet's declared dimension (at most MAX_XLSX_COLUMNS),
+    so `#N` column mappings reach blank header cells; other rows end at their last value.
+    Anything unreadable or past a limit is a DataError naming `source`.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as exc:  # zipfile raises many kinds for a damaged or foreign file
+        raise _damaged(source, f"{exc}") from None
+    with archive:
+        yield from _Workbook(archive, source).rows()
+
+
+class _Workbook:
+    """One open workbook: finds its parts, then streams the sheet."""
+
+    def __init__(self, archive: zipfile.ZipFile, source: str) -> None:
+        self.archive = archive
+        self.source = source
+        self.unpacked = 0
+        self.cells = 0
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        workbook = self._target(_relationships(self, "_rels/.rels"), "officeDocument")
+        workbook = workbook or "xl/workbook.xml"
+        folder = posixpath.dirname(workbook)
+        links = _relationships(self, _rels_of(workbook))
+        sheet, date1904 = _first_sheet(self, workbook, links)
+        strings_part = self._target(links, "sharedStrings", folder)
+        styles_part = self._target(links, "styles", folder)
+        if not links and sheet is None:
+            # A workbook without relationships: the parts where Excel puts them.
+            sheet = _existing(self, f"{folder}/worksheets/sheet1.xml")
+            strings_part = _existing(self, f"{folder}/sharedStrings.xml")
+            styles_part = _existing(self, f"{folder}/styles.xml")
+        if sheet is None:
+            raise _damaged(self.source, "it has no worksheet")
+        formats = _Styles(self, styles_part).kinds if styles_part else []
+        strings = _SharedStrings(self, strings_part).strings if strings_part else []
+        epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
+        yield from _Sheet(self, sheet, strings, formats, epoch).rows()
+
+    def _target(self, links: dict[str, tuple[str, str]], kind: str, folder: str = "") -> str | None:
+        for link_type, target in links.values():
+            if link_type.rsplit("/", 1)[-1] == kind:
+                return _resolve(folder, target)
+        return None
+
+    def parse(
+        self,
+        part: str,
+        start: _Start,
+        end: _End | None = None,
+        text: Callable[[str], None] | None = None,
+        *,
+        limit: int | None = None,
+    ) -> Iterator[None]:
+        """Stream `part` through expat with these handlers, yielding after each chunk; at
+        most `limit` bytes (MAX_XLSX_META_BYTES unless given)."""
+        limit = MAX_XLSX_META_BYTES if limit is None else limit
+        try:
+            info = self.archive.getinfo(part)
+        except KeyError:
+            raise _damaged(self.source, f"{part} is missing") from None
+        if info.file_size > limit:
+            raise self._too_large(part, limit)
+        parser = expat.ParserCreate("utf-8", " ")
+        parser.buffer_text = True
+        parser.buffer_size = _CHUNK
+        parser.StartElementHandler = start
+        if end is not None:
+            parser.EndElementHandler = end
+        if text is not None:
+            parser.CharacterDataHandler = text
+        parser.StartDoctypeDeclHandler = self._doctype(part)
+        parser.EntityDeclHandler = self._doctype(part)
+        read = 0
+        tail = b""
+        with self._open(info) as stream:
+            while chunk := self._read(stream, part):
+                read += len(chunk)
+                self.unpacked += len(chunk)
+                if read > limit:
+                    raise self._too_large(part, limit)
+                if self.unpacked > MAX_XLSX_BYTES:
+                    raise self._too_large("the parts read", MAX_XLSX_BYTES, total=True)
+                if read == len(chunk) and chunk.startswith((b"\xfe\xff", b"\xff\xfe")):
+                    raise _damaged(self.source, f"{part} is not UTF-8")
+                if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
+                    raise _damaged(self.source, f"{part} declares a DOCTYPE")
+                tail = chunk[-8:]
+                self._feed(parser, part, chunk, final=False)
+                yield
+            self._feed(parser, part, b"", final=True)
+        yield
+
+    def _open(self, info: zipfile.ZipInfo) -> IO[bytes]:
+        try:
+            return self.archive.open(info)
+        except Exception as exc:  # encrypted, an unknown compression, a bad header
+            raise _damaged(self.source, f"{info.filename}: {exc}") from None
+
+    def _read(self, stream: IO[bytes], part: str) -> bytes:
+        try:
+            return stream.read(_CHUNK)
+        except Exception as exc:  # a bad CRC, truncated or corrupt compressed data
+            raise _damaged(self.source, f"{part}: {exc}") from None
+
+    def _feed(self, parser: expat.XMLParserType, part: str, chunk: bytes, *, final: bool) -> None:
+        try:
+            parser.Parse(chunk, final)
+        except expat.ExpatError as exc:
+            reason = f"{expat.ErrorString(exc.code)} at line {exc.lineno}, column {exc.offset + 1}"
+            raise _damaged(self.source, f"{part}: {reason}") from None
+
+    def _doctype(self, part: str) -> Callable[..., None]:
+        def refuse(*_: object) -> None:
+            raise _damaged(self.source, f"{part} declares a DOCTYPE")
+
+        return refuse
+
+    def _too_large(self, part: str, limit: int, *, total: bool = False) -> DataError:
+        unpack = "unpack" if total else "unpacks"
+        return _error(
+            self.source,
+            f"the workbook is too large to read: {part} {unpack} to more than {limit:,} bytes",
+            _TOO_LARGE,
+        )
+
+    def count_cells(self, cells: int, row: int) -> None:
+        self.cells += cells
+        if self.cells > MAX_XLSX_CELLS:
+            raise _error(
+                self.source,
+                f"the sheet has more than {MAX_XLSX_CELLS:,} cells, counting the blank cells"
+                " before the last cell of each row",
+                _TOO_LARGE,
+                row=row,
+            )
+
+
+def _relationships(book: _Workbook, part: str) -> dict[str, tuple[str, str]]:
+    """A relationships part as Id -> (type, target); empty if the part is missing."""
+    if _existing(book, part) is None:
+        return {}
+    links: dict[str, tuple[str, str]] = {}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == f"{_RELATIONSHIPS} Relationship" and attrs.get("TargetMode") != "External":
+            links[attrs.get("Id", "")] = (attrs.get("Type", ""), attrs.get("Target", ""))
+
+    for _ in book.parse(part, start):
+        pass
+    return links
+
+
+def _first_sheet(
+    book: _Workbook, workbook: str, links: dict[str, tuple[str, str]]
+) -> tuple[str | None, bool]:
+    """The first worksheet's part (as openpyxl's `worksheets[0]`) and whether dates count
+    from 1904."""
+    if _existing(book, workbook) is None:
+        raise _damaged(book.source, f"{workbook} is missing")
+    folder = posixpath.dirname(workbook)
+    found: list[str] = []
+    date1904 = [False]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "workbookPr":
+            date1904[0] = attrs.get("date1904", "").strip().lower() in ("1", "true")
+        elif local == "sheet" and not found:
+            for key, value in attrs.items():
+                if key.endswith("relationships id") and value in links:
+                    link_type, target = links[value]
+                    if link_type.endswith("/worksheet"):
+                        found.append(_resolve(folder, target))
+
+    for _ in book.parse(workbook, start):
+        pass
+    return (found[0] if found else None), date1904[0]
+
+
+class _Styles:
+    """What each cell style's number format means here: '%', 'date', 'duration' or ''."""
+
+    def __init__(self, book: _Workbook, part: str) -> None:
+        self.book = book
+        self.part = part
+        self.codes: dict[int, str] = {}
+        self.ids: list[int] = []
+        self.depth = 0  # inside <cellXfs>
+        for _ in book.parse(part, self.start, self.end):
+            pass
+        kinds = {number: number_kind(number, self.codes.get(number)) for number in set(self.ids)}
+        self.kinds = [kinds[number] for number in self.ids]
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "cellXfs":
+            self.depth += 1
+        elif local == "xf" and self.depth:
+            self.ids.append(_int(attrs.get("numFmtId", "0")))
+        elif local == "numFmt":
+            code = attrs.get("formatCode", "")
+            if len(code) > MAX_XLSX_FORMAT:  # and the patterns below need not be linear
+                raise _damaged(
+                    self.book.source,
+                    f"{self.part}: a number format is longer than {MAX_XLSX_FORMAT}"
+                    " characters, Excel's limit",
+                )
+            self.codes[_int(attrs.get("numFmtId", "0"))] = code
+
+    def end(self, name: str) -> None:
+        if name.rpartition(" ")[2] == "cellXfs":
+            self.depth -= 1
+
+
+class _SharedStrings:
+    """The shared strings table: the text of each `<si>`, phonetic runs left out."""
+
+    def __init__(self, book: _Workbook, part: str) -> None:
+        self.book = book
+        self.part = part
+        self.strings: list[str] = []
+        self.pieces: list[str] = []
+        self.length = 0
+        self.reading = False
+        self.phonetic = 0
+        for _ in book.parse(part, self.start, self.end, self.text, limit=MAX_XLSX_PART_BYTES):
+            pass
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _LOCAL.get(name) or _local(name)
+        if local == "t":
+            self.reading = not self.phonetic
+        elif local == "rPh":
+            self.phonetic += 1
+
+    def end(self, name: str) -> None:
+        local = _LOCAL.get(name) or _local(name)
+        if local == "t":
+            self.reading = False
+        elif local == "rPh":
+            self.phonetic -= 1
+        elif local == "si":
+            self.strings.append("".join(self.pieces).strip())  # once, not per cell
+            self.pieces = []
+            self.length = 0
+            if len(self.strings) > MAX_XLSX_CELLS:
+                raise _error(
+                    self.book.source,
+                    f"the workbook has more than {MAX_XLSX_CELLS:,} shared strings",
+                    _TOO_LARGE,
+                )
+
+    def text(self, data: str) -> None:
+        if self.reading:
+            self.length += len(data)
+            if self.length > MAX_XLSX_TEXT:
+                raise _damaged(
+                    self.book.source,
+                    f"{self.part}: shared string {len(self.strings)} holds more than"
+                    f" {MAX_XLSX_TEXT:,} characters, Excel's limit for a cell",
+                )
+            self.pieces.append(data)
+
+
+class _Sheet:
+    """The worksheet's rows, streamed: each row is handed on once its end tag is read."""
+
+    def __init__(
+        self,
+        book: _Workbook,
+        part: str,
+        strings: list[str],
+        formats: list[str],
+        epoch: datetime.datetime,
+    ) -> None:
+        self.book = book
+        self.part = part
+        self.strings = strings
+        self.formats = formats
+        self.kinds: dict[str | None, str] = {}  # a cell's `s` attribute -> its format's kind
+        self.epoch = epoch
+        self.width = 0  # from <dimension>, for the first row only
+        self.in_data = False
+        # Rows read from the last chunk: (number, (column, text) of each value, width); the
+        # blanks are filled in only as each row is handed on.
+        self.ready: list[tuple[int, list[tuple[int, str]], int]] = []
+        self.last_row = 0
+        self.row = 0
+        self.column = 0
+        self.values: list[tuple[int, str]] = []
+        self.reference = ""
+        self.type = "n"
+        self.kind = ""
+        self.reading = False
+        self.phonetic = 0
+        self.pieces: list[str] = []
+        self.length = 0
+        self.has_value = False
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        first = True
+        handlers = (self.start, self.end, self.text)
+        for _ in self.book.parse(self.part, *handlers, limit=MAX_XLSX_PART_BYTES):
+            ready, self.ready = self.ready, []
+            for number, values, width in ready:
+                if first:
+                    first = False
+                    if number != 1:
+                        yield 1, [""] * self.width
+                    elif width < self.width:
+                        self.book.count_cells(self.width - width, number)
+                        width = self.width
+                cells = [""] * width
+                for column, text in values:
+                    cells[column - 1] = text
+                yield number, cells
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _LOCAL.get(name) or _local(name)
+        if not self.in_data:
+            if local == "sheetData":
+                self.in_data = True
+            elif local == "dimension":
+                self.width = dimension_width(attrs.get("ref", ""))
+        elif local == "c":
+            self.start_cell(attrs)
+        elif local == "v":
+            self.reading = self.type != "inlineStr"
+            self.has_value = self.has_value or self.reading
+        elif local == "row":
+            self.start_row(attrs.get("r"))
+        elif local == "t":
+            self.reading = self.type == "inlineStr" and not self.phonetic
+            self.has_value = self.has_value or self.reading
+        elif local == "rPh":
+            self.phonetic += 1
+
+    def end(self, name: str) -> None:
+        if not self.in_data:
+            return
+        local = _LOCAL.get(name) or _local(name)
+        if local == "v" or local == "t":
+            self.reading = False
+        elif local == "c":
+            if self.has_value:
+                self.values.append((self.column, self.value("".join(self.pieces))))
+        elif local == "row":
+            self.end_row()
+        elif local == "rPh":
+            self.phonetic -= 1
+        elif local == "sheetData":
+            self.in_data = False
+
+    def text(self, data: str) -> None:
+        if self.reading:
+            self.length += len(data)
+            if self.length > MAX_XLSX_TEXT:
+                raise self.error(
+                    f"cell {self.where()} holds more than {MAX_XLSX_TEXT:,} characters,"
+                    " Excel's limit for a cell"
+                )
+            self.pieces.append(data)
+
+    def start_row(self, reference: str | None) -> None:
+        if reference is None:
+            number = self.last_row + 1
+        elif reference.isascii() and reference.isdigit() and len(reference) <= 7:
+            number = int(reference)
+        else:
+            raise self.error(f"row number {reference[:20]!r} is not a row number")
+        self.row = number
+        if number > MAX_XLSX_ROWS:
+            raise self.error(f"row {number:,} is past Excel's last row, {MAX_XLSX_ROWS:,}")
+        if number <= self.last_row:
+            raise self.error(f"row {number:,} comes after row {self.last_row:,}")
+        self.last_row = number
+        self.column = 0
+        self.values = []
+
+    def start_cell(self, attrs: dict[str, str]) -> None:
+        book = self.book
+        book.cells += 1
+        if book.cells > MAX_XLSX_CELLS:
+            book.count_cells(0, self.row)
+        reference = attrs.get("r")
+        if reference is None:
+            self.column += 1
+            self.reference = ""
+        else:
+            letters = reference.rstrip("0123456789")
+            column = COLUMNS.get(letters) or column_number(letters)
+            digits = reference[len(letters) :]
+            if not column or not digits or len(digits) > 7:
+                raise self.error(f"cell reference {reference[:20]!r} is not a cell")
+            self.column = column
+            self.reference = reference
+        if self.column > MAX_XLSX_COLUMNS:
+            raise self.error(
+                f"cell {self.where()} is past Excel's last column, XFD ({MAX_XLSX_COLUMNS:,}"
+                " columns)"
+            )
+        self.type = attrs.get("t", "n")
+        style = attrs.get("s")
+        kind = self.kinds.get(style)
+        if kind is None:
+            index = _int(style or "0")
+            kind = self.formats[index] if index < len(self.formats) else ""
+            if len(self.kinds) < 10_000:
+                self.kinds[style] = kind
+        self.kind = kind
+        self.pieces = []
+        self.length = 0
+        self.has_value = False
+
+    def end_row(self) -> None:
+        width = max([column for column, _ in self.values], default=0)
+        self.book.count_cells(max(0, width - len(self.values)), self.row)
+        self.ready.append((self.row, self.values, width))
+        self.values = []
+
+    def value(self, text: str) -> str:
+        """A cell's text as openpyxl's value read it, printed as `_excel_text` printed it."""
+        kind = self.type
+        if kind == "n":
+            return number_text(text, self.kind, self.epoch)
+        if kind == "s":
+            index = _int(text, -1)
+            if not 0 <= index < len(self.strings):
+                raise self.error(
+                    f"cell {self.where()} refers to shared string {text.strip()[:20]!r},"
+                    f" but the workbook has {len(self.strings):,}"
+                )
+            return self.strings[index]  # stripped once when read: cells share it
+        if kind == "b":
+            flag = _int(text, -1)
+            return text.strip() if flag < 0 else str(bool(flag))
+        if kind == "d":
+            try:
+                return str(datetime.datetime.fromisoformat(text.strip().removesuffix("Z")))
+            except ValueError:
+                return text.strip()
+        return text.strip()  # inlineStr, str (a formula's text), e (an error such as #N/A)
+
+    def where(self) -> str:
+        return self.reference or f"{column_letters(self.column)}{self.row}"
+
+    def error(self, message: str) -> DataError:
+        return _error(
+            self.book.source,
+            f"not a readable .xlsx workbook: {self.part}: {message}",
+            _DAMAGED,
+            row=self.row or None,
+        )
+
+
+def _local(name: str) -> str:
+    """An element's name without its namespace, cached for the names a workbook uses."""
+    local = name.rpartition(" ")[2]
+    if len(_LOCAL) < 1_000:
+        _LOCAL[name] = local
+    return local
+
+
+def _int(text: str, default: int = 0) -> int:
+    stripped = text.strip()
+    if stripped.isascii() and stripped.isdigit() and len(stripped) <= 9:
+        return int(stripped)
+    return default
+
+
+def _existing(book: _Workbook, part: str) -> str | None:
+    return part if part in book.archive.NameToInfo else None
+
+
+def _rels_of(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def _resolve(folder: str, target: str) -> str:
+    """A relationship's target as a part name: absolute (`/xl/...`) or relative to `folder`."""
+    if target.startswith("/"):
+        return posixpath.normpath(target).lstrip("/")
+    return posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
+
+
+def _damaged(source: str, reason: str) -> DataError:
+    return _error(source, f"not a readable .xlsx workbook: {reason}", _DAMAGED)
+
+
+def _error(source: str, message: str, hint: str, *, row: int | None = None) -> DataError:
+    return DataError(problems=(Problem(file=source, row=row, message=message, hint=hint),))

@@ -1,0 +1,217 @@
+"""Load-time checks that an indicator's scale fits its targets and every band is reachable."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from fractions import Fraction
+
+from ragrules.engine import rating
+from ragrules.formats.loading._getters import Getters
+from ragrules.model.numbers import (
+    EXACT,
+)
+from ragrules.model.rules import (
+    Indicator,
+    Margin,
+    Point,
+    PointKind,
+    Polarity,
+    Target,
+)
+
+
+class Checks(Getters):
+    """Load-time checks of a scale: it fits the targets given, and every band can be reached."""
+
+    def check_scale_fits(self, indicator: Indicator, path: str) -> None:
+        """The scale's bands can be computed for this indicator, and each can be reached."""
+        scale = indicator.scale
+        in_range = indicator.polarity is Polarity.IN_RANGE
+        missing = False
+        for band in scale.bands:
+            start = band.start
+            if start is None:
+                continue
+            if start.margin == "tolerance" and indicator.tolerance is None:
+                self.needs(
+                    path,
+                    f"scale {scale.name!r} needs a tolerance for band {band.status!r}",
+                    'set tolerance = { relative = "5%" } here or in [defaults]',
+                )
+                missing = True
+            if start.margin == "stretch" and indicator.stretch is None:
+                self.needs(
+                    path,
+                    f"scale {scale.name!r} needs a stretch margin for band {band.status!r}",
+                    'set stretch = { relative = "10%" } here or in [defaults]',
+                )
+                missing = True
+            if (
+                start.kind is PointKind.THRESHOLD
+                and indicator.threshold(str(start.threshold)) is None
+            ):
+                self.needs(
+                    path,
+                    f"scale {scale.name!r} needs the threshold {start.threshold!r} "
+                    f"for band {band.status!r}",
+                    f"add thresholds = {{ {start.threshold} = ... }}",
+                )
+                missing = True
+            if in_range and start.kind in (
+                PointKind.THRESHOLD,
+                PointKind.RATIO,
+                PointKind.BETTER_BY,
+            ):
+                self.problem(
+                    path,
+                    f"band {band.status!r} starts from {start.kind.value}, "
+                    "which has no meaning for an in-range indicator",
+                    "in-range scales use target and worse-by points",
+                )
+                missing = True
+        fixed = (
+            [t for t in indicator.target.values() if isinstance(t, Target)]
+            if indicator.target
+            else []
+        )
+        for target in fixed:
+            if not target.is_point and not in_range:
+                self.problem(f"{path}.target", 'a target range needs polarity = "in-range"')
+                missing = True
+        # Targets from benchmarks are known only with the data, so only fixed ones are checked.
+        if not missing and (fixed or not scale.needs_target):
+            self.check_reachable(indicator, path, fixed)
+
+    def check_reachable(self, indicator: Indicator, path: str, fixed: list[Target]) -> None:
+        """Every band can be assigned for every combination of target and margins in force."""
+        scale = indicator.scale
+        targets: list[Target | None] = list(fixed) or [None]
+        tolerances: list[Margin | None] = (
+            list(indicator.tolerance.values()) if indicator.tolerance else [None]
+        )
+        stretches: list[Margin | None] = (
+            list(indicator.stretch.values()) if indicator.stretch else [None]
+        )
+        reported: set[str] = set()
+        for target, tolerance, stretch in itertools.product(targets, tolerances, stretches):
+            inputs = rating.RuleInputs(
+                indicator=indicator, target=target, tolerance=tolerance, stretch=stretch
+            )
+            try:
+                cuts = rating.compile_cuts(inputs)
+            except rating.CannotRate as exc:
+                self.problem(f"{path}.target", exc.reason)
+                return
+            for index in _unreachable(cuts, indicator.polarity):
+                status = cuts[index].status
+                if status in reported:
+                    continue
+                reported.add(status)
+                zero = _zero_margin(cuts, inputs)
+                if zero is not None:
+                    # Not a mistake in the scale: this indicator's margin is zero here.
+                    zero_target = inputs.target is not None and 0 in (
+                        inputs.target.lower,
+                        inputs.target.upper,
+                    )
+                    reason = (
+                        f"a relative {zero} on a zero target is zero"
+                        if zero_target
+                        else f"its {zero} is zero"
+                    )
+                    self.problem(
+                        f"{path}.{zero}",
+                        f"band {status!r} is empty for this indicator: {reason}",
+                        f"use an absolute {zero} for a zero target"
+                        if zero_target
+                        else f"give a {zero} above zero",
+                        warning=True,
+                    )
+                    continue
+                self.problem(
+                    path,
+                    f"band {status!r} of scale {scale.name!r} can never be assigned "
+                    "to this indicator",
+                    "its start is no worse than a band before it; check the order of the "
+                    "bands and the indicator's thresholds",
+                )
+
+
+def _zero_margin(cuts: tuple[rating.Cut, ...], inputs: rating.RuleInputs) -> str | None:
+    """The margin ('tolerance' or 'stretch') that is zero for this indicator, if any.
+
+    A zero margin puts two bands' starts together, so one of them can never be assigned.
+    """
+    for cut in cuts:
+        start = cut.band.start
+        if (
+            start is not None
+            and start.kind in (PointKind.WORSE_BY, PointKind.BETTER_BY)
+            and _resolved(start, inputs) == 0
+        ):
+            return start.margin if isinstance(start.margin, str) else "margin"
+    return None
+
+
+def _resolved(start: Point, inputs: rating.RuleInputs) -> Decimal:
+    margin = rating.margin_for(start, inputs.tolerance, inputs.stretch)
+    assert margin is not None
+    assert inputs.target is not None
+    return margin.resolve(inputs.target.value)
+
+
+def _unreachable(cuts: tuple[rating.Cut, ...], polarity: Polarity) -> list[int]:
+    """Indexes of cuts that every value they admit is admitted by an earlier cut.
+
+    A band with a travel condition admits only some values in its region, so it never hides
+    the bands after it; it is reachable when its region is not hidden by earlier bands.
+    """
+    found = []
+    # Per side, the best (lowest oriented) start so far and whether it was inclusive.
+    sides: dict[str, tuple[Fraction | Decimal, bool]] = {}
+    for index, cut in enumerate(cuts):
+        conditional = cut.band.travel is not None
+        starts = _oriented_starts(cut, polarity)
+        if not starts:  # no start: reachable unless an earlier cut admits everything
+            if "all" in sides:
+                found.append(index)
+            if not conditional:
+                sides["all"] = (Fraction(0), True)
+            continue
+        reachable = "all" not in sides and any(
+            side not in sides
+            or start < sides[side][0]
+            or (start == sides[side][0] and cut.inclusive and not sides[side][1])
+            for side, start in starts.items()
+        )
+        if not reachable:
+            found.append(index)
+        if conditional:
+            continue
+        for side, start in starts.items():
+            best = sides.get(side)
+            if best is None or start < best[0] or (start == best[0] and cut.inclusive):
+                sides[side] = (start, cut.inclusive)
+    return found
+
+
+def _oriented_starts(cut: rating.Cut, polarity: Polarity) -> dict[str, Fraction | Decimal]:
+    """Each bound of a cut as a number where larger is better, keyed by side.
+
+    Bounds divided by a ratio band's multiplier are exact Fractions; the others stay Decimals
+    (Decimal and Fraction compare exactly).
+    """
+    starts: dict[str, Fraction | Decimal] = {}
+    if cut.scaled:
+        multiplier = Fraction(cut.multiplier)
+        if cut.lower is not None:
+            starts["low"] = Fraction(cut.lower) / multiplier
+        if cut.upper is not None:
+            starts["high"] = -Fraction(cut.upper) / multiplier
+        return starts
+    if cut.lower is not None:
+        starts["low"] = cut.lower
+    if cut.upper is not None:
+        starts["high"] = EXACT.minus(cut.upper)  # exact whatever the caller's context
+    return starts

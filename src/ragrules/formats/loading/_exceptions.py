@@ -1,0 +1,115 @@
+"""Reading `[exceptions]` and `[data]`: exception rules, commentary and data tokens."""
+
+from __future__ import annotations
+
+from ragrules.formats.loading._getters import _kind
+from ragrules.formats.loading._keys import (
+    _DATA_KEYS,
+    _EXCEPTION_KEYS,
+    _RULE_KEYS,
+    MAX_LOOKBACK,
+)
+from ragrules.formats.loading._travel import TravelReader
+from ragrules.model.rules import (
+    ExceptionPolicy,
+    ExceptionRule,
+    Indicator,
+    Polarity,
+    Tokens,
+    Travel,
+)
+
+
+class ExceptionReader(TravelReader):
+    """`[exceptions]` and `[data]`: what the exception report selects, and data tokens."""
+
+    def tokens(self, raw: object) -> Tokens:
+        """`[data]`: the ruleset's own tokens for 'no data' and 'suppressed', compared
+        case- and space-blind like the built-in ones."""
+        body = self.table(raw, "data", _DATA_KEYS)
+        found: dict[str, frozenset[str]] = {}
+        for key in _DATA_KEYS:
+            items = body.get(key, [])
+            if not isinstance(items, list) or not all(
+                isinstance(i, str) and i.strip() for i in items
+            ):
+                self.problem(
+                    f"data.{key}", "expected a list of non-empty strings", 'e.g. ["awaited"]'
+                )
+                items = []
+            found[key] = frozenset(" ".join(item.lower().split()) for item in items)
+        return Tokens(no_data=found["no-data"], suppressed=found["suppressed"])
+
+    def exceptions(
+        self, raw: object, travel: Travel, indicators: list[Indicator]
+    ) -> ExceptionPolicy:
+        """`[exceptions]`: what the exception report selects, and what needs commentary."""
+        body = self.table(raw, "exceptions", _EXCEPTION_KEYS)
+        known = [
+            status
+            for indicator in indicators
+            if indicator.polarity is not Polarity.NEUTRAL
+            for status in indicator.scale.statuses
+        ]
+        rules = []
+        if "statuses" in body:
+            statuses = self.statuses(body["statuses"], "exceptions.statuses", known)
+            if statuses:
+                rules.append(ExceptionRule(statuses=statuses))
+        raw_rules = body.get("rules", [])
+        if not isinstance(raw_rules, list):
+            self.problem("exceptions.rules", "expected an array of rule tables")
+            raw_rules = []
+        for index, raw_rule in enumerate(raw_rules):
+            rule = self.exception_rule(raw_rule, f"exceptions.rules[{index}]", travel, known)
+            if rule is not None:
+                rules.append(rule)
+        flagged = body.get("flagged", True)
+        if not isinstance(flagged, bool):
+            self.problem("exceptions.flagged", f"expected true or false, got {_kind(flagged)}")
+            flagged = True
+        required: tuple[str, ...] = ()
+        if "commentary-required" in body:
+            path = "exceptions.commentary-required"
+            required = self.statuses(body["commentary-required"], path, known)
+        return ExceptionPolicy(
+            rules=tuple(rules), flagged=flagged, commentary_required=frozenset(required)
+        )
+
+    def exception_rule(
+        self, raw: object, path: str, travel: Travel, known: list[str]
+    ) -> ExceptionRule | None:
+        body = self.table(raw, path, _RULE_KEYS)
+        if not body:
+            if isinstance(raw, dict):
+                self.problem(path, "a rule needs statuses, travel or both")
+            return None
+        name = self.string(body["name"], f"{path}.name") or "" if "name" in body else ""
+        statuses = (
+            self.statuses(body["statuses"], f"{path}.statuses", known) if "statuses" in body else ()
+        )
+        condition = None
+        periods = 1
+        if "travel" in body:
+            where = f"{path}.travel"
+            condition = self.travel_condition(body["travel"], where, travel, ("periods",))
+            raw_periods = (
+                body["travel"].get("periods", 1) if isinstance(body["travel"], dict) else 1
+            )
+            if type(raw_periods) is not int or not 1 <= raw_periods <= MAX_LOOKBACK:
+                self.problem(
+                    f"{where}.periods",
+                    f"periods must be a whole number from 1 to {MAX_LOOKBACK}",
+                    "e.g. periods = 2 for two quarters running",
+                )
+                return None
+            periods = raw_periods
+        if not statuses and condition is None:
+            if "travel" not in body and not (body.get("statuses") or None):
+                self.problem(
+                    path,
+                    "a rule needs at least one status or a travel condition",
+                    'e.g. { statuses = ["red"] }',
+                )
+            return None
+        return ExceptionRule(name=name, statuses=statuses, travel=condition, periods=periods)

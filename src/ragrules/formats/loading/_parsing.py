@@ -1,0 +1,89 @@
+"""TOML text -> document, where every way of failing has a position and none is a traceback.
+
+tomli locates syntax errors, but two inputs fail otherwise: an integer of thousands of digits
+(Python's limit on int-string conversion raises ValueError inside tomli, and a hexadecimal one
+parses but cannot be printed in an error message), and inline tables nested hundreds deep
+(RecursionError). Both are found in the text here and reported at their line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import tomli
+
+from ragrules.formats.loading._positions import too_deep
+from ragrules.model.numbers import MAX_EXPONENT, OutOfRange, toml_number
+
+# Python refuses int <-> decimal text beyond sys.get_int_max_str_digits() digits, which a
+# program may lower to 640 (about 2,126 bits). Integers that large are far out of ragrules'
+# range, so only they are checked, and only when the text has a run of digits that long.
+_PRINTABLE_BITS = 2_000
+_LONG_RUN = re.compile(r"(?<![0-9A-Fa-f_])[0-9A-Fa-f_]{500,}")  # a run, tried once from its start
+_LONG_DECIMAL = re.compile(r"(?:^|[=\[,{])[ \t]*[+-]?([0-9][0-9_]{639,})", re.MULTILINE)
+
+
+class Unparsable(ValueError):
+    """The text is not a TOML document. The reason quotes nothing from the text."""
+
+    def __init__(self, reason: str, where: tuple[int, int] | None, hint: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line: int | None = where[0] if where else None
+        self.column: int | None = where[1] if where else None
+        self.hint = hint
+
+
+def parse(text: str) -> dict[str, Any]:
+    """The TOML document in `text`, floats read exactly; raises Unparsable."""
+    try:
+        document = tomli.loads(text, parse_float=toml_number)
+    except tomli.TOMLDecodeError as exc:
+        raise Unparsable(
+            exc.msg, (exc.lineno, exc.colno), "see https://toml.io for the syntax"
+        ) from None
+    except RecursionError:
+        raise Unparsable(
+            "inline tables and arrays are nested more than TOML reading allows",
+            too_deep(text),
+            "flatten them",
+        ) from None
+    except ValueError:  # the int-string conversion limit (TOMLDecodeError is handled above)
+        raise Unparsable(
+            "a whole number has too many digits",
+            _long_decimal(text),
+            f"ragrules reads numbers up to 10^{MAX_EXPONENT}",
+        ) from None
+    if _LONG_RUN.search(text):
+        _unprintable_ints_as_text(document)
+    return document
+
+
+def _long_decimal(text: str) -> tuple[int, int] | None:
+    """Where the first value of 640 digits or more starts (the conversion limit's minimum)."""
+    match = _LONG_DECIMAL.search(text)
+    if match is None:
+        return None
+    start = match.start(1)
+    return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
+
+
+def _unprintable_ints_as_text(document: dict[str, Any]) -> None:
+    """Replace integers that str() refuses by OutOfRange text, which the loader reports.
+
+    The walk keeps its own stack: documents may nest 400 levels deep.
+    """
+    stack: list[dict[str, Any] | list[Any]] = [document]
+    while stack:
+        node = stack.pop()
+        keys: list[Any] = list(node) if isinstance(node, dict) else list(range(len(node)))
+        for key in keys:
+            value = node[key]
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+            elif type(value) is int and value.bit_length() > _PRINTABLE_BITS:
+                try:
+                    str(value)
+                except ValueError:
+                    node[key] = OutOfRange(hex(value))

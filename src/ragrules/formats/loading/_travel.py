@@ -1,0 +1,114 @@
+"""Reading `[travel]`: comparisons, arrows and travel conditions."""
+
+from __future__ import annotations
+
+from ragrules.formats.loading._getters import Getters
+from ragrules.formats.loading._keys import (
+    _COMPARISON_KEYS,
+    _TRAVEL_KEYS,
+)
+from ragrules.model.errors import close_matches
+from ragrules.model.rules import (
+    DEFAULT_GLYPHS,
+    Against,
+    Arrows,
+    Comparison,
+    Judgement,
+    Travel,
+    TravelCondition,
+)
+
+
+class TravelReader(Getters):
+    """`[travel]`: comparisons, arrows, and the travel conditions bands and rules use."""
+
+    def travel(self, raw: object) -> tuple[Travel, tuple[object, str] | None]:
+        """The [travel] table, and its raw `unchanged-within` (resolved per indicator unit)."""
+        body = self.table(raw, "travel", _TRAVEL_KEYS)
+        raw_comparisons = body.get("comparisons", {})
+        names = tuple(raw_comparisons) if isinstance(raw_comparisons, dict) else ()
+        comparisons = []
+        for name, value in self.table(raw_comparisons, "travel.comparisons", names).items():
+            comparison = self.comparison(name, value, f"travel.comparisons.{name}")
+            if comparison is not None:
+                comparisons.append(comparison)
+        arrows = Arrows.DIRECTION
+        if "arrows" in body:
+            arrows = self.choice(body["arrows"], "travel.arrows", Arrows) or arrows
+        glyphs = dict(DEFAULT_GLYPHS)
+        if "glyphs" in body:
+            for key, glyph in self.table(body["glyphs"], "travel.glyphs", tuple(glyphs)).items():
+                text = self.string(glyph, f"travel.glyphs.{key}")
+                if text is not None:
+                    glyphs[key] = text
+        travel = Travel(comparisons=tuple(comparisons), arrows=arrows, glyphs=tuple(glyphs.items()))
+        if "unchanged-within" not in body:
+            return travel, None
+        return travel, (body["unchanged-within"], "travel.unchanged-within")
+
+    def comparison(self, name: str, raw: object, path: str) -> Comparison | None:
+        body = self.table(raw, path, _COMPARISON_KEYS)
+        if "against" not in body:
+            if isinstance(raw, dict):
+                self.problem(
+                    path, "a comparison needs 'against'", 'e.g. against = "previous-period"'
+                )
+            return None
+        against = self.choice(body["against"], f"{path}.against", Against)
+        benchmark = (
+            self.string(body["benchmark"], f"{path}.benchmark") if "benchmark" in body else None
+        )
+        label = self.string(body["label"], f"{path}.label") or "" if "label" in body else ""
+        if against is Against.BENCHMARK and not benchmark:
+            self.problem(
+                path,
+                "a benchmark comparison names its benchmark column",
+                'add benchmark = "england"',
+            )
+            return None
+        if against is not Against.BENCHMARK and benchmark is not None:
+            self.problem(
+                f"{path}.benchmark",
+                "only a benchmark comparison names a benchmark",
+                'set against = "benchmark"',
+            )
+            return None
+        if against is None:
+            return None
+        return Comparison(name=name, against=against, benchmark=benchmark, label=label)
+
+    def travel_condition(
+        self, raw: object, path: str, travel: Travel, extra: tuple[str, ...] = ()
+    ) -> TravelCondition | None:
+        """`{ comparison = "long", judgement = ["improving", "unchanged"] }` on a band."""
+        body = self.table(raw, path, ("comparison", "judgement", *extra))
+        if "comparison" not in body or "judgement" not in body:
+            if isinstance(raw, dict):
+                self.problem(path, "a travel condition needs 'comparison' and 'judgement'")
+            return None
+        name = self.string(body["comparison"], f"{path}.comparison")
+        known = [comparison.name for comparison in travel.comparisons]
+        if name is not None and name not in known:
+            close = close_matches(name, known)
+            hint = f"did you mean {close[0]!r}?" if close else "declare it in [travel.comparisons]"
+            self.problem(f"{path}.comparison", f"unknown comparison {name!r}", hint)
+            name = None
+        raw_judgements = body["judgement"]
+        if isinstance(raw_judgements, str):
+            raw_judgements = [raw_judgements]
+        if not isinstance(raw_judgements, list) or not raw_judgements:
+            self.problem(
+                f"{path}.judgement",
+                "expected a judgement or a list of them",
+                'e.g. ["improving", "unchanged"]',
+            )
+            return None
+        judgements = [
+            self.choice(item, f"{path}.judgement[{index}]", Judgement)
+            for index, item in enumerate(raw_judgements)
+        ]
+        if name is None or None in judgements:
+            return None
+        return TravelCondition(
+            comparison=name, judgements=frozenset(j for j in judgements if j is not None)
+        )

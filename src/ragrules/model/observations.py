@@ -1,0 +1,254 @@
+"""Observations as published: one row of indicator, period and value text, read exactly.
+
+Published values are text (`28.15`, `48%`, `26 weeks`, blank, `N/A`, `<5`). `read_value`
+turns that text into a Decimal in the indicator's unit, or into a reason not to rate it.
+This is the edge where units are converted (with cached factors), before the pure core.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from ragrules.model.numbers import NumberError, split_value, to_decimal
+from ragrules.model.rules import Tokens, Unrated
+from ragrules.model.units import UnitError, canonical_unit, convert, label
+
+# Published tokens that mean "no value this period" and "value withheld".
+NO_DATA_TOKENS = frozenset(
+    {
+        "",
+        "n/a",
+        "na",
+        "-",
+        "--",
+        "\u2014",  # em dash
+        "\u2013",  # en dash
+        "tbc",
+        "tba",
+        "not available",
+        "..",
+        "null",
+        "none",
+    }
+)
+SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "supp", "suppressed"})
+
+FIELDS = ("indicator", "period", "value", "target", "commentary", "caveat", "flag")
+# A `flag` cell holding one of these (or a no-data token such as N/A) does not flag the row;
+# any other text does.
+UNFLAGGED_TOKENS = frozenset({"n", "no", "no.", "false", "0", "not flagged", "unflagged"})
+
+
+def column_key(name: object) -> str:
+    """A column or benchmark name compared case-, space-, hyphen- and underscore-blind."""
+    return "_".join(str(name).strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+# The types pandas and numpy use for a missing cell (`pd.NA`, `pd.NaT`, `np.datetime64("NaT")`),
+# recognised by name so that neither is ever imported here.
+_MISSING_TYPES = frozenset({"NAType", "NaTType"})
+
+
+def is_missing(raw: object) -> bool:
+    """True for a missing cell however a library writes it: None, NaN, `pd.NA`, `NaT`."""
+    if raw is None:
+        return True
+    if isinstance(raw, float):
+        return math.isnan(raw)
+    if isinstance(raw, Decimal):
+        return raw.is_nan()
+    kind = type(raw).__name__
+    if kind in _MISSING_TYPES:
+        return True
+    if kind in ("datetime64", "timedelta64"):
+        return str(raw) == "NaT"
+    # numpy's float16, float32 and longdouble NaN: a number unequal to itself.
+    return kind.startswith(("float", "longdouble")) and _unequal_to_itself(raw)
+
+
+def _unequal_to_itself(raw: object) -> bool:
+    try:
+        return bool(raw != raw)
+    except (TypeError, ValueError):
+        return False
+
+
+def _as_text(raw: object) -> str:
+    """Published text as given; numbers through their exact text; a missing cell as blank."""
+    if type(raw) is str:  # the common case, first
+        return raw.strip()
+    if is_missing(raw):
+        return ""
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        try:
+            return str(to_decimal(raw))
+        except NumberError:
+            return str(raw)  # nan, inf, too many digits: read later as an invalid value
+    return str(raw).strip()
+
+
+@attrs.frozen(kw_only=True)
+class Observation:
+    """One published row. Every field is text exactly as published; `row` says where it was."""
+
+    indicator: str = attrs.field(default="", converter=_as_text)
+    period: str = attrs.field(default="", converter=_as_text)
+    value: str = attrs.field(default="", converter=_as_text)
+    target: str = attrs.field(default="", converter=_as_text)
+    commentary: str = attrs.field(default="", converter=_as_text)
+    caveat: str = attrs.field(default="", converter=_as_text)
+    flag: str = attrs.field(default="", converter=_as_text)
+    row: int | None = None
+    extra: tuple[tuple[str, str], ...] = ()  # other columns, e.g. benchmarks, by column_key
+
+    @property
+    def flagged(self) -> bool:
+        """True when the service flagged the row by hand ("of particular note")."""
+        token = _token(self.flag)
+        return token not in UNFLAGGED_TOKENS and token not in NO_DATA_TOKENS
+
+    def column(self, name: str) -> str:
+        """The text of another column (a benchmark, say), or '' when the row has none."""
+        key = column_key(name)
+        return next((text for column, text in self.extra if column == key), "")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, object], *, row: int | None = None) -> Observation:
+        """Build from a mapping whose keys are matched case- and space-insensitively.
+
+        Numbers become text through their shortest repr; None becomes blank.
+        """
+        fields: dict[str, object] = {}
+        extra: dict[str, str] = {}
+        given: dict[str, object] = {}  # the key each name came from
+        for key, raw in mapping.items():
+            name = column_key(key)
+            if name in given:
+                # `value` and `Value` (or `value `) name one field: which one is meant?
+                raise ValueError(f"keys {given[name]!r} and {key!r} both give {name!r}")
+            given[name] = key
+            if name in FIELDS:
+                fields[name] = raw
+            elif name:
+                extra[name] = _as_text(raw)
+        observation = cls(row=row, extra=tuple(extra.items()), **fields)
+        if not observation.indicator:
+            raise ValueError("the row has no indicator id")
+        return observation
+
+
+@attrs.frozen(kw_only=True)
+class Reading:
+    """What a published value means: a number in the indicator's unit, or why it is not one."""
+
+    number: Decimal | None = None
+    unrated: Unrated | None = None
+    reason: str = ""
+    written_unit: str = ""
+
+
+def is_no_data(text: str, tokens: Tokens | None = None) -> bool:
+    """True for blank text and the published tokens for 'no value' (`N/A`, `-`, `TBC`)."""
+    token = _token(text)
+    return token in NO_DATA_TOKENS or (tokens is not None and token in tokens.no_data)
+
+
+def _token(text: str) -> str:
+    return " ".join(text.strip().lower().split())
+
+
+MAX_VALUE_LENGTH = 1_000
+_PLAIN_NUMBER = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,20})?")
+
+
+def read_value(text: str, unit: str, tokens: Tokens | None = None) -> Reading:
+    """Read published value text into the indicator's `unit` (canonical name).
+
+    `tokens` adds a ruleset's own no-data and suppressed tokens to the built-in ones.
+    """
+    if _PLAIN_NUMBER.fullmatch(text) and (
+        tokens is None or (text not in tokens.no_data and text not in tokens.suppressed)
+    ):
+        # Most published values are plain numbers: read them without the token and unit steps
+        # (split_value reads them the same way; a property test holds the two together). A
+        # ruleset may make a number a token (`no-data = ["-1"]`): those take the general path.
+        return Reading(number=Decimal(text), written_unit=unit)
+    if len(text) > _REMEMBERED_LENGTH:
+        return _read_value(text, unit, tokens)
+    # Values with units and tokens (`48%`, `N/A`) repeat across a file: remember the reading.
+    return _remembered_value(text, unit, tokens)
+
+
+_REMEMBERED_LENGTH = 40
+# What follows a number read up to a comma that is no thousands separator: `21,9` or `21,9%`.
+_DECIMAL_COMMA = re.compile(r",[0-9]+(?![0-9,])")
+
+
+def _read_value(text: str, unit: str, tokens: Tokens | None) -> Reading:
+    if len(text) > MAX_VALUE_LENGTH:
+        return Reading(
+            unrated=Unrated.INVALID,
+            reason=f"value {text[:20]!r}... is over {MAX_VALUE_LENGTH:,} characters",
+        )
+    token = _token(text)
+    if token in NO_DATA_TOKENS or (tokens is not None and token in tokens.no_data):
+        shown = f"published as {text.strip()!r}" if token else "no value published"
+        return Reading(unrated=Unrated.NO_DATA, reason=f"no data: {shown}")
+    if token in SUPPRESSED_TOKENS or (tokens is not None and token in tokens.suppressed):
+        return Reading(unrated=Unrated.SUPPRESSED, reason=f"suppressed: published as {text!r}")
+    try:
+        parts = split_value(text)
+    except NumberError as exc:
+        return Reading(unrated=Unrated.INVALID, reason=f"value {text!r} cannot be read: {exc}")
+    if parts is None:
+        return Reading(
+            unrated=Unrated.INVALID,
+            reason=f"value {text!r} is not a number or a known token such as N/A or <5",
+        )
+    number, written, sign = parts
+    if sign:
+        return Reading(
+            unrated=Unrated.SUPPRESSED,
+            reason=f"suppressed: published as {text.strip()!r}",
+        )
+    if not written:
+        return Reading(number=number, written_unit=unit)
+    if _DECIMAL_COMMA.match(written):
+        shown = text.strip()
+        return Reading(
+            unrated=Unrated.INVALID,
+            reason=f"value {shown!r} has a decimal comma: write {shown.replace(',', '.')!r} "
+            "(a comma separates thousands only)",
+        )
+    try:
+        written_unit = canonical_unit(written)
+        return Reading(number=convert(number, written_unit, unit), written_unit=written_unit)
+    except UnitError as exc:
+        return Reading(
+            unrated=Unrated.INVALID,
+            reason=(
+                f"value {text!r} is in {written!r}, which cannot be read as the "
+                f"indicator's unit {label(unit) or unit!r}: {exc}"
+            ),
+        )
+
+
+_remembered_value = functools.lru_cache(maxsize=65536)(_read_value)
+
+
+def check_rows(observations: object) -> None:
+    """Refuse what is not an iterable of rows, rather than rate nothing from it."""
+    kind = type(observations).__name__
+    if isinstance(observations, (str, bytes, Mapping)) or hasattr(observations, "to_dict"):
+        hint = (
+            "for a DataFrame use ragrules.pandas.rate_frame, or frame.to_dict('records')"
+            if hasattr(observations, "to_dict")
+            else "pass a list of rows, e.g. [{'indicator': ..., 'period': ..., 'value': ...}]"
+        )
+        raise TypeError(f"observations must be an iterable of rows, not a {kind}: {hint}")

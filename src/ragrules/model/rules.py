@@ -1,0 +1,404 @@
+"""Frozen value objects for rulesets: what a ruleset says, with no TOML spelling and no pint.
+
+Objects here are built once by `loading` (or by hand) and trusted everywhere downstream.
+Numbers are `Decimal`; units are canonical names from `units`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+import attrs
+
+from ragrules.model.errors import Problem
+from ragrules.model.numbers import EXACT, RoundingMode
+from ragrules.model.periods import Calendar, Period
+
+T = TypeVar("T")
+
+# The version of the ruleset format this library reads and writes (`[ruleset] format`).
+FORMAT_VERSION = 1
+
+
+class Polarity(enum.Enum):
+    """Which way is good for an indicator."""
+
+    HIGHER = "higher-is-better"
+    LOWER = "lower-is-better"
+    NEUTRAL = "neutral"
+    IN_RANGE = "in-range"
+
+
+class Unrated(enum.Enum):
+    """Reasons an observation gets no status from the scale; it still stays in the report."""
+
+    NEUTRAL = "neutral"
+    NO_TARGET = "no-target"
+    NO_DATA = "no-data"
+    CAVEAT = "caveat"
+    SUPPRESSED = "suppressed"
+    INVALID = "invalid"
+
+
+class Basis(enum.Enum):
+    """How a margin is measured: as a fraction of the target, or in the indicator's unit."""
+
+    RELATIVE = "relative"
+    ABSOLUTE = "absolute"
+
+
+class Boundary(enum.Enum):
+    """Which band a value exactly on a band's starting point belongs to."""
+
+    BETTER = "better"
+    WORSE = "worse"
+
+
+class PointKind(enum.Enum):
+    """What a band's starting point is measured from."""
+
+    TARGET = "target"
+    WORSE_BY = "worse-by"
+    BETTER_BY = "better-by"
+    THRESHOLD = "threshold"
+    RATIO = "ratio"
+
+
+# The per-indicator margins a scale may refer to by name.
+MARGIN_REFERENCES = ("tolerance", "stretch")
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class Margin:
+    """A non-negative distance from a target: a fraction of it, or an amount in its unit."""
+
+    basis: Basis
+    amount: Decimal = attrs.field(validator=lambda _i, _a, v: _non_negative(v))
+    text: str = attrs.field(default="", eq=False)  # as written; does not change the margin
+
+    def resolve(self, magnitude: Decimal) -> Decimal:
+        """The margin in the indicator's unit for a target of the given magnitude."""
+        if self.basis is Basis.RELATIVE:
+            return EXACT.multiply(self.amount, EXACT.abs(magnitude))
+        return self.amount
+
+    def describe(self) -> str:
+        """The margin as a key states it: `5% of the target` or `2 weeks`."""
+        if self.basis is Basis.RELATIVE:
+            return f"{self.text or self.amount} of the target"
+        return self.text or str(self.amount)
+
+
+def _non_negative(value: Decimal) -> None:
+    if value < 0:
+        raise ValueError(f"a margin cannot be negative, got {value}")
+
+
+@attrs.frozen(kw_only=True)
+class Rounding:
+    """Round values to `places` decimals before rating, so ratings agree with print."""
+
+    places: int
+    mode: RoundingMode = RoundingMode.HALF_UP
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class Target:
+    """A target value, or a range `lower`..`upper` for in-range indicators."""
+
+    lower: Decimal
+    upper: Decimal
+
+    @classmethod
+    def point(cls, value: Decimal) -> Target:
+        """A single-valued target."""
+        return cls(lower=value, upper=value)
+
+    @property
+    def is_point(self) -> bool:
+        return self.lower == self.upper
+
+    @property
+    def value(self) -> Decimal:
+        """The target of a higher- or lower-is-better indicator."""
+        return self.lower
+
+
+@attrs.frozen(kw_only=True)
+class Dated(Generic[T]):
+    """A value that applies from a period on (or always, when `start` is None)."""
+
+    start: Period | None
+    value: T
+
+
+@attrs.frozen(kw_only=True)
+class Schedule(Generic[T]):
+    """Values with effective dates, ordered; the latest one started by a period applies."""
+
+    entries: tuple[Dated[T], ...]
+
+    @classmethod
+    def always(cls, value: T) -> Schedule[T]:
+        return cls(entries=(Dated(start=None, value=value),))
+
+    @property
+    def is_dated(self) -> bool:
+        return any(entry.start is not None for entry in self.entries)
+
+    def in_force(self, period: Period | None) -> T | None:
+        """The value in force for `period`; None if the schedule has not started by then."""
+        found: T | None = None
+        for entry in self.entries:
+            if entry.start is None or (period is not None and entry.start.start <= period.start):
+                found = entry.value
+        return found
+
+    def values(self) -> Iterable[T]:
+        return (entry.value for entry in self.entries)
+
+
+@attrs.frozen(kw_only=True)
+class Point:
+    """Where a band starts: values at least as good as this point belong to it.
+
+    `target`; the target moved to the worse or better side by a margin (`worse-by`,
+    `better-by`: a per-indicator margin named in `MARGIN_REFERENCES`, or a fixed `Margin`);
+    a named per-indicator `threshold` (floor standard, cut-point); or a `ratio` of the target.
+    """
+
+    kind: PointKind
+    margin: str | Margin | None = None
+    threshold: str | None = None
+    ratio: Decimal | None = None
+
+
+class Against(enum.Enum):
+    """What a comparison compares the current value with."""
+
+    PREVIOUS_PERIOD = "previous-period"
+    SAME_PERIOD_LAST_YEAR = "same-period-last-year"
+    BENCHMARK = "benchmark"
+
+
+class Direction(enum.Enum):
+    """How the value moved, whatever the polarity."""
+
+    UP = "up"
+    DOWN = "down"
+    UNCHANGED = "unchanged"
+    NOT_COMPARABLE = "not-comparable"
+
+
+class Judgement(enum.Enum):
+    """Whether the movement is good, given the polarity; never for neutral indicators."""
+
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    UNCHANGED = "unchanged"
+
+
+class Arrows(enum.Enum):
+    """What a report's arrows draw: the raw movement, or whether performance improved."""
+
+    DIRECTION = "direction"
+    JUDGEMENT = "judgement"
+
+
+@attrs.frozen(kw_only=True)
+class Comparison:
+    """A named direction-of-travel comparison, e.g. `short` against the previous period."""
+
+    name: str
+    against: Against
+    benchmark: str | None = None
+    label: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class BenchmarkTarget:
+    """A target taken from a benchmark column of the data (e.g. statistical neighbours)."""
+
+    benchmark: str
+
+
+@attrs.frozen(kw_only=True)
+class TravelCondition:
+    """A band condition on travel: the named comparison's judgement is one of these."""
+
+    comparison: str
+    judgements: frozenset[Judgement]
+
+
+@attrs.frozen(kw_only=True)
+class Band:
+    """A status, where it starts, and optionally a travel condition.
+
+    A band with no start and no travel condition catches every remaining value.
+    """
+
+    status: str
+    start: Point | None = None
+    boundary: Boundary = Boundary.BETTER
+    travel: TravelCondition | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Scale:
+    """Ordered bands, tried best first; the first that a value reaches gives its status."""
+
+    name: str
+    bands: tuple[Band, ...]
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """Statuses from best to worst, each once."""
+        return tuple(dict.fromkeys(band.status for band in self.bands))
+
+    @property
+    def needs_target(self) -> bool:
+        """False when every band starts from a threshold: absolute cut-points need no target."""
+        return any(
+            band.start is not None and band.start.kind is not PointKind.THRESHOLD
+            for band in self.bands
+        )
+
+
+def _tolerance_band(status: str) -> Band:
+    return Band(status=status, start=Point(kind=PointKind.WORSE_BY, margin="tolerance"))
+
+
+RAG = Scale(
+    name="rag",
+    bands=(
+        Band(status="green", start=Point(kind=PointKind.TARGET)),
+        _tolerance_band("amber"),
+        Band(status="red"),
+    ),
+)
+BRAG = Scale(
+    name="brag",
+    bands=(
+        Band(status="blue", start=Point(kind=PointKind.BETTER_BY, margin="stretch")),
+        Band(status="green", start=Point(kind=PointKind.TARGET)),
+        _tolerance_band("amber"),
+        Band(status="red"),
+    ),
+)
+BUILTIN_SCALES: Mapping[str, Scale] = {"rag": RAG, "brag": BRAG}
+
+
+DEFAULT_GLYPHS: tuple[tuple[str, str], ...] = (
+    ("up", "\u2191"),
+    ("down", "\u2193"),
+    ("unchanged", "\u2192"),
+    ("improving", "\u2191"),
+    ("worsening", "\u2193"),
+    ("not-comparable", "-"),
+)
+NO_CHANGE = Margin(basis=Basis.ABSOLUTE, amount=Decimal(0), text="0")
+
+
+@attrs.frozen(kw_only=True)
+class Travel:
+    """A ruleset's direction-of-travel settings: comparisons, and how arrows are drawn."""
+
+    comparisons: tuple[Comparison, ...] = ()
+    arrows: Arrows = Arrows.DIRECTION
+    glyphs: tuple[tuple[str, str], ...] = DEFAULT_GLYPHS
+
+    def glyph(self, key: str) -> str:
+        """The glyph for a direction or judgement value (`up`, `improving`, ...)."""
+        return dict(self.glyphs).get(key, dict(DEFAULT_GLYPHS)[key])
+
+
+@attrs.frozen(kw_only=True)
+class Indicator:
+    """One performance indicator and everything needed to rate it."""
+
+    id: str
+    title: str = ""
+    unit: str = "number"
+    polarity: Polarity = Polarity.HIGHER
+    target: Schedule[Target | BenchmarkTarget] | None = None
+    tolerance: Schedule[Margin] | None = None
+    stretch: Schedule[Margin] | None = None
+    thresholds: tuple[tuple[str, Decimal], ...] = ()
+    rounding: Rounding | None = None
+    scale: Scale = RAG
+    unchanged_within: Margin = NO_CHANGE
+    # Where each setting was written, as (setting, "file:line"); for explanations only.
+    origins: Sequence[tuple[str, str]] = attrs.field(default=(), eq=False)
+
+    def threshold(self, name: str) -> Decimal | None:
+        for key, value in self.thresholds:
+            if key == name:
+                return value
+        return None
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class Tokens:
+    """A ruleset's own published tokens, added to the built-in ones (`N/A`, `<5`, `c`, ...)."""
+
+    no_data: frozenset[str] = frozenset()
+    suppressed: frozenset[str] = frozenset()
+
+
+@attrs.frozen(kw_only=True)
+class ExceptionRule:
+    """Selects results for the exception report: every condition given must hold.
+
+    `statuses`: the result's status is one of these (empty: any rated status).
+    `travel`: a comparison's judgement is one of these for `periods` consecutive periods
+    ending with the report period (e.g. worsening two quarters running).
+    """
+
+    name: str = ""
+    statuses: tuple[str, ...] = ()
+    travel: TravelCondition | None = None
+    periods: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class ExceptionPolicy:
+    """What goes in the exception report, and which statuses need commentary."""
+
+    rules: tuple[ExceptionRule, ...] = ()
+    flagged: bool = True
+    commentary_required: frozenset[str] = frozenset()
+
+    @property
+    def lookback(self) -> int:
+        """How many consecutive periods of judgements the rules need (1: this period only)."""
+        return max((rule.periods for rule in self.rules), default=1)
+
+
+@attrs.frozen(kw_only=True)
+class RulesetData:
+    """What a loaded ruleset says: its indicators in report order, its travel, exceptions and
+    tokens, and what loading warned about. `ruleset.Ruleset` adds rating to it; the engine's
+    functions read these fields only, so they take a `RulesetData`."""
+
+    id: str
+    title: str = ""
+    version: str = ""
+    calendar: Calendar = Calendar.FINANCIAL
+    catalogue: bool = False  # definitions for others to extend, not a report of its own
+    indicators: tuple[Indicator, ...] = ()
+    travel: Travel = attrs.field(factory=Travel)
+    exceptions: ExceptionPolicy = attrs.field(factory=ExceptionPolicy)
+    tokens: Tokens = attrs.field(factory=Tokens)
+    # Where the ruleset was read from and what loading warned about; not part of its rules.
+    source: str | None = attrs.field(default=None, eq=False)
+    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; LookupError if the ruleset has none."""
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise LookupError(f"ruleset {self.id!r} has no indicator {indicator_id!r}")

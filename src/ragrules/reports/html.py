@@ -1,0 +1,230 @@
+"""A committee-ready report as one self-contained HTML file.
+
+Inline CSS, no scripts, no network. Accessible: every status is written as a word beside its
+colour, every arrow has its meaning in text for screen readers, tables have captions and
+header cells, colours meet WCAG AA contrast, and the page prints on A4 without cut rows.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ragrules.engine.report import Report
+from ragrules.engine.selection import Selection
+from ragrules.engine.travel import Movement
+from ragrules.reports._render import caveat_text, indicator_name, no_flags_text, target_text
+
+# Background and text colours per status, each pair at least 4.5:1 contrast.
+_COLOURS = {
+    "red": ("#b10e1e", "#ffffff"),
+    "amber": ("#ffbf47", "#0b0c0c"),
+    "green": ("#00703c", "#ffffff"),
+    "blue": ("#1d70b8", "#ffffff"),
+    "dark-green": ("#005a30", "#ffffff"),
+    "super-green": ("#005a30", "#ffffff"),
+    "star": ("#005a30", "#ffffff"),
+}
+_UNRATED = ("#f3f2f1", "#0b0c0c")
+
+_CSS = """
+body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; margin: 2rem;
+       max-width: 70rem; line-height: 1.4; }
+h1 { font-size: 1.6rem; margin-bottom: .25rem; }
+h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 2px solid #0b0c0c; }
+h3 { font-size: 1.05rem; margin-bottom: .25rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+caption { text-align: left; font-weight: bold; padding: .25rem 0; }
+th, td { border: 1px solid #b1b4b6; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f3f2f1; }
+td.num { text-align: right; }
+.status { display: inline-block; min-width: 4.5rem; padding: .1rem .4rem; font-weight: bold;
+          text-align: center; border: 1px solid #0b0c0c; }
+.arrow { font-size: 1.25rem; font-weight: bold; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+                   clip: rect(0 0 0 0); white-space: nowrap; }
+.missing { color: #b10e1e; font-weight: bold; }
+dl.key dt { font-weight: bold; float: left; clear: left; width: 12rem; }
+dl.key dd { margin: 0 0 .4rem 12.5rem; }
+.meta { color: #505a5f; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  h2 { break-after: avoid; }
+  tr, .exception { break-inside: avoid; }
+  .status { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  th { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
+@page { size: A4; margin: 15mm; }
+"""
+
+
+def to_html(report: Report) -> str:
+    """Render the report as one HTML document."""
+    ruleset = report.ruleset
+    title = escape(ruleset.title or ruleset.id)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{title}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>{title}</h1>",
+        f'<p class="meta">Period: {escape(str(report.period or "not given"))}. '
+        f"Ruleset <code>{escape(ruleset.id)}</code>"
+        + (f" version {escape(ruleset.version)}" if ruleset.version else "")
+        + f", fingerprint <code>{escape(report.fingerprint)}</code>.</p>",
+        _summary(report),
+        _key(report),
+        _all_indicators(report),
+        "<h2>Exception report</h2>",
+        _selections(report.exceptions, "No indicator meets the exception rules."),
+        "<h2>Of particular note</h2>",
+        _selections(report.of_particular_note, no_flags_text(report)),
+        "<h2>Data caveats</h2>",
+        _caveats(report),
+        _problems(report),
+        "</main>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(part for part in parts if part) + "\n"
+
+
+def _badge(status: str) -> str:
+    background, text = _COLOURS.get(status, _UNRATED)
+    return (
+        f'<span class="status" style="background:{background};color:{text}">{escape(status)}</span>'
+    )
+
+
+def _arrow(move: Movement) -> str:
+    meaning = move.direction.value
+    if move.judgement is not None and move.judgement.value != meaning:
+        meaning += f", {move.judgement.value}"
+    if not move.comparable:
+        meaning = f"not comparable: {move.reason}"
+    return (
+        f'<span class="arrow" aria-hidden="true">{escape(move.arrow)}</span>'
+        f'<span class="visually-hidden">{escape(meaning)}</span>'
+    )
+
+
+def _summary(report: Report) -> str:
+    summary = report.summary
+    rows = [
+        f'<tr><th scope="row">{_badge(status)}</th><td class="num">{count}</td>'
+        f'<td class="num">{percent}%</td></tr>'
+        for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True)
+    ]
+    rows.append(f'<tr><th scope="row">Rated</th><td class="num">{summary.rated}</td><td></td></tr>')
+    rows += [
+        f'<tr><th scope="row">Not rated: {escape(reason)}</th><td class="num">{count}</td>'
+        "<td></td></tr>"
+        for reason, count in summary.unrated
+    ]
+    html = [
+        "<h2>Summary</h2>",
+        '<table style="width:auto"><caption>Indicators by status</caption>',
+        '<thead><tr><th scope="col">Status</th><th scope="col">Indicators</th>'
+        '<th scope="col">% of rated</th></tr></thead>',
+        "<tbody>",
+        *rows,
+        "</tbody></table>",
+    ]
+    comparisons = report.ruleset.travel.comparisons
+    for comparison, (_, counts) in zip(comparisons, summary.travel, strict=True):
+        shown = ", ".join(f"{outcome} {n}" for outcome, n in counts if n)
+        html.append(f"<p>{escape(comparison.label or comparison.name)}: {escape(shown)}.</p>")
+    return "\n".join(html)
+
+
+def _key(report: Report) -> str:
+    key = report.key
+    entries = [*key.statuses, *key.arrows, *key.unrated]
+    items = "".join(
+        f"<dt>{escape(entry.label)}</dt><dd>{escape(entry.text)}</dd>" for entry in entries
+    )
+    return f'<h2>Key</h2>\n<dl class="key">{items}</dl>'
+
+
+def _all_indicators(report: Report) -> str:
+    labels = [c.label or c.name for c in report.ruleset.travel.comparisons]
+    head = "".join(
+        f'<th scope="col">{escape(label)}</th>'
+        for label in ["Indicator", "Value", "Target", "Status", *labels]
+    )
+    rows = []
+    for result in report.results:
+        arrows = "".join(f"<td>{_arrow(move)}</td>" for move in result.travel)
+        rows.append(
+            f'<tr><th scope="row">{escape(indicator_name(result))}</th>'
+            f'<td class="num">{escape(result.value_text or "-")}</td>'
+            f'<td class="num">{escape(target_text(result))}</td>'
+            f"<td>{_badge(result.status)}</td>{arrows}</tr>"
+        )
+    return "\n".join(
+        [
+            "<h2>All indicators</h2>",
+            "<table><caption>Every indicator in the ruleset, in report order</caption>",
+            f"<thead><tr>{head}</tr></thead>",
+            "<tbody>",
+            *rows,
+            "</tbody></table>",
+        ]
+    )
+
+
+def _selections(chosen: tuple[Selection, ...], empty: str) -> str:
+    if not chosen:
+        return f"<p>{escape(empty)}</p>"
+    html = []
+    for selection in chosen:
+        result = selection.result
+        arrows = "; ".join(
+            f"{escape(m.comparison.label or m.comparison.name)} {_arrow(m)}" for m in result.travel
+        )
+        commentary = (
+            f"<p>{escape(result.commentary)}</p>"
+            if result.commentary
+            else '<p class="missing">No commentary was given.</p>'
+        )
+        target = f", target {escape(target_text(result))}" if result.target else ""
+        html.append(
+            '<section class="exception">'
+            f"<h3>{escape(indicator_name(result))}</h3>"
+            f"<p>{_badge(result.status)} Value {escape(result.value_text or '-')}{target}. "
+            f"{arrows}</p>"
+            f"<p>Selected: {escape('; '.join(selection.reasons))}.</p>"
+            f"{commentary}</section>"
+        )
+    return "\n".join(html)
+
+
+def _caveats(report: Report) -> str:
+    if not report.caveats:
+        return "<p>None this period.</p>"
+    rows = "".join(
+        f'<tr><th scope="row">{escape(indicator_name(r))}</th>'
+        f"<td>{escape(caveat_text(r))}</td></tr>"
+        for r in report.caveats
+    )
+    return (
+        "<table><caption>Indicators that cannot be reported accurately this period</caption>"
+        '<thead><tr><th scope="col">Indicator</th><th scope="col">Commentary</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _problems(report: Report) -> str:
+    problems = report.problems
+    if not problems:
+        return ""
+    items = "".join(
+        f"<li>{escape(p.message)}" + (f" (row {p.row})" if p.row else "") + "</li>"
+        for p in problems
+    )
+    return f"<h2>For the report's authors</h2>\n<ul>{items}</ul>"

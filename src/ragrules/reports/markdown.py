@@ -1,0 +1,152 @@
+"""A committee-ready report in Markdown: summary, key, every indicator, exceptions, caveats.
+
+Every piece of text from a ruleset or data is escaped before it is written, because Markdown
+renderers pass raw HTML through (a `<script>` tag, a `javascript:` link) and a `|` in a title
+would end its table cell and push another word into the Status column. Ordinary text keeps
+its looks: only the characters with a meaning in Markdown are escaped (see `_text`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ragrules.engine.key import KeyEntry
+from ragrules.engine.report import Report
+from ragrules.engine.selection import Selection
+from ragrules.reports._render import caveat_text, indicator_name, no_flags_text, target_text
+
+
+def to_markdown(report: Report) -> str:
+    """Render the report as Markdown (GitHub tables); statuses are words, never colour alone."""
+    ruleset = report.ruleset
+    labels = [_text(c.label or c.name) for c in ruleset.travel.comparisons]
+    lines = [f"# {_heading(ruleset.title or ruleset.id)}", ""]
+    lines += [
+        f"Period: {_text(str(report.period or 'not given'))}. Ruleset {_code(ruleset.id)}"
+        + (f" version {_text(ruleset.version)}" if ruleset.version else "")
+        + f", fingerprint `{report.fingerprint}`.",
+        "",
+    ]
+
+    lines += ["## Summary", ""]
+    summary = report.summary
+    lines += ["| Status | Indicators | % of rated |", "| --- | ---: | ---: |"]
+    for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True):
+        lines.append(f"| {_text(status)} | {count} | {percent}% |")
+    lines.append(f"| **rated** | **{summary.rated}** | |")
+    for reason, count in summary.unrated:
+        lines.append(f"| not rated: {_text(reason)} | {count} | |")
+    for comparison, (_, counts) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
+        shown = ", ".join(f"{outcome} {n}" for outcome, n in counts if n)
+        lines += ["", f"{_paragraph(comparison.label or comparison.name)}: {_text(shown)}."]
+    lines += ["", "## Key", ""]
+    lines += [f"- **{_text(entry.label)}**: {_text(entry.text)}" for entry in _key_entries(report)]
+
+    lines += ["", "## All indicators", ""]
+    header = ["Indicator", "Value", "Target", "Status", *labels]
+    lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for result in report.results:
+        cells = [
+            indicator_name(result),
+            result.value_text or "-",
+            target_text(result),
+            result.status,
+        ]
+        cells += [move.arrow for move in result.travel]
+        lines.append("| " + " | ".join(_text(cell) for cell in cells) + " |")
+
+    lines += ["", "## Exception report", ""]
+    lines += _selections(report.exceptions, "No indicator meets the exception rules.")
+    lines += ["", "## Of particular note", ""]
+    lines += _selections(report.of_particular_note, _text(no_flags_text(report)))
+    lines += ["", "## Data caveats", ""]
+    if report.caveats:
+        lines += [
+            f"- **{_text(indicator_name(r))}**: {_text(caveat_text(r))}" for r in report.caveats
+        ]
+    else:
+        lines.append("None this period.")
+    problems = report.problems
+    if problems:
+        lines += ["", "## For the report's authors", ""]
+        lines += [
+            f"- {_paragraph(problem.message)}" + (f" (row {problem.row})" if problem.row else "")
+            for problem in problems
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _key_entries(report: Report) -> list[KeyEntry]:
+    key = report.key
+    return [*key.statuses, *key.arrows, *key.unrated]
+
+
+def _selections(chosen: tuple[Selection, ...], empty: str) -> list[str]:
+    if not chosen:
+        return [empty]
+    lines = []
+    for selection in chosen:
+        result = selection.result
+        arrows = ", ".join(
+            f"{m.comparison.label or m.comparison.name} {m.arrow}" for m in result.travel
+        )
+        lines += [
+            f"### {_heading(indicator_name(result))}",
+            "",
+            f"Status: **{_text(result.status)}**. Value {_text(result.value_text or '-')}"
+            + (f", target {_text(target_text(result))}" if result.target else "")
+            + (f". {_text(arrows)}" if arrows else "")
+            + f". Selected: {_text('; '.join(selection.reasons))}.",
+            "",
+            _paragraph(result.commentary) if result.commentary else "_No commentary was given._",
+            "",
+        ]
+    return lines[:-1]
+
+
+# Backslash escapes for the characters that start Markdown syntax inline: emphasis, code,
+# links and images, table cells, strikethrough. `<` becomes `&lt;`, so no HTML tag, comment
+# or autolink can form (and a later HTML renderer sees no raw `<`). `>` means nothing inline
+# once no `<` opens a tag, so `value >= 70` stays readable; at the start of a line, where it
+# would open a block quote, `_paragraph` escapes it.
+_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]|~"} | {"<": "&lt;"})
+# An `&` is escaped only where it would start a character reference (`&lt;`, `&#60;`): the
+# text then shows as written, and an ordinary `O&S` stays as it is.
+_REFERENCE = re.compile(r"&(?=[A-Za-z][A-Za-z0-9]*;|#[0-9]+;|#[xX][0-9A-Fa-f]+;)")
+# What makes a line start a block rather than a paragraph (the text is already folded).
+_BLOCK_START = re.compile(
+    r"#{1,6}(?= |$)"  # a heading
+    r"|[-+](?= |$)"  # a list item
+    r"|-(?=( ?-){2,}$)"  # a thematic break
+    r"|>"  # a block quote
+    r"|[0-9]{1,9}(?=[.)]( |$))"  # an ordered list item
+)
+_CLOSING_HASHES = re.compile(r"(^|\s)(#+)$")
+
+
+def _text(text: str) -> str:
+    """Text on one line (whitespace folded) with every character Markdown reads escaped."""
+    return _REFERENCE.sub("&amp;", " ".join(text.split())).translate(_ESCAPES)
+
+
+def _paragraph(text: str) -> str:
+    """Text that begins a line: `_text`, and a heading, list or quote marker kept as text."""
+    escaped = _text(text)
+    start = _BLOCK_START.match(escaped)
+    if start is None:
+        return escaped
+    if start[0][0].isdigit():  # `1.` stays a number: escape its dot
+        return f"{escaped[: start.end()]}\\{escaped[start.end() :]}"
+    return "\\" + escaped
+
+
+def _heading(text: str) -> str:
+    """Heading text: `_text`, and a closing run of `#`, which a heading would drop, kept."""
+    return _CLOSING_HASHES.sub(r"\1\\\2", _text(text))
+
+
+def _code(text: str) -> str:
+    """A code span, which shows its text exactly; text that could end it or hold a tag is
+    written like other text instead."""
+    text = " ".join(text.split())
+    return _text(text) if any(c in text for c in "`<") or not text else f"`{text}`"

@@ -1,0 +1,137 @@
+"""Reports as text: an aligned table for people, JSON and CSV for programs.
+
+JSON is byte-identical for the same ruleset and data: keys keep a fixed order and decimals
+are printed from their exact values. CSV cells that a spreadsheet would run as formulas are
+neutralised (see `ragrules.reports._cells`), and the table shows control characters as visible
+escapes, since both carry text from rulesets and data to programs that act on it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+from ragrules.engine.report import Report, Result
+from ragrules.model._text import terminal_safe
+from ragrules.model.units import with_unit
+from ragrules.reports._cells import csv_row, csv_writer
+from ragrules.reports._cells import csv_safe as csv_safe  # re-exported: the CSV convention, public
+from ragrules.reports._cells import csv_unsafe as csv_unsafe
+from ragrules.reports.html import to_html
+from ragrules.reports.markdown import to_markdown
+
+FORMATS = ("table", "json", "csv", "markdown", "html")
+
+CSV_COLUMNS = (
+    "indicator",
+    "title",
+    "period",
+    "status",
+    "reason",
+    "value",
+    "number",
+    "unit",
+    "target",
+    "target_source",
+    "commentary",
+    "caveat",
+    "flag",
+)
+
+
+def render(report: Report, fmt: str, *, safe_csv: bool = True) -> str:
+    """Render a report in one of FORMATS; `safe_csv=False` writes CSV cells unneutralised."""
+    if fmt == "csv":
+        return to_csv(report, safe=safe_csv)
+    return _RENDERERS[fmt](report)
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(report: Report, *, safe: bool = True) -> str:
+    """One row per indicator; each comparison adds its arrow, direction, judgement and values.
+
+    With `safe` (the default) a cell a spreadsheet would run as a formula (`=1+1`, `@SUM(..)`,
+    `-2+3`, but not a plain number such as `-5`) gets a `'` in front; `csv_unsafe` takes it
+    off again. `safe=False` writes every cell as it is.
+    """
+    comparisons = [comparison.name for comparison in report.ruleset.travel.comparisons]
+    travel_columns = [f"{name}_{field}" for name in comparisons for field in _TRAVEL_FIELDS]
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    writer.writerow(csv_row([*CSV_COLUMNS, *travel_columns], safe=safe))
+    for result in report.results:
+        data = result.to_dict()
+        cells = [data[column] for column in CSV_COLUMNS]
+        for name in comparisons:
+            move = data["travel"][name]
+            cells += [move[field] for field in _TRAVEL_FIELDS]
+        writer.writerow(csv_row(["" if cell is None else cell for cell in cells], safe=safe))
+    return buffer.getvalue()
+
+
+_TRAVEL_FIELDS = ("arrow", "direction", "judgement", "period", "value")
+
+
+def to_table(report: Report) -> str:
+    r"""An aligned text table with a column of arrows per comparison, and the summary.
+
+    Control, escape and bidi characters from the ruleset or data are shown as visible escapes
+    (`\x1b`, `\u202e`), so printing the table cannot recolour, rewrite or reorder a terminal.
+    """
+    ruleset = report.ruleset
+    labels = [_table_text(c.label or c.name) for c in ruleset.travel.comparisons]
+    lines = [
+        ruleset.title or ruleset.id,
+        f"Period: {report.period or 'not given'}",
+        f"Rules: {ruleset.id}{f' version {ruleset.version}' if ruleset.version else ''}, "
+        f"{report.fingerprint}",
+        "",
+    ]
+    rows = [("Indicator", "Value", "Target", "Status", *labels, "Why")]
+    rows += [_table_row(result) for result in report.results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    summary = report.summary
+    counts = ", ".join(
+        f"{status} {count} ({percent}%)"
+        for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True)
+    )
+    lines += ["", f"Rated: {summary.rated}" + (f": {counts}" if summary.rated else "")]
+    if summary.unrated:
+        lines.append("Not rated: " + ", ".join(f"{reason} {n}" for reason, n in summary.unrated))
+    for comparison, (_, travel) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
+        shown = ", ".join(f"{outcome} {n}" for outcome, n in travel if n)
+        lines.append(f"{comparison.label or comparison.name}: {shown}")
+    if report.rejected:
+        lines.append(f"Rejected rows: {len(report.rejected)} (see warnings)")
+    return "\n".join(terminal_safe(line) for line in lines) + "\n"
+
+
+def _table_row(result: Result) -> tuple[str, ...]:
+    data = result.to_dict()
+    target = data["target"] or ""
+    if target:
+        target = with_unit(target, result.indicator.unit)
+    why = result.reason.split(": ", 1)[-1] if result.rated else result.reason
+    arrows = [move.arrow for move in result.travel]
+    cells = (result.indicator.id, result.value_text or "-", target, result.status, *arrows, why)
+    return tuple(_table_text(cell) for cell in cells)
+
+
+def _table_text(text: str) -> str:
+    """One cell: whitespace folded (a line break would split the row), controls escaped."""
+    return terminal_safe(" ".join(text.split()))
+
+
+_RENDERERS = {
+    "table": to_table,
+    "json": to_json,
+    "csv": to_csv,
+    "markdown": to_markdown,
+    "html": to_html,
+}

@@ -1,0 +1,298 @@
+"""Audit a published report: recompute its statuses and arrows, and explain every mismatch.
+
+The data may carry what a report published (`published_status`, `published_short`,
+`published_long`, or `published_NAME` for any comparison). Each mismatch lists both
+derivations and which plausible alternative reading of the rules would reproduce the
+published value: relative vs absolute tolerance, boundaries going to the worse band,
+rounding before rating, arrows drawing judgement instead of direction. This is how an auditor
+finds an inconsistent workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+from ragrules.engine.report import Report, Result
+from ragrules.engine.ruleset import Ruleset
+from ragrules.engine.travel import Movement
+from ragrules.model.numbers import EXACT, RoundingMode, in_exact_context
+from ragrules.model.observations import Observation, check_rows, column_key, is_no_data
+from ragrules.model.rules import (
+    Arrows,
+    Basis,
+    Boundary,
+    Direction,
+    Indicator,
+    Judgement,
+    Margin,
+    Rounding,
+    Scale,
+    Schedule,
+    Travel,
+)
+
+_SHAPES = {
+    "up": ("up", "\u2191", "u", "+", "é", "increase", "increasing", "higher", "rising"),
+    "down": ("down", "\u2193", "d", "ê", "decrease", "decreasing", "lower", "falling"),
+    "flat": ("\u2192", "\u2194", "unchanged", "same", "no change", "steady", "è", "=", "flat"),
+    "none": ("-", "", "n/a", "na", "not comparable", "not-comparable", "none"),
+    "improving": ("improving", "improved", "better"),
+    "worsening": ("worsening", "worsened", "worse"),
+}
+
+
+@attrs.frozen(kw_only=True)
+class Mismatch:
+    """A published status or arrow that the rules do not reproduce."""
+
+    result: Result
+    field: str  # "status" or a comparison name
+    published: str
+    computed: str
+    readings: tuple[str, ...]  # alternative readings that reproduce the published value
+    alternative: Result | None = None  # the result under the first of those readings
+    # Why no reading was tried: e.g. the published status is not a status of the scale.
+    note: str = ""
+
+    def __str__(self) -> str:
+        what = "status" if self.field == "status" else f"{self.field} arrow"
+        text = (
+            f"{self.result.indicator.id}: published {what} {self.published!r}, "
+            f"computed {self.computed!r}"
+        )
+        if self.readings:
+            text += "; reproduced by: " + "; ".join(self.readings)
+        elif self.note:
+            text += f"; {self.note}; check the published column or map it to one of them"
+        else:
+            text += "; no alternative reading reproduces it"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        found = {
+            "indicator": self.result.indicator.id,
+            "row": self.result.row,
+            "field": self.field,
+            "published": self.published,
+            "computed": self.computed,
+            "readings": list(self.readings),
+        }
+        return {**found, "note": self.note} if self.note else found
+
+
+@attrs.frozen(kw_only=True)
+class Audit:
+    """The recomputed report, how many published values were checked, and the mismatches."""
+
+    report: Report
+    checked: int
+    mismatches: tuple[Mismatch, ...]
+
+
+@in_exact_context
+def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None = None) -> Audit:
+    """Compare the published statuses and arrows in the data with computed ones."""
+    check_rows(observations)
+    rows = list(observations)
+    report = ruleset.rate(rows, period=period)
+    published = {
+        result.indicator.id: _published(observation)
+        for result in report.results
+        if (observation := _row(rows, result)) is not None
+    }
+    variants = {name: make(ruleset).rate(rows, period=period) for name, make in _READINGS}
+    checked = 0
+    mismatches = []
+    for result in report.results:
+        values = published.get(result.indicator.id, {})
+        if "status" in values:
+            checked += 1
+            wanted = _status(values["status"], result.indicator)
+            # A dash or N/A printed for an unrated indicator agrees with any reason not to rate.
+            if result.unrated is not None and is_no_data(values["status"]):
+                continue
+            statuses = result.indicator.scale.statuses
+            if wanted != result.status:
+                # No reading of the rules gives a status the scale does not have.
+                outside = wanted not in statuses
+                matching = [
+                    (name, _result(other, result.indicator.id))
+                    for name, other in variants.items()
+                    if not outside and _result(other, result.indicator.id).status == wanted
+                ]
+                mismatches.append(
+                    Mismatch(
+                        result=result,
+                        field="status",
+                        published=values["status"],
+                        computed=result.status,
+                        readings=tuple(name for name, _ in matching),
+                        alternative=matching[0][1] if matching else None,
+                        note=f"{values['status']!r} is not a status of the scale "
+                        f"({', '.join(statuses)})"
+                        if outside
+                        else "",
+                    )
+                )
+        for move in result.travel:
+            name = column_key(move.comparison.name)
+            if name not in values:
+                continue
+            checked += 1
+            mismatch = _arrow_mismatch(result, move, values[name], ruleset.travel)
+            if mismatch is not None:
+                mismatches.append(mismatch)
+    return Audit(report=report, checked=checked, mismatches=tuple(mismatches))
+
+
+def _row(rows: list[object], result: Result) -> Observation | None:
+    if result.row is None:
+        return None
+    for position, item in enumerate(rows, start=1):
+        if isinstance(item, Observation) and (item.row or position) == result.row:
+            return item
+        if not isinstance(item, Observation) and position == result.row and isinstance(item, dict):
+            return Observation.from_mapping(item, row=position)
+    return None
+
+
+def _published(observation: Observation) -> dict[str, str]:
+    """`published_status` -> status, `published_NAME` -> NAME (a comparison)."""
+    found = {}
+    for column, text in observation.extra:
+        if column.startswith("published_") and text.strip():
+            found[column[len("published_") :]] = text.strip()
+    return found
+
+
+def _status(text: str, indicator: Indicator) -> str:
+    """A published status in the scale's words: `R` and `Red` are `red`."""
+    word = column_key(text).replace("_", "-")
+    statuses = indicator.scale.statuses
+    if word in statuses:
+        return word
+    initials = [status for status in statuses if status[0] == word[:1]]
+    return initials[0] if len(word) == 1 and len(initials) == 1 else word
+
+
+def _shape(text: str, travel: Travel) -> str:
+    # The ruleset's own glyphs first: a report drawn with them uses them.
+    for shape, keys in (("up", ("up", "improving")), ("down", ("down", "worsening"))):
+        if text.strip() in {travel.glyph(key) for key in keys}:
+            return shape
+    if text.strip() == travel.glyph("unchanged"):
+        return "flat"
+    token = " ".join(text.strip().lower().split())
+    for shape, spellings in _SHAPES.items():
+        if token in spellings:
+            return shape
+    return token
+
+
+def _drawn(move: Movement, arrows: Arrows) -> str:
+    """The arrow a report draws for a movement, as a shape."""
+    if not move.comparable:
+        return "none"
+    if arrows is Arrows.JUDGEMENT and move.judgement is not None:
+        return {
+            Judgement.IMPROVING: "up",
+            Judgement.WORSENING: "down",
+            Judgement.UNCHANGED: "flat",
+        }[move.judgement]
+    return {Direction.UP: "up", Direction.DOWN: "down", Direction.UNCHANGED: "flat"}[move.direction]
+
+
+def _arrow_mismatch(result: Result, move: Movement, text: str, travel: Travel) -> Mismatch | None:
+    arrows = travel.arrows
+    shape = _shape(text, travel)
+    if shape in ("improving", "worsening"):
+        computed = move.judgement.value if move.judgement is not None else move.direction.value
+        if shape == computed:
+            return None
+        return Mismatch(
+            result=result,
+            field=move.comparison.name,
+            published=text,
+            computed=computed,
+            readings=(),
+        )
+    drawn = _drawn(move, arrows)
+    if shape == drawn:
+        return None
+    other = Arrows.DIRECTION if arrows is Arrows.JUDGEMENT else Arrows.JUDGEMENT
+    readings = (
+        (f"arrows drawing {other.value} instead of {arrows.value}",)
+        if _drawn(move, other) == shape
+        else ()
+    )
+    return Mismatch(
+        result=result, field=move.comparison.name, published=text, computed=drawn, readings=readings
+    )
+
+
+def _result(report: Report, indicator_id: str) -> Result:
+    return next(result for result in report.results if result.indicator.id == indicator_id)
+
+
+# -- alternative readings -----------------------------------------------------------------
+
+
+def _each_indicator(change: Callable[[Indicator], Indicator]) -> Callable[[Ruleset], Ruleset]:
+    def apply(ruleset: Ruleset) -> Ruleset:
+        return attrs.evolve(ruleset, indicators=tuple(change(i) for i in ruleset.indicators))
+
+    return apply
+
+
+def _swap_tolerance(to: Basis) -> Callable[[Indicator], Indicator]:
+    """Relative r <-> r x 100 in the unit ("5%" read as 5% of the target, or as 5 points)."""
+
+    def change(indicator: Indicator) -> Indicator:
+        if indicator.tolerance is None:
+            return indicator
+        entries = tuple(
+            attrs.evolve(entry, value=_swapped(entry.value, to))
+            for entry in indicator.tolerance.entries
+        )
+        return attrs.evolve(indicator, tolerance=Schedule(entries=entries))
+
+    return change
+
+
+def _swapped(margin: Margin, to: Basis) -> Margin:
+    if margin.basis is to:
+        return margin
+    amount = margin.amount.scaleb(2 if to is Basis.ABSOLUTE else -2, EXACT)
+    return Margin(basis=to, amount=amount)
+
+
+def _worse_boundaries(indicator: Indicator) -> Indicator:
+    scale = indicator.scale
+    bands = tuple(attrs.evolve(band, boundary=Boundary.WORSE) for band in scale.bands)
+    return attrs.evolve(indicator, scale=Scale(name=scale.name, bands=bands))
+
+
+def _rounded(places: int) -> Callable[[Indicator], Indicator]:
+    def change(indicator: Indicator) -> Indicator:
+        rounding = Rounding(places=places, mode=RoundingMode.HALF_UP)
+        return indicator if indicator.rounding else attrs.evolve(indicator, rounding=rounding)
+
+    return change
+
+
+_READINGS: tuple[tuple[str, Callable[[Ruleset], Ruleset]], ...] = (
+    (
+        "tolerance read as a percentage of the target (relative)",
+        _each_indicator(_swap_tolerance(Basis.RELATIVE)),
+    ),
+    (
+        "tolerance read as points in the indicator's unit (absolute)",
+        _each_indicator(_swap_tolerance(Basis.ABSOLUTE)),
+    ),
+    ("values on a boundary go to the worse band", _each_indicator(_worse_boundaries)),
+    ("values rounded to whole numbers before rating", _each_indicator(_rounded(0))),
+    ("values rounded to 1 decimal place before rating", _each_indicator(_rounded(1))),
+)

@@ -1,0 +1,172 @@
+"""Where two rulesets differ: in their rules, and in how they rate the same observations.
+
+This is how two councils see where their classifications diverge, and why: "tolerance: 5%
+of the target (A) vs 5 percentage points (B)", then every observation rated differently with
+both derivations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ragrules.engine.canonical import point_data, target_data, to_document
+from ragrules.engine.report import Report, Result
+from ragrules.engine.ruleset import Ruleset
+from ragrules.model.numbers import EXACT, format_decimal
+from ragrules.model.rules import Basis, BenchmarkTarget, Indicator, Margin, Schedule, Target
+from ragrules.model.units import amount_text, label, with_unit
+
+
+@attrs.frozen(kw_only=True)
+class RuleDifference:
+    """One setting that differs between ruleset A and ruleset B."""
+
+    indicator: str | None  # None for ruleset-wide settings
+    setting: str
+    a: str
+    b: str
+
+    def __str__(self) -> str:
+        where = f"{self.indicator}: " if self.indicator else ""
+        return f"{where}{self.setting}: {self.a} (A) vs {self.b} (B)"
+
+
+@attrs.frozen(kw_only=True)
+class RatingDifference:
+    """One indicator that the two rulesets rate differently for the same data."""
+
+    a: Result
+    b: Result
+
+    def __str__(self) -> str:
+        moves = ""
+        if _arrows(self.a) != _arrows(self.b):
+            moves = f"; arrows {' '.join(_arrows(self.a))} (A) vs {' '.join(_arrows(self.b))} (B)"
+        return f"{self.a.indicator.id}: {self.a.status} (A) vs {self.b.status} (B){moves}"
+
+
+def _arrows(result: Result) -> list[str]:
+    return [move.arrow for move in result.travel]
+
+
+_SETTINGS = (
+    "unit",
+    "polarity",
+    "scale",
+    "target",
+    "tolerance",
+    "stretch",
+    "thresholds",
+    "rounding",
+    "unchanged-within",
+)
+
+
+def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
+    """Every setting that differs, per indicator in A's order then B's, in plain words."""
+    found: list[RuleDifference] = []
+    document_a, document_b = to_document(a), to_document(b)
+    for section in ("travel", "exceptions"):
+        if document_a.get(section) != document_b.get(section):
+            found.append(
+                RuleDifference(
+                    indicator=None,
+                    setting=section,
+                    a=_words(document_a.get(section)),
+                    b=_words(document_b.get(section)),
+                )
+            )
+    indicators_b = {indicator.id: indicator for indicator in b.indicators}
+    for indicator in a.indicators:
+        other = indicators_b.pop(indicator.id, None)
+        if other is None:
+            found.append(RuleDifference(indicator=indicator.id, setting="defined", a="yes", b="no"))
+            continue
+        for setting in _SETTINGS:
+            text_a, text_b = _describe(indicator, setting), _describe(other, setting)
+            if text_a != text_b:
+                found.append(
+                    RuleDifference(indicator=indicator.id, setting=setting, a=text_a, b=text_b)
+                )
+    found += [
+        RuleDifference(indicator=identifier, setting="defined", a="no", b="yes")
+        for identifier in indicators_b
+    ]
+    return found
+
+
+def rating_differences(a: Report, b: Report) -> list[RatingDifference]:
+    """Indicators both rulesets rate, whose status or arrows differ for the same data."""
+    results_b = {result.indicator.id: result for result in b.results}
+    return [
+        RatingDifference(a=result, b=results_b[result.indicator.id])
+        for result in a.results
+        if result.indicator.id in results_b
+        and (
+            result.status != results_b[result.indicator.id].status
+            or _arrows(result) != _arrows(results_b[result.indicator.id])
+        )
+    ]
+
+
+def _describe(indicator: Indicator, setting: str) -> str:
+    if setting == "unit":
+        return label(indicator.unit) or indicator.unit
+    if setting == "polarity":
+        return indicator.polarity.value
+    if setting == "scale":
+        bands = ", ".join(
+            f"{band.status}" + (f" from {_words(point_data(band.start))}" if band.start else "")
+            for band in indicator.scale.bands
+        )
+        return f"{indicator.scale.name} ({bands})"
+    if setting == "target":
+        return _schedule(indicator.target, lambda target: _words(_target(target, indicator)))
+    if setting in ("tolerance", "stretch"):
+        schedule: Schedule[Margin] | None = getattr(indicator, setting)
+        return _schedule(schedule, lambda margin: _margin(margin, indicator.unit))
+    if setting == "thresholds":
+        return (
+            ", ".join(
+                f"{name} {with_unit(format_decimal(value), indicator.unit)}"
+                for name, value in indicator.thresholds
+            )
+            or "none"
+        )
+    if setting == "rounding":
+        rounding = indicator.rounding
+        return "none" if rounding is None else f"{rounding.places} places, {rounding.mode.value}"
+    return _margin(indicator.unchanged_within, indicator.unit)
+
+
+def _target(target: Target | BenchmarkTarget, indicator: Indicator) -> object:
+    written = target_data(target)
+    return with_unit(written, indicator.unit) if isinstance(written, str) else written
+
+
+def _schedule(schedule: Schedule[Any] | None, describe: Any) -> str:
+    if schedule is None:
+        return "none"
+    parts = []
+    for entry in schedule.entries:
+        text = describe(entry.value)
+        parts.append(f"{text} from {entry.start}" if entry.start else text)
+    return "; ".join(parts)
+
+
+def _margin(margin: Margin, unit: str) -> str:
+    if margin.basis is Basis.RELATIVE:
+        return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the target"
+    return amount_text(format_decimal(margin.amount), unit)
+
+
+def _words(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_words(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_words(v) for v in value) + "]"
+    return str(value)

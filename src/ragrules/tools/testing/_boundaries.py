@@ -1,0 +1,151 @@
+"""Values around an indicator's band boundaries, where a rating can go wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from ragrules.engine import rating
+from ragrules.model.numbers import EXACT, MAX_DIGITS, format_decimal
+from ragrules.model.periods import Period
+from ragrules.model.rules import (
+    Boundary,
+    Indicator,
+    Target,
+)
+from ragrules.model.units import with_unit
+from ragrules.tools.testing._common import _WIDE
+from ragrules.tools.testing._numbers import decimals_text
+from ragrules.tools.testing._reference import _reference, _rule_inputs
+
+
+@attrs.frozen(kw_only=True)
+class BoundaryValue:
+    """A value on, or one unit in its last place either side of, a band's starting point.
+
+    `text` is how it is written (digits vary; sometimes with the unit), `value` the number it
+    means in the indicator's unit, `boundary` the band start, `step` -1, 0 or +1 units in the
+    last place of `text` from it (in the direction of larger numbers). `band` is the status
+    of the best band starting exactly there, and `inclusive` whether that band takes its
+    start (`boundary = "better"`, the default and the built-in scales' rule): if so, `band`
+    is the status of a value exactly on it. `expected` is the status `reference_status`
+    gives the value.
+    """
+
+    text: str
+    value: Decimal
+    boundary: Decimal
+    step: int
+    band: str
+    inclusive: bool
+    expected: str
+
+
+def _band_starts(cuts: Sequence[rating.Cut]) -> dict[Decimal, tuple[str, bool]]:
+    """Each distinct band start (as a value), with the status of the best band starting there
+    and whether that band takes its start."""
+    starts: dict[Decimal, tuple[str, bool]] = {}
+    for cut in cuts:
+        for bound in (cut.lower, cut.upper):
+            if bound is None:
+                continue
+            exact = _exact_quotient(Fraction(bound) / Fraction(cut.multiplier))
+            if exact is not None:
+                starts.setdefault(exact, (cut.status, cut.band.boundary is Boundary.BETTER))
+    return starts
+
+
+def _exact_quotient(fraction: Fraction) -> Decimal | None:
+    denominator = fraction.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return None  # not a terminating decimal: no text can be written exactly on it
+    return EXACT.divide(Decimal(fraction.numerator), Decimal(fraction.denominator))
+
+
+def _places(number: Decimal) -> int:
+    text = format_decimal(number)
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+@st.composite
+def _boundary_values(
+    draw: st.DrawFn,
+    inputs: rating.RuleInputs,
+    starts: tuple[tuple[Decimal, tuple[str, bool]], ...],
+    max_extra_zeros: int,
+) -> BoundaryValue:
+    boundary, (band, inclusive) = draw(st.sampled_from(starts))
+    places = _places(boundary) + draw(st.integers(min_value=0, max_value=max_extra_zeros))
+    step = draw(st.sampled_from((0, -1, 1)))
+    ulp = Decimal(1).scaleb(-places)
+    value = EXACT.add(boundary, EXACT.multiply(Decimal(step), ulp))
+    text = format(value.quantize(ulp, context=_WIDE), "f")
+    if draw(st.booleans()):
+        text = with_unit(text, inputs.indicator.unit)
+    return BoundaryValue(
+        text=text,
+        value=value,
+        boundary=boundary,
+        step=step,
+        band=band,
+        inclusive=inclusive,
+        expected=_reference(inputs, value),
+    )
+
+
+def boundary_values(
+    indicator: Indicator,
+    target: Target | Decimal | None = None,
+    *,
+    period: Period | None = None,
+    max_extra_zeros: int = 3,
+) -> SearchStrategy[BoundaryValue]:
+    """Values exactly on, and one unit in the last place either side of, every band start.
+
+    Band starts are computed by `ragrules.engine.rating.compile_cuts` for `target` (default: the
+    indicator's target in force for `period`) and the margins in force. Each value is
+    written with the start's own decimal places plus 0 to `max_extra_zeros` more (so
+    `23.4`, `23.40`, `23.400`, and their neighbours `23.3`/`23.5`, `23.39`/`23.41`, ...),
+    sometimes followed by the indicator's unit. Starts that are not terminating decimals
+    (a ratio band of a lower-is-better indicator) cannot be written and are skipped.
+    """
+    inputs = _rule_inputs(indicator, target, period)
+    try:
+        cuts = rating.compile_cuts(inputs)
+    except rating.CannotRate as exc:
+        raise ValueError(
+            f"indicator {indicator.id!r} cannot be rated for period {period}: {exc.reason}"
+        ) from None
+    starts = _band_starts(cuts)
+    if not starts:
+        raise ValueError(f"indicator {indicator.id!r} has no band start to test")
+    widest = max(len(start.as_tuple().digits) for start in starts)
+    limit = max(0, min(max_extra_zeros, MAX_DIGITS - widest))
+    return _boundary_values(inputs, tuple(sorted(starts.items())), limit)
+
+
+def values(
+    indicator: Indicator,
+    target: Target | Decimal | None = None,
+    *,
+    period: Period | None = None,
+) -> SearchStrategy[str]:
+    """Numbers as text for one indicator: mostly at or next to its band boundaries, else
+    anywhere near its target (see `boundary_values`, `decimals_text`)."""
+    inputs = _rule_inputs(indicator, target, period)
+    landmarks = [value for _, value in indicator.thresholds]
+    if inputs.target is not None:
+        landmarks += [inputs.target.lower, inputs.target.upper]
+    reach = sum(int(abs(landmark)) for landmark in landmarks) + 10
+    return st.one_of(
+        boundary_values(indicator, target, period=period).map(lambda boundary: boundary.text),
+        decimals_text(min_value=-2 * reach, max_value=2 * reach, max_places=4),
+    )

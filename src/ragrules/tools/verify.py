@@ -1,0 +1,174 @@
+"""Static verification of a ruleset, then its invariants tested with generated values.
+
+For auditors: findings that loading alone does not make errors (targets outside a unit's
+meaningful range, neutral indicators whose targets may read as judgements, polarities that
+contradict the catalogue entry they override), the load's own warnings, and the design's
+invariants (monotonicity, exact boundaries) checked with Hypothesis on this ruleset's
+indicators. Hypothesis comes with the `testing` extra; without it the invariants cannot be
+tested, and that is an error, not a pass.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ragrules.engine.ruleset import Ruleset
+from ragrules.formats.loading import load, resolve_file
+from ragrules.model.errors import Problem, RagrulesError, Severity
+from ragrules.model.rules import Indicator, Polarity, Target
+
+# The range a value in each unit can meaningfully take: (lowest, highest or None).
+_RANGES: dict[str, tuple[Decimal, Decimal | None]] = {
+    "percent": (Decimal(0), Decimal(100)),
+    "count": (Decimal(0), None),
+    "per_1000": (Decimal(0), None),
+    "per_10000": (Decimal(0), None),
+    "per_100000": (Decimal(0), None),
+    "day": (Decimal(0), None),
+    "week": (Decimal(0), None),
+    "hour": (Decimal(0), None),
+    "working_day": (Decimal(0), None),
+}
+
+
+def verify_file(
+    path: str | os.PathLike[str],
+    *,
+    search_path: Sequence[str | os.PathLike[str]] = (),
+    allowed: Sequence[str | os.PathLike[str]] = (),
+    examples: int = 50,
+) -> list[Problem]:
+    """Every finding for a ruleset file: load errors, warnings, static checks, invariants."""
+    try:
+        ruleset = load(path, search_path=search_path, allowed=allowed)
+    except RagrulesError as exc:
+        return list(exc.problems)
+    _, origins = resolve_file(path, search_path, allowed)
+    findings = list(ruleset.warnings)
+    for index, indicator in enumerate(ruleset.indicators):
+        notes = _static(indicator)
+        for setting, base_value, where in origins.overrides.get(indicator.id, []):
+            if setting == "polarity" and base_value != indicator.polarity.value:
+                notes.append(
+                    (
+                        f"polarity {indicator.polarity.value} contradicts {base_value} in the "
+                        f"entry it overrides ({where})",
+                        "make sure the local judgement is intended, and say so in a comment",
+                    )
+                )
+        file, line, column = origins.locate(f"indicator[{index}]")
+        findings += [
+            Problem(
+                file=file,
+                line=line,
+                column=column,
+                key=f"indicator[{index}]",
+                message=f"{indicator.id}: {message}",
+                hint=hint,
+                severity=Severity.WARNING,
+            )
+            for message, hint in notes
+        ]
+    findings += check_invariants(ruleset, examples=examples)
+    return findings
+
+
+def _static(indicator: Indicator) -> list[tuple[str, str]]:
+    found = []
+    low, high = _RANGES.get(indicator.unit, (None, None))
+    values: list[tuple[str, Decimal]] = [(f"threshold {n}", v) for n, v in indicator.thresholds]
+    for target in indicator.target.values() if indicator.target else ():
+        if isinstance(target, Target):
+            values += [("target", end) for end in dict.fromkeys((target.lower, target.upper))]
+    for what, value in values:
+        if (low is not None and value < low) or (high is not None and value > high):
+            limits = f"{low} to {high}" if high is not None else f"at least {low}"
+            found.append(
+                (
+                    f"{what} {value} is outside the unit's meaningful range ({limits})",
+                    "check the unit",
+                )
+            )
+    if indicator.polarity is Polarity.NEUTRAL and indicator.target is not None:
+        found.append(
+            (
+                "a neutral indicator has a target, which readers may take as a judgement",
+                "say in its title or commentary that the target is context, as Dudley does",
+            )
+        )
+    return found
+
+
+def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
+    """Monotonicity and exact boundaries, with generated values, for each rated indicator."""
+    # Imported here, not at the top, because Hypothesis is an optional extra (`testing`) and
+    # the command line imports this module: no circle is involved (testing imports no tool).
+    try:
+        from hypothesis import HealthCheck, given, settings
+        from hypothesis.errors import Unsatisfiable
+
+        from ragrules.tools import testing
+    except ImportError:
+        # An error, so that `ragrules verify` cannot pass without testing what it promises.
+        return [
+            Problem(
+                message="the invariants could not be tested: Hypothesis is not installed",
+                hint='install the testing extra: pip install "ragrules[testing]"',
+                severity=Severity.ERROR,
+            )
+        ]
+    found: list[Problem] = []
+    options = settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    untested = []
+    for index, indicator in enumerate(ruleset.indicators):
+        try:
+            values = testing.values(indicator)
+            boundaries = testing.boundary_values(indicator)
+        except ValueError:
+            # No fixed target and margins to test against (neutral, benchmark, dated).
+            untested.append(indicator.id)
+            continue
+
+        identifier = indicator.id
+
+        @options
+        @given(values, values)
+        def monotonic(low: str, high: str) -> None:
+            testing.check_monotonic(ruleset, identifier, low, high)  # noqa: B023
+
+        @options
+        @given(boundaries)
+        def boundary(value: testing.BoundaryValue) -> None:
+            testing.check_boundary(ruleset, identifier, value)  # noqa: B023
+
+        monotone = indicator.polarity in (Polarity.HIGHER, Polarity.LOWER)
+        for check in (monotonic, boundary) if monotone else (boundary,):
+            try:
+                check()
+            except (AssertionError, Unsatisfiable) as exc:
+                found.append(
+                    Problem(
+                        key=f"indicator[{index}]",
+                        message=f"{indicator.id}: invariant {check.__name__} fails: {exc}",
+                        severity=Severity.ERROR,
+                    )
+                )
+    if untested:
+        found.append(
+            Problem(
+                message=f"invariants not tested for {len(untested)} of "
+                f"{len(ruleset.indicators)} indicators: {', '.join(untested)}",
+                hint="neutral, or a target from the data, by period or none; "
+                "test them with ragrules.testing and a target",
+                severity=Severity.WARNING,
+            )
+        )
+    return found
