@@ -77,7 +77,7 @@ def test_rate_frame() -> None:
     result = rate_frame(ruleset, frame)
     assert list(result["indicator"])[:2] == ["early-help-conversion", "lac-placement-stability"]
     first = result.iloc[0]
-    assert (first["status"], first["number"], first["short_arrow"]) == ("red", "28.15", "\u2193")
+    assert (first["status"], first["value"], first["short_arrow"]) == ("red", "28.15", "\u2193")
     supervision = result[result["indicator"] == "lac-supervision"].iloc[0]
     assert supervision["status"] == "no-data"
 

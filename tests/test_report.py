@@ -201,17 +201,26 @@ def test_report_period_defaults_to_latest() -> None:
 
 def test_explain_gives_the_derivation() -> None:
     """explain() states the target, each band's bound and the verdict, as text and data."""
-    result = _status("rate", "23.3")
-    explanation = result.explain()
+    report = RULESET.rate([{"indicator": "rate", "period": "2020/21 Q2", "value": "23.3"}])
+    explanation = report.explain("rate")
     text = str(explanation)
     assert "Target 26% from the ruleset; higher is better." in text
     assert "amber from 2.6 below the target (10% of 26): value >= 23.4; 23.3 not reached." in text
-    assert text.endswith("So red.")
+    assert "So red.\nNot an exception: the ruleset selects no exceptions." in text
     data = explanation.to_dict()
     assert data["status"] == "red"
-    assert {"band": "amber", "lower": "23.4", "reached": "false"}.items() <= data["steps"][
-        -3
-    ].items()
+    amber = next(step for step in data["steps"] if step.get("band") == "amber")
+    assert {"lower": "23.4", "reached": "false"}.items() <= amber.items()
+
+
+def test_result_explain_is_deprecated_for_the_one_explanation() -> None:
+    """0.1's `Result.explain()` still works until 1.0, warns, and begins as the report's does."""
+    report = RULESET.rate([{"indicator": "rate", "period": "2020/21 Q2", "value": "23.3"}])
+    with pytest.warns(DeprecationWarning, match=r"report\.explain\(indicator_id\)"):
+        old = report.result("rate").explain()
+    one = report.explain("rate")
+    assert one.steps[: len(old.steps)] == old.steps
+    assert len(one.steps) > len(old.steps)
 
 
 def test_explain_in_range_relative_margin_per_end() -> None:
@@ -221,11 +230,11 @@ def test_explain_in_range_relative_margin_per_end() -> None:
         'polarity = "in-range"\ntarget = { lower = 10, upper = 20 }\n'
         'tolerance = { relative = "10%" }\n'
     )
-    result = ruleset.rate([{"indicator": "caseload", "value": "21"}]).results[0]
-    assert result.status == "amber"
+    report = ruleset.rate([{"indicator": "caseload", "value": "21"}])
+    assert report.result("caseload").status == "amber"
     assert (
         "amber from 1 below the lower end (10% of 10) and 2 above the upper end (10% of 20): "
-        "value >= 9 and value <= 22; 21 reached." in str(result.explain())
+        "value >= 9 and value <= 22; 21 reached." in str(report.explain("caseload"))
     )
 
 
@@ -251,7 +260,7 @@ def test_csv_and_table_formats() -> None:
     """CSV has a header and a row per indicator; the table shows statuses and the summary."""
     report = RULESET.rate([{"indicator": "rate", "period": "2020/21 Q2", "value": "30"}])
     lines = render(report, "csv").splitlines()
-    assert lines[0].startswith("indicator,title,period,status")
+    assert lines[0].startswith("indicator,title,unit,polarity,period,row,status")
     assert len(lines) == 1 + len(RULESET.indicators)
     table = render(report, "table")
     assert "rate" in table

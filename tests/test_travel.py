@@ -164,14 +164,17 @@ def test_travel_in_json_and_summary() -> None:
         {"indicator": "up", "period": "2020/21 Q1", "value": "45"},
     ]
     data = RULESET.rate(rows).to_dict()
-    assert data["results"][0]["travel"]["short"] == {
+    assert data["results"][0]["travel"][0] == {
+        "comparison": "short",
         "against": "previous-period",
         "period": "2020/21 Q1",
-        "value": "45",
+        "earlier": "45",
+        "earlier_text": "45",
         "direction": "down",
         "judgement": "worsening",
         "arrow": "worse",
         "reason": "",
+        "earlier_judgements": [],
     }
     assert data["summary"]["travel"]["short"] == {
         "improving": 0,

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from ragrules.engine.ruleset import Ruleset
-from ragrules.reports.output import CSV_COLUMNS
+from ragrules.reports._columns import cells, header
 
 
 def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> Any:
-    """One row per indicator: status, reason, value, target, bounds and each arrow.
+    """One row per indicator, with the columns of the CSV report (the names of `Result.to_dict()`).
 
     The frame carries the whole `Report` in `frame.attrs["report"]` (its summary, exceptions,
     findings, notices and explanations), so a caller never rates the data twice.
@@ -23,17 +23,10 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
 
     # Missing cells (NaN, NA, NaT) are blank: `Observation` reads them so wherever they come from.
     report = ruleset.rate(frame.to_dict("records"), period=period)
-    records = []
-    for result in report.results:
-        data = result.to_dict()
-        record = {key: data[key] for key in ("rated", *CSV_COLUMNS)}
-        record["bounds"] = "; ".join(cut.condition() for cut in result.cuts)
-        for move in result.travel:
-            name = move.comparison.name
-            record[f"{name}_arrow"] = move.arrow
-            record[f"{name}_direction"] = move.direction.value
-            record[f"{name}_judgement"] = None if move.judgement is None else move.judgement.value
-        records.append(record)
-    rated = pandas.DataFrame.from_records(records)
+    comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
+    passed = list(dict.fromkeys(key for result in report.results for key, _ in result.columns))
+    rows = [cells(result.to_dict(), comparisons, passed) for result in report.results]
+    # Object columns hold the cells as they are: text for numbers (exact), None for blank.
+    rated = pandas.DataFrame(rows, columns=header(comparisons, passed), dtype=object)
     rated.attrs["report"] = report
     return rated

@@ -79,7 +79,7 @@ def test_the_float_trap_is_amber(value: object) -> None:
     ruleset = ragrules.loads(FLOAT_TRAP)
     result = ruleset.rate([{"indicator": "timeliness", "value": value}]).results[0]
     assert result.status == "amber", result.reason
-    amber = result.cuts[1]
+    amber = result.bounds[1]
     assert amber.status == "amber" and amber.lower == Decimal("23.4") and amber.inclusive
 
 

@@ -18,6 +18,7 @@ from ragrules.cli._common import (
     say,
     valid_period,
 )
+from ragrules.engine.explain import explain
 from ragrules.tools.audit import audit
 
 
@@ -52,10 +53,10 @@ def run_audit(args: argparse.Namespace) -> int:
     for mismatch in found.mismatches:
         say(f"  {mismatch}")
         say("    computed:")
-        for line in str(mismatch.result.explain()).splitlines():
+        for line in str(found.report.explain(mismatch.result.indicator.id)).splitlines():
             say(f"      {line}")
         if mismatch.alternative is not None:
             say(f"    under {mismatch.readings[0]}:")
-            for line in str(mismatch.alternative.explain()).splitlines():
+            for line in str(explain(mismatch.alternative)).splitlines():
                 say(f"      {line}")
     return FINDINGS if found.mismatches else OK

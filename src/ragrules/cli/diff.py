@@ -28,8 +28,8 @@ def run_diff(args: argparse.Namespace) -> int:
         say(f"\nRatings of {args.data} for {period}:" if ratings else "\nRatings: the same.")
         for rated in ratings:
             say(f"  {rated}")
-            for side, result in (("A", rated.a), ("B", rated.b)):
+            for side, report in (("A", report_a), ("B", report_b)):
                 say(f"    {side}:")
-                for line in str(result.explain()).splitlines():
+                for line in str(report.explain(rated.a.indicator.id)).splitlines():
                     say(f"      {line}")
     return FINDINGS if rules or ratings else OK

@@ -295,7 +295,7 @@ class _Batch:
         status = cuts[band].status
         return Result(
             status=status,
-            cuts=cuts,
+            bounds=cuts,
             band=band,
             reason=f"{status}: {why(cuts, band, value, movements)}",
             **common,

@@ -107,7 +107,7 @@ def explain(result: Result) -> Explanation:
         return Explanation(indicator=indicator.id, status=result.status, steps=tuple(steps))
     assert result.value is not None
     assert result.band is not None
-    for index, cut in enumerate(result.cuts[: result.band + 1]):
+    for index, cut in enumerate(result.bounds[: result.band + 1]):
         reached = index == result.band
         steps.append(_band_step(cut, result, reached))
     steps.append(Step(text=f"So {result.status}.", data=(("status", result.status),)))

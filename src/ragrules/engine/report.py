@@ -37,8 +37,8 @@ class Result:
     target_source: str = ""  # "ruleset", "data", or "benchmark NAME"
     tolerance: Margin | None = None
     stretch: Margin | None = None
-    cuts: tuple[Cut, ...] = ()
-    band: int | None = None
+    bounds: tuple[Cut, ...] = ()  # each band's bounds for this value, best first
+    band: int | None = None  # the index in `bounds` of the band the value reached
     commentary: str = ""
     caveat: str = ""  # why the data cannot be reported this period, as the data says
     flag: str = ""  # the hand flag's text, when the row was flagged "of particular note"
@@ -53,30 +53,60 @@ class Result:
         return self.unrated is None
 
     def explain(self) -> Explanation:
-        """The derivation, step by step, as text and as data."""
+        """Deprecated (0.2), goes in 1.0: `Report.explain(indicator_id)` is the one explanation,
+        with the exception selection and where each rule was written; this gives its first steps.
+        """
+        import warnings
+
+        warnings.warn(
+            "Result.explain() is deprecated: use report.explain(indicator_id), the one "
+            "explanation (with the exception selection and where each rule was written)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return explain(self)
 
+    @property
+    def cuts(self) -> tuple[Cut, ...]:
+        """Deprecated (0.2): the name of `bounds` in 0.1; goes in 1.0."""
+        import warnings
+
+        warnings.warn("Result.cuts is now Result.bounds", DeprecationWarning, stacklevel=2)
+        return self.bounds
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain data with decimals as strings, for JSON output."""
+        """The result as plain data, under the attributes' names (docs/api.md, "One vocabulary").
+
+        A value JSON cannot hold is written as its text (`str()`): a `Decimal`, a period, a
+        target (`72.5`, or `10-20` for a range), a margin as written (`5%`); an enumeration as
+        its value; the indicator as its id, with its title, unit and polarity beside it.
+        """
+        indicator = self.indicator
         return {
-            "indicator": self.indicator.id,
-            "title": self.indicator.title,
+            "indicator": indicator.id,
+            "title": indicator.title,
+            "unit": indicator.unit,
+            "polarity": indicator.polarity.value,
             "period": None if self.period is None else str(self.period),
+            "row": self.row,
             "status": self.status,
-            "rated": self.rated,
+            "rated": self.unrated is None,
+            "unrated": None if self.unrated is None else self.unrated.value,
             "reason": self.reason,
-            "value": self.value_text,
-            "number": _text(self.value),
-            "unit": self.indicator.unit,
-            "polarity": self.indicator.polarity.value,
-            "target": None if self.target is None else target_text(self.target),
+            "value": _text(self.value),
+            "value_text": self.value_text,
+            "unrounded": _text(self.unrounded),
+            "target": None if self.target is None else str(self.target),
             "target_source": self.target_source or None,
-            "bounds": [_cut_dict(cut) for cut in self.cuts],
-            "travel": {move.comparison.name: _movement_dict(move) for move in self.travel},
+            "tolerance": None if self.tolerance is None else str(self.tolerance),
+            "stretch": None if self.stretch is None else str(self.stretch),
+            "bounds": [_bound_dict(cut) for cut in self.bounds],
+            "band": self.band,
+            "travel": [movement_dict(move) for move in self.travel],
             "commentary": self.commentary,
             "caveat": self.caveat,
             "flag": self.flag,
-            "row": self.row,
+            "columns": dict(self.columns),
         }
 
 
@@ -115,7 +145,7 @@ class Report:
     def explain(self, indicator_id: str) -> Explanation:
         """The derivation of one indicator's result, with why it is or is not an exception."""
         result = self.result(indicator_id)
-        base = result.explain()
+        base = explain(result)
         steps = [*base.steps, self._selection_step(result)]
         steps += [
             Step(text=f"Finding: {finding.message}.", data=(("finding", finding.message),))
@@ -245,30 +275,28 @@ def _text(number: Decimal | None) -> str | None:
     return None if number is None else format_decimal(number)
 
 
-def target_text(target: Target) -> str:
-    """A target as printed: `72.5`, or `10-20` for a range."""
-    if target.is_point:
-        return format_decimal(target.value)
-    return f"{format_decimal(target.lower)}-{format_decimal(target.upper)}"
-
-
-def _cut_dict(cut: Cut) -> dict[str, Any]:
+def _bound_dict(cut: Cut) -> dict[str, Any]:
     return {
         "status": cut.status,
         "lower": _text(cut.lower),
         "upper": _text(cut.upper),
         "inclusive": cut.inclusive,
         "multiplier": _text(cut.multiplier),
+        "condition": cut.condition(),
     }
 
 
-def _movement_dict(move: Movement) -> dict[str, Any]:
+def movement_dict(move: Movement) -> dict[str, Any]:
+    """A `Movement` as plain data, under its attributes' names (the comparison by its name)."""
     return {
+        "comparison": move.comparison.name,
         "against": move.comparison.against.value,
         "period": None if move.period is None else str(move.period),
-        "value": move.earlier_text or _text(move.earlier),
+        "earlier": _text(move.earlier),
+        "earlier_text": move.earlier_text,
         "direction": move.direction.value,
         "judgement": None if move.judgement is None else move.judgement.value,
         "arrow": move.arrow,
         "reason": move.reason,
+        "earlier_judgements": [None if j is None else j.value for j in move.earlier_judgements],
     }

@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from ragrules.model.errors import Problem
-from ragrules.model.numbers import EXACT, RoundingMode
+from ragrules.model.numbers import EXACT, RoundingMode, format_decimal
 from ragrules.model.periods import Calendar, Period
 
 T = TypeVar("T")
@@ -85,6 +85,10 @@ class Margin:
             return EXACT.multiply(self.amount, EXACT.abs(magnitude))
         return self.amount
 
+    def __str__(self) -> str:
+        """The margin as written (`5%`, `2 weeks`), or its amount."""
+        return self.text or format_decimal(self.amount)
+
     def describe(self) -> str:
         """The margin as a key states it: `5% of the target` or `2 weeks`."""
         if self.basis is Basis.RELATIVE:
@@ -125,6 +129,12 @@ class Target:
     def value(self) -> Decimal:
         """The target of a higher- or lower-is-better indicator."""
         return self.lower
+
+    def __str__(self) -> str:
+        """The target as printed: `72.5`, or `10-20` for a range."""
+        if self.is_point:
+            return format_decimal(self.lower)
+        return f"{format_decimal(self.lower)}-{format_decimal(self.upper)}"
 
 
 @attrs.frozen(kw_only=True)

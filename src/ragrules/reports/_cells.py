@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 CSV_TRIGGERS = frozenset("=+-@\t\r")
@@ -76,9 +77,9 @@ def csv_writer(out: _Out) -> CsvWriter:
     return csv.writer(_NewlineLines(out), lineterminator="\r\n")
 
 
-def csv_row(cells: list[object], *, safe: bool = True) -> list[object]:
+def csv_row(cells: Sequence[object], *, safe: bool = True) -> list[object]:
     """A row for `csv.writer`: text cells through `csv_safe` (unless `safe` is false)."""
     if not safe:
-        return cells
+        return list(cells)
     # The first-character test inline: a stream writes millions of cells, nearly all plain.
     return [csv_safe(cell) if type(cell) is str and cell[:1] in _FIRST else cell for cell in cells]

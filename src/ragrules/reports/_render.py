@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ragrules.engine import report
 from ragrules.engine.report import Report, Result
 from ragrules.model.units import with_unit
 
@@ -17,7 +16,7 @@ def target_text(result: Result) -> str:
     """The target used, with its unit; blank when there was none."""
     if result.target is None:
         return ""
-    return with_unit(report.target_text(result.target), result.indicator.unit)
+    return with_unit(str(result.target), result.indicator.unit)
 
 
 def caveat_text(result: Result) -> str:

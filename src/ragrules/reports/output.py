@@ -17,26 +17,11 @@ from ragrules.model.units import with_unit
 from ragrules.reports._cells import csv_row, csv_writer
 from ragrules.reports._cells import csv_safe as csv_safe  # re-exported: the CSV convention, public
 from ragrules.reports._cells import csv_unsafe as csv_unsafe
+from ragrules.reports._columns import cells, header
 from ragrules.reports.html import to_html
 from ragrules.reports.markdown import to_markdown
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
-
-CSV_COLUMNS = (
-    "indicator",
-    "title",
-    "period",
-    "status",
-    "reason",
-    "value",
-    "number",
-    "unit",
-    "target",
-    "target_source",
-    "commentary",
-    "caveat",
-    "flag",
-)
 
 
 def render(report: Report, fmt: str, *, safe_csv: bool = True) -> str:
@@ -51,28 +36,21 @@ def to_json(report: Report) -> str:
 
 
 def to_csv(report: Report, *, safe: bool = True) -> str:
-    """One row per indicator; each comparison adds its arrow, direction, judgement and values.
+    """One row per indicator, under the names of `Result.to_dict()` (see `_columns`).
 
     With `safe` (the default) a cell a spreadsheet would run as a formula (`=1+1`, `@SUM(..)`,
     `-2+3`, but not a plain number such as `-5`) gets a `'` in front; `csv_unsafe` takes it
     off again. `safe=False` writes every cell as it is.
     """
     comparisons = [comparison.name for comparison in report.ruleset.travel.comparisons]
-    travel_columns = [f"{name}_{field}" for name in comparisons for field in _TRAVEL_FIELDS]
+    passed = list(dict.fromkeys(key for result in report.results for key, _ in result.columns))
     buffer = io.StringIO()
     writer = csv_writer(buffer)
-    writer.writerow(csv_row([*CSV_COLUMNS, *travel_columns], safe=safe))
+    writer.writerow(csv_row(header(comparisons, passed), safe=safe))
     for result in report.results:
-        data = result.to_dict()
-        cells = [data[column] for column in CSV_COLUMNS]
-        for name in comparisons:
-            move = data["travel"][name]
-            cells += [move[field] for field in _TRAVEL_FIELDS]
-        writer.writerow(csv_row(["" if cell is None else cell for cell in cells], safe=safe))
+        row = cells(result.to_dict(), comparisons, passed)
+        writer.writerow(csv_row(["" if cell is None else cell for cell in row], safe=safe))
     return buffer.getvalue()
-
-
-_TRAVEL_FIELDS = ("arrow", "direction", "judgement", "period", "value")
 
 
 def to_table(report: Report) -> str:
@@ -113,10 +91,7 @@ def to_table(report: Report) -> str:
 
 
 def _table_row(result: Result) -> tuple[str, ...]:
-    data = result.to_dict()
-    target = data["target"] or ""
-    if target:
-        target = with_unit(target, result.indicator.unit)
+    target = "" if result.target is None else with_unit(str(result.target), result.indicator.unit)
     why = result.reason.split(": ", 1)[-1] if result.rated else result.reason
     arrows = [move.arrow for move in result.travel]
     cells = (result.indicator.id, result.value_text or "-", target, result.status, *arrows, why)

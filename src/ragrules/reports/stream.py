@@ -17,16 +17,13 @@ from typing import Any, TextIO
 import attrs
 
 from ragrules.engine.notices import result_notices
-from ragrules.engine.report import Rejection, Result, target_text
+from ragrules.engine.report import Rejection, Result
 from ragrules.engine.selection import exceptions, findings
-from ragrules.model.numbers import format_decimal
 from ragrules.model.rules import RulesetData, Unrated
 from ragrules.reports._cells import csv_row, csv_writer
+from ragrules.reports._columns import RESULT_COLUMNS, cells, header
 
 STREAM_FORMATS = ("json", "csv")
-
-_RESULT_COLUMNS = ("row", "indicator", "period", "status", "reason", "value", "number", "target")
-_TRAVEL_FIELDS = ("arrow", "direction", "judgement")
 
 
 @attrs.define
@@ -101,34 +98,10 @@ def _json_writer(out: TextIO) -> _Writer:
 
 
 def _record(item: Result | Rejection, reasons: tuple[str, ...]) -> dict[str, Any]:
+    """A result as `Result.to_dict()` with the exception reasons; a rejection as its own."""
     if isinstance(item, Rejection):
-        return {
-            "row": item.row,
-            "indicator": item.indicator,
-            "period": item.period,
-            "rejected": item.reason,
-        }
-    return {
-        "row": item.row,
-        "indicator": item.indicator.id,
-        "period": None if item.period is None else str(item.period),
-        "status": item.status,
-        "rated": item.unrated is None,
-        "reason": item.reason,
-        "value": item.value_text,
-        "number": None if item.value is None else format_decimal(item.value),
-        "target": None if item.target is None else target_text(item.target),
-        "travel": {
-            move.comparison.name: {
-                "arrow": move.arrow,
-                "direction": move.direction.value,
-                "judgement": None if move.judgement is None else move.judgement.value,
-            }
-            for move in item.travel
-        },
-        "exception": list(reasons),
-        "columns": dict(item.columns),
-    }
+        return {**item.to_dict(), "rejected": True}
+    return {**item.to_dict(), "exception_reasons": list(reasons)}
 
 
 def _csv_writer(
@@ -140,12 +113,14 @@ def _csv_writer(
     """
     rows = csv_writer(out)
 
-    def writerow(cells: list[object]) -> None:
+    def writerow(cells: Sequence[object]) -> None:
         rows.writerow(csv_row(cells, safe=safe))
 
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
-    travel = [f"{name}_{field}" for name in comparisons for field in _TRAVEL_FIELDS]
     passed: list[str] | None = None if columns is None else list(columns)
+    width = len(header(comparisons))
+    reason_at = RESULT_COLUMNS.index("reason")
+
     header_written = False
 
     def write(item: Result | Rejection, reasons: tuple[str, ...]) -> None:
@@ -153,30 +128,26 @@ def _csv_writer(
         if not header_written:
             if passed is None:
                 passed = [] if isinstance(item, Rejection) else [n for n, _ in item.columns]
-            fixed = [*_RESULT_COLUMNS, *travel, "exception", "rejected"]
-            # A data column named like one of ours (`status`) keeps its data under `data_status`.
-            writerow([*fixed, *(f"data_{n}" if n in fixed else n for n in passed)])
+            writerow(header(comparisons, passed, _STREAM_COLUMNS))
             header_written = True
         assert passed is not None
         if isinstance(item, Rejection):
-            cells = [item.row, item.indicator, item.period, "", "", "", "", ""]
-            writerow([*cells, *([""] * len(travel)), "", item.reason, *([""] * len(passed))])
+            row: list[Any] = [None] * width
+            row[0], row[4], row[5] = item.indicator, item.period, item.row
+            row[reason_at] = item.reason
+            writerow(_blank([*row, "", True, *([None] * len(passed))]))
             return
-        data = _record(item, reasons)
-        moves = [
-            "" if (cell := data["travel"][name][field]) is None else cell
-            for name in comparisons
-            for field in _TRAVEL_FIELDS
-        ]
-        columns = data["columns"]
-        writerow(
-            [
-                *("" if data[key] is None else data[key] for key in _RESULT_COLUMNS),
-                *moves,
-                "; ".join(reasons),
-                "",
-                *(columns.get(name, "") for name in passed),
-            ]
-        )
+        row = cells(item.to_dict(), comparisons)
+        columns = dict(item.columns)
+        writerow(_blank([*row, "; ".join(reasons), False, *(columns.get(n) for n in passed)]))
 
     return write
+
+
+# The stream's own columns, after the result's: why a result is an exception, and whether the
+# line is a rejected row (whose reason is in `reason`).
+_STREAM_COLUMNS = ("exception_reasons", "rejected")
+
+
+def _blank(row: list[Any]) -> list[object]:
+    return ["" if cell is None else cell for cell in row]

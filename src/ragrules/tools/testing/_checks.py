@@ -52,7 +52,7 @@ def check_totality(
                 f"{where} is rated {result.status!r}, not a status of scale "
                 f"{result.indicator.scale.name!r} {statuses}"
             )
-            assert result.band is not None and result.cuts[result.band].status == result.status, (
+            assert result.band is not None and result.bounds[result.band].status == result.status, (
                 f"{where}: status {result.status!r} does not come from the band that admitted it"
             )
         else:

@@ -1,0 +1,78 @@
+"""A result as one row of cells, for the CSV report, the CSV stream and pandas.
+
+The columns are the fields of `Result.to_dict()`, under the same names and in the same order.
+What is a list there becomes flat here: `bounds` is one cell of conditions, each comparison's
+movement is spread over `NAME_FIELD` columns (`short_arrow`, `short_earlier`, ...), and the
+row's passed-through columns follow under their own names (`data_NAME` where one would take
+the name of ours).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+RESULT_COLUMNS = (
+    "indicator",
+    "title",
+    "unit",
+    "polarity",
+    "period",
+    "row",
+    "status",
+    "rated",
+    "unrated",
+    "reason",
+    "value",
+    "value_text",
+    "unrounded",
+    "target",
+    "target_source",
+    "tolerance",
+    "stretch",
+    "bounds",
+    "band",
+    "commentary",
+    "caveat",
+    "flag",
+)
+MOVEMENT_COLUMNS = (
+    "against",
+    "period",
+    "earlier",
+    "earlier_text",
+    "direction",
+    "judgement",
+    "arrow",
+    "reason",
+)
+
+
+def header(
+    comparisons: Sequence[str], passed: Iterable[str] = (), extra: Sequence[str] = ()
+) -> list[str]:
+    """The column names: the result's, each comparison's, `extra`, then the row's own."""
+    fixed = [
+        *RESULT_COLUMNS,
+        *(f"{name}_{field}" for name in comparisons for field in MOVEMENT_COLUMNS),
+        *extra,
+    ]
+    return [*fixed, *(f"data_{name}" if name in fixed else name for name in passed)]
+
+
+def cells(
+    record: dict[str, Any], comparisons: Sequence[str], passed: Sequence[str] = ()
+) -> list[Any]:
+    """The cells of `Result.to_dict()` under `header(comparisons, passed)`; None where empty."""
+    row = [record[column] for column in RESULT_COLUMNS]
+    row[_BOUNDS] = "; ".join(bound["condition"] for bound in record["bounds"])
+    moves = {move["comparison"]: move for move in record["travel"]}
+    for name in comparisons:
+        move = moves.get(name)
+        row += [None if move is None else move[field] for field in MOVEMENT_COLUMNS]
+    columns = record["columns"]
+    row += [columns.get(name) for name in passed]
+    return row
+
+
+_BOUNDS = RESULT_COLUMNS.index("bounds")
