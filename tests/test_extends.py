@@ -206,13 +206,13 @@ def test_show_says_where_each_setting_came_from(capsys: pytest.CaptureFixture[st
     assert 'polarity = "lower-is-better"  # from ' in out
 
 
-def test_fmt_prints_canonical_toml_and_fingerprint(capsys: pytest.CaptureFixture[str]) -> None:
-    """`ragrules fmt` prints the canonical form; --fingerprint its hash."""
+def test_show_prints_canonical_toml_and_fingerprint(capsys: pytest.CaptureFixture[str]) -> None:
+    """`ragrules show --toml` prints the canonical form; --fingerprint its hash."""
     path = str(EXAMPLES / "havering-2020-21-q2.toml")
-    assert main(["fmt", path]) == 0
+    assert main(["show", path, "--toml"]) == 0
     text = capsys.readouterr().out
     assert ragrules.loads(text) == ragrules.load(path)
-    assert main(["fmt", path, "--fingerprint"]) == 0
+    assert main(["show", path, "--fingerprint"]) == 0
     assert capsys.readouterr().out == fingerprint(ragrules.load(path)) + "\n"
 
 

@@ -24,8 +24,8 @@ _EXIT = (
 _EXAMPLES = {
     "rate": "ragrules rate council.toml q2.csv --format html -o report.html",
     "check": "ragrules check council.toml --data q2.csv",
-    "show": "ragrules show council.toml",
-    "fmt": "ragrules fmt council.toml --fingerprint",
+    "show": "ragrules show council.toml --fingerprint",
+    "fmt": "ragrules fmt --check rulesets/*.toml",
     "diff": "ragrules diff old.toml new.toml q2.csv",
     "explain": "ragrules explain council.toml q2.csv --indicator early-help-conversion",
     "audit": "ragrules audit council.toml published-q2.csv",
@@ -109,13 +109,47 @@ def build_parser() -> argparse.ArgumentParser:
         commands, "show", "print the resolved ruleset, saying which file each setting came from"
     )
     show.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
+    view = show.add_mutually_exclusive_group()
+    view.add_argument(
+        "--toml",
+        action="store_true",
+        help="print the resolved ruleset as one canonical TOML document (no extends, every "
+        "default spelled out, stable key order), which loads to an equal ruleset",
+    )
+    view.add_argument(
+        "--fingerprint",
+        action="store_true",
+        help="print only the fingerprint: the sha256 of the canonical TOML",
+    )
     show.set_defaults(run=run_show)
 
     fmt = _command(
-        commands, "fmt", "print the ruleset in canonical form (resolved, stable key order)"
+        commands,
+        "fmt",
+        "format ruleset files in place, keeping comments, order, extends and units as written",
     )
-    fmt.add_argument("ruleset", metavar="RULESET", help="path to a ruleset .toml file")
-    fmt.add_argument("--fingerprint", action="store_true", help="print only the fingerprint")
+    fmt.add_argument(
+        "rulesets",
+        metavar="RULESET",
+        nargs="+",
+        help="ruleset .toml files to format; - reads stdin and writes stdout",
+    )
+    dry_run = fmt.add_mutually_exclusive_group()
+    dry_run.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if a file would be reformatted (for CI)",
+    )
+    dry_run.add_argument(
+        "--diff",
+        action="store_true",
+        help="change nothing; print what would change as a unified diff, exit 1 if anything would",
+    )
+    dry_run.add_argument(
+        "--fingerprint",
+        action="store_true",
+        help="deprecated: print each ruleset's fingerprint (use show --fingerprint)",
+    )
     fmt.set_defaults(run=run_fmt)
 
     diff = _command(
@@ -184,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
             "a file with no UTF-8 text; a file mixing the two is refused)",
         )
 
-    for command in (show, fmt, diff, explain, audit_command, verify, schema):
+    for command in (show, diff, explain, audit_command, verify, schema):
         command.add_argument(
             "-o",
             "--output",

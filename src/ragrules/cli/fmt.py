@@ -1,15 +1,103 @@
-"""`ragrules fmt`: the resolved ruleset in canonical form, or its fingerprint."""
+"""`ragrules fmt`: format ruleset files in place, keeping comments, order and `extends`.
+
+`--check` and `--diff` change nothing and exit 1 when a file would change, for CI. The
+resolved view that `fmt` printed in 0.1 is `ragrules show RULESET --toml` (or
+`--fingerprint`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 import sys
+import tempfile
+from pathlib import Path
 
-from ragrules.cli._common import OK, load_ruleset
-from ragrules.engine.canonical import canonical_toml, fingerprint
+from ragrules.cli._common import FINDINGS, OK, USAGE, load_ruleset, print_problems, say
+from ragrules.formats.formatting import INSTALL_HINT, format_file, format_ruleset_text
+from ragrules.model.errors import Problem, RagrulesError
 
 
 def run_fmt(args: argparse.Namespace) -> int:
-    ruleset = load_ruleset(args, args.ruleset)
-    sys.stdout.write(f"{fingerprint(ruleset)}\n" if args.fingerprint else canonical_toml(ruleset))
-    return OK
+    if args.fingerprint:
+        say(
+            "ragrules fmt --fingerprint is deprecated: use ragrules show RULESET --fingerprint",
+            file=sys.stderr,
+        )
+        for path in args.rulesets:
+            sys.stdout.write(f"{load_ruleset(args, path).fingerprint}\n")
+        return OK
+    try:
+        import tomlkit  # noqa: F401  (the `fmt` extra: say so once, before any file)
+    except ImportError:
+        say(INSTALL_HINT, file=sys.stderr)
+        return USAGE
+    changed, unchanged, failed = [], 0, 0
+    for path in args.rulesets:
+        try:
+            if path == "-":
+                sys.stdout.write(format_ruleset_text(sys.stdin.read(), "<stdin>"))
+                continue
+            original, formatted = format_file(path)
+        except RagrulesError as exc:
+            print_problems(exc.problems)
+            failed += 1
+            continue
+        if formatted.encode("utf-8") == original:
+            unchanged += 1
+            continue
+        changed.append(path)
+        if args.diff:
+            sys.stdout.writelines(_diff(path, original, formatted))
+        elif args.check:
+            say(f"would reformat {path}", file=sys.stderr)
+        else:
+            try:
+                _replace(Path(path), formatted)
+            except OSError as exc:
+                problem = Problem(
+                    message=f"cannot write the formatted file: {exc.strerror or exc}",
+                    file=path,
+                    hint="check the file and its folder can be written",
+                )
+                print_problems([problem])
+                failed += 1
+    if "-" not in args.rulesets or len(args.rulesets) > 1:
+        say(_tally(len(changed), unchanged, args.check or args.diff), file=sys.stderr)
+    if failed:
+        return USAGE
+    return FINDINGS if changed and (args.check or args.diff) else OK
+
+
+def _diff(path: str, original: bytes, formatted: str) -> list[str]:
+    before = original.decode("utf-8-sig").splitlines(keepends=True)
+    after = formatted.splitlines(keepends=True)
+    return list(difflib.unified_diff(before, after, f"{path} (as it is)", f"{path} (formatted)"))
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write the file whole or not at all: a new file beside it, moved over it."""
+    target = path.resolve()
+    mode = target.stat().st_mode
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(temporary, mode & 0o7777)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _tally(changed: int, unchanged: int, dry_run: bool) -> str:
+    def files(count: int) -> str:
+        return f"{count} file{'' if count == 1 else 's'}"
+
+    parts = []
+    if changed:
+        parts.append(f"{files(changed)} {'would be reformatted' if dry_run else 'reformatted'}")
+    if unchanged or not changed:
+        parts.append(f"{files(unchanged)} {'already formatted' if dry_run else 'left unchanged'}")
+    return ", ".join(parts)

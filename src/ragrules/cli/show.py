@@ -1,4 +1,5 @@
-"""`ragrules show`: the resolved ruleset, saying which file each setting came from."""
+"""`ragrules show`: the resolved ruleset, saying which file each setting came from; or, with
+`--toml`, its canonical form, and with `--fingerprint` that form's hash."""
 
 from __future__ import annotations
 
@@ -12,7 +13,13 @@ from ragrules.formats.loading import resolve_file
 
 def run_show(args: argparse.Namespace) -> int:
     document, origins = resolve_file(args.ruleset, args.search_path, args.allow)
-    load_ruleset(args, args.ruleset)  # report any problem before printing
+    ruleset = load_ruleset(args, args.ruleset)  # report any problem before printing
+    if args.fingerprint:
+        sys.stdout.write(f"{ruleset.fingerprint}\n")
+        return OK
+    if args.toml:
+        sys.stdout.write(ruleset.canonical_toml)
+        return OK
     comments = {}
     for path in _key_paths(document):
         file, line, _ = origins.locate(path)
