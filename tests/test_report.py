@@ -213,16 +213,6 @@ def test_explain_gives_the_derivation() -> None:
     assert {"lower": "23.4", "reached": "false"}.items() <= amber.items()
 
 
-def test_result_explain_is_deprecated_for_the_one_explanation() -> None:
-    """0.1's `Result.explain()` still works until 1.0, warns, and begins as the report's does."""
-    report = RULESET.rate([{"indicator": "rate", "period": "2020/21 Q2", "value": "23.3"}])
-    with pytest.warns(DeprecationWarning, match=r"report\.explain\(indicator_id\)"):
-        old = report.result("rate").explain()
-    one = report.explain("rate")
-    assert one.steps[: len(old.steps)] == old.steps
-    assert len(one.steps) > len(old.steps)
-
-
 def test_explain_in_range_relative_margin_per_end() -> None:
     """A range with a relative tolerance moves each end by its own share."""
     ruleset = ragrules.loads(

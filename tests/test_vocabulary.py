@@ -12,7 +12,7 @@ import attrs
 import pytest
 
 import ragrules
-from ragrules.engine.report import Rejection, Result, movement_dict
+from ragrules.engine.result import Rejection, Result, movement_dict
 from ragrules.engine.travel import Movement
 from ragrules.output import to_csv, to_json
 from ragrules.reports._columns import MOVEMENT_COLUMNS, RESULT_COLUMNS

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ragrules.engine.explain import Explanation, Step
-    from ragrules.engine.report import Rejection, Report, Result
+    from ragrules.engine.report import Report
+    from ragrules.engine.result import Rejection, Result
     from ragrules.engine.ruleset import Ruleset
     from ragrules.engine.summary import Summary
     from ragrules.engine.travel import Movement
@@ -126,9 +127,9 @@ _LAZY = {
     "Polarity": "ragrules.model.rules",
     "Problem": "ragrules.model.errors",
     "RagrulesError": "ragrules.model.errors",
-    "Rejection": "ragrules.engine.report",
+    "Rejection": "ragrules.engine.result",
     "Report": "ragrules.engine.report",
-    "Result": "ragrules.engine.report",
+    "Result": "ragrules.engine.result",
     "Rounding": "ragrules.model.rules",
     "RoundingMode": "ragrules.model.numbers",
     "Ruleset": "ragrules.engine.ruleset",

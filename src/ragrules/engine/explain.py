@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from ragrules.engine.rating import Cut, margin_for
+from ragrules.engine.result import Result
 from ragrules.engine.travel import Movement, travel_condition, travel_judgement, travel_missing
 from ragrules.model.numbers import EXACT, format_decimal, in_exact_context
 from ragrules.model.rules import (
@@ -18,9 +19,6 @@ from ragrules.model.rules import (
     Polarity,
 )
 from ragrules.model.units import amount_text, with_unit
-
-if TYPE_CHECKING:
-    from ragrules.engine.report import Result
 
 
 @attrs.frozen(kw_only=True)

@@ -1,8 +1,8 @@
-"""What rating produces: a `Result` per indicator and a `Report` that accounts for every row."""
+"""What rating produces: a `Report` of one period, with a `Result` per indicator and an account
+of every input row, and what a reader derives from it (summary, exceptions, key, explanations)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -11,116 +11,14 @@ from ragrules.engine import selection
 from ragrules.engine.canonical import fingerprint
 from ragrules.engine.explain import Explanation, Step, explain
 from ragrules.engine.key import Key, build_key
-from ragrules.engine.rating import Cut
+from ragrules.engine.result import Rejection, Result
 from ragrules.engine.selection import Finding, Selection
 from ragrules.engine.summary import Summary, summarise
-from ragrules.engine.travel import Movement
 from ragrules.model.errors import Problem, Severity
-from ragrules.model.numbers import format_decimal
 from ragrules.model.periods import Period
-from ragrules.model.rules import Indicator, Margin, RulesetData, Target, Unrated
+from ragrules.model.rules import RulesetData, Unrated
 
-
-@attrs.frozen(kw_only=True)
-class Result:
-    """The rating of one indicator for the report's period, with everything that decided it."""
-
-    indicator: Indicator
-    period: Period | None
-    status: str
-    unrated: Unrated | None = None
-    reason: str = ""
-    value_text: str = ""
-    unrounded: Decimal | None = None
-    value: Decimal | None = None
-    target: Target | None = None
-    target_source: str = ""  # "ruleset", "data", or "benchmark NAME"
-    tolerance: Margin | None = None
-    stretch: Margin | None = None
-    bounds: tuple[Cut, ...] = ()  # each band's bounds for this value, best first
-    band: int | None = None  # the index in `bounds` of the band the value reached
-    commentary: str = ""
-    caveat: str = ""  # why the data cannot be reported this period, as the data says
-    flag: str = ""  # the hand flag's text, when the row was flagged "of particular note"
-    row: int | None = None
-    travel: tuple[Movement, ...] = ()
-    # The row's other columns as read (an authority code, a benchmark), by column key.
-    columns: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def rated(self) -> bool:
-        """True when the status comes from the scale."""
-        return self.unrated is None
-
-    def explain(self) -> Explanation:
-        """Deprecated (0.2), goes in 1.0: `Report.explain(indicator_id)` is the one explanation,
-        with the exception selection and where each rule was written; this gives its first steps.
-        """
-        import warnings
-
-        warnings.warn(
-            "Result.explain() is deprecated: use report.explain(indicator_id), the one "
-            "explanation (with the exception selection and where each rule was written)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return explain(self)
-
-    @property
-    def cuts(self) -> tuple[Cut, ...]:
-        """Deprecated (0.2): the name of `bounds` in 0.1; goes in 1.0."""
-        import warnings
-
-        warnings.warn("Result.cuts is now Result.bounds", DeprecationWarning, stacklevel=2)
-        return self.bounds
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as plain data, under the attributes' names (docs/api.md, "One vocabulary").
-
-        A value JSON cannot hold is written as its text (`str()`): a `Decimal`, a period, a
-        target (`72.5`, or `10-20` for a range), a margin as written (`5%`); an enumeration as
-        its value; the indicator as its id, with its title, unit and polarity beside it.
-        """
-        indicator = self.indicator
-        return {
-            "indicator": indicator.id,
-            "title": indicator.title,
-            "unit": indicator.unit,
-            "polarity": indicator.polarity.value,
-            "period": None if self.period is None else str(self.period),
-            "row": self.row,
-            "status": self.status,
-            "rated": self.unrated is None,
-            "unrated": None if self.unrated is None else self.unrated.value,
-            "reason": self.reason,
-            "value": _text(self.value),
-            "value_text": self.value_text,
-            "unrounded": _text(self.unrounded),
-            "target": None if self.target is None else str(self.target),
-            "target_source": self.target_source or None,
-            "tolerance": None if self.tolerance is None else str(self.tolerance),
-            "stretch": None if self.stretch is None else str(self.stretch),
-            "bounds": [_bound_dict(cut) for cut in self.bounds],
-            "band": self.band,
-            "travel": [movement_dict(move) for move in self.travel],
-            "commentary": self.commentary,
-            "caveat": self.caveat,
-            "flag": self.flag,
-            "columns": dict(self.columns),
-        }
-
-
-@attrs.frozen(kw_only=True)
-class Rejection:
-    """An input row that could not be placed in the report, and why."""
-
-    row: int | None
-    indicator: str
-    period: str
-    reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return attrs.asdict(self)
+__all__ = ["Rejection", "Report", "Result"]  # Result and Rejection are at home in `result`
 
 
 @attrs.frozen(kw_only=True)
@@ -269,34 +167,3 @@ class Report:
 
 def _notice_dict(problem: Problem) -> dict[str, Any]:
     return {"row": problem.row, "message": problem.message, "hint": problem.hint}
-
-
-def _text(number: Decimal | None) -> str | None:
-    return None if number is None else format_decimal(number)
-
-
-def _bound_dict(cut: Cut) -> dict[str, Any]:
-    return {
-        "status": cut.status,
-        "lower": _text(cut.lower),
-        "upper": _text(cut.upper),
-        "inclusive": cut.inclusive,
-        "multiplier": _text(cut.multiplier),
-        "condition": cut.condition(),
-    }
-
-
-def movement_dict(move: Movement) -> dict[str, Any]:
-    """A `Movement` as plain data, under its attributes' names (the comparison by its name)."""
-    return {
-        "comparison": move.comparison.name,
-        "against": move.comparison.against.value,
-        "period": None if move.period is None else str(move.period),
-        "earlier": _text(move.earlier),
-        "earlier_text": move.earlier_text,
-        "direction": move.direction.value,
-        "judgement": None if move.judgement is None else move.judgement.value,
-        "arrow": move.arrow,
-        "reason": move.reason,
-        "earlier_judgements": [None if j is None else j.value for j in move.earlier_judgements],
-    }

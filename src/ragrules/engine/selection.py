@@ -7,15 +7,13 @@ ruleset's indicator order and carries the reasons it was selected.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from ragrules.engine.result import Result
 from ragrules.model._text import with_article
 from ragrules.model.rules import ExceptionPolicy, ExceptionRule, Unrated
-
-if TYPE_CHECKING:
-    from ragrules.engine.report import Result
 
 
 @attrs.frozen(kw_only=True)

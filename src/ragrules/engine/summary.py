@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from ragrules.engine.result import Result
 from ragrules.model.rules import RulesetData, Unrated
-
-if TYPE_CHECKING:
-    from ragrules.engine.report import Result
 
 
 @attrs.frozen(kw_only=True)
