@@ -250,7 +250,7 @@ def test_csv_and_table_formats() -> None:
     """CSV has a header and a row per indicator; the table shows statuses and the summary."""
     report = RULESET.rate([{"indicator": "rate", "period": "2020/21 Q2", "value": "30"}])
     lines = render(report, "csv").splitlines()
-    assert lines[0].startswith("indicator,title,unit,polarity,period,row,status")
+    assert lines[0].startswith("indicator,title,unit,polarity,area,period,row,status")
     assert len(lines) == 1 + len(RULESET.indicators)
     table = render(report, "table")
     assert "rate" in table

@@ -16,7 +16,11 @@ from ragrules.model.observations import Observation
 from ragrules.model.periods import Period, PeriodError, parse_period
 from ragrules.model.rules import RulesetData
 
-Key = tuple[str, Period | None]
+# One series: an indicator for one area (blank for a single council's data) and one breakdown
+# (the values of the ruleset's breakdown columns, such as sex and age). Periods, travel and
+# duplicates are per series.
+Series = tuple[str, str, tuple[str, ...]]
+Key = tuple[Series, Period | None]
 # Did-you-mean for unknown indicator ids: candidates compared in one batch at most, the
 # longest id searched (a longer one is no typo), and reasons remembered.
 _SEARCH_BUDGET = 30_000
@@ -141,23 +145,32 @@ def same_span(a: Period, b: Period) -> bool:
     return a is b or (a.start == b.start and a.months == b.months)
 
 
+def series_of(observation: Observation, breakdowns: tuple[str, ...]) -> Series:
+    """The series a (placed) row belongs to."""
+    return (
+        observation.indicator,
+        observation.area,
+        tuple(observation.column(name) for name in breakdowns),
+    )
+
+
 def split_current(
     placed: Placed, chosen: Period | None, rejected: list[Rejection]
-) -> tuple[dict[str, tuple[Observation, Period | None]], list[int]]:
-    """The report period's row for each indicator, and the row numbers of the earlier ones.
+) -> tuple[dict[Series, tuple[Observation, Period | None]], list[int]]:
+    """The report period's row for each series, and the row numbers of the earlier ones.
 
     The report period's rows include year-to-date values and the same months written as a
-    calendar quarter: a Q2 report mixes them. A second row for the same indicator is rejected.
+    calendar quarter: a Q2 report mixes them. A second row for the same series is rejected.
     """
-    current: dict[str, tuple[Observation, Period | None]] = {}
+    current: dict[Series, tuple[Observation, Period | None]] = {}
     history: list[int] = []
-    for (indicator_id, when), observation in placed.items():
+    for (series, when), observation in placed.items():
         if when is None or chosen is None or same_span(when, chosen):
-            if indicator_id in current:
-                first = current[indicator_id][0]
+            if series in current:
+                first = current[series][0]
                 rejected.append(reject(observation, f"duplicate of row {first.row}"))
             else:
-                current[indicator_id] = (observation, when or chosen)
+                current[series] = (observation, when or chosen)
         else:
             history.append(_row(observation))
     return current, history

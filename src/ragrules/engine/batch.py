@@ -18,11 +18,13 @@ from ragrules.engine import rating, travel
 from ragrules.engine._placing import (
     Key,
     Placed,
+    Series,
     UnknownIds,
     coerce,
     reject,
     report_period,
     same_span,
+    series_of,
     split_current,
     title_key,
     titles,
@@ -74,9 +76,14 @@ def rate(
     chosen = report_period(period, ruleset, placed)
     current, history = split_current(placed, chosen, rejected)
     results = []
-    for indicator in ruleset.indicators:
-        observation, when = current.get(indicator.id, (None, chosen))
-        results.append(batch.result(indicator, observation, when, placed))
+    # Every indicator for every area and breakdown in the data, so that a missing row is
+    # `no-data`, never a silent gap; data without areas has one: ("", ()).
+    partitions = sorted({(area, breakdown) for (_, area, breakdown), _ in placed}) or [("", ())]
+    for area, breakdown in partitions:
+        for indicator in ruleset.indicators:
+            series = (indicator.id, area, breakdown)
+            observation, when = current.get(series, (None, chosen))
+            results.append(batch.result(indicator, observation, when, placed, series))
     return Report(
         ruleset=ruleset,
         period=chosen,
@@ -144,6 +151,7 @@ class _Batch:
         self.titles = titles(ruleset)
         self.cuts: dict[_RuleKey, tuple[Cut, ...]] = {}
         self.unknown = UnknownIds(self.indicators)
+        self.breakdowns = ruleset.tokens.breakdowns
 
     def place(
         self,
@@ -151,7 +159,7 @@ class _Batch:
         rejected: list[Rejection],
         default: Period | None = None,
     ) -> dict[Key, Observation]:
-        """Observations by (indicator, period); unknown, unreadable and duplicate rows rejected."""
+        """Observations by (series, period); unknown, unreadable and duplicate rows rejected."""
         placed: dict[Key, Observation] = {}
         for observation in observations:
             if observation.indicator not in self.indicators:
@@ -171,9 +179,11 @@ class _Batch:
             except PeriodError as exc:
                 rejected.append(reject(observation, str(exc)))
                 continue
-            first = placed.setdefault((observation.indicator, when), observation)
+            series = series_of(observation, self.breakdowns)
+            first = placed.setdefault((series, when), observation)
             if first is not observation:
                 where = f" for {when}" if when else ""
+                where += f" in area {observation.area}" if observation.area else ""
                 rejected.append(reject(observation, f"duplicate of row {first.row}{where}"))
         return placed
 
@@ -190,8 +200,8 @@ class _Batch:
             chosen = default  # the line holds the period asked for: rate that one
         current, _ = split_current(placed, chosen, rejected)
         results: list[Result | Rejection] = [
-            self.result(self.indicators[indicator_id], observation, when, placed)
-            for indicator_id, (observation, when) in current.items()
+            self.result(self.indicators[series[0]], observation, when, placed, series)
+            for series, (observation, when) in current.items()
         ]
         # A line's earlier values share its row and fate: one rejection says it once.
         once = {(r.row, r.indicator, r.reason): r for r in reversed(rejected)}
@@ -203,12 +213,17 @@ class _Batch:
         observation: Observation | None,
         period: Period | None,
         placed: Placed,
+        series: Series,
     ) -> Result:
-        """The result of one indicator: its row (if any) read, judged and explained."""
+        """The result of one series: its row (if any) read, judged and explained."""
+        _, area, breakdown = series
+        named = tuple(zip(self.breakdowns, breakdown, strict=True))
         if observation is None:
             when = "" if period is None else f" for {period}"
             return Result(
                 indicator=indicator,
+                area=area,
+                breakdown=named,
                 period=period,
                 status=Unrated.NO_DATA.value,
                 unrated=Unrated.NO_DATA,
@@ -217,6 +232,8 @@ class _Batch:
             )
         common: dict[str, Any] = {
             "indicator": indicator,
+            "area": area,
+            "breakdown": named,
             "period": period,
             "value_text": observation.value,
             "commentary": observation.commentary,
@@ -245,7 +262,7 @@ class _Batch:
         value = _rounded(indicator, reading.number)
         target, source, problem = _target_for(indicator, observation, period, tokens)
         movements = tuple(
-            self._travel(comparison, indicator, observation, value, target, period, placed)
+            self._travel(comparison, indicator, observation, value, target, period, placed, series)
             for comparison in self.ruleset.travel.comparisons
         )
         common.update(
@@ -317,16 +334,19 @@ class _Batch:
         target: Target | None,
         current: Period | None,
         placed: Placed,
+        series: Series,
     ) -> Movement:
         """This period's movement, with the earlier judgements the exception rules need."""
-        move = self._movement(comparison, indicator, observation, value, target, current, placed)
+        move = self._movement(
+            comparison, indicator, observation, value, target, current, placed, series
+        )
         lookback = self.ruleset.exceptions.lookback
         if lookback == 1 or not move.comparable or current is None:
             return move
         earlier: list[Judgement | None] = []
         for steps in range(1, lookback):
             period = current.shifted(-steps)
-            row = placed.get((indicator.id, period))
+            row = placed.get((series, period))
             reading = (
                 read_value(row.value, indicator.unit, self.ruleset.tokens)
                 if row and not row.caveat
@@ -343,6 +363,7 @@ class _Batch:
                 then,
                 period,
                 placed,
+                series,
             )
             earlier.append(past.judgement)
             if not past.comparable:
@@ -358,8 +379,9 @@ class _Batch:
         target: Target | None,
         period: Period | None,
         placed: Placed,
+        series: Series,
     ) -> Movement:
-        """The movement of `value` (the indicator's value for `period`) for one comparison."""
+        """The movement of `value` (the series' value for `period`) for one comparison."""
         settings = self.ruleset.travel
         if comparison.against is Against.BENCHMARK:
             assert comparison.benchmark is not None
@@ -378,7 +400,7 @@ class _Batch:
                 if comparison.against is Against.PREVIOUS_PERIOD
                 else period.same_period_last_year()
             )
-            earlier = placed.get((indicator.id, earlier_period))
+            earlier = placed.get((series, earlier_period))
             if earlier is None:
                 return travel.not_comparable(
                     comparison, settings, f"no row for {earlier_period}", earlier_period

@@ -77,12 +77,14 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
     if exceptions:
         document["exceptions"] = exceptions
     tokens = ruleset.tokens
-    if tokens.no_data or tokens.suppressed:
+    if tokens.no_data or tokens.suppressed or tokens.breakdowns:
         document["data"] = {
             key: sorted(values)
             for key, values in (("no-data", tokens.no_data), ("suppressed", tokens.suppressed))
             if values
         }
+        if tokens.breakdowns:
+            document["data"]["breakdowns"] = list(tokens.breakdowns)
     document["indicator"] = [_indicator(indicator) for indicator in ruleset.indicators]
     return document
 

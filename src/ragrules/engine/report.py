@@ -3,6 +3,7 @@ of every input row, and what a reader derives from it (summary, exceptions, key,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -33,22 +34,58 @@ class Report:
     # What the data says that a reader must be told: an empty file, a stray period, ...
     notices: tuple[Problem, ...] = ()
 
-    def result(self, indicator_id: str) -> Result:
-        """The result of one indicator; LookupError if the ruleset has no such indicator."""
-        result = next((r for r in self.results if r.indicator.id == indicator_id), None)
-        if result is None:
-            raise LookupError(f"the report has no indicator {indicator_id!r}")
-        return result
+    def result(
+        self,
+        indicator_id: str,
+        area: str | None = None,
+        breakdown: Mapping[str, str] | None = None,
+    ) -> Result:
+        """The result of one series: an indicator, and (where the data has areas or
+        breakdowns) its area and breakdown; LookupError when none or several match."""
+        found = [
+            r
+            for r in self.results
+            if r.indicator.id == indicator_id
+            and (area is None or r.area == area)
+            and (breakdown is None or dict(r.breakdown) == dict(breakdown))
+        ]
+        if len(found) == 1:
+            return found[0]
+        where = "" if area is None else f" in area {area!r}"
+        if not found:
+            raise LookupError(f"the report has no indicator {indicator_id!r}{where}")
+        raise LookupError(
+            f"indicator {indicator_id!r}{where} has {len(found)} results (one per area and "
+            "breakdown): give the area and the breakdown"
+        )
 
-    def explain(self, indicator_id: str) -> Explanation:
-        """The derivation of one indicator's result, with why it is or is not an exception."""
-        result = self.result(indicator_id)
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """The areas rated, in report order; `("",)` for a single council's data."""
+        return tuple(dict.fromkeys(result.area for result in self.results))
+
+    def for_area(self, area: str) -> Report:
+        """The report of one area: its results, with their summary, exceptions and key.
+        Rejected rows and notices stay with the whole report, which accounts for every row."""
+        if area not in self.areas:
+            raise LookupError(f"the report has no area {area!r}")
+        chosen = tuple(result for result in self.results if result.area == area)
+        return Report(ruleset=self.ruleset, period=self.period, results=chosen)
+
+    def explain(
+        self,
+        indicator_id: str,
+        area: str | None = None,
+        breakdown: Mapping[str, str] | None = None,
+    ) -> Explanation:
+        """The derivation of one series' result, with why it is or is not an exception."""
+        result = self.result(indicator_id, area, breakdown)
         base = explain(result)
         steps = [*base.steps, self._selection_step(result)]
         steps += [
             Step(text=f"Finding: {finding.message}.", data=(("finding", finding.message),))
             for finding in self.findings
-            if finding.indicator == indicator_id
+            if finding.indicator == indicator_id and finding.row == result.row
         ]
         if result.indicator.origins:
             where = "; ".join(f"{key} from {place}" for key, place in result.indicator.origins)
@@ -56,13 +93,12 @@ class Report:
         return attrs.evolve(base, steps=tuple(steps))
 
     def _selection_step(self, result: Result) -> Step:
-        identifier = result.indicator.id
         for section, chosen in (
             ("the exception report", self.exceptions),
             ("of particular note", self.of_particular_note),
         ):
             for selection_ in chosen:
-                if selection_.result.indicator.id == identifier:
+                if selection_.result is result:
                     reasons = "; ".join(selection_.reasons)
                     return Step(text=f"In {section}: {reasons}.", data=(("section", section),))
         if result.unrated is Unrated.CAVEAT:

@@ -22,6 +22,9 @@ class Result:
     indicator: Indicator
     period: Period | None
     status: str
+    # The area and breakdown of the series rated: blank and empty for a single council's data.
+    area: str = ""
+    breakdown: tuple[tuple[str, str], ...] = ()  # (column key, value) per breakdown column
     unrated: Unrated | None = None
     reason: str = ""
     value_text: str = ""
@@ -67,6 +70,8 @@ class Result:
             "title": indicator.title,
             "unit": indicator.unit,
             "polarity": indicator.polarity.value,
+            "area": self.area or None,
+            "breakdown": dict(self.breakdown),
             "period": None if self.period is None else str(self.period),
             "row": self.row,
             "status": self.status,

@@ -39,7 +39,7 @@ NO_DATA_TOKENS = frozenset(
 )
 SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "supp", "suppressed"})
 
-FIELDS = ("indicator", "period", "value", "target", "commentary", "caveat", "flag")
+FIELDS = ("indicator", "area", "period", "value", "target", "commentary", "caveat", "flag")
 # A `flag` cell holding one of these (or a no-data token such as N/A) does not flag the row;
 # any other text does.
 UNFLAGGED_TOKENS = frozenset({"n", "no", "no.", "false", "0", "not flagged", "unflagged"})
@@ -98,6 +98,8 @@ class Observation:
     """One published row. Every field is text exactly as published; `row` says where it was."""
 
     indicator: str = attrs.field(default="", converter=_as_text)
+    # The area the row is for (a council's code, say); blank for a single council's data.
+    area: str = attrs.field(default="", converter=_as_text)
     period: str = attrs.field(default="", converter=_as_text)
     value: str = attrs.field(default="", converter=_as_text)
     target: str = attrs.field(default="", converter=_as_text)

@@ -352,10 +352,14 @@ class Indicator:
 
 @attrs.frozen(kw_only=True, cache_hash=True)
 class Tokens:
-    """A ruleset's own published tokens, added to the built-in ones (`N/A`, `<5`, `c`, ...)."""
+    """How a ruleset reads its data (`[data]`): its own published tokens, added to the built-in
+    ones (`N/A`, `<5`, `c`, ...), and the columns that split an area's series (`breakdowns`)."""
 
     no_data: frozenset[str] = frozenset()
     suppressed: frozenset[str] = frozenset()
+    # Columns (by column key) that, with the indicator and the area, name one series: a row
+    # for males and one for females are two series, not a duplicate.
+    breakdowns: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

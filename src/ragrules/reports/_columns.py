@@ -4,7 +4,7 @@ The columns are the fields of `Result.to_dict()`, under the same names and in th
 What is a list there becomes flat here: `bounds` is one cell of conditions, each comparison's
 movement is spread over `NAME_FIELD` columns (`short_arrow`, `short_earlier`, ...), and the
 row's passed-through columns follow under their own names (`data_NAME` where one would take
-the name of ours).
+the name of ours); the breakdown columns (sex, age) are among them.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ RESULT_COLUMNS = (
     "title",
     "unit",
     "polarity",
+    "area",
     "period",
     "row",
     "status",

@@ -143,16 +143,25 @@ def _period_columns(header: list[str], roles: Mapping[int, str]) -> dict[str, in
     return found
 
 
+# The headers of national exports (Fingertips, LG Inform) for the fields, used when the header
+# has no column named after the field itself: `Area Code`, `Time period`, `Indicator ID`.
+HEADER_ALIASES = {"area_code": "area", "time_period": "period", "indicator_id": "indicator"}
+
+
 def _roles(header: list[str], columns: Mapping[str, str]) -> dict[int, str]:
     """Column index -> what it holds, by position (`#N`), by header, or by its own name."""
     by_header = {column_key(k): v for k, v in columns.items() if not k.startswith("#")}
     explicit = set(columns.values())
+    own_names = {column_key(name) for name in header}
     roles = {}
     for index, name in enumerate(header):
         mapped = columns.get(f"#{index + 1}") or by_header.get(column_key(name))
         # A column mapped explicitly to a field wins over a header that happens to share its
         # name (Havering's table has a "Value" column holding the polarity).
         own = column_key(name)
+        alias = HEADER_ALIASES.get(own)
+        if alias and alias not in own_names and alias not in explicit:
+            own = alias
         roles[index] = mapped or ("" if own in explicit else own)
     return roles
 

@@ -10,6 +10,7 @@ from ragrules.formats.loading._keys import (
     MAX_LOOKBACK,
 )
 from ragrules.formats.loading._travel import TravelReader
+from ragrules.model.observations import FIELDS, column_key
 from ragrules.model.rules import (
     ExceptionPolicy,
     ExceptionRule,
@@ -27,18 +28,31 @@ class ExceptionReader(TravelReader):
         """`[data]`: the ruleset's own tokens for 'no data' and 'suppressed', compared
         case- and space-blind like the built-in ones."""
         body = self.table(raw, "data", _DATA_KEYS)
-        found: dict[str, frozenset[str]] = {}
+        found: dict[str, list[str]] = {}
         for key in _DATA_KEYS:
             items = body.get(key, [])
             if not isinstance(items, list) or not all(
                 isinstance(i, str) and i.strip() for i in items
             ):
+                example = '["sex", "age"]' if key == "breakdowns" else '["awaited"]'
                 self.problem(
-                    f"data.{key}", "expected a list of non-empty strings", 'e.g. ["awaited"]'
+                    f"data.{key}", "expected a list of non-empty strings", f"e.g. {example}"
                 )
                 items = []
-            found[key] = frozenset(" ".join(item.lower().split()) for item in items)
-        return Tokens(no_data=found["no-data"], suppressed=found["suppressed"])
+            found[key] = items
+        breakdowns = tuple(dict.fromkeys(column_key(item) for item in found["breakdowns"]))
+        taken = [name for name in breakdowns if name in FIELDS]
+        if taken:
+            self.problem(
+                "data.breakdowns",
+                f"{taken[0]!r} is a field of every row, not a breakdown",
+                "name other columns, such as sex or age",
+            )
+        return Tokens(
+            no_data=_token_set(found["no-data"]),
+            suppressed=_token_set(found["suppressed"]),
+            breakdowns=breakdowns,
+        )
 
     def exceptions(
         self, raw: object, travel: Travel, indicators: list[Indicator]
@@ -113,3 +127,7 @@ class ExceptionReader(TravelReader):
                 )
             return None
         return ExceptionRule(name=name, statuses=statuses, travel=condition, periods=periods)
+
+
+def _token_set(items: list[str]) -> frozenset[str]:
+    return frozenset(" ".join(item.lower().split()) for item in items)

@@ -35,7 +35,7 @@ _INDICATOR_KEYS = (
     *_DEFAULT_KEYS,
 )
 _TOP_KEYS = ("ruleset", "defaults", "scales", "travel", "exceptions", "data", "indicator")
-_DATA_KEYS = ("no-data", "suppressed")
+_DATA_KEYS = ("no-data", "suppressed", "breakdowns")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")
 _RULE_KEYS = ("name", "statuses", "travel")
 _TRAVEL_KEYS = ("comparisons", "arrows", "unchanged-within", "glyphs")
