@@ -15,11 +15,15 @@ import ragrules
 
 IMPROVING, WORSENING = ragrules.Judgement.IMPROVING, ragrules.Judgement.WORSENING
 
-NATIONAL = Path(__file__).resolve().parent.parent.parent / "shared" / "national"
-CAMPYLOBACTER = NATIONAL / "fingertips_campylobacter_countyua_2015-2017.csv"
+CAMPYLOBACTER = (
+    Path(__file__).resolve().parent.parent
+    / "rulesets"
+    / "examples"
+    / "national"
+    / "fingertips_campylobacter_countyua_2015-2017.csv"
+)
 
-RULES = ragrules.loads(
-    """
+RULES_TEXT = """
 [ruleset]
 format = 1
 id = "areas"
@@ -42,7 +46,7 @@ polarity = "higher-is-better"
 target = 50
 tolerance = { absolute = 5 }
 """
-)
+RULES = ragrules.loads(RULES_TEXT)
 
 
 def _row(
@@ -130,7 +134,6 @@ def test_a_breakdown_must_not_be_a_field_of_every_row() -> None:
         )
 
 
-@pytest.mark.skipif(not CAMPYLOBACTER.exists(), reason="the national data is not beside the repo")
 def test_a_fingertips_export_is_read_without_a_column_mapping() -> None:
     rows = ragrules.read_observations(CAMPYLOBACTER)
     first = rows[0]
@@ -179,3 +182,41 @@ def test_adding_an_area_changes_no_status_in_the_others(rows: list[dict[str, str
     after = _statuses(RULES.rate([*rows, *extra]))
     assert {key: status for key, status in after.items() if not key[1].startswith("X")} == before
     assert Counter(key[1] for key in after)["E1"] == 2
+
+
+def test_audit_across_areas_names_the_areas_that_depart_from_the_shared_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ragrules.cli import main
+    from ragrules.tools import audit
+
+    rows = [
+        {**_row("a", "E1", "2024", "160"), "published status": "amber"},
+        {**_row("a", "E2", "2024", "149"), "published status": "green"},
+        # E3 rated 165 amber by the shared rules (tolerance 10% of 150: up to 165) but
+        # published red: its own spreadsheet put the boundary in the worse band.
+        {**_row("a", "E3", "2024", "165"), "published status": "red"},
+    ]
+    found = audit(RULES, rows)
+    assert found.checked == 3
+    (mismatch,) = found.mismatches
+    assert (mismatch.result.area, mismatch.computed) == ("E3", "amber")
+    assert str(mismatch).startswith("a (E3, Persons): published status 'red', computed 'amber'")
+    assert "values on a boundary go to the worse band" in mismatch.readings
+
+    data = tmp_path / "published.csv"
+    data.write_text(
+        "indicator,area,sex,period,value,published status\n"
+        + "".join(
+            f"{r['indicator']},{r['area']},{r['sex']},{r['period']},{r['value']},"
+            f"{r['published status']}\n"
+            for r in rows
+        ),
+        encoding="utf-8",
+    )
+    rules = tmp_path / "rules.toml"
+    rules.write_text(RULES_TEXT, encoding="utf-8")
+    assert main(["audit", str(rules), str(data)]) == 1
+    assert "1 of 3 areas published statuses or arrows the shared rules do not give: E3" in (
+        capsys.readouterr().out
+    )

@@ -228,7 +228,10 @@ def cookbook_index() -> str:
         f"{rows}\n\n"
         "The two other seed documents (Leicestershire and Wokingham committee minutes) hold "
         "no numbers to rate; what they ask of a report (a key saying what the arrows compare "
-        "against) is answered by the key every report carries.\n"
+        "against) is answered by the key every report carries.\n\n"
+        "For national data, one row per authority, [Rate every council against England]"
+        "(every-council.md) reproduces Fingertips' published comparison of every county and "
+        "unitary authority with England and with its region (`tests/test_national.py`).\n"
     )
 
 

@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     rate.add_argument("data", metavar="DATA", help=_DATA)
     rate.add_argument("--period", help="the period to report, e.g. '2020/21 Q2' (default: latest)")
     rate.add_argument(
+        "--area",
+        metavar="CODE",
+        help="report one area of a file with an area column (e.g. E06000001); its rejected "
+        "rows and notices stay with the whole file's report",
+    )
+    rate.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
     )
     rate.add_argument(
@@ -168,6 +174,16 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("data", metavar="DATA", help=_DATA)
     explain.add_argument("--indicator", required=True, metavar="ID", help="the indicator's id")
     explain.add_argument("--period", help="the period to explain (default: latest)")
+    explain.add_argument(
+        "--area", metavar="CODE", help="the area, for data with an area column (e.g. E06000001)"
+    )
+    explain.add_argument(
+        "--breakdown",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="the breakdown, for a ruleset with [data] breakdowns (e.g. sex=Male); repeatable",
+    )
     _text_or_json(explain, "the derivation as numbered steps")
     explain.set_defaults(run=run_explain)
 

@@ -53,10 +53,22 @@ def run_audit(args: argparse.Namespace) -> int:
     for mismatch in found.mismatches:
         say(f"  {mismatch}")
         say("    computed:")
-        for line in str(found.report.explain(mismatch.result.indicator.id)).splitlines():
+        result = mismatch.result
+        explained = found.report.explain(
+            result.indicator.id, area=result.area, breakdown=dict(result.breakdown)
+        )
+        for line in str(explained).splitlines():
             say(f"      {line}")
         if mismatch.alternative is not None:
             say(f"    under {mismatch.readings[0]}:")
             for line in str(explain(mismatch.alternative)).splitlines():
                 say(f"      {line}")
+    areas = [area for area in found.report.areas if area]
+    if len(areas) > 1:
+        departing = list(dict.fromkeys(m.result.area for m in found.mismatches))
+        shown = ", ".join(departing[:20]) + (", ..." if len(departing) > 20 else "")
+        say(
+            f"{len(departing)} of {len(areas)} areas published statuses or arrows the shared "
+            f"rules do not give{': ' + shown if departing else ''}"
+        )
     return FINDINGS if found.mismatches else OK

@@ -30,6 +30,10 @@ def run_diff(args: argparse.Namespace) -> int:
             say(f"  {rated}")
             for side, report in (("A", report_a), ("B", report_b)):
                 say(f"    {side}:")
-                for line in str(report.explain(rated.a.indicator.id)).splitlines():
+                result = rated.a
+                explained = report.explain(
+                    result.indicator.id, area=result.area, breakdown=dict(result.breakdown)
+                )
+                for line in str(explained).splitlines():
                     say(f"      {line}")
     return FINDINGS if rules or ratings else OK

@@ -7,6 +7,7 @@ import json
 import sys
 
 from ragrules.cli._common import OK, USAGE, load_ruleset, rate_data, say
+from ragrules.model.observations import column_key
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -14,10 +15,15 @@ def run_explain(args: argparse.Namespace) -> int:
     report = rate_data(ruleset, args.data, args.period, args)
     if report is None:
         return USAGE
+    breakdown = dict(part.partition("=")[::2] for part in args.breakdown)
     try:
-        explanation = report.explain(args.indicator)
+        explanation = report.explain(
+            args.indicator,
+            area=args.area,
+            breakdown={column_key(k): v for k, v in breakdown.items()} if breakdown else None,
+        )
     except LookupError as exc:
-        say(f"ragrules explain: --indicator: {exc.args[0]}", file=sys.stderr)
+        say(f"ragrules explain: {exc.args[0]}", file=sys.stderr)
         return USAGE
     if args.format == "json":
         sys.stdout.write(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n")

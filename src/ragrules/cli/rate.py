@@ -37,10 +37,23 @@ def run_rate(args: argparse.Namespace) -> int:
     print_problems(ruleset.warnings)
     refuse_overwriting(args)
     if args.stream:
+        if args.area is not None:
+            say(
+                "ragrules rate: --area picks one area of a report; not with --stream",
+                file=sys.stderr,
+            )
+            return USAGE
         return _rate_stream(ruleset, args)
     report = rate_data(ruleset, args.data, args.period, args)
     if report is None:
         return USAGE
+    if args.area is not None:
+        try:
+            report = report.for_area(args.area)
+        except LookupError as exc:
+            areas = ", ".join(report.areas[:5]) + (", ..." if len(report.areas) > 5 else "")
+            say(f"ragrules rate: --area: {exc.args[0]} (the data has {areas})", file=sys.stderr)
+            return USAGE
     with open_output(args.output) as out:
         out.write(render(report, args.format, safe_csv=not args.unsafe_csv))
     return FINDINGS if args.strict and report.problems else OK

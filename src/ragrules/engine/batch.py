@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from ragrules.engine import rating, travel
+from ragrules.engine import rating, significance, travel
 from ragrules.engine._placing import (
     Key,
     Placed,
@@ -32,7 +32,8 @@ from ragrules.engine._placing import (
 from ragrules.engine._reasons import no_earlier_value, why
 from ragrules.engine.notices import batch_notices
 from ragrules.engine.rating import CannotRate, Cut, RuleInputs
-from ragrules.engine.report import Rejection, Report, Result
+from ragrules.engine.report import Report
+from ragrules.engine.result import Rejection, Result
 from ragrules.engine.travel import Movement
 from ragrules.model.numbers import in_exact_context, round_value
 from ragrules.model.observations import Observation, check_rows, is_no_data, read_value
@@ -260,6 +261,15 @@ class _Batch:
                 travel=self._not_comparable("there is no current value"),
             )
         value = _rounded(indicator, reading.number)
+        if indicator.scale.significance is not None:
+            movements = tuple(
+                self._travel(c, indicator, observation, value, None, period, placed, series)
+                for c in self.ruleset.travel.comparisons
+            )
+            common.update(unrounded=reading.number, value=value, travel=movements)
+            return significance.rate(
+                common, indicator, observation, self.ruleset, placed, series, period
+            )
         target, source, problem = _target_for(indicator, observation, period, tokens)
         movements = tuple(
             self._travel(comparison, indicator, observation, value, target, period, placed, series)

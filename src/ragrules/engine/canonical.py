@@ -31,6 +31,7 @@ from ragrules.model.rules import (
     Point,
     PointKind,
     RulesetData,
+    Scale,
     Schedule,
     Target,
     TravelCondition,
@@ -67,9 +68,7 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
         if BUILTIN_SCALES.get(indicator.scale.name) != indicator.scale
     }
     if scales:
-        document["scales"] = {
-            name: {"bands": [_band(band) for band in scale.bands]} for name, scale in scales.items()
-        }
+        document["scales"] = {name: _scale(scale) for name, scale in scales.items()}
     travel = _travel(ruleset)
     if travel:
         document["travel"] = travel
@@ -85,8 +84,29 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
         }
         if tokens.breakdowns:
             document["data"]["breakdowns"] = list(tokens.breakdowns)
+    if ruleset.benchmarks:
+        document["benchmarks"] = {
+            b.name: {"area": b.area} if b.area else {"area-column": b.area_column}
+            for b in ruleset.benchmarks
+        }
     document["indicator"] = [_indicator(indicator) for indicator in ruleset.indicators]
     return document
+
+
+def _scale(scale: Scale) -> dict[str, Any]:
+    test = scale.significance
+    if test is None:
+        return {"bands": [_band(band) for band in scale.bands]}
+    return {
+        "significance": {
+            "benchmark": test.benchmark,
+            "level": test.level,
+            "lower": test.lower,
+            "upper": test.upper,
+            "statuses": list(test.judged),
+            "unjudged": list(test.unjudged),
+        }
+    }
 
 
 def _band(band: Band) -> dict[str, Any]:

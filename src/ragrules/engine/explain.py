@@ -93,9 +93,10 @@ def explain(result: Result) -> Explanation:
         target = result.target
         upper = with_unit(format_decimal(target.upper), unit)
         shown = upper if target.is_point else f"{format_decimal(target.lower)} to {upper}"
+        noun = "Benchmark" if result.interval is not None else "Target"
         steps.append(
             Step(
-                text=f"Target {shown} from {source}; {_polarity_words(indicator.polarity)}.",
+                text=f"{noun} {shown} from {source}; {_polarity_words(indicator.polarity)}.",
                 data=(("target", shown), ("target_source", source)),
             )
         )
@@ -104,6 +105,19 @@ def explain(result: Result) -> Explanation:
         steps.append(Step(text=f"Not rated: {result.reason}.", data=(("status", result.status),)))
         return Explanation(indicator=indicator.id, status=result.status, steps=tuple(steps))
     assert result.value is not None
+    if result.interval is not None:
+        text = result.reason.split(": ", 1)[-1]
+        steps.append(
+            Step(
+                text=f"{text[:1].upper()}{text[1:]}.",
+                data=(
+                    ("interval", str(result.interval)),
+                    ("target", "" if result.target is None else str(result.target)),
+                ),
+            )
+        )
+        steps.append(Step(text=f"So {result.status}.", data=(("status", result.status),)))
+        return Explanation(indicator=indicator.id, status=result.status, steps=tuple(steps))
     assert result.band is not None
     for index, cut in enumerate(result.bounds[: result.band + 1]):
         reached = index == result.band

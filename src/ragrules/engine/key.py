@@ -28,6 +28,7 @@ from ragrules.model.rules import (
     Polarity,
     RulesetData,
     Scale,
+    Significance,
     Unrated,
 )
 from ragrules.model.units import amount_text
@@ -74,6 +75,8 @@ _UNRATED_TEXT = {
     Unrated.CAVEAT: "the data cannot be reported reliably this period; see the caveats.",
     Unrated.SUPPRESSED: "the value is withheld because the numbers are small.",
     Unrated.INVALID: "the published value could not be read; see the warnings.",
+    Unrated.NOT_COMPARED: "no comparison with the benchmark could be made: no confidence "
+    "interval, no benchmark value, or the row is the benchmark's own.",
 }
 
 _PERIOD_NOUN = {PeriodKind.QUARTER: "quarter", PeriodKind.MONTH: "month", PeriodKind.YEAR: "year"}
@@ -89,6 +92,9 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
     statuses = []
     for indicators in scales.values():
         scale = indicators[0].scale
+        if scale.significance is not None:
+            statuses += _significance_entries(scale.significance, indicators, named, scale.name)
+            continue
         for band in scale.bands:
             label = band.status.capitalize()
             if named:
@@ -112,6 +118,32 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
             if reason in present
         ),
     )
+
+
+def _significance_entries(
+    test: Significance, indicators: Sequence[Indicator], named: bool, scale: str
+) -> list[KeyEntry]:
+    """Better, similar, worse: where the area's interval lies against the benchmark."""
+    interval = f"the {test.level}% confidence interval"
+    value = f"the {test.benchmark} value"
+    polarities = {indicator.polarity for indicator in indicators}
+    best, similar, worst = test.labels(next(iter(polarities)))
+    if polarities == {Polarity.LOWER}:
+        better, worse = "below", "above"
+    elif polarities == {Polarity.HIGHER}:
+        better, worse = "above", "below"
+    else:
+        better, worse = "on the better side of", "on the worse side of"
+    suffix = f" ({scale} scale)" if named else ""
+    return [
+        KeyEntry(
+            label=best.capitalize() + suffix, text=f"{interval} lies wholly {better} {value}."
+        ),
+        KeyEntry(label=similar.capitalize() + suffix, text=f"{interval} includes {value}."),
+        KeyEntry(
+            label=worst.capitalize() + suffix, text=f"{interval} lies wholly {worse} {value}."
+        ),
+    ]
 
 
 def _merge_repeats(entries: Sequence[KeyEntry]) -> tuple[KeyEntry, ...]:

@@ -41,13 +41,14 @@ class Report:
         breakdown: Mapping[str, str] | None = None,
     ) -> Result:
         """The result of one series: an indicator, and (where the data has areas or
-        breakdowns) its area and breakdown; LookupError when none or several match."""
+        breakdowns) its area and the breakdown values that tell it apart (`{"sex": "Male"}`);
+        LookupError when none or several match."""
         found = [
             r
             for r in self.results
             if r.indicator.id == indicator_id
             and (area is None or r.area == area)
-            and (breakdown is None or dict(r.breakdown) == dict(breakdown))
+            and (breakdown is None or dict(r.breakdown).items() >= dict(breakdown).items())
         ]
         if len(found) == 1:
             return found[0]

@@ -16,6 +16,25 @@ from ragrules.model.rules import Indicator, Margin, Target, Unrated
 
 
 @attrs.frozen(kw_only=True)
+class Interval:
+    """The confidence interval a significance scale compared with its benchmark."""
+
+    level: str  # as the ruleset wrote it: "95", "99.8"
+    lower: Decimal
+    upper: Decimal
+
+    def __str__(self) -> str:
+        return f"{format_decimal(self.lower)} to {format_decimal(self.upper)} ({self.level}%)"
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "level": self.level,
+            "lower": format_decimal(self.lower),
+            "upper": format_decimal(self.upper),
+        }
+
+
+@attrs.frozen(kw_only=True)
 class Result:
     """The rating of one indicator for the report's period, with everything that decided it."""
 
@@ -36,6 +55,8 @@ class Result:
     stretch: Margin | None = None
     bounds: tuple[Cut, ...] = ()  # each band's bounds for this value, best first
     band: int | None = None  # the index in `bounds` of the band the value reached
+    # For a significance scale: the interval compared with the benchmark (the `target`).
+    interval: Interval | None = None
     commentary: str = ""
     caveat: str = ""  # why the data cannot be reported this period, as the data says
     flag: str = ""  # the hand flag's text, when the row was flagged "of particular note"
@@ -87,6 +108,7 @@ class Result:
             "stretch": None if self.stretch is None else str(self.stretch),
             "bounds": [_bound_dict(cut) for cut in self.bounds],
             "band": self.band,
+            "interval": None if self.interval is None else self.interval.to_dict(),
             "travel": [movement_dict(move) for move in self.travel],
             "commentary": self.commentary,
             "caveat": self.caveat,

@@ -37,7 +37,7 @@ def summarise(results: Iterable[Result], ruleset: RulesetData) -> Summary:
     """Count results by status; percentages use largest-remainder rounding."""
     statuses: dict[str, None] = {}
     for indicator in ruleset.indicators:
-        statuses.update(dict.fromkeys(indicator.scale.statuses))
+        statuses.update(dict.fromkeys(indicator.scale.statuses_for(indicator.polarity)))
     counts = dict.fromkeys(statuses, 0)
     unrated = {reason.value: 0 for reason in Unrated}
     results = tuple(results)

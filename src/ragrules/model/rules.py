@@ -41,6 +41,9 @@ class Unrated(enum.Enum):
     CAVEAT = "caveat"
     SUPPRESSED = "suppressed"
     INVALID = "invalid"
+    # A comparison with a benchmark could not be made: no interval, no benchmark value, or
+    # the area is the benchmark itself (Fingertips' "Not compared").
+    NOT_COMPARED = "not-compared"
 
 
 class Basis(enum.Enum):
@@ -258,23 +261,63 @@ class Band:
 
 @attrs.frozen(kw_only=True)
 class Scale:
-    """Ordered bands, tried best first; the first that a value reaches gives its status."""
+    """Ordered bands, tried best first; the first that a value reaches gives its status. Or,
+    for a scale of `significance`, a comparison of the area's interval with a benchmark."""
 
     name: str
-    bands: tuple[Band, ...]
+    bands: tuple[Band, ...] = ()
+    significance: Significance | None = None
 
     @property
     def statuses(self) -> tuple[str, ...]:
-        """Statuses from best to worst, each once."""
+        """Statuses from best to worst, each once (a significance scale's, judged or not)."""
+        if self.significance is not None:
+            return tuple(dict.fromkeys((*self.significance.judged, *self.significance.unjudged)))
         return tuple(dict.fromkeys(band.status for band in self.bands))
+
+    def statuses_for(self, polarity: Polarity) -> tuple[str, ...]:
+        """The statuses an indicator of this polarity can get, best first."""
+        if self.significance is not None:
+            return self.significance.labels(polarity)
+        return self.statuses
 
     @property
     def needs_target(self) -> bool:
-        """False when every band starts from a threshold: absolute cut-points need no target."""
+        """False when every band starts from a threshold: absolute cut-points need no target,
+        and a significance scale takes its benchmark, not a target."""
         return any(
             band.start is not None and band.start.kind is not PointKind.THRESHOLD
             for band in self.bands
         )
+
+
+@attrs.frozen(kw_only=True)
+class Significance:
+    """Compare the area's confidence interval with a benchmark value (Fingertips' method at one
+    level): the benchmark inside the interval, limits included, is `similar`; an interval
+    wholly above or below it is better or worse, as the polarity says, or higher or lower for
+    an indicator with no judgement (neutral)."""
+
+    benchmark: str  # the name of a [benchmarks] entry, or of a column in each row
+    level: str  # the confidence level, as written: "95", "99.8"
+    lower: str  # the columns (column keys) of the interval's limits
+    upper: str
+    judged: tuple[str, str, str] = ("better", "similar", "worse")
+    unjudged: tuple[str, str, str] = ("higher", "similar", "lower")
+
+    def labels(self, polarity: Polarity) -> tuple[str, str, str]:
+        return self.unjudged if polarity is Polarity.NEUTRAL else self.judged
+
+
+@attrs.frozen(kw_only=True)
+class Benchmark:
+    """A named benchmark: the value of one area's row for the same indicator, breakdown and
+    period. The area is fixed (England's code), or read from a column of each row (the
+    row's `parent code`, its region)."""
+
+    name: str
+    area: str = ""
+    area_column: str = ""  # a column key; its text in each row is the benchmark area's code
 
 
 def _tolerance_band(status: str) -> Band:
@@ -406,9 +449,14 @@ class RulesetData:
     travel: Travel = attrs.field(factory=Travel)
     exceptions: ExceptionPolicy = attrs.field(factory=ExceptionPolicy)
     tokens: Tokens = attrs.field(factory=Tokens)
+    benchmarks: tuple[Benchmark, ...] = ()
     # Where the ruleset was read from and what loading warned about; not part of its rules.
     source: str | None = attrs.field(default=None, eq=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
+
+    def benchmark(self, name: str) -> Benchmark | None:
+        """The named benchmark, or None when the name is a column of the data."""
+        return next((b for b in self.benchmarks if b.name == name), None)
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; LookupError if the ruleset has none."""

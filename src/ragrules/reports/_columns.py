@@ -33,6 +33,7 @@ RESULT_COLUMNS = (
     "stretch",
     "bounds",
     "band",
+    "interval",
     "commentary",
     "caveat",
     "flag",
@@ -67,6 +68,8 @@ def cells(
     """The cells of `Result.to_dict()` under `header(comparisons, passed)`; None where empty."""
     row = [record[column] for column in RESULT_COLUMNS]
     row[_BOUNDS] = "; ".join(bound["condition"] for bound in record["bounds"])
+    if (interval := record["interval"]) is not None:
+        row[_INTERVAL] = f"{interval['lower']} to {interval['upper']} ({interval['level']}%)"
     moves = {move["comparison"]: move for move in record["travel"]}
     for name in comparisons:
         move = moves.get(name)
@@ -77,3 +80,4 @@ def cells(
 
 
 _BOUNDS = RESULT_COLUMNS.index("bounds")
+_INTERVAL = RESULT_COLUMNS.index("interval")

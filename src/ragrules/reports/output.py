@@ -68,8 +68,22 @@ def to_table(report: Report) -> str:
         f"{report.fingerprint}",
         "",
     ]
-    rows = [("Indicator", "Value", "Target", "Status", *labels, "Why")]
-    rows += [_table_row(result) for result in report.results]
+    # Data with areas or breakdowns: each row says whose series it is, first.
+    series = [k for k, _ in report.results[0].breakdown] if report.results else []
+    if any(result.area for result in report.results):
+        series.insert(0, "area")
+    rows = [
+        (
+            *(_table_text(s.capitalize()) for s in series),
+            "Indicator",
+            "Value",
+            "Target",
+            "Status",
+            *labels,
+            "Why",
+        )
+    ]
+    rows += [(*_series_cells(result, series), *_table_row(result)) for result in report.results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
@@ -96,6 +110,11 @@ def _table_row(result: Result) -> tuple[str, ...]:
     arrows = [move.arrow for move in result.travel]
     cells = (result.indicator.id, result.value_text or "-", target, result.status, *arrows, why)
     return tuple(_table_text(cell) for cell in cells)
+
+
+def _series_cells(result: Result, series: list[str]) -> tuple[str, ...]:
+    values = {"area": result.area, **dict(result.breakdown)}
+    return tuple(_table_text(values.get(name, "") or "-") for name in series)
 
 
 def _table_text(text: str) -> str:

@@ -59,9 +59,12 @@ class Mismatch:
 
     def __str__(self) -> str:
         what = "status" if self.field == "status" else f"{self.field} arrow"
+        series = ", ".join(
+            [self.result.area] * bool(self.result.area) + [v for _, v in self.result.breakdown if v]
+        )
         text = (
-            f"{self.result.indicator.id}: published {what} {self.published!r}, "
-            f"computed {self.computed!r}"
+            f"{self.result.indicator.id}{f' ({series})' if series else ''}: published {what} "
+            f"{self.published!r}, computed {self.computed!r}"
         )
         if self.readings:
             text += "; reproduced by: " + "; ".join(self.readings)
@@ -98,16 +101,15 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
     check_rows(observations)
     rows = list(observations)
     report = ruleset.rate(rows, period=period)
-    published = {
-        result.indicator.id: _published(observation)
-        for result in report.results
-        if (observation := _row(rows, result)) is not None
-    }
-    variants = {name: make(ruleset).rate(rows, period=period) for name, make in _READINGS}
+    by_row = _rows_by_number(rows)
+    # Every reading rates the same rows into the same series, in the same order: the results
+    # of one series are at the same position in every variant.
+    variants = {name: make(ruleset).rate(rows, period=period).results for name, make in _READINGS}
     checked = 0
     mismatches = []
-    for result in report.results:
-        values = published.get(result.indicator.id, {})
+    for position, result in enumerate(report.results):
+        observation = by_row.get(result.row) if result.row is not None else None
+        values = {} if observation is None else _published(observation)
         if "status" in values:
             checked += 1
             wanted = _status(values["status"], result.indicator)
@@ -119,9 +121,9 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
                 # No reading of the rules gives a status the scale does not have.
                 outside = wanted not in statuses
                 matching = [
-                    (name, _result(other, result.indicator.id))
+                    (name, other[position])
                     for name, other in variants.items()
-                    if not outside and _result(other, result.indicator.id).status == wanted
+                    if not outside and other[position].status == wanted
                 ]
                 mismatches.append(
                     Mismatch(
@@ -148,15 +150,18 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
     return Audit(report=report, checked=checked, mismatches=tuple(mismatches))
 
 
-def _row(rows: list[object], result: Result) -> Observation | None:
-    if result.row is None:
-        return None
+def _rows_by_number(rows: list[object]) -> dict[int, Observation]:
+    """The rows as observations, by the row number a result points to."""
+    found: dict[int, Observation] = {}
     for position, item in enumerate(rows, start=1):
-        if isinstance(item, Observation) and (item.row or position) == result.row:
-            return item
-        if not isinstance(item, Observation) and position == result.row and isinstance(item, dict):
-            return Observation.from_mapping(item, row=position)
-    return None
+        if isinstance(item, Observation):
+            found.setdefault(item.row or position, item)
+        elif isinstance(item, dict):
+            try:
+                found.setdefault(position, Observation.from_mapping(item, row=position))
+            except ValueError:
+                continue  # a row the report rejected: nothing published to check
+    return found
 
 
 def _published(observation: Observation) -> dict[str, str]:
@@ -231,10 +236,6 @@ def _arrow_mismatch(result: Result, move: Movement, text: str, travel: Travel) -
     return Mismatch(
         result=result, field=move.comparison.name, published=text, computed=drawn, readings=readings
     )
-
-
-def _result(report: Report, indicator_id: str) -> Result:
-    return next(result for result in report.results if result.indicator.id == indicator_id)
 
 
 # -- alternative readings -----------------------------------------------------------------

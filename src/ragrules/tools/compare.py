@@ -98,17 +98,19 @@ def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
 
 
 def rating_differences(a: Report, b: Report) -> list[RatingDifference]:
-    """Indicators both rulesets rate, whose status or arrows differ for the same data."""
-    results_b = {result.indicator.id: result for result in b.results}
+    """Series both rulesets rate (an indicator, in each area and breakdown), whose status or
+    arrows differ for the same data."""
+    results_b = {_series(result): result for result in b.results}
     return [
-        RatingDifference(a=result, b=results_b[result.indicator.id])
+        RatingDifference(a=result, b=other)
         for result in a.results
-        if result.indicator.id in results_b
-        and (
-            result.status != results_b[result.indicator.id].status
-            or _arrows(result) != _arrows(results_b[result.indicator.id])
-        )
+        if (other := results_b.get(_series(result))) is not None
+        and (result.status != other.status or _arrows(result) != _arrows(other))
     ]
+
+
+def _series(result: Result) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    return (result.indicator.id, result.area, result.breakdown)
 
 
 def _describe(indicator: Indicator, setting: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ragrules.engine.ruleset import Ruleset
-from ragrules.formats.loading._exceptions import ExceptionReader
+from ragrules.formats.loading._exceptions import BenchmarkReader
 from ragrules.formats.loading._getters import _names
 from ragrules.formats.loading._indicators import IndicatorReader
 from ragrules.formats.loading._keys import (
@@ -24,7 +24,7 @@ from ragrules.model.rules import (
 )
 
 
-class Builder(IndicatorReader, ScaleReader, ExceptionReader):
+class Builder(IndicatorReader, ScaleReader, BenchmarkReader):
     """The whole document: the `[ruleset]` header, `[defaults]`, then every section in turn."""
 
     def ruleset(self, document: dict[str, Any]) -> Ruleset | None:
@@ -116,6 +116,7 @@ class Builder(IndicatorReader, ScaleReader, ExceptionReader):
             )
         policy = self.exceptions(top.get("exceptions", {}), travel, indicators)
         tokens = self.tokens(top.get("data", {}))
+        benchmarks = self.benchmarks(top.get("benchmarks", {}))
         if ruleset_id is None:
             return None
         texts = {
@@ -132,6 +133,7 @@ class Builder(IndicatorReader, ScaleReader, ExceptionReader):
             travel=travel,
             exceptions=policy,
             tokens=tokens,
+            benchmarks=benchmarks,
             source=self.source,
             warnings=tuple(
                 sorted(

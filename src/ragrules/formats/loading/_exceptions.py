@@ -1,4 +1,5 @@
-"""Reading `[exceptions]` and `[data]`: exception rules, commentary and data tokens."""
+"""Reading `[exceptions]`, `[data]` and `[benchmarks]`: exception rules, commentary, data tokens
+and breakdowns, and named benchmarks."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ragrules.formats.loading._keys import (
 from ragrules.formats.loading._travel import TravelReader
 from ragrules.model.observations import FIELDS, column_key
 from ragrules.model.rules import (
+    Benchmark,
     ExceptionPolicy,
     ExceptionRule,
     Indicator,
@@ -131,3 +133,30 @@ class ExceptionReader(TravelReader):
 
 def _token_set(items: list[str]) -> frozenset[str]:
     return frozenset(" ".join(item.lower().split()) for item in items)
+
+
+class BenchmarkReader(ExceptionReader):
+    """`[benchmarks]`: named benchmarks, each the row of one area (England's, say)."""
+
+    def benchmarks(self, raw: object) -> tuple[Benchmark, ...]:
+        names = list(raw) if isinstance(raw, dict) else []
+        found = []
+        for name, body in self.table(raw, "benchmarks", tuple(names)).items():
+            path = f"benchmarks.{name}"
+            table = self.table(body, path, ("area", "area-column", "description"))
+            if ("area" in table) == ("area-column" in table):
+                self.problem(
+                    path,
+                    "a benchmark is the row of one area: give area, or area-column",
+                    'e.g. area = "E92000001" (England), or area-column = "parent code"',
+                )
+                continue
+            if "area" in table:
+                area = self.string(table["area"], f"{path}.area")
+                if area:
+                    found.append(Benchmark(name=column_key(name), area=area))
+            else:
+                column = self.string(table["area-column"], f"{path}.area-column")
+                if column:
+                    found.append(Benchmark(name=column_key(name), area_column=column_key(column)))
+        return tuple(found)

@@ -34,7 +34,16 @@ _INDICATOR_KEYS = (
     "unchanged-within",
     *_DEFAULT_KEYS,
 )
-_TOP_KEYS = ("ruleset", "defaults", "scales", "travel", "exceptions", "data", "indicator")
+_TOP_KEYS = (
+    "ruleset",
+    "defaults",
+    "scales",
+    "travel",
+    "exceptions",
+    "data",
+    "benchmarks",
+    "indicator",
+)
 _DATA_KEYS = ("no-data", "suppressed", "breakdowns")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")
 _RULE_KEYS = ("name", "statuses", "travel")

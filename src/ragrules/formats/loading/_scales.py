@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._travel import TravelReader
+from ragrules.model.observations import column_key
 from ragrules.model.rules import (
     MARGIN_REFERENCES,
     Band,
@@ -11,6 +12,7 @@ from ragrules.model.rules import (
     Point,
     PointKind,
     Scale,
+    Significance,
     Travel,
 )
 
@@ -19,7 +21,17 @@ class ScaleReader(TravelReader, Amounts):
     """`[scales]`: bands and the points they start from."""
 
     def scale(self, name: str, raw: object, path: str, travel: Travel) -> Scale | None:
-        body = self.table(raw, path, ("bands", "boundary", "description"))
+        body = self.table(raw, path, ("bands", "boundary", "description", "significance"))
+        if "significance" in body:
+            if "bands" in body or "boundary" in body:
+                self.problem(
+                    path,
+                    "a scale has bands or a significance test, not both",
+                    "make two scales",
+                )
+                return None
+            significance = self.significance(body["significance"], f"{path}.significance")
+            return None if significance is None else Scale(name=name, significance=significance)
         boundary = Boundary.BETTER
         if "boundary" in body:
             boundary = self.choice(body["boundary"], f"{path}.boundary", Boundary) or boundary
@@ -103,3 +115,71 @@ class ScaleReader(TravelReader, Amounts):
             margin = self.fixed_margin(value, where)
             return None if margin is None else Point(kind=kind, margin=margin)
         return None
+
+    def significance(self, raw: object, path: str) -> Significance | None:
+        """`significance = { benchmark = "england", level = "95" }`, and optionally the
+        interval's columns and the statuses (judged: better, similar, worse; unjudged: higher,
+        similar, lower)."""
+        body = self.table(raw, path, _SIGNIFICANCE_KEYS)
+        benchmark = self._column(body, "benchmark", path)
+
+        if "benchmark" not in body:
+            self.problem(
+                path, "a significance test needs a benchmark", 'e.g. benchmark = "england"'
+            )
+        level = body.get("level", "95")
+        if not isinstance(level, str) or (
+            level not in _INTERVAL_COLUMNS and not ("lower" in body and "upper" in body)
+        ):
+            self.problem(
+                f"{path}.level",
+                f"no interval columns are known for level {level!r}",
+                'use "95" or "99.8" (Fingertips\' columns), or name lower and upper',
+            )
+            return None
+        lower, upper = _INTERVAL_COLUMNS.get(level, ("", ""))
+        lower = self._column(body, "lower", path) or lower
+        upper = self._column(body, "upper", path) or upper
+        judged = self._labels(body, "statuses", path, ("better", "similar", "worse"))
+        unjudged = self._labels(body, "unjudged", path, ("higher", "similar", "lower"))
+        if benchmark is None or judged is None or unjudged is None:
+            return None
+        return Significance(
+            benchmark=benchmark,
+            level=level,
+            lower=lower,
+            upper=upper,
+            judged=judged,
+            unjudged=unjudged,
+        )
+
+    def _column(self, body: dict[str, object], key: str, path: str) -> str | None:
+        if key not in body:
+            return None
+        name = self.string(body[key], f"{path}.{key}")
+        return column_key(name) if name else None
+
+    def _labels(
+        self, body: dict[str, object], key: str, path: str, default: tuple[str, str, str]
+    ) -> tuple[str, str, str] | None:
+        raw = body.get(key, list(default))
+        if (
+            not isinstance(raw, list)
+            or len(raw) != 3
+            or not all(isinstance(item, str) and item.strip() for item in raw)
+        ):
+            self.problem(
+                f"{path}.{key}",
+                "expected three statuses, best first",
+                f"e.g. {key} = {list(default)!r}".replace("'", '"'),
+            )
+            return None
+        return (raw[0], raw[1], raw[2])
+
+
+_SIGNIFICANCE_KEYS = ("benchmark", "level", "lower", "upper", "statuses", "unjudged")
+# The interval columns of a Fingertips export, by confidence level (as column keys).
+_INTERVAL_COLUMNS = {
+    "95": ("lower_ci_95.0_limit", "upper_ci_95.0_limit"),
+    "99.8": ("lower_ci_99.8_limit", "upper_ci_99.8_limit"),
+}

@@ -1,0 +1,94 @@
+"""The national cases (../shared/national/): every area rated against England and against its
+region exactly as Fingertips published it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import ragrules
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "rulesets" / "examples" / "national"
+# The export, copied unchanged from ../shared/national beside the rulesets that rate it.
+CAMPYLOBACTER = EXAMPLES / "fingertips_campylobacter_countyua_2015-2017.csv"
+SHARED = ROOT.parent / "shared" / "national" / CAMPYLOBACTER.name
+
+
+def test_the_copy_is_the_shared_export_unchanged() -> None:
+    if not SHARED.exists():
+        pytest.skip("../shared/national is not beside this checkout")
+    assert CAMPYLOBACTER.read_bytes() == SHARED.read_bytes()
+
+
+# The published column, and the ruleset that must reproduce it.
+CASES = [
+    ("Compared to England value or percentiles", "campylobacter-vs-england.toml"),
+    ("Compared to Region value or percentiles", "campylobacter-vs-region.toml"),
+]
+
+
+def _computed_and_published(column: str, ruleset: str) -> list[tuple[str, str, str]]:
+    """(published, computed, limits) for every row, each year rated as the report period."""
+    rules = ragrules.load(EXAMPLES / ruleset)
+    rows = ragrules.read_observations(CAMPYLOBACTER)
+    found = []
+    for year in ("2015", "2016", "2017"):
+        report = rules.rate(rows, period=year)
+        by_row = {r.row: r for r in report.results if r.row is not None}
+        for row in rows:
+            assert isinstance(row, ragrules.Observation)
+            if row.period != year:
+                continue
+            assert row.row is not None
+            result = by_row[row.row]
+            computed = "Not compared" if result.unrated else result.status
+            found.append((row.column(column), computed, row.column("Lower CI 95.0 limit")))
+    return found
+
+
+@pytest.mark.parametrize(("column", "ruleset"), CASES)
+def test_every_row_with_confidence_limits_is_classified_as_published(
+    column: str, ruleset: str
+) -> None:
+    found = _computed_and_published(column, ruleset)
+    assert len(found) == 852  # every row of the file, each rated in its own year
+    with_limits = [(published, computed) for published, computed, limits in found if limits]
+    wrong = [pair for pair in with_limits if pair[0] != pair[1]]
+    assert not wrong, Counter(wrong)
+    assert len(with_limits) == 755  # 750 compared with England; England's own 5 are not
+
+
+def test_the_published_totals_against_england() -> None:
+    found = _computed_and_published(*CASES[0])
+    assert Counter(computed for _, computed, _ in found) == {
+        "Better": 283,
+        "Similar": 220,
+        "Worse": 247,
+        "Not compared": 102,
+    }
+
+
+def test_rows_without_a_comparison_say_why() -> None:
+    rules = ragrules.load(EXAMPLES / "campylobacter-vs-england.toml")
+    report = rules.rate(ragrules.read_observations(CAMPYLOBACTER), period="2017")
+    england = report.result(
+        "93356",
+        area="E92000001",
+        breakdown={"sex": "Persons", "age": "All ages", "category_type": "", "category": ""},
+    )
+    assert england.reason == "not compared: this is the england row"
+    reasons = Counter(r.reason for r in report.results if r.status == "not-compared")
+    assert reasons["not compared: no 95% confidence interval in the data"] > 0
+
+
+def test_explain_names_the_benchmark_and_the_interval() -> None:
+    rules = ragrules.load(EXAMPLES / "campylobacter-vs-england.toml")
+    report = rules.rate(ragrules.read_observations(CAMPYLOBACTER), period="2017")
+    better = next(r for r in report.results if r.status == "Better")
+    text = str(report.explain("93356", area=better.area, breakdown=dict(better.breakdown)))
+    assert "from the england benchmark; lower is better." in text
+    assert "(95%) lies below england's" in text
+    assert "So Better." in text
