@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 import ragrules
 from ragrules.engine.result import Interval
 from ragrules.engine.significance import decide
-from ragrules.model.rules import Polarity, Significance
+from ragrules.model.comparisons import Significance
+from ragrules.model.rules import Polarity
 
 TEXT = """
 [ruleset]
@@ -141,7 +142,7 @@ def test_bands_and_a_significance_test_do_not_mix() -> None:
         'significance = { benchmark = "england" }',
         'significance = { benchmark = "england" }\nbands = [{ status = "x" }]',
     )
-    with pytest.raises(ragrules.RulesetError, match="bands or a significance test, not both"):
+    with pytest.raises(ragrules.RulesetError, match="one of bands, significance or quantiles"):
         ragrules.loads(text)
 
 

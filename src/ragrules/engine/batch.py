@@ -14,7 +14,8 @@ from typing import Any
 
 import attrs
 
-from ragrules.engine import rating, significance, travel
+from ragrules.engine import quantiles, rating, significance, travel
+from ragrules.engine._history import movement_with_history
 from ragrules.engine._placing import (
     Key,
     Placed,
@@ -29,26 +30,22 @@ from ragrules.engine._placing import (
     title_key,
     titles,
 )
-from ragrules.engine._reasons import no_earlier_value, why
+from ragrules.engine._reasons import why
+from ragrules.engine._targets import rounded, target_for
 from ragrules.engine.notices import batch_notices
 from ragrules.engine.rating import CannotRate, Cut, RuleInputs
 from ragrules.engine.report import Report
 from ragrules.engine.result import Rejection, Result
 from ragrules.engine.travel import Movement
-from ragrules.model.numbers import in_exact_context, round_value
-from ragrules.model.observations import Observation, check_rows, is_no_data, read_value
+from ragrules.model.numbers import in_exact_context
+from ragrules.model.observations import Observation, check_rows, read_value
 from ragrules.model.periods import Period, PeriodError, parse_period
 from ragrules.model.rules import (
-    Against,
-    BenchmarkTarget,
-    Comparison,
     Indicator,
-    Judgement,
     Margin,
     Polarity,
     RulesetData,
     Target,
-    Tokens,
     Unrated,
 )
 
@@ -74,6 +71,7 @@ def rate(
         if (observation := coerce(item, position, rejected)) is not None
     )
     placed = batch.place(coerced, rejected)
+    batch.groups = quantiles.GroupValues(ruleset, placed)
     chosen = report_period(period, ruleset, placed)
     current, history = split_current(placed, chosen, rejected)
     results = []
@@ -153,6 +151,8 @@ class _Batch:
         self.cuts: dict[_RuleKey, tuple[Cut, ...]] = {}
         self.unknown = UnknownIds(self.indicators)
         self.breakdowns = ruleset.tokens.breakdowns
+        # The group values of the whole batch, for quantile scales; a stream line has none.
+        self.groups: quantiles.GroupValues | None = None
 
     def place(
         self,
@@ -260,19 +260,40 @@ class _Batch:
                 reading.reason,
                 travel=self._not_comparable("there is no current value"),
             )
-        value = _rounded(indicator, reading.number)
-        if indicator.scale.significance is not None:
-            movements = tuple(
-                self._travel(c, indicator, observation, value, None, period, placed, series)
-                for c in self.ruleset.travel.comparisons
+        value = rounded(indicator, reading.number)
+        scale = indicator.scale
+        if scale.significance is not None or scale.quantiles is not None:
+            # Compared with other rows (a benchmark, a group), not with a target.
+            common.update(
+                unrounded=reading.number,
+                value=value,
+                travel=tuple(
+                    movement_with_history(
+                        self.ruleset, c, indicator, observation, value, None, period, placed, series
+                    )
+                    for c in self.ruleset.travel.comparisons
+                ),
             )
-            common.update(unrounded=reading.number, value=value, travel=movements)
+            if scale.quantiles is not None:
+                return quantiles.rate(
+                    common, indicator, observation, value, self.groups, series, period
+                )
             return significance.rate(
                 common, indicator, observation, self.ruleset, placed, series, period
             )
-        target, source, problem = _target_for(indicator, observation, period, tokens)
+        target, source, problem = target_for(indicator, observation, period, tokens)
         movements = tuple(
-            self._travel(comparison, indicator, observation, value, target, period, placed, series)
+            movement_with_history(
+                self.ruleset,
+                comparison,
+                indicator,
+                observation,
+                value,
+                target,
+                period,
+                placed,
+                series,
+            )
             for comparison in self.ruleset.travel.comparisons
         )
         common.update(
@@ -335,119 +356,6 @@ class _Batch:
             for comparison in settings.comparisons
         )
 
-    def _travel(
-        self,
-        comparison: Comparison,
-        indicator: Indicator,
-        observation: Observation,
-        value: Decimal,
-        target: Target | None,
-        current: Period | None,
-        placed: Placed,
-        series: Series,
-    ) -> Movement:
-        """This period's movement, with the earlier judgements the exception rules need."""
-        move = self._movement(
-            comparison, indicator, observation, value, target, current, placed, series
-        )
-        lookback = self.ruleset.exceptions.lookback
-        if lookback == 1 or not move.comparable or current is None:
-            return move
-        earlier: list[Judgement | None] = []
-        for steps in range(1, lookback):
-            period = current.shifted(-steps)
-            row = placed.get((series, period))
-            reading = (
-                read_value(row.value, indicator.unit, self.ruleset.tokens)
-                if row and not row.caveat
-                else None
-            )
-            if row is None or reading is None or reading.number is None:
-                break
-            then, _, _ = _target_for(indicator, row, period, self.ruleset.tokens)
-            past = self._movement(
-                comparison,
-                indicator,
-                row,
-                _rounded(indicator, reading.number),
-                then,
-                period,
-                placed,
-                series,
-            )
-            earlier.append(past.judgement)
-            if not past.comparable:
-                break
-        return attrs.evolve(move, earlier_judgements=tuple(earlier))
-
-    def _movement(
-        self,
-        comparison: Comparison,
-        indicator: Indicator,
-        observation: Observation,
-        value: Decimal,
-        target: Target | None,
-        period: Period | None,
-        placed: Placed,
-        series: Series,
-    ) -> Movement:
-        """The movement of `value` (the series' value for `period`) for one comparison."""
-        settings = self.ruleset.travel
-        if comparison.against is Against.BENCHMARK:
-            assert comparison.benchmark is not None
-            earlier_period = None
-            text = observation.column(comparison.benchmark)
-            if not text:
-                return travel.not_comparable(
-                    comparison, settings, f"the data has no {comparison.benchmark} value"
-                )
-            reading = read_value(text, indicator.unit, self.ruleset.tokens)
-        else:
-            if period is None:
-                return travel.not_comparable(comparison, settings, "the report has no period")
-            earlier_period = (
-                period.previous()
-                if comparison.against is Against.PREVIOUS_PERIOD
-                else period.same_period_last_year()
-            )
-            earlier = placed.get((series, earlier_period))
-            if earlier is None:
-                return travel.not_comparable(
-                    comparison, settings, f"no row for {earlier_period}", earlier_period
-                )
-            if earlier.caveat:
-                return travel.not_comparable(
-                    comparison, settings, f"the {earlier_period} value is caveated", earlier_period
-                )
-            text = earlier.value
-            reading = read_value(text, indicator.unit, self.ruleset.tokens)
-        if reading.number is None:
-            # The text is kept: an unreadable earlier value is a notice, as a current one is.
-            return travel.not_comparable(
-                comparison,
-                settings,
-                no_earlier_value(reading, earlier_period),
-                earlier_period,
-                earlier_text=text if reading.unrated is Unrated.INVALID else "",
-            )
-        return travel.compare(
-            comparison,
-            settings,
-            indicator.polarity,
-            value,
-            _rounded(indicator, reading.number),
-            indicator.unchanged_within,
-            target,
-            period=earlier_period,
-            earlier_text=text,
-        )
-
-
-def _rounded(indicator: Indicator, number: Decimal) -> Decimal:
-    if indicator.rounding is None:
-        return number
-    return round_value(number, indicator.rounding.places, indicator.rounding.mode)
-
 
 def _unrated(
     common: Mapping[str, Any],
@@ -457,39 +365,3 @@ def _unrated(
 ) -> Result:
     fields = dict(common) if travel is None else {**common, "travel": travel}
     return Result(status=unrated.value, unrated=unrated, reason=reason, **fields)
-
-
-def _target_for(
-    indicator: Indicator, observation: Observation, period: Period | None, tokens: Tokens
-) -> tuple[Target | None, str, str]:
-    """(target, where it came from, problem) for one observation."""
-    if observation.target and not is_no_data(observation.target, tokens):
-        if indicator.polarity is Polarity.IN_RANGE:
-            return None, "data", "a target range cannot be given in the data; set it in the ruleset"
-        reading = read_value(observation.target, indicator.unit, tokens)
-        if reading.number is None:
-            return None, "data", f"target in the data: {reading.reason}"
-        return Target.point(reading.number), "data", ""
-    if indicator.target is None:
-        return None, "", "no target: the ruleset sets none for this indicator"
-    if period is None and indicator.target.is_dated:
-        return None, "", "no target: the target depends on the period, and none was given"
-    target = indicator.target.in_force(period)
-    if target is None:
-        return None, "", f"no target: none is in force for {period}"
-    if isinstance(target, BenchmarkTarget):
-        return _benchmark_target(indicator, observation, target.benchmark, tokens)
-    return target, "ruleset", ""
-
-
-def _benchmark_target(
-    indicator: Indicator, observation: Observation, benchmark: str, tokens: Tokens
-) -> tuple[Target | None, str, str]:
-    source = f"benchmark {benchmark}"
-    text = observation.column(benchmark)
-    if not text or is_no_data(text, tokens):
-        return None, "", f"no target: the data has no {benchmark} value to set it"
-    reading = read_value(text, indicator.unit, tokens)
-    if reading.number is None:
-        return None, "data", f"target from the {benchmark} column: {reading.reason}"
-    return Target.point(reading.number), source, ""

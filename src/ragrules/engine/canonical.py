@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ragrules.engine._toml_writer import dumps
+from ragrules.model.comparisons import Group
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.periods import Calendar
 from ragrules.model.rules import (
@@ -89,12 +90,31 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
             b.name: {"area": b.area} if b.area else {"area-column": b.area_column}
             for b in ruleset.benchmarks
         }
+    if ruleset.groups:
+        document["groups"] = {group.name: _group(group) for group in ruleset.groups}
     document["indicator"] = [_indicator(indicator) for indicator in ruleset.indicators]
     return document
 
 
+def _group(group: Group) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if group.where:
+        found["where"] = dict(group.where)
+    if group.areas:
+        found["areas"] = sorted(group.areas)
+    return found
+
+
 def _scale(scale: Scale) -> dict[str, Any]:
     test = scale.significance
+    if scale.quantiles is not None:
+        bands = scale.quantiles
+        body = {
+            "count": bands.count,
+            "method": bands.method.value,
+            "statuses": list(bands.statuses),
+        }
+        return {"quantiles": {**({"group": bands.group} if bands.group else {}), **body}}
     if test is None:
         return {"bands": [_band(band) for band in scale.bands]}
     return {

@@ -105,6 +105,17 @@ def explain(result: Result) -> Explanation:
         steps.append(Step(text=f"Not rated: {result.reason}.", data=(("status", result.status),)))
         return Explanation(indicator=indicator.id, status=result.status, steps=tuple(steps))
     assert result.value is not None
+    if result.rank is not None:
+        rank = result.rank
+        cuts = ", ".join(format_decimal(cut) for cut in rank.cuts)
+        steps.append(
+            Step(
+                text=f"{result.reason.split(': ', 1)[-1].capitalize()}; cut-points {cuts}.",
+                data=(("rank", str(rank.rank)), ("size", str(rank.size)), ("cuts", cuts)),
+            )
+        )
+        steps.append(Step(text=f"So {result.status}.", data=(("status", result.status),)))
+        return Explanation(indicator=indicator.id, status=result.status, steps=tuple(steps))
     if result.interval is not None:
         text = result.reason.split(": ", 1)[-1]
         steps.append(

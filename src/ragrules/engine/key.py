@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from ragrules.model.comparisons import Quantiles, Significance
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.periods import Period, PeriodKind
 from ragrules.model.rules import (
@@ -28,7 +29,6 @@ from ragrules.model.rules import (
     Polarity,
     RulesetData,
     Scale,
-    Significance,
     Unrated,
 )
 from ragrules.model.units import amount_text
@@ -95,6 +95,9 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
         if scale.significance is not None:
             statuses += _significance_entries(scale.significance, indicators, named, scale.name)
             continue
+        if scale.quantiles is not None:
+            statuses += _quantile_entries(scale.quantiles, named, scale.name)
+            continue
         for band in scale.bands:
             label = band.status.capitalize()
             if named:
@@ -127,7 +130,7 @@ def _significance_entries(
     interval = f"the {test.level}% confidence interval"
     value = f"the {test.benchmark} value"
     polarities = {indicator.polarity for indicator in indicators}
-    best, similar, worst = test.labels(next(iter(polarities)))
+    best, similar, worst = test.labels(judged=Polarity.NEUTRAL not in polarities)
     if polarities == {Polarity.LOWER}:
         better, worse = "below", "above"
     elif polarities == {Polarity.HIGHER}:
@@ -144,6 +147,29 @@ def _significance_entries(
             label=worst.capitalize() + suffix, text=f"{interval} lies wholly {worse} {value}."
         ),
     ]
+
+
+def _quantile_entries(bands: Quantiles, named: bool, scale: str) -> list[KeyEntry]:
+    """One line per quantile, best first: "A: the 1st quarter of upper tier from the best"."""
+    group = bands.group.replace("_", " ") or "every area"
+    part = _PARTS.get(bands.count, f"1/{bands.count} part")
+    suffix = f" ({scale} scale)" if named else ""
+    method = "equal counts" if bands.method.value == "ntile" else "cut-points interpolated"
+    return [
+        KeyEntry(
+            label=status.capitalize() + suffix,
+            text=f"the {_ordinal(n)} {part} of {group} from the best ({method}).",
+        )
+        for n, status in enumerate(bands.statuses, start=1)
+    ]
+
+
+_PARTS = {2: "half", 3: "third", 4: "quarter", 5: "fifth", 10: "tenth"}
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _merge_repeats(entries: Sequence[KeyEntry]) -> tuple[KeyEntry, ...]:

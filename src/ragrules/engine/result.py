@@ -35,6 +35,27 @@ class Interval:
 
 
 @attrs.frozen(kw_only=True)
+class Rank:
+    """Where a value stands in its comparator group for a quantile scale."""
+
+    group: str
+    rank: int  # 1 for the best value; tied values share the better rank
+    size: int  # how many values the group has
+    cuts: tuple[Decimal, ...] = ()  # the cut-points between the quantiles, lowest first
+
+    def __str__(self) -> str:
+        return f"rank {self.rank} of {self.size} in {self.group}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "rank": self.rank,
+            "size": self.size,
+            "cuts": [format_decimal(cut) for cut in self.cuts],
+        }
+
+
+@attrs.frozen(kw_only=True)
 class Result:
     """The rating of one indicator for the report's period, with everything that decided it."""
 
@@ -57,6 +78,8 @@ class Result:
     band: int | None = None  # the index in `bounds` of the band the value reached
     # For a significance scale: the interval compared with the benchmark (the `target`).
     interval: Interval | None = None
+    # For a quantile scale: the value's rank in its group, and the group's cut-points.
+    rank: Rank | None = None
     commentary: str = ""
     caveat: str = ""  # why the data cannot be reported this period, as the data says
     flag: str = ""  # the hand flag's text, when the row was flagged "of particular note"
@@ -109,6 +132,7 @@ class Result:
             "bounds": [_bound_dict(cut) for cut in self.bounds],
             "band": self.band,
             "interval": None if self.interval is None else self.interval.to_dict(),
+            "rank": None if self.rank is None else self.rank.to_dict(),
             "travel": [movement_dict(move) for move in self.travel],
             "commentary": self.commentary,
             "caveat": self.caveat,

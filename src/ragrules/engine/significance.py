@@ -13,10 +13,17 @@ from typing import Any
 
 from ragrules.engine._placing import Placed, Series
 from ragrules.engine.result import Interval, Result
+from ragrules.model.comparisons import Significance
 from ragrules.model.numbers import format_decimal
 from ragrules.model.observations import Observation, read_value
 from ragrules.model.periods import Period
-from ragrules.model.rules import Indicator, Polarity, RulesetData, Significance, Target, Unrated
+from ragrules.model.rules import (
+    Indicator,
+    Polarity,
+    RulesetData,
+    Target,
+    Unrated,
+)
 
 
 def rate(
@@ -68,7 +75,7 @@ def decide(
     test: Significance, polarity: Polarity, benchmark: Decimal, interval: Interval
 ) -> tuple[str, str]:
     """The status, and how the interval lies against the benchmark, in words."""
-    best, similar, worst = test.labels(polarity)
+    best, similar, worst = test.labels(judged=polarity is not Polarity.NEUTRAL)
     shown = f"{test.benchmark}'s {format_decimal(benchmark)}"
     if interval.lower <= benchmark <= interval.upper:
         return similar, f"includes {shown}"

@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
+from ragrules.model.comparisons import Benchmark, Group, Quantiles, Significance
 from ragrules.model.errors import Problem
 from ragrules.model.numbers import EXACT, RoundingMode, format_decimal
 from ragrules.model.periods import Calendar, Period
@@ -267,18 +268,21 @@ class Scale:
     name: str
     bands: tuple[Band, ...] = ()
     significance: Significance | None = None
+    quantiles: Quantiles | None = None
 
     @property
     def statuses(self) -> tuple[str, ...]:
         """Statuses from best to worst, each once (a significance scale's, judged or not)."""
         if self.significance is not None:
             return tuple(dict.fromkeys((*self.significance.judged, *self.significance.unjudged)))
+        if self.quantiles is not None:
+            return self.quantiles.statuses
         return tuple(dict.fromkeys(band.status for band in self.bands))
 
     def statuses_for(self, polarity: Polarity) -> tuple[str, ...]:
         """The statuses an indicator of this polarity can get, best first."""
         if self.significance is not None:
-            return self.significance.labels(polarity)
+            return self.significance.labels(judged=polarity is not Polarity.NEUTRAL)
         return self.statuses
 
     @property
@@ -289,35 +293,6 @@ class Scale:
             band.start is not None and band.start.kind is not PointKind.THRESHOLD
             for band in self.bands
         )
-
-
-@attrs.frozen(kw_only=True)
-class Significance:
-    """Compare the area's confidence interval with a benchmark value (Fingertips' method at one
-    level): the benchmark inside the interval, limits included, is `similar`; an interval
-    wholly above or below it is better or worse, as the polarity says, or higher or lower for
-    an indicator with no judgement (neutral)."""
-
-    benchmark: str  # the name of a [benchmarks] entry, or of a column in each row
-    level: str  # the confidence level, as written: "95", "99.8"
-    lower: str  # the columns (column keys) of the interval's limits
-    upper: str
-    judged: tuple[str, str, str] = ("better", "similar", "worse")
-    unjudged: tuple[str, str, str] = ("higher", "similar", "lower")
-
-    def labels(self, polarity: Polarity) -> tuple[str, str, str]:
-        return self.unjudged if polarity is Polarity.NEUTRAL else self.judged
-
-
-@attrs.frozen(kw_only=True)
-class Benchmark:
-    """A named benchmark: the value of one area's row for the same indicator, breakdown and
-    period. The area is fixed (England's code), or read from a column of each row (the
-    row's `parent code`, its region)."""
-
-    name: str
-    area: str = ""
-    area_column: str = ""  # a column key; its text in each row is the benchmark area's code
 
 
 def _tolerance_band(status: str) -> Band:
@@ -450,9 +425,14 @@ class RulesetData:
     exceptions: ExceptionPolicy = attrs.field(factory=ExceptionPolicy)
     tokens: Tokens = attrs.field(factory=Tokens)
     benchmarks: tuple[Benchmark, ...] = ()
+    groups: tuple[Group, ...] = ()
     # Where the ruleset was read from and what loading warned about; not part of its rules.
     source: str | None = attrs.field(default=None, eq=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
+
+    def group(self, name: str) -> Group | None:
+        """The named comparator group, or None."""
+        return next((g for g in self.groups if g.name == name), None)
 
     def benchmark(self, name: str) -> Benchmark | None:
         """The named benchmark, or None when the name is a column of the data."""

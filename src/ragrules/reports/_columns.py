@@ -34,6 +34,7 @@ RESULT_COLUMNS = (
     "bounds",
     "band",
     "interval",
+    "rank",
     "commentary",
     "caveat",
     "flag",
@@ -70,6 +71,8 @@ def cells(
     row[_BOUNDS] = "; ".join(bound["condition"] for bound in record["bounds"])
     if (interval := record["interval"]) is not None:
         row[_INTERVAL] = f"{interval['lower']} to {interval['upper']} ({interval['level']}%)"
+    if (rank := record["rank"]) is not None:
+        row[_RANK] = f"{rank['rank']} of {rank['size']} in {rank['group']}"
     moves = {move["comparison"]: move for move in record["travel"]}
     for name in comparisons:
         move = moves.get(name)
@@ -81,3 +84,4 @@ def cells(
 
 _BOUNDS = RESULT_COLUMNS.index("bounds")
 _INTERVAL = RESULT_COLUMNS.index("interval")
+_RANK = RESULT_COLUMNS.index("rank")

@@ -117,6 +117,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader):
         policy = self.exceptions(top.get("exceptions", {}), travel, indicators)
         tokens = self.tokens(top.get("data", {}))
         benchmarks = self.benchmarks(top.get("benchmarks", {}))
+        groups = self.groups(top.get("groups", {}))
         if ruleset_id is None:
             return None
         texts = {
@@ -134,6 +135,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader):
             exceptions=policy,
             tokens=tokens,
             benchmarks=benchmarks,
+            groups=groups,
             source=self.source,
             warnings=tuple(
                 sorted(

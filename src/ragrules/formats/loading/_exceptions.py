@@ -11,9 +11,9 @@ from ragrules.formats.loading._keys import (
     MAX_LOOKBACK,
 )
 from ragrules.formats.loading._travel import TravelReader
+from ragrules.model.comparisons import Benchmark, Group
 from ragrules.model.observations import FIELDS, column_key
 from ragrules.model.rules import (
-    Benchmark,
     ExceptionPolicy,
     ExceptionRule,
     Indicator,
@@ -160,3 +160,31 @@ class BenchmarkReader(ExceptionReader):
                 if column:
                     found.append(Benchmark(name=column_key(name), area_column=column_key(column)))
         return tuple(found)
+
+    def groups(self, raw: object) -> tuple[Group, ...]:
+        """`[groups.NAME]`: `where = { "area type" = "County & UA" }`, or `areas = [...]`."""
+        names = list(raw) if isinstance(raw, dict) else []
+        found = []
+        for name, body in self.table(raw, "groups", tuple(names)).items():
+            path = f"groups.{name}"
+            table = self.table(body, path, ("where", "areas", "description"))
+            where: list[tuple[str, str]] = []
+            raw_where = table.get("where", {})
+            if not isinstance(raw_where, dict) or not all(
+                isinstance(v, str) for v in raw_where.values()
+            ):
+                self.problem(f"{path}.where", "expected a table of column = text", _GROUP_HINT)
+                continue
+            where = [(column_key(k), v.strip()) for k, v in raw_where.items()]
+            areas = table.get("areas", [])
+            if not isinstance(areas, list) or not all(isinstance(a, str) and a for a in areas):
+                self.problem(f"{path}.areas", "expected a list of area codes", _GROUP_HINT)
+                continue
+            if not where and not areas:
+                self.problem(path, "a group needs where or areas", _GROUP_HINT)
+                continue
+            found.append(Group(name=column_key(name), where=tuple(where), areas=frozenset(areas)))
+        return tuple(found)
+
+
+_GROUP_HINT = 'e.g. where = { "area type" = "County & UA" }, or areas = ["E06000001", ...]'

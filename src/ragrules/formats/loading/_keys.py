@@ -42,6 +42,7 @@ _TOP_KEYS = (
     "exceptions",
     "data",
     "benchmarks",
+    "groups",
     "indicator",
 )
 _DATA_KEYS = ("no-data", "suppressed", "breakdowns")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._travel import TravelReader
+from ragrules.model.comparisons import QuantileMethod, Quantiles, Significance
 from ragrules.model.observations import column_key
 from ragrules.model.rules import (
     MARGIN_REFERENCES,
@@ -12,7 +13,6 @@ from ragrules.model.rules import (
     Point,
     PointKind,
     Scale,
-    Significance,
     Travel,
 )
 
@@ -21,17 +21,26 @@ class ScaleReader(TravelReader, Amounts):
     """`[scales]`: bands and the points they start from."""
 
     def scale(self, name: str, raw: object, path: str, travel: Travel) -> Scale | None:
-        body = self.table(raw, path, ("bands", "boundary", "description", "significance"))
+        body = self.table(
+            raw, path, ("bands", "boundary", "description", "significance", "quantiles")
+        )
+        kinds = [kind for kind in ("bands", "significance", "quantiles") if kind in body]
+        if len(kinds) > 1:
+            self.problem(
+                path,
+                f"a scale has one of bands, significance or quantiles, not {' and '.join(kinds)}",
+                "make a scale for each",
+            )
+            return None
+        if ("significance" in body or "quantiles" in body) and "boundary" in body:
+            self.problem(f"{path}.boundary", "only a scale of bands has a boundary")
+            return None
         if "significance" in body:
-            if "bands" in body or "boundary" in body:
-                self.problem(
-                    path,
-                    "a scale has bands or a significance test, not both",
-                    "make two scales",
-                )
-                return None
             significance = self.significance(body["significance"], f"{path}.significance")
             return None if significance is None else Scale(name=name, significance=significance)
+        if "quantiles" in body:
+            quantiles = self.quantiles(body["quantiles"], f"{path}.quantiles")
+            return None if quantiles is None else Scale(name=name, quantiles=quantiles)
         boundary = Boundary.BETTER
         if "boundary" in body:
             boundary = self.choice(body["boundary"], f"{path}.boundary", Boundary) or boundary
@@ -152,6 +161,40 @@ class ScaleReader(TravelReader, Amounts):
             judged=judged,
             unjudged=unjudged,
         )
+
+    def quantiles(self, raw: object, path: str) -> Quantiles | None:
+        """`quantiles = { count = 4, group = "...", method = "ntile", statuses = [...] }`."""
+        body = self.table(raw, path, ("count", "group", "method", "statuses"))
+        count = body.get("count")
+        if type(count) is not int or not 2 <= count <= 100:
+            self.problem(
+                f"{path}.count",
+                "expected a whole number of quantiles from 2 to 100",
+                "e.g. count = 4 for quartiles, 5 for quintiles",
+            )
+            return None
+        group = self._column(body, "group", path) or ""
+        method = QuantileMethod.NTILE
+        if "method" in body:
+            chosen = self.choice(body["method"], f"{path}.method", QuantileMethod)
+            if chosen is None:
+                return None
+            method = chosen
+        default = [f"quantile {n}" for n in range(1, count + 1)]
+        statuses = body.get("statuses", default)
+        if (
+            not isinstance(statuses, list)
+            or len(statuses) != count
+            or not all(isinstance(s, str) and s.strip() for s in statuses)
+            or len(set(statuses)) != count
+        ):
+            self.problem(
+                f"{path}.statuses",
+                f"expected {count} different statuses, best first",
+                'e.g. statuses = ["A", "B", "C", "D"]',
+            )
+            return None
+        return Quantiles(group=group, count=count, method=method, statuses=tuple(statuses))
 
     def _column(self, body: dict[str, object], key: str, path: str) -> str | None:
         if key not in body:

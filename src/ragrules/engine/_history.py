@@ -1,0 +1,136 @@
+"""Direction of travel for one series: the movement against each comparison, read from the
+series' own earlier rows (or a benchmark column), with the earlier judgements that exception
+rules over several periods need."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from ragrules.engine import travel
+from ragrules.engine._placing import Placed, Series
+from ragrules.engine._reasons import no_earlier_value
+from ragrules.engine._targets import rounded, target_for
+from ragrules.engine.travel import Movement
+from ragrules.model.observations import Observation, read_value
+from ragrules.model.periods import Period
+from ragrules.model.rules import (
+    Against,
+    Comparison,
+    Indicator,
+    Judgement,
+    RulesetData,
+    Target,
+    Unrated,
+)
+
+
+def movement_with_history(
+    ruleset: RulesetData,
+    comparison: Comparison,
+    indicator: Indicator,
+    observation: Observation,
+    value: Decimal,
+    target: Target | None,
+    current: Period | None,
+    placed: Placed,
+    series: Series,
+) -> Movement:
+    """This period's movement, with the earlier judgements the exception rules need."""
+    move = _movement(
+        ruleset, comparison, indicator, observation, value, target, current, placed, series
+    )
+    lookback = ruleset.exceptions.lookback
+    if lookback == 1 or not move.comparable or current is None:
+        return move
+    earlier: list[Judgement | None] = []
+    for steps in range(1, lookback):
+        period = current.shifted(-steps)
+        row = placed.get((series, period))
+        reading = (
+            read_value(row.value, indicator.unit, ruleset.tokens)
+            if row and not row.caveat
+            else None
+        )
+        if row is None or reading is None or reading.number is None:
+            break
+        then, _, _ = target_for(indicator, row, period, ruleset.tokens)
+        past = _movement(
+            ruleset,
+            comparison,
+            indicator,
+            row,
+            rounded(indicator, reading.number),
+            then,
+            period,
+            placed,
+            series,
+        )
+        earlier.append(past.judgement)
+        if not past.comparable:
+            break
+    return attrs.evolve(move, earlier_judgements=tuple(earlier))
+
+
+def _movement(
+    ruleset: RulesetData,
+    comparison: Comparison,
+    indicator: Indicator,
+    observation: Observation,
+    value: Decimal,
+    target: Target | None,
+    period: Period | None,
+    placed: Placed,
+    series: Series,
+) -> Movement:
+    """The movement of `value` (the series' value for `period`) for one comparison."""
+    settings = ruleset.travel
+    if comparison.against is Against.BENCHMARK:
+        assert comparison.benchmark is not None
+        earlier_period = None
+        text = observation.column(comparison.benchmark)
+        if not text:
+            return travel.not_comparable(
+                comparison, settings, f"the data has no {comparison.benchmark} value"
+            )
+        reading = read_value(text, indicator.unit, ruleset.tokens)
+    else:
+        if period is None:
+            return travel.not_comparable(comparison, settings, "the report has no period")
+        earlier_period = (
+            period.previous()
+            if comparison.against is Against.PREVIOUS_PERIOD
+            else period.same_period_last_year()
+        )
+        earlier = placed.get((series, earlier_period))
+        if earlier is None:
+            return travel.not_comparable(
+                comparison, settings, f"no row for {earlier_period}", earlier_period
+            )
+        if earlier.caveat:
+            return travel.not_comparable(
+                comparison, settings, f"the {earlier_period} value is caveated", earlier_period
+            )
+        text = earlier.value
+        reading = read_value(text, indicator.unit, ruleset.tokens)
+    if reading.number is None:
+        # The text is kept: an unreadable earlier value is a notice, as a current one is.
+        return travel.not_comparable(
+            comparison,
+            settings,
+            no_earlier_value(reading, earlier_period),
+            earlier_period,
+            earlier_text=text if reading.unrated is Unrated.INVALID else "",
+        )
+    return travel.compare(
+        comparison,
+        settings,
+        indicator.polarity,
+        value,
+        rounded(indicator, reading.number),
+        indicator.unchanged_within,
+        target,
+        period=earlier_period,
+        earlier_text=text,
+    )

@@ -1,0 +1,170 @@
+"""Quantile bands over a comparator group: where an area's value falls among its group's values
+for the same indicator, breakdown and period (quartiles, quintiles, deciles), and its rank.
+
+Every decision is exact: positions among the published decimals, and cut-points compared as
+fractions, never floats. The group's values are gathered once per indicator, breakdown and
+period (`GroupValues`), so rating a national file costs time linear in its rows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import decimal
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ragrules.engine._placing import Placed, Series
+from ragrules.engine.result import Rank, Result
+from ragrules.model.comparisons import Group, QuantileMethod, Quantiles
+from ragrules.model.numbers import round_value
+from ragrules.model.observations import Observation, read_value
+from ragrules.model.periods import Period
+from ragrules.model.rules import (
+    Indicator,
+    Polarity,
+    RulesetData,
+    Unrated,
+)
+
+_Key = tuple[str, tuple[str, ...], Period | None]
+
+
+class GroupValues:
+    """The sorted values of each group, by indicator, breakdown and period, built on first use."""
+
+    def __init__(self, ruleset: RulesetData, placed: Placed) -> None:
+        self.ruleset = ruleset
+        self.rows: dict[_Key, list[Observation]] = {}
+        for ((indicator_id, _, breakdown), when), observation in placed.items():
+            self.rows.setdefault((indicator_id, breakdown, when), []).append(observation)
+        self.sorted: dict[tuple[_Key, str], list[Decimal]] = {}
+
+    def values(self, indicator: Indicator, group: Group | None, key: _Key) -> list[Decimal]:
+        cached = self.sorted.get((key, group.name if group else ""))
+        if cached is None:
+            members = (row for row in self.rows.get(key, ()) if in_group(row, group))
+            cached = sorted(_numbers(indicator, members, self.ruleset))
+            self.sorted[(key, group.name if group else "")] = cached
+        return cached
+
+
+def in_group(observation: Observation, group: Group | None) -> bool:
+    """Whether the row's area belongs to the group (every area, when there is no group)."""
+    if group is None or observation.area in group.areas:
+        return True
+    return bool(group.where) and all(
+        observation.column(column).strip().casefold() == value.casefold()
+        for column, value in group.where
+    )
+
+
+def _numbers(
+    indicator: Indicator, rows: Iterable[Observation], ruleset: RulesetData
+) -> Iterable[Decimal]:
+    for row in rows:
+        if row.caveat:
+            continue
+        number = read_value(row.value, indicator.unit, ruleset.tokens).number
+        if number is not None:
+            rounding = indicator.rounding
+            yield (
+                number if rounding is None else round_value(number, rounding.places, rounding.mode)
+            )
+
+
+def rate(
+    common: dict[str, Any],
+    indicator: Indicator,
+    observation: Observation,
+    value: Decimal,
+    groups: GroupValues | None,
+    series: Series,
+    period: Period | None,
+) -> Result:
+    """The quantile band of the value among its group's, best first, with its rank."""
+    bands = indicator.scale.quantiles
+    assert bands is not None
+    if groups is None:
+        return _not_compared(common, "quantiles need every area: rate the whole file, not a stream")
+    group = groups.ruleset.group(bands.group) if bands.group else None
+    name = bands.group or "every area"
+    if bands.group and group is None:
+        return _not_compared(common, f"the ruleset has no group {bands.group!r}")
+    if not in_group(observation, group):
+        return _not_compared(common, f"the area is not in {name}")
+    values = groups.values(indicator, group, (series[0], series[2], period))
+    position, cuts = quantile_of(value, values, bands)
+    index = _best_first(position, bands.count, indicator.polarity)
+    status = bands.statuses[index]
+    rank = Rank(
+        group=name,
+        rank=rank_of(value, values, indicator.polarity),
+        size=len(values),
+        cuts=tuple(_shown(cut) for cut in cuts),
+    )
+    return Result(
+        status=status,
+        rank=rank,
+        reason=f"{status}: quantile {index + 1} of {bands.count} ({bands.method.value}), {rank}",
+        **common,
+    )
+
+
+def quantile_of(
+    value: Decimal, values: list[Decimal], bands: Quantiles
+) -> tuple[int, list[Fraction]]:
+    """The quantile (1 = lowest values) the value is in, and the cut-points between them."""
+    count = len(values)
+    if bands.method is QuantileMethod.INCLUSIVE:
+        cuts = [_percentile_inc(values, Fraction(k, bands.count)) for k in range(1, bands.count)]
+        exact = Fraction(value)
+        return 1 + sum(1 for cut in cuts if exact > cut), cuts
+    # NTILE: the first `count % n` quantiles hold one value more; ties go with the first.
+    size, larger = divmod(count, bands.count)
+    ends, end = [], 0
+    for k in range(bands.count):
+        end += size + (1 if k < larger else 0)
+        ends.append(end)
+    first = bisect.bisect_left(values, value)
+    position = next(k for k, end in enumerate(ends) if first < end) + 1
+    cuts = [Fraction(values[end - 1]) for end in ends[:-1] if end > 0]
+    return position, cuts
+
+
+def _percentile_inc(values: list[Decimal], p: Fraction) -> Fraction:
+    """Excel's PERCENTILE.INC: linear interpolation between the order statistics around
+    position (n - 1) p, exact."""
+    h = (len(values) - 1) * p
+    low = int(h)
+    if low + 1 >= len(values):
+        return Fraction(values[low])
+    return Fraction(values[low]) + (h - low) * (Fraction(values[low + 1]) - Fraction(values[low]))
+
+
+def _best_first(position: int, count: int, polarity: Polarity) -> int:
+    """The index in statuses (best first) of quantile `position` (1 = lowest values)."""
+    return count - position if polarity is Polarity.HIGHER else position - 1
+
+
+def rank_of(value: Decimal, values: list[Decimal], polarity: Polarity) -> int:
+    """1 for the best value of the group; tied values share the better rank."""
+    if polarity is Polarity.HIGHER:
+        return 1 + len(values) - bisect.bisect_right(values, value)
+    return 1 + bisect.bisect_left(values, value)
+
+
+def _shown(cut: Fraction) -> Decimal:
+    """A cut-point to show: exact when it is a decimal, else to 20 significant digits."""
+    with decimal.localcontext(decimal.Context(prec=20)):
+        return Decimal(cut.numerator) / Decimal(cut.denominator)
+
+
+def _not_compared(common: dict[str, Any], why: str) -> Result:
+    return Result(
+        status=Unrated.NOT_COMPARED.value,
+        unrated=Unrated.NOT_COMPARED,
+        reason=f"not compared: {why}",
+        **common,
+    )

@@ -1,0 +1,71 @@
+"""Comparing areas with each other: benchmarks (another area's row), comparator groups, and
+the scales that use them (significance against a benchmark, quantiles of a group)."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class Significance:
+    """Compare the area's confidence interval with a benchmark value (Fingertips' method at one
+    level): the benchmark inside the interval, limits included, is `similar`; an interval
+    wholly above or below it is better or worse, as the polarity says, or higher or lower for
+    an indicator with no judgement (neutral)."""
+
+    benchmark: str  # the name of a [benchmarks] entry, or of a column in each row
+    level: str  # the confidence level, as written: "95", "99.8"
+    lower: str  # the columns (column keys) of the interval's limits
+    upper: str
+    judged: tuple[str, str, str] = ("better", "similar", "worse")
+    unjudged: tuple[str, str, str] = ("higher", "similar", "lower")
+
+    def labels(self, judged: bool) -> tuple[str, str, str]:
+        """The statuses for an indicator with a polarity (judged), or a neutral one."""
+        return self.judged if judged else self.unjudged
+
+
+class QuantileMethod(enum.Enum):
+    """How a group's values are cut into quantiles."""
+
+    # Equal counts by position, as SQL's NTILE (FingertipsNext): sorted, the first n % count
+    # quantiles get one value more; tied values share the quantile of the first of them.
+    NTILE = "ntile"
+    # Cut-points by linear interpolation between order statistics, as Excel's QUARTILE.INC and
+    # PERCENTILE.INC (R's type 7); a value on a cut-point belongs to the lower quantile.
+    INCLUSIVE = "inclusive"
+
+
+@attrs.frozen(kw_only=True)
+class Quantiles:
+    """Bands by position in a group: quartiles, quintiles, deciles of the group's values for
+    the same indicator, breakdown and period. Statuses are best first: the first is the best
+    quarter whichever way is better (lowest values first for a neutral indicator)."""
+
+    group: str  # a [groups] name; "" for every area with a value
+    count: int
+    method: QuantileMethod
+    statuses: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Group:
+    """A comparator group: the areas whose rows match `where` (every column equal, ignoring
+    case and spaces at either end), or whose code is listed in `areas`."""
+
+    name: str
+    where: tuple[tuple[str, str], ...] = ()  # (column key, value)
+    areas: frozenset[str] = frozenset()
+
+
+@attrs.frozen(kw_only=True)
+class Benchmark:
+    """A named benchmark: the value of one area's row for the same indicator, breakdown and
+    period. The area is fixed (England's code), or read from a column of each row (the
+    row's `parent code`, its region)."""
+
+    name: str
+    area: str = ""
+    area_column: str = ""  # a column key; its text in each row is the benchmark area's code

@@ -1,0 +1,192 @@
+"""Quantile bands over a comparator group: the two methods (NTILE positions and interpolated
+cut-points, checked against independent statements), polarity, ties, ranks, groups, and what
+is said when a value cannot be placed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ragrules
+
+TEXT = """
+[ruleset]
+format = 1
+id = "quartiles"
+scale = "quartiles"
+
+[groups.councils]
+where = { "area type" = "council" }
+
+[scales.quartiles]
+quantiles = { group = "councils", count = 4, method = "ntile", statuses = ["A", "B", "C", "D"] }
+
+[[indicator]]
+id = "up"
+polarity = "higher-is-better"
+
+[[indicator]]
+id = "down"
+polarity = "lower-is-better"
+"""
+RULES = ragrules.loads(TEXT)
+
+
+def _rows(indicator: str, values: list[int], kind: str = "council") -> list[dict[str, str]]:
+    return [
+        {
+            "indicator": indicator,
+            "area": f"{indicator}{n:02d}",
+            "area type": kind,
+            "period": "2024",
+            "value": str(v),
+        }
+        for n, v in enumerate(values)
+    ]
+
+
+def test_quartiles_follow_the_polarity() -> None:
+    rows = _rows("up", [10, 20, 30, 40, 50, 60, 70, 80]) + _rows("down", [10, 20, 30, 40])
+    report = RULES.rate(rows)
+    up = {r.area: r.status for r in report.results if r.indicator.id == "up" and r.row}
+    down = {r.area: r.status for r in report.results if r.indicator.id == "down" and r.row}
+    assert [up[f"up{n:02d}"] for n in range(8)] == ["D", "D", "C", "C", "B", "B", "A", "A"]
+    assert [down[f"down{n:02d}"] for n in range(4)] == ["A", "B", "C", "D"]
+    best = report.result("up", area="up07")
+    assert best.rank is not None
+    assert (best.rank.rank, best.rank.size, best.rank.group) == (1, 8, "councils")
+    assert best.rank.cuts == (Decimal(20), Decimal(40), Decimal(60))
+    assert best.reason == "A: quantile 1 of 4 (ntile), rank 1 of 8 in councils"
+
+
+def test_ties_share_a_quantile_and_a_rank() -> None:
+    report = RULES.rate(_rows("up", [5, 5, 5, 5, 9]))
+    statuses = {
+        r.area: (r.status, r.rank.rank if r.rank else None) for r in report.results if r.row
+    }
+    assert statuses == {
+        "up00": ("D", 2),
+        "up01": ("D", 2),
+        "up02": ("D", 2),
+        "up03": ("D", 2),
+        "up04": ("A", 1),
+    }
+
+
+def test_areas_outside_the_group_are_not_placed_and_do_not_count() -> None:
+    rows = _rows("up", [10, 20, 30, 40]) + _rows("up", [1000], kind="region")
+    rows[-1]["area"] = "R1"
+    report = RULES.rate(rows)
+    region = report.result("up", area="R1")
+    assert (region.status, region.reason) == (
+        "not-compared",
+        "not compared: the area is not in councils",
+    )
+    top = report.result("up", area="up03")
+    assert top.rank is not None
+    assert (top.status, top.rank.rank, top.rank.size) == ("A", 1, 4)  # the region is not counted
+
+
+def test_a_stream_cannot_place_a_value_in_its_group() -> None:
+    (result,) = list(RULES.iter_rate(_rows("up", [10])))
+    assert isinstance(result, ragrules.Result)
+    assert result.reason == (
+        "not compared: quantiles need every area: rate the whole file, not a stream"
+    )
+
+
+def test_the_key_explain_and_canonical_form_say_it() -> None:
+    report = RULES.rate(_rows("up", [10, 20, 30, 40]))
+    key = str(report.key)
+    assert "A: The 1st quarter of councils from the best (equal counts)." in key
+    text = str(report.explain("up", area="up03"))
+    assert "Quantile 1 of 4 (ntile), rank 1 of 4 in councils; cut-points 10, 20, 30." in text
+    assert ragrules.loads(RULES.canonical_toml) == RULES
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("count = 4", None),
+        ("count = 1", "expected a whole number of quantiles from 2 to 100"),
+        ('statuses = ["A", "B", "C", "D"]', None),
+        ('statuses = ["A", "B", "C"]', "expected 4 different statuses, best first"),
+        ('method = "ntile"', None),
+        ('method = "median"', "method"),
+    ],
+)
+def test_the_format_refuses_what_it_cannot_use(change: str, message: str | None) -> None:
+    key = change.split(" =")[0]
+    original = {
+        "count": "count = 4",
+        "statuses": 'statuses = ["A", "B", "C", "D"]',
+        "method": 'method = "ntile"',
+    }[key]
+    text = TEXT.replace(original, change)
+    if message is None:
+        ragrules.loads(text)
+        return
+    with pytest.raises(ragrules.RulesetError, match=message):
+        ragrules.loads(text)
+
+
+def _ntile(values: list[Fraction], value: Fraction, count: int) -> int:
+    """SQL's NTILE on sorted values, the first of tied values deciding: 1 = lowest."""
+    ordered = sorted(values)
+    first = ordered.index(value)
+    size, larger = divmod(len(ordered), count)
+    end = 0
+    for quantile in range(1, count + 1):
+        end += size + (quantile <= larger)
+        if first < end:
+            return quantile
+    raise AssertionError("unreachable")
+
+
+def _inclusive(values: list[Fraction], value: Fraction, count: int) -> int:
+    """Excel's QUARTILE.INC cut-points; on a cut-point, the lower quantile: 1 = lowest."""
+    ordered = sorted(values)
+    quantile = 1
+    for k in range(1, count):
+        h = (len(ordered) - 1) * Fraction(k, count)
+        low = int(h)
+        high = min(low + 1, len(ordered) - 1)
+        cut = ordered[low] + (h - low) * (ordered[high] - ordered[low])
+        quantile += value > cut
+    return quantile
+
+
+@given(
+    values=st.lists(st.integers(min_value=-50, max_value=50), min_size=1, max_size=30),
+    count=st.sampled_from([2, 3, 4, 5, 10]),
+    method=st.sampled_from(["ntile", "inclusive"]),
+    higher=st.booleans(),
+)
+def test_every_value_gets_the_quantile_an_independent_statement_gives(
+    values: list[int], count: int, method: str, higher: bool
+) -> None:
+    statuses = [f"q{n}" for n in range(1, count + 1)]
+    text = (
+        '[ruleset]\nformat = 1\nid = "p"\nscale = "q"\n'
+        f'[scales.q]\nquantiles = {{ count = {count}, method = "{method}", '
+        f"statuses = {statuses!r} }}\n".replace("'", '"')
+        + '[[indicator]]\nid = "x"\n'
+        + f'polarity = "{"higher" if higher else "lower"}-is-better"\n'
+    )
+    rules = ragrules.loads(text)
+    report = rules.rate(_rows("x", values))
+    exact = [Fraction(v) for v in values]
+    reference = _ntile if method == "ntile" else _inclusive
+    for n, value in enumerate(values):
+        result = report.result("x", area=f"x{n:02d}")
+        position = reference(exact, Fraction(value), count)
+        best_first = count - position if higher else position - 1
+        assert result.status == statuses[best_first], (value, sorted(values))
+    # The bands partition the group: every value has exactly one, in order of value.
+    order = sorted(range(len(values)), key=lambda n: values[n])
+    ranks = [report.result("x", area=f"x{n:02d}").rank for n in order]
+    assert all(rank is not None and rank.size == len(values) for rank in ranks)
