@@ -190,3 +190,108 @@ def test_every_value_gets_the_quantile_an_independent_statement_gives(
     order = sorted(range(len(values)), key=lambda n: values[n])
     ranks = [report.result("x", area=f"x{n:02d}").rank for n in order]
     assert all(rank is not None and rank.size == len(values) for rank in ranks)
+
+
+GROUP_TEXT = """
+[ruleset]
+format = 1
+id = "neighbours"
+
+[groups.neighbours]
+areas = ["A", "B", "C", "D"]
+
+[benchmarks.neighbours-mean]
+statistic = "mean"
+group = "neighbours"
+
+[benchmarks.neighbours-median]
+statistic = "median"
+group = "neighbours"
+
+[benchmarks.weighted]
+statistic = "weighted-mean"
+group = "neighbours"
+weights = "denominator"
+
+[[indicator]]
+id = "near-median"
+polarity = "higher-is-better"
+target = { benchmark = "neighbours-median" }
+tolerance = { relative = "10%" }
+
+[[indicator]]
+id = "above-mean"
+polarity = "higher-is-better"
+target = { benchmark = "neighbours-mean" }
+tolerance = { absolute = 0 }
+
+[[indicator]]
+id = "weighted"
+polarity = "higher-is-better"
+target = { benchmark = "weighted" }
+tolerance = { absolute = 0 }
+"""
+
+
+def _group_rows(indicator: str, values: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {"indicator": indicator, "area": area, "period": "2024", "value": value, "denominator": "1"}
+        for area, value in values.items()
+    ]
+
+
+def test_a_benchmark_can_be_a_statistic_of_a_group() -> None:
+    rules = ragrules.loads(GROUP_TEXT)
+    values = {"A": "10", "B": "20", "C": "30", "D": "41", "Z": "1000"}  # Z is no neighbour
+    report = rules.rate(_group_rows("near-median", values) + _group_rows("above-mean", values))
+    # Median of 10, 20, 30, 41 is 25: within 10% (22.5) is amber, above it green.
+    near = {r.area: r.status for r in report.results if r.indicator.id == "near-median" and r.row}
+    assert near == {"A": "red", "B": "red", "C": "green", "D": "green", "Z": "green"}
+    mean = report.result("above-mean", area="A")
+    assert (mean.target, mean.target_source) == (
+        ragrules.Target.point(Decimal("25.25")),
+        "benchmark neighbours-mean",
+    )
+
+
+def test_a_mean_that_is_no_terminating_decimal_still_decides_exactly() -> None:
+    rules = ragrules.loads(GROUP_TEXT)
+    # The mean of 1, 1, 2 (and D missing) is 4/3: 1.333... to 120 digits; 1.34 is above it.
+    values = {"A": "1", "B": "1", "C": "2", "Z": "1.34"}
+    report = rules.rate(_group_rows("above-mean", values))
+    assert report.result("above-mean", area="Z").status == "green"
+    assert report.result("above-mean", area="C").status == "green"
+    assert report.result("above-mean", area="A").status == "red"
+
+
+def test_a_weighted_mean_weighs_each_value_by_its_column() -> None:
+    rules = ragrules.loads(GROUP_TEXT)
+    rows = _group_rows("weighted", {"A": "10", "B": "20"})
+    rows[1]["denominator"] = "3"  # (10 * 1 + 20 * 3) / 4 = 17.5
+    report = rules.rate(rows)
+    assert report.result("weighted", area="A").target == ragrules.Target.point(Decimal("17.5"))
+
+
+def test_a_group_statistic_needs_the_whole_file() -> None:
+    rules = ragrules.loads(GROUP_TEXT)
+    (result,) = list(rules.iter_rate(_group_rows("above-mean", {"A": "1"})))
+    assert isinstance(result, ragrules.Result)
+    assert result.reason == (
+        "no target: the neighbours_mean benchmark needs every area: rate the whole file"
+    )
+
+
+@given(st.lists(st.integers(min_value=-1000, max_value=1000), min_size=1, max_size=12))
+def test_the_mean_and_median_are_the_exact_ones(values: list[int]) -> None:
+    rules = ragrules.loads(
+        GROUP_TEXT.replace('areas = ["A", "B", "C", "D"]', 'where = { kind = "x" }')
+    )
+    rows = [
+        {"indicator": "above-mean", "area": f"N{n}", "kind": "x", "period": "2024", "value": str(v)}
+        for n, v in enumerate(values)
+    ]
+    report = rules.rate(rows)
+    mean = Fraction(sum(values), len(values))
+    for n, v in enumerate(values):
+        status = report.result("above-mean", area=f"N{n}").status
+        assert status == ("green" if v >= mean else "red"), (v, mean)

@@ -3,6 +3,7 @@ column), and a value rounded as its indicator says."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from ragrules.model.numbers import round_value
@@ -17,10 +18,19 @@ def rounded(indicator: Indicator, number: Decimal) -> Decimal:
     return round_value(number, indicator.rounding.places, indicator.rounding.mode)
 
 
+# A benchmark's value for the row being rated, or None and why there is none.
+BenchmarkLookup = Callable[[str], tuple[Decimal | None, str]]
+
+
 def target_for(
-    indicator: Indicator, observation: Observation, period: Period | None, tokens: Tokens
+    indicator: Indicator,
+    observation: Observation,
+    period: Period | None,
+    tokens: Tokens,
+    benchmark: BenchmarkLookup | None = None,
 ) -> tuple[Target | None, str, str]:
-    """(target, where it came from, problem) for one observation."""
+    """(target, where it came from, problem) for one observation. A benchmark target is
+    looked up with `benchmark` ([benchmarks] and the row's columns), else in the row."""
     if observation.target and not is_no_data(observation.target, tokens):
         if indicator.polarity is Polarity.IN_RANGE:
             return None, "data", "a target range cannot be given in the data; set it in the ruleset"
@@ -36,6 +46,12 @@ def target_for(
     if target is None:
         return None, "", f"no target: none is in force for {period}"
     if isinstance(target, BenchmarkTarget):
+        if benchmark is not None:
+            value, why = benchmark(target.benchmark)
+            source = f"benchmark {target.benchmark}"
+            if value is None:
+                return None, "", f"no target: {why}"
+            return Target.point(value), source, ""
         return _benchmark_target(indicator, observation, target.benchmark, tokens)
     return target, "ruleset", ""
 

@@ -32,6 +32,7 @@ from ragrules.engine._placing import (
 )
 from ragrules.engine._reasons import why
 from ragrules.engine._targets import rounded, target_for
+from ragrules.engine.benchmarks import BenchmarkValues
 from ragrules.engine.notices import batch_notices
 from ragrules.engine.rating import CannotRate, Cut, RuleInputs
 from ragrules.engine.report import Report
@@ -153,6 +154,7 @@ class _Batch:
         self.breakdowns = ruleset.tokens.breakdowns
         # The group values of the whole batch, for quantile scales; a stream line has none.
         self.groups: quantiles.GroupValues | None = None
+        self.benchmarks: BenchmarkValues | None = None
 
     def place(
         self,
@@ -279,9 +281,16 @@ class _Batch:
                     common, indicator, observation, value, self.groups, series, period
                 )
             return significance.rate(
-                common, indicator, observation, self.ruleset, placed, series, period
+                common, indicator, observation, self._benchmarks(placed), series, period
             )
-        target, source, problem = target_for(indicator, observation, period, tokens)
+        benchmarks = self._benchmarks(placed)
+        target, source, problem = target_for(
+            indicator,
+            observation,
+            period,
+            tokens,
+            lambda name: benchmarks.value(name, indicator, observation, series, period),
+        )
         movements = tuple(
             movement_with_history(
                 self.ruleset,
@@ -348,6 +357,12 @@ class _Batch:
             reason=f"{status}: {why(cuts, band, value, movements)}",
             **common,
         )
+
+    def _benchmarks(self, placed: Placed) -> BenchmarkValues:
+        """Benchmarks over the batch's rows (a line's, in a stream: no group statistics)."""
+        if self.benchmarks is None or self.benchmarks.placed is not placed:
+            self.benchmarks = BenchmarkValues(self.ruleset, placed, self.groups)
+        return self.benchmarks
 
     def _not_comparable(self, reason: str) -> tuple[Movement, ...]:
         settings = self.ruleset.travel

@@ -45,7 +45,7 @@ class GroupValues:
         cached = self.sorted.get((key, group.name if group else ""))
         if cached is None:
             members = (row for row in self.rows.get(key, ()) if in_group(row, group))
-            cached = sorted(_numbers(indicator, members, self.ruleset))
+            cached = sorted(n for n in numbers(indicator, members, self.ruleset) if n is not None)
             self.sorted[(key, group.name if group else "")] = cached
         return cached
 
@@ -60,18 +60,20 @@ def in_group(observation: Observation, group: Group | None) -> bool:
     )
 
 
-def _numbers(
-    indicator: Indicator, rows: Iterable[Observation], ruleset: RulesetData
-) -> Iterable[Decimal]:
+def numbers(
+    indicator: Indicator, rows: Iterable[Observation], ruleset: RulesetData, keep_all: bool = False
+) -> Iterable[Decimal | None]:
+    """The rows' values as rated (rounded as the indicator says); caveated and unreadable
+    ones skipped, or given as None with `keep_all`."""
     for row in rows:
-        if row.caveat:
-            continue
-        number = read_value(row.value, indicator.unit, ruleset.tokens).number
-        if number is not None:
+        number = (
+            None if row.caveat else read_value(row.value, indicator.unit, ruleset.tokens).number
+        )
+        if number is not None and indicator.rounding is not None:
             rounding = indicator.rounding
-            yield (
-                number if rounding is None else round_value(number, rounding.places, rounding.mode)
-            )
+            number = round_value(number, rounding.places, rounding.mode)
+        if number is not None or keep_all:
+            yield number
 
 
 def rate(

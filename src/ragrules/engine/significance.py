@@ -11,7 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ragrules.engine._placing import Placed, Series
+from ragrules.engine._placing import Series
+from ragrules.engine.benchmarks import BenchmarkValues
 from ragrules.engine.result import Interval, Result
 from ragrules.model.comparisons import Significance
 from ragrules.model.numbers import format_decimal
@@ -20,7 +21,6 @@ from ragrules.model.periods import Period
 from ragrules.model.rules import (
     Indicator,
     Polarity,
-    RulesetData,
     Target,
     Unrated,
 )
@@ -30,33 +30,28 @@ def rate(
     common: dict[str, Any],
     indicator: Indicator,
     observation: Observation,
-    ruleset: RulesetData,
-    placed: Placed,
+    benchmarks: BenchmarkValues,
     series: Series,
     period: Period | None,
 ) -> Result:
     """Better, similar or worse (higher or lower, unjudged): the interval against the benchmark."""
     test = indicator.scale.significance
     assert test is not None
-    named = ruleset.benchmark(test.benchmark)
-    if named is not None:
-        area = observation.column(named.area_column) if named.area_column else named.area
-        if observation.area == area:
-            return _not_compared(common, f"this is the {named.name} row")
-        row = placed.get(((series[0], area, series[2]), period)) if area else None
-        text = "" if row is None or row.caveat else row.value
-        missing = f"no {named.name} row ({area or 'no area named'}) for {period}"
-    else:
-        text, missing = (
-            observation.column(test.benchmark),
-            f"the data has no {test.benchmark} value",
-        )
-    benchmark = read_value(text, indicator.unit, ruleset.tokens).number if text else None
+    named = benchmarks.ruleset.benchmark(test.benchmark)
+    is_benchmark_row = (
+        named is not None
+        and named.statistic is None
+        and observation.area == benchmarks.area_of(named, observation)
+    )
+    if is_benchmark_row:
+        return _not_compared(common, f"this is the {test.benchmark} row")
+    benchmark, missing = benchmarks.value(test.benchmark, indicator, observation, series, period)
     if benchmark is None:
         return _not_compared(common, missing)
     common.update(target=Target.point(benchmark), target_source=f"benchmark {test.benchmark}")
+    tokens = benchmarks.ruleset.tokens
     lower, upper = (
-        read_value(observation.column(name), indicator.unit, ruleset.tokens).number
+        read_value(observation.column(name), indicator.unit, tokens).number
         for name in (test.lower, test.upper)
     )
     if lower is None or upper is None or lower > upper:

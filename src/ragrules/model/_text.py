@@ -40,3 +40,8 @@ def terminal_safe(text: str) -> str:
     the escaped text cannot be told apart from text that held the escape as written.
     """
     return text.translate(_TERMINAL)
+
+
+def column_key(name: object) -> str:
+    """A column or benchmark name compared case-, space-, hyphen- and underscore-blind."""
+    return "_".join(str(name).strip().lower().replace("-", " ").replace("_", " ").split())

@@ -60,12 +60,24 @@ class Group:
     areas: frozenset[str] = frozenset()
 
 
+class Statistic(enum.Enum):
+    """A benchmark computed from a group's values for the same indicator, breakdown and period."""
+
+    MEAN = "mean"
+    MEDIAN = "median"
+    # The mean of the values weighted by a column (a denominator): sum(value * w) / sum(w).
+    WEIGHTED_MEAN = "weighted-mean"
+
+
 @attrs.frozen(kw_only=True)
 class Benchmark:
-    """A named benchmark: the value of one area's row for the same indicator, breakdown and
-    period. The area is fixed (England's code), or read from a column of each row (the
-    row's `parent code`, its region)."""
+    """A named benchmark for the same indicator, breakdown and period: one area's row (fixed,
+    England's, or named by a column of each row, its region), or a statistic of a group's
+    values (the mean of the statistical neighbours)."""
 
     name: str
     area: str = ""
     area_column: str = ""  # a column key; its text in each row is the benchmark area's code
+    statistic: Statistic | None = None
+    group: str = ""  # for a statistic: a [groups] name; "" for every area with a value
+    weights: str = ""  # for a weighted mean: the column (key) of the weights

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import attrs
 
+from ragrules.model._text import column_key as column_key  # a model name, used here
 from ragrules.model.numbers import NumberError, split_value, to_decimal
 from ragrules.model.rules import Tokens, Unrated
 from ragrules.model.units import UnitError, canonical_unit, convert, label
@@ -43,11 +44,6 @@ FIELDS = ("indicator", "area", "period", "value", "target", "commentary", "cavea
 # A `flag` cell holding one of these (or a no-data token such as N/A) does not flag the row;
 # any other text does.
 UNFLAGGED_TOKENS = frozenset({"n", "no", "no.", "false", "0", "not flagged", "unflagged"})
-
-
-def column_key(name: object) -> str:
-    """A column or benchmark name compared case-, space-, hyphen- and underscore-blind."""
-    return "_".join(str(name).strip().lower().replace("-", " ").replace("_", " ").split())
 
 
 # The types pandas and numpy use for a missing cell (`pd.NA`, `pd.NaT`, `np.datetime64("NaT")`),

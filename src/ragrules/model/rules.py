@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
+from ragrules.model._text import column_key
 from ragrules.model.comparisons import Benchmark, Group, Quantiles, Significance
 from ragrules.model.errors import Problem
 from ragrules.model.numbers import EXACT, RoundingMode, format_decimal
@@ -431,12 +432,14 @@ class RulesetData:
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
 
     def group(self, name: str) -> Group | None:
-        """The named comparator group, or None."""
-        return next((g for g in self.groups if g.name == name), None)
+        """The named comparator group, or None (names compared as column names are)."""
+        key = column_key(name)
+        return next((g for g in self.groups if g.name == key), None)
 
     def benchmark(self, name: str) -> Benchmark | None:
         """The named benchmark, or None when the name is a column of the data."""
-        return next((b for b in self.benchmarks if b.name == name), None)
+        key = column_key(name)
+        return next((b for b in self.benchmarks if b.name == key), None)
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; LookupError if the ruleset has none."""

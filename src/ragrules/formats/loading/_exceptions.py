@@ -11,7 +11,7 @@ from ragrules.formats.loading._keys import (
     MAX_LOOKBACK,
 )
 from ragrules.formats.loading._travel import TravelReader
-from ragrules.model.comparisons import Benchmark, Group
+from ragrules.model.comparisons import Benchmark, Group, Statistic
 from ragrules.model.observations import FIELDS, column_key
 from ragrules.model.rules import (
     ExceptionPolicy,
@@ -139,27 +139,44 @@ class BenchmarkReader(ExceptionReader):
     """`[benchmarks]`: named benchmarks, each the row of one area (England's, say)."""
 
     def benchmarks(self, raw: object) -> tuple[Benchmark, ...]:
+        """`[benchmarks.NAME]`: an area's row (`area`, `area-column`) or a group statistic."""
         names = list(raw) if isinstance(raw, dict) else []
         found = []
         for name, body in self.table(raw, "benchmarks", tuple(names)).items():
             path = f"benchmarks.{name}"
-            table = self.table(body, path, ("area", "area-column", "description"))
-            if ("area" in table) == ("area-column" in table):
-                self.problem(
-                    path,
-                    "a benchmark is the row of one area: give area, or area-column",
-                    'e.g. area = "E92000001" (England), or area-column = "parent code"',
-                )
+            table = self.table(body, path, _BENCHMARK_KEYS)
+            kinds = [key for key in ("area", "area-column", "statistic") if key in table]
+            if len(kinds) != 1:
+                self.problem(path, "a benchmark is one of area, area-column or statistic", _HINT)
                 continue
-            if "area" in table:
-                area = self.string(table["area"], f"{path}.area")
-                if area:
-                    found.append(Benchmark(name=column_key(name), area=area))
+            text = self.string(table[kinds[0]], f"{path}.{kinds[0]}")
+            if not text:
+                continue
+            if kinds[0] == "area":
+                found.append(Benchmark(name=column_key(name), area=text))
+            elif kinds[0] == "area-column":
+                found.append(Benchmark(name=column_key(name), area_column=column_key(text)))
             else:
-                column = self.string(table["area-column"], f"{path}.area-column")
-                if column:
-                    found.append(Benchmark(name=column_key(name), area_column=column_key(column)))
+                benchmark = self._statistic(name, table, path)
+                if benchmark is not None:
+                    found.append(benchmark)
         return tuple(found)
+
+    def _statistic(self, name: str, table: dict[str, object], path: str) -> Benchmark | None:
+        statistic = self.choice(table["statistic"], f"{path}.statistic", Statistic)
+        weights = self.string(table["weights"], f"{path}.weights") if "weights" in table else ""
+        if statistic is Statistic.WEIGHTED_MEAN and not weights:
+            self.problem(f"{path}.weights", "a weighted mean needs its weights column", _HINT)
+            return None
+        group = self.string(table["group"], f"{path}.group") if "group" in table else ""
+        if statistic is None:
+            return None
+        return Benchmark(
+            name=column_key(name),
+            statistic=statistic,
+            group=column_key(group) if group else "",
+            weights=column_key(weights) if weights else "",
+        )
 
     def groups(self, raw: object) -> tuple[Group, ...]:
         """`[groups.NAME]`: `where = { "area type" = "County & UA" }`, or `areas = [...]`."""
@@ -187,4 +204,9 @@ class BenchmarkReader(ExceptionReader):
         return tuple(found)
 
 
+_BENCHMARK_KEYS = ("area", "area-column", "statistic", "group", "weights", "description")
+_HINT = (
+    'e.g. area = "E92000001", area-column = "parent code", or statistic = "mean" with '
+    'group = "neighbours" (weighted-mean with weights = "denominator")'
+)
 _GROUP_HINT = 'e.g. where = { "area type" = "County & UA" }, or areas = ["E06000001", ...]'

@@ -1,0 +1,105 @@
+"""The value of a benchmark for one row: a column of the row, another area's row for the same
+indicator, breakdown and period, or a statistic of a group's values (mean, median, weighted
+mean).
+
+A mean is a quotient, so it is computed in the library's decimal context (120 significant
+digits, rounded half-even). A published value has at most 60 digits, so it can only be equal
+to the mean when the mean is exact; otherwise the rounding is far smaller than any gap between
+the two, and a comparison gives what exact fractions would give.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ragrules.engine._placing import Placed, Series
+from ragrules.engine.quantiles import GroupValues, in_group, numbers
+from ragrules.model.comparisons import Benchmark, Statistic
+from ragrules.model.numbers import EXACT
+from ragrules.model.observations import Observation, read_value
+from ragrules.model.periods import Period
+from ragrules.model.rules import Indicator, RulesetData
+
+
+class BenchmarkValues:
+    """Benchmark values for the rows of one batch."""
+
+    def __init__(self, ruleset: RulesetData, placed: Placed, groups: GroupValues | None) -> None:
+        self.ruleset = ruleset
+        self.placed = placed
+        self.groups = groups
+
+    def value(
+        self,
+        name: str,
+        indicator: Indicator,
+        observation: Observation,
+        series: Series,
+        period: Period | None,
+    ) -> tuple[Decimal | None, str]:
+        """The benchmark's value, or None and why there is none."""
+        named = self.ruleset.benchmark(name)
+        if named is None:
+            text = observation.column(name)
+            reading = read_value(text, indicator.unit, self.ruleset.tokens) if text else None
+            number = None if reading is None else reading.number
+            return number, "" if number is not None else f"the data has no {name} value"
+        if named.statistic is not None:
+            return self._statistic(named, indicator, series, period)
+        area = self.area_of(named, observation)
+        row = self.placed.get(((series[0], area, series[2]), period)) if area else None
+        text = "" if row is None or row.caveat else row.value
+        number = read_value(text, indicator.unit, self.ruleset.tokens).number if text else None
+        if number is None:
+            return None, f"no {named.name} row ({area or 'no area named'}) for {period}"
+        return number, ""
+
+    @staticmethod
+    def area_of(benchmark: Benchmark, observation: Observation) -> str:
+        """The area whose row is the benchmark for this row ('' for a statistic)."""
+        if benchmark.area_column:
+            return observation.column(benchmark.area_column)
+        return benchmark.area
+
+    def _statistic(
+        self, benchmark: Benchmark, indicator: Indicator, series: Series, period: Period | None
+    ) -> tuple[Decimal | None, str]:
+        assert benchmark.statistic is not None
+        if self.groups is None:
+            return None, f"the {benchmark.name} benchmark needs every area: rate the whole file"
+        group = self.ruleset.group(benchmark.group) if benchmark.group else None
+        key = (series[0], series[2], period)
+        if benchmark.statistic is Statistic.WEIGHTED_MEAN:
+            return self._weighted_mean(benchmark, indicator, key)
+        values = self.groups.values(indicator, group, key)
+        if not values:
+            return None, f"no values in {benchmark.group or 'any area'} for {period}"
+        with_context = EXACT
+        if benchmark.statistic is Statistic.MEAN:
+            return with_context.divide(sum(values, Decimal(0)), Decimal(len(values))), ""
+        middle, odd = divmod(len(values), 2)
+        if odd:
+            return values[middle], ""
+        return with_context.divide(values[middle - 1] + values[middle], Decimal(2)), ""
+
+    def _weighted_mean(
+        self,
+        benchmark: Benchmark,
+        indicator: Indicator,
+        key: tuple[str, tuple[str, ...], Period | None],
+    ) -> tuple[Decimal | None, str]:
+        assert self.groups is not None
+        group = self.ruleset.group(benchmark.group) if benchmark.group else None
+        rows = [row for row in self.groups.rows.get(key, ()) if in_group(row, group)]
+        total = weight = Decimal(0)
+        for row, value in zip(
+            rows, numbers(indicator, rows, self.ruleset, keep_all=True), strict=True
+        ):
+            w = read_value(row.column(benchmark.weights), "number", self.ruleset.tokens).number
+            if value is None or w is None:
+                continue
+            total += value * w
+            weight += w
+        if not weight:
+            return None, f"no weighted values in {benchmark.group or 'any area'} for {key[2]}"
+        return EXACT.divide(total, weight), ""
