@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     rate.add_argument("data", metavar="DATA", help=_DATA)
     rate.add_argument("--period", help="the period to report, e.g. '2020/21 Q2' (default: latest)")
     rate.add_argument(
+        "--matrix",
+        action="store_true",
+        help="every area at once: a row per area, a column per series, with the totals "
+        "(--format csv, json or html)",
+    )
+    rate.add_argument(
         "--area",
         metavar="CODE",
         help="report one area of a file with an area column (e.g. E06000001); its rejected "

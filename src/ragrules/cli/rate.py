@@ -21,6 +21,7 @@ from ragrules.cli._common import (
     say,
     valid_period,
 )
+from ragrules.engine.report import Report
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import (
     iter_csv,
@@ -28,6 +29,7 @@ from ragrules.formats.data import (
     sniff_encoding,
 )
 from ragrules.model.observations import Observation
+from ragrules.reports.matrix import MATRIX_FORMATS, matrix_csv, matrix_html, matrix_json
 from ragrules.reports.output import render
 from ragrules.reports.stream import STREAM_FORMATS, write_stream
 
@@ -37,9 +39,9 @@ def run_rate(args: argparse.Namespace) -> int:
     print_problems(ruleset.warnings)
     refuse_overwriting(args)
     if args.stream:
-        if args.area is not None:
+        if args.area is not None or args.matrix:
             say(
-                "ragrules rate: --area picks one area of a report; not with --stream",
+                "ragrules rate: --area and --matrix need the whole report; not with --stream",
                 file=sys.stderr,
             )
             return USAGE
@@ -54,8 +56,24 @@ def run_rate(args: argparse.Namespace) -> int:
             areas = ", ".join(report.areas[:5]) + (", ..." if len(report.areas) > 5 else "")
             say(f"ragrules rate: --area: {exc.args[0]} (the data has {areas})", file=sys.stderr)
             return USAGE
+    if args.matrix:
+        return _write_matrix(report, args)
     with open_output(args.output) as out:
         out.write(render(report, args.format, safe_csv=not args.unsafe_csv))
+    return FINDINGS if args.strict and report.problems else OK
+
+
+def _write_matrix(report: Report, args: argparse.Namespace) -> int:
+    """`rate --matrix`: every area by every series, as CSV, JSON or an HTML page."""
+    if args.format not in MATRIX_FORMATS:
+        say(f"ragrules rate: --matrix writes {', '.join(MATRIX_FORMATS)}", file=sys.stderr)
+        return USAGE
+    if args.format == "csv":
+        text = matrix_csv(report, safe=not args.unsafe_csv)
+    else:
+        text = matrix_json(report) if args.format == "json" else matrix_html(report)
+    with open_output(args.output) as out:
+        out.write(text)
     return FINDINGS if args.strict and report.problems else OK
 
 

@@ -1,0 +1,175 @@
+"""Every area at once: a matrix of areas by series (indicator and breakdown) with each status,
+a summary per area and per series, as CSV, JSON or one self-contained HTML page.
+
+The rows are the areas in the report's order (sorted by code); the columns the series in the
+ruleset's order. An area with no result for a series (a breakdown it does not have) has an
+empty cell, never a guessed one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from html import escape
+from typing import Any
+
+import attrs
+
+from ragrules.engine.report import Report
+from ragrules.engine.result import Result
+from ragrules.reports._cells import csv_row, csv_writer
+from ragrules.reports.html import _COLOURS, _CSS, _UNRATED
+
+MATRIX_FORMATS = ("csv", "json", "html")
+# A matrix is as wide as its series: the page takes the window, and the table scrolls.
+_WIDE = "body { max-width: none; } .wide { overflow-x: auto; } .wide th { min-width: 6rem; }"
+
+
+@attrs.frozen(kw_only=True)
+class Matrix:
+    """Areas by series: `statuses[i][j]` is area i's status for series j ('' when none)."""
+
+    columns: tuple[str, ...]  # a label per series: the indicator id, and its breakdown
+    areas: tuple[str, ...]
+    names: tuple[str, ...]  # each area's name, from an `area name` column ('' when none)
+    statuses: tuple[tuple[str, ...], ...]
+    order: tuple[str, ...]  # every status, best first, then the reasons not rated
+
+    def area_counts(self, row: int) -> Counter[str]:
+        return Counter(status for status in self.statuses[row] if status)
+
+    def series_counts(self, column: int) -> Counter[str]:
+        return Counter(row[column] for row in self.statuses if row[column])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "columns": list(self.columns),
+            "areas": [
+                {
+                    "area": area,
+                    "name": name,
+                    "statuses": dict(zip(self.columns, row, strict=True)),
+                    "counts": _ordered(self.area_counts(index), self.order),
+                }
+                for index, (area, name, row) in enumerate(
+                    zip(self.areas, self.names, self.statuses, strict=True)
+                )
+            ],
+            "series": {
+                column: _ordered(self.series_counts(index), self.order)
+                for index, column in enumerate(self.columns)
+            },
+        }
+
+
+def matrix(report: Report) -> Matrix:
+    """The report's results arranged as areas by series."""
+    columns: dict[str, None] = {}
+    cells: dict[str, dict[str, str]] = {}
+    names: dict[str, str] = {}
+    for result in report.results:
+        label = _label(result)
+        columns.setdefault(label)
+        cells.setdefault(result.area, {})[label] = result.status
+        if not names.get(result.area):
+            names[result.area] = dict(result.columns).get("area_name", "")
+    order = [status for status, _ in report.summary.counts]
+    order += [s for s in dict.fromkeys(r.status for r in report.results) if s not in order]
+    return Matrix(
+        columns=tuple(columns),
+        areas=tuple(cells),
+        names=tuple(names[area] for area in cells),
+        statuses=tuple(tuple(cells[area].get(c, "") for c in columns) for area in cells),
+        order=tuple(order),
+    )
+
+
+def _label(result: Result) -> str:
+    parts = [value for _, value in result.breakdown if value]
+    return result.indicator.id + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _ordered(counts: Counter[str], order: tuple[str, ...]) -> dict[str, int]:
+    return {status: counts[status] for status in order if counts[status]}
+
+
+def matrix_json(report: Report) -> str:
+    return json.dumps(matrix(report).to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def matrix_csv(report: Report, *, safe: bool = True) -> str:
+    """One row per area: its code, name, a status per series, then its count per status."""
+    grid = matrix(report)
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    writer.writerow(csv_row(["area", "area_name", *grid.columns, *grid.order], safe=safe))
+    for index, (area, name, row) in enumerate(
+        zip(grid.areas, grid.names, grid.statuses, strict=True)
+    ):
+        counts = grid.area_counts(index)
+        writer.writerow(csv_row([area, name, *row, *(counts[s] for s in grid.order)], safe=safe))
+    return buffer.getvalue()
+
+
+def matrix_html(report: Report) -> str:
+    """One page: the matrix, each status written as a word on its colour, and the totals."""
+    grid = matrix(report)
+    ruleset = report.ruleset
+    title = escape(ruleset.title or ruleset.id)
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in grid.columns)
+    totals = "".join(f'<th scope="col">{escape(s)}</th>' for s in grid.order)
+    rows = []
+    for index, (area, name, statuses) in enumerate(
+        zip(grid.areas, grid.names, grid.statuses, strict=True)
+    ):
+        counts = grid.area_counts(index)
+        shown = escape(f"{name} ({area})" if name else area or "(no area)")
+        cells = "".join(_cell(status) for status in statuses)
+        tallies = "".join(f'<td class="num">{counts[s]}</td>' for s in grid.order)
+        rows.append(f'<tr><th scope="row">{shown}</th>{cells}{tallies}</tr>')
+    series = "".join(
+        '<tr><th scope="row">'
+        + escape(column)
+        + "</th>"
+        + "".join(f'<td class="num">{grid.series_counts(i)[s]}</td>' for s in grid.order)
+        + "</tr>"
+        for i, column in enumerate(grid.columns)
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><title>{title}: every area</title>'
+        f"<style>{_CSS}{_WIDE}</style></head><body>\n"
+        f"<h1>{title}</h1>\n"
+        f'<p class="meta">Period: {escape(str(report.period or "not given"))}. '
+        f"Rules: {escape(ruleset.id)}, {escape(report.fingerprint)}. "
+        f"{len(grid.areas)} areas, {len(grid.columns)} series.</p>\n"
+        '<div class="wide" role="region" aria-label="Status of every area" tabindex="0">'
+        f"<table><caption>Status of every area, by series</caption>"
+        f'<thead><tr><th scope="col">Area</th>{head}{totals}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>\n"
+        f"<table><caption>Areas by status, per series</caption>"
+        f'<thead><tr><th scope="col">Series</th>{totals}</tr></thead>'
+        f"<tbody>{series}</tbody></table>\n"
+        "</body></html>\n"
+    )
+
+
+# Comparisons with a benchmark, coloured as Fingertips colours them (green, yellow, red; blue
+# and purple for no judgement), each pair at least 4.5:1 contrast.
+_COMPARED = {
+    "better": ("#00703c", "#ffffff"),
+    "similar": ("#ffdd00", "#0b0c0c"),
+    "worse": ("#b10e1e", "#ffffff"),
+    "higher": ("#1d70b8", "#ffffff"),
+    "lower": ("#4c2c92", "#ffffff"),
+}
+
+
+def _cell(status: str) -> str:
+    if not status:
+        return "<td></td>"
+    key = status.lower()
+    background, text = _COLOURS.get(key) or _COMPARED.get(key) or _UNRATED
+    style = f"background:{background};color:{text}"
+    return f'<td><span class="status" style="{style}">{escape(status)}</span></td>'

@@ -1,0 +1,143 @@
+"""Every area at once: the matrix of areas by series, as data, CSV, JSON and an HTML page
+checked as a browser reads it (headless Chromium, when installed)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import ragrules
+from ragrules.cli import main
+from ragrules.reports.matrix import matrix, matrix_csv, matrix_html, matrix_json
+
+RULES = ragrules.loads(
+    """
+[ruleset]
+format = 1
+id = "matrix"
+title = "Two indicators, three areas"
+
+[data]
+breakdowns = ["sex"]
+
+[[indicator]]
+id = "a"
+polarity = "higher-is-better"
+target = 50
+tolerance = { absolute = 5 }
+
+[[indicator]]
+id = "b"
+polarity = "lower-is-better"
+target = 10
+tolerance = { absolute = 1 }
+"""
+)
+ROWS = [
+    {"indicator": "a", "area": "E1", "area name": "One", "sex": "All", "value": "55"},
+    {"indicator": "a", "area": "E2", "area name": "Two", "sex": "All", "value": "46"},
+    {"indicator": "b", "area": "E2", "area name": "Two", "sex": "All", "value": "=1+1"},
+    {"indicator": "a", "area": "E3", "area name": "<b>Three</b>", "sex": "All", "value": "20"},
+]
+REPORT = RULES.rate(ROWS)
+
+
+def test_the_matrix_has_a_row_per_area_and_a_column_per_series() -> None:
+    grid = matrix(REPORT)
+    assert grid.columns == ("a (All)", "b (All)")
+    assert grid.areas == ("E1", "E2", "E3")
+    assert grid.names == ("One", "Two", "<b>Three</b>")
+    assert grid.statuses == (
+        ("green", "no-data"),
+        ("amber", "invalid"),
+        ("red", "no-data"),
+    )
+    assert grid.order == ("green", "amber", "red", "no-data", "invalid")
+    assert dict(grid.series_counts(0)) == {"green": 1, "amber": 1, "red": 1}
+
+
+def test_csv_and_json_say_the_same() -> None:
+    rows = list(csv.DictReader(io.StringIO(matrix_csv(REPORT))))
+    data = json.loads(matrix_json(REPORT))
+    assert [row["area"] for row in rows] == [area["area"] for area in data["areas"]]
+    for row, area in zip(rows, data["areas"], strict=True):
+        assert {k: row[k] for k in area["statuses"]} == area["statuses"]
+        assert all(row[status] == str(n) for status, n in area["counts"].items())
+    assert data["series"]["a (All)"] == {"green": 1, "amber": 1, "red": 1}
+
+
+class _Table(HTMLParser):
+    """The cells of the first table, as a browser built them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.tables = 0
+        self.inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables += 1
+        if self.tables == 1 and tag == "tr":
+            self.rows.append([])
+        if self.tables == 1 and tag in ("td", "th"):
+            self.rows[-1].append("")
+            self.inside = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self.tables == 1 and self.rows:
+            self.rows[-1][-1] += data
+
+
+def _as_a_browser_reads(path: Path) -> str:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("headless Chromium is not installed")
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", path.as_uri()]
+    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+def test_the_page_reads_as_a_table_in_a_browser(tmp_path: Path) -> None:
+    page = tmp_path / "matrix.html"
+    page.write_text(matrix_html(REPORT), encoding="utf-8")
+    table = _Table()
+    table.feed(_as_a_browser_reads(page))
+    header, *rows = table.rows
+    assert header == ["Area", "a (All)", "b (All)", "green", "amber", "red", "no-data", "invalid"]
+    assert rows == [
+        ["One (E1)", "green", "no-data", "1", "0", "0", "1", "0"],
+        ["Two (E2)", "amber", "invalid", "0", "1", "0", "0", "1"],
+        ["<b>Three</b> (E3)", "red", "no-data", "0", "0", "1", "1", "0"],  # escaped, as text
+    ]
+
+
+def test_the_command_line_writes_the_matrix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[ruleset]\nformat = 1\nid = "m"\n[[indicator]]\nid = "a"\ntarget = 50\n'
+        "tolerance = { absolute = 5 }\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.csv"
+    data.write_text("indicator,area,value\na,E1,55\na,E2,=1+1\n", encoding="utf-8")
+    assert main(["rate", str(rules), str(data), "--matrix", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "area,area_name,a,green,amber,red,invalid",
+        "E1,,green,1,0,0,0",
+        "E2,,invalid,0,0,0,1",
+    ]
+    assert main(["rate", str(rules), str(data), "--matrix"]) == 2  # the table: no matrix form
+    assert "--matrix writes csv, json, html" in capsys.readouterr().err
