@@ -4,6 +4,7 @@ region exactly as Fingertips published it."""
 from __future__ import annotations
 
 from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,55 @@ def test_explain_names_the_benchmark_and_the_interval() -> None:
     assert "from the england benchmark; lower is better." in text
     assert "(95%) lies below england's" in text
     assert "So Better." in text
+
+
+MORTALITY = EXAMPLES / "trafford_u75_preventable_mortality_ltla_2014-2024.csv"
+
+
+def test_the_mortality_copy_is_the_shared_extract_unchanged() -> None:
+    shared = ROOT.parent / "shared" / "national" / MORTALITY.name
+    if not shared.exists():
+        pytest.skip("../shared/national is not beside this checkout")
+    assert MORTALITY.read_bytes() == shared.read_bytes()
+
+
+def test_every_decidable_comparison_with_england_is_as_published() -> None:
+    """Without confidence limits "Similar" cannot be decided; the side of England can, and
+    every area published Better is below England and every one published Worse above it."""
+    rules = ragrules.load(EXAMPLES / "u75-preventable-mortality.toml")
+    rows = ragrules.read_observations(MORTALITY)
+    decided: Counter[tuple[str, str]] = Counter()
+    for year in range(2014, 2025):
+        report = rules.rate(rows, period=str(year))
+        assert not report.rejected
+        for result in report.results:
+            published = dict(result.columns).get("compared_to_england")
+            if published in ("Better", "Worse"):
+                decided[(published, result.status)] += 1
+    assert decided == {("Better", "below England"): 3009, ("Worse", "above England"): 2249}
+
+
+def test_direction_of_travel_follows_each_authority_and_sex() -> None:
+    rules = ragrules.load(EXAMPLES / "u75-preventable-mortality.toml")
+    rows = ragrules.read_observations(MORTALITY)
+    published = {}
+    for row in rows:
+        assert isinstance(row, ragrules.Observation)
+        if row.value not in ("", "NA"):
+            published[(row.area, row.column("unit"), int(row.period))] = Fraction(row.value)
+    compared = 0
+    for year in (2015, 2020, 2024):
+        for result in rules.rate(rows, period=str(year)).results:
+            if result.row is None:
+                continue
+            sex = dict(result.breakdown)["unit"]
+            now = published.get((result.area, sex, year))
+            before = published.get((result.area, sex, year - 1))
+            (move,) = result.travel
+            if now is None or before is None:
+                assert not move.comparable
+                continue
+            expected = "up" if now > before else "down" if now < before else "unchanged"
+            assert move.direction.value == expected, (result.area, sex, year)
+            compared += 1
+    assert compared > 2500
