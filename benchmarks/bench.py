@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py            # the full run (1,000,000-row file; a few minutes)
     python benchmarks/bench.py --quick    # a CI smoke check: agreement only, not speed
+    python benchmarks/bench.py --national # every council at once, against a baseline
 
 Every workload is generated with a fixed seed (benchmarks/workloads.py); ragrules and the
 baselines run in the same process and their statuses are checked to agree exactly before any
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import workloads
+from national import national
 
 import ragrules
 from adversarial import adversarial
@@ -357,6 +359,7 @@ def _all(rows: int, folder: Path) -> list[Target]:
     targets += import_time()
     targets += load_times(folder, 1000)
     targets += adversarial(folder)
+    targets += national()
     return targets
 
 
@@ -367,6 +370,9 @@ def main() -> int:
     parser.add_argument(
         "--adversarial", action="store_true", help="only the adversarial section (hostile input)"
     )
+    parser.add_argument(
+        "--national", action="store_true", help="only the national section (every council)"
+    )
     args = parser.parse_args()
     print(f"ragrules benchmark, seed {workloads.SEED}, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as scratch:
@@ -376,10 +382,16 @@ def main() -> int:
             end_to_end(2_000, folder, [500])
             report_scaling([500, 2_000])
             adversarial(folder, (5_000, 10_000))  # runs; its growth is not judged this small
+            national(areas=20, ages=2, years=3)  # agreement with the baseline, not speed
             print("\nquick: ragrules agrees with the exact baselines")
             return 0
-        targets = adversarial(folder) if args.adversarial else _all(args.rows, folder)
-    print("\nTargets (issues 8 and 13)")
+        if args.adversarial:
+            targets = adversarial(folder)
+        elif args.national:
+            targets = national()
+        else:
+            targets = _all(args.rows, folder)
+    print("\nTargets (issues 8, 13 and 15)")
     _table(
         ("target", "measured", "met"),
         [(what, result, "met" if met else "NOT MET") for what, result, met in targets],

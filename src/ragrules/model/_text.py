@@ -1,4 +1,5 @@
-"""Text for people: English articles, and text made safe to print to a terminal.
+"""Text for people: English articles, text made safe to print to a terminal, and column names
+compared as people write them.
 
 Printed to a terminal, an escape sequence in a ruleset or data (a title, a value) would
 recolour, rewrite or hide text, and a bidi override reorder it; `terminal_safe` shows them
@@ -6,6 +7,8 @@ instead. Imports nothing from ragrules: the errors every layer raises print thro
 """
 
 from __future__ import annotations
+
+import functools
 
 _VOWELS = frozenset("aeiouAEIOU")
 
@@ -44,4 +47,14 @@ def terminal_safe(text: str) -> str:
 
 def column_key(name: object) -> str:
     """A column or benchmark name compared case-, space-, hyphen- and underscore-blind."""
-    return "_".join(str(name).strip().lower().replace("-", " ").replace("_", " ").split())
+    if type(name) is str and len(name) <= _REMEMBERED_NAME:
+        return _column_key(name)  # a file's few column names, asked for on every row
+    return _key(str(name))
+
+
+def _key(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+_REMEMBERED_NAME = 200
+_column_key = functools.lru_cache(maxsize=4096)(_key)
