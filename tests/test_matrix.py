@@ -141,3 +141,22 @@ def test_the_command_line_writes_the_matrix(
     ]
     assert main(["rate", str(rules), str(data), "--matrix"]) == 2  # the table: no matrix form
     assert "--matrix writes csv, json, html" in capsys.readouterr().err
+
+
+def test_a_report_per_area_into_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[ruleset]\nformat = 1\nid = "m"\n[[indicator]]\nid = "a"\ntarget = 50\n'
+        "tolerance = { absolute = 5 }\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.csv"
+    data.write_text("indicator,area,value\na,E1,55\na,../E2,40\n", encoding="utf-8")
+    folder = tmp_path / "areas"
+    assert main(["rate", str(rules), str(data), "--per-area", str(folder), "--format", "csv"]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["E1.csv", "___E2.csv"]  # no escape
+    rows = list(csv.DictReader(io.StringIO((folder / "E1.csv").read_text(encoding="utf-8"))))
+    assert [(row["area"], row["status"]) for row in rows] == [("E1", "green")]
+    assert "2 area reports written to" in capsys.readouterr().err

@@ -179,3 +179,13 @@ def test_adding_areas_changes_no_status_of_the_others(values: list[int]) -> None
     before = {(r.indicator.id, r.area): r.status for r in RULES.rate(ROWS).results}
     after = {(r.indicator.id, r.area): r.status for r in RULES.rate([*ROWS, *extra]).results}
     assert {key: status for key, status in after.items() if not key[1].startswith("X")} == before
+
+
+def test_verify_says_which_indicators_are_rated_against_other_areas() -> None:
+    from ragrules.tools import check_invariants
+
+    (finding,) = check_invariants(RULES, examples=5)
+    assert finding.message == (
+        "2 of 2 indicators are rated against other areas (significance or quantiles): low, spread"
+    )
+    assert finding.severity is ragrules.Severity.WARNING

@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
         "rows and notices stay with the whole file's report",
     )
     rate.add_argument(
+        "--per-area",
+        metavar="DIR",
+        help="write one report per area into DIR, named by area code (AREA.html, AREA.csv, "
+        "... by --format); the whole file's problems are printed as usual",
+    )
+    rate.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
     )
     rate.add_argument(

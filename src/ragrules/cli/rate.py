@@ -39,9 +39,10 @@ def run_rate(args: argparse.Namespace) -> int:
     print_problems(ruleset.warnings)
     refuse_overwriting(args)
     if args.stream:
-        if args.area is not None or args.matrix:
+        if args.area is not None or args.matrix or args.per_area:
             say(
-                "ragrules rate: --area and --matrix need the whole report; not with --stream",
+                "ragrules rate: --area, --matrix and --per-area need the whole report, "
+                "not --stream",
                 file=sys.stderr,
             )
             return USAGE
@@ -58,9 +59,43 @@ def run_rate(args: argparse.Namespace) -> int:
             return USAGE
     if args.matrix:
         return _write_matrix(report, args)
+    if args.per_area:
+        return _write_per_area(report, args)
     with open_output(args.output) as out:
         out.write(render(report, args.format, safe_csv=not args.unsafe_csv))
     return FINDINGS if args.strict and report.problems else OK
+
+
+_SUFFIXES = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md", "html": "html"}
+
+
+def _write_per_area(report: Report, args: argparse.Namespace) -> int:
+    """`rate --per-area DIR`: a report per area, each named by its code."""
+    folder = Path(args.per_area)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        say(f"ragrules rate: --per-area: cannot make {folder}: {exc.strerror}", file=sys.stderr)
+        return USAGE
+    written = 0
+    used: set[str] = set()
+    for area in report.areas:
+        name = base = _file_name(area)
+        while name.lower() in used:  # two codes that make one file name: number the second
+            name = f"{base}-{len(used)}"
+        used.add(name.lower())
+        path = folder / f"{name}.{_SUFFIXES[args.format]}"
+        with open_output(str(path)) as out:
+            out.write(render(report.for_area(area), args.format, safe_csv=not args.unsafe_csv))
+        written += 1
+    say(f"{written} area reports written to {folder}", file=sys.stderr)
+    return FINDINGS if args.strict and report.problems else OK
+
+
+def _file_name(area: str) -> str:
+    """An area code as a file name: letters, digits, - and _ kept, anything else as _."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in area)
+    return safe or "no-area"
 
 
 def _write_matrix(report: Report, args: argparse.Namespace) -> int:

@@ -128,7 +128,13 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
         suppress_health_check=list(HealthCheck),
     )
     untested = []
+    compared = []
     for index, indicator in enumerate(ruleset.indicators):
+        if indicator.scale.significance is not None or indicator.scale.quantiles is not None:
+            # Rated against other areas, not against its own target: no single value has a
+            # status of its own to test (their decisions have property tests in ragrules).
+            compared.append(indicator.id)
+            continue
         try:
             values = testing.values(indicator)
             boundaries = testing.boundary_values(indicator)
@@ -161,6 +167,16 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
                         severity=Severity.ERROR,
                     )
                 )
+    if compared:
+        found.append(
+            Problem(
+                message=f"{len(compared)} of {len(ruleset.indicators)} indicators are rated "
+                f"against other areas (significance or quantiles): {', '.join(compared)}",
+                hint="their status depends on a benchmark or a group, not on the value alone; "
+                "check them against published ratings with ragrules audit",
+                severity=Severity.WARNING,
+            )
+        )
     if untested:
         found.append(
             Problem(
