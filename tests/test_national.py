@@ -145,3 +145,21 @@ def test_direction_of_travel_follows_each_authority_and_sex() -> None:
             assert move.direction.value == expected, (result.area, sex, year)
             compared += 1
     assert compared > 2500
+
+
+def test_a_stream_follows_each_series_in_a_file_sorted_by_area() -> None:
+    """The extract is sorted by area, then year, with the sexes in between: every row's
+    travel in a stream is what the whole file's report gives, in constant memory."""
+    rules = ragrules.load(EXAMPLES / "u75-preventable-mortality.toml")
+    rows = ragrules.read_observations(MORTALITY)
+    streamed = {
+        (item.area, dict(item.breakdown)["unit"], str(item.period)): item.travel[0].direction
+        for item in rules.iter_rate(rows)
+        if isinstance(item, ragrules.Result)
+    }
+    assert len(streamed) == len(rows)
+    for year in ("2016", "2024"):
+        for result in rules.rate(rows, period=year).results:
+            if result.row is not None:
+                key = (result.area, dict(result.breakdown)["unit"], year)
+                assert streamed[key] is result.travel[0].direction, key

@@ -170,16 +170,21 @@ LINES_FIELDS = ("indicator", "period", "value", "previous", "last_year", "author
 def test_every_line_is_accounted_for_and_rated_as_a_report_of_its_own(
     lines: list[dict[str, str]],
 ) -> None:
-    """Each line yields a result or a rejection, equal to rating that line alone as a report."""
+    """Each line yields a result or a rejection, equal to rating that line as a report with
+    the lines before it as its history (the latest row of each series and period first)."""
     observations = parse_csv(_csv(lines), period="2020/21 Q2")
     streamed = list(RULESET.iter_rate(observations))
     lines_in = {o.row for o in observations if isinstance(o, ragrules.Observation)}
     assert {item.row for item in streamed} == lines_in
-    for row in lines_in:
-        alone = [o for o in observations if isinstance(o, ragrules.Observation) and o.row == row]
-        report = RULESET.rate(alone)
-        expected = [r for r in report.results if r.row is not None]
+    rows = [o for o in observations if isinstance(o, ragrules.Observation)]
+    for row in sorted(lines_in):
+        alone = [o for o in rows if o.row == row]
+        before = [o for o in reversed(rows) if o.row is not None and o.row < row]
         got = [i for i in streamed if i.row == row and isinstance(i, ragrules.Result)]
+        period = next((str(r.period) for r in got if r.period is not None), None)
+        report = RULESET.rate(alone, period=period)
+        with_history = RULESET.rate([*alone, *before], period=period)
+        expected = [r for r in with_history.results if r.row == row]
         assert [(r.indicator.id, r.status, r.reason) for r in got] == [
             (r.indicator.id, r.status, r.reason) for r in expected
         ]

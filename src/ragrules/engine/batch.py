@@ -112,8 +112,12 @@ def iter_rate(
     Each line is a report of its own: its rows (the current value, and the earlier values a
     wide row carries) are placed as `rate` places them; the line's row for `period` is rated
     if it has one, else its latest, and the others are its earlier values. Rows without a
-    period take `period`. Every line yields its results and its rejections, in input order,
-    so nothing is lost; nothing is kept between lines but a bounded cache of compiled rules.
+    period take `period`. The `LOOKBACK_ROWS` lines before it are its history too: a row's
+    travel reads the earlier rows of its series (indicator, area, breakdown) among them, so a
+    file in which a series' rows come close together (sorted by area or by series) gets
+    every row's travel. Every line yields its results and its rejections, in input order, so
+    nothing is lost; nothing else is kept between lines but a bounded cache of compiled
+    rules, so memory stays flat whatever the file's length.
     Rows that are not rows (a DataFrame, a string) are a TypeError at the call, not at the
     first item.
     """
@@ -128,18 +132,42 @@ def _iter_rate(
     # line: a generator must not leave its context set in the caller's code between items.
     rate_line = in_exact_context(batch.rate_line)
     line: list[Observation] = []
+    history: dict[Key, Observation] = {}  # the rows of the series running on, oldest first
     for position, item in enumerate(observations, start=1):
         rejected: list[Rejection] = []
         observation = coerce(item, position, rejected)
         if line and (observation is None or observation.row != line[0].row):
-            yield from rate_line(line, default)
+            yield from rate_line(line, default, history)
             line = []
         if observation is None:
             yield from rejected
         else:
             line.append(observation)
     if line:
-        yield from rate_line(line, default)
+        yield from rate_line(line, default, history)
+
+
+# The rows a stream keeps as history, of any series: the most recent ones. A file whose rows
+# of one series come within this many rows of each other (sorted by area, by series, or by
+# area then period with the breakdowns in between) gets every row's travel in a stream.
+LOOKBACK_ROWS = 4096
+
+
+class _Known(Mapping[Key, Observation]):
+    """A line's rows, then the stream's recent rows: the history a line's travel reads."""
+
+    def __init__(self, line: Placed, recent: Mapping[Key, Observation]) -> None:
+        self.line, self.recent = line, recent
+
+    def __getitem__(self, key: Key) -> Observation:
+        found = self.line.get(key)
+        return self.recent[key] if found is None else found
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter({**self.recent, **self.line})
+
+    def __len__(self) -> int:
+        return len({**self.recent, **self.line})
 
 
 class _Batch:
@@ -191,9 +219,13 @@ class _Batch:
         return placed
 
     def rate_line(
-        self, line: list[Observation], default: Period | None
+        self,
+        line: list[Observation],
+        default: Period | None,
+        history: dict[Key, Observation] | None = None,
     ) -> list[Result | Rejection]:
-        """The results and rejections of one input line, rated as a report of its own."""
+        """The results and rejections of one input line, rated as a report of its own, with
+        the earlier lines of its series (`history`, updated here) as its history too."""
         rejected: list[Rejection] = []
         placed = self.place(line, rejected, default)
         chosen = report_period(None, self.ruleset, placed)
@@ -202,8 +234,16 @@ class _Batch:
         ):
             chosen = default  # the line holds the period asked for: rate that one
         current, _ = split_current(placed, chosen, rejected)
+        known: Placed = placed
+        if history is not None:
+            known = _Known(placed, history)
+            for key, observation in placed.items():
+                history.pop(key, None)  # the latest row of a series and period, last in line
+                history[key] = observation
+            while len(history) > LOOKBACK_ROWS:
+                del history[next(iter(history))]
         results: list[Result | Rejection] = [
-            self.result(self.indicators[series[0]], observation, when, placed, series)
+            self.result(self.indicators[series[0]], observation, when, known, series)
             for series, (observation, when) in current.items()
         ]
         # A line's earlier values share its row and fate: one rejection says it once.
