@@ -125,7 +125,7 @@ def test_the_key_and_the_canonical_form_say_it() -> None:
         ('{ benchmark = "england" }', None),
         ('{ level = "95" }', "a significance test needs a benchmark"),
         ('{ benchmark = "england", level = "90" }', "no interval columns are known for level"),
-        ('{ benchmark = "england", statuses = ["a", "b"] }', "expected three statuses"),
+        ('{ benchmark = "england", statuses = ["a", "b"] }', "expected 3 statuses"),
     ],
 )
 def test_the_format_refuses_what_it_cannot_use(change: str, message: str | None) -> None:
@@ -169,7 +169,7 @@ def test_the_decision_is_the_published_rule(
     polarity: Polarity, benchmark: Decimal, limits: list[Decimal]
 ) -> None:
     lower, upper = limits
-    status, _ = decide(TEST, polarity, benchmark, Interval(level="95", lower=lower, upper=upper))
+    status, _, _ = decide(TEST, polarity, benchmark, Interval(level="95", lower=lower, upper=upper))
     assert status == _reference(polarity, Fraction(benchmark), Fraction(lower), Fraction(upper))
 
 
@@ -189,3 +189,110 @@ def test_verify_says_which_indicators_are_rated_against_other_areas() -> None:
         "2 of 2 indicators are rated against other areas (significance or quantiles): low, spread"
     )
     assert finding.severity is ragrules.Severity.WARNING
+
+
+TWO_TIERS = Significance(
+    benchmark="england",
+    level="95",
+    lower="l",
+    upper="u",
+    strict_level="99.8",
+    strict_lower="sl",
+    strict_upper="su",
+    judged=("better 99.8%", "better 95%", "similar", "worse 95%", "worse 99.8%"),
+    unjudged=("higher 99.8%", "higher 95%", "similar", "lower 95%", "lower 99.8%"),
+)
+
+
+def _reference_tiers(
+    polarity: Polarity,
+    benchmark: Fraction,
+    inner: tuple[Fraction, Fraction],
+    outer: tuple[Fraction, Fraction],
+) -> str:
+    """Fingertips' two levels: the wider (99.8%) interval clear of the benchmark first."""
+    plain = _reference(polarity, benchmark, *inner)
+    if plain == "similar":
+        return "similar"
+    strict = _reference(polarity, benchmark, *outer)
+    return f"{plain} {'99.8' if strict == plain else '95'}%"
+
+
+@given(
+    polarity=st.sampled_from([Polarity.HIGHER, Polarity.LOWER, Polarity.NEUTRAL]),
+    benchmark=_decimals,
+    limits=st.lists(_decimals, min_size=4, max_size=4).map(sorted),
+)
+def test_two_tiers_are_the_published_rule(
+    polarity: Polarity, benchmark: Decimal, limits: list[Decimal]
+) -> None:
+    outer_low, inner_low, inner_high, outer_high = limits  # the 99.8% interval holds the 95%
+    inner = Interval(level="95", lower=inner_low, upper=inner_high)
+    outer = Interval(level="99.8", lower=outer_low, upper=outer_high)
+    status, _, deciding = decide(TWO_TIERS, polarity, benchmark, inner, outer)
+    exact = [Fraction(x) for x in limits]
+    assert status == _reference_tiers(
+        polarity, Fraction(benchmark), (exact[1], exact[2]), (exact[0], exact[3])
+    )
+    assert deciding is (outer if status.endswith("99.8%") else inner)
+
+
+def test_two_tiers_from_the_data() -> None:
+    rules = ragrules.loads(
+        TEXT.replace(
+            'significance = { benchmark = "england" }',
+            'significance = { benchmark = "england", strict-level = "99.8", '
+            'statuses = ["better 99.8%", "better 95%", "similar", "worse 95%", "worse 99.8%"] }',
+        )
+    )
+
+    def row(
+        area: str, value: str, limits95: tuple[str, str], limits998: tuple[str, str]
+    ) -> dict[str, str]:
+        return {
+            **_row("low", area, value, *limits95),
+            "Lower CI 99.8 limit": limits998[0],
+            "Upper CI 99.8 limit": limits998[1],
+        }
+
+    report = rules.rate(
+        [
+            row("E92000001", "100", ("99", "101"), ("98", "102")),
+            row("A", "80", ("75", "85"), ("70", "90")),  # both clear: better 99.8%
+            row("B", "92", ("88", "96"), ("85", "101")),  # the 99.8% one includes 100
+            row("C", "130", ("120", "140"), ("", "")),  # no 99.8% interval: not compared
+        ]
+    )
+    statuses = {r.area: r.status for r in report.results if r.indicator.id == "low"}
+    assert statuses == {
+        "A": "better 99.8%",
+        "B": "better 95%",
+        "C": "not-compared",
+        "E92000001": "not-compared",
+    }
+    assert report.result("low", area="C").reason == (
+        "not compared: no 99.8% confidence interval in the data"
+    )
+
+
+def test_intervals_compared_with_the_benchmarks_own_interval() -> None:
+    rules = ragrules.loads(
+        TEXT.replace(
+            'significance = { benchmark = "england" }',
+            'significance = { benchmark = "england", compare = "intervals" }',
+        )
+    )
+    report = rules.rate(
+        [
+            _row("low", "E92000001", "100", "95", "105"),
+            _row("low", "A", "90", "85", "94.9"),  # clear of 95-105: better
+            _row("low", "B", "90", "85", "95"),  # touches 95: similar (overlap, limits included)
+        ]
+    )
+    assert report.result("low", area="A").status == "better"
+    b = report.result("low", area="B")
+    assert b.status == "similar"
+    assert (
+        b.reason
+        == "similar: the interval 85 to 95 (95%) overlaps england's interval 95 to 105 (95%)"
+    )

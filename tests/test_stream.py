@@ -177,9 +177,9 @@ def test_every_line_is_accounted_for_and_rated_as_a_report_of_its_own(
     lines_in = {o.row for o in observations if isinstance(o, ragrules.Observation)}
     assert {item.row for item in streamed} == lines_in
     rows = [o for o in observations if isinstance(o, ragrules.Observation)]
-    for row in sorted(lines_in):
+    for row in sorted(n for n in lines_in if n is not None):
         alone = [o for o in rows if o.row == row]
-        before = [o for o in reversed(rows) if o.row is not None and o.row < row]
+        before = [o for o in reversed(rows) if (o.row or 0) < row]
         got = [i for i in streamed if i.row == row and isinstance(i, ragrules.Result)]
         period = next((str(r.period) for r in got if r.period is not None), None)
         report = RULESET.rate(alone, period=period)

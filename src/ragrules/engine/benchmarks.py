@@ -54,6 +54,17 @@ class BenchmarkValues:
             return None, f"no {named.name} row ({area or 'no area named'}) for {period}"
         return number, ""
 
+    def row(
+        self, name: str, observation: Observation, series: Series, period: Period | None
+    ) -> Observation | None:
+        """The benchmark's own row (an area benchmark's), or None."""
+        named = self.ruleset.benchmark(name)
+        if named is None or named.statistic is not None:
+            return None
+        area = self.area_of(named, observation)
+        row = self.placed.get(((series[0], area, series[2]), period)) if area else None
+        return None if row is None or row.caveat else row
+
     @staticmethod
     def area_of(benchmark: Benchmark, observation: Observation) -> str:
         """The area whose row is the benchmark for this row ('' for a statistic)."""

@@ -109,23 +109,31 @@ def _scale(scale: Scale) -> dict[str, Any]:
     test = scale.significance
     if scale.quantiles is not None:
         bands = scale.quantiles
-        body = {
+        counted = {
             "count": bands.count,
             "method": bands.method.value,
             "statuses": list(bands.statuses),
         }
-        return {"quantiles": {**({"group": bands.group} if bands.group else {}), **body}}
+        return {"quantiles": {**({"group": bands.group} if bands.group else {}), **counted}}
     if test is None:
         return {"bands": [_band(band) for band in scale.bands]}
+    body: dict[str, Any] = {
+        "benchmark": test.benchmark,
+        "level": test.level,
+        "lower": test.lower,
+        "upper": test.upper,
+    }
+    if test.strict_level:
+        body.update(
+            {
+                "strict-level": test.strict_level,
+                "strict-lower": test.strict_lower,
+                "strict-upper": test.strict_upper,
+            }
+        )
+    body["compare"] = "intervals" if test.intervals else "value"
     return {
-        "significance": {
-            "benchmark": test.benchmark,
-            "level": test.level,
-            "lower": test.lower,
-            "upper": test.upper,
-            "statuses": list(test.judged),
-            "unjudged": list(test.unjudged),
-        }
+        "significance": {**body, "statuses": list(test.judged), "unjudged": list(test.unjudged)}
     }
 
 

@@ -126,11 +126,13 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
 def _significance_entries(
     test: Significance, indicators: Sequence[Indicator], named: bool, scale: str
 ) -> list[KeyEntry]:
-    """Better, similar, worse: where the area's interval lies against the benchmark."""
+    """Better, similar, worse (two tiers each way with a strict level): where the area's
+    interval lies against the benchmark."""
     interval = f"the {test.level}% confidence interval"
-    value = f"the {test.benchmark} value"
+    against = f"the {test.benchmark} {'interval' if test.intervals else 'value'}"
+    meets = "overlaps" if test.intervals else "includes"
     polarities = {indicator.polarity for indicator in indicators}
-    best, similar, worst = test.labels(judged=Polarity.NEUTRAL not in polarities)
+    labels = test.labels(judged=Polarity.NEUTRAL not in polarities)
     if polarities == {Polarity.LOWER}:
         better, worse = "below", "above"
     elif polarities == {Polarity.HIGHER}:
@@ -138,14 +140,23 @@ def _significance_entries(
     else:
         better, worse = "on the better side of", "on the worse side of"
     suffix = f" ({scale} scale)" if named else ""
+    strict = f"the {test.strict_level}% confidence interval"
+    texts = [
+        f"{interval} lies wholly {better} {against}.",
+        f"{interval} {meets} {against}.",
+        f"{interval} lies wholly {worse} {against}.",
+    ]
+    if len(labels) == 5:
+        texts = [
+            f"{strict} lies wholly {better} {against}.",
+            f"{interval} lies wholly {better} {against}, but not {strict}.",
+            texts[1],
+            f"{interval} lies wholly {worse} {against}, but not {strict}.",
+            f"{strict} lies wholly {worse} {against}.",
+        ]
     return [
-        KeyEntry(
-            label=best.capitalize() + suffix, text=f"{interval} lies wholly {better} {value}."
-        ),
-        KeyEntry(label=similar.capitalize() + suffix, text=f"{interval} includes {value}."),
-        KeyEntry(
-            label=worst.capitalize() + suffix, text=f"{interval} lies wholly {worse} {value}."
-        ),
+        KeyEntry(label=label.capitalize() + suffix, text=text)
+        for label, text in zip(labels, texts, strict=True)
     ]
 
 

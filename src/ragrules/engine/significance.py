@@ -22,6 +22,7 @@ from ragrules.model.rules import (
     Indicator,
     Polarity,
     Target,
+    Tokens,
     Unrated,
 )
 
@@ -45,41 +46,93 @@ def rate(
     )
     if is_benchmark_row:
         return _not_compared(common, f"this is the {test.benchmark} row")
-    benchmark, missing = benchmarks.value(test.benchmark, indicator, observation, series, period)
-    if benchmark is None:
+    value, missing = benchmarks.value(test.benchmark, indicator, observation, series, period)
+    if value is None:
         return _not_compared(common, missing)
-    common.update(target=Target.point(benchmark), target_source=f"benchmark {test.benchmark}")
+    common.update(target=Target.point(value), target_source=f"benchmark {test.benchmark}")
     tokens = benchmarks.ruleset.tokens
-    lower, upper = (
-        read_value(observation.column(name), indicator.unit, tokens).number
-        for name in (test.lower, test.upper)
-    )
-    if lower is None or upper is None or lower > upper:
+    interval = _interval(observation, test.level, test.lower, test.upper, indicator, tokens)
+    if interval is None:
         return _not_compared(common, f"no {test.level}% confidence interval in the data")
-    interval = Interval(level=test.level, lower=lower, upper=upper)
-    status, how = decide(test, indicator.polarity, benchmark, interval)
+    strict = None
+    if test.strict_level:
+        strict = _interval(
+            observation, test.strict_level, test.strict_lower, test.strict_upper, indicator, tokens
+        )
+        if strict is None:
+            return _not_compared(common, f"no {test.strict_level}% confidence interval in the data")
+    against: Decimal | Interval = value
+    if test.intervals:
+        row = benchmarks.row(test.benchmark, observation, series, period)
+        theirs = (
+            None
+            if row is None
+            else _interval(row, test.level, test.lower, test.upper, indicator, tokens)
+        )
+        if theirs is None:
+            return _not_compared(common, f"the {test.benchmark} row has no {test.level}% interval")
+        against = theirs
+    status, how, deciding = decide(test, indicator.polarity, against, interval, strict)
     return Result(
         status=status,
-        interval=interval,
-        reason=f"{status}: the interval {interval} {how}",
+        interval=deciding,
+        reason=f"{status}: the interval {deciding} {how}",
         **common,
     )
 
 
+def _interval(
+    row: Observation, level: str, lower: str, upper: str, indicator: Indicator, tokens: Tokens
+) -> Interval | None:
+    low, high = (
+        read_value(row.column(name), indicator.unit, tokens).number for name in (lower, upper)
+    )
+    if low is None or high is None or low > high:
+        return None
+    return Interval(level=level, lower=low, upper=high)
+
+
+def _side(interval: Interval, against: Decimal | Interval) -> int:
+    """1 when the interval lies wholly above, -1 wholly below, 0 when it meets `against`."""
+    low, high = (
+        (against, against) if isinstance(against, Decimal) else (against.lower, against.upper)
+    )
+    if interval.lower > high:
+        return 1
+    if interval.upper < low:
+        return -1
+    return 0
+
+
 def decide(
-    test: Significance, polarity: Polarity, benchmark: Decimal, interval: Interval
-) -> tuple[str, str]:
-    """The status, and how the interval lies against the benchmark, in words."""
-    best, similar, worst = test.labels(judged=polarity is not Polarity.NEUTRAL)
-    shown = f"{test.benchmark}'s {format_decimal(benchmark)}"
-    if interval.lower <= benchmark <= interval.upper:
-        return similar, f"includes {shown}"
-    above = interval.lower > benchmark
-    how = f"lies {'above' if above else 'below'} {shown}"
-    if polarity is Polarity.NEUTRAL:
-        return (best if above else worst), how
-    better = above == (polarity is Polarity.HIGHER)
-    return (best if better else worst), how
+    test: Significance,
+    polarity: Polarity,
+    against: Decimal | Interval,
+    interval: Interval,
+    strict: Interval | None = None,
+) -> tuple[str, str, Interval]:
+    """The status, how the interval lies against the benchmark in words, and the interval
+    that decided (the strict one when it too is clear of the benchmark)."""
+    labels = test.labels(judged=polarity is not Polarity.NEUTRAL)
+    shown = (
+        f"{test.benchmark}'s {format_decimal(against)}"
+        if isinstance(against, Decimal)
+        else f"{test.benchmark}'s interval {against}"
+    )
+    side = _side(interval, against)
+    if side == 0:
+        return (
+            labels[len(labels) // 2],
+            f"includes {shown}" if isinstance(against, Decimal) else f"overlaps {shown}",
+            interval,
+        )
+    deciding = interval
+    tier = 1 if len(labels) == 5 else 0  # the index of the plain (non-strict) better status
+    if strict is not None and _side(strict, against) == side:
+        deciding, tier = strict, 0
+    how = f"lies {'above' if side > 0 else 'below'} {shown}"
+    good = side > 0 if polarity is Polarity.NEUTRAL else (side > 0) == (polarity is Polarity.HIGHER)
+    return (labels[tier] if good else labels[len(labels) - 1 - tier]), how, deciding
 
 
 def _not_compared(common: dict[str, Any], why: str) -> Result:

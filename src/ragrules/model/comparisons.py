@@ -10,20 +10,27 @@ import attrs
 
 @attrs.frozen(kw_only=True)
 class Significance:
-    """Compare the area's confidence interval with a benchmark value (Fingertips' method at one
-    level): the benchmark inside the interval, limits included, is `similar`; an interval
-    wholly above or below it is better or worse, as the polarity says, or higher or lower for
-    an indicator with no judgement (neutral)."""
+    """Compare the area's confidence interval with a benchmark (Fingertips' methods): the
+    benchmark's value inside the interval, limits included, is `similar` (or, comparing
+    `intervals`, the benchmark's own interval overlapping it); an interval wholly above or
+    below is better or worse, as the polarity says, or higher or lower for an indicator with
+    no judgement (neutral). With a `strict_level`, a second, wider interval splits better and
+    worse into two tiers ("better 99.8%", "better 95%"), so there are five statuses."""
 
     benchmark: str  # the name of a [benchmarks] entry, or of a column in each row
     level: str  # the confidence level, as written: "95", "99.8"
     lower: str  # the columns (column keys) of the interval's limits
     upper: str
-    judged: tuple[str, str, str] = ("better", "similar", "worse")
-    unjudged: tuple[str, str, str] = ("higher", "similar", "lower")
+    strict_level: str = ""  # a second, wider level for two tiers: "99.8"
+    strict_lower: str = ""
+    strict_upper: str = ""
+    intervals: bool = False  # compare with the benchmark's interval, not its value
+    judged: tuple[str, ...] = ("better", "similar", "worse")
+    unjudged: tuple[str, ...] = ("higher", "similar", "lower")
 
-    def labels(self, judged: bool) -> tuple[str, str, str]:
-        """The statuses for an indicator with a polarity (judged), or a neutral one."""
+    def labels(self, judged: bool) -> tuple[str, ...]:
+        """The statuses, best first, for an indicator with a polarity (judged), or a neutral
+        one: three, or five with two tiers."""
         return self.judged if judged else self.unjudged
 
 

@@ -126,41 +126,57 @@ class ScaleReader(TravelReader, Amounts):
         return None
 
     def significance(self, raw: object, path: str) -> Significance | None:
-        """`significance = { benchmark = "england", level = "95" }`, and optionally the
-        interval's columns and the statuses (judged: better, similar, worse; unjudged: higher,
-        similar, lower)."""
+        """`significance = { benchmark = "england", level = "95" }`, and optionally a second
+        level for two tiers, a comparison of intervals, the interval's columns and the
+        statuses (judged: better, similar, worse; unjudged: higher, similar, lower)."""
         body = self.table(raw, path, _SIGNIFICANCE_KEYS)
         benchmark = self._column(body, "benchmark", path)
-
         if "benchmark" not in body:
             self.problem(
                 path, "a significance test needs a benchmark", 'e.g. benchmark = "england"'
             )
-        level = body.get("level", "95")
-        if not isinstance(level, str) or (
-            level not in _INTERVAL_COLUMNS and not ("lower" in body and "upper" in body)
-        ):
-            self.problem(
-                f"{path}.level",
-                f"no interval columns are known for level {level!r}",
-                'use "95" or "99.8" (Fingertips\' columns), or name lower and upper',
-            )
+        columns = self._interval(body, "", path)
+        strict = self._interval(body, "strict-", path) if "strict-level" in body else ("", "", "")
+        compare = body.get("compare", "value")
+        if compare not in ("value", "intervals"):
+            self.problem(f"{path}.compare", 'expected "value" or "intervals"')
             return None
-        lower, upper = _INTERVAL_COLUMNS.get(level, ("", ""))
-        lower = self._column(body, "lower", path) or lower
-        upper = self._column(body, "upper", path) or upper
-        judged = self._labels(body, "statuses", path, ("better", "similar", "worse"))
-        unjudged = self._labels(body, "unjudged", path, ("higher", "similar", "lower"))
-        if benchmark is None or judged is None or unjudged is None:
+        tiers = 5 if strict and strict[0] else 3
+        judged = self._labels(body, "statuses", path, _DEFAULTS[("judged", tiers)])
+        unjudged = self._labels(body, "unjudged", path, _DEFAULTS[("unjudged", tiers)])
+        if benchmark is None or columns is None or strict is None or not judged or not unjudged:
             return None
         return Significance(
             benchmark=benchmark,
-            level=level,
-            lower=lower,
-            upper=upper,
+            level=columns[0],
+            lower=columns[1],
+            upper=columns[2],
+            strict_level=strict[0],
+            strict_lower=strict[1],
+            strict_upper=strict[2],
+            intervals=compare == "intervals",
             judged=judged,
             unjudged=unjudged,
         )
+
+    def _interval(
+        self, body: dict[str, object], prefix: str, path: str
+    ) -> tuple[str, str, str] | None:
+        """(level, lower column, upper column) of `level` or `strict-level`."""
+        level = body.get(f"{prefix}level", "95")
+        named = f"{prefix}lower" in body and f"{prefix}upper" in body
+        if not isinstance(level, str) or (level not in _INTERVAL_COLUMNS and not named):
+            self.problem(
+                f"{path}.{prefix}level",
+                f"no interval columns are known for level {level!r}",
+                f'use "95" or "99.8" (Fingertips\' columns), or name {prefix}lower and '
+                f"{prefix}upper",
+            )
+            return None
+        lower, upper = _INTERVAL_COLUMNS.get(level, ("", ""))
+        lower = self._column(body, f"{prefix}lower", path) or lower
+        upper = self._column(body, f"{prefix}upper", path) or upper
+        return level, lower, upper
 
     def quantiles(self, raw: object, path: str) -> Quantiles | None:
         """`quantiles = { count = 4, group = "...", method = "ntile", statuses = [...] }`."""
@@ -203,24 +219,42 @@ class ScaleReader(TravelReader, Amounts):
         return column_key(name) if name else None
 
     def _labels(
-        self, body: dict[str, object], key: str, path: str, default: tuple[str, str, str]
-    ) -> tuple[str, str, str] | None:
+        self, body: dict[str, object], key: str, path: str, default: tuple[str, ...]
+    ) -> tuple[str, ...] | None:
         raw = body.get(key, list(default))
         if (
             not isinstance(raw, list)
-            or len(raw) != 3
+            or len(raw) != len(default)
             or not all(isinstance(item, str) and item.strip() for item in raw)
         ):
             self.problem(
                 f"{path}.{key}",
-                "expected three statuses, best first",
+                f"expected {len(default)} statuses, best first",
                 f"e.g. {key} = {list(default)!r}".replace("'", '"'),
             )
             return None
-        return (raw[0], raw[1], raw[2])
+        return tuple(raw)
 
 
-_SIGNIFICANCE_KEYS = ("benchmark", "level", "lower", "upper", "statuses", "unjudged")
+_SIGNIFICANCE_KEYS = (
+    "benchmark",
+    "level",
+    "lower",
+    "upper",
+    "strict-level",
+    "strict-lower",
+    "strict-upper",
+    "compare",
+    "statuses",
+    "unjudged",
+)
+# The statuses of a significance test, best first: one level, or two tiers.
+_DEFAULTS = {
+    ("judged", 3): ("better", "similar", "worse"),
+    ("unjudged", 3): ("higher", "similar", "lower"),
+    ("judged", 5): ("better (strict)", "better", "similar", "worse", "worse (strict)"),
+    ("unjudged", 5): ("higher (strict)", "higher", "similar", "lower", "lower (strict)"),
+}
 # The interval columns of a Fingertips export, by confidence level (as column keys).
 _INTERVAL_COLUMNS = {
     "95": ("lower_ci_95.0_limit", "upper_ci_95.0_limit"),
