@@ -295,3 +295,20 @@ def test_the_mean_and_median_are_the_exact_ones(values: list[int]) -> None:
     for n, v in enumerate(values):
         status = report.result("above-mean", area=f"N{n}").status
         assert status == ("green" if v >= mean else "red"), (v, mean)
+
+
+@given(
+    inside=st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=12),
+    outside=st.lists(st.integers(min_value=-1000, max_value=1000), max_size=6),
+)
+def test_areas_outside_the_group_change_no_band_inside_it(
+    inside: list[int], outside: list[int]
+) -> None:
+    rows = _rows("up", inside)
+    extra = _rows("up", outside, kind="region")
+    for n, row in enumerate(extra):
+        row["area"] = f"R{n:02d}"
+    before = {r.area: r.status for r in RULES.rate(rows).results if r.row}
+    after = {r.area: r.status for r in RULES.rate([*rows, *extra]).results if r.row}
+    assert {area: s for area, s in after.items() if not area.startswith("R")} == before
+    assert all(s == "not-compared" for area, s in after.items() if area.startswith("R"))
