@@ -220,3 +220,26 @@ def test_audit_across_areas_names_the_areas_that_depart_from_the_shared_rules(
     assert "1 of 3 areas published statuses or arrows the shared rules do not give: E3" in (
         capsys.readouterr().out
     )
+
+
+def test_explain_from_the_command_line_names_a_series_or_says_what_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ragrules.cli import main
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text(RULES_TEXT, encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "indicator,area,sex,period,value\na,E1,Persons,2024,160\na,E1,Male,2024,170\n",
+        encoding="utf-8",
+    )
+    base = ["explain", str(rules), str(data), "--indicator", "a", "--area", "E1"]
+    assert main([*base, "--breakdown", "sex=Male"]) == 0
+    assert "170" in capsys.readouterr().out
+    assert main([*base, "--breakdown", "Male"]) == 2
+    assert "--breakdown 'Male' is not COLUMN=VALUE" in capsys.readouterr().err
+    assert main([*base, "--breakdown", "sex=Mle"]) == 2
+    assert "no indicator 'a' in area 'E1' for sex='Mle'" in capsys.readouterr().err
+    assert main(base) == 2
+    assert "give the area and the breakdown" in capsys.readouterr().err

@@ -15,6 +15,13 @@ def run_explain(args: argparse.Namespace) -> int:
     report = rate_data(ruleset, args.data, args.period, args)
     if report is None:
         return USAGE
+    wrong = [part for part in args.breakdown if "=" not in part]
+    if wrong:
+        say(
+            f"ragrules explain: --breakdown {wrong[0]!r} is not COLUMN=VALUE (e.g. sex=Male)",
+            file=sys.stderr,
+        )
+        return USAGE
     breakdown = dict(part.partition("=")[::2] for part in args.breakdown)
     try:
         explanation = report.explain(

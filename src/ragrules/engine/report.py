@@ -53,6 +53,8 @@ class Report:
         if len(found) == 1:
             return found[0]
         where = "" if area is None else f" in area {area!r}"
+        if breakdown:
+            where += " for " + ", ".join(f"{k}={v!r}" for k, v in dict(breakdown).items())
         if not found:
             raise LookupError(f"the report has no indicator {indicator_id!r}{where}")
         raise LookupError(
