@@ -163,3 +163,27 @@ def test_a_stream_follows_each_series_in_a_file_sorted_by_area() -> None:
             if result.row is not None:
                 key = (result.area, dict(result.breakdown)["unit"], year)
                 assert streamed[key] is result.travel[0].direction, key
+
+
+def test_byar_intervals_from_counts_classify_as_the_published_limits_do() -> None:
+    """Computing each interval from Count and Denominator (Byar's method, in decimal) gives
+    every row with limits the classification Fingertips published."""
+    text = (EXAMPLES / "campylobacter-vs-england.toml").read_text(encoding="utf-8")
+    rules = ragrules.loads(
+        text.replace('level = "95",', 'level = "95", method = "byar", multiplier = 100000,')
+    )
+    assert rules.indicators[0].scale.significance is not None
+    assert rules.indicators[0].scale.significance.method == "byar"
+    rows = ragrules.read_observations(CAMPYLOBACTER)
+    wrong, checked = [], 0
+    for year in ("2015", "2016", "2017"):
+        for result in rules.rate(rows, period=year).results:
+            published = dict(result.columns).get("compared_to_england_value_or_percentiles")
+            if result.row is None or not dict(result.columns).get("lower_ci_95.0_limit"):
+                continue
+            checked += 1
+            computed = "Not compared" if result.unrated else result.status
+            if computed != published:
+                wrong.append((result.area, year, published, computed))
+    assert checked == 755
+    assert not wrong

@@ -132,6 +132,15 @@ def _scale(scale: Scale) -> dict[str, Any]:
             }
         )
     body["compare"] = "intervals" if test.intervals else "value"
+    if test.method != "columns":
+        body.update(
+            {
+                "method": test.method,
+                "count": test.count,
+                "denominator": test.denominator,
+                "multiplier": test.multiplier,
+            }
+        )
     return {
         "significance": {**body, "statuses": list(test.judged), "unjudged": list(test.unjudged)}
     }

@@ -8,6 +8,7 @@ the benchmark are the decimals published, compared as they are.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from ragrules.engine._placing import Series
 from ragrules.engine.benchmarks import BenchmarkValues
 from ragrules.engine.result import Interval, Result
 from ragrules.model.comparisons import Significance
+from ragrules.model.intervals import byar, normal_quantile, wilson
 from ragrules.model.numbers import format_decimal
 from ragrules.model.observations import Observation, read_value
 from ragrules.model.periods import Period
@@ -84,12 +86,40 @@ def rate(
 def _interval(
     row: Observation, level: str, lower: str, upper: str, indicator: Indicator, tokens: Tokens
 ) -> Interval | None:
+    test = indicator.scale.significance
+    assert test is not None
+    if test.method != "columns":
+        return _computed(row, level, test, tokens)
     low, high = (
         read_value(row.column(name), indicator.unit, tokens).number for name in (lower, upper)
     )
     if low is None or high is None or low > high:
         return None
     return Interval(level=level, lower=low, upper=high)
+
+
+def _computed(row: Observation, level: str, test: Significance, tokens: Tokens) -> Interval | None:
+    """The interval at `level` from the row's count and denominator (Wilson or Byar)."""
+    count, denominator = (
+        read_value(row.column(name), "number", tokens).number
+        for name in (test.count, test.denominator)
+    )
+    if count is None or denominator is None or denominator <= 0 or count < 0:
+        return None
+    z = _quantile(level)
+    if test.method == "wilson":
+        if count > denominator:
+            return None
+        low, high = wilson(count, denominator, z)
+        return Interval(level=level, lower=low * test.multiplier, upper=high * test.multiplier)
+    low, high = byar(count, z)
+    scale = test.multiplier / denominator
+    return Interval(level=level, lower=low * scale, upper=high * scale)
+
+
+@functools.lru_cache(maxsize=16)
+def _quantile(level: str) -> Decimal:
+    return normal_quantile(Decimal(level) / 100)
 
 
 def _side(interval: Interval, against: Decimal | Interval) -> int:

@@ -4,6 +4,7 @@ the scales that use them (significance against a benchmark, quantiles of a group
 from __future__ import annotations
 
 import enum
+from decimal import Decimal
 
 import attrs
 
@@ -25,6 +26,13 @@ class Significance:
     strict_lower: str = ""
     strict_upper: str = ""
     intervals: bool = False  # compare with the benchmark's interval, not its value
+    # How the interval is had: read from the limit columns ("columns"), or computed from a
+    # count and a denominator ("wilson" for a proportion, "byar" for a count or rate), then
+    # scaled by `multiplier` (100 for a percentage, 100000 for a rate per 100,000).
+    method: str = "columns"
+    count: str = "count"
+    denominator: str = "denominator"
+    multiplier: Decimal = Decimal(1)
     judged: tuple[str, ...] = ("better", "similar", "worse")
     unjudged: tuple[str, ...] = ("higher", "similar", "lower")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._travel import TravelReader
 from ragrules.model.comparisons import QuantileMethod, Quantiles, Significance
@@ -141,6 +143,22 @@ class ScaleReader(TravelReader, Amounts):
         if compare not in ("value", "intervals"):
             self.problem(f"{path}.compare", 'expected "value" or "intervals"')
             return None
+        method = body.get("method", "columns")
+        if method not in ("columns", "wilson", "byar"):
+            self.problem(
+                f"{path}.method",
+                f"{method!r} is not a way to have the interval",
+                'use "columns" (read the limits), "wilson" (a proportion) or "byar" (a count '
+                "or rate) from count and denominator",
+            )
+            return None
+        multiplier = Decimal(1)
+        if "multiplier" in body:
+            found = self.quantity(body["multiplier"], f"{path}.multiplier", "number")
+            if found is None or found <= 0:
+                self.problem(f"{path}.multiplier", "expected a number above 0", "e.g. 100000")
+                return None
+            multiplier = found
         tiers = 5 if strict and strict[0] else 3
         judged = self._labels(body, "statuses", path, _DEFAULTS[("judged", tiers)])
         unjudged = self._labels(body, "unjudged", path, _DEFAULTS[("unjudged", tiers)])
@@ -155,6 +173,10 @@ class ScaleReader(TravelReader, Amounts):
             strict_lower=strict[1],
             strict_upper=strict[2],
             intervals=compare == "intervals",
+            method=str(method),
+            count=self._column(body, "count", path) or "count",
+            denominator=self._column(body, "denominator", path) or "denominator",
+            multiplier=multiplier,
             judged=judged,
             unjudged=unjudged,
         )
@@ -245,6 +267,10 @@ _SIGNIFICANCE_KEYS = (
     "strict-lower",
     "strict-upper",
     "compare",
+    "method",
+    "count",
+    "denominator",
+    "multiplier",
     "statuses",
     "unjudged",
 )

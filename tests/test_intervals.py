@@ -1,0 +1,84 @@
+"""Intervals computed in decimal from a count and a denominator (Wilson, Byar), and the normal
+quantile they need, against published constants and an independent float implementation."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+from statistics import NormalDist
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ragrules.model.intervals import byar, normal_quantile, wilson
+
+# The normal quantiles as references print them: 1.959963984540054235524594430520551527955...
+# is the classic constant to 30 digits; the others as tables give them, to 16.
+KNOWN = {
+    "0.95": ("1.95996398454005423552459443052", "1e-29"),
+    "0.998": ("3.090232306167813", "1e-15"),
+    "0.99": ("2.575829303548901", "1e-15"),
+    "0.9": ("1.644853626951473", "1e-15"),
+}
+
+
+@pytest.mark.parametrize(("level", "known"), sorted(KNOWN.items()))
+def test_the_normal_quantile_as_references_print_it(level: str, known: tuple[str, str]) -> None:
+    z, within = known
+    assert abs(normal_quantile(Decimal(level)) - Decimal(z)) < Decimal(within)
+
+
+@given(st.decimals(min_value="0.5", max_value="0.9999", places=4))
+def test_the_normal_quantile_agrees_with_the_standard_library(level: Decimal) -> None:
+    expected = NormalDist().inv_cdf((1 + float(level)) / 2)
+    assert math.isclose(float(normal_quantile(level)), expected, rel_tol=1e-12)
+
+
+def _wilson_float(count: int, n: int, z: float) -> tuple[float, float]:
+    p = count / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    scale = 1 + z * z / n
+    return (centre - spread) / scale, (centre + spread) / scale
+
+
+def _byar_float(count: int, z: float) -> tuple[float, float]:
+    lower = 0.0 if count == 0 else count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    upper = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * math.sqrt(count + 1))) ** 3
+    return lower, upper
+
+
+Z95 = normal_quantile(Decimal("0.95"))
+
+
+@given(st.integers(min_value=1, max_value=10**7), st.data())
+def test_wilson_agrees_with_a_float_statement_of_it(n: int, data: st.DataObject) -> None:
+    count = data.draw(st.integers(min_value=0, max_value=n))
+    low, high = wilson(Decimal(count), Decimal(n), Z95)
+    expected = _wilson_float(count, n, float(Z95))
+    assert math.isclose(float(low), expected[0], rel_tol=1e-9, abs_tol=1e-15)
+    assert math.isclose(float(high), expected[1], rel_tol=1e-9, abs_tol=1e-15)
+    # 1 and 0 themselves are limits only to the context's precision (10^-40 here).
+    slack, share = Fraction(1, 10**40), Fraction(count, n)
+    assert -slack <= Fraction(low) <= share + slack
+    assert share - slack <= Fraction(high) <= 1 + slack
+
+
+@given(st.integers(min_value=0, max_value=10**7))
+def test_byar_agrees_with_a_float_statement_of_it(count: int) -> None:
+    low, high = byar(Decimal(count), Z95)
+    expected = _byar_float(count, float(Z95))
+    assert math.isclose(float(low), expected[0], rel_tol=1e-9, abs_tol=1e-12)
+    assert math.isclose(float(high), expected[1], rel_tol=1e-9)
+    assert low <= count <= high
+
+
+def test_impossible_counts_are_refused() -> None:
+    with pytest.raises(ValueError, match="0 <= count <= denominator"):
+        wilson(Decimal(5), Decimal(4), Z95)
+    with pytest.raises(ValueError, match="cannot be negative"):
+        byar(Decimal(-1), Z95)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        normal_quantile(Decimal(95))
