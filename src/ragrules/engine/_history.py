@@ -5,10 +5,11 @@ rules over several periods need."""
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 
-from ragrules.engine import travel
+from ragrules.engine import travel, trend
 from ragrules.engine._placing import Placed, Series
 from ragrules.engine._reasons import no_earlier_value
 from ragrules.engine._targets import rounded, target_for
@@ -18,8 +19,10 @@ from ragrules.model.periods import Period
 from ragrules.model.rules import (
     Against,
     Comparison,
+    Direction,
     Indicator,
     Judgement,
+    Polarity,
     RulesetData,
     Target,
     Unrated,
@@ -86,6 +89,10 @@ def _movement(
 ) -> Movement:
     """The movement of `value` (the series' value for `period`) for one comparison."""
     settings = ruleset.travel
+    if comparison.against is Against.RECENT_TREND:
+        return _recent_trend(
+            ruleset, comparison, indicator, observation, value, period, placed, series
+        )
     if comparison.against is Against.BENCHMARK:
         assert comparison.benchmark is not None
         earlier_period = None
@@ -133,4 +140,76 @@ def _movement(
         target,
         period=earlier_period,
         earlier_text=text,
+    )
+
+
+def _recent_trend(
+    ruleset: RulesetData,
+    comparison: Comparison,
+    indicator: Indicator,
+    observation: Observation,
+    value: Decimal,
+    period: Period | None,
+    placed: Placed,
+    series: Series,
+) -> Movement:
+    """The trend of the series' last `points` values, this period's the last of them."""
+    settings = ruleset.travel
+    if period is None:
+        return travel.not_comparable(comparison, settings, "the report has no period")
+    points: list[trend.Point] = []
+    for back in range(comparison.points - 1, -1, -1):
+        when = period.shifted(-back)
+        row = observation if back == 0 else placed.get((series, when))
+        number = value if back == 0 else _number(ruleset, indicator, row)
+        if row is None or number is None:
+            return travel.not_comparable(
+                comparison,
+                settings,
+                f"cannot be calculated: no value for {when} ({comparison.points} points needed)",
+                period.shifted(-(comparison.points - 1)),
+            )
+        points.append(_point(ruleset, row, number))
+    moved, reason = trend.trend(points, comparison.test)
+    earliest = period.shifted(-(comparison.points - 1))
+    if moved is Direction.NOT_COMPARABLE:
+        return travel.not_comparable(comparison, settings, reason, earliest)
+    judgement = None
+    if indicator.polarity in (Polarity.HIGHER, Polarity.LOWER):
+        better = Direction.UP if indicator.polarity is Polarity.HIGHER else Direction.DOWN
+        judgement = (
+            Judgement.UNCHANGED
+            if moved is Direction.UNCHANGED
+            else Judgement.IMPROVING
+            if moved is better
+            else Judgement.WORSENING
+        )
+    return Movement(
+        comparison=comparison,
+        direction=moved,
+        judgement=judgement,
+        period=earliest,
+        reason=reason,
+        arrow=travel.arrow(settings, moved, judgement),
+    )
+
+
+def _number(ruleset: RulesetData, indicator: Indicator, row: Observation | None) -> Decimal | None:
+    if row is None or row.caveat:
+        return None
+    number = read_value(row.value, indicator.unit, ruleset.tokens).number
+    return None if number is None else rounded(indicator, number)
+
+
+def _point(ruleset: RulesetData, row: Observation, value: Decimal) -> trend.Point:
+    def read(column: str) -> Fraction | None:
+        number = read_value(row.column(column), "number", ruleset.tokens).number
+        return None if number is None else Fraction(number)
+
+    return trend.Point(
+        value=Fraction(value),
+        count=read("count"),
+        denominator=read("denominator"),
+        lower=read("lower ci 95.0 limit"),
+        upper=read("upper ci 95.0 limit"),
     )

@@ -21,6 +21,7 @@ from ragrules.model.rules import (
     DEFAULT_GLYPHS,
     FORMAT_VERSION,
     NO_CHANGE,
+    Against,
     Arrows,
     Band,
     Basis,
@@ -197,6 +198,11 @@ def _travel(ruleset: RulesetData) -> dict[str, Any]:
                 "against": comparison.against.value,
                 **({"benchmark": comparison.benchmark} if comparison.benchmark else {}),
                 **({"label": comparison.label} if comparison.label else {}),
+                **(
+                    {"points": comparison.points, "test": comparison.test}
+                    if comparison.against is Against.RECENT_TREND
+                    else {}
+                ),
             }
             for comparison in travel.comparisons
         }

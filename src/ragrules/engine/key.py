@@ -278,6 +278,18 @@ class _Words:
 def _comparison_text(comparison: Comparison, ruleset: RulesetData, noun: str) -> str:
     travel = ruleset.travel
     benchmark = comparison.against is Against.BENCHMARK
+    if comparison.against is Against.RECENT_TREND:
+        test = (
+            "the chi-squared test for trend on counts and denominators"
+            if comparison.test == "chi-squared"
+            else "a regression weighted by the 95% confidence limits"
+        )
+        return (
+            f"the trend of the last {comparison.points} values by {test}: "
+            f"{travel.glyph('up')} increasing or {travel.glyph('down')} decreasing when "
+            f"significant (chi-squared above 9.5495 and the same direction without any one "
+            f"point), {travel.glyph('unchanged')} no significant change."
+        )
     if comparison.against is Against.PREVIOUS_PERIOD:
         what = f"the previous {noun}"
     elif comparison.against is Against.SAME_PERIOD_LAST_YEAR:

@@ -197,6 +197,8 @@ class Against(enum.Enum):
     PREVIOUS_PERIOD = "previous-period"
     SAME_PERIOD_LAST_YEAR = "same-period-last-year"
     BENCHMARK = "benchmark"
+    # The series' last `points` values, tested for a significant trend (Fingertips' method).
+    RECENT_TREND = "recent-trend"
 
 
 class Direction(enum.Enum):
@@ -231,6 +233,10 @@ class Comparison:
     against: Against
     benchmark: str | None = None
     label: str = ""
+    # For a recent trend: how many points, and the test: "chi-squared" on counts and
+    # denominators (a proportion) or "regression" weighted by 1/SE^2 from the 95% limits.
+    points: int = 5
+    test: str = "regression"
 
 
 @attrs.frozen(kw_only=True)

@@ -49,5 +49,5 @@ _DATA_KEYS = ("no-data", "suppressed", "breakdowns")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")
 _RULE_KEYS = ("name", "statuses", "travel")
 _TRAVEL_KEYS = ("comparisons", "arrows", "unchanged-within", "glyphs")
-_COMPARISON_KEYS = ("against", "benchmark", "label")
+_COMPARISON_KEYS = ("against", "benchmark", "label", "points", "test")
 _MARGIN_KEYS = ("relative", "absolute")  # `from` only in dated arrays, taken off by `dated`

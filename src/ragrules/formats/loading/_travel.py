@@ -75,7 +75,27 @@ class TravelReader(Getters):
             return None
         if against is None:
             return None
-        return Comparison(name=name, against=against, benchmark=benchmark, label=label)
+        points, test = 5, "regression"
+        if against is Against.RECENT_TREND:
+            points = body.get("points", 5)
+            test = body.get("test", "regression")
+            if type(points) is not int or not 3 <= points <= 50:
+                self.problem(f"{path}.points", "expected a whole number of points from 3 to 50")
+                return None
+            if test not in ("regression", "chi-squared"):
+                self.problem(
+                    f"{path}.test",
+                    f"{test!r} is not a trend test",
+                    'use "regression" (weighted by the 95% limits) or "chi-squared" (on counts '
+                    "and denominators)",
+                )
+                return None
+        elif "points" in body or "test" in body:
+            self.problem(path, "only a recent-trend comparison has points and a test")
+            return None
+        return Comparison(
+            name=name, against=against, benchmark=benchmark, label=label, points=points, test=test
+        )
 
     def travel_condition(
         self, raw: object, path: str, travel: Travel, extra: tuple[str, ...] = ()
