@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import workloads
-from national import national
+from national import national, national_stream
 
 import ragrules
 from adversarial import adversarial
@@ -360,6 +360,7 @@ def _all(rows: int, folder: Path) -> list[Target]:
     targets += load_times(folder, 1000)
     targets += adversarial(folder)
     targets += national()
+    targets += national_stream(folder)
     return targets
 
 
@@ -383,12 +384,13 @@ def main() -> int:
             report_scaling([500, 2_000])
             adversarial(folder, (5_000, 10_000))  # runs; its growth is not judged this small
             national(areas=20, ages=2, years=3)  # agreement with the baseline, not speed
+            national_stream(folder, (5, 10))  # runs; flatness is not judged this small
             print("\nquick: ragrules agrees with the exact baselines")
             return 0
         if args.adversarial:
             targets = adversarial(folder)
         elif args.national:
-            targets = national()
+            targets = national() + national_stream(folder)
         else:
             targets = _all(args.rows, folder)
     print("\nTargets (issues 8, 13 and 15)")

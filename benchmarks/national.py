@@ -15,10 +15,14 @@ checked to agree for every series before any time is printed.
 from __future__ import annotations
 
 import bisect
+import csv
 import random
+import subprocess
+import sys
 import time
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import ragrules
 
@@ -201,5 +205,53 @@ def national(areas: int = 300, ages: int = 12, years: int = 31) -> list[Target]:
             f"national: {len(rows):,} rows rated with travel, significance and quintiles",
             f"{ratio:.1f}x the hand-written baseline, {len(rows) / ours:,.0f} rows/s",
             ratio <= 10,
+        )
+    ]
+
+
+_PEAK = """
+import sys
+from ragrules.cli import main
+code = main(sys.argv[1:])
+with open("/proc/self/status", encoding="ascii") as status:
+    print(next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")))
+sys.exit(code)
+"""
+
+
+def national_stream(folder: Path, sizes: tuple[int, int] = (30, 300)) -> list[Target]:
+    """Peak memory of `rate --stream` on national files sorted by area: flat in their length,
+    with every row's travel read from the lines before it."""
+    ruleset = folder / "national-benchmark.toml"
+    ruleset.write_text(RULESET, encoding="utf-8")
+    print("\n8. Every council, streamed: a file sorted by area, `ragrules rate --stream`")
+    peaks = []
+    for areas in sizes:
+        rows = sorted(generate(areas, 2, 10), key=lambda r: (r["area"], r["indicator"]))
+        data = folder / f"national-sorted-{areas}.csv"
+        with data.open("w", encoding="utf-8", newline="") as out:
+            columns = list(dict.fromkeys(key for row in rows for key in row))
+            writer = csv.DictWriter(out, fieldnames=columns, restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+        stream = folder / "national.jsonl"
+        argv = ["rate", str(ruleset), str(data), "--stream", "-o", str(stream)]
+        done = subprocess.run(
+            [sys.executable, "-c", _PEAK, *argv], capture_output=True, text=True, check=True
+        )
+        text = stream.read_text(encoding="utf-8")
+        compared = text.count('"direction": "up"') + text.count('"direction": "down"')
+        peaks.append((len(rows), int(done.stdout.split()[-1]) / 1024, compared))
+    for count, peak, compared in peaks:
+        print(
+            f"   {count:,} rows: peak {peak:.0f} MB; {compared:,} rows with a direction of travel"
+        )
+    (small, small_peak, _), (large, large_peak, compared) = peaks
+    growth = large_peak / small_peak
+    return [
+        (
+            f"national stream sorted by area: peak memory flat ({small:,} -> {large:,} rows)",
+            f"{small_peak:.0f} -> {large_peak:.0f} MB ({growth:.2f}x), {compared:,} with travel",
+            growth < 1.5 and compared > 0,
         )
     ]
