@@ -312,3 +312,67 @@ def test_areas_outside_the_group_change_no_band_inside_it(
     after = {r.area: r.status for r in RULES.rate([*rows, *extra]).results if r.row}
     assert {area: s for area, s in after.items() if not area.startswith("R")} == before
     assert all(s == "not-compared" for area, s in after.items() if area.startswith("R"))
+
+
+NEIGHBOURS = """
+[ruleset]
+format = 1
+id = "neighbours"
+calendar = "calendar"
+scale = "thirds"
+
+[groups.neighbours]
+neighbours = [
+  { of = { A = ["B", "C"], B = ["A", "C"], C = ["A", "B", "D"] } },
+  { from = "2024", of = { A = ["C", "D"] } },
+]
+
+[benchmarks.neighbour-mean]
+statistic = "mean"
+group = "neighbours"
+
+[scales.thirds]
+quantiles = { group = "neighbours", count = 3, statuses = ["top", "middle", "bottom"] }
+
+[[indicator]]
+id = "rank"
+polarity = "higher-is-better"
+
+[[indicator]]
+id = "vs-mean"
+polarity = "higher-is-better"
+scale = "rag"
+target = { benchmark = "neighbour-mean" }
+tolerance = { absolute = 0 }
+"""
+
+
+def _years(indicator: str, values: dict[str, str], year: str) -> list[dict[str, str]]:
+    return [
+        {"indicator": indicator, "area": area, "period": year, "value": value}
+        for area, value in values.items()
+    ]
+
+
+def test_statistical_neighbours_are_a_group_of_each_areas_own_revised_over_time() -> None:
+    rules = ragrules.loads(NEIGHBOURS)
+    assert ragrules.loads(rules.canonical_toml) == rules
+    values = {"A": "10", "B": "20", "C": "30", "D": "40"}
+    rows = _years("rank", values, "2023") + _years("vs-mean", values, "2023")
+    report = rules.rate(rows)
+    # 2023: A's neighbours are B and C: A is the lowest of 10, 20, 30; its neighbours' mean
+    # (without A) is 25.
+    a = report.result("rank", area="A")
+    assert (a.status, a.rank.rank if a.rank else None) == ("bottom", 3)
+    assert report.result("vs-mean", area="A").target == ragrules.Target.point(Decimal(25))
+    assert report.result("rank", area="D").reason == "not compared: the area is not in neighbours"
+    later = rules.rate(_years("rank", values, "2024") + _years("vs-mean", values, "2024"))
+    # 2024: A's set was revised to C and D: the mean of 30 and 40.
+    assert later.result("vs-mean", area="A").target == ragrules.Target.point(Decimal(35))
+    # A revised set is the whole list: B, which it does not name, has no neighbours then.
+    assert later.result("rank", area="B").reason == "not compared: the area is not in neighbours"
+
+
+def test_neighbour_sets_after_the_first_need_their_start() -> None:
+    with pytest.raises(ragrules.RulesetError, match="needs the period it is in force from"):
+        ragrules.loads(NEIGHBOURS.replace('{ from = "2024", of', "{ of"))

@@ -45,7 +45,7 @@ class BenchmarkValues:
             number = None if reading is None else reading.number
             return number, "" if number is not None else f"the data has no {name} value"
         if named.statistic is not None:
-            return self._statistic(named, indicator, series, period)
+            return self._statistic(named, indicator, observation.area, series, period)
         area = self.area_of(named, observation)
         row = self.placed.get(((series[0], area, series[2]), period)) if area else None
         text = "" if row is None or row.caveat else row.value
@@ -73,7 +73,12 @@ class BenchmarkValues:
         return benchmark.area
 
     def _statistic(
-        self, benchmark: Benchmark, indicator: Indicator, series: Series, period: Period | None
+        self,
+        benchmark: Benchmark,
+        indicator: Indicator,
+        area: str,
+        series: Series,
+        period: Period | None,
     ) -> tuple[Decimal | None, str]:
         assert benchmark.statistic is not None
         if self.groups is None:
@@ -81,8 +86,14 @@ class BenchmarkValues:
         group = self.ruleset.group(benchmark.group) if benchmark.group else None
         key = (series[0], series[2], period)
         if benchmark.statistic is Statistic.WEIGHTED_MEAN:
-            return self._weighted_mean(benchmark, indicator, key)
-        values = self.groups.values(indicator, group, key)
+            return self._weighted_mean(benchmark, indicator, key, area)
+        if group is not None and group.neighbours:
+            # The neighbours' statistic, without the area itself.
+            rows = self.groups.rows.get(key, ())
+            members = [r for r in rows if in_group(r, group, area, period, with_self=False)]
+            values = sorted(n for n in numbers(indicator, members, self.ruleset) if n is not None)
+        else:
+            values = self.groups.values(indicator, group, key)
         if not values:
             return None, f"no values in {benchmark.group or 'any area'} for {period}"
         with_context = EXACT
@@ -98,10 +109,15 @@ class BenchmarkValues:
         benchmark: Benchmark,
         indicator: Indicator,
         key: tuple[str, tuple[str, ...], Period | None],
+        area: str,
     ) -> tuple[Decimal | None, str]:
         assert self.groups is not None
         group = self.ruleset.group(benchmark.group) if benchmark.group else None
-        rows = [row for row in self.groups.rows.get(key, ()) if in_group(row, group)]
+        rows = [
+            row
+            for row in self.groups.rows.get(key, ())
+            if in_group(row, group, area, key[2], with_self=False)
+        ]
         total = weight = Decimal(0)
         for row, value in zip(
             rows, numbers(indicator, rows, self.ruleset, keep_all=True), strict=True

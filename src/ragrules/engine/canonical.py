@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ragrules.engine._toml_writer import dumps
-from ragrules.model.comparisons import Group
+from ragrules.model.comparisons import Benchmark, Group
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.periods import Calendar
 from ragrules.model.rules import (
@@ -87,17 +87,37 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
         if tokens.breakdowns:
             document["data"]["breakdowns"] = list(tokens.breakdowns)
     if ruleset.benchmarks:
-        document["benchmarks"] = {
-            b.name: {"area": b.area} if b.area else {"area-column": b.area_column}
-            for b in ruleset.benchmarks
-        }
+        document["benchmarks"] = {b.name: _benchmark(b) for b in ruleset.benchmarks}
     if ruleset.groups:
         document["groups"] = {group.name: _group(group) for group in ruleset.groups}
     document["indicator"] = [_indicator(indicator) for indicator in ruleset.indicators]
     return document
 
 
+def _benchmark(benchmark: Benchmark) -> dict[str, Any]:
+    if benchmark.statistic is not None:
+        found: dict[str, Any] = {"statistic": benchmark.statistic.value}
+        if benchmark.group:
+            found["group"] = benchmark.group
+        if benchmark.weights:
+            found["weights"] = benchmark.weights
+        return found
+    if benchmark.area:
+        return {"area": benchmark.area}
+    return {"area-column": benchmark.area_column}
+
+
 def _group(group: Group) -> dict[str, Any]:
+    if group.neighbours:
+        return {
+            "neighbours": [
+                {
+                    **({"from": str(s.start)} if s.start is not None else {}),
+                    "of": {area: sorted(codes) for area, codes in s.of},
+                }
+                for s in group.neighbours
+            ]
+        }
     found: dict[str, Any] = {}
     if group.where:
         found["where"] = dict(group.where)

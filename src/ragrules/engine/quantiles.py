@@ -39,20 +39,39 @@ class GroupValues:
         self.rows: dict[_Key, list[Observation]] = {}
         for ((indicator_id, _, breakdown), when), observation in placed.items():
             self.rows.setdefault((indicator_id, breakdown, when), []).append(observation)
-        self.sorted: dict[tuple[_Key, str], list[Decimal]] = {}
+        self.sorted: dict[tuple[_Key, str, str], list[Decimal]] = {}
 
-    def values(self, indicator: Indicator, group: Group | None, key: _Key) -> list[Decimal]:
-        cached = self.sorted.get((key, group.name if group else ""))
+    def values(
+        self, indicator: Indicator, group: Group | None, key: _Key, around: str = ""
+    ) -> list[Decimal]:
+        """The group's values, sorted; for a group of neighbours, those of the area `around`
+        and its neighbours in force for the period."""
+        slot = (key, group.name if group else "", around if group and group.neighbours else "")
+        cached = self.sorted.get(slot)
         if cached is None:
-            members = (row for row in self.rows.get(key, ()) if in_group(row, group))
+            members = (
+                row for row in self.rows.get(key, ()) if in_group(row, group, around, key[2])
+            )
             cached = sorted(n for n in numbers(indicator, members, self.ruleset) if n is not None)
-            self.sorted[(key, group.name if group else "")] = cached
+            self.sorted[slot] = cached
         return cached
 
 
-def in_group(observation: Observation, group: Group | None) -> bool:
-    """Whether the row's area belongs to the group (every area, when there is no group)."""
-    if group is None or observation.area in group.areas:
+def in_group(
+    observation: Observation,
+    group: Group | None,
+    around: str = "",
+    period: Period | None = None,
+    *,
+    with_self: bool = True,
+) -> bool:
+    """Whether the row's area belongs to the group (every area, when there is no group); for a
+    group of neighbours, to the neighbours of the area `around` (and that area itself)."""
+    if group is None:
+        return True
+    if group.neighbours:
+        return observation.area in group.around(around, period, with_self=with_self)
+    if observation.area in group.areas:
         return True
     return bool(group.where) and all(
         observation.column(column).strip().casefold() == value.casefold()
@@ -94,9 +113,9 @@ def rate(
     name = bands.group or "every area"
     if bands.group and group is None:
         return _not_compared(common, f"the ruleset has no group {bands.group!r}")
-    if not in_group(observation, group):
+    if not in_group(observation, group, observation.area, period):
         return _not_compared(common, f"the area is not in {name}")
-    values = groups.values(indicator, group, (series[0], series[2], period))
+    values = groups.values(indicator, group, (series[0], series[2], period), observation.area)
     position, cuts = quantile_of(value, values, bands)
     index = _best_first(position, bands.count, indicator.polarity)
     status = bands.statuses[index]

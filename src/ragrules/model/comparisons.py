@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import attrs
 
+from ragrules.model.periods import Period
+
 
 @attrs.frozen(kw_only=True)
 class Significance:
@@ -66,13 +68,34 @@ class Quantiles:
 
 
 @attrs.frozen(kw_only=True)
+class NeighbourSet:
+    """Each area's neighbours, in force from `start` (None: from the beginning)."""
+
+    start: Period | None = None
+    of: tuple[tuple[str, frozenset[str]], ...] = ()  # (area, its neighbours)
+
+
+@attrs.frozen(kw_only=True)
 class Group:
     """A comparator group: the areas whose rows match `where` (every column equal, ignoring
-    case and spaces at either end), or whose code is listed in `areas`."""
+    case and spaces at either end), or whose code is listed in `areas`. Or, with `neighbours`,
+    a group of its own for each area: its statistical neighbours, as the set in force for the
+    period says (sets are revised, so each has a start)."""
 
     name: str
     where: tuple[tuple[str, str], ...] = ()  # (column key, value)
     areas: frozenset[str] = frozenset()
+    neighbours: tuple[NeighbourSet, ...] = ()  # by start, earliest first
+
+    def around(self, area: str, period: Period | None, *, with_self: bool) -> frozenset[str]:
+        """The area's neighbours in force for the period (with the area itself, or not)."""
+        found: frozenset[str] = frozenset()
+        for neighbour_set in self.neighbours:
+            if neighbour_set.start is None or (
+                period is not None and neighbour_set.start.start <= period.start
+            ):
+                found = dict(neighbour_set.of).get(area, frozenset())
+        return found | {area} if with_self and found else found - {area}
 
 
 class Statistic(enum.Enum):

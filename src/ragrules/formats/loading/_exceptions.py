@@ -11,7 +11,7 @@ from ragrules.formats.loading._keys import (
     MAX_LOOKBACK,
 )
 from ragrules.formats.loading._travel import TravelReader
-from ragrules.model.comparisons import Benchmark, Group, Statistic
+from ragrules.model.comparisons import Benchmark, Group, NeighbourSet, Statistic
 from ragrules.model.observations import FIELDS, column_key
 from ragrules.model.rules import (
     ExceptionPolicy,
@@ -184,7 +184,12 @@ class BenchmarkReader(ExceptionReader):
         found = []
         for name, body in self.table(raw, "groups", tuple(names)).items():
             path = f"groups.{name}"
-            table = self.table(body, path, ("where", "areas", "description"))
+            table = self.table(body, path, ("where", "areas", "neighbours", "description"))
+            if "neighbours" in table:
+                sets = self._neighbour_sets(table["neighbours"], f"{path}.neighbours")
+                if sets is not None:
+                    found.append(Group(name=column_key(name), neighbours=sets))
+                continue
             where: list[tuple[str, str]] = []
             raw_where = table.get("where", {})
             if not isinstance(raw_where, dict) or not all(
@@ -203,7 +208,50 @@ class BenchmarkReader(ExceptionReader):
             found.append(Group(name=column_key(name), where=tuple(where), areas=frozenset(areas)))
         return tuple(found)
 
+    def _neighbour_sets(self, raw: object, path: str) -> tuple[NeighbourSet, ...] | None:
+        """`{ AREA = [...] }`, or `[{ from = "2021/22", of = { AREA = [...] } }, ...]`."""
+        entries = [{"of": raw}] if isinstance(raw, dict) else raw
+        if not isinstance(entries, list) or not entries:
+            self.problem(path, "expected each area's neighbours", _NEIGHBOURS_HINT)
+            return None
+        sets = []
+        for index, entry in enumerate(entries):
+            where = path if isinstance(raw, dict) else f"{path}[{index}]"
+            body = self.table(entry, where, ("from", "of"))
+            start = self.period(body["from"], f"{where}.from") if "from" in body else None
+            of = body.get("of")
+            if not isinstance(of, dict) or not all(
+                isinstance(codes, list) and all(isinstance(c, str) and c for c in codes)
+                for codes in of.values()
+            ):
+                self.problem(
+                    f"{where}.of" if "of" in body else where,
+                    "expected AREA = [codes]",
+                    _NEIGHBOURS_HINT,
+                )
+                return None
+            pairs = tuple(sorted((area, frozenset(codes)) for area, codes in of.items()))
+            sets.append(NeighbourSet(start=start, of=pairs))
+        if any(s.start is None for s in sets[1:]):
+            self.problem(
+                path,
+                "every set after the first needs the period it is in force from",
+                _NEIGHBOURS_HINT,
+            )
+            return None
+        starts = [s.start.start for s in sets if s.start is not None]
+        if starts != sorted(starts):
+            self.problem(
+                path, "the sets must come in the order they came into force", _NEIGHBOURS_HINT
+            )
+            return None
+        return tuple(sets)
 
+
+_NEIGHBOURS_HINT = (
+    'e.g. neighbours = { E06000001 = ["E06000002", "E06000003"] }, or a list of '
+    '{ from = "2021/22", of = { ... } } when the sets were revised'
+)
 _BENCHMARK_KEYS = ("area", "area-column", "statistic", "group", "weights", "description")
 _HINT = (
     'e.g. area = "E92000001", area-column = "parent code", or statistic = "mean" with '
