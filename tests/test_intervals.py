@@ -82,3 +82,44 @@ def test_impossible_counts_are_refused() -> None:
         byar(Decimal(-1), Z95)
     with pytest.raises(ValueError, match="between 0 and 1"):
         normal_quantile(Decimal(95))
+
+
+def test_control_limits_around_the_benchmark_for_each_denominator() -> None:
+    """A funnel plot: the same value is similar for a small area and worse for a large one."""
+    import ragrules
+
+    rules = ragrules.loads(
+        """
+[ruleset]
+format = 1
+id = "funnel"
+scale = "funnel"
+
+[benchmarks.england]
+area = "E92000001"
+
+[scales.funnel.significance]
+benchmark = "england"
+compare = "control-limits"
+method = "byar"
+multiplier = 100000
+
+[[indicator]]
+id = "rate"
+polarity = "lower-is-better"
+"""
+    )
+    rows = [
+        {"indicator": "rate", "area": "E92000001", "value": "50", "denominator": "50000000"},
+        {"indicator": "rate", "area": "SMALL", "value": "60", "denominator": "20000"},
+        {"indicator": "rate", "area": "LARGE", "value": "60", "denominator": "2000000"},
+    ]
+    report = rules.rate(rows)
+    small, large = report.result("rate", area="SMALL"), report.result("rate", area="LARGE")
+    assert (small.status, large.status) == ("similar", "worse")
+    assert large.reason.startswith("worse: 60 is above the 95% control limits")
+    # The limits are Byar's for the expected count (50 per 100,000 of 2,000,000 = 1,000).
+    expected = _byar_float(1000, float(Z95))
+    assert large.interval is not None
+    assert math.isclose(float(large.interval.lower), expected[0] / 20, rel_tol=1e-12)
+    assert ragrules.loads(rules.canonical_toml) == rules

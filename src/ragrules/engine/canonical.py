@@ -152,7 +152,9 @@ def _scale(scale: Scale) -> dict[str, Any]:
                 "strict-upper": test.strict_upper,
             }
         )
-    body["compare"] = "intervals" if test.intervals else "value"
+    body["compare"] = (
+        "intervals" if test.intervals else "control-limits" if test.control_limits else "value"
+    )
     if test.method != "columns":
         body.update(
             {

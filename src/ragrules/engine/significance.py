@@ -53,6 +53,8 @@ def rate(
         return _not_compared(common, missing)
     common.update(target=Target.point(value), target_source=f"benchmark {test.benchmark}")
     tokens = benchmarks.ruleset.tokens
+    if test.control_limits:
+        return _against_control_limits(common, test, indicator, observation, value, tokens)
     interval = _interval(observation, test.level, test.lower, test.upper, indicator, tokens)
     if interval is None:
         return _not_compared(common, f"no {test.level}% confidence interval in the data")
@@ -79,6 +81,48 @@ def rate(
         status=status,
         interval=deciding,
         reason=f"{status}: the interval {deciding} {how}",
+        **common,
+    )
+
+
+def _against_control_limits(
+    common: dict[str, Any],
+    test: Significance,
+    indicator: Indicator,
+    observation: Observation,
+    benchmark: Decimal,
+    tokens: Tokens,
+) -> Result:
+    """The value against control limits around the benchmark for the row's denominator."""
+    rated = common["value"]
+    denominator = read_value(observation.column(test.denominator), "number", tokens).number
+    if denominator is None or denominator <= 0:
+        return _not_compared(common, f"no {test.denominator} for control limits")
+    z = _quantile(test.level)
+    expected = benchmark * denominator / test.multiplier
+    if test.method == "wilson":
+        if not 0 <= expected <= denominator:
+            return _not_compared(common, "the benchmark is not a proportion of the denominator")
+        low, high = wilson(expected, denominator, z)
+        limits = Interval(
+            level=test.level, lower=low * test.multiplier, upper=high * test.multiplier
+        )
+    else:
+        low, high = byar(expected, z)
+        scale = test.multiplier / denominator
+        limits = Interval(level=test.level, lower=low * scale, upper=high * scale)
+    point = Interval(level=test.level, lower=rated, upper=rated)
+    status, _, _ = decide(test, indicator.polarity, limits, point)
+    side = _side(point, limits)
+    where = "within" if side == 0 else "above" if side > 0 else "below"
+    return Result(
+        status=status,
+        interval=limits,
+        reason=(
+            f"{status}: {format_decimal(rated)} is {where} the {test.level}% control limits "
+            f"{limits.lower:.10g} to {limits.upper:.10g} around "
+            f"{test.benchmark}'s {format_decimal(benchmark)}"
+        ),
         **common,
     )
 

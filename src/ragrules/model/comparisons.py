@@ -28,6 +28,9 @@ class Significance:
     strict_lower: str = ""
     strict_upper: str = ""
     intervals: bool = False  # compare with the benchmark's interval, not its value
+    # Compare the value with control limits around the benchmark, from the row's denominator
+    # (a funnel plot's limits), by `method` ("wilson" or "byar"), not with an interval.
+    control_limits: bool = False
     # How the interval is had: read from the limit columns ("columns"), or computed from a
     # count and a denominator ("wilson" for a proportion, "byar" for a count or rate), then
     # scaled by `multiplier` (100 for a percentage, 100000 for a rate per 100,000).

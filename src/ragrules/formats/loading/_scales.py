@@ -140,8 +140,15 @@ class ScaleReader(TravelReader, Amounts):
         columns = self._interval(body, "", path)
         strict = self._interval(body, "strict-", path) if "strict-level" in body else ("", "", "")
         compare = body.get("compare", "value")
-        if compare not in ("value", "intervals"):
-            self.problem(f"{path}.compare", 'expected "value" or "intervals"')
+        if compare not in ("value", "intervals", "control-limits"):
+            self.problem(f"{path}.compare", 'expected "value", "intervals" or "control-limits"')
+            return None
+        if compare == "control-limits" and body.get("method") not in ("wilson", "byar"):
+            self.problem(
+                f"{path}.method",
+                "control limits are computed by a method",
+                'add method = "wilson" (a proportion) or "byar" (a count or rate)',
+            )
             return None
         method = body.get("method", "columns")
         if method not in ("columns", "wilson", "byar"):
@@ -173,6 +180,7 @@ class ScaleReader(TravelReader, Amounts):
             strict_lower=strict[1],
             strict_upper=strict[2],
             intervals=compare == "intervals",
+            control_limits=compare == "control-limits",
             method=str(method),
             count=self._column(body, "count", path) or "count",
             denominator=self._column(body, "denominator", path) or "denominator",
