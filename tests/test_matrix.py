@@ -160,3 +160,48 @@ def test_a_report_per_area_into_a_folder(
     rows = list(csv.DictReader(io.StringIO((folder / "E1.csv").read_text(encoding="utf-8"))))
     assert [(row["area"], row["status"]) for row in rows] == [("E1", "green")]
     assert "2 area reports written to" in capsys.readouterr().err
+
+
+def test_an_area_report_names_its_area_and_each_series_in_a_browser(tmp_path: Path) -> None:
+    """Rows of one indicator for two breakdowns are told apart; compared statuses have colour."""
+    from ragrules.output import render
+
+    rules = ragrules.loads(
+        """
+[ruleset]
+format = 1
+id = "area-report"
+scale = "vs-england"
+
+[data]
+breakdowns = ["sex"]
+
+[benchmarks.england]
+area = "E92000001"
+
+[scales.vs-england]
+significance = { benchmark = "england", statuses = ["Better", "Similar", "Worse"] }
+
+[[indicator]]
+id = "a"
+polarity = "lower-is-better"
+"""
+    )
+    limits = {"lower ci 95.0 limit": "40", "upper ci 95.0 limit": "45"}
+    rows = [
+        {"indicator": "a", "area": "E92000001", "sex": sex, "value": "50", **limits}
+        for sex in ("Male", "Female")
+    ] + [
+        {"indicator": "a", "area": "E1", "area name": "One", "sex": sex, "value": "42", **limits}
+        for sex in ("Male", "Female")
+    ]
+    report = rules.rate(rows).for_area("E1")
+    page = tmp_path / "area.html"
+    page.write_text(render(report, "html"), encoding="utf-8")
+    dom = _as_a_browser_reads(page)
+    assert "Area: One E1. Period: not given." in dom
+    assert "a (One E1; Female)</th>" in dom and "a (One E1; Male)</th>" in dom
+    assert 'style="background:#00703c;color:#ffffff">Better</span>' in dom
+    markdown = render(report, "markdown")
+    assert "Area: One E1. Period: not given." in markdown
+    assert "| a (One E1; Female) |" in markdown

@@ -7,9 +7,28 @@ from ragrules.model.units import with_unit
 
 
 def indicator_name(result: Result) -> str:
-    """`id: title`, as a report lists an indicator."""
+    """`id: title`, as a report lists an indicator; for data with areas or breakdowns, whose
+    series it is too: `93356: Campylobacter ... (Hartlepool E06000001; Persons, All ages)`."""
     indicator = result.indicator
-    return f"{indicator.id}: {indicator.title}" if indicator.title else indicator.id
+    name = f"{indicator.id}: {indicator.title}" if indicator.title else indicator.id
+    breakdown = ", ".join(value for _, value in result.breakdown if value)
+    series = "; ".join(part for part in (area_name(result), breakdown) if part)
+    return f"{name} ({series})" if series else name
+
+
+def area_name(result: Result) -> str:
+    """The result's area as a reader knows it: its name and code, or its code alone."""
+    name = dict(result.columns).get("area_name", "")
+    return f"{name} {result.area}" if name and result.area else result.area
+
+
+def areas_text(report: Report) -> str:
+    """`Area: Hartlepool E06000001.` for a report of one area, to lead its period line."""
+    areas = [area for area in report.areas if area]
+    if len(areas) != 1:
+        return ""
+    shown = max((area_name(r) for r in report.results if r.area == areas[0]), key=len)
+    return f"Area: {shown}."
 
 
 def target_text(result: Result) -> str:

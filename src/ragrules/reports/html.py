@@ -12,9 +12,16 @@ from html import escape
 from ragrules.engine.report import Report
 from ragrules.engine.selection import Selection
 from ragrules.engine.travel import Movement
-from ragrules.reports._render import caveat_text, indicator_name, no_flags_text, target_text
+from ragrules.reports._render import (
+    areas_text,
+    caveat_text,
+    indicator_name,
+    no_flags_text,
+    target_text,
+)
 
-# Background and text colours per status, each pair at least 4.5:1 contrast.
+# Background and text colours per status, each pair at least 4.5:1 contrast; comparisons
+# with a benchmark as Fingertips colours them (green, yellow, red; blue and purple unjudged).
 _COLOURS = {
     "red": ("#b10e1e", "#ffffff"),
     "amber": ("#ffbf47", "#0b0c0c"),
@@ -23,8 +30,19 @@ _COLOURS = {
     "dark-green": ("#005a30", "#ffffff"),
     "super-green": ("#005a30", "#ffffff"),
     "star": ("#005a30", "#ffffff"),
+    "better": ("#00703c", "#ffffff"),
+    "similar": ("#ffdd00", "#0b0c0c"),
+    "worse": ("#b10e1e", "#ffffff"),
+    "higher": ("#1d70b8", "#ffffff"),
+    "lower": ("#4c2c92", "#ffffff"),
 }
 _UNRATED = ("#f3f2f1", "#0b0c0c")
+
+
+def status_colours(status: str) -> tuple[str, str]:
+    """(background, text) for a status, whatever its case; pale grey for any other."""
+    return _COLOURS.get(status.lower(), _UNRATED)
+
 
 _CSS = """
 body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; margin: 2rem;
@@ -61,6 +79,7 @@ def to_html(report: Report) -> str:
     """Render the report as one HTML document."""
     ruleset = report.ruleset
     title = escape(ruleset.title or ruleset.id)
+    lead = areas_text(report)  # "Area: ..." for a report of one area
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -73,7 +92,8 @@ def to_html(report: Report) -> str:
         "<body>",
         "<main>",
         f"<h1>{title}</h1>",
-        f'<p class="meta">Period: {escape(str(report.period or "not given"))}. '
+        f'<p class="meta">{escape(f"{lead} " if lead else "")}'
+        f"Period: {escape(str(report.period or 'not given'))}. "
         f"Ruleset <code>{escape(ruleset.id)}</code>"
         + (f" version {escape(ruleset.version)}" if ruleset.version else "")
         + f", fingerprint <code>{escape(report.fingerprint)}</code>.</p>",
@@ -95,7 +115,7 @@ def to_html(report: Report) -> str:
 
 
 def _badge(status: str) -> str:
-    background, text = _COLOURS.get(status, _UNRATED)
+    background, text = status_colours(status)
     return (
         f'<span class="status" style="background:{background};color:{text}">{escape(status)}</span>'
     )

@@ -13,7 +13,13 @@ import re
 from ragrules.engine.key import KeyEntry
 from ragrules.engine.report import Report
 from ragrules.engine.selection import Selection
-from ragrules.reports._render import caveat_text, indicator_name, no_flags_text, target_text
+from ragrules.reports._render import (
+    areas_text,
+    caveat_text,
+    indicator_name,
+    no_flags_text,
+    target_text,
+)
 
 
 def to_markdown(report: Report) -> str:
@@ -22,7 +28,9 @@ def to_markdown(report: Report) -> str:
     labels = [_text(c.label or c.name) for c in ruleset.travel.comparisons]
     lines = [f"# {_heading(ruleset.title or ruleset.id)}", ""]
     lines += [
-        f"Period: {_text(str(report.period or 'not given'))}. Ruleset {_code(ruleset.id)}"
+        (f"{area} " if (area := _text(areas_text(report))) else "")
+        + f"Period: {_text(str(report.period or 'not given'))}. "
+        f"Ruleset {_code(ruleset.id)}"
         + (f" version {_text(ruleset.version)}" if ruleset.version else "")
         + f", fingerprint `{report.fingerprint}`.",
         "",

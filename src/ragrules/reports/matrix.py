@@ -19,7 +19,7 @@ import attrs
 from ragrules.engine.report import Report
 from ragrules.engine.result import Result
 from ragrules.reports._cells import csv_row, csv_writer
-from ragrules.reports.html import _COLOURS, _CSS, _UNRATED
+from ragrules.reports.html import _CSS, status_colours
 
 MATRIX_FORMATS = ("csv", "json", "html")
 # A matrix is as wide as its series: the page takes the window, and the table scrolls.
@@ -155,21 +155,9 @@ def matrix_html(report: Report) -> str:
     )
 
 
-# Comparisons with a benchmark, coloured as Fingertips colours them (green, yellow, red; blue
-# and purple for no judgement), each pair at least 4.5:1 contrast.
-_COMPARED = {
-    "better": ("#00703c", "#ffffff"),
-    "similar": ("#ffdd00", "#0b0c0c"),
-    "worse": ("#b10e1e", "#ffffff"),
-    "higher": ("#1d70b8", "#ffffff"),
-    "lower": ("#4c2c92", "#ffffff"),
-}
-
-
 def _cell(status: str) -> str:
     if not status:
         return "<td></td>"
-    key = status.lower()
-    background, text = _COLOURS.get(key) or _COMPARED.get(key) or _UNRATED
+    background, text = status_colours(status)
     style = f"background:{background};color:{text}"
     return f'<td><span class="status" style="{style}">{escape(status)}</span></td>'
