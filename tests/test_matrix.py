@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -122,17 +123,43 @@ def test_the_page_reads_as_a_table_in_a_browser(tmp_path: Path) -> None:
     ]
 
 
-def test_the_command_line_writes_the_matrix(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    rules = tmp_path / "rules.toml"
+def _files(folder: Path, data_text: str) -> tuple[Path, Path]:
+    """A one-indicator ruleset and a data file of areas, in the folder."""
+    rules = folder / "rules.toml"
     rules.write_text(
         '[ruleset]\nformat = 1\nid = "m"\n[[indicator]]\nid = "a"\ntarget = 50\n'
         "tolerance = { absolute = 5 }\n",
         encoding="utf-8",
     )
-    data = tmp_path / "data.csv"
-    data.write_text("indicator,area,value\na,E1,55\na,E2,=1+1\n", encoding="utf-8")
+    data = folder / "data.csv"
+    data.write_text(data_text, encoding="utf-8")
+    return rules, data
+
+
+def test_the_cookbook_command_writes_every_area_on_one_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command docs/cookbook/every-council.md shows (not run there: it writes a file)."""
+    page = Path(__file__).resolve().parent.parent / "docs" / "cookbook" / "every-council.md"
+    command = next(
+        line
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith("ragrules rate") and "--matrix" in line
+    )
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    argv = shlex.split(command)[1:]
+    argv[argv.index("-o") + 1] = str(tmp_path / "every-area.html")
+    assert main(argv) == 0
+    table = _Table()
+    table.feed(_as_a_browser_reads(tmp_path / "every-area.html"))
+    assert len(table.rows) == 1 + 162  # a header, then every area of the export
+    assert table.rows[1][:3] == ["Hartlepool (E06000001)", "no-data", "Worse"]
+
+
+def test_the_command_line_writes_the_matrix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules, data = _files(tmp_path, "indicator,area,value\na,E1,55\na,E2,=1+1\n")
     assert main(["rate", str(rules), str(data), "--matrix", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "area,area_name,a,green,amber,red,invalid",
@@ -146,14 +173,7 @@ def test_the_command_line_writes_the_matrix(
 def test_a_report_per_area_into_a_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rules = tmp_path / "rules.toml"
-    rules.write_text(
-        '[ruleset]\nformat = 1\nid = "m"\n[[indicator]]\nid = "a"\ntarget = 50\n'
-        "tolerance = { absolute = 5 }\n",
-        encoding="utf-8",
-    )
-    data = tmp_path / "data.csv"
-    data.write_text("indicator,area,value\na,E1,55\na,../E2,40\n", encoding="utf-8")
+    rules, data = _files(tmp_path, "indicator,area,value\na,E1,55\na,../E2,40\n")
     folder = tmp_path / "areas"
     assert main(["rate", str(rules), str(data), "--per-area", str(folder), "--format", "csv"]) == 0
     assert sorted(p.name for p in folder.iterdir()) == ["E1.csv", "___E2.csv"]  # no escape

@@ -12,6 +12,11 @@ import sys
 from importlib.machinery import ModuleSpec
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads either)
+# For type checkers only: the public names that `__getattr__` below imports on first use.
+# Imported here at run time, they would load every layer with `import ragrules` (and pint
+# with it). They point down from the interface, and no module imports names back from
+# `ragrules` but the command line's `__version__`, so no circle hides here (the layer test
+# counts these imports too).
 if TYPE_CHECKING:
     from typing import Any
 

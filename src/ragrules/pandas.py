@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ragrules.engine.ruleset import Ruleset
-from ragrules.reports._columns import cells, header
+from ragrules.reports._columns import cells, header, passed_columns
 
 
 def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> Any:
@@ -24,7 +24,7 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
     # Missing cells (NaN, NA, NaT) are blank: `Observation` reads them so wherever they come from.
     report = ruleset.rate(frame.to_dict("records"), period=period)
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
-    passed = list(dict.fromkeys(key for result in report.results for key, _ in result.columns))
+    passed = passed_columns(report.results)
     rows = [cells(result.to_dict(), comparisons, passed) for result in report.results]
     # Object columns hold the cells as they are: text for numbers (exact), None for blank.
     rated = pandas.DataFrame(rows, columns=header(comparisons, passed), dtype=object)

@@ -46,12 +46,12 @@ class BenchmarkValues:
             return number, "" if number is not None else f"the data has no {name} value"
         if named.statistic is not None:
             return self._statistic(named, indicator, observation.area, series, period)
-        area = self.area_of(named, observation)
-        row = self.placed.get(((series[0], area, series[2]), period)) if area else None
-        text = "" if row is None or row.caveat else row.value
+        row = self.row(name, observation, series, period)
+        text = "" if row is None else row.value
         number = read_value(text, indicator.unit, self.ruleset.tokens).number if text else None
         if number is None:
-            return None, f"no {named.name} row ({area or 'no area named'}) for {period}"
+            area = self.area_of(named, observation) or "no area named"
+            return None, f"no {named.name} row ({area}) for {period}"
         return number, ""
 
     def row(
@@ -87,22 +87,16 @@ class BenchmarkValues:
         key = (series[0], series[2], period)
         if benchmark.statistic is Statistic.WEIGHTED_MEAN:
             return self._weighted_mean(benchmark, indicator, key, area)
-        if group is not None and group.neighbours:
-            # The neighbours' statistic, without the area itself.
-            rows = self.groups.rows.get(key, ())
-            members = [r for r in rows if in_group(r, group, area, period, with_self=False)]
-            values = sorted(n for n in numbers(indicator, members, self.ruleset) if n is not None)
-        else:
-            values = self.groups.values(indicator, group, key)
+        # Over neighbours, the neighbours' own statistic, without the area itself.
+        values = self.groups.values(indicator, group, key, area, with_self=False)
         if not values:
             return None, f"no values in {benchmark.group or 'any area'} for {period}"
-        with_context = EXACT
         if benchmark.statistic is Statistic.MEAN:
-            return with_context.divide(sum(values, Decimal(0)), Decimal(len(values))), ""
+            return EXACT.divide(sum(values, Decimal(0)), Decimal(len(values))), ""
         middle, odd = divmod(len(values), 2)
         if odd:
             return values[middle], ""
-        return with_context.divide(values[middle - 1] + values[middle], Decimal(2)), ""
+        return EXACT.divide(values[middle - 1] + values[middle], Decimal(2)), ""
 
     def _weighted_mean(
         self,

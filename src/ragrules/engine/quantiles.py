@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import decimal
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -36,21 +37,37 @@ class GroupValues:
 
     def __init__(self, ruleset: RulesetData, placed: Placed) -> None:
         self.ruleset = ruleset
-        self.rows: dict[_Key, list[Observation]] = {}
-        for ((indicator_id, _, breakdown), when), observation in placed.items():
-            self.rows.setdefault((indicator_id, breakdown, when), []).append(observation)
-        self.sorted: dict[tuple[_Key, str, str], list[Decimal]] = {}
+        self.placed = placed
+        self.sorted: dict[tuple[_Key, str, str, bool], list[Decimal]] = {}
+
+    @functools.cached_property
+    def rows(self) -> dict[_Key, list[Observation]]:
+        """The placed rows by indicator, breakdown and period: indexed on first use, so a
+        ruleset without group rules pays nothing for them."""
+        found: dict[_Key, list[Observation]] = {}
+        for ((indicator_id, _, breakdown), when), observation in self.placed.items():
+            found.setdefault((indicator_id, breakdown, when), []).append(observation)
+        return found
 
     def values(
-        self, indicator: Indicator, group: Group | None, key: _Key, around: str = ""
+        self,
+        indicator: Indicator,
+        group: Group | None,
+        key: _Key,
+        around: str = "",
+        *,
+        with_self: bool = True,
     ) -> list[Decimal]:
-        """The group's values, sorted; for a group of neighbours, those of the area `around`
-        and its neighbours in force for the period."""
-        slot = (key, group.name if group else "", around if group and group.neighbours else "")
+        """The group's values, sorted; for a group of neighbours, those of the neighbours in
+        force for the period of the area `around` (and of that area, `with_self`)."""
+        relative = bool(group and group.neighbours)
+        slot = (key, group.name if group else "", around if relative else "", with_self)
         cached = self.sorted.get(slot)
         if cached is None:
             members = (
-                row for row in self.rows.get(key, ()) if in_group(row, group, around, key[2])
+                row
+                for row in self.rows.get(key, ())
+                if in_group(row, group, around, key[2], with_self=with_self)
             )
             cached = sorted(n for n in numbers(indicator, members, self.ruleset) if n is not None)
             self.sorted[slot] = cached

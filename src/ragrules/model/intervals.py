@@ -13,6 +13,7 @@ never on the wrong side of a limit computed here because of the arithmetic.
 from __future__ import annotations
 
 import decimal
+import functools
 from decimal import Decimal
 from statistics import NormalDist
 
@@ -38,7 +39,13 @@ def normal_quantile(level: Decimal) -> Decimal:
 
 
 def _density(x: Decimal) -> Decimal:
-    return (-(x * x) / 2).exp() / (2 * _pi()).sqrt()
+    return (-(x * x) / 2).exp() / _root_two_pi()
+
+
+@functools.cache
+def _root_two_pi() -> Decimal:
+    with decimal.localcontext(_CONTEXT):
+        return (2 * _pi()).sqrt()
 
 
 def _distribution(x: Decimal) -> Decimal:

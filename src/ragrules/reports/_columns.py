@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ragrules.engine.result import Result
+
 RESULT_COLUMNS = (
     "indicator",
     "title",
@@ -49,6 +51,11 @@ MOVEMENT_COLUMNS = (
     "arrow",
     "reason",
 )
+
+
+def passed_columns(results: Iterable[Result]) -> list[str]:
+    """The rows' own columns, in the order they were first seen."""
+    return list(dict.fromkeys(key for result in results for key, _ in result.columns))
 
 
 def header(

@@ -44,7 +44,8 @@ def status_colours(status: str) -> tuple[str, str]:
     return _COLOURS.get(status.lower(), _UNRATED)
 
 
-_CSS = """
+# The page style of every HTML report (the matrix page adds its own lines).
+PAGE_STYLE = """
 body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; margin: 2rem;
        max-width: 70rem; line-height: 1.4; }
 h1 { font-size: 1.6rem; margin-bottom: .25rem; }
@@ -87,7 +88,7 @@ def to_html(report: Report) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{PAGE_STYLE}</style>",
         "</head>",
         "<body>",
         "<main>",

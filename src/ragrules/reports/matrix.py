@@ -19,7 +19,7 @@ import attrs
 from ragrules.engine.report import Report
 from ragrules.engine.result import Result
 from ragrules.reports._cells import csv_row, csv_writer
-from ragrules.reports.html import _CSS, status_colours
+from ragrules.reports.html import PAGE_STYLE, status_colours
 
 MATRIX_FORMATS = ("csv", "json", "html")
 # A matrix is as wide as its series: the page takes the window, and the table scrolls.
@@ -139,7 +139,7 @@ def matrix_html(report: Report) -> str:
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{title}: every area</title>'
-        f"<style>{_CSS}{_WIDE}</style></head><body>\n"
+        f"<style>{PAGE_STYLE}{_WIDE}</style></head><body>\n"
         f"<h1>{title}</h1>\n"
         f'<p class="meta">Period: {escape(str(report.period or "not given"))}. '
         f"Rules: {escape(ruleset.id)}, {escape(report.fingerprint)}. "

@@ -17,7 +17,7 @@ from ragrules.model.units import with_unit
 from ragrules.reports._cells import csv_row, csv_writer
 from ragrules.reports._cells import csv_safe as csv_safe  # re-exported: the CSV convention, public
 from ragrules.reports._cells import csv_unsafe as csv_unsafe
-from ragrules.reports._columns import cells, header
+from ragrules.reports._columns import cells, header, passed_columns
 from ragrules.reports.html import to_html
 from ragrules.reports.markdown import to_markdown
 
@@ -43,7 +43,7 @@ def to_csv(report: Report, *, safe: bool = True) -> str:
     off again. `safe=False` writes every cell as it is.
     """
     comparisons = [comparison.name for comparison in report.ruleset.travel.comparisons]
-    passed = list(dict.fromkeys(key for result in report.results for key, _ in result.columns))
+    passed = passed_columns(report.results)
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow(csv_row(header(comparisons, passed), safe=safe))
