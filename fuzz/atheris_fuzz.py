@@ -45,6 +45,10 @@ with atheris.instrument_imports():
     from ragrules.reports.markdown import to_markdown
     from ragrules.stream import write_stream
 
+    # The tests' helper that counts a Markdown row's cells, shared with the output tests.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.markdown_table import markdown_cells
+
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = ragrules.loads(
     '[ruleset]\nformat = 1\nid = "f"\n'
@@ -179,18 +183,6 @@ def fuzz_report_csv(data: bytes) -> None:
             raise AssertionError("csv_unsafe does not give back the cells")
 
 
-def _markdown_cells(line: str) -> int:
-    pipes, escaped = 0, False
-    for character in line:
-        if escaped:
-            escaped = False
-        elif character == "\\":
-            escaped = True
-        elif character == "|":
-            pipes += 1
-    return pipes - 1
-
-
 def fuzz_report_markdown(data: bytes) -> None:
     """Markdown: no raw `<` (so no HTML), and every row of a table has the header's cells."""
     report = _fuzzed_report(data)
@@ -200,7 +192,7 @@ def fuzz_report_markdown(data: bytes) -> None:
     if "<" in text:
         raise AssertionError("raw < in the Markdown")
     for table in re.findall(r"(?:^\|.*\n)+", text, flags=re.M):
-        if len({_markdown_cells(line) for line in table.splitlines()}) != 1:
+        if len({markdown_cells(line) for line in table.splitlines()}) != 1:
             raise AssertionError(f"a table row with another number of cells:\n{table}")
 
 

@@ -26,6 +26,7 @@ from ragrules.reports._cells import CSV_TRIGGERS, csv_safe, csv_unsafe
 from ragrules.reports.markdown import to_markdown
 from ragrules.reports.output import render, to_csv, to_table
 from ragrules.stream import write_stream
+from tests.markdown_table import markdown_cells
 
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?%?|-")
 # C0, DEL, C1, and the bidi marks, embeddings, overrides and isolates.
@@ -84,23 +85,10 @@ def _assert_csv_cells_safe(text: str) -> list[list[str]]:
     return rows
 
 
-def _markdown_cells(line: str) -> int:
-    """The number of cells in a Markdown table row: its unescaped pipes, less one."""
-    pipes, escaped = 0, False
-    for character in line:
-        if escaped:
-            escaped = False
-        elif character == "\\":
-            escaped = True
-        elif character == "|":
-            pipes += 1
-    return pipes - 1
-
-
 def _assert_markdown_safe(text: str) -> None:
     assert HTML_TAG.search(text) is None, text
     for table in re.findall(r"(?:^\|.*\n)+", text, flags=re.M):
-        counts = {_markdown_cells(line) for line in table.splitlines()}
+        counts = {markdown_cells(line) for line in table.splitlines()}
         assert len(counts) == 1, table
 
 
