@@ -71,6 +71,7 @@ from ragrules.formats.loading._keys import (
 from ragrules.formats.loading._keys import (
     SCHEMA_FILE as SCHEMA_FILE,
 )
+from ragrules.formats.loading._neighbour_files import read_neighbour_files
 from ragrules.formats.loading._origins import Origins, Source
 from ragrules.formats.loading._parsing import Unparsable, parse
 from ragrules.formats.loading._roots import Finder
@@ -212,7 +213,7 @@ def _merged(
     reads = Reads(limit=MAX_RULESET_CHARACTERS, used=len(text))
     here = folder if folder is not None else Path.cwd()
     merged, origins = resolve(document, Source(source, text), here, finder, reads)
-    return merged, origins, source
+    return read_neighbour_files(merged, origins, finder, here, reads), origins, source
 
 
 def build(document: dict[str, Any], origins: Origins, source: str | None) -> Ruleset:

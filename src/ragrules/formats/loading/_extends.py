@@ -34,7 +34,8 @@ MAX_FILES = 64
 
 
 # Settings merged key by key (a child's key replaces the base's); others are replaced whole.
-_KEYED = ("defaults", "scales", "exceptions", "data")
+# A base's comparator groups and benchmarks are shared with the rulesets that extend it.
+_KEYED = ("defaults", "scales", "exceptions", "data", "groups", "benchmarks")
 
 
 @attrs.frozen
