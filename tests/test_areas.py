@@ -95,6 +95,30 @@ def test_travel_follows_each_series_through_its_own_periods() -> None:
     assert male.travel[0].reason == "no row for 2023"
 
 
+def test_a_wide_rows_earlier_columns_belong_to_its_own_area_and_breakdown(
+    tmp_path: Path,
+) -> None:
+    """`previous` on a national row is that area's (and breakdown's) previous value."""
+    data = tmp_path / "wide.csv"
+    data.write_text(
+        "indicator,area,sex,period,value,previous\n"
+        "a,E1,Persons,2024,160,180\na,E2,Persons,2024,149,140\na,E2,Male,2024,170,\n",
+        encoding="utf-8",
+    )
+    for results in (
+        RULES.rate(ragrules.read_observations(data)).results,
+        [
+            r
+            for r in RULES.iter_rate(ragrules.data.iter_csv(data))
+            if isinstance(r, ragrules.Result)
+        ],
+    ):
+        moves = {(r.area, r.breakdown[0][1]): r.travel[0] for r in results if r.row}
+        assert moves[("E1", "Persons")].judgement is IMPROVING
+        assert moves[("E2", "Persons")].judgement is WORSENING
+        assert moves[("E2", "Male")].reason == "no row for 2023"
+
+
 def test_a_duplicate_is_a_second_row_for_the_same_series_and_period() -> None:
     report = RULES.rate([*ROWS, _row("a", "E1", "2024", "150")])
     (duplicate,) = report.rejected

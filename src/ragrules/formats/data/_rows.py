@@ -188,9 +188,11 @@ def _earlier_rows(
         found.append(
             Observation(
                 indicator=observation.indicator,
+                area=observation.area,
                 period=str(then),
                 value=_cell(cells, index),
                 row=observation.row,
+                extra=observation.extra,  # the breakdowns: the same series as the row's
             )
         )
     return found
