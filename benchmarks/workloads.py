@@ -258,3 +258,160 @@ def history_rows(rows: int) -> list[dict[str, str]]:
                 }
             )
     return found[:rows]
+
+
+def national_baseline_same_output(source: Path, target: Path) -> None:
+    """The end-to-end workload by hand, writing byte for byte what ragrules writes.
+
+    The fair baseline (issue 16): every field of every line (reasons, bounds, travel, exception
+    reasons) as `ragrules rate --stream` writes it, with everything that is the same for an
+    indicator precomputed, as a developer writing this one pipeline would.
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    short, long = "short", "long"
+
+    def shown(value: Decimal) -> str:
+        if value == value.to_integral_value():
+            return str(value.quantize(Decimal(1)))
+        return format(value.normalize(), "f")
+
+    indicators = {}
+    for n, (goal, tolerance, higher) in enumerate(_targets()):
+        margin = goal * tolerance
+        floor = goal - margin if higher else goal + margin
+        sign = ">=" if higher else "<="
+        bounds: list[dict[str, object]] = [
+            {"status": "green", "lower": shown(goal), "upper": None},
+            {"status": "amber", "lower": shown(floor), "upper": None},
+            {"status": "red", "lower": None, "upper": None},
+        ]
+        if not higher:
+            for bound in bounds:
+                bound["lower"], bound["upper"] = None, bound["lower"]
+        for bound, condition in zip(
+            bounds,
+            (f"value {sign} {shown(goal)}", f"value {sign} {shown(floor)}", "any value"),
+            strict=True,
+        ):
+            bound.update(inclusive=True, multiplier="1", condition=condition)
+        polarity = "higher-is-better" if higher else "lower-is-better"
+        indicators[f"pi-{n}"] = (
+            higher,
+            goal,
+            floor,
+            sign,
+            f'{{"indicator": "pi-{n}", "title": "", "unit": "percent", "polarity": "{polarity}", '
+            '"area": null, "breakdown": {}, "period": ',
+            f'"target": "{shown(goal)}", "target_source": "ruleset", '
+            f'"tolerance": "{tolerance * 100}%", '
+            f'"stretch": null, "bounds": {dumps(bounds)}, ',
+            shown(floor),
+        )
+    glyph = {"up": "↑", "down": "↓", "unchanged": "→"}
+
+    def movement(
+        name: str, against: str, when: str, now: Decimal | None, text: str, higher: bool
+    ) -> tuple[str, str | None]:
+        head = f'{{"comparison": "{name}", "against": "{against}", '
+        if now is None:
+            return (
+                head + '"period": null, "earlier": null, "earlier_text": "", '
+                '"direction": "not-comparable", "judgement": null, "arrow": "-", '
+                '"reason": "there is no current value", "earlier_judgements": []}',
+                None,
+            )
+        if text == "N/A":
+            return (
+                head + f'"period": "{when}", "earlier": null, "earlier_text": "", '
+                '"direction": "not-comparable", "judgement": null, "arrow": "-", '
+                f'"reason": "no comparable value for {when} (no data: published as \'N/A\')", '
+                '"earlier_judgements": []}',
+                None,
+            )
+        then = Decimal(text[:-1])
+        moved = "unchanged" if now == then else "up" if now > then else "down"
+        judgement = (
+            "unchanged"
+            if moved == "unchanged"
+            else "improving"
+            if (moved == "up") == higher
+            else "worsening"
+        )
+        return (
+            head
+            + f'"period": "{when}", "earlier": "{shown(then)}", "earlier_text": {dumps(text)}, '
+            f'"direction": "{moved}", "judgement": "{judgement}", "arrow": "{glyph[moved]}", '
+            '"reason": "", "earlier_judgements": []}',
+            judgement,
+        )
+
+    with (
+        source.open(encoding="utf-8", newline="") as data,
+        target.open("w", encoding="utf-8") as out,
+    ):
+        reader = csv.reader(data)
+        next(reader)
+        for row, (authority, indicator, period, text, previous, last_year) in enumerate(
+            reader, start=2
+        ):
+            higher, goal, floor, sign, head, fixed, floor_text = indicators[indicator]
+            year, quarter = period.split(" Q")
+            start = int(year[:4])
+            before = (
+                f"{start - 1}/{str(start)[2:]} Q4"
+                if quarter == "1"
+                else f"{year} Q{int(quarter) - 1}"
+            )
+            last = f"{start - 1}/{str(start)[2:]} Q{quarter}"
+            if text == "N/A":
+                value = None
+                rating = (
+                    '"status": "no-data", "rated": false, "unrated": "no-data", '
+                    '"reason": "no data: published as \'N/A\'", "value": null, '
+                    '"value_text": "N/A", "unrounded": null, "target": null, '
+                    '"target_source": null, "tolerance": null, "stretch": null, "bounds": [], '
+                    '"band": null, '
+                )
+                status = "no-data"
+            else:
+                value = Decimal(text[:-1])
+                number = shown(value)
+                meets_goal = value >= goal if higher else value <= goal
+                meets_floor = value >= floor if higher else value <= floor
+                if meets_goal:
+                    status, band, reason = (
+                        "green",
+                        0,
+                        f"green: {number} meets value {sign} {shown(goal)}",
+                    )
+                elif meets_floor:
+                    status, band, reason = (
+                        "amber",
+                        1,
+                        f"amber: {number} meets value {sign} {floor_text}",
+                    )
+                else:
+                    status, band = "red", 2
+                    reason = f"red: {number} does not reach amber (value {sign} {floor_text})"
+                rating = (
+                    f'"status": "{status}", "rated": true, "unrated": null, "reason": "{reason}", '
+                    f'"value": "{number}", "value_text": {dumps(text)}, "unrounded": "{number}", '
+                    f'{fixed}"band": {band}, '
+                )
+            first, short_judgement = movement(
+                short, "previous-period", before, value, previous, higher
+            )
+            second, _ = movement(long, "same-period-last-year", last, value, last_year, higher)
+            reasons = (
+                ["status red"]
+                if status == "red"
+                else ["status amber and worsening on short"]
+                if status == "amber" and short_judgement == "worsening"
+                else []
+            )
+            out.write(
+                f'{head}"{period}", "row": {row}, {rating}"interval": null, "rank": null, '
+                f'"travel": [{first}, {second}], "commentary": "", "caveat": "", "flag": "", '
+                f'"columns": {{"authority": "{authority}"}}, '
+                f'"exception_reasons": {dumps(reasons)}}}\n'
+            )

@@ -132,7 +132,7 @@ def _iter_rate(
     # line: a generator must not leave its context set in the caller's code between items.
     rate_line = in_exact_context(batch.rate_line)
     line: list[Observation] = []
-    history: dict[Key, Observation] = {}  # the rows of the series running on, oldest first
+    history: Recent = {}  # the rows of the series running on, oldest first
     for position, item in enumerate(observations, start=1):
         rejected: list[Rejection] = []
         observation = coerce(item, position, rejected)
@@ -153,21 +153,34 @@ def _iter_rate(
 LOOKBACK_ROWS = 4096
 
 
+# A stream's recent rows: an observation, or (from a line the compiled engine rated) the
+# value text alone, which is all a plain line's row holds (`ragrules.engine.plan`).
+Recent = dict[Key, Observation | str]
+
+
 class _Known(Mapping[Key, Observation]):
     """A line's rows, then the stream's recent rows: the history a line's travel reads."""
 
-    def __init__(self, line: Placed, recent: Mapping[Key, Observation]) -> None:
+    def __init__(self, line: Placed, recent: Mapping[Key, Observation | str]) -> None:
         self.line, self.recent = line, recent
 
     def __getitem__(self, key: Key) -> Observation:
         found = self.line.get(key)
-        return self.recent[key] if found is None else found
+        return as_observation(key, self.recent[key]) if found is None else found
 
     def __iter__(self) -> Iterator[Key]:
         return iter({**self.recent, **self.line})
 
     def __len__(self) -> int:
         return len({**self.recent, **self.line})
+
+
+def as_observation(key: Key, found: Observation | str) -> Observation:
+    """A recent row as an observation (a plain line's row holds only its value text)."""
+    if isinstance(found, Observation):
+        return found
+    (indicator, area, _), when = key
+    return Observation(indicator=indicator, area=area, period=str(when), value=found)
 
 
 class _Batch:
@@ -222,7 +235,7 @@ class _Batch:
         self,
         line: list[Observation],
         default: Period | None,
-        history: dict[Key, Observation] | None = None,
+        history: Recent | None = None,
     ) -> list[Result | Rejection]:
         """The results and rejections of one input line, rated as a report of its own, with
         the earlier lines of its series (`history`, updated here) as its history too."""

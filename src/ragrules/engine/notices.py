@@ -17,6 +17,7 @@ from ragrules.engine.travel import Movement
 from ragrules.model.errors import Problem, Severity
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.periods import Period
+from ragrules.model.rules import Target
 
 _ONE = Decimal(1)
 _KIND_WORDS = {1: "month", 3: "quarter", 12: "year"}
@@ -100,13 +101,17 @@ def unreadable_earlier(move: Movement) -> bool:
 
 
 def _looks_like_fraction(result: Result) -> bool:
+    return looks_like_fraction(
+        result.indicator.unit, result.value_text, result.unrounded, result.target
+    )
+
+
+def looks_like_fraction(unit: str, text: str, value: Decimal | None, target: Target | None) -> bool:
     """A bare value strictly between 0 and 1 where percentages of 1 or more are expected."""
-    value = result.unrounded
-    if result.indicator.unit != "percent" or value is None or "%" in result.value_text:
+    if unit != "percent" or value is None or "%" in text:
         return False
     if not 0 < value < _ONE:
         return False
-    target = result.target
     return target is None or target.upper >= _ONE
 
 

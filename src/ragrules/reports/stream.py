@@ -59,16 +59,40 @@ def write_stream(
     result); JSON lines carry each row's own. CSV cells that a spreadsheet would run as
     formulas get a `'` in front (`ragrules.reports._cells.csv_safe`) unless `safe_csv` is false.
     """
-    if fmt not in STREAM_FORMATS:
-        raise ValueError(f"a stream is written as one of {STREAM_FORMATS}, not {fmt!r}")
-    tally = Tally()
-    write = _csv_writer(ruleset, out, columns, safe_csv) if fmt == "csv" else _json_writer(out)
-    policy = ruleset.exceptions
+    writer = StreamWriter(ruleset, out, fmt, columns=columns, safe_csv=safe_csv)
     for item in items:
+        writer.write(item)
+    return writer.finish()
+
+
+class StreamWriter:
+    """Writes a stream's results and rejections one at a time, and tallies them."""
+
+    def __init__(
+        self,
+        ruleset: RulesetData,
+        out: TextIO,
+        fmt: str = "json",
+        *,
+        columns: Sequence[str] | None = None,
+        safe_csv: bool = True,
+    ) -> None:
+        if fmt not in STREAM_FORMATS:
+            raise ValueError(f"a stream is written as one of {STREAM_FORMATS}, not {fmt!r}")
+        self.fmt = fmt
+        self.out = out
+        self.tally = Tally()
+        self.policy = ruleset.exceptions
+        self._write = (
+            _csv_writer(ruleset, out, columns, safe_csv) if fmt == "csv" else _json_writer(out)
+        )
+
+    def write(self, item: Result | Rejection) -> None:
+        tally, policy = self.tally, self.policy
         if isinstance(item, Rejection):
             tally.rejected += 1
-            write(item, ())
-            continue
+            self._write(item, ())
+            return
         tally.results += 1
         tally.statuses[item.status] += 1
         tally.invalid += item.unrated is Unrated.INVALID
@@ -78,10 +102,13 @@ def write_stream(
         chosen = exceptions((item,), policy) if item.unrated is None else ()
         reasons = chosen[0].reasons if chosen else ()
         tally.exceptions += bool(reasons)
-        write(item, reasons)
-    if not tally.results and not tally.rejected:
-        tally.notices += 1  # no rows at all: an empty stream is said, as an empty report is
-    return tally
+        self._write(item, reasons)
+
+    def finish(self) -> Tally:
+        """The tally; a stream with no rows at all says so, as an empty report does."""
+        if not self.tally.results and not self.tally.rejected:
+            self.tally.notices += 1
+        return self.tally
 
 
 _Writer = Callable[[Result | Rejection, tuple[str, ...]], None]

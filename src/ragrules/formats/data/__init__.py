@@ -20,10 +20,10 @@ from ragrules.formats.data._common import (
     _error,
     _refuse_other_workbooks,
 )
-from ragrules.formats.data._csv import iter_csv, parse_csv
+from ragrules.formats.data._csv import iter_csv, iter_csv_lines, parse_csv
 from ragrules.formats.data._encoding import decode, is_utf8, sniff_encoding
 from ragrules.formats.data._json import parse_json
-from ragrules.formats.data._rows import iter_rows, parse_columns, parse_rows
+from ragrules.formats.data._rows import RowReader, iter_rows, parse_columns, parse_rows
 from ragrules.formats.data._xlsx import read_rows
 
 __all__ = [
@@ -32,10 +32,12 @@ __all__ = [
     "MAX_BYTES",
     "MAX_LINE",
     "MAX_ROWS",
+    "RowReader",
     "decode",
     "excel_rows",
     "is_utf8",
     "iter_csv",
+    "iter_csv_lines",
     "iter_rows",
     "parse_columns",
     "parse_csv",

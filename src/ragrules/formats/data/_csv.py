@@ -57,6 +57,19 @@ def iter_csv(
     size) as the file is read. `encoding` is the codec to read with, from `sniff_encoding`
     when the caller has checked the file already; else the file is checked here first.
     """
+    lines = iter_csv_lines(path, delimiter=delimiter, progress=progress, encoding=encoding)
+    return iter_rows(lines, source=str(path), columns=columns, period=period)
+
+
+def iter_csv_lines(
+    path: str | os.PathLike[str],
+    *,
+    delimiter: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    encoding: str | None = None,
+) -> Iterator[tuple[int, list[str]]]:
+    """A CSV file's rows as (line number, cells), the header first, read as `iter_csv` reads
+    them; a row whose quoted cell spans lines is numbered by its first line."""
     source = Path(path)
     _refuse_other_workbooks(source)
     _refuse_unseekable(source)
@@ -68,12 +81,10 @@ def iter_csv(
         with io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="") as stream:
             head = stream.read(65536)
             stream.seek(0)
-            yield from _iter_csv(
+            yield from _lines(
                 _capped_lines(stream, str(source)),
                 _delimiter(delimiter, head, str(source)),
-                source=str(source),
-                columns=columns,
-                period=period,
+                str(source),
             )
     except OSError as exc:
         raise _error(
@@ -142,16 +153,20 @@ def _iter_csv(
     columns: Mapping[str, str] | None,
     period: str | None,
 ) -> Iterator[Observation]:
-    reader = csv.reader(stream, delimiter=delimiter)
+    return iter_rows(
+        _lines(stream, delimiter, source), source=source, columns=columns, period=period
+    )
 
-    def lines() -> Iterator[tuple[int, list[str]]]:
-        start = 1
+
+def _lines(
+    stream: Iterable[str], delimiter: str, source: str | None
+) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(stream, delimiter=delimiter)
+    start = 1
+    try:
         for cells in reader:
             yield start, cells  # a quoted cell may span lines: a row starts on its first
             start = reader.line_num + 1
-
-    try:
-        yield from iter_rows(lines(), source=source, columns=columns, period=period)
     except csv.Error as exc:
         raise _error(
             source, f"line {reader.line_num}: {exc}", "check the quoting of that line"

@@ -67,47 +67,73 @@ def iter_rows(
         raise _error(
             source, "the data file is empty", "add a header row: indicator,period,value"
         ) from None
-    _check_columns(header, columns or {}, source)
-    roles = _roles(header, columns or {})
-    if "indicator" not in roles.values():
-        raise _error(
-            source,
-            f"no 'indicator' column (found: {', '.join(header) or 'none'})",
-            "the header needs at least indicator and value, or map them with --columns",
-        )
-    fields = {role: index for index, role in reversed(list(roles.items())) if role in FIELDS}
-    earlier = {role: index for index, role in roles.items() if role in EARLIER}
-    # A wide table: no value column, but columns headed by periods (2019/20, 2020/21 Q1, ...).
-    wide = {} if "value" in fields else _period_columns(header, roles)
-    in_wide = set(wide.values())
-    others = {
-        role: index
-        for index, role in reversed(list(roles.items()))
-        if role not in FIELDS and role not in EARLIER and role and index not in in_wide
-    }
-    try:
-        default = parse_period(period) if earlier and period else None
-    except PeriodError as exc:
-        raise _error(source, f"--period: {exc}", "e.g. --period '2020/21 Q2'") from None
+    reader = RowReader(header, source=source, columns=columns, period=period)
     for line, cells in rows:
-        if any(cell.strip() for cell in cells):
-            values = {name: _cell(cells, index) for name, index in fields.items()}
-            extra = tuple((name, _cell(cells, index)) for name, index in others.items())
-            if earlier and not values.get("period"):
-                values["period"] = str(default) if default else ""
-            if wide:
-                printed = [
-                    (when, text) for when, index in wide.items() if (text := _cell(cells, index))
-                ]
-                # A row with every period blank is still a row: no value for the last period.
-                for when, text in printed or [(next(reversed(wide)), "")]:
-                    yield Observation(
-                        row=line, extra=extra, **{**values, "period": when, "value": text}
-                    )
-                continue
-            observation = Observation(row=line, extra=extra, **values)
-            yield observation
-            yield from _earlier_rows(observation, earlier, cells, source)
+        yield from reader.observations(line, cells)
+
+
+class RowReader:
+    """What each column of a header holds, and a line's observations read by it.
+
+    The layout is public to the compiled stream (`ragrules.reports.compiled`), which reads
+    the cells of plain lines itself and hands any other line back to `observations`.
+    """
+
+    def __init__(
+        self,
+        header: list[str],
+        *,
+        source: str | None = None,
+        columns: Mapping[str, str] | None = None,
+        period: str | None = None,
+    ) -> None:
+        _check_columns(header, columns or {}, source)
+        roles = _roles(header, columns or {})
+        if "indicator" not in roles.values():
+            raise _error(
+                source,
+                f"no 'indicator' column (found: {', '.join(header) or 'none'})",
+                "the header needs at least indicator and value, or map them with --columns",
+            )
+        self.source = source
+        # field -> column index (the first column of a field wins), in FIELDS' sense.
+        self.fields = {
+            role: index for index, role in reversed(list(roles.items())) if role in FIELDS
+        }
+        self.earlier = {role: index for index, role in roles.items() if role in EARLIER}
+        # A wide table: no value column, but columns headed by periods (2019/20, 2020/21 Q1).
+        self.wide = {} if "value" in self.fields else _period_columns(header, roles)
+        in_wide = set(self.wide.values())
+        # The row's other columns (an authority code, a breakdown): name -> column index.
+        self.others = {
+            role: index
+            for index, role in reversed(list(roles.items()))
+            if role not in FIELDS and role not in EARLIER and role and index not in in_wide
+        }
+        try:
+            self.default = parse_period(period) if self.earlier and period else None
+        except PeriodError as exc:
+            raise _error(source, f"--period: {exc}", "e.g. --period '2020/21 Q2'") from None
+
+    def observations(self, line: int, cells: list[str]) -> list[Observation]:
+        """The line's observations: its row, and the earlier values a wide row carries."""
+        if not any(cell.strip() for cell in cells):
+            return []
+        values = {name: _cell(cells, index) for name, index in self.fields.items()}
+        extra = tuple((name, _cell(cells, index)) for name, index in self.others.items())
+        if self.earlier and not values.get("period"):
+            values["period"] = str(self.default) if self.default else ""
+        if self.wide:
+            printed = [
+                (when, text) for when, index in self.wide.items() if (text := _cell(cells, index))
+            ]
+            # A row with every period blank is still a row: no value for the last period.
+            return [
+                Observation(row=line, extra=extra, **{**values, "period": when, "value": text})
+                for when, text in printed or [(next(reversed(self.wide)), "")]
+            ]
+        observation = Observation(row=line, extra=extra, **values)
+        return [observation, *_earlier_rows(observation, self.earlier, cells, self.source)]
 
 
 def _check_columns(header: list[str], columns: Mapping[str, str], source: str | None) -> None:

@@ -1,0 +1,371 @@
+"""The compiled stream: a CSV file rated by the compiled row engine and written as JSON lines
+(or CSV) byte for byte as `write_stream(ruleset.iter_rate(iter_csv(...)))` writes it.
+
+Plain lines (see `ragrules.engine.plan`) are read from their cells, rated by their plan and
+written from fragments rendered once per plan, value text and movement; every other line
+is read into observations and rated and written by the general path, in its place in the
+output. tests/property/test_plan.py holds the two to the same bytes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import operator
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TextIO, TypeVar
+
+from ragrules.engine.plan import LinePlan, Planned, Rated, RowStream
+from ragrules.engine.result import movement_dict
+from ragrules.engine.ruleset import Ruleset
+from ragrules.engine.selection import exceptions
+from ragrules.engine.travel import Movement
+from ragrules.formats.data import RowReader, iter_csv_lines
+from ragrules.formats.data._common import _error
+from ragrules.model.numbers import format_decimal, in_exact_context
+from ragrules.model.rules import Unrated
+from ragrules.reports.stream import StreamWriter, Tally
+
+_ABSENT = 1 << 62  # the index of a column the file does not have: `_cell` reads it as blank
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+# Fragments kept per plan before they are dropped and rendered again: bounded memory on a
+# file of unique values, no cost on published ones (a few hundred texts an indicator).
+_FRAGMENTS = 1 << 16
+
+
+def rate_csv_stream(
+    ruleset: Ruleset,
+    path: str | os.PathLike[str],
+    out: TextIO,
+    fmt: str = "json",
+    *,
+    columns: Mapping[str, str] | None = None,
+    delimiter: str | None = None,
+    period: str | None = None,
+    encoding: str | None = None,
+    safe_csv: bool = True,
+) -> Tally:
+    """Rate a CSV file a line at a time and write each result as `write_stream` does.
+
+    The same output, byte for byte, as `write_stream(ruleset.iter_rate(iter_csv(path, ...),
+    period=period), ruleset, out, fmt)`, in constant memory, at the compiled engine's speed.
+    """
+    stream = CsvStream(
+        ruleset, path, columns=columns, delimiter=delimiter, period=period, encoding=encoding
+    )
+    return stream.write(out, fmt, safe_csv=safe_csv)
+
+
+class CsvStream:
+    """A CSV file opened for the compiled stream: its header and first line are read (and
+    any error in them raised) before anything is written."""
+
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        path: str | os.PathLike[str],
+        *,
+        columns: Mapping[str, str] | None = None,
+        delimiter: str | None = None,
+        period: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        encoding: str | None = None,
+    ) -> None:
+        self.ruleset = ruleset
+        lines = iter_csv_lines(path, delimiter=delimiter, progress=progress, encoding=encoding)
+        source = str(path)
+        try:
+            _, head = next(lines)
+        except StopIteration:
+            raise _error(
+                source, "the data file is empty", "add a header row: indicator,period,value"
+            ) from None
+        self.reader = RowReader(head, source=source, columns=columns, period=period)
+        first = next(lines, None)
+        if first is not None:
+            self.reader.observations(*first)  # a bad first line is said before any output
+        self.lines = itertools.chain([] if first is None else [first], lines)
+        self.period = period
+
+    @property
+    def passed(self) -> list[str]:
+        """The rows' other columns, passed through to the output."""
+        return list(self.reader.others)
+
+    def write(
+        self,
+        out: TextIO,
+        fmt: str = "json",
+        *,
+        passed: Sequence[str] | None = None,
+        safe_csv: bool = True,
+    ) -> Tally:
+        """Rate every line and write its results and rejections; the stream's tally.
+
+        `passed` names the CSV output's passed-through columns, as `write_stream`'s `columns`.
+        """
+        stream = RowStream(self.ruleset, self.period, tuple(self.reader.earlier))
+        writer = StreamWriter(self.ruleset, out, fmt, columns=passed, safe_csv=safe_csv)
+        _Lines(self.reader, stream, writer).run(self.lines)
+        return writer.finish()
+
+
+class _Lines:
+    """Each line to the plan when it is plain, else to the general path."""
+
+    def __init__(self, reader: RowReader, stream: RowStream, writer: StreamWriter) -> None:
+        self.reader, self.stream, self.writer = reader, stream, writer
+        fields = reader.fields
+        self.plain = (
+            stream.usable
+            and not reader.wide
+            and "period" in fields
+            and "value" in fields
+            and not (reader.earlier and reader.default is not None)
+        )
+        self.fields = fields
+        # A row with a target, caveat or flag of its own goes to the general path.
+        self.own = tuple(fields[name] for name in ("target", "caveat", "flag") if name in fields)
+        self.json = _JsonLines(writer) if writer.fmt == "json" else None
+
+    @in_exact_context  # once for the whole stream: nothing of the caller's runs inside
+    def run(self, lines: Iterator[tuple[int, list[str]]]) -> None:
+        reader, stream, writer = self.reader, self.stream, self.writer
+        fields = self.fields
+        # The cells a plain line is read from, in one call: indicator, area, period, value,
+        # commentary, then the earlier values and the other columns.
+        names = ("indicator", "area", "period", "value", "commentary")
+        wanted = [fields.get(name, _ABSENT) for name in names]
+        earlier = list(reader.earlier.values())
+        others = list(reader.others.items())
+        at = [*wanted, *earlier, *(index for _, index in others)]
+        present = [index for index in at if index != _ABSENT]
+        width = max([*present, *self.own], default=0) + 1
+        pick = operator.itemgetter(*present) if len(present) > 1 else None
+        blanks = [index == _ABSENT for index in at]
+        own, plain, json_lines = self.own, self.plain, self.json
+        first_other = len(wanted) + len(earlier)
+        other_names = [name for name, _ in others]
+        for line, cells in lines:
+            planned = None
+            if (
+                plain
+                and pick is not None
+                and len(cells) >= width
+                and not any(cells[index].strip() for index in own)
+            ):
+                if not any(cell.strip() for cell in cells):
+                    continue
+                got = iter(pick(cells))
+                texts = ["" if blank else next(got).strip() for blank in blanks]
+                planned = stream.plain(
+                    line,
+                    texts[0],
+                    texts[1],
+                    texts[2],
+                    texts[3],
+                    texts[5:first_other],
+                    tuple(zip(other_names, texts[first_other:], strict=True)),
+                    texts[4],
+                )
+            if planned is None:
+                for item in stream.general(reader.observations(line, cells)):
+                    writer.write(item)
+            elif json_lines is not None:
+                json_lines.write(planned)
+            else:
+                writer.write(planned.result())
+
+
+class _JsonLines:
+    """A planned result written as the JSON line `Result.to_dict()` gives, from fragments:
+    per plan (indicator, period, target and bands), per value text, per movement."""
+
+    def __init__(self, writer: StreamWriter) -> None:
+        self.out = writer.out
+        self.tally: Tally = writer.tally
+        self.policy = writer.policy
+        self.plans: dict[LinePlan, _PlanParts] = {}
+        self.texts: dict[Rated, str] = {}
+        self.moves: dict[tuple[LinePlan, str, object, str, object, object, str], str] = {}
+        self.middles: dict[tuple[str, str], str] = {}
+        self.columns: dict[tuple[tuple[str, str], ...], str] = {}
+        self.places: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+
+    def write(self, planned: Planned) -> None:
+        rated, plan = planned.rated, planned.plan
+        parts = self.plans.get(plan)
+        if parts is None:
+            parts = self.plans[plan] = _bounded(self.plans, _PlanParts())
+        if parts.head is None:
+            parts.start(rated)
+        text = self.texts.get(rated)
+        if text is None:
+            text = _bounded(self.texts, parts.rated(rated))
+            self.texts[rated] = text
+        moves = []
+        judgements: list[object] = []
+        unreadable = 0
+        for move in planned.moves:
+            if type(move) is tuple:
+                index, earlier, earlier_text, code = move
+                frame = parts.frames.get(index * 64 + code)
+                if frame is None:
+                    frame = _movement_frame(plan.movement(move))
+                    parts.frames[index * 64 + code] = frame
+                middle = self.middles.get((plan.indicator.id, earlier_text))
+                if middle is None:
+                    middle = _pairs(
+                        {"earlier": format_decimal(earlier), "earlier_text": earlier_text}
+                    )
+                    self.middles[(plan.indicator.id, earlier_text)] = _bounded(self.middles, middle)
+                moves.append(f"{frame[0]}{middle}{frame[1]}")
+                judgements.append(code)
+                continue
+            assert isinstance(move, Movement)
+            key = (
+                plan,
+                move.comparison.name,
+                move.period,
+                move.earlier_text,
+                move.direction,
+                move.judgement,
+                move.reason,
+            )
+            shown = self.moves.get(key)
+            if shown is None:
+                shown = _bounded(self.moves, _encode(movement_dict(move)))
+                self.moves[key] = shown
+            moves.append(shown)
+            judgements.append(None if move.judgement is None else move.judgement.value)
+            unreadable += not move.comparable and bool(move.earlier_text)
+        rated_ok = rated.unrated is None
+        judged = (rated.status, rated_ok, *judgements)
+        chosen = parts.chosen.get(judged)
+        if chosen is None:
+            chosen = parts.chosen[judged] = self._exceptions(planned)
+        selected, tail = chosen
+        where = (planned.area, planned.breakdown)
+        place = self.places.get(where)
+        if place is None:
+            place = _pairs({"area": planned.area or None, "breakdown": dict(planned.breakdown)})
+            self.places[where] = _bounded(self.places, place)
+        assert parts.head is not None
+        self.out.write(
+            "".join(
+                (
+                    parts.head,
+                    place,
+                    parts.period,
+                    str(planned.row),
+                    text,
+                    ", ".join(moves),
+                    "], ",
+                    self._commentary(planned.commentary),
+                    ', "caveat": "", "flag": "", ',
+                    self._columns(planned.columns),
+                    tail,
+                )
+            )
+        )
+        tally = self.tally
+        tally.results += 1
+        tally.statuses[rated.status] += 1
+        tally.invalid += rated.unrated is Unrated.INVALID
+        tally.notices += rated.notices + unreadable
+        if (
+            rated.status in self.policy.commentary_required
+            and rated_ok
+            and not planned.commentary.strip()
+        ):
+            tally.findings += 1
+        tally.exceptions += selected
+
+    def _commentary(self, text: str) -> str:
+        return _pairs({"commentary": text}) if text else '"commentary": ""'
+
+    def _columns(self, columns: tuple[tuple[str, str], ...]) -> str:
+        shown = self.columns.get(columns)
+        if shown is None:
+            shown = _pairs({"columns": dict(columns)})
+            self.columns[columns] = _bounded(self.columns, shown)
+        return shown
+
+    def _exceptions(self, planned: Planned) -> tuple[bool, str]:
+        result = planned.result()
+        chosen = exceptions((result,), self.policy) if result.unrated is None else ()
+        reasons = list(chosen[0].reasons) if chosen else []
+        return bool(reasons), f", {_pairs({'exception_reasons': reasons})}}}\n"
+
+
+class _PlanParts:
+    """A plan's fixed fragments: the line up to the area, the period, and (for numbers the
+    plan rates itself) the target, margins and bounds."""
+
+    def __init__(self) -> None:
+        self.head: str | None = None
+        self.period = ""
+        self.fixed: str | None = None
+        # A movement's frame by comparison and outcome; the exception reasons (and whether
+        # there are any) by status, rated and the movements' outcomes.
+        self.frames: dict[int, tuple[str, str]] = {}
+        self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
+
+    def start(self, rated: Rated) -> None:
+        record = rated.result().to_dict()
+        self.head = "{" + _part(record, "indicator", "polarity") + ", "
+        self.period = ", " + _part(record, "period", "period") + ', "row": '
+
+    def rated(self, rated: Rated) -> str:
+        """From the status to the opening of the travel list, for one value text."""
+        if not rated.fast:
+            return ", " + _part(rated.result().to_dict(), "status", "rank") + ', "travel": ['
+        if self.fixed is None:
+            self.fixed = _part(rated.result().to_dict(), "target", "bounds")
+        assert rated.rated is not None and rated.value is not None
+        unrounded, band, reason = rated.rated
+        own = _pairs(
+            {
+                "status": rated.status,
+                "rated": True,
+                "unrated": None,
+                "reason": reason,
+                "value": format_decimal(rated.value),
+                "value_text": rated.text,
+                "unrounded": format_decimal(unrounded),
+            }
+        )
+        return f', {own}, {self.fixed}, "band": {band}, "interval": null, "rank": null, "travel": ['
+
+
+def _movement_frame(move: Movement) -> tuple[str, str]:
+    """A movement's JSON around its earlier value and text: what a comparison, period,
+    direction and judgement share."""
+    record = movement_dict(move)
+    return (
+        "{" + _part(record, "comparison", "period") + ", ",
+        ", " + _part(record, "direction", "earlier_judgements") + "}",
+    )
+
+
+T = TypeVar("T")
+
+
+def _bounded(cache: dict[Any, Any], value: T) -> T:
+    """`value`, after emptying `cache` when it has grown past its bound (a file of unique
+    values renders again rather than growing without end)."""
+    if len(cache) >= _FRAGMENTS:
+        cache.clear()
+    return value
+
+
+def _part(record: dict[str, Any], first: str, last: str) -> str:
+    keys = list(record)
+    return _pairs({k: record[k] for k in keys[keys.index(first) : keys.index(last) + 1]})
+
+
+def _pairs(record: dict[str, Any]) -> str:
+    """`"key": value, ...` as the stream's encoder writes them inside an object."""
+    return _encode(record)[1:-1]
