@@ -278,7 +278,8 @@ def test_compiled_rules_stay_bounded_with_targets_from_the_data(
     ]
     streamed = [item.status for item in RULESET.iter_rate(rows)]  # type: ignore[union-attr]
     assert streamed == [RULESET.rate([row]).results[0].status for row in rows]
-    assert len(seen[0].cuts) <= 3
+    # 20 targets, fewer kept: the floor (3 here) or four per indicator, whichever is more.
+    assert len(seen[0].cuts) <= seen[0].compiled_size < 20
 
 
 def test_a_line_with_the_period_asked_for_rates_that_period(tmp_path: Path) -> None:
@@ -320,3 +321,27 @@ def test_a_data_column_named_like_an_output_column_is_kept_apart(
     assert main(["rate", str(rules), str(data), "--stream", "--format", "csv"]) == 0
     (row,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
     assert (row["status"], row["data_status"]) == ("green", "Red")
+
+
+def test_compiled_rules_are_kept_for_every_indicator_of_a_large_ruleset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A ruleset with more indicators than the cache's floor compiles each rule once, not on
+    every row (the cache is a least-recently-used one sized to the ruleset)."""
+    monkeypatch.setattr(ragrules.engine.batch, "_MAX_COMPILED", 3)
+    text = '[ruleset]\nformat = 1\nid = "many"\n' + "".join(
+        f'[[indicator]]\nid = "i{n}"\ntarget = 10\ntolerance = {{ absolute = 1 }}\n'
+        for n in range(8)
+    )
+    ruleset = ragrules.loads(text)
+    compiled: list[object] = []
+    original = ragrules.engine.rating.compile_cuts
+
+    def counting(inputs: ragrules.engine.rating.RuleInputs) -> object:
+        compiled.append(inputs)
+        return original(inputs)
+
+    monkeypatch.setattr(ragrules.engine.rating, "compile_cuts", counting)
+    rows = [{"indicator": f"i{n % 8}", "period": "2024", "value": "10"} for n in range(80)]
+    assert all(r.status == "green" for r in ruleset.iter_rate(rows))  # type: ignore[union-attr]
+    assert len(compiled) == 8

@@ -8,6 +8,7 @@ the reason. Indicators with no row get `no-data`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -50,7 +51,10 @@ from ragrules.model.rules import (
     Unrated,
 )
 
-_MAX_COMPILED = 4096  # compiled rules kept at once (one per indicator, target and margins)
+# Compiled rules kept at once (one per indicator, target and margins): a least-recently-used
+# cache of at least this many, and four per indicator for a larger ruleset, so a ruleset of
+# many indicators never recompiles on every row.
+_MAX_COMPILED = 4096
 # The rule a value is rated by: the indicator (by identity), and the target and margins in force.
 _RuleKey = tuple[int, Target | None, Margin | None, Margin | None]
 
@@ -190,7 +194,8 @@ class _Batch:
         self.ruleset = ruleset
         self.indicators = {indicator.id: indicator for indicator in ruleset.indicators}
         self.titles = titles(ruleset)
-        self.cuts: dict[_RuleKey, tuple[Cut, ...]] = {}
+        self.cuts: OrderedDict[_RuleKey, tuple[Cut, ...]] = OrderedDict()
+        self.compiled_size = max(_MAX_COMPILED, 4 * len(ruleset.indicators))
         self.unknown = UnknownIds(self.indicators)
         self.breakdowns = ruleset.tokens.breakdowns
         # The group values of the whole batch, for quantile scales; a stream line has none.
@@ -395,9 +400,11 @@ class _Batch:
                 inputs = RuleInputs(
                     indicator=indicator, target=target, tolerance=tolerance, stretch=stretch
                 )
-                if len(self.cuts) >= _MAX_COMPILED:
-                    self.cuts.clear()  # targets from the data can be many: stay bounded
                 cuts = self.cuts[key] = rating.compile_cuts(inputs)
+                if len(self.cuts) > self.compiled_size:  # targets from the data: stay bounded
+                    self.cuts.popitem(last=False)
+            else:
+                self.cuts.move_to_end(key)
             band = rating.band_for(cuts, value, judgements)
         except CannotRate as exc:
             prefix = "no target: " if exc.unrated is Unrated.NO_TARGET else ""
