@@ -29,7 +29,17 @@ import pytest
 SOURCE = Path(__file__).resolve().parent.parent / "src"
 
 ORDER = ["model", "engine", "formats", "reports", "tools", "interface"]
-INTERFACE = ("ragrules", "data", "output", "stream", "testing", "pandas", "cli", "__main__")
+INTERFACE = (
+    "ragrules",
+    "data",
+    "output",
+    "stream",
+    "testing",
+    "pandas",
+    "columnar",
+    "cli",
+    "__main__",
+)
 
 
 def _dotted(path: Path) -> str:

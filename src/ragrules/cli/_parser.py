@@ -103,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="rate a large file line by line in constant memory: each line is rated on its "
         "own, written at once as a JSON line (--format json, the default) or a CSV row",
     )
+    rate.add_argument(
+        "--engine",
+        choices=("row", "columnar"),
+        default="row",
+        help="with --stream on a CSV file: the compiled row engine (default), or the columnar "
+        "engine (needs the polars extra; the same output, the whole file in memory)",
+    )
     rate.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     rate.add_argument(
         "--unsafe-csv",

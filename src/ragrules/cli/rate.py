@@ -27,7 +27,7 @@ from ragrules.model.observations import Observation
 from ragrules.reports.compiled import CsvStream
 from ragrules.reports.matrix import MATRIX_FORMATS, matrix_csv, matrix_html, matrix_json
 from ragrules.reports.output import render
-from ragrules.reports.stream import STREAM_FORMATS, write_stream
+from ragrules.reports.stream import STREAM_FORMATS, Tally, write_stream
 
 
 def run_rate(args: argparse.Namespace) -> int:
@@ -120,6 +120,8 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
     # A progress bar on stderr, when it is a terminal and the output goes elsewhere.
     bar = _Progress() if sys.stderr.isatty() and (args.output or not sys.stdout.isatty()) else None
     safe = not args.unsafe_csv
+    if args.engine == "columnar" and fmt == "json" and args.period is None:
+        return _rate_columnar(ruleset, args, data, fmt)
     if data.suffix.lower() in _CSV_SUFFIXES:
         # The compiled stream (ragrules.reports.compiled): the same output, faster. The
         # header and first line are read before the output is opened: a data file that
@@ -145,6 +147,11 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
             tally = write_stream(items, ruleset, out, fmt, columns=columns, safe_csv=safe)
     if bar is not None:
         bar.done()
+    return _said(tally, args, data)
+
+
+def _said(tally: Tally, args: argparse.Namespace, data: Path) -> int:
+    """The stream's tally on stderr, and the exit code it makes."""
     if not tally.results and not tally.rejected:
         say(
             f"{data}: warning: the data holds no rows (check it has rows under its header)",
@@ -158,6 +165,25 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return FINDINGS if args.strict and tally.problems else OK
+
+
+def _rate_columnar(ruleset: Ruleset, args: argparse.Namespace, data: Path, fmt: str) -> int:
+    """`rate --stream --engine columnar`: the same lines, rated column by column."""
+    if data.suffix.lower() not in _CSV_SUFFIXES:
+        say("ragrules rate: --engine columnar reads a CSV file", file=sys.stderr)
+        return USAGE
+    try:
+        from ragrules.columnar import rate_csv_columnar
+    except ImportError as exc:
+        say(f"ragrules rate: {exc}", file=sys.stderr)
+        return USAGE
+    _encoding(args, data)
+    columns = parse_columns(args.columns) if args.columns else None
+    with open_output(args.output) as out:
+        tally = rate_csv_columnar(
+            ruleset, data, out, fmt, columns=columns, delimiter=args.delimiter
+        )
+    return _said(tally, args, data)
 
 
 # Files read a line at a time; JSON and Excel files are read whole (they are not streams).

@@ -1,0 +1,159 @@
+"""The columnar engine writes what the compiled row engine writes, byte for byte.
+
+Plain files (every line one the plans take) are rated column-wise; the generated values sit
+on every boundary of the generated bands, at several scales, with earlier values equal to,
+just above and just below them, so every direction is decided exactly. Other files (from the
+row engine's own property test) must come out the same whichever way they are rated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ragrules
+from ragrules.reports.compiled import rate_csv_stream
+from tests.property.test_plan import data_files, rulesets
+
+pl = pytest.importorskip("polars")
+
+from ragrules.columnar import rate_csv_columnar  # noqa: E402  (after the skip)
+from ragrules.reports.columnar._table import Table  # noqa: E402
+
+PLAIN_RULESET = """
+[ruleset]
+format = 1
+id = "plain"
+
+[data]
+breakdowns = ["sex"]
+
+[travel.comparisons]
+short = { against = "previous-period" }
+long = { against = "same-period-last-year" }
+
+[exceptions]
+rules = [
+  { statuses = ["red"] },
+  { statuses = ["amber"], travel = { comparison = "short", judgement = ["worsening"] } },
+]
+
+[[indicator]]
+id = "up"
+unit = "percent"
+target = "12.5%"
+tolerance = { relative = "10%" }
+
+[[indicator]]
+id = "down"
+polarity = "lower-is-better"
+target = 20
+tolerance = { absolute = 2.5 }
+unchanged-within = { absolute = "0.05" }
+
+[[indicator]]
+id = "whole"
+target = 7
+tolerance = { absolute = 1 }
+rounding = { places = 0 }
+"""
+RULES = ragrules.loads(PLAIN_RULESET)
+# Every boundary of the bands above (12.5, 11.25; 20, 22.5; 7, 6) at several scales, and
+# values either side of them.
+BOUNDARIES = [Decimal(t) for t in ("12.5", "11.25", "20", "22.5", "7", "6", "6.5", "0")]
+
+
+@st.composite
+def boundary_texts(draw: st.DrawFn) -> str:
+    base = draw(st.sampled_from(BOUNDARIES))
+    step = draw(st.sampled_from([Decimal(0), Decimal("0.01"), Decimal("-0.01"), Decimal("0.001")]))
+    value = base + step
+    places = draw(st.integers(0, 4))
+    text = f"{value:.{max(places, -value.as_tuple().exponent)}f}"  # type: ignore[operator]
+    return text + draw(st.sampled_from(["", "", "%"]))
+
+
+@st.composite
+def plain_files(draw: st.DrawFn) -> str:
+    columns = ["indicator", "area", "sex", "period", "value"]
+    earlier = [c for c in ("previous", "last_year") if draw(st.booleans())]
+    columns += [*earlier, "authority"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    periods = ["2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3"]
+    for _ in range(draw(st.integers(1, 40))):
+        row = {
+            "indicator": draw(st.sampled_from(["up", "down", "whole"])),
+            "area": draw(st.sampled_from(["E1", "E2", ""])),
+            "sex": draw(st.sampled_from(["Male", "Female"])),
+            "period": draw(st.sampled_from(periods)),
+            "value": draw(st.one_of(boundary_texts(), st.sampled_from(["N/A", "x", "-", "c"]))),
+            "previous": draw(st.one_of(boundary_texts(), st.sampled_from(["", "N/A", "?"]))),
+            "last_year": draw(st.one_of(boundary_texts(), st.just(""))),
+            "authority": draw(st.sampled_from(["A", "B, Ltd", 'say "hi"'])),
+        }
+        writer.writerow([row[c] for c in columns])
+    return out.getvalue()
+
+
+def _both(ruleset: ragrules.Ruleset, path: Path) -> tuple[str, str, object, object]:
+    row, col = io.StringIO(), io.StringIO()
+    expected = rate_csv_stream(ruleset, path, row)
+    tally = rate_csv_columnar(ruleset, path, col)
+    return row.getvalue(), col.getvalue(), expected, tally
+
+
+@given(data=plain_files())
+def test_plain_files_are_rated_column_wise_to_the_same_bytes(
+    tmp_path_factory: pytest.TempPathFactory, data: str
+) -> None:
+    path = tmp_path_factory.mktemp("columnar") / "data.csv"
+    path.write_text(data, encoding="utf-8")
+    table = Table.read(RULES, path, None, None)
+    assert table is not None and table.plain()  # the columnar path itself, not the fallback
+    row, col, expected, tally = _both(RULES, path)
+    assert col == row
+    assert tally == expected
+
+
+@given(text=rulesets(), data=data_files())
+def test_any_file_comes_out_the_same_either_way(
+    tmp_path_factory: pytest.TempPathFactory, text: str, data: str
+) -> None:
+    ruleset = ragrules.loads(text)
+    path = tmp_path_factory.mktemp("columnar") / "data.csv"
+    path.write_text(data, encoding="utf-8")
+    refused = []
+    try:
+        row, col, expected, tally = _both(ruleset, path)
+    except ragrules.DataError as exc:
+        refused.append(exc)
+    if not refused:
+        assert col == row
+        assert tally == expected
+
+
+def test_the_columnar_engine_from_the_command_line(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(PLAIN_RULESET, encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "indicator,area,sex,period,value,previous\n"
+        "up,E1,Male,2022/23 Q1,13%,12.5%\nup,E2,Male,2022/23 Q1,11%,12%\n",
+        encoding="utf-8",
+    )
+    outputs = []
+    for engine in ("row", "columnar"):
+        out = tmp_path / f"{engine}.jsonl"
+        argv = ["rate", str(rules), str(data), "--stream", "--engine", engine, "-o", str(out)]
+        assert ragrules.cli.main(argv) == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"\n") == 2
