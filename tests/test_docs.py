@@ -92,7 +92,7 @@ def _blocks(path: Path) -> list[Block]:
 ALL_BLOCKS = [block for path in DOCUMENTS for block in _blocks(path)]
 TOML = [block for block in ALL_BLOCKS if block.info == "toml" and not block.marker]
 TOML_ERRORS = [block for block in ALL_BLOCKS if block.info == "toml" and block.marker == "refused"]
-PYTHON = [block for block in ALL_BLOCKS if block.info == "python"]
+PYTHON = [block for block in ALL_BLOCKS if block.info == "python" and not block.not_run]
 
 
 def _id(block: Block) -> str:

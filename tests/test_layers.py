@@ -37,6 +37,7 @@ INTERFACE = (
     "testing",
     "pandas",
     "columnar",
+    "spark",
     "cli",
     "__main__",
 )

@@ -2,14 +2,17 @@
 and period, every other line by the general path, with one history between them.
 
 A plan holds what is the same for every row of an indicator and period: the target and
-margins in force, the earlier periods each comparison reads, and, per distinct value text,
-the rating the general path gives that text (so the plan cannot disagree with it: it asks it
-once and remembers). Per row it only looks up the value's rating and compares the earlier
-values, so a stream keeps no per-row objects but its output. A line is plain when it is one
-row of a known indicator id with a readable period and no target, caveat or flag of its own;
-a ruleset is planned when its comparisons are against earlier periods and its exception
-rules look back one period (`Planner.usable`). Anything else goes to `_Batch.rate_line`,
-which the plan's results match field for field (tests/property/test_plan.py).
+margins in force, the bands they make, the earlier periods each comparison reads, and each
+value text's rating, remembered. A number is rated with the general path's own functions
+(`band_for`, `why`, `direction`, `judge`); any other text (unreadable, a neutral indicator,
+no target) by the general path itself, once. Per row the plan looks up the value's rating
+and compares the earlier values, so a stream keeps no per-row objects but its output.
+
+A line is plain when it is one row of a known indicator id with a readable period and no
+target, caveat or flag of its own; a ruleset is planned when its comparisons are against
+earlier periods and its exception rules look back one period (`Planner.usable`). Anything
+else goes to `_Batch.rate_line`, which the plan's results match field for field
+(tests/property/test_plan.py).
 """
 
 from __future__ import annotations

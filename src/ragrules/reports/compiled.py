@@ -13,7 +13,7 @@ import itertools
 import json
 import operator
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TextIO, TypeVar
 
 from ragrules.engine.plan import LinePlan, Planned, Rated, RowStream
@@ -56,6 +56,25 @@ def rate_csv_stream(
         ruleset, path, columns=columns, delimiter=delimiter, period=period, encoding=encoding
     )
     return stream.write(out, fmt, safe_csv=safe_csv)
+
+
+def rate_lines(
+    ruleset: Ruleset,
+    header: Sequence[str],
+    lines: Iterable[tuple[int, list[str]]],
+    out: TextIO,
+    fmt: str = "json",
+    *,
+    columns: Mapping[str, str] | None = None,
+    source: str | None = None,
+) -> Tally:
+    """Rows already split into cells, as (line number, cells) under `header`, rated and
+    written as the lines of a CSV file with that header would be (Spark's executors use it)."""
+    reader = RowReader(list(header), source=source, columns=columns)
+    stream = RowStream(ruleset, None, tuple(reader.earlier))
+    writer = StreamWriter(ruleset, out, fmt)
+    _Lines(reader, stream, writer).run(iter(lines))
+    return writer.finish()
 
 
 class CsvStream:

@@ -1,0 +1,142 @@
+"""Spark on a local session (`local[2]`): a generated national dataset rated on the executors
+gives every row the result the row engine gives it.
+
+Starting Spark takes a JVM and several seconds, so this runs when RAGRULES_SPARK=1, which
+`.ci/run` sets after installing the `spark` extra; with the variable set, a missing pyspark
+is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ragrules
+from ragrules.stream import rate_csv_stream
+
+pytestmark = [
+    pytest.mark.skipif(
+        os.environ.get("RAGRULES_SPARK") != "1",
+        reason="Spark runs when RAGRULES_SPARK=1 (.ci/run sets it)",
+    ),
+    # pyspark 4.x says it does not yet fully support pandas 3 (applyInPandas works here).
+    pytest.mark.filterwarnings("ignore:.*does not yet fully support pandas:FutureWarning"),
+    pytest.mark.filterwarnings("ignore:.*does not yet fully support pandas:UserWarning"),
+]
+
+RULESET = """
+[ruleset]
+format = 1
+id = "national"
+
+[data]
+breakdowns = ["sex"]
+
+[travel.comparisons]
+short = { against = "previous-period" }
+long = { against = "same-period-last-year" }
+
+[exceptions]
+rules = [
+  { statuses = ["red"] },
+  { statuses = ["amber"], travel = { comparison = "short", judgement = ["worsening"] } },
+]
+
+[[indicator]]
+id = "uptake"
+unit = "percent"
+target = "75%"
+tolerance = { relative = "5%" }
+
+[[indicator]]
+id = "waits"
+polarity = "lower-is-better"
+target = 18
+tolerance = { absolute = 2 }
+
+[[indicator]]
+id = "visits"
+polarity = "neutral"
+"""
+QUARTERS = ["2021/22 Q3", "2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4"]
+
+
+def _national(path: Path) -> list[dict[str, str]]:
+    """Every authority's indicators by sex and quarter, in shuffled order, some not published."""
+    rng = random.Random(16)
+    rows = []
+    for authority in range(40):
+        for indicator, centre in (("uptake", 75), ("waits", 18), ("visits", 100)):
+            for sex in ("Male", "Female"):
+                for quarter in QUARTERS:
+                    value = f"{centre + rng.randint(-80, 80) / 10}"
+                    if indicator == "uptake":
+                        value += "%"
+                    if rng.random() < 0.03:
+                        value = rng.choice(["N/A", "x", ""])
+                    rows.append(
+                        {
+                            "indicator": indicator,
+                            "area": f"E{authority:08d}",
+                            "sex": sex,
+                            "period": quarter,
+                            "value": value,
+                        }
+                    )
+    rng.shuffle(rows)
+    rows.append(
+        {"indicator": "unknown", "area": "E0", "sex": "Male", "period": "2022/23 Q4", "value": "1"}
+    )
+    lines = ["indicator,area,sex,period,value"]
+    lines += [",".join(row.values()) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return rows
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("ragrules-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def test_a_national_dataset_rated_on_spark_equals_the_row_engine(
+    spark: Any, tmp_path: Path
+) -> None:
+    from ragrules.spark import rate_spark
+
+    ruleset = ragrules.loads(RULESET)
+    data = tmp_path / "national.csv"
+    rows = _national(data)
+    expected_text = io.StringIO()
+    rate_csv_stream(ruleset, data, expected_text)
+    expected = {}
+    for line in expected_text.getvalue().splitlines():
+        number = int(line.split('"row": ', 1)[1].split(",", 1)[0])
+        expected[number] = line
+    frame = spark.createDataFrame(
+        [{**row, "row": number} for number, row in enumerate(rows, start=2)]
+    )
+    results = rate_spark(ruleset, frame).collect()
+    got = {result["row"]: result["line"] for result in results}
+    assert len(got) == len(rows) == len(expected)
+    assert got == expected
+    statuses = {result["status"] for result in results}
+    assert {"green", "amber", "red", "neutral", "no-data"} <= statuses
+    (rejected,) = [result for result in results if result["rejected"]]
+    assert rejected["indicator"] == "unknown"
