@@ -34,7 +34,7 @@ from ragrules.columnar import rate_csv_columnar
 from ragrules.data import iter_csv
 from ragrules.engine import rating
 from ragrules.model import units
-from ragrules.reports.compiled import rate_csv_stream
+from ragrules.reports.compiled import CsvStream, rate_csv_stream
 from ragrules.stream import write_stream
 
 T = TypeVar("T")
@@ -120,10 +120,15 @@ def end_to_end(rows: int, folder: Path, scaling: list[int]) -> list[Target]:
     general_out = folder / "general.jsonl"
     same = folder / "same.jsonl"
     columnar_out = folder / "columnar.jsonl"
+    jobs_out = folder / "jobs.jsonl"
 
     def compiled(data: Path) -> None:
         with out.open("w", encoding="utf-8") as stream:
             rate_csv_stream(ruleset, data, stream)
+
+    def two_processes(data: Path) -> None:
+        with jobs_out.open("w", encoding="utf-8") as stream:
+            CsvStream(ruleset, data).write(stream, jobs=2)
 
     def columns(data: Path) -> None:
         with columnar_out.open("w", encoding="utf-8") as stream:
@@ -143,6 +148,8 @@ def end_to_end(rows: int, folder: Path, scaling: list[int]) -> list[Target]:
         times["ours"], _ = timed(functools.partial(compiled, data))
         # The fair baseline writes what ragrules writes: checked byte for byte first.
         assert out.read_bytes() == same.read_bytes(), f"the baselines differ on {data.name}"
+        times["jobs"], _ = timed(functools.partial(two_processes, data))
+        assert jobs_out.read_bytes() == out.read_bytes(), "two processes differ from one"
         times["columnar"], _ = timed(functools.partial(columns, data))
         assert columnar_out.read_bytes() == out.read_bytes(), "the columnar engine differs"
         times["light"], expected = timed(
@@ -163,6 +170,7 @@ def end_to_end(rows: int, folder: Path, scaling: list[int]) -> list[Target]:
                 f"{per_row['ours']:.1f}",
                 f"{size / times['ours']:,.0f}",
                 f"{times['ours'] / times['same']:.2f}",
+                f"{per_row['jobs']:.1f}",
                 f"{per_row['general']:.1f}" if "general" in per_row else "-",
                 f"{per_row['columnar']:.1f}",
                 f"{size / times['columnar']:,.0f}",
@@ -176,6 +184,7 @@ def end_to_end(rows: int, folder: Path, scaling: list[int]) -> list[Target]:
             "compiled us/row",
             "rows/s",
             "x same-output",
+            "--jobs 2 us/row",
             "general us/row",
             "columnar us/row",
             "columnar rows/s",

@@ -18,12 +18,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules.reports.compiled import rate_csv_stream
+from ragrules.reports.compiled import rate_csv_stream, rate_lines
 from tests.property.test_plan import data_files, rulesets
 
 pl = pytest.importorskip("polars")
 
 from ragrules.columnar import rate_csv_columnar  # noqa: E402  (after the skip)
+from ragrules.reports.columnar import rate_rows_columnar  # noqa: E402
 from ragrules.reports.columnar._table import Table  # noqa: E402
 
 PLAIN_RULESET = """
@@ -138,6 +139,19 @@ def test_any_file_comes_out_the_same_either_way(
     if not refused:
         assert col == row
         assert tally == expected
+
+
+@given(data=plain_files())
+def test_rows_in_memory_are_rated_column_wise_as_the_row_engine_rates_them(data: str) -> None:
+    """Spark's groups: rows already split into cells, with their own line numbers."""
+    header, *cells = list(csv.reader(io.StringIO(data)))
+    rows = [(number * 3, row) for number, row in enumerate(cells, start=1)]
+    table = Table.from_rows(RULES, header, rows)
+    assert table is not None and table.plain()
+    row, col = io.StringIO(), io.StringIO()
+    expected = rate_lines(RULES, header, rows, row)
+    assert rate_rows_columnar(RULES, header, rows, col) == expected
+    assert col.getvalue() == row.getvalue()
 
 
 def test_the_columnar_engine_from_the_command_line(tmp_path: Path) -> None:

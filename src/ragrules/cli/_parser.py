@@ -110,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --stream on a CSV file: the compiled row engine (default), or the columnar "
         "engine (needs the polars extra; the same output, the whole file in memory)",
     )
+    rate.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="with --stream on a CSV file: rate it in N parts by N processes (the same output "
+        "as one process, in input order)",
+    )
     rate.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     rate.add_argument(
         "--unsafe-csv",
@@ -278,3 +286,14 @@ def build_parser() -> argparse.ArgumentParser:
             "the search path and the shipped catalogue; not the current folder); repeatable",
         )
     return parser
+
+
+def _jobs(text: str) -> int:
+    """--jobs N: a whole number of processes from 1 to 64."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}") from None
+    if not 1 <= jobs <= 64:
+        raise argparse.ArgumentTypeError("the number of processes is from 1 to 64")
+    return jobs

@@ -136,7 +136,7 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
             encoding=_encoding(args, data),
         )
         with open_output(args.output) as out:
-            tally = stream.write(out, fmt, passed=stream.passed, safe_csv=safe)
+            tally = stream.write(out, fmt, passed=stream.passed, safe_csv=safe, jobs=args.jobs)
     else:
         observations = iter(read_data(args, args.data))
         first = next(observations, None)

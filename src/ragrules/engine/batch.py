@@ -255,11 +255,7 @@ class _Batch:
         known: Placed = placed
         if history is not None:
             known = _Known(placed, history)
-            for key, observation in placed.items():
-                history.pop(key, None)  # the latest row of a series and period, last in line
-                history[key] = observation
-            while len(history) > LOOKBACK_ROWS:
-                del history[next(iter(history))]
+            _remember(history, placed)
         results: list[Result | Rejection] = [
             self.result(self.indicators[series[0]], observation, when, known, series)
             for series, (observation, when) in current.items()
@@ -267,6 +263,14 @@ class _Batch:
         # A line's earlier values share its row and fate: one rejection says it once.
         once = {(r.row, r.indicator, r.reason): r for r in reversed(rejected)}
         return results + sorted(once.values(), key=rejected.index)
+
+    def remember_line(
+        self, line: list[Observation], default: Period | None, history: Recent
+    ) -> None:
+        """What `rate_line` keeps of a line (its placed rows in `history`, the unknown ids
+        it has searched), without rating it: a stream picked up part way through replays
+        the lines before its part so."""
+        _remember(history, self.place(line, [], default))
 
     def result(
         self,
@@ -430,6 +434,15 @@ class _Batch:
             travel.not_comparable(comparison, settings, reason)
             for comparison in settings.comparisons
         )
+
+
+def _remember(history: Recent, placed: Mapping[Key, Observation]) -> None:
+    """A line's placed rows as the latest of their series and periods, the oldest dropped."""
+    for key, observation in placed.items():
+        history.pop(key, None)  # the latest row of a series and period, last in line
+        history[key] = observation
+    while len(history) > LOOKBACK_ROWS:
+        del history[next(iter(history))]
 
 
 def _unrated(

@@ -14,6 +14,7 @@ import json
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from ragrules.engine.plan import LinePlan, Planned, Rated, RowStream
@@ -25,6 +26,7 @@ from ragrules.formats.data import RowReader, iter_csv_lines
 from ragrules.formats.data._common import _error
 from ragrules.model.numbers import format_decimal, in_exact_context
 from ragrules.model.rules import Unrated
+from ragrules.reports._jobs import part_lines, write_in_parts
 from ragrules.reports.stream import StreamWriter, Tally
 
 _ABSENT = 1 << 62  # the index of a column the file does not have: `_cell` reads it as blank
@@ -102,6 +104,13 @@ class CsvStream:
                 source, "the data file is empty", "add a header row: indicator,period,value"
             ) from None
         self.reader = RowReader(head, source=source, columns=columns, period=period)
+        self.path = Path(path)
+        self.options = {
+            "columns": columns,
+            "delimiter": delimiter,
+            "period": period,
+            "encoding": encoding,
+        }
         first = next(lines, None)
         if first is not None:
             self.reader.observations(*first)  # a bad first line is said before any output
@@ -120,15 +129,65 @@ class CsvStream:
         *,
         passed: Sequence[str] | None = None,
         safe_csv: bool = True,
+        jobs: int = 1,
     ) -> Tally:
         """Rate every line and write its results and rejections; the stream's tally.
 
         `passed` names the CSV output's passed-through columns, as `write_stream`'s `columns`.
+        `jobs` > 1 rates the file in that many parts by as many processes, and writes the
+        same bytes (one process when the file cannot be cut at line ends, or for CSV
+        output without `passed`).
         """
+        starts = None
+        if jobs > 1 and (fmt == "json" or passed is not None):
+            starts = part_lines(self.path, jobs)
+        if starts:
+            tally = write_in_parts(
+                self.ruleset,
+                self.path,
+                out,
+                fmt,
+                starts,
+                self.options,
+                passed,
+                safe_csv,
+                _write_part,
+            )
+        else:
+            tally = self.write_part(out, fmt, passed=passed, safe_csv=safe_csv)
+        if not tally.results and not tally.rejected:
+            tally.notices += 1  # no rows at all: an empty stream is said, as in `finish`
+        return tally
+
+    def write_part(
+        self,
+        out: TextIO,
+        fmt: str = "json",
+        *,
+        first: int = 0,
+        last: int | None = None,
+        passed: Sequence[str] | None = None,
+        safe_csv: bool = True,
+        header: bool = True,
+    ) -> Tally:
+        """The lines numbered from `first` up to `last` rated and written (the lines before
+        replayed); the part's tally, before `finish`."""
         stream = RowStream(self.ruleset, self.period, tuple(self.reader.earlier))
-        writer = StreamWriter(self.ruleset, out, fmt, columns=passed, safe_csv=safe_csv)
-        _Lines(self.reader, stream, writer).run(self.lines)
-        return writer.finish()
+        writer = StreamWriter(
+            self.ruleset, out, fmt, columns=passed, safe_csv=safe_csv, header=header
+        )
+        _Lines(self.reader, stream, writer).run(self.lines, first, last)
+        return writer.tally
+
+
+def _write_part(task: tuple[Any, ...]) -> Tally:
+    """One process's part of `write(jobs=N)`: a fresh reading of the file, its part written."""
+    ruleset, path, options, fmt, first, last, passed, safe_csv, later, target = task
+    stream = CsvStream(ruleset, path, **options)
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        return stream.write_part(
+            out, fmt, first=first, last=last, passed=passed, safe_csv=safe_csv, header=not later
+        )
 
 
 class _Lines:
@@ -150,7 +209,12 @@ class _Lines:
         self.json = _JsonLines(writer) if writer.fmt == "json" else None
 
     @in_exact_context  # once for the whole stream: nothing of the caller's runs inside
-    def run(self, lines: Iterator[tuple[int, list[str]]]) -> None:
+    def run(
+        self, lines: Iterator[tuple[int, list[str]]], first: int = 0, last: int | None = None
+    ) -> None:
+        """Rate and write the lines numbered from `first` up to (not including) `last`; the
+        lines before `first` are replayed (kept as history, not rated), as a process that
+        writes one part of a file (`rate --stream --jobs`) must."""
         reader, stream, writer = self.reader, self.stream, self.writer
         fields = self.fields
         # The cells a plain line is read from, in one call: indicator, area, period, value,
@@ -168,6 +232,8 @@ class _Lines:
         first_other = len(wanted) + len(earlier)
         other_names = [name for name, _ in others]
         for line, cells in lines:
+            if last is not None and line >= last:
+                break
             planned = None
             if (
                 plain
@@ -179,17 +245,25 @@ class _Lines:
                     continue
                 got = iter(pick(cells))
                 texts = ["" if blank else next(got).strip() for blank in blanks]
-                planned = stream.plain(
-                    line,
-                    texts[0],
-                    texts[1],
-                    texts[2],
-                    texts[3],
-                    texts[5:first_other],
-                    tuple(zip(other_names, texts[first_other:], strict=True)),
-                    texts[4],
-                )
-            if planned is None:
+                columns = tuple(zip(other_names, texts[first_other:], strict=True))
+                indicator, area, period, value, commentary = texts[:5]
+                if line < first:
+                    if stream.replay(indicator, area, period, value, texts[5:first_other], columns):
+                        continue
+                else:
+                    planned = stream.plain(
+                        line,
+                        indicator,
+                        area,
+                        period,
+                        value,
+                        texts[5:first_other],
+                        columns,
+                        commentary,
+                    )
+            if line < first:
+                stream.replay_general(reader.observations(line, cells))
+            elif planned is None:
                 for item in stream.general(reader.observations(line, cells)):
                     writer.write(item)
             elif json_lines is not None:

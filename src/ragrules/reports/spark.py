@@ -1,5 +1,6 @@
 """Spark for the national run (the `spark` extra): a Spark DataFrame rated series by series on
-the executors, with the compiled row engine inside each group.
+the executors, with the columnar engine inside each group (the compiled row engine for a
+group it does not cover).
 
 What is shipped to the executors is the loaded `Ruleset` (a frozen value, pickled with the
 function that rates a group), never a file name: an executor needs no copy of the ruleset's
@@ -16,7 +17,7 @@ from typing import Any
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import RowReader
 from ragrules.model.observations import column_key
-from ragrules.reports.compiled import rate_lines
+from ragrules.reports.columnar import rate_rows_columnar
 
 # One row per result or rejection: the input row it came from, the fields a caller filters
 # on, and the whole JSON line `ragrules rate --stream` writes for it.
@@ -38,9 +39,9 @@ def rate_spark(
     The frame's columns are read as a CSV file's header would be (`columns` maps others, as
     `--columns` does); `row` names the column holding each row's line number (made from the
     frame's order when it has none). Rows are grouped by series (indicator, area and the
-    ruleset's breakdowns) and each group is rated in row order by the compiled row engine,
-    so each result's `line` is the JSON line `ragrules rate --stream` writes for that row of
-    a file sorted by series.
+    ruleset's breakdowns) and each group is rated in row order by the columnar engine (the
+    compiled row engine for a group it does not cover), so each result's `line` is the JSON
+    line `ragrules rate --stream` writes for that row of a file sorted by series.
     """
     from pyspark.sql import functions
 
@@ -72,12 +73,12 @@ def _rated(
     import pandas
 
     ordered = rows.sort_values(row)
-    lines = (
+    lines = [
         (int(number), ["" if cell is None else str(cell) for cell in cells])
         for number, *cells in ordered[[row, *header]].itertuples(index=False, name=None)
-    )
+    ]
     out = io.StringIO()
-    rate_lines(ruleset, header, lines, out, columns=columns)
+    rate_rows_columnar(ruleset, header, lines, out, columns=columns)
     found = list(_records(out.getvalue()))
     names = ("row", "indicator", "area", "period", "status", "rejected", "line")
     return pandas.DataFrame(found, columns=list(names))

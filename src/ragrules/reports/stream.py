@@ -76,7 +76,9 @@ class StreamWriter:
         *,
         columns: Sequence[str] | None = None,
         safe_csv: bool = True,
+        header: bool = True,
     ) -> None:
+        """`header=False` leaves out the CSV header (a later part of a file written in parts)."""
         if fmt not in STREAM_FORMATS:
             raise ValueError(f"a stream is written as one of {STREAM_FORMATS}, not {fmt!r}")
         self.fmt = fmt
@@ -84,7 +86,9 @@ class StreamWriter:
         self.tally = Tally()
         self.policy = ruleset.exceptions
         self._write = (
-            _csv_writer(ruleset, out, columns, safe_csv) if fmt == "csv" else _json_writer(out)
+            _csv_writer(ruleset, out, columns, safe_csv, header)
+            if fmt == "csv"
+            else _json_writer(out)
         )
 
     def write(self, item: Result | Rejection) -> None:
@@ -132,7 +136,11 @@ def _record(item: Result | Rejection, reasons: tuple[str, ...]) -> dict[str, Any
 
 
 def _csv_writer(
-    ruleset: RulesetData, out: TextIO, columns: Sequence[str] | None, safe: bool = True
+    ruleset: RulesetData,
+    out: TextIO,
+    columns: Sequence[str] | None,
+    safe: bool = True,
+    with_header: bool = True,
 ) -> _Writer:
     """CSV rows; the passed-through columns are `columns`, or those of the first result.
 
@@ -148,16 +156,15 @@ def _csv_writer(
     width = len(header(comparisons))
     reason_at = RESULT_COLUMNS.index("reason")
 
-    header_written = False
+    header_written = not with_header
 
     def write(item: Result | Rejection, reasons: tuple[str, ...]) -> None:
         nonlocal passed, header_written
+        if passed is None:
+            passed = [] if isinstance(item, Rejection) else [n for n, _ in item.columns]
         if not header_written:
-            if passed is None:
-                passed = [] if isinstance(item, Rejection) else [n for n, _ in item.columns]
             writerow(header(comparisons, passed, _STREAM_COLUMNS))
             header_written = True
-        assert passed is not None
         if isinstance(item, Rejection):
             row: list[Any] = [None] * width
             row[0], row[4], row[5] = item.indicator, item.period, item.row

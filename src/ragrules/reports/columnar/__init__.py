@@ -14,17 +14,17 @@ the two agree whenever a series' rows come within that distance, as in any sorte
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from ragrules.engine.ruleset import Ruleset
 from ragrules.reports.columnar._table import Table
 from ragrules.reports.columnar._writer import Writer
-from ragrules.reports.compiled import rate_csv_stream
+from ragrules.reports.compiled import rate_csv_stream, rate_lines
 from ragrules.reports.stream import Tally
 
-__all__ = ["rate_csv_columnar"]
+__all__ = ["rate_csv_columnar", "rate_rows_columnar"]
 
 
 def rate_csv_columnar(
@@ -46,3 +46,20 @@ def rate_csv_columnar(
         if table is not None and table.plain():
             return Writer(table).write(out)
     return rate_csv_stream(ruleset, path, out, fmt, columns=columns, delimiter=delimiter)
+
+
+def rate_rows_columnar(
+    ruleset: Ruleset,
+    header: Sequence[str],
+    rows: list[tuple[int, list[str]]],
+    out: TextIO,
+    *,
+    columns: Mapping[str, str] | None = None,
+) -> Tally:
+    """Rows already split into cells, as (line number, cells) in order, rated column-wise
+    and written as JSON lines (Spark's executors use it); rows the columnar path does not
+    cover go to the compiled row engine, with the same result."""
+    table = Table.from_rows(ruleset, list(header), rows, columns)
+    if table is not None and table.plain():
+        return Writer(table).write(out)
+    return rate_lines(ruleset, header, rows, out, columns=columns)

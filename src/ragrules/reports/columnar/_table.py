@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,9 +19,40 @@ class Table:
     """A plain CSV file as string columns, with its header's layout."""
 
     def __init__(
-        self, ruleset: Ruleset, frame: pl.DataFrame, reader: RowReader, stream: RowStream
+        self,
+        ruleset: Ruleset,
+        frame: pl.DataFrame,
+        reader: RowReader,
+        stream: RowStream,
+        rows: list[int] | None = None,
     ) -> None:
         self.ruleset, self.frame, self.reader, self.stream = ruleset, frame, reader, stream
+        # Each row's line number: the file's (the header is line 1), or as given.
+        self.rows = (
+            pl.int_range(2, frame.height + 2, eager=True)
+            if rows is None
+            else pl.Series(rows, dtype=pl.Int64)
+        )
+
+    @classmethod
+    def from_rows(
+        cls,
+        ruleset: Ruleset,
+        header: list[str],
+        rows: list[tuple[int, list[str]]],
+        columns: Mapping[str, str] | None = None,
+    ) -> Table | None:
+        """Rows already split into cells, as (line number, cells) in order (a Spark group);
+        None when a row's cells do not match the header."""
+        if any(len(cells) != len(header) or _unlike_python(cells) for _, cells in rows):
+            return None
+        reader = RowReader(header, columns=columns)
+        frame = pl.DataFrame(
+            {f"c{n}": [cells[n] for _, cells in rows] for n in range(len(header))},
+            schema=dict.fromkeys((f"c{n}" for n in range(len(header))), pl.String),
+        ).select(pl.all().str.strip_chars())
+        stream = RowStream(ruleset, None, tuple(reader.earlier))
+        return cls(ruleset, frame, reader, stream, [number for number, _ in rows])
 
     @classmethod
     def read(
@@ -38,6 +70,8 @@ class Table:
         except (OSError, UnicodeDecodeError):
             return None
         if not text or text.startswith("\ufeff") or "\r" in text or "\n\n" in text:
+            return None
+        if _unlike_python([text]):
             return None
         lines = text.count("\n") + (not text.endswith("\n"))
         separator = _delimiter(delimiter, text[:65536], str(path))
@@ -85,3 +119,12 @@ class Table:
                 return False
             self.plans[(indicator, period)] = plan
         return True
+
+
+# Characters Python's `str.strip` takes for white space and polars' `strip_chars` does not (or
+# that key the series joins): a file holding any is rated by the row engine.
+_UNLIKE = re.compile("[\x1c-\x1f\x85]")
+
+
+def _unlike_python(cells: list[str]) -> bool:
+    return any(_UNLIKE.search(cell) for cell in cells)

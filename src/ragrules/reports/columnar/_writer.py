@@ -49,7 +49,7 @@ class Writer(TravelColumns):
                 "v": table.column("value"),
                 "a": table.column("area"),
                 "c": table.column("commentary"),
-                "row": pl.int_range(2, n + 2, eager=True),
+                "row": table.rows,
             }
         )
         frame = frame.with_columns(self._series(frame))

@@ -1,0 +1,92 @@
+"""`rate --stream --jobs N`: a CSV file rated in N parts by N processes, written as one.
+
+The file is cut by byte ranges at line ends into parts of consecutive lines. Each process
+reads the file from its start: the lines before its part are replayed (kept as history and
+as searched unknown ids, not rated), so each line of its part is rated with exactly the
+history one process would have had, and carries its own line number. Each part is written to
+a file of its own; the parts are then copied out in order, and their tallies added. The
+output is the same bytes as one process writes (a test holds it).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from ragrules.engine.ruleset import Ruleset
+from ragrules.reports.stream import Tally
+
+
+def part_lines(path: Path, jobs: int) -> list[int] | None:
+    """The first line of each part after the first (line numbers, the header being line 1),
+    or None when the file cannot be cut at line ends: a quoted cell spanning lines (a line
+    with an odd number of quotes) would be cut in two."""
+    raw = path.read_bytes()
+    if b'"' in raw and any(line.count(b'"') % 2 for line in raw.split(b"\n")):
+        return None
+    header_end = raw.find(b"\n") + 1
+    if header_end <= 0 or header_end >= len(raw):
+        return None
+    starts = []
+    for k in range(1, jobs):
+        cut = header_end + (len(raw) - header_end) * k // jobs
+        end = raw.find(b"\n", cut)
+        if end < 0 or end + 1 >= len(raw):
+            break
+        starts.append(raw.count(b"\n", 0, end + 1) + 1)
+    found = sorted(set(starts))
+    return found or None
+
+
+def write_in_parts(
+    ruleset: Ruleset,
+    path: Path,
+    out: TextIO,
+    fmt: str,
+    starts: list[int],
+    options: Mapping[str, Any],
+    passed: Sequence[str] | None,
+    safe_csv: bool,
+    worker: Callable[[tuple[Any, ...]], Tally],
+) -> Tally:
+    """Each part by a process of its own (`worker` rates one part into its file), written
+    to `out` in order; the tallies added."""
+    bounds = list(zip([0, *starts], [*starts, None], strict=True))
+    with tempfile.TemporaryDirectory(prefix="ragrules-jobs-") as scratch:
+        tasks = [
+            (
+                ruleset,
+                str(path),
+                dict(options),
+                fmt,
+                first,
+                last,
+                passed,
+                safe_csv,
+                n > 0,
+                os.path.join(scratch, f"part-{n}"),
+            )
+            for n, (first, last) in enumerate(bounds)
+        ]
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with context.Pool(len(tasks)) as pool:
+            tallies = pool.map(worker, tasks)
+        for task in tasks:
+            with open(task[-1], encoding="utf-8", newline="") as part:
+                shutil.copyfileobj(part, out)
+    total = Tally()
+    for tally in tallies:
+        total.results += tally.results
+        total.rejected += tally.rejected
+        total.exceptions += tally.exceptions
+        total.invalid += tally.invalid
+        total.findings += tally.findings
+        total.notices += tally.notices
+        total.statuses.update(tally.statuses)
+    return total

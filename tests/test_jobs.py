@@ -1,0 +1,110 @@
+"""`rate --stream --jobs N`: a file rated in parts by several processes writes the same bytes
+as one process, in input order, with the same tally."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+import ragrules
+from ragrules.cli import main
+from ragrules.reports._jobs import part_lines
+from ragrules.reports.compiled import CsvStream
+from tests.property.test_plan import data_files, rulesets
+
+RULES = """
+[ruleset]
+format = 1
+id = "jobs"
+
+[travel.comparisons]
+short = { against = "previous-period" }
+
+[exceptions]
+rules = [{ statuses = ["amber"], travel = { comparison = "short", judgement = ["worsening"] } }]
+
+[[indicator]]
+id = "a"
+target = 10
+tolerance = { absolute = 1 }
+
+[[indicator]]
+id = "b"
+polarity = "lower-is-better"
+target = 5
+tolerance = { absolute = 1 }
+"""
+
+
+def _file(path: Path, rows: int) -> Path:
+    """Series whose earlier quarters lie in other parts of the file, some rows rejected."""
+    lines = ["indicator,area,period,value,caveat"]
+    for n in range(rows):
+        indicator = "ab"[n % 2] if n % 37 else "c"
+        quarter = (n // 20) % 4 + 1
+        caveat = "late" if n % 53 == 0 else ""
+        lines.append(f"{indicator},E{n % 10},2022/23 Q{quarter},{n % 13},{caveat}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _streamed(
+    ruleset: ragrules.Ruleset, path: Path, jobs: int, fmt: str = "json"
+) -> tuple[str, object]:
+    stream = CsvStream(ruleset, path)
+    out = io.StringIO()
+    tally = stream.write(out, fmt, passed=stream.passed, jobs=jobs)
+    return out.getvalue(), tally
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 5])
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_parts_write_what_one_process_writes(tmp_path: Path, jobs: int, fmt: str) -> None:
+    ruleset = ragrules.loads(RULES)
+    path = _file(tmp_path / "data.csv", 400)
+    one, tally = _streamed(ruleset, path, 1, fmt)
+    many, tallied = _streamed(ruleset, path, jobs, fmt)
+    assert len(part_lines(path, jobs) or []) == jobs - 1  # it was cut
+    assert many == one
+    assert tallied == tally
+    assert '"worsening"' in one or "worsening" in one  # travel across the parts was found
+
+
+@settings(max_examples=20, deadline=None)
+@given(text=rulesets(), data=data_files())
+def test_any_file_in_parts_is_the_same(
+    tmp_path_factory: pytest.TempPathFactory, text: str, data: str
+) -> None:
+    ruleset = ragrules.loads(text)
+    path = tmp_path_factory.mktemp("jobs") / "data.csv"
+    path.write_text(data, encoding="utf-8")
+    try:
+        one = _streamed(ruleset, path, 1)
+    except ragrules.DataError:
+        return
+    assert _streamed(ruleset, path, 3) == one
+
+
+def test_a_quoted_cell_spanning_lines_is_rated_by_one_process(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text('indicator,period,value,commentary\na,2024,10,"two\nlines"\n' * 3, "utf-8")
+    assert part_lines(path, 2) is None
+
+
+def test_jobs_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(RULES, encoding="utf-8")
+    path = _file(tmp_path / "data.csv", 200)
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"{jobs}.jsonl"
+        argv = ["rate", str(rules), str(path), "--stream", "--jobs", jobs, "-o", str(out)]
+        assert main(argv) == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    with pytest.raises(SystemExit):
+        main(["rate", str(rules), str(path), "--stream", "--jobs", "0"])
+    assert "from 1 to 64" in capsys.readouterr().err
