@@ -30,6 +30,7 @@ from ragrules.model.rules import (
 # Value texts remembered per plan: published values repeat (one decimal place, a few hundred
 # texts an indicator); a file of unique values stops remembering past this, and stays right.
 _TEXTS_PER_PLAN = 4096
+_UNREAD = object()  # an earlier text not read yet (None is a text that is not a number)
 
 
 class Rated:
@@ -134,6 +135,7 @@ class LinePlan:
     ) -> None:
         self.batch = batch
         self.indicator = indicator
+        self.id = indicator.id
         self.period = period
         self.readings = readings  # the indicator's earlier value texts, read and rounded
         ruleset = batch.ruleset
@@ -202,8 +204,9 @@ class LinePlan:
 
     def reading(self, text: str) -> Decimal | None:
         """An earlier value text as travel compares it (None: not a number)."""
-        if text in self.readings:
-            return self.readings[text]
+        found = self.readings.get(text, _UNREAD)
+        if found is not _UNREAD:
+            return found  # type: ignore[return-value]
         number = read_value(text, self.indicator.unit, self.batch.ruleset.tokens).number
         found = None if number is None else rounded(self.indicator, number)
         if len(self.readings) < _TEXTS_PER_PLAN:

@@ -136,7 +136,7 @@ def _iter_rate(
     # line: a generator must not leave its context set in the caller's code between items.
     rate_line = in_exact_context(batch.rate_line)
     line: list[Observation] = []
-    history: Recent = {}  # the rows of the series running on, oldest first
+    history: Recent = OrderedDict()  # the rows of the series running on, oldest first
     for position, item in enumerate(observations, start=1):
         rejected: list[Rejection] = []
         observation = coerce(item, position, rejected)
@@ -159,7 +159,7 @@ LOOKBACK_ROWS = 4096
 
 # A stream's recent rows: an observation, or (from a line the compiled engine rated) the
 # value text alone, which is all a plain line's row holds (`ragrules.engine.plan`).
-Recent = dict[Key, Observation | str]
+Recent = OrderedDict[Key, Observation | str]
 
 
 class _Known(Mapping[Key, Observation]):
@@ -442,7 +442,7 @@ def _remember(history: Recent, placed: Mapping[Key, Observation]) -> None:
         history.pop(key, None)  # the latest row of a series and period, last in line
         history[key] = observation
     while len(history) > LOOKBACK_ROWS:
-        del history[next(iter(history))]
+        history.popitem(last=False)  # the oldest: O(1), where a dict's first key is not
 
 
 def _unrated(

@@ -38,6 +38,8 @@ from ragrules.model.rules import (
 
 __all__ = ["LinePlan", "Moved", "Planned", "Planner", "Rated", "RowStream"]
 
+_UNSEEN = object()  # a plan not compiled yet (None is a plan that covers nothing)
+
 # Plans kept at once: one per indicator and period, so a ruleset of many indicators over many
 # periods keeps the most recently used (a least-recently-used cache, sized to the ruleset).
 _PLANS_PER_INDICATOR = 64
@@ -61,9 +63,10 @@ class Planner:
         """The plan for an indicator id and period text; None for rows it does not cover."""
         key = (indicator, period)
         plans = self.plans
-        if key in plans:
+        found = plans.get(key, _UNSEEN)
+        if found is not _UNSEEN:
             plans.move_to_end(key)
-            return plans[key]
+            return found  # type: ignore[return-value]
         found = self._compile(indicator, period)
         plans[key] = found
         if len(plans) > self.size:
@@ -108,7 +111,7 @@ class RowStream:
         self.batch = _Batch(ruleset)
         self.planner = Planner(self.batch)
         self.default = report_period(period, ruleset, {})
-        self.history: Recent = {}
+        self.history: Recent = OrderedDict()
         self.breakdowns = ruleset.tokens.breakdowns
         self.comparisons = ruleset.travel.comparisons
         self.settings = ruleset.travel
@@ -222,7 +225,11 @@ class RowStream:
         if type(found) is str:
             earlier = plan.reading(found)
             if earlier is not None:
-                return (index, earlier, found, plan.outcome(value, earlier))
+                if plan.plain_travel:  # no margin: unchanged, up or down (see `outcome`)
+                    code = 0 if value == earlier else 1 if value > earlier else 2
+                else:
+                    code = plan.outcome(value, earlier)
+                return (index, earlier, found, code)
         indicator = plan.indicator
         key = (series, when)
         return movement_with_history(
@@ -244,7 +251,7 @@ class RowStream:
             history.pop(key, None)
             history[key] = text
         while len(history) > LOOKBACK_ROWS:
-            del history[next(iter(history))]
+            history.popitem(last=False)
 
     def general(self, observations: list[Observation]) -> list[Result | Rejection]:
         """A line's results and rejections by the general path, with the shared history."""

@@ -30,6 +30,7 @@ from ragrules.reports._jobs import part_lines, write_in_parts
 from ragrules.reports.stream import StreamWriter, Tally
 
 _ABSENT = 1 << 62  # the index of a column the file does not have: `_cell` reads it as blank
+_NO_COMMENT = '"commentary": ""'
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 # Fragments kept per plan before they are dropped and rendered again: bounded memory on a
@@ -227,7 +228,11 @@ class _Lines:
         present = [index for index in at if index != _ABSENT]
         width = max([*present, *self.own], default=0) + 1
         pick = operator.itemgetter(*present) if len(present) > 1 else None
-        blanks = [index == _ABSENT for index in at]
+        # Each text's place among the picked cells (-1: a field the file does not have).
+        slots, n = [], 0
+        for index in at:
+            slots.append(-1 if index == _ABSENT else n)
+            n += index != _ABSENT
         own, plain, json_lines = self.own, self.plain, self.json
         first_other = len(wanted) + len(earlier)
         other_names = [name for name, _ in others]
@@ -239,14 +244,14 @@ class _Lines:
                 plain
                 and pick is not None
                 and len(cells) >= width
-                and not any(cells[index].strip() for index in own)
+                and not (own and any(cells[index].strip() for index in own))
             ):
-                if not any(cell.strip() for cell in cells):
-                    continue
-                got = iter(pick(cells))
-                texts = ["" if blank else next(got).strip() for blank in blanks]
-                columns = tuple(zip(other_names, texts[first_other:], strict=True))
+                got = pick(cells)
+                texts = [got[slot].strip() if slot >= 0 else "" for slot in slots]
                 indicator, area, period, value, commentary = texts[:5]
+                if not indicator and not any(cell.strip() for cell in cells):
+                    continue  # a blank line: no row
+                columns = tuple(zip(other_names, texts[first_other:], strict=True))
                 if line < first:
                     if stream.replay(indicator, area, period, value, texts[5:first_other], columns):
                         continue
@@ -292,7 +297,6 @@ class _JsonLines:
         parts = self.plans.get(plan)
         if parts is None:
             parts = self.plans[plan] = _bounded(self.plans, _PlanParts())
-        if parts.head is None:
             parts.start(rated)
         text = self.texts.get(rated)
         if text is None:
@@ -308,12 +312,12 @@ class _JsonLines:
                 if frame is None:
                     frame = _movement_frame(plan.movement(move))
                     parts.frames[index * 64 + code] = frame
-                middle = self.middles.get((plan.indicator.id, earlier_text))
+                middle = self.middles.get((plan.id, earlier_text))
                 if middle is None:
                     middle = _pairs(
                         {"earlier": format_decimal(earlier), "earlier_text": earlier_text}
                     )
-                    self.middles[(plan.indicator.id, earlier_text)] = _bounded(self.middles, middle)
+                    self.middles[(plan.id, earlier_text)] = _bounded(self.middles, middle)
                 moves.append(f"{frame[0]}{middle}{frame[1]}")
                 judgements.append(code)
                 continue
@@ -345,6 +349,9 @@ class _JsonLines:
         if place is None:
             place = _pairs({"area": planned.area or None, "breakdown": dict(planned.breakdown)})
             self.places[where] = _bounded(self.places, place)
+        columns = self.columns.get(planned.columns)
+        if columns is None:
+            columns = self._columns(planned.columns)
         assert parts.head is not None
         self.out.write(
             "".join(
@@ -356,9 +363,9 @@ class _JsonLines:
                     text,
                     ", ".join(moves),
                     "], ",
-                    self._commentary(planned.commentary),
+                    self._commentary(planned.commentary) if planned.commentary else _NO_COMMENT,
                     ', "caveat": "", "flag": "", ',
-                    self._columns(planned.columns),
+                    columns,
                     tail,
                 )
             )
