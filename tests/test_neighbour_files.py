@@ -13,39 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
+from tests.test_quantiles import NEIGHBOURS
 
-HEAD = """
-[ruleset]
-format = 1
-id = "neighbours"
-calendar = "calendar"
-scale = "thirds"
-
-[benchmarks.neighbour-mean]
-statistic = "mean"
-group = "neighbours"
-
-[scales.thirds]
-quantiles = { group = "neighbours", count = 3, statuses = ["top", "middle", "bottom"] }
-
-[[indicator]]
-id = "rank"
-polarity = "higher-is-better"
-
-[[indicator]]
-id = "vs-mean"
-polarity = "higher-is-better"
-scale = "rag"
-target = { benchmark = "neighbour-mean" }
-tolerance = { absolute = 0 }
-"""
-INLINE = """
-[groups.neighbours]
-neighbours = [
-  { of = { A = ["B", "C"], B = ["A", "C"], C = ["A", "B", "D"] } },
-  { from = "2024", of = { A = ["C", "D"] } },
-]
-"""
+# The neighbours ruleset of test_quantiles, its lists taken out to be read from files.
+INLINE = NEIGHBOURS[NEIGHBOURS.index("[groups.neighbours]") : NEIGHBOURS.index("[benchmarks")]
+HEAD = NEIGHBOURS.replace(INLINE, "")
 FILES = """
 [groups.neighbours]
 neighbours = [

@@ -22,8 +22,7 @@ from ragrules.engine.result import movement_dict
 from ragrules.engine.ruleset import Ruleset
 from ragrules.engine.selection import exceptions
 from ragrules.engine.travel import Movement
-from ragrules.formats.data import RowReader, iter_csv_lines
-from ragrules.formats.data._common import _error
+from ragrules.formats.data import RowReader, header_of, iter_csv_lines
 from ragrules.model.numbers import format_decimal, in_exact_context
 from ragrules.model.rules import Unrated
 from ragrules.reports._jobs import part_lines, write_in_parts
@@ -98,12 +97,7 @@ class CsvStream:
         self.ruleset = ruleset
         lines = iter_csv_lines(path, delimiter=delimiter, progress=progress, encoding=encoding)
         source = str(path)
-        try:
-            _, head = next(lines)
-        except StopIteration:
-            raise _error(
-                source, "the data file is empty", "add a header row: indicator,period,value"
-            ) from None
+        head = header_of(lines, source)
         self.reader = RowReader(head, source=source, columns=columns, period=period)
         self.path = Path(path)
         self.options = {

@@ -23,7 +23,13 @@ from ragrules.formats.data._common import (
 from ragrules.formats.data._csv import iter_csv, iter_csv_lines, parse_csv
 from ragrules.formats.data._encoding import decode, is_utf8, sniff_encoding
 from ragrules.formats.data._json import parse_json
-from ragrules.formats.data._rows import RowReader, iter_rows, parse_columns, parse_rows
+from ragrules.formats.data._rows import (
+    RowReader,
+    header_of,
+    iter_rows,
+    parse_columns,
+    parse_rows,
+)
 from ragrules.formats.data._xlsx import read_rows
 
 __all__ = [
@@ -35,6 +41,7 @@ __all__ = [
     "RowReader",
     "decode",
     "excel_rows",
+    "header_of",
     "is_utf8",
     "iter_csv",
     "iter_csv_lines",

@@ -61,15 +61,19 @@ def iter_rows(
 ) -> Iterator[Observation]:
     """`parse_rows`, one observation at a time: the rows of one line come out together."""
     rows = iter(rows)
+    reader = RowReader(header_of(rows, source), source=source, columns=columns, period=period)
+    for line, cells in rows:
+        yield from reader.observations(line, cells)
+
+
+def header_of(rows: Iterator[tuple[int, list[str]]], source: str | None) -> list[str]:
+    """The first row's cells: the header, which an empty file lacks."""
     try:
-        _, header = next(rows)
+        return next(rows)[1]
     except StopIteration:
         raise _error(
             source, "the data file is empty", "add a header row: indicator,period,value"
         ) from None
-    reader = RowReader(header, source=source, columns=columns, period=period)
-    for line, cells in rows:
-        yield from reader.observations(line, cells)
 
 
 class RowReader:
