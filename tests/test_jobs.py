@@ -108,3 +108,20 @@ def test_jobs_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit):
         main(["rate", str(rules), str(path), "--stream", "--jobs", "0"])
     assert "from 1 to 64" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 64])
+def test_a_file_is_cut_alike_whatever_the_chunk_it_is_read_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    from ragrules.reports import _jobs
+
+    path = tmp_path / "data.csv"
+    rows = [f'a,2024,{n},"note, {n}"' for n in range(40)]
+    path.write_text("indicator,period,value,commentary\n" + "\n".join(rows) + "\n", "utf-8")
+    whole = part_lines(path, 4)
+    assert whole is not None and len(whole) == 3
+    monkeypatch.setattr(_jobs, "_CHUNK", chunk)
+    assert part_lines(path, 4) == whole
+    path.write_text(path.read_text("utf-8").replace('"note, 7"', '"note,\n7"'), "utf-8")
+    assert part_lines(path, 4) is None

@@ -107,3 +107,14 @@ def test_a_national_dataset_rated_on_spark_equals_the_row_engine(
     assert {"green", "amber", "red", "no-data"} <= statuses
     (rejected,) = [result for result in results if result["rejected"]]
     assert rejected["indicator"] == "unknown"
+
+
+def test_a_frame_without_row_numbers_is_numbered_in_its_order(spark: Any, tmp_path: Path) -> None:
+    from ragrules.spark import rate_spark
+    from tests.property.test_columnar import PLAIN_RULESET
+
+    ruleset = ragrules.loads(PLAIN_RULESET)
+    rows = _national(tmp_path / "national.csv")[:200]
+    results = rate_spark(ruleset, spark.createDataFrame(rows)).collect()
+    assert len({result["row"] for result in results}) == len(rows)  # one result per row
+    assert all(result["row"] >= 2 for result in results)

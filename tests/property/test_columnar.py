@@ -171,3 +171,9 @@ def test_the_columnar_engine_from_the_command_line(tmp_path: Path) -> None:
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert outputs[0].count(b"\n") == 2
+
+
+def test_a_device_is_never_read_whole(tmp_path: Path) -> None:
+    """/dev/zero is no file to hold in memory: the row engine refuses it, as a stream does."""
+    with pytest.raises(ragrules.DataError, match="a stream reads a regular file"):
+        rate_csv_columnar(RULES, Path("/dev/zero"), io.StringIO())

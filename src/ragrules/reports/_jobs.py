@@ -25,22 +25,35 @@ from ragrules.reports.stream import Tally
 def part_lines(path: Path, jobs: int) -> list[int] | None:
     """The first line of each part after the first (line numbers, the header being line 1),
     or None when the file cannot be cut at line ends: a quoted cell spanning lines (a line
-    with an odd number of quotes) would be cut in two."""
-    raw = path.read_bytes()
-    if b'"' in raw and any(line.count(b'"') % 2 for line in raw.split(b"\n")):
-        return None
-    header_end = raw.find(b"\n") + 1
-    if header_end <= 0 or header_end >= len(raw):
-        return None
-    starts = []
-    for k in range(1, jobs):
-        cut = header_end + (len(raw) - header_end) * k // jobs
-        end = raw.find(b"\n", cut)
-        if end < 0 or end + 1 >= len(raw):
-            break
-        starts.append(raw.count(b"\n", 0, end + 1) + 1)
-    found = sorted(set(starts))
-    return found or None
+    with an odd number of quotes) would be cut in two. The file is read in chunks: a file of
+    any size is cut in memory of one chunk."""
+    size = path.stat().st_size
+    starts: list[int] = []
+    cuts: list[int] = []
+    newlines, odd, offset = 0, False, 0
+    with path.open("rb") as data:
+        while chunk := data.read(_CHUNK):
+            pieces = chunk.split(b"\n")
+            at = offset
+            for piece in pieces[:-1]:
+                at += len(piece)  # the newline ending this piece is at `at`
+                if (piece.count(b'"') % 2 == 1) != odd:
+                    return None  # this line's quotes do not pair up
+                odd = False
+                newlines += 1
+                if newlines == 1:  # the header's end: cut the rest into equal byte ranges
+                    cuts = [at + 1 + (size - at - 1) * k // jobs for k in range(jobs - 1, 0, -1)]
+                while cuts and at >= cuts[-1]:
+                    cuts.pop()
+                    if at + 1 < size and (not starts or starts[-1] != newlines + 1):
+                        starts.append(newlines + 1)
+                at += 1
+            odd ^= pieces[-1].count(b'"') % 2 == 1
+            offset += len(chunk)
+    return starts or None
+
+
+_CHUNK = 1 << 24  # bytes read at a time when cutting a file into parts
 
 
 def write_in_parts(

@@ -16,7 +16,7 @@ from typing import Any
 
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import RowReader
-from ragrules.model.observations import column_key
+from ragrules.model.observations import column_key, is_missing
 from ragrules.reports.columnar import rate_rows_columnar
 
 # One row per result or rejection: the input row it came from, the fields a caller filters
@@ -74,7 +74,7 @@ def _rated(
 
     ordered = rows.sort_values(row)
     lines = [
-        (int(number), ["" if cell is None else str(cell) for cell in cells])
+        (int(number), ["" if is_missing(cell) else str(cell) for cell in cells])
         for number, *cells in ordered[[row, *header]].itertuples(index=False, name=None)
     ]
     out = io.StringIO()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import polars as pl
 
 from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.ruleset import Ruleset
-from ragrules.formats.data import RowReader
+from ragrules.formats._reading import read_capped
+from ragrules.formats.data import MAX_BYTES, RowReader
 from ragrules.formats.data._csv import _delimiter
 
 
@@ -64,8 +66,10 @@ class Table:
     ) -> Table | None:
         """The file, when polars reads it as the row engine would: UTF-8 without a byte
         order mark, one row per line, no blank lines; else None."""
-        try:
-            raw = path.read_bytes()
+        try:  # a regular file within the data limit, else the row engine reads (or refuses) it
+            if not stat.S_ISREG(path.stat().st_mode):
+                return None
+            raw = read_capped(path, MAX_BYTES)
             text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None

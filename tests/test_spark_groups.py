@@ -1,0 +1,48 @@
+"""What Spark runs on each group, run here without Spark: a series' rows (a pandas DataFrame,
+as `applyInPandas` hands them over, in any order) rated in row order, each result's line the
+row engine's."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+import ragrules
+from ragrules.reports.spark import _rated
+from ragrules.stream import rate_csv_stream
+
+pandas = pytest.importorskip("pandas")
+pytest.importorskip("polars")
+
+from tests.property.test_columnar import PLAIN_RULESET  # noqa: E402
+
+
+def test_a_group_is_rated_in_row_order_as_the_row_engine_rates_the_file(tmp_path: Path) -> None:
+    ruleset = ragrules.loads(PLAIN_RULESET)
+    header = ["indicator", "area", "sex", "period", "value"]
+    cells: list[list[str | None]] = [
+        ["up", "E1", "Male", "2022/23 Q1", "12%"],
+        ["up", "E1", "Male", "2022/23 Q2", "11%"],
+        ["up", "E1", "Male", "2022/23 Q3", None],
+        ["up", "E1", "Male", "2022/23 Q4", "14.5%"],
+    ]
+    path = tmp_path / "series.csv"
+    path.write_text(
+        "\n".join([",".join(header), *(",".join(c or "" for c in row) for row in cells)]) + "\n",
+        encoding="utf-8",
+    )
+    expected = io.StringIO()
+    rate_csv_stream(ruleset, path, expected)
+    frame = pandas.DataFrame(
+        [
+            {"row": number, **dict(zip(header, row, strict=True))}
+            for number, row in enumerate(cells, 2)
+        ]
+    ).iloc[::-1]  # handed over in any order
+    found = _rated(ruleset, header, "row", None, frame)
+    assert list(found["row"]) == [2, 3, 4, 5]
+    assert "\n".join(found["line"]) + "\n" == expected.getvalue()
+    assert list(found["status"]) == ["amber", "red", "no-data", "green"]
+    assert not found["rejected"].any()
