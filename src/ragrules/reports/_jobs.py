@@ -56,6 +56,24 @@ def part_lines(path: Path, jobs: int) -> list[int] | None:
 _CHUNK = 1 << 24  # bytes read at a time when cutting a file into parts
 
 
+def _copy_out(parts: list[str], out: TextIO) -> None:
+    """The parts' text, in order, to `out`: as bytes when `out` is a UTF-8 file on a system
+    whose text files end lines with a bare newline (nothing to translate, so the bytes are
+    those `out` would write), else as text."""
+    buffer = getattr(out, "buffer", None)
+    utf8 = (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8"
+    if buffer is not None and utf8 and os.linesep == "\n":
+        out.flush()
+        for name in parts:
+            with open(name, "rb") as part:
+                shutil.copyfileobj(part, buffer, _CHUNK)
+        buffer.flush()
+        return
+    for name in parts:
+        with open(name, encoding="utf-8", newline="") as part:
+            shutil.copyfileobj(part, out)
+
+
 def write_in_parts(
     ruleset: Ruleset,
     path: Path,
@@ -90,9 +108,7 @@ def write_in_parts(
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with context.Pool(len(tasks)) as pool:
             tallies = pool.map(worker, tasks)
-        for task in tasks:
-            with open(task[-1], encoding="utf-8", newline="") as part:
-                shutil.copyfileobj(part, out)
+        _copy_out([task[-1] for task in tasks], out)
     total = Tally()
     for tally in tallies:
         total.results += tally.results
