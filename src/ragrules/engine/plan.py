@@ -244,6 +244,15 @@ class RowStream:
             series,
         )
 
+    def unread(self, plan: LinePlan, index: int, text: str | None) -> Movement:
+        """Comparison `index` when its earlier row is missing (None) or its text is not a
+        number, worded as the general path words it (neither the current value nor the
+        series changes what it says)."""
+        line = {} if text is None else {plan.earlier[index]: text}
+        move = self._move(plan, index, Decimal(0), ("", "", ()), line)
+        assert isinstance(move, Movement), "a number is compared, not worded"
+        return move
+
     def _remember(self, series: Series, line: Mapping[Period, str]) -> None:
         history = self.history
         for when, text in line.items():

@@ -14,6 +14,7 @@ import json
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -28,7 +29,7 @@ from ragrules.model.rules import Unrated
 from ragrules.reports._jobs import part_lines, write_in_parts
 from ragrules.reports.stream import StreamWriter, Tally
 
-_ABSENT = 1 << 62  # the index of a column the file does not have: `_cell` reads it as blank
+_ABSENT = 1 << 62  # the index of a column the file does not have: its text is blank
 _NO_COMMENT = '"commentary": ""'
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
@@ -288,14 +289,8 @@ class _JsonLines:
 
     def write(self, planned: Planned) -> None:
         rated, plan = planned.rated, planned.plan
-        parts = self.plans.get(plan)
-        if parts is None:
-            parts = self.plans[plan] = _bounded(self.plans, _PlanParts())
-            parts.start(rated)
-        text = self.texts.get(rated)
-        if text is None:
-            text = _bounded(self.texts, parts.rated(rated))
-            self.texts[rated] = text
+        parts = self.plans.get(plan) or _kept(self.plans, plan, lambda: _PlanParts(rated))
+        text = self.texts.get(rated) or _kept(self.texts, rated, lambda: parts.rated(rated))
         moves = []
         judgements: list[object] = []
         unreadable = 0
@@ -306,12 +301,9 @@ class _JsonLines:
                 if frame is None:
                     frame = _movement_frame(plan.movement(move))
                     parts.frames[index * 64 + code] = frame
-                middle = self.middles.get((plan.id, earlier_text))
-                if middle is None:
-                    middle = _pairs(
-                        {"earlier": format_decimal(earlier), "earlier_text": earlier_text}
-                    )
-                    self.middles[(plan.id, earlier_text)] = _bounded(self.middles, middle)
+                middle = self.middles.get((plan.id, earlier_text)) or _kept(
+                    self.middles, (plan.id, earlier_text), _earlier, earlier, earlier_text
+                )
                 moves.append(f"{frame[0]}{middle}{frame[1]}")
                 judgements.append(code)
                 continue
@@ -325,11 +317,7 @@ class _JsonLines:
                 move.judgement,
                 move.reason,
             )
-            shown = self.moves.get(key)
-            if shown is None:
-                shown = _bounded(self.moves, _encode(movement_dict(move)))
-                self.moves[key] = shown
-            moves.append(shown)
+            moves.append(self.moves.get(key) or _kept(self.moves, key, _movement_json, move))
             judgements.append(None if move.judgement is None else move.judgement.value)
             unreadable += not move.comparable and bool(move.earlier_text)
         rated_ok = rated.unrated is None
@@ -339,14 +327,14 @@ class _JsonLines:
             chosen = parts.chosen[judged] = self._exceptions(planned)
         selected, tail = chosen
         where = (planned.area, planned.breakdown)
-        place = self.places.get(where)
-        if place is None:
-            place = _pairs({"area": planned.area or None, "breakdown": dict(planned.breakdown)})
-            self.places[where] = _bounded(self.places, place)
-        columns = self.columns.get(planned.columns)
-        if columns is None:
-            columns = self._columns(planned.columns)
-        assert parts.head is not None
+        place = self.places.get(where) or _kept(
+            self.places,
+            where,
+            lambda: _pairs({"area": planned.area or None, "breakdown": dict(planned.breakdown)}),
+        )
+        columns = self.columns.get(planned.columns) or _kept(
+            self.columns, planned.columns, lambda: _pairs({"columns": dict(planned.columns)})
+        )
         self.out.write(
             "".join(
                 (
@@ -357,7 +345,9 @@ class _JsonLines:
                     text,
                     ", ".join(moves),
                     "], ",
-                    self._commentary(planned.commentary) if planned.commentary else _NO_COMMENT,
+                    _pairs({"commentary": planned.commentary})
+                    if planned.commentary
+                    else _NO_COMMENT,
                     ', "caveat": "", "flag": "", ',
                     columns,
                     tail,
@@ -377,16 +367,6 @@ class _JsonLines:
             tally.findings += 1
         tally.exceptions += selected
 
-    def _commentary(self, text: str) -> str:
-        return _pairs({"commentary": text}) if text else '"commentary": ""'
-
-    def _columns(self, columns: tuple[tuple[str, str], ...]) -> str:
-        shown = self.columns.get(columns)
-        if shown is None:
-            shown = _pairs({"columns": dict(columns)})
-            self.columns[columns] = _bounded(self.columns, shown)
-        return shown
-
     def _exceptions(self, planned: Planned) -> tuple[bool, str]:
         result = planned.result()
         chosen = exceptions((result,), self.policy) if result.unrated is None else ()
@@ -398,19 +378,16 @@ class _PlanParts:
     """A plan's fixed fragments: the line up to the area, the period, and (for numbers the
     plan rates itself) the target, margins and bounds."""
 
-    def __init__(self) -> None:
-        self.head: str | None = None
-        self.period = ""
+    def __init__(self, rated: Rated) -> None:
+        """The fixed parts of `rated`'s plan, from its result's own `to_dict()`."""
+        record = rated.result().to_dict()
+        self.head = "{" + _part(record, "indicator", "polarity") + ", "
+        self.period = ", " + _part(record, "period", "period") + ', "row": '
         self.fixed: str | None = None
         # A movement's frame by comparison and outcome; the exception reasons (and whether
         # there are any) by status, rated and the movements' outcomes.
         self.frames: dict[int, tuple[str, str]] = {}
         self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
-
-    def start(self, rated: Rated) -> None:
-        record = rated.result().to_dict()
-        self.head = "{" + _part(record, "indicator", "polarity") + ", "
-        self.period = ", " + _part(record, "period", "period") + ', "row": '
 
     def rated(self, rated: Rated) -> str:
         """From the status to the opening of the travel list, for one value text."""
@@ -444,15 +421,25 @@ def _movement_frame(move: Movement) -> tuple[str, str]:
     )
 
 
-T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-def _bounded(cache: dict[Any, Any], value: T) -> T:
-    """`value`, after emptying `cache` when it has grown past its bound (a file of unique
-    values renders again rather than growing without end)."""
+def _kept(cache: dict[K, V], key: K, render: Callable[..., V], *args: Any) -> V:
+    """`render(*args)`, kept in `cache` under `key`; the cache is emptied first when it has
+    grown past its bound (a file of unique values renders again, not growing without end)."""
     if len(cache) >= _FRAGMENTS:
         cache.clear()
-    return value
+    found = cache[key] = render(*args)
+    return found
+
+
+def _earlier(value: Decimal, text: str) -> str:
+    return _pairs({"earlier": format_decimal(value), "earlier_text": text})
+
+
+def _movement_json(move: Movement) -> str:
+    return _encode(movement_dict(move))
 
 
 def _part(record: dict[str, Any], first: str, last: str) -> str:

@@ -4,13 +4,11 @@ join on its series, and its movement decided exactly on the distinct values."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import polars as pl
 
 from ragrules.engine.plan import LinePlan, Rated, RowStream
 from ragrules.engine.result import movement_dict
-from ragrules.engine.travel import Movement
 from ragrules.model.numbers import format_decimal
 from ragrules.reports.columnar._table import Table
 from ragrules.reports.compiled import _encode, _movement_frame, _pairs, _PlanParts
@@ -101,57 +99,34 @@ class TravelColumns:
         by the general path, once per distinct text."""
         plans = self.table.plans
         # Every (indicator, period, earlier text) once: a number, or the general path's words.
-        earlier_rows: dict[str, list[Any]] = {k: [] for k in ("i", "p", "earlier", "en")}
-        general: dict[str, list[Any]] = {k: [] for k in ("gm", "gj", "gu", "middle")}
         numbers: dict[str, set[Decimal]] = {}
         readings: dict[tuple[str, str, str | None], Decimal | None] = {}
         for indicator, period, text in found.select("i", "p", "earlier").unique().iter_rows():
-            plan = plans[(indicator, period)]
-            number = None if text is None else plan.reading(text)
+            number = None if text is None else plans[(indicator, period)].reading(text)
             readings[(indicator, period, text)] = number
-            move = None
-            if number is None:
-                line = {} if text is None else {plan.earlier[index]: text}
-                made = self.stream._move(plan, index, Decimal(0), ("", "", ()), line)
-                assert isinstance(made, Movement)
-                move = made
-            else:
+            if number is not None:
                 numbers.setdefault(indicator, set()).add(number)
-            for key, item in (("i", indicator), ("p", period), ("earlier", text)):
-                earlier_rows[key].append(item)
-            earlier_rows["en"].append(number)
-            general["gm"].append(None if move is None else _encode(movement_dict(move)))
-            general["gj"].append(
-                None
-                if move is None
-                else f"m{None if move.judgement is None else move.judgement.value}"
-            )
-            general["gu"].append(
-                move is not None and not move.comparable and bool(move.earlier_text)
-            )
-            general["middle"].append(
-                None
-                if number is None
-                else _pairs({"earlier": format_decimal(number), "earlier_text": text})
-            )
         for rated in self.rated.values():
             if rated.value is not None:
-                numbers.setdefault(rated.plan.indicator.id, set()).add(rated.value)
+                numbers.setdefault(rated.plan.id, set()).add(rated.value)
         ranks = {
             indicator: {number: rank for rank, number in enumerate(sorted(values))}
             for indicator, values in numbers.items()
         }
+        earlier_rows = []
+        for (indicator, period, text), number in readings.items():
+            row: tuple[object, ...]
+            if number is None:
+                move = self.stream.unread(plans[(indicator, period)], index, text)
+                judged = None if move.judgement is None else move.judgement.value
+                unreadable = not move.comparable and bool(move.earlier_text)
+                row = (None, _encode(movement_dict(move)), f"m{judged}", unreadable, None)
+            else:
+                middle = _pairs({"earlier": format_decimal(number), "earlier_text": text})
+                row = (ranks[indicator][number], None, None, False, middle)
+            earlier_rows.append((indicator, period, text, *row))
         earlier_table = pl.DataFrame(
-            {
-                "i": earlier_rows["i"],
-                "p": earlier_rows["p"],
-                "earlier": earlier_rows["earlier"],
-                "erank": [
-                    None if n is None else ranks[i][n]
-                    for i, n in zip(earlier_rows["i"], earlier_rows["en"], strict=True)
-                ],
-                **general,
-            },
+            earlier_rows,
             schema={
                 **dict.fromkeys(("i", "p", "earlier"), pl.String),
                 "erank": pl.Int64,
@@ -159,6 +134,7 @@ class TravelColumns:
                 "gu": pl.Boolean,
                 "middle": pl.String,
             },
+            orient="row",
         )
         value_table = pl.DataFrame(
             {
@@ -210,7 +186,7 @@ class TravelColumns:
                 maintain_order="left",
             ).with_columns(pl.coalesce("code", "code2").alias("code"))
         # Each movement's frame, per plan and outcome.
-        frames: dict[str, list[Any]] = {k: [] for k in ("i", "p", "code", "before", "after")}
+        frames = []
         for indicator, period, code in (
             rows.filter(pl.col("code").is_not_null()).select("i", "p", "code").unique().iter_rows()
         ):
@@ -220,14 +196,7 @@ class TravelColumns:
             if frame_parts is None:
                 made = plan.movement((index, Decimal(0), "", code))
                 frame_parts = parts.frames[index * 64 + code] = _movement_frame(made)
-            for key, item in (
-                ("i", indicator),
-                ("p", period),
-                ("code", code),
-                ("before", frame_parts[0]),
-                ("after", frame_parts[1]),
-            ):
-                frames[key].append(item)
+            frames.append((indicator, period, code, *frame_parts))
         frame_table = pl.DataFrame(
             frames,
             schema={
@@ -237,6 +206,7 @@ class TravelColumns:
                 "before": pl.String,
                 "after": pl.String,
             },
+            orient="row",
         )
         rows = rows.join(
             frame_table, on=["i", "p", "code"], how="left", nulls_equal=True, maintain_order="left"

@@ -13,7 +13,7 @@ from ragrules.engine.plan import LinePlan, Rated
 from ragrules.engine.result import movement_dict
 from ragrules.engine.selection import exceptions
 from ragrules.engine.travel import Movement
-from ragrules.model.rules import Direction, Judgement
+from ragrules.model.rules import Direction, Judgement, Unrated
 from ragrules.reports.columnar._table import Table
 from ragrules.reports.columnar._travel import SEP, TravelColumns
 from ragrules.reports.compiled import _encode, _pairs, _PlanParts
@@ -34,9 +34,7 @@ class Writer(TravelColumns):
     def part(self, plan: LinePlan, rated: Rated) -> _PlanParts:
         parts = self.parts.get(plan)
         if parts is None:
-            parts = self.parts[plan] = _PlanParts()
-        if parts.head is None:
-            parts.start(rated)
+            parts = self.parts[plan] = _PlanParts(rated)
         return parts
 
     def write(self, out: TextIO) -> Tally:
@@ -125,66 +123,46 @@ class Writer(TravelColumns):
 
     def _rated(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Per indicator, period and value text: the line's fixed parts, exactly rated."""
-        rows: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "i",
-                "p",
-                "v",
-                "head",
-                "period",
-                "text",
-                "fixed",
-                "status",
-                "ok",
-                "invalid",
-                "notices",
-                "number",
-                "pkey",
-            )
-        }
+        names: tuple[str, ...] = ("i", "p", "v", "head", "period", "text", "fixed", "status")
+        names += ("ok", "invalid", "notices", "number", "pkey")
+        rows = []
         self.rated: dict[tuple[str, str, str], Rated] = {}
-        self._period_text: dict[LinePlan, str] = {}
         for indicator, period, value in frame.select("i", "p", "v").unique().iter_rows():
             plan = self.table.plans[(indicator, period)]
-            self._period_text[plan] = period
             rated = plan.rated(value)
             assert rated is not None
             self.rated[(indicator, period, value)] = rated
             parts = self.part(plan, rated)
             fixed = None
-            if rated.value is None:
+            if rated.value is None:  # no number: the travel the general path gave the text
                 fixed = ", ".join(_encode(movement_dict(m)) for m in rated.result().travel)
-            for key, item in (
-                ("i", indicator),
-                ("p", period),
-                ("v", value),
-                ("head", parts.head),
-                ("period", parts.period),
-                ("text", parts.rated(rated)),
-                ("fixed", fixed),
-                ("status", rated.status),
-                ("ok", rated.unrated is None),
-                ("invalid", rated.unrated is not None and rated.unrated.value == "invalid"),
-                ("notices", rated.notices),
-                ("number", None if rated.value is None else str(rated.value)),
-                ("pkey", repr(plan.period)),
-            ):
-                rows[key].append(item)
+            rows.append(
+                (
+                    indicator,
+                    period,
+                    value,
+                    parts.head,
+                    parts.period,
+                    parts.rated(rated),
+                    fixed,
+                    rated.status,
+                    rated.unrated is None,
+                    rated.unrated is Unrated.INVALID,
+                    rated.notices,
+                    None if rated.value is None else str(rated.value),
+                    repr(plan.period),
+                )
+            )
         types = {"ok": pl.Boolean, "invalid": pl.Boolean, "notices": pl.Int64}
-        return pl.DataFrame(rows, schema={k: types.get(k, pl.String) for k in rows})
+        return pl.DataFrame(rows, schema={k: types.get(k, pl.String) for k in names}, orient="row")
 
     def _choose(self, frame: pl.DataFrame, count: int) -> pl.DataFrame:
         """The exception reasons of every row: what the rules read is the status, whether it
         is rated and the movements' judgements, so they are chosen once per combination."""
         keys = ["i", "p", "status", "ok", *(f"j{n}" for n in range(count))]
         examples: dict[tuple[str, str, str, bool], Rated] = {}
-        for rated in self.rated.values():
-            plan = rated.plan
-            examples.setdefault(
-                (plan.indicator.id, self._period_text[plan], rated.status, rated.unrated is None),
-                rated,
-            )
+        for (indicator, period, _), rated in self.rated.items():
+            examples.setdefault((indicator, period, rated.status, rated.unrated is None), rated)
         tails: dict[tuple[Any, ...], tuple[str, bool]] = {}
         for key in frame.select(keys).unique().iter_rows():
             indicator, period, status, ok, *judged = key
