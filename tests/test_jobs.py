@@ -81,9 +81,15 @@ def test_any_file_in_parts_is_the_same(
     ruleset = ragrules.loads(text)
     path = tmp_path_factory.mktemp("jobs") / "data.csv"
     path.write_text(data, encoding="utf-8")
+    refused: list[str] = []
     try:
         one = _streamed(ruleset, path, 1)
-    except ragrules.DataError:
+    except ragrules.DataError as exc:  # refused alike, in parts or not
+        refused.append(str(exc))
+    if refused:
+        with pytest.raises(ragrules.DataError) as caught:
+            _streamed(ruleset, path, 3)
+        assert [str(caught.value)] == refused
         return
     assert _streamed(ruleset, path, 3) == one
 
