@@ -3,6 +3,7 @@
     python benchmarks/bench.py            # the full run (1,000,000-row file; a few minutes)
     python benchmarks/bench.py --quick    # a CI smoke check: agreement only, not speed
     python benchmarks/bench.py --national # every council at once, against a baseline
+    python benchmarks/bench.py --spark    # Spark on local[2] (the spark extra)
 
 Every workload is generated with a fixed seed (benchmarks/workloads.py); ragrules and the
 baselines run in the same process and their statuses are checked to agree exactly before any
@@ -23,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import tomli
 import workloads
@@ -454,7 +455,61 @@ def _all(rows: int, folder: Path) -> list[Target]:
     targets += adversarial(folder)
     targets += national()
     targets += national_stream(folder)
+    targets += spark_run(folder, rows // 10)
     return targets
+
+
+def spark_run(folder: Path, rows: int) -> list[Target]:
+    """Spark on `local[2]`: the benchmark's national file rated by series on the executors,
+    every row's line checked against the compiled row engine's; the time printed."""
+    try:
+        from pyspark.sql import SparkSession
+
+        from ragrules.spark import rate_spark
+    except ImportError:
+        print("\n10. Spark: not installed here (pip install 'ragrules[spark]')")
+        return [("Spark local[2] rates the national file identically", "not run", False)]
+    ruleset = ragrules.loads(workloads.national_ruleset())
+    data = folder / f"spark-{rows}.csv"
+    workloads.national_csv(data, rows)
+    expected = folder / "spark-expected.jsonl"
+    with expected.open("w", encoding="utf-8") as out:
+        rate_csv_stream(ruleset, data, out)
+    lines = {json.loads(line)["row"]: line for line in expected.read_text("utf-8").splitlines()}
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("ragrules-bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        frame = session.read.csv(str(data), header=True, inferSchema=False)
+        frame = frame.withColumn("row", functions_row_numbers(frame))
+        seconds, results = timed(lambda: rate_spark(ruleset, frame).select("row", "line").collect())
+    finally:
+        session.stop()
+    got = {result["row"]: result["line"] for result in results}
+    same = got == lines
+    print(f"\n10. Spark local[2]: {rows:,} rows of the national file rated by series")
+    print(f"   {seconds:.1f} s ({rows / seconds:,.0f} rows/s); every line the row engine's: {same}")
+    return [
+        (
+            f"Spark local[2] rates the national file identically ({rows:,} rows)",
+            f"{'identical' if same else 'DIFFERENT'}, {seconds:.1f} s",
+            same,
+        )
+    ]
+
+
+def functions_row_numbers(frame: Any) -> Any:
+    """Each row's line number in the file (the header is line 1), as the row engine numbers
+    it: Spark reads a CSV file's lines in order within one file."""
+    from pyspark.sql import Window, functions
+
+    order = Window.orderBy(functions.monotonically_increasing_id())
+    return functions.row_number().over(order) + 1
 
 
 def main() -> int:
@@ -466,6 +521,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--national", action="store_true", help="only the national section (every council)"
+    )
+    parser.add_argument(
+        "--spark", action="store_true", help="only the Spark section (needs the spark extra)"
     )
     args = parser.parse_args()
     print(f"ragrules benchmark, seed {workloads.SEED}, Python {sys.version.split()[0]}")
@@ -484,6 +542,8 @@ def main() -> int:
             targets = adversarial(folder)
         elif args.national:
             targets = national() + national_stream(folder)
+        elif args.spark:
+            targets = spark_run(folder, args.rows // 10)
         else:
             targets = _all(args.rows, folder)
     print("\nTargets (issues 8, 13, 15 and 16)")
