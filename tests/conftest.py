@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +52,19 @@ settings.register_profile(
     suppress_health_check=list(HealthCheck),
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def assert_same_outcome(first: Callable[[], object], second: Callable[[], object]) -> None:
+    """`second()` returns what `first()` returns, or raises the `DataError` it raises, word
+    for word (two ways of rating a file must refuse the same files alike)."""
+    refused: list[str] = []
+    try:
+        expected = first()
+    except ragrules.DataError as exc:
+        refused.append(str(exc))
+    if refused:
+        with pytest.raises(ragrules.DataError) as caught:
+            second()
+        assert [str(caught.value)] == refused
+        return
+    assert second() == expected
