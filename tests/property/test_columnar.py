@@ -56,8 +56,9 @@ tolerance = { relative = "10%" }
 [[indicator]]
 id = "down"
 polarity = "lower-is-better"
-target = 20
-tolerance = { absolute = 2.5 }
+# From Q2 a new target: Q1 and Q2 rate a number differently, the quarters around them alike.
+target = [{ value = 20 }, { from = "2022/23 Q2", value = "22.5" }]
+tolerance = [{ absolute = 2.5 }, { from = "2022/23 Q3", absolute = 1 }]
 unchanged-within = { absolute = "0.05" }
 
 [[indicator]]
@@ -67,9 +68,11 @@ tolerance = { absolute = 1 }
 rounding = { places = 0 }
 """
 RULES = ragrules.loads(PLAIN_RULESET)
-# Every boundary of the bands above (12.5, 11.25; 20, 22.5; 7, 6) at several scales, and
-# values either side of them.
-BOUNDARIES = [Decimal(t) for t in ("12.5", "11.25", "20", "22.5", "7", "6", "6.5", "0")]
+# Every boundary of the bands above (12.5, 11.25; 20, 22.5, 25, 23.5; 7, 6) at several
+# scales, and values either side of them.
+BOUNDARIES = [
+    Decimal(t) for t in ("12.5", "11.25", "20", "22.5", "25", "23.5", "7", "6", "6.5", "0")
+]
 
 
 @st.composite
@@ -131,6 +134,25 @@ def test_plain_files_are_rated_column_wise_to_the_same_bytes(
     row, col, expected, tally = _both(RULES, path)
     assert col == row
     assert tally == expected
+
+
+@given(data=plain_files())
+def test_a_file_on_disk_gets_the_same_bytes(
+    tmp_path_factory: pytest.TempPathFactory, data: str
+) -> None:
+    """Written to a file, the columnar engine hands polars the bytes beneath the text file:
+    the file holds what the row engine writes to one."""
+    folder = tmp_path_factory.mktemp("columnar")
+    path = folder / "data.csv"
+    path.write_text(data, encoding="utf-8")
+    files = {}
+    for name, rate in (("row", rate_csv_stream), ("col", rate_csv_columnar)):
+        with (folder / name).open("w", encoding="utf-8") as out:
+            out.write("before\n")  # what the caller wrote first stays first
+            rate(RULES, path, out)
+            out.write("after\n")
+        files[name] = (folder / name).read_bytes()
+    assert files["col"] == files["row"]
 
 
 @given(text=rulesets(), data=data_files())

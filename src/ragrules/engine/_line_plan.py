@@ -199,6 +199,9 @@ class LinePlan:
                 cuts = None
             if cuts is not None and all(cut.travel is None for cut in cuts):
                 self.cuts = cuts
+        # What a number's rating reads: plans alike in it rate a number alike, whatever
+        # their periods (a writer renders it once for them).
+        self.bands = (indicator.id, target, tolerance, stretch, self.cuts)
         # A band that reads travel: the general path rates the indicator.
         self.travelled = any(band.travel is not None for band in indicator.scale.bands)
 

@@ -114,6 +114,7 @@ class TravelColumns:
             for indicator, values in numbers.items()
         }
         earlier_rows = []
+        middles: dict[tuple[str, str], str] = {}  # a number's JSON, the same in every period
         for (indicator, period, text), number in readings.items():
             row: tuple[object, ...]
             if number is None:
@@ -122,7 +123,10 @@ class TravelColumns:
                 unreadable = not move.comparable and bool(move.earlier_text)
                 row = (None, _encode(movement_dict(move)), f"m{judged}", unreadable, None)
             else:
-                middle = _pairs({"earlier": format_decimal(number), "earlier_text": text})
+                middle = middles.get((indicator, text))  # type: ignore[arg-type]
+                if middle is None:
+                    shown = {"earlier": format_decimal(number), "earlier_text": text}
+                    middle = middles[(indicator, text)] = _pairs(shown)  # type: ignore[index]
                 row = (ranks[indicator][number], None, None, False, middle)
             earlier_rows.append((indicator, period, text, *row))
         earlier_table = pl.DataFrame(

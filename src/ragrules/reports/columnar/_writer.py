@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+import io
+import os
 from collections import Counter
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import attrs
 import polars as pl
@@ -88,10 +91,15 @@ class Writer(TravelColumns):
                 pl.col("tail"),
             ]
         )
-        # Written a slice at a time by polars (each line is already JSON: no quoting).
+        # Written a slice at a time by polars (each line is already JSON: no quoting), as
+        # UTF-8 bytes straight to the file beneath `out` when it has one that takes them.
+        binary = _binary(out)
         for start in range(0, n, _CHUNK):
             rows = frame.slice(start, _CHUNK).select(line.str.strip_chars_end("\n"))
-            out.write(rows.write_csv(include_header=False, quote_style="never"))
+            if binary is None:
+                out.write(rows.write_csv(include_header=False, quote_style="never"))
+            else:
+                rows.write_csv(binary, include_header=False, quote_style="never")
         return self._tally(frame, moves)
 
     # -- the parts of a line ---------------------------------------------------------------
@@ -122,17 +130,38 @@ class Writer(TravelColumns):
         return [*found, key.alias("series")]
 
     def _rated(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Per indicator, period and value text: the line's fixed parts, exactly rated."""
+        """Per indicator, period and value text: the line's fixed parts, exactly rated.
+
+        A number the plan's bands rate reads the same in every period whose bands and target
+        are the same (a year's quarters, as a rule): it is rated and rendered once for them.
+        """
         names: tuple[str, ...] = ("i", "p", "v", "head", "period", "text", "fixed", "status")
         names += ("ok", "invalid", "notices", "number", "pkey")
         rows = []
         self.rated: dict[tuple[str, str, str], Rated] = {}
+        shared: dict[tuple[int, str], tuple[Rated, str, str | None]] = {}
+        alike: dict[object, int] = {}  # plans' bands, numbered
+        groups: dict[LinePlan, int] = {}
+        plans = self.table.plans
+        period_keys: dict[LinePlan, str] = {}
         for indicator, period, value in frame.select("i", "p", "v").unique().iter_rows():
-            plan = self.table.plans[(indicator, period)]
-            rated = plan.rated(value)
-            assert rated is not None
+            plan = plans[(indicator, period)]
+            group = groups.get(plan)
+            if group is None:
+                group = groups[plan] = alike.setdefault(plan.bands, len(alike))
+            key = (group, value)
+            found = shared.get(key)
+            if found is None:
+                rated = plan.rated(value)
+                assert rated is not None
+                parts = self.part(plan, rated)
+                number = None if rated.value is None else str(rated.value)
+                found = (rated, parts.rated(rated), number)
+                if rated.fast:
+                    shared[key] = found
+            rated, text, number = found
+            parts = self.parts.get(plan) or self.part(plan, plan.rated(value))  # type: ignore[arg-type]
             self.rated[(indicator, period, value)] = rated
-            parts = self.part(plan, rated)
             fixed = None
             if rated.value is None:  # no number: the travel the general path gave the text
                 fixed = ", ".join(_encode(movement_dict(m)) for m in rated.result().travel)
@@ -143,14 +172,14 @@ class Writer(TravelColumns):
                     value,
                     parts.head,
                     parts.period,
-                    parts.rated(rated),
+                    text,
                     fixed,
                     rated.status,
                     rated.unrated is None,
                     rated.unrated is Unrated.INVALID,
                     rated.notices,
-                    None if rated.value is None else str(rated.value),
-                    repr(plan.period),
+                    number,
+                    period_keys.get(plan) or period_keys.setdefault(plan, repr(plan.period)),
                 )
             )
         types = {"ok": pl.Boolean, "invalid": pl.Boolean, "notices": pl.Int64}
@@ -160,13 +189,16 @@ class Writer(TravelColumns):
         """The exception reasons of every row: what the rules read is the status, whether it
         is rated and the movements' judgements, so they are chosen once per combination."""
         keys = ["i", "p", "status", "ok", *(f"j{n}" for n in range(count))]
-        examples: dict[tuple[str, str, str, bool], Rated] = {}
-        for (indicator, period, _), rated in self.rated.items():
-            examples.setdefault((indicator, period, rated.status, rated.unrated is None), rated)
+        examples: dict[tuple[str, str, str, bool], str] = {}
+        for (indicator, period, value), rated in self.rated.items():
+            examples.setdefault((indicator, period, rated.status, rated.unrated is None), value)
         tails: dict[tuple[Any, ...], tuple[str, bool]] = {}
         for key in frame.select(keys).unique().iter_rows():
             indicator, period, status, ok, *judged = key
-            rated = examples[(indicator, period, status, ok)]
+            plan = self.table.plans[(indicator, period)]
+            own = plan.rated(examples[(indicator, period, status, ok)])  # its own period's
+            assert own is not None
+            rated = own
             reasons: list[str] = []
             if ok:
                 result = rated.result()
@@ -232,6 +264,17 @@ class Writer(TravelColumns):
         ).height
         tally.exceptions = int(frame["selected"].sum())
         return tally
+
+
+def _binary(out: TextIO) -> BinaryIO | None:
+    """The byte stream beneath a UTF-8 text file that writes a newline as itself, flushed
+    so what is written to it follows what `out` holds; None for any other text stream."""
+    if not isinstance(out, io.TextIOWrapper) or os.linesep != "\n":
+        return None
+    if codecs.lookup(out.encoding).name != "utf-8":
+        return None
+    out.flush()
+    return out.buffer  # type: ignore[no-any-return]
 
 
 def _commentary(row: tuple[str, ...]) -> str:
