@@ -8,8 +8,10 @@ row engine's own property test) must come out the same whichever way they are ra
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,8 +28,8 @@ from tests.property.test_plan import data_files, rulesets
 pl = pytest.importorskip("polars")
 
 from ragrules.columnar import rate_csv_columnar  # noqa: E402  (after the skip)
-from ragrules.reports.columnar import rate_rows_columnar  # noqa: E402
-from ragrules.reports.columnar._table import Table  # noqa: E402
+from ragrules.reports.columnar import _table, rate_rows_columnar  # noqa: E402
+from ragrules.reports.columnar._table import CsvBlocks, Table  # noqa: E402
 
 PLAIN_RULESET = """
 [ruleset]
@@ -129,8 +131,9 @@ def test_plain_files_are_rated_column_wise_to_the_same_bytes(
 ) -> None:
     path = tmp_path_factory.mktemp("columnar") / "data.csv"
     path.write_text(data, encoding="utf-8")
-    table = Table.read(RULES, path, None, None)
-    assert table is not None and table.plain()  # the columnar path itself, not the fallback
+    blocks = CsvBlocks.open(RULES, path, None, None)
+    assert blocks is not None
+    assert None not in list(blocks)  # the columnar path itself, not the row engine
     row, col, expected, tally = _both(RULES, path)
     assert col == row
     assert tally == expected
@@ -155,6 +158,70 @@ def test_a_file_on_disk_gets_the_same_bytes(
     assert files["col"] == files["row"]
 
 
+@contextlib.contextmanager
+def _blocks_of(size: int) -> Iterator[None]:
+    """The columnar engine reading `size` bytes at a time (a block is at least one line)."""
+    kept = _table.BLOCK_BYTES
+    _table.BLOCK_BYTES = size
+    try:
+        yield
+    finally:
+        _table.BLOCK_BYTES = kept
+
+
+@given(data=plain_files(), size=st.integers(1, 400))
+def test_a_file_read_in_blocks_gets_the_same_bytes(
+    tmp_path_factory: pytest.TempPathFactory, data: str, size: int
+) -> None:
+    """Blocks of a few lines: a series' earlier rows are carried from block to block, and
+    what was rendered for one block is reused by the next."""
+    path = tmp_path_factory.mktemp("columnar") / "data.csv"
+    path.write_text(data, encoding="utf-8")
+    with _blocks_of(size):
+        blocks = CsvBlocks.open(RULES, path, None, None)
+        assert blocks is not None
+        assert None not in list(blocks)
+        row, col, expected, tally = _both(RULES, path)
+    assert col == row
+    assert tally == expected
+
+
+# Lines the plans do not take, as changes to a plain line: a row with no value (the general
+# path says why), a blank line, a quoted cell spanning lines, a byte that is not UTF-8, more
+# cells than the header, a period nobody writes.
+_NOT_PLAIN = [
+    {"value": ""},
+    {"line": "\n"},
+    {"value": '"12\n%"'},
+    {"area": "\udca3"},
+    {"extra": "more"},
+    {"period": "a period nobody writes"},
+]
+
+
+@given(data=plain_files(), size=st.integers(1, 200), change=st.sampled_from(_NOT_PLAIN))
+def test_a_later_block_the_plans_do_not_take_is_the_row_engines(
+    tmp_path_factory: pytest.TempPathFactory, data: str, size: int, change: dict[str, str]
+) -> None:
+    """The columnar engine writes the blocks before it; the row engine rates the rest, the
+    lines before replayed: the same bytes and tally as the row engine alone (or the same
+    refusal)."""
+    header, *lines = data.splitlines(keepends=True)
+    cells = {"indicator": "up", "area": "E1", "sex": "Male", "period": "2022/23 Q2"}
+    cells |= {"value": "13%"} | change
+    later = change.get("line") or ",".join(cells.get(c, "") for c in header.strip().split(","))
+    if "extra" in change:
+        later += ",more"
+    text = header + "".join(lines) + later.rstrip("\n") + "\n" + "".join(lines)
+    path = tmp_path_factory.mktemp("columnar") / "data.csv"
+    path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+    with _blocks_of(size):
+        assert_same_outcome(
+            lambda: _written(rate_csv_stream, RULES, path),
+            lambda: _written(rate_csv_columnar, RULES, path),
+        )
+
+
 @given(text=rulesets(), data=data_files())
 def test_any_file_comes_out_the_same_either_way(
     tmp_path_factory: pytest.TempPathFactory, text: str, data: str
@@ -173,8 +240,7 @@ def test_rows_in_memory_are_rated_column_wise_as_the_row_engine_rates_them(data:
     """Spark's groups: rows already split into cells, with their own line numbers."""
     header, *cells = list(csv.reader(io.StringIO(data)))
     rows = [(number * 3, row) for number, row in enumerate(cells, start=1)]
-    table = Table.from_rows(RULES, header, rows)
-    assert table is not None and table.plain()
+    assert Table.from_rows(RULES, header, rows) is not None  # not the row engine
     row, col = io.StringIO(), io.StringIO()
     expected = rate_lines(RULES, header, rows, row)
     assert rate_rows_columnar(RULES, header, rows, col) == expected

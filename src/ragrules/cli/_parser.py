@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("row", "columnar"),
         default="row",
         help="with --stream on a CSV file: the compiled row engine (default), or the columnar "
-        "engine (needs the polars extra; the same output, the whole file in memory)",
+        "engine (needs the polars extra; the same output, a block of the file in memory at a time)",
     )
     rate.add_argument(
         "--jobs",

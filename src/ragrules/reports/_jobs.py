@@ -111,11 +111,5 @@ def write_in_parts(
         _copy_out([task[-1] for task in tasks], out)
     total = Tally()
     for tally in tallies:
-        total.results += tally.results
-        total.rejected += tally.rejected
-        total.exceptions += tally.exceptions
-        total.invalid += tally.invalid
-        total.findings += tally.findings
-        total.notices += tally.notices
-        total.statuses.update(tally.statuses)
+        total.add(tally)
     return total

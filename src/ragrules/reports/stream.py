@@ -43,6 +43,16 @@ class Tally:
         """Rejected rows, unreadable values, findings and notices: a report's problems."""
         return self.rejected + self.invalid + self.findings + self.notices
 
+    def add(self, other: Tally) -> None:
+        """Count another part of the same stream in this tally."""
+        self.results += other.results
+        self.rejected += other.rejected
+        self.exceptions += other.exceptions
+        self.invalid += other.invalid
+        self.findings += other.findings
+        self.notices += other.notices
+        self.statuses.update(other.statuses)
+
 
 def write_stream(
     items: Iterable[Result | Rejection],

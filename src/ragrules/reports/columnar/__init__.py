@@ -1,14 +1,19 @@
 """The columnar engine (the `polars` extra): a CSV file rated column by column, written as the
 JSON lines the row engine writes, byte for byte.
 
-polars reads the file and joins; every decision that changes a status or an arrow is taken
-by the row engine's plans on the distinct values (`LinePlan.rated` per value text, exact
-`Decimal` ranks per indicator for the direction of travel), never by a polars number type,
-so no value is ever held in a type that cannot hold it. A file the columnar path does not
-cover (a line the plans do not take, blank or multi-line rows, another encoding, CSV output)
-goes whole to the compiled row engine, which is exact for everything. A series' earlier rows
-are found anywhere before a row (an as-of join), where a stream keeps the last 4,096 rows:
-the two agree whenever a series' rows come within that distance, as in any sorted file.
+polars reads the file a block of lines at a time, joins and assembles; every decision that
+changes a status or an arrow is taken by the row engine's plans on the distinct values
+(`LinePlan.rated` per value text; two numbers compared by exact sort keys or by the plan),
+never by a polars number type, so no value is ever held in a type that cannot hold it. The
+caches that keep what was rendered are bounded, so memory does not grow with the file.
+
+A file whose header the columnar path does not take (and CSV output) goes whole to the
+compiled row engine; a file whose later block it does not take (a line the plans do not
+take, a blank or multi-line row, another encoding) is the row engine's from that block on,
+the lines before replayed as its history: the same bytes either way. A series' earlier rows
+are found anywhere before a row in its block, and among the last 4,096 rows of earlier
+blocks, as a stream keeps them: the two agree whenever a series' rows come within that
+distance, as in any sorted file.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from pathlib import Path
 from typing import TextIO
 
 from ragrules.engine.ruleset import Ruleset
-from ragrules.reports.columnar._table import Table
+from ragrules.reports.columnar._table import CsvBlocks, Table
 from ragrules.reports.columnar._writer import Writer
-from ragrules.reports.compiled import rate_csv_stream, rate_lines
+from ragrules.reports.compiled import CsvStream, rate_csv_stream, rate_lines
 from ragrules.reports.stream import Tally
 
 __all__ = ["rate_csv_columnar", "rate_rows_columnar"]
@@ -39,13 +44,30 @@ def rate_csv_columnar(
     """Rate a CSV file column-wise and write JSON lines as `ragrules rate --stream` does.
 
     Returns the stream's tally. A file the columnar path does not cover (and CSV output) is
-    rated by the compiled row engine instead: the same bytes.
+    rated by the compiled row engine instead, from its first line it does not take: the same
+    bytes. Lines end in a bare newline (as the row engine's do on this system's text files).
     """
-    if fmt == "json":
-        table = Table.read(ruleset, Path(path), columns, delimiter)
-        if table is not None and table.plain():
-            return Writer(table).write(out)
-    return rate_csv_stream(ruleset, path, out, fmt, columns=columns, delimiter=delimiter)
+    blocks = CsvBlocks.open(ruleset, Path(path), columns, delimiter) if fmt == "json" else None
+    writer = None
+    if blocks is not None:
+        for table in blocks:
+            if table is None:
+                break
+            if writer is None:
+                writer = Writer(blocks.layout, out)
+            writer.write(table)
+        else:
+            if writer is not None:
+                return writer.tally
+    if blocks is None or writer is None:
+        return rate_csv_stream(ruleset, path, out, fmt, columns=columns, delimiter=delimiter)
+    # A block the columnar path does not take: the row engine from its first line on.
+    rest = CsvStream(ruleset, path, columns=columns, delimiter=delimiter)
+    if writer.binary is not None:
+        writer.binary.flush()
+    tally = writer.tally
+    tally.add(rest.write_part(out, first=blocks.line))
+    return tally
 
 
 def rate_rows_columnar(
@@ -60,6 +82,8 @@ def rate_rows_columnar(
     and written as JSON lines (Spark's executors use it); rows the columnar path does not
     cover go to the compiled row engine, with the same result."""
     table = Table.from_rows(ruleset, list(header), rows, columns)
-    if table is not None and table.plain():
-        return Writer(table).write(out)
-    return rate_lines(ruleset, header, rows, out, columns=columns)
+    if table is None:
+        return rate_lines(ruleset, header, rows, out, columns=columns)
+    writer = Writer(table.layout, out)
+    writer.write(table)
+    return writer.tally

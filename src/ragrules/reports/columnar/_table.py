@@ -1,40 +1,80 @@
-"""A CSV file as polars string columns, and whether every line is one the plans take."""
+"""A CSV file as blocks of polars string columns, and whether each line is one the plans take.
+
+The file is read a block of lines at a time (cut at line ends), so the columnar engine holds
+one block, not the file: memory does not grow with the file.
+"""
 
 from __future__ import annotations
 
 import csv
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import polars as pl
 
 from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.ruleset import Ruleset
-from ragrules.formats._reading import read_capped
-from ragrules.formats.data import MAX_BYTES, RowReader
+from ragrules.formats.data import RowReader
 from ragrules.formats.data._csv import _delimiter
+
+# Bytes read at a time: about 100,000 lines of a national file. Large enough that polars'
+# per-call costs vanish, small enough that a block's columns stay a few tens of megabytes.
+BLOCK_BYTES = 1 << 21
+_SAMPLE = 65536  # characters the delimiter is sniffed from, as the row engine sniffs it
+
+
+class Layout:
+    """What every block of one file shares: its header's fields and the plans of the
+    (indicator, period) pairs seen so far."""
+
+    def __init__(self, ruleset: Ruleset, header: list[str], reader: RowReader) -> None:
+        self.ruleset, self.reader = ruleset, reader
+        self.names = [f"c{n}" for n in range(len(header))]  # the columns' names in polars
+        self.stream = RowStream(ruleset, None, tuple(reader.earlier))
+        self.plans: dict[tuple[str, str], LinePlan] = {}
+
+    def usable(self) -> bool:
+        """Whether plain lines can be planned from this header at all."""
+        reader, stream = self.reader, self.stream
+        fields = reader.fields
+        return stream.usable and not reader.wide and "period" in fields and "value" in fields
+
+    def table(self, frame: pl.DataFrame, rows: pl.Series) -> Table | None:
+        """A block as a table, when every line in it is one the plans take; else None."""
+        if frame.height == 0 or not self.usable():
+            return None
+        frame = frame.select(pl.all().fill_null("").str.strip_chars())
+        fields = self.reader.fields
+        own = [fields[name] for name in ("target", "caveat", "flag") if name in fields]
+        if any((frame.to_series(i) != "").any() for i in own):
+            return None
+        if frame.select(pl.all_horizontal(pl.all() == "").any()).item():
+            return None
+        table = Table(self, frame, rows)
+        pairs = pl.DataFrame({"i": table.column("indicator"), "p": table.column("period")})
+        for indicator, period in pairs.unique().iter_rows():
+            if (indicator, period) in self.plans:
+                continue
+            plan = self.stream.planner.plan(indicator, period)
+            if plan is None or (self.reader.earlier and plan.columns is None):
+                return None
+            self.plans[(indicator, period)] = plan
+        return table
 
 
 class Table:
-    """A plain CSV file as string columns, with its header's layout."""
+    """One block of a plain file: string columns, stripped, and each row's line number."""
 
-    def __init__(
-        self,
-        ruleset: Ruleset,
-        frame: pl.DataFrame,
-        reader: RowReader,
-        stream: RowStream,
-        rows: list[int] | None = None,
-    ) -> None:
-        self.ruleset, self.frame, self.reader, self.stream = ruleset, frame, reader, stream
-        # Each row's line number: the file's (the header is line 1), or as given.
-        self.rows = (
-            pl.int_range(2, frame.height + 2, eager=True)
-            if rows is None
-            else pl.Series(rows, dtype=pl.Int64)
-        )
+    def __init__(self, layout: Layout, frame: pl.DataFrame, rows: pl.Series) -> None:
+        self.layout, self.frame, self.rows = layout, frame, rows
+
+    def column(self, field: str) -> pl.Series:
+        index = self.layout.reader.fields.get(field)
+        if index is None:
+            return pl.Series([""] * self.frame.height, dtype=pl.String)
+        return self.frame.to_series(index)
 
     @classmethod
     def from_rows(
@@ -45,84 +85,115 @@ class Table:
         columns: Mapping[str, str] | None = None,
     ) -> Table | None:
         """Rows already split into cells, as (line number, cells) in order (a Spark group);
-        None when a row's cells do not match the header."""
+        None when a row's cells do not match the header or a line is not plain."""
         if any(len(cells) != len(header) or _unlike_python(cells) for _, cells in rows):
             return None
-        reader = RowReader(header, columns=columns)
+        names = [f"c{n}" for n in range(len(header))]
         frame = pl.DataFrame(
-            {f"c{n}": [cells[n] for _, cells in rows] for n in range(len(header))},
-            schema=dict.fromkeys((f"c{n}" for n in range(len(header))), pl.String),
-        ).select(pl.all().str.strip_chars())
-        stream = RowStream(ruleset, None, tuple(reader.earlier))
-        return cls(ruleset, frame, reader, stream, [number for number, _ in rows])
+            {name: [cells[n] for _, cells in rows] for n, name in enumerate(names)},
+            schema=dict.fromkeys(names, pl.String),
+        )
+        layout = Layout(ruleset, header, RowReader(header, columns=columns))
+        return layout.table(frame, pl.Series([number for number, _ in rows], dtype=pl.Int64))
+
+
+class CsvBlocks:
+    """A CSV file read a block of whole lines at a time, each block a `Table`.
+
+    `open` reads the header; iterating yields each block's table, or None at the first block
+    that is not plain (`line` is then that block's first line number): a file is the
+    columnar engine's up to there, and the row engine's from there on.
+    """
+
+    def __init__(self, layout: Layout, path: Path, separator: str, start: int) -> None:
+        self.layout, self.path, self.separator, self.start = layout, path, separator, start
+        self.line = 2  # the first line of the block being read (the header is line 1)
 
     @classmethod
-    def read(
+    def open(
         cls,
         ruleset: Ruleset,
         path: Path,
         columns: Mapping[str, str] | None,
         delimiter: str | None,
-    ) -> Table | None:
-        """The file, when polars reads it as the row engine would: UTF-8 without a byte
-        order mark, one row per line, no blank lines; else None."""
-        try:  # a regular file within the data limit, else the row engine reads (or refuses) it
+    ) -> CsvBlocks | None:
+        """The file, when it is a regular one whose header reads as the row engine reads it
+        (UTF-8 without a byte order mark, its own line); else None."""
+        try:
             if not stat.S_ISREG(path.stat().st_mode):
-                return None
-            raw = read_capped(path, MAX_BYTES)
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+                return None  # a device or a pipe: the row engine reads (or refuses) it
+            with path.open("rb") as data:
+                head = data.read(_SAMPLE * 4)
+        except OSError:
             return None
-        if not text or text.startswith("\ufeff") or "\r" in text or "\n\n" in text:
+        end = head.find(b"\n")
+        if end < 0 or head.startswith(b"\xef\xbb\xbf"):
             return None
-        if _unlike_python([text]):
+        try:
+            text = head[:end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if "\r" in text or text.count('"') % 2 or _unlike_python([text]):
+            return None
+        # The delimiter is sniffed from the text the row engine sniffs it from.
+        sample = head.decode("utf-8", errors="replace")[:_SAMPLE]
+        separator = _delimiter(delimiter, sample, str(path))
+        header = next(csv.reader([text], delimiter=separator))
+        layout = Layout(ruleset, header, RowReader(header, source=str(path), columns=columns))
+        if not layout.usable():
+            return None
+        return cls(layout, path, separator, end + 1)
+
+    def __iter__(self) -> Iterator[Table | None]:
+        names = self.layout.names
+        with self.path.open("rb") as data:
+            data.seek(self.start)
+            rest = b""
+            while True:
+                read = data.read(BLOCK_BYTES)
+                block = rest + read
+                cut = block.rfind(b"\n") + 1
+                if read and not cut:
+                    rest = block  # no line end yet: read on
+                    continue
+                if not read:
+                    cut = len(block)  # the last line, with or without its line end
+                block, rest = block[:cut], block[cut:]
+                if not block:
+                    return
+                table = self._table(block, names)
+                yield table
+                if table is None:
+                    return
+                self.line += table.frame.height
+                if not read:
+                    return
+
+    def _table(self, block: bytes, names: list[str]) -> Table | None:
+        """A block of whole lines as a table, when polars reads it as the row engine would."""
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if "\r" in text or text.startswith("\n") or "\n\n" in text or _unlike_python([text]):
             return None
         lines = text.count("\n") + (not text.endswith("\n"))
-        separator = _delimiter(delimiter, text[:65536], str(path))
-        header = next(csv.reader([text.split("\n", 1)[0]], delimiter=separator))
-        reader = RowReader(header, source=str(path), columns=columns)
+        if '"' in text and any(line.count('"') % 2 for line in text.split("\n")):
+            return None  # a quoted cell spanning lines (or a stray quote): the row engine's
         try:
             frame = pl.read_csv(
-                raw,
-                infer_schema=False,
-                separator=separator,
+                block,
+                has_header=False,
+                schema=dict.fromkeys(names, pl.String),
+                separator=self.separator,
                 raise_if_empty=False,
             )
         except pl.exceptions.PolarsError:
             return None
-        if frame.height != lines - 1 or frame.width != len(header):
-            return None  # a quoted cell spanning lines, or a ragged row
-        frame = frame.select(pl.all().fill_null("").str.strip_chars())
-        return cls(ruleset, frame, reader, RowStream(ruleset, None, tuple(reader.earlier)))
-
-    def column(self, field: str) -> pl.Series:
-        index = self.reader.fields.get(field)
-        if index is None:
-            return pl.Series([""] * self.frame.height, dtype=pl.String)
-        return self.frame.to_series(index)
-
-    def plain(self) -> bool:
-        """Every line one the plans take (see `ragrules.engine.plan`)."""
-        reader, stream = self.reader, self.stream
-        fields = reader.fields
-        if not stream.usable or reader.wide or "period" not in fields or "value" not in fields:
-            return False
-        if self.frame.height == 0:
-            return False
-        own = [fields[name] for name in ("target", "caveat", "flag") if name in fields]
-        if any((self.frame.to_series(i) != "").any() for i in own):
-            return False
-        blank = pl.all_horizontal(pl.all() == "")
-        if self.frame.select(blank.any()).item():
-            return False
-        pairs = pl.DataFrame({"i": self.column("indicator"), "p": self.column("period")}).unique()
-        self.plans: dict[tuple[str, str], LinePlan] = {}
-        for indicator, period in pairs.iter_rows():
-            plan = stream.planner.plan(indicator, period)
-            if plan is None or (reader.earlier and plan.columns is None):
-                return False
-            self.plans[(indicator, period)] = plan
-        return True
+        if frame.height != lines:
+            return None
+        rows = pl.int_range(self.line, self.line + lines, eager=True).cast(pl.Int64)
+        return self.layout.table(frame, rows)
 
 
 # Characters Python's `str.strip` takes for white space and polars' `strip_chars` does not (or

@@ -1,11 +1,15 @@
-"""The JSON lines of a plain table, assembled from fragments joined onto its rows."""
+"""The JSON lines of a plain file, assembled block by block from fragments joined onto rows.
+
+What a fragment depends on (a value text, an earlier text, a pair of them, a combination of
+statuses and judgements) is rendered once in Python and kept in a small table that later
+blocks join onto their rows; only what a block brings new is rendered for it.
+"""
 
 from __future__ import annotations
 
 import codecs
 import io
 import os
-from collections import Counter
 from decimal import Decimal
 from typing import Any, BinaryIO, TextIO
 
@@ -17,32 +21,54 @@ from ragrules.engine.result import movement_dict
 from ragrules.engine.selection import exceptions
 from ragrules.engine.travel import Movement
 from ragrules.model.rules import Direction, Judgement, Unrated
-from ragrules.reports.columnar._table import Table
-from ragrules.reports.columnar._travel import SEP, TravelColumns
+from ragrules.reports.columnar._keys import sort_key
+from ragrules.reports.columnar._table import Layout, Table
+from ragrules.reports.columnar._travel import KNOWN, SEP, TravelColumns
 from ragrules.reports.compiled import _encode, _pairs, _PlanParts
 from ragrules.reports.stream import Tally
 
-_CHUNK = 100_000  # rows written at a time: the output is never held whole
+_SLICE = 10_000  # lines assembled and written at a time: the output is never held whole
+
+# The columns a block's value texts bring: the line's fixed parts, exactly rated.
+_RATED = {
+    **dict.fromkeys(("i", "p", "v", "head", "period", "text", "fixed", "status"), pl.String),
+    "ok": pl.Boolean,
+    "invalid": pl.Boolean,
+    "notices": pl.Int64,
+    "vnum": pl.Boolean,
+    "vkey": pl.String,
+    "pkey": pl.String,
+    "simple": pl.Boolean,
+}
 
 
 class Writer(TravelColumns):
-    """The JSON lines of a plain table, assembled from fragments joined onto its rows."""
+    """Writes the blocks of one plain file, in order, as JSON lines; tallies them."""
 
-    def __init__(self, table: Table) -> None:
-        self.table = table
-        self.stream = table.stream
-        self.policy = table.ruleset.exceptions
+    def __init__(self, layout: Layout, out: TextIO) -> None:
+        self.layout, self.stream, self.out = layout, layout.stream, out
+        self.policy = layout.ruleset.exceptions
         self.parts: dict[LinePlan, _PlanParts] = {}
+        self.tally = Tally()
+        self.binary = _binary(out)
+        self.known: pl.DataFrame | None = None  # value texts rated, by (i, p, v)
+        self.tails: pl.DataFrame | None = None  # exception reasons, by what they read
+        self.shared: dict[tuple[int, str], tuple[Rated, str, str | None]] = {}
+        self.alike: dict[object, int] = {}  # plans' bands, numbered
+        self.groups: dict[LinePlan, int] = {}
+        super().__init__()
 
-    def part(self, plan: LinePlan, rated: Rated) -> _PlanParts:
+    def part(self, plan: LinePlan, value: str) -> _PlanParts:
+        """The plan's fixed fragments, made from its own rating of a value the first time."""
         parts = self.parts.get(plan)
         if parts is None:
+            rated = plan.rated(value)
+            assert rated is not None
             parts = self.parts[plan] = _PlanParts(rated)
         return parts
 
-    def write(self, out: TextIO) -> Tally:
-        table = self.table
-        n = table.frame.height
+    def write(self, table: Table) -> None:
+        """One block's lines, written after those of the blocks before it."""
         frame = pl.DataFrame(
             {
                 "i": table.column("indicator"),
@@ -53,15 +79,19 @@ class Writer(TravelColumns):
                 "row": table.rows,
             }
         )
-        frame = frame.with_columns(self._series(frame))
-        rated = self._rated(frame)
-        frame = frame.join(rated, on=["i", "p", "v"], how="left", maintain_order="left")
-        moves = [self._travel(frame, index) for index in range(len(self.stream.comparisons))]
-        for index, move in enumerate(moves):
+        frame = frame.with_columns(self._series(table, frame))
+        frame = frame.join(
+            self._rated(frame), on=["i", "p", "v"], how="left", maintain_order="left"
+        )
+        earlier = [table.frame.to_series(i) for i in self.layout.reader.earlier.values()]
+        placed = self._placed(frame, earlier)
+        count = len(self.stream.comparisons)
+        for index in range(count):
+            move = self._travel(frame, placed, index)
             frame = frame.with_columns(
                 move.rename({name: f"{name}{index}" for name in move.columns})
             )
-        frame = self._choose(frame, len(moves))
+        frame = self._choose(frame, count)
         frame = frame.with_columns(
             self._mapped(frame, ["a", *self._breakdown_columns()], "place", self._place),
             self._mapped(frame, ["c"], "commentary", lambda c: _commentary(c)),
@@ -71,8 +101,8 @@ class Writer(TravelColumns):
             pl.when(pl.col("fixed").is_not_null())
             .then(pl.col("fixed"))
             .otherwise(
-                pl.concat_str([pl.col(f"m{index}") for index in range(len(moves))], separator=", ")
-                if moves
+                pl.concat_str([pl.col(f"m{index}") for index in range(count)], separator=", ")
+                if count
                 else pl.lit("")
             )
         )
@@ -93,14 +123,13 @@ class Writer(TravelColumns):
         )
         # Written a slice at a time by polars (each line is already JSON: no quoting), as
         # UTF-8 bytes straight to the file beneath `out` when it has one that takes them.
-        binary = _binary(out)
-        for start in range(0, n, _CHUNK):
-            rows = frame.slice(start, _CHUNK).select(line.str.strip_chars_end("\n"))
-            if binary is None:
-                out.write(rows.write_csv(include_header=False, quote_style="never"))
+        for start in range(0, frame.height, _SLICE):
+            rows = frame.slice(start, _SLICE).select(line)
+            if self.binary is None:
+                self.out.write(rows.write_csv(include_header=False, quote_style="never"))
             else:
-                rows.write_csv(binary, include_header=False, quote_style="never")
-        return self._tally(frame, moves)
+                rows.write_csv(self.binary, include_header=False, quote_style="never")
+        self._count(frame, count)
 
     # -- the parts of a line ---------------------------------------------------------------
 
@@ -108,19 +137,18 @@ class Writer(TravelColumns):
         return [f"b{n}" for n in range(len(self.stream.breakdowns))]
 
     def _other_columns(self) -> list[str]:
-        return [f"o{n}" for n in range(len(self.table.reader.others))]
+        return [f"o{n}" for n in range(len(self.layout.reader.others))]
 
-    def _series(self, frame: pl.DataFrame) -> list[pl.Series]:
+    def _series(self, table: Table, frame: pl.DataFrame) -> list[pl.Series]:
         """The row's other columns (breakdowns among them) and its series key."""
-        others = self.table.reader.others
+        others = self.layout.reader.others
         found = [
-            self.table.frame.to_series(index).alias(f"o{n}")
-            for n, index in enumerate(others.values())
+            table.frame.to_series(index).alias(f"o{n}") for n, index in enumerate(others.values())
         ]
         names = list(others)
         for n, name in enumerate(self.stream.breakdowns):
             source = (
-                self.table.frame.to_series(others[name])
+                table.frame.to_series(others[name])
                 if name in others
                 else pl.Series([""] * frame.height, dtype=pl.String)
             )
@@ -130,38 +158,36 @@ class Writer(TravelColumns):
         return [*found, key.alias("series")]
 
     def _rated(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Per indicator, period and value text: the line's fixed parts, exactly rated.
+        """Per indicator, period and value text: the line's fixed parts, exactly rated; those
+        of earlier blocks kept, only a block's new texts rated for it.
 
         A number the plan's bands rate reads the same in every period whose bands and target
         are the same (a year's quarters, as a rule): it is rated and rendered once for them.
         """
-        names: tuple[str, ...] = ("i", "p", "v", "head", "period", "text", "fixed", "status")
-        names += ("ok", "invalid", "notices", "number", "pkey")
+        texts = frame.select("i", "p", "v").unique()
+        known = self.known
+        if known is not None and known.height + texts.height > KNOWN:
+            known, self.shared = None, {}
+        if known is not None:
+            texts = texts.join(known, on=["i", "p", "v"], how="anti")
+        plans = self.layout.plans
         rows = []
-        self.rated: dict[tuple[str, str, str], Rated] = {}
-        shared: dict[tuple[int, str], tuple[Rated, str, str | None]] = {}
-        alike: dict[object, int] = {}  # plans' bands, numbered
-        groups: dict[LinePlan, int] = {}
-        plans = self.table.plans
-        period_keys: dict[LinePlan, str] = {}
-        for indicator, period, value in frame.select("i", "p", "v").unique().iter_rows():
+        for indicator, period, value in texts.iter_rows():
             plan = plans[(indicator, period)]
-            group = groups.get(plan)
+            group = self.groups.get(plan)
             if group is None:
-                group = groups[plan] = alike.setdefault(plan.bands, len(alike))
-            key = (group, value)
-            found = shared.get(key)
+                group = self.groups[plan] = self.alike.setdefault(plan.bands, len(self.alike))
+            found = self.shared.get((group, value))
             if found is None:
                 rated = plan.rated(value)
                 assert rated is not None
-                parts = self.part(plan, rated)
-                number = None if rated.value is None else str(rated.value)
+                parts = self.part(plan, value)
+                number = None if rated.value is None else sort_key(rated.value)
                 found = (rated, parts.rated(rated), number)
                 if rated.fast:
-                    shared[key] = found
+                    self.shared[(group, value)] = found
             rated, text, number = found
-            parts = self.parts.get(plan) or self.part(plan, plan.rated(value))  # type: ignore[arg-type]
-            self.rated[(indicator, period, value)] = rated
+            parts = self.part(plan, value)
             fixed = None
             if rated.value is None:  # no number: the travel the general path gave the text
                 fixed = ", ".join(_encode(movement_dict(m)) for m in rated.result().travel)
@@ -178,27 +204,31 @@ class Writer(TravelColumns):
                     rated.unrated is None,
                     rated.unrated is Unrated.INVALID,
                     rated.notices,
+                    rated.value is not None,
                     number,
-                    period_keys.get(plan) or period_keys.setdefault(plan, repr(plan.period)),
+                    repr(plan.period),
+                    plan.plain_travel,
                 )
             )
-        types = {"ok": pl.Boolean, "invalid": pl.Boolean, "notices": pl.Int64}
-        return pl.DataFrame(rows, schema={k: types.get(k, pl.String) for k in names}, orient="row")
+        new = pl.DataFrame(rows, schema=_RATED, orient="row")
+        self.known = new if known is None else pl.concat([known, new])
+        return self.known
 
     def _choose(self, frame: pl.DataFrame, count: int) -> pl.DataFrame:
         """The exception reasons of every row: what the rules read is the status, whether it
         is rated and the movements' judgements, so they are chosen once per combination."""
         keys = ["i", "p", "status", "ok", *(f"j{n}" for n in range(count))]
-        examples: dict[tuple[str, str, str, bool], str] = {}
-        for (indicator, period, value), rated in self.rated.items():
-            examples.setdefault((indicator, period, rated.status, rated.unrated is None), value)
-        tails: dict[tuple[Any, ...], tuple[str, bool]] = {}
-        for key in frame.select(keys).unique().iter_rows():
-            indicator, period, status, ok, *judged = key
-            plan = self.table.plans[(indicator, period)]
-            own = plan.rated(examples[(indicator, period, status, ok)])  # its own period's
-            assert own is not None
-            rated = own
+        combinations = frame.select(*keys, "v").unique(subset=keys)
+        known = self.tails
+        if known is not None and known.height + combinations.height > KNOWN:
+            known = None
+        if known is not None:
+            combinations = combinations.join(known, on=keys, how="anti", nulls_equal=True)
+        tails = []
+        for *key, value in combinations.iter_rows():
+            indicator, period, _, ok, *judged = key
+            rated = self.layout.plans[(indicator, period)].rated(value)  # its own period's
+            assert rated is not None
             reasons: list[str] = []
             if ok:
                 result = rated.result()
@@ -207,20 +237,19 @@ class Writer(TravelColumns):
                     result = attrs.evolve(result, travel=travel)
                 chosen = exceptions((result,), self.policy)
                 reasons = list(chosen[0].reasons) if chosen else []
-            tails[tuple(key)] = (f", {_pairs({'exception_reasons': reasons})}}}\n", bool(reasons))
-        table = pl.DataFrame(
-            {
-                **{name: [k[n] for k in tails] for n, name in enumerate(keys)},
-                "tail": [t[0] for t in tails.values()],
-                "selected": [t[1] for t in tails.values()],
-            },
+            tail = f", {_pairs({'exception_reasons': reasons})}}}"  # polars ends the line
+            tails.append((*key, tail, bool(reasons)))
+        new = pl.DataFrame(
+            tails,
             schema={
                 **{name: frame.schema[name] for name in keys},
                 "tail": pl.String,
                 "selected": pl.Boolean,
             },
+            orient="row",
         )
-        return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        self.tails = new if known is None else pl.concat([known, new])
+        return frame.join(self.tails, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
     def _judged(self, plan: LinePlan, index: int, key: str) -> Movement:
         """A movement with the judgement a key names (all the exception rules read)."""
@@ -249,21 +278,20 @@ class Writer(TravelColumns):
         return _pairs({"area": area or None, "breakdown": breakdown})
 
     def _columns(self, row: tuple[str, ...]) -> str:
-        return _pairs({"columns": dict(zip(self.table.reader.others, row, strict=True))})
+        return _pairs({"columns": dict(zip(self.layout.reader.others, row, strict=True))})
 
-    def _tally(self, frame: pl.DataFrame, moves: list[pl.DataFrame]) -> Tally:
-        tally = Tally()
-        tally.results = frame.height
-        tally.statuses = Counter(dict(frame["status"].value_counts().iter_rows()))
-        tally.invalid = int(frame["invalid"].sum())
-        unreadable = sum(int(frame[f"u{n}"].sum()) for n in range(len(moves)))
-        tally.notices = int(frame["notices"].sum()) + unreadable
+    def _count(self, frame: pl.DataFrame, count: int) -> None:
+        tally = self.tally
+        tally.results += frame.height
+        tally.statuses.update(dict(frame["status"].value_counts().iter_rows()))
+        tally.invalid += int(frame["invalid"].sum())
+        unreadable = sum(int(frame[f"u{n}"].sum()) for n in range(count))
+        tally.notices += int(frame["notices"].sum()) + unreadable
         required = list(self.policy.commentary_required)
-        tally.findings = frame.filter(
+        tally.findings += frame.filter(
             pl.col("status").is_in(required) & pl.col("ok") & (pl.col("c") == "")
         ).height
-        tally.exceptions = int(frame["selected"].sum())
-        return tally
+        tally.exceptions += int(frame["selected"].sum())
 
 
 def _binary(out: TextIO) -> BinaryIO | None:
