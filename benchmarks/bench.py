@@ -4,6 +4,7 @@
     python benchmarks/bench.py --quick    # a CI smoke check: agreement only, not speed
     python benchmarks/bench.py --national # every council at once, against a baseline
     python benchmarks/bench.py --spark    # Spark on local[2] (the spark extra)
+    python benchmarks/bench.py --end-to-end  # only CSV to JSON lines, both engines
 
 Every workload is generated with a fixed seed (benchmarks/workloads.py); ragrules and the
 baselines run in the same process and their statuses are checked to agree exactly before any
@@ -550,6 +551,11 @@ def main() -> int:
     parser.add_argument(
         "--spark", action="store_true", help="only the Spark section (needs the spark extra)"
     )
+    parser.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="only the end-to-end section (both engines against the same-output pipeline)",
+    )
     args = parser.parse_args()
     print(f"ragrules benchmark, seed {workloads.SEED}, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as scratch:
@@ -569,6 +575,8 @@ def main() -> int:
             targets = national() + national_stream(folder)
         elif args.spark:
             targets = spark_run(folder, args.rows // 10)
+        elif args.end_to_end:
+            targets = end_to_end(args.rows, folder, [10**5] if args.rows > 10**5 else [])
         else:
             targets = _all(args.rows, folder)
     print("\nTargets (issues 8, 13, 15 and 16)")

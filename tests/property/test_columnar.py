@@ -186,6 +186,26 @@ def test_a_file_read_in_blocks_gets_the_same_bytes(
     assert tally == expected
 
 
+def test_earlier_blocks_carry_what_a_stream_keeps(tmp_path: Path) -> None:
+    """3,000 areas' first quarters, each line with its previous quarter, then the last
+    1,000 areas' second quarters without one: each second quarter reads its first from
+    history, within a stream's reach (4,096 keys). The first block (about 2,000 lines, 6,000
+    keys, every earlier value on its line) needs no history, so what it carries comes from
+    its last lines alone; the second quarters read it from the next block."""
+    lines = ["indicator,area,sex,period,value,previous,last_year\n"]
+    lines += [f"up,E{n},Male,2022/23 Q1,{n % 40}.5%,11%,10%\n" for n in range(3000)]
+    lines += [f"up,E{n},Male,2022/23 Q2,{n % 30}%,,9%\n" for n in range(2000, 3000)]
+    path = tmp_path / "data.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    with _blocks_of(80_000):
+        row, col, expected, tally = _both(RULES, path)
+    assert col == row
+    assert tally == expected
+    second = [line for line in row.splitlines() if "Q2" in line]
+    assert len(second) == 1000
+    assert all('"period": "2022/23 Q1", "earlier": "' in line for line in second)
+
+
 # Lines the plans do not take, as changes to a plain line: a row with no value (the general
 # path says why), a blank line, a quoted cell spanning lines, a byte that is not UTF-8, more
 # cells than the header, a period nobody writes.

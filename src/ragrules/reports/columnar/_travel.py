@@ -1,8 +1,13 @@
-"""The travel columns of the columnar writer: each row's earlier value found by an as-of join
-on its series, and its movement decided exactly on the distinct values."""
+"""The travel columns of the columnar writer: each row's earlier value, from its own line or
+found by an as-of join on its series, and its movement decided exactly on distinct values.
+
+Rows are keyed by their plan's number (`pc`, one per indicator and period, in the order the
+plans were first seen), so the joins onto what was rendered are on integers and texts.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 import polars as pl
@@ -28,6 +33,7 @@ class TravelColumns:
     layout: Layout
     stream: RowStream
     parts: dict[LinePlan, _PlanParts]
+    plans: list[LinePlan]  # by number
 
     def __init__(self) -> None:
         # The last rows of earlier blocks a later block's travel may read, as a stream
@@ -38,107 +44,143 @@ class TravelColumns:
         self.codes: list[pl.DataFrame | None] = [None] * count  # outcomes with a margin
         self.middles: dict[tuple[str, str], str] = {}  # an earlier number's JSON
 
-    def _placed(self, frame: pl.DataFrame, columns: list[pl.Series]) -> pl.DataFrame:
-        """Where each row puts its values (key, line, role, text): its own value at its
-        period, its earlier columns at theirs; the carried rows of earlier blocks first."""
+    def _per_plan(self, values: Sequence[object], dtype: pl.DataType, pc: pl.Series) -> pl.Series:
+        """One value per plan, for each row (by its plan's number)."""
+        return pl.Series(values, dtype=dtype).gather(pc)
+
+    def _entries(self, frame: pl.DataFrame, cells: list[pl.Series]) -> pl.DataFrame:
+        """Where rows put their values (key, line, role, text): each row's own value at its
+        period, its earlier columns at theirs."""
+        pc = frame["pc"]
+        period = self._per_plan([repr(p.period) for p in self.plans], pl.String(), pc)
         entries = [
-            frame.select(
-                pl.concat_str([pl.col("series"), pl.col("pkey")], separator=SEP).alias("key"),
-                pl.col("row").alias("at"),
-                pl.lit(0).alias("role"),
-                pl.col("v").alias("earlier"),
+            pl.DataFrame(
+                {
+                    "key": frame["series"] + SEP + period,
+                    "at": frame["row"],
+                    "role": pl.Series([0] * frame.height, dtype=pl.Int32),
+                    "earlier": frame["v"],
+                }
             )
         ]
-        plans = self.layout.plans
         for order, (role, texts) in enumerate(
-            zip(self.layout.reader.earlier, columns, strict=True), start=1
+            zip(self.layout.reader.earlier, cells, strict=True), start=1
         ):
-            when = self._by_plan({key: repr(plan.columns[role]) for key, plan in plans.items()})  # type: ignore[index]
-            with_texts = frame.with_columns(texts.alias("t")).join(
-                when, on=["i", "p"], how="left", maintain_order="left"
-            )
+            at = [repr(p.columns[role]) for p in self.plans]  # type: ignore[index]
             entries.append(
-                with_texts.filter(pl.col("t") != "").select(
-                    pl.concat_str([pl.col("series"), pl.col("w")], separator=SEP).alias("key"),
-                    pl.col("row").alias("at"),
-                    pl.lit(order).alias("role"),
-                    pl.col("t").alias("earlier"),
-                )
+                pl.DataFrame(
+                    {
+                        "key": frame["series"] + SEP + self._per_plan(at, pl.String(), pc),
+                        "at": frame["row"],
+                        "role": pl.Series([order] * frame.height, dtype=pl.Int32),
+                        "earlier": texts,
+                    }
+                ).filter(pl.col("earlier") != "")
             )
+        return pl.concat(entries)
+
+    def _placed(self, frame: pl.DataFrame, cells: list[pl.Series]) -> pl.DataFrame:
+        """Every entry a row of the block may read, the carried ones of earlier blocks
+        first; one per key and line (a line's later column wins, as in its dict)."""
+        entries = self._entries(frame, cells)
         if self.carry is not None:
-            entries.insert(0, self.carry)
-        placed = (
-            pl.concat(entries)
-            .sort(["at", "role"])
-            .unique(subset=["key", "at"], keep="last", maintain_order=True)
+            entries = pl.concat([self.carry, entries])
+        placed = entries.sort(["at", "role"]).unique(
+            subset=["key", "at"], keep="last", maintain_order=True
         )
-        latest = placed.unique(subset=["key"], keep="last", maintain_order=True)
-        self.carry = latest.tail(LOOKBACK_ROWS)
+        self._keep(placed)
         return placed
 
-    def _by_plan(self, values: dict[tuple[str, str], str]) -> pl.DataFrame:
-        """A small table of one text per (indicator, period)."""
-        return pl.DataFrame(
-            {
-                "i": [k[0] for k in values],
-                "p": [k[1] for k in values],
-                "w": list(values.values()),
-            },
-            schema=dict.fromkeys(("i", "p", "w"), pl.String),
-        )
+    def _keep(self, placed: pl.DataFrame) -> None:
+        """The most recent LOOKBACK_ROWS keys, carried to the next block."""
+        latest = placed.unique(subset=["key"], keep="last", maintain_order=True)
+        self.carry = latest.tail(LOOKBACK_ROWS)
 
-    def _travel(self, frame: pl.DataFrame, placed: pl.DataFrame, index: int) -> pl.DataFrame:
+    def _carry(self, frame: pl.DataFrame, cells: list[pl.Series]) -> None:
+        """The carry after a block no row of which read history: from its last rows alone
+        when they wrote enough keys (the most recent keys are all theirs), else as
+        `_placed` keeps it."""
+        tail = frame.tail(LOOKBACK_ROWS)
+        entries = self._entries(tail, [texts.tail(LOOKBACK_ROWS) for texts in cells])
+        entries = entries.sort(["at", "role"]).unique(
+            subset=["key", "at"], keep="last", maintain_order=True
+        )
+        if entries["key"].n_unique() >= LOOKBACK_ROWS:
+            self._keep(entries)
+        else:
+            self._placed(frame, cells)
+
+    def _on_line(self, frame: pl.DataFrame, cells: list[pl.Series], index: int) -> pl.Series:
+        """Comparison `index`'s earlier text where the row's own line holds it (a column
+        for the comparison's period, not blank: the last such column, as a line's dict
+        keeps it); null where the stream would look in its history."""
+        pc = frame["pc"]
+        found = pl.Series([None] * frame.height, dtype=pl.String)
+        for role, texts in zip(self.layout.reader.earlier, cells, strict=True):
+            same = [plan.columns[role] == plan.earlier[index] for plan in self.plans]  # type: ignore[index]
+            there = self._per_plan(same, pl.Boolean(), pc) & (texts != "")
+            found = pl.select(pl.when(there).then(texts).otherwise(found)).to_series()
+        return found
+
+    def _travel(
+        self,
+        frame: pl.DataFrame,
+        placed: pl.DataFrame | None,
+        found: pl.Series,
+        index: int,
+    ) -> pl.DataFrame:
         """One comparison for every row: its JSON (`m`), judgement key (`j`) and whether its
-        earlier value could not be read (`u`)."""
-        plans = self.layout.plans
-        wanted = self._by_plan({key: repr(plan.earlier[index]) for key, plan in plans.items()})
-        lookups = frame.join(wanted, on=["i", "p"], how="left", maintain_order="left").select(
-            pl.concat_str([pl.col("series"), pl.col("w")], separator=SEP).alias("key"),
-            pl.col("row").alias("at"),
-            "i",
-            "p",
-            "v",
-            "vnum",
-            "vkey",
-            "simple",
+        earlier value could not be read (`u`). `found` holds what the rows' lines hold;
+        `placed` (when some row needs it) is what the stream's history holds."""
+        rows = frame.select("pc", "v", "vnum", "vkey", "simple").with_columns(
+            found.alias("earlier")
         )
-        found = lookups.join_asof(
-            placed, on="at", by="key", strategy="backward", check_sortedness=False
-        )
-        return self._movements(found, index)
+        if placed is not None:
+            wanted = [repr(plan.earlier[index]) for plan in self.plans]
+            key = frame["series"] + SEP + self._per_plan(wanted, pl.String(), frame["pc"])
+            lookups = pl.DataFrame({"key": key, "at": frame["row"]})
+            history = lookups.join_asof(
+                placed, on="at", by="key", strategy="backward", check_sortedness=False
+            )["earlier"].alias("history")
+            rows = rows.with_columns(history).select(
+                pl.exclude("earlier", "history"),
+                pl.coalesce("earlier", "history").alias("earlier"),
+            )
+        return self._movements(rows, index)
 
     def _earlier_texts(self, found: pl.DataFrame, index: int) -> pl.DataFrame:
-        """Each (indicator, period, earlier text) of the block, read once: a number's key
-        and JSON, or the general path's words for anything else (and no row at all)."""
+        """Each (plan, earlier text) of the block, read once: a number's key and JSON, or
+        the general path's words for anything else (and for no row at all)."""
         known = self.earlier[index]
-        texts = found.select("i", "p", "earlier").unique()
+        texts = found.select("pc", "earlier").unique()
         if known is not None and known.height + texts.height > KNOWN:
             known = None
         if known is not None:
-            texts = texts.join(known, on=["i", "p", "earlier"], how="anti", nulls_equal=True)
-        plans, middles = self.layout.plans, self.middles
+            texts = texts.join(known, on=["pc", "earlier"], how="anti", nulls_equal=True)
+        middles = self.middles
         if len(middles) > KNOWN:
             middles.clear()
         rows: list[tuple[object, ...]] = []
-        for indicator, period, text in texts.iter_rows():
-            plan = plans[(indicator, period)]
+        for pc, text in texts.iter_rows():
+            plan = self.plans[pc]
             number = None if text is None else plan.reading(text)
             if number is None:
                 move = self.stream.unread(plan, index, text)
                 judged = None if move.judgement is None else move.judgement.value
                 unreadable = not move.comparable and bool(move.earlier_text)
                 words = _encode(movement_dict(move))
-                rows.append((indicator, period, text, False, None, words, f"m{judged}", unreadable))
+                rows.append((pc, text, False, None, words, f"m{judged}", unreadable))
                 continue
-            middle = middles.get((indicator, text))
+            middle = middles.get((plan.id, text))
             if middle is None:
                 shown = {"earlier": format_decimal(number), "earlier_text": text}
-                middle = middles[(indicator, text)] = _pairs(shown)
-            rows.append((indicator, period, text, True, sort_key(number), middle, None, False))
+                middle = middles[(plan.id, text)] = _pairs(shown)
+            rows.append((pc, text, True, sort_key(number), middle, None, False))
         new = pl.DataFrame(
             rows,
             schema={
-                **dict.fromkeys(("i", "p", "earlier"), pl.String),
+                "pc": pl.UInt32,
+                "earlier": pl.String,
                 "enum": pl.Boolean,
                 **dict.fromkeys(("ekey", "words", "gj"), pl.String),
                 "gu": pl.Boolean,
@@ -154,7 +196,7 @@ class TravelColumns:
         by their sort keys where the plan has no margin, else by the plan, once a pair."""
         known = self._earlier_texts(found, index)
         rows = found.join(
-            known, on=["i", "p", "earlier"], how="left", nulls_equal=True, maintain_order="left"
+            known, on=["pc", "earlier"], how="left", nulls_equal=True, maintain_order="left"
         )
         numeric = pl.col("vnum") & pl.col("enum")
         fast = numeric & pl.col("simple") & pl.col("vkey").is_not_null()
@@ -171,34 +213,28 @@ class TravelColumns:
         if slow.height:
             rows = rows.join(
                 self._outcomes(slow, index),
-                on=["i", "p", "v", "earlier"],
+                on=["pc", "v", "earlier"],
                 how="left",
                 maintain_order="left",
             ).with_columns(pl.coalesce("code", "code2").alias("code"))
         frames = []
-        for indicator, period, code in (
-            rows.filter(pl.col("code").is_not_null()).select("i", "p", "code").unique().iter_rows()
+        for pc, code in (
+            rows.filter(pl.col("code").is_not_null()).select("pc", "code").unique().iter_rows()
         ):
-            plan = self.layout.plans[(indicator, period)]
+            plan = self.plans[pc]
             parts = self.parts[plan]
             frame_parts = parts.frames.get(index * 64 + code)
             if frame_parts is None:
                 made = plan.movement((index, Decimal(0), "", code))
                 frame_parts = parts.frames[index * 64 + code] = _movement_frame(made)
-            frames.append((indicator, period, code, *frame_parts))
+            frames.append((pc, code, *frame_parts))
         frame_table = pl.DataFrame(
             frames,
-            schema={
-                "i": pl.String,
-                "p": pl.String,
-                "code": pl.Int64,
-                "before": pl.String,
-                "after": pl.String,
-            },
+            schema={"pc": pl.UInt32, "code": pl.Int32, "before": pl.String, "after": pl.String},
             orient="row",
         )
         rows = rows.join(
-            frame_table, on=["i", "p", "code"], how="left", nulls_equal=True, maintain_order="left"
+            frame_table, on=["pc", "code"], how="left", nulls_equal=True, maintain_order="left"
         )
         return rows.select(
             pl.when(~pl.col("vnum"))
@@ -220,19 +256,18 @@ class TravelColumns:
         """Pairs of numbers the keys do not decide (a margin, or a number too large to key),
         decided by the plan as the row engine decides them, once a pair."""
         known = self.codes[index]
-        pairs = slow.select("i", "p", "v", "earlier").unique()
+        pairs = slow.select("pc", "v", "earlier").unique()
         if known is not None and known.height + pairs.height > KNOWN:
             known = None
         if known is not None:
-            pairs = pairs.join(known, on=["i", "p", "v", "earlier"], how="anti")
-        plans = self.layout.plans
+            pairs = pairs.join(known, on=["pc", "v", "earlier"], how="anti")
         codes = []
-        for indicator, period, value, text in pairs.iter_rows():
-            plan = plans[(indicator, period)]
+        for pc, value, text in pairs.iter_rows():
+            plan = self.plans[pc]
             rated, number = plan.rated(value), plan.reading(text)
             assert rated is not None and rated.value is not None and number is not None
             codes.append(plan.outcome(rated.value, number))
-        new = pairs.with_columns(pl.Series("code2", codes, dtype=pl.Int64))
+        new = pairs.with_columns(pl.Series("code2", codes, dtype=pl.Int32))
         known = new if known is None else pl.concat([known, new])
         self.codes[index] = known
         return known

@@ -31,13 +31,13 @@ _SLICE = 10_000  # lines assembled and written at a time: the output is never he
 
 # The columns a block's value texts bring: the line's fixed parts, exactly rated.
 _RATED = {
-    **dict.fromkeys(("i", "p", "v", "head", "period", "text", "fixed", "status"), pl.String),
+    "pc": pl.UInt32,
+    **dict.fromkeys(("v", "head", "period", "text", "fixed", "status"), pl.String),
     "ok": pl.Boolean,
     "invalid": pl.Boolean,
     "notices": pl.Int64,
     "vnum": pl.Boolean,
     "vkey": pl.String,
-    "pkey": pl.String,
     "simple": pl.Boolean,
 }
 
@@ -56,6 +56,8 @@ class Writer(TravelColumns):
         self.shared: dict[tuple[int, str], tuple[Rated, str, str | None]] = {}
         self.alike: dict[object, int] = {}  # plans' bands, numbered
         self.groups: dict[LinePlan, int] = {}
+        self.plans: list[LinePlan] = []  # by number
+        self.numbers: dict[tuple[str, str], int] = {}  # (indicator, period) -> number
         super().__init__()
 
     def part(self, plan: LinePlan, value: str) -> _PlanParts:
@@ -79,15 +81,20 @@ class Writer(TravelColumns):
                 "row": table.rows,
             }
         )
-        frame = frame.with_columns(self._series(table, frame))
-        frame = frame.join(
-            self._rated(frame), on=["i", "p", "v"], how="left", maintain_order="left"
-        )
-        earlier = [table.frame.to_series(i) for i in self.layout.reader.earlier.values()]
-        placed = self._placed(frame, earlier)
+        frame = frame.with_columns(*self._series(table, frame), self._numbers(frame))
+        frame = frame.join(self._rated(frame), on=["pc", "v"], how="left", maintain_order="left")
+        cells = [table.frame.to_series(i) for i in self.layout.reader.earlier.values()]
         count = len(self.stream.comparisons)
+        # Each comparison's earlier text from the row's own line; the stream's history is
+        # built for the block only when some row's line does not hold it.
+        found = [self._on_line(frame, cells, index) for index in range(count)]
+        placed = None
+        if any(texts.null_count() for texts in found):
+            placed = self._placed(frame, cells)
+        else:
+            self._carry(frame, cells)
         for index in range(count):
-            move = self._travel(frame, placed, index)
+            move = self._travel(frame, placed, found[index], index)
             frame = frame.with_columns(
                 move.rename({name: f"{name}{index}" for name in move.columns})
             )
@@ -157,6 +164,24 @@ class Writer(TravelColumns):
         key = pl.DataFrame(parts).select(pl.concat_str(pl.all(), separator=SEP)).to_series()
         return [*found, key.alias("series")]
 
+    def _numbers(self, frame: pl.DataFrame) -> pl.Series:
+        """Each row's plan, by number (`pc`): plans are numbered as first seen."""
+        numbers = self.numbers
+        for key in self.layout.plans.keys() - numbers.keys():
+            numbers[key] = len(self.plans)
+            self.plans.append(self.layout.plans[key])
+        table = pl.DataFrame(
+            {
+                "i": [k[0] for k in numbers],
+                "p": [k[1] for k in numbers],
+                "pc": list(numbers.values()),
+            },
+            schema={"i": pl.String, "p": pl.String, "pc": pl.UInt32},
+        )
+        return frame.select("i", "p").join(table, on=["i", "p"], how="left", maintain_order="left")[
+            "pc"
+        ]
+
     def _rated(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Per indicator, period and value text: the line's fixed parts, exactly rated; those
         of earlier blocks kept, only a block's new texts rated for it.
@@ -164,16 +189,15 @@ class Writer(TravelColumns):
         A number the plan's bands rate reads the same in every period whose bands and target
         are the same (a year's quarters, as a rule): it is rated and rendered once for them.
         """
-        texts = frame.select("i", "p", "v").unique()
+        texts = frame.select("pc", "v").unique()
         known = self.known
         if known is not None and known.height + texts.height > KNOWN:
             known, self.shared = None, {}
         if known is not None:
-            texts = texts.join(known, on=["i", "p", "v"], how="anti")
-        plans = self.layout.plans
+            texts = texts.join(known, on=["pc", "v"], how="anti")
         rows = []
-        for indicator, period, value in texts.iter_rows():
-            plan = plans[(indicator, period)]
+        for pc, value in texts.iter_rows():
+            plan = self.plans[pc]
             group = self.groups.get(plan)
             if group is None:
                 group = self.groups[plan] = self.alike.setdefault(plan.bands, len(self.alike))
@@ -193,8 +217,7 @@ class Writer(TravelColumns):
                 fixed = ", ".join(_encode(movement_dict(m)) for m in rated.result().travel)
             rows.append(
                 (
-                    indicator,
-                    period,
+                    pc,
                     value,
                     parts.head,
                     parts.period,
@@ -206,7 +229,6 @@ class Writer(TravelColumns):
                     rated.notices,
                     rated.value is not None,
                     number,
-                    repr(plan.period),
                     plan.plain_travel,
                 )
             )
@@ -217,7 +239,7 @@ class Writer(TravelColumns):
     def _choose(self, frame: pl.DataFrame, count: int) -> pl.DataFrame:
         """The exception reasons of every row: what the rules read is the status, whether it
         is rated and the movements' judgements, so they are chosen once per combination."""
-        keys = ["i", "p", "status", "ok", *(f"j{n}" for n in range(count))]
+        keys = ["pc", "status", "ok", *(f"j{n}" for n in range(count))]
         combinations = frame.select(*keys, "v").unique(subset=keys)
         known = self.tails
         if known is not None and known.height + combinations.height > KNOWN:
@@ -226,8 +248,8 @@ class Writer(TravelColumns):
             combinations = combinations.join(known, on=keys, how="anti", nulls_equal=True)
         tails = []
         for *key, value in combinations.iter_rows():
-            indicator, period, _, ok, *judged = key
-            rated = self.layout.plans[(indicator, period)].rated(value)  # its own period's
+            pc, _, ok, *judged = key
+            rated = self.plans[pc].rated(value)  # its own period's
             assert rated is not None
             reasons: list[str] = []
             if ok:
