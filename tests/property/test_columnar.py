@@ -28,7 +28,7 @@ from tests.property.test_plan import data_files, rulesets
 pl = pytest.importorskip("polars")
 
 from ragrules.columnar import rate_csv_columnar  # noqa: E402  (after the skip)
-from ragrules.reports.columnar import _table, rate_rows_columnar  # noqa: E402
+from ragrules.reports.columnar import _known, _table, rate_rows_columnar  # noqa: E402
 from ragrules.reports.columnar._table import CsvBlocks, Table  # noqa: E402
 
 PLAIN_RULESET = """
@@ -159,25 +159,28 @@ def test_a_file_on_disk_gets_the_same_bytes(
 
 
 @contextlib.contextmanager
-def _blocks_of(size: int) -> Iterator[None]:
-    """The columnar engine reading `size` bytes at a time (a block is at least one line)."""
-    kept = _table.BLOCK_BYTES
+def _blocks_of(size: int, known: int | None = None) -> Iterator[None]:
+    """The columnar engine reading `size` bytes at a time (a block is at least one line),
+    and keeping at most `known` rendered texts of each kind across blocks."""
+    kept = _table.BLOCK_BYTES, _known.KNOWN
     _table.BLOCK_BYTES = size
+    _known.KNOWN = kept[1] if known is None else known
     try:
         yield
     finally:
-        _table.BLOCK_BYTES = kept
+        _table.BLOCK_BYTES, _known.KNOWN = kept
 
 
-@given(data=plain_files(), size=st.integers(1, 400))
+@given(data=plain_files(), size=st.integers(1, 400), known=st.sampled_from([None, 1, 3, 20]))
 def test_a_file_read_in_blocks_gets_the_same_bytes(
-    tmp_path_factory: pytest.TempPathFactory, data: str, size: int
+    tmp_path_factory: pytest.TempPathFactory, data: str, size: int, known: int | None
 ) -> None:
     """Blocks of a few lines: a series' earlier rows are carried from block to block, and
-    what was rendered for one block is reused by the next."""
+    what was rendered for one block is reused by the next (or rendered again, when more
+    distinct texts came than are kept)."""
     path = tmp_path_factory.mktemp("columnar") / "data.csv"
     path.write_text(data, encoding="utf-8")
-    with _blocks_of(size):
+    with _blocks_of(size, known):
         blocks = CsvBlocks.open(RULES, path, None, None)
         assert blocks is not None
         assert None not in list(blocks)

@@ -7,6 +7,7 @@ plans were first seen), so the joins onto what was rendered are on integers and 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -16,15 +17,13 @@ from ragrules.engine.batch import LOOKBACK_ROWS
 from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.result import movement_dict
 from ragrules.model.numbers import format_decimal
+from ragrules.reports.columnar import _known
 from ragrules.reports.columnar._keys import sort_key
+from ragrules.reports.columnar._known import Known
 from ragrules.reports.columnar._table import Layout
 from ragrules.reports.compiled import _encode, _movement_frame, _pairs, _PlanParts
 
 SEP = "\x1f"  # joins the parts of a series key; never in a CSV cell the plans take
-
-# Distinct entries (value texts, earlier texts, pairs) remembered across blocks: published
-# values repeat, so a file is rendered once per text; a file of unique values drops them here.
-KNOWN = 1 << 18
 
 
 class TravelColumns:
@@ -40,8 +39,15 @@ class TravelColumns:
         # keeps them: the most recent LOOKBACK_ROWS (series, period) entries.
         self.carry: pl.DataFrame | None = None
         count = len(self.layout.stream.comparisons)
-        self.earlier: list[pl.DataFrame | None] = [None] * count  # per comparison, by text
-        self.codes: list[pl.DataFrame | None] = [None] * count  # outcomes with a margin
+        # Per comparison: each earlier text read, and the outcomes a margin decides.
+        self.earlier = [
+            Known(["pc", "earlier"], functools.partial(self._earlier_texts, index))
+            for index in range(count)
+        ]
+        self.codes = [
+            Known(["pc", "v", "earlier"], functools.partial(self._outcomes, index))
+            for index in range(count)
+        ]
         self.middles: dict[tuple[str, str], str] = {}  # an earlier number's JSON
 
     def _per_plan(self, values: Sequence[object], dtype: pl.DataType, pc: pl.Series) -> pl.Series:
@@ -148,17 +154,12 @@ class TravelColumns:
             )
         return self._movements(rows, index)
 
-    def _earlier_texts(self, found: pl.DataFrame, index: int) -> pl.DataFrame:
-        """Each (plan, earlier text) of the block, read once: a number's key and JSON, or
-        the general path's words for anything else (and for no row at all)."""
-        known = self.earlier[index]
+    def _earlier_texts(self, index: int, found: pl.DataFrame) -> pl.DataFrame:
+        """Each (plan, earlier text) not read before, read: a number's key and JSON, or the
+        general path's words for anything else (and for no row at all)."""
         texts = found.select("pc", "earlier").unique()
-        if known is not None and known.height + texts.height > KNOWN:
-            known = None
-        if known is not None:
-            texts = texts.join(known, on=["pc", "earlier"], how="anti", nulls_equal=True)
         middles = self.middles
-        if len(middles) > KNOWN:
+        if len(middles) > _known.KNOWN:
             middles.clear()
         rows: list[tuple[object, ...]] = []
         for pc, text in texts.iter_rows():
@@ -176,7 +177,7 @@ class TravelColumns:
                 shown = {"earlier": format_decimal(number), "earlier_text": text}
                 middle = middles[(plan.id, text)] = _pairs(shown)
             rows.append((pc, text, True, sort_key(number), middle, None, False))
-        new = pl.DataFrame(
+        return pl.DataFrame(
             rows,
             schema={
                 "pc": pl.UInt32,
@@ -187,17 +188,11 @@ class TravelColumns:
             },
             orient="row",
         )
-        known = new if known is None else pl.concat([known, new])
-        self.earlier[index] = known
-        return known
 
     def _movements(self, found: pl.DataFrame, index: int) -> pl.DataFrame:
         """The movement of every row for comparison `index`, exactly decided: two numbers
         by their sort keys where the plan has no margin, else by the plan, once a pair."""
-        known = self._earlier_texts(found, index)
-        rows = found.join(
-            known, on=["pc", "earlier"], how="left", nulls_equal=True, maintain_order="left"
-        )
+        rows = self.earlier[index].join(found)
         numeric = pl.col("vnum") & pl.col("enum")
         fast = numeric & pl.col("simple") & pl.col("vkey").is_not_null()
         fast = fast & pl.col("ekey").is_not_null()
@@ -211,10 +206,12 @@ class TravelColumns:
         rows = rows.with_columns(pl.when(fast).then(by_key).alias("code"))
         slow = rows.filter(numeric & pl.col("code").is_null())
         if slow.height:
+            codes = self.codes[index].join(slow.select("pc", "v", "earlier").unique())
             rows = rows.join(
-                self._outcomes(slow, index),
+                codes,
                 on=["pc", "v", "earlier"],
                 how="left",
+                nulls_equal=True,
                 maintain_order="left",
             ).with_columns(pl.coalesce("code", "code2").alias("code"))
         frames = []
@@ -252,22 +249,14 @@ class TravelColumns:
             (pl.col("vnum") & pl.col("gu").fill_null(False)).alias("u"),
         )
 
-    def _outcomes(self, slow: pl.DataFrame, index: int) -> pl.DataFrame:
+    def _outcomes(self, index: int, slow: pl.DataFrame) -> pl.DataFrame:
         """Pairs of numbers the keys do not decide (a margin, or a number too large to key),
         decided by the plan as the row engine decides them, once a pair."""
-        known = self.codes[index]
         pairs = slow.select("pc", "v", "earlier").unique()
-        if known is not None and known.height + pairs.height > KNOWN:
-            known = None
-        if known is not None:
-            pairs = pairs.join(known, on=["pc", "v", "earlier"], how="anti")
         codes = []
         for pc, value, text in pairs.iter_rows():
             plan = self.plans[pc]
             rated, number = plan.rated(value), plan.reading(text)
             assert rated is not None and rated.value is not None and number is not None
             codes.append(plan.outcome(rated.value, number))
-        new = pairs.with_columns(pl.Series("code2", codes, dtype=pl.Int32))
-        known = new if known is None else pl.concat([known, new])
-        self.codes[index] = known
-        return known
+        return pairs.with_columns(pl.Series("code2", codes, dtype=pl.Int32))

@@ -21,9 +21,11 @@ from ragrules.engine.result import movement_dict
 from ragrules.engine.selection import exceptions
 from ragrules.engine.travel import Movement
 from ragrules.model.rules import Direction, Judgement, Unrated
+from ragrules.reports.columnar import _known
 from ragrules.reports.columnar._keys import sort_key
+from ragrules.reports.columnar._known import Known
 from ragrules.reports.columnar._table import Layout, Table
-from ragrules.reports.columnar._travel import KNOWN, SEP, TravelColumns
+from ragrules.reports.columnar._travel import SEP, TravelColumns
 from ragrules.reports.compiled import _encode, _pairs, _PlanParts
 from ragrules.reports.stream import Tally
 
@@ -51,8 +53,11 @@ class Writer(TravelColumns):
         self.parts: dict[LinePlan, _PlanParts] = {}
         self.tally = Tally()
         self.binary = _binary(out)
-        self.known: pl.DataFrame | None = None  # value texts rated, by (i, p, v)
-        self.tails: pl.DataFrame | None = None  # exception reasons, by what they read
+        count = len(self.stream.comparisons)
+        self.texts = Known(["pc", "v"], self._rated)  # value texts, rated
+        # The exception reasons, by what they read.
+        self.judged = ["pc", "status", "ok", *(f"j{n}" for n in range(count))]
+        self.tails = Known(self.judged, self._reasons)
         self.shared: dict[tuple[int, str], tuple[Rated, str, str | None]] = {}
         self.alike: dict[object, int] = {}  # plans' bands, numbered
         self.groups: dict[LinePlan, int] = {}
@@ -82,7 +87,7 @@ class Writer(TravelColumns):
             }
         )
         frame = frame.with_columns(*self._series(table, frame), self._numbers(frame))
-        frame = frame.join(self._rated(frame), on=["pc", "v"], how="left", maintain_order="left")
+        frame = self.texts.join(frame)
         cells = [table.frame.to_series(i) for i in self.layout.reader.earlier.values()]
         count = len(self.stream.comparisons)
         # Each comparison's earlier text from the row's own line; the stream's history is
@@ -98,7 +103,7 @@ class Writer(TravelColumns):
             frame = frame.with_columns(
                 move.rename({name: f"{name}{index}" for name in move.columns})
             )
-        frame = self._choose(frame, count)
+        frame = self.tails.join(frame)
         frame = frame.with_columns(
             self._mapped(frame, ["a", *self._breakdown_columns()], "place", self._place),
             self._mapped(frame, ["c"], "commentary", lambda c: _commentary(c)),
@@ -183,18 +188,14 @@ class Writer(TravelColumns):
         ]
 
     def _rated(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Per indicator, period and value text: the line's fixed parts, exactly rated; those
-        of earlier blocks kept, only a block's new texts rated for it.
+        """Per plan and value text: the line's fixed parts, exactly rated.
 
         A number the plan's bands rate reads the same in every period whose bands and target
         are the same (a year's quarters, as a rule): it is rated and rendered once for them.
         """
         texts = frame.select("pc", "v").unique()
-        known = self.known
-        if known is not None and known.height + texts.height > KNOWN:
-            known, self.shared = None, {}
-        if known is not None:
-            texts = texts.join(known, on=["pc", "v"], how="anti")
+        if len(self.shared) > _known.KNOWN:
+            self.shared.clear()
         rows = []
         for pc, value in texts.iter_rows():
             plan = self.plans[pc]
@@ -232,22 +233,14 @@ class Writer(TravelColumns):
                     plan.plain_travel,
                 )
             )
-        new = pl.DataFrame(rows, schema=_RATED, orient="row")
-        self.known = new if known is None else pl.concat([known, new])
-        return self.known
+        return pl.DataFrame(rows, schema=_RATED, orient="row")
 
-    def _choose(self, frame: pl.DataFrame, count: int) -> pl.DataFrame:
-        """The exception reasons of every row: what the rules read is the status, whether it
-        is rated and the movements' judgements, so they are chosen once per combination."""
-        keys = ["pc", "status", "ok", *(f"j{n}" for n in range(count))]
-        combinations = frame.select(*keys, "v").unique(subset=keys)
-        known = self.tails
-        if known is not None and known.height + combinations.height > KNOWN:
-            known = None
-        if known is not None:
-            combinations = combinations.join(known, on=keys, how="anti", nulls_equal=True)
+    def _reasons(self, lacking: pl.DataFrame) -> pl.DataFrame:
+        """The exception reasons of rows: what the rules read is the status, whether it is
+        rated and the movements' judgements, so they are chosen once per combination."""
+        keys = self.judged
         tails = []
-        for *key, value in combinations.iter_rows():
+        for *key, value in lacking.select(*keys, "v").unique(subset=keys).iter_rows():
             pc, _, ok, *judged = key
             rated = self.plans[pc].rated(value)  # its own period's
             assert rated is not None
@@ -261,17 +254,9 @@ class Writer(TravelColumns):
                 reasons = list(chosen[0].reasons) if chosen else []
             tail = f", {_pairs({'exception_reasons': reasons})}}}"  # polars ends the line
             tails.append((*key, tail, bool(reasons)))
-        new = pl.DataFrame(
-            tails,
-            schema={
-                **{name: frame.schema[name] for name in keys},
-                "tail": pl.String,
-                "selected": pl.Boolean,
-            },
-            orient="row",
-        )
-        self.tails = new if known is None else pl.concat([known, new])
-        return frame.join(self.tails, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        schema: dict[str, Any] = {name: lacking.schema[name] for name in keys}
+        schema |= {"tail": pl.String, "selected": pl.Boolean}
+        return pl.DataFrame(tails, schema=schema, orient="row")
 
     def _judged(self, plan: LinePlan, index: int, key: str) -> Movement:
         """A movement with the judgement a key names (all the exception rules read)."""
