@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
+from ragrules.formats.data import MAX_LINE
 from ragrules.reports.compiled import rate_csv_stream, rate_lines
 from tests.conftest import assert_same_outcome
 from tests.property.test_plan import data_files, rulesets
@@ -287,6 +288,20 @@ def test_the_columnar_engine_from_the_command_line(tmp_path: Path) -> None:
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert outputs[0].count(b"\n") == 2
+
+
+def test_a_line_longer_than_a_stream_reads_is_refused_alike(tmp_path: Path) -> None:
+    """A later line over the stream's line limit: the row engine says so, after the same
+    lines, whichever engine the file was given to."""
+    path = tmp_path / "data.csv"
+    head = "indicator,area,sex,period,value\n" + "up,E1,Male,2022/23 Q1,12%\n" * 50
+    path.write_text(head + "up,E2,Male,2022/23 Q1," + "9" * (MAX_LINE + 10) + "\n")
+    for size in (1000, 4 * MAX_LINE):  # read on to its end, or held whole in one block
+        with _blocks_of(size):
+            assert_same_outcome(
+                lambda: _written(rate_csv_stream, RULES, path),
+                lambda: _written(rate_csv_columnar, RULES, path),
+            )
 
 
 def test_a_device_is_never_read_whole(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ragrules.engine.ruleset import Ruleset
+from ragrules.reports._utf8 import utf8_buffer
 from ragrules.reports.stream import Tally
 
 
@@ -60,10 +61,8 @@ def _copy_out(parts: list[str], out: TextIO) -> None:
     """The parts' text, in order, to `out`: as bytes when `out` is a UTF-8 file on a system
     whose text files end lines with a bare newline (nothing to translate, so the bytes are
     those `out` would write), else as text."""
-    buffer = getattr(out, "buffer", None)
-    utf8 = (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8"
-    if buffer is not None and utf8 and os.linesep == "\n":
-        out.flush()
+    buffer = utf8_buffer(out)
+    if buffer is not None:
         for name in parts:
             with open(name, "rb") as part:
                 shutil.copyfileobj(part, buffer, _CHUNK)

@@ -16,7 +16,7 @@ import polars as pl
 
 from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.ruleset import Ruleset
-from ragrules.formats.data import RowReader
+from ragrules.formats.data import MAX_LINE, RowReader
 from ragrules.formats.data._csv import _delimiter
 
 # Bytes read at a time: about 100,000 lines of a national file. Large enough that polars'
@@ -154,6 +154,9 @@ class CsvBlocks:
                 block = rest + read
                 cut = block.rfind(b"\n") + 1
                 if read and not cut:
+                    if len(block) > MAX_LINE:  # a line longer than a stream reads: its words
+                        yield None
+                        return
                     rest = block  # no line end yet: read on
                     continue
                 if not read:
@@ -177,6 +180,8 @@ class CsvBlocks:
             return None
         if "\r" in text or text.startswith("\n") or "\n\n" in text or _unlike_python([text]):
             return None
+        if len(text) >= MAX_LINE and max(map(len, text.split("\n"))) >= MAX_LINE:
+            return None  # a line longer than a stream reads: the row engine's words for it
         lines = text.count("\n") + (not text.endswith("\n"))
         if '"' in text and any(line.count('"') % 2 for line in text.split("\n")):
             return None  # a quoted cell spanning lines (or a stray quote): the row engine's

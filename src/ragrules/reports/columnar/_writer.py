@@ -7,11 +7,8 @@ blocks join onto their rows; only what a block brings new is rendered for it.
 
 from __future__ import annotations
 
-import codecs
-import io
-import os
 from decimal import Decimal
-from typing import Any, BinaryIO, TextIO
+from typing import Any, TextIO
 
 import attrs
 import polars as pl
@@ -21,6 +18,7 @@ from ragrules.engine.result import movement_dict
 from ragrules.engine.selection import exceptions
 from ragrules.engine.travel import Movement
 from ragrules.model.rules import Direction, Judgement, Unrated
+from ragrules.reports._utf8 import utf8_buffer
 from ragrules.reports.columnar import _known
 from ragrules.reports.columnar._keys import sort_key
 from ragrules.reports.columnar._known import Known
@@ -52,7 +50,7 @@ class Writer(TravelColumns):
         self.policy = layout.ruleset.exceptions
         self.parts: dict[LinePlan, _PlanParts] = {}
         self.tally = Tally()
-        self.binary = _binary(out)
+        self.binary = utf8_buffer(out)
         count = len(self.stream.comparisons)
         self.texts = Known(["pc", "v"], self._rated)  # value texts, rated
         # The exception reasons, by what they read.
@@ -299,17 +297,6 @@ class Writer(TravelColumns):
             pl.col("status").is_in(required) & pl.col("ok") & (pl.col("c") == "")
         ).height
         tally.exceptions += int(frame["selected"].sum())
-
-
-def _binary(out: TextIO) -> BinaryIO | None:
-    """The byte stream beneath a UTF-8 text file that writes a newline as itself, flushed
-    so what is written to it follows what `out` holds; None for any other text stream."""
-    if not isinstance(out, io.TextIOWrapper) or os.linesep != "\n":
-        return None
-    if codecs.lookup(out.encoding).name != "utf-8":
-        return None
-    out.flush()
-    return out.buffer  # type: ignore[no-any-return]
 
 
 def _commentary(row: tuple[str, ...]) -> str:
