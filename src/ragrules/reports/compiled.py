@@ -186,19 +186,26 @@ def _write_part(task: tuple[Any, ...]) -> Tally:
         )
 
 
+def plannable(reader: RowReader, stream: RowStream) -> bool:
+    """Whether a header's lines can be plain ones: a period and a value column (not a wide
+    row), no --period for earlier columns to be placed by, a ruleset the plans cover."""
+    fields = reader.fields
+    return (
+        stream.usable
+        and not reader.wide
+        and "period" in fields
+        and "value" in fields
+        and not (reader.earlier and reader.default is not None)
+    )
+
+
 class _Lines:
     """Each line to the plan when it is plain, else to the general path."""
 
     def __init__(self, reader: RowReader, stream: RowStream, writer: StreamWriter) -> None:
         self.reader, self.stream, self.writer = reader, stream, writer
         fields = reader.fields
-        self.plain = (
-            stream.usable
-            and not reader.wide
-            and "period" in fields
-            and "value" in fields
-            and not (reader.earlier and reader.default is not None)
-        )
+        self.plain = plannable(reader, stream)
         self.fields = fields
         # A row with a target, caveat or flag of its own goes to the general path.
         self.own = tuple(fields[name] for name in ("target", "caveat", "flag") if name in fields)

@@ -49,24 +49,15 @@ def rate_csv_columnar(
     """
     blocks = CsvBlocks.open(ruleset, Path(path), columns, delimiter) if fmt == "json" else None
     writer = None
-    if blocks is not None:
-        for table in blocks:
-            if table is None:
-                break
-            if writer is None:
-                writer = Writer(blocks.layout, out)
-            writer.write(table)
-        else:
-            if writer is not None:
-                return writer.tally
-    if blocks is None or writer is None:
+    for table in blocks or ():
+        writer = writer or Writer(table.layout, out)
+        writer.write(table)
+    if blocks is None or writer is None:  # not even the first block: all the row engine's
         return rate_csv_stream(ruleset, path, out, fmt, columns=columns, delimiter=delimiter)
-    # A block the columnar path does not take: the row engine from its first line on.
-    rest = CsvStream(ruleset, path, columns=columns, delimiter=delimiter)
-    if writer.binary is not None:
-        writer.binary.flush()
     tally = writer.tally
-    tally.add(rest.write_part(out, first=blocks.line))
+    if blocks.left is not None:  # a block it does not take: the row engine from there on
+        rest = CsvStream(ruleset, path, columns=columns, delimiter=delimiter)
+        tally.add(rest.write_part(out, first=blocks.left))
     return tally
 
 

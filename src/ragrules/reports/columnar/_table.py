@@ -18,6 +18,7 @@ from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import MAX_LINE, RowReader
 from ragrules.formats.data._csv import _delimiter
+from ragrules.reports.compiled import plannable
 
 # Bytes read at a time: about 100,000 lines of a national file. Large enough that polars'
 # per-call costs vanish, small enough that a block's columns stay a few tens of megabytes.
@@ -37,9 +38,7 @@ class Layout:
 
     def usable(self) -> bool:
         """Whether plain lines can be planned from this header at all."""
-        reader, stream = self.reader, self.stream
-        fields = reader.fields
-        return stream.usable and not reader.wide and "period" in fields and "value" in fields
+        return plannable(self.reader, self.stream)
 
     def table(self, frame: pl.DataFrame, rows: pl.Series) -> Table | None:
         """A block as a table, when every line in it is one the plans take; else None."""
@@ -100,14 +99,15 @@ class Table:
 class CsvBlocks:
     """A CSV file read a block of whole lines at a time, each block a `Table`.
 
-    `open` reads the header; iterating yields each block's table, or None at the first block
-    that is not plain (`line` is then that block's first line number): a file is the
+    `open` reads the header; iterating yields each block's table, and stops at the first
+    block that is not plain: `left` is then that block's first line number. A file is the
     columnar engine's up to there, and the row engine's from there on.
     """
 
     def __init__(self, layout: Layout, path: Path, separator: str, start: int) -> None:
         self.layout, self.path, self.separator, self.start = layout, path, separator, start
         self.line = 2  # the first line of the block being read (the header is line 1)
+        self.left: int | None = None  # the first line the columnar engine did not take
 
     @classmethod
     def open(
@@ -144,7 +144,7 @@ class CsvBlocks:
             return None
         return cls(layout, path, separator, end + 1)
 
-    def __iter__(self) -> Iterator[Table | None]:
+    def __iter__(self) -> Iterator[Table]:
         names = self.layout.names
         with self.path.open("rb") as data:
             data.seek(self.start)
@@ -155,7 +155,7 @@ class CsvBlocks:
                 cut = block.rfind(b"\n") + 1
                 if read and not cut:
                     if len(block) > MAX_LINE:  # a line longer than a stream reads: its words
-                        yield None
+                        self.left = self.line
                         return
                     rest = block  # no line end yet: read on
                     continue
@@ -165,9 +165,10 @@ class CsvBlocks:
                 if not block:
                     return
                 table = self._table(block, names)
-                yield table
                 if table is None:
+                    self.left = self.line
                     return
+                yield table
                 self.line += table.frame.height
                 if not read:
                     return

@@ -58,8 +58,8 @@ class Writer(TravelColumns):
         self.tails = Known(self.judged, self._reasons)
         self.shared: dict[tuple[int, str], tuple[Rated, str, str | None]] = {}
         self.alike: dict[object, int] = {}  # plans' bands, numbered
-        self.groups: dict[LinePlan, int] = {}
         self.plans: list[LinePlan] = []  # by number
+        self.alike_bands: list[int] = []  # each plan's bands' number, by the plan's number
         self.numbers: dict[tuple[str, str], int] = {}  # (indicator, period) -> number
         super().__init__()
 
@@ -170,9 +170,12 @@ class Writer(TravelColumns):
     def _numbers(self, frame: pl.DataFrame) -> pl.Series:
         """Each row's plan, by number (`pc`): plans are numbered as first seen."""
         numbers = self.numbers
-        for key in self.layout.plans.keys() - numbers.keys():
+        for key, plan in self.layout.plans.items():
+            if key in numbers:
+                continue
             numbers[key] = len(self.plans)
-            self.plans.append(self.layout.plans[key])
+            self.plans.append(plan)
+            self.alike_bands.append(self.alike.setdefault(plan.bands, len(self.alike)))
         table = pl.DataFrame(
             {
                 "i": [k[0] for k in numbers],
@@ -196,21 +199,17 @@ class Writer(TravelColumns):
             self.shared.clear()
         rows = []
         for pc, value in texts.iter_rows():
-            plan = self.plans[pc]
-            group = self.groups.get(plan)
-            if group is None:
-                group = self.groups[plan] = self.alike.setdefault(plan.bands, len(self.alike))
+            plan, group = self.plans[pc], self.alike_bands[pc]
+            parts = self.part(plan, value)
             found = self.shared.get((group, value))
             if found is None:
                 rated = plan.rated(value)
                 assert rated is not None
-                parts = self.part(plan, value)
                 number = None if rated.value is None else sort_key(rated.value)
                 found = (rated, parts.rated(rated), number)
                 if rated.fast:
                     self.shared[(group, value)] = found
             rated, text, number = found
-            parts = self.part(plan, value)
             fixed = None
             if rated.value is None:  # no number: the travel the general path gave the text
                 fixed = ", ".join(_encode(movement_dict(m)) for m in rated.result().travel)
