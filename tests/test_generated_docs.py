@@ -231,7 +231,10 @@ def cookbook_index() -> str:
         "against) is answered by the key every report carries.\n\n"
         "For national data, one row per authority, [Rate every council against England]"
         "(every-council.md) reproduces Fingertips' published comparison of every county and "
-        "unitary authority with England and with its region (`tests/test_national.py`).\n"
+        "unitary authority with England and with its region (`tests/test_national.py`).\n\n"
+        "Rules as councils write them beyond the seed reports:\n\n"
+        "- [Officer judgement and year-end forecasts](judgement-and-forecasts.md): "
+        "`rulesets/examples/judgement/officer-judgement.toml`\n"
     )
 
 

@@ -36,9 +36,23 @@ def _fields(cls: type) -> list[str]:
     return [field.name for field in attrs.fields(cls)]
 
 
+# Officer judgement's names, only where an indicator can be judged (0.1's records otherwise),
+# with the reported status (a property) beside them.
+JUDGEMENT = {"override", "forecast"}
+
+
 def test_a_result_dict_has_the_attributes_names() -> None:
     for result in REPORT.results:
-        assert set(result.to_dict()) == set(_fields(Result)) | DERIVED
+        assert set(result.to_dict()) == set(_fields(Result)) - JUDGEMENT | DERIVED
+
+
+def test_a_judged_result_dict_has_the_attributes_names() -> None:
+    rules = ragrules.load(EXAMPLES / "judgement" / "officer-judgement.toml")
+    data = ragrules.read_observations(EXAMPLES / "judgement" / "officer-judgement-2024-25-q2.csv")
+    results = rules.rate(data).results
+    assert all(result.indicator.judged or result.override for result in results)
+    for result in results:
+        assert set(result.to_dict()) == set(_fields(Result)) | DERIVED | {"reported_status"}
 
 
 def test_a_movement_dict_has_the_attributes_names() -> None:
@@ -103,7 +117,7 @@ def test_stream_lines_are_the_dicts_with_the_streams_own_keys() -> None:
     rejected = [line for line in lines if "rejected" in line]
     assert results and rejected
     for line in results:
-        assert set(line) == set(_fields(Result)) | DERIVED | {"exception_reasons"}
+        assert set(line) == set(_fields(Result)) - JUDGEMENT | DERIVED | {"exception_reasons"}
     for line in rejected:
         assert set(line) == set(_fields(Rejection)) | {"rejected"}
 

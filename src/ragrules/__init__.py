@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ragrules.engine.explain import Explanation, Step
+    from ragrules.engine.judgement import Forecast, Override
     from ragrules.engine.report import Report
     from ragrules.engine.result import Rejection, Result
     from ragrules.engine.ruleset import Ruleset
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         Boundary,
         Comparison,
         Direction,
+        ForecastRule,
         Indicator,
         Judgement,
         Margin,
@@ -70,11 +72,14 @@ __all__ = [
     "DataError",
     "Direction",
     "Explanation",
+    "Forecast",
+    "ForecastRule",
     "Indicator",
     "Judgement",
     "Margin",
     "Movement",
     "Observation",
+    "Override",
     "Period",
     "PeriodKind",
     "Point",
@@ -120,11 +125,14 @@ _LAZY = {
     "DataError": "ragrules.model.errors",
     "Direction": "ragrules.model.rules",
     "Explanation": "ragrules.engine.explain",
+    "Forecast": "ragrules.engine.judgement",
+    "ForecastRule": "ragrules.model.rules",
     "Indicator": "ragrules.model.rules",
     "Judgement": "ragrules.model.rules",
     "Margin": "ragrules.model.rules",
     "Movement": "ragrules.engine.travel",
     "Observation": "ragrules.model.observations",
+    "Override": "ragrules.engine.judgement",
     "Period": "ragrules.model.periods",
     "PeriodKind": "ragrules.model.periods",
     "Point": "ragrules.model.rules",

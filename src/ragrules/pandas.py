@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ragrules.engine.ruleset import Ruleset
-from ragrules.reports._columns import cells, header, passed_columns
+from ragrules.reports._columns import cells, header, judging, passed_columns
 
 
 def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> Any:
@@ -25,8 +25,10 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
     report = ruleset.rate(frame.to_dict("records"), period=period)
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
     passed = passed_columns(report.results)
-    rows = [cells(result.to_dict(), comparisons, passed) for result in report.results]
+    judged = judging(ruleset)
+    rows = [cells(r.to_dict(), comparisons, passed, judged=judged) for r in report.results]
     # Object columns hold the cells as they are: text for numbers (exact), None for blank.
-    rated = pandas.DataFrame(rows, columns=header(comparisons, passed), dtype=object)
+    names = header(comparisons, passed, judged=judged)
+    rated = pandas.DataFrame(rows, columns=names, dtype=object)
     rated.attrs["report"] = report
     return rated

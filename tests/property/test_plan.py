@@ -1,9 +1,10 @@
 """The compiled row engine agrees with the general path, byte for byte.
 
 Generated rulesets (polarities, margins, rounding, units, dated targets, comparisons,
-exception rules over one or two periods, required commentary) and generated CSV files (areas,
-breakdowns, earlier columns, targets and caveats in the data, unreadable values, unknown
-indicators, titles, duplicates, bad periods, blank lines) are streamed both ways: the
+exception rules over one or two periods, required commentary, overrides and forecasts) and
+generated CSV files (areas, breakdowns, earlier columns, targets and caveats in the data,
+overrides and forecasts, unreadable values, unknown indicators, titles, duplicates, bad
+periods, blank lines) are streamed both ways: the
 compiled stream must write the same bytes, JSON lines and CSV, with the same tally.
 """
 
@@ -79,6 +80,8 @@ def rulesets(draw: st.DrawFn) -> str:
             lines.append("rounding = { places = 0 }\n")
         if draw(st.booleans()) and comparisons:
             lines.append("unchanged-within = { absolute = 1 }\n")
+        if polarity != "neutral" and draw(st.booleans()):
+            lines.append(draw(st.sampled_from(["overrides = true\n", "forecast = {}\n"])))
     return "".join(lines)
 
 
@@ -86,6 +89,7 @@ def rulesets(draw: st.DrawFn) -> str:
 def data_files(draw: st.DrawFn) -> str:
     columns = ["indicator"]
     optional = ["area", "sex", "previous", "last_year", "target", "caveat", "commentary"]
+    optional += ["forecast", "override", "override_reason"]
     columns += [c for c in optional if draw(st.booleans())]
     columns += ["period", "value", "authority"]
     indicators = st.sampled_from(["i0", "i1", "i2", "Indicator 1", "unknown", ""])
@@ -101,6 +105,9 @@ def data_files(draw: st.DrawFn) -> str:
         "period": st.sampled_from(PERIODS),
         "value": st.sampled_from(VALUES),
         "authority": st.sampled_from(["A", "B"]),
+        "forecast": st.sampled_from(VALUES),
+        "override": st.sampled_from(["", "", "amber", "G", "purple"]),
+        "override_reason": st.sampled_from(["", "assessed as on track"]),
     }
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 import attrs
 
@@ -19,6 +20,7 @@ from ragrules.cli._common import (
     valid_period,
 )
 from ragrules.engine.explain import explain
+from ragrules.engine.result import Result
 from ragrules.tools.audit import audit
 
 
@@ -41,6 +43,7 @@ def run_audit(args: argparse.Namespace) -> int:
             "period": None if found.report.period is None else str(found.report.period),
             "checked": found.checked,
             "mismatches": [mismatch.to_dict() for mismatch in found.mismatches],
+            **({"overrides": [_override(r) for r in found.overrides]} if found.overrides else {}),
         }
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return FINDINGS if found.mismatches else OK
@@ -63,6 +66,15 @@ def run_audit(args: argparse.Namespace) -> int:
             say(f"    under {mismatch.readings[0]}:")
             for line in str(explain(mismatch.alternative)).splitlines():
                 say(f"      {line}")
+    if found.overrides:
+        count = len(found.overrides)
+        say(
+            "1 published status is an officer's override, not a rule mismatch:"
+            if count == 1
+            else f"{count} published statuses are officers' overrides, not rule mismatches:"
+        )
+        for result in found.overrides:
+            say(f"  {_override_text(result)}")
     areas = [area for area in found.report.areas if area]
     if len(areas) > 1:
         departing = list(dict.fromkeys(m.result.area for m in found.mismatches))
@@ -72,3 +84,23 @@ def run_audit(args: argparse.Namespace) -> int:
             f"rules do not give{': ' + shown if departing else ''}"
         )
     return FINDINGS if found.mismatches else OK
+
+
+def _override(result: Result) -> dict[str, Any]:
+    assert result.override is not None
+    return {
+        "indicator": result.indicator.id,
+        "row": result.row,
+        "computed": result.status,
+        **result.override.to_dict(),
+    }
+
+
+def _override_text(result: Result) -> str:
+    override = result.override
+    assert override is not None
+    by = f" by {override.by}" if override.by else ""
+    return (
+        f"{result.indicator.id}: published {override.status!r}, computed {result.status!r}; "
+        f"overridden{by}: {override.reason}"
+    )

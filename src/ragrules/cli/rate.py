@@ -158,6 +158,8 @@ def _said(tally: Tally, args: argparse.Namespace, data: Path) -> int:
             file=sys.stderr,
         )
     counts = ", ".join(f"{status} {n}" for status, n in sorted(tally.statuses.items()))
+    if tally.overridden:
+        counts += f"; {tally.overridden} by override"
     print(
         f"{data}: {tally.results} results ({counts or 'none'}), {tally.exceptions} exceptions, "
         f"{tally.rejected} rows rejected, {tally.invalid} values unreadable, "

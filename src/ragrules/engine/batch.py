@@ -34,6 +34,7 @@ from ragrules.engine._placing import (
 from ragrules.engine._reasons import why
 from ragrules.engine._targets import rounded, target_for
 from ragrules.engine.benchmarks import BenchmarkValues
+from ragrules.engine.judgement import forecast_of, override_of
 from ragrules.engine.notices import batch_notices
 from ragrules.engine.rating import CannotRate, Cut, RuleInputs
 from ragrules.engine.report import Report
@@ -280,7 +281,26 @@ class _Batch:
         placed: Placed,
         series: Series,
     ) -> Result:
-        """The result of one series: its row (if any) read, judged and explained."""
+        """The result of one series: its row (if any) read, judged and explained, with the
+        officer's judgement (an override, a forecast) beside it."""
+        found = self._computed(indicator, observation, period, placed, series)
+        if observation is None or not (indicator.judged or observation.extra):
+            return found
+        override = override_of(indicator, observation, found.unrated)
+        ruleset = self.ruleset
+        forecast = forecast_of(indicator, observation, period, ruleset.calendar, ruleset.tokens)
+        if override is None and forecast is None:
+            return found
+        return attrs.evolve(found, override=override, forecast=forecast)
+
+    def _computed(
+        self,
+        indicator: Indicator,
+        observation: Observation | None,
+        period: Period | None,
+        placed: Placed,
+        series: Series,
+    ) -> Result:
         _, area, breakdown = series
         named = tuple(zip(self.breakdowns, breakdown, strict=True))
         if observation is None:

@@ -64,11 +64,12 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
         head["catalogue"] = True
     document: dict[str, Any] = {"ruleset": head}
 
-    scales = {
-        indicator.scale.name: indicator.scale
+    used = [
+        scale
         for indicator in ruleset.indicators
-        if BUILTIN_SCALES.get(indicator.scale.name) != indicator.scale
-    }
+        for scale in (indicator.scale, *([indicator.forecast.scale] if indicator.forecast else []))
+    ]
+    scales = {scale.name: scale for scale in used if BUILTIN_SCALES.get(scale.name) != scale}
     if scales:
         document["scales"] = {name: _scale(scale) for name, scale in scales.items()}
     travel = _travel(ruleset)
@@ -276,6 +277,10 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         }
     if indicator.unchanged_within != NO_CHANGE:
         data["unchanged-within"] = _margin(indicator.unchanged_within)
+    if indicator.overrides:
+        data["overrides"] = True
+    if indicator.forecast is not None:
+        data["forecast"] = {"scale": indicator.forecast.scale.name}
     return data
 
 

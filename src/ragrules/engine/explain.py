@@ -50,7 +50,42 @@ class Explanation:
 
 @in_exact_context
 def explain(result: Result) -> Explanation:
-    """Re-derive a result's status in words from the numbers it carries."""
+    """Re-derive a result's status in words from the numbers it carries, then say what an
+    override and a forecast add (the explanation's status stays the computed one)."""
+    explained = _computed(result)
+    extra = _judgement_steps(result)
+    return attrs.evolve(explained, steps=explained.steps + extra) if extra else explained
+
+
+def _judgement_steps(result: Result) -> tuple[Step, ...]:
+    steps = []
+    override = result.override
+    if override is not None:
+        by = f" by {override.by}" if override.by else ""
+        if override.applied:
+            text = (
+                f"Overridden{by}: {override.reason}. Reported {override.status}, "
+                f"computed {result.status}."
+            )
+        else:
+            text = f"Override {override.status!r} not applied: {override.note}."
+        data = (("reported_status", result.reported_status), ("override", override.status))
+        steps.append(Step(text=text, data=data))
+    forecast = result.forecast
+    if forecast is not None:
+        if forecast.rated and forecast.band is not None and forecast.value is not None:
+            cut = forecast.bounds[forecast.band]
+            text = (
+                f"Forecast {format_decimal(forecast.value)} for {forecast.period}, against "
+                f"that year end's target {forecast.target}: {forecast.status} ({cut.condition()})."
+            )
+        else:
+            text = f"Forecast not rated: {forecast.reason}."
+        steps.append(Step(text=text, data=(("forecast_status", forecast.status),)))
+    return tuple(steps)
+
+
+def _computed(result: Result) -> Explanation:
     indicator = result.indicator
     unit = indicator.unit
     steps = [

@@ -57,15 +57,20 @@ class Key:
     statuses: tuple[KeyEntry, ...]
     arrows: tuple[KeyEntry, ...]
     unrated: tuple[KeyEntry, ...]
+    # What an override and a forecast mean, for a ruleset that allows them.
+    judgement: tuple[KeyEntry, ...] = ()
+
+    @property
+    def entries(self) -> tuple[KeyEntry, ...]:
+        """Every line of the key, in the order a report prints them."""
+        return (*self.statuses, *self.arrows, *self.judgement, *self.unrated)
 
     def __str__(self) -> str:
-        return "\n".join(str(entry) for entry in (*self.statuses, *self.arrows, *self.unrated))
+        return "\n".join(str(entry) for entry in self.entries)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            part: [attrs.asdict(entry) for entry in getattr(self, part)]
-            for part in ("statuses", "arrows", "unrated")
-        }
+        parts = ("statuses", "arrows", "unrated", *(("judgement",) if self.judgement else ()))
+        return {part: [attrs.asdict(entry) for entry in getattr(self, part)] for part in parts}
 
 
 _UNRATED_TEXT = {
@@ -115,12 +120,42 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
     return Key(
         statuses=_merge_repeats(statuses),
         arrows=arrows,
+        judgement=_judgement_entries(ruleset),
         unrated=tuple(
             KeyEntry(label=reason.value.replace("-", " ").capitalize(), text=_UNRATED_TEXT[reason])
             for reason in Unrated
             if reason in present
         ),
     )
+
+
+def _judgement_entries(ruleset: RulesetData) -> tuple[KeyEntry, ...]:
+    """What an override and a forecast mean, naming the indicators that have them."""
+    entries = []
+    overridable = [i.id for i in ruleset.indicators if i.overrides]
+    if overridable:
+        entries.append(
+            KeyEntry(
+                label="Override",
+                text="an officer's judgement, with its reason, replaces the computed status; "
+                "the computed status is shown beside it. Allowed for: " + ", ".join(overridable),
+            )
+        )
+    forecast = [i for i in ruleset.indicators if i.forecast is not None]
+    if forecast:
+        entries.append(
+            KeyEntry(
+                label="Forecast",
+                text="the expected year-end value, rated against the target in force at the end "
+                "of the year"
+                + "".join(
+                    f"; {i.id} on the {i.forecast.scale.name} scale"
+                    for i in forecast
+                    if i.forecast is not None and i.forecast.scale is not i.scale
+                ),
+            )
+        )
+    return tuple(entries)
 
 
 def _significance_entries(

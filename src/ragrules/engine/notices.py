@@ -17,7 +17,7 @@ from ragrules.engine.travel import Movement
 from ragrules.model.errors import Problem, Severity
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.periods import Period
-from ragrules.model.rules import Target
+from ragrules.model.rules import Target, Unrated
 
 _ONE = Decimal(1)
 _KIND_WORDS = {1: "month", 3: "quarter", 12: "year"}
@@ -92,6 +92,26 @@ def result_notices(result: Result) -> list[Problem]:
         for move in result.travel
         if unreadable_earlier(move)
     )
+    override = result.override
+    if override is not None and not override.applied:
+        found.append(
+            _warning(
+                f"indicator {result.indicator.id!r}: override {override.status!r} not applied: "
+                f"{override.note}",
+                "the computed status is reported; correct the override, or allow overrides "
+                "for the indicator (overrides = true)",
+                row=result.row,
+            )
+        )
+    forecast = result.forecast
+    if forecast is not None and forecast.unrated is Unrated.INVALID:
+        found.append(
+            _warning(
+                f"indicator {result.indicator.id!r}: {forecast.reason}",
+                "the forecast is not rated; correct it in the data",
+                row=result.row,
+            )
+        )
     return found
 
 

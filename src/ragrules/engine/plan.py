@@ -79,8 +79,8 @@ class Planner:
         if indicator is None or not text:
             return None  # a title, an unknown id, no period: the general path says
         scale = indicator.scale
-        if scale.significance is not None or scale.quantiles is not None:
-            return None
+        if scale.significance is not None or scale.quantiles is not None or indicator.judged:
+            return None  # compared with other rows, or judged from the row's other columns
         try:
             period = parse_period(text, batch.ruleset.calendar)
         except PeriodError:

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from ragrules.engine.judgement import Forecast, Override
 from ragrules.engine.rating import Cut
 from ragrules.engine.travel import Movement
 from ragrules.model.numbers import format_decimal
@@ -87,6 +88,21 @@ class Result:
     travel: tuple[Movement, ...] = ()
     # The row's other columns as read (an authority code, a benchmark), by column key.
     columns: tuple[tuple[str, str], ...] = ()
+    # Officer judgement (engine.judgement): a status given in place of `status`, which it
+    # never changes, and the forecast year-end value rated.
+    override: Override | None = None
+    forecast: Forecast | None = None
+
+    @property
+    def reported_status(self) -> str:
+        """The status a report shows: an applied override's, else the computed `status`."""
+        override = self.override
+        return override.status if override is not None and override.applied else self.status
+
+    @property
+    def overridden(self) -> bool:
+        """True when an override replaces the computed status in reports."""
+        return self.override is not None and self.override.applied
 
     @property
     def rated(self) -> bool:
@@ -109,7 +125,7 @@ class Result:
         its value; the indicator as its id, with its title, unit and polarity beside it.
         """
         indicator = self.indicator
-        return {
+        record = {
             "indicator": indicator.id,
             "title": indicator.title,
             "unit": indicator.unit,
@@ -137,8 +153,14 @@ class Result:
             "commentary": self.commentary,
             "caveat": self.caveat,
             "flag": self.flag,
-            "columns": dict(self.columns),
         }
+        if indicator.judged or self.override is not None:
+            # Only where judgement can be: other records keep the fields of 0.1.
+            record["reported_status"] = self.reported_status
+            record["override"] = None if self.override is None else self.override.to_dict()
+            record["forecast"] = None if self.forecast is None else self.forecast.to_dict()
+        record["columns"] = dict(self.columns)
+        return record
 
 
 @attrs.frozen(kw_only=True)

@@ -26,7 +26,7 @@ class Selection:
     def to_dict(self) -> dict[str, Any]:
         return {
             "indicator": self.result.indicator.id,
-            "status": self.result.status,
+            "status": self.result.reported_status,
             "reasons": list(self.reasons),
             "commentary": self.result.commentary,
         }
@@ -50,12 +50,15 @@ class Finding:
 
 
 def exceptions(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Selection, ...]:
-    """Rated results that meet any exception rule, each with the rules it meets."""
+    """Rated results that meet any exception rule, each with the rules it meets; a status
+    rule reads the reported status (an applied override's)."""
     chosen = []
     for result in results:
         reasons = tuple(
             describe_rule(rule) for rule in policy.rules if result.rated and _meets(result, rule)
         )
+        if reasons and result.overridden:
+            reasons += (f"officer judgement in place of the computed {result.status}",)
         if reasons and result.flag and policy.flagged:
             reasons += (f"flagged: {result.flag}",)
         if reasons:
@@ -90,17 +93,18 @@ def findings(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Findin
         Finding(
             indicator=result.indicator.id,
             row=result.row,
-            message=f"{with_article(result.status)} rating needs commentary, and none was given",
+            message=f"{with_article(result.reported_status)} rating needs commentary, "
+            "and none was given",
         )
         for result in results
-        if result.status in policy.commentary_required
+        if result.reported_status in policy.commentary_required
         and result.rated
         and not result.commentary.strip()
     )
 
 
 def _meets(result: Result, rule: ExceptionRule) -> bool:
-    if rule.statuses and result.status not in rule.statuses:
+    if rule.statuses and result.reported_status not in rule.statuses:
         return False
     if rule.travel is None:
         return True

@@ -20,6 +20,9 @@ class Summary:
     percentages: tuple[tuple[str, int], ...]
     unrated: tuple[tuple[str, int], ...]
     travel: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    # How many reported statuses are an officer's override (counted under the override's
+    # status); None when the ruleset allows none and the data gives none.
+    overridden: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -30,20 +33,24 @@ class Summary:
             },
             "unrated": dict(self.unrated),
             "travel": {name: dict(counts) for name, counts in self.travel},
+            **({} if self.overridden is None else {"overridden": self.overridden}),
         }
 
 
 def summarise(results: Iterable[Result], ruleset: RulesetData) -> Summary:
-    """Count results by status; percentages use largest-remainder rounding."""
+    """Count results by reported status; percentages use largest-remainder rounding."""
     statuses: dict[str, None] = {}
     for indicator in ruleset.indicators:
         statuses.update(dict.fromkeys(indicator.scale.statuses_for(indicator.polarity)))
     counts = dict.fromkeys(statuses, 0)
     unrated = {reason.value: 0 for reason in Unrated}
     results = tuple(results)
+    overridden = 0
     for result in results:
         if result.unrated is None:
-            counts[result.status] = counts.get(result.status, 0) + 1
+            status = result.reported_status
+            counts[status] = counts.get(status, 0) + 1
+            overridden += result.overridden
         else:
             unrated[result.unrated.value] += 1
     rated = sum(counts.values())
@@ -54,6 +61,9 @@ def summarise(results: Iterable[Result], ruleset: RulesetData) -> Summary:
         percentages=tuple(zip(counts, percentages, strict=True)),
         unrated=tuple((reason, n) for reason, n in unrated.items() if n),
         travel=_travel_counts(results, ruleset),
+        overridden=overridden
+        if overridden or any(indicator.overrides for indicator in ruleset.indicators)
+        else None,
     )
 
 

@@ -81,6 +81,19 @@ class Period:
         """The same quarter, month or year one year earlier."""
         return _last_year(self)
 
+    def year_end(self, calendar: Calendar | None = None) -> Period:
+        """The last period of this kind in this period's year: Q4 for a quarter; for a month
+        (months belong to the calendar year) the last month of `calendar`'s year, e.g.
+        March 2021 for November 2020 in a financial year."""
+        if self.kind is PeriodKind.YEAR:
+            return self
+        if self.kind is PeriodKind.QUARTER:
+            return interned(attrs.evolve(self, index=4))
+        first = _FIRST_MONTH[calendar or self.calendar]
+        last = (first - 2) % 12 + 1  # the month before the year's first
+        year = self.year if self.index <= last else self.year + 1
+        return interned(attrs.evolve(self, year=year, index=last))
+
     def __str__(self) -> str:
         return _text(self)
 

@@ -351,6 +351,14 @@ class Travel:
 
 
 @attrs.frozen(kw_only=True)
+class ForecastRule:
+    """How an indicator's forecast (its expected year-end value, from the data's `forecast`
+    column) is rated: against the target in force at the end of the year, on `scale`."""
+
+    scale: Scale
+
+
+@attrs.frozen(kw_only=True)
 class Indicator:
     """One performance indicator and everything needed to rate it."""
 
@@ -365,8 +373,17 @@ class Indicator:
     rounding: Rounding | None = None
     scale: Scale = RAG
     unchanged_within: Margin = NO_CHANGE
+    # Officer judgement: whether a status from the data's `override` column may replace the
+    # computed one (which is kept), and how a forecast year-end value is rated.
+    overrides: bool = False
+    forecast: ForecastRule | None = None
     # Where each setting was written, as (setting, "file:line"); for explanations only.
     origins: Sequence[tuple[str, str]] = attrs.field(default=(), eq=False)
+
+    @property
+    def judged(self) -> bool:
+        """Whether results of this indicator carry judgement: overrides allowed or a forecast."""
+        return self.overrides or self.forecast is not None
 
     def threshold(self, name: str) -> Decimal | None:
         for key, value in self.thresholds:

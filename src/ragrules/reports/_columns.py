@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ragrules.engine.result import Result
+from ragrules.model.rules import RulesetData
 
 RESULT_COLUMNS = (
     "indicator",
@@ -53,27 +54,63 @@ MOVEMENT_COLUMNS = (
 )
 
 
+# After the movements, for a ruleset where judgement can be (`judged`): the reported status,
+# the override and the forecast, flat.
+JUDGEMENT_COLUMNS = (
+    "reported_status",
+    "override_status",
+    "override_reason",
+    "override_by",
+    "override_applied",
+    "override_note",
+    "forecast_status",
+    "forecast_value",
+    "forecast_value_text",
+    "forecast_target",
+    "forecast_period",
+    "forecast_reason",
+)
+_OVERRIDE_FIELDS = ("status", "reason", "by", "applied", "note")
+_FORECAST_FIELDS = ("status", "value", "value_text", "target", "period", "reason")
+
+
+def judging(ruleset: RulesetData) -> bool:
+    """Whether a ruleset's reports carry the judgement columns: some indicator is judged."""
+    return any(indicator.judged for indicator in ruleset.indicators)
+
+
 def passed_columns(results: Iterable[Result]) -> list[str]:
     """The rows' own columns, in the order they were first seen."""
     return list(dict.fromkeys(key for result in results for key, _ in result.columns))
 
 
 def header(
-    comparisons: Sequence[str], passed: Iterable[str] = (), extra: Sequence[str] = ()
+    comparisons: Sequence[str],
+    passed: Iterable[str] = (),
+    extra: Sequence[str] = (),
+    *,
+    judged: bool = False,
 ) -> list[str]:
-    """The column names: the result's, each comparison's, `extra`, then the row's own."""
+    """The column names: the result's, each comparison's, the judgement's (when `judged`),
+    `extra`, then the row's own."""
     fixed = [
         *RESULT_COLUMNS,
         *(f"{name}_{field}" for name in comparisons for field in MOVEMENT_COLUMNS),
+        *(JUDGEMENT_COLUMNS if judged else ()),
         *extra,
     ]
     return [*fixed, *(f"data_{name}" if name in fixed else name for name in passed)]
 
 
 def cells(
-    record: dict[str, Any], comparisons: Sequence[str], passed: Sequence[str] = ()
+    record: dict[str, Any],
+    comparisons: Sequence[str],
+    passed: Sequence[str] = (),
+    *,
+    judged: bool = False,
 ) -> list[Any]:
-    """The cells of `Result.to_dict()` under `header(comparisons, passed)`; None where empty."""
+    """The cells of `Result.to_dict()` under `header(comparisons, passed, judged=judged)`;
+    None where empty."""
     row = [record[column] for column in RESULT_COLUMNS]
     row[_BOUNDS] = "; ".join(bound["condition"] for bound in record["bounds"])
     if (interval := record["interval"]) is not None:
@@ -84,6 +121,11 @@ def cells(
     for name in comparisons:
         move = moves.get(name)
         row += [None if move is None else move[field] for field in MOVEMENT_COLUMNS]
+    if judged:
+        override, forecast = record.get("override") or {}, record.get("forecast") or {}
+        row.append(record.get("reported_status", record["status"]))
+        row += [override.get(field) for field in _OVERRIDE_FIELDS]
+        row += [forecast.get(field) for field in _FORECAST_FIELDS]
     columns = record["columns"]
     row += [columns.get(name) for name in passed]
     return row

@@ -1,8 +1,9 @@
-"""Wording shared by the rendered reports (Markdown and HTML)."""
+"""Wording shared by the rendered reports (the table, Markdown and HTML)."""
 
 from __future__ import annotations
 
 from ragrules.engine.report import Report, Result
+from ragrules.model.rules import Unrated
 from ragrules.model.units import with_unit
 
 
@@ -48,3 +49,36 @@ def no_flags_text(report: Report) -> str:
     if report.ruleset.exceptions.flagged:
         return "No indicator was flagged."
     return "This report does not use hand flags."
+
+
+def status_text(result: Result) -> str:
+    """The reported status, marked when it is an officer's override: `amber (override)`."""
+    return f"{result.reported_status} (override)" if result.overridden else result.reported_status
+
+
+def judgement_text(result: Result) -> str:
+    """What an override and a forecast add to a result's reasons; blank without either.
+
+    `Override by J Smith: new units open in Q4; computed red.`
+    `Forecast 185 for 2020/21 Q4: amber against 180.`
+    """
+    parts = []
+    override = result.override
+    if override is not None:
+        by = f" by {override.by}" if override.by else ""
+        if override.applied:
+            parts.append(f"Override{by}: {override.reason}; computed {result.status}.")
+        else:
+            parts.append(f"Override {override.status!r} not applied: {override.note}.")
+    forecast = result.forecast
+    if forecast is not None and forecast.unrated is not Unrated.NO_DATA:
+        when = f" for {forecast.period}" if forecast.period else ""
+        if forecast.rated:
+            assert forecast.target is not None
+            target = with_unit(str(forecast.target), result.indicator.unit)
+            parts.append(
+                f"Forecast {forecast.value_text.strip()}{when}: {forecast.status} against {target}."
+            )
+        else:
+            parts.append(f"Forecast {forecast.value_text.strip()}{when}: {forecast.reason}.")
+    return " ".join(parts)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from ragrules.engine.judgement import JUDGEMENT_COLUMNS
 from ragrules.engine.plan import LinePlan, Planned, Rated, RowStream
 from ragrules.engine.result import movement_dict
 from ragrules.engine.ruleset import Ruleset
@@ -196,6 +197,9 @@ def plannable(reader: RowReader, stream: RowStream) -> bool:
         and "period" in fields
         and "value" in fields
         and not (reader.earlier and reader.default is not None)
+        # An override or forecast is read from the row by the general path, even where the
+        # ruleset refuses it, so that the output says so.
+        and not any(column in reader.others for column in JUDGEMENT_COLUMNS)
     )
 
 

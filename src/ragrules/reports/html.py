@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from html import escape
 
-from ragrules.engine.report import Report
+from ragrules.engine.report import Report, Result
 from ragrules.engine.selection import Selection
 from ragrules.engine.travel import Movement
 from ragrules.reports._render import (
     areas_text,
     caveat_text,
     indicator_name,
+    judgement_text,
     no_flags_text,
     target_text,
 )
@@ -59,6 +60,8 @@ td.num { text-align: right; }
 .status { display: inline-block; min-width: 4.5rem; padding: .1rem .4rem; font-weight: bold;
           text-align: center; border: 1px solid #0b0c0c; }
 .arrow { font-size: 1.25rem; font-weight: bold; }
+.override { font-size: .85rem; }
+.override .status { min-width: 0; font-weight: normal; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
                    clip: rect(0 0 0 0); white-space: nowrap; }
 .missing { color: #b10e1e; font-weight: bold; }
@@ -101,6 +104,7 @@ def to_html(report: Report) -> str:
         _summary(report),
         _key(report),
         _all_indicators(report),
+        _judgement(report),
         "<h2>Exception report</h2>",
         _selections(report.exceptions, "No indicator meets the exception rules."),
         "<h2>Of particular note</h2>",
@@ -120,6 +124,26 @@ def _badge(status: str) -> str:
     return (
         f'<span class="status" style="background:{background};color:{text}">{escape(status)}</span>'
     )
+
+
+def _status(result: Result) -> str:
+    """The reported status's badge; an override says so, with the computed status beside it."""
+    if not result.overridden:
+        return _badge(result.status)
+    return (
+        f'{_badge(result.reported_status)} <span class="override">override; computed '
+        f"{_badge(result.status)}</span>"
+    )
+
+
+def _judgement(report: Report) -> str:
+    """The overrides and forecasts, each in words; nothing when the data gives none."""
+    items = "".join(
+        f"<li><strong>{escape(indicator_name(r))}</strong>: {escape(text)}</li>"
+        for r in report.results
+        if (text := judgement_text(r))
+    )
+    return f"<h2>Officer judgement and forecasts</h2>\n<ul>{items}</ul>" if items else ""
 
 
 def _arrow(move: Movement) -> str:
@@ -142,6 +166,11 @@ def _summary(report: Report) -> str:
         for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True)
     ]
     rows.append(f'<tr><th scope="row">Rated</th><td class="num">{summary.rated}</td><td></td></tr>')
+    if summary.overridden:
+        rows.append(
+            '<tr><th scope="row">Of which by override</th>'
+            f'<td class="num">{summary.overridden}</td><td></td></tr>'
+        )
     rows += [
         f'<tr><th scope="row">Not rated: {escape(reason)}</th><td class="num">{count}</td>'
         "<td></td></tr>"
@@ -165,7 +194,7 @@ def _summary(report: Report) -> str:
 
 def _key(report: Report) -> str:
     key = report.key
-    entries = [*key.statuses, *key.arrows, *key.unrated]
+    entries = key.entries
     items = "".join(
         f"<dt>{escape(entry.label)}</dt><dd>{escape(entry.text)}</dd>" for entry in entries
     )
@@ -185,7 +214,7 @@ def _all_indicators(report: Report) -> str:
             f'<tr><th scope="row">{escape(indicator_name(result))}</th>'
             f'<td class="num">{escape(result.value_text or "-")}</td>'
             f'<td class="num">{escape(target_text(result))}</td>'
-            f"<td>{_badge(result.status)}</td>{arrows}</tr>"
+            f"<td>{_status(result)}</td>{arrows}</tr>"
         )
     return "\n".join(
         [
@@ -217,7 +246,7 @@ def _selections(chosen: tuple[Selection, ...], empty: str) -> str:
         html.append(
             '<section class="exception">'
             f"<h3>{escape(indicator_name(result))}</h3>"
-            f"<p>{_badge(result.status)} Value {escape(result.value_text or '-')}{target}. "
+            f"<p>{_status(result)} Value {escape(result.value_text or '-')}{target}. "
             f"{arrows}</p>"
             f"<p>Selected: {escape('; '.join(selection.reasons))}.</p>"
             f"{commentary}</section>"

@@ -17,7 +17,9 @@ from ragrules.reports._render import (
     areas_text,
     caveat_text,
     indicator_name,
+    judgement_text,
     no_flags_text,
+    status_text,
     target_text,
 )
 
@@ -42,6 +44,8 @@ def to_markdown(report: Report) -> str:
     for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True):
         lines.append(f"| {_text(status)} | {count} | {percent}% |")
     lines.append(f"| **rated** | **{summary.rated}** | |")
+    if summary.overridden:
+        lines.append(f"| of which by override | {summary.overridden} | |")
     for reason, count in summary.unrated:
         lines.append(f"| not rated: {_text(reason)} | {count} | |")
     for comparison, (_, counts) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
@@ -58,10 +62,14 @@ def to_markdown(report: Report) -> str:
             indicator_name(result),
             result.value_text or "-",
             target_text(result),
-            result.status,
+            status_text(result),
         ]
         cells += [move.arrow for move in result.travel]
         lines.append("| " + " | ".join(_text(cell) for cell in cells) + " |")
+    judged = [(r, text) for r in report.results if (text := judgement_text(r))]
+    if judged:
+        lines += ["", "## Officer judgement and forecasts", ""]
+        lines += [f"- **{_text(indicator_name(r))}**: {_text(text)}" for r, text in judged]
 
     lines += ["", "## Exception report", ""]
     lines += _selections(report.exceptions, "No indicator meets the exception rules.")
@@ -86,7 +94,7 @@ def to_markdown(report: Report) -> str:
 
 def _key_entries(report: Report) -> list[KeyEntry]:
     key = report.key
-    return [*key.statuses, *key.arrows, *key.unrated]
+    return list(key.entries)
 
 
 def _selections(chosen: tuple[Selection, ...], empty: str) -> list[str]:
@@ -101,10 +109,12 @@ def _selections(chosen: tuple[Selection, ...], empty: str) -> list[str]:
         lines += [
             f"### {_heading(indicator_name(result))}",
             "",
-            f"Status: **{_text(result.status)}**. Value {_text(result.value_text or '-')}"
+            f"Status: **{_text(status_text(result))}**. "
+            f"Value {_text(result.value_text or '-')}"
             + (f", target {_text(target_text(result))}" if result.target else "")
             + (f". {_text(arrows)}" if arrows else "")
-            + f". Selected: {_text('; '.join(selection.reasons))}.",
+            + f". Selected: {_text('; '.join(selection.reasons))}."
+            + (f" {_text(judged)}" if (judged := judgement_text(result)) else ""),
             "",
             _paragraph(result.commentary) if result.commentary else "_No commentary was given._",
             "",

@@ -17,7 +17,8 @@ from ragrules.model.units import with_unit
 from ragrules.reports._cells import csv_row, csv_writer
 from ragrules.reports._cells import csv_safe as csv_safe  # re-exported: the CSV convention, public
 from ragrules.reports._cells import csv_unsafe as csv_unsafe
-from ragrules.reports._columns import cells, header, passed_columns
+from ragrules.reports._columns import cells, header, judging, passed_columns
+from ragrules.reports._render import judgement_text, status_text
 from ragrules.reports.html import to_html
 from ragrules.reports.markdown import to_markdown
 
@@ -44,11 +45,12 @@ def to_csv(report: Report, *, safe: bool = True) -> str:
     """
     comparisons = [comparison.name for comparison in report.ruleset.travel.comparisons]
     passed = passed_columns(report.results)
+    judged = judging(report.ruleset)
     buffer = io.StringIO()
     writer = csv_writer(buffer)
-    writer.writerow(csv_row(header(comparisons, passed), safe=safe))
+    writer.writerow(csv_row(header(comparisons, passed, judged=judged), safe=safe))
     for result in report.results:
-        row = cells(result.to_dict(), comparisons, passed)
+        row = cells(result.to_dict(), comparisons, passed, judged=judged)
         writer.writerow(csv_row(["" if cell is None else cell for cell in row], safe=safe))
     return buffer.getvalue()
 
@@ -93,7 +95,8 @@ def to_table(report: Report) -> str:
         f"{status} {count} ({percent}%)"
         for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True)
     )
-    lines += ["", f"Rated: {summary.rated}" + (f": {counts}" if summary.rated else "")]
+    overridden = f"; {summary.overridden} by override" if summary.overridden else ""
+    lines += ["", f"Rated: {summary.rated}" + (f": {counts}" if summary.rated else "") + overridden]
     if summary.unrated:
         lines.append("Not rated: " + ", ".join(f"{reason} {n}" for reason, n in summary.unrated))
     for comparison, (_, travel) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
@@ -107,8 +110,11 @@ def to_table(report: Report) -> str:
 def _table_row(result: Result) -> tuple[str, ...]:
     target = "" if result.target is None else with_unit(str(result.target), result.indicator.unit)
     why = result.reason.split(": ", 1)[-1] if result.rated else result.reason
+    if judged := judgement_text(result):
+        why = f"{why}. {judged}"
     arrows = [move.arrow for move in result.travel]
-    cells = (result.indicator.id, result.value_text or "-", target, result.status, *arrows, why)
+    status = status_text(result)
+    cells = (result.indicator.id, result.value_text or "-", target, status, *arrows, why)
     return tuple(_table_text(cell) for cell in cells)
 
 

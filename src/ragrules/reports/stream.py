@@ -21,7 +21,7 @@ from ragrules.engine.report import Rejection, Result
 from ragrules.engine.selection import exceptions, findings
 from ragrules.model.rules import RulesetData, Unrated
 from ragrules.reports._cells import csv_row, csv_writer
-from ragrules.reports._columns import RESULT_COLUMNS, cells, header
+from ragrules.reports._columns import RESULT_COLUMNS, cells, header, judging
 
 STREAM_FORMATS = ("json", "csv")
 
@@ -36,7 +36,8 @@ class Tally:
     invalid: int = 0  # values that could not be read
     findings: int = 0  # e.g. a red without the commentary the ruleset requires
     notices: int = 0  # e.g. an unreadable earlier value, a fraction on a percent indicator
-    statuses: Counter[str] = attrs.field(factory=Counter)
+    statuses: Counter[str] = attrs.field(factory=Counter)  # by reported status
+    overridden: int = 0  # reported statuses that are an officer's override
 
     @property
     def problems(self) -> int:
@@ -51,6 +52,7 @@ class Tally:
         self.invalid += other.invalid
         self.findings += other.findings
         self.notices += other.notices
+        self.overridden += other.overridden
         self.statuses.update(other.statuses)
 
 
@@ -108,10 +110,12 @@ class StreamWriter:
             self._write(item, ())
             return
         tally.results += 1
-        tally.statuses[item.status] += 1
+        status = item.reported_status
+        tally.statuses[status] += 1
+        tally.overridden += item.overridden
         tally.invalid += item.unrated is Unrated.INVALID
         tally.notices += len(result_notices(item))
-        if item.status in policy.commentary_required:
+        if status in policy.commentary_required:
             tally.findings += len(findings((item,), policy))
         chosen = exceptions((item,), policy) if item.unrated is None else ()
         reasons = chosen[0].reasons if chosen else ()
@@ -162,8 +166,9 @@ def _csv_writer(
         rows.writerow(csv_row(cells, safe=safe))
 
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
+    judged = judging(ruleset)
     passed: list[str] | None = None if columns is None else list(columns)
-    width = len(header(comparisons))
+    width = len(header(comparisons, judged=judged))
     reason_at = RESULT_COLUMNS.index("reason")
 
     header_written = not with_header
@@ -173,7 +178,7 @@ def _csv_writer(
         if passed is None:
             passed = [] if isinstance(item, Rejection) else [n for n, _ in item.columns]
         if not header_written:
-            writerow(header(comparisons, passed, _STREAM_COLUMNS))
+            writerow(header(comparisons, passed, _STREAM_COLUMNS, judged=judged))
             header_written = True
         if isinstance(item, Rejection):
             row: list[Any] = [None] * width
@@ -181,7 +186,7 @@ def _csv_writer(
             row[reason_at] = item.reason
             writerow(_blank([*row, "", True, *([None] * len(passed))]))
             return
-        row = cells(item.to_dict(), comparisons)
+        row = cells(item.to_dict(), comparisons, judged=judged)
         columns = dict(item.columns)
         writerow(_blank([*row, "; ".join(reasons), False, *(columns.get(n) for n in passed)]))
 

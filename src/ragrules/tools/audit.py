@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from ragrules.engine.judgement import status_named
 from ragrules.engine.report import Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.engine.travel import Movement
@@ -88,11 +89,13 @@ class Mismatch:
 
 @attrs.frozen(kw_only=True)
 class Audit:
-    """The recomputed report, how many published values were checked, and the mismatches."""
+    """The recomputed report, how many published values were checked, the mismatches, and
+    the published statuses an officer's override explains (listed apart: not rule errors)."""
 
     report: Report
     checked: int
     mismatches: tuple[Mismatch, ...]
+    overrides: tuple[Result, ...] = ()
 
 
 @in_exact_context
@@ -107,17 +110,20 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
     variants = {name: make(ruleset).rate(rows, period=period).results for name, make in _READINGS}
     checked = 0
     mismatches = []
+    overridden = []
     for position, result in enumerate(report.results):
         observation = by_row.get(result.row) if result.row is not None else None
         values = {} if observation is None else _published(observation)
         if "status" in values:
             checked += 1
-            wanted = _status(values["status"], result.indicator)
+            statuses = result.indicator.scale.statuses
+            wanted = status_named(values["status"], statuses)
             # A dash or N/A printed for an unrated indicator agrees with any reason not to rate.
             if result.unrated is not None and is_no_data(values["status"]):
                 continue
-            statuses = result.indicator.scale.statuses
-            if wanted != result.status:
+            if result.overridden and wanted == result.reported_status:
+                overridden.append(result)  # the officer's judgement, as the data records it
+            elif wanted != result.status:
                 # No reading of the rules gives a status the scale does not have.
                 outside = wanted not in statuses
                 matching = [
@@ -147,7 +153,12 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
             mismatch = _arrow_mismatch(result, move, values[name], ruleset.travel)
             if mismatch is not None:
                 mismatches.append(mismatch)
-    return Audit(report=report, checked=checked, mismatches=tuple(mismatches))
+    return Audit(
+        report=report,
+        checked=checked,
+        mismatches=tuple(mismatches),
+        overrides=tuple(overridden),
+    )
 
 
 def _rows_by_number(rows: list[object]) -> dict[int, Observation]:
@@ -171,16 +182,6 @@ def _published(observation: Observation) -> dict[str, str]:
         if column.startswith("published_") and text.strip():
             found[column[len("published_") :]] = text.strip()
     return found
-
-
-def _status(text: str, indicator: Indicator) -> str:
-    """A published status in the scale's words: `R` and `Red` are `red`."""
-    word = column_key(text).replace("_", "-")
-    statuses = indicator.scale.statuses
-    if word in statuses:
-        return word
-    initials = [status for status in statuses if status[0] == word[:1]]
-    return initials[0] if len(word) == 1 and len(initials) == 1 else word
 
 
 def _shape(text: str, travel: Travel) -> str:

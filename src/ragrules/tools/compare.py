@@ -61,6 +61,8 @@ _SETTINGS = (
     "thresholds",
     "rounding",
     "unchanged-within",
+    "overrides",
+    "forecast",
 )
 
 
@@ -140,6 +142,11 @@ def _describe(indicator: Indicator, setting: str) -> str:
     if setting == "rounding":
         rounding = indicator.rounding
         return "none" if rounding is None else f"{rounding.places} places, {rounding.mode.value}"
+    if setting == "overrides":
+        return "allowed" if indicator.overrides else "not allowed"
+    if setting == "forecast":
+        forecast = indicator.forecast
+        return "not rated" if forecast is None else f"rated on {forecast.scale.name}"
     return _margin(indicator.unchanged_within, indicator.unit)
 
 

@@ -19,6 +19,9 @@ from ragrules.formats.loading import load, resolve_file
 from ragrules.model.errors import Problem, RagrulesError, Severity
 from ragrules.model.rules import Indicator, Polarity, Target
 
+# A period to rate forecasts in; a forecast for it is rated for its year's end.
+_SOME_QUARTER = "2024/25 Q2"
+
 # The range a value in each unit can meaningfully take: (lowest, highest or None).
 _RANGES: dict[str, tuple[Decimal, Decimal | None]] = {
     "percent": (Decimal(0), Decimal(100)),
@@ -107,6 +110,7 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
     # the command line imports this module: no circle is involved (testing imports no tool).
     try:
         from hypothesis import HealthCheck, given, settings
+        from hypothesis import strategies as st
         from hypothesis.errors import Unsatisfiable
 
         from ragrules.tools import testing
@@ -155,8 +159,23 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
         def boundary(value: testing.BoundaryValue) -> None:
             testing.check_boundary(ruleset, identifier, value)  # noqa: B023
 
+        statuses = st.sampled_from(indicator.scale.statuses)
+
+        @options
+        @given(values, statuses)
+        def override_kept_apart(value: str, status: str) -> None:
+            testing.check_override(ruleset, identifier, value, status)  # noqa: B023
+
+        @options
+        @given(values)
+        def forecast_as_year_end(value: str) -> None:
+            testing.check_forecast(ruleset, identifier, value, _SOME_QUARTER)  # noqa: B023
+
         monotone = indicator.polarity in (Polarity.HIGHER, Polarity.LOWER)
-        for check in (monotonic, boundary) if monotone else (boundary,):
+        checks = [monotonic, boundary] if monotone else [boundary]
+        checks += [override_kept_apart] * indicator.overrides
+        checks += [forecast_as_year_end] * (indicator.forecast is not None)
+        for check in checks:
             try:
                 check()
             except (AssertionError, Unsatisfiable) as exc:

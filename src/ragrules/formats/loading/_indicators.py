@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._checks import Checks
 from ragrules.formats.loading._getters import _kind
 from ragrules.formats.loading._keys import (
+    _FORECAST_KEYS,
     _INDICATOR_KEYS,
     MAX_ROUNDING_PLACES,
 )
@@ -20,6 +23,7 @@ from ragrules.model.numbers import (
 )
 from ragrules.model.rules import (
     NO_CHANGE,
+    ForecastRule,
     Indicator,
     Margin,
     Polarity,
@@ -28,6 +32,8 @@ from ragrules.model.rules import (
     Schedule,
 )
 from ragrules.model.units import UnitError, canonical_unit
+
+_SETTINGS = ("target", "tolerance", "stretch", "polarity", "unit", "scale", "rounding")
 
 
 class IndicatorReader(Checks, Amounts):
@@ -141,6 +147,25 @@ class IndicatorReader(Checks, Amounts):
         rounding = None
         if (found := setting("rounding")) is not None:
             rounding = self.rounding(*found)
+        overrides, forecast = False, None
+        for key in ("overrides", "forecast"):
+            found = setting(key)
+            if found is None:
+                continue
+            if neutral:
+                if key in body:
+                    self.problem(
+                        found[1],
+                        f"a neutral indicator cannot have {key}",
+                        "neutral indicators are never judged; remove it",
+                    )
+            elif key == "overrides":
+                if isinstance(found[0], bool):
+                    overrides = found[0]
+                else:
+                    self.problem(found[1], "expected true or false", "overrides = true")
+            else:
+                forecast = self.forecast_rule(*found, scales, scale)
 
         indicator = Indicator(
             id=indicator_id,
@@ -154,18 +179,58 @@ class IndicatorReader(Checks, Amounts):
             rounding=rounding,
             scale=scale,
             unchanged_within=no_change,
+            overrides=overrides,
+            forecast=forecast,
             origins=self.settings_origins(body, path, defaults),
         )
         if not neutral and self.count == problems_before:
             self.check_scale_fits(indicator, path)
+            if forecast is not None and forecast.scale is not scale:
+                forecasting = attrs.evolve(indicator, scale=forecast.scale)
+                self.check_scale_fits(forecasting, f"{path}.forecast")
         return indicator
+
+    def forecast_rule(
+        self, raw: object, path: str, scales: Mapping[str, Scale], scale: Scale
+    ) -> ForecastRule | None:
+        """`forecast = { scale = "NAME" }`: how the forecast is rated (the indicator's own
+        scale when none is named)."""
+        if not isinstance(raw, dict):
+            self.problem(path, f"expected a table, got {_kind(raw)}", "e.g. forecast = {}")
+            return None
+        body = self.table(raw, path, _FORECAST_KEYS)
+        if "scale" in body:
+            name = self.string(body["scale"], f"{path}.scale")
+            if name is None:
+                return None
+            found = scales.get(name)
+            if found is None:
+                close = close_matches(name, list(scales))
+                self.problem(
+                    f"{path}.scale",
+                    f"unknown scale {name!r}",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"define [scales.{name}] or use one of {', '.join(scales)}",
+                )
+                return None
+            scale = found
+        if scale.significance is not None or scale.quantiles is not None:
+            self.problem(
+                path,
+                f"a forecast is rated against the year-end target; scale {scale.name!r} "
+                "compares with a benchmark or a group",
+                'name a scale of bands: forecast = { scale = "rag" }',
+            )
+            return None
+        return ForecastRule(scale=scale)
 
     def settings_origins(
         self, body: dict[str, Any], path: str, defaults: dict[str, Any]
     ) -> SettingOrigins:
         """Where each of the indicator's settings was written, for explanations."""
         wheres = []
-        for key in ("target", "tolerance", "stretch", "polarity", "unit", "scale", "rounding"):
+        for key in (*_SETTINGS, "overrides", "forecast"):
             where = f"{path}.{key}" if key in body else f"defaults.{key}" if key in defaults else ""
             if where:
                 wheres.append((key, where))

@@ -23,7 +23,16 @@ _RULESET_KEYS = (
     "extends",
     "catalogue",
 )
-_DEFAULT_KEYS = ("polarity", "unit", "tolerance", "stretch", "rounding", "scale")
+_DEFAULT_KEYS = (
+    "polarity",
+    "unit",
+    "tolerance",
+    "stretch",
+    "rounding",
+    "scale",
+    "overrides",
+    "forecast",
+)
 _INDICATOR_KEYS = (
     "id",
     "title",
@@ -50,4 +59,5 @@ _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")
 _RULE_KEYS = ("name", "statuses", "travel")
 _TRAVEL_KEYS = ("comparisons", "arrows", "unchanged-within", "glyphs")
 _COMPARISON_KEYS = ("against", "benchmark", "label", "points", "test")
+_FORECAST_KEYS = ("scale",)
 _MARGIN_KEYS = ("relative", "absolute")  # `from` only in dated arrays, taken off by `dated`

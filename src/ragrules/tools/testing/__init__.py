@@ -10,6 +10,7 @@ from ragrules.tools.testing._checks import (
     check_totality,
 )
 from ragrules.tools.testing._common import ScaleName
+from ragrules.tools.testing._judgement import check_forecast, check_override
 from ragrules.tools.testing._numbers import decimals_text, spellings
 from ragrules.tools.testing._observations import observations
 from ragrules.tools.testing._reference import reference_status
@@ -29,7 +30,9 @@ __all__ = [
     "boundary_values",
     "check_batch_independence",
     "check_boundary",
+    "check_forecast",
     "check_monotonic",
+    "check_override",
     "check_totality",
     "decimals_text",
     "indicator_ids",
