@@ -142,6 +142,8 @@ def test_rendered_reports_show_the_override_beside_the_computed_status(
     assert 'class="override">override; computed' in html
     assert "Of which by override" in html
     assert "**Override**" in markdown and "Allowed for: temporary-accommodation" in markdown
+    # The forecasts' own scale is in the key, named as theirs.
+    assert "**On-track (forecasts, delivery scale)**: At or below the target." in markdown
 
 
 def test_explain_adds_the_override_and_forecast(report: ragrules.Report) -> None:
@@ -315,3 +317,16 @@ def test_check_override_fails_when_an_override_changes_the_computed_status(
         testing.check_override(
             ruleset, "council-tax-collected", "40%", "green", period="2024/25 Q2"
         )
+
+
+def test_the_html_report_reads_in_a_browser(tmp_path: Path, report: ragrules.Report) -> None:
+    """Headless Chromium renders the page: the override beside the computed status, and the
+    judgement section, as a reader sees them."""
+    from tests.test_matrix import _as_a_browser_reads
+
+    page = tmp_path / "report.html"
+    page.write_text(to_html(report), encoding="utf-8")
+    dom = _as_a_browser_reads(page)
+    assert 'amber</span> <span class="override">override; computed <span' in dom
+    assert "<h2>Officer judgement and forecasts</h2>" in dom
+    assert "Forecast 185 for 2024/25 Q4: at-risk against 180." in dom

@@ -93,6 +93,13 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
     for indicator in ruleset.indicators:
         if indicator.polarity is not Polarity.NEUTRAL:
             scales.setdefault(indicator.scale.name, []).append(indicator)
+    # A scale only forecasts are rated on has its statuses in the key too.
+    rated_on = set(scales)
+    for indicator in ruleset.indicators:
+        rule = indicator.forecast
+        if rule is not None and rule.scale.name not in rated_on:
+            forecasting = attrs.evolve(indicator, scale=rule.scale)
+            scales.setdefault(rule.scale.name, []).append(forecasting)
     named = len(scales) > 1
     statuses = []
     for indicators in scales.values():
@@ -106,7 +113,8 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
         for band in scale.bands:
             label = band.status.capitalize()
             if named:
-                label += f" ({scale.name} scale)"
+                of = "forecasts, " if scale.name not in rated_on else ""
+                label += f" ({of}{scale.name} scale)"
             statuses.append(KeyEntry(label=label, text=_band_text(band, scale, indicators)))
     noun = "period" if period is None else _PERIOD_NOUN[period.kind]
     arrows = tuple(
