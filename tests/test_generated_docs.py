@@ -235,6 +235,8 @@ def cookbook_index() -> str:
         "Rules as councils write them beyond the seed reports:\n\n"
         "- [Officer judgement and year-end forecasts](judgement-and-forecasts.md): "
         "`rulesets/examples/judgement/officer-judgement.toml`\n"
+        "- [Roll-ups: services, directorates and priorities](rollups.md): "
+        "`rulesets/examples/rollups/services-and-priorities.toml`\n"
     )
 
 

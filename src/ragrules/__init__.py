@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ragrules.engine.judgement import Forecast, Override
     from ragrules.engine.report import Report
     from ragrules.engine.result import Rejection, Result
+    from ragrules.engine.rollups import RollupResult
     from ragrules.engine.ruleset import Ruleset
     from ragrules.engine.summary import Summary
     from ragrules.engine.travel import Movement
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from ragrules.model.numbers import RoundingMode
     from ragrules.model.observations import Observation
     from ragrules.model.periods import Calendar, Period, PeriodKind, parse_period
+    from ragrules.model.rollups import Rollup, RollupBand, RollupRule
     from ragrules.model.rules import (
         Against,
         Arrows,
@@ -90,6 +92,10 @@ __all__ = [
     "Rejection",
     "Report",
     "Result",
+    "Rollup",
+    "RollupBand",
+    "RollupResult",
+    "RollupRule",
     "Rounding",
     "RoundingMode",
     "Ruleset",
@@ -143,6 +149,10 @@ _LAZY = {
     "Rejection": "ragrules.engine.result",
     "Report": "ragrules.engine.report",
     "Result": "ragrules.engine.result",
+    "Rollup": "ragrules.model.rollups",
+    "RollupBand": "ragrules.model.rollups",
+    "RollupResult": "ragrules.engine.rollups",
+    "RollupRule": "ragrules.model.rollups",
     "Rounding": "ragrules.model.rules",
     "RoundingMode": "ragrules.model.numbers",
     "Ruleset": "ragrules.engine.ruleset",

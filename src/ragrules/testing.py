@@ -6,9 +6,9 @@ Install the `testing` extra (``pip install "ragrules[testing]"``, which brings H
 Strategies build ragrules objects and published-looking data: `decimals_text`, `spellings`,
 `margins`, `indicators`, `rulesets`, `observations`, `values` and `boundary_values`. The
 checks (`check_totality`, `check_monotonic`, `check_batch_independence`, `check_boundary`,
-and for officer judgement `check_override` and `check_forecast`) are plain functions that
-raise `AssertionError` with a message naming the indicator, the values and what went wrong,
-so they work under pytest, unittest or a bare script.
+for officer judgement `check_override` and `check_forecast`, for roll-ups `check_rollup`) are
+plain functions that raise `AssertionError` with a message naming the indicator, the values
+and what went wrong, so they work under pytest, unittest or a bare script.
 `reference_status` is an independent statement of the rating rule (exact fractions, straight
 from the design's formulas) to compare the library against.
 

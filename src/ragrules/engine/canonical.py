@@ -16,6 +16,7 @@ from ragrules.engine._toml_writer import dumps
 from ragrules.model.comparisons import Benchmark, Group
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.periods import Calendar
+from ragrules.model.rollups import Rollup, RollupRule
 from ragrules.model.rules import (
     BUILTIN_SCALES,
     DEFAULT_GLYPHS,
@@ -92,7 +93,37 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
     if ruleset.groups:
         document["groups"] = {group.name: _group(group) for group in ruleset.groups}
     document["indicator"] = [_indicator(indicator) for indicator in ruleset.indicators]
+    if ruleset.rollups:
+        document["rollup"] = [_rollup(rollup) for rollup in ruleset.rollups]
     return document
+
+
+def _rollup(rollup: Rollup) -> dict[str, Any]:
+    found: dict[str, Any] = {"id": rollup.id}
+    if rollup.title:
+        found["title"] = rollup.title
+    found["members"] = list(rollup.members)
+    found["rule"] = rollup.rule.value
+    if rollup.weights:
+        found["weights"] = {m: format_decimal(w) for m, w in rollup.weights}
+    if rollup.counted:
+        found["counting"] = list(rollup.counted)
+    if rollup.points:
+        found["points"] = {s: format_decimal(p) for s, p in rollup.points}
+    share = rollup.rule is RollupRule.SHARE
+    if rollup.bands:
+        found["bands"] = [
+            {"status": band.status}
+            if band.at_least is None
+            else {
+                "status": band.status,
+                "at-least": f"{format_decimal(band.at_least)}%"
+                if share
+                else format_decimal(band.at_least),
+            }
+            for band in rollup.bands
+        ]
+    return found
 
 
 def _benchmark(benchmark: Benchmark) -> dict[str, Any]:

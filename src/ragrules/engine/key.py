@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from ragrules.engine.rollups import rule_words
 from ragrules.model.comparisons import Quantiles, Significance
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.periods import Period, PeriodKind
@@ -59,17 +60,21 @@ class Key:
     unrated: tuple[KeyEntry, ...]
     # What an override and a forecast mean, for a ruleset that allows them.
     judgement: tuple[KeyEntry, ...] = ()
+    # How each roll-up is rated.
+    rollups: tuple[KeyEntry, ...] = ()
 
     @property
     def entries(self) -> tuple[KeyEntry, ...]:
         """Every line of the key, in the order a report prints them."""
-        return (*self.statuses, *self.arrows, *self.judgement, *self.unrated)
+        return (*self.statuses, *self.arrows, *self.judgement, *self.rollups, *self.unrated)
 
     def __str__(self) -> str:
         return "\n".join(str(entry) for entry in self.entries)
 
     def to_dict(self) -> dict[str, Any]:
-        parts = ("statuses", "arrows", "unrated", *(("judgement",) if self.judgement else ()))
+        # The parts of 0.1, then those a ruleset has only when it uses them.
+        parts = ["statuses", "arrows", "unrated"]
+        parts += [part for part in ("judgement", "rollups") if getattr(self, part)]
         return {part: [attrs.asdict(entry) for entry in getattr(self, part)] for part in parts}
 
 
@@ -129,6 +134,10 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
         statuses=_merge_repeats(statuses),
         arrows=arrows,
         judgement=_judgement_entries(ruleset),
+        rollups=tuple(
+            KeyEntry(label=f"{r.title or r.id} (roll-up)", text=rule_words(r))
+            for r in ruleset.rollups
+        ),
         unrated=tuple(
             KeyEntry(label=reason.value.replace("-", " ").capitalize(), text=_UNRATED_TEXT[reason])
             for reason in Unrated

@@ -13,6 +13,7 @@ from ragrules.engine.canonical import fingerprint
 from ragrules.engine.explain import Explanation, Step, explain
 from ragrules.engine.key import Key, build_key
 from ragrules.engine.result import Rejection, Result
+from ragrules.engine.rollups import RollupResult, roll_up, rule_words
 from ragrules.engine.selection import Finding, Selection
 from ragrules.engine.summary import Summary, summarise
 from ragrules.model.errors import Problem, Severity
@@ -81,7 +82,10 @@ class Report:
         area: str | None = None,
         breakdown: Mapping[str, str] | None = None,
     ) -> Explanation:
-        """The derivation of one series' result, with why it is or is not an exception."""
+        """The derivation of one series' result, with why it is or is not an exception; for
+        a roll-up's id, how its members' statuses give its status."""
+        if self.ruleset.rollup(indicator_id) is not None:
+            return self._explain_rollup(indicator_id, area, breakdown)
         result = self.result(indicator_id, area, breakdown)
         base = explain(result)
         steps = [*base.steps, self._selection_step(result)]
@@ -94,6 +98,49 @@ class Report:
             where = "; ".join(f"{key} from {place}" for key, place in result.indicator.origins)
             steps.append(Step(text=f"Rules: {where}.", data=tuple(result.indicator.origins)))
         return attrs.evolve(base, steps=tuple(steps))
+
+    def rollup(
+        self,
+        rollup_id: str,
+        area: str | None = None,
+        breakdown: Mapping[str, str] | None = None,
+    ) -> RollupResult:
+        """A roll-up's result, for one area and breakdown where the data has them;
+        LookupError when none or several match."""
+        found = [
+            r
+            for r in self.rollups
+            if r.rollup.id == rollup_id
+            and (area is None or r.area == area)
+            and (breakdown is None or dict(r.breakdown).items() >= dict(breakdown).items())
+        ]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise LookupError(f"the report has no roll-up {rollup_id!r}")
+        raise LookupError(
+            f"roll-up {rollup_id!r} has {len(found)} results (one per area and breakdown): "
+            "give the area and the breakdown"
+        )
+
+    def _explain_rollup(
+        self, rollup_id: str, area: str | None, breakdown: Mapping[str, str] | None
+    ) -> Explanation:
+        found = self.rollup(rollup_id, area, breakdown)
+        rollup = found.rollup
+        steps = [
+            Step(
+                text=f"{rollup.id}{f': {rollup.title}' if rollup.title else ''}, rated by "
+                f"{rule_words(rollup)}.",
+                data=(("rule", rollup.rule.value),),
+            )
+        ]
+        steps += [
+            Step(text=f"{member}: {status}.", data=(("member", member), ("status", status)))
+            for member, status in found.members
+        ]
+        steps.append(Step(text=f"So {found.reason}.", data=(("status", found.status),)))
+        return Explanation(indicator=rollup.id, status=found.status, steps=tuple(steps))
 
     def _selection_step(self, result: Result) -> Step:
         for section, chosen in (
@@ -124,6 +171,11 @@ class Report:
     @property
     def summary(self) -> Summary:
         return summarise(self.results, self.ruleset)
+
+    @property
+    def rollups(self) -> tuple[RollupResult, ...]:
+        """Each roll-up's result, per area and breakdown, in the ruleset's order."""
+        return roll_up(self.results, self.ruleset)
 
     @property
     def exceptions(self) -> tuple[Selection, ...]:
@@ -187,6 +239,7 @@ class Report:
             "period": None if self.period is None else str(self.period),
             "results": [result.to_dict() for result in self.results],
             "summary": self.summary.to_dict(),
+            **({"rollups": [r.to_dict() for r in self.rollups]} if self.ruleset.rollups else {}),
             "exceptions": [chosen.to_dict() for chosen in self.exceptions],
             "of_particular_note": [chosen.to_dict() for chosen in self.of_particular_note],
             "caveats": [

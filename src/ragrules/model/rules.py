@@ -18,6 +18,7 @@ from ragrules.model.comparisons import Benchmark, Group, Quantiles, Significance
 from ragrules.model.errors import Problem
 from ragrules.model.numbers import EXACT, RoundingMode, format_decimal
 from ragrules.model.periods import Calendar, Period
+from ragrules.model.rollups import Rollup
 
 T = TypeVar("T")
 
@@ -450,6 +451,9 @@ class RulesetData:
     tokens: Tokens = attrs.field(factory=Tokens)
     benchmarks: tuple[Benchmark, ...] = ()
     groups: tuple[Group, ...] = ()
+    # Indicators grouped into services or themes, each rated by its rule; a roll-up's
+    # members that are roll-ups come before it.
+    rollups: tuple[Rollup, ...] = ()
     # Where the ruleset was read from and what loading warned about; not part of its rules.
     source: str | None = attrs.field(default=None, eq=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
@@ -458,6 +462,10 @@ class RulesetData:
         """The named comparator group, or None (names compared as column names are)."""
         key = column_key(name)
         return next((g for g in self.groups if g.name == key), None)
+
+    def rollup(self, rollup_id: str) -> Rollup | None:
+        """The roll-up with this id, or None."""
+        return next((r for r in self.rollups if r.id == rollup_id), None)
 
     def benchmark(self, name: str) -> Benchmark | None:
         """The named benchmark, or None when the name is a column of the data."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ragrules.engine.report import Report, Result
+from ragrules.engine.rollups import RollupResult
 from ragrules.model.rules import Unrated
 from ragrules.model.units import with_unit
 
@@ -82,3 +83,15 @@ def judgement_text(result: Result) -> str:
         else:
             parts.append(f"Forecast {forecast.value_text.strip()}{when}: {forecast.reason}.")
     return " ".join(parts)
+
+
+def rollup_name(rollup: RollupResult) -> str:
+    """`housing: Housing`, and whose series it is for data with areas or breakdowns."""
+    name = f"{rollup.rollup.id}: {rollup.rollup.title}" if rollup.rollup.title else rollup.rollup.id
+    series = ", ".join([rollup.area] * bool(rollup.area) + [v for _, v in rollup.breakdown if v])
+    return f"{name} ({series})" if series else name
+
+
+def members_text(rollup: RollupResult) -> str:
+    """The members and their statuses: `temporary-accommodation amber, homelessness ... green`."""
+    return ", ".join(f"{member} {status}" for member, status in rollup.members)

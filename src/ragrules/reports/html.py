@@ -17,7 +17,9 @@ from ragrules.reports._render import (
     caveat_text,
     indicator_name,
     judgement_text,
+    members_text,
     no_flags_text,
+    rollup_name,
     target_text,
 )
 
@@ -104,6 +106,7 @@ def to_html(report: Report) -> str:
         _summary(report),
         _key(report),
         _all_indicators(report),
+        _rollups(report),
         _judgement(report),
         "<h2>Exception report</h2>",
         _selections(report.exceptions, "No indicator meets the exception rules."),
@@ -133,6 +136,24 @@ def _status(result: Result) -> str:
     return (
         f'{_badge(result.reported_status)} <span class="override">override; computed '
         f"{_badge(result.status)}</span>"
+    )
+
+
+def _rollups(report: Report) -> str:
+    """Each roll-up's status, its members' statuses and why; nothing without roll-ups."""
+    rows = "".join(
+        f'<tr><th scope="row">{escape(rollup_name(r))}</th><td>{_badge(r.status)}</td>'
+        f"<td>{escape(members_text(r))}</td><td>{escape(r.reason.split(': ', 1)[-1])}</td></tr>"
+        for r in report.rollups
+    )
+    if not rows:
+        return ""
+    head = "".join(
+        f'<th scope="col">{label}</th>' for label in ("Roll-up", "Status", "Members", "Why")
+    )
+    return (
+        "<h2>Roll-ups</h2>\n<table><caption>Groups of indicators, each rated by its rule"
+        f"</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     )
 
 

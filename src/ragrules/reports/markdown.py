@@ -18,7 +18,9 @@ from ragrules.reports._render import (
     caveat_text,
     indicator_name,
     judgement_text,
+    members_text,
     no_flags_text,
+    rollup_name,
     status_text,
     target_text,
 )
@@ -66,6 +68,24 @@ def to_markdown(report: Report) -> str:
         ]
         cells += [move.arrow for move in result.travel]
         lines.append("| " + " | ".join(_text(cell) for cell in cells) + " |")
+    rollups = report.rollups
+    if rollups:
+        lines += [
+            "",
+            "## Roll-ups",
+            "",
+            "| Roll-up | Status | Members | Why |",
+            "| --- | --- | --- | --- |",
+        ]
+        lines += [
+            "| "
+            + " | ".join(
+                _text(cell)
+                for cell in (rollup_name(r), r.status, members_text(r), r.reason.split(": ", 1)[-1])
+            )
+            + " |"
+            for r in rollups
+        ]
     judged = [(r, text) for r in report.results if (text := judgement_text(r))]
     if judged:
         lines += ["", "## Officer judgement and forecasts", ""]

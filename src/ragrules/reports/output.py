@@ -18,7 +18,7 @@ from ragrules.reports._cells import csv_row, csv_writer
 from ragrules.reports._cells import csv_safe as csv_safe  # re-exported: the CSV convention, public
 from ragrules.reports._cells import csv_unsafe as csv_unsafe
 from ragrules.reports._columns import cells, header, judging, passed_columns
-from ragrules.reports._render import judgement_text, status_text
+from ragrules.reports._render import judgement_text, rollup_name, status_text
 from ragrules.reports.html import to_html
 from ragrules.reports.markdown import to_markdown
 
@@ -102,6 +102,10 @@ def to_table(report: Report) -> str:
     for comparison, (_, travel) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
         shown = ", ".join(f"{outcome} {n}" for outcome, n in travel if n)
         lines.append(f"{comparison.label or comparison.name}: {shown}")
+    rollups = report.rollups
+    if rollups:
+        lines += ["", "Roll-ups:"]
+        lines += [f"  {rollup_name(r)}: {r.reason}" for r in rollups]
     if report.rejected:
         lines.append(f"Rejected rows: {len(report.rejected)} (see warnings)")
     return "\n".join(terminal_safe(line) for line in lines) + "\n"

@@ -13,11 +13,16 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ragrules.engine.ruleset import Ruleset
+
+if TYPE_CHECKING:  # Hypothesis is an optional extra: imported where the invariants are tested
+    import hypothesis
 from ragrules.formats.loading import load, resolve_file
 from ragrules.model.errors import Problem, RagrulesError, Severity
-from ragrules.model.rules import Indicator, Polarity, Target
+from ragrules.model.rollups import RollupRule
+from ragrules.model.rules import Indicator, Polarity, Target, Unrated
 
 # A period to rate forecasts in; a forecast for it is rated for its year's end.
 _SOME_QUARTER = "2024/25 Q2"
@@ -186,6 +191,7 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
                         severity=Severity.ERROR,
                     )
                 )
+    found += _rollup_invariants(ruleset, options, testing)
     if compared:
         found.append(
             Problem(
@@ -206,4 +212,55 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
                 severity=Severity.WARNING,
             )
         )
+    return found
+
+
+def _rollup_invariants(
+    ruleset: Ruleset, options: hypothesis.settings, testing: Any
+) -> list[Problem]:
+    """Each roll-up's invariants with generated member statuses, and a warning for a rule
+    under which a worse member can make the roll-up better."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from hypothesis.errors import Unsatisfiable
+
+    found: list[Problem] = []
+    unrated = [reason.value for reason in Unrated]
+    for index, rollup in enumerate(ruleset.rollups):
+        where = f"rollup[{index}]"
+        if rollup.rule in (RollupRule.SHARE, RollupRule.SCORE) and not testing.monotone(
+            ruleset, rollup
+        ):
+            what = "counting" if rollup.rule is RollupRule.SHARE else "points"
+            found.append(
+                Problem(
+                    key=where,
+                    message=f"{rollup.id}: a member getting worse can make the roll-up better "
+                    f"({what} do not follow the members' statuses from best to worst)",
+                    hint="count the best statuses, or give worse statuses fewer points",
+                    severity=Severity.WARNING,
+                )
+            )
+        # Rated statuses as often as reasons not to rate.
+        choices = [
+            st.sampled_from(statuses) | st.sampled_from(unrated)
+            for statuses in testing.member_statuses(ruleset, rollup)
+        ]
+        identifier = rollup.id
+
+        @options
+        @given(st.tuples(*choices), st.integers(0, len(choices) - 1))
+        def rollup_invariants(statuses: tuple[str, ...], worse: int) -> None:
+            testing.check_rollup(ruleset, identifier, statuses, worse)  # noqa: B023
+
+        try:
+            rollup_invariants()
+        except (AssertionError, Unsatisfiable) as exc:
+            found.append(
+                Problem(
+                    key=where,
+                    message=f"{rollup.id}: invariant rollup_invariants fails: {exc}",
+                    severity=Severity.ERROR,
+                )
+            )
     return found

@@ -14,6 +14,7 @@ from ragrules.formats.loading._keys import (
     _TOP_KEYS,
     MAX_INDICATORS,
 )
+from ragrules.formats.loading._rollups import RollupReader
 from ragrules.formats.loading._scales import ScaleReader
 from ragrules.model.errors import Severity
 from ragrules.model.periods import Calendar
@@ -24,7 +25,7 @@ from ragrules.model.rules import (
 )
 
 
-class Builder(IndicatorReader, ScaleReader, BenchmarkReader):
+class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader):
     """The whole document: the `[ruleset]` header, `[defaults]`, then every section in turn."""
 
     def ruleset(self, document: dict[str, Any]) -> Ruleset | None:
@@ -118,6 +119,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader):
         tokens = self.tokens(top.get("data", {}))
         benchmarks = self.benchmarks(top.get("benchmarks", {}))
         groups = self.groups(top.get("groups", {}))
+        rollups = self.rollups(top.get("rollup"), indicators)
         if ruleset_id is None:
             return None
         texts = {
@@ -136,6 +138,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader):
             tokens=tokens,
             benchmarks=benchmarks,
             groups=groups,
+            rollups=rollups,
             source=self.source,
             warnings=tuple(
                 sorted(

@@ -318,7 +318,10 @@ def _merge(
         merged["indicator"] = merged_indicators
     for key, value in child.items():
         if key not in merged and key not in ("ruleset", *_KEYED, "travel", "indicator"):
-            merged[key] = value  # unknown top-level keys: the builder reports them
+            # The child's own roll-ups (a report's services are its own, not a base's), and
+            # unknown top-level keys, which the builder reports.
+            merged[key] = value
+            origins.take(child_origins, key, key)
     return merged, origins
 
 

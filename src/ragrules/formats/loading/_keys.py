@@ -53,6 +53,7 @@ _TOP_KEYS = (
     "benchmarks",
     "groups",
     "indicator",
+    "rollup",
 )
 _DATA_KEYS = ("no-data", "suppressed", "breakdowns")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")

@@ -14,6 +14,7 @@ from ragrules.tools.testing._judgement import check_forecast, check_override
 from ragrules.tools.testing._numbers import decimals_text, spellings
 from ragrules.tools.testing._observations import observations
 from ragrules.tools.testing._reference import reference_status
+from ragrules.tools.testing._rollups import check_rollup, member_statuses, monotone
 from ragrules.tools.testing._rulesets import (
     absolute_margin,
     indicator_ids,
@@ -33,11 +34,14 @@ __all__ = [
     "check_forecast",
     "check_monotonic",
     "check_override",
+    "check_rollup",
     "check_totality",
     "decimals_text",
     "indicator_ids",
     "indicators",
     "margins",
+    "member_statuses",
+    "monotone",
     "observations",
     "reference_status",
     "relative_margin",
