@@ -422,3 +422,80 @@ def test_travel_dependent_band_without_last_year_is_red() -> None:
         [{"indicator": "school-attendance", "period": "2014/15 Q2", "value": "7"}]
     )
     assert report.results[0].status == "red"
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "expected"),
+    [
+        # 85-92% is green; amber from 80% below (5 points) but only to 94% above (2 points).
+        ("foster-placement-occupancy", "85%", "green"),
+        ("foster-placement-occupancy", "92%", "green"),
+        ("foster-placement-occupancy", "80%", "amber"),
+        ("foster-placement-occupancy", "79.99%", "red"),
+        ("foster-placement-occupancy", "94%", "amber"),
+        ("foster-placement-occupancy", "94.01%", "red"),
+        ("foster-placement-occupancy", "97%", "red"),  # 5 points above: red, unlike below
+        # The expected range 800-1300 is amber outside the 900-1100 target range.
+        ("referrals-to-early-help", "1000", "green"),
+        ("referrals-to-early-help", "800", "amber"),
+        ("referrals-to-early-help", "799", "red"),
+        ("referrals-to-early-help", "1300", "amber"),
+        ("referrals-to-early-help", "1301", "red"),
+        # Relative sides: 10% of 10 is 1 below; 5% of 20 is 1 above.
+        ("agency-spend-share", "9%", "amber"),
+        ("agency-spend-share", "8.99%", "red"),
+        ("agency-spend-share", "21%", "amber"),
+        ("agency-spend-share", "21.01%", "red"),
+    ],
+)
+def test_two_sided_tolerance_and_expected_range(indicator: str, value: str, expected: str) -> None:
+    """A range's tolerance can differ below and above it, and a threshold can be a range."""
+    assert _status("two-sided-range-kent-activity.toml", indicator, value) == expected
+
+
+def test_two_sided_margins_are_stated_in_every_output() -> None:
+    ruleset = _load("two-sided-range-kent-activity.toml")
+    report = ruleset.rate([{"indicator": "foster-placement-occupancy", "value": "93%"}])
+    result = report.result("foster-placement-occupancy")
+    assert result.to_dict()["tolerance"] == "below 5%, above 2%"
+    key = str(report.key)
+    assert "5 percentage points below the range and 2 percentage points above it" in key
+    assert "10% of the lower end below the range and 5% of the upper end above it" in key
+    assert "Within the expected threshold." in key
+    explained = str(report.explain("foster-placement-occupancy"))
+    assert (
+        "5 percentage points below the lower end and 2 percentage points above the upper end"
+        in (explained)
+    )
+    assert ragrules.loads(ruleset.canonical_toml) == ruleset
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # A two-sided margin on a higher-is-better indicator.
+        (
+            ('polarity = "in-range"', 'polarity = "higher-is-better"'),
+            "only an in-range indicator's margin can differ below and above",
+        ),
+        # A single-number threshold on an in-range indicator.
+        (
+            ("expected = { lower = 800, upper = 1300 }", "expected = 800"),
+            "an in-range indicator's threshold is a range",
+        ),
+        # One side missing.
+        (
+            (
+                'tolerance = { below = { absolute = "5" }, above = { absolute = "2" } }',
+                'tolerance = { below = { absolute = "5" } }',
+            ),
+            "a two-sided margin needs both below and above",
+        ),
+    ],
+)
+def test_two_sided_and_range_thresholds_are_checked(change: tuple[str, str], message: str) -> None:
+    text = (BANDS / "two-sided-range-kent-activity.toml").read_text(encoding="utf-8")
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text.replace(*change, 1))
+    assert any(message in p.message for p in caught.value.problems), caught.value.problems
+    assert all(p.line is not None for p in caught.value.problems)

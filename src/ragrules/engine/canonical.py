@@ -12,6 +12,8 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ragrules.engine._toml_writer import dumps
 from ragrules.model.comparisons import Benchmark, Group
 from ragrules.model.numbers import EXACT, format_decimal
@@ -299,8 +301,11 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         schedule = getattr(indicator, key)
         if schedule is not None:
             data[key] = _schedule(schedule, _margin)
-    if indicator.thresholds:
-        data["thresholds"] = {name: format_decimal(value) for name, value in indicator.thresholds}
+    if indicator.thresholds or indicator.threshold_ranges:
+        data["thresholds"] = {
+            **{name: format_decimal(value) for name, value in indicator.thresholds},
+            **{name: target_data(span) for name, span in indicator.threshold_ranges},
+        }
     if indicator.rounding is not None:
         data["rounding"] = {
             "places": indicator.rounding.places,
@@ -335,7 +340,9 @@ def target_data(target: Target | BenchmarkTarget) -> object:
     return {"lower": format_decimal(target.lower), "upper": format_decimal(target.upper)}
 
 
-def _margin(margin: Margin) -> dict[str, str]:
+def _margin(margin: Margin) -> dict[str, Any]:
+    if margin.above is not None:
+        return {"below": _margin(attrs.evolve(margin, above=None)), "above": _margin(margin.above)}
     if margin.basis is Basis.RELATIVE:
         return {"relative": _percent(margin.amount)}
     return {"absolute": format_decimal(margin.amount)}

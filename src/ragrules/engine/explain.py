@@ -256,7 +256,7 @@ def _describe_start(start: Point, result: Result) -> str:
         # Each end of a range moves by its own margin (a relative one differs per end).
         unit = result.indicator.unit
         lower = _moved(margin, target.lower, "below the lower end", unit)
-        upper = _moved(margin, target.upper, "above the upper end", unit)
+        upper = _moved(margin.upper_side, target.upper, "above the upper end", unit)
         return f"{lower} and {upper}"
     side = "below" if start.kind is PointKind.WORSE_BY else "above"
     if result.indicator.polarity is Polarity.LOWER:

@@ -288,7 +288,11 @@ def _margins(reference: object, indicators: Sequence[Indicator]) -> str:
     for indicator in indicators:
         schedule = indicator.tolerance if reference == "tolerance" else indicator.stretch
         for margin in schedule.values() if schedule else ():
-            if margin.basis is Basis.RELATIVE:
+            if margin.above is not None:  # two-sided: each side in words
+                below = _side_text(margin, "lower", indicator.unit)
+                above = _side_text(margin.above, "upper", indicator.unit)
+                absolute.add(f"{below} below the range and {above} above it")
+            elif margin.basis is Basis.RELATIVE:
                 relative.add(margin.amount)
             else:
                 absolute.add(_margin_text(margin, indicator.unit))
@@ -300,6 +304,13 @@ def _margins(reference: object, indicators: Sequence[Indicator]) -> str:
         return texts[0]
     shown = " or ".join(texts) if len(relative) + len(absolute) <= 4 else "as listed"
     return f"the indicator's {reference} ({shown})"
+
+
+def _side_text(margin: Margin, end: str, unit: str) -> str:
+    """One side of a two-sided margin: `5% of the lower end`, or `2 percentage points`."""
+    if margin.basis is Basis.RELATIVE:
+        return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the {end} end"
+    return amount_text(format_decimal(margin.amount), unit)
 
 
 def _margin_text(margin: Margin, unit: str | None) -> str:

@@ -168,8 +168,13 @@ def _margin(point: Point, inputs: RuleInputs) -> Margin:
     return margin
 
 
-def _gap_bounds(inputs: RuleInputs, offset: Callable[[Decimal], Decimal]) -> _Bounds:
-    """Bounds for 'at least as good as the target moved by offset(target magnitude)'."""
+def _gap_bounds(
+    inputs: RuleInputs,
+    offset: Callable[[Decimal], Decimal],
+    upper_offset: Callable[[Decimal], Decimal] | None = None,
+) -> _Bounds:
+    """Bounds for 'at least as good as the target moved by offset(target magnitude)'; a
+    range's upper end moves by `upper_offset` when it differs (a two-sided margin)."""
     target = _need_target(inputs)
     polarity = inputs.indicator.polarity
     if polarity is Polarity.HIGHER:
@@ -177,9 +182,10 @@ def _gap_bounds(inputs: RuleInputs, offset: Callable[[Decimal], Decimal]) -> _Bo
     if polarity is Polarity.LOWER:
         return None, EXACT.subtract(target.value, offset(target.value)), _ONE
     # In range: good between the bounds, each side moved outward by its own margin.
+    upper = upper_offset or offset
     return (
         EXACT.add(target.lower, offset(target.lower)),
-        EXACT.subtract(target.upper, offset(target.upper)),
+        EXACT.subtract(target.upper, upper(target.upper)),
         _ONE,
     )
 
@@ -196,17 +202,29 @@ def _target(point: Point, inputs: RuleInputs) -> _Bounds:
 
 def _worse_by(point: Point, inputs: RuleInputs) -> _Bounds:
     margin = _margin(point, inputs)
-    return _gap_bounds(inputs, lambda magnitude: EXACT.minus(margin.resolve(magnitude)))
+    upper = margin.upper_side
+    return _gap_bounds(
+        inputs,
+        lambda magnitude: EXACT.minus(margin.resolve(magnitude)),
+        lambda magnitude: EXACT.minus(upper.resolve(magnitude)),
+    )
 
 
 def _better_by(point: Point, inputs: RuleInputs) -> _Bounds:
     margin = _margin(point, inputs)
-    return _gap_bounds(inputs, margin.resolve)
+    return _gap_bounds(inputs, margin.resolve, margin.upper_side.resolve)
 
 
 def _threshold(point: Point, inputs: RuleInputs) -> _Bounds:
     assert point.threshold is not None
-    value = inputs.indicator.threshold(point.threshold)
+    indicator = inputs.indicator
+    if indicator.polarity is Polarity.IN_RANGE:
+        # A named range: values within it (the loader allows no single number here).
+        span = indicator.threshold_range(point.threshold)
+        if span is None:
+            raise CannotRate(Unrated.NO_TARGET, f"the threshold {point.threshold!r} is not set")
+        return span.lower, span.upper, _ONE
+    value = indicator.threshold(point.threshold)
     if value is None:
         raise CannotRate(Unrated.NO_TARGET, f"the threshold {point.threshold!r} is not set")
     if inputs.indicator.polarity is Polarity.LOWER:

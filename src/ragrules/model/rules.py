@@ -84,19 +84,33 @@ class Margin:
     basis: Basis
     amount: Decimal = attrs.field(validator=lambda _i, _a, v: _non_negative(v))
     text: str = attrs.field(default="", eq=False)  # as written; does not change the margin
+    # Two-sided, for an in-range indicator: this margin applies below the range, `above`
+    # above it (`{ below = ..., above = ... }`). None: this margin on both sides.
+    above: Margin | None = None
+
+    @property
+    def upper_side(self) -> Margin:
+        """The margin above a range: `above` when two-sided, else this one."""
+        return self.above or self
 
     def resolve(self, magnitude: Decimal) -> Decimal:
-        """The margin in the indicator's unit for a target of the given magnitude."""
+        """The margin in the indicator's unit for a target of the given magnitude (below a
+        range, for a two-sided margin)."""
         if self.basis is Basis.RELATIVE:
             return EXACT.multiply(self.amount, EXACT.abs(magnitude))
         return self.amount
 
     def __str__(self) -> str:
-        """The margin as written (`5%`, `2 weeks`), or its amount."""
-        return self.text or format_decimal(self.amount)
+        """The margin as written (`5%`, `2 weeks`), or its amount; two-sided margins name
+        each side (`below 2, above 5`)."""
+        own = self.text or format_decimal(self.amount)
+        return own if self.above is None else f"below {own}, above {self.above}"
 
     def describe(self) -> str:
         """The margin as a key states it: `5% of the target` or `2 weeks`."""
+        if self.above is not None:
+            below = attrs.evolve(self, above=None).describe()
+            return f"{below} below the range and {self.above.describe()} above it"
         if self.basis is Basis.RELATIVE:
             return f"{self.text or self.amount} of the target"
         return self.text or str(self.amount)
@@ -371,6 +385,8 @@ class Indicator:
     tolerance: Schedule[Margin] | None = None
     stretch: Schedule[Margin] | None = None
     thresholds: tuple[tuple[str, Decimal], ...] = ()
+    # An in-range indicator's named ranges a band may start from (`{ lower, upper }`).
+    threshold_ranges: tuple[tuple[str, Target], ...] = ()
     rounding: Rounding | None = None
     scale: Scale = RAG
     unchanged_within: Margin = NO_CHANGE
@@ -391,6 +407,10 @@ class Indicator:
             if key == name:
                 return value
         return None
+
+    def threshold_range(self, name: str) -> Target | None:
+        """The named threshold range of an in-range indicator, or None."""
+        return next((value for key, value in self.threshold_ranges if key == name), None)
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)

@@ -265,10 +265,11 @@ def _swap_tolerance(to: Basis) -> Callable[[Indicator], Indicator]:
 
 
 def _swapped(margin: Margin, to: Basis) -> Margin:
+    above = None if margin.above is None else _swapped(margin.above, to)
     if margin.basis is to:
-        return margin
+        return attrs.evolve(margin, above=above)
     amount = margin.amount.scaleb(2 if to is Basis.ABSOLUTE else -2, EXACT)
-    return Margin(basis=to, amount=amount)
+    return Margin(basis=to, amount=amount, above=above)
 
 
 def _worse_boundaries(indicator: Indicator) -> Indicator:

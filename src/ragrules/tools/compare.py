@@ -134,8 +134,14 @@ def _describe(indicator: Indicator, setting: str) -> str:
     if setting == "thresholds":
         return (
             ", ".join(
-                f"{name} {with_unit(format_decimal(value), indicator.unit)}"
-                for name, value in indicator.thresholds
+                [
+                    f"{name} {with_unit(format_decimal(value), indicator.unit)}"
+                    for name, value in indicator.thresholds
+                ]
+                + [
+                    f"{name} {with_unit(str(span), indicator.unit)}"
+                    for name, span in indicator.threshold_ranges
+                ]
             )
             or "none"
         )
@@ -166,6 +172,9 @@ def _schedule(schedule: Schedule[Any] | None, describe: Any) -> str:
 
 
 def _margin(margin: Margin, unit: str) -> str:
+    if margin.above is not None:
+        below = _margin(attrs.evolve(margin, above=None), unit)
+        return f"{below} below, {_margin(margin.above, unit)} above"
     if margin.basis is Basis.RELATIVE:
         return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the target"
     return amount_text(format_decimal(margin.amount), unit)

@@ -87,6 +87,11 @@ def _static(indicator: Indicator) -> list[tuple[str, str]]:
     found = []
     low, high = _RANGES.get(indicator.unit, (None, None))
     values: list[tuple[str, Decimal]] = [(f"threshold {n}", v) for n, v in indicator.thresholds]
+    values += [
+        (f"threshold {n}", end)
+        for n, span in indicator.threshold_ranges
+        for end in dict.fromkeys((span.lower, span.upper))
+    ]
     for target in indicator.target.values() if indicator.target else ():
         if isinstance(target, Target):
             values += [("target", end) for end in dict.fromkeys((target.lower, target.upper))]

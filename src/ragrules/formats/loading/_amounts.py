@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
+
 from ragrules.formats.loading._getters import Getters, _shown
 from ragrules.formats.loading._keys import (
     _MARGIN_KEYS,
@@ -20,6 +22,8 @@ from ragrules.model.rules import (
     Margin,
     Target,
 )
+
+_SIDED = 'e.g. { below = { absolute = 2 }, above = { relative = "10%" } }'
 
 
 class Amounts(Getters):
@@ -66,8 +70,18 @@ class Amounts(Getters):
             return None
         return Margin(basis=Basis.RELATIVE, amount=amount, text=str(body["relative"]))
 
-    def margin(self, raw: object, path: str, unit: str) -> Margin | None:
-        """A tolerance or stretch: `{ relative = "5%" }` or `{ absolute = "2 weeks" }`."""
+    def margin(self, raw: object, path: str, unit: str, *, sided: bool = False) -> Margin | None:
+        """A tolerance or stretch: `{ relative = "5%" }` or `{ absolute = "2 weeks" }`; with
+        `sided` (an in-range indicator's), also `{ below = MARGIN, above = MARGIN }`."""
+        if isinstance(raw, dict) and ("below" in raw or "above" in raw):
+            if sided:
+                return self._two_sided(raw, path, unit)
+            self.problem(
+                path,
+                "only an in-range indicator's margin can differ below and above the target",
+                'give { relative = "5%" } or { absolute = 2 }: the polarity sets the side',
+            )
+            return None
         body = self.table(raw, path, _MARGIN_KEYS)
         bases = [key for key in ("relative", "absolute") if key in body]
         if len(bases) != 1:
@@ -97,6 +111,17 @@ class Amounts(Getters):
         if basis == "absolute":
             text = _shown(text, unit)
         return Margin(basis=Basis(basis), amount=amount, text=text)
+
+    def _two_sided(self, raw: dict[str, object], path: str, unit: str) -> Margin | None:
+        body = self.table(raw, path, ("below", "above"))
+        if "below" not in body or "above" not in body:
+            self.problem(path, "a two-sided margin needs both below and above", _SIDED)
+            return None
+        below = self.margin(body["below"], f"{path}.below", unit)
+        above = self.margin(body["above"], f"{path}.above", unit)
+        if below is None or above is None:
+            return None
+        return attrs.evolve(below, above=above)
 
     def target(self, raw: object, path: str, unit: str) -> Target | BenchmarkTarget | None:
         """`30`, `"26 weeks"`, `{ lower = 15, upper = 20 }` or `{ benchmark = "england" }`."""

@@ -47,27 +47,26 @@ class Checks(Getters):
                     'set stretch = { relative = "10%" } here or in [defaults]',
                 )
                 missing = True
+            named = str(start.threshold)
             if (
                 start.kind is PointKind.THRESHOLD
-                and indicator.threshold(str(start.threshold)) is None
+                and (indicator.threshold_range(named) if in_range else indicator.threshold(named))
+                is None
             ):
                 self.needs(
                     path,
                     f"scale {scale.name!r} needs the threshold {start.threshold!r} "
                     f"for band {band.status!r}",
-                    f"add thresholds = {{ {start.threshold} = ... }}",
+                    f"add thresholds = {{ {start.threshold} = "
+                    f"{'{ lower = ..., upper = ... }' if in_range else '...'} }}",
                 )
                 missing = True
-            if in_range and start.kind in (
-                PointKind.THRESHOLD,
-                PointKind.RATIO,
-                PointKind.BETTER_BY,
-            ):
+            if in_range and start.kind in (PointKind.RATIO, PointKind.BETTER_BY):
                 self.problem(
                     path,
                     f"band {band.status!r} starts from {start.kind.value}, "
                     "which has no meaning for an in-range indicator",
-                    "in-range scales use target and worse-by points",
+                    "in-range scales use target, worse-by and threshold (a range) points",
                 )
                 missing = True
         fixed = (

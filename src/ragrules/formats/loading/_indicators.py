@@ -30,6 +30,7 @@ from ragrules.model.rules import (
     Rounding,
     Scale,
     Schedule,
+    Target,
 )
 from ragrules.model.units import UnitError, canonical_unit
 
@@ -110,10 +111,11 @@ class IndicatorReader(Checks, Amounts):
                         "neutral indicators are never judged; remove it",
                     )
                 return None
+            sided = polarity is Polarity.IN_RANGE
             return self.dated(
                 found[0],
                 found[1],
-                lambda r, p: self.margin(r, p, unit),
+                lambda r, p: self.margin(r, p, unit, sided=sided),
                 entry_is_table=True,
             )
 
@@ -137,11 +139,18 @@ class IndicatorReader(Checks, Amounts):
             raw_margin, margin_path = margin_setting
             no_change = self.margin(raw_margin, margin_path, unit) or no_change
         thresholds: list[tuple[str, Decimal]] = []
+        ranges: list[tuple[str, Target]] = []
         if "thresholds" in body:
             raw_thresholds = body["thresholds"]
             names = tuple(raw_thresholds) if isinstance(raw_thresholds, dict) else ()
             for name, value in self.table(raw_thresholds, f"{path}.thresholds", names).items():
-                number = self.quantity(value, f"{path}.thresholds.{name}", unit)
+                where = f"{path}.thresholds.{name}"
+                if polarity is Polarity.IN_RANGE:
+                    span = self.threshold_range(value, where, unit)
+                    if span is not None:
+                        ranges.append((name, span))
+                    continue
+                number = self.quantity(value, where, unit)
                 if number is not None:
                     thresholds.append((name, number))
         rounding = None
@@ -176,6 +185,7 @@ class IndicatorReader(Checks, Amounts):
             tolerance=tolerance,
             stretch=stretch,
             thresholds=tuple(thresholds),
+            threshold_ranges=tuple(ranges),
             rounding=rounding,
             scale=scale,
             unchanged_within=no_change,
@@ -189,6 +199,18 @@ class IndicatorReader(Checks, Amounts):
                 forecasting = attrs.evolve(indicator, scale=forecast.scale)
                 self.check_scale_fits(forecasting, f"{path}.forecast")
         return indicator
+
+    def threshold_range(self, raw: object, path: str, unit: str) -> Target | None:
+        """An in-range indicator's threshold: a range `{ lower = 8, upper = 22 }`."""
+        if not isinstance(raw, dict) or "benchmark" in raw:
+            self.problem(
+                path,
+                "an in-range indicator's threshold is a range",
+                "write { lower = 8, upper = 22 }: a band from it takes the values within it",
+            )
+            return None
+        span = self.target(raw, path, unit)
+        return span if isinstance(span, Target) else None
 
     def forecast_rule(
         self, raw: object, path: str, scales: Mapping[str, Scale], scale: Scale

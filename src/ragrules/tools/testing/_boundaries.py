@@ -142,6 +142,7 @@ def values(
     anywhere near its target (see `boundary_values`, `decimals_text`)."""
     inputs = _rule_inputs(indicator, target, period)
     landmarks = [value for _, value in indicator.thresholds]
+    landmarks += [end for _, span in indicator.threshold_ranges for end in (span.lower, span.upper)]
     if inputs.target is not None:
         landmarks += [inputs.target.lower, inputs.target.upper]
     reach = sum(int(abs(landmark)) for landmark in landmarks) + 10
