@@ -254,3 +254,143 @@ def test_judgement_typo_names_the_setting() -> None:
     with pytest.raises(ragrules.RulesetError) as caught:
         ragrules.loads(text)
     assert caught.value.problems[0].message == "'worse' is not a valid judgement"
+
+
+# -- exceptions with memory: runs of statuses, and kept until met ------------------------------
+
+MEMORY = """
+[ruleset]
+format = 1
+id = "memory"
+
+[[exceptions.rules]]
+name = "Missed target two quarters running, until met"
+statuses = ["amber", "red"]
+periods = 2
+until = ["green"]
+
+[[exceptions.rules]]
+statuses = ["red"]
+periods = 3
+
+[[indicator]]
+id = "a"
+target = 50
+tolerance = { absolute = 5 }
+"""
+
+
+def _memory_report(*values: str) -> ragrules.Report:
+    rows = [
+        {"indicator": "a", "period": f"2023/24 Q{quarter}", "value": value}
+        for quarter, value in enumerate(values, start=1)
+    ]
+    return ragrules.loads(MEMORY).rate(rows)
+
+
+@pytest.mark.parametrize(
+    ("values", "reasons"),
+    [
+        (("40", "40"), ["Missed target two quarters running, until met"]),
+        (
+            ("40", "40", "40"),
+            [
+                "Missed target two quarters running, until met (on the list since 2023/24 Q2)",
+                "status red for 3 periods running",
+            ],
+        ),
+        (("40", "N/A", "40"), []),  # a quarter with no rated row ends a run
+        (
+            ("47", "47", "N/A", "48"),
+            [
+                "Missed target two quarters running, until met (on the list since 2023/24 Q2)",
+            ],
+        ),  # ... but neither selects nor releases what is already on the list
+        (("47", "47", "51"), []),  # met: released
+    ],
+)
+def test_runs_of_statuses_and_kept_until_met(values: tuple[str, ...], reasons: list[str]) -> None:
+    report = _memory_report(*values)
+    assert [list(s.reasons) for s in report.exceptions] == ([reasons] if reasons else [])
+
+
+def test_earlier_statuses_are_in_the_result_and_its_json() -> None:
+    report = _memory_report("40", "N/A", "47")
+    result = report.result("a")
+    assert result.earlier_statuses == (None, "red")  # latest first; nothing before Q1
+    assert result.to_dict()["earlier_statuses"] == [None, "red"]
+    plain = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "p"\n[exceptions]\nstatuses = ["red"]\n'
+        '[[indicator]]\nid = "a"\ntarget = 50\ntolerance = { absolute = 5 }\n'
+    )
+    rows = [{"indicator": "a", "period": "2023/24 Q2", "value": "40"}]
+    assert "earlier_statuses" not in plain.rate(rows).result("a").to_dict()
+
+
+def test_an_override_counts_in_a_run_of_statuses() -> None:
+    text = MEMORY.replace(
+        "tolerance = { absolute = 5 }", "tolerance = { absolute = 5 }\noverrides = true"
+    )
+    rows = [
+        {
+            "indicator": "a",
+            "period": "2023/24 Q1",
+            "value": "40",
+            "override": "green",
+            "override_reason": "data error corrected after publication",
+        },
+        {"indicator": "a", "period": "2023/24 Q2", "value": "40"},
+    ]
+    report = ragrules.loads(text).rate(rows)
+    assert report.result("a").earlier_statuses == ("green",)
+    assert report.exceptions == ()  # Q1 was reported green: no run
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ('{ statuses = ["red"], periods = 0 }', "periods must be a whole number from 1 to 12"),
+        ('{ statuses = ["red"], until = ["gren"] }', "'gren' is not a status"),
+        (
+            '{ periods = 2, travel = { comparison = "short", judgement = "worsening" } }',
+            "give statuses",
+        ),
+    ],
+)
+def test_memory_rules_are_checked(rule: str, message: str) -> None:
+    text = (
+        '[ruleset]\nformat = 1\nid = "x"\n[travel.comparisons]\nshort = { against = '
+        f'"previous-period" }}\n[exceptions]\nrules = [{rule}]\n[[indicator]]\nid = "a"\n'
+        "target = 50\ntolerance = { absolute = 5 }\n"
+    )
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text)
+    assert any(message in p.message for p in caught.value.problems), caught.value.problems
+    assert all(p.line == 7 for p in caught.value.problems)
+
+
+def test_memory_rules_survive_canonical_toml() -> None:
+    ruleset = ragrules.loads(MEMORY)
+    again = ragrules.loads(ruleset.canonical_toml)
+    assert again.exceptions == ruleset.exceptions
+    assert again.exceptions.memory == 12
+
+
+def test_the_exceptions_with_memory_example() -> None:
+    """rulesets/examples/exceptions: kept until met (Tandridge), a run of reds, worsening."""
+    folder = EXAMPLES / "exceptions"
+    ruleset = ragrules.load(folder / "tandridge-kept-until-met.toml")
+    report = ruleset.rate(
+        ragrules.read_observations(folder / "tandridge-kept-until-met-2024-25.csv")
+    )
+    assert str(report.period) == "2024/25 Q4"
+    kept = "Missed target two quarters running (kept until met) (on the list since 2024/25 Q2)"
+    worsening = "Red or amber and worsening"
+    assert {s.result.indicator.id: s.reasons for s in report.exceptions} == {
+        # red in Q1 and Q2 (on the list from Q2), amber since: kept, and worse than Q3.
+        "benefit-claims-days": (kept, worsening),
+        # red all year: kept, escalated after three quarters, and worse than Q3.
+        "complaints-on-time": (kept, "Red three quarters running: escalated", worsening),
+        # amber in Q1 and Q2, green in Q3 (released), amber again: only worsening.
+        "invoices-paid-30-days": (worsening,),
+    }

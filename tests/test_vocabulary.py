@@ -37,8 +37,9 @@ def _fields(cls: type) -> list[str]:
 
 
 # Officer judgement's names, only where an indicator can be judged (0.1's records otherwise),
-# with the reported status (a property) beside them.
-JUDGEMENT = {"override", "forecast"}
+# with the reported status (a property) beside them; and the earlier statuses, only where
+# exception rules read them.
+JUDGEMENT = {"override", "forecast", "earlier_statuses"}
 
 
 def test_a_result_dict_has_the_attributes_names() -> None:
@@ -52,7 +53,8 @@ def test_a_judged_result_dict_has_the_attributes_names() -> None:
     results = rules.rate(data).results
     assert all(result.indicator.judged or result.override for result in results)
     for result in results:
-        assert set(result.to_dict()) == set(_fields(Result)) | DERIVED | {"reported_status"}
+        expected = set(_fields(Result)) - {"earlier_statuses"} | DERIVED | {"reported_status"}
+        assert set(result.to_dict()) == expected
 
 
 def test_a_movement_dict_has_the_attributes_names() -> None:

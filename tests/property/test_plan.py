@@ -1,7 +1,8 @@
 """The compiled row engine agrees with the general path, byte for byte.
 
 Generated rulesets (polarities, margins, rounding, units, dated targets, comparisons,
-exception rules over one or two periods, required commentary, overrides and forecasts) and
+exception rules over one or two periods (of judgements or statuses, or kept until met),
+required commentary, overrides and forecasts) and
 generated CSV files (areas, breakdowns, earlier columns, targets and caveats in the data,
 overrides and forecasts, unreadable values, unknown indicators, titles, duplicates, bad
 periods, blank lines) are streamed both ways: the
@@ -49,6 +50,9 @@ def rulesets(draw: st.DrawFn) -> str:
         for n, against in enumerate(comparisons):
             lines.append(f'c{n} = {{ against = "{against}" }}\n')
     rules = ['{ statuses = ["red"] }']
+    memory = draw(st.sampled_from(["", "", "periods = 2", 'until = ["green"]']))
+    if memory:  # a run of statuses, or kept until met: read from earlier rows
+        rules.append(f'{{ statuses = ["red", "amber"], {memory} }}')
     if comparisons:
         periods = draw(st.sampled_from([1, 1, 2]))
         rules.append(

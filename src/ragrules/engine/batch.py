@@ -283,6 +283,29 @@ class _Batch:
     ) -> Result:
         """The result of one series: its row (if any) read, judged and explained, with the
         officer's judgement (an override, a forecast) beside it."""
+        found = self._judged(indicator, observation, period, placed, series)
+        memory = self.ruleset.exceptions.memory
+        if memory == 1 or observation is None or period is None or not found.rated:
+            return found
+        # The exception rules read earlier statuses: rate the series' earlier rows.
+        earlier: list[str | None] = []
+        for steps in range(1, memory):
+            then = period.shifted(-steps)
+            row = placed.get((series, then))
+            past = None if row is None else self._judged(indicator, row, then, placed, series)
+            earlier.append(past.reported_status if past is not None and past.rated else None)
+        while earlier and earlier[-1] is None:
+            earlier.pop()  # no rated row further back
+        return attrs.evolve(found, earlier_statuses=tuple(earlier))
+
+    def _judged(
+        self,
+        indicator: Indicator,
+        observation: Observation | None,
+        period: Period | None,
+        placed: Placed,
+        series: Series,
+    ) -> Result:
         found = self._computed(indicator, observation, period, placed, series)
         if observation is None or not (indicator.judged or observation.extra):
             return found

@@ -283,6 +283,10 @@ def _rule(rule: ExceptionRule) -> dict[str, Any]:
         data["name"] = rule.name
     if rule.statuses:
         data["statuses"] = list(rule.statuses)
+    if rule.status_periods > 1:
+        data["periods"] = rule.status_periods
+    if rule.until:
+        data["until"] = list(rule.until)
     if rule.travel is not None:
         data["travel"] = {**_condition(rule.travel), "periods": rule.periods}
     return data

@@ -51,9 +51,14 @@ class Planner:
     def __init__(self, batch: _Batch) -> None:
         self.batch = batch
         ruleset = batch.ruleset
-        self.usable = ruleset.exceptions.lookback == 1 and all(
-            c.against in (Against.PREVIOUS_PERIOD, Against.SAME_PERIOD_LAST_YEAR)
-            for c in ruleset.travel.comparisons
+        policy = ruleset.exceptions
+        self.usable = (
+            policy.lookback == 1
+            and policy.memory == 1
+            and all(
+                c.against in (Against.PREVIOUS_PERIOD, Against.SAME_PERIOD_LAST_YEAR)
+                for c in ruleset.travel.comparisons
+            )
         )
         self.plans: OrderedDict[tuple[str, str], LinePlan | None] = OrderedDict()
         self.size = _PLANS_PER_INDICATOR * max(len(ruleset.indicators), 1)

@@ -92,6 +92,10 @@ class Result:
     # never changes, and the forecast year-end value rated.
     override: Override | None = None
     forecast: Forecast | None = None
+    # Where exception rules read earlier statuses: the series' reported statuses in the
+    # periods before this one, latest first (None for a period with no rated row), as far
+    # back as the rules read and the series has rows. None where no rule reads them.
+    earlier_statuses: tuple[str | None, ...] | None = None
 
     @property
     def reported_status(self) -> str:
@@ -125,7 +129,7 @@ class Result:
         its value; the indicator as its id, with its title, unit and polarity beside it.
         """
         indicator = self.indicator
-        record = {
+        record: dict[str, Any] = {
             "indicator": indicator.id,
             "title": indicator.title,
             "unit": indicator.unit,
@@ -159,6 +163,8 @@ class Result:
             record["reported_status"] = self.reported_status
             record["override"] = None if self.override is None else self.override.to_dict()
             record["forecast"] = None if self.forecast is None else self.forecast.to_dict()
+        if self.earlier_statuses is not None:  # only where exception rules read them
+            record["earlier_statuses"] = list(self.earlier_statuses)
         record["columns"] = dict(self.columns)
         return record
 

@@ -55,7 +55,7 @@ def exceptions(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Sele
     chosen = []
     for result in results:
         reasons = tuple(
-            describe_rule(rule) for rule in policy.rules if result.rated and _meets(result, rule)
+            _reason(result, rule) for rule in policy.rules if result.rated and _meets(result, rule)
         )
         if reasons and result.overridden:
             reasons += (f"officer judgement in place of the computed {result.status}",)
@@ -104,12 +104,58 @@ def findings(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Findin
 
 
 def _meets(result: Result, rule: ExceptionRule) -> bool:
-    if rule.statuses and result.reported_status not in rule.statuses:
+    if rule.until:
+        if entered(result, rule) is None:
+            return False
+    elif rule.statuses and not all(
+        status in rule.statuses for status in _statuses(result, rule.status_periods)
+    ):
         return False
     if rule.travel is None:
         return True
     move = next((m for m in result.travel if m.comparison.name == rule.travel.comparison), None)
     return move is not None and move.streak(rule.travel.judgements) >= rule.periods
+
+
+def _reason(result: Result, rule: ExceptionRule) -> str:
+    """Why the rule selects the result: the rule in words, and since when it has been kept."""
+    reason = describe_rule(rule)
+    since = entered(result, rule) if rule.until else None
+    if since and result.period is not None:
+        reason += f" (on the list since {result.period.shifted(-since)})"
+    return reason
+
+
+def _statuses(result: Result, periods: int) -> list[str | None]:
+    """The series' reported statuses for `periods` periods, this one first; a period with no
+    rated row is None (and ends a run)."""
+    found = [result.reported_status, *(result.earlier_statuses or ())][:periods]
+    return found + [None] * (periods - len(found))
+
+
+def entered(result: Result, rule: ExceptionRule) -> int | None:
+    """For a rule kept `until` a status: how many periods ago the indicator went on the list
+    and has stayed on it since (0: this period), or None when it is not on it.
+
+    It enters when its status is one of the rule's for `status_periods` periods running; it
+    stays until a period whose status is one of `until` (a period with no status neither
+    enters nor leaves). The look-back is `MAX_LOOKBACK` periods.
+    """
+    history = [result.reported_status, *(result.earlier_statuses or ())]
+    since: int | None = None
+    for ago in range(len(history) - 1, -1, -1):  # oldest first
+        status = history[ago]
+        if since is not None and status in rule.until:
+            since = None  # met: off the list
+        run = history[ago : ago + rule.status_periods]
+        if (
+            since is None
+            and status not in rule.until
+            and len(run) == rule.status_periods
+            and all(s in rule.statuses for s in run)
+        ):
+            since = ago  # the run is complete: on the list from this period
+    return since
 
 
 def describe_rule(rule: ExceptionRule) -> str:
@@ -118,7 +164,12 @@ def describe_rule(rule: ExceptionRule) -> str:
         return rule.name
     parts = []
     if rule.statuses:
-        parts.append("status " + " or ".join(rule.statuses))
+        text = "status " + " or ".join(rule.statuses)
+        if rule.status_periods > 1:
+            text += f" for {rule.status_periods} periods running"
+        if rule.until:
+            text += ", kept until " + " or ".join(rule.until)
+        parts.append(text)
     if rule.travel is not None:
         judged = " or ".join(sorted(j.value for j in rule.travel.judgements))
         text = f"{judged} on {rule.travel.comparison}"

@@ -1,5 +1,8 @@
 """Frozen value objects for rulesets: what a ruleset says, with no TOML spelling and no pint.
 
+Direction of travel (`model.travel`) and the exception report (`model.exceptions`) have
+modules of their own; their names are re-exported here.
+
 Objects here are built once by `loading` (or by hand) and trusted everywhere downstream.
 Numbers are `Decimal`; units are canonical names from `units`.
 """
@@ -16,9 +19,20 @@ import attrs
 from ragrules.model._text import column_key
 from ragrules.model.comparisons import Benchmark, Group, Quantiles, Significance
 from ragrules.model.errors import Problem
+from ragrules.model.exceptions import MAX_LOOKBACK as MAX_LOOKBACK
+from ragrules.model.exceptions import ExceptionPolicy as ExceptionPolicy
+from ragrules.model.exceptions import ExceptionRule as ExceptionRule
 from ragrules.model.numbers import EXACT, RoundingMode, format_decimal
 from ragrules.model.periods import Calendar, Period
 from ragrules.model.rollups import Rollup
+from ragrules.model.travel import DEFAULT_GLYPHS as DEFAULT_GLYPHS
+from ragrules.model.travel import Against as Against
+from ragrules.model.travel import Arrows as Arrows
+from ragrules.model.travel import Comparison as Comparison
+from ragrules.model.travel import Direction as Direction
+from ragrules.model.travel import Judgement as Judgement
+from ragrules.model.travel import Travel as Travel
+from ragrules.model.travel import TravelCondition as TravelCondition
 
 T = TypeVar("T")
 
@@ -206,67 +220,11 @@ class Point:
     ratio: Decimal | None = None
 
 
-class Against(enum.Enum):
-    """What a comparison compares the current value with."""
-
-    PREVIOUS_PERIOD = "previous-period"
-    SAME_PERIOD_LAST_YEAR = "same-period-last-year"
-    BENCHMARK = "benchmark"
-    # The series' last `points` values, tested for a significant trend (Fingertips' method).
-    RECENT_TREND = "recent-trend"
-
-
-class Direction(enum.Enum):
-    """How the value moved, whatever the polarity."""
-
-    UP = "up"
-    DOWN = "down"
-    UNCHANGED = "unchanged"
-    NOT_COMPARABLE = "not-comparable"
-
-
-class Judgement(enum.Enum):
-    """Whether the movement is good, given the polarity; never for neutral indicators."""
-
-    IMPROVING = "improving"
-    WORSENING = "worsening"
-    UNCHANGED = "unchanged"
-
-
-class Arrows(enum.Enum):
-    """What a report's arrows draw: the raw movement, or whether performance improved."""
-
-    DIRECTION = "direction"
-    JUDGEMENT = "judgement"
-
-
-@attrs.frozen(kw_only=True)
-class Comparison:
-    """A named direction-of-travel comparison, e.g. `short` against the previous period."""
-
-    name: str
-    against: Against
-    benchmark: str | None = None
-    label: str = ""
-    # For a recent trend: how many points, and the test: "chi-squared" on counts and
-    # denominators (a proportion) or "regression" weighted by 1/SE^2 from the 95% limits.
-    points: int = 5
-    test: str = "regression"
-
-
 @attrs.frozen(kw_only=True)
 class BenchmarkTarget:
     """A target taken from a benchmark column of the data (e.g. statistical neighbours)."""
 
     benchmark: str
-
-
-@attrs.frozen(kw_only=True)
-class TravelCondition:
-    """A band condition on travel: the named comparison's judgement is one of these."""
-
-    comparison: str
-    judgements: frozenset[Judgement]
 
 
 @attrs.frozen(kw_only=True)
@@ -341,28 +299,7 @@ BRAG = Scale(
 BUILTIN_SCALES: Mapping[str, Scale] = {"rag": RAG, "brag": BRAG}
 
 
-DEFAULT_GLYPHS: tuple[tuple[str, str], ...] = (
-    ("up", "\u2191"),
-    ("down", "\u2193"),
-    ("unchanged", "\u2192"),
-    ("improving", "\u2191"),
-    ("worsening", "\u2193"),
-    ("not-comparable", "-"),
-)
 NO_CHANGE = Margin(basis=Basis.ABSOLUTE, amount=Decimal(0), text="0")
-
-
-@attrs.frozen(kw_only=True)
-class Travel:
-    """A ruleset's direction-of-travel settings: comparisons, and how arrows are drawn."""
-
-    comparisons: tuple[Comparison, ...] = ()
-    arrows: Arrows = Arrows.DIRECTION
-    glyphs: tuple[tuple[str, str], ...] = DEFAULT_GLYPHS
-
-    def glyph(self, key: str) -> str:
-        """The glyph for a direction or judgement value (`up`, `improving`, ...)."""
-        return dict(self.glyphs).get(key, dict(DEFAULT_GLYPHS)[key])
 
 
 @attrs.frozen(kw_only=True)
@@ -423,35 +360,6 @@ class Tokens:
     # Columns (by column key) that, with the indicator and the area, name one series: a row
     # for males and one for females are two series, not a duplicate.
     breakdowns: tuple[str, ...] = ()
-
-
-@attrs.frozen(kw_only=True)
-class ExceptionRule:
-    """Selects results for the exception report: every condition given must hold.
-
-    `statuses`: the result's status is one of these (empty: any rated status).
-    `travel`: a comparison's judgement is one of these for `periods` consecutive periods
-    ending with the report period (e.g. worsening two quarters running).
-    """
-
-    name: str = ""
-    statuses: tuple[str, ...] = ()
-    travel: TravelCondition | None = None
-    periods: int = 1
-
-
-@attrs.frozen(kw_only=True)
-class ExceptionPolicy:
-    """What goes in the exception report, and which statuses need commentary."""
-
-    rules: tuple[ExceptionRule, ...] = ()
-    flagged: bool = True
-    commentary_required: frozenset[str] = frozenset()
-
-    @property
-    def lookback(self) -> int:
-        """How many consecutive periods of judgements the rules need (1: this period only)."""
-        return max((rule.periods for rule in self.rules), default=1)
 
 
 @attrs.frozen(kw_only=True)

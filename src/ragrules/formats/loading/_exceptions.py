@@ -120,6 +120,28 @@ class ExceptionReader(TravelReader):
                 )
                 return None
             periods = raw_periods
+        status_periods = 1
+        if "periods" in body:
+            status_periods = body["periods"]
+            if type(status_periods) is not int or not 1 <= status_periods <= MAX_LOOKBACK:
+                self.problem(
+                    f"{path}.periods",
+                    f"periods must be a whole number from 1 to {MAX_LOOKBACK}",
+                    'e.g. periods = 2 for "red two quarters running"',
+                )
+                return None
+        until: tuple[str, ...] = ()
+        if "until" in body:
+            until = self.statuses(body["until"], f"{path}.until", known)
+            if not until:
+                return None
+        if ("periods" in body or until) and "statuses" not in body:
+            self.problem(
+                path,
+                "periods and until count the rule's statuses: give statuses",
+                'e.g. { statuses = ["red"], periods = 2, until = ["green"] }',
+            )
+            return None
         if not statuses and condition is None:
             if "travel" not in body and not (body.get("statuses") or None):
                 self.problem(
@@ -128,7 +150,14 @@ class ExceptionReader(TravelReader):
                     'e.g. { statuses = ["red"] }',
                 )
             return None
-        return ExceptionRule(name=name, statuses=statuses, travel=condition, periods=periods)
+        return ExceptionRule(
+            name=name,
+            statuses=statuses,
+            travel=condition,
+            periods=periods,
+            status_periods=status_periods,
+            until=until,
+        )
 
 
 def _token_set(items: list[str]) -> frozenset[str]:

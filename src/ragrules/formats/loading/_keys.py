@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ragrules.model import rules
+
 SCHEMA_FILE = "ragrules.schema.json"
 # Limits that keep a shared ruleset from exhausting a machine; far above any real report.
 MAX_RULESET_CHARACTERS = 5_000_000
@@ -10,7 +12,7 @@ MAX_UNKNOWN_KEYS = 20  # reported per table (with a count of the rest), each wit
 MAX_PROBLEMS = 100  # raised per load, with a count of the rest
 _KEPT_PROBLEMS = 10 * MAX_PROBLEMS  # located and kept to choose from (by line); rest counted
 MAX_ROUNDING_PLACES = 12
-MAX_LOOKBACK = 12
+MAX_LOOKBACK = rules.MAX_LOOKBACK
 
 _RULESET_KEYS = (
     "format",
@@ -57,7 +59,7 @@ _TOP_KEYS = (
 )
 _DATA_KEYS = ("no-data", "suppressed", "breakdowns")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")
-_RULE_KEYS = ("name", "statuses", "travel")
+_RULE_KEYS = ("name", "statuses", "periods", "until", "travel")
 _TRAVEL_KEYS = ("comparisons", "arrows", "unchanged-within", "glyphs")
 _COMPARISON_KEYS = ("against", "benchmark", "label", "points", "test")
 _FORECAST_KEYS = ("scale",)

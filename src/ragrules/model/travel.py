@@ -1,0 +1,89 @@
+"""What a ruleset says about direction of travel: comparisons, judgements and arrows.
+
+Value objects only, like `rules` (which re-exports every name here).
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+
+class Against(enum.Enum):
+    """What a comparison compares the current value with."""
+
+    PREVIOUS_PERIOD = "previous-period"
+    SAME_PERIOD_LAST_YEAR = "same-period-last-year"
+    BENCHMARK = "benchmark"
+    # The series' last `points` values, tested for a significant trend (Fingertips' method).
+    RECENT_TREND = "recent-trend"
+
+
+class Direction(enum.Enum):
+    """How the value moved, whatever the polarity."""
+
+    UP = "up"
+    DOWN = "down"
+    UNCHANGED = "unchanged"
+    NOT_COMPARABLE = "not-comparable"
+
+
+class Judgement(enum.Enum):
+    """Whether the movement is good, given the polarity; never for neutral indicators."""
+
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    UNCHANGED = "unchanged"
+
+
+class Arrows(enum.Enum):
+    """What a report's arrows draw: the raw movement, or whether performance improved."""
+
+    DIRECTION = "direction"
+    JUDGEMENT = "judgement"
+
+
+@attrs.frozen(kw_only=True)
+class Comparison:
+    """A named direction-of-travel comparison, e.g. `short` against the previous period."""
+
+    name: str
+    against: Against
+    benchmark: str | None = None
+    label: str = ""
+    # For a recent trend: how many points, and the test: "chi-squared" on counts and
+    # denominators (a proportion) or "regression" weighted by 1/SE^2 from the 95% limits.
+    points: int = 5
+    test: str = "regression"
+
+
+@attrs.frozen(kw_only=True)
+class TravelCondition:
+    """A band condition on travel: the named comparison's judgement is one of these."""
+
+    comparison: str
+    judgements: frozenset[Judgement]
+
+
+DEFAULT_GLYPHS: tuple[tuple[str, str], ...] = (
+    ("up", "\u2191"),
+    ("down", "\u2193"),
+    ("unchanged", "\u2192"),
+    ("improving", "\u2191"),
+    ("worsening", "\u2193"),
+    ("not-comparable", "-"),
+)
+
+
+@attrs.frozen(kw_only=True)
+class Travel:
+    """A ruleset's direction-of-travel settings: comparisons, and how arrows are drawn."""
+
+    comparisons: tuple[Comparison, ...] = ()
+    arrows: Arrows = Arrows.DIRECTION
+    glyphs: tuple[tuple[str, str], ...] = DEFAULT_GLYPHS
+
+    def glyph(self, key: str) -> str:
+        """The glyph for a direction or judgement value (`up`, `improving`, ...)."""
+        return dict(self.glyphs).get(key, dict(DEFAULT_GLYPHS)[key])
