@@ -39,7 +39,6 @@ from ragrules.model.rules import (
     DEFAULT_GLYPHS,
     Against,
     Arrows,
-    BenchmarkTarget,
     Boundary,
     Comparison,
     Dated,
@@ -50,6 +49,7 @@ from ragrules.model.rules import (
     Polarity,
     Schedule,
     Target,
+    TargetSpec,
     Travel,
     TravelCondition,
 )
@@ -272,7 +272,7 @@ def _richer_rulesets(draw: st.DrawFn) -> Ruleset:
         dated = [parse_period(text, calendar) for text in starts]
         assert indicator.target is not None and indicator.tolerance is not None
         values = st.decimals(min_value=-10_000, max_value=10_000, places=2)
-        targets: list[Dated[Target | BenchmarkTarget]] = [indicator.target.entries[0]]
+        targets: list[Dated[TargetSpec]] = [indicator.target.entries[0]]
         tolerances: list[Dated[Margin]] = [indicator.tolerance.entries[0]]
         for start in dated:
             targets.append(Dated(start=start, value=Target.point(draw(values))))

@@ -19,12 +19,12 @@ from ragrules import testing
 from ragrules.engine.ruleset import Ruleset
 from ragrules.model.periods import parse_period
 from ragrules.model.rules import (
-    BenchmarkTarget,
     Dated,
     ForecastRule,
     Polarity,
     Schedule,
     Target,
+    TargetSpec,
 )
 
 PERIODS = ["2024/25 Q1", "2024/25 Q3", "2024/25 Q4", "Nov 2024", "Mar 2025", "2024/25"]
@@ -48,16 +48,14 @@ def judged(ruleset: Ruleset, allow: bool, year_end_target: Decimal | None = None
 
 
 def _changing(
-    target: Schedule[Target | BenchmarkTarget] | None, later: Decimal | None
-) -> Schedule[Target | BenchmarkTarget] | None:
+    target: Schedule[TargetSpec] | None, later: Decimal | None
+) -> Schedule[TargetSpec] | None:
     if target is None or later is None or target.is_dated:
         return target
     first = target.entries[0].value
     if not isinstance(first, Target) or not first.is_point:
         return target
-    change: Dated[Target | BenchmarkTarget] = Dated(
-        start=parse_period("2024/25 Q4"), value=Target.point(later)
-    )
+    change: Dated[TargetSpec] = Dated(start=parse_period("2024/25 Q4"), value=Target.point(later))
     return Schedule(entries=(*target.entries, change))
 
 

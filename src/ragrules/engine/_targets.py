@@ -3,13 +3,21 @@ column), and a value rounded as its indicator says."""
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable
 from decimal import Decimal
 
-from ragrules.model.numbers import round_value
+from ragrules.model.numbers import EXACT, format_decimal, round_value
 from ragrules.model.observations import Observation, is_no_data, read_value
-from ragrules.model.periods import Period
-from ragrules.model.rules import BenchmarkTarget, Indicator, Polarity, Target, Tokens
+from ragrules.model.periods import Period, PeriodKind, position_in_year
+from ragrules.model.rules import (
+    BenchmarkTarget,
+    Indicator,
+    Polarity,
+    ProfiledTarget,
+    Target,
+    Tokens,
+)
 
 
 def rounded(indicator: Indicator, number: Decimal) -> Decimal:
@@ -44,7 +52,20 @@ def target_for(
         return None, "", "no target: the target depends on the period, and none was given"
     target = indicator.target.in_force(period)
     if target is None:
+        carried = indicator.target.started(period)
+        if carried is not None and carried.start is not None:
+            return (
+                None,
+                "",
+                f"no target: the target from {carried.start} does not carry into {period}'s "
+                "year; state one for it",
+            )
         return None, "", f"no target: none is in force for {period}"
+    if isinstance(target, ProfiledTarget):
+        value, problem = profiled(target, period)
+        if value is None:
+            return None, "", f"no target: {problem}"
+        return Target.point(value), "ruleset", ""
     if isinstance(target, BenchmarkTarget):
         if benchmark is not None:
             value, why = benchmark(target.benchmark)
@@ -67,3 +88,33 @@ def _benchmark_target(
     if reading.number is None:
         return None, "data", f"target from the {benchmark} column: {reading.reason}"
     return Target.point(reading.number), source, ""
+
+
+def profiled(target: ProfiledTarget, period: Period | None) -> tuple[Decimal | None, str]:
+    """A profiled annual target's value for `period`, exactly, or None and why not."""
+    if period is None:
+        return None, "a profiled target needs the period"
+    if period.kind is PeriodKind.YEAR or period.rolling:
+        return target.annual, ""
+    count = 12 if period.kind is PeriodKind.MONTH else 4
+    position = position_in_year(period, target.calendar)
+    shares = target.shares
+    if shares and len(shares) != count:
+        if len(shares) == 4:
+            return None, "the profile gives quarters; state a profile of 12 months for months"
+        # 12 monthly shares: a quarter's share is its three months'.
+        shares = tuple(sum(shares[3 * q : 3 * q + 3], Decimal(0)) for q in range(4))
+    first = 1 if period.ytd else position
+    if shares:
+        share = sum(shares[first - 1 : position], Decimal(0))
+        return EXACT.multiply(target.annual, share), ""
+    parts = position - first + 1
+    context = EXACT.copy()  # its own flags: did the division round?
+    context.clear_flags()
+    value = context.divide(context.multiply(target.annual, Decimal(parts)), Decimal(count))
+    if context.flags[decimal.Inexact]:
+        return None, (
+            f"{format_decimal(target.annual)} does not divide exactly into {count} equal "
+            "parts; give the profile's shares"
+        )
+    return value, ""

@@ -35,10 +35,11 @@ from ragrules.model.rules import (
     Margin,
     Point,
     PointKind,
+    ProfiledTarget,
     RulesetData,
     Scale,
     Schedule,
-    Target,
+    TargetSpec,
     TravelCondition,
 )
 
@@ -301,6 +302,8 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
     data["scale"] = indicator.scale.name
     if indicator.target is not None:
         data["target"] = _schedule(indicator.target, target_data)
+        if indicator.target.within_year is not None:
+            data["target-carries"] = False
     for key in ("tolerance", "stretch"):
         schedule = getattr(indicator, key)
         if schedule is not None:
@@ -335,10 +338,13 @@ def _schedule(schedule: Schedule[Any], write: Any) -> object:
     return entries
 
 
-def target_data(target: Target | BenchmarkTarget) -> object:
+def target_data(target: TargetSpec) -> object:
     """A target as the ruleset format writes it (numbers as text in the indicator's unit)."""
     if isinstance(target, BenchmarkTarget):
         return {"benchmark": target.benchmark}
+    if isinstance(target, ProfiledTarget):  # a named profile is written out, resolved
+        profile = [_percent(share) for share in target.shares] if target.shares else "pro-rata"
+        return {"annual": format_decimal(target.annual), "profile": profile}
     if target.is_point:
         return format_decimal(target.value)
     return {"lower": format_decimal(target.lower), "upper": format_decimal(target.upper)}

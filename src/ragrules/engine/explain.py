@@ -17,6 +17,7 @@ from ragrules.model.rules import (
     Point,
     PointKind,
     Polarity,
+    ProfiledTarget,
 )
 from ragrules.model.units import amount_text, with_unit
 
@@ -129,6 +130,15 @@ def _computed(result: Result) -> Explanation:
         upper = with_unit(format_decimal(target.upper), unit)
         shown = upper if target.is_point else f"{format_decimal(target.lower)} to {upper}"
         noun = "Benchmark" if result.interval is not None else "Target"
+        spec = (
+            indicator.target.in_force(result.period)
+            if indicator.target is not None and result.target_source == "ruleset"
+            else None
+        )
+        if isinstance(spec, ProfiledTarget):  # say how the period's share was found
+            annual = with_unit(format_decimal(spec.annual), unit)
+            how = (spec.name or "profiled") if spec.shares else "pro rata"
+            source += f" (its share of {annual} a year, {how}, for {result.period})"
         steps.append(
             Step(
                 text=f"{noun} {shown} from {source}; {_polarity_words(indicator.polarity)}.",

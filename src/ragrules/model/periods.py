@@ -55,6 +55,9 @@ class Period:
     index: int = 1
     calendar: Calendar = Calendar.FINANCIAL
     ytd: bool = False
+    # Rolling twelve months to the end of this month or quarter (`R12M Nov 2024`): a year's
+    # worth of data, compared with other rolling periods.
+    rolling: bool = False
 
     # Periods are few and read on every row: what derives from them is worked out once.
     # `start` is the (calendar year, month) of the period's first month; `months` how many
@@ -116,6 +119,7 @@ def _shifted(period: Period, steps: int) -> Period:
             index=position % count + 1,
             calendar=period.calendar,
             ytd=period.ytd,
+            rolling=period.rolling,
         )
     )
 
@@ -129,6 +133,7 @@ def _last_year(period: Period) -> Period:
             index=period.index,
             calendar=period.calendar,
             ytd=period.ytd,
+            rolling=period.rolling,
         )
     )
 
@@ -159,6 +164,8 @@ def _text(period: Period) -> str:
         text = f"{period.year}/{(period.year + 1) % 100:02d}"
         if period.kind is PeriodKind.QUARTER:
             text += f" Q{period.index}"
+    if period.rolling:
+        return f"R12M {text}"
     return f"{text} YTD" if period.ytd else text
 
 
@@ -196,16 +203,50 @@ def _parse_period(text: str, calendar: Calendar) -> Period:
         raise PeriodError(
             f"{text[:20]!r}... is not a period: it is over {MAX_PERIOD_LENGTH} characters"
         )
-    key, ytd = _without_ytd(" ".join(text.strip().lower().split()))
+    key, rolling = _without_rolling(" ".join(text.strip().lower().split()))
+    key, ytd = _without_ytd(key)
+    if rolling and ytd:
+        raise PeriodError(f"{text!r} is both rolling and year to date; write one of them")
     for form, pattern in _FORMS:
         match = pattern.match(key)
         if match is not None:
             period = _build(form, match, calendar, text)
-            return interned(attrs.evolve(period, ytd=ytd))
+            if rolling and period.kind is PeriodKind.YEAR:
+                raise PeriodError(
+                    f"{text!r}: a year is twelve months already; rolling twelve months end "
+                    "with a month or a quarter, e.g. 'R12M Nov 2024'"
+                )
+            return interned(attrs.evolve(period, ytd=ytd, rolling=rolling))
     raise PeriodError(
         f"{text!r} is not a period; write e.g. '2020/21', '2020/21 Q2', '2020 Q3', "
         "'2020-11' or 'Nov 2020'"
     )
+
+
+_ROLLING = re.compile(r"^(?:r12m|rolling 12 months(?: to)?|12 months to|rolling year to)\s+")
+
+
+def _without_rolling(key: str) -> tuple[str, bool]:
+    """`R12M Nov 2024`, `Rolling 12 months to Nov 2024` -> (`nov 2024`, True)."""
+    match = _ROLLING.match(key)
+    return (key[match.end() :], True) if match else (key, False)
+
+
+def year_of(period: Period, calendar: Calendar) -> int:
+    """The calendar year in which the year holding `period` starts, in `calendar` (months
+    belong to the calendar year, so November 2024 is in financial year 2024/25, and March
+    2025 too)."""
+    if period.kind is not PeriodKind.MONTH:
+        return period.year
+    first = _FIRST_MONTH[calendar]
+    return period.year if period.index >= first else period.year - 1
+
+
+def position_in_year(period: Period, calendar: Calendar) -> int:
+    """Which quarter or month of its year a period is, from 1 (a year: 1)."""
+    if period.kind is not PeriodKind.MONTH:
+        return period.index
+    return (period.index - _FIRST_MONTH[calendar]) % 12 + 1
 
 
 def _without_ytd(key: str) -> tuple[str, bool]:

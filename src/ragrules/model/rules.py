@@ -23,7 +23,7 @@ from ragrules.model.exceptions import MAX_LOOKBACK as MAX_LOOKBACK
 from ragrules.model.exceptions import ExceptionPolicy as ExceptionPolicy
 from ragrules.model.exceptions import ExceptionRule as ExceptionRule
 from ragrules.model.numbers import EXACT, RoundingMode, format_decimal
-from ragrules.model.periods import Calendar, Period
+from ragrules.model.periods import Calendar, Period, year_of
 from ragrules.model.rollups import Rollup
 from ragrules.model.travel import DEFAULT_GLYPHS as DEFAULT_GLYPHS
 from ragrules.model.travel import Against as Against
@@ -172,6 +172,23 @@ class Target:
 
 
 @attrs.frozen(kw_only=True)
+class ProfiledTarget:
+    """An annual target profiled over its year: `shares` of it per quarter (4) or month (12),
+    from the year's first, adding up to 1; empty for pro rata (equal shares). A period's
+    target is its share; a year-to-date value's, the shares so far; a year's or a rolling
+    twelve months', the annual target. `calendar` says where the year starts for months."""
+
+    annual: Decimal
+    shares: tuple[Decimal, ...] = ()
+    calendar: Calendar = Calendar.FINANCIAL
+    name: str = attrs.field(default="", eq=False)  # a named profile's name, for people
+
+    def __str__(self) -> str:
+        profile = self.name or ("pro rata" if not self.shares else "profiled")
+        return f"{format_decimal(self.annual)} a year, {profile}"
+
+
+@attrs.frozen(kw_only=True)
 class Dated(Generic[T]):
     """A value that applies from a period on (or always, when `start` is None)."""
 
@@ -184,6 +201,9 @@ class Schedule(Generic[T]):
     """Values with effective dates, ordered; the latest one started by a period applies."""
 
     entries: tuple[Dated[T], ...]
+    # Set for a target that does not carry into the next year unless restated: a dated
+    # entry applies only within the year (in this calendar) its `from` period starts.
+    within_year: Calendar | None = None
 
     @classmethod
     def always(cls, value: T) -> Schedule[T]:
@@ -194,11 +214,26 @@ class Schedule(Generic[T]):
         return any(entry.start is not None for entry in self.entries)
 
     def in_force(self, period: Period | None) -> T | None:
-        """The value in force for `period`; None if the schedule has not started by then."""
-        found: T | None = None
+        """The value in force for `period`; None if the schedule has not started by then, or
+        (`within_year`) if the entry that started last began in an earlier year."""
+        entry = self.started(period)
+        if entry is None:
+            return None
+        if (
+            self.within_year is not None
+            and entry.start is not None
+            and period is not None
+            and year_of(entry.start, self.within_year) != year_of(period, self.within_year)
+        ):
+            return None
+        return entry.value
+
+    def started(self, period: Period | None) -> Dated[T] | None:
+        """The latest entry started by `period` (an undated one always has), year or not."""
+        found: Dated[T] | None = None
         for entry in self.entries:
             if entry.start is None or (period is not None and entry.start.start <= period.start):
-                found = entry.value
+                found = entry
         return found
 
     def values(self) -> Iterable[T]:
@@ -225,6 +260,11 @@ class BenchmarkTarget:
     """A target taken from a benchmark column of the data (e.g. statistical neighbours)."""
 
     benchmark: str
+
+
+# What an indicator's target schedule holds: a value or range, a benchmark column, or an
+# annual target profiled over the year.
+TargetSpec = Target | BenchmarkTarget | ProfiledTarget
 
 
 @attrs.frozen(kw_only=True)
@@ -318,7 +358,7 @@ class Indicator:
     title: str = ""
     unit: str = "number"
     polarity: Polarity = Polarity.HIGHER
-    target: Schedule[Target | BenchmarkTarget] | None = None
+    target: Schedule[TargetSpec] | None = None
     tolerance: Schedule[Margin] | None = None
     stretch: Schedule[Margin] | None = None
     thresholds: tuple[tuple[str, Decimal], ...] = ()

@@ -15,7 +15,7 @@ from ragrules.engine.canonical import point_data, target_data, to_document
 from ragrules.engine.report import Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.model.numbers import EXACT, format_decimal
-from ragrules.model.rules import Basis, BenchmarkTarget, Indicator, Margin, Schedule, Target
+from ragrules.model.rules import Basis, Indicator, Margin, Schedule, TargetSpec
 from ragrules.model.units import amount_text, label, with_unit
 
 
@@ -63,6 +63,7 @@ _SETTINGS = (
     "unchanged-within",
     "overrides",
     "forecast",
+    "target-carries",
 )
 
 
@@ -148,6 +149,9 @@ def _describe(indicator: Indicator, setting: str) -> str:
     if setting == "rounding":
         rounding = indicator.rounding
         return "none" if rounding is None else f"{rounding.places} places, {rounding.mode.value}"
+    if setting == "target-carries":
+        carries = indicator.target is None or indicator.target.within_year is None
+        return "into later years" if carries else "within its year only"
     if setting == "overrides":
         return "allowed" if indicator.overrides else "not allowed"
     if setting == "forecast":
@@ -156,7 +160,7 @@ def _describe(indicator: Indicator, setting: str) -> str:
     return _margin(indicator.unchanged_within, indicator.unit)
 
 
-def _target(target: Target | BenchmarkTarget, indicator: Indicator) -> object:
+def _target(target: TargetSpec, indicator: Indicator) -> object:
     written = target_data(target)
     return with_unit(written, indicator.unit) if isinstance(written, str) else written
 

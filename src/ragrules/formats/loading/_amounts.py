@@ -20,9 +20,11 @@ from ragrules.model.rules import (
     Basis,
     BenchmarkTarget,
     Margin,
+    ProfiledTarget,
     Target,
 )
 
+_PROFILE_HINT = 'e.g. profile = "pro-rata", or profile = ["20%", "25%", "25%", "30%"]'
 _SIDED = 'e.g. { below = { absolute = 2 }, above = { relative = "10%" } }'
 
 
@@ -123,8 +125,13 @@ class Amounts(Getters):
             return None
         return attrs.evolve(below, above=above)
 
-    def target(self, raw: object, path: str, unit: str) -> Target | BenchmarkTarget | None:
-        """`30`, `"26 weeks"`, `{ lower = 15, upper = 20 }` or `{ benchmark = "england" }`."""
+    def target(
+        self, raw: object, path: str, unit: str
+    ) -> Target | BenchmarkTarget | ProfiledTarget | None:
+        """`30`, `"26 weeks"`, `{ lower = 15, upper = 20 }`, `{ benchmark = "england" }` or
+        `{ annual = 400, profile = "pro-rata" }`."""
+        if isinstance(raw, dict) and "annual" in raw:
+            return self.profiled_target(raw, path, unit)
         if isinstance(raw, dict) and "benchmark" in raw:
             self.table(raw, path, ("benchmark",))
             name = self.string(raw["benchmark"], f"{path}.benchmark")
@@ -155,6 +162,72 @@ class Amounts(Getters):
         if value is not None:
             self.fraction_warning(raw, value, path, unit)
         return None if value is None else Target.point(value)
+
+    def profiled_target(
+        self, raw: dict[str, object], path: str, unit: str
+    ) -> ProfiledTarget | None:
+        """`{ annual = 400, profile = "pro-rata" | ["10%", ...] | NAME }`."""
+        body = self.table(raw, path, ("annual", "profile"))
+        annual = self.quantity(body["annual"], f"{path}.annual", unit)
+        if "profile" not in body:
+            self.problem(path, "a profiled target needs a profile", _PROFILE_HINT)
+            return None
+        profile = body["profile"]
+        where = f"{path}.profile"
+        name = ""
+        if profile == "pro-rata":
+            shares: tuple[Decimal, ...] | None = ()
+        elif isinstance(profile, str):
+            name = profile
+            shares = self.profiles.get(profile)
+            if shares is None:
+                self.problem(
+                    where,
+                    f"unknown profile {profile!r}",
+                    f"define it under [profiles], or write {_PROFILE_HINT}",
+                )
+                return None
+        else:
+            shares = self.shares(profile, where)
+        if annual is None or shares is None:
+            return None
+        return ProfiledTarget(annual=annual, shares=shares, calendar=self.calendar, name=name)
+
+    def profile_table(self, raw: object) -> dict[str, tuple[Decimal, ...]]:
+        """`[profiles]`: named profiles, `seasonal = ["20%", "25%", "25%", "30%"]`."""
+        names = tuple(raw) if isinstance(raw, dict) else ()
+        found = {}
+        for name, value in self.table(raw, "profiles", names).items():
+            shares = self.shares(value, f"profiles.{name}")
+            if shares is not None:
+                found[name] = shares
+        return found
+
+    def shares(self, raw: object, path: str) -> tuple[Decimal, ...] | None:
+        """A profile: 4 (quarters) or 12 (months) percentages adding up to exactly 100%."""
+        if not isinstance(raw, list) or len(raw) not in (4, 12):
+            self.problem(
+                path, "a profile is 4 quarters' or 12 months' shares of the year", _PROFILE_HINT
+            )
+            return None
+        found = []
+        for index, item in enumerate(raw):
+            share = self.percentage(item, f"{path}[{index}]")
+            if share is None:
+                return None
+            if share < 0:
+                self.problem(f"{path}[{index}]", "a share cannot be negative")
+                return None
+            found.append(share)
+        total = sum(found, Decimal(0))
+        if total != 1:
+            self.problem(
+                path,
+                f"the shares add up to {format_decimal(total.scaleb(2, EXACT))}%, not 100%",
+                "a profile shares out the whole annual target",
+            )
+            return None
+        return tuple(found)
 
     def fraction_warning(self, raw: object, value: Decimal, path: str, unit: str) -> None:
         """A percent target strictly between 0 and 1, written without `%`: 0.85 for 85%?"""

@@ -73,6 +73,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader):
             if scale is not None:
                 scales[name] = scale
 
+        self.profiles = self.profile_table(top.get("profiles", {}))
         defaults = self.table(top.get("defaults", {}), "defaults", _DEFAULT_KEYS)
         default_scale = head.get("scale", "rag")
         raw_indicators = top.get("indicator", [])

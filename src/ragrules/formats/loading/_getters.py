@@ -50,6 +50,7 @@ class Getters:
         self.dropped: set[int] = set()
         self.dropped_error = False
         self.calendar = Calendar.FINANCIAL
+        self.profiles: dict[str, tuple[Decimal, ...]] = {}  # [profiles], by name
 
     def problem(
         self, path: str, message: str, hint: str | None = None, *, warning: bool = False
@@ -176,13 +177,15 @@ class Getters:
             body = {key: value for key, value in item.items() if key != "from"}
             if not entry_is_table:
                 unknown = [
-                    key for key in body if key not in ("value", "lower", "upper", "benchmark")
+                    key
+                    for key in body
+                    if key not in ("value", "lower", "upper", "benchmark", "annual", "profile")
                 ]
                 for key in unknown:
                     self.problem(
                         f"{where}.{key}",
                         f"unknown key {key!r}",
-                        "use value, lower and upper, or benchmark",
+                        "use value, lower and upper, benchmark, or annual and profile",
                     )
                 if "value" in body and len(body) > 1:
                     self.problem(

@@ -27,6 +27,7 @@ from ragrules.model.rules import (
     Indicator,
     Margin,
     Polarity,
+    ProfiledTarget,
     Rounding,
     Scale,
     Schedule,
@@ -129,6 +130,21 @@ class IndicatorReader(Checks, Amounts):
                 lambda r, p: self.target(r, p, unit),
                 entry_is_table=False,
             )
+            if (
+                target is not None
+                and polarity is Polarity.IN_RANGE
+                and any(isinstance(t, ProfiledTarget) for t in target.values())
+            ):
+                self.problem(
+                    f"{path}.target",
+                    "a profiled target shares out a total; an in-range target is a range",
+                    "give the range for each period with from",
+                )
+        if (found := setting("target-carries")) is not None:
+            if not isinstance(found[0], bool):
+                self.problem(found[1], "expected true or false", "target-carries = false")
+            elif not found[0] and target is not None:
+                target = attrs.evolve(target, within_year=self.calendar)
         no_change = NO_CHANGE
         margin_setting = (
             (body["unchanged-within"], f"{path}.unchanged-within")
@@ -252,7 +268,7 @@ class IndicatorReader(Checks, Amounts):
     ) -> SettingOrigins:
         """Where each of the indicator's settings was written, for explanations."""
         wheres = []
-        for key in (*_SETTINGS, "overrides", "forecast"):
+        for key in (*_SETTINGS, "overrides", "forecast", "target-carries"):
             where = f"{path}.{key}" if key in body else f"defaults.{key}" if key in defaults else ""
             if where:
                 wheres.append((key, where))

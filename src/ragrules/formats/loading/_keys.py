@@ -34,6 +34,7 @@ _DEFAULT_KEYS = (
     "scale",
     "overrides",
     "forecast",
+    "target-carries",
 )
 _INDICATOR_KEYS = (
     "id",
@@ -56,6 +57,7 @@ _TOP_KEYS = (
     "groups",
     "indicator",
     "rollup",
+    "profiles",
 )
 _DATA_KEYS = ("no-data", "suppressed", "breakdowns")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")

@@ -17,7 +17,9 @@ from ragrules.model.rules import (
     Indicator,
     Margin,
     Polarity,
+    ProfiledTarget,
     Target,
+    TargetSpec,
 )
 from ragrules.tools.testing._common import _ROUNDING, _WIDE
 
@@ -100,13 +102,18 @@ def _rule_inputs(
 ) -> rating.RuleInputs:
     if isinstance(target, Decimal):
         target = Target.point(target)
-    in_force: Target | BenchmarkTarget | None = target
+    in_force: TargetSpec | None = target
     if in_force is None and indicator.target is not None:
         in_force = indicator.target.in_force(period)
     if isinstance(in_force, BenchmarkTarget):
         raise ValueError(
             f"indicator {indicator.id!r} takes its target from the {in_force.benchmark} "
             "column of the data; pass one"
+        )
+    if isinstance(in_force, ProfiledTarget):
+        raise ValueError(
+            f"indicator {indicator.id!r} has a profiled target, which depends on the period; "
+            "pass one"
         )
     if in_force is None and indicator.scale.needs_target:
         raise ValueError(f"indicator {indicator.id!r} has no target in force; pass one")
