@@ -139,7 +139,8 @@ def test_enums_match_the_model() -> None:
     """Every closed set of strings in the schema is the matching enum of the library."""
     settings = DEFS["indicatorSettings"]["properties"]
     ruleset = DEFS["ruleset"]["properties"]
-    assert set(settings["polarity"]["enum"]) == _values(Polarity)
+    assert set(DEFS["polarity"]["enum"]) == _values(Polarity)
+    assert {"$ref": "#/$defs/polarity"} in settings["polarity"]["anyOf"]
     assert _enum("boundary") == _values(Boundary)
     assert set(DEFS["comparison"]["properties"]["against"]["enum"]) == _values(Against)
     assert set(DEFS["travel"]["properties"]["arrows"]["enum"]) == _values(Arrows)

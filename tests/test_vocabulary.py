@@ -38,8 +38,8 @@ def _fields(cls: type) -> list[str]:
 
 # Officer judgement's names, only where an indicator can be judged (0.1's records otherwise),
 # with the reported status (a property) beside them; and the earlier statuses, only where
-# exception rules read them.
-JUDGEMENT = {"override", "forecast", "earlier_statuses"}
+# exception rules read them; and the marks of a value marked provisional or revised.
+JUDGEMENT = {"override", "forecast", "earlier_statuses", "marks"}
 
 
 def test_a_result_dict_has_the_attributes_names() -> None:
@@ -53,7 +53,8 @@ def test_a_judged_result_dict_has_the_attributes_names() -> None:
     results = rules.rate(data).results
     assert all(result.indicator.judged or result.override for result in results)
     for result in results:
-        expected = set(_fields(Result)) - {"earlier_statuses"} | DERIVED | {"reported_status"}
+        optional = {"earlier_statuses", "marks"}
+        expected = set(_fields(Result)) - optional | DERIVED | {"reported_status"}
         assert set(result.to_dict()) == expected
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ragrules.model.numbers import RoundingMode
     from ragrules.model.observations import Observation
     from ragrules.model.periods import Calendar, Period, PeriodKind, parse_period
+    from ragrules.model.rates import Minimum, RateRule
     from ragrules.model.rollups import Rollup, RollupBand, RollupRule
     from ragrules.model.rules import (
         Against,
@@ -79,6 +80,7 @@ __all__ = [
     "Indicator",
     "Judgement",
     "Margin",
+    "Minimum",
     "Movement",
     "Observation",
     "Override",
@@ -89,6 +91,7 @@ __all__ = [
     "Polarity",
     "Problem",
     "RagrulesError",
+    "RateRule",
     "Rejection",
     "Report",
     "Result",
@@ -136,6 +139,7 @@ _LAZY = {
     "Indicator": "ragrules.model.rules",
     "Judgement": "ragrules.model.rules",
     "Margin": "ragrules.model.rules",
+    "Minimum": "ragrules.model.rates",
     "Movement": "ragrules.engine.travel",
     "Observation": "ragrules.model.observations",
     "Override": "ragrules.engine.judgement",
@@ -146,6 +150,7 @@ _LAZY = {
     "Polarity": "ragrules.model.rules",
     "Problem": "ragrules.model.errors",
     "RagrulesError": "ragrules.model.errors",
+    "RateRule": "ragrules.model.rates",
     "Rejection": "ragrules.engine.result",
     "Report": "ragrules.engine.report",
     "Result": "ragrules.engine.result",

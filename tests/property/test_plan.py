@@ -2,11 +2,11 @@
 
 Generated rulesets (polarities, margins, rounding, units, dated targets, comparisons,
 exception rules over one or two periods (of judgements or statuses, or kept until met),
-required commentary, overrides and forecasts) and
-generated CSV files (areas, breakdowns, earlier columns, targets and caveats in the data,
-overrides and forecasts, unreadable values, unknown indicators, titles, duplicates, bad
-periods, blank lines) are streamed both ways: the
-compiled stream must write the same bytes, JSON lines and CSV, with the same tally.
+required commentary, overrides and forecasts, minimums) and generated CSV files (areas,
+breakdowns, earlier columns, targets and caveats in the data, overrides and forecasts,
+provisional marks, unreadable values, unknown indicators, titles, duplicates, bad periods,
+blank lines) are streamed both ways: the compiled stream must write the same bytes, JSON lines
+and CSV, with the same tally.
 """
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ def rulesets(draw: st.DrawFn) -> str:
             lines.append("unchanged-within = { absolute = 1 }\n")
         if polarity != "neutral" and draw(st.booleans()):
             lines.append(draw(st.sampled_from(["overrides = true\n", "forecast = {}\n"])))
+        if draw(st.integers(0, 5)) == 0:  # small numbers suppressed
+            lines.append("minimum = { value = 11 }\n")
     return "".join(lines)
 
 
@@ -93,7 +95,7 @@ def rulesets(draw: st.DrawFn) -> str:
 def data_files(draw: st.DrawFn) -> str:
     columns = ["indicator"]
     optional = ["area", "sex", "previous", "last_year", "target", "caveat", "commentary"]
-    optional += ["forecast", "override", "override_reason"]
+    optional += ["forecast", "override", "override_reason", "provisional"]
     columns += [c for c in optional if draw(st.booleans())]
     columns += ["period", "value", "authority"]
     indicators = st.sampled_from(["i0", "i1", "i2", "Indicator 1", "unknown", ""])
@@ -112,6 +114,7 @@ def data_files(draw: st.DrawFn) -> str:
         "forecast": st.sampled_from(VALUES),
         "override": st.sampled_from(["", "", "amber", "G", "purple"]),
         "override_reason": st.sampled_from(["", "assessed as on track"]),
+        "provisional": st.sampled_from(["", "", "yes", "no"]),
     }
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -11,6 +11,7 @@ import attrs
 
 from ragrules.engine import travel, trend
 from ragrules.engine._placing import Placed, Series
+from ragrules.engine._rates import reading_of, value_text
 from ragrules.engine._reasons import no_earlier_value
 from ragrules.engine._targets import rounded, target_for
 from ragrules.engine.travel import Movement
@@ -51,11 +52,7 @@ def movement_with_history(
     for steps in range(1, lookback):
         period = current.shifted(-steps)
         row = placed.get((series, period))
-        reading = (
-            read_value(row.value, indicator.unit, ruleset.tokens)
-            if row and not row.caveat
-            else None
-        )
+        reading = reading_of(indicator, row, ruleset.tokens) if row and not row.caveat else None
         if row is None or reading is None or reading.number is None:
             break
         then, _, _ = target_for(indicator, row, period, ruleset.tokens)
@@ -119,8 +116,8 @@ def _movement(
             return travel.not_comparable(
                 comparison, settings, f"the {earlier_period} value is caveated", earlier_period
             )
-        text = earlier.value
-        reading = read_value(text, indicator.unit, ruleset.tokens)
+        text = value_text(indicator, earlier)
+        reading = reading_of(indicator, earlier, ruleset.tokens)
     if reading.number is None:
         # The text is kept: an unreadable earlier value is a notice, as a current one is.
         return travel.not_comparable(
@@ -197,7 +194,7 @@ def _recent_trend(
 def _number(ruleset: RulesetData, indicator: Indicator, row: Observation | None) -> Decimal | None:
     if row is None or row.caveat:
         return None
-    number = read_value(row.value, indicator.unit, ruleset.tokens).number
+    number = reading_of(indicator, row, ruleset.tokens).number
     return None if number is None else rounded(indicator, number)
 
 

@@ -6,7 +6,8 @@ that period are split from the earlier ones that travel compares with.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
@@ -174,3 +175,33 @@ def split_current(
         else:
             history.append(_row(observation))
     return current, history
+
+
+# A stream's recent rows: an observation, or (from a line the compiled engine rated) the
+# value text alone, which is all a plain line's row holds (`ragrules.engine.plan`).
+Recent = OrderedDict[Key, Observation | str]
+
+
+class KnownRows(Mapping[Key, Observation]):
+    """A line's rows, then the stream's recent rows: the history a line's travel reads."""
+
+    def __init__(self, line: Placed, recent: Mapping[Key, Observation | str]) -> None:
+        self.line, self.recent = line, recent
+
+    def __getitem__(self, key: Key) -> Observation:
+        found = self.line.get(key)
+        return as_observation(key, self.recent[key]) if found is None else found
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter({**self.recent, **self.line})
+
+    def __len__(self) -> int:
+        return len({**self.recent, **self.line})
+
+
+def as_observation(key: Key, found: Observation | str) -> Observation:
+    """A recent row as an observation (a plain line's row holds only its value text)."""
+    if isinstance(found, Observation):
+        return found
+    (indicator, area, _), when = key
+    return Observation(indicator=indicator, area=area, period=str(when), value=found)

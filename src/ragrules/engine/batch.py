@@ -19,7 +19,9 @@ from ragrules.engine import quantiles, rating, significance, travel
 from ragrules.engine._history import movement_with_history
 from ragrules.engine._placing import (
     Key,
+    KnownRows,
     Placed,
+    Recent,
     Series,
     UnknownIds,
     coerce,
@@ -31,6 +33,7 @@ from ragrules.engine._placing import (
     title_key,
     titles,
 )
+from ragrules.engine._rates import marks_of, reading_of, value_text
 from ragrules.engine._reasons import why
 from ragrules.engine._targets import rounded, target_for
 from ragrules.engine.benchmarks import BenchmarkValues
@@ -41,7 +44,7 @@ from ragrules.engine.report import Report
 from ragrules.engine.result import Rejection, Result
 from ragrules.engine.travel import Movement
 from ragrules.model.numbers import in_exact_context
-from ragrules.model.observations import Observation, check_rows, read_value
+from ragrules.model.observations import Observation, check_rows
 from ragrules.model.periods import Period, PeriodError, parse_period
 from ragrules.model.rules import (
     Indicator,
@@ -158,36 +161,6 @@ def _iter_rate(
 LOOKBACK_ROWS = 4096
 
 
-# A stream's recent rows: an observation, or (from a line the compiled engine rated) the
-# value text alone, which is all a plain line's row holds (`ragrules.engine.plan`).
-Recent = OrderedDict[Key, Observation | str]
-
-
-class _Known(Mapping[Key, Observation]):
-    """A line's rows, then the stream's recent rows: the history a line's travel reads."""
-
-    def __init__(self, line: Placed, recent: Mapping[Key, Observation | str]) -> None:
-        self.line, self.recent = line, recent
-
-    def __getitem__(self, key: Key) -> Observation:
-        found = self.line.get(key)
-        return as_observation(key, self.recent[key]) if found is None else found
-
-    def __iter__(self) -> Iterator[Key]:
-        return iter({**self.recent, **self.line})
-
-    def __len__(self) -> int:
-        return len({**self.recent, **self.line})
-
-
-def as_observation(key: Key, found: Observation | str) -> Observation:
-    """A recent row as an observation (a plain line's row holds only its value text)."""
-    if isinstance(found, Observation):
-        return found
-    (indicator, area, _), when = key
-    return Observation(indicator=indicator, area=area, period=str(when), value=found)
-
-
 class _Batch:
     """Rates observations against one ruleset; keeps only what is compiled once per rule."""
 
@@ -255,7 +228,7 @@ class _Batch:
         current, _ = split_current(placed, chosen, rejected)
         known: Placed = placed
         if history is not None:
-            known = _Known(placed, history)
+            known = KnownRows(placed, history)
             _remember(history, placed)
         results: list[Result | Rejection] = [
             self.result(self.indicators[series[0]], observation, when, known, series)
@@ -283,6 +256,7 @@ class _Batch:
     ) -> Result:
         """The result of one series: its row (if any) read, judged and explained, with the
         officer's judgement (an override, a forecast) beside it."""
+        indicator = indicator.at(period)  # its settings in force for the period
         found = self._judged(indicator, observation, period, placed, series)
         memory = self.ruleset.exceptions.memory
         if memory == 1 or observation is None or period is None or not found.rated:
@@ -292,7 +266,9 @@ class _Batch:
         for steps in range(1, memory):
             then = period.shifted(-steps)
             row = placed.get((series, then))
-            past = None if row is None else self._judged(indicator, row, then, placed, series)
+            past = (
+                None if row is None else self._judged(indicator.at(then), row, then, placed, series)
+            )
             earlier.append(past.reported_status if past is not None and past.rated else None)
         while earlier and earlier[-1] is None:
             earlier.pop()  # no rated row further back
@@ -343,7 +319,8 @@ class _Batch:
             "area": area,
             "breakdown": named,
             "period": period,
-            "value_text": observation.value,
+            "value_text": value_text(indicator, observation),
+            "marks": marks_of(observation) if observation.extra else (),
             "commentary": observation.commentary,
             "caveat": observation.caveat,
             "flag": observation.flag if observation.flagged else "",
@@ -358,7 +335,7 @@ class _Batch:
                 travel=self._not_comparable("the current value is caveated"),
             )
         tokens = self.ruleset.tokens
-        reading = read_value(observation.value, indicator.unit, tokens)
+        reading = reading_of(indicator, observation, tokens)
         if reading.number is None:
             assert reading.unrated is not None
             return _unrated(

@@ -71,7 +71,11 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
     used = [
         scale
         for indicator in ruleset.indicators
-        for scale in (indicator.scale, *([indicator.forecast.scale] if indicator.forecast else []))
+        for scale in (
+            indicator.scale,
+            *([indicator.forecast.scale] if indicator.forecast else []),
+            *(indicator.dated_scale.values() if indicator.dated_scale else []),
+        )
     ]
     scales = {scale.name: scale for scale in used if BUILTIN_SCALES.get(scale.name) != scale}
     if scales:
@@ -298,8 +302,16 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
     if indicator.title:
         data["title"] = indicator.title
     data["unit"] = indicator.unit
-    data["polarity"] = indicator.polarity.value
-    data["scale"] = indicator.scale.name
+    data["polarity"] = (
+        _dated_values(indicator.dated_polarity, lambda p: p.value)
+        if indicator.dated_polarity
+        else indicator.polarity.value
+    )
+    data["scale"] = (
+        _dated_values(indicator.dated_scale, lambda s: s.name)
+        if indicator.dated_scale
+        else indicator.scale.name
+    )
     if indicator.target is not None:
         data["target"] = _schedule(indicator.target, target_data)
         if indicator.target.within_year is not None:
@@ -308,7 +320,15 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         schedule = getattr(indicator, key)
         if schedule is not None:
             data[key] = _schedule(schedule, _margin)
-    if indicator.thresholds or indicator.threshold_ranges:
+    if indicator.dated_thresholds is not None:
+        data["thresholds"] = [
+            {
+                **({"from": str(entry.start)} if entry.start else {}),
+                **{name: format_decimal(value) for name, value in entry.value},
+            }
+            for entry in indicator.dated_thresholds.entries
+        ]
+    elif indicator.thresholds or indicator.threshold_ranges:
         data["thresholds"] = {
             **{name: format_decimal(value) for name, value in indicator.thresholds},
             **{name: target_data(span) for name, span in indicator.threshold_ranges},
@@ -320,11 +340,32 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         }
     if indicator.unchanged_within != NO_CHANGE:
         data["unchanged-within"] = _margin(indicator.unchanged_within)
+    if indicator.rate is not None:
+        data["rate"] = {"per": format_decimal(indicator.rate.per)}
+    if indicator.minimum is not None:
+        least = indicator.minimum
+        data["minimum"] = {
+            key: format_decimal(value)
+            for key, value in (
+                ("numerator", least.numerator),
+                ("denominator", least.denominator),
+                ("value", least.value),
+            )
+            if value is not None
+        }
     if indicator.overrides:
         data["overrides"] = True
     if indicator.forecast is not None:
         data["forecast"] = {"scale": indicator.forecast.scale.name}
     return data
+
+
+def _dated_values(schedule: Schedule[Any], write: Any) -> list[dict[str, Any]]:
+    """A dated setting: `[{ value = ... }, { from = PERIOD, value = ... }]`."""
+    return [
+        {**({"from": str(entry.start)} if entry.start else {}), "value": write(entry.value)}
+        for entry in schedule.entries
+    ]
 
 
 def _schedule(schedule: Schedule[Any], write: Any) -> object:

@@ -98,14 +98,20 @@ def _computed(result: Result) -> Explanation:
     if result.value_text or result.row is not None:
         steps.append(
             Step(
-                text=f"Published value {result.value_text!r} (row {result.row}).",
+                text=f"Published value {result.value_text!r} (row {result.row})"
+                + (f", marked {' and '.join(result.marks)}." if result.marks else "."),
                 data=(("value", result.value_text),),
             )
         )
     if result.unrounded is not None and result.value is not None:
         steps.append(
             Step(
-                text=f"Read as {with_unit(format_decimal(result.unrounded), unit)}.",
+                text=(
+                    f"Rate {result.value_text} x {format_decimal(indicator.rate.per)} = "
+                    f"{with_unit(_long(format_decimal(result.unrounded)), unit)}."
+                    if indicator.rate is not None
+                    else f"Read as {with_unit(format_decimal(result.unrounded), unit)}."
+                ),
                 data=(("number", format_decimal(result.unrounded)), ("unit", unit)),
             )
         )
@@ -286,3 +292,8 @@ def _moved(margin: Margin, magnitude: Decimal, where: str, unit: str) -> str:
 
 
 # -- travel conditions of bands, in words (the report's reasons use these too) ------------
+
+
+def _long(text: str) -> str:
+    """A quotient that does not end, cut for reading: `16.98301698301698301698...`."""
+    return text if len(text) <= 24 else f"{text[:24]}..."

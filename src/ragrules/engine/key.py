@@ -95,12 +95,13 @@ _PERIOD_NOUN = {PeriodKind.QUARTER: "quarter", PeriodKind.MONTH: "month", Period
 def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unrated]) -> Key:
     """The key for a report of `ruleset` for `period`, listing the unrated reasons it uses."""
     scales: dict[str, list[Indicator]] = {}
-    for indicator in ruleset.indicators:
+    in_force = [indicator.at(period) for indicator in ruleset.indicators]
+    for indicator in in_force:
         if indicator.polarity is not Polarity.NEUTRAL:
             scales.setdefault(indicator.scale.name, []).append(indicator)
     # A scale only forecasts are rated on has its statuses in the key too.
     rated_on = set(scales)
-    for indicator in ruleset.indicators:
+    for indicator in in_force:
         rule = indicator.forecast
         if rule is not None and rule.scale.name not in rated_on:
             forecasting = attrs.evolve(indicator, scale=rule.scale)

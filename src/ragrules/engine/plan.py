@@ -23,8 +23,8 @@ from decimal import Decimal
 
 from ragrules.engine._history import movement_with_history
 from ragrules.engine._line_plan import LinePlan, Moved, Planned, Rated
-from ragrules.engine._placing import Series, report_period
-from ragrules.engine.batch import LOOKBACK_ROWS, Recent, _Batch, as_observation
+from ragrules.engine._placing import Recent, Series, as_observation, report_period
+from ragrules.engine.batch import LOOKBACK_ROWS, _Batch
 from ragrules.engine.result import Rejection, Result
 from ragrules.engine.travel import Movement
 from ragrules.model.numbers import in_exact_context
@@ -83,13 +83,21 @@ class Planner:
         indicator = batch.indicators.get(indicator_id)
         if indicator is None or not text:
             return None  # a title, an unknown id, no period: the general path says
-        scale = indicator.scale
-        if scale.significance is not None or scale.quantiles is not None or indicator.judged:
-            return None  # compared with other rows, or judged from the row's other columns
         try:
             period = parse_period(text, batch.ruleset.calendar)
         except PeriodError:
             return None
+        indicator = indicator.at(period)
+        scale = indicator.scale
+        if (
+            scale.significance is not None
+            or scale.quantiles is not None
+            or indicator.judged
+            or indicator.rate is not None
+            or indicator.minimum is not None
+        ):
+            return None  # compared with other rows, or read from the row's other columns
+
         if indicator.target is not None and isinstance(
             indicator.target.in_force(period), BenchmarkTarget
         ):

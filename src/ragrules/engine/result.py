@@ -69,6 +69,8 @@ class Result:
     unrated: Unrated | None = None
     reason: str = ""
     value_text: str = ""
+    # `provisional`, `revised`: the data marks the value so; it is rated as it stands.
+    marks: tuple[str, ...] = ()
     unrounded: Decimal | None = None
     value: Decimal | None = None
     target: Target | None = None
@@ -163,6 +165,8 @@ class Result:
             record["reported_status"] = self.reported_status
             record["override"] = None if self.override is None else self.override.to_dict()
             record["forecast"] = None if self.forecast is None else self.forecast.to_dict()
+        if self.marks:  # only for a marked value
+            record["marks"] = list(self.marks)
         if self.earlier_statuses is not None:  # only where exception rules read them
             record["earlier_statuses"] = list(self.earlier_statuses)
         record["columns"] = dict(self.columns)

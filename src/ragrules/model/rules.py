@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -24,7 +24,10 @@ from ragrules.model.exceptions import ExceptionPolicy as ExceptionPolicy
 from ragrules.model.exceptions import ExceptionRule as ExceptionRule
 from ragrules.model.numbers import EXACT, RoundingMode, format_decimal
 from ragrules.model.periods import Calendar, Period, year_of
+from ragrules.model.rates import Minimum, RateRule
 from ragrules.model.rollups import Rollup
+from ragrules.model.targets import ProfiledTarget as ProfiledTarget
+from ragrules.model.targets import Target as Target
 from ragrules.model.travel import DEFAULT_GLYPHS as DEFAULT_GLYPHS
 from ragrules.model.travel import Against as Against
 from ragrules.model.travel import Arrows as Arrows
@@ -141,51 +144,6 @@ class Rounding:
 
     places: int
     mode: RoundingMode = RoundingMode.HALF_UP
-
-
-@attrs.frozen(kw_only=True, cache_hash=True)
-class Target:
-    """A target value, or a range `lower`..`upper` for in-range indicators."""
-
-    lower: Decimal
-    upper: Decimal
-
-    @classmethod
-    def point(cls, value: Decimal) -> Target:
-        """A single-valued target."""
-        return cls(lower=value, upper=value)
-
-    @property
-    def is_point(self) -> bool:
-        return self.lower == self.upper
-
-    @property
-    def value(self) -> Decimal:
-        """The target of a higher- or lower-is-better indicator."""
-        return self.lower
-
-    def __str__(self) -> str:
-        """The target as printed: `72.5`, or `10-20` for a range."""
-        if self.is_point:
-            return format_decimal(self.lower)
-        return f"{format_decimal(self.lower)}-{format_decimal(self.upper)}"
-
-
-@attrs.frozen(kw_only=True)
-class ProfiledTarget:
-    """An annual target profiled over its year: `shares` of it per quarter (4) or month (12),
-    from the year's first, adding up to 1; empty for pro rata (equal shares). A period's
-    target is its share; a year-to-date value's, the shares so far; a year's or a rolling
-    twelve months', the annual target. `calendar` says where the year starts for months."""
-
-    annual: Decimal
-    shares: tuple[Decimal, ...] = ()
-    calendar: Calendar = Calendar.FINANCIAL
-    name: str = attrs.field(default="", eq=False)  # a named profile's name, for people
-
-    def __str__(self) -> str:
-        profile = self.name or ("pro rata" if not self.shares else "profiled")
-        return f"{format_decimal(self.annual)} a year, {profile}"
 
 
 @attrs.frozen(kw_only=True)
@@ -371,8 +329,61 @@ class Indicator:
     # computed one (which is kept), and how a forecast year-end value is rated.
     overrides: bool = False
     forecast: ForecastRule | None = None
+    # A rate from the data's numerator and denominator, and the counts below which a row is
+    # suppressed rather than rated.
+    rate: RateRule | None = None
+    minimum: Minimum | None = None
+    # Settings that change within the years a ruleset covers (Kent revises floor standards
+    # in-year; an indicator becomes "for information"): the entry in force for a period
+    # replaces `polarity`, `scale` or `thresholds` (which hold the earliest entry's).
+    dated_polarity: Schedule[Polarity] | None = None
+    dated_scale: Schedule[Scale] | None = None
+    dated_thresholds: Schedule[tuple[tuple[str, Decimal], ...]] | None = None
+    _versions: dict[Period | None, Indicator] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
     # Where each setting was written, as (setting, "file:line"); for explanations only.
     origins: Sequence[tuple[str, str]] = attrs.field(default=(), eq=False)
+
+    def at(self, period: Period | None) -> Indicator:
+        """The indicator as in force for `period`, its dated settings resolved (itself when
+        nothing is dated). Remembered per period: rows of one period share one version."""
+        if (
+            self.dated_polarity is None
+            and self.dated_scale is None
+            and self.dated_thresholds is None
+        ):
+            return self
+        found = self._versions.get(period)
+        if found is None:
+            changes: dict[str, Any] = {}
+            for name, schedule in (
+                ("polarity", self.dated_polarity),
+                ("scale", self.dated_scale),
+                ("thresholds", self.dated_thresholds),
+            ):
+                value = None if schedule is None else schedule.in_force(period)
+                if value is not None:
+                    changes[name] = value
+            found = attrs.evolve(self, **changes) if changes else self
+            if len(self._versions) < 256:  # periods are few; stay bounded all the same
+                self._versions[period] = found
+        return found
+
+    @property
+    def versions(self) -> tuple[Indicator, ...]:
+        """Every version of the indicator its dated settings make, earliest first."""
+        starts = sorted(
+            {
+                entry.start
+                for schedule in (self.dated_polarity, self.dated_scale, self.dated_thresholds)
+                if schedule is not None
+                for entry in schedule.entries
+                if entry.start is not None
+            },
+            key=lambda period: period.start,
+        )
+        return tuple(dict.fromkeys([self.at(None), *(self.at(start) for start in starts)]))
 
     @property
     def judged(self) -> bool:

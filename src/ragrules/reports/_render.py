@@ -95,3 +95,9 @@ def rollup_name(rollup: RollupResult) -> str:
 def members_text(rollup: RollupResult) -> str:
     """The members and their statuses: `temporary-accommodation amber, homelessness ... green`."""
     return ", ".join(f"{member} {status}" for member, status in rollup.members)
+
+
+def value_shown(result: Result) -> str:
+    """The value as published, with the data's marks: `17 / 1001 (provisional)`."""
+    text = result.value_text or "-"
+    return f"{text} ({', '.join(result.marks)})" if result.marks else text

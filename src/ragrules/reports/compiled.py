@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from ragrules.engine._rates import MARK_COLUMNS
 from ragrules.engine.judgement import JUDGEMENT_COLUMNS
 from ragrules.engine.plan import LinePlan, Planned, Rated, RowStream
 from ragrules.engine.result import movement_dict
@@ -199,7 +200,7 @@ def plannable(reader: RowReader, stream: RowStream) -> bool:
         and not (reader.earlier and reader.default is not None)
         # An override or forecast is read from the row by the general path, even where the
         # ruleset refuses it, so that the output says so.
-        and not any(column in reader.others for column in JUDGEMENT_COLUMNS)
+        and not any(column in reader.others for column in (*JUDGEMENT_COLUMNS, *MARK_COLUMNS))
     )
 
 

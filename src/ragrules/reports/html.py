@@ -21,6 +21,7 @@ from ragrules.reports._render import (
     no_flags_text,
     rollup_name,
     target_text,
+    value_shown,
 )
 
 # Background and text colours per status, each pair at least 4.5:1 contrast; comparisons
@@ -233,7 +234,7 @@ def _all_indicators(report: Report) -> str:
         arrows = "".join(f"<td>{_arrow(move)}</td>" for move in result.travel)
         rows.append(
             f'<tr><th scope="row">{escape(indicator_name(result))}</th>'
-            f'<td class="num">{escape(result.value_text or "-")}</td>'
+            f'<td class="num">{escape(value_shown(result))}</td>'
             f'<td class="num">{escape(target_text(result))}</td>'
             f"<td>{_status(result)}</td>{arrows}</tr>"
         )
@@ -267,7 +268,7 @@ def _selections(chosen: tuple[Selection, ...], empty: str) -> str:
         html.append(
             '<section class="exception">'
             f"<h3>{escape(indicator_name(result))}</h3>"
-            f"<p>{_status(result)} Value {escape(result.value_text or '-')}{target}. "
+            f"<p>{_status(result)} Value {escape(value_shown(result))}{target}. "
             f"{arrows}</p>"
             f"<p>Selected: {escape('; '.join(selection.reasons))}.</p>"
             f"{commentary}</section>"

@@ -23,6 +23,7 @@ from ragrules.reports._render import (
     rollup_name,
     status_text,
     target_text,
+    value_shown,
 )
 
 
@@ -62,7 +63,7 @@ def to_markdown(report: Report) -> str:
     for result in report.results:
         cells = [
             indicator_name(result),
-            result.value_text or "-",
+            value_shown(result),
             target_text(result),
             status_text(result),
         ]
@@ -130,7 +131,7 @@ def _selections(chosen: tuple[Selection, ...], empty: str) -> list[str]:
             f"### {_heading(indicator_name(result))}",
             "",
             f"Status: **{_text(status_text(result))}**. "
-            f"Value {_text(result.value_text or '-')}"
+            f"Value {_text(value_shown(result))}"
             + (f", target {_text(target_text(result))}" if result.target else "")
             + (f". {_text(arrows)}" if arrows else "")
             + f". Selected: {_text('; '.join(selection.reasons))}."

@@ -18,7 +18,7 @@ from ragrules.reports._cells import csv_row, csv_writer
 from ragrules.reports._cells import csv_safe as csv_safe  # re-exported: the CSV convention, public
 from ragrules.reports._cells import csv_unsafe as csv_unsafe
 from ragrules.reports._columns import cells, header, judging, passed_columns
-from ragrules.reports._render import judgement_text, rollup_name, status_text
+from ragrules.reports._render import judgement_text, rollup_name, status_text, value_shown
 from ragrules.reports.html import to_html
 from ragrules.reports.markdown import to_markdown
 
@@ -118,7 +118,7 @@ def _table_row(result: Result) -> tuple[str, ...]:
         why = f"{why}. {judged}"
     arrows = [move.arrow for move in result.travel]
     status = status_text(result)
-    cells = (result.indicator.id, result.value_text or "-", target, status, *arrows, why)
+    cells = (result.indicator.id, value_shown(result), target, status, *arrows, why)
     return tuple(_table_text(cell) for cell in cells)
 
 

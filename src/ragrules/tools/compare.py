@@ -64,6 +64,8 @@ _SETTINGS = (
     "overrides",
     "forecast",
     "target-carries",
+    "rate",
+    "minimum",
 )
 
 
@@ -120,7 +122,16 @@ def _describe(indicator: Indicator, setting: str) -> str:
     if setting == "unit":
         return label(indicator.unit) or indicator.unit
     if setting == "polarity":
+        if indicator.dated_polarity is not None:
+            return _schedule(indicator.dated_polarity, lambda p: p.value)
         return indicator.polarity.value
+    if setting == "scale" and indicator.dated_scale is not None:
+        return _schedule(indicator.dated_scale, lambda scale: scale.name)
+    if setting == "thresholds" and indicator.dated_thresholds is not None:
+        return _schedule(
+            indicator.dated_thresholds,
+            lambda named: ", ".join(f"{n} {format_decimal(v)}" for n, v in named) or "none",
+        )
     if setting == "scale":
         bands = ", ".join(
             f"{band.status}" + (f" from {_words(point_data(band.start))}" if band.start else "")
@@ -149,6 +160,23 @@ def _describe(indicator: Indicator, setting: str) -> str:
     if setting == "rounding":
         rounding = indicator.rounding
         return "none" if rounding is None else f"{rounding.places} places, {rounding.mode.value}"
+    if setting == "rate":
+        rate = indicator.rate
+        return "none" if rate is None else f"numerator / denominator x {format_decimal(rate.per)}"
+    if setting == "minimum":
+        least = indicator.minimum
+        if least is None:
+            return "none"
+        found = [
+            f"{key} {format_decimal(value)}"
+            for key, value in (
+                ("numerator", least.numerator),
+                ("denominator", least.denominator),
+                ("value", least.value),
+            )
+            if value is not None
+        ]
+        return ", ".join(found)
     if setting == "target-carries":
         carries = indicator.target is None or indicator.target.within_year is None
         return "into later years" if carries else "within its year only"

@@ -64,8 +64,9 @@ class ExceptionReader(TravelReader):
         known = [
             status
             for indicator in indicators
-            if indicator.polarity is not Polarity.NEUTRAL
-            for status in indicator.scale.statuses
+            for version in indicator.versions  # the scales of every period
+            if version.polarity is not Polarity.NEUTRAL
+            for status in version.scale.statuses
         ]
         rules = []
         if "statuses" in body:

@@ -8,27 +8,18 @@ from typing import Any
 
 import attrs
 
-from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._checks import Checks
-from ragrules.formats.loading._getters import _kind
 from ragrules.formats.loading._keys import (
-    _FORECAST_KEYS,
     _INDICATOR_KEYS,
-    MAX_ROUNDING_PLACES,
 )
 from ragrules.formats.loading._origins import SettingOrigins
-from ragrules.model.errors import close_matches
-from ragrules.model.numbers import (
-    RoundingMode,
-)
+from ragrules.formats.loading._settings import SettingReaders
 from ragrules.model.rules import (
     NO_CHANGE,
-    ForecastRule,
     Indicator,
     Margin,
     Polarity,
     ProfiledTarget,
-    Rounding,
     Scale,
     Schedule,
     Target,
@@ -38,7 +29,7 @@ from ragrules.model.units import UnitError, canonical_unit
 _SETTINGS = ("target", "tolerance", "stretch", "polarity", "unit", "scale", "rounding")
 
 
-class IndicatorReader(Checks, Amounts):
+class IndicatorReader(Checks, SettingReaders):
     """`[[indicator]]`: each indicator with its defaults, dated settings and rounding."""
 
     def indicator(
@@ -80,24 +71,29 @@ class IndicatorReader(Checks, Amounts):
                     self.problem(found[1], str(exc).split(";")[0], str(exc).split("; ", 1)[-1])
                     return None
         polarity = Polarity.HIGHER
+        dated_polarity: Schedule[Polarity] | None = None
         if (found := setting("polarity")) is not None:
-            polarity = self.choice(found[0], found[1], Polarity) or polarity
-        neutral = polarity is Polarity.NEUTRAL
+            if isinstance(found[0], list):  # [{ from = PERIOD, value = "neutral" }, ...]
+                dated_polarity = self.dated_setting(
+                    *found, lambda v, p: self.choice(v, p, Polarity)
+                )
+                polarity = dated_polarity.entries[0].value if dated_polarity else polarity
+            else:
+                polarity = self.choice(found[0], found[1], Polarity) or polarity
+        polarities = set(dated_polarity.values()) if dated_polarity else {polarity}
+        neutral = polarities == {Polarity.NEUTRAL}  # never judged, whatever the period
 
-        scale_name: object = default_scale
-        scale_path = "ruleset.scale"
-        if (found := setting("scale")) is not None:
-            scale_name, scale_path = found
-        scale = scales.get(scale_name) if isinstance(scale_name, str) else None
+        dated_scale: Schedule[Scale] | None = None
+        found = setting("scale")
+        if found is not None and isinstance(found[0], list):
+            dated_scale = self.dated_setting(*found, lambda v, p: self.scale_named(v, p, scales))
+            if dated_scale is None:
+                return None
+            scale: Scale | None = dated_scale.entries[0].value
+        else:
+            name, where = found if found is not None else (default_scale, "ruleset.scale")
+            scale = self.scale_named(name, where, scales)
         if scale is None:
-            close = close_matches(str(scale_name), list(scales))
-            self.problem(
-                scale_path,
-                f"unknown scale {scale_name!r}",
-                f"did you mean {close[0]!r}?"
-                if close
-                else f"define [scales.{scale_name}] or use one of {', '.join(scales)}",
-            )
             return None
 
         def margin_schedule(key: str) -> Schedule[Margin] | None:
@@ -156,7 +152,21 @@ class IndicatorReader(Checks, Amounts):
             no_change = self.margin(raw_margin, margin_path, unit) or no_change
         thresholds: list[tuple[str, Decimal]] = []
         ranges: list[tuple[str, Target]] = []
-        if "thresholds" in body:
+        dated_thresholds = None
+        if isinstance(body.get("thresholds"), list):  # [{ from = PERIOD, floor = "65%" }, ...]
+            where = f"{path}.thresholds"
+            if polarity is Polarity.IN_RANGE:
+                self.problem(where, "an in-range indicator's threshold ranges cannot be dated yet")
+            else:
+                dated_thresholds = self.dated(
+                    body["thresholds"],
+                    where,
+                    lambda r, p: self.threshold_values(r, p, unit),
+                    entry_is_table=True,
+                )
+                if dated_thresholds is not None:
+                    thresholds = list(dated_thresholds.entries[0].value)
+        elif "thresholds" in body:
             raw_thresholds = body["thresholds"]
             names = tuple(raw_thresholds) if isinstance(raw_thresholds, dict) else ()
             for name, value in self.table(raw_thresholds, f"{path}.thresholds", names).items():
@@ -172,6 +182,10 @@ class IndicatorReader(Checks, Amounts):
         rounding = None
         if (found := setting("rounding")) is not None:
             rounding = self.rounding(*found)
+        rate = self.rate_rule(*found) if (found := setting("rate")) is not None else None
+        minimum = None
+        if (found := setting("minimum")) is not None:
+            minimum = self.minimum(*found, rate is not None)
         overrides, forecast = False, None
         for key in ("overrides", "forecast"):
             found = setting(key)
@@ -207,91 +221,36 @@ class IndicatorReader(Checks, Amounts):
             unchanged_within=no_change,
             overrides=overrides,
             forecast=forecast,
+            rate=rate,
+            minimum=minimum,
+            dated_polarity=dated_polarity,
+            dated_scale=dated_scale,
+            dated_thresholds=dated_thresholds,
             origins=self.settings_origins(body, path, defaults),
         )
+        if rate is not None and rounding is None:
+            self.problem(
+                f"{path}.rate",
+                "a rate that does not divide exactly is rated and shown to many digits",
+                "round it as it is published: rounding = { places = 1 }",
+                warning=True,
+            )
         if not neutral and self.count == problems_before:
-            self.check_scale_fits(indicator, path)
+            for version in indicator.versions:  # each period's settings, where they change
+                if version.polarity is not Polarity.NEUTRAL:
+                    self.check_scale_fits(version, path)
             if forecast is not None and forecast.scale is not scale:
                 forecasting = attrs.evolve(indicator, scale=forecast.scale)
                 self.check_scale_fits(forecasting, f"{path}.forecast")
         return indicator
-
-    def threshold_range(self, raw: object, path: str, unit: str) -> Target | None:
-        """An in-range indicator's threshold: a range `{ lower = 8, upper = 22 }`."""
-        if not isinstance(raw, dict) or "benchmark" in raw:
-            self.problem(
-                path,
-                "an in-range indicator's threshold is a range",
-                "write { lower = 8, upper = 22 }: a band from it takes the values within it",
-            )
-            return None
-        span = self.target(raw, path, unit)
-        return span if isinstance(span, Target) else None
-
-    def forecast_rule(
-        self, raw: object, path: str, scales: Mapping[str, Scale], scale: Scale
-    ) -> ForecastRule | None:
-        """`forecast = { scale = "NAME" }`: how the forecast is rated (the indicator's own
-        scale when none is named)."""
-        if not isinstance(raw, dict):
-            self.problem(path, f"expected a table, got {_kind(raw)}", "e.g. forecast = {}")
-            return None
-        body = self.table(raw, path, _FORECAST_KEYS)
-        if "scale" in body:
-            name = self.string(body["scale"], f"{path}.scale")
-            if name is None:
-                return None
-            found = scales.get(name)
-            if found is None:
-                close = close_matches(name, list(scales))
-                self.problem(
-                    f"{path}.scale",
-                    f"unknown scale {name!r}",
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else f"define [scales.{name}] or use one of {', '.join(scales)}",
-                )
-                return None
-            scale = found
-        if scale.significance is not None or scale.quantiles is not None:
-            self.problem(
-                path,
-                f"a forecast is rated against the year-end target; scale {scale.name!r} "
-                "compares with a benchmark or a group",
-                'name a scale of bands: forecast = { scale = "rag" }',
-            )
-            return None
-        return ForecastRule(scale=scale)
 
     def settings_origins(
         self, body: dict[str, Any], path: str, defaults: dict[str, Any]
     ) -> SettingOrigins:
         """Where each of the indicator's settings was written, for explanations."""
         wheres = []
-        for key in (*_SETTINGS, "overrides", "forecast", "target-carries"):
+        for key in (*_SETTINGS, "overrides", "forecast", "target-carries", "rate", "minimum"):
             where = f"{path}.{key}" if key in body else f"defaults.{key}" if key in defaults else ""
             if where:
                 wheres.append((key, where))
         return SettingOrigins(self.origins, tuple(wheres))
-
-    def rounding(self, raw: object, path: str) -> Rounding | None:
-        if not isinstance(raw, dict):
-            self.problem(path, f"expected a table, got {_kind(raw)}", "e.g. { places = 1 }")
-            return None
-        body = self.table(raw, path, ("places", "mode"))
-        places = body.get("places")
-        if (
-            not isinstance(places, int)
-            or isinstance(places, bool)
-            or not 0 <= places <= MAX_ROUNDING_PLACES
-        ):
-            self.problem(
-                f"{path}.places",
-                f"places must be a whole number from 0 to {MAX_ROUNDING_PLACES}",
-                "e.g. places = 1",
-            )
-            return None
-        mode = RoundingMode.HALF_UP
-        if "mode" in body:
-            mode = self.choice(body["mode"], f"{path}.mode", RoundingMode) or mode
-        return Rounding(places=places, mode=mode)

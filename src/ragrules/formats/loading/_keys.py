@@ -35,6 +35,8 @@ _DEFAULT_KEYS = (
     "overrides",
     "forecast",
     "target-carries",
+    "rate",
+    "minimum",
 )
 _INDICATOR_KEYS = (
     "id",

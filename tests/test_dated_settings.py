@@ -1,0 +1,101 @@
+"""Polarity, scale and thresholds with effective dates: each row rated with its period's."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+import ragrules
+from ragrules.data import iter_csv
+from ragrules.engine.canonical import canonical_toml
+from ragrules.reports.compiled import rate_csv_stream
+from ragrules.stream import write_stream
+from ragrules.tools.compare import rule_differences
+from tests.conftest import EXAMPLES
+
+RULES = EXAMPLES / "dated" / "kent-in-year-changes.toml"
+DATA = EXAMPLES / "dated" / "kent-in-year-changes-2024-25.csv"
+
+
+def _rate(indicator: str, period: str, value: str) -> ragrules.Result:
+    ruleset = ragrules.load(RULES)
+    return ruleset.rate([{"indicator": indicator, "period": period, "value": value}]).result(
+        indicator
+    )
+
+
+@pytest.mark.parametrize(
+    ("indicator", "period", "status", "polarity"),
+    [
+        # 67% meets the 65% floor in Q2, and misses the 70% floor from Q3.
+        ("care-leavers-in-education", "2024/25 Q2", "amber", "higher-is-better"),
+        ("care-leavers-in-education", "2024/25 Q3", "red", "higher-is-better"),
+        # Rated until Q3, for information from then.
+        ("library-visits", "2024/25 Q2", "amber", "higher-is-better"),
+        ("library-visits", "2024/25 Q3", "neutral", "neutral"),
+        ("library-visits", "2025/26 Q1", "neutral", "neutral"),
+    ],
+)
+def test_each_period_gets_its_settings(
+    indicator: str, period: str, status: str, polarity: str
+) -> None:
+    value = {"care-leavers-in-education": "67%", "library-visits": "26000"}[indicator]
+    result = _rate(indicator, period, value)
+    assert (result.status, result.indicator.polarity.value) == (status, polarity)
+    assert result.to_dict()["polarity"] == polarity
+
+
+def test_the_key_describes_the_report_periods_settings() -> None:
+    ruleset = ragrules.load(RULES)
+    rows = [r for r in ragrules.read_observations(DATA) if isinstance(r, ragrules.Observation)]
+    q2 = [r for r in rows if r.period.endswith("Q2")]
+    assert len(ruleset.rate(q2).key.statuses) == 3
+    q3 = ruleset.rate(rows)  # the latest period, Q3: library visits are neutral
+    assert str(q3.period) == "2024/25 Q3"
+    assert q3.summary.to_dict()["unrated"] == {"neutral": 1}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_the_compiled_stream_rates_with_each_periods_settings(fmt: str) -> None:
+    ruleset = ragrules.load(RULES)
+    fast, slow = io.StringIO(), io.StringIO()
+    rate_csv_stream(ruleset, DATA, fast, fmt)
+    write_stream(ruleset.iter_rate(iter_csv(DATA)), ruleset, slow, fmt)
+    assert fast.getvalue() == slow.getvalue()
+
+
+def test_canonical_toml_and_compare_keep_dated_settings() -> None:
+    ruleset = ragrules.load(RULES)
+    again = ragrules.loads(canonical_toml(ruleset))
+    assert again.indicators == ruleset.indicators
+    changed = RULES.read_text(encoding="utf-8").replace('floor = "70%"', 'floor = "72%"')
+    found = [(d.indicator, d.setting) for d in rule_differences(ruleset, ragrules.loads(changed))]
+    assert found == [("care-leavers-in-education", "thresholds")]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('scale = [{ from = "2024/25", value = "flor" }]', "unknown scale 'flor'"),
+        ('polarity = [{ from = "2024/25", valeu = "neutral" }]', "unknown key 'valeu'"),
+        ('polarity = [{ from = "2024/25", value = "sideways" }]', "'sideways' is not a valid"),
+    ],
+)
+def test_dated_settings_are_checked_where_they_are(setting: str, message: str) -> None:
+    text = (
+        '[ruleset]\nformat = 1\nid = "x"\n[scales.floor]\nbands = [{ status = "g", '
+        'from = "target" }, { status = "r" }]\n[[indicator]]\nid = "a"\ntarget = 1\n'
+        f"tolerance = {{ absolute = 1 }}\n{setting}\n"
+    )
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text)
+    assert any(message in p.message for p in caught.value.problems), caught.value.problems
+    assert all(p.line == 10 for p in caught.value.problems)
+
+
+def test_every_periods_combination_is_checked_at_load() -> None:
+    """A floor above the target from Q3 leaves amber empty then: refused, like any other."""
+    text = RULES.read_text(encoding="utf-8").replace('floor = "70%"', 'floor = "85%"')
+    with pytest.raises(ragrules.RulesetError, match="band 'amber' of scale 'floor' can never"):
+        ragrules.loads(text)
