@@ -285,7 +285,7 @@ class _Batch:
         found = self._computed(indicator, observation, period, placed, series)
         if observation is None or not (indicator.judged or observation.extra):
             return found
-        override = override_of(indicator, observation, found.unrated)
+        override = override_of(indicator, observation, found.unrated, self.ruleset.statuses)
         ruleset = self.ruleset
         forecast = forecast_of(indicator, observation, period, ruleset.calendar, ruleset.tokens)
         if override is None and forecast is None:

@@ -99,6 +99,19 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
         document["benchmarks"] = {b.name: _benchmark(b) for b in ruleset.benchmarks}
     if ruleset.groups:
         document["groups"] = {group.name: _group(group) for group in ruleset.groups}
+    if ruleset.statuses:
+        document["statuses"] = {
+            words.status: {
+                key: value
+                for key, value in (
+                    ("label", words.label),
+                    ("synonyms", list(words.synonyms)),
+                    ("colour", words.colour),
+                )
+                if value
+            }
+            for words in ruleset.statuses
+        }
     document["indicator"] = [_indicator(indicator) for indicator in ruleset.indicators]
     if ruleset.rollups:
         document["rollup"] = [_rollup(rollup) for rollup in ruleset.rollups]

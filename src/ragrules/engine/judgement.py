@@ -18,11 +18,11 @@ from ragrules.engine import rating
 from ragrules.engine._reasons import why
 from ragrules.engine._targets import rounded, target_for
 from ragrules.engine.rating import CannotRate, Cut, RuleInputs
-from ragrules.model._text import column_key
 from ragrules.model.numbers import format_decimal
 from ragrules.model.observations import Observation, read_value
 from ragrules.model.periods import Calendar, Period
 from ragrules.model.rules import Indicator, Target, Tokens, Unrated
+from ragrules.model.words import StatusWords, status_named
 
 # The data's columns (by column key) that carry judgement; map others to them with --columns.
 OVERRIDE_COLUMNS = ("override", "override_reason", "override_by")
@@ -85,20 +85,11 @@ class Forecast:
         }
 
 
-def status_named(text: str, statuses: tuple[str, ...]) -> str:
-    """A status as a report writes it, in the scale's words: `R`, `Red` and ` red ` are `red`.
-
-    Text that names no status comes back as a key (`purple`), for the caller to refuse.
-    """
-    word = column_key(text).replace("_", "-")
-    if word in statuses:
-        return word
-    initials = [status for status in statuses if status[0] == word[:1]]
-    return initials[0] if len(word) == 1 and len(initials) == 1 else word
-
-
 def override_of(
-    indicator: Indicator, observation: Observation, unrated: Unrated | None
+    indicator: Indicator,
+    observation: Observation,
+    unrated: Unrated | None,
+    words: tuple[StatusWords, ...] = (),
 ) -> Override | None:
     """The row's override, applied only where the ruleset allows it and it names a status."""
     written = observation.column("override").strip()
@@ -107,7 +98,7 @@ def override_of(
     reason = observation.column("override_reason").strip()
     by = observation.column("override_by").strip()
     statuses = indicator.scale.statuses_for(indicator.polarity)
-    status = status_named(written, statuses)
+    status = status_named(written, statuses, words)
     note = ""
     if not indicator.overrides:
         note = "the ruleset does not allow overrides for this indicator"

@@ -117,7 +117,7 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
             statuses += _quantile_entries(scale.quantiles, named, scale.name)
             continue
         for band in scale.bands:
-            label = band.status.capitalize()
+            label = _label(ruleset, band.status)
             if named:
                 of = "forecasts, " if scale.name not in rated_on else ""
                 label += f" ({of}{scale.name} scale)"
@@ -140,11 +140,20 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
             for r in ruleset.rollups
         ),
         unrated=tuple(
-            KeyEntry(label=reason.value.replace("-", " ").capitalize(), text=_UNRATED_TEXT[reason])
+            KeyEntry(
+                label=_label(ruleset, reason.value, reason.value.replace("-", " ").capitalize()),
+                text=_UNRATED_TEXT[reason],
+            )
             for reason in Unrated
             if reason in present
         ),
     )
+
+
+def _label(ruleset: RulesetData, status: str, default: str = "") -> str:
+    """A status as the key heads it: the ruleset's label, else the status, capitalised."""
+    found = ruleset.words(status)
+    return found.label if found is not None and found.label else default or status.capitalize()
 
 
 def _judgement_entries(ruleset: RulesetData) -> tuple[KeyEntry, ...]:

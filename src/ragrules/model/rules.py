@@ -36,6 +36,7 @@ from ragrules.model.travel import Direction as Direction
 from ragrules.model.travel import Judgement as Judgement
 from ragrules.model.travel import Travel as Travel
 from ragrules.model.travel import TravelCondition as TravelCondition
+from ragrules.model.words import StatusWords
 
 T = TypeVar("T")
 
@@ -433,6 +434,8 @@ class RulesetData:
     # Indicators grouped into services or themes, each rated by its rule; a roll-up's
     # members that are roll-ups come before it.
     rollups: tuple[Rollup, ...] = ()
+    # The ruleset's own words for statuses: labels, synonyms and colours.
+    statuses: tuple[StatusWords, ...] = ()
     # Where the ruleset was read from and what loading warned about; not part of its rules.
     source: str | None = attrs.field(default=None, eq=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
@@ -441,6 +444,15 @@ class RulesetData:
         """The named comparator group, or None (names compared as column names are)."""
         key = column_key(name)
         return next((g for g in self.groups if g.name == key), None)
+
+    def words(self, status: str) -> StatusWords | None:
+        """The ruleset's words for a status, or None."""
+        return next((w for w in self.statuses if w.status == status), None)
+
+    def label(self, status: str) -> str:
+        """A status as reports write it: the ruleset's label, else the status itself."""
+        found = self.words(status)
+        return found.label if found is not None and found.label else status
 
     def rollup(self, rollup_id: str) -> Rollup | None:
         """The roll-up with this id, or None."""

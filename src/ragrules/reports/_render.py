@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ragrules.engine.report import Report, Result
 from ragrules.engine.rollups import RollupResult
-from ragrules.model.rules import Unrated
+from ragrules.model.rules import RulesetData, Unrated
 from ragrules.model.units import with_unit
 
 
@@ -52,9 +52,11 @@ def no_flags_text(report: Report) -> str:
     return "This report does not use hand flags."
 
 
-def status_text(result: Result) -> str:
-    """The reported status, marked when it is an officer's override: `amber (override)`."""
-    return f"{result.reported_status} (override)" if result.overridden else result.reported_status
+def status_text(result: Result, ruleset: RulesetData | None = None) -> str:
+    """The reported status in the ruleset's words, marked when it is an officer's override:
+    `amber (override)`, `Achieved`."""
+    shown = ruleset.label(result.reported_status) if ruleset else result.reported_status
+    return f"{shown} (override)" if result.overridden else shown
 
 
 def judgement_text(result: Result) -> str:

@@ -12,6 +12,7 @@ from html import escape
 from ragrules.engine.report import Report, Result
 from ragrules.engine.selection import Selection
 from ragrules.engine.travel import Movement
+from ragrules.model.rules import RulesetData
 from ragrules.reports._render import (
     areas_text,
     caveat_text,
@@ -110,9 +111,9 @@ def to_html(report: Report) -> str:
         _rollups(report),
         _judgement(report),
         "<h2>Exception report</h2>",
-        _selections(report.exceptions, "No indicator meets the exception rules."),
+        _selections(report.exceptions, "No indicator meets the exception rules.", report.ruleset),
         "<h2>Of particular note</h2>",
-        _selections(report.of_particular_note, no_flags_text(report)),
+        _selections(report.of_particular_note, no_flags_text(report), report.ruleset),
         "<h2>Data caveats</h2>",
         _caveats(report),
         _problems(report),
@@ -123,27 +124,45 @@ def to_html(report: Report) -> str:
     return "\n".join(part for part in parts if part) + "\n"
 
 
-def _badge(status: str) -> str:
+def _badge(status: str, ruleset: RulesetData | None = None) -> str:
+    """A status tile: the ruleset's label and colour where it gives them."""
+    words = ruleset.words(status) if ruleset is not None else None
     background, text = status_colours(status)
+    if words is not None and words.colour:
+        background, text = words.colour, _ink(words.colour)
+    label = ruleset.label(status) if ruleset is not None else status
     return (
-        f'<span class="status" style="background:{background};color:{text}">{escape(status)}</span>'
+        f'<span class="status" style="background:{background};color:{text}">{escape(label)}</span>'
     )
 
 
-def _status(result: Result) -> str:
+def _ink(background: str) -> str:
+    """Near-black or white text, whichever contrasts more with `background` (#rrggbb), by
+    the WCAG relative luminance."""
+    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    dark = 0.0033  # #0b0c0c
+    return (
+        "#0b0c0c" if (luminance + 0.05) / (dark + 0.05) >= 1.05 / (luminance + 0.05) else "#ffffff"
+    )
+
+
+def _status(result: Result, ruleset: RulesetData) -> str:
     """The reported status's badge; an override says so, with the computed status beside it."""
     if not result.overridden:
-        return _badge(result.status)
+        return _badge(result.status, ruleset)
     return (
-        f'{_badge(result.reported_status)} <span class="override">override; computed '
-        f"{_badge(result.status)}</span>"
+        f'{_badge(result.reported_status, ruleset)} <span class="override">override; computed '
+        f"{_badge(result.status, ruleset)}</span>"
     )
 
 
 def _rollups(report: Report) -> str:
     """Each roll-up's status, its members' statuses and why; nothing without roll-ups."""
     rows = "".join(
-        f'<tr><th scope="row">{escape(rollup_name(r))}</th><td>{_badge(r.status)}</td>'
+        f'<tr><th scope="row">{escape(rollup_name(r))}</th>'
+        f"<td>{_badge(r.status, report.ruleset)}</td>"
         f"<td>{escape(members_text(r))}</td><td>{escape(r.reason.split(': ', 1)[-1])}</td></tr>"
         for r in report.rollups
     )
@@ -183,7 +202,7 @@ def _arrow(move: Movement) -> str:
 def _summary(report: Report) -> str:
     summary = report.summary
     rows = [
-        f'<tr><th scope="row">{_badge(status)}</th><td class="num">{count}</td>'
+        f'<tr><th scope="row">{_badge(status, report.ruleset)}</th><td class="num">{count}</td>'
         f'<td class="num">{percent}%</td></tr>'
         for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True)
     ]
@@ -194,8 +213,8 @@ def _summary(report: Report) -> str:
             f'<td class="num">{summary.overridden}</td><td></td></tr>'
         )
     rows += [
-        f'<tr><th scope="row">Not rated: {escape(reason)}</th><td class="num">{count}</td>'
-        "<td></td></tr>"
+        f'<tr><th scope="row">Not rated: {escape(report.ruleset.label(reason))}</th>'
+        f'<td class="num">{count}</td><td></td></tr>'
         for reason, count in summary.unrated
     ]
     html = [
@@ -236,7 +255,7 @@ def _all_indicators(report: Report) -> str:
             f'<tr><th scope="row">{escape(indicator_name(result))}</th>'
             f'<td class="num">{escape(value_shown(result))}</td>'
             f'<td class="num">{escape(target_text(result))}</td>'
-            f"<td>{_status(result)}</td>{arrows}</tr>"
+            f"<td>{_status(result, report.ruleset)}</td>{arrows}</tr>"
         )
     return "\n".join(
         [
@@ -250,7 +269,7 @@ def _all_indicators(report: Report) -> str:
     )
 
 
-def _selections(chosen: tuple[Selection, ...], empty: str) -> str:
+def _selections(chosen: tuple[Selection, ...], empty: str, ruleset: RulesetData) -> str:
     if not chosen:
         return f"<p>{escape(empty)}</p>"
     html = []
@@ -268,7 +287,7 @@ def _selections(chosen: tuple[Selection, ...], empty: str) -> str:
         html.append(
             '<section class="exception">'
             f"<h3>{escape(indicator_name(result))}</h3>"
-            f"<p>{_status(result)} Value {escape(value_shown(result))}{target}. "
+            f"<p>{_status(result, ruleset)} Value {escape(value_shown(result))}{target}. "
             f"{arrows}</p>"
             f"<p>Selected: {escape('; '.join(selection.reasons))}.</p>"
             f"{commentary}</section>"

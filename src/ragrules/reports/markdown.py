@@ -13,6 +13,7 @@ import re
 from ragrules.engine.key import KeyEntry
 from ragrules.engine.report import Report
 from ragrules.engine.selection import Selection
+from ragrules.model.rules import RulesetData
 from ragrules.reports._render import (
     areas_text,
     caveat_text,
@@ -45,12 +46,12 @@ def to_markdown(report: Report) -> str:
     summary = report.summary
     lines += ["| Status | Indicators | % of rated |", "| --- | ---: | ---: |"]
     for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True):
-        lines.append(f"| {_text(status)} | {count} | {percent}% |")
+        lines.append(f"| {_text(ruleset.label(status))} | {count} | {percent}% |")
     lines.append(f"| **rated** | **{summary.rated}** | |")
     if summary.overridden:
         lines.append(f"| of which by override | {summary.overridden} | |")
     for reason, count in summary.unrated:
-        lines.append(f"| not rated: {_text(reason)} | {count} | |")
+        lines.append(f"| not rated: {_text(ruleset.label(reason))} | {count} | |")
     for comparison, (_, counts) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
         shown = ", ".join(f"{outcome} {n}" for outcome, n in counts if n)
         lines += ["", f"{_paragraph(comparison.label or comparison.name)}: {_text(shown)}."]
@@ -65,7 +66,7 @@ def to_markdown(report: Report) -> str:
             indicator_name(result),
             value_shown(result),
             target_text(result),
-            status_text(result),
+            status_text(result, ruleset),
         ]
         cells += [move.arrow for move in result.travel]
         lines.append("| " + " | ".join(_text(cell) for cell in cells) + " |")
@@ -93,9 +94,9 @@ def to_markdown(report: Report) -> str:
         lines += [f"- **{_text(indicator_name(r))}**: {_text(text)}" for r, text in judged]
 
     lines += ["", "## Exception report", ""]
-    lines += _selections(report.exceptions, "No indicator meets the exception rules.")
+    lines += _selections(report.exceptions, "No indicator meets the exception rules.", ruleset)
     lines += ["", "## Of particular note", ""]
-    lines += _selections(report.of_particular_note, _text(no_flags_text(report)))
+    lines += _selections(report.of_particular_note, _text(no_flags_text(report)), ruleset)
     lines += ["", "## Data caveats", ""]
     if report.caveats:
         lines += [
@@ -118,7 +119,7 @@ def _key_entries(report: Report) -> list[KeyEntry]:
     return list(key.entries)
 
 
-def _selections(chosen: tuple[Selection, ...], empty: str) -> list[str]:
+def _selections(chosen: tuple[Selection, ...], empty: str, ruleset: RulesetData) -> list[str]:
     if not chosen:
         return [empty]
     lines = []
@@ -127,15 +128,16 @@ def _selections(chosen: tuple[Selection, ...], empty: str) -> list[str]:
         arrows = ", ".join(
             f"{m.comparison.label or m.comparison.name} {m.arrow}" for m in result.travel
         )
+        judged = judgement_text(result)
         lines += [
             f"### {_heading(indicator_name(result))}",
             "",
-            f"Status: **{_text(status_text(result))}**. "
+            f"Status: **{_text(status_text(result, ruleset))}**. "
             f"Value {_text(value_shown(result))}"
             + (f", target {_text(target_text(result))}" if result.target else "")
             + (f". {_text(arrows)}" if arrows else "")
             + f". Selected: {_text('; '.join(selection.reasons))}."
-            + (f" {_text(judged)}" if (judged := judgement_text(result)) else ""),
+            + (f" {_text(judged)}" if judged else ""),
             "",
             _paragraph(result.commentary) if result.commentary else "_No commentary was given._",
             "",

@@ -13,6 +13,7 @@ import json
 
 from ragrules.engine.report import Report, Result
 from ragrules.model._text import terminal_safe
+from ragrules.model.rules import RulesetData
 from ragrules.model.units import with_unit
 from ragrules.reports._cells import csv_row, csv_writer
 from ragrules.reports._cells import csv_safe as csv_safe  # re-exported: the CSV convention, public
@@ -85,20 +86,25 @@ def to_table(report: Report) -> str:
             "Why",
         )
     ]
-    rows += [(*_series_cells(result, series), *_table_row(result)) for result in report.results]
+    rows += [
+        (*_series_cells(result, series), *_table_row(result, ruleset)) for result in report.results
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     summary = report.summary
     counts = ", ".join(
-        f"{status} {count} ({percent}%)"
+        f"{ruleset.label(status)} {count} ({percent}%)"
         for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True)
     )
     overridden = f"; {summary.overridden} by override" if summary.overridden else ""
     lines += ["", f"Rated: {summary.rated}" + (f": {counts}" if summary.rated else "") + overridden]
     if summary.unrated:
-        lines.append("Not rated: " + ", ".join(f"{reason} {n}" for reason, n in summary.unrated))
+        lines.append(
+            "Not rated: "
+            + ", ".join(f"{ruleset.label(reason)} {n}" for reason, n in summary.unrated)
+        )
     for comparison, (_, travel) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
         shown = ", ".join(f"{outcome} {n}" for outcome, n in travel if n)
         lines.append(f"{comparison.label or comparison.name}: {shown}")
@@ -111,13 +117,13 @@ def to_table(report: Report) -> str:
     return "\n".join(terminal_safe(line) for line in lines) + "\n"
 
 
-def _table_row(result: Result) -> tuple[str, ...]:
+def _table_row(result: Result, ruleset: RulesetData) -> tuple[str, ...]:
     target = "" if result.target is None else with_unit(str(result.target), result.indicator.unit)
     why = result.reason.split(": ", 1)[-1] if result.rated else result.reason
     if judged := judgement_text(result):
         why = f"{why}. {judged}"
     arrows = [move.arrow for move in result.travel]
-    status = status_text(result)
+    status = status_text(result, ruleset)
     cells = (result.indicator.id, value_shown(result), target, status, *arrows, why)
     return tuple(_table_text(cell) for cell in cells)
 

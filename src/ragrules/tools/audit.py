@@ -15,7 +15,6 @@ from typing import Any
 
 import attrs
 
-from ragrules.engine.judgement import status_named
 from ragrules.engine.report import Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.engine.travel import Movement
@@ -34,6 +33,7 @@ from ragrules.model.rules import (
     Schedule,
     Travel,
 )
+from ragrules.model.words import status_named
 
 _SHAPES = {
     "up": ("up", "\u2191", "u", "+", "é", "increase", "increasing", "higher", "rising"),
@@ -117,9 +117,14 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
         if "status" in values:
             checked += 1
             statuses = result.indicator.scale.statuses
-            wanted = status_named(values["status"], statuses)
-            # A dash or N/A printed for an unrated indicator agrees with any reason not to rate.
-            if result.unrated is not None and is_no_data(values["status"]):
+            wanted = status_named(values["status"], statuses, ruleset.statuses)
+            # A dash or N/A printed for an unrated indicator agrees with any reason not to rate,
+            # and so does the ruleset's word for its reason ("Data only" for no-target).
+            if result.unrated is not None and (
+                is_no_data(values["status"])
+                or status_named(values["status"], (result.status,), ruleset.statuses)
+                == result.status
+            ):
                 continue
             if result.overridden and wanted == result.reported_status:
                 overridden.append(result)  # the officer's judgement, as the data records it

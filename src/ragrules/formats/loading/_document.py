@@ -16,6 +16,7 @@ from ragrules.formats.loading._keys import (
 )
 from ragrules.formats.loading._rollups import RollupReader
 from ragrules.formats.loading._scales import ScaleReader
+from ragrules.formats.loading._words import WordsReader
 from ragrules.model.errors import Severity
 from ragrules.model.periods import Calendar
 from ragrules.model.rules import (
@@ -25,7 +26,7 @@ from ragrules.model.rules import (
 )
 
 
-class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader):
+class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, WordsReader):
     """The whole document: the `[ruleset]` header, `[defaults]`, then every section in turn."""
 
     def ruleset(self, document: dict[str, Any]) -> Ruleset | None:
@@ -121,6 +122,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader):
         benchmarks = self.benchmarks(top.get("benchmarks", {}))
         groups = self.groups(top.get("groups", {}))
         rollups = self.rollups(top.get("rollup"), indicators)
+        words = self.status_words(top.get("statuses", {}), indicators)
         if ruleset_id is None:
             return None
         texts = {
@@ -140,6 +142,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader):
             benchmarks=benchmarks,
             groups=groups,
             rollups=rollups,
+            statuses=words,
             source=self.source,
             warnings=tuple(
                 sorted(

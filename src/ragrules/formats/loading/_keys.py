@@ -60,6 +60,7 @@ _TOP_KEYS = (
     "indicator",
     "rollup",
     "profiles",
+    "statuses",
 )
 _DATA_KEYS = ("no-data", "suppressed", "breakdowns")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")

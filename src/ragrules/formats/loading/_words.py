@@ -1,0 +1,69 @@
+"""Reading `[statuses]`: a ruleset's own words for its statuses (labels, synonyms, colours)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ragrules.formats.loading._getters import Getters
+from ragrules.model.errors import close_matches
+from ragrules.model.rules import Indicator, Unrated
+from ragrules.model.words import StatusWords, spelling
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_HINT = '[statuses.green] label = "Achieved", synonyms = ["Met"], colour = "#00703c"'
+
+
+class WordsReader(Getters):
+    """`[statuses.NAME]` tables, each for a status of the ruleset's scales or a reason not to
+    rate (`no-target` written "Data only")."""
+
+    def status_words(self, raw: object, indicators: Sequence[Indicator]) -> tuple[StatusWords, ...]:
+        known = list(
+            dict.fromkeys(
+                [
+                    status
+                    for indicator in indicators
+                    for version in indicator.versions
+                    for status in version.scale.statuses
+                ]
+                + [reason.value for reason in Unrated]
+            )
+        )
+        names = tuple(raw) if isinstance(raw, dict) else ()
+        found: list[StatusWords] = []
+        spelled: dict[str, str] = {}
+        for status, body in self.table(raw, "statuses", names).items():
+            path = f"statuses.{status}"
+            if status not in known:
+                close = close_matches(status, known)
+                self.problem(
+                    path,
+                    f"{status!r} is not a status of the ruleset's scales or a reason not to rate",
+                    f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(known)}",
+                )
+                continue
+            table = self.table(body, path, ("label", "synonyms", "colour"))
+            label = self.string(table["label"], f"{path}.label") or "" if "label" in table else ""
+            synonyms = table.get("synonyms", [])
+            if not isinstance(synonyms, list) or not all(
+                isinstance(s, str) and s.strip() for s in synonyms
+            ):
+                self.problem(f"{path}.synonyms", "expected a list of words", _HINT)
+                synonyms = []
+            colour = table.get("colour", "")
+            if colour and (not isinstance(colour, str) or not _COLOUR.fullmatch(colour)):
+                self.problem(f"{path}.colour", "a colour is written #rrggbb", 'e.g. "#00703c"')
+                colour = ""
+            for name in (label, *synonyms):
+                key = spelling(name)
+                if key and spelled.setdefault(key, status) != status:
+                    self.problem(
+                        path,
+                        f"{name!r} already names {spelled[key]!r}",
+                        "a word may name one status only",
+                    )
+            found.append(
+                StatusWords(status=status, label=label, synonyms=tuple(synonyms), colour=colour)
+            )
+        return tuple(found)

@@ -1,0 +1,48 @@
+"""A ruleset's own words for its statuses: a label, the synonyms published reports use, and
+a colour; and how a status written in a report is read back as one of them."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from ragrules.model._text import column_key
+
+
+@attrs.frozen(kw_only=True)
+class StatusWords:
+    """How a status is written: `label` in reports, `synonyms` also read from the data and
+    published reports, `colour` (`#rrggbb`) for its tile."""
+
+    status: str
+    label: str = ""
+    synonyms: tuple[str, ...] = ()
+    colour: str = ""
+
+
+_TRAILING = re.compile(r"[\s.!;:,]+$")
+
+
+def spelling(text: str) -> str:
+    """Text as statuses are compared: trimmed of trailing punctuation, case and spacing."""
+    return " ".join(_TRAILING.sub("", text).casefold().split())
+
+
+def status_named(text: str, statuses: tuple[str, ...], words: tuple[StatusWords, ...] = ()) -> str:
+    """A status as a report writes it, in the scale's words: `R`, `Red` and ` red ` are `red`;
+    with the ruleset's words, `Achieved` and `Target achieved.` are the status they name.
+
+    Text that names no status comes back as a key (`purple`), for the caller to refuse.
+    """
+    written = spelling(text)
+    for entry in words:
+        if entry.status in statuses and written in {
+            spelling(name) for name in (entry.label, *entry.synonyms) if name
+        }:
+            return entry.status
+    word = column_key(text).replace("_", "-")
+    if word in statuses:
+        return word
+    initials = [status for status in statuses if status[0] == word[:1]]
+    return initials[0] if len(word) == 1 and len(initials) == 1 else word

@@ -1,0 +1,112 @@
+"""Statuses in a ruleset's own words: labels in reports, synonyms read back, colours."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import ragrules
+from ragrules.engine.canonical import canonical_toml
+from ragrules.formats.data import read_observations
+from ragrules.model.words import status_named
+from ragrules.reports.html import _ink, to_html
+from ragrules.reports.markdown import to_markdown
+from ragrules.reports.output import to_json, to_table
+from ragrules.tools.audit import audit
+from tests.conftest import EXAMPLES
+
+RULES = EXAMPLES / "words" / "own-words.toml"
+DATA = EXAMPLES / "words" / "own-words-2024-25-q2.csv"
+
+
+@pytest.fixture(scope="module")
+def report() -> ragrules.Report:
+    return ragrules.load(RULES).rate(read_observations(DATA))
+
+
+def test_reports_write_the_labels(report: ragrules.Report) -> None:
+    table = to_table(report)
+    assert "Achieved (override)" in table
+    assert "For info only" in table and "Data only" in table
+    assert "Rated: 1: Achieved 1 (100%), Within tolerance 0 (0%), Not achieved 0 (0%)" in table
+    markdown = to_markdown(report)
+    assert "- **Achieved**: At or above the target." in markdown
+    assert "| not rated: Data only | 1 | |" in markdown
+    # JSON keeps the statuses' names: programs read `green`, people read the label.
+    results = {r["indicator"]: r for r in json.loads(to_json(report))["results"]}
+    assert results["complaints-on-time"]["reported_status"] == "green"
+
+
+def test_html_tiles_take_the_colours_with_contrasting_text(report: ragrules.Report) -> None:
+    html = to_html(report)
+    assert 'style="background:#00703c;color:#ffffff">Achieved</span>' in html
+    assert 'style="background:#f47738;color:#0b0c0c">Within tolerance</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("background", "ink"),
+    [
+        ("#ffffff", "#0b0c0c"),
+        ("#000000", "#ffffff"),
+        ("#ffdd00", "#0b0c0c"),
+        ("#1d70b8", "#ffffff"),
+    ],
+)
+def test_ink_contrasts(background: str, ink: str) -> None:
+    assert _ink(background) == ink
+
+
+def test_synonyms_are_read_back_by_audit_and_overrides(report: ragrules.Report) -> None:
+    complaints = report.result("complaints-on-time")
+    assert complaints.override is not None and complaints.override.applied  # "met"
+    found = audit(ragrules.load(RULES), read_observations(DATA))
+    assert found.mismatches == ()  # "Target achieved.", "For info only", "data only"
+    assert [r.indicator.id for r in found.overrides] == ["complaints-on-time"]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Achieved", "green"),
+        ("TARGET ACHIEVED.", "green"),
+        (" target  achieved!! ", "green"),
+        ("Slightly below target", "amber"),
+        ("Missed;", "red"),
+        ("R", "red"),  # an initial still names its status
+        ("Red", "red"),
+        ("purple", "purple"),
+    ],
+)
+def test_status_named_reads_labels_and_synonyms(text: str, status: str) -> None:
+    words = ragrules.load(RULES).statuses
+    assert status_named(text, ("green", "amber", "red"), words) == status
+
+
+def test_canonical_toml_keeps_the_words() -> None:
+    ruleset = ragrules.load(RULES)
+    assert ragrules.loads(canonical_toml(ruleset)).statuses == ruleset.statuses
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[statuses.gren]\nlabel = "Achieved"', "'gren' is not a status"),
+        ('[statuses.green]\ncolour = "green"', "a colour is written #rrggbb"),
+        (
+            '[statuses.green]\nlabel = "Met"\n[statuses.red]\nsynonyms = ["met."]',
+            "'met.' already names 'green'",
+        ),
+        ('[statuses.green]\nsynonyms = "Met"', "expected a list of words"),
+    ],
+)
+def test_bad_words_are_refused_where_they_are(table: str, message: str, tmp_path: Path) -> None:
+    text = (
+        '[ruleset]\nformat = 1\nid = "x"\n[[indicator]]\nid = "a"\ntarget = 1\n'
+        f"tolerance = {{ absolute = 1 }}\n{table}\n"
+    )
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text)
+    assert any(message in p.message for p in caught.value.problems), caught.value.problems
+    assert all(p.line is not None for p in caught.value.problems)
