@@ -41,6 +41,7 @@ from ragrules.model.rules import (
     Schedule,
     TargetSpec,
     TravelCondition,
+    TravelWord,
 )
 
 
@@ -277,10 +278,24 @@ def _travel(ruleset: RulesetData) -> dict[str, Any]:
                     if comparison.against is Against.RECENT_TREND
                     else {}
                 ),
+                **(
+                    {"words": [_travel_word(word) for word in comparison.words]}
+                    if comparison.words
+                    else {}
+                ),
             }
             for comparison in travel.comparisons
         }
     return data
+
+
+def _travel_word(word: TravelWord) -> dict[str, str]:
+    found = {"word": word.word}
+    if word.direction is not None:
+        found["direction"] = word.direction.value
+    if word.at_least is not None:
+        found["at-least"] = _percent(word.at_least)
+    return found
 
 
 def _exceptions(ruleset: RulesetData) -> dict[str, Any]:

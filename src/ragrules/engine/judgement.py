@@ -135,13 +135,16 @@ def forecast_of(
         reason = "no target: a forecast is rated for the end of its period's year"
         return _unrated(text, Unrated.NO_TARGET, reason, value=value)
     end = period.year_end(calendar)
-    target, _, problem = target_for(indicator, observation, end, tokens)
+    # The year end's settings and target: the ruleset's (or a benchmark's), never the row's
+    # own target, which is this period's.
+    at_end = indicator.at(end)
+    target, _, problem = target_for(at_end, attrs.evolve(observation, target=""), end, tokens)
     if target is None:
         return _unrated(text, Unrated.NO_TARGET, problem, value=value, period=end)
-    tolerance = indicator.tolerance.in_force(end) if indicator.tolerance else None
-    stretch = indicator.stretch.in_force(end) if indicator.stretch else None
+    tolerance = at_end.tolerance.in_force(end) if at_end.tolerance else None
+    stretch = at_end.stretch.in_force(end) if at_end.stretch else None
     inputs = RuleInputs(
-        indicator=attrs.evolve(indicator, scale=rule.scale),
+        indicator=attrs.evolve(at_end, scale=rule.scale),
         target=target,
         tolerance=tolerance,
         stretch=stretch,

@@ -57,6 +57,7 @@ class Planner:
             and policy.memory == 1
             and all(
                 c.against in (Against.PREVIOUS_PERIOD, Against.SAME_PERIOD_LAST_YEAR)
+                and not c.words  # graded words: the general path writes them
                 for c in ruleset.travel.comparisons
             )
         )

@@ -46,6 +46,8 @@ class Movement:
     # Judgements of the same comparison for the periods before, most recent first, as far back
     # as the ruleset's exception rules look (None where a period was not comparable).
     earlier_judgements: tuple[Judgement | None, ...] = ()
+    # The comparison's graded word for the movement ("slight increase"), when it has words.
+    word: str = ""
 
     def streak(self, judgements: frozenset[Judgement]) -> int:
         """For how many consecutive periods, ending now, the judgement was one of these."""
@@ -161,7 +163,22 @@ def compare(
         earlier_text=earlier_text,
         period=period,
         arrow=arrow(travel, moved, judgement),
+        word=word_for(comparison, moved, current, earlier) if comparison.words else "",
     )
+
+
+def word_for(comparison: Comparison, moved: Direction, current: Decimal, earlier: Decimal) -> str:
+    """The first of the comparison's words that fits the movement, exactly: its direction,
+    and a change of at least its share of the earlier value's size."""
+    change = EXACT.abs(EXACT.subtract(current, earlier))
+    size = EXACT.abs(earlier)
+    for entry in comparison.words:
+        if entry.direction is not None and entry.direction is not moved:
+            continue
+        if entry.at_least is not None and change < EXACT.multiply(entry.at_least, size):
+            continue
+        return entry.word
+    return ""
 
 
 # -- words for a band's travel condition (explanations and reasons) --

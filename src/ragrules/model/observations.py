@@ -41,6 +41,18 @@ NO_DATA_TOKENS = frozenset(
 SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "supp", "suppressed"})
 
 FIELDS = ("indicator", "area", "period", "value", "target", "commentary", "caveat", "flag")
+# Other columns (by column key) that speak of the row's own value, not of its series: an
+# earlier value a wide row carries (`previous`) does not inherit them.
+VALUE_COLUMNS = (
+    "numerator",
+    "denominator",
+    "forecast",
+    "override",
+    "override_reason",
+    "override_by",
+    "provisional",
+    "revised",
+)
 # A `flag` cell holding one of these (or a no-data token such as N/A) does not flag the row;
 # any other text does.
 UNFLAGGED_TOKENS = frozenset({"n", "no", "no.", "false", "0", "not flagged", "unflagged"})

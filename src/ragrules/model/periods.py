@@ -67,7 +67,8 @@ class Period:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "start", _start(self))
-        object.__setattr__(self, "months", _MONTHS_IN[self.kind])
+        # A rolling period covers the twelve months to its end: its own series, and its span.
+        object.__setattr__(self, "months", 12 if self.rolling else _MONTHS_IN[self.kind])
 
     def shifted(self, steps: int) -> Period:
         """The period `steps` periods of the same kind later (earlier when negative)."""
@@ -90,12 +91,16 @@ class Period:
         March 2021 for November 2020 in a financial year."""
         if self.kind is PeriodKind.YEAR:
             return self
-        if self.kind is PeriodKind.QUARTER:
-            return interned(attrs.evolve(self, index=4))
-        first = _FIRST_MONTH[calendar or self.calendar]
-        last = (first - 2) % 12 + 1  # the month before the year's first
-        year = self.year if self.index <= last else self.year + 1
-        return interned(attrs.evolve(self, year=year, index=last))
+        cal = calendar or self.calendar
+        # The year's last month, as (calendar year, month).
+        months = year_of(self, cal) * 12 + _FIRST_MONTH[cal] - 1 + 11
+        year, month = months // 12, months % 12 + 1
+        if self.kind is PeriodKind.MONTH:
+            return interned(attrs.evolve(self, year=year, index=month))
+        # The quarter, in this period's own calendar, that ends with that month.
+        first = _FIRST_MONTH[self.calendar]
+        index = (month - first) % 12 // 3 + 1
+        return interned(attrs.evolve(self, year=year if month >= first else year - 1, index=index))
 
     def __str__(self) -> str:
         return _text(self)
@@ -233,20 +238,18 @@ def _without_rolling(key: str) -> tuple[str, bool]:
 
 
 def year_of(period: Period, calendar: Calendar) -> int:
-    """The calendar year in which the year holding `period` starts, in `calendar` (months
-    belong to the calendar year, so November 2024 is in financial year 2024/25, and March
-    2025 too)."""
-    if period.kind is not PeriodKind.MONTH:
-        return period.year
-    first = _FIRST_MONTH[calendar]
-    return period.year if period.index >= first else period.year - 1
+    """The calendar year in which the year holding `period` starts, in `calendar` (November
+    2024 and March 2025 are in financial year 2024/25; so is calendar quarter 2025 Q1)."""
+    year, month = period.start
+    return year if month >= _FIRST_MONTH[calendar] else year - 1
 
 
 def position_in_year(period: Period, calendar: Calendar) -> int:
-    """Which quarter or month of its year a period is, from 1 (a year: 1)."""
-    if period.kind is not PeriodKind.MONTH:
-        return period.index
-    return (period.index - _FIRST_MONTH[calendar]) % 12 + 1
+    """Which quarter or month of its year (in `calendar`) a period is, from 1 (a year: 1)."""
+    offset = (period.start[1] - _FIRST_MONTH[calendar]) % 12
+    if period.kind is PeriodKind.MONTH:
+        return offset + 1
+    return offset // 3 + 1 if period.kind is PeriodKind.QUARTER else 1
 
 
 def _without_ytd(key: str) -> tuple[str, bool]:

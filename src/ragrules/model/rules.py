@@ -36,6 +36,7 @@ from ragrules.model.travel import Direction as Direction
 from ragrules.model.travel import Judgement as Judgement
 from ragrules.model.travel import Travel as Travel
 from ragrules.model.travel import TravelCondition as TravelCondition
+from ragrules.model.travel import TravelWord as TravelWord
 from ragrules.model.words import StatusWords
 
 T = TypeVar("T")
@@ -340,7 +341,7 @@ class Indicator:
     dated_polarity: Schedule[Polarity] | None = None
     dated_scale: Schedule[Scale] | None = None
     dated_thresholds: Schedule[tuple[tuple[str, Decimal], ...]] | None = None
-    _versions: dict[Period | None, Indicator] = attrs.field(
+    _versions: dict[tuple[int, ...], Indicator] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
     # Where each setting was written, as (setting, "file:line"); for explanations only.
@@ -348,27 +349,24 @@ class Indicator:
 
     def at(self, period: Period | None) -> Indicator:
         """The indicator as in force for `period`, its dated settings resolved (itself when
-        nothing is dated). Remembered per period: rows of one period share one version."""
-        if (
-            self.dated_polarity is None
-            and self.dated_scale is None
-            and self.dated_thresholds is None
-        ):
+        nothing is dated). One object per combination of entries in force, so that callers
+        may cache by identity: a version is the same object whichever period asks for it."""
+        schedules = (self.dated_polarity, self.dated_scale, self.dated_thresholds)
+        if schedules == (None, None, None):
             return self
-        found = self._versions.get(period)
+        started = tuple(
+            None if schedule is None else schedule.started(period) for schedule in schedules
+        )
+        key = tuple(id(entry) for entry in started)  # entries live as long as the indicator
+        found = self._versions.get(key)
         if found is None:
-            changes: dict[str, Any] = {}
-            for name, schedule in (
-                ("polarity", self.dated_polarity),
-                ("scale", self.dated_scale),
-                ("thresholds", self.dated_thresholds),
-            ):
-                value = None if schedule is None else schedule.in_force(period)
-                if value is not None:
-                    changes[name] = value
+            changes: dict[str, Any] = {
+                name: entry.value
+                for name, entry in zip(("polarity", "scale", "thresholds"), started, strict=True)
+                if entry is not None
+            }
             found = attrs.evolve(self, **changes) if changes else self
-            if len(self._versions) < 256:  # periods are few; stay bounded all the same
-                self._versions[period] = found
+            self._versions[key] = found  # at most one per combination of entries
         return found
 
     @property

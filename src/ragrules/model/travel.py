@@ -6,6 +6,7 @@ Value objects only, like `rules` (which re-exports every name here).
 from __future__ import annotations
 
 import enum
+from decimal import Decimal
 
 import attrs
 
@@ -45,6 +46,17 @@ class Arrows(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
+class TravelWord:
+    """A word for a movement ("significant increase", "similar result"): for movements in
+    `direction` (any when None) of at least `at_least` of the earlier value's size (any size
+    when None). A comparison's words are tried in order; the first that fits is used."""
+
+    word: str
+    direction: Direction | None = None
+    at_least: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Comparison:
     """A named direction-of-travel comparison, e.g. `short` against the previous period."""
 
@@ -56,6 +68,8 @@ class Comparison:
     # denominators (a proportion) or "regression" weighted by 1/SE^2 from the 95% limits.
     points: int = 5
     test: str = "regression"
+    # Graded words for its movements, tried in order (see `TravelWord`).
+    words: tuple[TravelWord, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

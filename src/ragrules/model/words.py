@@ -35,14 +35,14 @@ def status_named(text: str, statuses: tuple[str, ...], words: tuple[StatusWords,
 
     Text that names no status comes back as a key (`purple`), for the caller to refuse.
     """
+    word = column_key(text).replace("_", "-")
+    if word in statuses:  # a status's own name first: no word of the ruleset's shadows it
+        return word
     written = spelling(text)
     for entry in words:
         if entry.status in statuses and written in {
             spelling(name) for name in (entry.label, *entry.synonyms) if name
         }:
             return entry.status
-    word = column_key(text).replace("_", "-")
-    if word in statuses:
-        return word
     initials = [status for status in statuses if status[0] == word[:1]]
     return initials[0] if len(word) == 1 and len(initials) == 1 else word

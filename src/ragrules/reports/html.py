@@ -195,7 +195,8 @@ def _arrow(move: Movement) -> str:
         meaning = f"not comparable: {move.reason}"
     return (
         f'<span class="arrow" aria-hidden="true">{escape(move.arrow)}</span>'
-        f'<span class="visually-hidden">{escape(meaning)}</span>'
+        + (f" {escape(move.word)}" if move.word else "")
+        + f'<span class="visually-hidden">{escape(meaning)}</span>'
     )
 
 

@@ -68,7 +68,7 @@ def to_markdown(report: Report) -> str:
             target_text(result),
             status_text(result, ruleset),
         ]
-        cells += [move.arrow for move in result.travel]
+        cells += [f"{m.arrow} {m.word}" if m.word else m.arrow for m in result.travel]
         lines.append("| " + " | ".join(_text(cell) for cell in cells) + " |")
     rollups = report.rollups
     if rollups:
@@ -126,7 +126,9 @@ def _selections(chosen: tuple[Selection, ...], empty: str, ruleset: RulesetData)
     for selection in chosen:
         result = selection.result
         arrows = ", ".join(
-            f"{m.comparison.label or m.comparison.name} {m.arrow}" for m in result.travel
+            f"{m.comparison.label or m.comparison.name} {m.arrow}"
+            + (f" {m.word}" if m.word else "")
+            for m in result.travel
         )
         judged = judgement_text(result)
         lines += [

@@ -122,7 +122,7 @@ def _table_row(result: Result, ruleset: RulesetData) -> tuple[str, ...]:
     why = result.reason.split(": ", 1)[-1] if result.rated else result.reason
     if judged := judgement_text(result):
         why = f"{why}. {judged}"
-    arrows = [move.arrow for move in result.travel]
+    arrows = [f"{move.arrow} {move.word}" if move.word else move.arrow for move in result.travel]
     status = status_text(result, ruleset)
     cells = (result.indicator.id, value_shown(result), target, status, *arrows, why)
     return tuple(_table_text(cell) for cell in cells)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from ragrules.formats.data._common import EARLIER, _cell, _error
 from ragrules.model.errors import close_matches
-from ragrules.model.observations import FIELDS, Observation, column_key
+from ragrules.model.observations import FIELDS, VALUE_COLUMNS, Observation, column_key
 from ragrules.model.periods import PeriodError, parse_period
 
 
@@ -222,7 +222,9 @@ def _earlier_rows(
                 period=str(then),
                 value=_cell(cells, index),
                 row=observation.row,
-                extra=observation.extra,  # the breakdowns: the same series as the row's
+                # The breakdowns (the same series as the row's), not what speaks of the
+                # row's own value (its counts, override, forecast, marks).
+                extra=tuple((k, v) for k, v in observation.extra if k not in VALUE_COLUMNS),
             )
         )
     return found

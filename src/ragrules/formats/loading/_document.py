@@ -122,7 +122,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
         benchmarks = self.benchmarks(top.get("benchmarks", {}))
         groups = self.groups(top.get("groups", {}))
         rollups = self.rollups(top.get("rollup"), indicators)
-        words = self.status_words(top.get("statuses", {}), indicators)
+        words = self.status_words(top.get("statuses", {}), indicators, rollups)
         if ruleset_id is None:
             return None
         texts = {

@@ -157,6 +157,8 @@ class IndicatorReader(Checks, SettingReaders):
             where = f"{path}.thresholds"
             if polarity is Polarity.IN_RANGE:
                 self.problem(where, "an in-range indicator's threshold ranges cannot be dated yet")
+            elif not body["thresholds"]:
+                self.problem(where, "an empty list of dated entries", "give the thresholds")
             else:
                 dated_thresholds = self.dated(
                     body["thresholds"],

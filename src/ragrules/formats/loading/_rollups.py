@@ -41,7 +41,10 @@ class RollupReader(Amounts):
             self.problem("rollup", f"more than {MAX_ROLLUPS:,} roll-ups", "split the ruleset")
             return ()
         # What each member can be rated: an indicator's statuses, or a roll-up's.
-        known: dict[str, tuple[str, ...]] = {i.id: i.scale.statuses for i in indicators}
+        known: dict[str, tuple[str, ...]] = {
+            i.id: tuple(dict.fromkeys(s for v in i.versions for s in v.scale.statuses))
+            for i in indicators
+        }  # every status a member can have, whichever period's scale rates it
         found: list[Rollup] = []
         for index, item in enumerate(raw):
             rollup = self.rollup(item, f"rollup[{index}]", known)
@@ -100,25 +103,19 @@ class RollupReader(Amounts):
                     )
             if rule is RollupRule.WORST and "weights" in body:
                 self.problem(f"{path}.weights", "rule 'worst' takes no weights")
-            if self.count > before:
-                return None
-            return Rollup(
-                id=rollup_id,
-                title=title,
-                members=members,
-                rule=rule,
-                statuses=statuses[0],
-                weights=weights or (),
-            )
+            bands: tuple[RollupBand, ...] | None = ()
+            own = statuses[0]  # the members' statuses
+        else:
+            bands = self._bands(body.get("bands"), f"{path}.bands", rule)
+            own = tuple(dict.fromkeys(band.status for band in bands or ()))
         possible = tuple(dict.fromkeys(s for member in statuses for s in member))
-        bands = self._bands(body.get("bands"), f"{path}.bands", rule)
         counted: tuple[str, ...] = ()
         points: tuple[tuple[str, Decimal], ...] = ()
         if rule is RollupRule.SHARE:
             counted = self._counting(body.get("counting"), f"{path}.counting", possible)
             if "points" in body:
                 self.problem(f"{path}.points", "rule 'share' takes no points", "use counting")
-        else:
+        elif rule is RollupRule.SCORE:
             points = self._numbers(body.get("points"), f"{path}.points", possible, every=True) or ()
             if "counting" in body:
                 self.problem(f"{path}.counting", "rule 'score' takes no counting", "use points")
@@ -129,7 +126,7 @@ class RollupReader(Amounts):
             title=title,
             members=members,
             rule=rule,
-            statuses=tuple(dict.fromkeys(band.status for band in bands)),
+            statuses=own,
             weights=weights or (),
             counted=counted,
             points=points,

@@ -53,6 +53,9 @@ class SettingReaders(Amounts):
                 return None
             return read(table["value"], f"{where}.value")
 
+        if isinstance(raw, list) and not raw:
+            self.problem(path, "an empty list of dated entries", _DATED_HINT)
+            return None
         schedule = self.dated(raw, path, entry, entry_is_table=True)
         return schedule if schedule is not None and schedule.entries else None
 
@@ -130,18 +133,8 @@ class SettingReaders(Amounts):
         body = self.table(raw, path, _FORECAST_KEYS)
         if "scale" in body:
             name = self.string(body["scale"], f"{path}.scale")
-            if name is None:
-                return None
-            found = scales.get(name)
+            found = None if name is None else self.scale_named(name, f"{path}.scale", scales)
             if found is None:
-                close = close_matches(name, list(scales))
-                self.problem(
-                    f"{path}.scale",
-                    f"unknown scale {name!r}",
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else f"define [scales.{name}] or use one of {', '.join(scales)}",
-                )
                 return None
             scale = found
         if scale.significance is not None or scale.quantiles is not None:

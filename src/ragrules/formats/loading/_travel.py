@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ragrules.formats.loading._getters import Getters
+from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._keys import (
     _COMPARISON_KEYS,
     _TRAVEL_KEYS,
@@ -13,13 +13,20 @@ from ragrules.model.rules import (
     Against,
     Arrows,
     Comparison,
+    Direction,
     Judgement,
     Travel,
     TravelCondition,
+    TravelWord,
+)
+
+_WORDS_HINT = (
+    'e.g. words = [{ word = "significant increase", direction = "up", at-least = "10%" }, '
+    '{ word = "increase", direction = "up" }]'
 )
 
 
-class TravelReader(Getters):
+class TravelReader(Amounts):
     """`[travel]`: comparisons, arrows, and the travel conditions bands and rules use."""
 
     def travel(self, raw: object) -> tuple[Travel, tuple[object, str] | None]:
@@ -93,9 +100,46 @@ class TravelReader(Getters):
         elif "points" in body or "test" in body:
             self.problem(path, "only a recent-trend comparison has points and a test")
             return None
+        words = self.travel_words(body["words"], f"{path}.words") if "words" in body else ()
+        if words is None:
+            return None
         return Comparison(
-            name=name, against=against, benchmark=benchmark, label=label, points=points, test=test
+            name=name,
+            against=against,
+            benchmark=benchmark,
+            label=label,
+            points=points,
+            test=test,
+            words=words,
         )
+
+    def travel_words(self, raw: object, path: str) -> tuple[TravelWord, ...] | None:
+        """`words = [{ word = "significant increase", direction = "up", at-least = "10%" }]`."""
+        if not isinstance(raw, list) or not raw:
+            self.problem(path, "expected a list of words", _WORDS_HINT)
+            return None
+        found = []
+        for index, item in enumerate(raw):
+            where = f"{path}[{index}]"
+            body = self.table(item, where, ("word", "direction", "at-least"))
+            word = self.string(body["word"], f"{where}.word") if "word" in body else None
+            if not word:
+                self.problem(where, "each entry needs a word", _WORDS_HINT)
+                return None
+            moved = None
+            if "direction" in body:
+                moved = self.choice(body["direction"], f"{where}.direction", Direction)
+                if moved is None or moved is Direction.NOT_COMPARABLE:
+                    if moved is not None:
+                        self.problem(f"{where}.direction", "use up, down or unchanged")
+                    return None
+            at_least = None
+            if "at-least" in body:
+                at_least = self.percentage(body["at-least"], f"{where}.at-least")
+                if at_least is None:
+                    return None
+            found.append(TravelWord(word=word, direction=moved, at_least=at_least))
+        return tuple(found)
 
     def travel_condition(
         self, raw: object, path: str, travel: Travel, extra: tuple[str, ...] = ()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from ragrules.formats.loading._getters import Getters
 from ragrules.model.errors import close_matches
+from ragrules.model.rollups import Rollup
 from ragrules.model.rules import Indicator, Unrated
 from ragrules.model.words import StatusWords, spelling
 
@@ -18,15 +19,17 @@ class WordsReader(Getters):
     """`[statuses.NAME]` tables, each for a status of the ruleset's scales or a reason not to
     rate (`no-target` written "Data only")."""
 
-    def status_words(self, raw: object, indicators: Sequence[Indicator]) -> tuple[StatusWords, ...]:
+    def status_words(
+        self, raw: object, indicators: Sequence[Indicator], rollups: Sequence[Rollup] = ()
+    ) -> tuple[StatusWords, ...]:
+        # Every status a report can show: each period's scale, forecasts', roll-ups', and
+        # the reasons not to rate.
+        scales = [version.scale for indicator in indicators for version in indicator.versions]
+        scales += [i.forecast.scale for i in indicators if i.forecast is not None]
         known = list(
             dict.fromkeys(
-                [
-                    status
-                    for indicator in indicators
-                    for version in indicator.versions
-                    for status in version.scale.statuses
-                ]
+                [status for scale in scales for status in scale.statuses]
+                + [status for rollup in rollups for status in rollup.statuses]
                 + [reason.value for reason in Unrated]
             )
         )
@@ -57,7 +60,14 @@ class WordsReader(Getters):
                 colour = ""
             for name in (label, *synonyms):
                 key = spelling(name)
-                if key and spelled.setdefault(key, status) != status:
+                other = next((k for k in known if k != status and spelling(k) == key), None)
+                if other is not None:
+                    self.problem(
+                        path,
+                        f"{name!r} is the name of the status {other!r}",
+                        "a status's words cannot be another status's name",
+                    )
+                elif key and spelled.setdefault(key, status) != status:
                     self.problem(
                         path,
                         f"{name!r} already names {spelled[key]!r}",
