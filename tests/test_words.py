@@ -110,3 +110,22 @@ def test_bad_words_are_refused_where_they_are(table: str, message: str, tmp_path
         ragrules.loads(text)
     assert any(message in p.message for p in caught.value.problems), caught.value.problems
     assert all(p.line is not None for p in caught.value.problems)
+
+
+def test_rollups_and_audit_use_the_words_too() -> None:
+    ruleset = ragrules.loads(
+        RULES.read_text(encoding="utf-8")
+        + '\n[[rollup]]\nid = "all"\nmembers = ["complaints-on-time"]\nrule = "worst"\n'
+    )
+    report = ruleset.rate(read_observations(DATA))
+    assert "| all | Achieved | complaints-on-time Achieved |" in to_markdown(report)
+    # A single letter names a scale's status by its initial, never a reason not to rate.
+    rows = [
+        {
+            "indicator": "fly-tips-reported",
+            "period": "2024/25 Q2",
+            "value": "3",
+            "published_status": "N",
+        }
+    ]
+    assert len(audit(ruleset, rows).mismatches) == 1

@@ -94,9 +94,13 @@ def rollup_name(rollup: RollupResult) -> str:
     return f"{name} ({series})" if series else name
 
 
-def members_text(rollup: RollupResult) -> str:
-    """The members and their statuses: `temporary-accommodation amber, homelessness ... green`."""
-    return ", ".join(f"{member} {status}" for member, status in rollup.members)
+def members_text(rollup: RollupResult, ruleset: RulesetData | None = None) -> str:
+    """The members and their statuses in the ruleset's words:
+    `temporary-accommodation amber, homelessness-prevented green`."""
+    return ", ".join(
+        f"{member} {ruleset.label(status) if ruleset else status}"
+        for member, status in rollup.members
+    )
 
 
 def value_shown(result: Result) -> str:

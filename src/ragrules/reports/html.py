@@ -163,7 +163,8 @@ def _rollups(report: Report) -> str:
     rows = "".join(
         f'<tr><th scope="row">{escape(rollup_name(r))}</th>'
         f"<td>{_badge(r.status, report.ruleset)}</td>"
-        f"<td>{escape(members_text(r))}</td><td>{escape(r.reason.split(': ', 1)[-1])}</td></tr>"
+        f"<td>{escape(members_text(r, report.ruleset))}</td>"
+        f"<td>{escape(r.reason.split(': ', 1)[-1])}</td></tr>"
         for r in report.rollups
     )
     if not rows:

@@ -83,7 +83,12 @@ def to_markdown(report: Report) -> str:
             "| "
             + " | ".join(
                 _text(cell)
-                for cell in (rollup_name(r), r.status, members_text(r), r.reason.split(": ", 1)[-1])
+                for cell in (
+                    rollup_name(r),
+                    ruleset.label(r.status),
+                    members_text(r, ruleset),
+                    r.reason.split(": ", 1)[-1],
+                )
             )
             + " |"
             for r in rollups

@@ -122,8 +122,11 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
             # and so does the ruleset's word for its reason ("Data only" for no-target).
             if result.unrated is not None and (
                 is_no_data(values["status"])
-                or status_named(values["status"], (result.status,), ruleset.statuses)
-                == result.status
+                or (
+                    len(values["status"].strip()) > 1  # an initial names a scale's status only
+                    and status_named(values["status"], (result.status,), ruleset.statuses)
+                    == result.status
+                )
             ):
                 continue
             if result.overridden and wanted == result.reported_status:
