@@ -120,9 +120,9 @@ def _majority(rollup: Rollup, rated: _Rated) -> _Outcome:
     status = max(totals, key=lambda s: (totals[s], order.index(s)))
     total = _total(rollup, rated)
     held = (
-        f"{_amount(totals[status])} of {_amount(total)} by weight"
+        f"{format_decimal(totals[status])} of {format_decimal(total)} by weight"
         if rollup.weights
-        else f"{_amount(totals[status])} of {_count(rated)}"
+        else f"{format_decimal(totals[status])} of {_count(rated)}"
     )
     return status, f"held by {held}{_tie(totals, status)}", None
 
@@ -151,10 +151,11 @@ def _share(rollup: Rollup, rated: _Rated) -> _Outcome:
         else "below every band"
     )
     words = " or ".join(rollup.counted)
+    weighted = " by weight" if rollup.weights else ""
     return (
         band.status,
         f"{format_decimal(share)}% of {_count(rated)} are {words} "
-        f"({_amount(counted)} of {_amount(total)}{' by weight' if rollup.weights else ''}), "
+        f"({format_decimal(counted)} of {format_decimal(total)}{weighted}), "
         f"{reached}",
         share,
     )
@@ -200,10 +201,6 @@ def _total(rollup: Rollup, rated: _Rated) -> Decimal:
 
 def _count(rated: _Rated) -> str:
     return f"{len(rated)} rated member{'s' if len(rated) != 1 else ''}"
-
-
-def _amount(number: Decimal) -> str:
-    return format_decimal(number)
 
 
 _RULES = {
