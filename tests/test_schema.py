@@ -143,11 +143,12 @@ def test_enums_match_the_model() -> None:
     assert {"$ref": "#/$defs/polarity"} in settings["polarity"]["anyOf"]
     assert _enum("boundary") == _values(Boundary)
     assert set(DEFS["comparison"]["properties"]["against"]["enum"]) == _values(Against)
-    assert set(DEFS["travel"]["properties"]["arrows"]["enum"]) == _values(Arrows)
+    assert set(DEFS["travel"]["properties"]["arrows"]["anyOf"][0]["enum"]) == _values(Arrows)
     assert _enum("judgement") == _values(Judgement)
     assert set(ruleset["calendar"]["enum"]) == _values(Calendar)
     assert set(DEFS["rounding"]["properties"]["mode"]["enum"]) == _values(RoundingMode)
-    assert set(DEFS["travel"]["properties"]["glyphs"]["properties"]) == dict(DEFAULT_GLYPHS).keys()
+    glyphs = DEFS["travel"]["properties"]["glyphs"]["anyOf"][0]
+    assert set(glyphs["properties"]) == dict(DEFAULT_GLYPHS).keys()
 
 
 def _keys(schema: dict[str, Any]) -> set[str]:

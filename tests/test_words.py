@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ragrules
 from ragrules.engine.canonical import canonical_toml
 from ragrules.formats.data import read_observations
-from ragrules.model.words import status_named
+from ragrules.model.words import StatusWords, in_order, status_named
 from ragrules.reports.html import _ink, to_html
 from ragrules.reports.markdown import to_markdown
 from ragrules.reports.output import to_json, to_table
@@ -30,9 +32,13 @@ def test_reports_write_the_labels(report: ragrules.Report) -> None:
     table = to_table(report)
     assert "Achieved (override)" in table
     assert "For info only" in table and "Data only" in table
-    assert "Rated: 1: Achieved 1 (100%), Within tolerance 0 (0%), Not achieved 0 (0%)" in table
+    # The order lists brag's blue first, where the scales alone would list it after red.
+    assert (
+        "Rated: 2: Exceeded 1 (50%), Achieved 1 (50%), Within tolerance 0 (0%), "
+        "Not achieved 0 (0%)" in table
+    )
     markdown = to_markdown(report)
-    assert "- **Achieved**: At or above the target." in markdown
+    assert "- **Achieved (rag scale)**: At or above the target." in markdown
     assert "| not rated: Data only | 1 | |" in markdown
     # JSON keeps the statuses' names: programs read `green`, people read the label.
     results = {r["indicator"]: r for r in json.loads(to_json(report))["results"]}
@@ -99,6 +105,12 @@ def test_canonical_toml_keeps_the_words() -> None:
             "'met.' already names 'green'",
         ),
         ('[statuses.green]\nsynonyms = "Met"', "expected a list of words"),
+        ("[statuses.green]\norder = 1.5", "an order is a whole number"),
+        ("[statuses.green]\norder = 1\n[statuses.red]\norder = 1", "order 1 is also 'green'"),
+        (
+            "[statuses.green]\norder = 2\n[statuses.amber]\norder = 1",
+            "order 1 lists 'amber' before 'green'",
+        ),
     ],
 )
 def test_bad_words_are_refused_where_they_are(table: str, message: str, tmp_path: Path) -> None:
@@ -129,3 +141,33 @@ def test_rollups_and_audit_use_the_words_too() -> None:
         }
     ]
     assert len(audit(ruleset, rows).mismatches) == 1
+
+
+def test_the_order_lists_statuses_and_never_changes_one(report: ragrules.Report) -> None:
+    unordered = ragrules.loads(
+        "\n".join(
+            line
+            for line in RULES.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("order =")
+        )
+    ).rate(read_observations(DATA))
+    assert [s for s, _ in report.summary.counts] == ["blue", "green", "amber", "red"]
+    assert [s for s, _ in unordered.summary.counts] == ["green", "amber", "red", "blue"]
+    assert [r.status for r in report.results] == [r.status for r in unordered.results]
+    assert dict(report.summary.counts) == dict(unordered.summary.counts)
+
+
+@given(st.permutations(["blue", "green", "amber", "red", "no-data"]), st.data())
+def test_in_order_puts_ordered_statuses_first_by_order(
+    statuses: list[str], data: st.DataObject
+) -> None:
+    chosen = data.draw(st.lists(st.sampled_from(statuses), unique=True))
+    places = data.draw(
+        st.lists(st.integers(0, 50), min_size=len(chosen), max_size=len(chosen), unique=True)
+    )
+    words = tuple(StatusWords(status=s, order=n) for s, n in zip(chosen, places, strict=True))
+    listed = in_order(statuses, words)
+    assert sorted(listed) == sorted(statuses)  # every status, once
+    ordered = sorted(chosen, key=dict(zip(chosen, places, strict=True)).__getitem__)
+    assert list(listed[: len(chosen)]) == ordered
+    assert [s for s in listed if s not in chosen] == [s for s in statuses if s not in chosen]

@@ -147,17 +147,18 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
             tally = write_stream(items, ruleset, out, fmt, columns=columns, safe_csv=safe)
     if bar is not None:
         bar.done()
-    return _said(tally, args, data)
+    return _said(tally, args, data, ruleset)
 
 
-def _said(tally: Tally, args: argparse.Namespace, data: Path) -> int:
+def _said(tally: Tally, args: argparse.Namespace, data: Path, ruleset: Ruleset) -> int:
     """The stream's tally on stderr, and the exit code it makes."""
     if not tally.results and not tally.rejected:
         say(
             f"{data}: warning: the data holds no rows (check it has rows under its header)",
             file=sys.stderr,
         )
-    counts = ", ".join(f"{status} {n}" for status, n in sorted(tally.statuses.items()))
+    statuses = ruleset.in_order(sorted(tally.statuses))
+    counts = ", ".join(f"{status} {tally.statuses[status]}" for status in statuses)
     if tally.overridden:
         counts += f"; {tally.overridden} by override"
     print(
@@ -185,7 +186,7 @@ def _rate_columnar(ruleset: Ruleset, args: argparse.Namespace, data: Path, fmt: 
         tally = rate_csv_columnar(
             ruleset, data, out, fmt, columns=columns, delimiter=args.delimiter
         )
-    return _said(tally, args, data)
+    return _said(tally, args, data, ruleset)
 
 
 # Files read a line at a time; JSON and Excel files are read whole (they are not streams).

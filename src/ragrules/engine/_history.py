@@ -26,6 +26,7 @@ from ragrules.model.rules import (
     Polarity,
     RulesetData,
     Target,
+    Tokens,
     Unrated,
 )
 
@@ -52,10 +53,11 @@ def movement_with_history(
     for steps in range(1, lookback):
         period = current.shifted(-steps)
         row = placed.get((series, period))
-        reading = reading_of(indicator, row, ruleset.tokens) if row and not row.caveat else None
+        tokens = ruleset.tokens.at(period)
+        reading = reading_of(indicator, row, tokens) if row and not row.caveat else None
         if row is None or reading is None or reading.number is None:
             break
-        then, _, _ = target_for(indicator, row, period, ruleset.tokens)
+        then, _, _ = target_for(indicator, row, period, tokens)
         past = _movement(
             ruleset,
             comparison,
@@ -85,7 +87,7 @@ def _movement(
     series: Series,
 ) -> Movement:
     """The movement of `value` (the series' value for `period`) for one comparison."""
-    settings = ruleset.travel
+    settings = ruleset.travel.at(period)  # the arrows in force for the period
     if comparison.against is Against.RECENT_TREND:
         return _recent_trend(
             ruleset, comparison, indicator, observation, value, period, placed, series
@@ -98,7 +100,7 @@ def _movement(
             return travel.not_comparable(
                 comparison, settings, f"the data has no {comparison.benchmark} value"
             )
-        reading = read_value(text, indicator.unit, ruleset.tokens)
+        reading = read_value(text, indicator.unit, ruleset.tokens.at(period))
     else:
         if period is None:
             return travel.not_comparable(comparison, settings, "the report has no period")
@@ -117,7 +119,7 @@ def _movement(
                 comparison, settings, f"the {earlier_period} value is caveated", earlier_period
             )
         text = value_text(indicator, earlier)
-        reading = reading_of(indicator, earlier, ruleset.tokens)
+        reading = reading_of(indicator, earlier, ruleset.tokens.at(earlier_period))
     if reading.number is None:
         # The text is kept: an unreadable earlier value is a notice, as a current one is.
         return travel.not_comparable(
@@ -151,14 +153,15 @@ def _recent_trend(
     series: Series,
 ) -> Movement:
     """The trend of the series' last `points` values, this period's the last of them."""
-    settings = ruleset.travel
+    settings = ruleset.travel.at(period)  # the arrows in force for the period
     if period is None:
         return travel.not_comparable(comparison, settings, "the report has no period")
     points: list[trend.Point] = []
     for back in range(comparison.points - 1, -1, -1):
         when = period.shifted(-back)
         row = observation if back == 0 else placed.get((series, when))
-        number = value if back == 0 else _number(ruleset, indicator, row)
+        tokens = ruleset.tokens.at(when)
+        number = value if back == 0 else _number(indicator, row, tokens)
         if row is None or number is None:
             return travel.not_comparable(
                 comparison,
@@ -166,7 +169,7 @@ def _recent_trend(
                 f"cannot be calculated: no value for {when} ({comparison.points} points needed)",
                 period.shifted(-(comparison.points - 1)),
             )
-        points.append(_point(ruleset, row, number))
+        points.append(_point(row, number, tokens))
     moved, reason = trend.trend(points, comparison.test)
     earliest = period.shifted(-(comparison.points - 1))
     if moved is Direction.NOT_COMPARABLE:
@@ -191,16 +194,16 @@ def _recent_trend(
     )
 
 
-def _number(ruleset: RulesetData, indicator: Indicator, row: Observation | None) -> Decimal | None:
+def _number(indicator: Indicator, row: Observation | None, tokens: Tokens) -> Decimal | None:
     if row is None or row.caveat:
         return None
-    number = reading_of(indicator, row, ruleset.tokens).number
+    number = reading_of(indicator, row, tokens).number
     return None if number is None else rounded(indicator, number)
 
 
-def _point(ruleset: RulesetData, row: Observation, value: Decimal) -> trend.Point:
+def _point(row: Observation, value: Decimal, tokens: Tokens) -> trend.Point:
     def read(column: str) -> Fraction | None:
-        number = read_value(row.column(column), "number", ruleset.tokens).number
+        number = read_value(row.column(column), "number", tokens).number
         return None if number is None else Fraction(number)
 
     return trend.Point(

@@ -287,7 +287,9 @@ class _Batch:
             return found
         override = override_of(indicator, observation, found.unrated, self.ruleset.statuses)
         ruleset = self.ruleset
-        forecast = forecast_of(indicator, observation, period, ruleset.calendar, ruleset.tokens)
+        forecast = forecast_of(
+            indicator, observation, period, ruleset.calendar, ruleset.tokens.at(period)
+        )
         if override is None and forecast is None:
             return found
         return attrs.evolve(found, override=override, forecast=forecast)
@@ -312,7 +314,7 @@ class _Batch:
                 status=Unrated.NO_DATA.value,
                 unrated=Unrated.NO_DATA,
                 reason=f"no data: no row{when}",
-                travel=self._not_comparable("there is no current value"),
+                travel=self._not_comparable("there is no current value", period),
             )
         common: dict[str, Any] = {
             "indicator": indicator,
@@ -332,9 +334,9 @@ class _Batch:
                 common,
                 Unrated.CAVEAT,
                 f"caveat: {observation.caveat}",
-                travel=self._not_comparable("the current value is caveated"),
+                travel=self._not_comparable("the current value is caveated", period),
             )
-        tokens = self.ruleset.tokens
+        tokens = self.ruleset.tokens.at(period)  # the tokens the period's data uses
         reading = reading_of(indicator, observation, tokens)
         if reading.number is None:
             assert reading.unrated is not None
@@ -342,7 +344,7 @@ class _Batch:
                 common,
                 reading.unrated,
                 reading.reason,
-                travel=self._not_comparable("there is no current value"),
+                travel=self._not_comparable("there is no current value", period),
             )
         value = rounded(indicator, reading.number)
         scale = indicator.scale
@@ -355,7 +357,7 @@ class _Batch:
                     movement_with_history(
                         self.ruleset, c, indicator, observation, value, None, period, placed, series
                     )
-                    for c in self.ruleset.travel.comparisons
+                    for c in self.ruleset.travel.at(period).comparisons
                 ),
             )
             if scale.quantiles is not None:
@@ -385,7 +387,7 @@ class _Batch:
                 placed,
                 series,
             )
-            for comparison in self.ruleset.travel.comparisons
+            for comparison in self.ruleset.travel.at(period).comparisons
         )
         common.update(
             unrounded=reading.number,
@@ -448,8 +450,8 @@ class _Batch:
             self.benchmarks = BenchmarkValues(self.ruleset, placed, self.groups)
         return self.benchmarks
 
-    def _not_comparable(self, reason: str) -> tuple[Movement, ...]:
-        settings = self.ruleset.travel
+    def _not_comparable(self, reason: str, period: Period | None) -> tuple[Movement, ...]:
+        settings = self.ruleset.travel.at(period)
         return tuple(
             travel.not_comparable(comparison, settings, reason)
             for comparison in settings.comparisons

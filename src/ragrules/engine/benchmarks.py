@@ -41,14 +41,17 @@ class BenchmarkValues:
         named = self.ruleset.benchmark(name)
         if named is None:
             text = observation.column(name)
-            reading = read_value(text, indicator.unit, self.ruleset.tokens) if text else None
+            reading = (
+                read_value(text, indicator.unit, self.ruleset.tokens.at(period)) if text else None
+            )
             number = None if reading is None else reading.number
             return number, "" if number is not None else f"the data has no {name} value"
         if named.statistic is not None:
             return self._statistic(named, indicator, observation.area, series, period)
         row = self.row(name, observation, series, period)
         text = "" if row is None else row.value
-        number = read_value(text, indicator.unit, self.ruleset.tokens).number if text else None
+        tokens = self.ruleset.tokens.at(period)
+        number = read_value(text, indicator.unit, tokens).number if text else None
         if number is None:
             area = self.area_of(named, observation) or "no area named"
             return None, f"no {named.name} row ({area}) for {period}"
@@ -113,10 +116,9 @@ class BenchmarkValues:
             if in_group(row, group, area, key[2], with_self=False)
         ]
         total = weight = Decimal(0)
-        for row, value in zip(
-            rows, numbers(indicator, rows, self.ruleset, keep_all=True), strict=True
-        ):
-            w = read_value(row.column(benchmark.weights), "number", self.ruleset.tokens).number
+        tokens = self.ruleset.tokens.at(key[2])
+        for row, value in zip(rows, numbers(indicator, rows, tokens, keep_all=True), strict=True):
+            w = read_value(row.column(benchmark.weights), "number", tokens).number
             if value is None or w is None:
                 continue
             total += value * w

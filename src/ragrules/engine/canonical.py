@@ -30,6 +30,7 @@ from ragrules.model.rules import (
     Basis,
     BenchmarkTarget,
     Boundary,
+    Comparison,
     ExceptionRule,
     Indicator,
     Margin,
@@ -40,6 +41,7 @@ from ragrules.model.rules import (
     Scale,
     Schedule,
     TargetSpec,
+    Tokens,
     TravelCondition,
     TravelWord,
 )
@@ -87,15 +89,9 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
     exceptions = _exceptions(ruleset)
     if exceptions:
         document["exceptions"] = exceptions
-    tokens = ruleset.tokens
-    if tokens.no_data or tokens.suppressed or tokens.breakdowns:
-        document["data"] = {
-            key: sorted(values)
-            for key, values in (("no-data", tokens.no_data), ("suppressed", tokens.suppressed))
-            if values
-        }
-        if tokens.breakdowns:
-            document["data"]["breakdowns"] = list(tokens.breakdowns)
+    data = _data(ruleset.tokens)
+    if data:
+        document["data"] = data
     if ruleset.benchmarks:
         document["benchmarks"] = {b.name: _benchmark(b) for b in ruleset.benchmarks}
     if ruleset.groups:
@@ -108,8 +104,9 @@ def to_document(ruleset: RulesetData) -> dict[str, Any]:
                     ("label", words.label),
                     ("synonyms", list(words.synonyms)),
                     ("colour", words.colour),
+                    ("order", words.order),
                 )
-                if value
+                if value not in ("", [], None)
             }
             for words in ruleset.statuses
         }
@@ -260,12 +257,32 @@ def _condition(condition: TravelCondition) -> dict[str, Any]:
     }
 
 
+def _data(tokens: Tokens) -> dict[str, Any]:
+    """`[data]`: tokens (dated ones as their entries) and breakdowns."""
+    data: dict[str, Any] = {}
+    for key, values, dated in (
+        ("no-data", tokens.no_data, tokens.dated_no_data),
+        ("suppressed", tokens.suppressed, tokens.dated_suppressed),
+    ):
+        if dated is not None:
+            data[key] = _dated_values(dated, sorted)
+        elif values:
+            data[key] = sorted(values)
+    if tokens.breakdowns:
+        data["breakdowns"] = list(tokens.breakdowns)
+    return data
+
+
 def _travel(ruleset: RulesetData) -> dict[str, Any]:
     travel = ruleset.travel
     data: dict[str, Any] = {}
-    if travel.arrows is not Arrows.DIRECTION:
+    if travel.dated_arrows is not None:
+        data["arrows"] = _dated_values(travel.dated_arrows, lambda arrows: arrows.value)
+    elif travel.arrows is not Arrows.DIRECTION:
         data["arrows"] = travel.arrows.value
-    if travel.glyphs != DEFAULT_GLYPHS:
+    if travel.dated_glyphs is not None:
+        data["glyphs"] = _dated_values(travel.dated_glyphs, dict)
+    elif travel.glyphs != DEFAULT_GLYPHS:
         data["glyphs"] = dict(travel.glyphs)
     if travel.comparisons:
         data["comparisons"] = {
@@ -278,15 +295,20 @@ def _travel(ruleset: RulesetData) -> dict[str, Any]:
                     if comparison.against is Against.RECENT_TREND
                     else {}
                 ),
-                **(
-                    {"words": [_travel_word(word) for word in comparison.words]}
-                    if comparison.words
-                    else {}
-                ),
+                **({"words": _words(comparison)} if comparison.has_words else {}),
             }
             for comparison in travel.comparisons
         }
     return data
+
+
+def _words(comparison: Comparison) -> list[Any]:
+    """A comparison's words, or its dated lists of words."""
+    if comparison.dated_words is not None:
+        return _dated_values(
+            comparison.dated_words, lambda words: [_travel_word(word) for word in words]
+        )
+    return [_travel_word(word) for word in comparison.words]
 
 
 def _travel_word(word: TravelWord) -> dict[str, str]:
@@ -355,6 +377,14 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
                 **{name: format_decimal(value) for name, value in entry.value},
             }
             for entry in indicator.dated_thresholds.entries
+        ]
+    elif indicator.dated_threshold_ranges is not None:
+        data["thresholds"] = [
+            {
+                **({"from": str(entry.start)} if entry.start else {}),
+                **{name: target_data(span) for name, span in entry.value},
+            }
+            for entry in indicator.dated_threshold_ranges.entries
         ]
     elif indicator.thresholds or indicator.threshold_ranges:
         data["thresholds"] = {

@@ -30,6 +30,7 @@ from ragrules.model.rules import (
     Polarity,
     RulesetData,
     Scale,
+    Travel,
     Unrated,
 )
 from ragrules.model.units import amount_text
@@ -123,12 +124,13 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
                 label += f" ({of}{scale.name} scale)"
             statuses.append(KeyEntry(label=label, text=_band_text(band, scale, indicators)))
     noun = "period" if period is None else _PERIOD_NOUN[period.kind]
+    travel = ruleset.travel.at(period)  # the arrows drawn for the report's period
     arrows = tuple(
         KeyEntry(
             label=f"{comparison.label or comparison.name} arrow",
-            text=_comparison_text(comparison, ruleset, noun),
+            text=_comparison_text(comparison, ruleset, noun, travel),
         )
-        for comparison in ruleset.travel.comparisons
+        for comparison in travel.comparisons
     )
     present = set(unrated)
     return Key(
@@ -348,8 +350,9 @@ class _Words:
         return cls("at least as good as", "better than", "worse than", "better than")
 
 
-def _comparison_text(comparison: Comparison, ruleset: RulesetData, noun: str) -> str:
-    travel = ruleset.travel
+def _comparison_text(
+    comparison: Comparison, ruleset: RulesetData, noun: str, travel: Travel
+) -> str:
     benchmark = comparison.against is Against.BENCHMARK
     if comparison.against is Against.RECENT_TREND:
         test = (

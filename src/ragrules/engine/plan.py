@@ -55,9 +55,12 @@ class Planner:
         self.usable = (
             policy.lookback == 1
             and policy.memory == 1
+            # Arrows, words or tokens by period: the general path resolves them per row.
+            and not ruleset.travel.is_dated
+            and not ruleset.tokens.is_dated
             and all(
                 c.against in (Against.PREVIOUS_PERIOD, Against.SAME_PERIOD_LAST_YEAR)
-                and not c.words  # graded words: the general path writes them
+                and not c.has_words  # graded words: the general path writes them
                 for c in ruleset.travel.comparisons
             )
         )

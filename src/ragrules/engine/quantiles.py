@@ -26,6 +26,7 @@ from ragrules.model.rules import (
     Indicator,
     Polarity,
     RulesetData,
+    Tokens,
     Unrated,
 )
 
@@ -69,7 +70,8 @@ class GroupValues:
                 for row in self.rows.get(key, ())
                 if in_group(row, group, around, key[2], with_self=with_self)
             )
-            cached = sorted(n for n in numbers(indicator, members, self.ruleset) if n is not None)
+            tokens = self.ruleset.tokens.at(key[2])
+            cached = sorted(n for n in numbers(indicator, members, tokens) if n is not None)
             self.sorted[slot] = cached
         return cached
 
@@ -97,14 +99,12 @@ def in_group(
 
 
 def numbers(
-    indicator: Indicator, rows: Iterable[Observation], ruleset: RulesetData, keep_all: bool = False
+    indicator: Indicator, rows: Iterable[Observation], tokens: Tokens, keep_all: bool = False
 ) -> Iterable[Decimal | None]:
     """The rows' values as rated (rounded as the indicator says); caveated and unreadable
     ones skipped, or given as None with `keep_all`."""
     for row in rows:
-        number = (
-            None if row.caveat else read_value(row.value, indicator.unit, ruleset.tokens).number
-        )
+        number = None if row.caveat else read_value(row.value, indicator.unit, tokens).number
         if number is not None and indicator.rounding is not None:
             rounding = indicator.rounding
             number = round_value(number, rounding.places, rounding.mode)

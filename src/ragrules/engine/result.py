@@ -215,5 +215,5 @@ def movement_dict(move: Movement) -> dict[str, Any]:
         "reason": move.reason,
         "earlier_judgements": [None if j is None else j.value for j in move.earlier_judgements],
         # Only for a comparison with graded words: other records keep the fields of 0.1.
-        **({"word": move.word} if move.comparison.words else {}),
+        **({"word": move.word} if move.comparison.has_words else {}),
     }

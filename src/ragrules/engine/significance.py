@@ -52,7 +52,7 @@ def rate(
     if value is None:
         return _not_compared(common, missing)
     common.update(target=Target.point(value), target_source=f"benchmark {test.benchmark}")
-    tokens = benchmarks.ruleset.tokens
+    tokens = benchmarks.ruleset.tokens.at(period)
     if test.control_limits:
         return _against_control_limits(common, test, indicator, observation, value, tokens)
     interval = _interval(observation, test.level, test.lower, test.upper, indicator, tokens)

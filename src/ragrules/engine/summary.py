@@ -39,10 +39,13 @@ class Summary:
 
 def summarise(results: Iterable[Result], ruleset: RulesetData) -> Summary:
     """Count results by reported status; percentages use largest-remainder rounding."""
-    statuses: dict[str, None] = {}
-    for indicator in ruleset.indicators:
-        statuses.update(dict.fromkeys(indicator.scale.statuses_for(indicator.polarity)))
-    counts = dict.fromkeys(statuses, 0)
+    statuses = (
+        status
+        for indicator in ruleset.indicators
+        for version in indicator.versions
+        for status in version.scale.statuses_for(version.polarity)
+    )
+    counts = dict.fromkeys(ruleset.in_order(statuses), 0)
     unrated = {reason.value: 0 for reason in Unrated}
     results = tuple(results)
     overridden = 0
@@ -53,6 +56,7 @@ def summarise(results: Iterable[Result], ruleset: RulesetData) -> Summary:
             overridden += result.overridden
         else:
             unrated[result.unrated.value] += 1
+    counts = {status: counts[status] for status in ruleset.in_order(counts)}
     rated = sum(counts.values())
     percentages = largest_remainder(list(counts.values()))
     return Summary(

@@ -163,7 +163,7 @@ def compare(
         earlier_text=earlier_text,
         period=period,
         arrow=arrow(travel, moved, judgement),
-        word=word_for(comparison, moved, current, earlier) if comparison.words else "",
+        word=word_for(comparison, moved, current, earlier),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import attrs
 
@@ -23,9 +23,11 @@ from ragrules.model.exceptions import MAX_LOOKBACK as MAX_LOOKBACK
 from ragrules.model.exceptions import ExceptionPolicy as ExceptionPolicy
 from ragrules.model.exceptions import ExceptionRule as ExceptionRule
 from ragrules.model.numbers import EXACT, RoundingMode, format_decimal
-from ragrules.model.periods import Calendar, Period, year_of
+from ragrules.model.periods import Calendar, Period
 from ragrules.model.rates import Minimum, RateRule
 from ragrules.model.rollups import Rollup
+from ragrules.model.schedules import Dated as Dated
+from ragrules.model.schedules import Schedule as Schedule
 from ragrules.model.targets import ProfiledTarget as ProfiledTarget
 from ragrules.model.targets import Target as Target
 from ragrules.model.travel import DEFAULT_GLYPHS as DEFAULT_GLYPHS
@@ -37,9 +39,7 @@ from ragrules.model.travel import Judgement as Judgement
 from ragrules.model.travel import Travel as Travel
 from ragrules.model.travel import TravelCondition as TravelCondition
 from ragrules.model.travel import TravelWord as TravelWord
-from ragrules.model.words import StatusWords
-
-T = TypeVar("T")
+from ragrules.model.words import StatusWords, in_order
 
 # The version of the ruleset format this library reads and writes (`[ruleset] format`).
 FORMAT_VERSION = 1
@@ -146,58 +146,6 @@ class Rounding:
 
     places: int
     mode: RoundingMode = RoundingMode.HALF_UP
-
-
-@attrs.frozen(kw_only=True)
-class Dated(Generic[T]):
-    """A value that applies from a period on (or always, when `start` is None)."""
-
-    start: Period | None
-    value: T
-
-
-@attrs.frozen(kw_only=True)
-class Schedule(Generic[T]):
-    """Values with effective dates, ordered; the latest one started by a period applies."""
-
-    entries: tuple[Dated[T], ...]
-    # Set for a target that does not carry into the next year unless restated: a dated
-    # entry applies only within the year (in this calendar) its `from` period starts.
-    within_year: Calendar | None = None
-
-    @classmethod
-    def always(cls, value: T) -> Schedule[T]:
-        return cls(entries=(Dated(start=None, value=value),))
-
-    @property
-    def is_dated(self) -> bool:
-        return any(entry.start is not None for entry in self.entries)
-
-    def in_force(self, period: Period | None) -> T | None:
-        """The value in force for `period`; None if the schedule has not started by then, or
-        (`within_year`) if the entry that started last began in an earlier year."""
-        entry = self.started(period)
-        if entry is None:
-            return None
-        if (
-            self.within_year is not None
-            and entry.start is not None
-            and period is not None
-            and year_of(entry.start, self.within_year) != year_of(period, self.within_year)
-        ):
-            return None
-        return entry.value
-
-    def started(self, period: Period | None) -> Dated[T] | None:
-        """The latest entry started by `period` (an undated one always has), year or not."""
-        found: Dated[T] | None = None
-        for entry in self.entries:
-            if entry.start is None or (period is not None and entry.start.start <= period.start):
-                found = entry
-        return found
-
-    def values(self) -> Iterable[T]:
-        return (entry.value for entry in self.entries)
 
 
 @attrs.frozen(kw_only=True)
@@ -310,6 +258,10 @@ class ForecastRule:
     scale: Scale
 
 
+# The settings `Indicator.at` resolves, in the order of `Indicator._schedules`.
+_DATED_SETTINGS = ("polarity", "scale", "thresholds", "threshold_ranges")
+
+
 @attrs.frozen(kw_only=True)
 class Indicator:
     """One performance indicator and everything needed to rate it."""
@@ -341,6 +293,7 @@ class Indicator:
     dated_polarity: Schedule[Polarity] | None = None
     dated_scale: Schedule[Scale] | None = None
     dated_thresholds: Schedule[tuple[tuple[str, Decimal], ...]] | None = None
+    dated_threshold_ranges: Schedule[tuple[tuple[str, Target], ...]] | None = None
     _versions: dict[tuple[int, ...], Indicator] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
@@ -351,8 +304,8 @@ class Indicator:
         """The indicator as in force for `period`, its dated settings resolved (itself when
         nothing is dated). One object per combination of entries in force, so that callers
         may cache by identity: a version is the same object whichever period asks for it."""
-        schedules = (self.dated_polarity, self.dated_scale, self.dated_thresholds)
-        if schedules == (None, None, None):
+        schedules = self._schedules
+        if schedules == (None, None, None, None):
             return self
         started = tuple(
             None if schedule is None else schedule.started(period) for schedule in schedules
@@ -362,7 +315,7 @@ class Indicator:
         if found is None:
             changes: dict[str, Any] = {
                 name: entry.value
-                for name, entry in zip(("polarity", "scale", "thresholds"), started, strict=True)
+                for name, entry in zip(_DATED_SETTINGS, started, strict=True)
                 if entry is not None
             }
             found = attrs.evolve(self, **changes) if changes else self
@@ -370,19 +323,30 @@ class Indicator:
         return found
 
     @property
+    def changes(self) -> tuple[Period, ...]:
+        """The periods from which a dated setting changes, earliest first."""
+        starts = {
+            entry.start
+            for schedule in self._schedules
+            if schedule is not None
+            for entry in schedule.entries
+            if entry.start is not None
+        }
+        return tuple(sorted(starts, key=lambda period: period.start))
+
+    @property
     def versions(self) -> tuple[Indicator, ...]:
         """Every version of the indicator its dated settings make, earliest first."""
-        starts = sorted(
-            {
-                entry.start
-                for schedule in (self.dated_polarity, self.dated_scale, self.dated_thresholds)
-                if schedule is not None
-                for entry in schedule.entries
-                if entry.start is not None
-            },
-            key=lambda period: period.start,
+        return tuple(dict.fromkeys([self.at(None), *(self.at(start) for start in self.changes)]))
+
+    @property
+    def _schedules(self) -> tuple[Schedule[Any] | None, ...]:
+        return (
+            self.dated_polarity,
+            self.dated_scale,
+            self.dated_thresholds,
+            self.dated_threshold_ranges,
         )
-        return tuple(dict.fromkeys([self.at(None), *(self.at(start) for start in starts)]))
 
     @property
     def judged(self) -> bool:
@@ -410,6 +374,37 @@ class Tokens:
     # Columns (by column key) that, with the indicator and the area, name one series: a row
     # for males and one for females are two series, not a duplicate.
     breakdowns: tuple[str, ...] = ()
+    # Tokens with effective dates (DfE's `x` meant suppressed until 2020, then "not
+    # available"): `no_data` and `suppressed` hold the earliest entry's, `at` the period's.
+    dated_no_data: Schedule[frozenset[str]] | None = None
+    dated_suppressed: Schedule[frozenset[str]] | None = None
+    _versions: dict[tuple[int, ...], Tokens] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
+
+    @property
+    def is_dated(self) -> bool:
+        return self.dated_no_data is not None or self.dated_suppressed is not None
+
+    def at(self, period: Period | None) -> Tokens:
+        """The tokens in force for a row of `period` (itself when nothing is dated)."""
+        if not self.is_dated:
+            return self
+        started = [
+            None if schedule is None else schedule.started(period)
+            for schedule in (self.dated_no_data, self.dated_suppressed)
+        ]
+        key = tuple(id(entry) for entry in started)
+        found = self._versions.get(key)
+        if found is None:
+            no_data, suppressed = started
+            found = Tokens(
+                no_data=self.no_data if no_data is None else no_data.value,
+                suppressed=self.suppressed if suppressed is None else suppressed.value,
+                breakdowns=self.breakdowns,
+            )
+            self._versions[key] = found
+        return found
 
 
 @attrs.frozen(kw_only=True)
@@ -446,6 +441,10 @@ class RulesetData:
     def words(self, status: str) -> StatusWords | None:
         """The ruleset's words for a status, or None."""
         return next((w for w in self.statuses if w.status == status), None)
+
+    def in_order(self, statuses: Iterable[str]) -> tuple[str, ...]:
+        """Statuses as reports list them, in the ruleset's `order` where it gives one."""
+        return in_order(statuses, self.statuses)
 
     def label(self, status: str) -> str:
         """A status as reports write it: the ruleset's label, else the status itself."""

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
+from typing import Any
 
 import attrs
+
+from ragrules.model.periods import Period
+from ragrules.model.schedules import Dated, Schedule
 
 
 class Against(enum.Enum):
@@ -68,8 +72,15 @@ class Comparison:
     # denominators (a proportion) or "regression" weighted by 1/SE^2 from the 95% limits.
     points: int = 5
     test: str = "regression"
-    # Graded words for its movements, tried in order (see `TravelWord`).
+    # Graded words for its movements, tried in order (see `TravelWord`); with effective dates
+    # in `dated_words`, `words` holds the earliest entry's and `Travel.at` the period's.
     words: tuple[TravelWord, ...] = ()
+    dated_words: Schedule[tuple[TravelWord, ...]] | None = None
+
+    @property
+    def has_words(self) -> bool:
+        """Whether any period's movements get words (a result's JSON then has `word`)."""
+        return bool(self.words) or self.dated_words is not None
 
 
 @attrs.frozen(kw_only=True)
@@ -97,6 +108,52 @@ class Travel:
     comparisons: tuple[Comparison, ...] = ()
     arrows: Arrows = Arrows.DIRECTION
     glyphs: tuple[tuple[str, str], ...] = DEFAULT_GLYPHS
+    # Arrows and glyphs with effective dates (a report redrawn from a year on); `arrows` and
+    # `glyphs` hold the earliest entry's, `at` the period's.
+    dated_arrows: Schedule[Arrows] | None = None
+    dated_glyphs: Schedule[tuple[tuple[str, str], ...]] | None = None
+    _versions: dict[tuple[int, ...], Travel] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
+
+    @property
+    def is_dated(self) -> bool:
+        """Whether arrows, glyphs or any comparison's words change with effective dates."""
+        return (
+            self.dated_arrows is not None
+            or self.dated_glyphs is not None
+            or any(c.dated_words is not None for c in self.comparisons)
+        )
+
+    def at(self, period: Period | None) -> Travel:
+        """The settings in force for `period`: arrows, glyphs and words resolved (itself when
+        nothing is dated). One object per combination of entries in force."""
+        if not self.is_dated:
+            return self
+        started: list[Dated[Any] | None] = [
+            None if schedule is None else schedule.started(period)
+            for schedule in (
+                self.dated_arrows,
+                self.dated_glyphs,
+                *(c.dated_words for c in self.comparisons),
+            )
+        ]
+        key = tuple(id(entry) for entry in started)  # entries live as long as the settings
+        found = self._versions.get(key)
+        if found is None:
+            arrows, glyphs, *words = started
+            comparisons = tuple(
+                c if entry is None else attrs.evolve(c, words=entry.value)
+                for c, entry in zip(self.comparisons, words, strict=True)
+            )
+            found = attrs.evolve(
+                self,
+                comparisons=comparisons,
+                arrows=self.arrows if arrows is None else arrows.value,
+                glyphs=self.glyphs if glyphs is None else glyphs.value,
+            )
+            self._versions[key] = found
+        return found
 
     def glyph(self, key: str) -> str:
         """The glyph for a direction or judgement value (`up`, `improving`, ...)."""

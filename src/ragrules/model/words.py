@@ -4,6 +4,7 @@ a colour; and how a status written in a report is read back as one of them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import attrs
 
@@ -13,12 +14,22 @@ from ragrules.model._text import column_key
 @attrs.frozen(kw_only=True)
 class StatusWords:
     """How a status is written: `label` in reports, `synonyms` also read from the data and
-    published reports, `colour` (`#rrggbb`) for its tile."""
+    published reports, `colour` (`#rrggbb`) for its tile, and `order`: where reports list it
+    among the statuses of every scale (lowest first), where several scales meet."""
 
     status: str
     label: str = ""
     synonyms: tuple[str, ...] = ()
     colour: str = ""
+    order: int | None = None
+
+
+def in_order(statuses: Iterable[str], words: tuple[StatusWords, ...]) -> tuple[str, ...]:
+    """Statuses as reports list them: those the ruleset orders by their `order`, then the
+    rest as they came (each scale's best first)."""
+    orders = {entry.status: entry.order for entry in words if entry.order is not None}
+    found = tuple(dict.fromkeys(statuses))
+    return tuple(sorted(found, key=lambda status: (status not in orders, orders.get(status, 0))))
 
 
 _TRAILING = re.compile(r"[\s.!;:,]+$")

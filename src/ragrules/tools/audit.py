@@ -158,7 +158,7 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
             if name not in values:
                 continue
             checked += 1
-            mismatch = _arrow_mismatch(result, move, values[name], ruleset.travel)
+            mismatch = _arrow_mismatch(result, move, values[name], ruleset.travel.at(result.period))
             if mismatch is not None:
                 mismatches.append(mismatch)
     return Audit(

@@ -132,6 +132,11 @@ def _describe(indicator: Indicator, setting: str) -> str:
             indicator.dated_thresholds,
             lambda named: ", ".join(f"{n} {format_decimal(v)}" for n, v in named) or "none",
         )
+    if setting == "thresholds" and indicator.dated_threshold_ranges is not None:
+        return _schedule(
+            indicator.dated_threshold_ranges,
+            lambda named: ", ".join(f"{n} {span}" for n, span in named) or "none",
+        )
     if setting == "scale":
         bands = ", ".join(
             f"{band.status}" + (f" from {_words(point_data(band.start))}" if band.start else "")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # Hypothesis is an optional extra: imported where the invaria
     import hypothesis
 from ragrules.formats.loading import load, resolve_file
 from ragrules.model.errors import Problem, RagrulesError, Severity
+from ragrules.model.periods import Period
 from ragrules.model.rollups import RollupRule
 from ragrules.model.rules import Indicator, Polarity, Target, Unrated
 
@@ -119,9 +120,7 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
     # Imported here, not at the top, because Hypothesis is an optional extra (`testing`) and
     # the command line imports this module: no circle is involved (testing imports no tool).
     try:
-        from hypothesis import HealthCheck, given, settings
-        from hypothesis import strategies as st
-        from hypothesis.errors import Unsatisfiable
+        from hypothesis import HealthCheck, settings
 
         from ragrules.tools import testing
     except ImportError:
@@ -149,62 +148,36 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
             # status of its own to test (their decisions have property tests in ragrules).
             compared.append(indicator.id)
             continue
-        if (
-            indicator.rate is not None
-            or indicator.minimum is not None
-            or len(indicator.versions) > 1
-        ):
-            # Rated from counts, suppressed below a minimum, or changing by period: a value
-            # alone is not a row it rates (ragrules' own property tests cover them).
+        if indicator.rate is not None or indicator.minimum is not None:
+            # Rated from counts or suppressed below a minimum: a value alone is not a row it
+            # rates (ragrules' own property tests cover them).
             untested.append(indicator.id)
             continue
+        judged = [
+            (version, period)
+            for version, period in _versions_in_force(indicator)
+            if version.polarity is not Polarity.NEUTRAL  # shown, never judged: nothing to test
+        ]
         try:
-            values = testing.values(indicator)
-            boundaries = testing.boundary_values(indicator)
+            if not judged:
+                raise ValueError("never judged")
+            failures = [
+                failure
+                for version, period in judged
+                for failure in _indicator_invariants(ruleset, version, period, options, testing)
+            ]
         except ValueError:
             # No fixed target and margins to test against (neutral, benchmark, dated).
             untested.append(indicator.id)
             continue
-
-        identifier = indicator.id
-
-        @options
-        @given(values, values)
-        def monotonic(low: str, high: str) -> None:
-            testing.check_monotonic(ruleset, identifier, low, high)  # noqa: B023
-
-        @options
-        @given(boundaries)
-        def boundary(value: testing.BoundaryValue) -> None:
-            testing.check_boundary(ruleset, identifier, value)  # noqa: B023
-
-        statuses = st.sampled_from(indicator.scale.statuses)
-
-        @options
-        @given(values, statuses)
-        def override_kept_apart(value: str, status: str) -> None:
-            testing.check_override(ruleset, identifier, value, status)  # noqa: B023
-
-        @options
-        @given(values)
-        def forecast_as_year_end(value: str) -> None:
-            testing.check_forecast(ruleset, identifier, value, _SOME_QUARTER)  # noqa: B023
-
-        monotone = indicator.polarity in (Polarity.HIGHER, Polarity.LOWER)
-        checks = [monotonic, boundary] if monotone else [boundary]
-        checks += [override_kept_apart] * indicator.overrides
-        checks += [forecast_as_year_end] * (indicator.forecast is not None)
-        for check in checks:
-            try:
-                check()
-            except (AssertionError, Unsatisfiable) as exc:
-                found.append(
-                    Problem(
-                        key=f"indicator[{index}]",
-                        message=f"{indicator.id}: invariant {check.__name__} fails: {exc}",
-                        severity=Severity.ERROR,
-                    )
-                )
+        found += [
+            Problem(
+                key=f"indicator[{index}]",
+                message=f"{indicator.id}: invariant {failure}",
+                severity=Severity.ERROR,
+            )
+            for failure in failures
+        ]
     found += _rollup_invariants(ruleset, options, testing)
     if compared:
         found.append(
@@ -221,12 +194,79 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
             Problem(
                 message=f"invariants not tested for {len(untested)} of "
                 f"{len(ruleset.indicators)} indicators: {', '.join(untested)}",
-                hint="neutral, a target from the data, by period or none, a rate, a minimum, "
-                "or dated settings; test them with ragrules.testing and their rows",
+                hint="neutral, a target from the data, by period or none, a rate or a minimum; "
+                "test them with ragrules.testing and their rows",
                 severity=Severity.WARNING,
             )
         )
     return found
+
+
+def _versions_in_force(indicator: Indicator) -> list[tuple[Indicator, Period | None]]:
+    """Each version of an indicator, with a period it is in force for (None: undated)."""
+    starts = indicator.changes
+    if not starts:
+        return [(indicator, None)]
+    periods = [starts[0].previous(), *starts]  # before the first change, and from each
+    found: dict[Indicator, Period | None] = {}
+    for period in periods:
+        found.setdefault(indicator.at(period), period)  # equal versions tested once
+    return list(found.items())
+
+
+def _indicator_invariants(
+    ruleset: Ruleset,
+    indicator: Indicator,
+    when: Period | None,
+    options: hypothesis.settings,
+    testing: Any,
+) -> list[str]:
+    """The invariants one version of an indicator breaks, rated in `period`, as
+    "NAME fails: why" (in PERIOD); ValueError when it has no fixed rule to test."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from hypothesis.errors import Unsatisfiable
+
+    period = None if when is None else str(when)
+    values = testing.values(indicator, period=when)
+    boundaries = testing.boundary_values(indicator, period=when)
+    identifier = indicator.id
+
+    @options
+    @given(values, values)
+    def monotonic(low: str, high: str) -> None:
+        testing.check_monotonic(ruleset, identifier, low, high, period=period)
+
+    @options
+    @given(boundaries)
+    def boundary(value: testing.BoundaryValue) -> None:
+        testing.check_boundary(ruleset, identifier, value, period=period)
+
+    statuses = st.sampled_from(indicator.scale.statuses)
+
+    @options
+    @given(values, statuses)
+    def override_kept_apart(value: str, status: str) -> None:
+        testing.check_override(ruleset, identifier, value, status)
+
+    @options
+    @given(values)
+    def forecast_as_year_end(value: str) -> None:
+        testing.check_forecast(ruleset, identifier, value, _SOME_QUARTER)
+
+    monotone = indicator.polarity in (Polarity.HIGHER, Polarity.LOWER)
+    checks = [monotonic, boundary] if monotone else [boundary]
+    # Judgement is checked once, undated: overrides and forecasts are not dated settings.
+    checks += [override_kept_apart] * (indicator.overrides and period is None)
+    checks += [forecast_as_year_end] * (indicator.forecast is not None and period is None)
+    failures = []
+    for check in checks:
+        try:
+            check()
+        except (AssertionError, Unsatisfiable) as exc:
+            during = "" if period is None else f" (in {period})"
+            failures.append(f"{check.__name__} fails{during}: {exc}")
+    return failures
 
 
 def _rollup_invariants(

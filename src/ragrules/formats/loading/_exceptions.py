@@ -18,6 +18,7 @@ from ragrules.model.rules import (
     ExceptionRule,
     Indicator,
     Polarity,
+    Schedule,
     Tokens,
     Travel,
 )
@@ -30,19 +31,24 @@ class ExceptionReader(TravelReader):
         """`[data]`: the ruleset's own tokens for 'no data' and 'suppressed', compared
         case- and space-blind like the built-in ones."""
         body = self.table(raw, "data", _DATA_KEYS)
-        found: dict[str, list[str]] = {}
-        for key in _DATA_KEYS:
+        found: dict[str, frozenset[str]] = {}
+        dated: dict[str, Schedule[frozenset[str]] | None] = {}
+        for key in ("no-data", "suppressed"):
             items = body.get(key, [])
-            if not isinstance(items, list) or not all(
-                isinstance(i, str) and i.strip() for i in items
-            ):
-                example = '["sex", "age"]' if key == "breakdowns" else '["awaited"]'
-                self.problem(
-                    f"data.{key}", "expected a list of non-empty strings", f"e.g. {example}"
-                )
-                items = []
-            found[key] = items
-        breakdowns = tuple(dict.fromkeys(column_key(item) for item in found["breakdowns"]))
+            if isinstance(items, list) and any(isinstance(item, dict) for item in items):
+                # [{ value = ["x"] }, { from = "2020/21", value = [] }]: tokens by period
+                schedule = self.dated_setting(items, f"data.{key}", self._token_list)
+                dated[key] = schedule if schedule is not None and schedule.is_dated else None
+                found[key] = schedule.entries[0].value if schedule else frozenset()
+            else:
+                found[key] = self._token_list(items, f"data.{key}") or frozenset()
+        names = body.get("breakdowns", [])
+        if not _words_list(names):
+            self.problem(
+                "data.breakdowns", "expected a list of non-empty strings", 'e.g. ["sex", "age"]'
+            )
+            names = []
+        breakdowns = tuple(dict.fromkeys(column_key(item) for item in names))
         taken = [name for name in breakdowns if name in FIELDS]
         if taken:
             self.problem(
@@ -51,10 +57,20 @@ class ExceptionReader(TravelReader):
                 "name other columns, such as sex or age",
             )
         return Tokens(
-            no_data=_token_set(found["no-data"]),
-            suppressed=_token_set(found["suppressed"]),
+            no_data=found["no-data"],
+            suppressed=found["suppressed"],
             breakdowns=breakdowns,
+            dated_no_data=dated.get("no-data"),
+            dated_suppressed=dated.get("suppressed"),
         )
+
+    def _token_list(self, raw: object, path: str) -> frozenset[str] | None:
+        """Tokens as the data writes them, compared case- and space-blind."""
+        if not _words_list(raw):
+            self.problem(path, "expected a list of non-empty strings", 'e.g. ["awaited"]')
+            return None
+        assert isinstance(raw, list)
+        return frozenset(" ".join(item.lower().split()) for item in raw)
 
     def exceptions(
         self, raw: object, travel: Travel, indicators: list[Indicator]
@@ -161,8 +177,8 @@ class ExceptionReader(TravelReader):
         )
 
 
-def _token_set(items: list[str]) -> frozenset[str]:
-    return frozenset(" ".join(item.lower().split()) for item in items)
+def _words_list(raw: object) -> bool:
+    return isinstance(raw, list) and all(isinstance(i, str) and i.strip() for i in raw)
 
 
 class BenchmarkReader(ExceptionReader):

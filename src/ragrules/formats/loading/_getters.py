@@ -31,6 +31,12 @@ from ragrules.model.rules import (
 from ragrules.model.units import UnitError, canonical_unit, convert, label
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
+
+
+_DATED_HINT = (
+    'e.g. polarity = [{ value = "higher-is-better" }, { from = "2024/25 Q3", value = "neutral" }]'
+)
 
 
 class Getters:
@@ -154,6 +160,28 @@ class Getters:
         except PeriodError as exc:
             self.problem(path, str(exc))
             return None
+
+    def dated_setting(
+        self, raw: object, path: str, read: Callable[[object, str], T | None]
+    ) -> Schedule[T] | None:
+        """A setting that changes with effective dates: `[{ from = PERIOD, value = ... }]`,
+        or one value."""
+
+        def entry(body: object, where: str) -> T | None:
+            table = self.table(body, where, ("value",))
+            if "value" not in table:
+                self.problem(where, "each entry needs a value", _DATED_HINT)
+                return None
+            return read(table["value"], f"{where}.value")
+
+        if not isinstance(raw, list):  # one value, always in force
+            value = read(raw, path)
+            return None if value is None else Schedule.always(value)
+        if not raw:
+            self.problem(path, "an empty list of dated entries", _DATED_HINT)
+            return None
+        schedule = self.dated(raw, path, entry, entry_is_table=True)
+        return schedule if schedule is not None and schedule.entries else None
 
     def dated(
         self,

@@ -152,13 +152,20 @@ class IndicatorReader(Checks, SettingReaders):
             no_change = self.margin(raw_margin, margin_path, unit) or no_change
         thresholds: list[tuple[str, Decimal]] = []
         ranges: list[tuple[str, Target]] = []
-        dated_thresholds = None
+        dated_thresholds = dated_ranges = None
         if isinstance(body.get("thresholds"), list):  # [{ from = PERIOD, floor = "65%" }, ...]
             where = f"{path}.thresholds"
-            if polarity is Polarity.IN_RANGE:
-                self.problem(where, "an in-range indicator's threshold ranges cannot be dated yet")
-            elif not body["thresholds"]:
+            if not body["thresholds"]:
                 self.problem(where, "an empty list of dated entries", "give the thresholds")
+            elif polarity is Polarity.IN_RANGE:
+                dated_ranges = self.dated(
+                    body["thresholds"],
+                    where,
+                    lambda r, p: self.threshold_ranges(r, p, unit),
+                    entry_is_table=True,
+                )
+                if dated_ranges is not None:
+                    ranges = list(dated_ranges.entries[0].value)
             else:
                 dated_thresholds = self.dated(
                     body["thresholds"],
@@ -170,17 +177,12 @@ class IndicatorReader(Checks, SettingReaders):
                     thresholds = list(dated_thresholds.entries[0].value)
         elif "thresholds" in body:
             raw_thresholds = body["thresholds"]
-            names = tuple(raw_thresholds) if isinstance(raw_thresholds, dict) else ()
-            for name, value in self.table(raw_thresholds, f"{path}.thresholds", names).items():
-                where = f"{path}.thresholds.{name}"
-                if polarity is Polarity.IN_RANGE:
-                    span = self.threshold_range(value, where, unit)
-                    if span is not None:
-                        ranges.append((name, span))
-                    continue
-                number = self.quantity(value, where, unit)
-                if number is not None:
-                    thresholds.append((name, number))
+            if polarity is Polarity.IN_RANGE:
+                ranges = list(self.threshold_ranges(raw_thresholds, f"{path}.thresholds", unit))
+            else:
+                thresholds = list(
+                    self.threshold_values(raw_thresholds, f"{path}.thresholds", unit) or ()
+                )
         rounding = None
         if (found := setting("rounding")) is not None:
             rounding = self.rounding(*found)
@@ -228,6 +230,7 @@ class IndicatorReader(Checks, SettingReaders):
             dated_polarity=dated_polarity,
             dated_scale=dated_scale,
             dated_thresholds=dated_thresholds,
+            dated_threshold_ranges=dated_ranges,
             origins=self.settings_origins(body, path, defaults),
         )
         if rate is not None and rounding is None:

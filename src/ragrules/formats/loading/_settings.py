@@ -3,9 +3,8 @@ minimums, range thresholds, forecasts, and settings that change with effective d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TypeVar
 
 from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._getters import _kind
@@ -13,16 +12,10 @@ from ragrules.formats.loading._keys import _FORECAST_KEYS, MAX_ROUNDING_PLACES
 from ragrules.model.errors import close_matches
 from ragrules.model.numbers import RoundingMode
 from ragrules.model.rates import Minimum, RateRule
-from ragrules.model.rules import ForecastRule, Rounding, Scale, Schedule, Target
+from ragrules.model.rules import ForecastRule, Rounding, Scale, Target
 
-_DATED_HINT = (
-    'e.g. polarity = [{ value = "higher-is-better" }, { from = "2024/25 Q3", value = "neutral" }]'
-)
 _RATE_HINT = "e.g. rate = { per = 100000 } for a rate per 100,000"
 _MINIMUM_HINT = "e.g. minimum = { denominator = 50 } or minimum = { value = 5 }"
-
-
-T = TypeVar("T")
 
 
 class SettingReaders(Amounts):
@@ -41,28 +34,10 @@ class SettingReaders(Amounts):
             )
         return scale
 
-    def dated_setting(
-        self, raw: object, path: str, read: Callable[[object, str], T | None]
-    ) -> Schedule[T] | None:
-        """A setting that changes with effective dates: `[{ from = PERIOD, value = ... }]`."""
-
-        def entry(body: object, where: str) -> T | None:
-            table = self.table(body, where, ("value",))
-            if "value" not in table:
-                self.problem(where, "each entry needs a value", _DATED_HINT)
-                return None
-            return read(table["value"], f"{where}.value")
-
-        if isinstance(raw, list) and not raw:
-            self.problem(path, "an empty list of dated entries", _DATED_HINT)
-            return None
-        schedule = self.dated(raw, path, entry, entry_is_table=True)
-        return schedule if schedule is not None and schedule.entries else None
-
     def threshold_values(
         self, raw: object, path: str, unit: str
     ) -> tuple[tuple[str, Decimal], ...] | None:
-        """One dated entry's thresholds: `{ floor = "65%", ... }` (its `from` taken off)."""
+        """Thresholds by name, `{ floor = "65%", ... }` (a dated entry's, its `from` taken off)."""
         names = tuple(raw) if isinstance(raw, dict) else ()
         found = []
         for name, value in self.table(raw, path, names).items():
@@ -109,6 +84,16 @@ class SettingReaders(Amounts):
                 continue
             found[key] = number
         return Minimum(**found) if found else None
+
+    def threshold_ranges(self, raw: object, path: str, unit: str) -> tuple[tuple[str, Target], ...]:
+        """An in-range indicator's named ranges: `{ normal = { lower = 8, upper = 22 } }`."""
+        names = tuple(raw) if isinstance(raw, dict) else ()
+        found = []
+        for name, value in self.table(raw, path, names).items():
+            span = self.threshold_range(value, f"{path}.{name}", unit)
+            if span is not None:
+                found.append((name, span))
+        return tuple(found)
 
     def threshold_range(self, raw: object, path: str, unit: str) -> Target | None:
         """An in-range indicator's threshold: a range `{ lower = 8, upper = 22 }`."""

@@ -39,19 +39,34 @@ class TravelReader(Amounts):
             comparison = self.comparison(name, value, f"travel.comparisons.{name}")
             if comparison is not None:
                 comparisons.append(comparison)
-        arrows = Arrows.DIRECTION
+        arrows = glyphs = None
         if "arrows" in body:
-            arrows = self.choice(body["arrows"], "travel.arrows", Arrows) or arrows
-        glyphs = dict(DEFAULT_GLYPHS)
+            arrows = self.dated_setting(
+                body["arrows"],
+                "travel.arrows",
+                lambda raw, path: self.choice(raw, path, Arrows),
+            )
         if "glyphs" in body:
-            for key, glyph in self.table(body["glyphs"], "travel.glyphs", tuple(glyphs)).items():
-                text = self.string(glyph, f"travel.glyphs.{key}")
-                if text is not None:
-                    glyphs[key] = text
-        travel = Travel(comparisons=tuple(comparisons), arrows=arrows, glyphs=tuple(glyphs.items()))
+            glyphs = self.dated_setting(body["glyphs"], "travel.glyphs", self.glyphs)
+        travel = Travel(
+            comparisons=tuple(comparisons),
+            arrows=Arrows.DIRECTION if arrows is None else arrows.entries[0].value,
+            glyphs=DEFAULT_GLYPHS if glyphs is None else glyphs.entries[0].value,
+            dated_arrows=arrows if arrows is not None and arrows.is_dated else None,
+            dated_glyphs=glyphs if glyphs is not None and glyphs.is_dated else None,
+        )
         if "unchanged-within" not in body:
             return travel, None
         return travel, (body["unchanged-within"], "travel.unchanged-within")
+
+    def glyphs(self, raw: object, path: str) -> tuple[tuple[str, str], ...] | None:
+        """`glyphs = { up = "▲", down = "▼" }`: the defaults, with these replaced."""
+        glyphs = dict(DEFAULT_GLYPHS)
+        for key, glyph in self.table(raw, path, tuple(glyphs)).items():
+            text = self.string(glyph, f"{path}.{key}")
+            if text is not None:
+                glyphs[key] = text
+        return tuple(glyphs.items())
 
     def comparison(self, name: str, raw: object, path: str) -> Comparison | None:
         body = self.table(raw, path, _COMPARISON_KEYS)
@@ -100,9 +115,22 @@ class TravelReader(Amounts):
         elif "points" in body or "test" in body:
             self.problem(path, "only a recent-trend comparison has points and a test")
             return None
-        words = self.travel_words(body["words"], f"{path}.words") if "words" in body else ()
-        if words is None:
-            return None
+        words: tuple[TravelWord, ...] = ()
+        dated_words = None
+        if "words" in body:
+            raw_words = body["words"]
+            if isinstance(raw_words, list) and any(
+                isinstance(item, dict) and ("value" in item or "from" in item) for item in raw_words
+            ):
+                dated_words = self.dated_setting(raw_words, f"{path}.words", self.travel_words)
+                if dated_words is None:
+                    return None
+                words = dated_words.entries[0].value
+            else:
+                found = self.travel_words(raw_words, f"{path}.words")
+                if found is None:
+                    return None
+                words = found
         return Comparison(
             name=name,
             against=against,
@@ -111,6 +139,7 @@ class TravelReader(Amounts):
             points=points,
             test=test,
             words=words,
+            dated_words=dated_words if dated_words is not None and dated_words.is_dated else None,
         )
 
     def travel_words(self, raw: object, path: str) -> tuple[TravelWord, ...] | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
 from ragrules.formats.loading._getters import Getters
 from ragrules.model.errors import close_matches
 from ragrules.model.rollups import Rollup
-from ragrules.model.rules import Indicator, Unrated
+from ragrules.model.rules import Indicator, Scale, Unrated
 from ragrules.model.words import StatusWords, spelling
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -46,7 +47,7 @@ class WordsReader(Getters):
                     f"did you mean {close[0]!r}?" if close else f"one of: {', '.join(known)}",
                 )
                 continue
-            table = self.table(body, path, ("label", "synonyms", "colour"))
+            table = self.table(body, path, ("label", "synonyms", "colour", "order"))
             label = self.string(table["label"], f"{path}.label") or "" if "label" in table else ""
             synonyms = table.get("synonyms", [])
             if not isinstance(synonyms, list) or not all(
@@ -73,7 +74,49 @@ class WordsReader(Getters):
                         f"{name!r} already names {spelled[key]!r}",
                         "a word may name one status only",
                     )
+            order = table.get("order")
+            if order is not None and (type(order) is not int or order < 0):
+                self.problem(f"{path}.order", "an order is a whole number", "e.g. order = 1")
+                order = None
             found.append(
-                StatusWords(status=status, label=label, synonyms=tuple(synonyms), colour=colour)
+                StatusWords(
+                    status=status,
+                    label=label,
+                    synonyms=tuple(synonyms),
+                    colour=colour,
+                    order=order,
+                )
             )
+        self._check_order(found, scales, rollups)
         return tuple(found)
+
+    def _check_order(
+        self, found: Sequence[StatusWords], scales: Sequence[Scale], rollups: Sequence[Rollup]
+    ) -> None:
+        """An order lists statuses from several scales together: it may not put two statuses
+        at one place, nor contradict a scale's own order (best first)."""
+        orders: dict[str, int] = {}
+        for entry in found:
+            if entry.order is None:
+                continue
+            other = next((s for s, n in orders.items() if n == entry.order), None)
+            if other is not None:
+                self.problem(
+                    f"statuses.{entry.status}.order",
+                    f"order {entry.order} is also {other!r}'s",
+                    "give each status its own place",
+                )
+            orders.setdefault(entry.status, entry.order)
+        rankings = [scale.statuses for scale in scales]
+        rankings += [rollup.statuses for rollup in rollups]
+        for ranking in dict.fromkeys(rankings):
+            placed = [status for status in ranking if status in orders]
+            for better, worse in itertools.pairwise(placed):
+                if orders[better] > orders[worse]:
+                    self.problem(
+                        f"statuses.{worse}.order",
+                        f"order {orders[worse]} lists {worse!r} before {better!r} "
+                        f"(order {orders[better]}), but a scale ranks {better!r} above it",
+                        "an order lists statuses best first, as every scale does",
+                    )
+                    return
