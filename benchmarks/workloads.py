@@ -8,6 +8,7 @@ ragrules / baseline is the price of being general, exact and explained.
 from __future__ import annotations
 
 import csv
+import decimal
 import json
 import random
 from collections.abc import Callable
@@ -295,10 +296,13 @@ def national_baseline_same_output(source: Path, target: Path) -> None:
         ):
             bound.update(inclusive=True, multiplier="1", condition=condition)
         polarity = "higher-is-better" if higher else "lower-is-better"
+        # The tolerance read as points (the reading audit knows): another floor.
+        points = tolerance * 100
         indicators[f"pi-{n}"] = (
             higher,
             goal,
             floor,
+            goal - points if higher else goal + points,
             sign,
             f'{{"indicator": "pi-{n}", "title": "", "unit": "percent", "polarity": "{polarity}", '
             '"area": null, "breakdown": {}, "period": ',
@@ -308,6 +312,60 @@ def national_baseline_same_output(source: Path, target: Path) -> None:
             shown(floor),
         )
     glyph = {"up": "↑", "down": "↓", "unchanged": "→"}
+
+    def edge(up: bool, status: str, better: bool, at: Decimal, value: Decimal) -> dict[str, object]:
+        away = shown(abs(at - value))
+        if better:
+            words = f"{status} needs {shown(at)}, {away} {'more' if up else 'less'}"
+        else:
+            words = f"falls to {status} {'above' if up else 'below'} {shown(at)} ({away} "
+            words += f"{'higher' if up else 'lower'})"
+        return {
+            "direction": "up" if up else "down",
+            "status": status,
+            "better": better,
+            "at": shown(at),
+            "included": better,  # a better band starts at its edge; a worse one past it
+            "distance": away,
+            "exact": True,
+            "words": words,
+        }
+
+    def band_edges(
+        value: Decimal, status: str, goal: Decimal, floor: Decimal, higher: bool
+    ) -> list[dict[str, object]]:
+        """The edges up and down: better the way the polarity says, worse the other."""
+        better_up = higher
+        found = {
+            "green": [(not better_up, "amber", False, goal)],
+            "amber": [(better_up, "green", True, goal), (not better_up, "red", False, floor)],
+            "red": [(better_up, "amber", True, floor)],
+        }[status]
+        found.sort(key=lambda e: not e[0])  # up first
+        return [edge(up, name, better, at, value) for up, name, better, at in found]
+
+    def status_of(value: Decimal, goal: Decimal, floor: Decimal, higher: bool, worse: bool) -> str:
+        def reaches(bound: Decimal) -> bool:
+            if worse:  # a value on a boundary goes to the worse band
+                return value > bound if higher else value < bound
+            return value >= bound if higher else value <= bound
+
+        return "green" if reaches(goal) else "amber" if reaches(floor) else "red"
+
+    def readings(
+        value: Decimal, status: str, goal: Decimal, floor: Decimal, points: Decimal, higher: bool
+    ) -> list[str]:
+        """The readings audit knows that would rate the value otherwise (the tolerance is
+        relative, and values have one decimal place: two readings cannot change it)."""
+        whole = value.quantize(Decimal(1), rounding=decimal.ROUND_HALF_UP)
+        found = []
+        if status_of(value, goal, points, higher, False) != status:
+            found.append("tolerance read as points in the indicator's unit (absolute)")
+        if status_of(value, goal, floor, higher, True) != status:
+            found.append("values on a boundary go to the worse band")
+        if status_of(whole, goal, floor, higher, False) != status:
+            found.append("values rounded to whole numbers before rating")
+        return found
 
     def movement(
         name: str, against: str, when: str, now: Decimal | None, text: str, higher: bool
@@ -354,7 +412,7 @@ def national_baseline_same_output(source: Path, target: Path) -> None:
         for row, (authority, indicator, period, text, previous, last_year) in enumerate(
             reader, start=2
         ):
-            higher, goal, floor, sign, head, fixed, floor_text = indicators[indicator]
+            higher, goal, floor, points_floor, sign, head, fixed, floor_text = indicators[indicator]
             year, quarter = period.split(" Q")
             start = int(year[:4])
             before = (
@@ -370,7 +428,7 @@ def national_baseline_same_output(source: Path, target: Path) -> None:
                     '"reason": "no data: published as \'N/A\'", "value": null, '
                     '"value_text": "N/A", "unrounded": null, "target": null, '
                     '"target_source": null, "tolerance": null, "stretch": null, "bounds": [], '
-                    '"band": null, '
+                    '"band": null, "edges": [], "fragile": [], '
                 )
                 status = "no-data"
             else:
@@ -393,10 +451,12 @@ def national_baseline_same_output(source: Path, target: Path) -> None:
                 else:
                     status, band = "red", 2
                     reason = f"red: {number} does not reach amber (value {sign} {floor_text})"
+                edges = dumps(band_edges(value, status, goal, floor, higher))
+                fragile = dumps(readings(value, status, goal, floor, points_floor, higher))
                 rating = (
                     f'"status": "{status}", "rated": true, "unrated": null, "reason": "{reason}", '
                     f'"value": "{number}", "value_text": {dumps(text)}, "unrounded": "{number}", '
-                    f'{fixed}"band": {band}, '
+                    f'{fixed}"band": {band}, "edges": {edges}, "fragile": {fragile}, '
                 )
             first, short_judgement = movement(
                 short, "previous-period", before, value, previous, higher

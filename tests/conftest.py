@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -68,3 +70,12 @@ def assert_same_outcome(first: Callable[[], object], second: Callable[[], object
         assert [str(caught.value)] == refused
         return
     assert second() == expected
+
+
+def as_a_browser_reads(path: Path) -> str:
+    """The page's DOM as headless Chromium builds it (skipped where Chromium is missing)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("headless Chromium is not installed")
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", path.as_uri()]
+    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout

@@ -273,3 +273,61 @@ def test_verify_tests_every_version_of_a_dated_indicator() -> None:
     leavers = kent.indicator("care-leavers-in-education")
     tested = [(str(p), v.threshold("floor")) for v, p in _versions_in_force(leavers)]
     assert tested == [("2023/24 Q4", Decimal(65)), ("2024/25 Q3", Decimal(70))]
+
+
+def test_diff_names_a_changed_dated_token() -> None:
+    ruleset = ragrules.load(RULES)
+    later = ragrules.loads(
+        RULES.read_text(encoding="utf-8").replace(
+            'no-data = [{ value = [] }, { from = "2021/22 Q1"',
+            'no-data = [{ value = [] }, { from = "2022/23 Q1"',
+        )
+    )
+    (change,) = rule_differences(ruleset, later)
+    assert change.setting == "data" and "2022/23 Q1" in change.b
+
+
+DATED_RULE = """
+[ruleset]
+format = 1
+id = "v"
+[[indicator]]
+id = "a"
+target = 90
+tolerance = {{ absolute = 5 }}
+stretch = {{ absolute = 2 }}
+overrides = true
+{setting}
+"""
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        'polarity = [{ value = "higher-is-better" }, '
+        '{ from = "2021/22 Q1", value = "lower-is-better" }]',
+        'scale = [{ value = "rag" }, { from = "2021/22 Q1", value = "brag" }]',
+    ],
+)
+def test_verify_tests_each_version_with_its_own_polarity_and_scale(setting: str) -> None:
+    """Each version is checked against its own polarity and statuses (a lower-is-better
+    version is not held to higher-is-better monotonicity; brag's blue is a status)."""
+    ruleset = ragrules.loads(DATED_RULE.format(setting=setting))
+    assert check_invariants(ruleset, examples=10) == []
+
+
+def test_a_dated_entry_may_have_no_words() -> None:
+    """Words brought in from a period: before it, movements have none (`word` is "")."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "w"\n[travel.comparisons.short]\n'
+        'against = "previous-period"\n'
+        'words = [{ value = [] }, { from = "2021/22 Q1", value = [{ word = "rise" }] }]\n'
+        '[[indicator]]\nid = "a"\ntarget = 10\ntolerance = { absolute = 1 }\n'
+    )
+    rows = [
+        {"indicator": "a", "period": period, "value": value}
+        for period, value in (("2020/21 Q3", "8"), ("2020/21 Q4", "9"), ("2021/22 Q1", "10"))
+    ]
+    records = _records(ruleset, rows)
+    assert _move(records["a", "2020/21 Q4"])[1] == ""
+    assert _move(records["a", "2021/22 Q1"])[1] == "rise"

@@ -322,11 +322,11 @@ def test_check_override_fails_when_an_override_changes_the_computed_status(
 def test_the_html_report_reads_in_a_browser(tmp_path: Path, report: ragrules.Report) -> None:
     """Headless Chromium renders the page: the override beside the computed status, and the
     judgement section, as a reader sees them."""
-    from tests.test_matrix import _as_a_browser_reads
+    from tests.conftest import as_a_browser_reads
 
     page = tmp_path / "report.html"
     page.write_text(to_html(report), encoding="utf-8")
-    dom = _as_a_browser_reads(page)
+    dom = as_a_browser_reads(page)
     assert 'amber</span> <span class="override">override; computed <span' in dom
     assert "<h2>Officer judgement and forecasts</h2>" in dom
     assert "Forecast 185 for 2024/25 Q4: at-risk against 180." in dom

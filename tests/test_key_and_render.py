@@ -178,3 +178,26 @@ def test_key_for_benchmarks_and_relative_margins() -> None:
         "below (\u2193) it, whatever the polarity; \u2192 means a difference of no more than "
         "3% of the value compared with; - means no comparable value."
     )
+
+
+def test_tolerances_that_differ_are_listed() -> None:
+    """Havering's tolerances are 5% and 10% of the target: the key cannot give one, so the
+    reports list each indicator's; Merton's are all 10%, and the key says so alone."""
+    havering = _report("havering-2020-21-q2")
+    markdown = render(havering, "markdown")
+    assert "| Indicator | Value | Target | Tolerance | Status |" in markdown
+    assert "| 28.15 | 30% | 5% of the target | red |" in markdown
+    assert '<th scope="col">Tolerance</th>' in render(havering, "html")
+    merton = _report("merton-2020-21-nov")
+    assert "Tolerance" not in render(merton, "markdown")
+    many = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "m"\n'
+        + "".join(
+            f'[[indicator]]\nid = "i{n}"\ntarget = 10\ntolerance = {{ absolute = {n} }}\n'
+            for n in range(1, 7)
+        )
+    )
+    report = many.rate([{"indicator": f"i{n}", "value": "9"} for n in range(1, 7)])
+    assert "the indicator's tolerance (as listed)" in str(report.key)
+    listed = render(report, "markdown")
+    assert all(f"| 9 | 10 | {n} | " in listed for n in range(1, 7))

@@ -7,8 +7,6 @@ import csv
 import io
 import json
 import shlex
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 import ragrules
 from ragrules.cli import main
 from ragrules.reports.matrix import matrix, matrix_csv, matrix_html, matrix_json
+from tests.conftest import as_a_browser_reads
 
 RULES = ragrules.loads(
     """
@@ -101,19 +100,11 @@ class _Table(HTMLParser):
             self.rows[-1][-1] += data
 
 
-def _as_a_browser_reads(path: Path) -> str:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("headless Chromium is not installed")
-    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", path.as_uri()]
-    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout
-
-
 def test_the_page_reads_as_a_table_in_a_browser(tmp_path: Path) -> None:
     page = tmp_path / "matrix.html"
     page.write_text(matrix_html(REPORT), encoding="utf-8")
     table = _Table()
-    table.feed(_as_a_browser_reads(page))
+    table.feed(as_a_browser_reads(page))
     header, *rows = table.rows
     assert header == ["Area", "a (All)", "b (All)", "green", "amber", "red", "no-data", "invalid"]
     assert rows == [
@@ -151,7 +142,7 @@ def test_the_cookbook_command_writes_every_area_on_one_page(
     argv[argv.index("-o") + 1] = str(tmp_path / "every-area.html")
     assert main(argv) == 0
     table = _Table()
-    table.feed(_as_a_browser_reads(tmp_path / "every-area.html"))
+    table.feed(as_a_browser_reads(tmp_path / "every-area.html"))
     assert len(table.rows) == 1 + 162  # a header, then every area of the export
     assert table.rows[1][:3] == ["Hartlepool (E06000001)", "no-data", "Worse"]
 
@@ -218,7 +209,7 @@ polarity = "lower-is-better"
     report = rules.rate(rows).for_area("E1")
     page = tmp_path / "area.html"
     page.write_text(render(report, "html"), encoding="utf-8")
-    dom = _as_a_browser_reads(page)
+    dom = as_a_browser_reads(page)
     assert "Area: One E1. Period: not given." in dom
     assert "a (One E1; Female)</th>" in dom and "a (One E1; Male)</th>" in dom
     assert 'style="background:#00703c;color:#ffffff">Better</span>' in dom

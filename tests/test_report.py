@@ -206,7 +206,10 @@ def test_explain_gives_the_derivation() -> None:
     text = str(explanation)
     assert "Target 26% from the ruleset; higher is better." in text
     assert "amber from 2.6 below the target (10% of 26): value >= 23.4; 23.3 not reached." in text
-    assert "So red.\nNot an exception: the ruleset selects no exceptions." in text
+    assert (
+        "So red.\nHow far from another status: amber needs 23.4, 0.1 more.\n"
+        "Not an exception: the ruleset selects no exceptions." in text
+    )
     data = explanation.to_dict()
     assert data["status"] == "red"
     amber = next(step for step in data["steps"] if step.get("band") == "amber")

@@ -226,11 +226,11 @@ def test_canonical_form_and_compare_keep_rollups() -> None:
 
 
 def test_the_html_report_reads_in_a_browser(tmp_path: Path, report: ragrules.Report) -> None:
-    from tests.test_matrix import _as_a_browser_reads
+    from tests.conftest import as_a_browser_reads
 
     page = tmp_path / "report.html"
     page.write_text(to_html(report), encoding="utf-8")
-    dom = _as_a_browser_reads(page)
+    dom = as_a_browser_reads(page)
     assert (
         '<th scope="row">priority-a-good-place-to-live: Priority: a good place to live</th>' in dom
     )

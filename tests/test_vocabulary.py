@@ -28,8 +28,10 @@ ROWS = [
 REPORT = RULES.rate(ROWS, period="2020/21 Q2")
 # Names in to_dict() that are not attributes: the indicator's own, beside its id, and `rated`
 # (a property of the result).
-DERIVED = {"title", "unit", "polarity", "rated"}
-FLAT = ("bounds", "breakdown", "travel", "columns")  # lists and objects in JSON, flat in CSV
+DERIVED = {"title", "unit", "polarity", "rated", "edges", "fragile"}
+# Lists and objects in JSON: bounds and edges are one cell each in CSV, the rest flattened.
+ONE_CELL = ("bounds", "edges", "fragile")
+FLAT = ("breakdown", "travel", "columns")
 
 
 def _fields(cls: type) -> list[str]:
@@ -80,7 +82,7 @@ def test_the_json_report_holds_each_results_dict() -> None:
 
 def test_the_csv_columns_are_the_dicts_names_in_its_order() -> None:
     keys = list(REPORT.results[0].to_dict())
-    assert list(RESULT_COLUMNS) == [key for key in keys if key not in FLAT[1:]]  # bounds: 1 cell
+    assert list(RESULT_COLUMNS) == [key for key in keys if key not in FLAT]
     assert list(MOVEMENT_COLUMNS) == [
         key
         for key in movement_dict(REPORT.results[0].travel[0])
@@ -99,10 +101,12 @@ def test_csv_cells_are_the_dicts_values_as_text() -> None:
     for result, row in zip(REPORT.results, rows, strict=True):
         data = result.to_dict()
         for key in RESULT_COLUMNS:
-            if key != "bounds":
+            if key not in ONE_CELL:
                 expected = data[key]
                 assert row[key] == ("" if expected is None else str(expected)), key
         assert row["bounds"] == "; ".join(bound["condition"] for bound in data["bounds"])
+        assert row["edges"] == "; ".join(edge["words"] for edge in data["edges"])
+        assert row["fragile"] == "; ".join(data["fragile"])
         for move in data["travel"]:
             for field in MOVEMENT_COLUMNS:
                 cell = move[field]

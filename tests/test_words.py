@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -151,10 +153,83 @@ def test_the_order_lists_statuses_and_never_changes_one(report: ragrules.Report)
             if not line.startswith("order =")
         )
     ).rate(read_observations(DATA))
+    # Without an order, the scales' own orders merge: brag's blue before rag's green.
     assert [s for s, _ in report.summary.counts] == ["blue", "green", "amber", "red"]
-    assert [s for s, _ in unordered.summary.counts] == ["green", "amber", "red", "blue"]
+    assert [s for s, _ in unordered.summary.counts] == ["blue", "green", "amber", "red"]
     assert [r.status for r in report.results] == [r.status for r in unordered.results]
-    assert dict(report.summary.counts) == dict(unordered.summary.counts)
+
+
+SCALES_APART = """
+[ruleset]
+format = 1
+id = "apart"
+[benchmarks.england]
+area = "E92000001"
+[scales.vs-england]
+significance = {{ benchmark = "england", level = "95" }}
+{orders}
+[[indicator]]
+id = "rag"
+target = 10
+tolerance = {{ absolute = 1 }}
+[[indicator]]
+id = "judged"
+polarity = "lower-is-better"
+scale = "vs-england"
+[[indicator]]
+id = "shown"
+polarity = "neutral"
+scale = "vs-england"
+"""
+
+
+def test_an_order_interleaves_scales_that_share_no_status() -> None:
+    """rag and a significance scale share no status: the merge lists one after the other,
+    an order interleaves them; unjudged statuses (higher, lower) have no rank to break."""
+    plain = ragrules.loads(SCALES_APART.format(orders="")).rate([])
+    assert [s for s, _ in plain.summary.counts][:4] == ["green", "amber", "red", "better"]
+    orders = "".join(
+        f"[statuses.{status}]\norder = {n}\n"
+        for n, status in enumerate(
+            ["better", "green", "similar", "amber", "worse", "red", "lower", "higher"], start=1
+        )
+    )
+    ordered = ragrules.loads(SCALES_APART.format(orders=orders)).rate([])
+    assert [s for s, _ in ordered.summary.counts] == [
+        "better",
+        "green",
+        "similar",
+        "amber",
+        "worse",
+        "red",
+        "lower",
+        "higher",
+    ]
+
+
+def test_the_stream_tally_lists_statuses_as_the_summary_does(tmp_path: Path) -> None:
+    rules = tmp_path / "tally.toml"
+    rules.write_text(
+        '[ruleset]\nformat = 1\nid = "t"\n[[indicator]]\nid = "a"\nscale = "brag"\n'
+        "target = 95\ntolerance = { absolute = 5 }\nstretch = { absolute = 2 }\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "indicator,period,value\n"
+        + "".join(
+            f"a,2024/25 Q{q},{v}\n" for q, v in zip((1, 2, 3, 4), (80, 92, 96, 98), strict=True)
+        )
+        + "a,2025/26 Q1,\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "ragrules", "rate", str(rules), str(data), "--stream"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "(blue 1, green 1, amber 1, red 1, no-data 1)" in done.stderr
 
 
 @given(st.permutations(["blue", "green", "amber", "red", "no-data"]), st.data())

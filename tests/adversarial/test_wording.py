@@ -56,7 +56,7 @@ def test_explain_states_the_travel_condition_when_it_is_met() -> None:
         "amber: any value, if improving or unchanged on the same period last year; "
         "5.51 reached (improving)." in text
     )
-    assert text.splitlines()[-3] == "So amber."
+    assert text.splitlines()[-4] == "So amber."
 
 
 def test_explain_states_the_travel_condition_when_it_is_not_met() -> None:

@@ -76,6 +76,22 @@ def refuse_overwriting(args: argparse.Namespace) -> None:
             )
 
 
+def write_bytes(path: str, data: bytes) -> None:
+    """Bytes (a workbook) to the file `path`; DataError, saying where, if it cannot be."""
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise DataError(
+            problems=(
+                Problem(
+                    file=path,
+                    message=f"cannot write the output: {exc.strerror or exc}",
+                    hint="check the folder exists and can be written",
+                ),
+            )
+        ) from exc
+
+
 @contextlib.contextmanager
 def open_output(path: str | None) -> Iterator[TextIO]:
     """The file named by --output (UTF-8), or stdout."""

@@ -90,7 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
         "... by --format); the whole file's problems are printed as usual",
     )
     rate.add_argument(
-        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+        "--format",
+        choices=(*FORMATS, "xlsx"),
+        default="table",
+        help="output format (default: table); xlsx, an Excel workbook, needs -o FILE",
     )
     rate.add_argument(
         "--strict",

@@ -19,11 +19,13 @@ from ragrules.cli._common import (
     refuse_overwriting,
     say,
     valid_period,
+    write_bytes,
 )
 from ragrules.engine.report import Report
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import parse_columns, sniff_encoding
 from ragrules.model.observations import Observation
+from ragrules.model.rules import Unrated
 from ragrules.reports.compiled import CsvStream
 from ragrules.reports.matrix import MATRIX_FORMATS, matrix_csv, matrix_html, matrix_json
 from ragrules.reports.output import render
@@ -57,12 +59,40 @@ def run_rate(args: argparse.Namespace) -> int:
         return _write_matrix(report, args)
     if args.per_area:
         return _write_per_area(report, args)
+    if args.format == "xlsx":
+        if args.output is None:
+            say(
+                "ragrules rate: --format xlsx writes a workbook: name it with -o FILE.xlsx",
+                file=sys.stderr,
+            )
+            return USAGE
+        return _write_xlsx(report, args.output, args)
     with open_output(args.output) as out:
         out.write(render(report, args.format, safe_csv=not args.unsafe_csv))
     return FINDINGS if args.strict and report.problems else OK
 
 
-_SUFFIXES = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md", "html": "html"}
+def _write_xlsx(report: Report, path: str, args: argparse.Namespace) -> int:
+    """The report as an Excel workbook at `path` (the excel extra's XlsxWriter)."""
+    try:
+        from ragrules.reports.xlsx import to_xlsx
+
+        workbook = to_xlsx(report)
+    except ImportError as exc:
+        say(f"ragrules rate: {exc}", file=sys.stderr)
+        return USAGE
+    write_bytes(path, workbook)
+    return FINDINGS if args.strict and report.problems else OK
+
+
+_SUFFIXES = {
+    "table": "txt",
+    "json": "json",
+    "csv": "csv",
+    "markdown": "md",
+    "html": "html",
+    "xlsx": "xlsx",
+}
 
 
 def _write_per_area(report: Report, args: argparse.Namespace) -> int:
@@ -81,8 +111,12 @@ def _write_per_area(report: Report, args: argparse.Namespace) -> int:
             name = f"{base}-{len(used)}"
         used.add(name.lower())
         path = folder / f"{name}.{_SUFFIXES[args.format]}"
-        with open_output(str(path)) as out:
-            out.write(render(report.for_area(area), args.format, safe_csv=not args.unsafe_csv))
+        if args.format == "xlsx":
+            if _write_xlsx(report.for_area(area), str(path), args) == USAGE:
+                return USAGE
+        else:
+            with open_output(str(path)) as out:
+                out.write(render(report.for_area(area), args.format, safe_csv=not args.unsafe_csv))
         written += 1
     say(f"{written} area reports written to {folder}", file=sys.stderr)
     return FINDINGS if args.strict and report.problems else OK
@@ -157,7 +191,12 @@ def _said(tally: Tally, args: argparse.Namespace, data: Path, ruleset: Ruleset) 
             f"{data}: warning: the data holds no rows (check it has rows under its header)",
             file=sys.stderr,
         )
-    statuses = ruleset.in_order(sorted(tally.statuses))
+    # As the summary lists them: every period's statuses best first, then reasons not to rate.
+    versions = [version for indicator in ruleset.indicators for version in indicator.versions]
+    listed = [*ruleset.listed_statuses(versions), *ruleset.in_order(r.value for r in Unrated)]
+    statuses = [s for s in listed if s in tally.statuses] + sorted(
+        set(tally.statuses) - set(listed)
+    )
     counts = ", ".join(f"{status} {tally.statuses[status]}" for status in statuses)
     if tally.overridden:
         counts += f"; {tally.overridden} by override"

@@ -185,6 +185,9 @@ def _computed(result: Result) -> Explanation:
         reached = index == result.band
         steps.append(_band_step(cut, result, reached))
     steps.append(Step(text=f"So {result.status}.", data=(("status", result.status),)))
+    if result.edges:
+        words = "; ".join(edge.words() for edge in result.edges)
+        steps.append(Step(text=f"How far from another status: {words}.", data=(("edges", words),)))
     return Explanation(indicator=indicator.id, status=result.status, steps=tuple(steps))
 
 

@@ -294,7 +294,7 @@ def _order(judgement: Any) -> int:
 def _margins(reference: object, indicators: Sequence[Indicator]) -> str:
     """The margin in words: one value when all indicators share it, else the set of them."""
     if isinstance(reference, Margin):
-        return _margin_text(reference, None)
+        return margin_text(reference, None)
     relative: set[Decimal] = set()
     absolute: set[str] = set()
     for indicator in indicators:
@@ -307,7 +307,7 @@ def _margins(reference: object, indicators: Sequence[Indicator]) -> str:
             elif margin.basis is Basis.RELATIVE:
                 relative.add(margin.amount)
             else:
-                absolute.add(_margin_text(margin, indicator.unit))
+                absolute.add(margin_text(margin, indicator.unit))
     texts = sorted(absolute)
     if relative:
         percents = " or ".join(f"{format_decimal(r.scaleb(2, EXACT))}%" for r in sorted(relative))
@@ -325,7 +325,12 @@ def _side_text(margin: Margin, end: str, unit: str) -> str:
     return amount_text(format_decimal(margin.amount), unit)
 
 
-def _margin_text(margin: Margin, unit: str | None) -> str:
+def margin_text(margin: Margin, unit: str | None) -> str:
+    """A margin in words: `5% of the target`, `2 percentage points`; a two-sided one as
+    each side's (`5% of the lower end below the range and 2 ... above it`)."""
+    if margin.above is not None and unit is not None:
+        below = _side_text(margin, "lower", unit)
+        return f"{below} below the range and {_side_text(margin.above, 'upper', unit)} above it"
     if margin.basis is Basis.RELATIVE:
         return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the target"
     amount = format_decimal(margin.amount)

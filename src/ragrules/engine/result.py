@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 
+from ragrules.engine import readings
+from ragrules.engine.edges import Edge, band_edges
 from ragrules.engine.judgement import Forecast, Override
 from ragrules.engine.rating import Cut
 from ragrules.engine.travel import Movement
@@ -116,6 +118,29 @@ class Result:
         return self.unrated is None
 
     @property
+    def edges(self) -> tuple[Edge, ...]:
+        """How far the value is from changing status: the nearest edge of its band up and
+        down, and the status beyond each (none for a value its bounds did not rate)."""
+        if self.band is None or self.value is None or not self.bounds:
+            return ()
+        indicator = self.indicator
+        judgements = {move.comparison.name: move.judgement for move in self.travel}
+        statuses = indicator.scale.statuses_for(indicator.polarity)
+        return band_edges(self.bounds, self.value, self.band, statuses, judgements)
+
+    @property
+    def fragile(self) -> tuple[str, ...]:
+        """The readings of the rules that published reports are known to use (a relative
+        tolerance read as absolute, a boundary to the worse band, rounding before rating)
+        under which the value would get another status; empty when none would."""
+        if self.band is None or self.unrounded is None or not self.bounds:
+            return ()
+        judgements = {move.comparison.name: move.judgement for move in self.travel}
+        return readings.fragile(
+            self.indicator, self.unrounded, self.target, self.period, self.status, judgements
+        )
+
+    @property
     def cuts(self) -> tuple[Cut, ...]:
         """Deprecated (0.2): the name of `bounds` in 0.1; goes in 1.0."""
         import warnings
@@ -153,6 +178,8 @@ class Result:
             "stretch": None if self.stretch is None else str(self.stretch),
             "bounds": [_bound_dict(cut) for cut in self.bounds],
             "band": self.band,
+            "edges": [edge.to_dict() for edge in self.edges],
+            "fragile": list(self.fragile),
             "interval": None if self.interval is None else self.interval.to_dict(),
             "rank": None if self.rank is None else self.rank.to_dict(),
             "travel": [movement_dict(move) for move in self.travel],

@@ -39,15 +39,12 @@ class Summary:
 
 def summarise(results: Iterable[Result], ruleset: RulesetData) -> Summary:
     """Count results by reported status; percentages use largest-remainder rounding."""
-    statuses = (
-        status
-        for indicator in ruleset.indicators
-        for version in indicator.versions
-        for status in version.scale.statuses_for(version.polarity)
-    )
-    counts = dict.fromkeys(ruleset.in_order(statuses), 0)
-    unrated = {reason.value: 0 for reason in Unrated}
     results = tuple(results)
+    # The versions the results were rated with (each period's), else the ruleset's own.
+    rated_with = {result.indicator.id: result.indicator for result in results}
+    versions = [rated_with.get(i.id, i) for i in ruleset.indicators]
+    counts = dict.fromkeys(ruleset.listed_statuses(versions), 0)
+    unrated = dict.fromkeys(ruleset.in_order(reason.value for reason in Unrated), 0)
     overridden = 0
     for result in results:
         if result.unrated is None:

@@ -39,7 +39,7 @@ from ragrules.model.travel import Judgement as Judgement
 from ragrules.model.travel import Travel as Travel
 from ragrules.model.travel import TravelCondition as TravelCondition
 from ragrules.model.travel import TravelWord as TravelWord
-from ragrules.model.words import StatusWords, in_order
+from ragrules.model.words import StatusWords, in_order, merged
 
 # The version of the ruleset format this library reads and writes (`[ruleset] format`).
 FORMAT_VERSION = 1
@@ -258,6 +258,14 @@ class ForecastRule:
     scale: Scale
 
 
+def _started(
+    schedules: Sequence[Schedule[Any] | None], period: Period | None
+) -> tuple[int | None, ...]:
+    """Which entry of each schedule is in force for `period` (None: none, or no schedule):
+    the key of a cache of versions, one per combination of entries."""
+    return tuple(None if s is None else s.started_index(period) for s in schedules)
+
+
 # The settings `Indicator.at` resolves, in the order of `Indicator._schedules`.
 _DATED_SETTINGS = ("polarity", "scale", "thresholds", "threshold_ranges")
 
@@ -294,7 +302,7 @@ class Indicator:
     dated_scale: Schedule[Scale] | None = None
     dated_thresholds: Schedule[tuple[tuple[str, Decimal], ...]] | None = None
     dated_threshold_ranges: Schedule[tuple[tuple[str, Target], ...]] | None = None
-    _versions: dict[tuple[int, ...], Indicator] = attrs.field(
+    _versions: dict[tuple[int | None, ...], Indicator] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
     # Where each setting was written, as (setting, "file:line"); for explanations only.
@@ -307,16 +315,13 @@ class Indicator:
         schedules = self._schedules
         if schedules == (None, None, None, None):
             return self
-        started = tuple(
-            None if schedule is None else schedule.started(period) for schedule in schedules
-        )
-        key = tuple(id(entry) for entry in started)  # entries live as long as the indicator
+        key = _started(schedules, period)
         found = self._versions.get(key)
         if found is None:
             changes: dict[str, Any] = {
-                name: entry.value
-                for name, entry in zip(_DATED_SETTINGS, started, strict=True)
-                if entry is not None
+                name: schedule.entries[index].value
+                for name, schedule, index in zip(_DATED_SETTINGS, schedules, key, strict=True)
+                if schedule is not None and index is not None
             }
             found = attrs.evolve(self, **changes) if changes else self
             self._versions[key] = found  # at most one per combination of entries
@@ -378,7 +383,7 @@ class Tokens:
     # available"): `no_data` and `suppressed` hold the earliest entry's, `at` the period's.
     dated_no_data: Schedule[frozenset[str]] | None = None
     dated_suppressed: Schedule[frozenset[str]] | None = None
-    _versions: dict[tuple[int, ...], Tokens] = attrs.field(
+    _versions: dict[tuple[int | None, ...], Tokens] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
 
@@ -390,17 +395,17 @@ class Tokens:
         """The tokens in force for a row of `period` (itself when nothing is dated)."""
         if not self.is_dated:
             return self
-        started = [
-            None if schedule is None else schedule.started(period)
-            for schedule in (self.dated_no_data, self.dated_suppressed)
-        ]
-        key = tuple(id(entry) for entry in started)
+        schedules = (self.dated_no_data, self.dated_suppressed)
+        key = _started(schedules, period)
         found = self._versions.get(key)
         if found is None:
-            no_data, suppressed = started
+            no_data, suppressed = (
+                None if index is None or schedule is None else schedule.entries[index].value
+                for schedule, index in zip(schedules, key, strict=True)
+            )
             found = Tokens(
-                no_data=self.no_data if no_data is None else no_data.value,
-                suppressed=self.suppressed if suppressed is None else suppressed.value,
+                no_data=self.no_data if no_data is None else no_data,
+                suppressed=self.suppressed if suppressed is None else suppressed,
                 breakdowns=self.breakdowns,
             )
             self._versions[key] = found
@@ -445,6 +450,12 @@ class RulesetData:
     def in_order(self, statuses: Iterable[str]) -> tuple[str, ...]:
         """Statuses as reports list them, in the ruleset's `order` where it gives one."""
         return in_order(statuses, self.statuses)
+
+    def listed_statuses(self, indicators: Iterable[Indicator]) -> tuple[str, ...]:
+        """The statuses these indicators (versions in force) can get, as reports list them:
+        every scale's best first, merged, in the ruleset's `order` where it gives one."""
+        rankings = [i.scale.statuses_for(i.polarity) for i in indicators]
+        return self.in_order(merged(rankings))
 
     def label(self, status: str) -> str:
         """A status as reports write it: the ruleset's label, else the status itself."""

@@ -56,10 +56,16 @@ class Schedule(Generic[T]):
 
     def started(self, period: Period | None) -> Dated[T] | None:
         """The latest entry started by `period` (an undated one always has), year or not."""
-        found: Dated[T] | None = None
-        for entry in self.entries:
+        index = self.started_index(period)
+        return None if index is None else self.entries[index]
+
+    def started_index(self, period: Period | None) -> int | None:
+        """The position of the latest entry started by `period`: a key for caches that
+        survives pickling (an object's id does not)."""
+        found = None
+        for index, entry in enumerate(self.entries):
             if entry.start is None or (period is not None and entry.start.start <= period.start):
-                found = entry
+                found = index
         return found
 
     def values(self) -> Iterable[T]:

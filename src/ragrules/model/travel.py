@@ -112,7 +112,7 @@ class Travel:
     # `glyphs` hold the earliest entry's, `at` the period's.
     dated_arrows: Schedule[Arrows] | None = None
     dated_glyphs: Schedule[tuple[tuple[str, str], ...]] | None = None
-    _versions: dict[tuple[int, ...], Travel] = attrs.field(
+    _versions: dict[tuple[int | None, ...], Travel] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
 
@@ -130,18 +130,19 @@ class Travel:
         nothing is dated). One object per combination of entries in force."""
         if not self.is_dated:
             return self
-        started: list[Dated[Any] | None] = [
-            None if schedule is None else schedule.started(period)
-            for schedule in (
-                self.dated_arrows,
-                self.dated_glyphs,
-                *(c.dated_words for c in self.comparisons),
-            )
-        ]
-        key = tuple(id(entry) for entry in started)  # entries live as long as the settings
+        schedules: tuple[Schedule[Any] | None, ...] = (
+            self.dated_arrows,
+            self.dated_glyphs,
+            *(c.dated_words for c in self.comparisons),
+        )
+        key = tuple(None if s is None else s.started_index(period) for s in schedules)
         found = self._versions.get(key)
         if found is None:
-            arrows, glyphs, *words = started
+            entries: list[Dated[Any] | None] = [
+                None if index is None or schedule is None else schedule.entries[index]
+                for schedule, index in zip(schedules, key, strict=True)
+            ]
+            arrows, glyphs, *words = entries
             comparisons = tuple(
                 c if entry is None else attrs.evolve(c, words=entry.value)
                 for c, entry in zip(self.comparisons, words, strict=True)

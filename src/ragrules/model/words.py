@@ -4,7 +4,7 @@ a colour; and how a status written in a report is read back as one of them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -22,6 +22,19 @@ class StatusWords:
     synonyms: tuple[str, ...] = ()
     colour: str = ""
     order: int | None = None
+
+
+def merged(rankings: Iterable[Sequence[str]]) -> list[str]:
+    """Statuses of several scales, each best first, as one list that keeps every scale's
+    order where it can (`rag` and `brag` give blue, green, amber, red, not blue last)."""
+    found: list[str] = []
+    for ranking in rankings:
+        for index, status in enumerate(ranking):
+            if status in found:
+                continue
+            later = next((s for s in ranking[index + 1 :] if s in found), None)
+            found.insert(found.index(later) if later is not None else len(found), status)
+    return found
 
 
 def in_order(statuses: Iterable[str], words: tuple[StatusWords, ...]) -> tuple[str, ...]:

@@ -36,6 +36,8 @@ RESULT_COLUMNS = (
     "stretch",
     "bounds",
     "band",
+    "edges",
+    "fragile",
     "interval",
     "rank",
     "commentary",
@@ -113,6 +115,8 @@ def cells(
     None where empty."""
     row = [record[column] for column in RESULT_COLUMNS]
     row[_BOUNDS] = "; ".join(bound["condition"] for bound in record["bounds"])
+    row[_EDGES] = "; ".join(edge["words"] for edge in record["edges"])
+    row[_FRAGILE] = "; ".join(record["fragile"])
     if (interval := record["interval"]) is not None:
         row[_INTERVAL] = f"{interval['lower']} to {interval['upper']} ({interval['level']}%)"
     if (rank := record["rank"]) is not None:
@@ -132,5 +136,7 @@ def cells(
 
 
 _BOUNDS = RESULT_COLUMNS.index("bounds")
+_EDGES = RESULT_COLUMNS.index("edges")
+_FRAGILE = RESULT_COLUMNS.index("fragile")
 _INTERVAL = RESULT_COLUMNS.index("interval")
 _RANK = RESULT_COLUMNS.index("rank")

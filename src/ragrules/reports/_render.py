@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ragrules.engine.key import margin_text
 from ragrules.engine.report import Report, Result
 from ragrules.engine.rollups import RollupResult
 from ragrules.model.rules import RulesetData, Unrated
@@ -57,6 +58,36 @@ def status_text(result: Result, ruleset: RulesetData | None = None) -> str:
     `amber (override)`, `Achieved`."""
     shown = ruleset.label(result.reported_status) if ruleset else result.reported_status
     return f"{shown} (override)" if result.overridden else shown
+
+
+def edges_text(result: Result, ruleset: RulesetData | None = None) -> str:
+    """How far the value is from another status, in the ruleset's words: `Achieved needs
+    75, 3.2 more; falls to red below 71.25 (0.55 lower)`, and whether the rating is fragile;
+    "" for an unrated result."""
+    words = [
+        edge.words(ruleset.label(edge.status) if ruleset is not None else "")
+        for edge in result.edges
+    ]
+    if result.fragile:  # a reading published reports use would give another status
+        words.append("fragile: another status if " + ", or ".join(result.fragile))
+    return "; ".join(words)
+
+
+def listed_margins(report: Report) -> tuple[str, ...]:
+    """The margins (`tolerance`, `stretch`) that differ between the rated indicators: the
+    key cannot state one, so the reports list each indicator's."""
+    listed = []
+    for name in ("tolerance", "stretch"):
+        texts = {margin_column(result, name) for result in report.results if result.rated}
+        if len(texts - {""}) > 1:
+            listed.append(name)
+    return tuple(listed)
+
+
+def margin_column(result: Result, name: str) -> str:
+    """A result's margin in force (`tolerance` or `stretch`) in words; "" when none."""
+    margin = result.tolerance if name == "tolerance" else result.stretch
+    return "" if margin is None else margin_text(margin, result.indicator.unit)
 
 
 def judgement_text(result: Result) -> str:

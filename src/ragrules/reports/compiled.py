@@ -18,7 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from ragrules.engine import readings
 from ragrules.engine._rates import MARK_COLUMNS
+from ragrules.engine.edges import band_edges
 from ragrules.engine.judgement import JUDGEMENT_COLUMNS
 from ragrules.engine.plan import LinePlan, Planned, Rated, RowStream
 from ragrules.engine.result import movement_dict
@@ -420,7 +422,19 @@ class _PlanParts:
                 "unrounded": format_decimal(unrounded),
             }
         )
-        return f', {own}, {self.fixed}, "band": {band}, "interval": null, "rank": null, "travel": ['
+        plan = rated.plan
+        assert plan.cuts is not None  # a fast rating is the plan's own cuts'
+        statuses = plan.indicator.scale.statuses_for(plan.indicator.polarity)
+        edges = _encode([e.to_dict() for e in band_edges(plan.cuts, rated.value, band, statuses)])
+        fragile = _encode(
+            list(
+                readings.fragile(plan.indicator, unrounded, plan.target, plan.period, rated.status)
+            )
+        )
+        return (
+            f', {own}, {self.fixed}, "band": {band}, "edges": {edges}, "fragile": {fragile}, '
+            '"interval": null, "rank": null, "travel": ['
+        )
 
 
 def _movement_frame(move: Movement) -> tuple[str, str]:

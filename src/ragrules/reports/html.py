@@ -16,8 +16,11 @@ from ragrules.model.rules import RulesetData
 from ragrules.reports._render import (
     areas_text,
     caveat_text,
+    edges_text,
     indicator_name,
     judgement_text,
+    listed_margins,
+    margin_column,
     members_text,
     no_flags_text,
     rollup_name,
@@ -124,12 +127,18 @@ def to_html(report: Report) -> str:
     return "\n".join(part for part in parts if part) + "\n"
 
 
+def tile_colours(status: str, ruleset: RulesetData | None = None) -> tuple[str, str]:
+    """(background, text) of a status's tile: the ruleset's colour where it gives one (with
+    the text that contrasts most), else the built-in pair."""
+    words = ruleset.words(status) if ruleset is not None else None
+    if words is not None and words.colour:
+        return words.colour, _ink(words.colour)
+    return status_colours(status)
+
+
 def _badge(status: str, ruleset: RulesetData | None = None) -> str:
     """A status tile: the ruleset's label and colour where it gives them."""
-    words = ruleset.words(status) if ruleset is not None else None
-    background, text = status_colours(status)
-    if words is not None and words.colour:
-        background, text = words.colour, _ink(words.colour)
+    background, text = tile_colours(status, ruleset)
     label = ruleset.label(status) if ruleset is not None else status
     return (
         f'<span class="status" style="background:{background};color:{text}">{escape(label)}</span>'
@@ -246,9 +255,18 @@ def _key(report: Report) -> str:
 
 def _all_indicators(report: Report) -> str:
     labels = [c.label or c.name for c in report.ruleset.travel.comparisons]
+    margins = listed_margins(report)  # margins that differ: each indicator's, listed
     head = "".join(
         f'<th scope="col">{escape(label)}</th>'
-        for label in ["Indicator", "Value", "Target", "Status", *labels]
+        for label in [
+            "Indicator",
+            "Value",
+            "Target",
+            *(margin.capitalize() for margin in margins),
+            "Status",
+            *labels,
+            "To change status",
+        ]
     )
     rows = []
     for result in report.results:
@@ -257,7 +275,9 @@ def _all_indicators(report: Report) -> str:
             f'<tr><th scope="row">{escape(indicator_name(result))}</th>'
             f'<td class="num">{escape(value_shown(result))}</td>'
             f'<td class="num">{escape(target_text(result))}</td>'
-            f"<td>{_status(result, report.ruleset)}</td>{arrows}</tr>"
+            + "".join(f"<td>{escape(margin_column(result, m))}</td>" for m in margins)
+            + f"<td>{_status(result, report.ruleset)}</td>{arrows}"
+            f"<td>{escape(edges_text(result, report.ruleset))}</td></tr>"
         )
     return "\n".join(
         [

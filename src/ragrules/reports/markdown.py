@@ -17,8 +17,11 @@ from ragrules.model.rules import RulesetData
 from ragrules.reports._render import (
     areas_text,
     caveat_text,
+    edges_text,
     indicator_name,
     judgement_text,
+    listed_margins,
+    margin_column,
     members_text,
     no_flags_text,
     rollup_name,
@@ -26,6 +29,8 @@ from ragrules.reports._render import (
     target_text,
     value_shown,
 )
+
+_TO_CHANGE = "To change status"  # the column of how far each value is from another
 
 
 def to_markdown(report: Report) -> str:
@@ -59,16 +64,20 @@ def to_markdown(report: Report) -> str:
     lines += [f"- **{_text(entry.label)}**: {_text(entry.text)}" for entry in _key_entries(report)]
 
     lines += ["", "## All indicators", ""]
-    header = ["Indicator", "Value", "Target", "Status", *labels]
+    margins = listed_margins(report)
+    header = ["Indicator", "Value", "Target", *(m.capitalize() for m in margins), "Status"]
+    header += [*labels, _TO_CHANGE]
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for result in report.results:
         cells = [
             indicator_name(result),
             value_shown(result),
             target_text(result),
+            *(margin_column(result, margin) for margin in margins),
             status_text(result, ruleset),
         ]
         cells += [f"{m.arrow} {m.word}" if m.word else m.arrow for m in result.travel]
+        cells.append(edges_text(result, ruleset))
         lines.append("| " + " | ".join(_text(cell) for cell in cells) + " |")
     rollups = report.rollups
     if rollups:

@@ -15,22 +15,17 @@ from typing import Any
 
 import attrs
 
+from ragrules.engine.readings import READINGS
 from ragrules.engine.report import Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.engine.travel import Movement
-from ragrules.model.numbers import EXACT, RoundingMode, in_exact_context
+from ragrules.model.numbers import in_exact_context
 from ragrules.model.observations import Observation, check_rows, column_key, is_no_data
 from ragrules.model.rules import (
     Arrows,
-    Basis,
-    Boundary,
     Direction,
     Indicator,
     Judgement,
-    Margin,
-    Rounding,
-    Scale,
-    Schedule,
     Travel,
 )
 from ragrules.model.words import status_named
@@ -257,53 +252,6 @@ def _each_indicator(change: Callable[[Indicator], Indicator]) -> Callable[[Rules
     return apply
 
 
-def _swap_tolerance(to: Basis) -> Callable[[Indicator], Indicator]:
-    """Relative r <-> r x 100 in the unit ("5%" read as 5% of the target, or as 5 points)."""
-
-    def change(indicator: Indicator) -> Indicator:
-        if indicator.tolerance is None:
-            return indicator
-        entries = tuple(
-            attrs.evolve(entry, value=_swapped(entry.value, to))
-            for entry in indicator.tolerance.entries
-        )
-        return attrs.evolve(indicator, tolerance=Schedule(entries=entries))
-
-    return change
-
-
-def _swapped(margin: Margin, to: Basis) -> Margin:
-    above = None if margin.above is None else _swapped(margin.above, to)
-    if margin.basis is to:
-        return attrs.evolve(margin, above=above)
-    amount = margin.amount.scaleb(2 if to is Basis.ABSOLUTE else -2, EXACT)
-    return Margin(basis=to, amount=amount, above=above)
-
-
-def _worse_boundaries(indicator: Indicator) -> Indicator:
-    scale = indicator.scale
-    bands = tuple(attrs.evolve(band, boundary=Boundary.WORSE) for band in scale.bands)
-    return attrs.evolve(indicator, scale=Scale(name=scale.name, bands=bands))
-
-
-def _rounded(places: int) -> Callable[[Indicator], Indicator]:
-    def change(indicator: Indicator) -> Indicator:
-        rounding = Rounding(places=places, mode=RoundingMode.HALF_UP)
-        return indicator if indicator.rounding else attrs.evolve(indicator, rounding=rounding)
-
-    return change
-
-
-_READINGS: tuple[tuple[str, Callable[[Ruleset], Ruleset]], ...] = (
-    (
-        "tolerance read as a percentage of the target (relative)",
-        _each_indicator(_swap_tolerance(Basis.RELATIVE)),
-    ),
-    (
-        "tolerance read as points in the indicator's unit (absolute)",
-        _each_indicator(_swap_tolerance(Basis.ABSOLUTE)),
-    ),
-    ("values on a boundary go to the worse band", _each_indicator(_worse_boundaries)),
-    ("values rounded to whole numbers before rating", _each_indicator(_rounded(0))),
-    ("values rounded to 1 decimal place before rating", _each_indicator(_rounded(1))),
+_READINGS: tuple[tuple[str, Callable[[Ruleset], Ruleset]], ...] = tuple(
+    (reading.name, _each_indicator(reading.change)) for reading in READINGS
 )

@@ -73,7 +73,7 @@ def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
     """Every setting that differs, per indicator in A's order then B's, in plain words."""
     found: list[RuleDifference] = []
     document_a, document_b = to_document(a), to_document(b)
-    for section in ("scales", "travel", "exceptions", "rollup", "statuses"):
+    for section in ("data", "scales", "travel", "exceptions", "rollup", "statuses"):
         if document_a.get(section) != document_b.get(section):
             found.append(
                 RuleDifference(

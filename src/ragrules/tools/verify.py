@@ -163,8 +163,10 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
                 raise ValueError("never judged")
             failures = [
                 failure
-                for version, period in judged
-                for failure in _indicator_invariants(ruleset, version, period, options, testing)
+                for index, (version, period) in enumerate(judged)
+                for failure in _indicator_invariants(
+                    ruleset, version, period, options, testing, judgement=index == 0
+                )
             ]
         except ValueError:
             # No fixed target and margins to test against (neutral, benchmark, dated).
@@ -220,9 +222,12 @@ def _indicator_invariants(
     when: Period | None,
     options: hypothesis.settings,
     testing: Any,
+    *,
+    judgement: bool,
 ) -> list[str]:
     """The invariants one version of an indicator breaks, rated in `period`, as
-    "NAME fails: why" (in PERIOD); ValueError when it has no fixed rule to test."""
+    "NAME fails: why" (in PERIOD); ValueError when it has no fixed rule to test. With
+    `judgement`, overrides and forecasts too (they are not dated: checked once)."""
     from hypothesis import given
     from hypothesis import strategies as st
     from hypothesis.errors import Unsatisfiable
@@ -256,9 +261,8 @@ def _indicator_invariants(
 
     monotone = indicator.polarity in (Polarity.HIGHER, Polarity.LOWER)
     checks = [monotonic, boundary] if monotone else [boundary]
-    # Judgement is checked once, undated: overrides and forecasts are not dated settings.
-    checks += [override_kept_apart] * (indicator.overrides and period is None)
-    checks += [forecast_as_year_end] * (indicator.forecast is not None and period is None)
+    checks += [override_kept_apart] * (indicator.overrides and judgement)
+    checks += [forecast_as_year_end] * (indicator.forecast is not None and judgement)
     failures = []
     for check in checks:
         try:

@@ -122,7 +122,12 @@ class TravelReader(Amounts):
             if isinstance(raw_words, list) and any(
                 isinstance(item, dict) and ("value" in item or "from" in item) for item in raw_words
             ):
-                dated_words = self.dated_setting(raw_words, f"{path}.words", self.travel_words)
+                # An entry may have no words: words brought in (or dropped) from a period.
+                dated_words = self.dated_setting(
+                    raw_words,
+                    f"{path}.words",
+                    lambda raw, where: () if raw == [] else self.travel_words(raw, where),
+                )
                 if dated_words is None:
                     return None
                 words = dated_words.entries[0].value

@@ -107,7 +107,12 @@ class WordsReader(Getters):
                     "give each status its own place",
                 )
             orders.setdefault(entry.status, entry.order)
-        rankings = [scale.statuses for scale in scales]
+        # A significance scale ranks its judged statuses; the unjudged (higher, lower) have
+        # no rank, so any order lists them.
+        rankings = [
+            scale.significance.judged if scale.significance is not None else scale.statuses
+            for scale in scales
+        ]
         rankings += [rollup.statuses for rollup in rollups]
         for ranking in dict.fromkeys(rankings):
             placed = [status for status in ranking if status in orders]

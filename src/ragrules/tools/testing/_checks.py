@@ -13,9 +13,7 @@ from ragrules.engine.ruleset import Ruleset
 from ragrules.model.numbers import format_decimal
 from ragrules.model.observations import Observation
 from ragrules.model.periods import Period, PeriodError, parse_period
-from ragrules.model.rules import (
-    Polarity,
-)
+from ragrules.model.rules import Indicator, Polarity
 from ragrules.reports.output import to_json
 from ragrules.tools.testing._boundaries import BoundaryValue
 
@@ -89,7 +87,7 @@ def check_monotonic(
     the smaller; for lower-is-better the reverse. Raises ValueError for indicators that are
     neither, and for values the indicator does not rate (blank, `<5`, wrong unit).
     """
-    indicator = ruleset.indicator(indicator_id)
+    indicator = _in_force(ruleset, indicator_id, period)
     if indicator.polarity not in (Polarity.HIGHER, Polarity.LOWER):
         raise ValueError(
             f"monotonicity holds for higher- and lower-is-better, not {indicator.polarity.value}"
@@ -112,6 +110,12 @@ def check_monotonic(
     )
 
 
+def _in_force(ruleset: Ruleset, indicator_id: str, period: str | None) -> Indicator:
+    """The indicator as in force for `period` (its dated polarity, scale and thresholds)."""
+    indicator = ruleset.indicator(indicator_id)
+    return indicator.at(parse_period(period, ruleset.calendar) if period else None)
+
+
 def _rate_alone(ruleset: Ruleset, indicator_id: str, value: object, period: str | None) -> Result:
     row = {"indicator": indicator_id, "period": period or "", "value": value}
     report = ruleset.rate([row], period=period)
@@ -128,7 +132,7 @@ def check_boundary(
     """A value at or next to a band start gets the status `reference_status` gives it, and a
     value written exactly on the start of a band that takes its start gets that band's
     status (with no rounding in the way)."""
-    indicator = ruleset.indicator(indicator_id)
+    indicator = _in_force(ruleset, indicator_id, period)
     result = _rate_alone(ruleset, indicator_id, boundary.text, period)
     assert result.status == boundary.expected, (
         f"boundary: indicator {indicator_id!r} rates {boundary.text!r} {result.status!r}; "

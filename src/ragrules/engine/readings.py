@@ -1,0 +1,151 @@
+"""Other readings of a ruleset that published reports are known to use: a tolerance read as
+relative where it is absolute (or the reverse), a value on a boundary given to the worse
+band, values rounded before rating. `ragrules audit` tries them to explain a published status
+that differs; a result is *fragile* when one of them would change its status."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import OrderedDict
+from collections.abc import Callable
+from decimal import Decimal
+
+import attrs
+
+from ragrules.engine import rating
+from ragrules.engine._targets import rounded
+from ragrules.engine.rating import CannotRate, RuleInputs
+from ragrules.model.numbers import EXACT, RoundingMode, in_exact_context
+from ragrules.model.periods import Period
+from ragrules.model.rules import (
+    Basis,
+    Boundary,
+    Indicator,
+    Judgement,
+    Margin,
+    Rounding,
+    Scale,
+    Schedule,
+    Target,
+)
+
+
+@attrs.frozen(kw_only=True)
+class Reading:
+    """A way of reading an indicator's rules that differs from what the ruleset says."""
+
+    name: str
+    change: Callable[[Indicator], Indicator]
+
+
+def _swap_tolerance(to: Basis) -> Callable[[Indicator], Indicator]:
+    """Relative r <-> r x 100 in the unit ("5%" read as 5% of the target, or as 5 points)."""
+
+    def change(indicator: Indicator) -> Indicator:
+        if indicator.tolerance is None:
+            return indicator
+        entries = tuple(
+            attrs.evolve(entry, value=_swapped(entry.value, to))
+            for entry in indicator.tolerance.entries
+        )
+        return attrs.evolve(indicator, tolerance=Schedule(entries=entries))
+
+    return change
+
+
+def _swapped(margin: Margin, to: Basis) -> Margin:
+    above = None if margin.above is None else _swapped(margin.above, to)
+    if margin.basis is to:
+        return attrs.evolve(margin, above=above)
+    amount = margin.amount.scaleb(2 if to is Basis.ABSOLUTE else -2, EXACT)
+    return Margin(basis=to, amount=amount, above=above)
+
+
+def _worse_boundaries(indicator: Indicator) -> Indicator:
+    scale = indicator.scale
+    bands = tuple(attrs.evolve(band, boundary=Boundary.WORSE) for band in scale.bands)
+    return attrs.evolve(indicator, scale=Scale(name=scale.name, bands=bands))
+
+
+def _rounded(places: int) -> Callable[[Indicator], Indicator]:
+    def change(indicator: Indicator) -> Indicator:
+        rounding = Rounding(places=places, mode=RoundingMode.HALF_UP)
+        return indicator if indicator.rounding else attrs.evolve(indicator, rounding=rounding)
+
+    return change
+
+
+READINGS: tuple[Reading, ...] = (
+    Reading(
+        name="tolerance read as a percentage of the target (relative)",
+        change=_swap_tolerance(Basis.RELATIVE),
+    ),
+    Reading(
+        name="tolerance read as points in the indicator's unit (absolute)",
+        change=_swap_tolerance(Basis.ABSOLUTE),
+    ),
+    Reading(name="values on a boundary go to the worse band", change=_worse_boundaries),
+    Reading(name="values rounded to whole numbers before rating", change=_rounded(0)),
+    Reading(name="values rounded to 1 decimal place before rating", change=_rounded(1)),
+)
+
+
+@in_exact_context  # results are read outside the engine: the caller's context never counts
+def fragile(
+    indicator: Indicator,
+    unrounded: Decimal,
+    target: Target | None,
+    period: Period | None,
+    status: str,
+    judgements: dict[str, Judgement | None] | None = None,
+) -> tuple[str, ...]:
+    """The readings under which the value would get another status than `status`."""
+    found = []
+    for name, other, cuts in _rules(indicator, target, period):
+        try:
+            band = rating.band_for(cuts, rounded(other, unrounded), judgements)
+        except CannotRate:
+            continue
+        if cuts[band].status != status:
+            found.append(name)
+    return tuple(found)
+
+
+_Rules = tuple[tuple[str, Indicator, tuple[rating.Cut, ...]], ...]
+_RuleKey = tuple[int, Target | None, Margin | None, Margin | None]
+_RULES: OrderedDict[_RuleKey, tuple[Indicator, _Rules]] = OrderedDict()
+_RULES_KEPT = 1024  # rules at once (a target from the data makes one per row)
+
+
+def _rules(indicator: Indicator, target: Target | None, period: Period | None) -> _Rules:
+    """Each reading's indicator and cuts for this rule, kept: rows rated by one rule share
+    them, so a row costs a band lookup per reading, not a compilation."""
+    tolerance = indicator.tolerance.in_force(period) if indicator.tolerance else None
+    stretch = indicator.stretch.in_force(period) if indicator.stretch else None
+    key = (id(indicator), target, tolerance, stretch)
+    kept = _RULES.get(key)
+    if kept is not None and kept[0] is indicator:  # the id is the same object's
+        with contextlib.suppress(KeyError):  # another thread may have dropped it
+            _RULES.move_to_end(key)
+        return kept[1]
+    found = []
+    for reading in READINGS:
+        other = reading.change(indicator)
+        if other is indicator:
+            continue
+        inputs = RuleInputs(
+            indicator=other,
+            target=target,
+            tolerance=other.tolerance.in_force(period) if other.tolerance else None,
+            stretch=other.stretch.in_force(period) if other.stretch else None,
+        )
+        try:
+            found.append((reading.name, other, rating.compile_cuts(inputs)))
+        except CannotRate:
+            continue
+    rules = tuple(found)
+    _RULES[key] = (indicator, rules)
+    if len(_RULES) > _RULES_KEPT:
+        with contextlib.suppress(KeyError):
+            _RULES.popitem(last=False)
+    return rules

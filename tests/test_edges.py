@@ -1,0 +1,145 @@
+"""How far a value is from another status, and fragile ratings, in every output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import ragrules
+from ragrules.reports.html import to_html
+from ragrules.reports.markdown import to_markdown
+from ragrules.reports.output import to_csv, to_json
+from tests.conftest import EXAMPLES, as_a_browser_reads
+
+HAVERING = EXAMPLES / "havering-2020-21-q2.toml"
+HAVERING_DATA = EXAMPLES / "havering-2020-21-q2.csv"
+
+RATIO = """
+[ruleset]
+format = 1
+id = "ratio"
+
+[scales.ratio]
+bands = [
+  { status = "green", from = { ratio = "100%" } },
+  { status = "amber", from = { ratio = "90%" } },
+  { status = "red" },
+]
+
+[[indicator]]
+id = "waits"
+polarity = "lower-is-better"
+target = 30
+scale = "ratio"
+
+[[indicator]]
+id = "occupancy"
+polarity = "in-range"
+target = { lower = 85, upper = 92 }
+tolerance = { absolute = 3 }
+"""
+
+
+@pytest.fixture(scope="module")
+def havering() -> ragrules.Report:
+    return ragrules.load(HAVERING).rate(ragrules.read_observations(HAVERING_DATA))
+
+
+def test_an_amber_value_knows_both_edges(havering: ragrules.Report) -> None:
+    result = havering.result("care-leavers-eet-18-21")  # 71.8 against 75, 5% tolerance
+    green, red = result.edges
+    assert (green.status, green.at, green.included, green.distance) == (
+        "green",
+        Decimal("75"),
+        True,
+        Decimal("3.2"),
+    )
+    assert (red.status, red.at, red.included, red.better) == ("red", Decimal("71.25"), False, False)
+    assert [edge.words() for edge in result.edges] == [
+        "green needs 75, 3.2 more",
+        "falls to red below 71.25 (0.55 lower)",
+    ]
+
+
+def test_edges_in_json_csv_and_the_reports(havering: ragrules.Report) -> None:
+    record = next(
+        r
+        for r in json.loads(to_json(havering))["results"]
+        if r["indicator"] == "early-help-conversion"
+    )
+    assert record["edges"] == [
+        {
+            "direction": "up",
+            "status": "amber",
+            "better": True,
+            "at": "28.5",
+            "included": True,
+            "distance": "0.35",
+            "exact": True,
+            "words": "amber needs 28.5, 0.35 more",
+        }
+    ]
+    # 5% read as 5 points (absolute) would make 28.15 amber: a fragile red.
+    assert record["fragile"] == ["tolerance read as points in the indicator's unit (absolute)"]
+    row = next(
+        r
+        for r in csv.DictReader(io.StringIO(to_csv(havering)))
+        if r["indicator"] == "early-help-conversion"
+    )
+    assert row["edges"] == "amber needs 28.5, 0.35 more"
+    assert row["fragile"] == record["fragile"][0]
+    markdown = to_markdown(havering)
+    assert "| To change status |" in markdown
+    assert (
+        "amber needs 28.5, 0.35 more; fragile: another status if tolerance read as points"
+        in markdown
+    )
+    assert "<td>amber needs 28.5, 0.35 more; fragile" in to_html(havering)
+
+
+def test_a_ratio_edge_no_decimal_writes_is_marked_inexact() -> None:
+    rules = ragrules.loads(RATIO)
+    # Lower is better: amber while 30 / value >= 90%, so up to 33 1/3.
+    (edge,) = (e for e in rules.rate_value("waits", "31").edges if not e.better)
+    assert (edge.status, edge.at, edge.exact, edge.included) == (
+        "red",
+        Decimal("33.333333"),
+        False,
+        False,
+    )
+    assert edge.words() == "falls to red above about 33.333333 (2.333333 higher)"
+
+
+def test_in_range_edges_go_both_ways() -> None:
+    rules = ragrules.loads(RATIO)
+    inside = rules.rate_value("occupancy", "90")
+    assert [(e.up, e.status, str(e.at)) for e in inside.edges] == [
+        (True, "amber", "92"),
+        (False, "amber", "85"),
+    ]
+    assert not any(edge.better for edge in inside.edges)
+    below = rules.rate_value("occupancy", "83")  # amber, from 82 up to 85
+    assert [(e.up, e.status, str(e.at), e.better) for e in below.edges] == [
+        (True, "green", "85", True),
+        (False, "red", "82", False),
+    ]
+
+
+def test_an_unrated_result_has_no_edges() -> None:
+    rules = ragrules.loads(RATIO)
+    result = rules.rate_value("waits", "N/A")
+    assert result.edges == () and result.fragile == ()
+    assert result.to_dict()["edges"] == [] and result.to_dict()["fragile"] == []
+
+
+def test_a_browser_shows_the_edges_column(havering: ragrules.Report, tmp_path: Path) -> None:
+    page = tmp_path / "havering.html"
+    page.write_text(to_html(havering), encoding="utf-8")
+    dom = as_a_browser_reads(page)
+    assert '<th scope="col">To change status</th>' in dom
+    assert "<td>green needs 75, 3.2 more; falls to red below 71.25 (0.55 lower)</td>" in dom
