@@ -74,8 +74,25 @@ def assert_same_outcome(first: Callable[[], object], second: Callable[[], object
 
 def as_a_browser_reads(path: Path) -> str:
     """The page's DOM as headless Chromium builds it (skipped where Chromium is missing)."""
+    return in_a_browser(path)[0]
+
+
+def in_a_browser(path: Path) -> tuple[str, list[str]]:
+    """The page's DOM as headless Chromium builds it, and what the page logged to the
+    browser's console (errors included); skipped where Chromium is missing."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("headless Chromium is not installed")
-    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", path.as_uri()]
-    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--dump-dom",
+        path.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    return done.stdout, console

@@ -15,7 +15,7 @@ import pytest
 import ragrules
 from ragrules.cli import main
 from ragrules.reports.matrix import matrix, matrix_csv, matrix_html, matrix_json
-from tests.conftest import as_a_browser_reads
+from tests.conftest import as_a_browser_reads, in_a_browser
 
 RULES = ragrules.loads(
     """
@@ -106,11 +106,21 @@ def test_the_page_reads_as_a_table_in_a_browser(tmp_path: Path) -> None:
     table = _Table()
     table.feed(as_a_browser_reads(page))
     header, *rows = table.rows
-    assert header == ["Area", "a (All)", "b (All)", "green", "amber", "red", "no-data", "invalid"]
-    assert rows == [
-        ["One (E1)", "green", "no-data", "1", "0", "0", "1", "0"],
-        ["Two (E2)", "amber", "invalid", "0", "1", "0", "0", "1"],
-        ["<b>Three</b> (E3)", "red", "no-data", "0", "0", "1", "1", "0"],  # escaped, as text
+    assert header == [
+        "Area",
+        "Trend",
+        "a (All)",
+        "b (All)",
+        "green",
+        "amber",
+        "red",
+        "no-data",
+        "invalid",
+    ]
+    assert rows == [  # one period: no trend to draw
+        ["One (E1)", "", "green", "no-data", "1", "0", "0", "1", "0"],
+        ["Two (E2)", "", "amber", "invalid", "0", "1", "0", "0", "1"],
+        ["<b>Three</b> (E3)", "", "red", "no-data", "0", "0", "1", "1", "0"],  # escaped, as text
     ]
 
 
@@ -142,9 +152,15 @@ def test_the_cookbook_command_writes_every_area_on_one_page(
     argv[argv.index("-o") + 1] = str(tmp_path / "every-area.html")
     assert main(argv) == 0
     table = _Table()
-    table.feed(as_a_browser_reads(tmp_path / "every-area.html"))
+    dom, console = in_a_browser(tmp_path / "every-area.html")
+    assert console == []  # the page logs nothing: no errors
+    table.feed(dom)
     assert len(table.rows) == 1 + 162  # a header, then every area of the export
-    assert table.rows[1][:3] == ["Hartlepool (E06000001)", "no-data", "Worse"]
+    area, trend, *statuses = table.rows[1][:4]
+    assert (area, statuses) == ("Hartlepool (E06000001)", ["no-data", "Worse"])
+    assert (
+        trend == "Rated statuses by period: 2015: Worse 2; 2016: Similar 1, Worse 1; 2017: Worse 1."
+    )
 
 
 def test_the_command_line_writes_the_matrix(

@@ -15,7 +15,8 @@ import ragrules
 from ragrules.engine.canonical import canonical_toml
 from ragrules.formats.data import read_observations
 from ragrules.model.words import StatusWords, in_order, status_named
-from ragrules.reports.html import _ink, to_html
+from ragrules.reports._colours import ink
+from ragrules.reports.html import to_html
 from ragrules.reports.markdown import to_markdown
 from ragrules.reports.output import to_json, to_table
 from ragrules.tools.audit import audit
@@ -54,7 +55,7 @@ def test_html_tiles_take_the_colours_with_contrasting_text(report: ragrules.Repo
 
 
 @pytest.mark.parametrize(
-    ("background", "ink"),
+    ("background", "expected"),
     [
         ("#ffffff", "#0b0c0c"),
         ("#000000", "#ffffff"),
@@ -62,8 +63,8 @@ def test_html_tiles_take_the_colours_with_contrasting_text(report: ragrules.Repo
         ("#1d70b8", "#ffffff"),
     ],
 )
-def test_ink_contrasts(background: str, ink: str) -> None:
-    assert _ink(background) == ink
+def test_ink_contrasts(background: str, expected: str) -> None:
+    assert ink(background) == expected
 
 
 def test_synonyms_are_read_back_by_audit_and_overrides(report: ragrules.Report) -> None:

@@ -281,7 +281,7 @@ def test_a_pipe_in_a_title_stays_in_its_cell() -> None:
     _assert_markdown_safe(text)
     assert "| Indicator | Value | Target | Status | Short \\| green |" in text
     (row,) = [line for line in text.splitlines() if line.startswith("| a: ")]
-    assert row == "| a: Contacts \\| green | 40 | 50 | red | ↓ | amber needs 45, 5 more |"
+    assert row == "| a: Contacts \\| green | 40 | 50 | red | ↓ | 45 → 40 | amber needs 45, 5 more |"
 
 
 def test_markdown_block_markers_at_the_start_of_a_line_stay_text() -> None:

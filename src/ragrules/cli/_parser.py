@@ -227,6 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"{_DATA}, with published_status and published_NAME columns",
     )
     audit_command.add_argument("--period", help="the period to audit (default: latest)")
+    audit_command.add_argument(
+        "--published",
+        metavar="PAPER",
+        help="check a committee paper ragrules wrote (.html or .xlsx) against the ruleset and "
+        "DATA: its fingerprint, data digest and every status (finds statuses edited by hand)",
+    )
     _text_or_json(audit_command, "each mismatch and the readings that reproduce it")
     audit_command.set_defaults(run=run_audit)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -21,13 +22,17 @@ from ragrules.cli._common import (
 )
 from ragrules.engine.explain import explain
 from ragrules.engine.result import Result
+from ragrules.engine.ruleset import Ruleset
 from ragrules.tools.audit import audit
+from ragrules.tools.published import check_paper, read_paper
 
 
 def run_audit(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args, args.ruleset)
     if args.period is not None and not valid_period(args.period):
         return USAGE
+    if args.published is not None:
+        return _check_paper(ruleset, args)
     found = audit(ruleset, read_data(args, args.data), args.period)
     print_problems(tuple(attrs.evolve(p, file=args.data) for p in found.report.problems))
     if not found.checked:
@@ -104,3 +109,35 @@ def _override_text(result: Result) -> str:
         f"{result.indicator.id}: published {override.status!r}, computed {result.status!r}; "
         f"overridden{by}: {override.reason}"
     )
+
+
+def _check_paper(ruleset: Ruleset, args: argparse.Namespace) -> int:
+    """`audit --published PAPER`: the paper against the ruleset and the data."""
+    found = check_paper(
+        ruleset, read_data(args, args.data), read_paper(Path(args.published)), args.period
+    )
+    paper = found.paper
+    if args.format == "json":
+        data = {
+            "paper": args.published,
+            "verified": found.verified,
+            "same_rules": found.same_rules,
+            "same_data": found.same_data,
+            "checked": found.checked,
+            "edited": [attrs.asdict(edit) for edit in found.edited],
+            "missing": [list(series) for series in found.missing],
+        }
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return OK if found.verified else FINDINGS
+    rules = "the same" if found.same_rules else f"other ({paper.fingerprint or 'none given'})"
+    data_words = "the same" if found.same_data else f"other ({paper.data_digest or 'none given'})"
+    say(
+        f"{args.published}: rules {rules}, data {data_words}; {found.checked} statuses checked, "
+        f"{len(found.edited)} not as the rules give them"
+    )
+    for edit in found.edited:
+        say(f"  {edit}")
+    for indicator, area, breakdown in found.missing:
+        where = "".join(f" {part}" for part in (area, breakdown) if part)
+        say(f"  {indicator}{where}: not in the paper")
+    return OK if found.verified else FINDINGS

@@ -37,6 +37,7 @@ from ragrules.engine._rates import marks_of, reading_of, value_text
 from ragrules.engine._reasons import why
 from ragrules.engine._targets import rounded, target_for
 from ragrules.engine.benchmarks import BenchmarkValues
+from ragrules.engine.digest import data_digest
 from ragrules.engine.judgement import forecast_of, override_of
 from ragrules.engine.notices import batch_notices
 from ragrules.engine.rating import CannotRate, Cut, RuleInputs
@@ -83,6 +84,11 @@ def rate(
     batch.groups = quantiles.GroupValues(ruleset, placed)
     chosen = report_period(period, ruleset, placed)
     current, history = split_current(placed, chosen, rejected)
+    earlier_rows = tuple(
+        observation
+        for (_, when), observation in placed.items()
+        if when is not None and chosen is not None and when.start < chosen.start
+    )
     results = []
     # Every indicator for every area and breakdown in the data, so that a missing row is
     # `no-data`, never a silent gap; data without areas has one: ("", ()).
@@ -97,6 +103,8 @@ def rate(
         period=chosen,
         results=tuple(results),
         history=tuple(sorted(history)),
+        earlier_rows=earlier_rows,
+        data_digest=data_digest(placed.values(), rejected),
         rejected=tuple(sorted(rejected, key=lambda r: r.row or 0)),
         notices=batch_notices(
             placed=len(placed),

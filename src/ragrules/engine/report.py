@@ -17,6 +17,7 @@ from ragrules.engine.rollups import RollupResult, roll_up, rule_words
 from ragrules.engine.selection import Finding, Selection
 from ragrules.engine.summary import Summary, summarise
 from ragrules.model.errors import Problem, Severity
+from ragrules.model.observations import Observation
 from ragrules.model.periods import Period
 from ragrules.model.rules import RulesetData, Unrated
 
@@ -34,6 +35,12 @@ class Report:
     rejected: tuple[Rejection, ...] = ()
     # What the data says that a reader must be told: an empty file, a stray period, ...
     notices: tuple[Problem, ...] = ()
+    # The rows of earlier periods, kept for trends (`ragrules.engine.trends`); not part of
+    # what is reported.
+    earlier_rows: tuple[Observation, ...] = attrs.field(default=(), eq=False, repr=False)
+    # `sha256:...` of the rows the report was rated from, in their order (`engine.digest`):
+    # a published paper carries it, so that it can be checked against the data.
+    data_digest: str = attrs.field(default="", eq=False)
 
     def result(
         self,
@@ -74,7 +81,14 @@ class Report:
         if area not in self.areas:
             raise LookupError(f"the report has no area {area!r}")
         chosen = tuple(result for result in self.results if result.area == area)
-        return Report(ruleset=self.ruleset, period=self.period, results=chosen)
+        earlier = tuple(row for row in self.earlier_rows if row.area == area)
+        return Report(
+            ruleset=self.ruleset,
+            period=self.period,
+            results=chosen,
+            earlier_rows=earlier,
+            data_digest=self.data_digest,  # rated from the whole data
+        )
 
     def explain(
         self,

@@ -12,7 +12,9 @@ from html import escape
 from ragrules.engine.report import Report, Result
 from ragrules.engine.selection import Selection
 from ragrules.engine.travel import Movement
+from ragrules.engine.trends import TREND_PERIODS, trends
 from ragrules.model.rules import RulesetData
+from ragrules.reports._colours import tile_colours
 from ragrules.reports._render import (
     areas_text,
     caveat_text,
@@ -27,30 +29,7 @@ from ragrules.reports._render import (
     target_text,
     value_shown,
 )
-
-# Background and text colours per status, each pair at least 4.5:1 contrast; comparisons
-# with a benchmark as Fingertips colours them (green, yellow, red; blue and purple unjudged).
-_COLOURS = {
-    "red": ("#b10e1e", "#ffffff"),
-    "amber": ("#ffbf47", "#0b0c0c"),
-    "green": ("#00703c", "#ffffff"),
-    "blue": ("#1d70b8", "#ffffff"),
-    "dark-green": ("#005a30", "#ffffff"),
-    "super-green": ("#005a30", "#ffffff"),
-    "star": ("#005a30", "#ffffff"),
-    "better": ("#00703c", "#ffffff"),
-    "similar": ("#ffdd00", "#0b0c0c"),
-    "worse": ("#b10e1e", "#ffffff"),
-    "higher": ("#1d70b8", "#ffffff"),
-    "lower": ("#4c2c92", "#ffffff"),
-}
-_UNRATED = ("#f3f2f1", "#0b0c0c")
-
-
-def status_colours(status: str) -> tuple[str, str]:
-    """(background, text) for a status, whatever its case; pale grey for any other."""
-    return _COLOURS.get(status.lower(), _UNRATED)
-
+from ragrules.reports.charts import sparkline, status_bars
 
 # The page style of every HTML report (the matrix page adds its own lines).
 PAGE_STYLE = """
@@ -91,6 +70,7 @@ def to_html(report: Report) -> str:
     ruleset = report.ruleset
     title = escape(ruleset.title or ruleset.id)
     lead = areas_text(report)  # "Area: ..." for a report of one area
+    series = trends(report)  # each result's last periods, for the charts
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -98,6 +78,9 @@ def to_html(report: Report) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title>",
+        # For `ragrules audit --published`: what the page was rated with and from.
+        f'<meta name="ragrules-fingerprint" content="{escape(report.fingerprint)}">',
+        f'<meta name="ragrules-data-digest" content="{escape(report.data_digest)}">',
         f"<style>{PAGE_STYLE}</style>",
         "</head>",
         "<body>",
@@ -107,10 +90,13 @@ def to_html(report: Report) -> str:
         f"Period: {escape(str(report.period or 'not given'))}. "
         f"Ruleset <code>{escape(ruleset.id)}</code>"
         + (f" version {escape(ruleset.version)}" if ruleset.version else "")
-        + f", fingerprint <code>{escape(report.fingerprint)}</code>.</p>",
+        + f", fingerprint <code>{escape(report.fingerprint)}</code>"
+        + (f"; data <code>{escape(report.data_digest)}</code>" if report.data_digest else "")
+        + ".</p>",
         _summary(report),
+        _status_chart(series, ruleset),
         _key(report),
-        _all_indicators(report),
+        _all_indicators(report, series),
         _rollups(report),
         _judgement(report),
         "<h2>Exception report</h2>",
@@ -127,33 +113,12 @@ def to_html(report: Report) -> str:
     return "\n".join(part for part in parts if part) + "\n"
 
 
-def tile_colours(status: str, ruleset: RulesetData | None = None) -> tuple[str, str]:
-    """(background, text) of a status's tile: the ruleset's colour where it gives one (with
-    the text that contrasts most), else the built-in pair."""
-    words = ruleset.words(status) if ruleset is not None else None
-    if words is not None and words.colour:
-        return words.colour, _ink(words.colour)
-    return status_colours(status)
-
-
 def _badge(status: str, ruleset: RulesetData | None = None) -> str:
     """A status tile: the ruleset's label and colour where it gives them."""
     background, text = tile_colours(status, ruleset)
     label = ruleset.label(status) if ruleset is not None else status
     return (
         f'<span class="status" style="background:{background};color:{text}">{escape(label)}</span>'
-    )
-
-
-def _ink(background: str) -> str:
-    """Near-black or white text, whichever contrasts more with `background` (#rrggbb), by
-    the WCAG relative luminance."""
-    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    dark = 0.0033  # #0b0c0c
-    return (
-        "#0b0c0c" if (luminance + 0.05) / (dark + 0.05) >= 1.05 / (luminance + 0.05) else "#ffffff"
     )
 
 
@@ -253,7 +218,20 @@ def _key(report: Report) -> str:
     return f'<h2>Key</h2>\n<dl class="key">{items}</dl>'
 
 
-def _all_indicators(report: Report) -> str:
+def _breakdown(result: Result) -> str:
+    """A result's breakdown as one attribute: `sex=Male; age=65+` ("" for none)."""
+    return "; ".join(f"{name}={value}" for name, value in result.breakdown)
+
+
+def _status_chart(series: tuple[tuple[Result, ...], ...], ruleset: RulesetData) -> str:
+    """Stacked bars of the statuses in the last periods; nothing for a single period."""
+    chart = status_bars(series, ruleset, TREND_PERIODS)
+    if not chart:
+        return ""
+    return f'<h3>Statuses over the last periods</h3>\n<figure class="chart">{chart}</figure>'
+
+
+def _all_indicators(report: Report, series: tuple[tuple[Result, ...], ...]) -> str:
     labels = [c.label or c.name for c in report.ruleset.travel.comparisons]
     margins = listed_margins(report)  # margins that differ: each indicator's, listed
     head = "".join(
@@ -265,14 +243,19 @@ def _all_indicators(report: Report) -> str:
             *(margin.capitalize() for margin in margins),
             "Status",
             *labels,
+            "Trend",
             "To change status",
         ]
     )
     rows = []
-    for result in report.results:
+    for number, (result, points) in enumerate(zip(report.results, series, strict=True)):
         arrows = "".join(f"<td>{_arrow(move)}</td>" for move in result.travel)
+        arrows += f'<td class="trend">{sparkline(points, report.ruleset, str(number))}</td>'
+
         rows.append(
-            f'<tr><th scope="row">{escape(indicator_name(result))}</th>'
+            f'<tr data-indicator="{escape(result.indicator.id)}" '
+            f'data-area="{escape(result.area)}" data-breakdown="{escape(_breakdown(result))}">'
+            f'<th scope="row">{escape(indicator_name(result))}</th>'
             f'<td class="num">{escape(value_shown(result))}</td>'
             f'<td class="num">{escape(target_text(result))}</td>'
             + "".join(f"<td>{escape(margin_column(result, m))}</td>" for m in margins)

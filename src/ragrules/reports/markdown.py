@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from ragrules.engine.key import KeyEntry
-from ragrules.engine.report import Report
+from ragrules.engine.report import Report, Result
 from ragrules.engine.selection import Selection
+from ragrules.engine.trends import TREND_PERIODS, trends
 from ragrules.model.rules import RulesetData
 from ragrules.reports._render import (
     areas_text,
@@ -29,6 +30,7 @@ from ragrules.reports._render import (
     target_text,
     value_shown,
 )
+from ragrules.reports.charts import status_counts, trend_text
 
 _TO_CHANGE = "To change status"  # the column of how far each value is from another
 
@@ -37,6 +39,7 @@ def to_markdown(report: Report) -> str:
     """Render the report as Markdown (GitHub tables); statuses are words, never colour alone."""
     ruleset = report.ruleset
     labels = [_text(c.label or c.name) for c in ruleset.travel.comparisons]
+    series = trends(report)  # each result's last periods
     lines = [f"# {_heading(ruleset.title or ruleset.id)}", ""]
     lines += [
         (f"{area} " if (area := _text(areas_text(report))) else "")
@@ -60,15 +63,16 @@ def to_markdown(report: Report) -> str:
     for comparison, (_, counts) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
         shown = ", ".join(f"{outcome} {n}" for outcome, n in counts if n)
         lines += ["", f"{_paragraph(comparison.label or comparison.name)}: {_text(shown)}."]
+    lines += _status_table(series, report)
     lines += ["", "## Key", ""]
     lines += [f"- **{_text(entry.label)}**: {_text(entry.text)}" for entry in _key_entries(report)]
 
     lines += ["", "## All indicators", ""]
     margins = listed_margins(report)
     header = ["Indicator", "Value", "Target", *(m.capitalize() for m in margins), "Status"]
-    header += [*labels, _TO_CHANGE]
+    header += [*labels, "Trend", _TO_CHANGE]
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    for result in report.results:
+    for result, points in zip(report.results, series, strict=True):
         cells = [
             indicator_name(result),
             value_shown(result),
@@ -77,7 +81,7 @@ def to_markdown(report: Report) -> str:
             status_text(result, ruleset),
         ]
         cells += [f"{m.arrow} {m.word}" if m.word else m.arrow for m in result.travel]
-        cells.append(edges_text(result, ruleset))
+        cells += [trend_text(points), edges_text(result, ruleset)]
         lines.append("| " + " | ".join(_text(cell) for cell in cells) + " |")
     rollups = report.rollups
     if rollups:
@@ -126,6 +130,24 @@ def to_markdown(report: Report) -> str:
             for problem in problems
         ]
     return "\n".join(lines) + "\n"
+
+
+def _status_table(series: tuple[tuple[Result, ...], ...], report: Report) -> list[str]:
+    """The rated statuses in each of the last periods, as a table; none for one period."""
+    counts = status_counts(series)
+    periods = sorted(counts, key=lambda period: period.start)[-TREND_PERIODS:]
+    if len(periods) < 2:
+        return []
+    ruleset = report.ruleset
+    statuses = [s for s, _ in report.summary.counts]
+    statuses += sorted({s for p in periods for s in counts[p]} - set(statuses))
+    lines = ["", "Statuses over the last periods:", ""]
+    lines.append("| Period | " + " | ".join(_text(ruleset.label(s)) for s in statuses) + " |")
+    lines.append("| --- |" + " ---: |" * len(statuses))
+    for period in periods:
+        cells = " | ".join(str(counts[period][s]) for s in statuses)
+        lines.append(f"| {_text(str(period))} | {cells} |")
+    return lines
 
 
 def _key_entries(report: Report) -> list[KeyEntry]:

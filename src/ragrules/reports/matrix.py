@@ -18,8 +18,11 @@ import attrs
 
 from ragrules.engine.report import Report
 from ragrules.engine.result import Result
+from ragrules.engine.trends import TREND_PERIODS, trends
 from ragrules.reports._cells import csv_row, csv_writer
-from ragrules.reports.html import PAGE_STYLE, status_colours
+from ragrules.reports._colours import status_colours
+from ragrules.reports.charts import status_bars
+from ragrules.reports.html import PAGE_STYLE
 
 MATRIX_FORMATS = ("csv", "json", "html")
 # A matrix is as wide as its series: the page takes the window, and the table scrolls.
@@ -117,6 +120,9 @@ def matrix_html(report: Report) -> str:
     grid = matrix(report)
     ruleset = report.ruleset
     title = escape(ruleset.title or ruleset.id)
+    by_area: dict[str, list[tuple[Result, ...]]] = {}
+    for points in trends(report):  # each area's statuses over the last periods
+        by_area.setdefault(points[-1].area, []).append(points)
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in grid.columns)
     totals = "".join(f'<th scope="col">{escape(s)}</th>' for s in grid.order)
     rows = []
@@ -127,7 +133,12 @@ def matrix_html(report: Report) -> str:
         shown = escape(f"{name} ({area})" if name else area or "(no area)")
         cells = "".join(_cell(status) for status in statuses)
         tallies = "".join(f'<td class="num">{counts[s]}</td>' for s in grid.order)
-        rows.append(f'<tr><th scope="row">{shown}</th>{cells}{tallies}</tr>')
+        chart = status_bars(
+            by_area.get(area, []), ruleset, TREND_PERIODS, name=f"area-{index}", small=True
+        )
+        rows.append(
+            f'<tr><th scope="row">{shown}</th><td class="trend">{chart}</td>{cells}{tallies}</tr>'
+        )
     series = "".join(
         '<tr><th scope="row">'
         + escape(column)
@@ -146,7 +157,8 @@ def matrix_html(report: Report) -> str:
         f"{len(grid.areas)} areas, {len(grid.columns)} series.</p>\n"
         '<div class="wide" role="region" aria-label="Status of every area" tabindex="0">'
         f"<table><caption>Status of every area, by series</caption>"
-        f'<thead><tr><th scope="col">Area</th>{head}{totals}</tr></thead>'
+        f'<thead><tr><th scope="col">Area</th><th scope="col">Trend</th>{head}{totals}</tr>'
+        "</thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>\n"
         f"<table><caption>Areas by status, per series</caption>"
         f'<thead><tr><th scope="col">Series</th>{totals}</tr></thead>'

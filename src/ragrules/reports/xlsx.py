@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 from ragrules.engine.report import Report, Result
 from ragrules.engine.selection import Selection
 from ragrules.model.numbers import format_decimal
+from ragrules.reports._colours import tile_colours
 from ragrules.reports._render import (
     caveat_text,
     edges_text,
     margin_column,
     target_text,
 )
-from ragrules.reports.html import tile_colours
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -35,6 +35,7 @@ INDICATOR_COLUMNS = (
     "Indicator",
     "Title",
     "Area",
+    "Breakdown",
     "Period",
     "Value",
     "Target",
@@ -171,6 +172,7 @@ class _Writer:
             ("Period", "" if report.period is None else str(report.period)),
             ("Ruleset", f"{ruleset.id} version {ruleset.version}".strip()),
             ("Fingerprint", report.fingerprint),
+            ("Data", report.data_digest),
         ]
         for label, value in about:
             self.text(sheet, row, 0, label, self.bold)
@@ -181,7 +183,7 @@ class _Writer:
         report = self.report
         comparisons = [c.label or c.name for c in self.ruleset.travel.comparisons]
         header = [*INDICATOR_COLUMNS, *comparisons, "To change status", "Why", "Commentary"]
-        widths = [18, 40, 12, 12, 10, 10, 18, 14, 14, *(10 for _ in comparisons), 36, 40, 40]
+        widths = [18, 40, 12, 14, 12, 10, 10, 18, 14, 14, *(10 for _ in comparisons), 36, 40, 40]
         sheet = self.sheet("Indicators", header, widths)
         for row, result in enumerate(report.results, start=1):
             self.indicator_row(sheet, row, result, len(comparisons))
@@ -189,23 +191,27 @@ class _Writer:
 
     def indicator_row(self, sheet: Worksheet, row: int, result: Result, comparisons: int) -> None:
         indicator = result.indicator
-        self.text(sheet, row, 0, indicator.id)
-        self.text(sheet, row, 1, indicator.title, self.wrap)
-        self.text(sheet, row, 2, result.area)
-        self.text(sheet, row, 3, "" if result.period is None else str(result.period))
+        at = {name: column for column, name in enumerate(INDICATOR_COLUMNS)}
+        self.text(sheet, row, at["Indicator"], indicator.id)
+        self.text(sheet, row, at["Title"], indicator.title, self.wrap)
+        self.text(sheet, row, at["Area"], result.area)
+        breakdown = "; ".join(f"{name}={value}" for name, value in result.breakdown)
+        self.text(sheet, row, at["Breakdown"], breakdown)
+        self.text(sheet, row, at["Period"], "" if result.period is None else str(result.period))
         if result.value is not None:
-            self.number(sheet, row, 4, result.value, indicator.unit)
+            self.number(sheet, row, at["Value"], result.value, indicator.unit)
         else:
-            self.text(sheet, row, 4, result.value_text)
-        self.target(sheet, row, 5, result)
-        self.text(sheet, row, 6, margin_column(result, "tolerance"))
-        self.status(sheet, row, 7, result.reported_status)
+            self.text(sheet, row, at["Value"], result.value_text)
+        self.target(sheet, row, at["Target"], result)
+        self.text(sheet, row, at["Tolerance"], margin_column(result, "tolerance"))
+        self.status(sheet, row, at["Status"], result.reported_status)
         if result.overridden:
-            self.status(sheet, row, 8, result.status)
+            self.status(sheet, row, at["Computed status"], result.status)
+        column = len(INDICATOR_COLUMNS)
         for offset, move in enumerate(result.travel[:comparisons]):
             arrow = f"{move.arrow} {move.word}" if move.word else move.arrow
-            self.text(sheet, row, 9 + offset, arrow)
-        column = 9 + comparisons
+            self.text(sheet, row, column + offset, arrow)
+        column += comparisons
         self.text(sheet, row, column, edges_text(result, self.ruleset), self.wrap)
         self.text(sheet, row, column + 1, result.reason, self.wrap)
         self.text(sheet, row, column + 2, result.commentary, self.wrap)

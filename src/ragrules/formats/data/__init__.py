@@ -51,6 +51,7 @@ __all__ = [
     "parse_json",
     "parse_rows",
     "read_observations",
+    "read_rows",
     "sniff_encoding",
 ]
 

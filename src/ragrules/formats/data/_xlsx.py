@@ -69,8 +69,9 @@ _Start = Callable[[str, dict[str, str]], None]
 _End = Callable[[str], None]
 
 
-def read_rows(data: bytes, source: str) -> Iterator[tuple[int, list[str]]]:
-    """The first sheet of the workbook `data` as (row number, cells as text) pairs.
+def read_rows(data: bytes, source: str, sheet: str = "") -> Iterator[tuple[int, list[str]]]:
+    """The first sheet (or the sheet named `sheet`) of the workbook `data` as (row number,
+    cells as text) pairs.
 
     Rows come with the numbers Excel shows; rows the file leaves out are skipped, except
     that a sheet with any rows starts with row 1, the header row (empty if the file has
@@ -84,15 +85,16 @@ def read_rows(data: bytes, source: str) -> Iterator[tuple[int, list[str]]]:
     except Exception as exc:  # zipfile raises many kinds for a damaged or foreign file
         raise _damaged(source, f"{exc}") from None
     with archive:
-        yield from _Workbook(archive, source).rows()
+        yield from _Workbook(archive, source, sheet).rows()
 
 
 class _Workbook:
     """One open workbook: finds its parts, then streams the sheet."""
 
-    def __init__(self, archive: zipfile.ZipFile, source: str) -> None:
+    def __init__(self, archive: zipfile.ZipFile, source: str, sheet: str = "") -> None:
         self.archive = archive
         self.source = source
+        self.sheet = sheet
         self.unpacked = 0
         self.cells = 0
 
@@ -233,8 +235,8 @@ def _relationships(book: _Workbook, part: str) -> dict[str, tuple[str, str]]:
 def _first_sheet(
     book: _Workbook, workbook: str, links: dict[str, tuple[str, str]]
 ) -> tuple[str | None, bool]:
-    """The first worksheet's part (as openpyxl's `worksheets[0]`) and whether dates count
-    from 1904."""
+    """The first worksheet's part (as openpyxl's `worksheets[0]`), or the one named by the
+    book's `sheet`, and whether dates count from 1904."""
     if _existing(book, workbook) is None:
         raise _damaged(book.source, f"{workbook} is missing")
     folder = posixpath.dirname(workbook)
@@ -245,7 +247,7 @@ def _first_sheet(
         local = name.rpartition(" ")[2]
         if local == "workbookPr":
             date1904[0] = attrs.get("date1904", "").strip().lower() in ("1", "true")
-        elif local == "sheet" and not found:
+        elif local == "sheet" and not found and (not book.sheet or attrs.get("name") == book.sheet):
             for key, value in attrs.items():
                 if key.endswith("relationships id") and value in links:
                     link_type, target = links[value]

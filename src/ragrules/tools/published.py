@@ -1,0 +1,184 @@
+"""Checking a published committee paper (an HTML page or an Excel workbook that `ragrules
+rate` wrote) against the ruleset and data it claims: the same ruleset fingerprint, the same
+data digest, and every status as the rules give it, so a status edited by hand is found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import attrs
+
+from ragrules.engine.report import Report
+from ragrules.engine.ruleset import Ruleset
+from ragrules.formats.data import read_rows
+from ragrules.model.errors import DataError, Problem
+from ragrules.model.words import status_named
+
+# A series as a paper names it: indicator id, area code and breakdown (`sex=Male`).
+Series = tuple[str, str, str]
+
+
+@attrs.frozen(kw_only=True)
+class Paper:
+    """What a published paper says: its fingerprint, data digest and statuses (as written,
+    the ruleset's labels) by series."""
+
+    fingerprint: str = ""
+    data_digest: str = ""
+    statuses: tuple[tuple[Series, str], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Edited:
+    """A status the paper shows that the rules do not give: edited by hand (or rated with
+    other rules or data)."""
+
+    series: Series
+    published: str
+    computed: str
+
+    def __str__(self) -> str:
+        indicator, area, breakdown = self.series
+        where = "".join(f" {part}" for part in (area, breakdown) if part)
+        return (
+            f"{indicator}{where}: the paper shows {self.published!r}, "
+            f"the rules give {self.computed!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class PaperCheck:
+    """The paper against the report the ruleset and data make."""
+
+    report: Report
+    paper: Paper
+    checked: int
+    edited: tuple[Edited, ...]
+    missing: tuple[Series, ...]  # results the paper does not show
+
+    @property
+    def same_rules(self) -> bool:
+        return self.paper.fingerprint == self.report.fingerprint
+
+    @property
+    def same_data(self) -> bool:
+        return self.paper.data_digest == self.report.data_digest
+
+    @property
+    def verified(self) -> bool:
+        return self.same_rules and self.same_data and not self.edited and not self.missing
+
+
+def read_paper(path: Path) -> Paper:
+    """The paper at `path`: `.html`/`.htm` or `.xlsx`, as `ragrules rate` writes them."""
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(path, exc.strerror or str(exc)) from None
+    if suffix in (".html", ".htm"):
+        return _html_paper(data.decode("utf-8", errors="replace"))
+    if suffix == ".xlsx":
+        return _xlsx_paper(data, str(path))
+    raise _unreadable(path, "a published paper is an .html page or an .xlsx workbook")
+
+
+def check_paper(
+    ruleset: Ruleset, observations: Iterable[object], paper: Paper, period: str | None = None
+) -> PaperCheck:
+    """Rate the data with the ruleset and compare every status the paper shows."""
+    report = ruleset.rate(observations, period=period)
+    shown = dict(paper.statuses)
+    edited, missing = [], []
+    checked = 0
+    for result in report.results:
+        breakdown = "; ".join(f"{name}={value}" for name, value in result.breakdown)
+        series = (result.indicator.id, result.area, breakdown)
+        text = shown.get(series)
+        if text is None:
+            missing.append(series)
+            continue
+        checked += 1
+        statuses = (*result.indicator.scale.statuses, result.reported_status)
+        if status_named(text, statuses, ruleset.statuses) != result.reported_status:
+            edited.append(Edited(series=series, published=text, computed=result.reported_status))
+    return PaperCheck(
+        report=report,
+        paper=paper,
+        checked=checked,
+        edited=tuple(edited),
+        missing=tuple(missing),
+    )
+
+
+class _Page(HTMLParser):
+    """The meta tags and the "All indicators" rows of a page `to_html` wrote."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.statuses: list[tuple[Series, str]] = []
+        self.series: Series | None = None
+        self.in_status = False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attributes}
+        if tag == "meta" and found.get("name", "").startswith("ragrules-"):
+            self.meta[found["name"]] = found.get("content", "")
+        elif tag == "tr" and "data-indicator" in found:
+            self.series = (
+                found["data-indicator"],
+                found.get("data-area", ""),
+                found.get("data-breakdown", ""),
+            )
+        elif tag == "span" and self.series is not None and "status" in found.get("class", ""):
+            self.in_status, self.text = True, []
+
+    def handle_data(self, data: str) -> None:
+        if self.in_status:
+            self.text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self.in_status and self.series is not None:
+            self.statuses.append((self.series, "".join(self.text).strip()))
+            self.in_status, self.series = False, None  # the first badge: the reported status
+        elif tag == "tr":
+            self.series = None
+
+
+def _html_paper(text: str) -> Paper:
+    page = _Page()
+    page.feed(text)
+    return Paper(
+        fingerprint=page.meta.get("ragrules-fingerprint", ""),
+        data_digest=page.meta.get("ragrules-data-digest", ""),
+        statuses=tuple(page.statuses),
+    )
+
+
+def _xlsx_paper(data: bytes, source: str) -> Paper:
+    about = {row[0]: row[1] for _, row in read_rows(data, source, "Summary") if len(row) > 1}
+    rows = list(read_rows(data, source, "Indicators"))
+    if not rows:
+        raise DataError(
+            problems=(Problem(file=source, message="the workbook has no Indicators sheet"),)
+        )
+    header = rows[0][1]
+    at = {name: header.index(name) for name in ("Indicator", "Area", "Breakdown", "Status")}
+    statuses = []
+    for _, cells in rows[1:]:
+        cells = cells + [""] * (len(header) - len(cells))
+        series = (cells[at["Indicator"]], cells[at["Area"]], cells[at["Breakdown"]])
+        statuses.append((series, cells[at["Status"]]))
+    return Paper(
+        fingerprint=about.get("Fingerprint", ""),
+        data_digest=about.get("Data", ""),
+        statuses=tuple(statuses),
+    )
+
+
+def _unreadable(path: Path, why: str) -> DataError:
+    return DataError(problems=(Problem(file=str(path), message=f"cannot read the paper: {why}"),))

@@ -1,0 +1,118 @@
+"""A verifiable committee paper (issue 18, item 6): the HTML page and the workbook carry the
+ruleset's fingerprint and a digest of the data, and `ragrules audit --published` finds a
+status edited by hand."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ragrules
+from ragrules.engine.digest import data_digest
+from ragrules.reports.html import to_html
+from ragrules.reports.xlsx import to_xlsx
+from ragrules.tools.published import check_paper, read_paper
+from tests.conftest import EXAMPLES
+
+openpyxl = pytest.importorskip("openpyxl")
+
+RULES = EXAMPLES / "havering-2020-21-q2.toml"
+DATA = EXAMPLES / "havering-2020-21-q2.csv"
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[object]:
+    return list(ragrules.read_observations(DATA))
+
+
+@pytest.fixture(scope="module")
+def report(rows: list[object]) -> ragrules.Report:
+    return ragrules.load(RULES).rate(rows)
+
+
+def _papers(report: ragrules.Report, folder: Path) -> tuple[Path, Path]:
+    page, book = folder / "paper.html", folder / "paper.xlsx"
+    page.write_text(to_html(report), encoding="utf-8")
+    book.write_bytes(to_xlsx(report))
+    return page, book
+
+
+def test_a_paper_as_written_is_verified(
+    report: ragrules.Report, rows: list[object], tmp_path: Path
+) -> None:
+    assert report.data_digest.startswith("sha256:")
+    for paper in _papers(report, tmp_path):
+        found = check_paper(ragrules.load(RULES), rows, read_paper(paper))
+        assert found.verified and found.checked == len(report.results), paper
+
+
+def test_a_status_edited_by_hand_is_found(
+    report: ragrules.Report, rows: list[object], tmp_path: Path
+) -> None:
+    page, book = _papers(report, tmp_path)
+    html = page.read_text(encoding="utf-8")
+    row = html.index('data-indicator="early-help-conversion"')
+    badge = html.index(">red</span>", row)
+    page.write_text(html[:badge] + ">green</span>" + html[badge + 11 :], encoding="utf-8")
+    workbook = openpyxl.load_workbook(book)
+    workbook["Indicators"].cell(row=2, column=9).value = "Green"  # early-help-conversion
+    workbook.save(book)
+    for paper in (page, book):
+        found = check_paper(ragrules.load(RULES), rows, read_paper(paper))
+        assert [(e.series[0], e.published, e.computed) for e in found.edited] == [
+            ("early-help-conversion", found.edited[0].published, "red")
+        ]
+        assert found.edited[0].published.lower() == "green" and not found.verified
+
+
+def test_other_rules_or_data_are_named(
+    report: ragrules.Report, rows: list[object], tmp_path: Path
+) -> None:
+    page, _ = _papers(report, tmp_path)
+    more = {"indicator": "lac-supervision", "period": "2020/21 Q3", "value": "96"}
+    found = check_paper(ragrules.load(RULES), [*rows, more], read_paper(page))
+    assert found.same_rules and not found.same_data and not found.verified
+    other = attrs.evolve(ragrules.load(RULES), version="2020.3")
+    assert not check_paper(other, rows, read_paper(page)).same_rules
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b"]), st.integers(0, 99).map(str), st.text(max_size=3)),
+        min_size=1,
+        max_size=6,
+    ),
+    st.data(),
+)
+def test_the_digest_changes_with_any_value_and_only_then(
+    rows: list[tuple[str, str, str]], data: st.DataObject
+) -> None:
+    def observations(spec: list[tuple[str, str, str]]) -> list[ragrules.Observation]:
+        return [
+            ragrules.Observation(indicator=i, value=v, commentary=c, row=n)
+            for n, (i, v, c) in enumerate(spec, start=1)
+        ]
+
+    assert data_digest(observations(rows)) == data_digest(observations(list(rows)))
+    at = data.draw(st.integers(0, len(rows) - 1))
+    indicator, value, commentary = rows[at]
+    changed = [*rows]
+    changed[at] = (indicator, value, commentary + "!")
+    assert data_digest(observations(changed)) != data_digest(observations(rows))
+
+
+def test_the_command_line_checks_a_paper(report: ragrules.Report, tmp_path: Path) -> None:
+    page, _ = _papers(report, tmp_path)
+    command = [sys.executable, "-m", "ragrules", "audit", str(RULES), str(DATA)]
+    done = subprocess.run([*command, "--published", str(page)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "rules the same, data the same; 6 statuses checked, 0 not as" in done.stdout
+    page.write_text(page.read_text(encoding="utf-8").replace("ragrules-data-digest", "x"))
+    again = subprocess.run([*command, "--published", str(page)], capture_output=True, text=True)
+    assert again.returncode == 1 and "data other (none given)" in again.stdout
