@@ -116,3 +116,29 @@ def test_the_command_line_checks_a_paper(report: ragrules.Report, tmp_path: Path
     page.write_text(page.read_text(encoding="utf-8").replace("ragrules-data-digest", "x"))
     again = subprocess.run([*command, "--published", str(page)], capture_output=True, text=True)
     assert again.returncode == 1 and "data other (none given)" in again.stdout
+
+
+def test_a_national_paper_of_every_council_is_verified(tmp_path: Path) -> None:
+    """Statuses of words (`above England`), breakdowns and every area: both papers verify,
+    and an edited Persons row is found."""
+    rules = ragrules.load(EXAMPLES / "national" / "u75-preventable-mortality.toml")
+    rows = list(
+        ragrules.read_observations(
+            EXAMPLES / "national" / "trafford_u75_preventable_mortality_ltla_2014-2024.csv"
+        )
+    )
+    report = rules.rate(rows)
+    page, book = _papers(report, tmp_path)
+    for paper in (page, book):
+        found = check_paper(rules, rows, read_paper(paper))
+        assert found.verified and found.checked == len(report.results), paper
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["Indicators"]
+    assert (sheet.cell(row=2, column=4).value, sheet.cell(row=2, column=9).value) == (
+        "unit=Female",
+        "above England",
+    )
+    sheet.cell(row=2, column=9).value = "below England"
+    workbook.save(book)
+    (edited,) = check_paper(rules, rows, read_paper(book)).edited
+    assert edited.series == ("u75-preventable", "E06000001", "unit=Female")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import attrs
 
-from ragrules.engine.report import Report
+from ragrules.engine.report import Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import read_rows
 from ragrules.model.errors import DataError, Problem
-from ragrules.model.words import status_named
+from ragrules.model.words import spelling, status_named
 
 # A series as a paper names it: indicator id, area code and breakdown (`sex=Male`).
 Series = tuple[str, str, str]
@@ -101,8 +101,7 @@ def check_paper(
             missing.append(series)
             continue
         checked += 1
-        statuses = (*result.indicator.scale.statuses, result.reported_status)
-        if status_named(text, statuses, ruleset.statuses) != result.reported_status:
+        if not _reads_as(text, result.reported_status, ruleset, result):
             edited.append(Edited(series=series, published=text, computed=result.reported_status))
     return PaperCheck(
         report=report,
@@ -111,6 +110,16 @@ def check_paper(
         edited=tuple(edited),
         missing=tuple(missing),
     )
+
+
+def _reads_as(text: str, status: str, ruleset: Ruleset, result: Result) -> bool:
+    """Whether a paper's text names the status: its label or name as written (a status of
+    words, `above England`, included), or any of the ruleset's words for it."""
+    written = spelling(text)
+    if written in (spelling(ruleset.label(status)), spelling(status)):
+        return True
+    statuses = (*result.indicator.scale.statuses, status)
+    return status_named(text, statuses, ruleset.statuses) == status
 
 
 class _Page(HTMLParser):
