@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import contextlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import attrs
 
-from ragrules.engine import rating
+from ragrules.engine import rating, travel
 from ragrules.engine._targets import rounded
 from ragrules.engine.rating import CannotRate, RuleInputs
+from ragrules.engine.travel import Movement
 from ragrules.model.numbers import EXACT, RoundingMode, in_exact_context
 from ragrules.model.periods import Period
 from ragrules.model.rules import (
@@ -62,9 +63,18 @@ def _swapped(margin: Margin, to: Basis) -> Margin:
 
 
 def _worse_boundaries(indicator: Indicator) -> Indicator:
-    scale = indicator.scale
+    """Every scale the indicator can use (each dated one too) with its bands' boundaries
+    given to the worse band."""
+    dated = indicator.dated_scale
+    if dated is not None:
+        entries = tuple(attrs.evolve(e, value=_worse_scale(e.value)) for e in dated.entries)
+        dated = attrs.evolve(dated, entries=entries)
+    return attrs.evolve(indicator, scale=_worse_scale(indicator.scale), dated_scale=dated)
+
+
+def _worse_scale(scale: Scale) -> Scale:
     bands = tuple(attrs.evolve(band, boundary=Boundary.WORSE) for band in scale.bands)
-    return attrs.evolve(indicator, scale=Scale(name=scale.name, bands=bands))
+    return attrs.evolve(scale, bands=bands)
 
 
 def _rounded(places: int) -> Callable[[Indicator], Indicator]:
@@ -97,18 +107,42 @@ def fragile(
     target: Target | None,
     period: Period | None,
     status: str,
-    judgements: dict[str, Judgement | None] | None = None,
+    movements: Sequence[Movement] = (),
 ) -> tuple[str, ...]:
-    """The readings under which the value would get another status than `status`."""
+    """The readings under which the value would get another status than `status`. The
+    movements' judgements are judged again under each reading (a value rounded otherwise
+    may no longer have improved), for bands that depend on travel."""
     found = []
     for name, other, cuts in _rules(indicator, target, period):
+        value = rounded(other, unrounded)
+        travelled = any(cut.travel is not None for cut in cuts)
+        judgements = _judgements(other, value, movements, target) if travelled else None
         try:
-            band = rating.band_for(cuts, rounded(other, unrounded), judgements)
+            band = rating.band_for(cuts, value, judgements)
         except CannotRate:
             continue
         if cuts[band].status != status:
             found.append(name)
     return tuple(found)
+
+
+def _judgements(
+    indicator: Indicator, value: Decimal, movements: Sequence[Movement], target: Target | None
+) -> dict[str, Judgement | None]:
+    """Each movement's judgement with the value and its earlier one read as `indicator`
+    (its rounding) reads them; a movement without an earlier value keeps its own."""
+    found: dict[str, Judgement | None] = {}
+    for move in movements:
+        if move.earlier is None or not move.comparable:
+            found[move.comparison.name] = move.judgement
+            continue
+        earlier = rounded(indicator, move.earlier)
+        margin = indicator.unchanged_within
+        moved = travel.direction(value, earlier, margin)
+        found[move.comparison.name] = travel.judge(
+            moved, indicator.polarity, value, earlier, margin, target
+        )
+    return found
 
 
 _Rules = tuple[tuple[str, Indicator, tuple[rating.Cut, ...]], ...]

@@ -81,12 +81,12 @@ class Report:
         if area not in self.areas:
             raise LookupError(f"the report has no area {area!r}")
         chosen = tuple(result for result in self.results if result.area == area)
-        earlier = tuple(row for row in self.earlier_rows if row.area == area)
         return Report(
             ruleset=self.ruleset,
             period=self.period,
             results=chosen,
-            earlier_rows=earlier,
+            # All of them: an earlier period's benchmarks and groups are other areas' rows.
+            earlier_rows=self.earlier_rows,
             data_digest=self.data_digest,  # rated from the whole data
         )
 

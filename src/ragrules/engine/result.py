@@ -135,9 +135,8 @@ class Result:
         under which the value would get another status; empty when none would."""
         if self.band is None or self.unrounded is None or not self.bounds:
             return ()
-        judgements = {move.comparison.name: move.judgement for move in self.travel}
         return readings.fragile(
-            self.indicator, self.unrounded, self.target, self.period, self.status, judgements
+            self.indicator, self.unrounded, self.target, self.period, self.status, self.travel
         )
 
     @property

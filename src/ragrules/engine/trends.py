@@ -4,6 +4,7 @@ comparator groups from the other areas' rows of that period)."""
 
 from __future__ import annotations
 
+from ragrules.engine._placing import same_span
 from ragrules.engine.batch import rate
 from ragrules.engine.report import Report, Result
 from ragrules.model.periods import Period, PeriodError, parse_period
@@ -25,8 +26,8 @@ def trends(report: Report, periods: int = TREND_PERIODS) -> tuple[tuple[Result, 
     earlier: dict[_Series, list[Result]] = {}
     for steps in range(periods - 1, 0, -1):
         then = chosen.shifted(-steps)
-        if then not in seen:
-            continue
+        if not any(when is not None and same_span(when, then) for when in seen):
+            continue  # no row for it, however written (YTD, a calendar quarter)
         # One report of that period: every series of it, rated as its own report rated it.
         for result in rate(report.ruleset, report.earlier_rows, period=then).results:
             if result.row is not None:  # the period had a row for the series

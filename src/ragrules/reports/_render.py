@@ -70,6 +70,9 @@ def edges_text(result: Result, ruleset: RulesetData | None = None) -> str:
     ]
     if result.fragile:  # a reading published reports use would give another status
         words.append("fragile: another status if " + ", or ".join(result.fragile))
+    if words and result.overridden:  # the edges are the computed status's
+        label = ruleset.label(result.status) if ruleset is not None else result.status
+        return f"computed {label}: " + "; ".join(words)
     return "; ".join(words)
 
 
@@ -77,9 +80,10 @@ def listed_margins(report: Report) -> tuple[str, ...]:
     """The margins (`tolerance`, `stretch`) that differ between the rated indicators: the
     key cannot state one, so the reports list each indicator's."""
     listed = []
+    key = " ".join(entry.text for entry in report.key.entries)
     for name in ("tolerance", "stretch"):
         texts = {margin_column(result, name) for result in report.results if result.rated}
-        if len(texts - {""}) > 1:
+        if len(texts - {""}) > 1 or f"the indicator's {name} (as listed)" in key:
             listed.append(name)
     return tuple(listed)
 

@@ -29,7 +29,9 @@ def sparkline(points: Sequence[Result], ruleset: RulesetData, name: str) -> str:
     values = [(slot, p.value) for slot, p in zip(slots, points, strict=True) if p.value is not None]
     target = last.target.lower if last.target and last.target.lower == last.target.upper else None
     edges = [edge.at for edge in last.edges if edge.exact]
-    span = [v for _, v in values] + edges + ([target] if target is not None else [])
+    # Drawn in floats, never in the caller's decimal context; the statuses are decided.
+    span = [float(v) for _, v in values] + [float(e) for e in edges]
+    span += [float(target)] if target is not None else []
     if not span:
         return ""
     low, high = min(span), max(span)
@@ -42,7 +44,7 @@ def sparkline(points: Sequence[Result], ruleset: RulesetData, name: str) -> str:
         return PAD + (WIDTH - 2 * PAD) * (width - (last_slot - slot)) / width
 
     def y(value: Decimal) -> float:
-        return PAD + (HEIGHT - 2 * PAD) * float((high - value) / (high - low))
+        return PAD + (HEIGHT - 2 * PAD) * (high - float(value)) / (high - low)
 
     parts = [
         f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(edge):.1f}" y2="{y(edge):.1f}" '
@@ -133,8 +135,10 @@ def status_bars(
                 f'<text x="{left + bar / 2}" y="{top + height + 14}" font-size="10" '
                 f'text-anchor="middle" fill="{_INK}">{escape(str(period))}</text>'
             )
+    listed = [*order, *sorted({s for p in chosen for s in counts[p]} - set(order))]
     words = "; ".join(
-        f"{period}: " + ", ".join(f"{ruleset.label(s)} {n}" for s, n in counts[period].items() if n)
+        f"{period}: "
+        + ", ".join(f"{ruleset.label(s)} {counts[period][s]}" for s in listed if counts[period][s])
         for period in chosen
     )
     width = (4 if small else 16) + len(chosen) * (bar + gap)
