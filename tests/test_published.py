@@ -142,3 +142,15 @@ def test_a_national_paper_of_every_council_is_verified(tmp_path: Path) -> None:
     workbook.save(book)
     (edited,) = check_paper(rules, rows, read_paper(book)).edited
     assert edited.series == ("u75-preventable", "E06000001", "unit=Female")
+
+
+def test_a_badge_recoloured_by_hand_is_found(
+    report: ragrules.Report, rows: list[object], tmp_path: Path
+) -> None:
+    page, _ = _papers(report, tmp_path)
+    html = page.read_text(encoding="utf-8")
+    row = html.index('data-indicator="early-help-conversion"')
+    style = html.index("background:#b10e1e", row)  # red's tile
+    page.write_text(html[:style] + "background:#00703c" + html[style + 18 :], encoding="utf-8")
+    (edited,) = check_paper(ragrules.load(RULES), rows, read_paper(page)).edited
+    assert edited.published == "red (coloured #00703c)" and edited.computed == "red"

@@ -81,15 +81,19 @@ def write_bytes(path: str, data: bytes) -> None:
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
-        raise DataError(
-            problems=(
-                Problem(
-                    file=path,
-                    message=f"cannot write the output: {exc.strerror or exc}",
-                    hint="check the folder exists and can be written",
-                ),
-            )
-        ) from exc
+        raise _unwritable(path, exc) from None
+
+
+def _unwritable(path: str, exc: OSError) -> DataError:
+    return DataError(
+        problems=(
+            Problem(
+                file=path,
+                message=f"cannot write the output: {exc.strerror or exc}",
+                hint="check the folder exists and can be written",
+            ),
+        )
+    )
 
 
 @contextlib.contextmanager
@@ -101,15 +105,7 @@ def open_output(path: str | None) -> Iterator[TextIO]:
     try:
         out = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:
-        raise DataError(
-            problems=(
-                Problem(
-                    file=path,
-                    message=f"cannot write the output: {exc.strerror or exc}",
-                    hint="check the folder exists and can be written",
-                ),
-            )
-        ) from None
+        raise _unwritable(path, exc) from None
     with out:
         yield out
 

@@ -4,6 +4,7 @@ data digest, and every status as the rules give it, so a status edited by hand i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +16,9 @@ from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import read_rows
 from ragrules.model.errors import DataError, Problem
 from ragrules.model.words import spelling, status_named
+from ragrules.reports._colours import tile_colours
+
+_BACKGROUND = re.compile(r"background:\s*(#[0-9a-fA-F]{6})")
 
 # A series as a paper names it: indicator id, area code and breakdown (`sex=Male`).
 Series = tuple[str, str, str]
@@ -28,6 +32,8 @@ class Paper:
     fingerprint: str = ""
     data_digest: str = ""
     statuses: tuple[tuple[Series, str], ...] = ()
+    # The colour each status's tile shows (an HTML page's badges; a workbook's are not read).
+    colours: tuple[tuple[Series, str], ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -91,6 +97,7 @@ def check_paper(
     """Rate the data with the ruleset and compare every status the paper shows."""
     report = ruleset.rate(observations, period=period)
     shown = dict(paper.statuses)
+    colours = dict(paper.colours)
     areas = {area for (_, area, _) in shown}  # a paper of one area (`--per-area`) shows one
     edited, missing = [], []
     checked = 0
@@ -103,7 +110,12 @@ def check_paper(
                 missing.append(series)
             continue
         checked += 1
-        if not _reads_as(text, result.reported_status, ruleset, result):
+        colour = colours.get(series, "")
+        expected = tile_colours(result.reported_status, ruleset)[0]
+        if colour and colour.lower() != expected.lower():  # recoloured, its word left alone
+            text = f"{text} (coloured {colour})"
+            edited.append(Edited(series=series, published=text, computed=result.reported_status))
+        elif not _reads_as(text, result.reported_status, ruleset, result):
             edited.append(Edited(series=series, published=text, computed=result.reported_status))
     return PaperCheck(
         report=report,
@@ -131,6 +143,7 @@ class _Page(HTMLParser):
         super().__init__()
         self.meta: dict[str, str] = {}
         self.statuses: list[tuple[Series, str]] = []
+        self.colours: list[tuple[Series, str]] = []
         self.series: Series | None = None
         self.in_status = False
         self.text: list[str] = []
@@ -147,6 +160,9 @@ class _Page(HTMLParser):
             )
         elif tag == "span" and self.series is not None and "status" in found.get("class", ""):
             self.in_status, self.text = True, []
+            background = _BACKGROUND.search(found.get("style", ""))
+            if background is not None:
+                self.colours.append((self.series, background.group(1)))
 
     def handle_data(self, data: str) -> None:
         if self.in_status:
@@ -167,6 +183,7 @@ def _html_paper(text: str) -> Paper:
         fingerprint=page.meta.get("ragrules-fingerprint", ""),
         data_digest=page.meta.get("ragrules-data-digest", ""),
         statuses=tuple(page.statuses),
+        colours=tuple(page.colours),
     )
 
 

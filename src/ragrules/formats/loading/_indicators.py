@@ -157,24 +157,16 @@ class IndicatorReader(Checks, SettingReaders):
             where = f"{path}.thresholds"
             if not body["thresholds"]:
                 self.problem(where, "an empty list of dated entries", "give the thresholds")
-            elif polarity is Polarity.IN_RANGE:
-                dated_ranges = self.dated(
-                    body["thresholds"],
-                    where,
-                    lambda r, p: self.threshold_ranges(r, p, unit),
-                    entry_is_table=True,
+            else:  # an in-range indicator's are named ranges, others' named values
+                in_range = polarity is Polarity.IN_RANGE
+                read = self.threshold_ranges if in_range else self.threshold_values
+                dated = self.dated(
+                    body["thresholds"], where, lambda r, p: read(r, p, unit), entry_is_table=True
                 )
-                if dated_ranges is not None:
-                    ranges = list(dated_ranges.entries[0].value)
-            else:
-                dated_thresholds = self.dated(
-                    body["thresholds"],
-                    where,
-                    lambda r, p: self.threshold_values(r, p, unit),
-                    entry_is_table=True,
-                )
-                if dated_thresholds is not None:
-                    thresholds = list(dated_thresholds.entries[0].value)
+                if dated is not None and in_range:
+                    dated_ranges, ranges = dated, list(dated.entries[0].value)
+                elif dated is not None:
+                    dated_thresholds, thresholds = dated, list(dated.entries[0].value)
         elif "thresholds" in body:
             raw_thresholds = body["thresholds"]
             if polarity is Polarity.IN_RANGE:
