@@ -247,3 +247,9 @@ def test_in_order_puts_ordered_statuses_first_by_order(
     ordered = sorted(chosen, key=dict(zip(chosen, places, strict=True)).__getitem__)
     assert list(listed[: len(chosen)]) == ordered
     assert [s for s in listed if s not in chosen] == [s for s in statuses if s not in chosen]
+
+
+def test_a_status_named_in_words_is_read_however_written() -> None:
+    statuses = ("below England", "level with England", "above England")
+    assert status_named("ABOVE  england.", statuses) == "above England"
+    assert status_named("level with England", statuses) == "level with England"

@@ -63,6 +63,9 @@ def status_named(text: str, statuses: tuple[str, ...], words: tuple[StatusWords,
     if word in statuses:  # a status's own name first: no word of the ruleset's shadows it
         return word
     written = spelling(text)
+    named = next((s for s in statuses if spelling(s) == written), None)
+    if named is not None:  # a status named in words, `above England`, however cased
+        return named
     for entry in words:
         if entry.status in statuses and written in {
             spelling(name) for name in (entry.label, *entry.synonyms) if name

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import attrs
 
-from ragrules.engine.report import Report, Result
+from ragrules.engine.report import Report
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import read_rows
 from ragrules.model.errors import DataError, Problem
-from ragrules.model.words import spelling, status_named
+from ragrules.model.words import status_named
 from ragrules.reports._colours import tile_colours
 
 _BACKGROUND = re.compile(r"background:\s*(#[0-9a-fA-F]{6})")
@@ -110,12 +110,13 @@ def check_paper(
                 missing.append(series)
             continue
         checked += 1
+        statuses = (*result.indicator.scale.statuses, result.reported_status)
         colour = colours.get(series, "")
         expected = tile_colours(result.reported_status, ruleset)[0]
         if colour and colour.lower() != expected.lower():  # recoloured, its word left alone
             text = f"{text} (coloured {colour})"
             edited.append(Edited(series=series, published=text, computed=result.reported_status))
-        elif not _reads_as(text, result.reported_status, ruleset, result):
+        elif status_named(text, statuses, ruleset.statuses) != result.reported_status:
             edited.append(Edited(series=series, published=text, computed=result.reported_status))
     return PaperCheck(
         report=report,
@@ -124,16 +125,6 @@ def check_paper(
         edited=tuple(edited),
         missing=tuple(missing),
     )
-
-
-def _reads_as(text: str, status: str, ruleset: Ruleset, result: Result) -> bool:
-    """Whether a paper's text names the status: its label or name as written (a status of
-    words, `above England`, included), or any of the ruleset's words for it."""
-    written = spelling(text)
-    if written in (spelling(ruleset.label(status)), spelling(status)):
-        return True
-    statuses = (*result.indicator.scale.statuses, status)
-    return status_named(text, statuses, ruleset.statuses) == status
 
 
 class _Page(HTMLParser):
