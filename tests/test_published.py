@@ -43,6 +43,13 @@ def _papers(report: ragrules.Report, folder: Path) -> tuple[Path, Path]:
     return page, book
 
 
+def _edit_row(page: Path, indicator: str, old: str, new: str) -> None:
+    """The page with `old` replaced by `new` in the indicator's row, as a hand would."""
+    html = page.read_text(encoding="utf-8")
+    at = html.index(old, html.index(f'data-indicator="{indicator}"'))
+    page.write_text(html[:at] + new + html[at + len(old) :], encoding="utf-8")
+
+
 def test_a_paper_as_written_is_verified(
     report: ragrules.Report, rows: list[object], tmp_path: Path
 ) -> None:
@@ -56,10 +63,7 @@ def test_a_status_edited_by_hand_is_found(
     report: ragrules.Report, rows: list[object], tmp_path: Path
 ) -> None:
     page, book = _papers(report, tmp_path)
-    html = page.read_text(encoding="utf-8")
-    row = html.index('data-indicator="early-help-conversion"')
-    badge = html.index(">red</span>", row)
-    page.write_text(html[:badge] + ">green</span>" + html[badge + 11 :], encoding="utf-8")
+    _edit_row(page, "early-help-conversion", ">red</span>", ">green</span>")
     workbook = openpyxl.load_workbook(book)
     workbook["Indicators"].cell(row=2, column=9).value = "Green"  # early-help-conversion
     workbook.save(book)
@@ -148,9 +152,7 @@ def test_a_badge_recoloured_by_hand_is_found(
     report: ragrules.Report, rows: list[object], tmp_path: Path
 ) -> None:
     page, _ = _papers(report, tmp_path)
-    html = page.read_text(encoding="utf-8")
-    row = html.index('data-indicator="early-help-conversion"')
-    style = html.index("background:#b10e1e", row)  # red's tile
-    page.write_text(html[:style] + "background:#00703c" + html[style + 18 :], encoding="utf-8")
+    # Red's tile painted green, its word left alone.
+    _edit_row(page, "early-help-conversion", "background:#b10e1e", "background:#00703c")
     (edited,) = check_paper(ragrules.load(RULES), rows, read_paper(page)).edited
     assert edited.published == "red (coloured #00703c)" and edited.computed == "red"

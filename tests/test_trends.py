@@ -14,6 +14,7 @@ import ragrules
 from ragrules.engine.trends import TREND_PERIODS, trends
 from ragrules.reports.html import to_html
 from ragrules.reports.markdown import to_markdown
+from ragrules.reports.matrix import matrix_html
 from tests.conftest import EXAMPLES, in_a_browser
 
 HAVERING = EXAMPLES / "havering-2020-21-q2.toml"
@@ -126,8 +127,6 @@ def test_earlier_points_are_compared_with_that_periods_benchmark() -> None:
 
 def test_the_matrix_has_a_trend_per_area() -> None:
     """Every area's row of the national matrix has its statuses over the last periods."""
-    from ragrules.reports.matrix import matrix_html
-
     rules = ragrules.load(EXAMPLES / "national" / "u75-preventable-mortality.toml")
     report = rules.rate(
         ragrules.read_observations(
