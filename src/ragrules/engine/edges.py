@@ -6,9 +6,7 @@ ratio band (`value x 0.9 <= 30`) has its edge at 33 1/3 exactly, not at a rounde
 from __future__ import annotations
 
 import bisect
-import contextlib
 import itertools
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -16,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from ragrules.engine._kept import Kept
 from ragrules.engine.rating import Cut
 from ragrules.model.numbers import EXACT, format_decimal, in_exact_context
 from ragrules.model.rules import Judgement
@@ -123,7 +122,6 @@ class _Profile:
     open stretch between bounds (and beyond the first and last)."""
 
     def __init__(self, cuts: Sequence[Cut], judgements: Mapping[str, Judgement | None] | None):
-        self.cuts = cuts  # kept, so that the cache's key (its id) is not reused
         self.points = sorted({point for cut in cuts for point in _points(cut)})
         points = self.points
         self.decimals = [_decimal(point) for point in points]
@@ -162,25 +160,14 @@ class _Profile:
         return None
 
 
-_PROFILES: OrderedDict[tuple[int, tuple[tuple[str, object], ...]], _Profile] = OrderedDict()
-_PROFILES_KEPT = 1024  # rules at once (a target from the data makes one per row)
+_PROFILES: Kept[_Profile] = Kept(1024)  # rules at once (a target from the data: one per row)
 
 
 def _profile(cuts: Sequence[Cut], judgements: Mapping[str, Judgement | None] | None) -> _Profile:
     """The profile of these cuts, kept: rows rated by the same rule share their cuts."""
     travelled = any(cut.travel is not None for cut in cuts)
     held = tuple(sorted((judgements or {}).items())) if travelled else ()
-    key = (id(cuts), held)
-    found = _PROFILES.get(key)
-    if found is None or found.cuts is not cuts:
-        found = _PROFILES[key] = _Profile(cuts, judgements)
-        if len(_PROFILES) > _PROFILES_KEPT:
-            with contextlib.suppress(KeyError):  # threads share the cache
-                _PROFILES.popitem(last=False)
-    else:
-        with contextlib.suppress(KeyError):
-            _PROFILES.move_to_end(key)
-    return found
+    return _PROFILES.get(cuts, held, lambda: _Profile(cuts, judgements))
 
 
 def _points(cut: Cut) -> list[Fraction]:

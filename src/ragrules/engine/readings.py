@@ -5,14 +5,13 @@ that differs; a result is *fragile* when one of them would change its status."""
 
 from __future__ import annotations
 
-import contextlib
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import attrs
 
 from ragrules.engine import rating, travel
+from ragrules.engine._kept import Kept
 from ragrules.engine._targets import rounded
 from ragrules.engine.rating import CannotRate, RuleInputs
 from ragrules.engine.travel import Movement
@@ -146,9 +145,7 @@ def _judgements(
 
 
 _Rules = tuple[tuple[str, Indicator, tuple[rating.Cut, ...]], ...]
-_RuleKey = tuple[int, Target | None, Margin | None, Margin | None]
-_RULES: OrderedDict[_RuleKey, tuple[Indicator, _Rules]] = OrderedDict()
-_RULES_KEPT = 1024  # rules at once (a target from the data makes one per row)
+_RULES: Kept[_Rules] = Kept(1024)  # rules at once (a target from the data: one per row)
 
 
 def _rules(indicator: Indicator, target: Target | None, period: Period | None) -> _Rules:
@@ -156,12 +153,12 @@ def _rules(indicator: Indicator, target: Target | None, period: Period | None) -
     them, so a row costs a band lookup per reading, not a compilation."""
     tolerance = indicator.tolerance.in_force(period) if indicator.tolerance else None
     stretch = indicator.stretch.in_force(period) if indicator.stretch else None
-    key = (id(indicator), target, tolerance, stretch)
-    kept = _RULES.get(key)
-    if kept is not None and kept[0] is indicator:  # the id is the same object's
-        with contextlib.suppress(KeyError):  # another thread may have dropped it
-            _RULES.move_to_end(key)
-        return kept[1]
+    more = (target, tolerance, stretch)  # what the readings' margins are made from
+    return _RULES.get(indicator, more, lambda: _compiled(indicator, target, period))
+
+
+def _compiled(indicator: Indicator, target: Target | None, period: Period | None) -> _Rules:
+    """Each reading's indicator and its cuts (a reading that cannot rate is left out)."""
     found = []
     for reading in READINGS:
         other = reading.change(indicator)
@@ -177,9 +174,4 @@ def _rules(indicator: Indicator, target: Target | None, period: Period | None) -
             found.append((reading.name, other, rating.compile_cuts(inputs)))
         except CannotRate:
             continue
-    rules = tuple(found)
-    _RULES[key] = (indicator, rules)
-    if len(_RULES) > _RULES_KEPT:
-        with contextlib.suppress(KeyError):
-            _RULES.popitem(last=False)
-    return rules
+    return tuple(found)
