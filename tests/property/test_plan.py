@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,26 @@ def test_a_plan_is_used_and_agrees_on_the_benchmark_workload(tmp_path: Path) -> 
     rate_csv_stream(ruleset, path, compiled)
     assert compiled.getvalue() == general.getvalue()
     assert compiled.getvalue().count("\n") == 302
+
+
+def test_a_value_is_rendered_once_for_plans_alike_in_bands_only(tmp_path: Path) -> None:
+    """A year's quarters share each value text's rendering; another indicator, or a quarter
+    with another target, renders the same text again (its status and edges differ)."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "w"\n'
+        '[[indicator]]\nid = "a"\nunit = "percent"\ntarget = "50%"\n'
+        'tolerance = { relative = "10%" }\n'
+        '[[indicator]]\nid = "b"\nunit = "percent"\n'
+        'target = [{ value = "60%" }, { from = "2022/23 Q3", value = "45%" }]\n'
+        'tolerance = { absolute = "2%" }\n'
+    )
+    rows = ["indicator,period,value"]
+    rows += [f"{i},2022/23 Q{q},{v}%" for v in (44, 47, 50, 59) for q in (1, 2, 3, 4) for i in "ab"]
+    path = tmp_path / "data.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    general, compiled = io.StringIO(), io.StringIO()
+    write_stream(ruleset.iter_rate(iter_csv(path)), ruleset, general)
+    rate_csv_stream(ruleset, path, compiled)
+    assert compiled.getvalue() == general.getvalue()
+    statuses = {json.loads(line)["status"] for line in compiled.getvalue().splitlines()}
+    assert statuses == {"green", "amber", "red"}

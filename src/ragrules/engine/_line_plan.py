@@ -132,6 +132,7 @@ class LinePlan:
         period: Period,
         text: str,
         readings: dict[str, Decimal | None],
+        alike: dict[object, int],
     ) -> None:
         self.batch = batch
         self.indicator = indicator
@@ -200,8 +201,10 @@ class LinePlan:
             if cuts is not None and all(cut.travel is None for cut in cuts):
                 self.cuts = cuts
         # What a number's rating reads: plans alike in it rate a number alike, whatever
-        # their periods (a writer renders it once for them).
-        self.bands = (indicator.id, target, tolerance, stretch, self.cuts)
+        # their periods (a writer renders it once for them). The indicator's version is held
+        # by identity (`Indicator.at` makes one per combination of dated settings in force).
+        self.bands = (id(indicator), target, tolerance, stretch, self.cuts)
+        self.alike = alike.setdefault(self.bands, len(alike))  # the bands' number
         # A band that reads travel: the general path rates the indicator.
         self.travelled = any(band.travel is not None for band in indicator.scale.bands)
 

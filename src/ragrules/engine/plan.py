@@ -67,6 +67,7 @@ class Planner:
         self.plans: OrderedDict[tuple[str, str], LinePlan | None] = OrderedDict()
         self.size = _PLANS_PER_INDICATOR * max(len(ruleset.indicators), 1)
         self.readings: dict[str, dict[str, Decimal | None]] = {}
+        self.alike: dict[object, int] = {}  # plans' bands, numbered (see `LinePlan.bands`)
 
     def plan(self, indicator: str, period: str) -> LinePlan | None:
         """The plan for an indicator id and period text; None for rows it does not cover."""
@@ -107,7 +108,7 @@ class Planner:
         ):
             return None  # read from the row's own benchmark column
         readings = self.readings.setdefault(indicator.id, {})
-        plan = LinePlan(batch, indicator, period, text, readings)
+        plan = LinePlan(batch, indicator, period, text, readings, self.alike)
         return None if plan.travelled else plan
 
 

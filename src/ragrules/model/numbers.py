@@ -115,9 +115,9 @@ def _decimal(text: str) -> Decimal:
     Decimal (`1E99999999999999999999`) is out of range, not a crash."""
     try:
         # In a context of our own: a caller's context with InvalidOperation untrapped would
-        # otherwise turn the text into NaN.
-        with decimal.localcontext(_READING):
-            return Decimal(text)
+        # otherwise turn the text into NaN. (Given to the constructor, which reads it only to
+        # signal: the digits are kept exactly, and no context is entered per number.)
+        return Decimal(text, _READING)
     except decimal.InvalidOperation:
         raise NumberError(f"{text[:20]} is out of range (at most 10^{MAX_EXPONENT})") from None
 

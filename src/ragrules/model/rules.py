@@ -342,7 +342,12 @@ class Indicator:
     @property
     def versions(self) -> tuple[Indicator, ...]:
         """Every version of the indicator its dated settings make, earliest first."""
-        return tuple(dict.fromkeys([self.at(None), *(self.at(start) for start in self.changes)]))
+        if self._schedules == (None, None, None, None):
+            return (self,)
+        # `at` makes one object per combination of entries, so identity tells versions apart
+        # (hashing an indicator would hash every band of it).
+        found = {id(version): version for version in (self.at(None), *map(self.at, self.changes))}
+        return tuple(found.values())
 
     @property
     def _schedules(self) -> tuple[Schedule[Any] | None, ...]:

@@ -295,7 +295,7 @@ class _JsonLines:
         self.tally: Tally = writer.tally
         self.policy = writer.policy
         self.plans: dict[LinePlan, _PlanParts] = {}
-        self.texts: dict[Rated, str] = {}
+        self.texts: dict[object, str] = {}  # by Rated, or (bands' number, text) when fast
         self.moves: dict[tuple[LinePlan, str, object, str, object, object, str], str] = {}
         self.middles: dict[tuple[str, str], str] = {}
         self.columns: dict[tuple[tuple[str, str], ...], str] = {}
@@ -304,7 +304,10 @@ class _JsonLines:
     def write(self, planned: Planned) -> None:
         rated, plan = planned.rated, planned.plan
         parts = self.plans.get(plan) or _kept(self.plans, plan, lambda: _PlanParts(rated))
-        text = self.texts.get(rated) or _kept(self.texts, rated, lambda: parts.rated(rated))
+        # A number the plan rates reads the same for every plan alike in bands (a year's
+        # quarters, as a rule): rendered once for them.
+        shown = (plan.alike, rated.text) if rated.fast else rated
+        text = self.texts.get(shown) or _kept(self.texts, shown, lambda: parts.rated(rated))
         moves = []
         judgements: list[object] = []
         unreadable = 0

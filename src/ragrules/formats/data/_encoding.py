@@ -54,6 +54,8 @@ def _codec(encoding: str, source: str | None) -> str:
 
 def _holds_utf8(raw: bytes) -> bool:
     """True when the bytes hold at least one well-formed UTF-8 multi-byte character."""
+    if raw.isascii():  # most data: no byte above 0x7f, found without a search
+        return False
     for match in _UTF8_SEQUENCE.finditer(raw):
         try:
             match[0].decode("utf-8")

@@ -57,9 +57,7 @@ class Writer(TravelColumns):
         self.judged = ["pc", "status", "ok", *(f"j{n}" for n in range(count))]
         self.tails = Known(self.judged, self._reasons)
         self.shared: dict[tuple[int, str], tuple[Rated, str, str | None]] = {}
-        self.alike: dict[object, int] = {}  # plans' bands, numbered
         self.plans: list[LinePlan] = []  # by number
-        self.alike_bands: list[int] = []  # each plan's bands' number, by the plan's number
         self.numbers: dict[tuple[str, str], int] = {}  # (indicator, period) -> number
         super().__init__()
 
@@ -175,7 +173,6 @@ class Writer(TravelColumns):
                 continue
             numbers[key] = len(self.plans)
             self.plans.append(plan)
-            self.alike_bands.append(self.alike.setdefault(plan.bands, len(self.alike)))
         table = pl.DataFrame(
             {
                 "i": [k[0] for k in numbers],
@@ -199,7 +196,8 @@ class Writer(TravelColumns):
             self.shared.clear()
         rows = []
         for pc, value in texts.iter_rows():
-            plan, group = self.plans[pc], self.alike_bands[pc]
+            plan = self.plans[pc]
+            group = plan.alike
             parts = self.part(plan, value)
             found = self.shared.get((group, value))
             if found is None:
