@@ -192,6 +192,21 @@ def test_a_file_read_in_blocks_gets_the_same_bytes(
     assert tally == expected
 
 
+def test_a_block_of_few_series_carries_each_ones_latest_value(tmp_path: Path) -> None:
+    """A block whose lines all hold their earlier values, of one series: what it carries is
+    each key's latest text (the last line's previous quarter), which the next block reads."""
+    lines = ["indicator,area,sex,period,value,previous,last_year\n"]
+    lines += [f"up,E1,Male,2022/23 Q1,12%,{n % 9 + 10}.5%,10%\n" for n in range(400)]
+    lines += ["up,E1,Male,2022/23 Q1,13%,,9%\n"]  # its previous quarter from history
+    path = tmp_path / "data.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    with _blocks_of(len("".join(lines[1:-1]).encode())):  # the 400 lines, then the last
+        row, col, expected, tally = _both(RULES, path)
+    assert col == row
+    assert tally == expected
+    assert '"earlier": "13.5", "earlier_text": "13.5%"' in row.splitlines()[-1]  # n = 399
+
+
 def test_earlier_blocks_carry_what_a_stream_keeps(tmp_path: Path) -> None:
     """3,000 areas' first quarters, each line with its previous quarter, then the last
     1,000 areas' second quarters without one: each second quarter reads its first from

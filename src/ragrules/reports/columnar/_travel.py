@@ -104,8 +104,9 @@ class TravelColumns:
 
     def _carry(self, frame: pl.DataFrame, cells: list[pl.Series]) -> None:
         """The carry after a block no row of which read history: from its last rows alone
-        when they wrote enough keys (the most recent keys are all theirs), else as
-        `_placed` keeps it."""
+        when they wrote enough keys (the most recent keys are all theirs), else each key's
+        latest entry of the block and the carry (as `_placed` then `_keep` find them, without
+        sorting every entry: a file of few series has few keys)."""
         tail = frame.tail(LOOKBACK_ROWS)
         entries = self._entries(tail, [texts.tail(LOOKBACK_ROWS) for texts in cells])
         entries = entries.sort(["at", "role"]).unique(
@@ -113,8 +114,16 @@ class TravelColumns:
         )
         if entries["key"].n_unique() >= LOOKBACK_ROWS:
             self._keep(entries)
-        else:
-            self._placed(frame, cells)
+            return
+        everything = self._entries(frame, cells)
+        if self.carry is not None:
+            everything = pl.concat([self.carry, everything])
+        self.carry = (
+            everything.group_by("key")
+            .agg(pl.all().sort_by(["at", "role"]).last())
+            .sort(["at", "role"])
+            .tail(LOOKBACK_ROWS)
+        )
 
     def _on_line(self, frame: pl.DataFrame, cells: list[pl.Series], index: int) -> pl.Series:
         """Comparison `index`'s earlier text where the row's own line holds it (a column
