@@ -266,7 +266,9 @@ def national_baseline_same_output(source: Path, target: Path) -> None:
 
     The fair baseline (issue 16): every field of every line (reasons, bounds, travel, exception
     reasons) as `ragrules rate --stream` writes it, with everything that is the same for an
-    indicator precomputed, as a developer writing this one pipeline would.
+    indicator precomputed, and each value text's rating (status, reason, edges, fragile
+    readings) worked out once per indicator, as a developer writing this one pipeline for
+    speed would (published values repeat).
     """
     dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     short, long = "short", "long"
@@ -403,6 +405,51 @@ def national_baseline_same_output(source: Path, target: Path) -> None:
             judgement,
         )
 
+    def rate(indicator: str, text: str) -> tuple[str, str, Decimal | None]:
+        """A value text's rating fragment, status and number (the same for every row of the
+        indicator with that text: worked out once, as ragrules does)."""
+        higher, goal, floor, points_floor, sign, _, fixed, floor_text = indicators[indicator]
+        if text == "N/A":
+            value = None
+            rating = (
+                '"status": "no-data", "rated": false, "unrated": "no-data", '
+                '"reason": "no data: published as \'N/A\'", "value": null, '
+                '"value_text": "N/A", "unrounded": null, "target": null, '
+                '"target_source": null, "tolerance": null, "stretch": null, "bounds": [], '
+                '"band": null, "edges": [], "fragile": [], '
+            )
+            status = "no-data"
+        else:
+            value = Decimal(text[:-1])
+            number = shown(value)
+            meets_goal = value >= goal if higher else value <= goal
+            meets_floor = value >= floor if higher else value <= floor
+            if meets_goal:
+                status, band, reason = (
+                    "green",
+                    0,
+                    f"green: {number} meets value {sign} {shown(goal)}",
+                )
+            elif meets_floor:
+                status, band, reason = (
+                    "amber",
+                    1,
+                    f"amber: {number} meets value {sign} {floor_text}",
+                )
+            else:
+                status, band = "red", 2
+                reason = f"red: {number} does not reach amber (value {sign} {floor_text})"
+            edges = dumps(band_edges(value, status, goal, floor, higher))
+            fragile = dumps(readings(value, status, goal, floor, points_floor, higher))
+            rating = (
+                f'"status": "{status}", "rated": true, "unrated": null, "reason": "{reason}", '
+                f'"value": "{number}", "value_text": {dumps(text)}, "unrounded": "{number}", '
+                f'{fixed}"band": {band}, "edges": {edges}, "fragile": {fragile}, '
+            )
+        return rating, status, value
+
+    rated: dict[tuple[str, str], tuple[str, str, Decimal | None]] = {}
+
     with (
         source.open(encoding="utf-8", newline="") as data,
         target.open("w", encoding="utf-8") as out,
@@ -412,7 +459,7 @@ def national_baseline_same_output(source: Path, target: Path) -> None:
         for row, (authority, indicator, period, text, previous, last_year) in enumerate(
             reader, start=2
         ):
-            higher, goal, floor, points_floor, sign, head, fixed, floor_text = indicators[indicator]
+            higher, head = indicators[indicator][0], indicators[indicator][5]
             year, quarter = period.split(" Q")
             start = int(year[:4])
             before = (
@@ -421,43 +468,10 @@ def national_baseline_same_output(source: Path, target: Path) -> None:
                 else f"{year} Q{int(quarter) - 1}"
             )
             last = f"{start - 1}/{str(start)[2:]} Q{quarter}"
-            if text == "N/A":
-                value = None
-                rating = (
-                    '"status": "no-data", "rated": false, "unrated": "no-data", '
-                    '"reason": "no data: published as \'N/A\'", "value": null, '
-                    '"value_text": "N/A", "unrounded": null, "target": null, '
-                    '"target_source": null, "tolerance": null, "stretch": null, "bounds": [], '
-                    '"band": null, "edges": [], "fragile": [], '
-                )
-                status = "no-data"
-            else:
-                value = Decimal(text[:-1])
-                number = shown(value)
-                meets_goal = value >= goal if higher else value <= goal
-                meets_floor = value >= floor if higher else value <= floor
-                if meets_goal:
-                    status, band, reason = (
-                        "green",
-                        0,
-                        f"green: {number} meets value {sign} {shown(goal)}",
-                    )
-                elif meets_floor:
-                    status, band, reason = (
-                        "amber",
-                        1,
-                        f"amber: {number} meets value {sign} {floor_text}",
-                    )
-                else:
-                    status, band = "red", 2
-                    reason = f"red: {number} does not reach amber (value {sign} {floor_text})"
-                edges = dumps(band_edges(value, status, goal, floor, higher))
-                fragile = dumps(readings(value, status, goal, floor, points_floor, higher))
-                rating = (
-                    f'"status": "{status}", "rated": true, "unrated": null, "reason": "{reason}", '
-                    f'"value": "{number}", "value_text": {dumps(text)}, "unrounded": "{number}", '
-                    f'{fixed}"band": {band}, "edges": {edges}, "fragile": {fragile}, '
-                )
+            found = rated.get((indicator, text))
+            if found is None:
+                found = rated[(indicator, text)] = rate(indicator, text)
+            rating, status, value = found
             first, short_judgement = movement(
                 short, "previous-period", before, value, previous, higher
             )
