@@ -94,6 +94,9 @@ class Checks(Getters):
         )
         reported: set[str] = set()
         for target, tolerance, stretch in itertools.product(targets, tolerances, stretches):
+            shape = _shape(indicator, target, tolerance, stretch)
+            if shape is not None and shape in self.reachable:
+                continue  # checked for another target of this shape: every band reachable
             inputs = rating.RuleInputs(
                 indicator=indicator, target=target, tolerance=tolerance, stretch=stretch
             )
@@ -102,7 +105,10 @@ class Checks(Getters):
             except rating.CannotRate as exc:
                 self.problem(f"{path}.target", exc.reason)
                 return
-            for index in _unreachable(cuts, indicator.polarity):
+            unreachable = _unreachable(cuts, indicator.polarity)
+            if shape is not None and not unreachable:
+                self.reachable[shape] = indicator.scale  # kept, so its id is not reused
+            for index in unreachable:
                 status = cuts[index].status
                 if status in reported:
                     continue
@@ -135,6 +141,37 @@ class Checks(Getters):
                     "its start is no worse than a band before it; check the order of the "
                     "bands and the indicator's thresholds",
                 )
+
+
+def _shape(
+    indicator: Indicator, target: Target | None, tolerance: Margin | None, stretch: Margin | None
+) -> tuple[object, ...] | None:
+    """What alone decides whether every band can be reached, when it is less than the
+    numbers: a point target, and bands that start at it or a margin from it, the margins all
+    relative or all absolute. Relative margins scale with the target and absolute ones move
+    with it, so the bands' starts come in the same order for every target of one sign, and
+    one check answers for all of them. None when the numbers themselves decide."""
+    if (
+        target is None
+        or not target.is_point
+        or indicator.polarity not in (Polarity.HIGHER, Polarity.LOWER)
+    ):
+        return None
+    bases = set()
+    for band in indicator.scale.bands:
+        start = band.start
+        if start is None or start.kind is PointKind.TARGET:
+            continue
+        if start.kind not in (PointKind.WORSE_BY, PointKind.BETTER_BY):
+            return None  # a threshold or a ratio: where it falls depends on the target
+        margin = rating.margin_for(start, tolerance, stretch)
+        if margin is None or margin.above is not None:
+            return None
+        bases.add(margin.basis)
+    if len(bases) > 1:
+        return None  # relative and absolute: their order depends on the target's size
+    sign = (target.value > 0) - (target.value < 0)
+    return (id(indicator.scale), indicator.polarity, sign, tolerance, stretch)
 
 
 def _zero_margin(cuts: tuple[rating.Cut, ...], inputs: rating.RuleInputs) -> str | None:

@@ -57,6 +57,9 @@ class Getters:
         self.dropped_error = False
         self.calendar = Calendar.FINANCIAL
         self.profiles: dict[str, tuple[Decimal, ...]] = {}  # [profiles], by name
+        # Shapes of rule (`_checks._shape`) whose bands were all found reachable, with the
+        # scale each names by id (kept alive, so that the id is not reused within a load).
+        self.reachable: dict[tuple[object, ...], object] = {}
 
     def problem(
         self, path: str, message: str, hint: str | None = None, *, warning: bool = False
