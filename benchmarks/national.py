@@ -175,7 +175,7 @@ def national(areas: int = 300, ages: int = 12, years: int = 31) -> list[Target]:
     rows = generate(areas, ages, years)
     rules = ragrules.loads(RULESET)
     print(
-        f"\n7. Every council at once: {len(rows):,} rows, {areas} authorities and England, "
+        f"\n8. Every council at once: {len(rows):,} rows, {areas} authorities and England, "
         f"3 indicators x {len(SEXES)} sexes x {ages} ages x {years} years"
     )
     print("   (significance against England's row, quintiles of the authorities, RAG; travel)")
@@ -224,7 +224,7 @@ def national_stream(folder: Path, sizes: tuple[int, int] = (30, 300)) -> list[Ta
     with every row's travel read from the lines before it."""
     ruleset = folder / "national-benchmark.toml"
     ruleset.write_text(RULESET, encoding="utf-8")
-    print("\n8. Every council, streamed: a file sorted by area, `ragrules rate --stream`")
+    print("\n9. Every council, streamed: a file sorted by area, `ragrules rate --stream`")
     peaks = []
     for areas in sizes:
         rows = sorted(generate(areas, 2, 10), key=lambda r: (r["area"], r["indicator"]))
