@@ -99,3 +99,15 @@ def test_every_periods_combination_is_checked_at_load() -> None:
     text = RULES.read_text(encoding="utf-8").replace('floor = "70%"', 'floor = "85%"')
     with pytest.raises(ragrules.RulesetError, match="band 'amber' of scale 'floor' can never"):
         ragrules.loads(text)
+
+
+def test_a_dated_setting_that_changes_nothing_makes_one_version() -> None:
+    """A scale dated from a period on, with nothing before it, is the indicator's only
+    scale: one version (whose checks run once), not an undated copy beside it."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "v"\n'
+        '[[indicator]]\nid = "a"\ntarget = 10\ntolerance = { absolute = 1 }\n'
+        'scale = [{ from = "2022/23 Q1", value = "rag" }]\n'
+    )
+    (indicator,) = ruleset.indicators
+    assert len(indicator.versions) == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -21,8 +22,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
+from ragrules.data import iter_csv
 from ragrules.formats.data import MAX_LINE
 from ragrules.reports.compiled import rate_csv_stream, rate_lines
+from ragrules.stream import write_stream
 from tests.conftest import assert_same_outcome
 from tests.property.test_plan import data_files, rulesets
 
@@ -327,3 +330,22 @@ def test_a_device_is_never_read_whole(tmp_path: Path) -> None:
     """/dev/zero is no file to hold in memory: the row engine refuses it, as a stream does."""
     with pytest.raises(ragrules.DataError, match="a stream reads a regular file"):
         rate_csv_columnar(RULES, Path("/dev/zero"), io.StringIO())
+
+
+def test_a_margin_is_shown_as_each_period_writes_it(tmp_path: Path) -> None:
+    """Margins equal in value but written differently ("5%", "5.0%") are each period's own
+    text: the plans' shared rendering tells them apart (the columnar engine's too)."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "w"\n'
+        '[[indicator]]\nid = "a"\nunit = "percent"\ntarget = "50%"\n'
+        'tolerance = [{ relative = "5%" }, { from = "2022/23 Q3", relative = "5.0%" }]\n'
+    )
+    path = tmp_path / "data.csv"
+    path.write_text("indicator,period,value\na,2022/23 Q1,48%\na,2022/23 Q3,48%\n", "utf-8")
+    general, compiled, columns = io.StringIO(), io.StringIO(), io.StringIO()
+    write_stream(ruleset.iter_rate(iter_csv(path)), ruleset, general)
+    rate_csv_stream(ruleset, path, compiled)
+    rate_csv_columnar(ruleset, path, columns)
+    assert compiled.getvalue() == general.getvalue() == columns.getvalue()
+    shown = [json.loads(line)["tolerance"] for line in general.getvalue().splitlines()]
+    assert shown == ["5%", "5.0%"]

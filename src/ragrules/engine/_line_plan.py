@@ -132,7 +132,7 @@ class LinePlan:
         period: Period,
         text: str,
         readings: dict[str, Decimal | None],
-        alike: dict[object, int],
+        alike: dict[object, tuple[int, Indicator]],
     ) -> None:
         self.batch = batch
         self.indicator = indicator
@@ -200,11 +200,14 @@ class LinePlan:
                 cuts = None
             if cuts is not None and all(cut.travel is None for cut in cuts):
                 self.cuts = cuts
-        # What a number's rating reads: plans alike in it rate a number alike, whatever
-        # their periods (a writer renders it once for them). The indicator's version is held
-        # by identity (`Indicator.at` makes one per combination of dated settings in force).
-        self.bands = (id(indicator), target, tolerance, stretch, self.cuts)
-        self.alike = alike.setdefault(self.bands, len(alike))  # the bands' number
+        # What a number's rating reads and shows: plans alike in it rate and write a number
+        # alike, whatever their periods (a writer renders it once for them). The indicator's
+        # version is held by identity (`Indicator.at` makes one per combination of dated
+        # settings in force); a margin by its value and its text as written ("5%", "5.0%").
+        written = (str(tolerance), str(stretch))
+        self.bands = (id(indicator), target, tolerance, stretch, self.cuts, written)
+        # The bands' number; the version is kept with it, so that its id is not reused.
+        self.alike = alike.setdefault(self.bands, (len(alike), indicator))[0]
         # A band that reads travel: the general path rates the indicator.
         self.travelled = any(band.travel is not None for band in indicator.scale.bands)
 

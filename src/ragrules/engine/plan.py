@@ -33,6 +33,7 @@ from ragrules.model.periods import Period, PeriodError, parse_period
 from ragrules.model.rules import (
     Against,
     BenchmarkTarget,
+    Indicator,
     RulesetData,
 )
 
@@ -67,7 +68,8 @@ class Planner:
         self.plans: OrderedDict[tuple[str, str], LinePlan | None] = OrderedDict()
         self.size = _PLANS_PER_INDICATOR * max(len(ruleset.indicators), 1)
         self.readings: dict[str, dict[str, Decimal | None]] = {}
-        self.alike: dict[object, int] = {}  # plans' bands, numbered (see `LinePlan.bands`)
+        # Plans' bands, numbered (see `LinePlan.bands`), each with its indicator version.
+        self.alike: dict[object, tuple[int, Indicator]] = {}
 
     def plan(self, indicator: str, period: str) -> LinePlan | None:
         """The plan for an indicator id and period text; None for rows it does not cover."""

@@ -344,10 +344,15 @@ class Indicator:
         """Every version of the indicator its dated settings make, earliest first."""
         if self._schedules == (None, None, None, None):
             return (self,)
-        # `at` makes one object per combination of entries, so identity tells versions apart
-        # (hashing an indicator would hash every band of it).
-        found = {id(version): version for version in (self.at(None), *map(self.at, self.changes))}
-        return tuple(found.values())
+        # Versions differ only in their dated settings; two combinations of entries may
+        # still give the same settings (an undated start and its first entry). Compared, not
+        # hashed: hashing would hash every band, and the same objects compare at once.
+        found: list[Indicator] = []
+        for version in (self.at(None), *map(self.at, self.changes)):
+            settings = [getattr(version, name) for name in _DATED_SETTINGS]
+            if all([getattr(kept, name) for name in _DATED_SETTINGS] != settings for kept in found):
+                found.append(version)
+        return tuple(found)
 
     @property
     def _schedules(self) -> tuple[Schedule[Any] | None, ...]:
