@@ -125,6 +125,19 @@ def test_earlier_points_are_compared_with_that_periods_benchmark() -> None:
             assert point.status == found.status != "not-compared"
 
 
+def test_a_chart_says_whose_series_it_is() -> None:
+    """On a page of every area, each chart's words name the area and breakdown, so a screen
+    reader does not hear one indicator's name three hundred times."""
+    rules = ragrules.load(EXAMPLES / "national" / "u75-preventable-mortality.toml")
+    data = ragrules.read_observations(
+        EXAMPLES / "national" / "trafford_u75_preventable_mortality_ltla_2014-2024.csv"
+    )
+    html = to_html(rules.rate(data))
+    assert '<title id="trend-0">Trend of u75-preventable for E06000001, unit Female: 2017: ' in html
+    titles = re.findall(r'<title id="trend-\d+">Trend of ([^:]*):', html)
+    assert len(titles) == len(set(titles)) > 300  # a series each, every one told apart
+
+
 def test_the_matrix_has_a_trend_per_area() -> None:
     """Every area's row of the national matrix has its statuses over the last periods."""
     rules = ragrules.load(EXAMPLES / "national" / "u75-preventable-mortality.toml")

@@ -84,13 +84,21 @@ def trend_words(points: Sequence[Result], ruleset: RulesetData) -> str:
     shown = "; ".join(
         f"{p.period}: {_value(p)} ({ruleset.label(p.reported_status)})" for p in points
     )
-    words = f"Trend of {last.indicator.id}: {shown}"
+    words = f"Trend of {_series_name(last)}: {shown}"
     if last.target is not None:
         words += f". Target {last.target}"
     edges = [format_decimal(edge.at) for edge in last.edges]
     if edges:
         words += f"; the status changes at {' and '.join(edges)}"
     return words + "."
+
+
+def _series_name(result: Result) -> str:
+    """The indicator, and the area and breakdown where there are any: on a page of every
+    area, each chart's words say whose series it is (`pi-1 for E09000001, sex Male`)."""
+    whose = [result.area, *(f"{key} {value}" for key, value in result.breakdown)]
+    named = ", ".join(part for part in whose if part)
+    return f"{result.indicator.id} for {named}" if named else result.indicator.id
 
 
 def trend_text(points: Sequence[Result]) -> str:
