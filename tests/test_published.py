@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -84,6 +85,25 @@ def test_other_rules_or_data_are_named(
     assert found.same_rules and not found.same_data and not found.verified
     other = attrs.evolve(ragrules.load(RULES), version="2020.3")
     assert not check_paper(other, rows, read_paper(page)).same_rules
+
+
+def test_the_digest_is_made_when_asked_for_once(rows: list[object]) -> None:
+    """Rating does not digest the data (only a paper needs it, and it is a fifth of the
+    cost of rating a national file); the first use does, once, as the rows were read."""
+    made: list[object] = []
+
+    def counted(*args: Any) -> str:
+        made.append(args)
+        return data_digest(*args)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr("ragrules.engine.report.data_digest", counted)
+        report = ragrules.load(RULES).rate(rows)
+        assert made == []
+        assert report.data_digest == report.data_digest == data_digest(rows)  # type: ignore[arg-type]
+        assert report.for_area("").data_digest == report.data_digest
+    assert len(made) == 1
+    assert ragrules.load(RULES).rate([]).data_digest == data_digest([])
 
 
 @given(

@@ -37,7 +37,6 @@ from ragrules.engine._rates import marks_of, reading_of, value_text
 from ragrules.engine._reasons import why
 from ragrules.engine._targets import rounded, target_for
 from ragrules.engine.benchmarks import BenchmarkValues
-from ragrules.engine.digest import data_digest
 from ragrules.engine.judgement import forecast_of, override_of
 from ragrules.engine.notices import batch_notices
 from ragrules.engine.rating import CannotRate, Cut, RuleInputs
@@ -104,7 +103,8 @@ def rate(
         results=tuple(results),
         history=tuple(sorted(history)),
         earlier_rows=earlier_rows,
-        data_digest=data_digest(placed.values(), rejected),
+        digested=tuple(placed.values()),
+        data_digest=None,  # digested on first use
         rejected=tuple(sorted(rejected, key=lambda r: r.row or 0)),
         notices=batch_notices(
             placed=len(placed),
