@@ -126,7 +126,10 @@ class Observation:
     def column(self, name: str) -> str:
         """The text of another column (a benchmark, say), or '' when the row has none."""
         key = column_key(name)
-        return next((text for column, text in self.extra if column == key), "")
+        for column, text in self.extra:  # a loop, not a generator: read per row per column
+            if column == key:
+                return text
+        return ""
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, object], *, row: int | None = None) -> Observation:
@@ -134,16 +137,12 @@ class Observation:
 
         Numbers become text through their shortest repr; None becomes blank.
         """
+        items = tuple(mapping.items())
         fields: dict[str, object] = {}
         extra: dict[str, str] = {}
-        given: dict[str, object] = {}  # the key each name came from
-        for key, raw in mapping.items():
-            name = column_key(key)
-            if name in given:
-                # `value` and `Value` (or `value `) name one field: which one is meant?
-                raise ValueError(f"keys {given[name]!r} and {key!r} both give {name!r}")
-            given[name] = key
-            if name in FIELDS:
+        names = _names_of(tuple(key for key, _ in items))
+        for (name, is_field), (_, raw) in zip(names, items, strict=True):
+            if is_field:
                 fields[name] = raw
             elif name:
                 extra[name] = _as_text(raw)
@@ -151,6 +150,22 @@ class Observation:
         if not observation.indicator:
             raise ValueError("the row has no indicator id")
         return observation
+
+
+@functools.lru_cache(maxsize=256)
+def _names_of(keys: tuple[object, ...]) -> tuple[tuple[str, bool], ...]:
+    """Each key's column name and whether it is a field, found once per set of keys: rows
+    given as dicts share their keys, so a million rows match them once."""
+    given: dict[str, object] = {}  # the key each name came from
+    found = []
+    for key in keys:
+        name = column_key(key)
+        if name in given:
+            # `value` and `Value` (or `value `) name one field: which one is meant?
+            raise ValueError(f"keys {given[name]!r} and {key!r} both give {name!r}")
+        given[name] = key
+        found.append((name, name in FIELDS))
+    return tuple(found)
 
 
 @attrs.frozen(kw_only=True)
