@@ -97,33 +97,28 @@ class TravelColumns:
         self._keep(placed)
         return placed
 
-    def _keep(self, placed: pl.DataFrame) -> None:
-        """The most recent LOOKBACK_ROWS keys, carried to the next block."""
-        latest = placed.unique(subset=["key"], keep="last", maintain_order=True)
-        self.carry = latest.tail(LOOKBACK_ROWS)
-
-    def _carry(self, frame: pl.DataFrame, cells: list[pl.Series]) -> None:
-        """The carry after a block no row of which read history: from its last rows alone
-        when they wrote enough keys (the most recent keys are all theirs), else each key's
-        latest entry of the block and the carry (as `_placed` then `_keep` find them, without
-        sorting every entry: a file of few series has few keys)."""
-        tail = frame.tail(LOOKBACK_ROWS)
-        entries = self._entries(tail, [texts.tail(LOOKBACK_ROWS) for texts in cells])
-        entries = entries.sort(["at", "role"]).unique(
-            subset=["key", "at"], keep="last", maintain_order=True
-        )
-        if entries["key"].n_unique() >= LOOKBACK_ROWS:
-            self._keep(entries)
-            return
-        everything = self._entries(frame, cells)
-        if self.carry is not None:
-            everything = pl.concat([self.carry, everything])
+    def _keep(self, entries: pl.DataFrame) -> None:
+        """The most recent LOOKBACK_ROWS keys, carried to the next block: each key's latest
+        entry (by line, then column), in that order. A group-by, not a sort of every entry:
+        a file of few series has few keys."""
         self.carry = (
-            everything.group_by("key")
+            entries.group_by("key")
             .agg(pl.all().sort_by(["at", "role"]).last())
             .sort(["at", "role"])
             .tail(LOOKBACK_ROWS)
         )
+
+    def _carry(self, frame: pl.DataFrame, cells: list[pl.Series]) -> None:
+        """The carry after a block no row of which read history: from its last rows alone
+        when they wrote enough keys (the most recent keys are all theirs), else from the
+        whole block and the carry before it."""
+        tail = frame.tail(LOOKBACK_ROWS)
+        entries = self._entries(tail, [texts.tail(LOOKBACK_ROWS) for texts in cells])
+        if entries["key"].n_unique() < LOOKBACK_ROWS:
+            entries = self._entries(frame, cells)
+            if self.carry is not None:
+                entries = pl.concat([self.carry, entries])
+        self._keep(entries)
 
     def _on_line(self, frame: pl.DataFrame, cells: list[pl.Series], index: int) -> pl.Series:
         """Comparison `index`'s earlier text where the row's own line holds it (a column
