@@ -26,8 +26,35 @@ class Checks(Getters):
 
     def check_scale_fits(self, indicator: Indicator, path: str) -> None:
         """The scale's bands can be computed for this indicator, and each can be reached."""
-        scale = indicator.scale
         in_range = indicator.polarity is Polarity.IN_RANGE
+        names = indicator.threshold_ranges if in_range else indicator.thresholds
+        # What the bands need of an indicator: one check answers for every indicator alike.
+        needs = (
+            id(indicator.scale),
+            in_range,
+            indicator.tolerance is None,
+            indicator.stretch is None,
+            tuple(name for name, _ in names),
+        )
+        missing = needs not in self.fitting and self._bands_missing(indicator, path, in_range)
+        if not missing:
+            self.fitting[needs] = indicator.scale  # kept, so that its id is not reused
+        fixed = (
+            [t for t in indicator.target.values() if isinstance(t, Target)]
+            if indicator.target
+            else []
+        )
+        for target in fixed:
+            if not target.is_point and not in_range:
+                self.problem(f"{path}.target", 'a target range needs polarity = "in-range"')
+                missing = True
+        # Targets from benchmarks are known only with the data, so only fixed ones are checked.
+        if not missing and (fixed or not indicator.scale.needs_target):
+            self.check_reachable(indicator, path, fixed)
+
+    def _bands_missing(self, indicator: Indicator, path: str, in_range: bool) -> bool:
+        """Whether a band needs a setting the indicator lacks (each reported)."""
+        scale = indicator.scale
         missing = False
         for band in scale.bands:
             start = band.start
@@ -69,18 +96,7 @@ class Checks(Getters):
                     "in-range scales use target, worse-by and threshold (a range) points",
                 )
                 missing = True
-        fixed = (
-            [t for t in indicator.target.values() if isinstance(t, Target)]
-            if indicator.target
-            else []
-        )
-        for target in fixed:
-            if not target.is_point and not in_range:
-                self.problem(f"{path}.target", 'a target range needs polarity = "in-range"')
-                missing = True
-        # Targets from benchmarks are known only with the data, so only fixed ones are checked.
-        if not missing and (fixed or not scale.needs_target):
-            self.check_reachable(indicator, path, fixed)
+        return missing
 
     def check_reachable(self, indicator: Indicator, path: str, fixed: list[Target]) -> None:
         """Every band can be assigned for every combination of target and margins in force."""

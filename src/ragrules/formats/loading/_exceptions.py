@@ -77,13 +77,13 @@ class ExceptionReader(TravelReader):
     ) -> ExceptionPolicy:
         """`[exceptions]`: what the exception report selects, and what needs commentary."""
         body = self.table(raw, "exceptions", _EXCEPTION_KEYS)
-        known = [
-            status
+        scales = {  # the scales of every period, each once
+            id(version.scale): version.scale
             for indicator in indicators
-            for version in indicator.versions  # the scales of every period
+            for version in indicator.versions
             if version.polarity is not Polarity.NEUTRAL
-            for status in version.scale.statuses
-        ]
+        }
+        known = [status for scale in scales.values() for status in scale.statuses]
         rules = []
         if "statuses" in body:
             statuses = self.statuses(body["statuses"], "exceptions.statuses", known)

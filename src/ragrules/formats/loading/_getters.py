@@ -60,6 +60,26 @@ class Getters:
         # Shapes of rule (`_checks._shape`) whose bands were all found reachable, with the
         # scale each names by id (kept alive, so that the id is not reused within a load).
         self.reachable: dict[tuple[object, ...], object] = {}
+        # What scales need of indicators (`_checks.check_scale_fits`), found present.
+        self.fitting: dict[tuple[object, ...], object] = {}
+        # Settings read without a problem, by how they are written (`remembered`).
+        self.read_before: dict[tuple[object, ...], object] = {}
+
+    def remembered(self, how: tuple[object, ...], raw: object, read: Callable[[], T]) -> T:
+        """`read()` of `raw`, kept for a setting written the same way and read the same `how`
+        (what, in which unit): a tolerance or unit that every indicator repeats is read once.
+        A read that reports a problem or warning is not kept: each place reports its own."""
+        written = _written(raw)
+        if written is None:
+            return read()
+        key = (*how, written)
+        if key in self.read_before:
+            return self.read_before[key]  # type: ignore[return-value]
+        before = self.count
+        value = read()
+        if self.count == before:
+            self.read_before[key] = value
+        return value
 
     def problem(
         self, path: str, message: str, hint: str | None = None, *, warning: bool = False
@@ -283,6 +303,25 @@ class Getters:
         """
         if not self.catalogue:
             self.problem(path, message, hint)
+
+
+def _written(raw: object) -> object:
+    """A TOML value as a key that tells apart every way of writing it (`5`, `5.0`, `"5"`),
+    or None for one not worth keying (an array, an out-of-range number)."""
+    kind = type(raw)
+    if kind is str or kind is int or kind is bool:
+        return (kind, raw)
+    if kind is Decimal:
+        return (kind, str(raw))
+    if kind is dict:
+        items = []
+        for key, value in raw.items():  # type: ignore[attr-defined]
+            written = _written(value)
+            if written is None:
+                return None
+            items.append((key, written))
+        return (kind, tuple(items))
+    return None
 
 
 def _names(raw: object) -> list[str]:

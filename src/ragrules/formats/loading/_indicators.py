@@ -109,22 +109,30 @@ class IndicatorReader(Checks, SettingReaders):
                     )
                 return None
             sided = polarity is Polarity.IN_RANGE
-            return self.dated(
+            return self.remembered(
+                ("margin", unit, sided),
                 found[0],
-                found[1],
-                lambda r, p: self.margin(r, p, unit, sided=sided),
-                entry_is_table=True,
+                lambda: self.dated(
+                    found[0],
+                    found[1],
+                    lambda r, p: self.margin(r, p, unit, sided=sided),
+                    entry_is_table=True,
+                ),
             )
 
         tolerance = margin_schedule("tolerance")
         stretch = margin_schedule("stretch")
         target = None
         if "target" in body:
-            target = self.dated(
+            target = self.remembered(
+                ("target", unit, self.calendar),
                 body["target"],
-                f"{path}.target",
-                lambda r, p: self.target(r, p, unit),
-                entry_is_table=False,
+                lambda: self.dated(
+                    body["target"],
+                    f"{path}.target",
+                    lambda r, p: self.target(r, p, unit),
+                    entry_is_table=False,
+                ),
             )
             if (
                 target is not None

@@ -20,7 +20,10 @@ from ragrules.model.numbers import MAX_EXPONENT, OutOfRange, toml_number
 # program may lower to 640 (about 2,126 bits). Integers that large are far out of ragrules'
 # range, so only they are checked, and only when the text has a run of digits that long.
 _PRINTABLE_BITS = 2_000
-_LONG_RUN = re.compile(r"(?<![0-9A-Fa-f_])[0-9A-Fa-f_]{500,}")  # a run, tried once from its start
+_LONG_RUN = 500
+# Each byte of the text as b"x" (a digit of any base, or _) or b" ": a run of digits is then
+# found by a substring search, some twenty times faster than a regular expression's scan.
+_DIGITS = bytes(0x78 if chr(byte) in "0123456789abcdefABCDEF_" else 0x20 for byte in range(256))
 _LONG_DECIMAL = re.compile(r"(?:^|[=\[,{])[ \t]*[+-]?([0-9][0-9_]{639,})", re.MULTILINE)
 
 
@@ -55,9 +58,17 @@ def parse(text: str) -> dict[str, Any]:
             _long_decimal(text),
             f"ragrules reads numbers up to 10^{MAX_EXPONENT}",
         ) from None
-    if _LONG_RUN.search(text):
+    if _has_long_run(text):
         _unprintable_ints_as_text(document)
     return document
+
+
+def _has_long_run(text: str) -> bool:
+    """Whether the text has a run of _LONG_RUN digits (hexadecimal ones included)."""
+    if len(text) < _LONG_RUN:
+        return False
+    digits = text.encode("utf-8", "surrogatepass").translate(_DIGITS)
+    return b"x" * _LONG_RUN in digits
 
 
 def _long_decimal(text: str) -> tuple[int, int] | None:

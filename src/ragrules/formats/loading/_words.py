@@ -25,11 +25,13 @@ class WordsReader(Getters):
     ) -> tuple[StatusWords, ...]:
         # Every status a report can show: each period's scale, forecasts', roll-ups', and
         # the reasons not to rate.
-        scales = [version.scale for indicator in indicators for version in indicator.versions]
-        scales += [i.forecast.scale for i in indicators if i.forecast is not None]
+        scales = {id(v.scale): v.scale for indicator in indicators for v in indicator.versions}
+        for indicator in indicators:
+            if indicator.forecast is not None:
+                scales.setdefault(id(indicator.forecast.scale), indicator.forecast.scale)
         known = list(
             dict.fromkeys(
-                [status for scale in scales for status in scale.statuses]
+                [status for scale in scales.values() for status in scale.statuses]
                 + [status for rollup in rollups for status in rollup.statuses]
                 + [reason.value for reason in Unrated]
             )
@@ -87,7 +89,7 @@ class WordsReader(Getters):
                     order=order,
                 )
             )
-        self._check_order(found, scales, rollups)
+        self._check_order(found, list(scales.values()), rollups)
         return tuple(found)
 
     def _check_order(
