@@ -176,3 +176,27 @@ def test_a_badge_recoloured_by_hand_is_found(
     _edit_row(page, "early-help-conversion", "background:#b10e1e", "background:#00703c")
     (edited,) = check_paper(ragrules.load(RULES), rows, read_paper(page)).edited
     assert edited.published == "red (coloured #00703c)" and edited.computed == "red"
+
+
+def test_a_shaded_status_verifies_in_its_shade_or_the_grey_papers_showed_before(
+    tmp_path: Path,
+) -> None:
+    """Statuses with no colour are shades of blue now; a paper written before showed them
+    pale grey, and still verifies. Any other colour is an edit."""
+    rules = ragrules.load(EXAMPLES / "national" / "u75-preventable-mortality.toml")
+    rows = list(
+        ragrules.read_observations(
+            EXAMPLES / "national" / "trafford_u75_preventable_mortality_ltla_2014-2024.csv"
+        )
+    )
+    report = rules.rate(rows)
+    page, _ = _papers(report, tmp_path)
+    shaded = "background:#a6c9e8;color:#0b0c0c"  # above England, the worst: lightest
+    html = page.read_text(encoding="utf-8")
+    assert shaded in html
+    page.write_text(html.replace(shaded, "background:#f3f2f1;color:#0b0c0c"), encoding="utf-8")
+    assert check_paper(rules, rows, read_paper(page)).verified
+    page.write_text(html, encoding="utf-8")
+    _edit_row(page, "u75-preventable", shaded, "background:#b10e1e;color:#ffffff")
+    (edited,) = check_paper(rules, rows, read_paper(page)).edited
+    assert edited.published == "above England (coloured #b10e1e)"

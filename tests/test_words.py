@@ -15,9 +15,10 @@ import ragrules
 from ragrules.engine.canonical import canonical_toml
 from ragrules.formats.data import read_observations
 from ragrules.model.words import StatusWords, in_order, status_named
-from ragrules.reports._colours import ink
+from ragrules.reports._colours import contrast, ink, tile_colours
 from ragrules.reports.html import to_html
 from ragrules.reports.markdown import to_markdown
+from ragrules.reports.matrix import matrix_html
 from ragrules.reports.output import to_json, to_table
 from ragrules.tools.audit import audit
 from tests.conftest import EXAMPLES
@@ -253,3 +254,60 @@ def test_a_status_named_in_words_is_read_however_written() -> None:
     statuses = ("below England", "level with England", "above England")
     assert status_named("ABOVE  england.", statuses) == "above England"
     assert status_named("level with England", statuses) == "level with England"
+
+
+def _uncoloured(statuses: list[str]) -> ragrules.Ruleset:
+    """A ruleset whose one scale names statuses no colour is known for."""
+    bands = [
+        f'{{ status = "{s}", from = {{ threshold = "t{n}" }} }}' for n, s in enumerate(statuses)
+    ]
+    thresholds = ", ".join(f"t{n} = {len(statuses) - n}" for n in range(len(statuses)))
+    return ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "shades"\nscale = "ranked"\n'
+        f'[scales.ranked]\nbands = [{", ".join(bands)}, {{ status = "last" }}]\n'
+        f'[[indicator]]\nid = "a"\nthresholds = {{ {thresholds} }}\n'
+    )
+
+
+@given(count=st.integers(1, 40))
+def test_statuses_without_colours_get_shades_that_read_and_differ(count: int) -> None:
+    """Uncoloured statuses (the u75 mortality example's "below England" drew white bars) are
+    shades of one blue, best darkest, each with text that meets WCAG AA (4.5:1)."""
+    statuses = [f"s{n}" for n in range(count)]
+    ruleset = _uncoloured(statuses)
+    tiles = [tile_colours(status, ruleset) for status in [*statuses, "last"]]
+    assert all(contrast(background, text) >= 4.5 for background, text in tiles)
+    lightness = [contrast(background, "#000000") for background, _ in tiles]
+    if count <= 12:  # as many as a scale of deciles: each its own, lighter the worse
+        assert lightness == sorted(lightness) and len(set(lightness)) == len(lightness)
+    assert tile_colours("no-data", ruleset) == ("#f3f2f1", "#0b0c0c")  # not a scale's status
+
+
+def test_a_colour_given_or_known_is_kept_among_shades() -> None:
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "shades"\nscale = "mixed"\n'
+        '[scales.mixed]\nbands = [{ status = "top", from = "target" }, '
+        '{ status = "green", from = "tolerance" }, { status = "bottom" }]\n'
+        '[statuses.bottom]\ncolour = "#b10e1e"\n'
+        '[[indicator]]\nid = "a"\ntarget = 5\ntolerance = { absolute = 1 }\n'
+    )
+    assert tile_colours("green", ruleset) == ("#00703c", "#ffffff")
+    assert tile_colours("bottom", ruleset) == ("#b10e1e", "#ffffff")
+    assert tile_colours("top", ruleset)[0] not in ("#f3f2f1", "#00703c", "#b10e1e")
+
+
+def test_the_key_and_matrix_write_a_status_as_the_ruleset_does() -> None:
+    """`below England` is keyed "Below England" (not "Below england"), and the matrix shows
+    each status in the ruleset's label and colour, as the report's tiles do."""
+    rules = ragrules.load(EXAMPLES / "national" / "u75-preventable-mortality.toml")
+    data = read_observations(
+        EXAMPLES / "national" / "trafford_u75_preventable_mortality_ltla_2014-2024.csv"
+    )
+    report = rules.rate(data)
+    html = to_html(report)
+    assert "<dt>Below England</dt><dd>Below the target.</dd>" in html
+    assert "Below england" not in html
+    background, text = tile_colours("above England", rules)
+    assert background != "#f3f2f1"
+    page = matrix_html(report)
+    assert f'style="background:{background};color:{text}">above England</span>' in page

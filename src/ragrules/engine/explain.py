@@ -10,6 +10,7 @@ import attrs
 from ragrules.engine.rating import Cut, margin_for
 from ragrules.engine.result import Result
 from ragrules.engine.travel import Movement, travel_condition, travel_judgement, travel_missing
+from ragrules.model._text import first_upper
 from ragrules.model.numbers import EXACT, format_decimal, in_exact_context
 from ragrules.model.rules import (
     Basis,
@@ -161,7 +162,7 @@ def _computed(result: Result) -> Explanation:
         cuts = ", ".join(format_decimal(cut) for cut in rank.cuts)
         steps.append(
             Step(
-                text=f"{result.reason.split(': ', 1)[-1].capitalize()}; cut-points {cuts}.",
+                text=f"{first_upper(result.reason.split(': ', 1)[-1])}; cut-points {cuts}.",
                 data=(("rank", str(rank.rank)), ("size", str(rank.size)), ("cuts", cuts)),
             )
         )

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from ragrules.engine.rollups import rule_words
+from ragrules.model._text import first_upper
 from ragrules.model.comparisons import Quantiles, Significance
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.periods import Period, PeriodKind
@@ -143,7 +144,7 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
         ),
         unrated=tuple(
             KeyEntry(
-                label=_label(ruleset, reason.value, reason.value.replace("-", " ").capitalize()),
+                label=_label(ruleset, reason.value, first_upper(reason.value.replace("-", " "))),
                 text=_UNRATED_TEXT[reason],
             )
             for reason in Unrated
@@ -155,7 +156,7 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
 def _label(ruleset: RulesetData, status: str, default: str = "") -> str:
     """A status as the key heads it: the ruleset's label, else the status, capitalised."""
     found = ruleset.words(status)
-    return found.label if found is not None and found.label else default or status.capitalize()
+    return found.label if found is not None and found.label else default or first_upper(status)
 
 
 def _judgement_entries(ruleset: RulesetData) -> tuple[KeyEntry, ...]:
@@ -219,7 +220,7 @@ def _significance_entries(
             f"{strict} lies wholly {worse} {against}.",
         ]
     return [
-        KeyEntry(label=label.capitalize() + suffix, text=text)
+        KeyEntry(label=first_upper(label) + suffix, text=text)
         for label, text in zip(labels, texts, strict=True)
     ]
 
@@ -232,7 +233,7 @@ def _quantile_entries(bands: Quantiles, named: bool, scale: str) -> list[KeyEntr
     method = "equal counts" if bands.method.value == "ntile" else "cut-points interpolated"
     return [
         KeyEntry(
-            label=status.capitalize() + suffix,
+            label=first_upper(status) + suffix,
             text=f"the {_ordinal(n)} {part} of {group} from the best ({method}).",
         )
         for n, status in enumerate(bands.statuses, start=1)

@@ -1,5 +1,5 @@
-"""Text for people: English articles, text made safe to print to a terminal, and column names
-compared as people write them.
+"""Text for people: English articles, a first capital, text made safe to print to a terminal,
+and column names compared as people write them.
 
 Printed to a terminal, an escape sequence in a ruleset or data (a title, a value) would
 recolour, rewrite or hide text, and a bidi override reorder it; `terminal_safe` shows them
@@ -16,6 +16,12 @@ _VOWELS = frozenset("aeiouAEIOU")
 def with_article(word: str) -> str:
     """The word after its indefinite article: `an amber`, `a red`, `a green`."""
     return f"{'an' if word[:1] in _VOWELS else 'a'} {word}"
+
+
+def first_upper(text: str) -> str:
+    """The text with its first letter a capital and the rest as written: `below England`
+    becomes `Below England` (str.capitalize would write `Below england`)."""
+    return text[:1].upper() + text[1:]
 
 
 def _visible(code: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ragrules.engine._kept import Kept
 from ragrules.model.rules import RulesetData
 
 # Background and text colours per status, each pair at least 4.5:1 contrast; comparisons
@@ -21,6 +22,13 @@ _COLOURS = {
     "lower": ("#4c2c92", "#ffffff"),
 }
 _UNRATED = ("#f3f2f1", "#0b0c0c")
+_DARK_INK = "#0b0c0c"
+# The statuses of a ruleset's scales that have no colour (neither the ruleset's nor a known
+# name's) are shades of one blue, darkest for the best: told apart by lightness alone, so a
+# bar of statuses is legible in grey, and no red or green claims a meaning the ruleset did
+# not give. Kept per ruleset (by identity) for the tiles of one page.
+_DARKEST, _LIGHTEST = (0x00, 0x30, 0x78), (0xA6, 0xC9, 0xE8)
+_SHADES: Kept[dict[str, tuple[str, str]]] = Kept(16)
 
 
 def status_colours(status: str) -> tuple[str, str]:
@@ -31,19 +39,73 @@ def status_colours(status: str) -> tuple[str, str]:
 def tile_colours(status: str, ruleset: RulesetData | None = None) -> tuple[str, str]:
     """(background, text) of a status's tile: the ruleset's colour where it gives one (with
     the text that contrasts most), else the built-in pair."""
-    words = ruleset.words(status) if ruleset is not None else None
+    if ruleset is None:
+        return status_colours(status)
+    words = ruleset.words(status)
     if words is not None and words.colour:
         return words.colour, ink(words.colour)
+    if status.lower() not in _COLOURS:
+        shade = _SHADES.get(ruleset, None, lambda: _shades(ruleset)).get(status)
+        if shade is not None:
+            return shade
     return status_colours(status)
+
+
+def paper_fills(status: str, ruleset: RulesetData) -> set[str]:
+    """The fills (lower case) a page or workbook may show for a status: its tile's, and for
+    a status given a shade here, the pale grey that papers written before the shades did."""
+    background = tile_colours(status, ruleset)[0].lower()
+    shaded = _SHADES.get(ruleset, None, lambda: _shades(ruleset)).get(status)
+    return {background, _UNRATED[0]} if shaded is not None else {background}
+
+
+def _shades(ruleset: RulesetData) -> dict[str, tuple[str, str]]:
+    """A shade of blue for each status of the ruleset's scales with no colour, best darkest."""
+    versions = [version for indicator in ruleset.indicators for version in indicator.versions]
+    listed = ruleset.listed_statuses(versions)
+    plain = [
+        status
+        for status in listed
+        if status.lower() not in _COLOURS
+        and not ((words := ruleset.words(status)) is not None and words.colour)
+    ]
+    found = {}
+    for index, status in enumerate(plain):
+        share = index / (len(plain) - 1) if len(plain) > 1 else 0.5
+        background = _shade(share)
+        while contrast(background, ink(background)) < 4.5:  # mid-tones: a little darker
+            share -= 0.01
+            background = _shade(share)
+        found[status] = (background, ink(background))
+    return found
+
+
+def _shade(share: float) -> str:
+    """The blue `share` of the way from the darkest shade to the lightest."""
+    channels = [
+        round(dark + (light - dark) * share)
+        for dark, light in zip(_DARKEST, _LIGHTEST, strict=True)
+    ]
+    return "#" + "".join(f"{c:02x}" for c in channels)
 
 
 def ink(background: str) -> str:
     """Near-black or white text, whichever contrasts more with `background` (#rrggbb), by
     the WCAG relative luminance."""
-    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    luminance = _luminance(background)
     dark = 0.0033  # #0b0c0c
     return (
-        "#0b0c0c" if (luminance + 0.05) / (dark + 0.05) >= 1.05 / (luminance + 0.05) else "#ffffff"
+        _DARK_INK if (luminance + 0.05) / (dark + 0.05) >= 1.05 / (luminance + 0.05) else "#ffffff"
     )
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two colours (#rrggbb), from 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]

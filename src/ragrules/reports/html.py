@@ -13,6 +13,7 @@ from ragrules.engine.report import Report, Result
 from ragrules.engine.selection import Selection
 from ragrules.engine.travel import Movement
 from ragrules.engine.trends import TREND_PERIODS, trends
+from ragrules.model._text import first_upper
 from ragrules.model.rules import RulesetData
 from ragrules.reports._colours import tile_colours
 from ragrules.reports._render import (
@@ -240,7 +241,7 @@ def _all_indicators(report: Report, series: tuple[tuple[Result, ...], ...]) -> s
             "Indicator",
             "Value",
             "Target",
-            *(margin.capitalize() for margin in margins),
+            *(first_upper(margin) for margin in margins),
             "Status",
             *labels,
             "Trend",

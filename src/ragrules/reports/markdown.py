@@ -14,6 +14,7 @@ from ragrules.engine.key import KeyEntry
 from ragrules.engine.report import Report, Result
 from ragrules.engine.selection import Selection
 from ragrules.engine.trends import TREND_PERIODS, trends
+from ragrules.model._text import first_upper
 from ragrules.model.rules import RulesetData
 from ragrules.reports._render import (
     areas_text,
@@ -69,7 +70,7 @@ def to_markdown(report: Report) -> str:
 
     lines += ["", "## All indicators", ""]
     margins = listed_margins(report)
-    header = ["Indicator", "Value", "Target", *(m.capitalize() for m in margins), "Status"]
+    header = ["Indicator", "Value", "Target", *(first_upper(m) for m in margins), "Status"]
     header += [*labels, "Trend", _TO_CHANGE]
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for result, points in zip(report.results, series, strict=True):

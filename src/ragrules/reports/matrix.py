@@ -19,8 +19,9 @@ import attrs
 from ragrules.engine.report import Report
 from ragrules.engine.result import Result
 from ragrules.engine.trends import TREND_PERIODS, trends
+from ragrules.model.rules import RulesetData
 from ragrules.reports._cells import csv_row, csv_writer
-from ragrules.reports._colours import status_colours
+from ragrules.reports._colours import tile_colours
 from ragrules.reports.charts import status_bars
 from ragrules.reports.html import PAGE_STYLE
 
@@ -124,14 +125,14 @@ def matrix_html(report: Report) -> str:
     for points in trends(report):  # each area's statuses over the last periods
         by_area.setdefault(points[-1].area, []).append(points)
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in grid.columns)
-    totals = "".join(f'<th scope="col">{escape(s)}</th>' for s in grid.order)
+    totals = "".join(f'<th scope="col">{escape(ruleset.label(s))}</th>' for s in grid.order)
     rows = []
     for index, (area, name, statuses) in enumerate(
         zip(grid.areas, grid.names, grid.statuses, strict=True)
     ):
         counts = grid.area_counts(index)
         shown = escape(f"{name} ({area})" if name else area or "(no area)")
-        cells = "".join(_cell(status) for status in statuses)
+        cells = "".join(_cell(status, ruleset) for status in statuses)
         tallies = "".join(f'<td class="num">{counts[s]}</td>' for s in grid.order)
         chart = status_bars(
             by_area.get(area, []), ruleset, TREND_PERIODS, name=f"area-{index}", small=True
@@ -167,9 +168,10 @@ def matrix_html(report: Report) -> str:
     )
 
 
-def _cell(status: str) -> str:
+def _cell(status: str, ruleset: RulesetData) -> str:
+    """A status as its tile shows it: the ruleset's label on the ruleset's colour."""
     if not status:
         return "<td></td>"
-    background, text = status_colours(status)
+    background, text = tile_colours(status, ruleset)
     style = f"background:{background};color:{text}"
-    return f'<td><span class="status" style="{style}">{escape(status)}</span></td>'
+    return f'<td><span class="status" style="{style}">{escape(ruleset.label(status))}</span></td>'

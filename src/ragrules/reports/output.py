@@ -12,7 +12,7 @@ import io
 import json
 
 from ragrules.engine.report import Report, Result
-from ragrules.model._text import terminal_safe
+from ragrules.model._text import first_upper, terminal_safe
 from ragrules.model.rules import RulesetData
 from ragrules.model.units import with_unit
 from ragrules.reports._cells import csv_row, csv_writer
@@ -77,7 +77,7 @@ def to_table(report: Report) -> str:
         series.insert(0, "area")
     rows = [
         (
-            *(_table_text(s.capitalize()) for s in series),
+            *(_table_text(first_upper(s)) for s in series),
             "Indicator",
             "Value",
             "Target",

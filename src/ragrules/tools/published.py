@@ -16,7 +16,7 @@ from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import read_rows
 from ragrules.model.errors import DataError, Problem
 from ragrules.model.words import status_named
-from ragrules.reports._colours import tile_colours
+from ragrules.reports._colours import paper_fills
 
 _BACKGROUND = re.compile(r"background:\s*(#[0-9a-fA-F]{6})")
 
@@ -112,8 +112,8 @@ def check_paper(
         checked += 1
         statuses = (*result.indicator.scale.statuses, result.reported_status)
         colour = colours.get(series, "")
-        expected = tile_colours(result.reported_status, ruleset)[0]
-        if colour and colour.lower() != expected.lower():  # recoloured, its word left alone
+        expected = paper_fills(result.reported_status, ruleset)
+        if colour and colour.lower() not in expected:  # recoloured, its word left alone
             text = f"{text} (coloured {colour})"
             edited.append(Edited(series=series, published=text, computed=result.reported_status))
         elif status_named(text, statuses, ruleset.statuses) != result.reported_status:
