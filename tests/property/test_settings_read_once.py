@@ -172,3 +172,18 @@ def test_a_setting_written_alike_is_read_once() -> None:
     assert reads.count("margin") == 1
     assert reads.count("target") == 90  # one per target written
     assert len({id(i.tolerance) for i in ruleset.indicators}) == 1
+
+
+def test_lists_of_allowed_keys_are_kept_within_a_bound() -> None:
+    """A table's keys are checked against a set made once per list of allowed keys; the
+    lists a document's own names make (here, profiles) are kept only up to a bound, and a
+    key outside its list is still reported."""
+    for n in range(_getters._ALLOWED_KEPT + 10):
+        shares = '["25%", "25%", "25%", "25%"]'
+        ragrules.loads(
+            f'[ruleset]\nformat = 1\nid = "p"\n[profiles]\nshape{n} = {shares}\n'
+            '[[indicator]]\nid = "a"\npolarity = "neutral"\n'
+        )
+    assert len(_getters._ALLOWED) <= _getters._ALLOWED_KEPT
+    with pytest.raises(ragrules.RulesetError, match="unknown key 'tolerence'"):
+        ragrules.loads('[ruleset]\nformat = 1\nid = "p"\n[[indicator]]\nid = "a"\ntolerence = 1\n')

@@ -34,6 +34,11 @@ E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
 
 
+# Lists of allowed keys as sets, for `table`: the loader's own lists, and the first of the
+# lists a document's names make (a table of benchmarks, of profiles), up to a bound.
+_ALLOWED: dict[tuple[str, ...], frozenset[str]] = {}
+_ALLOWED_KEPT = 256
+
 _DATED_HINT = (
     'e.g. polarity = [{ value = "higher-is-better" }, { from = "2024/25 Q3", value = "neutral" }]'
 )
@@ -109,7 +114,14 @@ class Getters:
         if not isinstance(raw, dict):
             self.problem(path, f"expected a table, got {_kind(raw)}")
             return {}
-        unknown = [key for key in raw if key not in allowed]
+        known = _ALLOWED.get(allowed)
+        if known is None:
+            known = frozenset(allowed)
+            if len(_ALLOWED) < _ALLOWED_KEPT:  # a document's own names are lists too
+                _ALLOWED[allowed] = known
+        if known.issuperset(raw):
+            return dict(raw)  # the common case: every key allowed
+        unknown = [key for key in raw if key not in known]
         for key in unknown[:MAX_UNKNOWN_KEYS]:  # did-you-mean only for those reported
             close = close_matches(key, allowed) if self.count < MAX_PROBLEMS else []
             hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
@@ -117,7 +129,7 @@ class Getters:
         if len(unknown) > MAX_UNKNOWN_KEYS:
             more = len(unknown) - MAX_UNKNOWN_KEYS
             self.problem(path, f"and {more:,} more unknown keys", f"allowed: {', '.join(allowed)}")
-        return {key: value for key, value in raw.items() if key in allowed}
+        return {key: value for key, value in raw.items() if key in known}
 
     def string(self, raw: object, path: str) -> str | None:
         if isinstance(raw, str) and not isinstance(raw, OutOfRange):
