@@ -142,16 +142,24 @@ def test_the_command_line_checks_a_paper(report: ragrules.Report, tmp_path: Path
     assert again.returncode == 1 and "data other (none given)" in again.stdout
 
 
-def test_a_national_paper_of_every_council_is_verified(tmp_path: Path) -> None:
-    """Statuses of words (`above England`), breakdowns and every area: both papers verify,
-    and an edited Persons row is found."""
+@pytest.fixture(scope="module")
+def national() -> tuple[ragrules.Ruleset, list[object], ragrules.Report]:
+    """The mortality example: every council, statuses of words, no colours of its own."""
     rules = ragrules.load(EXAMPLES / "national" / "u75-preventable-mortality.toml")
     rows = list(
         ragrules.read_observations(
             EXAMPLES / "national" / "trafford_u75_preventable_mortality_ltla_2014-2024.csv"
         )
     )
-    report = rules.rate(rows)
+    return rules, rows, rules.rate(rows)
+
+
+def test_a_national_paper_of_every_council_is_verified(
+    national: tuple[ragrules.Ruleset, list[object], ragrules.Report], tmp_path: Path
+) -> None:
+    """Statuses of words (`above England`), breakdowns and every area: both papers verify,
+    and an edited Persons row is found."""
+    rules, rows, report = national
     page, book = _papers(report, tmp_path)
     for paper in (page, book):
         found = check_paper(rules, rows, read_paper(paper))
@@ -179,17 +187,11 @@ def test_a_badge_recoloured_by_hand_is_found(
 
 
 def test_a_shaded_status_verifies_in_its_shade_or_the_grey_papers_showed_before(
-    tmp_path: Path,
+    national: tuple[ragrules.Ruleset, list[object], ragrules.Report], tmp_path: Path
 ) -> None:
     """Statuses with no colour are shades of blue now; a paper written before showed them
     pale grey, and still verifies. Any other colour is an edit."""
-    rules = ragrules.load(EXAMPLES / "national" / "u75-preventable-mortality.toml")
-    rows = list(
-        ragrules.read_observations(
-            EXAMPLES / "national" / "trafford_u75_preventable_mortality_ltla_2014-2024.csv"
-        )
-    )
-    report = rules.rate(rows)
+    rules, rows, report = national
     page, _ = _papers(report, tmp_path)
     shaded = "background:#a6c9e8;color:#0b0c0c"  # above England, the worst: lightest
     html = page.read_text(encoding="utf-8")
