@@ -189,11 +189,11 @@ def test_a_badge_recoloured_by_hand_is_found(
 def test_a_shaded_status_verifies_in_its_shade_or_the_grey_papers_showed_before(
     national: tuple[ragrules.Ruleset, list[object], ragrules.Report], tmp_path: Path
 ) -> None:
-    """Statuses with no colour are shades of blue now; a paper written before showed them
-    pale grey, and still verifies. Any other colour is an edit."""
+    """Statuses with no colour are shades of grey now; a paper written before showed them
+    the pale grey of unrated tiles, and still verifies. Any other colour is an edit."""
     rules, rows, report = national
     page, _ = _papers(report, tmp_path)
-    shaded = "background:#a6c9e8;color:#0b0c0c"  # above England, the worst: lightest
+    shaded = "background:#b1b4b6;color:#0b0c0c"  # above England, the worst: palest
     html = page.read_text(encoding="utf-8")
     assert shaded in html
     page.write_text(html.replace(shaded, "background:#f3f2f1;color:#0b0c0c"), encoding="utf-8")

@@ -15,7 +15,7 @@ import ragrules
 from ragrules.engine.canonical import canonical_toml
 from ragrules.formats.data import read_observations
 from ragrules.model.words import StatusWords, in_order, status_named
-from ragrules.reports._colours import contrast, ink, tile_colours
+from ragrules.reports._colours import contrast, ink, status_colours, tile_colours
 from ragrules.reports.html import to_html
 from ragrules.reports.markdown import to_markdown
 from ragrules.reports.matrix import matrix_html
@@ -269,17 +269,20 @@ def _uncoloured(statuses: list[str]) -> ragrules.Ruleset:
     )
 
 
-@given(count=st.integers(1, 40))
+@given(count=st.integers(1, 100))
 def test_statuses_without_colours_get_shades_that_read_and_differ(count: int) -> None:
     """Uncoloured statuses (the u75 mortality example's "below England" drew white bars) are
-    shades of one blue, best darkest, each with text that meets WCAG AA (4.5:1)."""
+    shades of grey, best darkest, each with text that meets WCAG AA (4.5:1), all darker
+    than an unrated tile; up to a hundred (a scale of percentiles)."""
     statuses = [f"s{n}" for n in range(count)]
     ruleset = _uncoloured(statuses)
     tiles = [tile_colours(status, ruleset) for status in [*statuses, "last"]]
     assert all(contrast(background, text) >= 4.5 for background, text in tiles)
     lightness = [contrast(background, "#000000") for background, _ in tiles]
-    if count <= 12:  # as many as a scale of deciles: each its own, lighter the worse
-        assert lightness == sorted(lightness) and len(set(lightness)) == len(lightness)
+    assert lightness == sorted(lightness)  # the worse, the paler
+    assert max(lightness) < contrast("#f3f2f1", "#000000") / 1.5  # not an unrated tile
+    if count <= 12:  # as many as a scale of deciles: each its own
+        assert len(set(lightness)) == len(lightness)
     assert tile_colours("no-data", ruleset) == ("#f3f2f1", "#0b0c0c")  # not a scale's status
 
 
@@ -294,6 +297,37 @@ def test_a_colour_given_or_known_is_kept_among_shades() -> None:
     assert tile_colours("green", ruleset) == ("#00703c", "#ffffff")
     assert tile_colours("bottom", ruleset) == ("#b10e1e", "#ffffff")
     assert tile_colours("top", ruleset)[0] not in ("#f3f2f1", "#00703c", "#b10e1e")
+
+
+def test_forecasts_and_rollups_are_shaded_within_their_own_scales() -> None:
+    """Each scale's (and roll-up's) uncoloured statuses span the shades from darkest to
+    palest by themselves: a forecast's `likely` and a roll-up's `on track` are as dark as
+    the indicators' best, not left grey like an unrated tile."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "r"\nscale = "words"\n'
+        '[scales.words]\nbands = [{ status = "ahead", from = "target" }, { status = "behind" }]\n'
+        '[scales.fc]\nbands = [{ status = "likely", from = "target" }, { status = "unlikely" }]\n'
+        '[[indicator]]\nid = "a"\ntarget = 10\nforecast = { scale = "fc" }\n'
+        '[[indicator]]\nid = "b"\ntarget = 20\n'
+        '[[rollup]]\nid = "svc"\nmembers = ["a", "b"]\nrule = "share"\ncounting = ["ahead"]\n'
+        'bands = [{ status = "on track", at-least = "50%" }, { status = "off track" }]\n'
+    )
+    best, worst = tile_colours("ahead", ruleset), tile_colours("behind", ruleset)
+    assert best != worst
+    for good, bad in (("likely", "unlikely"), ("on track", "off track")):
+        assert (tile_colours(good, ruleset), tile_colours(bad, ruleset)) == (best, worst)
+
+
+def test_two_tiers_of_significance_have_colours_of_their_own() -> None:
+    """ragrules' own names for the strict tier are coloured, darker than the 95% tier's."""
+    strict = {name: status_colours(name)[0] for name in _STRICT}
+    assert len(set(strict.values())) == 4 and "#f3f2f1" not in strict.values()
+    for name, background in strict.items():
+        plain = status_colours(name.removesuffix(" (strict)"))[0]
+        assert contrast(background, "#ffffff") > contrast(plain, "#ffffff")
+
+
+_STRICT = ("better (strict)", "worse (strict)", "higher (strict)", "lower (strict)")
 
 
 def test_the_key_and_matrix_write_a_status_as_the_ruleset_does() -> None:

@@ -175,15 +175,27 @@ def test_a_setting_written_alike_is_read_once() -> None:
 
 
 def test_lists_of_allowed_keys_are_kept_within_a_bound() -> None:
-    """A table's keys are checked against a set made once per list of allowed keys; the
-    lists a document's own names make (here, profiles) are kept only up to a bound, and a
-    key outside its list is still reported."""
-    for n in range(_getters._ALLOWED_KEPT + 10):
-        shares = '["25%", "25%", "25%", "25%"]'
+    """A table's keys are checked against a set; short lists' sets are kept, most recently
+    used first (the loader's own, used for every indicator), long ones (a document's own
+    names for its table of profiles) are made each time and never kept, and a key outside
+    its list is still reported."""
+    names = [f"shape{n}" for n in range(_getters._KEPT_KEYS + 1)]
+    shares = '["25%", "25%", "25%", "25%"]'
+    profiles = "".join(f"{name} = {shares}\n" for name in names)
+    asked: list[tuple[str, ...]] = []
+    real = _getters._key_set
+
+    def recorded(allowed: tuple[str, ...]) -> frozenset[str]:
+        asked.append(allowed)
+        return real(allowed)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(_getters, "_key_set", recorded)
         ragrules.loads(
-            f'[ruleset]\nformat = 1\nid = "p"\n[profiles]\nshape{n} = {shares}\n'
+            f'[ruleset]\nformat = 1\nid = "p"\n[profiles]\n{profiles}'
             '[[indicator]]\nid = "a"\npolarity = "neutral"\n'
         )
-    assert len(_getters._ALLOWED) <= _getters._ALLOWED_KEPT
+    assert tuple(names) not in asked and asked  # the short lists only
+    assert real.cache_info().maxsize == 64
     with pytest.raises(ragrules.RulesetError, match="unknown key 'tolerence'"):
         ragrules.loads('[ruleset]\nformat = 1\nid = "p"\n[[indicator]]\nid = "a"\ntolerence = 1\n')

@@ -20,8 +20,9 @@ def with_article(word: str) -> str:
 
 def first_upper(text: str) -> str:
     """The text with its first letter a capital and the rest as written: `below England`
-    becomes `Below England` (str.capitalize would write `Below england`)."""
-    return text[:1].upper() + text[1:]
+    becomes `Below England` (str.capitalize would write `Below england`). The first letter
+    is title-cased, as capitalize does it (`ǆ` to `ǅ`, not `Ǆ`)."""
+    return text[:1].title() + text[1:]
 
 
 def _visible(code: int) -> str:

@@ -20,14 +20,19 @@ _COLOURS = {
     "worse": ("#b10e1e", "#ffffff"),
     "higher": ("#1d70b8", "#ffffff"),
     "lower": ("#4c2c92", "#ffffff"),
+    # Two tiers of significance (ragrules' own names): the strict tier darker.
+    "better (strict)": ("#005a30", "#ffffff"),
+    "worse (strict)": ("#6e0a14", "#ffffff"),
+    "higher (strict)": ("#003078", "#ffffff"),
+    "lower (strict)": ("#2e1a5c", "#ffffff"),
 }
 _UNRATED = ("#f3f2f1", "#0b0c0c")
 _DARK_INK = "#0b0c0c"
 # The statuses of a ruleset's scales that have no colour (neither the ruleset's nor a known
-# name's) are shades of one blue, darkest for the best: told apart by lightness alone, so a
-# bar of statuses is legible in grey, and no red or green claims a meaning the ruleset did
-# not give. Kept per ruleset (by identity) for the tiles of one page.
-_DARKEST, _LIGHTEST = (0x00, 0x30, 0x78), (0xA6, 0xC9, 0xE8)
+# name's) are shades of grey, darkest for the best of each scale: told apart by lightness
+# alone, with no hue that claims a meaning the ruleset did not give or that a built-in
+# colour has. The palest is well darker than an unrated tile. Kept per ruleset, by identity.
+_DARKEST, _LIGHTEST = (0x1F, 0x23, 0x26), (0xB1, 0xB4, 0xB6)
 _SHADES: Kept[dict[str, tuple[str, str]]] = Kept(16)
 
 
@@ -60,30 +65,47 @@ def paper_fills(status: str, ruleset: RulesetData) -> set[str]:
 
 
 def _shades(ruleset: RulesetData) -> dict[str, tuple[str, str]]:
-    """A shade of blue for each status of the ruleset's scales with no colour, best darkest."""
-    versions = [version for indicator in ruleset.indicators for version in indicator.versions]
-    listed = ruleset.listed_statuses(versions)
-    plain = [
-        status
-        for status in listed
-        if status.lower() not in _COLOURS
-        and not ((words := ruleset.words(status)) is not None and words.colour)
+    """A shade for each status with no colour, spread over its scale's (or roll-up's)
+    uncoloured statuses from darkest (the best) to palest; a status in several scales keeps
+    the shade of the first."""
+    rankings = [
+        version.scale.statuses_for(version.polarity)
+        for indicator in ruleset.indicators
+        for version in indicator.versions
     ]
-    found = {}
-    for index, status in enumerate(plain):
-        share = index / (len(plain) - 1) if len(plain) > 1 else 0.5
-        background = _shade(share)
-        while contrast(background, ink(background)) < 4.5:  # mid-tones: a little darker
-            share -= 0.01
-            background = _shade(share)
-        found[status] = (background, ink(background))
+    rankings += [
+        indicator.forecast.scale.statuses_for(indicator.polarity)
+        for indicator in ruleset.indicators
+        if indicator.forecast is not None
+    ]
+    rankings += [rollup.statuses for rollup in ruleset.rollups]
+    found: dict[str, tuple[str, str]] = {}
+    for ranking in dict.fromkeys(rankings):
+        plain = [status for status in ranking if not _coloured(status, ruleset)]
+        for index, status in enumerate(plain):
+            if status not in found:
+                background = _shade(index / (len(plain) - 1) if len(plain) > 1 else 0.5)
+                found[status] = (background, ink(background))
     return found
 
 
+def _coloured(status: str, ruleset: RulesetData) -> bool:
+    words = ruleset.words(status)
+    return status.lower() in _COLOURS or (words is not None and bool(words.colour))
+
+
 def _shade(share: float) -> str:
-    """The blue `share` of the way from the darkest shade to the lightest."""
+    """The grey `share` of the way from the darkest to the palest, skipping the mid-greys on
+    which neither near-black nor white text reaches 4.5:1."""
+    place = share * (_LAST_WITH_WHITE + 1 - _FIRST_WITH_DARK)
+    if place > _LAST_WITH_WHITE:
+        place += _FIRST_WITH_DARK - _LAST_WITH_WHITE
+    return _grey(place)
+
+
+def _grey(place: float) -> str:
     channels = [
-        round(dark + (light - dark) * share)
+        round(dark + (light - dark) * place)
         for dark, light in zip(_DARKEST, _LIGHTEST, strict=True)
     ]
     return "#" + "".join(f"{c:02x}" for c in channels)
@@ -109,3 +131,14 @@ def _luminance(colour: str) -> float:
     channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _readable_span() -> tuple[float, float]:
+    """Where on the ramp white text stops reaching 4.5:1, and where near-black starts."""
+    places = [n / 1000 for n in range(1001)]
+    with_white = [p for p in places if contrast(_grey(p), "#ffffff") >= 4.5]
+    with_dark = [p for p in places if contrast(_grey(p), _DARK_INK) >= 4.5]
+    return max(with_white), min(with_dark)
+
+
+_LAST_WITH_WHITE, _FIRST_WITH_DARK = _readable_span()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -34,10 +35,16 @@ E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
 
 
-# Lists of allowed keys as sets, for `table`: the loader's own lists, and the first of the
-# lists a document's names make (a table of benchmarks, of profiles), up to a bound.
-_ALLOWED: dict[tuple[str, ...], frozenset[str]] = {}
-_ALLOWED_KEPT = 256
+# Lists of allowed keys as sets, for `table`: the most recently used short lists are kept
+# (the loader's own, used for every indicator); a long one, such as a document's own names
+# for its table of profiles, is made each time and not kept.
+_KEPT_KEYS = 64
+
+
+@functools.lru_cache(maxsize=64)
+def _key_set(allowed: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(allowed)
+
 
 _DATED_HINT = (
     'e.g. polarity = [{ value = "higher-is-better" }, { from = "2024/25 Q3", value = "neutral" }]'
@@ -114,11 +121,7 @@ class Getters:
         if not isinstance(raw, dict):
             self.problem(path, f"expected a table, got {_kind(raw)}")
             return {}
-        known = _ALLOWED.get(allowed)
-        if known is None:
-            known = frozenset(allowed)
-            if len(_ALLOWED) < _ALLOWED_KEPT:  # a document's own names are lists too
-                _ALLOWED[allowed] = known
+        known = _key_set(allowed) if len(allowed) <= _KEPT_KEYS else frozenset(allowed)
         if known.issuperset(raw):
             return dict(raw)  # the common case: every key allowed
         unknown = [key for key in raw if key not in known]
