@@ -202,3 +202,25 @@ def test_a_shaded_status_verifies_in_its_shade_or_the_grey_papers_showed_before(
     _edit_row(page, "u75-preventable", shaded, "background:#b10e1e;color:#ffffff")
     (edited,) = check_paper(rules, rows, read_paper(page)).edited
     assert edited.published == "above England (coloured #b10e1e)"
+
+
+def test_a_status_cell_recoloured_by_hand_in_the_workbook_is_found(
+    report: ragrules.Report, rows: list[object], tmp_path: Path
+) -> None:
+    """As on the page: a red cell given a green fill in Excel, its word left alone, is an
+    edit; a fill Excel writes as a theme colour is not read, and not called an edit."""
+    _, book = _papers(report, tmp_path)
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["Indicators"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Status") + 1
+    found = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, column).value == "red"]
+    green = openpyxl.styles.PatternFill(fill_type="solid", fgColor="FF00703C")
+    sheet.cell(found[0], column).fill = green
+    themed = openpyxl.styles.PatternFill(
+        fill_type="solid", fgColor=openpyxl.styles.colors.Color(theme=5)
+    )
+    sheet.cell(found[1], column).fill = themed
+    workbook.save(book)
+    (edited,) = check_paper(ragrules.load(RULES), rows, read_paper(book)).edited
+    assert edited.published == "red (coloured #00703c)" and edited.computed == "red"

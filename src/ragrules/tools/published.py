@@ -13,7 +13,7 @@ import attrs
 
 from ragrules.engine.report import Report
 from ragrules.engine.ruleset import Ruleset
-from ragrules.formats.data import read_rows
+from ragrules.formats.data import read_fills, read_rows
 from ragrules.model.errors import DataError, Problem
 from ragrules.model.words import status_named
 from ragrules.reports._colours import paper_fills
@@ -187,15 +187,20 @@ def _xlsx_paper(data: bytes, source: str) -> Paper:
         )
     header = rows[0][1]
     at = {name: header.index(name) for name in ("Indicator", "Area", "Breakdown", "Status")}
-    statuses = []
-    for _, cells in rows[1:]:
+    fills = read_fills(data, source, "Indicators")  # what a reader sees behind each word
+    statuses, colours = [], []
+    for number, cells in rows[1:]:
         cells = cells + [""] * (len(header) - len(cells))
         series = (cells[at["Indicator"]], cells[at["Area"]], cells[at["Breakdown"]])
         statuses.append((series, cells[at["Status"]]))
+        colour = fills.get((number, at["Status"] + 1))
+        if colour:
+            colours.append((series, colour))
     return Paper(
         fingerprint=about.get("Fingerprint", ""),
         data_digest=about.get("Data", ""),
         statuses=tuple(statuses),
+        colours=tuple(colours),
     )
 
 

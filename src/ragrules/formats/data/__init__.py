@@ -30,7 +30,7 @@ from ragrules.formats.data._rows import (
     parse_columns,
     parse_rows,
 )
-from ragrules.formats.data._xlsx import read_rows
+from ragrules.formats.data._xlsx import read_fills, read_rows
 
 __all__ = [
     "DATA_SUFFIXES",
@@ -50,6 +50,7 @@ __all__ = [
     "parse_csv",
     "parse_json",
     "parse_rows",
+    "read_fills",
     "read_observations",
     "read_rows",
     "sniff_encoding",

@@ -88,6 +88,18 @@ def read_rows(data: bytes, source: str, sheet: str = "") -> Iterator[tuple[int, 
         yield from _Workbook(archive, source, sheet).rows()
 
 
+def read_fills(data: bytes, source: str, sheet: str = "") -> dict[tuple[int, int], str]:
+    """The fill colour (`#rrggbb`) of each cell of the sheet filled with a solid colour given
+    as RGB, by (row number, column number from 1): what a reader sees behind a status word.
+    A fill given as a theme or indexed colour is not read. The same limits as `read_rows`."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as exc:  # zipfile raises many kinds for a damaged or foreign file
+        raise _damaged(source, f"{exc}") from None
+    with archive:
+        return _Workbook(archive, source, sheet).fills()
+
+
 class _Workbook:
     """One open workbook: finds its parts, then streams the sheet."""
 
@@ -99,6 +111,26 @@ class _Workbook:
         self.cells = 0
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
+        yield from self._sheet().rows()
+
+    def fills(self) -> dict[tuple[int, int], str]:
+        """Each filled cell's colour (see `read_fills`), the sheet read as `rows` reads it."""
+        reading = self._sheet(fills=True)
+        for _ in reading.rows():
+            pass
+        return reading.filled
+
+    def _sheet(self, *, fills: bool = False) -> _Sheet:
+        sheet, strings_part, styles_part, epoch = self._parts()
+        styles = _Styles(self, styles_part) if styles_part else None
+        strings = _SharedStrings(self, strings_part).strings if strings_part else []
+        reading = _Sheet(self, sheet, strings, styles.kinds if styles else [], epoch)
+        if fills:
+            reading.fills = styles.fills if styles else []
+        return reading
+
+    def _parts(self) -> tuple[str, str | None, str | None, datetime.datetime]:
+        """The sheet's part, the shared strings' and styles' parts, and the date epoch."""
         workbook = self._target(_relationships(self, "_rels/.rels"), "officeDocument")
         workbook = workbook or "xl/workbook.xml"
         folder = posixpath.dirname(workbook)
@@ -113,10 +145,7 @@ class _Workbook:
             styles_part = _existing(self, f"{folder}/styles.xml")
         if sheet is None:
             raise _damaged(self.source, "it has no worksheet")
-        formats = _Styles(self, styles_part).kinds if styles_part else []
-        strings = _SharedStrings(self, strings_part).strings if strings_part else []
-        epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
-        yield from _Sheet(self, sheet, strings, formats, epoch).rows()
+        return sheet, strings_part, styles_part, MAC_EPOCH if date1904 else WINDOWS_EPOCH
 
     def _target(self, links: dict[str, tuple[str, str]], kind: str, folder: str = "") -> str | None:
         for link_type, target in links.values():
@@ -260,18 +289,25 @@ def _first_sheet(
 
 
 class _Styles:
-    """What each cell style's number format means here: '%', 'date', 'duration' or ''."""
+    """What each cell style's number format means here ('%', 'date', 'duration' or ''), and
+    its fill's colour (`#rrggbb` for a solid RGB fill, else '')."""
 
     def __init__(self, book: _Workbook, part: str) -> None:
         self.book = book
         self.part = part
         self.codes: dict[int, str] = {}
         self.ids: list[int] = []
+        self.fill_ids: list[int] = []
+        self.colours: list[str] = []  # each <fill> of <fills>, in order
         self.depth = 0  # inside <cellXfs>
+        self.in_fills = 0  # inside <fills> (not the <fill>s of differential formats)
+        self.solid = False  # inside a solid <patternFill>
         for _ in book.parse(part, self.start, self.end):
             pass
         kinds = {number: number_kind(number, self.codes.get(number)) for number in set(self.ids)}
         self.kinds = [kinds[number] for number in self.ids]
+        colours = self.colours
+        self.fills = [colours[n] if 0 <= n < len(colours) else "" for n in self.fill_ids]
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         local = name.rpartition(" ")[2]
@@ -279,6 +315,15 @@ class _Styles:
             self.depth += 1
         elif local == "xf" and self.depth:
             self.ids.append(_int(attrs.get("numFmtId", "0")))
+            self.fill_ids.append(_int(attrs.get("fillId", "0")))
+        elif local == "fills":
+            self.in_fills += 1
+        elif local == "fill" and self.in_fills:
+            self.colours.append("")
+        elif local == "patternFill" and self.in_fills:
+            self.solid = attrs.get("patternType") == "solid"
+        elif local == "fgColor" and self.solid and self.colours:
+            self.colours[-1] = _rgb(attrs.get("rgb", ""))
         elif local == "numFmt":
             code = attrs.get("formatCode", "")
             if len(code) > MAX_XLSX_FORMAT:  # and the patterns below need not be linear
@@ -290,8 +335,21 @@ class _Styles:
             self.codes[_int(attrs.get("numFmtId", "0"))] = code
 
     def end(self, name: str) -> None:
-        if name.rpartition(" ")[2] == "cellXfs":
+        local = name.rpartition(" ")[2]
+        if local == "cellXfs":
             self.depth -= 1
+        elif local == "fills":
+            self.in_fills -= 1
+        elif local == "patternFill":
+            self.solid = False
+
+
+def _rgb(value: str) -> str:
+    """`#rrggbb` from an ARGB (`FFB10E1E`) or RGB colour attribute; '' for anything else."""
+    digits = value[2:] if len(value) == 8 else value
+    if len(digits) != 6 or not all(c in "0123456789abcdefABCDEF" for c in digits):
+        return ""
+    return "#" + digits.lower()
 
 
 class _SharedStrings:
@@ -360,6 +418,8 @@ class _Sheet:
         self.strings = strings
         self.formats = formats
         self.kinds: dict[str | None, str] = {}  # a cell's `s` attribute -> its format's kind
+        self.fills: list[str] | None = None  # each style's fill, when fills are read
+        self.filled: dict[tuple[int, int], str] = {}  # (row, column) -> a filled cell's colour
         self.epoch = epoch
         self.width = 0  # from <dimension>, for the first row only
         self.in_data = False
@@ -483,6 +543,11 @@ class _Sheet:
             )
         self.type = attrs.get("t", "n")
         style = attrs.get("s")
+        if self.fills is not None:
+            index = _int(style or "0")
+            colour = self.fills[index] if index < len(self.fills) else ""
+            if colour:
+                self.filled[(self.row, self.column)] = colour
         kind = self.kinds.get(style)
         if kind is None:
             index = _int(style or "0")
