@@ -111,3 +111,28 @@ def test_a_dated_setting_that_changes_nothing_makes_one_version() -> None:
     )
     (indicator,) = ruleset.indicators
     assert len(indicator.versions) == 1
+
+
+@pytest.mark.parametrize("in_range", [False, True])
+@pytest.mark.parametrize("order", ["dated first", "undated first"])
+def test_a_dated_entry_without_a_threshold_is_named_where_it_is(in_range: bool, order: str) -> None:
+    """The entry in force from Q3 lacks the threshold the scale needs: the problem is at that
+    entry's line, not the indicator's (which entry, however the array is ordered)."""
+    wide = "{ lower = 1, upper = 9 }" if in_range else "5"
+    entries = [f'  {{ from = "2024/25 Q3", narrow = {wide} }},\n', f"  {{ wide = {wide} }},\n"]
+    if order == "undated first":
+        entries.reverse()
+    target = "target = { lower = 2, upper = 8 }" if in_range else "target = 10"
+    text = (
+        '[ruleset]\nformat = 1\nid = "x"\n[scales.banded]\nbands = [{ status = "green", '
+        'from = "target" }, { status = "amber", from = { threshold = "wide" } }, '
+        '{ status = "red" }]\n[[indicator]]\nid = "a"\n'
+        f'polarity = "{"in-range" if in_range else "higher-is-better"}"\nscale = "banded"\n'
+        f"{target}\nthresholds = [\n{''.join(entries)}]\n"
+    )
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text, source="r.toml")
+    (problem,) = caught.value.problems
+    index = 0 if order == "dated first" else 1
+    assert (problem.key, problem.line) == (f"indicator[0].thresholds[{index}]", 12 + index)
+    assert "needs the threshold 'wide'" in problem.message

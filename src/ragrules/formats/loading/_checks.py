@@ -24,8 +24,13 @@ from ragrules.model.rules import (
 class Checks(Getters):
     """Load-time checks of a scale: it fits the targets given, and every band can be reached."""
 
-    def check_scale_fits(self, indicator: Indicator, path: str) -> None:
-        """The scale's bands can be computed for this indicator, and each can be reached."""
+    def check_scale_fits(
+        self, indicator: Indicator, path: str, thresholds_path: str | None = None
+    ) -> None:
+        """The scale's bands can be computed for this indicator, and each can be reached.
+
+        `thresholds_path` is where the thresholds in force are written (a dated entry), for
+        a threshold the scale needs and they lack; else the indicator's path."""
         in_range = indicator.polarity is Polarity.IN_RANGE
         names = indicator.threshold_ranges if in_range else indicator.thresholds
         # What the bands need of an indicator: one check answers for every indicator alike.
@@ -36,7 +41,9 @@ class Checks(Getters):
             indicator.stretch is None,
             tuple(name for name, _ in names),
         )
-        missing = needs not in self.fitting and self._bands_missing(indicator, path, in_range)
+        missing = needs not in self.fitting and self._bands_missing(
+            indicator, path, in_range, thresholds_path or path
+        )
         if not missing:
             self.fitting[needs] = indicator.scale  # kept, so that its id is not reused
         fixed = (
@@ -52,7 +59,9 @@ class Checks(Getters):
         if not missing and (fixed or not indicator.scale.needs_target):
             self.check_reachable(indicator, path, fixed)
 
-    def _bands_missing(self, indicator: Indicator, path: str, in_range: bool) -> bool:
+    def _bands_missing(
+        self, indicator: Indicator, path: str, in_range: bool, thresholds_path: str
+    ) -> bool:
         """Whether a band needs a setting the indicator lacks (each reported)."""
         scale = indicator.scale
         missing = False
@@ -81,7 +90,7 @@ class Checks(Getters):
                 is None
             ):
                 self.needs(
-                    path,
+                    thresholds_path,
                     f"scale {scale.name!r} needs the threshold {start.threshold!r} "
                     f"for band {band.status!r}",
                     f"add thresholds = {{ {start.threshold} = "

@@ -14,6 +14,7 @@ from ragrules.formats.loading._keys import (
 )
 from ragrules.formats.loading._origins import SettingOrigins
 from ragrules.formats.loading._settings import SettingReaders
+from ragrules.model.periods import PeriodError, parse_period
 from ragrules.model.rules import (
     NO_CHANGE,
     Indicator,
@@ -243,7 +244,8 @@ class IndicatorReader(Checks, SettingReaders):
         if not neutral and self.count == problems_before:
             for version in indicator.versions:  # each period's settings, where they change
                 if version.polarity is not Polarity.NEUTRAL:
-                    self.check_scale_fits(version, path)
+                    entry = _thresholds_entry(body.get("thresholds"), path, indicator, version)
+                    self.check_scale_fits(version, path, entry)
             if forecast is not None and forecast.scale is not scale:
                 forecasting = attrs.evolve(indicator, scale=forecast.scale)
                 self.check_scale_fits(forecasting, f"{path}.forecast")
@@ -259,3 +261,29 @@ class IndicatorReader(Checks, SettingReaders):
             if where:
                 wheres.append((key, where))
         return SettingOrigins(self.origins, tuple(wheres))
+
+
+def _thresholds_entry(
+    raw: object, path: str, indicator: Indicator, version: Indicator
+) -> str | None:
+    """Where a version's dated thresholds are written (`indicator[0].thresholds[1]`), for
+    a problem with them; None when they are not dated."""
+    ranges = indicator.dated_threshold_ranges
+    dated: Schedule[Any] | None = ranges if ranges is not None else indicator.dated_thresholds
+    if dated is None or not isinstance(raw, list):
+        return None
+    values = version.threshold_ranges if ranges is not None else version.thresholds
+    entry = next((e for e in dated.entries if tuple(e.value) == tuple(values)), None)
+    if entry is None:
+        return None
+    for index, item in enumerate(raw):
+        written = item.get("from") if isinstance(item, dict) else None
+        if written is None and entry.start is None:
+            return f"{path}.thresholds[{index}]"
+        if isinstance(written, str) and entry.start is not None:
+            try:
+                if parse_period(written, entry.start.calendar) == entry.start:
+                    return f"{path}.thresholds[{index}]"
+            except PeriodError:
+                continue
+    return None
