@@ -136,3 +136,21 @@ def test_a_dated_entry_without_a_threshold_is_named_where_it_is(in_range: bool, 
     index = 0 if order == "dated first" else 1
     assert (problem.key, problem.line) == (f"indicator[0].thresholds[{index}]", 12 + index)
     assert "needs the threshold 'wide'" in problem.message
+
+
+def test_the_entry_named_is_the_one_in_force_where_the_threshold_is_needed() -> None:
+    """Two entries with the same thresholds: the one in force when the scale that needs
+    `wide` applies (from Q1) is named, not the first written (in force under a plain scale)."""
+    text = (
+        '[ruleset]\nformat = 1\nid = "x"\n[scales.banded]\nbands = [{ status = "green", '
+        'from = "target" }, { status = "amber", from = { threshold = "wide" } }, '
+        '{ status = "red" }]\n[scales.plain]\nbands = [{ status = "green", from = "target" }, '
+        '{ status = "red" }]\n[[indicator]]\nid = "a"\n'
+        'scale = [{ value = "plain" }, { from = "2024/25 Q1", value = "banded" }]\n'
+        "target = 10\nthresholds = [\n  { narrow = 3 },\n"
+        '  { from = "2024/25 Q1", narrow = 3 },\n]\n'
+    )
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text, source="r.toml")
+    (problem,) = caught.value.problems
+    assert (problem.key, problem.line) == ("indicator[0].thresholds[1]", 14)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import ragrules
 from ragrules.engine.digest import data_digest
+from ragrules.reports._colours import paper_fills
 from ragrules.reports.html import to_html
 from ragrules.reports.xlsx import to_xlsx
 from ragrules.tools.published import check_paper, read_paper
@@ -224,3 +225,20 @@ def test_a_status_cell_recoloured_by_hand_in_the_workbook_is_found(
     workbook.save(book)
     (edited,) = check_paper(ragrules.load(RULES), rows, read_paper(book)).edited
     assert edited.published == "red (coloured #00703c)" and edited.computed == "red"
+
+
+def test_a_strict_tier_shown_grey_by_an_earlier_paper_still_verifies() -> None:
+    """The strict tier of significance had no colour before: grey then, its own colour now.
+    A colour the ruleset gives is the only one accepted."""
+    plain = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "s"\n[[indicator]]\nid = "a"\ntarget = 1\n'
+        "tolerance = { absolute = 1 }\n"
+    )
+    assert paper_fills("better (strict)", plain) == {"#005a30", "#f3f2f1"}
+    assert paper_fills("red", plain) == {"#b10e1e"}
+    coloured = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "s"\nscale = "sig"\n[scales.sig]\nsignificance = '
+        '{ benchmark = "england", level = "95", strict-level = "99.8" }\n'
+        '[statuses."better (strict)"]\ncolour = "#123456"\n[[indicator]]\nid = "a"\n'
+    )
+    assert paper_fills("better (strict)", coloured) == {"#123456"}

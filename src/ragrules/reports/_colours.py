@@ -26,6 +26,7 @@ _COLOURS = {
     "higher (strict)": ("#003078", "#ffffff"),
     "lower (strict)": ("#2e1a5c", "#ffffff"),
 }
+_STRICT_TIERS = frozenset(name for name in _COLOURS if name.endswith(" (strict)"))
 _UNRATED = ("#f3f2f1", "#0b0c0c")
 _DARK_INK = "#0b0c0c"
 # The statuses of a ruleset's scales that have no colour (neither the ruleset's nor a known
@@ -58,10 +59,15 @@ def tile_colours(status: str, ruleset: RulesetData | None = None) -> tuple[str, 
 
 def paper_fills(status: str, ruleset: RulesetData) -> set[str]:
     """The fills (lower case) a page or workbook may show for a status: its tile's, and for
-    a status given a shade here, the pale grey that papers written before the shades did."""
+    a status without a colour before (shaded here, or a strict tier), the pale grey that
+    papers written before showed."""
     background = tile_colours(status, ruleset)[0].lower()
-    shaded = _SHADES.get(ruleset, None, lambda: _shades(ruleset)).get(status)
-    return {background, _UNRATED[0]} if shaded is not None else {background}
+    words = ruleset.words(status)
+    was_grey = not (words is not None and words.colour) and (
+        status.lower() in _STRICT_TIERS
+        or _SHADES.get(ruleset, None, lambda: _shades(ruleset)).get(status) is not None
+    )
+    return {background, _UNRATED[0]} if was_grey else {background}
 
 
 def _shades(ruleset: RulesetData) -> dict[str, tuple[str, str]]:

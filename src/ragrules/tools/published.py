@@ -187,13 +187,13 @@ def _xlsx_paper(data: bytes, source: str) -> Paper:
         )
     header = rows[0][1]
     at = {name: header.index(name) for name in ("Indicator", "Area", "Breakdown", "Status")}
-    fills = read_fills(data, source, "Indicators")  # what a reader sees behind each word
+    fills = read_fills(data, source, "Indicators", at["Status"] + 1)  # behind each word
     statuses, colours = [], []
     for number, cells in rows[1:]:
         cells = cells + [""] * (len(header) - len(cells))
         series = (cells[at["Indicator"]], cells[at["Area"]], cells[at["Breakdown"]])
         statuses.append((series, cells[at["Status"]]))
-        colour = fills.get((number, at["Status"] + 1))
+        colour = fills.get(number)
         if colour:
             colours.append((series, colour))
     return Paper(

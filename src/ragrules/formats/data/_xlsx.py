@@ -88,16 +88,17 @@ def read_rows(data: bytes, source: str, sheet: str = "") -> Iterator[tuple[int, 
         yield from _Workbook(archive, source, sheet).rows()
 
 
-def read_fills(data: bytes, source: str, sheet: str = "") -> dict[tuple[int, int], str]:
-    """The fill colour (`#rrggbb`) of each cell of the sheet filled with a solid colour given
-    as RGB, by (row number, column number from 1): what a reader sees behind a status word.
-    A fill given as a theme or indexed colour is not read. The same limits as `read_rows`."""
+def read_fills(data: bytes, source: str, sheet: str, column: int) -> dict[int, str]:
+    """The fill colour (`#rrggbb`) of each cell in `column` (from 1) of the sheet that holds
+    a value and is filled with a solid colour given as RGB, by row number: what a reader
+    sees behind a status word. A fill given as a theme or indexed colour is not read. The
+    same limits as `read_rows`; at most one colour a row is held."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as exc:  # zipfile raises many kinds for a damaged or foreign file
         raise _damaged(source, f"{exc}") from None
     with archive:
-        return _Workbook(archive, source, sheet).fills()
+        return _Workbook(archive, source, sheet).fills(column)
 
 
 class _Workbook:
@@ -113,9 +114,11 @@ class _Workbook:
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         yield from self._sheet().rows()
 
-    def fills(self) -> dict[tuple[int, int], str]:
-        """Each filled cell's colour (see `read_fills`), the sheet read as `rows` reads it."""
+    def fills(self, column: int) -> dict[int, str]:
+        """Each filled cell's colour in `column` (see `read_fills`), the sheet read as
+        `rows` reads it."""
         reading = self._sheet(fills=True)
+        reading.fill_column = column
         for _ in reading.rows():
             pass
         return reading.filled
@@ -419,7 +422,9 @@ class _Sheet:
         self.formats = formats
         self.kinds: dict[str | None, str] = {}  # a cell's `s` attribute -> its format's kind
         self.fills: list[str] | None = None  # each style's fill, when fills are read
-        self.filled: dict[tuple[int, int], str] = {}  # (row, column) -> a filled cell's colour
+        self.fill_column = 0  # the column whose fills are read
+        self.fill = ""  # the current cell's, when in that column
+        self.filled: dict[int, str] = {}  # row -> the colour of its filled cell with a value
         self.epoch = epoch
         self.width = 0  # from <dimension>, for the first row only
         self.in_data = False
@@ -486,6 +491,8 @@ class _Sheet:
         elif local == "c":
             if self.has_value:
                 self.values.append((self.column, self.value("".join(self.pieces))))
+                if self.fill:
+                    self.filled[self.row] = self.fill
         elif local == "row":
             self.end_row()
         elif local == "rPh":
@@ -545,9 +552,8 @@ class _Sheet:
         style = attrs.get("s")
         if self.fills is not None:
             index = _int(style or "0")
-            colour = self.fills[index] if index < len(self.fills) else ""
-            if colour:
-                self.filled[(self.row, self.column)] = colour
+            in_column = self.column == self.fill_column and index < len(self.fills)
+            self.fill = self.fills[index] if in_column else ""
         kind = self.kinds.get(style)
         if kind is None:
             index = _int(style or "0")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -25,12 +26,15 @@ class Checks(Getters):
     """Load-time checks of a scale: it fits the targets given, and every band can be reached."""
 
     def check_scale_fits(
-        self, indicator: Indicator, path: str, thresholds_path: str | None = None
+        self,
+        indicator: Indicator,
+        path: str,
+        thresholds_path: Callable[[], str | None] | None = None,
     ) -> None:
         """The scale's bands can be computed for this indicator, and each can be reached.
 
-        `thresholds_path` is where the thresholds in force are written (a dated entry), for
-        a threshold the scale needs and they lack; else the indicator's path."""
+        `thresholds_path` finds where the thresholds in force are written (a dated entry),
+        asked only for a threshold the scale needs and they lack; else the indicator's path."""
         in_range = indicator.polarity is Polarity.IN_RANGE
         names = indicator.threshold_ranges if in_range else indicator.thresholds
         # What the bands need of an indicator: one check answers for every indicator alike.
@@ -42,7 +46,7 @@ class Checks(Getters):
             tuple(name for name, _ in names),
         )
         missing = needs not in self.fitting and self._bands_missing(
-            indicator, path, in_range, thresholds_path or path
+            indicator, path, in_range, thresholds_path
         )
         if not missing:
             self.fitting[needs] = indicator.scale  # kept, so that its id is not reused
@@ -60,7 +64,11 @@ class Checks(Getters):
             self.check_reachable(indicator, path, fixed)
 
     def _bands_missing(
-        self, indicator: Indicator, path: str, in_range: bool, thresholds_path: str
+        self,
+        indicator: Indicator,
+        path: str,
+        in_range: bool,
+        thresholds_path: Callable[[], str | None] | None,
     ) -> bool:
         """Whether a band needs a setting the indicator lacks (each reported)."""
         scale = indicator.scale
@@ -90,7 +98,7 @@ class Checks(Getters):
                 is None
             ):
                 self.needs(
-                    thresholds_path,
+                    (thresholds_path() if thresholds_path else None) or path,
                     f"scale {scale.name!r} needs the threshold {start.threshold!r} "
                     f"for band {band.status!r}",
                     f"add thresholds = {{ {start.threshold} = "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -244,8 +245,13 @@ class IndicatorReader(Checks, SettingReaders):
         if not neutral and self.count == problems_before:
             for version in indicator.versions:  # each period's settings, where they change
                 if version.polarity is not Polarity.NEUTRAL:
-                    entry = _thresholds_entry(body.get("thresholds"), path, indicator, version)
-                    self.check_scale_fits(version, path, entry)
+                    self.check_scale_fits(
+                        version,
+                        path,
+                        functools.partial(
+                            _thresholds_entry, body.get("thresholds"), path, indicator, version
+                        ),
+                    )
             if forecast is not None and forecast.scale is not scale:
                 forecasting = attrs.evolve(indicator, scale=forecast.scale)
                 self.check_scale_fits(forecasting, f"{path}.forecast")
@@ -266,16 +272,15 @@ class IndicatorReader(Checks, SettingReaders):
 def _thresholds_entry(
     raw: object, path: str, indicator: Indicator, version: Indicator
 ) -> str | None:
-    """Where a version's dated thresholds are written (`indicator[0].thresholds[1]`), for
-    a problem with them; None when they are not dated."""
+    """Where a version's dated thresholds are written (`indicator[0].thresholds[1]`): the
+    entry in force for the periods of that version. None when they are not dated."""
     ranges = indicator.dated_threshold_ranges
     dated: Schedule[Any] | None = ranges if ranges is not None else indicator.dated_thresholds
     if dated is None or not isinstance(raw, list):
         return None
-    values = version.threshold_ranges if ranges is not None else version.thresholds
-    entry = next((e for e in dated.entries if tuple(e.value) == tuple(values)), None)
-    if entry is None:
-        return None
+    period = next((p for p in (None, *indicator.changes) if indicator.at(p) is version), None)
+    # Before its first `from`, an indicator's thresholds are the first entry's.
+    entry = dated.started(period) or dated.entries[0]
     for index, item in enumerate(raw):
         written = item.get("from") if isinstance(item, dict) else None
         if written is None and entry.start is None:
