@@ -50,11 +50,7 @@ def tile_colours(status: str, ruleset: RulesetData | None = None) -> tuple[str, 
     words = ruleset.words(status)
     if words is not None and words.colour:
         return words.colour, ink(words.colour)
-    if status.lower() not in _COLOURS:
-        shade = _SHADES.get(ruleset, None, lambda: _shades(ruleset)).get(status)
-        if shade is not None:
-            return shade
-    return status_colours(status)
+    return _shade_of(status, ruleset) or status_colours(status)
 
 
 def paper_fills(status: str, ruleset: RulesetData) -> set[str]:
@@ -62,12 +58,14 @@ def paper_fills(status: str, ruleset: RulesetData) -> set[str]:
     a status without a colour before (shaded here, or a strict tier), the pale grey that
     papers written before showed."""
     background = tile_colours(status, ruleset)[0].lower()
-    words = ruleset.words(status)
-    was_grey = not (words is not None and words.colour) and (
-        status.lower() in _STRICT_TIERS
-        or _SHADES.get(ruleset, None, lambda: _shades(ruleset)).get(status) is not None
-    )
+    strict = status.lower() in _STRICT_TIERS and background == _COLOURS[status.lower()][0]
+    was_grey = strict or _shade_of(status, ruleset) is not None
     return {background, _UNRATED[0]} if was_grey else {background}
+
+
+def _shade_of(status: str, ruleset: RulesetData) -> tuple[str, str] | None:
+    """The shade of a status with no colour (see `_shades`), or None."""
+    return _SHADES.get(ruleset, None, lambda: _shades(ruleset)).get(status)
 
 
 def _shades(ruleset: RulesetData) -> dict[str, tuple[str, str]]:
