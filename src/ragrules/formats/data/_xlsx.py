@@ -39,17 +39,17 @@ from ragrules.formats.data._xlsx_cells import (
     COLUMNS,
     MAX_XLSX_COLUMNS,
     MAX_XLSX_ROWS,
+    attribute_int,
     column_letters,
     column_number,
     dimension_width,
 )
-from ragrules.formats.data._xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, number_kind, number_text
+from ragrules.formats.data._xlsx_styles import Styles
+from ragrules.formats.data._xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, number_text
 from ragrules.model.errors import DataError, Problem
 
 # Excel's own limit on the characters in one cell (and so in one shared string).
 MAX_XLSX_TEXT = 32_767
-# Excel's own limit on the characters in a number format code.
-MAX_XLSX_FORMAT = 255
 # Cells read, counting the blank cells filled in before a cell (a lone cell in column XFD is
 # 16,384 cells), and shared strings held in memory.
 MAX_XLSX_CELLS = 20_000_000
@@ -117,19 +117,20 @@ class _Workbook:
     def fills(self, column: int) -> dict[int, str]:
         """Each filled cell's colour in `column` (see `read_fills`), the sheet read as
         `rows` reads it."""
-        reading = self._sheet(fills=True)
-        reading.fill_column = column
+        reading = self._sheet(fill_column=column)
         for _ in reading.rows():
             pass
         return reading.filled
 
-    def _sheet(self, *, fills: bool = False) -> _Sheet:
+    def _sheet(self, *, fill_column: int = 0) -> _Sheet:
+        """The sheet, ready to stream; with `fill_column`, its cells' fills there are kept."""
         sheet, strings_part, styles_part, epoch = self._parts()
-        styles = _Styles(self, styles_part) if styles_part else None
+        styles = Styles(self, styles_part) if styles_part else None
         strings = _SharedStrings(self, strings_part).strings if strings_part else []
         reading = _Sheet(self, sheet, strings, styles.kinds if styles else [], epoch)
-        if fills:
+        if fill_column:
             reading.fills = styles.fills if styles else []
+            reading.fill_column = fill_column
         return reading
 
     def _parts(self) -> tuple[str, str | None, str | None, datetime.datetime]:
@@ -149,6 +150,10 @@ class _Workbook:
         if sheet is None:
             raise _damaged(self.source, "it has no worksheet")
         return sheet, strings_part, styles_part, MAC_EPOCH if date1904 else WINDOWS_EPOCH
+
+    def damaged(self, reason: str) -> DataError:
+        """The workbook is not one ragrules can read, for `reason`."""
+        return _damaged(self.source, reason)
 
     def _target(self, links: dict[str, tuple[str, str]], kind: str, folder: str = "") -> str | None:
         for link_type, target in links.values():
@@ -289,70 +294,6 @@ def _first_sheet(
     for _ in book.parse(workbook, start):
         pass
     return (found[0] if found else None), date1904[0]
-
-
-class _Styles:
-    """What each cell style's number format means here ('%', 'date', 'duration' or ''), and
-    its fill's colour (`#rrggbb` for a solid RGB fill, else '')."""
-
-    def __init__(self, book: _Workbook, part: str) -> None:
-        self.book = book
-        self.part = part
-        self.codes: dict[int, str] = {}
-        self.ids: list[int] = []
-        self.fill_ids: list[int] = []
-        self.colours: list[str] = []  # each <fill> of <fills>, in order
-        self.depth = 0  # inside <cellXfs>
-        self.in_fills = 0  # inside <fills> (not the <fill>s of differential formats)
-        self.solid = False  # inside a solid <patternFill>
-        for _ in book.parse(part, self.start, self.end):
-            pass
-        kinds = {number: number_kind(number, self.codes.get(number)) for number in set(self.ids)}
-        self.kinds = [kinds[number] for number in self.ids]
-        colours = self.colours
-        self.fills = [colours[n] if 0 <= n < len(colours) else "" for n in self.fill_ids]
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = name.rpartition(" ")[2]
-        if local == "cellXfs":
-            self.depth += 1
-        elif local == "xf" and self.depth:
-            self.ids.append(_int(attrs.get("numFmtId", "0")))
-            self.fill_ids.append(_int(attrs.get("fillId", "0")))
-        elif local == "fills":
-            self.in_fills += 1
-        elif local == "fill" and self.in_fills:
-            self.colours.append("")
-        elif local == "patternFill" and self.in_fills:
-            self.solid = attrs.get("patternType") == "solid"
-        elif local == "fgColor" and self.solid and self.colours:
-            self.colours[-1] = _rgb(attrs.get("rgb", ""))
-        elif local == "numFmt":
-            code = attrs.get("formatCode", "")
-            if len(code) > MAX_XLSX_FORMAT:  # and the patterns below need not be linear
-                raise _damaged(
-                    self.book.source,
-                    f"{self.part}: a number format is longer than {MAX_XLSX_FORMAT}"
-                    " characters, Excel's limit",
-                )
-            self.codes[_int(attrs.get("numFmtId", "0"))] = code
-
-    def end(self, name: str) -> None:
-        local = name.rpartition(" ")[2]
-        if local == "cellXfs":
-            self.depth -= 1
-        elif local == "fills":
-            self.in_fills -= 1
-        elif local == "patternFill":
-            self.solid = False
-
-
-def _rgb(value: str) -> str:
-    """`#rrggbb` from an ARGB (`FFB10E1E`) or RGB colour attribute; '' for anything else."""
-    digits = value[2:] if len(value) == 8 else value
-    if len(digits) != 6 or not all(c in "0123456789abcdefABCDEF" for c in digits):
-        return ""
-    return "#" + digits.lower()
 
 
 class _SharedStrings:
@@ -551,12 +492,12 @@ class _Sheet:
         self.type = attrs.get("t", "n")
         style = attrs.get("s")
         if self.fills is not None:
-            index = _int(style or "0")
+            index = attribute_int(style or "0")
             in_column = self.column == self.fill_column and index < len(self.fills)
             self.fill = self.fills[index] if in_column else ""
         kind = self.kinds.get(style)
         if kind is None:
-            index = _int(style or "0")
+            index = attribute_int(style or "0")
             kind = self.formats[index] if index < len(self.formats) else ""
             if len(self.kinds) < 10_000:
                 self.kinds[style] = kind
@@ -577,7 +518,7 @@ class _Sheet:
         if kind == "n":
             return number_text(text, self.kind, self.epoch)
         if kind == "s":
-            index = _int(text, -1)
+            index = attribute_int(text, -1)
             if not 0 <= index < len(self.strings):
                 raise self.error(
                     f"cell {self.where()} refers to shared string {text.strip()[:20]!r},"
@@ -585,7 +526,7 @@ class _Sheet:
                 )
             return self.strings[index]  # stripped once when read: cells share it
         if kind == "b":
-            flag = _int(text, -1)
+            flag = attribute_int(text, -1)
             return text.strip() if flag < 0 else str(bool(flag))
         if kind == "d":
             try:
@@ -612,13 +553,6 @@ def _local(name: str) -> str:
     if len(_LOCAL) < 1_000:
         _LOCAL[name] = local
     return local
-
-
-def _int(text: str, default: int = 0) -> int:
-    stripped = text.strip()
-    if stripped.isascii() and stripped.isdigit() and len(stripped) <= 9:
-        return int(stripped)
-    return default
 
 
 def _existing(book: _Workbook, part: str) -> str | None:

@@ -36,3 +36,12 @@ def column_letters(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def attribute_int(text: str, default: int = 0) -> int:
+    """A whole-number attribute (a style, fill or number format id); `default` for any other
+    text, which no workbook Excel writes holds."""
+    stripped = text.strip()
+    if stripped.isascii() and stripped.isdigit() and len(stripped) <= 9:
+        return int(stripped)
+    return default
