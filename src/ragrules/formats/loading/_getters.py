@@ -328,9 +328,9 @@ def _written(raw: object) -> object:
         return (kind, raw)
     if kind is Decimal:
         return (kind, str(raw))
-    if kind is dict:
+    if type(raw) is dict:
         items = []
-        for key, value in raw.items():  # type: ignore[attr-defined]
+        for key, value in raw.items():
             written = _written(value)
             if written is None:
                 return None
