@@ -237,12 +237,16 @@ class TravelColumns:
         rows = rows.join(
             frame_table, on=["pc", "code"], how="left", nulls_equal=True, maintain_order="left"
         )
+        # The movement as a part of the line (null where the value text is not a number:
+        # the general path's movements for the text are the line's then).
+        count = len(self.stream.comparisons)
+        opens, closes = move_part(index, count, "\x00").split("\x00")
         return rows.select(
             pl.when(~pl.col("vnum"))
-            .then(pl.lit(""))
+            .then(pl.lit(None, dtype=pl.String))
             .when(~pl.col("enum"))
-            .then(pl.col("words"))
-            .otherwise(pl.concat_str(["before", "words", "after"]))
+            .then(pl.concat_str([pl.lit(opens), "words", pl.lit(closes)]))
+            .otherwise(pl.concat_str([pl.lit(opens), "before", "words", "after", pl.lit(closes)]))
             .alias("m"),
             pl.when(~pl.col("vnum"))
             .then(pl.lit("x"))
@@ -264,3 +268,10 @@ class TravelColumns:
             assert rated is not None and rated.value is not None and number is not None
             codes.append(plan.outcome(rated.value, number))
         return pairs.with_columns(pl.Series("code2", codes, dtype=pl.Int32))
+
+
+def move_part(index: int, count: int, movement: str) -> str:
+    """Movement `index` of `count` as a part of the line: the travel list opens before the
+    first and closes after the last."""
+    opens = ' "travel": [' if index == 0 else " "
+    return opens + movement + ("]" if index == count - 1 else "")

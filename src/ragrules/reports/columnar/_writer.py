@@ -23,16 +23,17 @@ from ragrules.reports.columnar import _known
 from ragrules.reports.columnar._keys import sort_key
 from ragrules.reports.columnar._known import Known
 from ragrules.reports.columnar._table import Layout, Table
-from ragrules.reports.columnar._travel import SEP, TravelColumns
+from ragrules.reports.columnar._travel import SEP, TravelColumns, move_part
 from ragrules.reports.compiled import _encode, _pairs, _PlanParts
 from ragrules.reports.stream import Tally
 
 _SLICE = 10_000  # lines assembled and written at a time: the output is never held whole
 
-# The columns a block's value texts bring: the line's fixed parts, exactly rated.
+# The columns a block's value texts bring: the line's fixed parts, exactly rated (and, for
+# a text that is not a number, its movements as the general path gives them: `fixed0`...).
 _RATED = {
     "pc": pl.UInt32,
-    **dict.fromkeys(("v", "head", "period", "text", "fixed", "status"), pl.String),
+    **dict.fromkeys(("v", "head", "period", "text", "status"), pl.String),
     "ok": pl.Boolean,
     "invalid": pl.Boolean,
     "notices": pl.Int64,
@@ -105,34 +106,27 @@ class Writer(TravelColumns):
             self._mapped(frame, ["c"], "commentary", lambda c: _commentary(c)),
             self._mapped(frame, self._other_columns(), "columns", self._columns),
         )
-        travel = (
-            pl.when(pl.col("fixed").is_not_null())
-            .then(pl.col("fixed"))
-            .otherwise(
-                pl.concat_str([pl.col(f"m{index}") for index in range(count)], separator=", ")
-                if count
-                else pl.lit("")
-            )
-        )
-        line = pl.concat_str(
-            [
-                pl.col("head"),
-                pl.col("place"),
-                pl.col("period"),
-                pl.col("row").cast(pl.String),
-                pl.col("text"),
-                travel,
-                pl.lit("], "),
-                pl.col("commentary"),
-                pl.lit(', "caveat": "", "flag": "", '),
-                pl.col("columns"),
-                pl.col("tail"),
-            ]
-        )
-        # Written a slice at a time by polars (each line is already JSON: no quoting), as
+        # Each part of a line is a column that polars writes with a comma between: the parts
+        # are cut where the JSON has a comma between two pairs (or two movements), so the
+        # line is never assembled into one text first.
+        moves = [
+            pl.coalesce(f"fixed{index}", f"m{index}").alias(f"m{index}") for index in range(count)
+        ]
+        parts = [
+            pl.col("head"),
+            pl.col("place"),
+            pl.concat_str([pl.col("period"), pl.col("row").cast(pl.String)]).alias("period"),
+            pl.col("text"),
+            *(moves or [pl.lit(' "travel": []').alias("m")]),
+            pl.col("commentary"),
+            pl.lit(' "caveat": "", "flag": ""').alias("marks"),
+            pl.col("columns"),
+            pl.col("tail"),
+        ]
+        # Written a slice at a time by polars (each part is already JSON: no quoting), as
         # UTF-8 bytes straight to the file beneath `out` when it has one that takes them.
         for start in range(0, frame.height, _SLICE):
-            rows = frame.slice(start, _SLICE).select(line)
+            rows = frame.slice(start, _SLICE).select(parts)
             if self.binary is None:
                 self.out.write(rows.write_csv(include_header=False, quote_style="never"))
             else:
@@ -192,6 +186,7 @@ class Writer(TravelColumns):
         are the same (a year's quarters, as a rule): it is rated and rendered once for them.
         """
         texts = frame.select("pc", "v").unique()
+        count = len(self.stream.comparisons)
         if len(self.shared) > _known.KNOWN:
             self.shared.clear()
         rows = []
@@ -204,21 +199,25 @@ class Writer(TravelColumns):
                 rated = plan.rated(value)
                 assert rated is not None
                 number = None if rated.value is None else sort_key(rated.value)
-                found = (rated, parts.rated(rated), number)
+                found = (rated, _inner(parts.rated(rated), _TRAVEL_OPENS), number)
                 if rated.fast:
                     self.shared[(group, value)] = found
             rated, text, number = found
-            fixed = None
+            fixed: list[str | None] = [None] * count
             if rated.value is None:  # no number: the travel the general path gave the text
-                fixed = ", ".join(_encode(movement_dict(m)) for m in rated.result().travel)
+                travel = rated.result().travel
+                assert len(travel) == count
+                fixed = [
+                    move_part(index, count, _encode(movement_dict(move)))
+                    for index, move in enumerate(travel)
+                ]
             rows.append(
                 (
                     pc,
                     value,
-                    parts.head,
-                    parts.period,
+                    parts.head[: -len(", ")],
+                    _inner(parts.period, ""),
                     text,
-                    fixed,
                     rated.status,
                     rated.unrated is None,
                     rated.unrated is Unrated.INVALID,
@@ -226,9 +225,11 @@ class Writer(TravelColumns):
                     rated.value is not None,
                     number,
                     plan.plain_travel,
+                    *fixed,
                 )
             )
-        return pl.DataFrame(rows, schema=_RATED, orient="row")
+        schema = _RATED | {f"fixed{index}": pl.String for index in range(count)}
+        return pl.DataFrame(rows, schema=schema, orient="row")
 
     def _reasons(self, lacking: pl.DataFrame) -> pl.DataFrame:
         """The exception reasons of rows: what the rules read is the status, whether it is
@@ -247,7 +248,7 @@ class Writer(TravelColumns):
                     result = attrs.evolve(result, travel=travel)
                 chosen = exceptions((result,), self.policy)
                 reasons = list(chosen[0].reasons) if chosen else []
-            tail = f", {_pairs({'exception_reasons': reasons})}}}"  # polars ends the line
+            tail = f" {_pairs({'exception_reasons': reasons})}}}"  # polars ends the line
             tails.append((*key, tail, bool(reasons)))
         schema: dict[str, Any] = {name: lacking.schema[name] for name in keys}
         schema |= {"tail": pl.String, "selected": pl.Boolean}
@@ -277,10 +278,10 @@ class Writer(TravelColumns):
     def _place(self, row: tuple[str, ...]) -> str:
         area, *values = row
         breakdown = dict(zip(self.stream.breakdowns, values, strict=True))
-        return _pairs({"area": area or None, "breakdown": breakdown})
+        return " " + _pairs({"area": area or None, "breakdown": breakdown})
 
     def _columns(self, row: tuple[str, ...]) -> str:
-        return _pairs({"columns": dict(zip(self.layout.reader.others, row, strict=True))})
+        return " " + _pairs({"columns": dict(zip(self.layout.reader.others, row, strict=True))})
 
     def _count(self, frame: pl.DataFrame, count: int) -> None:
         tally = self.tally
@@ -297,4 +298,14 @@ class Writer(TravelColumns):
 
 
 def _commentary(row: tuple[str, ...]) -> str:
-    return _pairs({"commentary": row[0]})
+    return " " + _pairs({"commentary": row[0]})
+
+
+_TRAVEL_OPENS = ', "travel": ['
+
+
+def _inner(fragment: str, end: str) -> str:
+    """A fragment of the row engine's (`, ` first, `end` last) as a part of the columnar
+    line: what follows the comma polars writes before it, up to the comma after it."""
+    assert fragment.startswith(", ") and fragment.endswith(end)
+    return fragment[1 : len(fragment) - len(end)]
