@@ -17,7 +17,6 @@ from ragrules.engine.batch import LOOKBACK_ROWS
 from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.result import movement_dict
 from ragrules.model.numbers import format_decimal
-from ragrules.reports.columnar import _known
 from ragrules.reports.columnar._keys import sort_key
 from ragrules.reports.columnar._known import Known
 from ragrules.reports.columnar._table import Layout
@@ -40,49 +39,44 @@ class TravelColumns:
         self.carry: pl.DataFrame | None = None
         count = len(self.layout.stream.comparisons)
         # Per comparison: each earlier text read, and the outcomes a margin decides.
+        # Earlier texts read (by indicator), and per comparison the general path's words for
+        # those that are not numbers (by plan).
+        self.readings = Known(["rid", "earlier"], self._earlier_numbers)
+        self.reading_ids: dict[str, int] = {}  # indicator id -> number (`rid`)
         self.earlier = [
-            Known(["pc", "earlier"], functools.partial(self._earlier_texts, index))
+            Known(["pc", "earlier"], functools.partial(self._earlier_words, index))
             for index in range(count)
         ]
         self.codes = [
             Known(["pc", "v", "earlier"], functools.partial(self._outcomes, index))
             for index in range(count)
         ]
-        self.middles: dict[tuple[str, str], str] = {}  # an earlier number's JSON
 
     def _per_plan(self, values: Sequence[object], dtype: pl.DataType, pc: pl.Series) -> pl.Series:
         """One value per plan, for each row (by its plan's number)."""
         return pl.Series(values, dtype=dtype).gather(pc)
 
-    def _entries(self, frame: pl.DataFrame, cells: list[pl.Series]) -> pl.DataFrame:
+    def _entries(
+        self, frame: pl.DataFrame, cells: list[pl.Series], *, latest: bool = False
+    ) -> pl.DataFrame:
         """Where rows put their values (key, line, role, text): each row's own value at its
-        period, its earlier columns at theirs."""
-        pc = frame["pc"]
-        period = self._per_plan([repr(p.period) for p in self.plans], pl.String(), pc)
-        entries = [
-            pl.DataFrame(
-                {
-                    "key": frame["series"] + SEP + period,
-                    "at": frame["row"],
-                    "role": pl.Series([0] * frame.height, dtype=pl.Int32),
-                    "earlier": frame["v"],
-                }
+        period, its earlier columns at theirs. With `latest`, only each series' last entry
+        per plan and role, all a carry keeps: keys are made for those alone (a file of few
+        series has a few hundred, however many lines)."""
+        plans, earlier = self.plans, self.layout.reader.earlier
+        periods = [[repr(p.period) for p in plans]]
+        periods += [[repr(p.columns[r]) for p in plans] for r in earlier]  # type: ignore[index]
+        entries = []
+        for order, (at, texts) in enumerate(zip(periods, [frame["v"], *cells], strict=True)):
+            placed = frame.select("series", "pc", pl.col("row").alias("at")).with_columns(
+                pl.lit(order, dtype=pl.Int32).alias("role"), texts.alias("earlier")
             )
-        ]
-        for order, (role, texts) in enumerate(
-            zip(self.layout.reader.earlier, cells, strict=True), start=1
-        ):
-            at = [repr(p.columns[role]) for p in self.plans]  # type: ignore[index]
-            entries.append(
-                pl.DataFrame(
-                    {
-                        "key": frame["series"] + SEP + self._per_plan(at, pl.String(), pc),
-                        "at": frame["row"],
-                        "role": pl.Series([order] * frame.height, dtype=pl.Int32),
-                        "earlier": texts,
-                    }
-                ).filter(pl.col("earlier") != "")
-            )
+            if order:
+                placed = placed.filter(pl.col("earlier") != "")
+            if latest:
+                placed = placed.unique(subset=["series", "pc"], keep="last", maintain_order=True)
+            key = placed["series"] + SEP + self._per_plan(at, pl.String(), placed["pc"])
+            entries.append(placed.select(key.alias("key"), "at", "role", "earlier"))
         return pl.concat(entries)
 
     def _placed(self, frame: pl.DataFrame, cells: list[pl.Series]) -> pl.DataFrame:
@@ -115,7 +109,7 @@ class TravelColumns:
         tail = frame.tail(LOOKBACK_ROWS)
         entries = self._entries(tail, [texts.tail(LOOKBACK_ROWS) for texts in cells])
         if entries["key"].n_unique() < LOOKBACK_ROWS:
-            entries = self._entries(frame, cells)
+            entries = self._entries(frame, cells, latest=True)
             if self.carry is not None:
                 entries = pl.concat([self.carry, entries])
         self._keep(entries)
@@ -158,45 +152,53 @@ class TravelColumns:
             )
         return self._movements(rows, index)
 
-    def _earlier_texts(self, index: int, found: pl.DataFrame) -> pl.DataFrame:
-        """Each (plan, earlier text) not read before, read: a number's key and JSON, or the
-        general path's words for anything else (and for no row at all)."""
-        texts = found.select("pc", "earlier").unique()
-        middles = self.middles
-        if len(middles) > _known.KNOWN:
-            middles.clear()
+    def _earlier_numbers(self, found: pl.DataFrame) -> pl.DataFrame:
+        """Each earlier text not read before, read as its indicator reads it (alike for all
+        the indicator's plans and comparisons): a number's sort key and JSON; `enum` false
+        for a text that is not a number, and for no text at all."""
         rows: list[tuple[object, ...]] = []
-        for pc, text in texts.iter_rows():
-            plan = self.plans[pc]
-            number = None if text is None else plan.reading(text)
+        texts = found.select("rid", "pc", "earlier").unique(subset=["rid", "earlier"])
+        for rid, pc, text in texts.iter_rows():
+            number = None if text is None else self.plans[pc].reading(text)
             if number is None:
-                move = self.stream.unread(plan, index, text)
-                judged = None if move.judgement is None else move.judgement.value
-                unreadable = not move.comparable and bool(move.earlier_text)
-                words = _encode(movement_dict(move))
-                rows.append((pc, text, False, None, words, f"m{judged}", unreadable))
+                rows.append((rid, text, False, None, None))
                 continue
-            middle = middles.get((plan.id, text))
-            if middle is None:
-                shown = {"earlier": format_decimal(number), "earlier_text": text}
-                middle = middles[(plan.id, text)] = _pairs(shown)
-            rows.append((pc, text, True, sort_key(number), middle, None, False))
-        return pl.DataFrame(
-            rows,
-            schema={
-                "pc": pl.UInt32,
-                "earlier": pl.String,
-                "enum": pl.Boolean,
-                **dict.fromkeys(("ekey", "words", "gj"), pl.String),
-                "gu": pl.Boolean,
-            },
-            orient="row",
-        )
+            shown = {"earlier": format_decimal(number), "earlier_text": text}
+            rows.append((rid, text, True, sort_key(number), _pairs(shown)))
+        schema = {"rid": pl.UInt32, "earlier": pl.String, "enum": pl.Boolean}
+        schema |= {"ekey": pl.String, "middle": pl.String}
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    def _earlier_words(self, index: int, found: pl.DataFrame) -> pl.DataFrame:
+        """Each (plan, earlier text) that is not a number (or no text at all): the general
+        path's movement for comparison `index`, its judgement's key and whether the text
+        could not be read."""
+        rows: list[tuple[object, ...]] = []
+        for pc, text in found.select("pc", "earlier").unique().iter_rows():
+            move = self.stream.unread(self.plans[pc], index, text)
+            judged = None if move.judgement is None else move.judgement.value
+            unreadable = not move.comparable and bool(move.earlier_text)
+            rows.append((pc, text, _encode(movement_dict(move)), f"m{judged}", unreadable))
+        schema = {"pc": pl.UInt32, "earlier": pl.String, "words": pl.String, "gj": pl.String}
+        return pl.DataFrame(rows, schema=schema | {"gu": pl.Boolean}, orient="row")
 
     def _movements(self, found: pl.DataFrame, index: int) -> pl.DataFrame:
         """The movement of every row for comparison `index`, exactly decided: two numbers
         by their sort keys where the plan has no margin, else by the plan, once a pair."""
-        rows = self.earlier[index].join(found)
+        ids = self.reading_ids
+        rids = pl.Series([ids.setdefault(p.id, len(ids)) for p in self.plans], dtype=pl.UInt32)
+        rows = self.readings.join(found.with_columns(rids.gather(found["pc"]).alias("rid")))
+        odd = rows.filter(~pl.col("enum")).select("pc", "earlier").unique()
+        if odd.height:
+            words = self.earlier[index].join(odd)
+            on = ["pc", "earlier"]
+            rows = rows.join(words, on=on, how="left", nulls_equal=True, maintain_order="left")
+        else:
+            rows = rows.with_columns(
+                pl.lit(None, dtype=pl.String).alias("words"),
+                pl.lit(None, dtype=pl.String).alias("gj"),
+                pl.lit(None, dtype=pl.Boolean).alias("gu"),
+            )
         numeric = pl.col("vnum") & pl.col("enum")
         fast = numeric & pl.col("simple") & pl.col("vkey").is_not_null()
         fast = fast & pl.col("ekey").is_not_null()
@@ -246,7 +248,7 @@ class TravelColumns:
             .then(pl.lit(None, dtype=pl.String))
             .when(~pl.col("enum"))
             .then(pl.concat_str([pl.lit(opens), "words", pl.lit(closes)]))
-            .otherwise(pl.concat_str([pl.lit(opens), "before", "words", "after", pl.lit(closes)]))
+            .otherwise(pl.concat_str([pl.lit(opens), "before", "middle", "after", pl.lit(closes)]))
             .alias("m"),
             pl.when(~pl.col("vnum"))
             .then(pl.lit("x"))

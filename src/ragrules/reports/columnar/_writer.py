@@ -14,33 +14,18 @@ import attrs
 import polars as pl
 
 from ragrules.engine.plan import LinePlan, Rated
-from ragrules.engine.result import movement_dict
 from ragrules.engine.selection import exceptions
 from ragrules.engine.travel import Movement
-from ragrules.model.rules import Direction, Judgement, Unrated
+from ragrules.model.rules import Direction, Judgement
 from ragrules.reports._utf8 import utf8_buffer
-from ragrules.reports.columnar import _known
-from ragrules.reports.columnar._keys import sort_key
 from ragrules.reports.columnar._known import Known
 from ragrules.reports.columnar._table import Layout, Table
-from ragrules.reports.columnar._travel import SEP, TravelColumns, move_part
-from ragrules.reports.compiled import _encode, _pairs, _PlanParts
+from ragrules.reports.columnar._texts import ValueTexts
+from ragrules.reports.columnar._travel import SEP, TravelColumns
+from ragrules.reports.compiled import _pairs, _PlanParts
 from ragrules.reports.stream import Tally
 
 _SLICE = 10_000  # lines assembled and written at a time: the output is never held whole
-
-# The columns a block's value texts bring: the line's fixed parts, exactly rated (and, for
-# a text that is not a number, its movements as the general path gives them: `fixed0`...).
-_RATED = {
-    "pc": pl.UInt32,
-    **dict.fromkeys(("v", "head", "period", "text", "status"), pl.String),
-    "ok": pl.Boolean,
-    "invalid": pl.Boolean,
-    "notices": pl.Int64,
-    "vnum": pl.Boolean,
-    "vkey": pl.String,
-    "simple": pl.Boolean,
-}
 
 
 class Writer(TravelColumns):
@@ -53,13 +38,13 @@ class Writer(TravelColumns):
         self.tally = Tally()
         self.binary = utf8_buffer(out)
         count = len(self.stream.comparisons)
-        self.texts = Known(["pc", "v"], self._rated)  # value texts, rated
         # The exception reasons, by what they read.
         self.judged = ["pc", "status", "ok", *(f"j{n}" for n in range(count))]
         self.tails = Known(self.judged, self._reasons)
-        self.shared: dict[tuple[int, str], tuple[Rated, str, str | None]] = {}
+        self.bases: dict[tuple[int, str], Rated] = {}  # a rated value per plan and status
         self.plans: list[LinePlan] = []  # by number
         self.numbers: dict[tuple[str, str], int] = {}  # (indicator, period) -> number
+        self.texts = ValueTexts(self.plans, self.part, count)  # value texts, rated
         super().__init__()
 
     def part(self, plan: LinePlan, value: str) -> _PlanParts:
@@ -179,72 +164,24 @@ class Writer(TravelColumns):
             "pc"
         ]
 
-    def _rated(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Per plan and value text: the line's fixed parts, exactly rated.
-
-        A number the plan's bands rate reads the same in every period whose bands and target
-        are the same (a year's quarters, as a rule): it is rated and rendered once for them.
-        """
-        texts = frame.select("pc", "v").unique()
-        count = len(self.stream.comparisons)
-        if len(self.shared) > _known.KNOWN:
-            self.shared.clear()
-        rows = []
-        for pc, value in texts.iter_rows():
-            plan = self.plans[pc]
-            group = plan.alike
-            parts = self.part(plan, value)
-            found = self.shared.get((group, value))
-            if found is None:
-                rated = plan.rated(value)
-                assert rated is not None
-                number = None if rated.value is None else sort_key(rated.value)
-                found = (rated, _inner(parts.rated(rated), _TRAVEL_OPENS), number)
-                if rated.fast:
-                    self.shared[(group, value)] = found
-            rated, text, number = found
-            fixed: list[str | None] = [None] * count
-            if rated.value is None:  # no number: the travel the general path gave the text
-                travel = rated.result().travel
-                assert len(travel) == count
-                fixed = [
-                    move_part(index, count, _encode(movement_dict(move)))
-                    for index, move in enumerate(travel)
-                ]
-            rows.append(
-                (
-                    pc,
-                    value,
-                    parts.head[: -len(", ")],
-                    _inner(parts.period, ""),
-                    text,
-                    rated.status,
-                    rated.unrated is None,
-                    rated.unrated is Unrated.INVALID,
-                    rated.notices,
-                    rated.value is not None,
-                    number,
-                    plan.plain_travel,
-                    *fixed,
-                )
-            )
-        schema = _RATED | {f"fixed{index}": pl.String for index in range(count)}
-        return pl.DataFrame(rows, schema=schema, orient="row")
-
     def _reasons(self, lacking: pl.DataFrame) -> pl.DataFrame:
         """The exception reasons of rows: what the rules read is the status, whether it is
         rated and the movements' judgements, so they are chosen once per combination."""
         keys = self.judged
         tails = []
         for *key, value in lacking.select(*keys, "v").unique(subset=keys).iter_rows():
-            pc, _, ok, *judged = key
-            rated = self.plans[pc].rated(value)  # its own period's
-            assert rated is not None
+            pc, status, ok, *judged = key
             reasons: list[str] = []
             if ok:
-                result = rated.result()
-                if rated.value is not None:
-                    travel = tuple(self._judged(rated.plan, n, j) for n, j in enumerate(judged))
+                # What the rules read of a value's result is its status: one per plan and status.
+                base = self.bases.get((pc, status))
+                if base is None:
+                    rated = self.plans[pc].rated(value)  # its own period's
+                    assert rated is not None
+                    base = self.bases[(pc, status)] = rated
+                result = base.result()
+                if base.value is not None:
+                    travel = tuple(self._judged(base.plan, n, j) for n, j in enumerate(judged))
                     result = attrs.evolve(result, travel=travel)
                 chosen = exceptions((result,), self.policy)
                 reasons = list(chosen[0].reasons) if chosen else []
@@ -291,21 +228,10 @@ class Writer(TravelColumns):
         unreadable = sum(int(frame[f"u{n}"].sum()) for n in range(count))
         tally.notices += int(frame["notices"].sum()) + unreadable
         required = list(self.policy.commentary_required)
-        tally.findings += frame.filter(
-            pl.col("status").is_in(required) & pl.col("ok") & (pl.col("c") == "")
-        ).height
+        lacking = pl.col("status").is_in(required) & pl.col("ok") & (pl.col("c") == "")
+        tally.findings += int(frame.select(lacking.sum()).item())
         tally.exceptions += int(frame["selected"].sum())
 
 
 def _commentary(row: tuple[str, ...]) -> str:
     return " " + _pairs({"commentary": row[0]})
-
-
-_TRAVEL_OPENS = ', "travel": ['
-
-
-def _inner(fragment: str, end: str) -> str:
-    """A fragment of the row engine's (`, ` first, `end` last) as a part of the columnar
-    line: what follows the comma polars writes before it, up to the comma after it."""
-    assert fragment.startswith(", ") and fragment.endswith(end)
-    return fragment[1 : len(fragment) - len(end)]
