@@ -16,7 +16,7 @@ from ragrules.engine.plan import LinePlan
 from ragrules.engine.result import movement_dict
 from ragrules.model.rules import Unrated
 from ragrules.reports.columnar._keys import sort_key
-from ragrules.reports.columnar._known import Known
+from ragrules.reports.columnar._known import Known, patched
 from ragrules.reports.columnar._travel import move_part
 from ragrules.reports.compiled import _encode, _PlanParts
 
@@ -50,17 +50,9 @@ class ValueTexts:
         the movements the general path gives it: `fixed0`, ..."""
         groups = pl.Series([plan.alike for plan in self.plans], dtype=pl.UInt32)
         rows = self.alike.join(frame.with_columns(groups.gather(frame["pc"]).alias("g")))
-        own = rows.filter(~pl.col("fast")).select("pc", "v").unique()
-        if own.height:
-            found = self.own.join(own)
-            rows = rows.join(found, on=["pc", "v"], how="left", maintain_order="left", suffix="_")
-            rows = rows.with_columns(
-                pl.coalesce(name, f"{name}_").alias(name) for name in _SHOWN
-            ).drop(f"{name}_" for name in _SHOWN)
-        else:
-            rows = rows.with_columns(
-                pl.lit(None, dtype=pl.String).alias(f"fixed{index}") for index in range(self.count)
-            )
+        own = ~rows["fast"]
+        found = self.own.join(rows.filter(own).select("pc", "v"))
+        rows = patched(rows, own, found.drop("pc", "v"))
         return rows.with_columns(self._per_plan(rows)).drop("g", "fast")
 
     def _per_plan(self, rows: pl.DataFrame) -> list[pl.Series]:

@@ -18,11 +18,12 @@ from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.result import movement_dict
 from ragrules.model.numbers import format_decimal
 from ragrules.reports.columnar._keys import sort_key
-from ragrules.reports.columnar._known import Known
+from ragrules.reports.columnar._known import Known, patched
 from ragrules.reports.columnar._table import Layout
 from ragrules.reports.compiled import _encode, _movement_frame, _pairs, _PlanParts
 
 SEP = "\x1f"  # joins the parts of a series key; never in a CSV cell the plans take
+_CODES = 64  # more outcomes than a plan's movements can have (direction by judgement)
 
 
 class TravelColumns:
@@ -188,17 +189,9 @@ class TravelColumns:
         ids = self.reading_ids
         rids = pl.Series([ids.setdefault(p.id, len(ids)) for p in self.plans], dtype=pl.UInt32)
         rows = self.readings.join(found.with_columns(rids.gather(found["pc"]).alias("rid")))
-        odd = rows.filter(~pl.col("enum")).select("pc", "earlier").unique()
-        if odd.height:
-            words = self.earlier[index].join(odd)
-            on = ["pc", "earlier"]
-            rows = rows.join(words, on=on, how="left", nulls_equal=True, maintain_order="left")
-        else:
-            rows = rows.with_columns(
-                pl.lit(None, dtype=pl.String).alias("words"),
-                pl.lit(None, dtype=pl.String).alias("gj"),
-                pl.lit(None, dtype=pl.Boolean).alias("gu"),
-            )
+        odd = ~rows["enum"]
+        words = self.earlier[index].join(rows.filter(odd).select("pc", "earlier"))
+        rows = patched(rows, odd, words.drop("pc", "earlier"))
         numeric = pl.col("vnum") & pl.col("enum")
         fast = numeric & pl.col("simple") & pl.col("vkey").is_not_null()
         fast = fast & pl.col("ekey").is_not_null()
@@ -226,19 +219,16 @@ class TravelColumns:
         ):
             plan = self.plans[pc]
             parts = self.parts[plan]
-            frame_parts = parts.frames.get(index * 64 + code)
+            frame_parts = parts.frames.get(index * _CODES + code)
             if frame_parts is None:
                 made = plan.movement((index, Decimal(0), "", code))
-                frame_parts = parts.frames[index * 64 + code] = _movement_frame(made)
-            frames.append((pc, code, *frame_parts))
-        frame_table = pl.DataFrame(
-            frames,
-            schema={"pc": pl.UInt32, "code": pl.Int32, "before": pl.String, "after": pl.String},
-            orient="row",
-        )
-        rows = rows.join(
-            frame_table, on=["pc", "code"], how="left", nulls_equal=True, maintain_order="left"
-        )
+                frame_parts = parts.frames[index * _CODES + code] = _movement_frame(made)
+            frames.append((pc * _CODES + code, *frame_parts))
+        # Joined on one integer made of the plan's number and the outcome: one key column.
+        schema = {"at": pl.Int64, "before": pl.String, "after": pl.String}
+        frame_table = pl.DataFrame(frames, schema=schema, orient="row")
+        at = (pl.col("pc").cast(pl.Int64) * _CODES + pl.col("code")).alias("at")
+        rows = rows.with_columns(at).join(frame_table, on="at", how="left", maintain_order="left")
         # The movement as a part of the line (null where the value text is not a number:
         # the general path's movements for the text are the line's then).
         count = len(self.stream.comparisons)
