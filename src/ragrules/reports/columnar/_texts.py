@@ -17,8 +17,8 @@ from ragrules.engine.result import movement_dict
 from ragrules.model.rules import Unrated
 from ragrules.reports.columnar._keys import sort_key
 from ragrules.reports.columnar._known import Known, patched
-from ragrules.reports.columnar._travel import move_part
-from ragrules.reports.compiled import _encode, _PlanParts
+from ragrules.reports.columnar._travel import move_parts
+from ragrules.reports.compiled import _PlanParts
 
 # What a value text brings, rated alike by a group of plans or by one plan.
 _SHOWN = {
@@ -47,7 +47,7 @@ class ValueTexts:
     def join(self, frame: pl.DataFrame) -> pl.DataFrame:
         """`frame` (each row's plan `pc` and value text `v`) with what its value shows, the
         line's parts that depend on its plan alone, and (for a text that is not a number)
-        the movements the general path gives it: `fixed0`, ..."""
+        the movements the general path gives it, each in three parts: `fa0`, `fb0`, `fc0`..."""
         groups = pl.Series([plan.alike for plan in self.plans], dtype=pl.UInt32)
         rows = self.alike.join(frame.with_columns(groups.gather(frame["pc"]).alias("g")))
         own = ~rows["fast"]
@@ -102,13 +102,14 @@ class ValueTexts:
             rated = plan.rated(value)
             assert rated is not None
             text = _inner(self.part(plan, value).rated(rated), _TRAVEL_OPENS)
-            fixed: list[str | None] = [None] * count
+            fixed: list[str | None] = [None for _ in range(3 * count)]
             if rated.value is None:  # no number: the travel the general path gave the text
                 travel = rated.result().travel
                 assert len(travel) == count
                 fixed = [
-                    move_part(index, count, _encode(movement_dict(move)))
+                    part
                     for index, move in enumerate(travel)
+                    for part in move_parts(index, count, movement_dict(move))
                 ]
             number = None if rated.value is None else sort_key(rated.value)
             shown = (
@@ -122,7 +123,7 @@ class ValueTexts:
             )
             rows.append((pc, value, *shown, *fixed))
         schema = {"pc": pl.UInt32, "v": pl.String, **_SHOWN}
-        schema |= {f"fixed{index}": pl.String for index in range(count)}
+        schema |= {f"f{part}{index}": pl.String for index in range(count) for part in "abc"}
         return pl.DataFrame(rows, schema=schema, orient="row")
 
 

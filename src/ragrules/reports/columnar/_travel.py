@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 
@@ -20,7 +21,7 @@ from ragrules.model.numbers import format_decimal
 from ragrules.reports.columnar._keys import sort_key
 from ragrules.reports.columnar._known import Known, patched
 from ragrules.reports.columnar._table import Layout
-from ragrules.reports.compiled import _encode, _movement_frame, _pairs, _PlanParts
+from ragrules.reports.compiled import _pairs, _part, _PlanParts
 
 SEP = "\x1f"  # joins the parts of a series key; never in a CSV cell the plans take
 _CODES = 64  # more outcomes than a plan's movements can have (direction by judgement)
@@ -165,7 +166,7 @@ class TravelColumns:
                 rows.append((rid, text, False, None, None))
                 continue
             shown = {"earlier": format_decimal(number), "earlier_text": text}
-            rows.append((rid, text, True, sort_key(number), _pairs(shown)))
+            rows.append((rid, text, True, sort_key(number), " " + _pairs(shown)))
         schema = {"rid": pl.UInt32, "earlier": pl.String, "enum": pl.Boolean}
         schema |= {"ekey": pl.String, "middle": pl.String}
         return pl.DataFrame(rows, schema=schema, orient="row")
@@ -175,12 +176,15 @@ class TravelColumns:
         path's movement for comparison `index`, its judgement's key and whether the text
         could not be read."""
         rows: list[tuple[object, ...]] = []
+        count = len(self.stream.comparisons)
         for pc, text in found.select("pc", "earlier").unique().iter_rows():
             move = self.stream.unread(self.plans[pc], index, text)
             judged = None if move.judgement is None else move.judgement.value
             unreadable = not move.comparable and bool(move.earlier_text)
-            rows.append((pc, text, _encode(movement_dict(move)), f"m{judged}", unreadable))
-        schema = {"pc": pl.UInt32, "earlier": pl.String, "words": pl.String, "gj": pl.String}
+            parts = move_parts(index, count, movement_dict(move))
+            rows.append((pc, text, *parts, f"m{judged}", unreadable))
+        schema = {"pc": pl.UInt32, "earlier": pl.String}
+        schema |= dict.fromkeys(("wa", "wb", "wc", "gj"), pl.String)
         return pl.DataFrame(rows, schema=schema | {"gu": pl.Boolean}, orient="row")
 
     def _movements(self, found: pl.DataFrame, index: int) -> pl.DataFrame:
@@ -214,6 +218,7 @@ class TravelColumns:
                 maintain_order="left",
             ).with_columns(pl.coalesce("code", "code2").alias("code"))
         frames = []
+        count = len(self.stream.comparisons)
         for pc, code in (
             rows.filter(pl.col("code").is_not_null()).select("pc", "code").unique().iter_rows()
         ):
@@ -221,25 +226,32 @@ class TravelColumns:
             parts = self.parts[plan]
             frame_parts = parts.frames.get(index * _CODES + code)
             if frame_parts is None:
-                made = plan.movement((index, Decimal(0), "", code))
-                frame_parts = parts.frames[index * _CODES + code] = _movement_frame(made)
+                made = movement_dict(plan.movement((index, Decimal(0), "", code)))
+                before, _, after = move_parts(index, count, made)
+                frame_parts = parts.frames[index * _CODES + code] = (before, after)
             frames.append((pc * _CODES + code, *frame_parts))
         # Joined on one integer made of the plan's number and the outcome: one key column.
         schema = {"at": pl.Int64, "before": pl.String, "after": pl.String}
         frame_table = pl.DataFrame(frames, schema=schema, orient="row")
         at = (pl.col("pc").cast(pl.Int64) * _CODES + pl.col("code")).alias("at")
         rows = rows.with_columns(at).join(frame_table, on="at", how="left", maintain_order="left")
-        # The movement as a part of the line (null where the value text is not a number:
-        # the general path's movements for the text are the line's then).
-        count = len(self.stream.comparisons)
-        opens, closes = move_part(index, count, "\x00").split("\x00")
-        return rows.select(
+        # The movement as three parts of the line (null where the value text is not a
+        # number: the general path's movements for the text are the line's then).
+        shown = [
             pl.when(~pl.col("vnum"))
             .then(pl.lit(None, dtype=pl.String))
             .when(~pl.col("enum"))
-            .then(pl.concat_str([pl.lit(opens), "words", pl.lit(closes)]))
-            .otherwise(pl.concat_str([pl.lit(opens), "before", "middle", "after", pl.lit(closes)]))
-            .alias("m"),
+            .then(pl.col(general))
+            .otherwise(pl.col(planned))
+            .alias(name)
+            for name, general, planned in (
+                ("ma", "wa", "before"),
+                ("mb", "wb", "middle"),
+                ("mc", "wc", "after"),
+            )
+        ]
+        return rows.select(
+            *shown,
             pl.when(~pl.col("vnum"))
             .then(pl.lit("x"))
             .when(~pl.col("enum"))
@@ -262,8 +274,15 @@ class TravelColumns:
         return pairs.with_columns(pl.Series("code2", codes, dtype=pl.Int32))
 
 
-def move_part(index: int, count: int, movement: str) -> str:
-    """Movement `index` of `count` as a part of the line: the travel list opens before the
-    first and closes after the last."""
+def move_parts(index: int, count: int, record: dict[str, Any]) -> tuple[str, str, str]:
+    """Movement `index` of `count` (its record) as three parts of the line, cut at the commas
+    around its earlier value and text; the travel list opens before the first movement and
+    closes after the last."""
     opens = ' "travel": [' if index == 0 else " "
-    return opens + movement + ("]" if index == count - 1 else "")
+    closes = "]" if index == count - 1 else ""
+    keys = list(record)
+    return (
+        opens + "{" + _part(record, keys[0], "period"),
+        " " + _part(record, "earlier", "earlier_text"),
+        " " + _part(record, "direction", keys[-1]) + "}" + closes,
+    )

@@ -95,7 +95,9 @@ class Writer(TravelColumns):
         # are cut where the JSON has a comma between two pairs (or two movements), so the
         # line is never assembled into one text first.
         moves = [
-            pl.coalesce(f"fixed{index}", f"m{index}").alias(f"m{index}") for index in range(count)
+            pl.coalesce(f"f{part}{index}", f"m{part}{index}").alias(f"m{part}{index}")
+            for index in range(count)
+            for part in "abc"
         ]
         parts = [
             pl.col("head"),
