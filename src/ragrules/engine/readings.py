@@ -112,9 +112,8 @@ def fragile(
     movements' judgements are judged again under each reading (a value rounded otherwise
     may no longer have improved), for bands that depend on travel."""
     found = []
-    for name, other, cuts in _rules(indicator, target, period):
+    for name, other, cuts, travelled in _rules(indicator, target, period):
         value = rounded(other, unrounded)
-        travelled = any(cut.travel is not None for cut in cuts)
         judgements = _judgements(other, value, movements, target) if travelled else None
         try:
             band = rating.band_for(cuts, value, judgements)
@@ -144,7 +143,8 @@ def _judgements(
     return found
 
 
-_Rules = tuple[tuple[str, Indicator, tuple[rating.Cut, ...]], ...]
+# Each reading's name, indicator, cuts and whether its bands read travel.
+_Rules = tuple[tuple[str, Indicator, tuple[rating.Cut, ...], bool], ...]
 _RULES: Kept[_Rules] = Kept(1024)  # rules at once (a target from the data: one per row)
 
 
@@ -171,7 +171,8 @@ def _compiled(indicator: Indicator, target: Target | None, period: Period | None
             stretch=other.stretch.in_force(period) if other.stretch else None,
         )
         try:
-            found.append((reading.name, other, rating.compile_cuts(inputs)))
+            cuts = rating.compile_cuts(inputs)
         except CannotRate:
             continue
+        found.append((reading.name, other, cuts, any(cut.travel is not None for cut in cuts)))
     return tuple(found)

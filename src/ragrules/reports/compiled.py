@@ -405,6 +405,8 @@ class _PlanParts:
         # there are any) by status, rated and the movements' outcomes.
         self.frames: dict[int, tuple[str, str]] = {}
         self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
+        indicator = rated.plan.indicator
+        self.statuses = indicator.scale.statuses_for(indicator.polarity)  # best first
 
     def rated(self, rated: Rated) -> str:
         """From the status to the opening of the travel list, for one value text."""
@@ -427,12 +429,11 @@ class _PlanParts:
         )
         plan = rated.plan
         assert plan.cuts is not None  # a fast rating is the plan's own cuts'
-        statuses = plan.indicator.scale.statuses_for(plan.indicator.polarity)
-        edges = _encode([e.to_dict() for e in band_edges(plan.cuts, rated.value, band, statuses)])
-        fragile = _encode(
-            list(
-                readings.fragile(plan.indicator, unrounded, plan.target, plan.period, rated.status)
-            )
+        edges = _list(
+            [e.to_dict() for e in band_edges(plan.cuts, rated.value, band, self.statuses)]
+        )
+        fragile = _list(
+            readings.fragile(plan.indicator, unrounded, plan.target, plan.period, rated.status)
         )
         return (
             f', {own}, {self.fixed}, "band": {band}, "edges": {edges}, "fragile": {fragile}, '
@@ -474,6 +475,11 @@ def _movement_json(move: Movement) -> str:
 def _part(record: dict[str, Any], first: str, last: str) -> str:
     keys = list(record)
     return _pairs({k: record[k] for k in keys[keys.index(first) : keys.index(last) + 1]})
+
+
+def _list(items: Sequence[Any]) -> str:
+    """A list as the stream's encoder writes it (most lists a line holds are empty)."""
+    return _encode(list(items)) if items else "[]"
 
 
 def _pairs(record: dict[str, Any]) -> str:
