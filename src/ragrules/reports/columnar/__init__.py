@@ -1,7 +1,8 @@
 """The columnar engine (the `polars` extra): a CSV file rated column by column, written as the
 JSON lines the row engine writes, byte for byte.
 
-polars reads the file a block of lines at a time, joins and assembles; every decision that
+polars reads the file a block of lines at a time, joins what was rendered onto the rows and
+writes each line's parts as columns (cut at the JSON's commas, decision 59); every decision that
 changes a status or an arrow is taken by the row engine's plans on the distinct values
 (`LinePlan.rated` per value text; two numbers compared by exact sort keys or by the plan),
 never by a polars number type, so no value is ever held in a type that cannot hold it. The
