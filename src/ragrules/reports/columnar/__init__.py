@@ -11,10 +11,10 @@ caches that keep what was rendered are bounded, so memory does not grow with the
 A file whose header the columnar path does not take (and CSV output) goes whole to the
 compiled row engine; a file whose later block it does not take (a line the plans do not
 take, a blank or multi-line row, another encoding) is the row engine's from that block on,
-the lines before replayed as its history: the same bytes either way. A series' earlier rows
-are found anywhere before a row in its block, and among the last 4,096 rows of earlier
-blocks, as a stream keeps them: the two agree whenever a series' rows come within that
-distance, as in any sorted file.
+the lines before replayed as its history: the same bytes either way. A stream keeps the
+last 4,096 (series, period) entries it was given (a line gives one per value it holds); a
+block in which a row would read an earlier entry that many entries back (which the stream
+may have dropped) is the row engine's from that block on, so the two always agree.
 """
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ def rate_csv_columnar(
     writer = None
     for table in blocks or ():
         writer = writer or Writer(table.layout, out)
-        writer.write(table)
+        if not writer.write(table):  # a row may read what the stream dropped: rows' engine
+            assert blocks is not None
+            blocks.left = int(table.rows[0])
+            break
     if blocks is None or writer is None:  # not even the first block: all the row engine's
         return rate_csv_stream(ruleset, path, out, fmt, columns=columns, delimiter=delimiter)
     tally = writer.tally
@@ -77,5 +80,6 @@ def rate_rows_columnar(
     if table is None:
         return rate_lines(ruleset, header, rows, out, columns=columns)
     writer = Writer(table.layout, out)
-    writer.write(table)
+    if not writer.write(table):  # a row may read what a stream would have dropped
+        return rate_lines(ruleset, header, rows, out, columns=columns)
     return writer.tally

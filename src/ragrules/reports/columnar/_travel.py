@@ -91,7 +91,7 @@ class TravelColumns:
             subset=["key", "at"], keep="last", maintain_order=True
         )
         self._keep(placed)
-        return placed
+        return placed.with_row_index("seq")  # the order the stream wrote them in
 
     def _keep(self, entries: pl.DataFrame) -> None:
         """The most recent LOOKBACK_ROWS keys, carried to the next block: each key's latest
@@ -134,10 +134,11 @@ class TravelColumns:
         placed: pl.DataFrame | None,
         found: pl.Series,
         index: int,
-    ) -> pl.DataFrame:
+    ) -> pl.DataFrame | None:
         """One comparison for every row: its JSON (`m`), judgement key (`j`) and whether its
         earlier value could not be read (`u`). `found` holds what the rows' lines hold;
-        `placed` (when some row needs it) is what the stream's history holds."""
+        `placed` (when some row needs it) is what the stream's history holds. None when a
+        row would read an entry the stream may have dropped: the row engine rates it."""
         rows = frame.select("pc", "v", "vnum", "vkey", "simple").with_columns(
             found.alias("earlier")
         )
@@ -145,9 +146,17 @@ class TravelColumns:
             wanted = [repr(plan.earlier[index]) for plan in self.plans]
             key = frame["series"] + SEP + self._per_plan(wanted, pl.String(), frame["pc"])
             lookups = pl.DataFrame({"key": key, "at": frame["row"]})
-            history = lookups.join_asof(
+            matched = lookups.join_asof(
                 placed, on="at", by="key", strategy="backward", check_sortedness=False
-            )["earlier"].alias("history")
+            )
+            # The stream keeps its last LOOKBACK_ROWS (series, period) keys, not lines: an
+            # entry is surely still there when fewer entries were written after it, before
+            # the row's own line (those in the carry are its keys, newest last).
+            before = placed["at"].search_sorted(frame["row"], side="left").cast(pl.Int64)
+            since = before - matched["seq"].cast(pl.Int64) - 1
+            if (found.is_null() & (since >= LOOKBACK_ROWS)).any():
+                return None
+            history = matched["earlier"].alias("history")
             rows = rows.with_columns(history).select(
                 pl.exclude("earlier", "history"),
                 pl.coalesce("earlier", "history").alias("earlier"),

@@ -56,8 +56,9 @@ class Writer(TravelColumns):
             parts = self.parts[plan] = _PlanParts(rated)
         return parts
 
-    def write(self, table: Table) -> None:
-        """One block's lines, written after those of the blocks before it."""
+    def write(self, table: Table) -> bool:
+        """One block's lines, written after those of the blocks before it; False (nothing
+        written) when a row may read an earlier row the stream no longer keeps."""
         frame = pl.DataFrame(
             {
                 "i": table.column("indicator"),
@@ -82,6 +83,8 @@ class Writer(TravelColumns):
             self._carry(frame, cells)
         for index in range(count):
             move = self._travel(frame, placed, found[index], index)
+            if move is None:
+                return False
             frame = frame.with_columns(
                 move.rename({name: f"{name}{index}" for name in move.columns})
             )
@@ -119,6 +122,7 @@ class Writer(TravelColumns):
             else:
                 rows.write_csv(self.binary, include_header=False, quote_style="never")
         self._count(frame, count)
+        return True
 
     # -- the parts of a line ---------------------------------------------------------------
 
