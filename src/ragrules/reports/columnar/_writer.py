@@ -79,7 +79,7 @@ class Writer(TravelColumns):
         placed = None
         if any(texts.null_count() for texts in found):
             placed = self._placed(frame, cells)
-        else:
+        elif count:  # with no comparison, no row ever reads history
             self._carry(frame, cells)
         for index in range(count):
             move = self._travel(frame, placed, found[index], index)
@@ -201,6 +201,8 @@ class Writer(TravelColumns):
         """A movement with the judgement a key names (all the exception rules read)."""
         if key.startswith("n"):
             return plan.movement((index, Decimal(0), "", int(key[1:])))
+        # Not "x" (a value that is not a number): a rated value is always a number.
+        assert key.startswith("m"), key
         judgement = None if key == "mNone" else Judgement(key[1:])
         return Movement(
             comparison=plan.comparisons[index],
