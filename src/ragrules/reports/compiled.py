@@ -444,10 +444,18 @@ class _PlanParts:
 def _movement_frame(move: Movement) -> tuple[str, str]:
     """A movement's JSON around its earlier value and text: what a comparison, period,
     direction and judgement share."""
-    record = movement_dict(move)
+    head, _, tail = movement_runs(movement_dict(move))
+    return "{" + head + ", ", ", " + tail + "}"
+
+
+def movement_runs(record: dict[str, Any]) -> tuple[str, str, str]:
+    """A movement's pairs in three runs: up to its period, its earlier value and text, and
+    from its direction on (the writers cut a movement's JSON there)."""
+    keys = list(record)
     return (
-        "{" + _part(record, "comparison", "period") + ", ",
-        ", " + _part(record, "direction", "earlier_judgements") + "}",
+        _part(record, keys[0], "period"),
+        _part(record, "earlier", "earlier_text"),
+        _part(record, "direction", keys[-1]),
     )
 
 

@@ -21,7 +21,7 @@ from ragrules.model.numbers import format_decimal
 from ragrules.reports.columnar._keys import sort_key
 from ragrules.reports.columnar._known import Known, patched
 from ragrules.reports.columnar._table import Layout
-from ragrules.reports.compiled import _pairs, _part, _PlanParts
+from ragrules.reports.compiled import _pairs, _PlanParts, movement_runs
 
 SEP = "\x1f"  # joins the parts of a series key; never in a CSV cell the plans take
 _CODES = 64  # more outcomes than a plan's movements can have (direction by judgement)
@@ -40,9 +40,8 @@ class TravelColumns:
         # keeps them: the most recent LOOKBACK_ROWS (series, period) entries.
         self.carry: pl.DataFrame | None = None
         count = len(self.layout.stream.comparisons)
-        # Per comparison: each earlier text read, and the outcomes a margin decides.
-        # Earlier texts read (by indicator), and per comparison the general path's words for
-        # those that are not numbers (by plan).
+        # Earlier texts read (by indicator); per comparison, the general path's words for
+        # those that are not numbers (by plan) and the outcomes a margin decides.
         self.readings = Known(["rid", "earlier"], self._earlier_numbers)
         self.reading_ids: dict[str, int] = {}  # indicator id -> number (`rid`)
         self.earlier = [
@@ -289,9 +288,5 @@ def move_parts(index: int, count: int, record: dict[str, Any]) -> tuple[str, str
     closes after the last."""
     opens = ' "travel": [' if index == 0 else " "
     closes = "]" if index == count - 1 else ""
-    keys = list(record)
-    return (
-        opens + "{" + _part(record, keys[0], "period"),
-        " " + _part(record, "earlier", "earlier_text"),
-        " " + _part(record, "direction", keys[-1]) + "}" + closes,
-    )
+    head, middle, tail = movement_runs(record)
+    return opens + "{" + head, " " + middle, " " + tail + "}" + closes

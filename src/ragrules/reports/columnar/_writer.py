@@ -25,7 +25,7 @@ from ragrules.reports.columnar._travel import SEP, TravelColumns
 from ragrules.reports.compiled import _pairs, _PlanParts
 from ragrules.reports.stream import Tally
 
-_SLICE = 10_000  # lines assembled and written at a time: the output is never held whole
+_SLICE = 10_000  # lines written at a time: a block's parts are never selected whole
 
 
 class Writer(TravelColumns):
