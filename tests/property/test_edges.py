@@ -9,7 +9,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ragrules import Ruleset, testing
+from ragrules.engine.edges import Edge
 from ragrules.engine.readings import READINGS
+from ragrules.reports._fragments import EdgeJson, encode
 from ragrules.tools.audit import _READINGS
 
 
@@ -80,3 +82,32 @@ def test_a_rating_is_fragile_exactly_when_a_known_reading_changes_it(
         if read(ruleset).rate_value(indicator.id, value).status != result.status
     ]
     assert list(result.fragile) == changed
+
+
+_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**9), max_value=10**9)
+
+
+@given(
+    st.lists(
+        st.builds(
+            Edge,
+            up=st.booleans(),
+            # Any status a ruleset may name, the mark the writer splits at among them.
+            status=st.sampled_from(["red", 'a "b"', "é\\", "x\x00"]),
+            better=st.booleans(),
+            at=st.sampled_from([Decimal("73.5"), Decimal(0)]) | _DECIMALS,
+            included=st.booleans(),
+            distance=_DECIMALS.map(abs),
+            exact=st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_an_edge_rendered_once_for_every_distance_writes_what_its_record_does(
+    edges: list[Edge],
+) -> None:
+    # The compiled and columnar writers join each value's distance into an edge's JSON
+    # rendered once: the same text as encoding the edge's record, for every edge.
+    render = EdgeJson()
+    for edge in edges * 2:  # the second time from what was kept
+        assert render(edge) == encode(edge.to_dict())

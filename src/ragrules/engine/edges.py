@@ -42,23 +42,26 @@ class Edge:
     distance: Decimal
     exact: bool = True
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, distance: str | None = None) -> dict[str, Any]:
+        """The edge as a record; `distance` is written for the distance when given (a
+        writer renders an edge once and joins each value's distance into it)."""
+        away = format_decimal(self.distance) if distance is None else distance
         return {
             "direction": "up" if self.up else "down",
             "status": self.status,
             "better": self.better,
             "at": format_decimal(self.at),
             "included": self.included,
-            "distance": format_decimal(self.distance),
+            "distance": away,
             "exact": self.exact,
-            "words": self.words(),
+            "words": self.words(distance=away),
         }
 
-    def words(self, label: str = "") -> str:
+    def words(self, label: str = "", *, distance: str | None = None) -> str:
         """`green needs 30, 1.85 more`; `falls to red below 28.5 (0.5 lower)`."""
         name = label or self.status
         at = ("about " if not self.exact else "") + format_decimal(self.at)
-        away = format_decimal(self.distance)
+        away = format_decimal(self.distance) if distance is None else distance
         if self.better:
             if self.included:
                 return f"{name} needs {at}, {away} {'more' if self.up else 'less'}"
@@ -77,35 +80,7 @@ def band_edges(
 ) -> tuple[Edge, ...]:
     """The nearest edge above and below `value` where its status (band `band` of `cuts`,
     with the travel `judgements` held as they are) changes; none where it never does."""
-    profile = _profile(cuts, judgements)
-    current = cuts[band].status
-    # Decimals compare fast; fractions only where an edge is no decimal.
-    here: Decimal | Fraction = value if profile.all_exact else Fraction(value)
-    found = []
-    for up in (True, False):
-        edge = profile.nearest(here, current, up)
-        if edge is None:
-            continue
-        index, included, status = edge
-        at, exact = profile.decimals[index], profile.exact[index]
-        # An exact edge is a decimal, so the distance is too; else it is found in fractions.
-        away = (
-            EXACT.abs(EXACT.subtract(at, value))
-            if exact
-            else _decimal(abs(profile.points[index] - Fraction(value)))
-        )
-        found.append(
-            Edge(
-                up=up,
-                status=status,
-                better=_better(status, current, statuses),
-                at=at,
-                included=included,
-                distance=away,
-                exact=exact,
-            )
-        )
-    return tuple(found)
+    return edge_finder(cuts, judgements).edges(value, cuts[band].status, statuses)
 
 
 def _better(status: str, current: str, statuses: Sequence[str]) -> bool:
@@ -117,9 +92,10 @@ def _better(status: str, current: str, statuses: Sequence[str]) -> bool:
     )
 
 
-class _Profile:
+class EdgeFinder:
     """The statuses along the value line for one set of cuts: at each bound, and in each
-    open stretch between bounds (and beyond the first and last)."""
+    open stretch between bounds (and beyond the first and last). Made once per set of cuts
+    (`edge_finder`): a writer that renders many values of one rule keeps it."""
 
     def __init__(self, cuts: Sequence[Cut], judgements: Mapping[str, Judgement | None] | None):
         self.points = sorted({point for cut in cuts for point in _points(cut)})
@@ -134,6 +110,36 @@ class _Profile:
         gaps += [(a + b) / 2 for a, b in itertools.pairwise(points)]
         gaps += [points[-1] + 1] if points else []
         self.between = [_status(cuts, gap, judgements) for gap in gaps]  # before point i: i
+
+    def edges(self, value: Decimal, current: str, statuses: Sequence[str]) -> tuple[Edge, ...]:
+        """`band_edges` for a value whose status is `current` (in the library's context)."""
+        # Decimals compare fast; fractions only where an edge is no decimal.
+        here: Decimal | Fraction = value if self.all_exact else Fraction(value)
+        found = []
+        for up in (True, False):
+            edge = self.nearest(here, current, up)
+            if edge is None:
+                continue
+            index, included, status = edge
+            at, exact = self.decimals[index], self.exact[index]
+            # An exact edge is a decimal, so the distance is too; else found in fractions.
+            away = (
+                EXACT.abs(EXACT.subtract(at, value))
+                if exact
+                else _decimal(abs(self.points[index] - Fraction(value)))
+            )
+            found.append(
+                Edge(
+                    up=up,
+                    status=status,
+                    better=_better(status, current, statuses),
+                    at=at,
+                    included=included,
+                    distance=away,
+                    exact=exact,
+                )
+            )
+        return tuple(found)
 
     def nearest(
         self, here: Decimal | Fraction, current: str, up: bool
@@ -160,14 +166,17 @@ class _Profile:
         return None
 
 
-_PROFILES: Kept[_Profile] = Kept(1024)  # rules at once (a target from the data: one per row)
+_FINDERS: Kept[EdgeFinder] = Kept(1024)  # rules at once (a target from the data: one per row)
 
 
-def _profile(cuts: Sequence[Cut], judgements: Mapping[str, Judgement | None] | None) -> _Profile:
-    """The profile of these cuts, kept: rows rated by the same rule share their cuts."""
+def edge_finder(
+    cuts: Sequence[Cut], judgements: Mapping[str, Judgement | None] | None = None
+) -> EdgeFinder:
+    """The edge finder of these cuts (with these judgements held), kept: rows rated by the
+    same rule share their cuts."""
     travelled = any(cut.travel is not None for cut in cuts)
     held = tuple(sorted((judgements or {}).items())) if travelled else ()
-    return _PROFILES.get(cuts, held, lambda: _Profile(cuts, judgements))
+    return _FINDERS.get(cuts, held, lambda: EdgeFinder(cuts, judgements))
 
 
 def _points(cut: Cut) -> list[Fraction]:

@@ -111,8 +111,19 @@ def fragile(
     """The readings under which the value would get another status than `status`. The
     movements' judgements are judged again under each reading (a value rounded otherwise
     may no longer have improved), for bands that depend on travel."""
+    return fragile_under(reading_rules(indicator, target, period), unrounded, status, movements)
+
+
+def fragile_under(
+    rules: ReadingRules,
+    unrounded: Decimal,
+    status: str,
+    movements: Sequence[Movement] = (),
+) -> tuple[str, ...]:
+    """`fragile` with the rule's readings already found (`reading_rules`: a writer that
+    renders many values of one rule keeps them), in the library's context."""
     found = []
-    for name, other, cuts, travelled in _rules(indicator, target, period):
+    for name, other, cuts, travelled, target in rules:
         value = rounded(other, unrounded)
         judgements = _judgements(other, value, movements, target) if travelled else None
         try:
@@ -143,12 +154,14 @@ def _judgements(
     return found
 
 
-# Each reading's name, indicator, cuts and whether its bands read travel.
-_Rules = tuple[tuple[str, Indicator, tuple[rating.Cut, ...], bool], ...]
-_RULES: Kept[_Rules] = Kept(1024)  # rules at once (a target from the data: one per row)
+# Each reading's name, indicator, cuts, whether its bands read travel, and the target.
+ReadingRules = tuple[tuple[str, Indicator, tuple[rating.Cut, ...], bool, Target | None], ...]
+_RULES: Kept[ReadingRules] = Kept(1024)  # rules at once (a target from the data: one per row)
 
 
-def _rules(indicator: Indicator, target: Target | None, period: Period | None) -> _Rules:
+def reading_rules(
+    indicator: Indicator, target: Target | None, period: Period | None
+) -> ReadingRules:
     """Each reading's indicator and cuts for this rule, kept: rows rated by one rule share
     them, so a row costs a band lookup per reading, not a compilation."""
     tolerance = indicator.tolerance.in_force(period) if indicator.tolerance else None
@@ -157,7 +170,8 @@ def _rules(indicator: Indicator, target: Target | None, period: Period | None) -
     return _RULES.get(indicator, more, lambda: _compiled(indicator, target, period))
 
 
-def _compiled(indicator: Indicator, target: Target | None, period: Period | None) -> _Rules:
+@in_exact_context
+def _compiled(indicator: Indicator, target: Target | None, period: Period | None) -> ReadingRules:
     """Each reading's indicator and its cuts (a reading that cannot rate is left out)."""
     found = []
     for reading in READINGS:
@@ -174,5 +188,6 @@ def _compiled(indicator: Indicator, target: Target | None, period: Period | None
             cuts = rating.compile_cuts(inputs)
         except CannotRate:
             continue
-        found.append((reading.name, other, cuts, any(cut.travel is not None for cut in cuts)))
+        travelled = any(cut.travel is not None for cut in cuts)
+        found.append((reading.name, other, cuts, travelled, target))
     return tuple(found)

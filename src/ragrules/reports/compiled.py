@@ -10,32 +10,28 @@ output. tests/property/test_plan.py holds the two to the same bytes.
 from __future__ import annotations
 
 import itertools
-import json
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from ragrules.engine import readings
 from ragrules.engine._rates import MARK_COLUMNS
-from ragrules.engine.edges import band_edges
 from ragrules.engine.judgement import JUDGEMENT_COLUMNS
-from ragrules.engine.plan import LinePlan, Planned, Rated, RowStream
+from ragrules.engine.plan import LinePlan, Planned, RowStream
 from ragrules.engine.result import movement_dict
 from ragrules.engine.ruleset import Ruleset
 from ragrules.engine.selection import exceptions
 from ragrules.engine.travel import Movement
 from ragrules.formats.data import RowReader, header_of, iter_csv_lines
-from ragrules.model.numbers import format_decimal, in_exact_context
+from ragrules.model.numbers import in_exact_context
 from ragrules.model.rules import Unrated
+from ragrules.reports._fragments import PlanParts, earlier_pairs, encode, movement_runs, pairs
 from ragrules.reports._jobs import part_lines, write_in_parts
 from ragrules.reports.stream import StreamWriter, Tally
 
 _ABSENT = 1 << 62  # the index of a column the file does not have: its text is blank
 _NO_COMMENT = '"commentary": ""'
-_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 # Fragments kept per plan before they are dropped and rendered again: bounded memory on a
 # file of unique values, no cost on published ones (a few hundred texts an indicator).
@@ -294,7 +290,7 @@ class _JsonLines:
         self.out = writer.out
         self.tally: Tally = writer.tally
         self.policy = writer.policy
-        self.plans: dict[LinePlan, _PlanParts] = {}
+        self.plans: dict[LinePlan, PlanParts] = {}
         self.texts: dict[object, str] = {}  # by Rated, or (bands' number, text) when fast
         self.moves: dict[tuple[LinePlan, str, object, str, object, object, str], str] = {}
         self.middles: dict[tuple[str, str], str] = {}
@@ -303,7 +299,7 @@ class _JsonLines:
 
     def write(self, planned: Planned) -> None:
         rated, plan = planned.rated, planned.plan
-        parts = self.plans.get(plan) or _kept(self.plans, plan, lambda: _PlanParts(rated))
+        parts = self.plans.get(plan) or _kept(self.plans, plan, lambda: PlanParts(rated))
         # A number the plan rates reads the same for every plan alike in bands (a year's
         # quarters, as a rule): rendered once for them.
         shown = (plan.alike, rated.text) if rated.fast else rated
@@ -319,7 +315,7 @@ class _JsonLines:
                     frame = _movement_frame(plan.movement(move))
                     parts.frames[index * 64 + code] = frame
                 middle = self.middles.get((plan.id, earlier_text)) or _kept(
-                    self.middles, (plan.id, earlier_text), _earlier, earlier, earlier_text
+                    self.middles, (plan.id, earlier_text), earlier_pairs, earlier, earlier_text
                 )
                 moves.append(f"{frame[0]}{middle}{frame[1]}")
                 judgements.append(code)
@@ -347,10 +343,10 @@ class _JsonLines:
         place = self.places.get(where) or _kept(
             self.places,
             where,
-            lambda: _pairs({"area": planned.area or None, "breakdown": dict(planned.breakdown)}),
+            lambda: pairs({"area": planned.area or None, "breakdown": dict(planned.breakdown)}),
         )
         columns = self.columns.get(planned.columns) or _kept(
-            self.columns, planned.columns, lambda: _pairs({"columns": dict(planned.columns)})
+            self.columns, planned.columns, lambda: pairs({"columns": dict(planned.columns)})
         )
         self.out.write(
             "".join(
@@ -362,7 +358,7 @@ class _JsonLines:
                     text,
                     ", ".join(moves),
                     "], ",
-                    _pairs({"commentary": planned.commentary})
+                    pairs({"commentary": planned.commentary})
                     if planned.commentary
                     else _NO_COMMENT,
                     ', "caveat": "", "flag": "", ',
@@ -388,57 +384,7 @@ class _JsonLines:
         result = planned.result()
         chosen = exceptions((result,), self.policy) if result.unrated is None else ()
         reasons = list(chosen[0].reasons) if chosen else []
-        return bool(reasons), f", {_pairs({'exception_reasons': reasons})}}}\n"
-
-
-class _PlanParts:
-    """A plan's fixed fragments: the line up to the area, the period, and (for numbers the
-    plan rates itself) the target, margins and bounds."""
-
-    def __init__(self, rated: Rated) -> None:
-        """The fixed parts of `rated`'s plan, from its result's own `to_dict()`."""
-        record = rated.result().to_dict()
-        self.head = "{" + _part(record, "indicator", "polarity") + ", "
-        self.period = ", " + _part(record, "period", "period") + ', "row": '
-        self.fixed: str | None = None
-        # A movement's frame by comparison and outcome; the exception reasons (and whether
-        # there are any) by status, rated and the movements' outcomes.
-        self.frames: dict[int, tuple[str, str]] = {}
-        self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
-        indicator = rated.plan.indicator
-        self.statuses = indicator.scale.statuses_for(indicator.polarity)  # best first
-
-    def rated(self, rated: Rated) -> str:
-        """From the status to the opening of the travel list, for one value text."""
-        if not rated.fast:
-            return ", " + _part(rated.result().to_dict(), "status", "rank") + ', "travel": ['
-        if self.fixed is None:
-            self.fixed = _part(rated.result().to_dict(), "target", "bounds")
-        assert rated.rated is not None and rated.value is not None
-        unrounded, band, reason = rated.rated
-        own = _pairs(
-            {
-                "status": rated.status,
-                "rated": True,
-                "unrated": None,
-                "reason": reason,
-                "value": format_decimal(rated.value),
-                "value_text": rated.text,
-                "unrounded": format_decimal(unrounded),
-            }
-        )
-        plan = rated.plan
-        assert plan.cuts is not None  # a fast rating is the plan's own cuts'
-        edges = _list(
-            [e.to_dict() for e in band_edges(plan.cuts, rated.value, band, self.statuses)]
-        )
-        fragile = _list(
-            readings.fragile(plan.indicator, unrounded, plan.target, plan.period, rated.status)
-        )
-        return (
-            f', {own}, {self.fixed}, "band": {band}, "edges": {edges}, "fragile": {fragile}, '
-            '"interval": null, "rank": null, "travel": ['
-        )
+        return bool(reasons), f", {pairs({'exception_reasons': reasons})}}}\n"
 
 
 def _movement_frame(move: Movement) -> tuple[str, str]:
@@ -446,17 +392,6 @@ def _movement_frame(move: Movement) -> tuple[str, str]:
     direction and judgement share."""
     head, _, tail = movement_runs(movement_dict(move))
     return "{" + head + ", ", ", " + tail + "}"
-
-
-def movement_runs(record: dict[str, Any]) -> tuple[str, str, str]:
-    """A movement's pairs in three runs: up to its period, its earlier value and text, and
-    from its direction on (the writers cut a movement's JSON there)."""
-    keys = list(record)
-    return (
-        _part(record, keys[0], "period"),
-        _part(record, "earlier", "earlier_text"),
-        _part(record, "direction", keys[-1]),
-    )
 
 
 K = TypeVar("K")
@@ -472,24 +407,5 @@ def _kept(cache: dict[K, V], key: K, render: Callable[..., V], *args: Any) -> V:
     return found
 
 
-def _earlier(value: Decimal, text: str) -> str:
-    return _pairs({"earlier": format_decimal(value), "earlier_text": text})
-
-
 def _movement_json(move: Movement) -> str:
-    return _encode(movement_dict(move))
-
-
-def _part(record: dict[str, Any], first: str, last: str) -> str:
-    keys = list(record)
-    return _pairs({k: record[k] for k in keys[keys.index(first) : keys.index(last) + 1]})
-
-
-def _list(items: Sequence[Any]) -> str:
-    """A list as the stream's encoder writes it (most lists a line holds are empty)."""
-    return _encode(list(items)) if items else "[]"
-
-
-def _pairs(record: dict[str, Any]) -> str:
-    """`"key": value, ...` as the stream's encoder writes them inside an object."""
-    return _encode(record)[1:-1]
+    return encode(movement_dict(move))

@@ -15,10 +15,10 @@ import polars as pl
 from ragrules.engine.plan import LinePlan
 from ragrules.engine.result import movement_dict
 from ragrules.model.rules import Unrated
+from ragrules.reports._fragments import PlanParts
 from ragrules.reports.columnar._keys import sort_key
 from ragrules.reports.columnar._known import Known, patched
 from ragrules.reports.columnar._travel import move_parts
-from ragrules.reports.compiled import _PlanParts
 
 # What a value text brings, rated alike by a group of plans or by one plan.
 _SHOWN = {
@@ -37,7 +37,7 @@ class ValueTexts:
     """Each row's value text, rated and rendered, joined onto the rows of a block."""
 
     def __init__(
-        self, plans: list[LinePlan], part: Callable[[LinePlan, str], _PlanParts], count: int
+        self, plans: list[LinePlan], part: Callable[[LinePlan, str], PlanParts], count: int
     ) -> None:
         self.plans, self.part, self.count = plans, part, count  # plans by number (`pc`)
         self.alike = Known(["g", "v"], self._alike)

@@ -18,10 +18,10 @@ from ragrules.engine.batch import LOOKBACK_ROWS
 from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.result import movement_dict
 from ragrules.model.numbers import format_decimal
+from ragrules.reports._fragments import PlanParts, movement_runs, pairs
 from ragrules.reports.columnar._keys import sort_key
 from ragrules.reports.columnar._known import Known, patched
 from ragrules.reports.columnar._table import Layout
-from ragrules.reports.compiled import _pairs, _PlanParts, movement_runs
 
 SEP = "\x1f"  # joins the parts of a series key; never in a CSV cell the plans take
 _CODES = 64  # more outcomes than a plan's movements can have (direction by judgement)
@@ -32,7 +32,7 @@ class TravelColumns:
 
     layout: Layout
     stream: RowStream
-    parts: dict[LinePlan, _PlanParts]
+    parts: dict[LinePlan, PlanParts]
     plans: list[LinePlan]  # by number
 
     def __init__(self) -> None:
@@ -174,7 +174,7 @@ class TravelColumns:
                 rows.append((rid, text, False, None, None))
                 continue
             shown = {"earlier": format_decimal(number), "earlier_text": text}
-            rows.append((rid, text, True, sort_key(number), " " + _pairs(shown)))
+            rows.append((rid, text, True, sort_key(number), " " + pairs(shown)))
         schema = {"rid": pl.UInt32, "earlier": pl.String, "enum": pl.Boolean}
         schema |= {"ekey": pl.String, "middle": pl.String}
         return pl.DataFrame(rows, schema=schema, orient="row")

@@ -17,12 +17,12 @@ from ragrules.engine.plan import LinePlan, Rated
 from ragrules.engine.selection import exceptions
 from ragrules.engine.travel import Movement
 from ragrules.model.rules import Direction, Judgement
+from ragrules.reports._fragments import PlanParts, pairs
 from ragrules.reports._utf8 import utf8_buffer
 from ragrules.reports.columnar._known import Known
 from ragrules.reports.columnar._table import Layout, Table
 from ragrules.reports.columnar._texts import ValueTexts
 from ragrules.reports.columnar._travel import SEP, TravelColumns
-from ragrules.reports.compiled import _pairs, _PlanParts
 from ragrules.reports.stream import Tally
 
 _SLICE = 10_000  # lines written at a time: a block's parts are never selected whole
@@ -34,7 +34,7 @@ class Writer(TravelColumns):
     def __init__(self, layout: Layout, out: TextIO) -> None:
         self.layout, self.stream, self.out = layout, layout.stream, out
         self.policy = layout.ruleset.exceptions
-        self.parts: dict[LinePlan, _PlanParts] = {}
+        self.parts: dict[LinePlan, PlanParts] = {}
         self.tally = Tally()
         self.binary = utf8_buffer(out)
         count = len(self.stream.comparisons)
@@ -47,13 +47,13 @@ class Writer(TravelColumns):
         self.texts = ValueTexts(self.plans, self.part, count)  # value texts, rated
         super().__init__()
 
-    def part(self, plan: LinePlan, value: str) -> _PlanParts:
+    def part(self, plan: LinePlan, value: str) -> PlanParts:
         """The plan's fixed fragments, made from its own rating of a value the first time."""
         parts = self.parts.get(plan)
         if parts is None:
             rated = plan.rated(value)
             assert rated is not None
-            parts = self.parts[plan] = _PlanParts(rated)
+            parts = self.parts[plan] = PlanParts(rated)
         return parts
 
     def write(self, table: Table) -> bool:
@@ -191,7 +191,7 @@ class Writer(TravelColumns):
                     result = attrs.evolve(result, travel=travel)
                 chosen = exceptions((result,), self.policy)
                 reasons = list(chosen[0].reasons) if chosen else []
-            tail = f" {_pairs({'exception_reasons': reasons})}}}"  # polars ends the line
+            tail = f" {pairs({'exception_reasons': reasons})}}}"  # polars ends the line
             tails.append((*key, tail, bool(reasons)))
         schema: dict[str, Any] = {name: lacking.schema[name] for name in keys}
         schema |= {"tail": pl.String, "selected": pl.Boolean}
@@ -223,10 +223,10 @@ class Writer(TravelColumns):
     def _place(self, row: tuple[str, ...]) -> str:
         area, *values = row
         breakdown = dict(zip(self.stream.breakdowns, values, strict=True))
-        return " " + _pairs({"area": area or None, "breakdown": breakdown})
+        return " " + pairs({"area": area or None, "breakdown": breakdown})
 
     def _columns(self, row: tuple[str, ...]) -> str:
-        return " " + _pairs({"columns": dict(zip(self.layout.reader.others, row, strict=True))})
+        return " " + pairs({"columns": dict(zip(self.layout.reader.others, row, strict=True))})
 
     def _count(self, frame: pl.DataFrame, count: int) -> None:
         tally = self.tally
@@ -242,4 +242,4 @@ class Writer(TravelColumns):
 
 
 def _commentary(row: tuple[str, ...]) -> str:
-    return " " + _pairs({"commentary": row[0]})
+    return " " + pairs({"commentary": row[0]})

@@ -1,0 +1,125 @@
+"""The JSON of a streamed line in fragments: what the compiled and columnar writers render
+once (per plan, per value text, per movement) and put together per line, byte for byte as
+`json.dumps` writes `Result.to_dict()`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from json.encoder import encode_basestring  # the encoder's own (C) string writer
+from typing import Any
+
+from ragrules.engine import readings
+from ragrules.engine.edges import Edge, EdgeFinder, edge_finder
+from ragrules.engine.plan import Rated
+from ragrules.model.numbers import exact_context, format_decimal
+
+encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_AWAY = "\x00"  # an edge's distance, in an edge rendered once for every distance
+_AWAY_JSON = encode(_AWAY)[1:-1]
+
+
+class PlanParts:
+    """A plan's fixed fragments: the line up to the area, the period, and (for numbers the
+    plan rates itself) the target, margins and bounds; and what renders such a number."""
+
+    def __init__(self, rated: Rated) -> None:
+        """The fixed parts of `rated`'s plan, from its result's own `to_dict()`."""
+        record = rated.result().to_dict()
+        self.head = "{" + part(record, "indicator", "polarity") + ", "
+        self.period = ", " + part(record, "period", "period") + ', "row": '
+        self.fixed: str | None = None
+        # A movement's frame by comparison and outcome; the exception reasons (and whether
+        # there are any) by status, rated and the movements' outcomes.
+        self.frames: dict[int, tuple[str, str]] = {}
+        self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
+        indicator = rated.plan.indicator
+        self.statuses = indicator.scale.statuses_for(indicator.polarity)  # best first
+        # For the numbers the plan's own bands rate: its edges and other readings, found
+        # once; an edge's JSON by all but its distance.
+        self.edges: EdgeFinder | None = None
+        self.readings: readings.ReadingRules = ()
+        self.edge_json = EdgeJson()
+
+    def rated(self, rated: Rated) -> str:
+        """From the status to the opening of the travel list, for one value text."""
+        if not rated.fast:
+            return ", " + part(rated.result().to_dict(), "status", "rank") + ', "travel": ['
+        plan = rated.plan
+        assert plan.cuts is not None  # a fast rating is the plan's own cuts'
+        assert rated.rated is not None and rated.value is not None
+        if self.fixed is None or self.edges is None:
+            self.fixed = part(rated.result().to_dict(), "target", "bounds")
+            self.edges = edge_finder(plan.cuts)
+            self.readings = readings.reading_rules(plan.indicator, plan.target, plan.period)
+        unrounded, band, reason = rated.rated
+        status = rated.status
+        with exact_context():
+            edges = self.edges.edges(rated.value, status, self.statuses)
+            fragile = readings.fragile_under(self.readings, unrounded, status)
+        edge_list = f"[{', '.join(map(self.edge_json, edges))}]" if edges else "[]"
+        return (
+            f', "status": {encode_basestring(status)}, "rated": true, "unrated": null, '
+            f'"reason": {encode_basestring(reason)}, "value": "{format_decimal(rated.value)}", '
+            f'"value_text": {encode_basestring(rated.text)}, '
+            f'"unrounded": "{format_decimal(unrounded)}", {self.fixed}, "band": {band}, '
+            f'"edges": {edge_list}, "fragile": {json_list(fragile)}, '
+            '"interval": null, "rank": null, "travel": ['
+        )
+
+
+class EdgeJson:
+    """An edge's JSON, as `encode(edge.to_dict())` writes it: rendered once for all but its
+    distance, which is joined into it (a number's text needs no escaping)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[tuple[object, ...], list[str] | None] = {}
+
+    def __call__(self, edge: Edge) -> str:
+        key = (edge.up, edge.status, edge.better, edge.at, edge.included, edge.exact)
+        texts = self.texts.get(key, _UNSEEN)
+        if texts is _UNSEEN:
+            texts = encode(edge.to_dict(distance=_AWAY)).split(_AWAY_JSON)
+            # The distance is written once, and again in the words unless they only say
+            # where the better status starts: else (a status holding the mark) render whole.
+            places = 1 + (edge.included or not edge.better)
+            texts = self.texts[key] = texts if len(texts) == places + 1 else None
+        if texts is None:
+            return encode(edge.to_dict())
+        return format_decimal(edge.distance).join(texts)
+
+
+_UNSEEN: list[str] = []
+
+
+def movement_runs(record: dict[str, Any]) -> tuple[str, str, str]:
+    """A movement's pairs in three runs: up to its period, its earlier value and text, and
+    from its direction on (the writers cut a movement's JSON there)."""
+    keys = list(record)
+    return (
+        part(record, keys[0], "period"),
+        part(record, "earlier", "earlier_text"),
+        part(record, "direction", keys[-1]),
+    )
+
+
+def part(record: dict[str, Any], first: str, last: str) -> str:
+    """The pairs of `record` from key `first` to key `last`, as `pairs` writes them."""
+    keys = list(record)
+    return pairs({k: record[k] for k in keys[keys.index(first) : keys.index(last) + 1]})
+
+
+def json_list(items: Sequence[Any]) -> str:
+    """A list as the stream's encoder writes it (most lists a line holds are empty)."""
+    return encode(list(items)) if items else "[]"
+
+
+def pairs(record: dict[str, Any]) -> str:
+    """`"key": value, ...` as the stream's encoder writes them inside an object."""
+    return encode(record)[1:-1]
+
+
+def earlier_pairs(value: Decimal, text: str) -> str:
+    """A movement's earlier value and its text, as pairs."""
+    return pairs({"earlier": format_decimal(value), "earlier_text": text})
