@@ -252,3 +252,24 @@ def test_output_never_overwrites_a_ruleset_of_any_command(tmp_path: Path) -> Non
     before = copy.read_bytes()
     assert main(["show", str(copy), "--toml", "-o", str(copy)]) == 2
     assert copy.read_bytes() == before
+
+
+def test_output_stdout_cannot_encode_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A terminal whose encoding cannot write the data's text (`PYTHONIOENCODING=ascii`):
+    said in one line with what to do, exit 2, no traceback."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[ruleset]\nformat = 1\nid = "r"\n[[indicator]]\nid = "a"\ntarget = 10\n'
+        "tolerance = { absolute = 1 }\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.csv"
+    data.write_text("indicator,period,value,commentary\na,2022/23 Q1,12,café\n", "utf-8")
+    for engine in ("row", "columnar"):
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+        argv = ["rate", str(rules), str(data), "--stream", "--engine", engine]
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "cannot write 'é' to stdout in ascii" in err and "-o FILE" in err

@@ -246,3 +246,22 @@ def test_a_toml_number_beyond_any_decimal_is_a_located_problem(setting: str, mes
         ragrules.loads(f'[ruleset]\nformat = 1\nid = "x"\n[[indicator]]\n{setting}')
     (problem,) = caught.value.problems
     assert problem.line is not None and message in problem.message
+
+
+def test_breakdowns_with_no_row_placed_rate_every_indicator_as_no_data(tmp_path: Path) -> None:
+    """A ruleset with breakdowns and data with no row it places (none, or only unknown
+    indicators) still gives each indicator its no-data result, each breakdown blank."""
+    text = (
+        '[ruleset]\nformat = 1\nid = "b"\n[data]\nbreakdowns = ["sex"]\n'
+        '[[indicator]]\nid = "a"\ntarget = 1\ntolerance = { absolute = 1 }\n'
+    )
+    ruleset = ragrules.loads(text)
+    (tmp_path / "b.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "empty.csv").write_text("indicator,sex,period,value\n", encoding="utf-8")
+    assert main(["rate", str(tmp_path / "b.toml"), str(tmp_path / "empty.csv")]) == 0
+    for rows in ([], [{"indicator": "zzz", "value": "1"}]):
+        report = ruleset.rate(rows)
+        assert [(r.status, r.to_dict()["breakdown"]) for r in report.results] == [
+            ("no-data", {"sex": ""})
+        ]
+        assert len(report.rejected) == len(rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterator
@@ -99,7 +100,7 @@ def plain_files(draw: st.DrawFn) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    periods = ["2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3"]
+    periods = ["2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2021/22", "2022/23"]
     for _ in range(draw(st.integers(1, 40))):
         row = {
             "indicator": draw(st.sampled_from(["up", "down", "whole"])),
@@ -111,6 +112,8 @@ def plain_files(draw: st.DrawFn) -> str:
             "last_year": draw(st.one_of(boundary_texts(), st.just(""))),
             "authority": draw(st.sampled_from(["A", "B, Ltd", 'say "hi"'])),
         }
+        if " Q" not in row["period"] and row["previous"]:
+            row["last_year"] = ""  # a year's two earlier columns name one period: not plain
         writer.writerow([row[c] for c in columns])
     return out.getvalue()
 
@@ -369,3 +372,90 @@ def test_a_margin_is_shown_as_each_period_writes_it(tmp_path: Path) -> None:
     assert compiled.getvalue() == general.getvalue() == columns.getvalue()
     shown = [json.loads(line)["tolerance"] for line in general.getvalue().splitlines()]
     assert shown == ["5%", "5.0%"]
+
+
+def test_a_years_two_earlier_columns_are_the_row_engines(tmp_path: Path) -> None:
+    """A year's previous and last-year columns name one period: a block with a row giving
+    both is the row engine's (the general path keeps one and rejects the other)."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "y"\n[travel.comparisons]\n'
+        'short = { against = "previous-period" }\n'
+        '[[indicator]]\nid = "a"\ntarget = 50\ntolerance = { absolute = 5 }\n'
+    )
+    path = tmp_path / "years.csv"
+    path.write_text(
+        "indicator,period,value,previous,last_year\na,2020/21,60,70,40\na,2021/22,60,,40\n",
+        encoding="utf-8",
+    )
+    row, col, expected, tally = _both(ruleset, path)
+    assert col == row and tally == expected
+    assert '"rejected": true' in col and '"earlier": "70"' in col
+
+
+@given(st.lists(st.text(st.sampled_from('a1,"  '), max_size=8), min_size=1, max_size=3))
+def test_a_block_polars_takes_reads_as_pythons_csv_reads_it(lines: list[str]) -> None:
+    """Lines whose quotes are all around whole cells are read alike by polars and by the
+    csv module (the row engine's reader); any other line is left to the row engine."""
+    text = "\n".join(lines) + "\n"
+    if not _table._well_quoted(text, ","):
+        return
+    rows = list(csv.reader(io.StringIO(text)))
+    width = max(len(row) for row in rows)
+    if any(len(row) != width for row in rows) or ["" for _ in range(width)] in rows:
+        return  # ragged or blank lines: refused before polars is asked
+    names = [f"c{n}" for n in range(width)]
+    frame = pl.read_csv(
+        text.encode(), has_header=False, schema=dict.fromkeys(names, pl.String)
+    ).fill_null("")
+    assert [list(row) for row in frame.iter_rows()] == rows
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'up,E1,Male,2022/23 Q1,"1"2""',  # text after a closing quote
+        'up,E1,Male,2022/23 Q1,12%,"Target "stretch" agreed"',
+        'up,E1,Male,2022/23 Q1,12%,"on track" ',
+        'up,E1,Male,2022/23 Q1,12%,a "quoted" word',
+    ],
+)
+def test_a_quote_the_readers_disagree_on_is_the_row_engines(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(f"indicator,area,sex,period,value,commentary\n{line}\n", encoding="utf-8")
+    row, col, expected, tally = _both(RULES, path)
+    assert col == row and tally == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        ("indicator,period,value,commentary\nup,2022/23 Q1,12%,café\n", {"encoding": "latin-1"}),
+        ("indicator,period,value,commentary\nup,2022/23 Q1,12%,café\n", {"encoding": "UTF8"}),
+        ("indicatoréperiodévalue\nupé2022/23 Q1é12%\n", {"delimiter": "é"}),
+    ],
+)
+def test_an_encoding_or_delimiter_polars_cannot_read_is_the_row_engines(
+    tmp_path: Path, text: str, options: dict[str, Any]
+) -> None:
+    """A file read in another encoding than UTF-8, or split at a character of more than one
+    byte, is rated by the row engine: the same lines as it writes."""
+    path = tmp_path / "data.csv"
+    path.write_text(text, "utf-8")
+    assert_same_outcome(
+        lambda: _written(functools.partial(rate_csv_stream, **options), RULES, path),
+        lambda: _written(functools.partial(rate_csv_columnar, **options), RULES, path),
+    )
+
+
+def test_a_file_that_cannot_be_read_leaves_the_output_alone(tmp_path: Path) -> None:
+    """As with the row engine: the header and first line are read before the output opens."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(PLAIN_RULESET, encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text("indicator,period,value,previous\nup,,12,11\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    for engine in ("row", "columnar"):
+        out.write_text("KEEP", encoding="utf-8")
+        argv = ["rate", str(rules), str(data), "--stream", "--engine", engine, "-o", str(out)]
+        assert ragrules.cli.main(argv) == 2
+        assert out.read_text(encoding="utf-8") == "KEEP"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import ragrules
 from ragrules.engine.travel import direction, judge
-from ragrules.model.periods import Calendar, Period, PeriodKind, parse_period
+from ragrules.model.periods import Calendar, Period, PeriodKind, parse_period, written_as
 from ragrules.model.rules import NO_CHANGE, Basis, Direction, Judgement, Margin, Polarity
 
 calendars = st.sampled_from(list(Calendar))
@@ -172,3 +172,23 @@ def test_travel_is_independent_of_row_order(
     assert travel(TRAVEL_RULESET.rate(data, period=period)) == travel(
         TRAVEL_RULESET.rate(shuffled, period=period)
     )
+
+
+@given(
+    periods(),
+    st.sampled_from(["", "AY ", "FY ", "ay", "Fy "]),
+    calendars,
+    st.sampled_from(["previous", "same_period_last_year"]),
+)
+def test_an_earlier_column_is_placed_where_the_rows_own_period_reads_it(
+    period: Period, prefix: str, calendar: Calendar, earlier: str
+) -> None:
+    """A wide row's earlier column is placed at its period written from the row's period
+    text (the reader knows no ruleset), then read in the ruleset's calendar: that must be
+    the row's own period's previous (or last year's) however the row names its year."""
+    text = str(period)
+    if period.calendar is not Calendar.CALENDAR and period.kind is not PeriodKind.MONTH:
+        text = f"{prefix}{text}"  # `R12M`/`YTD` stay outside the year, as people write them
+    own = parse_period(text, calendar)
+    then = getattr(parse_period(text), earlier)()
+    assert parse_period(written_as(then, text), calendar) == getattr(own, earlier)()

@@ -28,6 +28,8 @@ from tests.conftest import assert_same_outcome
 
 POLARITIES = ["higher-is-better", "lower-is-better", "neutral", "in-range"]
 PERIODS = ["2021/22 Q3", "2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "Q9 2022"]
+# Years too: a year's previous period is its same period last year (two columns, one period).
+YEARS = ["2021/22", "2022/23"]
 VALUES = ["10", "12.5", "12.50", "15%", "0.5", "20", "N/A", "-", "junk", "", "7", "100", "12.45"]
 
 
@@ -109,7 +111,7 @@ def data_files(draw: st.DrawFn) -> str:
         "target": st.sampled_from(["", "", "11", "x"]),
         "caveat": st.sampled_from(["", "", "", "data late"]),
         "commentary": st.sampled_from(["", "", "on track", "=1+1"]),
-        "period": st.sampled_from(PERIODS),
+        "period": st.sampled_from(PERIODS + YEARS),
         "value": st.sampled_from(VALUES),
         "authority": st.sampled_from(["A", "B"]),
         "forecast": st.sampled_from(VALUES),
@@ -191,3 +193,34 @@ def _streamed_both_ways(ruleset: ragrules.Ruleset, rows: list[str], tmp_path: Pa
     rate_csv_stream(ruleset, path, compiled)
     assert compiled.getvalue() == general.getvalue()
     return compiled.getvalue()
+
+
+def test_a_years_two_earlier_columns_name_one_period_as_the_general_path_reads_them(
+    tmp_path: Path,
+) -> None:
+    """A year's previous period is its same period last year: a line giving both is two
+    rows for one period, the first kept and the second rejected, in both engines."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "y"\n[travel.comparisons]\n'
+        'short = { against = "previous-period" }\n'
+        '[[indicator]]\nid = "a"\ntarget = 50\ntolerance = { absolute = 5 }\n'
+    )
+    rows = ["indicator,period,value,previous,last_year", "a,2020/21,60,70,40", "a,2021/22,60,,40"]
+    lines = [json.loads(line) for line in _streamed_both_ways(ruleset, rows, tmp_path).splitlines()]
+    earlier = [line["travel"][0]["earlier"] for line in lines if "travel" in line]
+    assert earlier == ["70", "40"]  # the file's first of the two columns; alone, the other
+    assert [line.get("reason") for line in lines if line.get("rejected")] == [
+        "duplicate of row 2 for 2019/20"
+    ]
+
+
+def test_an_academic_row_places_its_earlier_columns_in_its_own_year(tmp_path: Path) -> None:
+    """`AY 2022/23 Q2`'s previous column is `AY 2022/23 Q1` in a financial ruleset too."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "ay"\n[travel.comparisons]\n'
+        'short = { against = "previous-period" }\n'
+        '[[indicator]]\nid = "a"\ntarget = 50\ntolerance = { absolute = 5 }\n'
+    )
+    rows = ["indicator,period,value,previous", "a,AY 2022/23 Q2,46,40", "a,FY 2022/23 Q2,46,41"]
+    lines = [json.loads(line) for line in _streamed_both_ways(ruleset, rows, tmp_path).splitlines()]
+    assert [line["travel"][0]["earlier"] for line in lines] == ["40", "41"]

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 from collections.abc import Sequence
 
-from ragrules.cli._common import OK, USAGE, open_output, print_problems, refuse_overwriting
+from ragrules.cli._common import (
+    OK,
+    USAGE,
+    open_output,
+    print_problems,
+    refuse_overwriting,
+    say,
+)
 from ragrules.cli._parser import build_parser
 from ragrules.model.errors import RagrulesError
 
@@ -28,6 +36,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE
     except BrokenPipeError:  # e.g. piped into `head`
         return OK
+    except UnicodeEncodeError as exc:  # stdout in an encoding that cannot write the text
+        say(
+            f"ragrules: cannot write {exc.object[exc.start : exc.end]!r} to stdout in "
+            f"{exc.encoding} (use -o FILE, which is UTF-8, or set PYTHONIOENCODING=utf-8)",
+            file=sys.stderr,
+        )
+        return USAGE
     return code
 
 

@@ -219,11 +219,14 @@ def _rate_columnar(ruleset: Ruleset, args: argparse.Namespace, data: Path, fmt: 
     except ImportError as exc:
         say(f"ragrules rate: {exc}", file=sys.stderr)
         return USAGE
-    _encoding(args, data)
+    encoding = _encoding(args, data)
     columns = parse_columns(args.columns) if args.columns else None
+    # The header and first line are read (as the row engine reads them) before the output
+    # is opened: a data file that cannot be read never leaves an emptied output behind.
+    CsvStream(ruleset, data, columns=columns, delimiter=args.delimiter, encoding=encoding)
     with open_output(args.output) as out:
         tally = rate_csv_columnar(
-            ruleset, data, out, fmt, columns=columns, delimiter=args.delimiter
+            ruleset, data, out, fmt, columns=columns, delimiter=args.delimiter, encoding=encoding
         )
     return _said(tally, args, data, ruleset)
 

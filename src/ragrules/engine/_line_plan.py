@@ -17,7 +17,7 @@ from ragrules.engine.rating import CannotRate, Cut, RuleInputs
 from ragrules.engine.result import Result
 from ragrules.engine.travel import Movement
 from ragrules.model.observations import Observation, read_value
-from ragrules.model.periods import Period, PeriodError, parse_period
+from ragrules.model.periods import Period, PeriodError, parse_period, written_as
 from ragrules.model.rules import (
     Against,
     Direction,
@@ -154,8 +154,10 @@ class LinePlan:
         try:
             shown = parse_period(text)
             self.columns = {
-                "previous": parse_period(str(shown.previous()), ruleset.calendar),
-                "last_year": parse_period(str(shown.same_period_last_year()), ruleset.calendar),
+                "previous": parse_period(written_as(shown.previous(), text), ruleset.calendar),
+                "last_year": parse_period(
+                    written_as(shown.same_period_last_year(), text), ruleset.calendar
+                ),
             }
         except PeriodError:
             pass

@@ -90,8 +90,9 @@ def rate(
     )
     results = []
     # Every indicator for every area and breakdown in the data, so that a missing row is
-    # `no-data`, never a silent gap; data without areas has one: ("", ()).
-    partitions = sorted({(area, breakdown) for (_, area, breakdown), _ in placed}) or [("", ())]
+    # `no-data`, never a silent gap; data without areas has one, with each breakdown blank.
+    blank = ("", ("",) * len(batch.breakdowns))
+    partitions = sorted({(area, breakdown) for (_, area, breakdown), _ in placed}) or [blank]
     for area, breakdown in partitions:
         for indicator in ruleset.indicators:
             series = (indicator.id, area, breakdown)

@@ -225,7 +225,12 @@ class RowStream:
                 return None
             for role, text in zip(self.earlier_roles, earlier, strict=True):
                 if text:
-                    line[plan.columns[role]] = text
+                    at = plan.columns[role]
+                    if at in line:
+                        # Two values for one period (a year's previous period is its same
+                        # period last year): the general path keeps one, rejects the other.
+                        return None
+                    line[at] = text
         return breakdown, series, line
 
     def _move(

@@ -157,8 +157,23 @@ def interned(period: Period) -> Period:
     return _INTERNED.get(period, period)
 
 
+def written_as(period: Period, text: str) -> str:
+    """`period` as text read as `text` is read: with the `AY` or `FY` that `text` gives its
+    split year, if it gives one (`AY 2022/23 Q2`'s previous period is `AY 2022/23 Q1`,
+    whatever calendar the ruleset's years are in); else as `str` writes it."""
+    named = parse_period(text)
+    if named.calendar is Calendar.ACADEMIC:
+        return _text(period, "AY ")
+    if named.calendar is Calendar.FINANCIAL and (
+        parse_period(text, Calendar.ACADEMIC).calendar is Calendar.FINANCIAL
+    ):
+        return _text(period, "FY ")
+    return _text(period)
+
+
 @functools.lru_cache(maxsize=4096)
-def _text(period: Period) -> str:
+def _text(period: Period, prefix: str = "") -> str:
+    """The period as written; `prefix` (`AY `, `FY `) before a split year."""
     if period.kind is PeriodKind.MONTH:
         text = f"{period.year}-{period.index:02d}"
     elif period.calendar is Calendar.CALENDAR:
@@ -166,7 +181,7 @@ def _text(period: Period) -> str:
             str(period.year) if period.kind is PeriodKind.YEAR else f"{period.year} Q{period.index}"
         )
     else:
-        text = f"{period.year}/{(period.year + 1) % 100:02d}"
+        text = f"{prefix}{period.year}/{(period.year + 1) % 100:02d}"
         if period.kind is PeriodKind.QUARTER:
             text += f" Q{period.index}"
     if period.rolling:

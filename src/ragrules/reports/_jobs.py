@@ -105,9 +105,19 @@ def write_in_parts(
         ]
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        files = [task[-1] for task in tasks]
+        tallies = []
         with context.Pool(len(tasks)) as pool:
-            tallies = pool.map(worker, tasks)
-        _copy_out([task[-1] for task in tasks], out)
+            pending = [pool.apply_async(worker, (task,)) for task in tasks]
+            for done, result in enumerate(pending, start=1):
+                try:
+                    tallies.append(result.get())
+                except Exception:
+                    # What one process writes before it stops: the parts before this one
+                    # and this one's lines up to the line that stopped it.
+                    _copy_out([name for name in files[:done] if os.path.exists(name)], out)
+                    raise
+        _copy_out(files, out)
     total = Tally()
     for tally in tallies:
         total.add(tally)

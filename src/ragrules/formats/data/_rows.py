@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from ragrules.formats.data._common import EARLIER, _cell, _error
 from ragrules.model.errors import close_matches
 from ragrules.model.observations import FIELDS, VALUE_COLUMNS, Observation, column_key
-from ragrules.model.periods import PeriodError, parse_period
+from ragrules.model.periods import PeriodError, parse_period, written_as
 
 
 def parse_columns(text: str) -> dict[str, str]:
@@ -219,7 +219,7 @@ def _earlier_rows(
             Observation(
                 indicator=observation.indicator,
                 area=observation.area,
-                period=str(then),
+                period=written_as(then, observation.period),
                 value=_cell(cells, index),
                 row=observation.row,
                 # The breakdowns (the same series as the row's), not what speaks of the

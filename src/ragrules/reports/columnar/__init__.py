@@ -19,6 +19,7 @@ may have dropped) is the row engine's from that block on, so the two always agre
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -41,14 +42,19 @@ def rate_csv_columnar(
     *,
     columns: Mapping[str, str] | None = None,
     delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> Tally:
     """Rate a CSV file column-wise and write JSON lines as `ragrules rate --stream` does.
 
-    Returns the stream's tally. A file the columnar path does not cover (and CSV output) is
-    rated by the compiled row engine instead, from its first line it does not take: the same
-    bytes. Lines end in a bare newline (as the row engine's do on this system's text files).
+    Returns the stream's tally. A file the columnar path does not cover (and CSV output, or
+    an `encoding` other than UTF-8) is rated by the compiled row engine instead, from its
+    first line it does not take: the same bytes. Lines end in a bare newline (as the row
+    engine's do on this system's text files).
     """
-    blocks = CsvBlocks.open(ruleset, Path(path), columns, delimiter) if fmt == "json" else None
+    utf8 = encoding is None or codecs.lookup(encoding).name == "utf-8"
+    blocks = (
+        CsvBlocks.open(ruleset, Path(path), columns, delimiter) if fmt == "json" and utf8 else None
+    )
     writer = None
     for table in blocks or ():
         writer = writer or Writer(table.layout, out)
@@ -57,10 +63,12 @@ def rate_csv_columnar(
             blocks.left = int(table.rows[0])
             break
     if blocks is None or writer is None:  # not even the first block: all the row engine's
-        return rate_csv_stream(ruleset, path, out, fmt, columns=columns, delimiter=delimiter)
+        return rate_csv_stream(
+            ruleset, path, out, fmt, columns=columns, delimiter=delimiter, encoding=encoding
+        )
     tally = writer.tally
     if blocks.left is not None:  # a block it does not take: the row engine from there on
-        rest = CsvStream(ruleset, path, columns=columns, delimiter=delimiter)
+        rest = CsvStream(ruleset, path, columns=columns, delimiter=delimiter, encoding=encoding)
         tally.add(rest.write_part(out, first=blocks.left))
     return tally
 

@@ -7,6 +7,7 @@ one block, not the file: memory does not grow with the file.
 from __future__ import annotations
 
 import csv
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -59,7 +60,27 @@ class Layout:
             if plan is None or (self.reader.earlier and plan.columns is None):
                 return None
             self.plans[(indicator, period)] = plan
+        if self._one_period_twice(table):
+            return None
         return table
+
+    def _one_period_twice(self, table: Table) -> bool:
+        """Whether a row gives two earlier values for one period (a year's previous period is
+        its same period last year): the general path keeps one and rejects the other."""
+        earlier = self.reader.earlier
+        roles = list(earlier)
+        twice = [
+            key
+            for key, plan in self.plans.items()
+            if plan.columns is not None and len({plan.columns[r] for r in roles}) < len(roles)
+        ]
+        if not twice:
+            return False
+        keys = pl.DataFrame(twice, schema=["i", "p"], orient="row")
+        rows = pl.DataFrame({"i": table.column("indicator"), "p": table.column("period")})
+        given = [(table.frame.to_series(earlier[r]) != "").alias(r) for r in roles]
+        found = rows.with_columns(given).join(keys, on=["i", "p"], how="semi")
+        return bool(found.select(pl.sum_horizontal(roles) > 1).to_series().any())
 
 
 class Table:
@@ -132,11 +153,13 @@ class CsvBlocks:
             text = head[:end].decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if "\r" in text or text.count('"') % 2 or _unlike_python([text]):
+        if "\r" in text or _unlike_python([text]):
             return None
         # The delimiter is sniffed from the text the row engine sniffs it from.
         sample = head.decode("utf-8", errors="replace")[:_SAMPLE]
         separator = _delimiter(delimiter, sample, str(path))
+        if len(separator.encode()) != 1 or not _well_quoted(text, separator):
+            return None  # polars splits at one byte; the row engine reads any other
         header = next(csv.reader([text], delimiter=separator))
         layout = Layout(ruleset, header, RowReader(header, source=str(path), columns=columns))
         if not layout.usable():
@@ -183,8 +206,8 @@ class CsvBlocks:
         if len(text) >= MAX_LINE and max(map(len, text.split("\n"))) >= MAX_LINE:
             return None  # a line longer than a stream reads: the row engine's words for it
         lines = text.count("\n") + (not text.endswith("\n"))
-        if '"' in text and any(line.count('"') % 2 for line in text.split("\n")):
-            return None  # a quoted cell spanning lines (or a stray quote): the row engine's
+        if '"' in text and not _well_quoted(text, self.separator):
+            return None  # a quoted cell spanning lines, or a stray quote: the row engine's
         try:
             frame = pl.read_csv(
                 block,
@@ -199,6 +222,22 @@ class CsvBlocks:
             return None
         rows = pl.int_range(self.line, self.line + lines, eager=True).cast(pl.Int64)
         return self.layout.table(frame, rows)
+
+
+def _well_quoted(text: str, separator: str) -> bool:
+    """Whether each line holding a quote is made of cells either plain or quoted whole
+    (`"a, ""b"" c"`), which Python's csv module and polars read alike. A quote anywhere else
+    (`"a"b`, `a"b`, `"a" `) or a quoted cell running onto the next line is read otherwise by
+    each: such a block is the row engine's."""
+    cells = _QUOTED.get(separator)
+    if cells is None:
+        plain, quoted = f'[^"{re.escape(separator)}]*', '"(?:[^"]|"")*"'
+        cell = f"(?:{plain}|{quoted})"
+        cells = _QUOTED[separator] = re.compile(f"{cell}(?:{re.escape(separator)}{cell})*")
+    return all(cells.fullmatch(line) for line in text.split("\n") if '"' in line)
+
+
+_QUOTED: dict[str, re.Pattern[str]] = {}  # a line's cells, by separator
 
 
 # Characters Python's `str.strip` takes for white space and polars' `strip_chars` does not (or
