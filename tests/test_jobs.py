@@ -128,12 +128,13 @@ def test_a_file_is_cut_alike_whatever_the_chunk_it_is_read_in(
 def test_a_file_stopped_midway_writes_what_one_process_writes_before_it_stops(
     tmp_path: Path, jobs: int
 ) -> None:
-    """A line that stops the stream (a row with an earlier column and no period) in a later
-    part: the lines before it are written, by one process or several, then the error."""
+    """A line that stops the stream (a row with an earlier column and no period, in a file
+    given none) in a later part: the lines before it are written, by one process or
+    several, then the error."""
     ruleset = ragrules.loads(RULES)
     lines = ["indicator,area,period,value,previous"]
     lines += [f"{'ab'[n % 2]},E{n % 10},2022/23 Q{n % 4 + 1},{n % 13},{n % 7}" for n in range(400)]
-    lines[350] = "a,E1,nonsense,12,11"
+    lines[350] = "a,E1,,12,11"
     path = tmp_path / "data.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert len(part_lines(path, jobs) or []) == jobs - 1

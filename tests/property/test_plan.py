@@ -224,3 +224,22 @@ def test_an_academic_row_places_its_earlier_columns_in_its_own_year(tmp_path: Pa
     rows = ["indicator,period,value,previous", "a,AY 2022/23 Q2,46,40", "a,FY 2022/23 Q2,46,41"]
     lines = [json.loads(line) for line in _streamed_both_ways(ruleset, rows, tmp_path).splitlines()]
     assert [line["travel"][0]["earlier"] for line in lines] == ["40", "41"]
+
+
+def test_a_row_whose_period_is_no_period_is_rejected_and_the_rows_after_it_rated(
+    tmp_path: Path,
+) -> None:
+    """Its earlier columns cannot be placed: the row is rejected for its period, as a row
+    without earlier columns is, and the stream reads on (it used to stop there)."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "p"\n[[indicator]]\nid = "a"\ntarget = 10\n'
+        "tolerance = { absolute = 1 }\n"
+    )
+    rows = ["indicator,period,value,previous", "a,2022/23 Q1,12,11", "a,nonsense,12,11"]
+    rows += ["a,2022/23 Q2,12,12"]
+    lines = [json.loads(line) for line in _streamed_both_ways(ruleset, rows, tmp_path).splitlines()]
+    assert [(line["row"], "rejected" in line) for line in lines] == [
+        (2, False),
+        (3, True),
+        (4, False),
+    ]

@@ -125,7 +125,8 @@ class RowReader:
             return []
         values = {name: _cell(cells, index) for name, index in self.fields.items()}
         extra = tuple((name, _cell(cells, index)) for name, index in self.others.items())
-        if self.earlier and not values.get("period"):
+        own_period = bool(values.get("period"))
+        if self.earlier and not own_period:
             values["period"] = str(self.default) if self.default else ""
         if self.wide:
             printed = [
@@ -137,7 +138,8 @@ class RowReader:
                 for when, text in printed or [(next(reversed(self.wide)), "")]
             ]
         observation = Observation(row=line, extra=extra, **values)
-        return [observation, *_earlier_rows(observation, self.earlier, cells, self.source)]
+        earlier = _earlier_rows(observation, self.earlier, cells, self.source, own_period)
+        return [observation, *earlier]
 
 
 def _check_columns(header: list[str], columns: Mapping[str, str], source: str | None) -> None:
@@ -197,14 +199,23 @@ def _roles(header: list[str], columns: Mapping[str, str]) -> dict[int, str]:
 
 
 def _earlier_rows(
-    observation: Observation, earlier: Mapping[str, int], cells: list[str], source: str | None
+    observation: Observation,
+    earlier: Mapping[str, int],
+    cells: list[str],
+    source: str | None,
+    own_period: bool,
 ) -> list[Observation]:
-    """Rows for the earlier values a wide row carries (previous period, same period last year)."""
+    """Rows for the earlier values a wide row carries (previous period, same period last year).
+
+    A row whose own period is no period is rejected for it (the rows after it are read on);
+    with no period of its own, and none given for the file, the file cannot be read."""
     if not earlier:
         return []
     try:
         when = parse_period(observation.period)
     except PeriodError:
+        if own_period:
+            return []  # no period to place them at: the row is rejected for its own period
         raise _error(
             source,
             f"row {observation.row}: previous and last-year columns need the row's period",
