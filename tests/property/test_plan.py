@@ -15,6 +15,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -195,18 +196,25 @@ def _streamed_both_ways(ruleset: ragrules.Ruleset, rows: list[str], tmp_path: Pa
     return compiled.getvalue()
 
 
+TRAVELLING = ragrules.loads(
+    '[ruleset]\nformat = 1\nid = "t"\n[travel.comparisons]\n'
+    'short = { against = "previous-period" }\n'
+    '[[indicator]]\nid = "a"\ntarget = 50\ntolerance = { absolute = 5 }\n'
+)
+
+
+def _lines(ruleset: ragrules.Ruleset, rows: list[str], tmp_path: Path) -> list[dict[str, Any]]:
+    """The rows streamed both ways (the same bytes), each line read back."""
+    return [json.loads(line) for line in _streamed_both_ways(ruleset, rows, tmp_path).splitlines()]
+
+
 def test_a_years_two_earlier_columns_name_one_period_as_the_general_path_reads_them(
     tmp_path: Path,
 ) -> None:
     """A year's previous period is its same period last year: a line giving both is two
     rows for one period, the first kept and the second rejected, in both engines."""
-    ruleset = ragrules.loads(
-        '[ruleset]\nformat = 1\nid = "y"\n[travel.comparisons]\n'
-        'short = { against = "previous-period" }\n'
-        '[[indicator]]\nid = "a"\ntarget = 50\ntolerance = { absolute = 5 }\n'
-    )
     rows = ["indicator,period,value,previous,last_year", "a,2020/21,60,70,40", "a,2021/22,60,,40"]
-    lines = [json.loads(line) for line in _streamed_both_ways(ruleset, rows, tmp_path).splitlines()]
+    lines = _lines(TRAVELLING, rows, tmp_path)
     earlier = [line["travel"][0]["earlier"] for line in lines if "travel" in line]
     assert earlier == ["70", "40"]  # the file's first of the two columns; alone, the other
     assert [line.get("reason") for line in lines if line.get("rejected")] == [
@@ -216,13 +224,8 @@ def test_a_years_two_earlier_columns_name_one_period_as_the_general_path_reads_t
 
 def test_an_academic_row_places_its_earlier_columns_in_its_own_year(tmp_path: Path) -> None:
     """`AY 2022/23 Q2`'s previous column is `AY 2022/23 Q1` in a financial ruleset too."""
-    ruleset = ragrules.loads(
-        '[ruleset]\nformat = 1\nid = "ay"\n[travel.comparisons]\n'
-        'short = { against = "previous-period" }\n'
-        '[[indicator]]\nid = "a"\ntarget = 50\ntolerance = { absolute = 5 }\n'
-    )
     rows = ["indicator,period,value,previous", "a,AY 2022/23 Q2,46,40", "a,FY 2022/23 Q2,46,41"]
-    lines = [json.loads(line) for line in _streamed_both_ways(ruleset, rows, tmp_path).splitlines()]
+    lines = _lines(TRAVELLING, rows, tmp_path)
     assert [line["travel"][0]["earlier"] for line in lines] == ["40", "41"]
 
 
@@ -237,7 +240,7 @@ def test_a_row_whose_period_is_no_period_is_rejected_and_the_rows_after_it_rated
     )
     rows = ["indicator,period,value,previous", "a,2022/23 Q1,12,11", "a,nonsense,12,11"]
     rows += ["a,2022/23 Q2,12,12"]
-    lines = [json.loads(line) for line in _streamed_both_ways(ruleset, rows, tmp_path).splitlines()]
+    lines = _lines(ruleset, rows, tmp_path)
     assert [(line["row"], "rejected" in line) for line in lines] == [
         (2, False),
         (3, True),
