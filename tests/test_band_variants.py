@@ -499,3 +499,18 @@ def test_two_sided_and_range_thresholds_are_checked(change: tuple[str, str], mes
         ragrules.loads(text.replace(*change, 1))
     assert any(message in p.message for p in caught.value.problems), caught.value.problems
     assert all(p.line is not None for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("status", ['""', '" "'])
+def test_a_band_with_a_blank_status_is_refused_where_it_is_written(status: str) -> None:
+    """A status nothing can name (an override, a published status) is a load error, never
+    a crash when a row is rated or audited."""
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(
+            '[ruleset]\nformat = 1\nid = "t"\n[scales.s]\n'
+            f'bands = [{{ status = {status}, from = "target" }}, {{ status = "red" }}]\n'
+            '[[indicator]]\nid = "a"\nscale = "s"\ntarget = 3\n'
+        )
+    (problem,) = caught.value.problems
+    assert (problem.key, problem.line) == ("scales.s.bands[0].status", 5)
+    assert "blank" in problem.message

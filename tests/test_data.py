@@ -155,3 +155,23 @@ def test_row_limit_and_encoding_warning(tmp_path: Path, capsys: pytest.CaptureFi
     ruleset = str(EXAMPLES / "havering-2020-21-q2.toml")
     assert main(["rate", ruleset, str(path), "--period", "2020/21 Q2"]) == 0
     assert "not UTF-8; read as Windows-1252" in capsys.readouterr().err
+
+
+def test_json_records_read_national_headers_as_csv_headers_are_read() -> None:
+    """`Indicator ID`, `Area Code` and `Time period` are the indicator, area and period in a
+    JSON record as in a CSV header, where the record has no field of that name itself."""
+    (row,) = parse_json(
+        '[{"Indicator ID": "93356", "Area Code": "E92000001", "Time period": "2017",'
+        ' "Value": "100.5", "Sex": "Persons"}]'
+    )
+    assert isinstance(row, ragrules.Observation)
+    assert (row.indicator, row.area, row.period, row.value) == (
+        "93356",
+        "E92000001",
+        "2017",
+        "100.5",
+    )
+    assert dict(row.extra) == {"sex": "Persons"}
+    (own,) = parse_json('[{"indicator": "a", "Indicator ID": "93356", "value": "1"}]')
+    assert isinstance(own, ragrules.Observation)
+    assert own.indicator == "a" and dict(own.extra) == {"indicator_id": "93356"}

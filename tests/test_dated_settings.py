@@ -154,3 +154,18 @@ def test_the_entry_named_is_the_one_in_force_where_the_threshold_is_needed() -> 
         ragrules.loads(text, source="r.toml")
     (problem,) = caught.value.problems
     assert (problem.key, problem.line) == ("indicator[0].thresholds[1]", 14)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("2021/22", "Apr 2021"), ("2021/22", "2021/22 Q1"), ("2021", "2021 Q1")]
+)
+def test_two_entries_starting_in_one_month_are_refused(first: str, second: str) -> None:
+    """Written either way round they would be in force in the order written: refused."""
+    head = '[ruleset]\nformat = 1\nid = "t"\n[[indicator]]\nid = "a"\nunit = "percent"\n'
+    head += 'tolerance = { relative = "5%" }\n'
+    for a, b in ((first, second), (second, first)):
+        with pytest.raises(ragrules.RulesetError, match="two entries start in the same month"):
+            ragrules.loads(
+                head
+                + f'target = [{{ from = "{a}", value = 70 }}, {{ from = "{b}", value = 80 }}]\n'
+            )

@@ -254,3 +254,37 @@ def test_reports_print_the_fingerprint() -> None:
 
     for fmt in ("table", "markdown", "html", "json"):
         assert fingerprint(ruleset) in render(report, fmt), fmt
+
+
+def test_a_base_reached_through_two_bases_is_merged_once(tmp_path: Path) -> None:
+    """A diamond (a extends b and c, both extend d) and a base named twice: d's indicator is
+    one definition, not two; a base that changes it makes two, which is refused."""
+    head = '[ruleset]\nformat = 1\nid = "{id}"\n'
+    _write(
+        tmp_path,
+        "d.toml",
+        head.format(id="d") + '[[indicator]]\nid = "y"\ntarget = 1\ntolerance = { absolute = 1 }\n',
+    )
+    for name in ("b", "c"):
+        _write(tmp_path, f"{name}.toml", head.format(id=name) + 'extends = "d.toml"\n')
+    for extends in ('["b.toml", "c.toml"]', '["d.toml", "d.toml"]'):
+        path = _write(tmp_path, "a.toml", head.format(id="a") + f"extends = {extends}\n")
+        assert [i.id for i in ragrules.load(path).indicators] == ["y"]
+    _write(
+        tmp_path,
+        "c.toml",
+        head.format(id="c") + 'extends = "d.toml"\n[[indicator]]\nid = "y"\ntarget = 2\n',
+    )
+    path = _write(tmp_path, "a.toml", head.format(id="a") + 'extends = ["b.toml", "c.toml"]\n')
+    with pytest.raises(ragrules.RulesetError, match="'y' is defined in two bases"):
+        ragrules.load(path)
+
+
+def test_a_bases_indicator_without_an_id_is_said_where_it_is(tmp_path: Path) -> None:
+    _write(tmp_path, "b.toml", '[ruleset]\nformat = 1\nid = "b"\n[[indicator]]\ntarget = 2\n')
+    path = _write(tmp_path, "a.toml", '[ruleset]\nformat = 1\nid = "a"\nextends = "b.toml"\n')
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.load(path)
+    (problem,) = caught.value.problems
+    assert problem.file is not None and problem.file.endswith("b.toml") and problem.line == 4
+    assert "needs an id" in problem.message

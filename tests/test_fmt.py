@@ -263,3 +263,11 @@ def test_spaces_that_are_part_of_a_multi_line_string_stay() -> None:
     text = '[ruleset]\nformat = 1\nid = "x"\ntitle = """two spaces  \nthen a line"""   \n'
     formatted = format_ruleset_text(text)
     assert formatted == '[ruleset]\nformat = 1\nid = "x"\ntitle = """two spaces  \nthen a line"""\n'
+
+
+@pytest.mark.parametrize("value", ["nan", "-nan", "[nan, 1.50]", "{ x = nan }"])
+def test_a_nan_is_formatted_not_blamed_on_fmt(value: str) -> None:
+    """NaN is not equal to itself: the check that formatting changed nothing must still see
+    the same document (the loader then refuses the value where a ruleset reads it)."""
+    text = f'[ruleset]\nformat = 1\nid = "t"\nw =   {value}\n'
+    assert format_ruleset_text(text) == f'[ruleset]\nformat = 1\nid = "t"\nw = {value}\n'

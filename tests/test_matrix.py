@@ -232,3 +232,48 @@ polarity = "lower-is-better"
     markdown = render(report, "markdown")
     assert "Area: One E1. Period: not given." in markdown
     assert "| a (One E1; Female) |" in markdown
+
+
+def test_area_codes_making_one_file_name_are_numbered_and_long_ones_cut(tmp_path: Path) -> None:
+    """`A`, `a` and `A-2` (a file name the numbering would give) each get a file; a code too
+    long for a file name is cut, so every area's report is written."""
+    long_code = "E" * 300
+    for codes in (["A", "A-2", "a"], [long_code, "b"]):
+        lines = "".join(f"a,{code},55\n" for code in codes)
+        rules, data = _files(tmp_path, f"indicator,area,value\n{lines}")
+        folder = tmp_path / "areas" / codes[-1]
+        argv = ["rate", str(rules), str(data), "--per-area", str(folder), "--format", "csv"]
+        assert main(argv) == 0
+        names = [path.name for path in folder.iterdir()]
+        assert len({name.lower() for name in names}) == len(codes)
+        areas = {
+            row["area"]
+            for path in folder.iterdir()
+            for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+        }
+        assert areas == set(codes)
+    assert f"{'E' * 100}.csv" in names
+
+
+def test_series_whose_labels_would_match_each_keep_their_own_column() -> None:
+    """Breakdowns `("Persons", "")` and `("", "Persons")`, or `("x, y", "")` and `("x", "y")`,
+    read alike as values: each series is a column of its own, named with its breakdown."""
+    rules = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "m"\n[data]\nbreakdowns = ["sex", "age"]\n'
+        '[[indicator]]\nid = "i"\ntarget = 10\ntolerance = { absolute = 1 }\n'
+    )
+    rows = [
+        {"indicator": "i", "area": "A", "sex": "Persons", "age": "", "value": "5"},
+        {"indicator": "i", "area": "A", "sex": "", "age": "Persons", "value": "12"},
+        {"indicator": "i", "area": "B", "sex": "x, y", "age": "", "value": "12"},
+        {"indicator": "i", "area": "B", "sex": "x", "age": "y", "value": "5"},
+    ]
+    grid = matrix(rules.rate(rows))
+    assert grid.areas == ("A", "B")
+    cells = [dict(zip(grid.columns, statuses, strict=True)) for statuses in grid.statuses]
+    assert {label: status for row in cells for label, status in row.items() if status} == {
+        'i (sex="Persons", age="")': "red",
+        'i (sex="", age="Persons")': "green",
+        'i (sex="x, y", age="")': "green",
+        'i (sex="x", age="y")': "red",
+    }

@@ -192,3 +192,13 @@ def test_any_file_layout_reads_as_the_same_lists(
     )
     written = ragrules.loads(HEAD + f"[groups.neighbours]\nneighbours = {{ {entries} }}\n")
     assert read.groups == written.groups
+
+
+@pytest.mark.parametrize("name", ["a\\u0000.csv", "x" * 300 + ".csv", "loop1"])
+def test_a_name_no_file_can_have_is_a_located_problem(tmp_path: Path, name: str) -> None:
+    """A NUL, a name too long for the system, a symlink loop: no traceback, the key said."""
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    (problem,) = _problems(_folder(tmp_path, f'[groups.neighbours]\nneighbours = "{name}"\n'))
+    assert problem.key == "groups.neighbours.neighbours"
+    assert "no neighbour file" in problem.message

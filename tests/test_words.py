@@ -104,6 +104,11 @@ def test_canonical_toml_keeps_the_words() -> None:
     [
         ('[statuses.gren]\nlabel = "Achieved"', "'gren' is not a status"),
         ('[statuses.green]\ncolour = "green"', "a colour is written #rrggbb"),
+        # Nothing that reads as false passes for no colour.
+        *(
+            (f"[statuses.green]\ncolour = {value}", "a colour is written #rrggbb")
+            for value in ("0", "false", "-0.0", "[]", "{}", '""')
+        ),
         (
             '[statuses.green]\nlabel = "Met"\n[statuses.red]\nsynonyms = ["met."]',
             "'met.' already names 'green'",

@@ -126,3 +126,25 @@ def test_the_command_line_writes_a_workbook_only_to_a_file(tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stderr
     assert openpyxl.load_workbook(path).sheetnames == list(SHEETS)
+
+
+def test_the_same_report_makes_the_same_workbook_byte_for_byte(
+    havering: ragrules.Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No clock in the workbook: its date is fixed, so a workbook can be checked by hash."""
+    import datetime
+
+    first = to_xlsx(havering)
+
+    class Later(datetime.datetime):
+        @classmethod
+        def now(cls, tz: datetime.tzinfo | None = None) -> Later:
+            return cls(2031, 5, 6, 7, 8, 9)
+
+        @classmethod
+        def utcnow(cls) -> Later:
+            return cls(2031, 5, 6, 7, 8, 9)
+
+    monkeypatch.setattr(datetime, "datetime", Later)
+    assert to_xlsx(havering) == first
+    assert openpyxl.load_workbook(io.BytesIO(first)).properties.created.year == 2000

@@ -5,12 +5,20 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
 from ragrules.engine.travel import direction, judge
-from ragrules.model.periods import Calendar, Period, PeriodKind, parse_period, written_as
+from ragrules.model.periods import (
+    Calendar,
+    Period,
+    PeriodKind,
+    parse_period,
+    text_in,
+    written_as,
+)
 from ragrules.model.rules import NO_CHANGE, Basis, Direction, Judgement, Margin, Polarity
 
 calendars = st.sampled_from(list(Calendar))
@@ -192,3 +200,33 @@ def test_an_earlier_column_is_placed_where_the_rows_own_period_reads_it(
     own = parse_period(text, calendar)
     then = getattr(parse_period(text), earlier)()
     assert parse_period(written_as(then, text), calendar) == getattr(own, earlier)()
+
+
+@given(periods(), calendars)
+def test_a_period_written_for_a_calendar_reads_back_in_it(
+    period: Period, calendar: Calendar
+) -> None:
+    """How a ruleset's canonical form writes a `from` period: read in the ruleset's own
+    calendar it is the same period (an academic year in a financial ruleset says `AY`)."""
+    assert parse_period(text_in(period, calendar), calendar) == period
+
+
+@pytest.mark.parametrize("text", ["0001/02", "0999 Q2", "0009-03", "0100"])
+def test_an_early_year_is_written_in_four_digits_as_it_is_read(text: str) -> None:
+    assert str(parse_period(text)) == text
+
+
+def test_a_canonical_ruleset_keeps_the_calendar_of_each_from_period() -> None:
+    """`AY 2021/22` in a financial ruleset: its canonical form reads back as the same
+    ruleset, so two rulesets that rate differently never share a fingerprint."""
+    head = (
+        '[ruleset]\nformat = 1\nid = "t"\n[[indicator]]\nid = "a"\ntolerance = { absolute = 1 }\n'
+    )
+    academic = ragrules.loads(
+        head + 'target = [{ value = 60 }, { from = "AY 2021/22", value = 80 }]\n'
+    )
+    financial = ragrules.loads(
+        head + 'target = [{ value = 60 }, { from = "2021/22", value = 80 }]\n'
+    )
+    assert ragrules.loads(academic.canonical_toml) == academic
+    assert academic.fingerprint != financial.fingerprint

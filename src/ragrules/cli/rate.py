@@ -107,8 +107,9 @@ def _write_per_area(report: Report, args: argparse.Namespace) -> int:
     used: set[str] = set()
     for area in report.areas:
         name = base = _file_name(area)
+        numbers = itertools.count(2)
         while name.lower() in used:  # two codes that make one file name: number the second
-            name = f"{base}-{len(used)}"
+            name = f"{base}-{next(numbers)}"
         used.add(name.lower())
         path = folder / f"{name}.{_SUFFIXES[args.format]}"
         if args.format == "xlsx":
@@ -123,9 +124,13 @@ def _write_per_area(report: Report, args: argparse.Namespace) -> int:
 
 
 def _file_name(area: str) -> str:
-    """An area code as a file name: letters, digits, - and _ kept, anything else as _."""
+    """An area code as a file name: letters, digits, - and _ kept, anything else as _; cut
+    to a length every file system takes (codes alike in it are numbered)."""
     safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in area)
-    return safe or "no-area"
+    return safe[:_NAME_LENGTH] or "no-area"
+
+
+_NAME_LENGTH = 100  # characters of an area code kept in its report's file name
 
 
 def _write_matrix(report: Report, args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ auditor can tell exactly which rules produced a report.
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ import attrs
 from ragrules.engine._toml_writer import dumps
 from ragrules.model.comparisons import Benchmark, Group
 from ragrules.model.numbers import EXACT, format_decimal
-from ragrules.model.periods import Calendar
+from ragrules.model.periods import Calendar, Period, text_in
 from ragrules.model.rollups import Rollup, RollupRule
 from ragrules.model.rules import (
     BUILTIN_SCALES,
@@ -60,6 +61,23 @@ def fingerprint(ruleset: RulesetData) -> str:
 
 def to_document(ruleset: RulesetData) -> dict[str, Any]:
     """The ruleset as plain TOML data in canonical order."""
+    calendar = _CALENDAR.set(ruleset.calendar)  # what an unnamed split year reads as
+    try:
+        return _document(ruleset)
+    finally:
+        _CALENDAR.reset(calendar)
+
+
+# The calendar of the ruleset being written: a `from` period names its year's calendar
+# where the ruleset's would read it otherwise (`AY 2021/22` in a financial ruleset).
+_CALENDAR: ContextVar[Calendar] = ContextVar("calendar", default=Calendar.FINANCIAL)
+
+
+def _from(start: Period) -> dict[str, str]:
+    return {"from": text_in(start, _CALENDAR.get())}
+
+
+def _document(ruleset: RulesetData) -> dict[str, Any]:
     head: dict[str, Any] = {"format": FORMAT_VERSION, "id": ruleset.id}
     if ruleset.title:
         head["title"] = ruleset.title
@@ -162,7 +180,7 @@ def _group(group: Group) -> dict[str, Any]:
         return {
             "neighbours": [
                 {
-                    **({"from": str(s.start)} if s.start is not None else {}),
+                    **(_from(s.start) if s.start is not None else {}),
                     "of": {area: sorted(codes) for area, codes in s.of},
                 }
                 for s in group.neighbours
@@ -373,7 +391,7 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
     if indicator.dated_thresholds is not None:
         data["thresholds"] = [
             {
-                **({"from": str(entry.start)} if entry.start else {}),
+                **(_from(entry.start) if entry.start else {}),
                 **{name: format_decimal(value) for name, value in entry.value},
             }
             for entry in indicator.dated_thresholds.entries
@@ -381,7 +399,7 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
     elif indicator.dated_threshold_ranges is not None:
         data["thresholds"] = [
             {
-                **({"from": str(entry.start)} if entry.start else {}),
+                **(_from(entry.start) if entry.start else {}),
                 **{name: target_data(span) for name, span in entry.value},
             }
             for entry in indicator.dated_threshold_ranges.entries
@@ -421,7 +439,7 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
 def _dated_values(schedule: Schedule[Any], write: Any) -> list[dict[str, Any]]:
     """A dated setting: `[{ value = ... }, { from = PERIOD, value = ... }]`."""
     return [
-        {**({"from": str(entry.start)} if entry.start else {}), "value": write(entry.value)}
+        {**(_from(entry.start) if entry.start else {}), "value": write(entry.value)}
         for entry in schedule.entries
     ]
 
@@ -433,7 +451,7 @@ def _schedule(schedule: Schedule[Any], write: Any) -> object:
     for entry in schedule.entries:
         written = write(entry.value)
         body = written if isinstance(written, dict) else {"value": written}
-        entries.append({**({"from": str(entry.start)} if entry.start else {}), **body})
+        entries.append({**(_from(entry.start) if entry.start else {}), **body})
     return entries
 
 

@@ -48,9 +48,9 @@ def format_ruleset_text(text: str, source: str = "<string>") -> str:
     # Trailing spaces inside values too (`bands = [ `), unless they are part of a multi-line
     # string, where the check below sees the difference and they stay.
     stripped = _TRAILING.sub("\n", formatted)
-    if stripped != formatted and _parsed(stripped, source) == before:
+    if stripped != formatted and _same(_parsed(stripped, source), before):
         return stripped
-    if _parsed(formatted, source) != before:
+    if not _same(_parsed(formatted, source), before):
         raise _error(source, "formatting would change the ruleset (a bug in ragrules fmt)")
     return formatted
 
@@ -75,6 +75,17 @@ def format_file(path: str | os.PathLike[str]) -> tuple[bytes, str]:
 
 def _refused(source: str, message: str, hint: str) -> RulesetError:
     return RulesetError(problems=(Problem(message=message, file=source, hint=hint),))
+
+
+def _same(one: object, other: object) -> bool:
+    """Whether two parsed documents hold the same values (`nan` is the same as `nan`)."""
+    if isinstance(one, dict) and isinstance(other, dict):
+        return one.keys() == other.keys() and all(_same(one[k], other[k]) for k in one)
+    if isinstance(one, list) and isinstance(other, list):
+        return len(one) == len(other) and all(map(_same, one, other))
+    if one != one and other != other:  # NaN, which is not equal to itself
+        return type(one) is type(other)
+    return type(one) is type(other) and one == other
 
 
 def _parsed(text: str, source: str) -> dict[str, Any]:

@@ -41,6 +41,9 @@ NO_DATA_TOKENS = frozenset(
 SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "supp", "suppressed"})
 
 FIELDS = ("indicator", "area", "period", "value", "target", "commentary", "caveat", "flag")
+# National exports' headers (by column key) read as fields where the data lacks the field's
+# own column: `Area Code` is the area, `Time period` the period, `Indicator ID` the indicator.
+HEADER_ALIASES = {"area_code": "area", "time_period": "period", "indicator_id": "indicator"}
 # Other columns (by column key) that speak of the row's own value, not of its series: an
 # earlier value a wide row carries (`previous`) does not inherit them.
 VALUE_COLUMNS = (
@@ -158,8 +161,12 @@ def _names_of(keys: tuple[object, ...]) -> tuple[tuple[str, bool], ...]:
     given as dicts share their keys, so a million rows match them once."""
     given: dict[str, object] = {}  # the key each name came from
     found = []
-    for key in keys:
-        name = column_key(key)
+    names = [column_key(key) for key in keys]
+    present = set(names)
+    for key, name in zip(keys, names, strict=True):
+        alias = HEADER_ALIASES.get(name)
+        if alias and alias not in present:  # a national export's `Area Code`, as in a CSV
+            name = alias
         if name in given:
             # `value` and `Value` (or `value `) name one field: which one is meant?
             raise ValueError(f"keys {given[name]!r} and {key!r} both give {name!r}")

@@ -157,6 +157,18 @@ def interned(period: Period) -> Period:
     return _INTERNED.get(period, period)
 
 
+def text_in(period: Period, calendar: Calendar) -> str:
+    """`period` as text that `parse_period(text, calendar)` reads back as `period`: with `AY`
+    or `FY` before a split year that `calendar` would read as the other year (a ruleset's
+    canonical form writes its periods so)."""
+    if period.kind is PeriodKind.MONTH or period.calendar is Calendar.CALENDAR:
+        return _text(period)
+    unnamed = Calendar.ACADEMIC if calendar is Calendar.ACADEMIC else Calendar.FINANCIAL
+    if period.calendar is unnamed:
+        return _text(period)
+    return _text(period, "AY " if period.calendar is Calendar.ACADEMIC else "FY ")
+
+
 def written_as(period: Period, text: str) -> str:
     """`period` as text read as `text` is read: with the `AY` or `FY` that `text` gives its
     split year, if it gives one (`AY 2022/23 Q2`'s previous period is `AY 2022/23 Q1`,
@@ -175,13 +187,15 @@ def written_as(period: Period, text: str) -> str:
 def _text(period: Period, prefix: str = "") -> str:
     """The period as written; `prefix` (`AY `, `FY `) before a split year."""
     if period.kind is PeriodKind.MONTH:
-        text = f"{period.year}-{period.index:02d}"
+        text = f"{period.year:04d}-{period.index:02d}"
     elif period.calendar is Calendar.CALENDAR:
         text = (
-            str(period.year) if period.kind is PeriodKind.YEAR else f"{period.year} Q{period.index}"
+            f"{period.year:04d}"
+            if period.kind is PeriodKind.YEAR
+            else f"{period.year:04d} Q{period.index}"
         )
     else:
-        text = f"{prefix}{period.year}/{(period.year + 1) % 100:02d}"
+        text = f"{prefix}{period.year:04d}/{(period.year + 1) % 100:02d}"
         if period.kind is PeriodKind.QUARTER:
             text += f" Q{period.index}"
     if period.rolling:

@@ -69,29 +69,50 @@ class Matrix:
 
 def matrix(report: Report) -> Matrix:
     """The report's results arranged as areas by series."""
-    columns: dict[str, None] = {}
-    cells: dict[str, dict[str, str]] = {}
+    series: dict[Series, None] = {}
+    cells: dict[str, dict[Series, str]] = {}
     names: dict[str, str] = {}
     for result in report.results:
-        label = _label(result)
-        columns.setdefault(label)
-        cells.setdefault(result.area, {})[label] = result.status
+        key = (result.indicator.id, result.breakdown)
+        series.setdefault(key)
+        cells.setdefault(result.area, {})[key] = result.status
         if not names.get(result.area):
             names[result.area] = dict(result.columns).get("area_name", "")
+    labels = _labels(list(series))
     order = [status for status, _ in report.summary.counts]
     order += [s for s in dict.fromkeys(r.status for r in report.results) if s not in order]
     return Matrix(
-        columns=tuple(columns),
+        columns=tuple(labels),
         areas=tuple(cells),
         names=tuple(names[area] for area in cells),
-        statuses=tuple(tuple(cells[area].get(c, "") for c in columns) for area in cells),
+        statuses=tuple(tuple(cells[area].get(key, "") for key in series) for area in cells),
         order=tuple(order),
     )
 
 
-def _label(result: Result) -> str:
-    parts = [value for _, value in result.breakdown if value]
-    return result.indicator.id + (f" ({', '.join(parts)})" if parts else "")
+# A series: its indicator's id and its breakdown, (name, value) pairs.
+Series = tuple[str, tuple[tuple[str, str], ...]]
+
+
+def _labels(series: list[Series]) -> list[str]:
+    """Each series' column label: its indicator and breakdown values (`a (Male, 65+)`), or,
+    where two series would share one, the breakdown named and quoted (`a (sex="x, y")`)."""
+    short = [_label(indicator, breakdown) for indicator, breakdown in series]
+    shared = {label for label, count in Counter(short).items() if count > 1}
+    return [
+        _named(indicator, breakdown) if label in shared else label
+        for label, (indicator, breakdown) in zip(short, series, strict=True)
+    ]
+
+
+def _label(indicator: str, breakdown: tuple[tuple[str, str], ...]) -> str:
+    parts = [value for _, value in breakdown if value]
+    return indicator + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _named(indicator: str, breakdown: tuple[tuple[str, str], ...]) -> str:
+    quoted = (f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in breakdown)
+    return f"{indicator} ({', '.join(quoted)})"
 
 
 def _ordered(counts: Counter[str], order: tuple[str, ...]) -> dict[str, int]:

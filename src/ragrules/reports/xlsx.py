@@ -9,6 +9,7 @@ extra), chosen by measurement over openpyxl (decision 52).
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -43,6 +44,7 @@ INDICATOR_COLUMNS = (
     "Status",
     "Computed status",
 )
+_CREATED = datetime.datetime(2000, 1, 1)  # the workbook's date: fixed, as its bytes are
 _MAX_NUMBER_DIGITS = 15  # what a spreadsheet's number holds exactly; longer stays text
 _UNITS_SHOWN = {"percent": '"%"'}  # a number format's suffix for a unit
 
@@ -71,6 +73,8 @@ def to_xlsx(report: Report) -> bytes:
             "title": report.ruleset.title or report.ruleset.id,
             "subject": f"Period {report.period}" if report.period else "",
             "comments": f"ragrules ruleset fingerprint {report.fingerprint}",
+            # A fixed date: the same ruleset and data give the same workbook, byte for byte.
+            "created": _CREATED,
         }
     )
     writer = _Writer(book, report)

@@ -6,7 +6,13 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from ragrules.formats.data._common import EARLIER, _cell, _error
 from ragrules.model.errors import close_matches
-from ragrules.model.observations import FIELDS, VALUE_COLUMNS, Observation, column_key
+from ragrules.model.observations import (
+    FIELDS,
+    HEADER_ALIASES,
+    VALUE_COLUMNS,
+    Observation,
+    column_key,
+)
 from ragrules.model.periods import PeriodError, parse_period, written_as
 
 
@@ -177,7 +183,6 @@ def _period_columns(header: list[str], roles: Mapping[int, str]) -> dict[str, in
 
 # The headers of national exports (Fingertips, LG Inform) for the fields, used when the header
 # has no column named after the field itself: `Area Code`, `Time period`, `Indicator ID`.
-HEADER_ALIASES = {"area_code": "area", "time_period": "period", "indicator_id": "indicator"}
 
 
 def _roles(header: list[str], columns: Mapping[str, str]) -> dict[int, str]:

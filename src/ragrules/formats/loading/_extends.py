@@ -349,11 +349,14 @@ def _indicators(
     for doc, org, catalogue in bases:
         listed = doc.get("indicator", [])
         for index, entry in enumerate(listed if isinstance(listed, list) else []):
-            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                continue
             path = f"indicator[{index}]"
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                # Never dropped unsaid: the base's own entry, located in the base.
+                _fail(org, path, "a base's indicator needs an id", chain, 'add id = "..."')
             if entry["id"] in pool:
                 first = pool[entry["id"]][1].locate(pool[entry["id"]][2])
+                if org.locate(path) == first and entry == pool[entry["id"]][0]:
+                    continue  # one base's definition, reached through two bases (a diamond)
                 name, line, _ = org.locate(path)
                 _fail(
                     child_origins,

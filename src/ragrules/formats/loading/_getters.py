@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -280,8 +281,16 @@ class Getters:
             )
         )
         starts = [entry.start for entry in entries if entry.start is not None]
-        if len(set(starts)) != len(starts):
-            self.problem(path, "two entries start in the same period")
+        for before, after in itertools.pairwise(starts):
+            # Sorted by the month each starts in: two that start together (`2021/22` and
+            # `Apr 2021`) would be in force in the order they are written.
+            if before.start == after.start:
+                self.problem(
+                    path,
+                    f"two entries start in the same month ({before} and {after})",
+                    "keep one entry per 'from' month",
+                )
+                break
         return Schedule(entries=tuple(entries)) if entries else None
 
     def statuses(self, raw: object, path: str, known: list[str]) -> tuple[str, ...]:

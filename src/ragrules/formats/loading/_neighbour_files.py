@@ -11,13 +11,14 @@ canonical form and fingerprint) holds the neighbours themselves, not a file name
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Any
 
 from ragrules.formats._reading import TooLarge, read_text_capped
 from ragrules.formats.loading._extends import MAX_FILES, Reads
 from ragrules.formats.loading._origins import Origins
-from ragrules.formats.loading._roots import Finder, Refused
+from ragrules.formats.loading._roots import Finder, Refused, real_path
 from ragrules.model._text import column_key
 from ragrules.model.errors import Problem, RulesetError
 
@@ -124,8 +125,8 @@ def _find(reference: str, directory: Path, finder: Finder) -> Path:
     """The real path of a neighbour file, which must lie inside the load's roots."""
     if "://" in reference:
         raise Refused("a neighbour file is named by a path, never a URL")
-    path = (directory / reference).resolve()
-    if not finder.permits(path) or not path.is_file():
+    path = real_path(directory / reference)  # None for a name no file can have
+    if path is None or not finder.permits(path) or not os.path.isfile(path):
         folders = ", ".join(str(root) for root in finder.allowed) or "none"
         raise Refused(
             f"no neighbour file {reference!r} among the allowed folders",

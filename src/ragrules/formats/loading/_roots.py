@@ -34,7 +34,7 @@ class Finder:
         `/proc/self/environ` or a neighbour's files.
         """
         own = () if folder is None else (folder, folder.parent / CATALOGUE_FOLDER)
-        roots = (_real(root) for root in (*search_path, *allowed, *own))
+        roots = (real_path(root) for root in (*search_path, *allowed, *own))
         return cls(
             search_path=tuple(search_path),
             allowed=tuple(dict.fromkeys(r for r in roots if r is not None and os.path.isdir(r))),
@@ -55,7 +55,7 @@ class Finder:
             candidates = [root / f"{reference}.toml" for root in self.search_path]
             where = "on the search path"
         for candidate in candidates:
-            path = _real(candidate)
+            path = real_path(candidate)
             if path is not None and self.permits(path) and os.path.isfile(path):
                 return path
         folders = ", ".join(str(root) for root in self.allowed) or "none"
@@ -78,7 +78,7 @@ class Refused(LookupError):
         self.hint = hint
 
 
-def _real(path: Path) -> Path | None:
+def real_path(path: Path) -> Path | None:
     """The path with symlinks and `..` resolved, or None when it cannot be (a name too long
     for the system, a NUL byte, a symlink loop): no file of that name can be read."""
     try:

@@ -65,6 +65,9 @@ class ScaleReader(TravelReader, Amounts):
             )
             if "status" not in band_body:
                 self.problem(where, "a band needs a status", 'e.g. status = "amber"')
+            elif status is not None and not status.strip():
+                self.problem(f"{where}.status", "a band's status is blank", 'e.g. "amber"')
+                status = None
             start = self.point(band_body["from"], f"{where}.from") if "from" in band_body else None
             band_boundary = boundary
             if "boundary" in band_body:

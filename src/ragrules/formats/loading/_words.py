@@ -58,7 +58,7 @@ class WordsReader(Getters):
                 self.problem(f"{path}.synonyms", "expected a list of words", _HINT)
                 synonyms = []
             colour = table.get("colour", "")
-            if colour and (not isinstance(colour, str) or not _COLOUR.fullmatch(colour)):
+            if "colour" in table and (not isinstance(colour, str) or not _COLOUR.fullmatch(colour)):
                 self.problem(f"{path}.colour", "a colour is written #rrggbb", 'e.g. "#00703c"')
                 colour = ""
             for name in (label, *synonyms):
