@@ -169,3 +169,12 @@ def test_two_entries_starting_in_one_month_are_refused(first: str, second: str) 
                 head
                 + f'target = [{{ from = "{a}", value = 70 }}, {{ from = "{b}", value = 80 }}]\n'
             )
+
+
+def test_an_unreadable_from_is_one_problem_not_also_an_undated_entry() -> None:
+    head = '[ruleset]\nformat = 1\nid = "t"\n[[indicator]]\nid = "a"\nunit = "percent"\n'
+    head += 'tolerance = { relative = "5%" }\n'
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(head + 'target = [{ value = 60 }, { from = "2020/21 Q5", value = 80 }]\n')
+    (problem,) = caught.value.problems
+    assert problem.key == "indicator[0].target[1].from"

@@ -202,3 +202,21 @@ def test_a_name_no_file_can_have_is_a_located_problem(tmp_path: Path, name: str)
     (problem,) = _problems(_folder(tmp_path, f'[groups.neighbours]\nneighbours = "{name}"\n'))
     assert problem.key == "groups.neighbours.neighbours"
     assert "no neighbour file" in problem.message
+
+
+def test_a_file_that_is_no_csv_is_never_quoted(tmp_path: Path) -> None:
+    """A neighbour file named by mistake (`.env`) is refused without its first line."""
+    (tmp_path / ".env").write_text("SECRET_KEY=hunter2\n", encoding="utf-8")
+    (problem,) = _problems(_folder(tmp_path, '[groups.neighbours]\nneighbours = ".env"\n'))
+    assert "hunter2" not in str(problem) and "no area column (found: no columns)" in str(problem)
+
+
+def test_loaded_text_names_its_neighbour_files_relative_to_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`loads(text, source=..., directory=D)` reads `n.csv` in D, as `load` of the file does."""
+    path = _folder(tmp_path)
+    monkeypatch.chdir(tmp_path.parent)
+    text = path.read_text(encoding="utf-8")
+    loaded = ragrules.loads(text, source="rules.toml", directory=tmp_path)
+    assert loaded.groups == ragrules.load(path).groups

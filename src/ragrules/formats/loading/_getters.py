@@ -241,6 +241,8 @@ class Getters:
                 self.problem(where, f"expected a table with 'from', got {_kind(item)}")
                 continue
             start = self.period(item["from"], f"{where}.from") if "from" in item else None
+            if "from" in item and start is None:
+                continue  # its `from` is said to be no period; it is no undated entry
             body = {key: value for key, value in item.items() if key != "from"}
             if not entry_is_table:
                 unknown = [

@@ -96,7 +96,10 @@ def _from_file(
         if value is not None and (not isinstance(value, str) or not value.strip()):
             return problem(f"{where}.{key}", "expected a column header", _HINT)
     source, _ = origins.resolve(file_key)
-    directory = Path(source.name).parent if source.name else here
+    # Relative to the file that names it: a base's folder, or the load's own (`here`, the
+    # folder given to `loads`) for the text being loaded.
+    own = source is origins.map[""][0]
+    directory = here if own or source.name is None else Path(source.name).parent
     try:
         csv_path = _find(reference, directory, finder)
     except Refused as exc:
@@ -152,11 +155,14 @@ def _lists(
     columns = [i for i, key in enumerate(keys) if key.startswith(prefix) and i != area_index]
     if area_index is None or not columns:
         missing = "area" if area_index is None else "neighbour"
+        # The headers are named only when there are columns: a first line of one cell may be
+        # any file's (`SECRET_KEY=...`), which is never quoted.
+        found_headers = ", ".join(header) if header and len(header) > 1 else "no columns"
         problems.append(
             Problem(
                 file=shown,
                 row=1,
-                message=f"no {missing} column (found: {', '.join(header or []) or 'none'})",
+                message=f"no {missing} column (found: {found_headers})",
                 hint="head the area's code 'area' and its neighbours 'neighbour 1', "
                 "'neighbour 2', ... (or name the headers with area-column and "
                 "neighbour-columns)",
