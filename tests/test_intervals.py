@@ -123,3 +123,29 @@ polarity = "lower-is-better"
     assert large.interval is not None
     assert math.isclose(float(large.interval.lower), expected[0] / 20, rel_tol=1e-12)
     assert ragrules.loads(rules.canonical_toml) == rules
+
+
+@pytest.mark.parametrize(
+    ("count", "denominator", "reason"),
+    [
+        ("120", "100", "a count of 120 is above its denominator 100"),
+        ("5", "0", "a count of 5 in a denominator of 0"),
+        ("", "100", "no 95% confidence interval in the data"),
+    ],
+)
+def test_a_wilson_interval_that_cannot_be_had_says_why(
+    count: str, denominator: str, reason: str
+) -> None:
+    import ragrules
+
+    rules = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "w"\nscale = "w"\n[benchmarks.england]\narea = "E"\n'
+        '[scales.w.significance]\nbenchmark = "england"\nmethod = "wilson"\nmultiplier = 100\n'
+        '[[indicator]]\nid = "p"\nunit = "percent"\n'
+    )
+    rows = [
+        {"indicator": "p", "area": "E", "value": "50", "count": "50", "denominator": "100"},
+        {"indicator": "p", "area": "A", "value": "60", "count": count, "denominator": denominator},
+    ]
+    result = rules.rate(rows).result("p", area="A")
+    assert result.status == "not-compared" and reason in result.reason

@@ -296,3 +296,13 @@ def test_intervals_compared_with_the_benchmarks_own_interval() -> None:
         b.reason
         == "similar: the interval 85 to 95 (95%) overlaps england's interval 95 to 105 (95%)"
     )
+
+
+def test_an_interval_that_cannot_be_used_says_why() -> None:
+    """Limits given the wrong way round are not "no interval": the reason says what is
+    wrong with the row's own numbers."""
+    report = RULES.rate([ROWS[0], _row("low", "A", "90", "95", "85")])
+    assert report.result("low", area="A").reason == (
+        "not compared: the 95% confidence interval is inverted: its lower limit 95 is above "
+        "its upper 85"
+    )

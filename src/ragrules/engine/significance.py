@@ -56,15 +56,16 @@ def rate(
     if test.control_limits:
         return _against_control_limits(common, test, indicator, observation, value, tokens)
     interval = _interval(observation, test.level, test.lower, test.upper, indicator, tokens)
-    if interval is None:
-        return _not_compared(common, f"no {test.level}% confidence interval in the data")
+    if isinstance(interval, str):
+        return _not_compared(common, interval)
     strict = None
     if test.strict_level:
-        strict = _interval(
+        found = _interval(
             observation, test.strict_level, test.strict_lower, test.strict_upper, indicator, tokens
         )
-        if strict is None:
-            return _not_compared(common, f"no {test.strict_level}% confidence interval in the data")
+        if isinstance(found, str):
+            return _not_compared(common, found)
+        strict = found
     against: Decimal | Interval = value
     if test.intervals:
         row = benchmarks.row(test.benchmark, observation, series, period)
@@ -73,7 +74,7 @@ def rate(
             if row is None
             else _interval(row, test.level, test.lower, test.upper, indicator, tokens)
         )
-        if theirs is None:
+        if not isinstance(theirs, Interval):
             return _not_compared(common, f"the {test.benchmark} row has no {test.level}% interval")
         against = theirs
     status, how, deciding = decide(test, indicator.polarity, against, interval, strict)
@@ -129,7 +130,8 @@ def _against_control_limits(
 
 def _interval(
     row: Observation, level: str, lower: str, upper: str, indicator: Indicator, tokens: Tokens
-) -> Interval | None:
+) -> Interval | str:
+    """The row's interval at `level`, or why it has none (the result's reason)."""
     test = indicator.scale.significance
     assert test is not None
     if test.method != "columns":
@@ -137,23 +139,36 @@ def _interval(
     low, high = (
         read_value(row.column(name), indicator.unit, tokens).number for name in (lower, upper)
     )
-    if low is None or high is None or low > high:
-        return None
+    if low is None or high is None:
+        return f"no {level}% confidence interval in the data"
+    if low > high:
+        return (
+            f"the {level}% confidence interval is inverted: its lower limit "
+            f"{format_decimal(low)} is above its upper {format_decimal(high)}"
+        )
     return Interval(level=level, lower=low, upper=high)
 
 
-def _computed(row: Observation, level: str, test: Significance, tokens: Tokens) -> Interval | None:
-    """The interval at `level` from the row's count and denominator (Wilson or Byar)."""
+def _computed(row: Observation, level: str, test: Significance, tokens: Tokens) -> Interval | str:
+    """The interval at `level` from the row's count and denominator (Wilson or Byar), or
+    why there is none."""
     count, denominator = (
         read_value(row.column(name), "number", tokens).number
         for name in (test.count, test.denominator)
     )
-    if count is None or denominator is None or denominator <= 0 or count < 0:
-        return None
+    if count is None or denominator is None:
+        return f"no {level}% confidence interval in the data"
+    if denominator <= 0 or count < 0:
+        return f"no {level}% confidence interval: a count of {format_decimal(count)} in " + (
+            f"a denominator of {format_decimal(denominator)}"
+        )
     z = _quantile(level)
     if test.method == "wilson":
         if count > denominator:
-            return None
+            return (
+                f"no {level}% confidence interval: a count of {format_decimal(count)} is "
+                f"above its denominator {format_decimal(denominator)}"
+            )
         low, high = wilson(count, denominator, z)
         return Interval(level=level, lower=low * test.multiplier, upper=high * test.multiplier)
     low, high = byar(count, z)
