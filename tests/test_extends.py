@@ -287,4 +287,5 @@ def test_a_bases_indicator_without_an_id_is_said_where_it_is(tmp_path: Path) -> 
         ragrules.load(path)
     (problem,) = caught.value.problems
     assert problem.file is not None and problem.file.endswith("b.toml") and problem.line == 4
+    assert problem.key == "indicator[0]"
     assert "needs an id" in problem.message

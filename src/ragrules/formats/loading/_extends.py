@@ -351,8 +351,20 @@ def _indicators(
         for index, entry in enumerate(listed if isinstance(listed, list) else []):
             path = f"indicator[{index}]"
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                # Never dropped unsaid: the base's own entry, located in the base.
-                _fail(org, path, "a base's indicator needs an id", chain, 'add id = "..."')
+                # Never dropped unsaid: the base's own entry, under its own key in the base.
+                name, line, column = org.locate(path)
+                raise RulesetError(
+                    problems=(
+                        Problem(
+                            file=name,
+                            line=line,
+                            column=column,
+                            key=org.resolve(path)[1],
+                            message="a base's indicator needs an id",
+                            hint='add id = "..."',
+                        ),
+                    )
+                )
             if entry["id"] in pool:
                 first = pool[entry["id"]][1].locate(pool[entry["id"]][2])
                 if org.locate(path) == first and entry == pool[entry["id"]][0]:
