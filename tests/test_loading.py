@@ -249,3 +249,9 @@ def test_rulesets_pickle_errors() -> None:
         ragrules.loads("[ruleset]\n")
     copy = pickle.loads(pickle.dumps(caught.value))
     assert copy.problems == caught.value.problems
+
+
+def test_text_read_with_its_byte_order_mark_loads_as_the_file_does() -> None:
+    text = '[ruleset]\nformat = 1\nid = "t"\n[[indicator]]\nid = "a"\ntarget = 1\n'
+    text += "tolerance = { absolute = 1 }\n"
+    assert ragrules.loads("\ufeff" + text) == ragrules.loads(text)

@@ -174,8 +174,10 @@ def loads(
 
     Relative `extends` paths are found from `directory` (default: the current folder). Text
     has no folder of its own: only when `directory` is given may bases be read from it (and
-    from the `catalogue` folder beside it) without naming it in `allowed`.
+    from the `catalogue` folder beside it) without naming it in `allowed`. A byte order mark
+    at the start (text read as `utf-8`, not `utf-8-sig`) is dropped, as `load` drops it.
     """
+    text = text.removeprefix("\ufeff")
     return build(*_merged(text, source, directory, search_path, allowed))
 
 
