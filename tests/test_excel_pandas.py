@@ -8,7 +8,7 @@ import pytest
 
 import ragrules
 from ragrules.data import parse_columns, read_observations
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -92,3 +92,37 @@ def test_rate_frame_carries_its_report() -> None:
     report = rated.attrs["report"]
     assert list(rated["status"]) == [r.status for r in report.results]
     assert report.summary == ruleset.rate(frame.to_dict("records")).summary
+
+
+@pytest.mark.parametrize(("dtype", "value"), [("float32", 75.6), ("float16", 74.9)])
+def test_a_narrow_float_column_is_read_through_its_own_shortest_form(
+    dtype: str, value: float
+) -> None:
+    """float32 75.6 is 75.6, as `Ruleset.rate` reads the same numpy value, never the float64
+    widening 75.5999984741211 (which would rate red against an amber band from 75.6)."""
+    pandas = pytest.importorskip("pandas")
+    numpy = pytest.importorskip("numpy")
+    from ragrules.pandas import rate_frame
+
+    ruleset = ragrules.load(ROOT / "docs" / "tutorial" / "council.toml")
+    cells = numpy.array([value, numpy.nan], dtype=dtype)
+    frame = pandas.DataFrame(
+        {"indicator": ["ASC02", "ASC02"], "period": ["2024/25 Q2", "2024/25 Q1"], "value": cells}
+    )
+    rated = rate_frame(ruleset, frame)
+    (row,) = rated[rated.indicator == "ASC02"].to_dict("records")
+    direct = ruleset.rate([{"indicator": "ASC02", "period": "2024/25 Q2", "value": cells[0]}])
+    assert row["value"] == str(value)
+    assert row["status"] == direct.result("ASC02").status
+
+
+def test_two_columns_of_one_name_are_refused() -> None:
+    pandas = pytest.importorskip("pandas")
+    from ragrules.pandas import rate_frame
+
+    frame = pandas.DataFrame(
+        [["ASC01", "2024/25 Q2", "74.9%", "99"]], columns=["indicator", "period", "value", "value"]
+    )
+    ruleset = ragrules.load(ROOT / "docs" / "tutorial" / "council.toml")
+    with pytest.raises(ragrules.DataError, match="two columns named 'value'"):
+        rate_frame(ruleset, frame)

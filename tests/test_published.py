@@ -242,3 +242,25 @@ def test_a_strict_tier_shown_grey_by_an_earlier_paper_still_verifies() -> None:
         '[statuses."better (strict)"]\ncolour = "#123456"\n[[indicator]]\nid = "a"\n'
     )
     assert paper_fills("better (strict)", coloured) == {"#123456"}
+
+
+def test_a_row_copied_or_made_up_on_the_paper_is_found(
+    report: ragrules.Report, rows: list[object], tmp_path: Path
+) -> None:
+    """A copy of a row put before the original with another status, and a row for an
+    indicator the rules do not have: never verified, each named."""
+    page, _ = _papers(report, tmp_path)
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<tr data-indicator="early-help-conversion"')
+    row = html[start : html.index("</tr>", start) + len("</tr>")]
+    copied = row.replace(">red</span>", ">green</span>")
+    made_up = row.replace("early-help-conversion", "made-up-indicator")
+    page.write_text(html[:start] + copied + html[start:], encoding="utf-8")
+    found = check_paper(ragrules.load(RULES), rows, read_paper(page))
+    assert not found.verified
+    assert [(e.series[0], e.computed) for e in found.edited] == [("early-help-conversion", "red")]
+    assert "2 rows" in found.edited[0].published
+    page.write_text(html[:start] + made_up + html[start:], encoding="utf-8")
+    found = check_paper(ragrules.load(RULES), rows, read_paper(page))
+    assert not found.verified and not found.edited
+    assert [series[0] for series in found.extra] == ["made-up-indicator"]

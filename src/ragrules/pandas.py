@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ragrules.engine.ruleset import Ruleset
+from ragrules.model.errors import DataError, Problem
 from ragrules.reports._columns import cells, header, judging, passed_columns
 
 
@@ -22,7 +23,7 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
     import pandas
 
     # Missing cells (NaN, NA, NaT) are blank: `Observation` reads them so wherever they come from.
-    report = ruleset.rate(frame.to_dict("records"), period=period)
+    report = ruleset.rate(_records(frame), period=period)
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
     passed = passed_columns(report.results)
     judged = judging(ruleset)
@@ -32,3 +33,26 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
     rated = pandas.DataFrame(rows, columns=names, dtype=object)
     rated.attrs["report"] = report
     return rated
+
+
+def _records(frame: Any) -> list[dict[Any, Any]]:
+    """The frame's rows as records. Two columns of one name are refused (which one is meant
+    is unknown); a float32 or float16 cell stays its own type, so it is read through its own
+    shortest form (`75.6`), not widened to a float64's (`75.5999984741211`)."""
+    names = frame.columns
+    if names.duplicated().any():
+        twice = str(names[names.duplicated()][0])
+        raise DataError(
+            problems=(
+                Problem(
+                    message=f"the frame has two columns named {twice!r}",
+                    hint="rename or drop one; which one holds the rows' values is unknown",
+                ),
+            )
+        )
+    records: list[dict[Any, Any]] = frame.to_dict("records")
+    for index, dtype in enumerate(frame.dtypes):
+        if dtype.kind == "f" and dtype.itemsize < 8:  # numpy's own scalars, not Python floats
+            for record, cell in zip(records, frame.iloc[:, index].to_numpy(), strict=True):
+                record[names[index]] = cell
+    return records

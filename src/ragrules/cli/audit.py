@@ -126,6 +126,7 @@ def _check_paper(ruleset: Ruleset, args: argparse.Namespace) -> int:
             "checked": found.checked,
             "edited": [attrs.asdict(edit) for edit in found.edited],
             "missing": [list(series) for series in found.missing],
+            "extra": [list(series) for series in found.extra],
         }
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return OK if found.verified else FINDINGS
@@ -140,4 +141,7 @@ def _check_paper(ruleset: Ruleset, args: argparse.Namespace) -> int:
     for indicator, area, breakdown in found.missing:
         where = "".join(f" {part}" for part in (area, breakdown) if part)
         say(f"  {indicator}{where}: not in the paper")
+    for indicator, area, breakdown in found.extra:
+        where = "".join(f" {part}" for part in (area, breakdown) if part)
+        say(f"  {indicator}{where}: in the paper, but no result of these rules and data")
     return OK if found.verified else FINDINGS

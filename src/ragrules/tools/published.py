@@ -63,6 +63,7 @@ class PaperCheck:
     checked: int
     edited: tuple[Edited, ...]
     missing: tuple[Series, ...]  # results the paper does not show
+    extra: tuple[Series, ...] = ()  # rows the paper shows that no result is
 
     @property
     def same_rules(self) -> bool:
@@ -74,7 +75,13 @@ class PaperCheck:
 
     @property
     def verified(self) -> bool:
-        return self.same_rules and self.same_data and not self.edited and not self.missing
+        return (
+            self.same_rules
+            and self.same_data
+            and not self.edited
+            and not self.missing
+            and not self.extra
+        )
 
 
 def read_paper(path: Path) -> Paper:
@@ -96,20 +103,30 @@ def check_paper(
 ) -> PaperCheck:
     """Rate the data with the ruleset and compare every status the paper shows."""
     report = ruleset.rate(observations, period=period)
-    shown = dict(paper.statuses)
+    # Every row the paper shows: a series shown twice (a row copied and edited) is edited.
+    shown: dict[Series, list[str]] = {}
+    for series, text in paper.statuses:
+        shown.setdefault(series, []).append(text)
     colours = dict(paper.colours)
     areas = {area for (_, area, _) in shown}  # a paper of one area (`--per-area`) shows one
     edited, missing = [], []
     checked = 0
+    given = set()
     for result in report.results:
         breakdown = "; ".join(f"{name}={value}" for name, value in result.breakdown)
         series = (result.indicator.id, result.area, breakdown)
-        text = shown.get(series)
-        if text is None:
+        given.add(series)
+        texts = shown.get(series)
+        if texts is None:
             if result.area in areas:
                 missing.append(series)
             continue
         checked += 1
+        if len(texts) > 1:
+            shows = f"{len(texts)} rows: {', '.join(texts)}"
+            edited.append(Edited(series=series, published=shows, computed=result.reported_status))
+            continue
+        (text,) = texts
         statuses = (*result.indicator.scale.statuses, result.reported_status)
         colour = colours.get(series, "")
         expected = paper_fills(result.reported_status, ruleset)
@@ -124,6 +141,7 @@ def check_paper(
         checked=checked,
         edited=tuple(edited),
         missing=tuple(missing),
+        extra=tuple(series for series in shown if series not in given),
     )
 
 
