@@ -205,3 +205,19 @@ def test_audit_with_nothing_to_check_fails(capsys: pytest.CaptureFixture[str]) -
     dudley = str(EXAMPLES / "dudley-2021-22-q3.toml")
     assert main(["audit", dudley, str(EXAMPLES / "dudley-2021-22-q3.csv")]) == 1
     assert "no published values to check" in capsys.readouterr().err
+
+
+def test_a_published_status_in_any_mapping_is_checked() -> None:
+    """Rows given as any mapping (not only a dict) have their published statuses checked."""
+    import types
+
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    row = {
+        "indicator": "early-help-conversion",
+        "period": "2020/21 Q2",
+        "value": "28.15",
+        "published_status": "Green",
+    }
+    for given in (row, types.MappingProxyType(row)):
+        found = audit(ruleset, [given])
+        assert found.checked == 1 and len(found.mismatches) == 1

@@ -350,3 +350,8 @@ def test_the_key_and_matrix_write_a_status_as_the_ruleset_does() -> None:
     assert background != "#f3f2f1"
     page = matrix_html(report)
     assert f'style="background:{background};color:{text}">above England</span>' in page
+
+
+@pytest.mark.parametrize("text", ["No Target.", "no target", "No-target;", " NO TARGET "])
+def test_a_reason_not_to_rate_is_read_with_trailing_punctuation(text: str) -> None:
+    assert status_named(text, ("green", "amber", "red", "no-target")) == "no-target"

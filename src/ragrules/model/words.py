@@ -59,7 +59,7 @@ def status_named(text: str, statuses: tuple[str, ...], words: tuple[StatusWords,
 
     Text that names no status comes back as a key (`purple`), for the caller to refuse.
     """
-    word = column_key(text).replace("_", "-")
+    word = column_key(_TRAILING.sub("", text)).replace("_", "-")  # `No target.` too
     if word in statuses:  # a status's own name first: no word of the ruleset's shadows it
         return word
     written = spelling(text)

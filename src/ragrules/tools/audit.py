@@ -10,7 +10,7 @@ finds an inconsistent workbook.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -170,7 +170,7 @@ def _rows_by_number(rows: list[object]) -> dict[int, Observation]:
     for position, item in enumerate(rows, start=1):
         if isinstance(item, Observation):
             found.setdefault(item.row or position, item)
-        elif isinstance(item, dict):
+        elif isinstance(item, Mapping):  # any mapping, as the report reads it
             try:
                 found.setdefault(position, Observation.from_mapping(item, row=position))
             except ValueError:
