@@ -361,3 +361,12 @@ def test_the_command_line_prints_problems_without_controls(
     captured = capsys.readouterr()
     assert "d\\x1b[2J\\u202e.json:row 1: warning: unknown indicator" in captured.err
     assert CONTROLS.search((captured.err + captured.out).replace("\n", "")) is None
+
+
+def test_markdown_shows_control_and_bidi_characters_as_the_table_does() -> None:
+    """A Markdown page printed to a terminal (no `-o`) runs no escape sequence."""
+    hostile = "x\x1b[31mred\x07\u202eevil\x9b"
+    text = to_markdown(_report(title=hostile, commentary=hostile, label=hostile))
+    assert not CONTROLS.search(text.replace("\n", ""))
+    # Shown as the table shows it, each backslash escaped for Markdown: `\x1b[31mred`.
+    assert "# x\\\\x1b\\[31mred\\\\x07\\\\u202eevil\\\\x9b\n" in text

@@ -14,7 +14,7 @@ from ragrules.engine.key import KeyEntry
 from ragrules.engine.report import Report, Result
 from ragrules.engine.selection import Selection
 from ragrules.engine.trends import TREND_PERIODS, trends
-from ragrules.model._text import first_upper
+from ragrules.model._text import first_upper, terminal_safe
 from ragrules.model.rules import RulesetData
 from ragrules.reports._render import (
     areas_text,
@@ -205,8 +205,10 @@ _CLOSING_HASHES = re.compile(r"(^|\s)(#+)$")
 
 
 def _text(text: str) -> str:
-    """Text on one line (whitespace folded) with every character Markdown reads escaped."""
-    return _REFERENCE.sub("&amp;", " ".join(text.split())).translate(_ESCAPES)
+    """Text on one line (whitespace folded) with every character Markdown reads escaped, and
+    control and bidi characters shown (`\\x1b`): a page printed to a terminal runs none."""
+    shown = terminal_safe(" ".join(text.split()))
+    return _REFERENCE.sub("&amp;", shown).translate(_ESCAPES)
 
 
 def _paragraph(text: str) -> str:
@@ -228,5 +230,5 @@ def _heading(text: str) -> str:
 def _code(text: str) -> str:
     """A code span, which shows its text exactly; text that could end it or hold a tag is
     written like other text instead."""
-    text = " ".join(text.split())
+    text = terminal_safe(" ".join(text.split()))
     return _text(text) if any(c in text for c in "`<") or not text else f"`{text}`"
