@@ -240,8 +240,10 @@ def _fail(
     message: str,
     chain: Sequence[str],
     hint: str | None = None,
+    key: str | None = None,
 ) -> NoReturn:
-    """Raise a problem at `path` of the extending file, naming the chain of files."""
+    """Raise a problem at `path` of the extending file (or of a base: `key` is then the
+    path as its own file writes it), naming the chain of files."""
     name, line, column = origins.locate(path)
     hints = [hint] if hint else []
     if len(chain) > 1:
@@ -252,7 +254,7 @@ def _fail(
                 file=name,
                 line=line,
                 column=column,
-                key=path,
+                key=key or path,
                 message=message,
                 hint="; ".join(hints) or None,
             ),
@@ -352,18 +354,13 @@ def _indicators(
             path = f"indicator[{index}]"
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 # Never dropped unsaid: the base's own entry, under its own key in the base.
-                name, line, column = org.locate(path)
-                raise RulesetError(
-                    problems=(
-                        Problem(
-                            file=name,
-                            line=line,
-                            column=column,
-                            key=org.resolve(path)[1],
-                            message="a base's indicator needs an id",
-                            hint='add id = "..."',
-                        ),
-                    )
+                _fail(
+                    org,
+                    path,
+                    "a base's indicator needs an id",
+                    chain,
+                    'add id = "..."',
+                    key=org.resolve(path)[1],
                 )
             if entry["id"] in pool:
                 first = pool[entry["id"]][1].locate(pool[entry["id"]][2])
