@@ -161,26 +161,22 @@ def text_in(period: Period, calendar: Calendar) -> str:
     """`period` as text that `parse_period(text, calendar)` reads back as `period`: with `AY`
     or `FY` before a split year that `calendar` would read as the other year (a ruleset's
     canonical form writes its periods so)."""
-    if period.kind is PeriodKind.MONTH or period.calendar is Calendar.CALENDAR:
-        return _text(period)
     unnamed = Calendar.ACADEMIC if calendar is Calendar.ACADEMIC else Calendar.FINANCIAL
-    if period.calendar is unnamed:
-        return _text(period)
-    return _text(period, "AY " if period.calendar is Calendar.ACADEMIC else "FY ")
+    return _text(period, "" if period.calendar is unnamed else _NAMES.get(period.calendar, ""))
 
 
 def written_as(period: Period, text: str) -> str:
     """`period` as text read as `text` is read: with the `AY` or `FY` that `text` gives its
     split year, if it gives one (`AY 2022/23 Q2`'s previous period is `AY 2022/23 Q1`,
     whatever calendar the ruleset's years are in); else as `str` writes it."""
-    named = parse_period(text)
-    if named.calendar is Calendar.ACADEMIC:
-        return _text(period, "AY ")
-    if named.calendar is Calendar.FINANCIAL and (
-        parse_period(text, Calendar.ACADEMIC).calendar is Calendar.FINANCIAL
-    ):
-        return _text(period, "FY ")
-    return _text(period)
+    # Text names its year's calendar when reading it in either split-year calendar gives it.
+    financial, academic = (parse_period(text, c) for c in (Calendar.FINANCIAL, Calendar.ACADEMIC))
+    named = financial.calendar is academic.calendar
+    return _text(period, _NAMES.get(period.calendar, "") if named else "")
+
+
+# How a split year names its calendar (`_text` writes no name before any other period).
+_NAMES = {Calendar.ACADEMIC: "AY ", Calendar.FINANCIAL: "FY "}
 
 
 @functools.lru_cache(maxsize=4096)
