@@ -111,7 +111,8 @@ def fragile(
     """The readings under which the value would get another status than `status`. The
     movements' judgements are judged again under each reading (a value rounded otherwise
     may no longer have improved), for bands that depend on travel."""
-    return fragile_under(reading_rules(indicator, target, period), unrounded, status, movements)
+    rules = reading_rules(indicator, target, period)
+    return fragile_under(rules, unrounded, status, movements, target)
 
 
 def fragile_under(
@@ -119,11 +120,13 @@ def fragile_under(
     unrounded: Decimal,
     status: str,
     movements: Sequence[Movement] = (),
+    target: Target | None = None,
 ) -> tuple[str, ...]:
     """`fragile` with the rule's readings already found (`reading_rules`: a writer that
-    renders many values of one rule keeps them), in the library's context."""
+    renders many values of one rule keeps them), in the library's context; `target` is the
+    rule's, which travel judgements read (only `movements` need it)."""
     found = []
-    for name, other, cuts, travelled, target in rules:
+    for name, other, cuts, travelled in rules:
         value = rounded(other, unrounded)
         judgements = _judgements(other, value, movements, target) if travelled else None
         try:
@@ -154,8 +157,8 @@ def _judgements(
     return found
 
 
-# Each reading's name, indicator, cuts, whether its bands read travel, and the target.
-ReadingRules = tuple[tuple[str, Indicator, tuple[rating.Cut, ...], bool, Target | None], ...]
+# Each reading's name, indicator, cuts and whether its bands read travel.
+ReadingRules = tuple[tuple[str, Indicator, tuple[rating.Cut, ...], bool], ...]
 _RULES: Kept[ReadingRules] = Kept(1024)  # rules at once (a target from the data: one per row)
 
 
@@ -188,6 +191,5 @@ def _compiled(indicator: Indicator, target: Target | None, period: Period | None
             cuts = rating.compile_cuts(inputs)
         except CannotRate:
             continue
-        travelled = any(cut.travel is not None for cut in cuts)
-        found.append((reading.name, other, cuts, travelled, target))
+        found.append((reading.name, other, cuts, any(cut.travel is not None for cut in cuts)))
     return tuple(found)

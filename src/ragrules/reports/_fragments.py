@@ -29,17 +29,16 @@ class PlanParts:
         record = rated.result().to_dict()
         self.head = "{" + part(record, "indicator", "polarity") + ", "
         self.period = ", " + part(record, "period", "period") + ', "row": '
-        self.fixed: str | None = None
         # A movement's frame by comparison and outcome; the exception reasons (and whether
         # there are any) by status, rated and the movements' outcomes.
         self.frames: dict[int, tuple[str, str]] = {}
         self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
         indicator = rated.plan.indicator
         self.statuses = indicator.scale.statuses_for(indicator.polarity)  # best first
-        # For the numbers the plan's own bands rate: its edges and other readings, found
-        # once; an edge's JSON by all but its distance.
-        self.edges: EdgeFinder | None = None
-        self.readings: readings.ReadingRules = ()
+        # For the numbers the plan's own bands rate (found with the first): the bands from
+        # the target on, the edge finder and the other readings; an edge's JSON by all but
+        # its distance.
+        self.fast: tuple[str, EdgeFinder, readings.ReadingRules] | None = None
         self.edge_json = EdgeJson()
 
     def rated(self, rated: Rated) -> str:
@@ -49,21 +48,24 @@ class PlanParts:
         plan = rated.plan
         assert plan.cuts is not None  # a fast rating is the plan's own cuts'
         assert rated.rated is not None and rated.value is not None
-        if self.fixed is None or self.edges is None:
-            self.fixed = part(rated.result().to_dict(), "target", "bounds")
-            self.edges = edge_finder(plan.cuts)
-            self.readings = readings.reading_rules(plan.indicator, plan.target, plan.period)
+        if self.fast is None:
+            self.fast = (
+                part(rated.result().to_dict(), "target", "bounds"),
+                edge_finder(plan.cuts),
+                readings.reading_rules(plan.indicator, plan.target, plan.period),
+            )
+        fixed, finder, other_readings = self.fast
         unrounded, band, reason = rated.rated
         status = rated.status
         with exact_context():
-            edges = self.edges.edges(rated.value, status, self.statuses)
-            fragile = readings.fragile_under(self.readings, unrounded, status)
+            edges = finder.edges(rated.value, status, self.statuses)
+            fragile = readings.fragile_under(other_readings, unrounded, status)
         edge_list = f"[{', '.join(map(self.edge_json, edges))}]" if edges else "[]"
         return (
             f', "status": {encode_basestring(status)}, "rated": true, "unrated": null, '
             f'"reason": {encode_basestring(reason)}, "value": "{format_decimal(rated.value)}", '
             f'"value_text": {encode_basestring(rated.text)}, '
-            f'"unrounded": "{format_decimal(unrounded)}", {self.fixed}, "band": {band}, '
+            f'"unrounded": "{format_decimal(unrounded)}", {fixed}, "band": {band}, '
             f'"edges": {edge_list}, "fragile": {json_list(fragile)}, '
             '"interval": null, "rank": null, "travel": ['
         )
