@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 import attrs
@@ -41,9 +41,9 @@ NO_DATA_TOKENS = frozenset(
 SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "supp", "suppressed"})
 
 FIELDS = ("indicator", "area", "period", "value", "target", "commentary", "caveat", "flag")
-# National exports' headers (by column key) read as fields where the data lacks the field's
-# own column: `Area Code` is the area, `Time period` the period, `Indicator ID` the indicator.
-HEADER_ALIASES = {"area_code": "area", "time_period": "period", "indicator_id": "indicator"}
+# National exports' headers (Fingertips, LG Inform; by column key) for the fields.
+_HEADER_ALIASES = {"area_code": "area", "time_period": "period", "indicator_id": "indicator"}
+
 # Other columns (by column key) that speak of the row's own value, not of its series: an
 # earlier value a wide row carries (`previous`) does not inherit them.
 VALUE_COLUMNS = (
@@ -155,6 +155,14 @@ class Observation:
         return observation
 
 
+def field_named(name: str, present: Collection[str]) -> str:
+    """A column's name (a column key) as the field it gives: a national export's `Area Code`
+    is the area, `Time period` the period and `Indicator ID` the indicator, where `present`
+    (the other names) has no column named after the field itself."""
+    alias = _HEADER_ALIASES.get(name)
+    return alias if alias and alias not in present else name
+
+
 @functools.lru_cache(maxsize=256)
 def _names_of(keys: tuple[object, ...]) -> tuple[tuple[str, bool], ...]:
     """Each key's column name and whether it is a field, found once per set of keys: rows
@@ -163,10 +171,8 @@ def _names_of(keys: tuple[object, ...]) -> tuple[tuple[str, bool], ...]:
     found = []
     names = [column_key(key) for key in keys]
     present = set(names)
-    for key, name in zip(keys, names, strict=True):
-        alias = HEADER_ALIASES.get(name)
-        if alias and alias not in present:  # a national export's `Area Code`, as in a CSV
-            name = alias
+    for key, own in zip(keys, names, strict=True):
+        name = field_named(own, present)  # a national export's `Area Code`, as in a CSV
         if name in given:
             # `value` and `Value` (or `value `) name one field: which one is meant?
             raise ValueError(f"keys {given[name]!r} and {key!r} both give {name!r}")

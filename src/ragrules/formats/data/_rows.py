@@ -8,10 +8,10 @@ from ragrules.formats.data._common import EARLIER, _cell, _error
 from ragrules.model.errors import close_matches
 from ragrules.model.observations import (
     FIELDS,
-    HEADER_ALIASES,
     VALUE_COLUMNS,
     Observation,
     column_key,
+    field_named,
 )
 from ragrules.model.periods import PeriodError, parse_period, written_as
 
@@ -181,10 +181,6 @@ def _period_columns(header: list[str], roles: Mapping[int, str]) -> dict[str, in
     return found
 
 
-# The headers of national exports (Fingertips, LG Inform) for the fields, used when the header
-# has no column named after the field itself: `Area Code`, `Time period`, `Indicator ID`.
-
-
 def _roles(header: list[str], columns: Mapping[str, str]) -> dict[int, str]:
     """Column index -> what it holds, by position (`#N`), by header, or by its own name."""
     by_header = {column_key(k): v for k, v in columns.items() if not k.startswith("#")}
@@ -195,10 +191,7 @@ def _roles(header: list[str], columns: Mapping[str, str]) -> dict[int, str]:
         mapped = columns.get(f"#{index + 1}") or by_header.get(column_key(name))
         # A column mapped explicitly to a field wins over a header that happens to share its
         # name (Havering's table has a "Value" column holding the polarity).
-        own = column_key(name)
-        alias = HEADER_ALIASES.get(own)
-        if alias and alias not in own_names and alias not in explicit:
-            own = alias
+        own = field_named(column_key(name), own_names | explicit)
         roles[index] = mapped or ("" if own in explicit else own)
     return roles
 
