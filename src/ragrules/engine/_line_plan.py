@@ -161,6 +161,11 @@ class LinePlan:
             }
         except PeriodError:
             pass
+        # A year's previous period is its same period last year: a line giving both gives
+        # one period twice (the general path keeps one and rejects the other).
+        self.one_period_twice = (
+            self.columns is not None and self.columns["previous"] == self.columns["last_year"]
+        )
         self._rated: dict[str, Rated] = {}
         # Movement outcomes: with no margin and a better direction, (unchanged, up, down).
         margin = indicator.unchanged_within

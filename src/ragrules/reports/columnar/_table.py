@@ -69,12 +69,8 @@ class Layout:
         its same period last year): the general path keeps one and rejects the other."""
         earlier = self.reader.earlier
         roles = list(earlier)
-        twice = [
-            key
-            for key, plan in self.plans.items()
-            if plan.columns is not None and len({plan.columns[r] for r in roles}) < len(roles)
-        ]
-        if not twice:
+        twice = [key for key, plan in self.plans.items() if plan.one_period_twice]
+        if len(roles) < 2 or not twice:
             return False
         keys = pl.DataFrame(twice, schema=["i", "p"], orient="row")
         rows = pl.DataFrame({"i": table.column("indicator"), "p": table.column("period")})
