@@ -264,3 +264,18 @@ def test_a_row_copied_or_made_up_on_the_paper_is_found(
     found = check_paper(ragrules.load(RULES), rows, read_paper(page))
     assert not found.verified and not found.edited
     assert [series[0] for series in found.extra] == ["made-up-indicator"]
+
+
+def test_the_command_line_names_a_made_up_row(
+    report: ragrules.Report, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ragrules.cli import main
+
+    page, _ = _papers(report, tmp_path)
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<tr data-indicator="early-help-conversion"')
+    row = html[start : html.index("</tr>", start) + len("</tr>")]
+    page.write_text(html[:start] + row.replace("early-help", "made-up") + html[start:], "utf-8")
+    assert main(["audit", str(RULES), str(DATA), "--published", str(page)]) == 1
+    out = capsys.readouterr().out
+    assert "  made-up-conversion: in the paper, but no result of these rules and data" in out

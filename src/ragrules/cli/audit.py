@@ -24,7 +24,7 @@ from ragrules.engine.explain import explain
 from ragrules.engine.result import Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.tools.audit import audit
-from ragrules.tools.published import check_paper, read_paper
+from ragrules.tools.published import check_paper, read_paper, series_text
 
 
 def run_audit(args: argparse.Namespace) -> int:
@@ -138,10 +138,8 @@ def _check_paper(ruleset: Ruleset, args: argparse.Namespace) -> int:
     )
     for edit in found.edited:
         say(f"  {edit}")
-    for indicator, area, breakdown in found.missing:
-        where = "".join(f" {part}" for part in (area, breakdown) if part)
-        say(f"  {indicator}{where}: not in the paper")
-    for indicator, area, breakdown in found.extra:
-        where = "".join(f" {part}" for part in (area, breakdown) if part)
-        say(f"  {indicator}{where}: in the paper, but no result of these rules and data")
+    for series in found.missing:
+        say(f"  {series_text(series)}: not in the paper")
+    for series in found.extra:
+        say(f"  {series_text(series)}: in the paper, but no result of these rules and data")
     return OK if found.verified else FINDINGS

@@ -46,12 +46,15 @@ class Edited:
     computed: str
 
     def __str__(self) -> str:
-        indicator, area, breakdown = self.series
-        where = "".join(f" {part}" for part in (area, breakdown) if part)
         return (
-            f"{indicator}{where}: the paper shows {self.published!r}, "
+            f"{series_text(self.series)}: the paper shows {self.published!r}, "
             f"the rules give {self.computed!r}"
         )
+
+
+def series_text(series: Series) -> str:
+    """A series as a line of the check names it: `lac-supervision E09 sex=Male`."""
+    return " ".join(part for part in series if part)
 
 
 @attrs.frozen(kw_only=True)
