@@ -159,8 +159,9 @@ def _computed(row: Observation, level: str, test: Significance, tokens: Tokens) 
     if count is None or denominator is None:
         return f"no {level}% confidence interval in the data"
     if denominator <= 0 or count < 0:
-        return f"no {level}% confidence interval: a count of {format_decimal(count)} in " + (
-            f"a denominator of {format_decimal(denominator)}"
+        return (
+            f"no {level}% confidence interval: a count of {format_decimal(count)} in a "
+            f"denominator of {format_decimal(denominator)}"
         )
     z = _quantile(level)
     if test.method == "wilson":
