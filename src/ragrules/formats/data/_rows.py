@@ -185,13 +185,13 @@ def _roles(header: list[str], columns: Mapping[str, str]) -> dict[int, str]:
     """Column index -> what it holds, by position (`#N`), by header, or by its own name."""
     by_header = {column_key(k): v for k, v in columns.items() if not k.startswith("#")}
     explicit = set(columns.values())
-    own_names = {column_key(name) for name in header}
+    taken = {column_key(name) for name in header} | explicit  # fields a column already gives
     roles = {}
     for index, name in enumerate(header):
         mapped = columns.get(f"#{index + 1}") or by_header.get(column_key(name))
         # A column mapped explicitly to a field wins over a header that happens to share its
         # name (Havering's table has a "Value" column holding the polarity).
-        own = field_named(column_key(name), own_names | explicit)
+        own = field_named(column_key(name), taken)
         roles[index] = mapped or ("" if own in explicit else own)
     return roles
 
