@@ -33,6 +33,7 @@ from tests.property.test_plan import data_files, rulesets
 pl = pytest.importorskip("polars")
 
 from ragrules.columnar import rate_csv_columnar  # noqa: E402  (after the skip)
+from ragrules.reports import columnar  # noqa: E402
 from ragrules.reports.columnar import _known, _table, rate_rows_columnar  # noqa: E402
 from ragrules.reports.columnar._table import CsvBlocks, Table  # noqa: E402
 
@@ -333,6 +334,29 @@ def test_the_columnar_engine_from_the_command_line(tmp_path: Path) -> None:
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert outputs[0].count(b"\n") == 2
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-8", "utf-8-sig", "UTF8"])
+def test_the_command_line_rates_a_utf8_file_column_wise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str | None
+) -> None:
+    """A UTF-8 file given to `--engine columnar` is rated by the columnar engine, whatever
+    the command line sniffs its encoding as (`utf-8-sig` for a file without a byte order
+    mark): the row engine is never reached, so its stream is made to fail here."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(PLAIN_RULESET, encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text("indicator,period,value\nup,2022/23 Q1,13%\n", encoding="utf-8")
+
+    def row_engine(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the row engine rated a file the columnar engine takes")
+
+    monkeypatch.setattr(columnar, "rate_csv_stream", row_engine)
+    monkeypatch.setattr(columnar, "CsvStream", row_engine)
+    out = tmp_path / "out.jsonl"
+    argv = ["rate", str(rules), str(data), "--stream", "--engine", "columnar", "-o", str(out)]
+    assert ragrules.cli.main([*argv, *(["--encoding", encoding] if encoding else [])]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["status"] == "green"
 
 
 def test_a_line_longer_than_a_stream_reads_is_refused_alike(tmp_path: Path) -> None:

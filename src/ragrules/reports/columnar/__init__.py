@@ -51,7 +51,9 @@ def rate_csv_columnar(
     first line it does not take: the same bytes. Lines end in a bare newline (as the row
     engine's do on this system's text files).
     """
-    utf8 = encoding is None or codecs.lookup(encoding).name == "utf-8"
+    # `utf-8-sig` is what the command line sniffs for a UTF-8 file: the same text when there
+    # is no byte order mark, and `CsvBlocks.open` leaves a file with one to the row engine.
+    utf8 = encoding is None or codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
     blocks = (
         CsvBlocks.open(ruleset, Path(path), columns, delimiter) if fmt == "json" and utf8 else None
     )
