@@ -34,7 +34,7 @@ from national import national, national_stream
 import ragrules
 from adversarial import adversarial
 from ragrules.columnar import rate_csv_columnar
-from ragrules.data import iter_csv
+from ragrules.data import iter_csv, sniff_encoding
 from ragrules.engine import rating
 from ragrules.reports.compiled import CsvStream, rate_csv_stream
 from ragrules.stream import write_stream
@@ -133,8 +133,10 @@ def end_to_end(rows: int, folder: Path, scaling: list[int]) -> list[Target]:
             CsvStream(ruleset, data).write(stream, jobs=2)
 
     def columns(data: Path) -> None:
+        # With the encoding the command line sniffs (`utf-8-sig`), as `rate --engine columnar`
+        # calls it: the library's default once hid that the command line never took this path.
         with columnar_out.open("w", encoding="utf-8") as stream:
-            rate_csv_columnar(ruleset, data, stream)
+            rate_csv_columnar(ruleset, data, stream, encoding=sniff_encoding(data))
 
     def general(data: Path) -> None:
         with general_out.open("w", encoding="utf-8") as stream:
