@@ -306,3 +306,54 @@ def test_an_interval_that_cannot_be_used_says_why() -> None:
         "not compared: the 95% confidence interval is inverted: its lower limit 95 is above "
         "its upper 85"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "lower", "upper"),
+    [
+        ("75.6", "0.74", "0.77"),  # limits as proportions for a value in percent
+        ("90", "91", "99"),  # another row's limits
+        ("100", "85", "99.9"),
+    ],
+)
+def test_a_value_outside_its_own_interval_is_not_compared(
+    value: str, lower: str, upper: str
+) -> None:
+    """Published limits always hold their value: limits that do not are another unit's or
+    another row's, and comparing them with the benchmark would give a confident, wrong
+    better or worse."""
+    report = RULES.rate([ROWS[0], _row("low", "A", value, lower, upper)])
+    result = report.result("low", area="A")
+    assert result.status == "not-compared"
+    assert result.reason == (
+        f"not compared: {value} is outside its own interval {lower} to {upper} (95%): the "
+        "limits must be the value's own, in its unit"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "lower", "upper"), [("85", "85", "94.9"), ("94.9", "85", "94.9")]
+)
+def test_a_value_on_its_own_limit_is_compared(value: str, lower: str, upper: str) -> None:
+    """Limits included: a value equal to a limit (rounded alike) is inside its interval."""
+    report = RULES.rate([ROWS[0], _row("low", "A", value, lower, upper)])
+    assert report.result("low", area="A").status == "better"
+
+
+@given(limits=st.lists(_decimals, min_size=3, max_size=3))
+def test_a_row_is_compared_exactly_when_its_value_is_within_its_limits(
+    limits: list[Decimal],
+) -> None:
+    """Rated end to end: a row whose value lies within its own limits (included) gets the
+    published rule's status; any other row is not compared, and says so."""
+    value, lower, upper = limits
+    if lower > upper:
+        lower, upper = upper, lower
+    report = RULES.rate([ROWS[0], _row("low", "A", str(value), str(lower), str(upper))])
+    result = report.result("low", area="A")
+    if lower <= value <= upper:
+        expected = _reference(Polarity.LOWER, Fraction(100), Fraction(lower), Fraction(upper))
+        assert result.status == expected
+    else:
+        assert result.status == "not-compared"
+        assert "is outside its own interval" in result.reason

@@ -66,6 +66,10 @@ def rate(
         if isinstance(found, str):
             return _not_compared(common, found)
         strict = found
+    if test.method == "columns":  # published limits always hold the value they were made for
+        for own in (interval, strict):
+            if own is not None and not own.lower <= common["value"] <= own.upper:
+                return _not_compared(common, _outside(common["value"], own))
     against: Decimal | Interval = value
     if test.intervals:
         row = benchmarks.row(test.benchmark, observation, series, period)
@@ -147,6 +151,15 @@ def _interval(
             f"{format_decimal(low)} is above its upper {format_decimal(high)}"
         )
     return Interval(level=level, lower=low, upper=high)
+
+
+def _outside(value: Decimal, interval: Interval) -> str:
+    """Why a value outside its own published interval is not compared: the limits are not
+    this value's (another unit, a proportion for a percentage, or another row's)."""
+    return (
+        f"{format_decimal(value)} is outside its own interval {interval}: the limits must be "
+        "the value's own, in its unit"
+    )
 
 
 def _computed(row: Observation, level: str, test: Significance, tokens: Tokens) -> Interval | str:
