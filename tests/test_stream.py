@@ -230,6 +230,28 @@ def test_the_csv_header_passes_columns_through_even_when_the_first_row_is_reject
     assert [(row["authority"], row["status"]) for row in rows] == [("", ""), ("E2", "green")]
 
 
+def test_a_rejected_row_fills_its_own_columns_in_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rejected row's indicator, period, row and reason are under their own headings, as
+    the JSON line has them (the CSV once put the period under `area` and the row number
+    under `period`)."""
+    rules = _write(tmp_path / "r.toml", RULES_TEXT)
+    data = _write(tmp_path / "d.csv", "indicator,period,value\nnope,2020/21 Q2,5\n")
+    for fmt in ("csv", "json"):
+        assert main(["rate", str(rules), str(data), "--stream", "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        rows = list(csv.DictReader(io.StringIO(out))) if fmt == "csv" else [json.loads(out)]
+        (row,) = rows
+        assert (row["indicator"], row.get("area") or None, row["period"]) == (
+            "nope",
+            None,
+            "2020/21 Q2",
+        )
+        assert str(row["row"]) == "2" and row["reason"].startswith("unknown indicator 'nope'")
+        assert row["rejected"] in (True, "True")
+
+
 def test_stream_never_empties_the_data_or_an_existing_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -169,7 +169,7 @@ def _csv_writer(
     judged = judging(ruleset)
     passed: list[str] | None = None if columns is None else list(columns)
     width = len(header(comparisons, judged=judged))
-    reason_at = RESULT_COLUMNS.index("reason")
+    at = {name: RESULT_COLUMNS.index(name) for name in ("indicator", "period", "row", "reason")}
 
     header_written = not with_header
 
@@ -182,8 +182,8 @@ def _csv_writer(
             header_written = True
         if isinstance(item, Rejection):
             row: list[Any] = [None] * width
-            row[0], row[4], row[5] = item.indicator, item.period, item.row
-            row[reason_at] = item.reason
+            for name in at:  # by name: the columns of a result, in their places
+                row[at[name]] = getattr(item, name)
             writerow(_blank([*row, "", True, *([None] * len(passed))]))
             return
         row = cells(item.to_dict(), comparisons, judged=judged)
