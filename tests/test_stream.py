@@ -134,6 +134,50 @@ def test_iter_csv_reads_as_read_observations(tmp_path: Path) -> None:
     assert seen and seen[-1][0] == seen[-1][1] == PRINTED.stat().st_size
 
 
+_CELL = st.text(st.sampled_from('ab ,"\r\n%1'), max_size=6)
+
+
+@given(
+    cells=st.lists(st.tuples(_CELL, st.integers(0, 100)), min_size=1, max_size=4),
+    ends=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=5, max_size=5),
+)
+def test_a_file_is_read_alike_whole_and_streamed_whatever_its_line_ends(
+    tmp_path_factory: pytest.TempPathFactory, cells: list[tuple[str, int]], ends: list[str]
+) -> None:
+    """LF, CRLF and a bare CR (old Mac Excel's "CSV (Macintosh)") end a line in both
+    readers, and a quoted cell may hold any of them: the same rows, numbered alike."""
+    lines = ["indicator,period,value,commentary"]
+    for commentary, value in cells:
+        quoted = '"' + commentary.replace('"', '""') + '"'
+        lines.append(f"up,2020/21 Q2,{value}%,{quoted}")
+    text = "".join(line + end for line, end in zip(lines, ends, strict=False))
+    path = tmp_path_factory.mktemp("ends") / "d.csv"
+    path.write_bytes(text.encode("utf-8"))
+    assert list(iter_csv(path)) == read_observations(path) == parse_csv(text, source=str(path))
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_a_file_with_bare_cr_line_ends_is_read_whole(tmp_path: Path, delimiter: str) -> None:
+    """The delimiter is sniffed from the header line alone, whatever ends it: the commas
+    of a tab-separated file's commentary never outvote its header's tabs."""
+    lines = [
+        ["indicator", "period", "value", "commentary"],
+        ["up", "2020/21 Q2", "45%", "a, b, c, d, e, f, g"],
+        ["down", "2020/21 Q2", "20", "h, i, j, k, l, m, n"],
+    ]
+    path = tmp_path / "mac.csv"
+    text = "".join(delimiter.join(line) + "\r" for line in lines)
+    if delimiter == ",":
+        for commentary in (lines[1][3], lines[2][3]):
+            text = text.replace(commentary, f'"{commentary}"')
+    path.write_bytes(text.encode("utf-8"))
+    rows = read_observations(path)
+    assert [(row.indicator, row.value, row.row) for row in rows] == [  # type: ignore[attr-defined]
+        ("up", "45%", 2),
+        ("down", "20", 3),
+    ]
+
+
 def test_iter_csv_missing_file_is_a_located_error(tmp_path: Path) -> None:
     with pytest.raises(ragrules.DataError) as caught:
         list(iter_csv(tmp_path / "none.csv"))

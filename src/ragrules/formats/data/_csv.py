@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,9 @@ def parse_csv(
     """
     return [
         *_iter_csv(
-            io.StringIO(text),
+            # Lines end at CR, LF or CRLF, as a stream's `newline=""` reads them (an old Mac
+            # Excel "CSV (Macintosh)" file ends its lines with a bare CR).
+            io.StringIO(text, newline=""),
             _delimiter(delimiter, text, source),
             source=source,
             columns=columns,
@@ -175,7 +178,7 @@ def _lines(
 
 def _sniff(text: str) -> str:
     """The delimiter the header line uses most: comma, tab, semicolon or bar (comma on a tie)."""
-    header = text.split("\n", 1)[0]
+    header = re.split("[\r\n]", text, maxsplit=1)[0]
     counts = {delimiter: header.count(delimiter) for delimiter in (",", "\t", ";", "|")}
     best = max(counts, key=lambda delimiter: counts[delimiter])
     return best if counts[best] > counts[","] else ","
