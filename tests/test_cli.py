@@ -273,3 +273,21 @@ def test_output_stdout_cannot_encode_is_a_clear_error(
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert "cannot write 'é' to stdout in ascii" in err and "-o FILE" in err
+
+
+@pytest.mark.parametrize("extra", [[], ["--stream"], ["--format", "csv"]])
+def test_output_dash_is_stdout(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+) -> None:
+    """`-o -` writes to stdout, as most tools read it; no file named `-` is made."""
+    monkeypatch.chdir(tmp_path)
+    args = ["rate", str(EXAMPLES / "havering-2020-21-q2.toml")]
+    args += [str(EXAMPLES / "havering-2020-21-q2.csv"), *extra]
+    assert main([*args, "-o", "-"]) == 0
+    printed = capsys.readouterr().out
+    assert main(args) == 0
+    assert printed == capsys.readouterr().out and "early-help-conversion" in printed
+    assert not (tmp_path / "-").exists()

@@ -29,6 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "output", None) == "-":  # `-o -` is stdout, as for most tools
+        args.output = None
     try:
         code: int = _run(args)
     except RagrulesError as exc:

@@ -121,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --stream on a CSV file: rate it in N parts by N processes (the same output "
         "as one process, in input order)",
     )
-    rate.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    rate.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE, not stdout (`-o -` is stdout)"
+    )
     rate.add_argument(
         "--unsafe-csv",
         action="store_true",
@@ -275,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
             "-o",
             "--output",
             metavar="FILE",
-            help="write to FILE, not stdout (never over an input)",
+            help="write to FILE, not stdout (never over an input; `-o -` is stdout)",
         )
 
     for command in (rate, check, show, fmt, diff, explain, audit_command, verify):
