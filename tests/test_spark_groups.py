@@ -46,3 +46,35 @@ def test_a_group_is_rated_in_row_order_as_the_row_engine_rates_the_file(tmp_path
     assert "\n".join(found["line"]) + "\n" == expected.getvalue()
     assert list(found["status"]) == ["amber", "red", "no-data", "green"]
     assert not found["rejected"].any()
+
+
+@pytest.mark.parametrize("size", [4, 5_000])
+def test_a_small_group_is_the_row_engines_and_a_large_one_columnar(
+    monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """polars costs tens of milliseconds a call whatever the rows: a series of a few dozen
+    quarters is rated by the compiled row engine, a group of `COLUMNAR_ROWS` or more by the
+    columnar engine, with the same lines."""
+    from ragrules.reports import spark
+
+    ruleset = ragrules.loads(PLAIN_RULESET)
+    header = ["indicator", "area", "sex", "period", "value"]
+    frame = pandas.DataFrame(
+        [
+            {"row": n + 2, "indicator": "up", "area": f"E{n}", "sex": "Male"}
+            | {"period": "2022/23 Q1", "value": f"{n % 100}%"}
+            for n in range(size)
+        ]
+    )
+    used: list[str] = []
+    for name in ("rate_lines", "rate_rows_columnar"):
+        engine = getattr(spark, name)
+        monkeypatch.setattr(
+            spark, name, lambda *a, _e=engine, _n=name, **k: used.append(_n) or _e(*a, **k)
+        )
+    found = _rated(ruleset, header, "row", None, frame)
+    assert used == ["rate_lines" if size < spark.COLUMNAR_ROWS else "rate_rows_columnar"]
+    lines = [(n + 2, ["up", f"E{n}", "Male", "2022/23 Q1", f"{n % 100}%"]) for n in range(size)]
+    expected = io.StringIO()
+    spark.rate_lines(ruleset, header, lines, expected)
+    assert "\n".join(found["line"]) + "\n" == expected.getvalue()

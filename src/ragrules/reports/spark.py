@@ -1,6 +1,6 @@
 """Spark for the national run (the `spark` extra): a Spark DataFrame rated series by series on
-the executors, with the columnar engine inside each group (the compiled row engine for a
-group it does not cover).
+the executors, with the columnar engine inside each group of `COLUMNAR_ROWS` rows or more
+(the compiled row engine for a smaller group, and for one the columnar engine does not cover).
 
 What is shipped to the executors is the loaded `Ruleset` (a frozen value, pickled with the
 function that rates a group), never a file name: an executor needs no copy of the ruleset's
@@ -18,6 +18,11 @@ from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import RowReader
 from ragrules.model.observations import column_key, is_missing
 from ragrules.reports.columnar import rate_rows_columnar
+from ragrules.reports.compiled import rate_lines
+
+# polars' fixed cost per call (tens of milliseconds) outweighs its speed in smaller groups: a
+# series of a few dozen quarters is the compiled row engine's (the same lines either way).
+COLUMNAR_ROWS = 5_000
 
 # One row per result or rejection: the input row it came from, the fields a caller filters
 # on, and the whole JSON line `ragrules rate --stream` writes for it.
@@ -78,7 +83,8 @@ def _rated(
         for number, *cells in ordered[[row, *header]].itertuples(index=False, name=None)
     ]
     out = io.StringIO()
-    rate_rows_columnar(ruleset, header, lines, out, columns=columns)
+    rate = rate_rows_columnar if len(lines) >= COLUMNAR_ROWS else rate_lines
+    rate(ruleset, header, lines, out, columns=columns)
     found = list(_records(out.getvalue()))
     names = ("row", "indicator", "area", "period", "status", "rejected", "line")
     return pandas.DataFrame(found, columns=list(names))
