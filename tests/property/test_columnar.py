@@ -133,12 +133,16 @@ def _both(ruleset: ragrules.Ruleset, path: Path) -> tuple[str, str, object, obje
     return row.getvalue(), col.getvalue(), expected, tally
 
 
-@given(data=plain_files())
+@given(data=plain_files(), crlf=st.booleans(), bom=st.booleans())
 def test_plain_files_are_rated_column_wise_to_the_same_bytes(
-    tmp_path_factory: pytest.TempPathFactory, data: str
+    tmp_path_factory: pytest.TempPathFactory, data: str, crlf: bool, bom: bool
 ) -> None:
+    """Lines ending in LF or CRLF (Python's csv module and Excel write CRLF), with or without
+    the byte order mark Excel's "CSV UTF-8" starts with: the columnar path, the same bytes."""
     path = tmp_path_factory.mktemp("columnar") / "data.csv"
-    path.write_text(data, encoding="utf-8")
+    path.write_text(data.replace("\n", "\r\n") if crlf else data, encoding="utf-8")
+    if bom:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     blocks = CsvBlocks.open(RULES, path, None, None)
     assert blocks is not None
     assert list(blocks)
@@ -432,6 +436,32 @@ def test_a_block_polars_takes_reads_as_pythons_csv_reads_it(lines: list[str]) ->
         text.encode(), has_header=False, schema=dict.fromkeys(names, pl.String)
     ).fill_null("")
     assert [list(row) for row in frame.iter_rows()] == rows
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "indicator,period,value\r\nup,2022/23 Q1,12%\rup,2022/23 Q2,13%\r\n",  # a bare CR
+        "indicator,period,value\r\nup,2022/23 Q1,12%\r\r\nup,2022/23 Q2,13%\r\n",
+        "indicator,period,value\r\nup,2022/23 Q1,12%\r\n\r\nup,2022/23 Q2,13%\r\n",  # blank
+        'indicator,period,value,commentary\r\nup,2022/23 Q1,12%,"a\r\nb"\r\n',  # two lines
+        "indicator,period,value\r\nup,2022/23 Q1,12%\r",  # a CR at the end
+        "\ufeffindicator,period,value\nup,2022/23 Q1,12%\n",
+    ],
+)
+@pytest.mark.parametrize("encoding", [None, "utf-8", "utf-8-sig"])
+def test_line_ends_the_readers_disagree_on_are_the_row_engines(
+    tmp_path: Path, data: str, encoding: str | None
+) -> None:
+    """A CR that is not part of a CRLF ends a line for the row engine (not for polars), a
+    cell may span a CRLF, and a byte order mark is dropped by `utf-8-sig` only: each file
+    comes out as the row engine writes it, whichever engine it is given to."""
+    path = tmp_path / "data.csv"
+    path.write_bytes(data.encode("utf-8"))
+    assert_same_outcome(
+        lambda: _written(functools.partial(rate_csv_stream, encoding=encoding), RULES, path),
+        lambda: _written(functools.partial(rate_csv_columnar, encoding=encoding), RULES, path),
+    )
 
 
 @pytest.mark.parametrize(

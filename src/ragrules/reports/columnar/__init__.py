@@ -10,7 +10,9 @@ caches that keep what was rendered are bounded, so memory does not grow with the
 
 A file whose header the columnar path does not take (and CSV output) goes whole to the
 compiled row engine; a file whose later block it does not take (a line the plans do not
-take, a blank or multi-line row, another encoding) is the row engine's from that block on,
+take, a blank or multi-line row, a bare CR, another encoding) is the row engine's from that
+block on (lines ending in CRLF, and a byte order mark before the header, are the columnar
+engine's),
 the lines before replayed as its history: the same bytes either way. A stream keeps the
 last 4,096 (series, period) entries it was given (a line gives one per value it holds); a
 block in which a row would read an earlier entry that many entries back (which the stream
@@ -51,11 +53,13 @@ def rate_csv_columnar(
     first line it does not take: the same bytes. Lines end in a bare newline (as the row
     engine's do on this system's text files).
     """
-    # `utf-8-sig` is what the command line sniffs for a UTF-8 file: the same text when there
-    # is no byte order mark, and `CsvBlocks.open` leaves a file with one to the row engine.
-    utf8 = encoding is None or codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    # `utf-8-sig` is what the command line sniffs for a UTF-8 file: the row engine drops a
+    # byte order mark before the header (as with no encoding given), plain `utf-8` keeps it.
+    codec = "utf-8-sig" if encoding is None else codecs.lookup(encoding).name
     blocks = (
-        CsvBlocks.open(ruleset, Path(path), columns, delimiter) if fmt == "json" and utf8 else None
+        CsvBlocks.open(ruleset, Path(path), columns, delimiter, bom=codec == "utf-8-sig")
+        if fmt == "json" and codec in ("utf-8", "utf-8-sig")
+        else None
     )
     writer = None
     for table in blocks or ():

@@ -132,9 +132,12 @@ class CsvBlocks:
         path: Path,
         columns: Mapping[str, str] | None,
         delimiter: str | None,
+        *,
+        bom: bool = True,
     ) -> CsvBlocks | None:
         """The file, when it is a regular one whose header reads as the row engine reads it
-        (UTF-8 without a byte order mark, its own line); else None."""
+        (UTF-8, its own line ending in LF or CRLF; a byte order mark before it when `bom`
+        says the row engine drops one, as `utf-8-sig` does); else None."""
         try:
             if not stat.S_ISREG(path.stat().st_mode):
                 return None  # a device or a pipe: the row engine reads (or refuses) it
@@ -142,17 +145,19 @@ class CsvBlocks:
                 head = data.read(_SAMPLE * 4)
         except OSError:
             return None
+        start = len(_BOM) if head.startswith(_BOM) else 0
         end = head.find(b"\n")
-        if end < 0 or head.startswith(b"\xef\xbb\xbf"):
+        if end < 0 or (start and not bom):
             return None
         try:
-            text = head[:end].decode("utf-8")
+            text = head[start:end].decode("utf-8")
         except UnicodeDecodeError:
             return None
+        text = text.removesuffix("\r")  # a CRLF line end (Python's csv module, Excel)
         if "\r" in text or _unlike_python([text]):
             return None
         # The delimiter is sniffed from the text the row engine sniffs it from.
-        sample = head.decode("utf-8", errors="replace")[:_SAMPLE]
+        sample = head[start:].decode("utf-8", errors="replace")[:_SAMPLE]
         separator = _delimiter(delimiter, sample, str(path))
         if len(separator.encode()) != 1 or not _well_quoted(text, separator):
             return None  # polars splits at one byte; the row engine reads any other
@@ -197,10 +202,15 @@ class CsvBlocks:
             text = block.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if "\r" in text or text.startswith("\n") or "\n\n" in text or _unlike_python([text]):
-            return None
         if len(text) >= MAX_LINE and max(map(len, text.split("\n"))) >= MAX_LINE:
             return None  # a line longer than a stream reads: the row engine's words for it
+        if "\r" in text:  # CRLF line ends read as LF; a bare CR ends a line for the row engine
+            if text.count("\r") != text.count("\r\n"):
+                return None
+            text = text.replace("\r\n", "\n")
+            block = text.encode("utf-8")
+        if text.startswith("\n") or "\n\n" in text or _unlike_python([text]):
+            return None
         lines = text.count("\n") + (not text.endswith("\n"))
         if '"' in text and not _well_quoted(text, self.separator):
             return None  # a quoted cell spanning lines, or a stray quote: the row engine's
@@ -234,6 +244,7 @@ def _well_quoted(text: str, separator: str) -> bool:
 
 
 _QUOTED: dict[str, re.Pattern[str]] = {}  # a line's cells, by separator
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark, which Excel's "CSV UTF-8" writes first
 
 
 # Characters Python's `str.strip` takes for white space and polars' `strip_chars` does not (or
