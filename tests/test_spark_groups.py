@@ -5,11 +5,14 @@ row engine's."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import ragrules
+from ragrules.reports.compiled import rate_lines
 from ragrules.reports.spark import _rated
 from ragrules.stream import rate_csv_stream
 
@@ -67,14 +70,21 @@ def test_a_small_group_is_the_row_engines_and_a_large_one_columnar(
         ]
     )
     used: list[str] = []
-    for name in ("rate_lines", "rate_rows_columnar"):
+
+    def spy(name: str) -> Callable[..., Any]:
         engine = getattr(spark, name)
-        monkeypatch.setattr(
-            spark, name, lambda *a, _e=engine, _n=name, **k: used.append(_n) or _e(*a, **k)
-        )
+
+        def rate(*args: Any, **kwargs: Any) -> Any:
+            used.append(name)
+            return engine(*args, **kwargs)
+
+        return rate
+
+    for name in ("rate_lines", "rate_rows_columnar"):
+        monkeypatch.setattr(spark, name, spy(name))
     found = _rated(ruleset, header, "row", None, frame)
     assert used == ["rate_lines" if size < spark.COLUMNAR_ROWS else "rate_rows_columnar"]
     lines = [(n + 2, ["up", f"E{n}", "Male", "2022/23 Q1", f"{n % 100}%"]) for n in range(size)]
     expected = io.StringIO()
-    spark.rate_lines(ruleset, header, lines, expected)
+    rate_lines(ruleset, header, lines, expected)
     assert "\n".join(found["line"]) + "\n" == expected.getvalue()
