@@ -363,6 +363,25 @@ def test_the_command_line_rates_a_utf8_file_column_wise(
     assert json.loads(out.read_text(encoding="utf-8"))["status"] == "green"
 
 
+@pytest.mark.parametrize("marked", ["", " Yes ", "y", "TRUE"])
+def test_a_line_marked_revised_is_rated_as_the_row_engine_rates_it(
+    tmp_path: Path, marked: str
+) -> None:
+    """A `revised` (or `provisional`) column, mostly blank: a block with no line marked yes
+    is the columnar engine's, one with a marked line the row engine's, the same bytes."""
+    path = tmp_path / "data.csv"
+    marks = ["", "no", "N/A", "-", "0"]
+    rows = [f"up,E1,Male,2022/23 Q{n % 4 + 1},{10 + n}%,{marks[n % 5]}" for n in range(12)]
+    rows[7] = rows[7].rsplit(",", 1)[0] + f",{marked}"
+    path.write_text("indicator,area,sex,period,value,Revised\n" + "\n".join(rows) + "\n")
+    blocks = CsvBlocks.open(RULES, path, None, None)
+    assert blocks is not None
+    assert (list(blocks) != []) is (marked == "")
+    row, col, expected, tally = _both(RULES, path)
+    assert col == row and tally == expected
+    assert ('"marks": ["revised"]' in row) is (marked != "")
+
+
 def test_a_line_longer_than_a_stream_reads_is_refused_alike(tmp_path: Path) -> None:
     """A later line over the stream's line limit: the row engine says so, after the same
     lines, whichever engine the file was given to."""

@@ -99,7 +99,7 @@ def rulesets(draw: st.DrawFn) -> str:
 def data_files(draw: st.DrawFn) -> str:
     columns = ["indicator"]
     optional = ["area", "sex", "previous", "last_year", "target", "caveat", "commentary"]
-    optional += ["forecast", "override", "override_reason", "provisional"]
+    optional += ["forecast", "override", "override_reason", "provisional", "Revised"]
     columns += [c for c in optional if draw(st.booleans())]
     columns += ["period", "value", "authority"]
     indicators = st.sampled_from(["i0", "i1", "i2", "Indicator 1", "unknown", ""])
@@ -119,6 +119,7 @@ def data_files(draw: st.DrawFn) -> str:
         "override": st.sampled_from(["", "", "amber", "G", "purple"]),
         "override_reason": st.sampled_from(["", "assessed as on track"]),
         "provisional": st.sampled_from(["", "", "yes", "no"]),
+        "Revised": st.sampled_from(["", "", " Y ", "N/A", "-", "0", "true", "No"]),
     }
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -194,6 +195,34 @@ def _streamed_both_ways(ruleset: ragrules.Ruleset, rows: list[str], tmp_path: Pa
     rate_csv_stream(ruleset, path, compiled)
     assert compiled.getvalue() == general.getvalue()
     return compiled.getvalue()
+
+
+def test_a_mark_column_sends_only_its_marked_lines_to_the_general_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `provisional` or `revised` column (Fingertips and council returns carry one,
+    mostly blank) is read line by line: a line marked yes is the general path's, whose
+    result says so; the others are planned. The same bytes as the general path."""
+    from ragrules.engine.plan import RowStream
+
+    general = RowStream.general
+    sent: list[int] = []
+
+    def counted(self: RowStream, observations: Any) -> Any:
+        observations = list(observations)
+        sent.extend(o.row for o in observations)
+        return general(self, observations)
+
+    monkeypatch.setattr(RowStream, "general", counted)
+    rows = ["indicator,period,value,Revised,provisional"]
+    marks = ["", "", "no", " Yes ", "N/A", "-", "0", "y"]
+    rows += [f"a,2022/23 Q1,{40 + n},{marks[n % 8]},{'' if n != 5 else 'TRUE'}" for n in range(16)]
+    text = _streamed_both_ways(TRAVELLING, rows, tmp_path)
+    # " Yes " and "y" under Revised (lines 5, 9, 13, 17), "TRUE" under provisional (line 7).
+    assert sent == [5, 7, 9, 13, 17]
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [line["row"] for line in lines if line.get("marks")] == sent
+    assert {line["status"] for line in lines} == {"red", "amber", "green"}
 
 
 TRAVELLING = ragrules.loads(

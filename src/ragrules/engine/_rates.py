@@ -40,11 +40,12 @@ def value_text(indicator: Indicator, observation: Observation) -> str:
 
 def marks_of(observation: Observation) -> tuple[str, ...]:
     """`provisional` and `revised`, where the row's column of that name says yes."""
-    return tuple(
-        mark
-        for mark in MARK_COLUMNS
-        if " ".join(observation.column(mark).lower().split()) not in _NOT_MARKED
-    )
+    return tuple(mark for mark in MARK_COLUMNS if is_marked(observation.column(mark)))
+
+
+def is_marked(text: str) -> bool:
+    """Whether a `provisional` or `revised` cell says yes (blank, `no`, `0`, `-`... do not)."""
+    return " ".join(text.lower().split()) not in _NOT_MARKED
 
 
 def _rate(indicator: Indicator, observation: Observation, tokens: Tokens) -> Reading:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from ragrules.engine._rates import MARK_COLUMNS
+from ragrules.engine._rates import MARK_COLUMNS, is_marked
 from ragrules.engine.judgement import JUDGEMENT_COLUMNS
 from ragrules.engine.plan import LinePlan, Planned, RowStream
 from ragrules.engine.result import movement_dict
@@ -197,9 +197,16 @@ def plannable(reader: RowReader, stream: RowStream) -> bool:
         and "value" in fields
         and not (reader.earlier and reader.default is not None)
         # An override or forecast is read from the row by the general path, even where the
-        # ruleset refuses it, so that the output says so.
-        and not any(column in reader.others for column in (*JUDGEMENT_COLUMNS, *MARK_COLUMNS))
+        # ruleset refuses it, so that the output says so. (A provisional or revised mark is
+        # looked for line by line.)
+        and not any(column in reader.others for column in JUDGEMENT_COLUMNS)
     )
+
+
+def mark_cells(reader: RowReader) -> tuple[int, ...]:
+    """Where a line's `provisional` and `revised` cells are: a line marked in one is the
+    general path's (its result says so), any other may be plain."""
+    return tuple(index for name, index in reader.others.items() if name in MARK_COLUMNS)
 
 
 class _Lines:
@@ -210,8 +217,10 @@ class _Lines:
         fields = reader.fields
         self.plain = plannable(reader, stream)
         self.fields = fields
-        # A row with a target, caveat or flag of its own goes to the general path.
+        # A row with a target, caveat or flag of its own goes to the general path, and so
+        # does one marked provisional or revised.
         self.own = tuple(fields[name] for name in ("target", "caveat", "flag") if name in fields)
+        self.marks = mark_cells(reader)
         self.json = _JsonLines(writer) if writer.fmt == "json" else None
 
     @in_exact_context  # once for the whole stream: nothing of the caller's runs inside
@@ -238,7 +247,7 @@ class _Lines:
         for index in at:
             slots.append(-1 if index == _ABSENT else n)
             n += index != _ABSENT
-        own, plain, json_lines = self.own, self.plain, self.json
+        own, marks, plain, json_lines = self.own, self.marks, self.plain, self.json
         first_other = len(wanted) + len(earlier)
         other_names = [name for name, _ in others]
         for line, cells in lines:
@@ -250,6 +259,7 @@ class _Lines:
                 and pick is not None
                 and len(cells) >= width
                 and not (own and any(cells[index].strip() for index in own))
+                and not (marks and any(is_marked(cells[index]) for index in marks))
             ):
                 got = pick(cells)
                 texts = [got[slot].strip() if slot >= 0 else "" for slot in slots]

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import polars as pl
 
+from ragrules.engine._rates import is_marked
 from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import MAX_LINE, RowReader
 from ragrules.formats.data._csv import _delimiter
-from ragrules.reports.compiled import plannable
+from ragrules.reports.compiled import mark_cells, plannable
 
 # Bytes read at a time: about 100,000 lines of a national file. Large enough that polars'
 # per-call costs vanish, small enough that a block's columns stay a few tens of megabytes.
@@ -48,6 +49,9 @@ class Layout:
         fields = self.reader.fields
         own = [fields[name] for name in ("target", "caveat", "flag") if name in fields]
         if any((frame.to_series(i) != "").any() for i in own):
+            return None
+        marks = mark_cells(self.reader)  # a mark's few distinct words, each read as a line's
+        if any(is_marked(word) for i in marks for word in frame.to_series(i).unique()):
             return None
         if frame.select(pl.all_horizontal(pl.all() == "").any()).item():
             return None
