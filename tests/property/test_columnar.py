@@ -382,6 +382,22 @@ def test_a_line_marked_revised_is_rated_as_the_row_engine_rates_it(
     assert ('"marks": ["revised"]' in row) is (marked != "")
 
 
+def test_jobs_with_the_columnar_engine_is_said_not_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(PLAIN_RULESET, encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text("indicator,period,value\nup,2022/23 Q1,13%\n", encoding="utf-8")
+    argv = ["rate", str(rules), str(data), "--stream", "--engine", "columnar"]
+    assert ragrules.cli.main([*argv, "--jobs", "2"]) == 0
+    printed = capsys.readouterr()
+    assert "--jobs is for the row engine" in printed.err
+    assert json.loads(printed.out)["status"] == "green"
+    assert ragrules.cli.main(argv) == 0
+    assert "--jobs" not in capsys.readouterr().err
+
+
 def test_a_line_longer_than_a_stream_reads_is_refused_alike(tmp_path: Path) -> None:
     """A later line over the stream's line limit: the row engine says so, after the same
     lines, whichever engine the file was given to."""

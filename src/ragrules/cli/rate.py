@@ -160,6 +160,12 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
     bar = _Progress() if sys.stderr.isatty() and (args.output or not sys.stdout.isatty()) else None
     safe = not args.unsafe_csv
     if args.engine == "columnar" and fmt == "json" and args.period is None:
+        if args.jobs > 1:  # asked for, so not dropped without a word
+            say(
+                "ragrules rate: --jobs is for the row engine; the columnar engine runs in "
+                "one process (polars uses every core)",
+                file=sys.stderr,
+            )
         return _rate_columnar(ruleset, args, data, fmt)
     if data.suffix.lower() in _CSV_SUFFIXES:
         # The compiled stream (ragrules.reports.compiled): the same output, faster. The
