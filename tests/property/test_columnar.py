@@ -171,6 +171,60 @@ def test_a_file_on_disk_gets_the_same_bytes(
     assert files["col"] == files["row"]
 
 
+@given(
+    data=plain_files(),
+    blanks=st.lists(
+        st.tuples(st.integers(1, 60), st.sampled_from(["", ",,,,,,,", " , ,,, ,,", ",,,,"])),
+        max_size=6,
+    ),
+    crlf=st.booleans(),
+    size=st.sampled_from([1, 60, 1 << 21]),
+)
+def test_blank_lines_are_no_rows_in_either_engine(
+    tmp_path_factory: pytest.TempPathFactory,
+    data: str,
+    blanks: list[tuple[int, str]],
+    crlf: bool,
+    size: int,
+) -> None:
+    """Empty lines and lines of blank cells (Excel leaves `,,,,` rows after a table) are no
+    rows, wherever they are, and the lines after them keep their numbers: the columnar path
+    keeps the file, the same bytes as the row engine."""
+    lines = data.split("\n")[:-1]
+    for at, blank in blanks:
+        lines.insert(min(at, len(lines)), blank)
+    path = tmp_path_factory.mktemp("columnar") / "data.csv"
+    ending = "\r\n" if crlf else "\n"
+    path.write_bytes("".join(line + ending for line in lines).encode("utf-8"))
+    with _blocks_of(size):
+        row, col, expected, tally = _both(RULES, path)
+        blocks = CsvBlocks.open(RULES, path, None, None)
+        assert blocks is not None
+        list(blocks)
+    assert col == row and tally == expected
+    commas = lines[0].count(",")
+    if all(blank == "" or blank.count(",") == commas for _, blank in blanks):  # not ragged
+        assert blocks.left is None  # the columnar path throughout
+
+
+@pytest.mark.parametrize("at", ["start", "middle", "end", "only"])
+def test_an_empty_line_anywhere_in_a_block_is_no_row(tmp_path: Path, at: str) -> None:
+    """An empty line first in a block (polars reads none of such a block's columns), in it,
+    last, or alone: no row, and the lines after keep their numbers, in the columnar path."""
+    lines = ["up,E1,Male,2022/23 Q1,12%", "up,E1,Male,2022/23 Q2,13%"]
+    spot = {"start": 0, "middle": 1, "end": 2, "only": 0}[at]
+    lines.insert(spot, "")
+    if at == "only":
+        lines = [""]
+    path = tmp_path / "data.csv"
+    path.write_text("indicator,area,sex,period,value\n" + "\n".join(lines) + "\n\n")
+    row, col, expected, tally = _both(RULES, path)
+    blocks = CsvBlocks.open(RULES, path, None, None)
+    assert blocks is not None
+    list(blocks)
+    assert blocks.left is None and col == row and tally == expected
+
+
 @contextlib.contextmanager
 def _blocks_of(size: int, known: int | None = None) -> Iterator[None]:
     """The columnar engine reading `size` bytes at a time (a block is at least one line),

@@ -10,9 +10,9 @@ caches that keep what was rendered are bounded, so memory does not grow with the
 
 A file whose header the columnar path does not take (and CSV output) goes whole to the
 compiled row engine; a file whose later block it does not take (a line the plans do not
-take, a blank or multi-line row, a bare CR, another encoding) is the row engine's from that
-block on (lines ending in CRLF, and a byte order mark before the header, are the columnar
-engine's),
+take, a multi-line row, a bare CR, another encoding) is the row engine's from that block on
+(lines ending in CRLF, a byte order mark before the header and blank lines, which are no
+rows, are the columnar engine's),
 the lines before replayed as its history: the same bytes either way. A stream keeps the
 last 4,096 (series, period) entries it was given (a line gives one per value it holds); a
 block in which a row would read an earlier entry that many entries back (which the stream
@@ -63,6 +63,8 @@ def rate_csv_columnar(
     )
     writer = None
     for table in blocks or ():
+        if not table.frame.height:
+            continue  # blank lines only: no row (a file of nothing else is the row engine's)
         writer = writer or Writer(table.layout, out)
         if not writer.write(table):  # a row may read what the stream dropped: rows' engine
             assert blocks is not None
@@ -91,7 +93,7 @@ def rate_rows_columnar(
     and written as JSON lines (Spark's executors use it); rows the columnar path does not
     cover go to the compiled row engine, with the same result."""
     table = Table.from_rows(ruleset, list(header), rows, columns)
-    if table is None:
+    if table is None or not table.frame.height:
         return rate_lines(ruleset, header, rows, out, columns=columns)
     writer = Writer(table.layout, out)
     if not writer.write(table):  # a row may read what a stream would have dropped

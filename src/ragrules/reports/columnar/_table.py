@@ -43,17 +43,18 @@ class Layout:
 
     def table(self, frame: pl.DataFrame, rows: pl.Series) -> Table | None:
         """A block as a table, when every line in it is one the plans take; else None."""
-        if frame.height == 0 or not self.usable():
+        if not self.usable():
             return None
         frame = frame.select(pl.all().fill_null("").str.strip_chars())
+        blank = frame.select(pl.all_horizontal(pl.all() == "")).to_series()
+        if blank.any():  # a row of blank cells is no row (Excel's trailing `,,,,` lines)
+            frame, rows = frame.filter(~blank), rows.filter(~blank)
         fields = self.reader.fields
         own = [fields[name] for name in ("target", "caveat", "flag") if name in fields]
         if any((frame.to_series(i) != "").any() for i in own):
             return None
         marks = mark_cells(self.reader)  # a mark's few distinct words, each read as a line's
         if any(is_marked(word) for i in marks for word in frame.to_series(i).unique()):
-            return None
-        if frame.select(pl.all_horizontal(pl.all() == "").any()).item():
             return None
         table = Table(self, frame, rows)
         pairs = pl.DataFrame({"i": table.column("indicator"), "p": table.column("period")})
@@ -196,7 +197,7 @@ class CsvBlocks:
                     self.left = self.line
                     return
                 yield table
-                self.line += table.frame.height
+                self.line += block.count(b"\n") + (not block.endswith(b"\n"))
                 if not read:
                     return
 
@@ -213,8 +214,19 @@ class CsvBlocks:
                 return None
             text = text.replace("\r\n", "\n")
             block = text.encode("utf-8")
-        if text.startswith("\n") or "\n\n" in text or _unlike_python([text]):
+        if _unlike_python([text]):
             return None
+        numbers = None
+        if text.startswith("\n") or "\n\n" in text:  # empty lines: no row, each numbered
+            kept = [(n, line) for n, line in enumerate(text.split("\n"), self.line) if line]
+            numbers = [n for n, _ in kept]
+            text = "".join(f"{line}\n" for _, line in kept)
+            block = text.encode("utf-8")
+            if not kept:
+                return self.layout.table(
+                    pl.DataFrame(schema=dict.fromkeys(names, pl.String)),
+                    pl.Series([], dtype=pl.Int64),
+                )
         lines = text.count("\n") + (not text.endswith("\n"))
         if '"' in text and not _well_quoted(text, self.separator):
             return None  # a quoted cell spanning lines, or a stray quote: the row engine's
@@ -230,7 +242,10 @@ class CsvBlocks:
             return None
         if frame.height != lines:
             return None
-        rows = pl.int_range(self.line, self.line + lines, eager=True).cast(pl.Int64)
+        if numbers is None:
+            rows = pl.int_range(self.line, self.line + lines, eager=True).cast(pl.Int64)
+        else:
+            rows = pl.Series(numbers, dtype=pl.Int64)
         return self.layout.table(frame, rows)
 
 
