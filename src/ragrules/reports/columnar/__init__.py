@@ -8,15 +8,15 @@ changes a status or an arrow is taken by the row engine's plans on the distinct 
 never by a polars number type, so no value is ever held in a type that cannot hold it. The
 caches that keep what was rendered are bounded, so memory does not grow with the file.
 
-A file whose header the columnar path does not take (and CSV output) goes whole to the
-compiled row engine; a file whose later block it does not take (a line the plans do not
-take, a multi-line row, a bare CR, another encoding) is the row engine's from that block on
-(lines ending in CRLF, a byte order mark before the header and blank lines, which are no
-rows, are the columnar engine's),
-the lines before replayed as its history: the same bytes either way. A stream keeps the
-last 4,096 (series, period) entries it was given (a line gives one per value it holds); a
-block in which a row would read an earlier entry that many entries back (which the stream
-may have dropped) is the row engine's from that block on, so the two always agree.
+Lines ending in CRLF, a byte order mark before the header and blank lines (no rows) are the
+columnar engine's. A file whose header the columnar path does not take (and CSV output) goes
+whole to the compiled row engine; a file whose later block it does not take (a line the
+plans do not take, a multi-line row, a bare CR, another encoding) is the row engine's from
+that block on, the lines before replayed as its history: the same bytes either way. A
+stream keeps the last 4,096 (series, period) entries it was given (a line gives one per
+value it holds); a block in which a row would read an earlier entry that many entries back
+(which the stream may have dropped) is the row engine's from that block on, so the two
+always agree.
 """
 
 from __future__ import annotations
