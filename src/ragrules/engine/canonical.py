@@ -1,23 +1,27 @@
 """The canonical form of a resolved ruleset: stable TOML text, and its fingerprint.
 
 Every setting is written out in full for each indicator (no `[defaults]`, no `extends`), in
-a fixed key order, with numbers as exact text in the indicator's unit. Loading the canonical
-text gives an equal ruleset, and its sha256 is the fingerprint every report prints, so an
-auditor can tell exactly which rules produced a report.
+a fixed key order, with numbers as exact text in the indicator's unit (or, where that would
+take more digits than a ruleset may write, in another unit: see `quantity_text`). Loading the
+canonical text gives an equal ruleset, and its sha256 is the fingerprint every report
+prints, so an auditor can tell exactly which rules produced a report.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from ragrules.engine._canonical_numbers import number_text, quantity_text
 from ragrules.engine._toml_writer import dumps
 from ragrules.model.comparisons import Benchmark, Group
-from ragrules.model.numbers import EXACT, format_decimal
+from ragrules.model.numbers import EXACT
 from ragrules.model.periods import Calendar, Period, text_in
 from ragrules.model.rollups import Rollup, RollupRule
 from ragrules.model.rules import (
@@ -141,11 +145,11 @@ def _rollup(rollup: Rollup) -> dict[str, Any]:
     found["members"] = list(rollup.members)
     found["rule"] = rollup.rule.value
     if rollup.weights:
-        found["weights"] = {m: format_decimal(w) for m, w in rollup.weights}
+        found["weights"] = {m: number_text(w) for m, w in rollup.weights}
     if rollup.counted:
         found["counting"] = list(rollup.counted)
     if rollup.points:
-        found["points"] = {s: format_decimal(p) for s, p in rollup.points}
+        found["points"] = {s: number_text(p) for s, p in rollup.points}
     share = rollup.rule is RollupRule.SHARE
     if rollup.bands:
         found["bands"] = [
@@ -153,9 +157,9 @@ def _rollup(rollup: Rollup) -> dict[str, Any]:
             if band.at_least is None
             else {
                 "status": band.status,
-                "at-least": f"{format_decimal(band.at_least)}%"
+                "at-least": f"{number_text(band.at_least)}%"
                 if share
-                else format_decimal(band.at_least),
+                else number_text(band.at_least),
             }
             for band in rollup.bands
         ]
@@ -381,18 +385,18 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         else indicator.scale.name
     )
     if indicator.target is not None:
-        data["target"] = _schedule(indicator.target, target_data)
+        data["target"] = _schedule(indicator.target, lambda t: target_data(t, indicator.unit))
         if indicator.target.within_year is not None:
             data["target-carries"] = False
     for key in ("tolerance", "stretch"):
         schedule = getattr(indicator, key)
         if schedule is not None:
-            data[key] = _schedule(schedule, _margin)
+            data[key] = _schedule(schedule, lambda m: _margin(m, indicator.unit))
     if indicator.dated_thresholds is not None:
         data["thresholds"] = [
             {
                 **(_from(entry.start) if entry.start else {}),
-                **{name: format_decimal(value) for name, value in entry.value},
+                **{name: quantity_text(value, indicator.unit) for name, value in entry.value},
             }
             for entry in indicator.dated_thresholds.entries
         ]
@@ -400,14 +404,16 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         data["thresholds"] = [
             {
                 **(_from(entry.start) if entry.start else {}),
-                **{name: target_data(span) for name, span in entry.value},
+                **{name: target_data(span, indicator.unit) for name, span in entry.value},
             }
             for entry in indicator.dated_threshold_ranges.entries
         ]
     elif indicator.thresholds or indicator.threshold_ranges:
         data["thresholds"] = {
-            **{name: format_decimal(value) for name, value in indicator.thresholds},
-            **{name: target_data(span) for name, span in indicator.threshold_ranges},
+            **{name: quantity_text(value, indicator.unit) for name, value in indicator.thresholds},
+            **{
+                name: target_data(span, indicator.unit) for name, span in indicator.threshold_ranges
+            },
         }
     if indicator.rounding is not None:
         data["rounding"] = {
@@ -415,13 +421,13 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
             "mode": indicator.rounding.mode.value,
         }
     if indicator.unchanged_within != NO_CHANGE:
-        data["unchanged-within"] = _margin(indicator.unchanged_within)
+        data["unchanged-within"] = _margin(indicator.unchanged_within, indicator.unit)
     if indicator.rate is not None:
-        data["rate"] = {"per": format_decimal(indicator.rate.per)}
+        data["rate"] = {"per": number_text(indicator.rate.per)}
     if indicator.minimum is not None:
         least = indicator.minimum
         data["minimum"] = {
-            key: format_decimal(value)
+            key: number_text(value)
             for key, value in (
                 ("numerator", least.numerator),
                 ("denominator", least.denominator),
@@ -455,25 +461,30 @@ def _schedule(schedule: Schedule[Any], write: Any) -> object:
     return entries
 
 
-def target_data(target: TargetSpec) -> object:
-    """A target as the ruleset format writes it (numbers as text in the indicator's unit)."""
+def target_data(target: TargetSpec, unit: str | None = None) -> object:
+    """A target as the ruleset format writes it: numbers as text in the indicator's unit, or
+    with the indicator's `unit` given, as the canonical form writes them (see `quantity_text`)."""
+    number: Callable[[Decimal], str] = (
+        number_text if unit is None else functools.partial(quantity_text, unit=unit)
+    )
     if isinstance(target, BenchmarkTarget):
         return {"benchmark": target.benchmark}
     if isinstance(target, ProfiledTarget):  # a named profile is written out, resolved
         profile = [_percent(share) for share in target.shares] if target.shares else "pro-rata"
-        return {"annual": format_decimal(target.annual), "profile": profile}
+        return {"annual": number(target.annual), "profile": profile}
     if target.is_point:
-        return format_decimal(target.value)
-    return {"lower": format_decimal(target.lower), "upper": format_decimal(target.upper)}
+        return number(target.value)
+    return {"lower": number(target.lower), "upper": number(target.upper)}
 
 
-def _margin(margin: Margin) -> dict[str, Any]:
+def _margin(margin: Margin, unit: str) -> dict[str, Any]:
     if margin.above is not None:
-        return {"below": _margin(attrs.evolve(margin, above=None)), "above": _margin(margin.above)}
+        below = _margin(attrs.evolve(margin, above=None), unit)
+        return {"below": below, "above": _margin(margin.above, unit)}
     if margin.basis is Basis.RELATIVE:
         return {"relative": _percent(margin.amount)}
-    return {"absolute": format_decimal(margin.amount)}
+    return {"absolute": quantity_text(margin.amount, unit)}
 
 
 def _percent(fraction: Decimal) -> str:
-    return f"{format_decimal(fraction.scaleb(2, EXACT))}%"
+    return f"{number_text(fraction.scaleb(2, EXACT))}%"
