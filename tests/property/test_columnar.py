@@ -375,19 +375,23 @@ def test_rows_in_memory_are_rated_column_wise_as_the_row_engine_rates_them(data:
     assert col.getvalue() == row.getvalue()
 
 
-def test_the_columnar_engine_from_the_command_line(tmp_path: Path) -> None:
-    rules = tmp_path / "rules.toml"
+def _stream_argv(tmp_path: Path, data: str, engine: str = "columnar") -> list[str]:
+    """`ragrules rate --stream` of the plain ruleset over `data`, written to files."""
+    rules, path = tmp_path / "rules.toml", tmp_path / "data.csv"
     rules.write_text(PLAIN_RULESET, encoding="utf-8")
-    data = tmp_path / "data.csv"
-    data.write_text(
+    path.write_text(data, encoding="utf-8")
+    return ["rate", str(rules), str(path), "--stream", "--engine", engine]
+
+
+def test_the_columnar_engine_from_the_command_line(tmp_path: Path) -> None:
+    data = (
         "indicator,area,sex,period,value,previous\n"
-        "up,E1,Male,2022/23 Q1,13%,12.5%\nup,E2,Male,2022/23 Q1,11%,12%\n",
-        encoding="utf-8",
+        "up,E1,Male,2022/23 Q1,13%,12.5%\nup,E2,Male,2022/23 Q1,11%,12%\n"
     )
     outputs = []
     for engine in ("row", "columnar"):
         out = tmp_path / f"{engine}.jsonl"
-        argv = ["rate", str(rules), str(data), "--stream", "--engine", engine, "-o", str(out)]
+        argv = [*_stream_argv(tmp_path, data, engine), "-o", str(out)]
         assert ragrules.cli.main(argv) == 0
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
@@ -401,10 +405,7 @@ def test_the_command_line_rates_a_utf8_file_column_wise(
     """A UTF-8 file given to `--engine columnar` is rated by the columnar engine, whatever
     the command line sniffs its encoding as (`utf-8-sig` for a file without a byte order
     mark): the row engine is never reached, so its stream is made to fail here."""
-    rules = tmp_path / "rules.toml"
-    rules.write_text(PLAIN_RULESET, encoding="utf-8")
-    data = tmp_path / "data.csv"
-    data.write_text("indicator,period,value\nup,2022/23 Q1,13%\n", encoding="utf-8")
+    argv = _stream_argv(tmp_path, "indicator,period,value\nup,2022/23 Q1,13%\n")
 
     def row_engine(*args: object, **kwargs: object) -> None:
         raise AssertionError("the row engine rated a file the columnar engine takes")
@@ -412,8 +413,8 @@ def test_the_command_line_rates_a_utf8_file_column_wise(
     monkeypatch.setattr(columnar, "rate_csv_stream", row_engine)
     monkeypatch.setattr(columnar, "CsvStream", row_engine)
     out = tmp_path / "out.jsonl"
-    argv = ["rate", str(rules), str(data), "--stream", "--engine", "columnar", "-o", str(out)]
-    assert ragrules.cli.main([*argv, *(["--encoding", encoding] if encoding else [])]) == 0
+    argv += ["-o", str(out), *(["--encoding", encoding] if encoding else [])]
+    assert ragrules.cli.main(argv) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["status"] == "green"
 
 
@@ -439,11 +440,7 @@ def test_a_line_marked_revised_is_rated_as_the_row_engine_rates_it(
 def test_jobs_with_the_columnar_engine_is_said_not_dropped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rules = tmp_path / "rules.toml"
-    rules.write_text(PLAIN_RULESET, encoding="utf-8")
-    data = tmp_path / "data.csv"
-    data.write_text("indicator,period,value\nup,2022/23 Q1,13%\n", encoding="utf-8")
-    argv = ["rate", str(rules), str(data), "--stream", "--engine", "columnar"]
+    argv = _stream_argv(tmp_path, "indicator,period,value\nup,2022/23 Q1,13%\n")
     assert ragrules.cli.main([*argv, "--jobs", "2"]) == 0
     printed = capsys.readouterr()
     assert "--jobs is for the row engine" in printed.err
@@ -592,13 +589,9 @@ def test_an_encoding_or_delimiter_polars_cannot_read_is_the_row_engines(
 
 def test_a_file_that_cannot_be_read_leaves_the_output_alone(tmp_path: Path) -> None:
     """As with the row engine: the header and first line are read before the output opens."""
-    rules = tmp_path / "rules.toml"
-    rules.write_text(PLAIN_RULESET, encoding="utf-8")
-    data = tmp_path / "data.csv"
-    data.write_text("indicator,period,value,previous\nup,,12,11\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     for engine in ("row", "columnar"):
         out.write_text("KEEP", encoding="utf-8")
-        argv = ["rate", str(rules), str(data), "--stream", "--engine", engine, "-o", str(out)]
-        assert ragrules.cli.main(argv) == 2
+        argv = _stream_argv(tmp_path, "indicator,period,value,previous\nup,,12,11\n", engine)
+        assert ragrules.cli.main([*argv, "-o", str(out)]) == 2
         assert out.read_text(encoding="utf-8") == "KEEP"
