@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 import ragrules
+from ragrules import Observation
 from ragrules.cli import main
-from ragrules.data import parse_columns, parse_csv, parse_json, read_observations
+from ragrules.data import iter_csv, parse_columns, parse_csv, parse_json, read_observations
 from ragrules.tools.audit import audit
 from tests.conftest import EXAMPLES, load_case
 
@@ -71,6 +74,22 @@ def test_windows_1252_files_are_read(tmp_path: Path) -> None:
     (row,) = read_observations(path)
     assert isinstance(row, ragrules.Observation)
     assert row.value == "\u00a31,200"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_unicode_text_after_its_byte_order_mark_is_read_whole_and_streamed(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Excel's "Unicode Text" export is UTF-16 after its byte order mark (tab-separated): it
+    is read as such, whole and streamed, not as Windows-1252 mojibake."""
+    path = tmp_path / "d.txt"
+    text = "indicator\tperiod\tvalue\r\nspend\t2020/21 Q2\t\u00a31,200\r\n"
+    mark = {"utf-16": "", "utf-16-be": "\ufeff", "utf-32": ""}[encoding]
+    path.write_bytes((mark + text).encode(encoding))
+    (row,) = read_observations(path)
+    assert isinstance(row, ragrules.Observation)
+    assert (row.indicator, row.period, row.value) == ("spend", "2020/21 Q2", "\u00a31,200")
+    assert list(iter_csv(path)) == [row]
 
 
 @pytest.mark.parametrize("mapping", ["value", "=value", "#2="])
@@ -175,3 +194,118 @@ def test_json_records_read_national_headers_as_csv_headers_are_read() -> None:
     (own,) = parse_json('[{"indicator": "a", "Indicator ID": "93356", "value": "1"}]')
     assert isinstance(own, ragrules.Observation)
     assert own.indicator == "a" and dict(own.extra) == {"indicator_id": "93356"}
+
+
+JSON_COLUMNS = "PI Ref=indicator,Quarter=period,Outturn=value,Last Quarter=previous,Note=commentary"
+TABLE = [
+    ["PI Ref", "Quarter", "Outturn", "Last Quarter", "Note", "England"],
+    ["early-help-conversion", "2020/21 Q2", "28.15", "30.4", "Fell", "31"],
+    ["lac-supervision", "", "96.1%", "92.7", "", ""],
+    ["ehc-assessments-20-weeks", "2020/21 Q2", "48", "", "Delayed", "50"],
+]
+
+
+def _as_csv(table: list[list[str]]) -> str:
+    return "".join(",".join(cells) + "\n" for cells in table)
+
+
+def _observations(rows: list[object]) -> list[Observation]:
+    assert all(isinstance(row, Observation) for row in rows), rows
+    return [row for row in rows if isinstance(row, Observation)]
+
+
+def _as_json(table: list[list[str]]) -> str:
+    header, *rows = table
+    return json.dumps([dict(zip(header, cells, strict=True)) for cells in rows])
+
+
+def test_json_records_are_read_by_a_column_mapping_as_csv_rows_are(tmp_path: Path) -> None:
+    """The same table as CSV and as JSON, with the same --columns and --period, gives the same
+    observations (earlier values placed by the period, the other keys kept) and the same
+    report; a JSON row is its record's number, a CSV row its line's."""
+    csv_path, json_path = tmp_path / "q2.csv", tmp_path / "q2.json"
+    csv_path.write_text(_as_csv(TABLE), encoding="utf-8")
+    json_path.write_text(_as_json(TABLE), encoding="utf-8")
+    columns = parse_columns(JSON_COLUMNS)
+    from_csv = read_observations(csv_path, columns=columns, period="2020/21 Q2")
+    from_json = read_observations(json_path, columns=columns, period="2020/21 Q2")
+    assert len(from_json) == 5  # three rows, two of them with last quarter's value
+    assert [attrs.evolve(o, row=(o.row or 0) + 1) for o in _observations(from_json)] == from_csv
+    ruleset = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml")
+    csv_report, json_report = ruleset.rate(from_csv), ruleset.rate(from_json)
+    assert [(r.status, [m.arrow for m in r.travel]) for r in json_report.results] == [
+        (r.status, [m.arrow for m in r.travel]) for r in csv_report.results
+    ]
+    assert {r.indicator.id: r.status for r in json_report.results}["lac-supervision"] == "green"
+
+
+def test_the_command_line_maps_json_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """rate, check --data and explain read a JSON file through --columns, as a CSV file, and
+    a mapped key no record has stops them with a did-you-mean."""
+    path = tmp_path / "q2.json"
+    path.write_text(_as_json(TABLE), encoding="utf-8")
+    ruleset = str(EXAMPLES / "havering-2020-21-q2.toml")
+    mapped = [str(path), "--period", "2020/21 Q2", "--columns", JSON_COLUMNS]
+    assert main(["rate", ruleset, *mapped]) == 0
+    out = capsys.readouterr().out
+    assert "Rated: 3: green 1 (33%), amber 0 (0%), red 2 (67%)" in out
+    assert main(["check", ruleset, "--data", *mapped]) == 0
+    assert "0 findings" in capsys.readouterr().out
+    assert main(["explain", ruleset, *mapped, "--indicator", "lac-supervision"]) == 0
+    assert "96.1" in capsys.readouterr().out
+    assert main(["rate", ruleset, str(path), "--columns", "PI Rfe=indicator"]) == 2
+    assert "no column 'PI Rfe' in the header (did you mean 'PI Ref'?)" in capsys.readouterr().err
+
+
+def test_a_json_mapping_naming_no_key_is_a_located_error_with_did_you_mean() -> None:
+    """A typo in --columns must not empty the report of a JSON file either."""
+    with pytest.raises(ragrules.DataError) as caught:
+        parse_json(
+            '[{"PI Ref": "a", "Outturn": "1"}, {"PI Ref": "b"}]',
+            source="q2.json",
+            columns=parse_columns("PI Rfe=indicator,Outturn=value"),
+        )
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.message) == (
+        "q2.json",
+        "--columns: no column 'PI Rfe' in the header",
+    )
+    assert problem.hint == "did you mean 'PI Ref'?"
+
+
+def test_a_json_mapping_cannot_number_keys() -> None:
+    """`#N` names no key: a JSON object's keys are unordered, and writers reorder them."""
+    with pytest.raises(ragrules.DataError, match="#1=indicator: the keys of a JSON record"):
+        parse_json('[{"PI Ref": "a"}]', columns={"#1": "indicator"})
+
+
+def test_mapped_json_records_keep_their_own_keys_and_rows() -> None:
+    """A record lacking a mapped key has it blank (JSON writers leave out nulls); a record
+    that is not an object, or holds nothing, is rejected at its own row number, after a
+    record that gave two rows."""
+    rows = parse_json(
+        '[{"PI": "a", "Outturn": "1", "Last": "2", "Sex": "F"}, 3, {}, {"PI": "b", "Outturn": 4}]',
+        columns={"PI": "indicator", "Outturn": "value", "Last": "previous"},
+        period="2020/21 Q2",
+    )
+    shown = [
+        (o.row, o.indicator, o.period, o.value, o.extra) for o in rows if isinstance(o, Observation)
+    ]
+    assert shown == [
+        (1, "a", "2020/21 Q2", "1", (("sex", "F"),)),
+        (1, "a", "2020/21 Q1", "2", (("sex", "F"),)),
+        (2, "", "", "", ()),
+        (3, "", "", "", ()),
+        (4, "b", "2020/21 Q2", "4", ()),
+    ]
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "r"\n[[indicator]]\nid = "a"\npolarity = "neutral"\n'
+        '[[indicator]]\nid = "b"\npolarity = "neutral"\n'
+    )
+    rejected = ruleset.rate(rows).rejected
+    assert [(r.row, r.reason) for r in rejected] == [
+        (2, "the row has no indicator id"),
+        (3, "the row has no indicator id"),
+    ]

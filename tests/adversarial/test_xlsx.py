@@ -13,6 +13,7 @@ import sys
 import zipfile
 import zlib
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -362,6 +363,96 @@ def test_damaged_or_hostile_xml_is_refused(
     data = workbook(sheet=text.encode())
     caught = _refused(data, "not a readable .xlsx workbook", part, words, tmp_path=tmp_path)
     assert caught.problems[0].hint == "save it again as .xlsx"
+
+
+def test_excel_text_escapes_are_decoded_before_stripping() -> None:
+    """`_xHHHH_` in shared, inline and formula text is the character (ECMA-376 ST_Xstring):
+    Excel stores a carriage return as `_x000D_`, and the text `_x0041_` as `_x005F_x0041_`."""
+    texts = ["45%_x000D_", "Line one_x000d_\nLine two", "_x005F_x0041_", "tab_x0009_"]
+    strings = f"<sst {MAIN}>" + "".join(f"<si><t>{text}</t></si>" for text in texts) + "</sst>"
+    rows = HEADER + (
+        '<row r="2">'
+        + "".join(f'<c r="{column}2" t="s"><v>{n}</v></c>' for n, column in enumerate("ABCD"))
+        + '<c r="E2" t="inlineStr"><is><t>a_x000D_b_x005F__x0007_</t></is></c>'
+        '<c r="F2" t="str"><f>A1</f><v>_x000D_c_x000A_</v></c>'
+        '<c r="G2" t="inlineStr"><is><t>_xD83D__xDE00_ _xD800_ _x00_ _x005f_</t></is></c>'
+        "</row>"
+    )
+    assert _rows(workbook(rows, strings=strings.encode()))[1] == (
+        2,
+        [
+            "45%",
+            "Line one\r\nLine two",
+            "_x0041_",
+            "tab",
+            "a\rb_\x07",
+            "c",
+            "\U0001f600 \ufffd _x00_ _",
+        ],
+    )
+
+
+def test_a_carriage_return_written_by_xlsxwriter_is_rated_as_typed(tmp_path: Path) -> None:
+    """A value typed with a trailing carriage return rates as the value; commentary keeps its
+    CRLF line breaks."""
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / "q2.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["indicator", "period", "value", "commentary"])
+    sheet.write_row(1, 0, ["pct", "2020/21 Q2", "45%\r", "Line one\r\nLine two"])
+    book.close()
+    (row,) = read_observations(path)
+    assert isinstance(row, ragrules.Observation)
+    assert (row.value, row.commentary) == ("45%", "Line one\r\nLine two")
+    (result,) = ragrules.loads(PERCENT_RULESET).rate([row]).results
+    assert result.status == "red"
+
+
+PERCENT_RULESET = (
+    '[ruleset]\nformat = 1\nid = "r"\n[[indicator]]\nid = "pct"\nunit = "percent"\n'
+    'target = 70\ntolerance = { relative = "10%" }\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "printed"),
+    [
+        pytest.param('0.0"%"', "45%", id="quoted"),
+        pytest.param("0.0\\%", "45%", id="backslash"),
+        pytest.param('0.0" %";-0.0" %"', "45%", id="quoted-in-sections"),
+        pytest.param("[Red]0.0_%", "45", id="a-space-as-wide-as-%"),
+        pytest.param("0.0%", "4500%", id="a-real-percentage"),
+        pytest.param('0.0%"%"', "4500%", id="real-and-quoted"),
+        pytest.param("0.0\\\\%", "4500%", id="an-escaped-backslash-then-%"),
+        pytest.param('"\\"0.0%', "4500%", id="a-quoted-backslash-then-%"),
+    ],
+)
+def test_a_percent_sign_the_format_only_prints_is_no_percentage(code: str, printed: str) -> None:
+    """45 in `0.0"%"` or `0.0\\%` shows as 45.0%, and is read as 45%, not 4500%; a real
+    percentage format still multiplies by 100."""
+    styles = STYLES.replace('formatCode="0.0%"', f"formatCode={quoteattr(code)}")
+    rows = HEADER + '<row r="2"><c r="A2" s="2"><v>45</v></c></row>'
+    assert _rows(workbook(rows, styles=styles))[1] == (2, [printed])
+
+
+def test_a_quoted_percent_sign_written_by_xlsxwriter_rates_as_shown(tmp_path: Path) -> None:
+    """The repro: 45.0 with the custom format `0.0"%"` (shown 45.0%) is 45%, red against 70."""
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / "q2.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["indicator", "period", "value"])
+    for row, code in enumerate(['0.0"%"', "0.0\\%"], start=1):
+        sheet.write_row(row, 0, ["pct", f"2020/21 Q{row}"])
+        sheet.write_number(row, 2, 45.0, book.add_format({"num_format": code}))
+    sheet.write_row(3, 0, ["pct", "2020/21 Q3"])
+    sheet.write_number(3, 2, 0.45, book.add_format({"num_format": "0.0%"}))
+    book.close()
+    rows = read_observations(path)
+    assert [row.value for row in rows if isinstance(row, ragrules.Observation)] == ["45%"] * 3
+    report = ragrules.loads(PERCENT_RULESET).rate(rows, period="2020/21 Q2")
+    assert [r.status for r in report.results] == ["red"]
 
 
 def test_a_number_format_past_excels_limit_is_refused(tmp_path: Path) -> None:

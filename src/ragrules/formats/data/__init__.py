@@ -67,11 +67,14 @@ def read_observations(
     encoding: str | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> list[object]:
-    """Read a CSV (or tab-separated) or JSON file of observations, by the file's extension.
+    """Read a CSV (or tab-separated), JSON or .xlsx file of observations, by the file's
+    extension.
 
     `columns` maps a column (its header, or `#N` for the Nth column) to what it holds: a
     field (`indicator`, `value`, `target`, ...), `previous` or `last_year` (an earlier value on
     the same row, which needs `period`), or any other name (`published_short`, a benchmark).
+    In a JSON file the columns are each record's keys, named (a JSON object's keys have no
+    order to number).
     Text is read as `encoding` when given; else as UTF-8, or as Windows-1252 when it holds
     no UTF-8 text at all (`sniff_encoding` tells a caller which). A file that mixes the two is a
     DataError naming the line of the first bad byte. A file with more than `max_rows`
@@ -118,7 +121,7 @@ def _read(
         )
     text = decode(raw, str(source), encoding)
     if suffix == ".json":
-        return parse_json(text, source=str(source))
+        return parse_json(text, source=str(source), columns=columns, period=period)
     return parse_csv(text, source=str(source), columns=columns, delimiter=delimiter, period=period)
 
 

@@ -1,8 +1,10 @@
-"""Which text encoding a data file is in: UTF-8, Windows-1252, or a mix that is refused."""
+"""Which text encoding a data file is in: UTF-8, Windows-1252, UTF-16 or UTF-32 after their
+byte order mark, or a mix that is refused."""
 
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 import stat
 from collections.abc import Iterable
@@ -110,6 +112,13 @@ def _verdict(chunks: Iterable[bytes], source: str | None, encoding: str | None) 
     """The codec for text given in chunks: the named one or UTF-8 if every byte reads,
     Windows-1252 if UTF-8 fails and the text holds no UTF-8 character at all; otherwise a
     DataError at the line and column of the first bad byte."""
+    chunks = iter(chunks)
+    first = next(chunks, b"")
+    if encoding is None:
+        for mark, codec in _UNICODE_MARKS:
+            if first.startswith(mark):  # Excel's "Unicode Text" is UTF-16, after its mark
+                return codec
+    chunks = itertools.chain([first], chunks)
     name = _named(encoding, source)
     decoder = codecs.getincrementaldecoder(name)()
     bad: DataError | None = None
@@ -139,6 +148,16 @@ def _verdict(chunks: Iterable[bytes], source: str | None, encoding: str | None) 
     if encoding is None and not utf8:
         return "cp1252"
     raise bad
+
+
+# Byte order marks of the Unicode encodings other than UTF-8 (whose mark `utf-8-sig` reads),
+# longest first: UTF-32's little-endian mark begins with UTF-16's.
+_UNICODE_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def _relocated(error: DataError, lines: int) -> DataError:

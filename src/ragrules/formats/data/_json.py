@@ -4,17 +4,55 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from ragrules.formats.data._common import _error
+from ragrules.formats.data._rows import RowReader
 from ragrules.model.errors import DataError, Problem
 from ragrules.model.observations import FIELDS, Observation, column_key
 
+# Record layouts (a record's keys, with the columns added to it) whose reader is kept: the
+# records of a file share a few layouts, and a file whose records all differ keeps no more.
+_READERS = 256
 
-def parse_json(text: str, *, source: str | None = None) -> list[object]:
-    """Parse a JSON array of records; row numbers count records from 1."""
+
+def parse_json(
+    text: str,
+    *,
+    source: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    period: str | None = None,
+) -> list[object]:
+    """Parse a JSON array of records; row numbers count records from 1.
+
+    With `columns` (see `read_observations`), the records are read as the rows of a CSV
+    table, each record's keys being its header: the mapping names keys as it names a CSV
+    file's columns, and `period` places the `previous` and `last_year` columns. Without it,
+    each record is read as `Observation.from_mapping` reads it.
+    """
+    records = _records(_loads(text, source), source, columns or {})
+    if columns:
+        return _as_rows(records, source, columns, period)
+    return [_observation(record, row) for row, record in enumerate(records, start=1)]
+
+
+def _observation(record: object, row: int) -> object:
+    """The record as an observation; one that is not a readable observation is passed on as
+    it is, so the report rejects it with its row number instead of losing it."""
+    if not isinstance(record, dict):
+        return record
     try:
-        records = json.loads(
+        return Observation.from_mapping(record, row=row)
+    except ValueError:
+        return record
+
+
+def _loads(text: str, source: str | None) -> object:
+    """The JSON document, numbers kept as their written text; a located error if it is not
+    JSON."""
+    try:
+        return json.loads(
             text, parse_float=str, parse_int=str, object_pairs_hook=_OnceKeyed.from_pairs
         )
     except RecursionError:
@@ -30,30 +68,125 @@ def parse_json(text: str, *, source: str | None = None) -> list[object]:
                 ),
             )
         ) from None
-    _refuse_repeated_keys(records, source)
-    if isinstance(records, dict) and any(column_key(key) in FIELDS for key in records):
+
+
+def _records(top: object, source: str | None, columns: Mapping[str, str]) -> list[object]:
+    """The document's records: its array, or its records keyed by indicator, each naming it."""
+    _refuse_repeated_keys(top, source)
+    # A record's own keys: the fields, and the keys a column mapping names.
+    named = {*FIELDS, *(column_key(column) for column in columns)}
+    if isinstance(top, dict) and any(column_key(key) in named for key in top):
         raise _error(
             source,
             "the JSON is one record, not an array of records",
             'wrap it in [ ]: [{"indicator": "...", "value": "..."}]',
         )
-    if isinstance(records, dict):
-        records = _keyed_records(records)
-    if not isinstance(records, list):
+    if isinstance(top, dict):
+        top = _keyed_records(top)
+    if not isinstance(top, list):
         raise _error(
             source,
             "expected a JSON array of records, or records keyed by indicator",
             '[{"indicator": "...", "value": "..."}] or {"id": [{"period": "...", "value": "..."}]}',
         )
-    # Records that are not readable observations are passed on as they are, so the report
-    # rejects them with their row number instead of losing them.
-    observations: list[object] = []
-    for row, record in enumerate(records, start=1):
-        try:
-            observations.append(Observation.from_mapping(record, row=row))
-        except (ValueError, AttributeError):
-            observations.append(record)
-    return observations
+    return top
+
+
+def _as_rows(
+    records: list[object], source: str | None, columns: Mapping[str, str], period: str | None
+) -> list[object]:
+    """The records read as a CSV table's rows under `columns`, each record at its number."""
+    if not records:
+        return []
+    table = _Table(records, source=source, columns=columns, period=period)
+    return [
+        observation
+        for row, record in enumerate(records, start=1)
+        for observation in table.observations(row, record)
+    ]
+
+
+class _Table:
+    """JSON records read as the rows of a CSV table under a column mapping.
+
+    Each record's keys are its header, so its other keys are its own, as they are without a
+    mapping, and it is never widened by another record's. The columns the table is read by
+    (those the mapping names, and the keys that give a field or an earlier value in any
+    record) are added to a record that lacks them as blank cells, as a short CSV line's
+    missing cells are blank: JSON writers leave out a null key.
+    """
+
+    def __init__(
+        self,
+        records: list[object],
+        *,
+        source: str | None,
+        columns: Mapping[str, str],
+        period: str | None,
+    ) -> None:
+        _refuse_numbered(columns, source)
+        keys = _keys_of(records)
+        # The checks a CSV header gets, once for the file: a mapped key no record has (with
+        # a did-you-mean), no indicator in any record, a period that is no period.
+        whole = RowReader(keys, source=source, columns=columns, period=period)
+        read = (*whole.fields.values(), *whole.earlier.values(), *whole.wide.values())
+        self.shared: dict[str, str] = {}  # column key -> the key as first written
+        for name in (*columns, *(keys[index] for index in read)):
+            self.shared.setdefault(column_key(name), name)
+        self.source = source
+        self.columns = columns
+        self.period = period
+        self.readers: dict[tuple[str, ...], RowReader] = {}
+
+    def observations(self, row: int, record: object) -> list[Observation]:
+        """The record's observations; a record that is not an object, or holds nothing, is
+        one with no indicator, which the report rejects at its row."""
+        if not isinstance(record, dict):
+            return [Observation(row=row)]
+        present = {column_key(key) for key in record}
+        added = [name for key, name in self.shared.items() if key not in present]
+        cells = [_cell(value) for value in record.values()]
+        found = self._reader((*record, *added)).observations(row, cells)
+        return found or [Observation(row=row)]
+
+    def _reader(self, header: tuple[str, ...]) -> RowReader:
+        reader = self.readers.get(header)
+        if reader is None:
+            reader = RowReader(
+                list(header), source=self.source, columns=self.columns, period=self.period
+            )
+            if len(self.readers) < _READERS:
+                self.readers[header] = reader
+        return reader
+
+
+def _refuse_numbered(columns: Mapping[str, str], source: str | None) -> None:
+    """`#N` names no key: JSON objects are unordered, and writers reorder their keys."""
+    for column, role in columns.items():
+        if column.startswith("#"):
+            raise _error(
+                source,
+                f"--columns: {column}={role}: the keys of a JSON record are not numbered",
+                "name the key, e.g. --columns 'PI Ref=indicator'",
+            )
+
+
+def _keys_of(records: list[object]) -> list[str]:
+    """Every key the records use, once (as column keys match them), as first written."""
+    keys: dict[str, str] = {}
+    for record in records:
+        if isinstance(record, dict):
+            for key in record:
+                keys.setdefault(column_key(key), key)
+    return list(keys.values())
+
+
+def _cell(value: object) -> str:
+    """A record's value as a cell's text, as `Observation.from_mapping` reads it: numbers
+    as written (they were read as text), null blank, `true` as `True`."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""  # null, and NaN (which Python's reader accepts), are missing
+    return (value if isinstance(value, str) else str(value)).strip()
 
 
 class _OnceKeyed(dict[str, Any]):

@@ -20,9 +20,12 @@ be dodged by another encoding.
 Cells are read as openpyxl read them (data_only): a formula's cached value; numbers through
 their shortest repr (0.28149999999999997 is 0.2815); a number formatted as a percentage as
 printed (0.48 shown as 48% is `48%`); a number with a date or time format as the date or
-time (`2020-09-30 00:00:00`, `12:00:00`); booleans as `True`/`False`; text stripped. A
-number cell whose value no Decimal holds exactly (`1E400`, `nan`) is kept as written, so it
-is rated `invalid` with a reason instead of stopping the file.
+time (`2020-09-30 00:00:00`, `12:00:00`); booleans as `True`/`False`; text stripped, once
+Excel's escapes are decoded as Excel shows them (`_x000D_` is a carriage return, `_x005F_` an
+underscore; openpyxl leaves `_x000D_` as written). A number cell whose value no Decimal holds
+exactly (`1E400`, `nan`) is kept as written, so it is rated `invalid` with a reason instead
+of stopping the file. A number whose format only prints a percent sign (`0.0"%"`) is the
+number with a `%`, unscaled (45 shown as 45.0% is `45%`).
 """
 
 from __future__ import annotations
@@ -45,7 +48,12 @@ from ragrules.formats.data._xlsx_cells import (
     dimension_width,
 )
 from ragrules.formats.data._xlsx_styles import Styles
-from ragrules.formats.data._xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, number_text
+from ragrules.formats.data._xlsx_values import (
+    MAC_EPOCH,
+    WINDOWS_EPOCH,
+    cell_text,
+    number_text,
+)
 from ragrules.model.errors import DataError, Problem
 
 # Excel's own limit on the characters in one cell (and so in one shared string).
@@ -324,7 +332,7 @@ class _SharedStrings:
         elif local == "rPh":
             self.phonetic -= 1
         elif local == "si":
-            self.strings.append("".join(self.pieces).strip())  # once, not per cell
+            self.strings.append(cell_text("".join(self.pieces)))  # once, not per cell
             self.pieces = []
             self.length = 0
             if len(self.strings) > MAX_XLSX_CELLS:
@@ -533,7 +541,7 @@ class _Sheet:
                 return str(datetime.datetime.fromisoformat(text.strip().removesuffix("Z")))
             except ValueError:
                 return text.strip()
-        return text.strip()  # inlineStr, str (a formula's text), e (an error such as #N/A)
+        return cell_text(text)  # inlineStr, str (a formula's text), e (an error such as #N/A)
 
     def where(self) -> str:
         return self.reference or f"{column_letters(self.column)}{self.row}"

@@ -31,8 +31,9 @@ class Parts(Protocol):
 
 
 class Styles:
-    """What each cell style's number format means here ('%', 'date', 'duration' or ''), and
-    its fill's colour (`#rrggbb` for a solid RGB fill, else '')."""
+    """What each cell style's number format means here (a `number_kind`: '%', '% sign',
+    'date', 'duration' or ''), and its fill's colour (`#rrggbb` for a solid RGB fill, else
+    '')."""
 
     def __init__(self, book: Parts, part: str) -> None:
         self.book = book

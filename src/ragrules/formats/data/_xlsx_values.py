@@ -1,5 +1,6 @@
-"""How an .xlsx cell's number is printed: its number format read as a percentage, a date, a
-duration or a plain number, as openpyxl reads them, and the value written accordingly."""
+"""How an .xlsx cell's value is printed: text with Excel's `_xHHHH_` escapes decoded, and a
+number by its number format, read as a percentage, a date, a duration or a plain number as
+openpyxl reads them."""
 
 from __future__ import annotations
 
@@ -19,13 +20,43 @@ _DATE_TOKEN = re.compile(r"(?<![_\\])[dmhysDMHYS]")
 _DURATION = re.compile(
     r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.IGNORECASE
 )
+# What a format prints without reading it as a format character: text in quotes, a character
+# after `\` (printed), `*` (repeated to fill the cell) or `_` (a space as wide as it, so
+# nothing is printed), and [bracketed] colours, conditions and locales. A `%` among them is
+# no percentage: 45 in `0.0"%"` or `0.0\%` shows as 45.0%, in `0.0_%` as 45.0. Matched left
+# to right, as Excel reads the code, so `\"` is an escaped quote and `"\"` a quoted backslash.
+_PRINTED = re.compile(r'(?s)"[^"]*"?|[\\*_].|\[[^\]]*\]?')
+# ECMA-376's escape (ST_Xstring) in cell text for a character XML cannot hold, or would read
+# as another: a carriage return (XML reads it as a line feed) is `_x000D_`. `_x005F_` is `_`:
+# a text that would read as an escape is written with its underscore escaped, so the text
+# `_x0041_` is stored as `_x005F_x0041_`. Read left to right, as Excel reads it.
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 WINDOWS_EPOCH = datetime.datetime(1899, 12, 30)
 MAC_EPOCH = datetime.datetime(1904, 1, 1)
 
 
+def cell_text(text: str) -> str:
+    """A cell's text as Excel shows it: its `_xHHHH_` escapes decoded, then stripped (so a
+    value typed as `45%` and a carriage return is `45%`)."""
+    if "_x" in text:
+        text = _ESCAPE.sub(_unescaped, text)
+        if _SURROGATE.search(text):
+            # Two escaped halves of a surrogate pair are one character; a lone half is no
+            # character (and no output could encode it): U+FFFD, as a UTF-16 reader reads it.
+            text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text.strip()
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    return chr(int(match.group(1), 16))
+
+
 def number_kind(number: int, code: str | None) -> str:
-    """What a number format means here: '%', 'date', 'duration' or '' (a plain number); a
-    built-in format by its id, a custom one by its code, as openpyxl tells them apart."""
+    """What a number format means here: '%' (a percentage: 0.45 shows as 45%), '% sign' (a
+    number printed with a percent sign: 45 shows as 45%), 'date', 'duration' or '' (a plain
+    number); a built-in format by its id, a custom one by its code, as openpyxl tells them
+    apart."""
     if code is None:
         if number in _DATE_IDS:
             return "duration" if number in _DURATION_IDS else "date"
@@ -33,12 +64,18 @@ def number_kind(number: int, code: str | None) -> str:
     first = code.split(";")[0]
     if _DATE_TOKEN.search(_LITERALS.sub("", first)):
         return "duration" if _DURATION.search(first) else "date"
-    return "%" if "%" in code else ""
+    if "%" not in code:
+        return ""
+    if "%" in _PRINTED.sub("", code):
+        return "%"
+    shown = (text for text in _PRINTED.findall(code) if text[0] in '"\\*')
+    return "% sign" if any("%" in text for text in shown) else ""
 
 
 def number_text(text: str, style: str, epoch: datetime.datetime) -> str:
-    """A number cell as text: a date or time as the date or time, a percentage as printed,
-    else its shortest form; a value no Decimal reads (`1E400`) is kept as written."""
+    """A number cell as text: a date or time as the date or time, a percentage (or a number
+    printed with a percent sign) as printed, else its shortest form; a value no Decimal reads
+    (`1E400`) is kept as written."""
     written = text.strip()
     if not _NUMBER.fullmatch(written):
         return written
@@ -52,6 +89,8 @@ def number_text(text: str, style: str, epoch: datetime.datetime) -> str:
         return written
     if style == "%":
         return f"{format_decimal(number.scaleb(2, EXACT))}%"
+    if style == "% sign":
+        return f"{format_decimal(number)}%"
     return format_decimal(number)
 
 
