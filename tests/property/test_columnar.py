@@ -134,6 +134,7 @@ def _both(ruleset: ragrules.Ruleset, path: Path) -> tuple[str, str, object, obje
 
 
 @given(data=plain_files(), crlf=st.booleans(), bom=st.booleans())
+@settings(max_examples=75)  # a polars read and both engines per file: CI's budget
 def test_plain_files_are_rated_column_wise_to_the_same_bytes(
     tmp_path_factory: pytest.TempPathFactory, data: str, crlf: bool, bom: bool
 ) -> None:
@@ -153,6 +154,7 @@ def test_plain_files_are_rated_column_wise_to_the_same_bytes(
 
 
 @given(data=plain_files())
+@settings(max_examples=75)  # a polars read and both engines per file: CI's budget
 def test_a_file_on_disk_gets_the_same_bytes(
     tmp_path_factory: pytest.TempPathFactory, data: str
 ) -> None:
@@ -180,7 +182,7 @@ def test_a_file_on_disk_gets_the_same_bytes(
     crlf=st.booleans(),
     size=st.sampled_from([1, 60, 1 << 21]),
 )
-@settings(max_examples=30)  # two engines a file each: a second an example on this machine
+@settings(max_examples=20)  # two engines a file each: a second an example on this machine
 def test_blank_lines_are_no_rows_in_either_engine(
     tmp_path_factory: pytest.TempPathFactory,
     data: str,
@@ -240,7 +242,7 @@ def _blocks_of(size: int, known: int | None = None) -> Iterator[None]:
 
 
 @given(data=plain_files(), size=st.integers(1, 400), known=st.sampled_from([None, 1, 3, 20]))
-@settings(max_examples=60)  # blocks of a few lines: a polars read per block, both engines
+@settings(max_examples=40)  # blocks of a few lines: a polars read per block, both engines
 def test_a_file_read_in_blocks_gets_the_same_bytes(
     tmp_path_factory: pytest.TempPathFactory, data: str, size: int, known: int | None
 ) -> None:
@@ -329,7 +331,7 @@ _NOT_PLAIN = [
 
 
 @given(data=plain_files(), size=st.integers(1, 200), change=st.sampled_from(_NOT_PLAIN))
-@settings(max_examples=50)  # blocks of a few lines: a polars read per block, both engines
+@settings(max_examples=30)  # blocks of a few lines: a polars read per block, both engines
 def test_a_later_block_the_plans_do_not_take_is_the_row_engines(
     tmp_path_factory: pytest.TempPathFactory, data: str, size: int, change: dict[str, str]
 ) -> None:
@@ -366,6 +368,7 @@ def test_any_file_comes_out_the_same_either_way(
 
 
 @given(data=plain_files())
+@settings(max_examples=75)  # a polars read and both engines per file: CI's budget
 def test_rows_in_memory_are_rated_column_wise_as_the_row_engine_rates_them(data: str) -> None:
     """Spark's groups: rows already split into cells, with their own line numbers."""
     header, *cells = list(csv.reader(io.StringIO(data)))
