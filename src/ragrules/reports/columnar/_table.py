@@ -6,6 +6,7 @@ one block, not the file: memory does not grow with the file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import stat
@@ -36,6 +37,7 @@ class Layout:
         self.names = [f"c{n}" for n in range(len(header))]  # the columns' names in polars
         self.stream = RowStream(ruleset, None, tuple(reader.earlier))
         self.plans: dict[tuple[str, str], LinePlan] = {}
+        self.marks = mark_cells(reader)  # where a line says provisional or revised
 
     def usable(self) -> bool:
         """Whether plain lines can be planned from this header at all."""
@@ -53,8 +55,8 @@ class Layout:
         own = [fields[name] for name in ("target", "caveat", "flag") if name in fields]
         if any((frame.to_series(i) != "").any() for i in own):
             return None
-        marks = mark_cells(self.reader)  # a mark's few distinct words, each read as a line's
-        if any(is_marked(word) for i in marks for word in frame.to_series(i).unique()):
+        # A mark column's few distinct words, each read as a line's.
+        if any(is_marked(word) for i in self.marks for word in frame.to_series(i).unique()):
             return None
         table = Table(self, frame, rows)
         pairs = pl.DataFrame({"i": table.column("indicator"), "p": table.column("period")})
@@ -150,7 +152,7 @@ class CsvBlocks:
                 head = data.read(_SAMPLE * 4)
         except OSError:
             return None
-        start = len(_BOM) if head.startswith(_BOM) else 0
+        start = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
         end = head.find(b"\n")
         if end < 0 or (start and not bom):
             return None
@@ -263,7 +265,6 @@ def _well_quoted(text: str, separator: str) -> bool:
 
 
 _QUOTED: dict[str, re.Pattern[str]] = {}  # a line's cells, by separator
-_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark, which Excel's "CSV UTF-8" writes first
 
 
 # Characters Python's `str.strip` takes for white space and polars' `strip_chars` does not (or
