@@ -26,6 +26,7 @@ import ragrules
 from ragrules.data import iter_csv
 from ragrules.formats.data import MAX_LINE
 from ragrules.reports.compiled import rate_csv_stream, rate_lines
+from ragrules.reports.stream import Tally
 from ragrules.stream import write_stream
 from tests.conftest import assert_same_outcome
 from tests.property.test_plan import data_files, rulesets
@@ -104,7 +105,8 @@ def plain_files(draw: st.DrawFn) -> str:
     periods = ["2021/22 Q4", "2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2021/22", "2022/23"]
     for _ in range(draw(st.integers(1, 40))):
         row = {
-            "indicator": draw(st.sampled_from(["up", "down", "whole"])),
+            # Now and then an indicator the ruleset does not define, or none: rejected.
+            "indicator": draw(st.sampled_from(["up", "down", "whole"] * 4 + ["upp", ""])),
             "area": draw(st.sampled_from(["E1", "E2", ""])),
             "sex": draw(st.sampled_from(["Male", "Female"])),
             "period": draw(st.sampled_from(periods)),
@@ -440,6 +442,59 @@ def test_a_line_marked_revised_is_rated_as_the_row_engine_rates_it(
     row, col, expected, tally = _both(RULES, path)
     assert col == row and tally == expected
     assert ('"marks": ["revised"]' in row) is (marked != "")
+
+
+def test_rows_of_indicators_the_ruleset_lacks_are_rejected_column_wise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national file holds indicators the ruleset does not define: each such row is
+    rejected (with a did-you-mean) in its place, and the rest rated, by the columnar
+    engine itself; the row engine writes the same bytes and tally."""
+    lines = ["indicator,area,sex,period,value,previous\n"]
+    for n in range(300):
+        indicator = ["up", "Up", "upp", "", "whole", "zz"][n % 6] if n % 7 else "down"
+        lines.append(f"{indicator},E{n % 5},Male,2022/23 Q{n % 4 + 1},{n % 30}%,{n % 25}%\n")
+    path = tmp_path / "data.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    row, expected = _written(rate_csv_stream, RULES, path)
+
+    def row_engine(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the row engine rated a file the columnar engine takes")
+
+    monkeypatch.setattr(columnar, "rate_csv_stream", row_engine)
+    monkeypatch.setattr(columnar, "CsvStream", row_engine)
+    with _blocks_of(1000):  # several blocks, each with rejected rows among rated ones
+        col, tally = _written(rate_csv_columnar, RULES, path)
+    assert col == row and tally == expected
+    rejected = [json.loads(line) for line in row.splitlines() if '"rejected": true' in line]
+    assert isinstance(expected, Tally)
+    lacking = sum(1 for n in range(300) if n % 7 and n % 6 not in (0, 4))  # ids are exact
+    assert len(rejected) == expected.rejected == lacking
+    assert {r["reason"] for r in rejected if r["indicator"] == "upp"} == {
+        "unknown indicator 'upp': the ruleset does not define it (did you mean 'up'?)"
+    }
+    assert {r["reason"] for r in rejected if r["indicator"] == ""} == {
+        "the row has no indicator id"
+    }
+
+
+def test_a_row_that_refuses_the_file_is_refused_after_the_same_lines(tmp_path: Path) -> None:
+    """An unknown indicator's row with no period, in a file with earlier columns, refuses
+    the file (its earlier values have no period): both engines write the lines before it,
+    then raise the same error."""
+    lines = ["indicator,area,sex,period,value,previous\n"]
+    lines += [f"up,E{n},Male,2022/23 Q1,{n}%,12%\n" for n in range(5)]
+    lines += ["zz,E1,Male,,13%,12%\n", "up,E9,Male,2022/23 Q1,1%,12%\n"]
+    path = tmp_path / "data.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    written = []
+    for rate in (rate_csv_stream, rate_csv_columnar):
+        out = io.StringIO()
+        with pytest.raises(ragrules.DataError, match="need the row's period"):
+            rate(RULES, path, out)
+        written.append(out.getvalue())
+    assert written[0].count("\n") == 5
+    assert written[1] == written[0]
 
 
 def test_jobs_with_the_columnar_engine_is_said_not_dropped(

@@ -9,10 +9,12 @@ never by a polars number type, so no value is ever held in a type that cannot ho
 caches that keep what was rendered are bounded, so memory does not grow with the file.
 
 Lines ending in CRLF, a byte order mark before the header and blank lines (no rows) are the
-columnar engine's. A file whose header the columnar path does not take (and CSV output) goes
-whole to the compiled row engine; a file whose later block it does not take (a line the
-plans do not take, a multi-line row, a bare CR, another encoding) is the row engine's from
-that block on, the lines before replayed as its history: the same bytes either way. A
+columnar engine's, and so are rows of indicators the ruleset does not define: the general
+path rejects each in its place (no series' history changes). A file whose header the
+columnar path does not take (and CSV output) goes whole to the compiled row engine; a file
+whose later block it does not take (a line the plans do not take, a multi-line row, a bare
+CR, another encoding) is the row engine's from that block on, the lines before replayed as
+its history: the same bytes either way. A
 stream keeps the last 4,096 (series, period) entries it was given (a line gives one per
 value it holds); a block in which a row would read an earlier entry that many entries back
 (which the stream may have dropped) is the row engine's from that block on, so the two
@@ -63,7 +65,7 @@ def rate_csv_columnar(
     )
     writer = None
     for table in blocks or ():
-        if not table.frame.height:
+        if not table.frame.height and not table.aside:
             continue  # blank lines only: no row (a file of nothing else is the row engine's)
         writer = writer or Writer(table.layout, out)
         if not writer.write(table):  # a row may read what the stream dropped: rows' engine

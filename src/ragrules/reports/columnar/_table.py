@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ragrules.engine._placing import title_key
 from ragrules.engine._rates import is_marked
 from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.ruleset import Ruleset
@@ -47,10 +48,12 @@ class Layout:
         """A block as a table, when every line in it is one the plans take; else None."""
         if not self.usable():
             return None
-        frame = frame.select(pl.all().fill_null("").str.strip_chars())
+        raw = frame.fill_null("")
+        frame = raw.select(pl.all().str.strip_chars())
         blank = frame.select(pl.all_horizontal(pl.all() == "")).to_series()
         if blank.any():  # a row of blank cells is no row (Excel's trailing `,,,,` lines)
-            frame, rows = frame.filter(~blank), rows.filter(~blank)
+            frame, raw, rows = frame.filter(~blank), raw.filter(~blank), rows.filter(~blank)
+        frame, rows, aside = self._set_aside(frame, raw, rows)
         fields = self.reader.fields
         own = [fields[name] for name in ("target", "caveat", "flag") if name in fields]
         if any((frame.to_series(i) != "").any() for i in own):
@@ -58,7 +61,7 @@ class Layout:
         # A mark column's few distinct words, each read as a line's.
         if any(is_marked(word) for i in self.marks for word in frame.to_series(i).unique()):
             return None
-        table = Table(self, frame, rows)
+        table = Table(self, frame, rows, aside)
         pairs = pl.DataFrame({"i": table.column("indicator"), "p": table.column("period")})
         for indicator, period in pairs.unique().iter_rows():
             if (indicator, period) in self.plans:
@@ -70,6 +73,36 @@ class Layout:
         if self._one_period_twice(table):
             return None
         return table
+
+    def _set_aside(
+        self, frame: pl.DataFrame, raw: pl.DataFrame, rows: pl.Series
+    ) -> tuple[pl.DataFrame, pl.Series, list[tuple[int, list[str]]]]:
+        """The rows whose indicator the ruleset does not define (by id or by title), set
+        aside with their cells as read: the general path rejects each, and a rejected row
+        is no series' history, so they are rated apart from the rest, in their order."""
+        index = self.reader.fields.get("indicator")
+        if index is None:
+            return frame, rows, []
+        batch = self.stream.batch
+        ids = frame.to_series(index)
+        unknown = [
+            text
+            for text in ids.unique().to_list()
+            if text not in batch.indicators and title_key(text) not in batch.titles
+        ]
+        if not unknown:
+            return frame, rows, []
+        apart = ids.is_in(unknown)
+        if self.reader.earlier:  # earlier values need the row's period, or the file fails
+            period = self.reader.fields.get("period")
+            if period is None:
+                return frame, rows, []
+            apart &= frame.to_series(period) != ""
+        aside = [
+            (number, list(cells))
+            for number, cells in zip(rows.filter(apart), raw.filter(apart).iter_rows(), strict=True)
+        ]
+        return frame.filter(~apart), rows.filter(~apart), aside
 
     def _one_period_twice(self, table: Table) -> bool:
         """Whether a row gives two earlier values for one period (a year's previous period is
@@ -87,10 +120,19 @@ class Layout:
 
 
 class Table:
-    """One block of a plain file: string columns, stripped, and each row's line number."""
+    """One block of a plain file: string columns, stripped, and each row's line number;
+    `aside`, the block's rows of indicators the ruleset does not define (line number and
+    cells as read), which the general path rejects."""
 
-    def __init__(self, layout: Layout, frame: pl.DataFrame, rows: pl.Series) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        frame: pl.DataFrame,
+        rows: pl.Series,
+        aside: list[tuple[int, list[str]]] | None = None,
+    ) -> None:
         self.layout, self.frame, self.rows = layout, frame, rows
+        self.aside = aside or []
 
     def column(self, field: str) -> pl.Series:
         index = self.layout.reader.fields.get(field)

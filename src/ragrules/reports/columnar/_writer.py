@@ -7,6 +7,7 @@ blocks join onto their rows; only what a block brings new is rendered for it.
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -23,7 +24,7 @@ from ragrules.reports.columnar._known import Known
 from ragrules.reports.columnar._table import Layout, Table
 from ragrules.reports.columnar._texts import ValueTexts
 from ragrules.reports.columnar._travel import SEP, TravelColumns
-from ragrules.reports.stream import Tally
+from ragrules.reports.stream import StreamWriter, Tally
 
 _SLICE = 10_000  # lines written at a time: a block's parts are never selected whole
 
@@ -45,6 +46,9 @@ class Writer(TravelColumns):
         self.plans: list[LinePlan] = []  # by number
         self.numbers: dict[tuple[str, str], int] = {}  # (indicator, period) -> number
         self.texts = ValueTexts(self.plans, self.part, count)  # value texts, rated
+        # Rows of indicators the ruleset does not define: written as the row engine writes.
+        self.spare = io.StringIO()
+        self.rejections = StreamWriter(layout.ruleset, self.spare)
         super().__init__()
 
     def part(self, plan: LinePlan, value: str) -> PlanParts:
@@ -59,6 +63,9 @@ class Writer(TravelColumns):
     def write(self, table: Table) -> bool:
         """One block's lines, written after those of the blocks before it; False (nothing
         written) when a row may read an earlier row the stream no longer keeps."""
+        if not table.frame.height:
+            self._write_lines(self._rejected(table.aside))
+            return True
         frame = pl.DataFrame(
             {
                 "i": table.column("indicator"),
@@ -113,16 +120,40 @@ class Writer(TravelColumns):
             pl.col("columns"),
             pl.col("tail"),
         ]
-        # Written a slice at a time by polars (each part is already JSON: no quoting), as
-        # UTF-8 bytes straight to the file beneath `out` when it has one that takes them.
+        if table.aside:  # each line whole, the rejected rows' among them in row order
+            lines = frame.select("row", pl.concat_str(parts, separator=",").alias("line"))
+            self._write_lines(pl.concat([lines, self._rejected(table.aside)]).sort("row"))
+        else:
+            self._write_lines(frame, parts)
+        self._count(frame, count)
+        return True
+
+    def _write_lines(self, frame: pl.DataFrame, parts: list[pl.Expr] | None = None) -> None:
+        """The frame's lines (its `parts`, else its `line`), written a slice at a time by
+        polars (each part is already JSON: no quoting), as UTF-8 bytes straight to the file
+        beneath `out` when it has one that takes them."""
+        columns = parts if parts is not None else [pl.col("line")]
         for start in range(0, frame.height, _SLICE):
-            rows = frame.slice(start, _SLICE).select(parts)
+            rows = frame.slice(start, _SLICE).select(columns)
             if self.binary is None:
                 self.out.write(rows.write_csv(include_header=False, quote_style="never"))
             else:
                 rows.write_csv(self.binary, include_header=False, quote_style="never")
-        self._count(frame, count)
-        return True
+
+    def _rejected(self, aside: list[tuple[int, list[str]]]) -> pl.DataFrame:
+        """The lines the general path writes for rows set aside (indicators the ruleset does
+        not define), by row, in their order, tallied."""
+        reader, stream, spare = self.layout.reader, self.stream, self.spare
+        found = []
+        for number, cells in aside:
+            for item in stream.general(reader.observations(number, cells)):
+                self.rejections.write(item)
+            found.append((number, spare.getvalue().removesuffix("\n")))
+            spare.seek(0)
+            spare.truncate()
+        self.tally.add(self.rejections.tally)
+        self.rejections.tally = Tally()
+        return pl.DataFrame(found, schema={"row": pl.Int64, "line": pl.String}, orient="row")
 
     # -- the parts of a line ---------------------------------------------------------------
 
