@@ -247,10 +247,21 @@ def _parse_period(text: str, calendar: Calendar) -> Period:
                     "with a month or a quarter, e.g. 'R12M Nov 2024'"
                 )
             return interned(attrs.evolve(period, ytd=ytd, rolling=rolling))
+    date = _DATE.match(key)
+    if date is not None:  # a spreadsheet's date: the cell was typed or formatted as one
+        raise PeriodError(
+            f"{text!r} is a date, not a period; for its month write "
+            f"'{date['year']}-{date['month']}' (in a spreadsheet, format the cell as text "
+            "or as a month, e.g. mmm yyyy)"
+        )
     raise PeriodError(
         f"{text!r} is not a period; write e.g. '2020/21', '2020/21 Q2', '2020 Q3', "
         "'2020-11' or 'Nov 2020'"
     )
+
+
+# An ISO date, as a spreadsheet's date cell reads (`2020-11-01`, `2020-11-01 00:00:00`).
+_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-\d{2}(?:[ t][\d:.]+)?$")
 
 
 _ROLLING = re.compile(r"^(?:r12m|rolling 12 months(?: to)?|12 months to|rolling year to)\s+")

@@ -32,7 +32,7 @@ class Parts(Protocol):
 
 class Styles:
     """What each cell style's number format means here (a `number_kind`: '%', '% sign',
-    'date', 'duration' or ''), and its fill's colour (`#rrggbb` for a solid RGB fill, else
+    'month', 'date', 'duration' or ''), and its fill's colour (`#rrggbb` for a solid RGB fill, else
     '')."""
 
     def __init__(self, book: Parts, part: str) -> None:

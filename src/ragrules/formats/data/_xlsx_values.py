@@ -15,6 +15,7 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 _PERCENT_IDS = {9, 10}
 _DATE_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
 _DURATION_IDS = {46}
+_MONTH_IDS = {17}  # mmm-yy
 _LITERALS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
 _DATE_TOKEN = re.compile(r"(?<![_\\])[dmhysDMHYS]")
 _DURATION = re.compile(
@@ -54,22 +55,30 @@ def _unescaped(match: re.Match[str]) -> str:
 
 def number_kind(number: int, code: str | None) -> str:
     """What a number format means here: '%' (a percentage: 0.45 shows as 45%), '% sign' (a
-    number printed with a percent sign: 45 shows as 45%), 'date', 'duration' or '' (a plain
-    number); a built-in format by its id, a custom one by its code, as openpyxl tells them
-    apart."""
+    number printed with a percent sign: 45 shows as 45%), 'month' (a date shown as its month
+    and year), 'date', 'duration' or '' (a plain number); a built-in format by its id, a
+    custom one by its code, as openpyxl tells them apart."""
     if code is None:
         if number in _DATE_IDS:
-            return "duration" if number in _DURATION_IDS else "date"
+            return "duration" if number in _DURATION_IDS else _date_kind(number in _MONTH_IDS)
         return "%" if number in _PERCENT_IDS else ""
     first = code.split(";")[0]
-    if _DATE_TOKEN.search(_LITERALS.sub("", first)):
-        return "duration" if _DURATION.search(first) else "date"
+    tokens = {token.lower() for token in _DATE_TOKEN.findall(_LITERALS.sub("", first))}
+    if tokens:
+        return "duration" if _DURATION.search(first) else _date_kind(tokens == {"m", "y"})
     if "%" not in code:
         return ""
     if "%" in _PRINTED.sub("", code):
         return "%"
     shown = (text for text in _PRINTED.findall(code) if text[0] in '"\\*')
     return "% sign" if any("%" in text for text in shown) else ""
+
+
+def _date_kind(month: bool) -> str:
+    """'month' for a date format that shows a month and year only (`mmm yyyy`, `mmm-yy`,
+    `mm/yyyy`: how Excel keeps a typed `Nov 2020`), which a reader sees as that month;
+    else 'date'."""
+    return "month" if month else "date"
 
 
 def number_text(text: str, style: str, epoch: datetime.datetime) -> str:
@@ -82,6 +91,8 @@ def number_text(text: str, style: str, epoch: datetime.datetime) -> str:
     try:
         value: int | float
         value = float(written) if "." in written or "e" in written.lower() else int(written)
+        if style == "month":  # the month shown, as a period names it (`2020-11`)
+            return _date(value, epoch, duration=False)[:7]
         if style in ("date", "duration"):
             return _date(value, epoch, duration=style == "duration")
         number = to_decimal(value)
