@@ -75,6 +75,30 @@ def test_stream_csv_output_passes_columns_through(capsys: pytest.CaptureFixture[
     assert {row["rejected"] for row in rows} == {"True", "False"}
 
 
+def test_stream_csv_of_json_records_keeps_every_records_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON records need not share their keys: a key only a later record has is a column of
+    the CSV too, blank for the records without it; none is dropped. (A rejected row's own
+    columns are blank, as a CSV file's are.)"""
+    rules, data = tmp_path / "rules.toml", tmp_path / "data.json"
+    rules.write_text(RULESET.canonical_toml, encoding="utf-8")
+    records = [
+        {"indicator": "up", "period": "2022/23 Q1", "value": "73%", "note": "a"},
+        {"indicator": "up", "period": "2022/23 Q2", "value": "70%", "source": "b"},
+        {"indicator": "zz", "period": "2022/23 Q2", "value": "1", "owner": "c"},
+    ]
+    data.write_text(json.dumps(records), encoding="utf-8")
+    assert main(["rate", str(rules), str(data), "--stream", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["note"], r["source"], r["owner"]) for r in rows] == [
+        ("a", "", ""),
+        ("", "b", ""),
+        ("", "", ""),
+    ]
+    assert [r["rejected"] for r in rows] == ["False", "False", "True"]
+
+
 def test_stream_refuses_report_formats(capsys: pytest.CaptureFixture[str]) -> None:
     """Markdown and HTML are reports of one period; a stream is JSON lines or CSV."""
     data = str(EXAMPLES / "havering-2020-21-q2.csv")

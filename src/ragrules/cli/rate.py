@@ -183,12 +183,18 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
         with open_output(args.output) as out:
             tally = stream.write(out, fmt, passed=stream.passed, safe_csv=safe, jobs=args.jobs)
     else:
-        observations = iter(read_data(args, args.data))
-        first = next(observations, None)
-        columns = [name for name, _ in first.extra] if isinstance(first, Observation) else None
-        rows = itertools.chain([] if first is None else [first], observations)
+        observations = read_data(args, args.data)  # read whole: JSON and xlsx files
+        # Every row's other columns, as first named: JSON records need not share their keys.
+        columns = list(
+            dict.fromkeys(
+                name
+                for observation in observations
+                if isinstance(observation, Observation)
+                for name, _ in observation.extra
+            )
+        )
         with open_output(args.output) as out:
-            items = ruleset.iter_rate(rows, period=args.period)
+            items = ruleset.iter_rate(observations, period=args.period)
             tally = write_stream(items, ruleset, out, fmt, columns=columns, safe_csv=safe)
     if bar is not None:
         bar.done()
