@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+import ragrules
 from ragrules.model.units import UnitError, canonical_unit, convert, with_unit
+from ragrules.tools.compare import rule_differences
 
 
 @pytest.mark.parametrize(
@@ -65,3 +67,24 @@ def test_with_unit() -> None:
     assert with_unit("72", "percent") == "72%"
     assert with_unit("26", "week") == "26 weeks"
     assert with_unit("5", "count") == "5"
+
+
+def test_diff_shows_a_converted_amount_in_a_unit_that_states_it() -> None:
+    """10 days on a weeks indicator is 1.428571... weeks: `diff` says `10 days`, as the
+    canonical form writes it, not 240 digits; an amount weeks state exactly stays in weeks."""
+    text = (
+        '[ruleset]\nformat = 1\nid = "w"\n[[indicator]]\nid = "w"\nunit = "weeks"\n'
+        'target = "10 days"\ntolerance = { absolute = "3 days" }\n'
+        'thresholds = { floor = "4 days" }\n'
+    )
+    changed = text.replace('"10 days"', '"14 days"').replace('"3 days"', '"2 weeks"')
+    changed = changed.replace('"4 days"', '"5 days"')
+    found = {
+        d.setting: (d.a, d.b)
+        for d in rule_differences(ragrules.loads(text), ragrules.loads(changed))
+    }
+    assert found == {
+        "target": ("10 days", "2 weeks"),
+        "tolerance": ("3 days", "2 weeks"),
+        "thresholds": ("floor 4 days", "floor 5 days"),
+    }

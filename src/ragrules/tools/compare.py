@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from ragrules.engine._canonical_numbers import quantity_text
 from ragrules.engine.canonical import point_data, target_data, to_document
 from ragrules.engine.report import Report, Result
 from ragrules.engine.ruleset import Ruleset
@@ -152,7 +153,7 @@ def _describe(indicator: Indicator, setting: str) -> str:
         return (
             ", ".join(
                 [
-                    f"{name} {with_unit(format_decimal(value), indicator.unit)}"
+                    f"{name} {_in_unit(quantity_text(value, indicator.unit), indicator.unit)}"
                     for name, value in indicator.thresholds
                 ]
                 + [
@@ -194,8 +195,16 @@ def _describe(indicator: Indicator, setting: str) -> str:
 
 
 def _target(target: TargetSpec, indicator: Indicator) -> object:
-    written = target_data(target)
-    return with_unit(written, indicator.unit) if isinstance(written, str) else written
+    written = target_data(target, indicator.unit)
+    return _in_unit(written, indicator.unit) if isinstance(written, str) else written
+
+
+def _in_unit(text: str, unit: str, amount: bool = False) -> str:
+    """An amount as the canonical form writes it (`1.5`; `10 day` where the indicator's
+    unit cannot state it exactly, not 240 digits of weeks), printed as a report prints it;
+    `amount` for a difference (`5 percentage points`)."""
+    number, _, written = text.partition(" ")
+    return (amount_text if amount else with_unit)(number, written or unit)
 
 
 def _schedule(schedule: Schedule[Any] | None, describe: Any) -> str:
@@ -214,7 +223,7 @@ def _margin(margin: Margin, unit: str) -> str:
         return f"{below} below, {_margin(margin.above, unit)} above"
     if margin.basis is Basis.RELATIVE:
         return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the target"
-    return amount_text(format_decimal(margin.amount), unit)
+    return _in_unit(quantity_text(margin.amount, unit), unit, amount=True)
 
 
 def _words(value: object) -> str:
