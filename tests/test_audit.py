@@ -221,3 +221,31 @@ def test_a_published_status_in_any_mapping_is_checked() -> None:
     for given in (row, types.MappingProxyType(row)):
         found = audit(ruleset, [given])
         assert found.checked == 1 and len(found.mismatches) == 1
+
+
+def test_each_published_status_is_checked_against_its_own_row_whatever_its_number() -> None:
+    """Rows numbered by their caller (two files' rows both from 2, an Observation beside a
+    dict at the same position) still have their own published status checked, not another
+    row's that shares its number."""
+    ruleset = ragrules.load(HAVERING)
+    green = ragrules.Observation(
+        indicator="lac-supervision",
+        period="2020/21 Q2",
+        value="96.1",
+        row=2,
+        extra=(("published_status", "Green"),),
+    )
+    red = {
+        "indicator": "early-help-conversion",
+        "period": "2020/21 Q2",
+        "value": "28.15",
+        "published_status": "Red",
+    }
+    wrong = {**red, "indicator": "lac-placement-stability", "value": "90"}  # green
+    twice = ragrules.Observation.from_mapping(wrong, row=2)  # another file's row 2
+    found = audit(ruleset, [green, red, twice])
+    assert sorted(r.row for r in found.report.results if r.row is not None) == [2, 2, 2]
+    assert found.checked == 3
+    assert [(m.result.indicator.id, m.published) for m in found.mismatches] == [
+        ("lac-placement-stability", "Red")
+    ]

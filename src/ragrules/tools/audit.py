@@ -10,7 +10,7 @@ finds an inconsistent workbook.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -20,7 +20,7 @@ from ragrules.engine.report import Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.engine.travel import Movement
 from ragrules.model.numbers import in_exact_context
-from ragrules.model.observations import Observation, check_rows, column_key, is_no_data
+from ragrules.model.observations import check_rows, column_key, is_no_data
 from ragrules.model.rules import (
     Arrows,
     Direction,
@@ -99,7 +99,6 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
     check_rows(observations)
     rows = list(observations)
     report = ruleset.rate(rows, period=period)
-    by_row = _rows_by_number(rows)
     # Every reading rates the same rows into the same series, in the same order: the results
     # of one series are at the same position in every variant.
     variants = {name: make(ruleset).rate(rows, period=period).results for name, make in _READINGS}
@@ -107,8 +106,7 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
     mismatches = []
     overridden = []
     for position, result in enumerate(report.results):
-        observation = by_row.get(result.row) if result.row is not None else None
-        values = {} if observation is None else _published(observation)
+        values = _published(result.columns)  # the row's own, whatever its number
         if "status" in values:
             checked += 1
             statuses = result.indicator.scale.statuses
@@ -164,24 +162,11 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
     )
 
 
-def _rows_by_number(rows: list[object]) -> dict[int, Observation]:
-    """The rows as observations, by the row number a result points to."""
-    found: dict[int, Observation] = {}
-    for position, item in enumerate(rows, start=1):
-        if isinstance(item, Observation):
-            found.setdefault(item.row or position, item)
-        elif isinstance(item, Mapping):  # any mapping, as the report reads it
-            try:
-                found.setdefault(position, Observation.from_mapping(item, row=position))
-            except ValueError:
-                continue  # a row the report rejected: nothing published to check
-    return found
-
-
-def _published(observation: Observation) -> dict[str, str]:
-    """`published_status` -> status, `published_NAME` -> NAME (a comparison)."""
+def _published(columns: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """`published_status` -> status, `published_NAME` -> NAME (a comparison), from a
+    result's columns: the row's other columns as read."""
     found = {}
-    for column, text in observation.extra:
+    for column, text in columns:
         if column.startswith("published_") and text.strip():
             found[column[len("published_") :]] = text.strip()
     return found
