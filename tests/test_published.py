@@ -279,3 +279,52 @@ def test_the_command_line_names_a_made_up_row(
     assert main(["audit", str(RULES), str(DATA), "--published", str(page)]) == 1
     out = capsys.readouterr().out
     assert "  made-up-conversion: in the paper, but no result of these rules and data" in out
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param(
+            ">red</span>",
+            '>red</span><span class="status" style="background:#00703c">green</span>',
+            id="a-second-badge",
+        ),
+        pytest.param(">red</span>", "><span hidden>red</span>green</span>", id="hidden-word"),
+        pytest.param(
+            ">red</span>",
+            '><span style="color: red; DISPLAY : none">red</span>green</span>',
+            id="display-none-word",
+        ),
+    ],
+)
+def test_a_status_a_reader_cannot_see_is_not_what_the_paper_shows(
+    report: ragrules.Report, rows: list[object], tmp_path: Path, old: str, new: str
+) -> None:
+    """The computed status hidden (by the `hidden` attribute or an inline style) and another
+    shown: the paper shows what its reader sees, and that was edited."""
+    page, _ = _papers(report, tmp_path)
+    _edit_row(page, "early-help-conversion", old, new)
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<span class="status"', html.index('data-indicator="early-help-conv'))
+    if 'class="status"' in new:  # the reported badge itself hidden, the new one shown
+        html = html[:start] + '<span style="display:none"' + html[start + len("<span") :]
+        page.write_text(html, encoding="utf-8")
+    (edited,) = check_paper(ragrules.load(RULES), rows, read_paper(page)).edited
+    shown = edited.published.removesuffix(" (coloured #00703c)")  # the new badge's green
+    assert (edited.series[0], shown, edited.computed) == ("early-help-conversion", "green", "red")
+
+
+def test_a_hidden_row_is_no_row_the_paper_shows(
+    report: ragrules.Report, rows: list[object], tmp_path: Path
+) -> None:
+    """The row with the computed status hidden, a copy with another status shown: the
+    paper shows the copy alone, edited."""
+    page, _ = _papers(report, tmp_path)
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<tr data-indicator="early-help-conversion"')
+    row = html[start : html.index("</tr>", start) + len("</tr>")]
+    hidden = row.replace("<tr ", '<tr style="display: none" ', 1)
+    shown = row.replace(">red</span>", ">green</span>")
+    page.write_text(html[:start] + hidden + shown + html[start + len(row) :], encoding="utf-8")
+    (edited,) = check_paper(ragrules.load(RULES), rows, read_paper(page)).edited
+    assert (edited.published, edited.computed) == ("green", "red")

@@ -149,7 +149,10 @@ def check_paper(
 
 
 class _Page(HTMLParser):
-    """The meta tags and the "All indicators" rows of a page `to_html` wrote."""
+    """The meta tags and the "All indicators" rows of a page `to_html` wrote, as a reader
+    sees them: what the `hidden` attribute or an inline style (`display: none`,
+    `visibility: hidden`) hides is not read, so a hidden badge is no status the paper
+    shows. (A stylesheet's rules are not applied: a browser shows what they do.)"""
 
     def __init__(self) -> None:
         super().__init__()
@@ -157,11 +160,19 @@ class _Page(HTMLParser):
         self.statuses: list[tuple[Series, str]] = []
         self.colours: list[tuple[Series, str]] = []
         self.series: Series | None = None
-        self.in_status = False
+        self.open: list[tuple[str, bool]] = []  # the elements open here, each hidden or not
+        self.hidden = 0  # how many of them hide what is in them
+        self.status_at = 0  # the depth of the badge being read; 0 when none is
         self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
-        found = {name: value or "" for name, value in attributes}
+        found: dict[str, str] = {}
+        for name, value in attributes:  # an attribute given twice: the first, as browsers
+            found.setdefault(name, value or "")
+        if tag not in _VOID:
+            hides = "hidden" in found or _HIDING.search(found.get("style", "")) is not None
+            self.open.append((tag, hides))
+            self.hidden += hides
         if tag == "meta" and found.get("name", "").startswith("ragrules-"):
             self.meta[found["name"]] = found.get("content", "")
         elif tag == "tr" and "data-indicator" in found:
@@ -170,22 +181,56 @@ class _Page(HTMLParser):
                 found.get("data-area", ""),
                 found.get("data-breakdown", ""),
             )
-        elif tag == "span" and self.series is not None and "status" in found.get("class", ""):
-            self.in_status, self.text = True, []
+        elif (
+            tag == "span"
+            and self.series is not None
+            and not self.status_at
+            and not self.hidden
+            and "status" in found.get("class", "").split()
+        ):
+            self.status_at, self.text = len(self.open), []
             background = _BACKGROUND.search(found.get("style", ""))
             if background is not None:
                 self.colours.append((self.series, background.group(1)))
 
     def handle_data(self, data: str) -> None:
-        if self.in_status:
+        if self.status_at and not self.hidden:
             self.text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "span" and self.in_status and self.series is not None:
+        if any(name == tag for name, _ in self.open):  # closes it, and what it left open
+            while True:
+                name, hides = self.open.pop()
+                self.hidden -= hides
+                if name == tag:
+                    break
+        if self.status_at and len(self.open) < self.status_at and self.series is not None:
             self.statuses.append((self.series, "".join(self.text).strip()))
-            self.in_status, self.series = False, None  # the first badge: the reported status
+            self.status_at, self.series = 0, None  # the first badge: the reported status
         elif tag == "tr":
             self.series = None
+
+
+# Elements with no end tag, and the inline styles that hide an element from its reader.
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+_HIDING = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))", re.I)
 
 
 def _html_paper(text: str) -> Paper:
