@@ -509,6 +509,25 @@ def test_jobs_with_the_columnar_engine_is_said_not_dropped(
     assert "--jobs" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [(["--format", "csv"], "CSV output"), (["--period", "2022/23 Q1"], "--period")],
+)
+def test_what_the_columnar_engine_does_not_write_is_said_not_silent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], said: str
+) -> None:
+    """CSV output and `--period` are the row engine's: the same results, and stderr says
+    why the engine asked for did not run."""
+    argv = _stream_argv(tmp_path, "indicator,period,value\nup,2022/23 Q1,13%\n")
+    assert ragrules.cli.main([*argv, *option]) == 0
+    columnar = capsys.readouterr()
+    assert f"with {said} the row engine rates the file" in columnar.err
+    row = _stream_argv(tmp_path, "indicator,period,value\nup,2022/23 Q1,13%\n", "row")
+    assert ragrules.cli.main([*row, *option]) == 0
+    rowed = capsys.readouterr()
+    assert columnar.out == rowed.out and "row engine rates" not in rowed.err
+
+
 def test_a_line_longer_than_a_stream_reads_is_refused_alike(tmp_path: Path) -> None:
     """A later line over the stream's line limit: the row engine says so, after the same
     lines, whichever engine the file was given to."""

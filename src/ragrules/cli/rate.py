@@ -167,6 +167,13 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         return _rate_columnar(ruleset, args, data, fmt)
+    if args.engine == "columnar":  # asked for, so the engine that runs instead is named
+        why = "--period" if args.period is not None else "CSV output"
+        say(
+            f"ragrules rate: the columnar engine writes JSON lines for every period; with "
+            f"{why} the row engine rates the file (the same results)",
+            file=sys.stderr,
+        )
     if data.suffix.lower() in _CSV_SUFFIXES:
         # The compiled stream (ragrules.reports.compiled): the same output, faster. The
         # header and first line are read before the output is opened: a data file that
