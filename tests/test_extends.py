@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import ragrules
 from ragrules.cli import main
 from ragrules.engine.canonical import canonical_toml, fingerprint
+from ragrules.formats.loading import resolve_file
 from tests.conftest import EXAMPLES, ROOT
 
 BASE = """
@@ -87,6 +89,57 @@ def test_omit_and_indicator_extends(tmp_path: Path) -> None:
     )
     assert [i.id for i in child.indicators] == ["a", "PI.1"]
     assert child.indicators[1].title == "Indicator A"
+
+
+@pytest.mark.parametrize(
+    ("entry", "where", "words"),
+    [
+        (
+            'id = "c"\nextends = "nope"',
+            "indicator[0].extends",
+            "no base defines an indicator 'nope'",
+        ),
+        ('id = "c"\nextends = 3', "indicator[0].extends", "expected the id of a base indicator"),
+        ('id = "c"\nomit = true', "indicator[0].omit", "no inherited indicator 'c' to omit"),
+        ('id = "a"\nomit = "yes"', "indicator[0].omit", "expected true or false"),
+    ],
+)
+def test_an_indicator_that_cannot_be_merged_is_reported_with_the_files_other_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, where: str, words: str
+) -> None:
+    """The indicator is left out of the merge and its problem kept: the problems after it
+    (another indicator's, a section's) come in the same error, each where it is written,
+    and none follows from the one left out."""
+    with pytest.raises(ragrules.RulesetError) as caught:
+        _child(
+            tmp_path,
+            f"[[indicator]]\n{entry}\n"
+            '[[indicator]]\nid = "d"\ntarget = "abc"\n'
+            '[[indicator]]\nid = "e"\npolarity = "sideways"\ntarget = 1\n',
+        )
+    found = [(p.key, p.line, p.message) for p in caught.value.problems]
+    assert found == [
+        (where, 7, found[0][2]),
+        ("indicator[1].target", 10, found[1][2]),
+        ("indicator[2].polarity", 13, found[2][2]),
+    ]
+    assert words in found[0][2] and "'abc' is not a number" in found[1][2]
+    # `show` prints the resolved document: with an indicator left out, there is none.
+    assert main(["show", str(tmp_path / "child.toml")]) != 0
+    assert words in capsys.readouterr().err
+    with pytest.raises(ragrules.RulesetError, match=re.escape(words)):
+        resolve_file(tmp_path / "child.toml")
+
+
+def test_an_only_indicator_left_out_is_its_one_problem(tmp_path: Path) -> None:
+    """Extending a catalogue, the one indicator names none of its definitions: that is the
+    problem, not also "the ruleset defines no indicators"."""
+    _write(tmp_path, "base.toml", BASE.replace('calendar = "financial"', "catalogue = true"))
+    text = '[ruleset]\nformat = 1\nid = "c"\nextends = "base.toml"\n'
+    path = _write(tmp_path, "child.toml", text + '[[indicator]]\nid = "x"\nextends = "z"\n')
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.load(path)
+    assert [p.message for p in caught.value.problems] == ["no base defines an indicator 'z'"]
 
 
 def test_catalogue_indicators_are_included_only_when_named(tmp_path: Path) -> None:

@@ -158,6 +158,8 @@ def resolve_file(
     file = Path(path)
     text = _read(file)
     merged, origins, _ = _merged(text, str(file), file.parent, search_path, allowed)
+    if origins.deferred:  # an indicator left out of the merge: no resolved document
+        raise RulesetError(problems=tuple(origins.deferred))
     return merged, origins
 
 
@@ -227,7 +229,8 @@ def build(document: dict[str, Any], origins: Origins, source: str | None) -> Rul
     builder = Builder(source, origins)
     ruleset = builder.ruleset(document)
     # dict.fromkeys drops repeats, e.g. one bad [defaults] key inherited by many indicators.
-    problems = sorted(dict.fromkeys(builder.problems), key=lambda p: (p.line or 0, p.column or 0))
+    found = dict.fromkeys([*origins.deferred, *builder.problems])
+    problems = sorted(found, key=lambda p: (p.line or 0, p.column or 0))
     errors = builder.dropped_error or any(p.severity is Severity.ERROR for p in problems)
     if ruleset is None or errors:
         raise RulesetError(problems=(*problems[:MAX_PROBLEMS], *_more(problems, builder)))

@@ -111,7 +111,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
                 continue
             seen[indicator.id] = path
             indicators.append(indicator)
-        if not raw_indicators:
+        if not raw_indicators and not self.origins.deferred:  # not when left out unmerged
             self.problem(
                 "indicator",
                 "the ruleset defines no indicators",

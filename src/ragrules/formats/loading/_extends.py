@@ -244,21 +244,29 @@ def _fail(
 ) -> NoReturn:
     """Raise a problem at `path` of the extending file (or of a base: `key` is then the
     path as its own file writes it), naming the chain of files."""
+    raise RulesetError(problems=(_problem(origins, path, message, chain, hint, key),))
+
+
+def _problem(
+    origins: Origins,
+    path: str,
+    message: str,
+    chain: Sequence[str],
+    hint: str | None = None,
+    key: str | None = None,
+) -> Problem:
+    """A problem at `path` (see `_fail`), located, with the chain of files in its hint."""
     name, line, column = origins.locate(path)
     hints = [hint] if hint else []
     if len(chain) > 1:
         hints.append(f"extends chain: {' -> '.join(chain)}")
-    raise RulesetError(
-        problems=(
-            Problem(
-                file=name,
-                line=line,
-                column=column,
-                key=key or path,
-                message=message,
-                hint="; ".join(hints) or None,
-            ),
-        )
+    return Problem(
+        file=name,
+        line=line,
+        column=column,
+        key=key or path,
+        message=message,
+        hint="; ".join(hints) or None,
     )
 
 
@@ -273,6 +281,7 @@ def _merge(
         return child, child_origins
     merged: dict[str, Any] = {}
     origins = Origins(child_origins.map[""][0])
+    origins.deferred = [problem for _, org, _ in bases for problem in org.deferred]
     layers = [(doc, org) for doc, org, _ in bases] + [(child, child_origins)]
 
     # [ruleset]: the child's own identity; calendar and scale may be inherited.
@@ -399,21 +408,24 @@ def _indicators(
             )
             continue
         own = {k: v for k, v in entry.items() if k not in ("extends", "omit")}
+        # An indicator of this file that cannot be merged is left out, its problem kept:
+        # the file's other problems are reported with it, not one load at a time.
+        wrong = None
         if "omit" in entry and not isinstance(entry["omit"], bool):
-            _fail(child_origins, f"{path}.omit", "expected true or false", chain)
+            wrong = ("omit", "expected true or false")
+        elif entry.get("omit") is True and entry["id"] not in entries:
+            wrong = ("omit", f"no inherited indicator {entry['id']!r} to omit")
+        elif not isinstance(like := entry.get("extends", entry["id"]), str):
+            wrong = ("extends", "expected the id of a base indicator")
+        elif like not in pool and "extends" in entry:
+            wrong = ("extends", f"no base defines an indicator {like!r}")
+        if wrong is not None:
+            key, message = wrong
+            origins.deferred.append(_problem(child_origins, f"{path}.{key}", message, chain))
+            continue
         if entry.get("omit") is True:
-            if entry["id"] not in entries:
-                _fail(
-                    child_origins,
-                    f"{path}.omit",
-                    f"no inherited indicator {entry['id']!r} to omit",
-                    chain,
-                )
             del entries[entry["id"]]
             continue
-        like = entry.get("extends", entry["id"])
-        if not isinstance(like, str):
-            _fail(child_origins, f"{path}.extends", "expected the id of a base indicator", chain)
         if like in pool:
             base_entry, base_origins, base_path = pool[like]
             inherited = {k: v for k, v in base_entry.items() if k != "id"}
@@ -423,8 +435,6 @@ def _indicators(
                 origins.overrides.setdefault(entry["id"], []).append(
                     (key, inherited[key], f"{name}:{line}")
                 )
-        elif "extends" in entry:
-            _fail(child_origins, f"{path}.extends", f"no base defines an indicator {like!r}", chain)
         else:
             inherited, sources = {}, []
         sources.append((child_origins, path, tuple(own)))

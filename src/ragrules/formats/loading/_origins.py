@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import overload
 
 from ragrules.formats.loading._positions import index_positions, locate
+from ragrules.model.errors import Problem
 
 
 class Source:
@@ -44,6 +45,10 @@ class Origins:
         self.overrides: dict[str, list[tuple[str, object, str]]] = {}
         # Every base file the load read (resolved), whether or not a setting came from it.
         self.bases: tuple[Path, ...] = ()
+        # Problems of the extending file's own indicators (an `extends` naming no base
+        # indicator): the indicator is left out and the merge goes on, so that the builder
+        # reports the file's other problems with them.
+        self.deferred: list[Problem] = []
 
     def resolve(self, path: str) -> tuple[Source, str]:
         """The source and original path of a merged path (through its nearest known prefix)."""
