@@ -121,7 +121,9 @@ class Writer(TravelColumns):
             pl.col("tail"),
         ]
         if table.aside:  # each line whole, the rejected rows' among them in row order
-            lines = frame.select("row", pl.concat_str(parts, separator=",").alias("line"))
+            # A null part is written empty, as polars writes a null column.
+            whole = pl.concat_str([part.fill_null("") for part in parts], separator=",")
+            lines = frame.select("row", whole.alias("line"))
             self._write_lines(pl.concat([lines, self._rejected(table.aside)]).sort("row"))
         else:
             self._write_lines(frame, parts)
