@@ -298,13 +298,18 @@ def test_earlier_blocks_carry_what_a_stream_keeps(tmp_path: Path) -> None:
     assert all('"period": "2022/23 Q1", "earlier": "' in line for line in second)
 
 
-def test_a_row_reading_what_a_stream_dropped_is_the_row_engines(tmp_path: Path) -> None:
+@pytest.mark.parametrize("unknown", [False, True])
+def test_a_row_reading_what_a_stream_dropped_is_the_row_engines(
+    tmp_path: Path, unknown: bool
+) -> None:
     """A file sorted by period: 2,000 areas' first quarters, three values a line (6,000
     keys), then their second quarters without earlier columns. A stream keeps 4,096 keys, so
     by the time it reaches them it has dropped the first areas' first quarters ("no row for
     2022/23 Q1") but still holds the last ones'; the columnar engine, which has the whole
-    block, must not find what the stream cannot (it hands the block to the row engine)."""
+    block, must not find what the stream cannot (it hands the block to the row engine, from
+    its first row: one of an unknown indicator, set aside, too)."""
     lines = ["indicator,area,sex,period,value,previous,last_year\n"]
+    lines += ["zz,E0,Male,2022/23 Q1,1%,,\n"] * unknown
     lines += [f"up,E{n},Male,2022/23 Q1,{n % 40}.5%,11%,10%\n" for n in range(2000)]
     lines += [f"up,E{n},Male,2022/23 Q2,{n % 30}%,,\n" for n in range(2000)]
     path = tmp_path / "data.csv"
@@ -316,6 +321,8 @@ def test_a_row_reading_what_a_stream_dropped_is_the_row_engines(tmp_path: Path) 
     short = [result["travel"][0] for result in second]
     assert short[0]["reason"] == "no row for 2022/23 Q1"  # dropped by the stream
     assert short[-1]["earlier_text"] == "39.5%"  # E1999's, still kept
+    assert isinstance(tally, Tally)
+    assert ('"rejected": true' in row.splitlines()[0]) is unknown and tally.rejected == unknown
 
 
 # Lines the plans do not take, as changes to a plain line: a row with no value (the general

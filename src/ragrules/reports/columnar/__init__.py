@@ -70,7 +70,7 @@ def rate_csv_columnar(
         writer = writer or Writer(table.layout, out)
         if not writer.write(table):  # a row may read what the stream dropped: rows' engine
             assert blocks is not None
-            blocks.left = int(table.rows[0])
+            blocks.left = table.first  # its rows set aside too: none is lost
             break
     if blocks is None or writer is None:  # not even the first block: all the row engine's
         return rate_csv_stream(

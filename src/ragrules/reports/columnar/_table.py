@@ -134,6 +134,12 @@ class Table:
         self.layout, self.frame, self.rows = layout, frame, rows
         self.aside = aside or []
 
+    @property
+    def first(self) -> int:
+        """The number of the block's first row, rated or set aside (a block holds one)."""
+        first: list[int] = [*self.rows.head(1).to_list(), *(n for n, _ in self.aside[:1])]
+        return min(first)
+
     def column(self, field: str) -> pl.Series:
         index = self.layout.reader.fields.get(field)
         if index is None:
