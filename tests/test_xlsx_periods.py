@@ -43,6 +43,8 @@ tolerance = { absolute = "5%" }
         pytest.param(14, None, "2020-11-01 00:00:00", id="built-in-date"),
         pytest.param(164, "mmm", "2020-11-01 00:00:00", id="no-year"),
         pytest.param(164, '"Q"m yyyy" m"', "2020-11", id="quoted-letters-are-no-format"),
+        pytest.param(164, "mmm yyyy*d", "2020-11", id="a-fill-character-is-no-day"),
+        pytest.param(164, "mmm yyyy AM/PM", "2020-11-01 00:00:00", id="am-pm-is-a-time"),
     ],
 )
 def test_a_date_shown_as_a_month_reads_as_that_month(
@@ -53,6 +55,12 @@ def test_a_date_shown_as_a_month_reads_as_that_month(
     later = f"{int(NOVEMBER_2020) + 29}.75"
     if shown == "2020-11":
         assert number_text(later, number_kind(number, code), WINDOWS_EPOCH) == shown
+
+
+def test_a_month_formatted_serial_below_one_is_a_time_not_a_period() -> None:
+    """Serial 0.5 in `mmm yyyy` is no month a council typed: the time it holds, which is
+    rejected as no period, never the first seven characters of it."""
+    assert number_text("0.5", number_kind(164, "mmm yyyy"), WINDOWS_EPOCH) == "12:00:00"
 
 
 def test_a_workbook_of_months_typed_in_excel_rates_by_month(tmp_path: Path) -> None:

@@ -504,6 +504,24 @@ def test_a_row_that_refuses_the_file_is_refused_after_the_same_lines(tmp_path: P
     assert written[1] == written[0]
 
 
+@pytest.mark.parametrize("indicator", ["up", "zz", ""])
+def test_a_block_starting_with_a_byte_order_mark_is_read_as_python_reads_it(
+    tmp_path: Path, indicator: str
+) -> None:
+    """U+FEFF at the start of a later line is part of its first cell for the row engine
+    (`'\\ufeffup'` is no indicator); polars drops it at the start of a block: such a
+    block is the row engine's, the same bytes."""
+    path = tmp_path / "data.csv"
+    lines = ["indicator,area,sex,period,value\n", "up,E1,Male,2022/23 Q1,12%\n"]
+    lines += [f"\ufeff{indicator},E1,Male,2022/23 Q2,13%\n", "up,E1,Male,2022/23 Q3,14%\n"]
+    path.write_text("".join(lines), encoding="utf-8")
+    for size in (1, 1 << 21):  # the line starting a block, or inside the only one
+        with _blocks_of(size):
+            row, col, expected, tally = _both(RULES, path)
+        assert col == row and tally == expected
+        assert isinstance(expected, Tally) and expected.rejected == 1
+
+
 def test_jobs_with_the_columnar_engine_is_said_not_dropped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -16,8 +16,9 @@ _PERCENT_IDS = {9, 10}
 _DATE_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
 _DURATION_IDS = {46}
 _MONTH_IDS = {17}  # mmm-yy
+_AM_PM = re.compile(r"am/pm|a/p", re.IGNORECASE)
 _LITERALS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
-_DATE_TOKEN = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+_DATE_TOKEN = re.compile(r"(?<![_\\*])[dmhysDMHYS]")  # not after `_`, `\` or `*` (printed)
 _DURATION = re.compile(
     r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.IGNORECASE
 )
@@ -65,7 +66,8 @@ def number_kind(number: int, code: str | None) -> str:
     first = code.split(";")[0]
     tokens = {token.lower() for token in _DATE_TOKEN.findall(_LITERALS.sub("", first))}
     if tokens:
-        return "duration" if _DURATION.search(first) else _date_kind(tokens == {"m", "y"})
+        month = tokens == {"m", "y"} and not _AM_PM.search(first)  # AM/PM: a time of day
+        return "duration" if _DURATION.search(first) else _date_kind(month)
     if "%" not in code:
         return ""
     if "%" in _PRINTED.sub("", code):
@@ -91,9 +93,9 @@ def number_text(text: str, style: str, epoch: datetime.datetime) -> str:
     try:
         value: int | float
         value = float(written) if "." in written or "e" in written.lower() else int(written)
-        if style == "month":  # the month shown, as a period names it (`2020-11`)
+        if style == "month" and value >= 1:  # the month shown, as a period names it
             return _date(value, epoch, duration=False)[:7]
-        if style in ("date", "duration"):
+        if style in ("date", "duration", "month"):  # below 1, a time: no period
             return _date(value, epoch, duration=style == "duration")
         number = to_decimal(value)
     except (NumberError, ValueError, OverflowError):

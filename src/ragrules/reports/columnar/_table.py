@@ -278,6 +278,8 @@ class CsvBlocks:
                     pl.Series([], dtype=pl.Int64),
                 )
         lines = text.count("\n") + (not text.endswith("\n"))
+        if text.startswith("\ufeff"):  # polars drops a byte order mark starting what it
+            return None  # reads; the row engine keeps it in the line's first cell
         if '"' in text and not _well_quoted(text, self.separator):
             return None  # a quoted cell spanning lines, or a stray quote: the row engine's
         try:
