@@ -161,7 +161,6 @@ class _Page(HTMLParser):
         self.colours: list[tuple[Series, str]] = []
         self.series: Series | None = None
         self.open: list[tuple[str, bool]] = []  # the elements open here, each hidden or not
-        self.hidden = 0  # how many of them hide what is in them
         self.status_at = 0  # the depth of the badge being read; 0 when none is
         self.text: list[str] = []
 
@@ -172,7 +171,6 @@ class _Page(HTMLParser):
         if tag not in _VOID:
             hides = "hidden" in found or _HIDING.search(found.get("style", "")) is not None
             self.open.append((tag, hides))
-            self.hidden += hides
         if tag == "meta" and found.get("name", "").startswith("ragrules-"):
             self.meta[found["name"]] = found.get("content", "")
         elif tag == "tr" and "data-indicator" in found:
@@ -193,17 +191,19 @@ class _Page(HTMLParser):
             if background is not None:
                 self.colours.append((self.series, background.group(1)))
 
+    @property
+    def hidden(self) -> bool:
+        """Whether an element open here hides what is in it."""
+        return any(hides for _, hides in self.open)
+
     def handle_data(self, data: str) -> None:
         if self.status_at and not self.hidden:
             self.text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if any(name == tag for name, _ in self.open):  # closes it, and what it left open
-            while True:
-                name, hides = self.open.pop()
-                self.hidden -= hides
-                if name == tag:
-                    break
+            while self.open.pop()[0] != tag:
+                pass
         if self.status_at and len(self.open) < self.status_at and self.series is not None:
             self.statuses.append((self.series, "".join(self.text).strip()))
             self.status_at, self.series = 0, None  # the first badge: the reported status
