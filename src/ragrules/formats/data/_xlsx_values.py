@@ -61,26 +61,25 @@ def number_kind(number: int, code: str | None) -> str:
     custom one by its code, as openpyxl tells them apart."""
     if code is None:
         if number in _DATE_IDS:
-            return "duration" if number in _DURATION_IDS else _date_kind(number in _MONTH_IDS)
+            if number in _DURATION_IDS:
+                return "duration"
+            return "month" if number in _MONTH_IDS else "date"
         return "%" if number in _PERCENT_IDS else ""
     first = code.split(";")[0]
     tokens = {token.lower() for token in _DATE_TOKEN.findall(_LITERALS.sub("", first))}
     if tokens:
-        month = tokens == {"m", "y"} and not _AM_PM.search(first)  # AM/PM: a time of day
-        return "duration" if _DURATION.search(first) else _date_kind(month)
+        if _DURATION.search(first):
+            return "duration"
+        # A month and year alone (`mmm yyyy`: how Excel keeps a typed `Nov 2020`) is read as
+        # the month shown; AM/PM marks a time of day.
+        month = tokens == {"m", "y"} and not _AM_PM.search(first)
+        return "month" if month else "date"
     if "%" not in code:
         return ""
     if "%" in _PRINTED.sub("", code):
         return "%"
     shown = (text for text in _PRINTED.findall(code) if text[0] in '"\\*')
     return "% sign" if any("%" in text for text in shown) else ""
-
-
-def _date_kind(month: bool) -> str:
-    """'month' for a date format that shows a month and year only (`mmm yyyy`, `mmm-yy`,
-    `mm/yyyy`: how Excel keeps a typed `Nov 2020`), which a reader sees as that month;
-    else 'date'."""
-    return "month" if month else "date"
 
 
 def number_text(text: str, style: str, epoch: datetime.datetime) -> str:
