@@ -19,8 +19,9 @@ be dodged by another encoding.
 
 Cells are read as openpyxl read them (data_only): a formula's cached value; numbers through
 their shortest repr (0.28149999999999997 is 0.2815); a number formatted as a percentage as
-printed (0.48 shown as 48% is `48%`); a number with a date or time format as the date or
-time (`2020-09-30 00:00:00`, `12:00:00`); booleans as `True`/`False`; text stripped, once
+printed (0.48 shown as 48% is `48%`); a date shown as a month and year alone (`mmm yyyy`)
+as that month (`2020-09`), a period; a number with another date or time format as the date
+or time (`2020-09-30 00:00:00`, `12:00:00`); booleans as `True`/`False`; text stripped, once
 Excel's escapes are decoded as Excel shows them (`_x000D_` is a carriage return, `_x005F_` an
 underscore; openpyxl leaves `_x000D_` as written). A number cell whose value no Decimal holds
 exactly (`1E400`, `nan`) is kept as written, so it is rated `invalid` with a reason instead
