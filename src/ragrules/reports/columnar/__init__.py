@@ -14,11 +14,10 @@ path rejects each in its place (no series' history changes). A file whose header
 columnar path does not take (and CSV output) goes whole to the compiled row engine; a file
 whose later block it does not take (a line the plans do not take, a multi-line row, a bare
 CR, another encoding) is the row engine's from that block on, the lines before replayed as
-its history: the same bytes either way. A
-stream keeps the last 4,096 (series, period) entries it was given (a line gives one per
-value it holds); a block in which a row would read an earlier entry that many entries back
-(which the stream may have dropped) is the row engine's from that block on, so the two
-always agree.
+its history: the same bytes either way. A stream keeps the last 4,096 (series, period)
+entries it was given (a line gives one per value it holds); a block in which a row would
+read an earlier entry that many entries back (which the stream may have dropped) is the row
+engine's from that block on, so the two always agree.
 """
 
 from __future__ import annotations

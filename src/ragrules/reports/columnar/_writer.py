@@ -46,9 +46,6 @@ class Writer(TravelColumns):
         self.plans: list[LinePlan] = []  # by number
         self.numbers: dict[tuple[str, str], int] = {}  # (indicator, period) -> number
         self.texts = ValueTexts(self.plans, self.part, count)  # value texts, rated
-        # Rows of indicators the ruleset does not define: written as the row engine writes.
-        self.spare = io.StringIO()
-        self.rejections = StreamWriter(layout.ruleset, self.spare)
         super().__init__()
 
     def part(self, plan: LinePlan, value: str) -> PlanParts:
@@ -145,16 +142,17 @@ class Writer(TravelColumns):
     def _rejected(self, aside: list[tuple[int, list[str]]]) -> pl.DataFrame:
         """The lines the general path writes for rows set aside (indicators the ruleset does
         not define), by row, in their order, tallied."""
-        reader, stream, spare = self.layout.reader, self.stream, self.spare
+        reader, stream = self.layout.reader, self.stream
+        spare = io.StringIO()
+        rejections = StreamWriter(self.layout.ruleset, spare)  # as the row engine writes
         found = []
         for number, cells in aside:
             for item in stream.general(reader.observations(number, cells)):
-                self.rejections.write(item)
+                rejections.write(item)
             found.append((number, spare.getvalue().removesuffix("\n")))
             spare.seek(0)
             spare.truncate()
-        self.tally.add(self.rejections.tally)
-        self.rejections.tally = Tally()
+        self.tally.add(rejections.tally)
         return pl.DataFrame(found, schema={"row": pl.Int64, "line": pl.String}, orient="row")
 
     # -- the parts of a line ---------------------------------------------------------------
