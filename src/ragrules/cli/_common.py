@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TextIO
 
 import attrs
 
+from ragrules.cli._whole_file import replacing
 from ragrules.engine.report import Report
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import (
@@ -77,36 +79,20 @@ def refuse_overwriting(args: argparse.Namespace) -> None:
 
 
 def write_bytes(path: str, data: bytes) -> None:
-    """Bytes (a workbook) to the file `path`; DataError, saying where, if it cannot be."""
-    try:
-        Path(path).write_bytes(data)
-    except OSError as exc:
-        raise _unwritable(path, exc) from None
-
-
-def _unwritable(path: str, exc: OSError) -> DataError:
-    return DataError(
-        problems=(
-            Problem(
-                file=path,
-                message=f"cannot write the output: {exc.strerror or exc}",
-                hint="check the folder exists and can be written",
-            ),
-        )
-    )
+    """Bytes (a workbook) to the file `path`, whole or not at all; DataError, saying where,
+    if it cannot be written."""
+    with replacing(Path(path)) as out:
+        out.write(data)
 
 
 @contextlib.contextmanager
 def open_output(path: str | None) -> Iterator[TextIO]:
-    """The file named by --output (UTF-8), or stdout."""
+    """The file named by --output (UTF-8), or stdout. The file is written whole or not at
+    all (`_whole_file`): a command stopped by an error leaves the previous file as it was."""
     if path is None:
         yield sys.stdout
         return
-    try:
-        out = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115
-    except OSError as exc:
-        raise _unwritable(path, exc) from None
-    with out:
+    with replacing(Path(path)) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as out:
         yield out
 
 

@@ -122,7 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
         "as one process, in input order)",
     )
     rate.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE, not stdout (`-o -` is stdout)"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=(
+            "write to FILE, whole or not at all (an error leaves it as it was), not "
+            "stdout (`-o -` is stdout)"
+        ),
     )
     rate.add_argument(
         "--unsafe-csv",
@@ -277,7 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
             "-o",
             "--output",
             metavar="FILE",
-            help="write to FILE, not stdout (never over an input; `-o -` is stdout)",
+            help=(
+                "write to FILE, whole or not at all, not stdout (never over an input; "
+                "`-o -` is stdout)"
+            ),
         )
 
     for command in (rate, check, show, fmt, diff, explain, audit_command, verify):

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ragrules.cli._common import FINDINGS, OK, USAGE, load_ruleset, print_problems, say
+from ragrules.cli._whole_file import replacing
 from ragrules.formats.formatting import INSTALL_HINT, format_file, format_ruleset_text
-from ragrules.model.errors import Problem, RagrulesError
+from ragrules.model.errors import RagrulesError
 
 
 def run_fmt(args: argparse.Namespace) -> int:
@@ -54,14 +53,10 @@ def run_fmt(args: argparse.Namespace) -> int:
             say(f"would reformat {path}", file=sys.stderr)
         else:
             try:
-                _replace(Path(path), formatted)
-            except OSError as exc:
-                problem = Problem(
-                    message=f"cannot write the formatted file: {exc.strerror or exc}",
-                    file=path,
-                    hint="check the file and its folder can be written",
-                )
-                print_problems([problem])
+                with replacing(Path(path), "the formatted file") as out:
+                    out.write(formatted.encode("utf-8"))
+            except RagrulesError as exc:
+                print_problems(exc.problems)
                 failed += 1
     if "-" not in args.rulesets or len(args.rulesets) > 1:
         say(_tally(len(changed), unchanged, args.check or args.diff), file=sys.stderr)
@@ -74,21 +69,6 @@ def _diff(path: str, original: bytes, formatted: str) -> list[str]:
     before = original.decode("utf-8-sig").splitlines(keepends=True)
     after = formatted.splitlines(keepends=True)
     return list(difflib.unified_diff(before, after, f"{path} (as it is)", f"{path} (formatted)"))
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write the file whole or not at all: a new file beside it, moved over it."""
-    target = path.resolve()
-    mode = target.stat().st_mode
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temporary, mode & 0o7777)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _tally(changed: int, unchanged: int, dry_run: bool) -> str:
