@@ -134,6 +134,36 @@ def test_a_device_is_written_in_place(capsys: pytest.CaptureFixture[str]) -> Non
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
 
+def test_a_folder_that_takes_no_new_file_has_its_file_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writable file in a folder where the user may not make files (no file can be made
+    beside it): written in place, as before, rather than refused."""
+    target = tmp_path / "out.txt"
+    target.write_bytes(b"before")
+    real_open = os.open
+
+    def no_new_files(name: str, flags: int, mode: int = 0o777) -> int:
+        if flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied", name)
+        return real_open(name, flags, mode)
+
+    monkeypatch.setattr(os, "open", no_new_files)
+    with replacing(target) as out:
+        out.write(b"after")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"after"
+    monkeypatch.setattr(os, "open", no_new_files)
+    with pytest.raises(DataError, match="Permission denied"), replacing(tmp_path / "new.txt"):
+        pass
+
+
+def test_a_folder_named_as_the_output_is_a_located_error(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as caught, replacing(tmp_path):
+        pass
+    assert caught.value.problems[0].message.startswith("cannot write the output: ")
+
+
 def test_a_folder_that_cannot_be_written_is_a_located_error(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught, replacing(tmp_path / "missing" / "out.txt"):
         pass

@@ -26,7 +26,8 @@ def replacing(path: Path, what: str = "the output") -> Iterator[BinaryIO]:
     """A binary handle whose bytes become the file `path` when the block ends without an
     error; on an error (or Ctrl-C) the file is as it was. An existing file keeps its mode, a
     link keeps pointing at the file it names, and a device or pipe (`/dev/null`) is written in
-    place. DataError, naming the file, when it cannot be written."""
+    place, as is a file in a folder where no new file may be made. DataError, naming the
+    file, when it cannot be written."""
     target = path.resolve()  # a link is followed: the file it names is replaced
     try:
         mode = target.stat().st_mode
@@ -34,7 +35,18 @@ def replacing(path: Path, what: str = "the output") -> Iterator[BinaryIO]:
         mode = None
     except OSError as exc:
         raise unwritable(path, exc, what) from None
-    if mode is not None and not stat.S_ISREG(mode):  # nothing to keep: written as it goes
+    temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.part")
+    handle = None
+    if mode is None or stat.S_ISREG(mode):  # else a device or pipe: nothing to keep
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        try:
+            handle = os.open(temporary, flags, _NEW_FILE_MODE)
+        except PermissionError as exc:
+            if mode is None:  # a writable file in a folder that takes no new one: in place
+                raise unwritable(path, exc, what) from None
+        except OSError as exc:
+            raise unwritable(path, exc, what) from None
+    if handle is None:  # written as it goes
         try:
             direct = target.open("wb")
         except OSError as exc:
@@ -42,12 +54,6 @@ def replacing(path: Path, what: str = "the output") -> Iterator[BinaryIO]:
         with direct:
             yield direct
         return
-    temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.part")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    try:
-        handle = os.open(temporary, flags, _NEW_FILE_MODE)
-    except OSError as exc:
-        raise unwritable(path, exc, what) from None
     try:
         with os.fdopen(handle, "wb") as out:
             yield out
