@@ -173,6 +173,23 @@ def test_verify_warnings(tmp_path: Path) -> None:
     assert any("band 'amber' is empty" in m for m in messages)
 
 
+def test_verify_does_not_fail_a_band_start_no_value_can_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A range of 1E+59 to 1E+60 with a 1E-60 margin: the amber band starts 120 digits long,
+    which no value (60 digits at most) can be written on. verify used to test a value there,
+    read it as invalid, and report the rule broken."""
+    path = tmp_path / "extreme.toml"
+    path.write_text(
+        '[ruleset]\nformat = 1\nid = "r"\n[[indicator]]\nid = "a"\nunit = "GBP"\n'
+        'polarity = "in-range"\ntarget = { lower = "£1e59", upper = "£1e60" }\n'
+        'tolerance = { absolute = "£1e-60" }\n',
+        encoding="utf-8",
+    )
+    assert main(["verify", str(path)]) == 0
+    assert "0 errors, 0 warnings" in capsys.readouterr().out
+
+
 def test_verify_passes_the_shipped_rulesets(capsys: pytest.CaptureFixture[str]) -> None:
     """Every shipped ruleset verifies with no errors (Dudley has two deliberate warnings)."""
     paths = sorted(str(p) for p in (ROOT / "rulesets").rglob("*.toml"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import ragrules
 from ragrules import Basis, Indicator, Margin, Polarity, Ruleset, Schedule, Target, testing
+from ragrules.model.numbers import MAX_DIGITS, split_value
 from ragrules.testing import BoundaryValue
 
 FLOAT_TRAP = """\
@@ -145,3 +146,65 @@ def test_a_boundary_given_as_a_python_number_rates_like_its_text(
             f"{number!r} is rated {result.status!r}, its text {boundary.text!r} is "
             f"{boundary.expected!r}: {result.reason}"
         )
+
+
+def _extreme(draw: st.DrawFn, low: int, high: int) -> Decimal:
+    """A number of 1 to 60 significant digits whose exponent is between `low` and `high`."""
+    digits = draw(st.just(60) | st.integers(1, 60))
+    # All nines, often: one unit more is a digit longer (999 to 1000).
+    mantissa = draw(st.just(10**digits - 1) | st.integers(10 ** (digits - 1), 10**digits - 1))
+    return Decimal(f"{mantissa}E{draw(st.integers(low, high)) - digits + 1}")  # no rounding
+
+
+@st.composite
+def _extreme_case(draw: st.DrawFn) -> tuple[Indicator, BoundaryValue]:
+    """Targets near 10^59 and margins down to 10^-60: band starts that need more digits than
+    a value may have (60), and neighbours a digit longer than their start."""
+    polarity = draw(st.sampled_from([Polarity.HIGHER, Polarity.LOWER, Polarity.IN_RANGE]))
+    lower = _extreme(draw, -10, 59) * draw(st.sampled_from([1, -1]))
+    upper = lower + _extreme(draw, -60, 58) if polarity is Polarity.IN_RANGE else lower
+    if draw(st.booleans()):
+        tolerance = Margin(basis=Basis.ABSOLUTE, amount=_extreme(draw, -60, 0))
+    else:
+        tolerance = Margin(basis=Basis.RELATIVE, amount=_extreme(draw, -60, -1))
+    indicator = Indicator(
+        id="extreme",
+        polarity=polarity,
+        target=Schedule.always(Target(lower=lower, upper=upper)),
+        tolerance=Schedule.always(tolerance),
+    )
+    try:
+        values = testing.boundary_values(indicator)
+    except ValueError:  # no band start that a value can state: nothing to draw
+        assume(False)
+    return indicator, draw(values)
+
+
+@given(_extreme_case())
+def test_boundary_values_are_values_data_can_state(case: tuple[Indicator, BoundaryValue]) -> None:
+    """Every value drawn reads (at most 60 significant digits), and is rated as the rule
+    says: `ragrules verify` found a 1E-60 margin on a 1E+60 range "failing" with a band start
+    of 120 digits, which no data can write and so no value meets."""
+    indicator, boundary = case
+    number, _, _ = split_value(boundary.text) or (None, "", "")
+    assert number is not None and len(number.as_tuple().digits) <= MAX_DIGITS
+    testing.check_boundary(Ruleset(id="extremes", indicators=(indicator,)), "extreme", boundary)
+
+
+@given(st.integers(-60, 0), st.sampled_from([Polarity.HIGHER, Polarity.LOWER]), st.data())
+def test_a_neighbour_a_digit_longer_than_a_value_may_be_is_not_drawn(
+    exponent: int, polarity: Polarity, data: st.DataObject
+) -> None:
+    """A target of sixty nines: one unit in its last place above it is a one and sixty
+    zeros, which no value may be; the start itself is drawn in its place."""
+    target = Decimal(f"{10**60 - 1}E{exponent}")
+    indicator = Indicator(
+        id="nines",
+        polarity=polarity,
+        target=Schedule.always(Target.point(target)),
+        tolerance=Schedule.always(Margin(basis=Basis.ABSOLUTE, amount=Decimal(f"1E{exponent}"))),
+    )
+    ruleset = Ruleset(id="nines", indicators=(indicator,))
+    for _ in range(12):
+        boundary = data.draw(testing.boundary_values(indicator))
+        testing.check_boundary(ruleset, "nines", boundary)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from ragrules.engine import rating
-from ragrules.model.numbers import EXACT, MAX_DIGITS, format_decimal
+from ragrules.model.numbers import EXACT, MAX_DIGITS, NumberError, format_decimal, parse_decimal
 from ragrules.model.periods import Period
 from ragrules.model.rules import (
     Boundary,
@@ -55,9 +55,19 @@ def _band_starts(cuts: Sequence[rating.Cut]) -> dict[Decimal, tuple[str, bool]]:
             if bound is None:
                 continue
             exact = _exact_quotient(Fraction(bound) / Fraction(cut.multiplier))
-            if exact is not None:
+            if exact is not None and _readable(format_decimal(exact)):
                 starts.setdefault(exact, (cut.status, cut.band.boundary is Boundary.BETTER))
     return starts
+
+
+def _readable(text: str) -> bool:
+    """Whether data can state the number: a start needing more significant digits than a
+    value may have (a 1E-60 margin on a 1E+59 target) is never met exactly by any value."""
+    try:
+        parse_decimal(text)
+    except NumberError:
+        return False
+    return True
 
 
 def _exact_quotient(fraction: Fraction) -> Decimal | None:
@@ -88,6 +98,9 @@ def _boundary_values(
     ulp = Decimal(1).scaleb(-places)
     value = EXACT.add(boundary, EXACT.multiply(Decimal(step), ulp))
     text = format(value.quantize(ulp, context=_WIDE), "f")
+    if not _readable(text):  # a neighbour a digit longer (9.99 to 10.00) than a value may be
+        step, value = 0, boundary
+        text = format(value.quantize(ulp, context=_WIDE), "f")
     if draw(st.booleans()):
         text = with_unit(text, inputs.indicator.unit)
     return BoundaryValue(
@@ -115,7 +128,9 @@ def boundary_values(
     written with the start's own decimal places plus 0 to `max_extra_zeros` more (so
     `23.4`, `23.40`, `23.400`, and their neighbours `23.3`/`23.5`, `23.39`/`23.41`, ...),
     sometimes followed by the indicator's unit. Starts that are not terminating decimals
-    (a ratio band of a lower-is-better indicator) cannot be written and are skipped.
+    (a ratio band of a lower-is-better indicator), or that need more significant digits than
+    a value may have (`MAX_DIGITS`), cannot be written and are skipped; a neighbour that
+    would need one digit more is the start itself.
     """
     inputs = _rule_inputs(indicator, target, period)
     try:
