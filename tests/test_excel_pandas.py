@@ -126,3 +126,37 @@ def test_two_columns_of_one_name_are_refused() -> None:
     ruleset = ragrules.load(ROOT / "docs" / "tutorial" / "council.toml")
     with pytest.raises(ragrules.DataError, match="two columns named 'value'"):
         rate_frame(ruleset, frame)
+
+
+@pytest.mark.parametrize(
+    ("columns", "shown"),
+    [
+        ([0, 1, 2], "0, 1, 2"),
+        (["Indicatr", "period", "value"], "'Indicatr', 'period', 'value'"),
+        ([("x", "indicator"), ("x", "period"), ("x", "value")], "('x', 'indicator')"),
+    ],
+)
+def test_a_frame_without_an_indicator_column_is_refused_once(
+    columns: list[object], shown: str
+) -> None:
+    """Not every row rejected alike with "the row has no indicator id": the frame is
+    refused, naming its columns, as a CSV file without the column is."""
+    pandas = pytest.importorskip("pandas")
+    from ragrules.pandas import rate_frame
+
+    frame = pandas.DataFrame([["ASC01", "2024/25 Q2", "74.9%"]])
+    frame.columns = (
+        pandas.MultiIndex.from_tuples(columns) if isinstance(columns[0], tuple) else columns
+    )
+    ruleset = ragrules.load(ROOT / "docs" / "tutorial" / "council.toml")
+    with pytest.raises(ragrules.DataError) as caught:
+        rate_frame(ruleset, frame)
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("the frame has no indicator column (its columns: ")
+    assert shown in problem.message
+    # Blind to case and spacing, and a national export's `Indicator ID`, as for a CSV file.
+    for name in (" Indicator ", "Indicator ID"):
+        frame.columns = pandas.Index([name, "period", "value"])
+        assert rate_frame(ruleset, frame).attrs["report"].result("ASC01").status == "amber"
+    # A frame of no rows has nothing to reject: every indicator is reported without data.
+    assert set(rate_frame(ruleset, frame.iloc[:0, :0])["status"]) == {"no-data"}

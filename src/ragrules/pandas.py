@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from ragrules.engine.ruleset import Ruleset
+from ragrules.model._text import column_key
 from ragrules.model.errors import DataError, Problem
+from ragrules.model.observations import field_named
 from ragrules.reports._columns import cells, header, judging, passed_columns
 
 
@@ -37,8 +39,9 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
 
 def _records(frame: Any) -> list[dict[Any, Any]]:
     """The frame's rows as records. Two columns of one name are refused (which one is meant
-    is unknown); a float32 or float16 cell stays its own type, so it is read through its own
-    shortest form (`75.6`), not widened to a float64's (`75.5999984741211`)."""
+    is unknown), as is a frame of rows with no indicator column; a float32 or float16 cell
+    stays its own type, so it is read through its own shortest form (`75.6`), not widened
+    to a float64's (`75.5999984741211`)."""
     names = frame.columns
     if names.duplicated().any():
         twice = str(names[names.duplicated()][0])
@@ -47,6 +50,20 @@ def _records(frame: Any) -> list[dict[Any, Any]]:
                 Problem(
                     message=f"the frame has two columns named {twice!r}",
                     hint="rename or drop one; which one holds the rows' values is unknown",
+                ),
+            )
+        )
+    keys = [column_key(name) for name in names]
+    if len(frame) and "indicator" not in {field_named(key, set(keys)) for key in keys}:
+        # Every row would be rejected alike ("the row has no indicator id"): said once, as
+        # a CSV file without the column is.
+        shown = ", ".join(repr(name) for name in list(names)[:10]) or "none"
+        raise DataError(
+            problems=(
+                Problem(
+                    message=f"the frame has no indicator column (its columns: {shown})",
+                    hint="name the column of indicator ids 'indicator', e.g. with "
+                    "frame.rename(columns={...})",
                 ),
             )
         )
