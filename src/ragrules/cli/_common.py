@@ -50,14 +50,19 @@ def load_ruleset(args: argparse.Namespace, path: str) -> Ruleset:
 
 
 def refuse_overwriting(args: argparse.Namespace) -> None:
-    """--output must not name an input: the data, a ruleset or a base one extends."""
+    """--output must not name an input: the data, a published paper, a ruleset or a base
+    one extends."""
     if not args.output or not Path(args.output).exists():
         return
     rulesets = [
         *getattr(args, "rulesets", []),
         *(getattr(args, name, None) for name in ("ruleset", "ruleset_a", "ruleset_b")),
     ]
-    inputs = [("data", getattr(args, "data", None)), *(("ruleset", r) for r in rulesets)]
+    inputs = [
+        ("data", getattr(args, "data", None)),
+        ("published paper", getattr(args, "published", None)),
+        *(("ruleset", r) for r in rulesets),
+    ]
     for ruleset in filter(None, rulesets):
         try:
             _, origins = resolve_file(ruleset, args.search_path, args.allow)

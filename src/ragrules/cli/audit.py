@@ -127,6 +127,7 @@ def _check_paper(ruleset: Ruleset, args: argparse.Namespace) -> int:
             "edited": [attrs.asdict(edit) for edit in found.edited],
             "missing": [list(series) for series in found.missing],
             "extra": [list(series) for series in found.extra],
+            "doubts": list(paper.doubts),
         }
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return OK if found.verified else FINDINGS
@@ -142,4 +143,8 @@ def _check_paper(ruleset: Ruleset, args: argparse.Namespace) -> int:
         say(f"  {series_text(series)}: not in the paper")
     for series in found.extra:
         say(f"  {series_text(series)}: in the paper, but no result of these rules and data")
+    for doubt in paper.doubts:
+        say(f"  the paper is not one paper: {doubt}")
+    if not found.checked:
+        say("  no status of the paper was read: nothing is verified")
     return OK if found.verified else FINDINGS

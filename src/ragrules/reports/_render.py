@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ragrules.engine.key import margin_text
 from ragrules.engine.report import Report, Result
 from ragrules.engine.rollups import RollupResult
@@ -32,6 +34,12 @@ def areas_text(report: Report) -> str:
         return ""
     shown = max((area_name(r) for r in report.results if r.area == areas[0]), key=len)
     return f"Area: {shown}."
+
+
+def areas_json(report: Report) -> str:
+    """The areas a paper reports, as a JSON list for `ragrules audit --published`: every
+    result of them is expected in the paper (one area for `--per-area`)."""
+    return json.dumps(list(report.areas), ensure_ascii=False, separators=(",", ":"))
 
 
 def target_text(result: Result) -> str:

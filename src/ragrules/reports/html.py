@@ -17,6 +17,7 @@ from ragrules.model._text import first_upper
 from ragrules.model.rules import RulesetData
 from ragrules.reports._colours import tile_colours
 from ragrules.reports._render import (
+    areas_json,
     areas_text,
     caveat_text,
     edges_text,
@@ -82,6 +83,7 @@ def to_html(report: Report) -> str:
         # For `ragrules audit --published`: what the page was rated with and from.
         f'<meta name="ragrules-fingerprint" content="{escape(report.fingerprint)}">',
         f'<meta name="ragrules-data-digest" content="{escape(report.data_digest)}">',
+        f'<meta name="ragrules-areas" content="{escape(areas_json(report))}">',
         f"<style>{PAGE_STYLE}</style>",
         "</head>",
         "<body>",

@@ -20,6 +20,7 @@ from ragrules.engine.selection import Selection
 from ragrules.model.numbers import format_decimal
 from ragrules.reports._colours import tile_colours
 from ragrules.reports._render import (
+    areas_json,
     caveat_text,
     edges_text,
     margin_column,
@@ -177,6 +178,7 @@ class _Writer:
             ("Ruleset", f"{ruleset.id} version {ruleset.version}".strip()),
             ("Fingerprint", report.fingerprint),
             ("Data", report.data_digest),
+            ("Areas", areas_json(report)),
         ]
         for label, value in about:
             self.text(sheet, row, 0, label, self.bold)

@@ -4,9 +4,8 @@ data digest, and every status as the rules give it, so a status edited by hand i
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Iterable
-from html.parser import HTMLParser
 from pathlib import Path
 
 import attrs
@@ -17,11 +16,7 @@ from ragrules.formats.data import read_fills, read_rows
 from ragrules.model.errors import DataError, Problem
 from ragrules.model.words import status_named
 from ragrules.reports._colours import paper_fills
-
-_BACKGROUND = re.compile(r"background:\s*(#[0-9a-fA-F]{6})")
-
-# A series as a paper names it: indicator id, area code and breakdown (`sex=Male`).
-Series = tuple[str, str, str]
+from ragrules.tools._paper_page import PageReader, Series
 
 
 @attrs.frozen(kw_only=True)
@@ -32,8 +27,13 @@ class Paper:
     fingerprint: str = ""
     data_digest: str = ""
     statuses: tuple[tuple[Series, str], ...] = ()
-    # The colour each status's tile shows (an HTML page's badges; a workbook's are not read).
+    # The colour each status's tile shows (an HTML page's badge, a workbook's fill).
     colours: tuple[tuple[Series, str], ...] = ()
+    # The areas the paper says it reports (one, for `--per-area`); None when it does not
+    # say, and then every result is expected in it.
+    areas: tuple[str, ...] | None = None
+    # Why the paper cannot be read as one paper (it names two fingerprints): not verified.
+    doubts: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -78,12 +78,16 @@ class PaperCheck:
 
     @property
     def verified(self) -> bool:
+        """The same rules and data, every status as they give it, none missing or extra,
+        at least one checked, and nothing in the paper said two ways."""
         return (
             self.same_rules
             and self.same_data
+            and self.checked > 0
             and not self.edited
             and not self.missing
             and not self.extra
+            and not self.paper.doubts
         )
 
 
@@ -111,7 +115,7 @@ def check_paper(
     for series, text in paper.statuses:
         shown.setdefault(series, []).append(text)
     colours = dict(paper.colours)
-    areas = {area for (_, area, _) in shown}  # a paper of one area (`--per-area`) shows one
+    areas = None if paper.areas is None else set(paper.areas)  # `--per-area`: one area
     edited, missing = [], []
     checked = 0
     given = set()
@@ -121,7 +125,7 @@ def check_paper(
         given.add(series)
         texts = shown.get(series)
         if texts is None:
-            if result.area in areas:
+            if areas is None or result.area in areas:
                 missing.append(series)
             continue
         checked += 1
@@ -148,111 +152,52 @@ def check_paper(
     )
 
 
-class _Page(HTMLParser):
-    """The meta tags and the "All indicators" rows of a page `to_html` wrote, as a reader
-    sees them: what the `hidden` attribute or an inline style (`display: none`,
-    `visibility: hidden`) hides is not read, so a hidden badge is no status the paper
-    shows. (A stylesheet's rules are not applied: a browser shows what they do.)"""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.meta: dict[str, str] = {}
-        self.statuses: list[tuple[Series, str]] = []
-        self.colours: list[tuple[Series, str]] = []
-        self.series: Series | None = None
-        self.open: list[tuple[str, bool]] = []  # the elements open here, each hidden or not
-        self.status_at = 0  # the depth of the badge being read; 0 when none is
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
-        found: dict[str, str] = {}
-        for name, value in attributes:  # an attribute given twice: the first, as browsers
-            found.setdefault(name, value or "")
-        if tag not in _VOID:
-            hides = "hidden" in found or _HIDING.search(found.get("style", "")) is not None
-            self.open.append((tag, hides))
-        if tag == "meta" and found.get("name", "").startswith("ragrules-"):
-            self.meta[found["name"]] = found.get("content", "")
-        elif tag == "tr" and "data-indicator" in found:
-            self.series = (
-                found["data-indicator"],
-                found.get("data-area", ""),
-                found.get("data-breakdown", ""),
-            )
-        elif (
-            tag == "span"
-            and self.series is not None
-            and not self.status_at
-            and not self.hidden
-            and "status" in found.get("class", "").split()
-        ):
-            self.status_at, self.text = len(self.open), []
-            background = _BACKGROUND.search(found.get("style", ""))
-            if background is not None:
-                self.colours.append((self.series, background.group(1)))
-
-    @property
-    def hidden(self) -> bool:
-        """Whether an element open here hides what is in it."""
-        return any(hides for _, hides in self.open)
-
-    def handle_data(self, data: str) -> None:
-        if self.status_at and not self.hidden:
-            self.text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if any(name == tag for name, _ in self.open):  # closes it, and what it left open
-            while self.open.pop()[0] != tag:
-                pass
-        if self.status_at and len(self.open) < self.status_at and self.series is not None:
-            self.statuses.append((self.series, "".join(self.text).strip()))
-            self.status_at, self.series = 0, None  # the first badge: the reported status
-        elif tag == "tr":
-            self.series = None
-
-
-# Elements with no end tag, and the inline styles that hide an element from its reader.
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
-_HIDING = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))", re.I)
-
-
 def _html_paper(text: str) -> Paper:
-    page = _Page()
+    page = PageReader()
     page.feed(text)
+    page.close()
+    meta = {name: values[0] for name, values in page.meta.items()}
     return Paper(
-        fingerprint=page.meta.get("ragrules-fingerprint", ""),
-        data_digest=page.meta.get("ragrules-data-digest", ""),
+        fingerprint=meta.get("ragrules-fingerprint", ""),
+        data_digest=meta.get("ragrules-data-digest", ""),
         statuses=tuple(page.statuses),
-        colours=tuple(page.colours),
+        colours=tuple((series, colour) for series, colour in page.colours if colour),
+        areas=page.areas(),
+        doubts=_given_twice(page.meta.items(), "meta tags"),
+    )
+
+
+def _given_twice(named: Iterable[tuple[str, list[str]]], where: str) -> tuple[str, ...]:
+    """Why a paper cannot be read as one: it names two fingerprints, digests or lists of
+    areas (`where` says where: its meta tags, its Summary sheet)."""
+    return tuple(
+        f"its {where} give {name} {len(set(values))} ways: {', '.join(map(repr, values))}"
+        for name, values in named
+        if len(set(values)) > 1
     )
 
 
 def _xlsx_paper(data: bytes, source: str) -> Paper:
-    about = {row[0]: row[1] for _, row in read_rows(data, source, "Summary") if len(row) > 1}
+    given: dict[str, list[str]] = {}
+    for _, row in read_rows(data, source, "Summary"):
+        if len(row) > 1 and row[0] in _SUMMARY_LABELS:
+            given.setdefault(row[0], []).append(row[1])
+    about = {label: values[0] for label, values in given.items()}
     rows = list(read_rows(data, source, "Indicators"))
     if not rows:
-        raise DataError(
-            problems=(Problem(file=source, message="the workbook has no Indicators sheet"),)
-        )
+        raise _unreadable(Path(source), "its Indicators sheet has no rows (not even a header)")
     header = rows[0][1]
-    at = {name: header.index(name) for name in ("Indicator", "Area", "Breakdown", "Status")}
+    at = {}
+    for name in ("Indicator", "Area", "Breakdown", "Status"):
+        count = header.count(name)
+        if count != 1:
+            has = f"{count} {name!r} columns" if count else f"no {name!r} column"
+            raise _unreadable(
+                Path(source),
+                f"its Indicators sheet has {has} (its header: {', '.join(map(repr, header))}); "
+                "a paper ragrules wrote has one",
+            )
+        at[name] = header.index(name)
     fills = read_fills(data, source, "Indicators", at["Status"] + 1)  # behind each word
     statuses, colours = [], []
     for number, cells in rows[1:]:
@@ -267,7 +212,23 @@ def _xlsx_paper(data: bytes, source: str) -> Paper:
         data_digest=about.get("Data", ""),
         statuses=tuple(statuses),
         colours=tuple(colours),
+        areas=_areas(about.get("Areas")),
+        doubts=_given_twice(given.items(), "Summary rows"),
     )
+
+
+_SUMMARY_LABELS = ("Fingerprint", "Data", "Areas")
+
+
+def _areas(text: str | None) -> tuple[str, ...] | None:
+    """The areas a workbook's Summary says it reports (a JSON list of codes), or None."""
+    try:
+        areas = json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(areas, list) or not all(isinstance(area, str) for area in areas):
+        return None
+    return tuple(areas)
 
 
 def _unreadable(path: Path, why: str) -> DataError:
