@@ -567,6 +567,31 @@ def test_a_line_longer_than_a_stream_reads_is_refused_alike(tmp_path: Path) -> N
             )
 
 
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_field_longer_than_pythons_csv_reads_is_refused_alike(tmp_path: Path, extra: int) -> None:
+    """A later field over Python's csv field limit (128 KiB), on a line well within the
+    stream's: the row engine refuses the file after the same lines, whichever engine the file
+    was given to; a field at the limit is read by both."""
+    path = tmp_path / "data.csv"
+    head = "indicator,area,sex,period,value,note\n" + "up,E1,Male,2022/23 Q1,12%,\n" * 50
+    long = "x" * (csv.field_size_limit() + extra)
+    path.write_text(head + f'up,E2,Male,2022/23 Q1,13%,"{long}"\nup,E3,Male,2022/23 Q1,1%,\n')
+    for size in (1000, 4 * MAX_LINE):  # read on to its end, or held whole in one block
+        written, refused = [], []
+        for rate in (rate_csv_stream, rate_csv_columnar):
+            out = io.StringIO()
+            try:
+                with _blocks_of(size):
+                    rate(RULES, path, out)
+                refused.append("")
+            except ragrules.DataError as exc:
+                refused.append(str(exc))
+            written.append(out.getvalue())
+        assert written[1] == written[0]
+        assert written[0].count("\n") == 50 + 2 * (not extra)
+        assert refused[1] == refused[0]
+
+
 def test_a_device_is_never_read_whole(tmp_path: Path) -> None:
     """/dev/zero is no file to hold in memory: the row engine refuses it, as a stream does."""
     with pytest.raises(ragrules.DataError, match="a stream reads a regular file"):

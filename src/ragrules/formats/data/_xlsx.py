@@ -19,9 +19,15 @@ be dodged by another encoding.
 
 Cells are read as openpyxl read them (data_only): a formula's cached value; numbers through
 their shortest repr (0.28149999999999997 is 0.2815); a number formatted as a percentage as
-printed (0.48 shown as 48% is `48%`); a date shown as a month and year alone (`mmm yyyy`)
-as that month (`2020-09`), a period; a number with another date or time format as the date
-or time (`2020-09-30 00:00:00`, `12:00:00`); booleans as `True`/`False`; text stripped, once
+printed (0.48 shown as 48% is `48%`); a date shown as a month and year alone (`mmm yyyy`,
+`mmm e`) as that month (`2020-09`), a period, and one shown as its year alone (`yyyy`) as
+that year (`2020`); a number with another date or time format as the date or time
+(`2020-09-30 00:00:00`, `12:00:00`), and a serial no date holds (negative, or past 9999) as
+Excel shows it, `########`. Each number is read through the section of its format Excel
+shows it by (`[<1]h:mm;mmm yyyy`: a time below 1, else a month), and a section that only
+prints a label, chosen by a condition (`[=44104]"Q2 2020/21"`), as that label. An ISO date
+cell (`t="d"`) is read through its format as the serial Excel keeps for it (through a
+section that is no date, as the date); booleans as `True`/`False`; text stripped, once
 Excel's escapes are decoded as Excel shows them (`_x000D_` is a carriage return, `_x005F_` an
 underscore; openpyxl leaves `_x000D_` as written). A number cell whose value no Decimal holds
 exactly (`1E400`, `nan`) is kept as written, so it is rated `invalid` with a reason instead
@@ -48,11 +54,13 @@ from ragrules.formats.data._xlsx_cells import (
     column_number,
     dimension_width,
 )
+from ragrules.formats.data._xlsx_formats import PLAIN, NumberFormat
 from ragrules.formats.data._xlsx_styles import Styles
 from ragrules.formats.data._xlsx_values import (
     MAC_EPOCH,
     WINDOWS_EPOCH,
     cell_text,
+    date_text,
     number_text,
 )
 from ragrules.model.errors import DataError, Problem
@@ -363,14 +371,14 @@ class _Sheet:
         book: _Workbook,
         part: str,
         strings: list[str],
-        formats: list[str],
+        formats: list[NumberFormat],
         epoch: datetime.datetime,
     ) -> None:
         self.book = book
         self.part = part
         self.strings = strings
         self.formats = formats
-        self.kinds: dict[str | None, str] = {}  # a cell's `s` attribute -> its format's kind
+        self.kinds: dict[str | None, NumberFormat] = {}  # a cell's `s` attribute -> its format
         self.fills: list[str] | None = None  # each style's fill, when fills are read
         self.fill_column = 0  # the column whose fills are read
         self.fill = ""  # the current cell's, when in that column
@@ -387,7 +395,7 @@ class _Sheet:
         self.values: list[tuple[int, str]] = []
         self.reference = ""
         self.type = "n"
-        self.kind = ""
+        self.kind = PLAIN
         self.reading = False
         self.phonetic = 0
         self.pieces: list[str] = []
@@ -507,7 +515,7 @@ class _Sheet:
         kind = self.kinds.get(style)
         if kind is None:
             index = attribute_int(style or "0")
-            kind = self.formats[index] if index < len(self.formats) else ""
+            kind = self.formats[index] if index < len(self.formats) else PLAIN
             if len(self.kinds) < 10_000:
                 self.kinds[style] = kind
         self.kind = kind
@@ -538,10 +546,7 @@ class _Sheet:
             flag = attribute_int(text, -1)
             return text.strip() if flag < 0 else str(bool(flag))
         if kind == "d":
-            try:
-                return str(datetime.datetime.fromisoformat(text.strip().removesuffix("Z")))
-            except ValueError:
-                return text.strip()
+            return date_text(text, self.kind, self.epoch)
         return cell_text(text)  # inlineStr, str (a formula's text), e (an error such as #N/A)
 
     def where(self) -> str:

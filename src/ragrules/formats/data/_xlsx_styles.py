@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from ragrules.formats.data._xlsx_cells import attribute_int
-from ragrules.formats.data._xlsx_values import number_kind
+from ragrules.formats.data._xlsx_formats import NumberFormat, number_kind
 from ragrules.model.errors import DataError
 
 # Excel's own limit on the characters in a number format code.
@@ -31,9 +31,8 @@ class Parts(Protocol):
 
 
 class Styles:
-    """What each cell style's number format means here (a `number_kind`: '%', '% sign',
-    'month', 'date', 'duration' or ''), and its fill's colour (`#rrggbb` for a solid RGB fill, else
-    '')."""
+    """What each cell style's number format means here (a `number_kind`: its sections), and
+    its fill's colour (`#rrggbb` for a solid RGB fill, else '')."""
 
     def __init__(self, book: Parts, part: str) -> None:
         self.book = book
@@ -48,7 +47,7 @@ class Styles:
         for _ in book.parse(part, self.start, self.end):
             pass
         kinds = {number: number_kind(number, self.codes.get(number)) for number in set(self.ids)}
-        self.kinds = [kinds[number] for number in self.ids]
+        self.kinds: list[NumberFormat] = [kinds[number] for number in self.ids]
         colours = self.colours
         self.fills = [colours[n] if 0 <= n < len(colours) else "" for n in self.fill_ids]
 

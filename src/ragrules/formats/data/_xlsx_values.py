@@ -1,39 +1,28 @@
 """How an .xlsx cell's value is printed: text with Excel's `_xHHHH_` escapes decoded, and a
-number by its number format, read as a percentage, a date, a duration or a plain number as
-openpyxl reads them."""
+number (or an ISO date) through the section of its number format Excel shows it by: a
+percentage, a month, a year, a date, a duration, a plain number, or a label."""
 
 from __future__ import annotations
 
 import datetime
 import re
 
+from ragrules.formats.data._xlsx_formats import NumberFormat, Section
+from ragrules.formats.data._xlsx_formats import number_kind as number_kind
 from ragrules.model.numbers import EXACT, NumberError, format_decimal, to_decimal
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
-# Number formats, as openpyxl tells a date (and a duration) from a number.
-_PERCENT_IDS = {9, 10}
-_DATE_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
-_DURATION_IDS = {46}
-_MONTH_IDS = {17}  # mmm-yy
-_AM_PM = re.compile(r"am/pm|a/p", re.IGNORECASE)
-_LITERALS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
-_DATE_TOKEN = re.compile(r"(?<![_\\*])[dmhysDMHYS]")  # not after `_`, `\` or `*` (printed)
-_DURATION = re.compile(
-    r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.IGNORECASE
-)
-# What a format prints without reading it as a format character: text in quotes, a character
-# after `\` (printed), `*` (repeated to fill the cell) or `_` (a space as wide as it, so
-# nothing is printed), and [bracketed] colours, conditions and locales. A `%` among them is
-# no percentage: 45 in `0.0"%"` or `0.0\%` shows as 45.0%, in `0.0_%` as 45.0. Matched left
-# to right, as Excel reads the code, so `\"` is an escaped quote and `"\"` a quoted backslash.
-_PRINTED = re.compile(r'(?s)"[^"]*"?|[\\*_].|\[[^\]]*\]?')
 # ECMA-376's escape (ST_Xstring) in cell text for a character XML cannot hold, or would read
 # as another: a carriage return (XML reads it as a line feed) is `_x000D_`. `_x005F_` is `_`:
 # a text that would read as an escape is written with its underscore escaped, so the text
 # `_x0041_` is stored as `_x005F_x0041_`. Read left to right, as Excel reads it.
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_DATED = frozenset({"month", "year", "date", "duration"})
+_PERIODS = {"month": 7, "year": 4}  # the characters of `2020-11-01 00:00:00` each shows
+# What Excel shows for a date it cannot show (before its first date, or after 9999).
+NO_DATE = "########"
 WINDOWS_EPOCH = datetime.datetime(1899, 12, 30)
 MAC_EPOCH = datetime.datetime(1904, 1, 1)
 
@@ -54,67 +43,92 @@ def _unescaped(match: re.Match[str]) -> str:
     return chr(int(match.group(1), 16))
 
 
-def number_kind(number: int, code: str | None) -> str:
-    """What a number format means here: '%' (a percentage: 0.45 shows as 45%), '% sign' (a
-    number printed with a percent sign: 45 shows as 45%), 'month' (a date shown as its month
-    and year), 'date', 'duration' or '' (a plain number); a built-in format by its id, a
-    custom one by its code, as openpyxl tells them apart."""
-    if code is None:
-        if number in _DATE_IDS:
-            if number in _DURATION_IDS:
-                return "duration"
-            return "month" if number in _MONTH_IDS else "date"
-        return "%" if number in _PERCENT_IDS else ""
-    first = code.split(";")[0]
-    tokens = {token.lower() for token in _DATE_TOKEN.findall(_LITERALS.sub("", first))}
-    if tokens:
-        if _DURATION.search(first):
-            return "duration"
-        # A month and year alone (`mmm yyyy`: how Excel keeps a typed `Nov 2020`) is read as
-        # the month shown; AM/PM marks a time of day.
-        month = tokens == {"m", "y"} and not _AM_PM.search(first)
-        return "month" if month else "date"
-    if "%" not in code:
-        return ""
-    if "%" in _PRINTED.sub("", code):
-        return "%"
-    shown = (text for text in _PRINTED.findall(code) if text[0] in '"\\*')
-    return "% sign" if any("%" in text for text in shown) else ""
-
-
-def number_text(text: str, style: str, epoch: datetime.datetime) -> str:
-    """A number cell as text: a date or time as the date or time, a percentage (or a number
-    printed with a percent sign) as printed, else its shortest form; a value no Decimal reads
-    (`1E400`) is kept as written."""
+def number_text(text: str, style: NumberFormat | str, epoch: datetime.datetime) -> str:
+    """A number cell as text through the section of `style` (a format, or one kind for
+    every value) Excel shows it by: a date or time as the date or time, a percentage (or a
+    number printed with a percent sign) as printed, a label as its text, else the number's
+    shortest form; a value no Decimal reads (`1E400`) is kept as written."""
     written = text.strip()
     if not _NUMBER.fullmatch(written):
         return written
     try:
         value: int | float
         value = float(written) if "." in written or "e" in written.lower() else int(written)
-        if style == "month" and value >= 1:  # the month shown, as a period names it
-            return _date(value, epoch, duration=False)[:7]
-        if style in ("date", "duration", "month"):  # below 1, a time: no period
-            return _date(value, epoch, duration=style == "duration")
+        section = _section(style, value)
+        if section.kind in _DATED:
+            return _dated(value, section.kind, epoch)
+        if section.label:
+            return section.label
         number = to_decimal(value)
     except (NumberError, ValueError, OverflowError):
         return written
-    if style == "%":
+    if section.kind == "%":
         return f"{format_decimal(number.scaleb(2, EXACT))}%"
-    if style == "% sign":
+    if section.kind == "% sign":
         return f"{format_decimal(number)}%"
     return format_decimal(number)
 
 
-def _date(value: float, epoch: datetime.datetime, *, duration: bool) -> str:
-    """openpyxl's `from_excel`, printed: an Excel serial as a date, a time or a duration."""
-    if duration:
-        span = datetime.timedelta(days=value)
-        if span.microseconds:
-            span = datetime.timedelta(
-                seconds=span.total_seconds() // 1, microseconds=round(span.microseconds, -3)
-            )
-        return str(span)
+def date_text(text: str, style: NumberFormat, epoch: datetime.datetime) -> str:
+    """An ISO date cell (`t="d"`, as openpyxl's `iso_dates` writes one) read as Excel shows
+    it: through its format as the serial Excel keeps for it; through a section that is no
+    date (or when it is no ISO date), as written, as openpyxl reads it."""
+    written = text.strip()
+    try:
+        when = datetime.datetime.fromisoformat(written.removesuffix("Z"))
+    except ValueError:
+        return written
+    if when.tzinfo is not None:  # no serial holds a time zone
+        return str(when)
+    value = _serial(when, epoch)
+    section = style.section(value)
+    if section.kind in _DATED:
+        return _dated(value, section.kind, epoch)
+    return section.label or str(when)
+
+
+def _section(style: NumberFormat | str, value: float) -> Section:
+    return Section(style) if isinstance(style, str) else style.section(value)
+
+
+def _serial(when: datetime.datetime, epoch: datetime.datetime) -> float:
+    """The Excel serial of a date and time, as `_date` reads it back."""
+    span = when - epoch
+    serial = span.days + (span.seconds + span.microseconds / 1e6) / 86_400
+    if epoch == WINDOWS_EPOCH and serial < 61:
+        serial -= 1  # Excel counts 29 February 1900, which never was
+    return serial
+
+
+def _dated(value: float, kind: str, epoch: datetime.datetime) -> str:
+    """A serial through a date section: the month or year shown, as a period names it; the
+    date, time or duration; `########`, as Excel fills the cell, for a serial before its
+    first date or after 9999, which no date is. Below 1, a time: no period."""
+    if value < 0:
+        return NO_DATE
+    try:
+        if kind == "duration":
+            return _duration(value)
+        shown = _date(value, epoch)
+    except OverflowError:
+        return NO_DATE
+    if value >= 1 and kind in _PERIODS:
+        return shown[: _PERIODS[kind]]
+    return shown
+
+
+def _duration(value: float) -> str:
+    """openpyxl's `from_excel` for a duration, printed."""
+    span = datetime.timedelta(days=value)
+    if span.microseconds:
+        span = datetime.timedelta(
+            seconds=span.total_seconds() // 1, microseconds=round(span.microseconds, -3)
+        )
+    return str(span)
+
+
+def _date(value: float, epoch: datetime.datetime) -> str:
+    """openpyxl's `from_excel`, printed: an Excel serial as a date, or a time below 1."""
     day, fraction = divmod(value, 1)
     time = datetime.timedelta(milliseconds=round(fraction * 86_400_000))
     if 0 <= value < 1 and time.days == 0:

@@ -257,8 +257,8 @@ class CsvBlocks:
             text = block.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if len(text) >= MAX_LINE and max(map(len, text.split("\n"))) >= MAX_LINE:
-            return None  # a line longer than a stream reads: the row engine's words for it
+        if _too_long(text):
+            return None  # the row engine's words for it
         if "\r" in text:  # CRLF line ends read as LF; a bare CR ends a line for the row engine
             if text.count("\r") != text.count("\r\n"):
                 return None
@@ -299,6 +299,14 @@ class CsvBlocks:
         else:
             rows = pl.Series(numbers, dtype=pl.Int64)
         return self.layout.table(frame, rows)
+
+
+def _too_long(text: str) -> bool:
+    """Whether a line (with its line end) is longer than a stream reads, or long enough to
+    hold a field longer than Python's csv module reads (`csv.field_size_limit()`, as the row
+    engine reads now): polars reads either, so the row engine says what is wrong, and where."""
+    limit = min(MAX_LINE - 1, csv.field_size_limit())
+    return len(text) > limit and max(map(len, text.split("\n"))) > limit
 
 
 def _well_quoted(text: str, separator: str) -> bool:
