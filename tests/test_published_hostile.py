@@ -272,3 +272,20 @@ def test_output_never_overwrites_the_published_paper(
     assert main(argv) == 2
     assert "--output would overwrite the published paper" in capsys.readouterr().err
     assert paper.read_text(encoding="utf-8") == page
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_workbook_whose_indicators_sheet_is_hidden_is_refused(tmp_path: Path, state: str) -> None:
+    """The Indicators sheet hidden and an edited copy shown under a name that reads alike
+    (`Indicators` and a zero-width space): the reader is shown the copy, so the paper is
+    not read as the hidden sheet."""
+
+    def swap(book: object) -> None:
+        original = book["Indicators"]  # type: ignore[index]
+        copy = book.copy_worksheet(original)  # type: ignore[attr-defined]
+        copy.title = "Indicators\u200b"
+        original.sheet_state = state
+        book.active = book.worksheets.index(copy)  # type: ignore[attr-defined]
+
+    with pytest.raises(ragrules.DataError, match="its 'Indicators' sheet is hidden"):
+        read_paper(_book(tmp_path, swap))

@@ -290,7 +290,8 @@ def _first_sheet(
     book: _Workbook, workbook: str, links: dict[str, tuple[str, str]]
 ) -> tuple[str | None, bool]:
     """The first worksheet's part (as openpyxl's `worksheets[0]`), or the one named by the
-    book's `sheet`, and whether dates count from 1904."""
+    book's `sheet` (refused when hidden: a paper is read as shown), and whether dates count
+    from 1904."""
     if _existing(book, workbook) is None:
         raise _damaged(book.source, f"{workbook} is missing")
     folder = posixpath.dirname(workbook)
@@ -302,6 +303,12 @@ def _first_sheet(
         if local == "workbookPr":
             date1904[0] = attrs.get("date1904", "").strip().lower() in ("1", "true")
         elif local == "sheet" and not found and (not book.sheet or attrs.get("name") == book.sheet):
+            if book.sheet and attrs.get("state", "visible") != "visible":
+                raise _error(  # a named sheet is a paper's: what its reader is shown
+                    book.source,
+                    f"its {book.sheet!r} sheet is hidden, so its reader is shown another",
+                    "a paper ragrules wrote hides no sheet; show it, or check the paper",
+                )
             for key, value in attrs.items():
                 if key.endswith("relationships id") and value in links:
                     link_type, target = links[value]
