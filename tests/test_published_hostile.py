@@ -289,3 +289,11 @@ def test_a_workbook_whose_indicators_sheet_is_hidden_is_refused(tmp_path: Path, 
 
     with pytest.raises(ragrules.DataError, match="its 'Indicators' sheet is hidden"):
         read_paper(_book(tmp_path, swap))
+
+
+def test_a_workbook_without_a_summary_sheet_says_which_sheet_it_lacks(tmp_path: Path) -> None:
+    def drop(book: object) -> None:
+        book.remove(book["Summary"])  # type: ignore[attr-defined,index]
+
+    with pytest.raises(ragrules.DataError, match="it has no 'Summary' sheet"):
+        read_paper(_book(tmp_path, drop))

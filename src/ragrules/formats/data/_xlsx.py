@@ -165,7 +165,10 @@ class _Workbook:
             strings_part = _existing(self, f"{folder}/sharedStrings.xml")
             styles_part = _existing(self, f"{folder}/styles.xml")
         if sheet is None:
-            raise _damaged(self.source, "it has no worksheet")
+            raise _damaged(
+                self.source,
+                f"it has no {self.sheet!r} sheet" if self.sheet else "it has no worksheet",
+            )
         return sheet, strings_part, styles_part, MAC_EPOCH if date1904 else WINDOWS_EPOCH
 
     def damaged(self, reason: str) -> DataError:
