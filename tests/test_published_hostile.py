@@ -297,3 +297,42 @@ def test_a_workbook_without_a_summary_sheet_says_which_sheet_it_lacks(tmp_path: 
 
     with pytest.raises(ragrules.DataError, match="it has no 'Summary' sheet"):
         read_paper(_book(tmp_path, drop))
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [(';;;"green"', "green"), ('"Status: "@', "Status: red"), (";;;", "red"), ("@", "red")],
+)
+def test_a_status_cell_is_read_as_its_format_shows_its_text(
+    tmp_path: Path, code: str, shown: str
+) -> None:
+    """A text section that prints a label (`;;;"green"` shows `green` whatever the cell
+    holds) is what a reader sees; one that prints nothing else, or nothing (`;;;`, which
+    is how a column is hidden), leaves the text as it is."""
+
+    def formatted(book: object) -> None:
+        sheet = book["Indicators"]  # type: ignore[index]
+        column = _header(book, "Status").column  # type: ignore[attr-defined]
+        sheet.cell(2, column).number_format = code
+
+    paper = read_paper(_book(tmp_path, formatted))
+    assert paper.statuses[0] == (("early-help-conversion", "", ""), shown)
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_a_text_section_shows_shared_and_inline_strings_alike(
+    tmp_path: Path, constant_memory: bool
+) -> None:
+    """XlsxWriter keeps text as shared strings, or inline in constant-memory mode: both are
+    read through the cell's text section."""
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    from ragrules.formats.data import read_rows
+
+    path = tmp_path / "book.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
+    sheet = book.add_worksheet()
+    sheet.write_string(0, 0, "red", book.add_format({"num_format": ';;;"green"'}))
+    sheet.write_string(0, 1, "red", book.add_format({"num_format": "@"}))
+    book.close()
+    ((_, cells),) = read_rows(path.read_bytes(), str(path))
+    assert cells == ["green", "red"]

@@ -551,13 +551,19 @@ class _Sheet:
                     f"cell {self.where()} refers to shared string {text.strip()[:20]!r},"
                     f" but the workbook has {len(self.strings):,}"
                 )
-            return self.strings[index]  # stripped once when read: cells share it
+            shown = self.kind.text  # a format's text section: what the cell shows
+            return (
+                self.strings[index]
+                if shown is None
+                else self.kind.shown_text(self.strings[index]).strip()
+            )
         if kind == "b":
             flag = attribute_int(text, -1)
             return text.strip() if flag < 0 else str(bool(flag))
         if kind == "d":
             return date_text(text, self.kind, self.epoch)
-        return cell_text(text)  # inlineStr, str (a formula's text), e (an error such as #N/A)
+        shown = cell_text(text)  # inlineStr, str (a formula's text), e (an error such as #N/A)
+        return shown if self.kind.text is None else self.kind.shown_text(shown).strip()
 
     def where(self) -> str:
         return self.reference or f"{column_letters(self.column)}{self.row}"

@@ -64,10 +64,22 @@ class Section(NamedTuple):
 
 class NumberFormat(NamedTuple):
     """A format's sections for numbers (at most three: the text section is not one), and
-    whether any has a condition (then they are chosen by their conditions)."""
+    whether any has a condition (then they are chosen by their conditions); `text`, how its
+    text section shows a text cell (`@` where the text goes), None when it shows the text as
+    it is."""
 
     sections: tuple[Section, ...]
     conditional: bool = False
+    text: str | None = None
+
+    def shown_text(self, text: str) -> str:
+        """A text cell as the format shows it: through its text section (`;;;"green"` shows
+        every text as `green`; `"Status: "@` puts the text after a label)."""
+        if self.text is None:
+            return text
+        return "".join(
+            text if piece == "@" else _shown(piece) for piece in _PIECES.findall(self.text)
+        )
 
     def section(self, value: float) -> Section:
         """The section Excel shows `value` through."""
@@ -99,16 +111,25 @@ def number_kind(number: int, code: str | None) -> NumberFormat:
     custom one by its code."""
     if code is None:
         return NumberFormat((Section(_built_in(number)),))
-    parts = _split(code)[:3]  # a fourth section is the text section
+    parts = _split(code)
+    text = parts.pop(3) if len(parts) > 3 else None  # a fourth section is the text section
+    parts = parts[:3]
     if len(parts) > 1 and "@" in _PRINTED.sub("", parts[-1]):
-        parts.pop()  # `mmm yyyy;@`: the last section is for text
+        text = parts.pop()  # `mmm yyyy;@`: the last section is for text
+    elif len(parts) == 1 and "@" in _PRINTED.sub("", parts[0]):
+        text = parts[0]  # `"Status: "@`: one section, for text
     sections = tuple(_section(part) for part in parts)
     conditional = any(section.condition for section in sections)
     if not conditional:
         # A label chosen by position is almost always an accounting format's `-` for zero,
         # which a reader takes for the number: the number is read.
         sections = tuple(section._replace(label="") for section in sections)
-    return NumberFormat(sections, conditional)
+    # A text section that prints nothing besides the text (`@`, `_-@_-`), or nothing at all
+    # (`;;;`, which a reader may use to hide a column), leaves the text as it is.
+    prints = (
+        text is not None and "".join(map(_shown, _PIECES.findall(text.replace("@", "")))).strip()
+    )
+    return NumberFormat(sections, conditional, text if prints else None)
 
 
 def _built_in(number: int) -> str:
