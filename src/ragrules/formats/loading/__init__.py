@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats._reading import TooLarge, read_text_capped
@@ -99,13 +99,7 @@ def load(
     if isinstance(source, str) and "\n" in source:
         return loads(source, search_path=search_path, allowed=allowed)
     path = Path(source)
-    return loads(
-        _read(path),
-        source=str(path),
-        directory=path.parent,
-        search_path=search_path,
-        allowed=allowed,
-    )
+    return build(*_merged(_read(path), str(path), path.parent, search_path, allowed, path))
 
 
 def _read(path: Path) -> str:
@@ -157,10 +151,18 @@ def resolve_file(
     """A ruleset file merged with its bases, and where each setting came from (for `show`)."""
     file = Path(path)
     text = _read(file)
-    merged, origins, _ = _merged(text, str(file), file.parent, search_path, allowed)
+    merged, origins, source = _merged(text, str(file), file.parent, search_path, allowed, file)
     if origins.deferred:  # an indicator left out of the merge: no resolved document
-        raise RulesetError(problems=tuple(origins.deferred))
+        _raise_as_load(merged, origins, source)
     return merged, origins
+
+
+@in_exact_context
+def _raise_as_load(document: dict[str, Any], origins: Origins, source: str | None) -> NoReturn:
+    """Raise what loading the document raises, so `show` reports what `check` does: the
+    indicators left out of the merge with the builder's problems, each once."""
+    build(document, origins, source)
+    raise RulesetError(problems=tuple(origins.deferred))  # not reached: deferred are errors
 
 
 @in_exact_context
@@ -209,14 +211,16 @@ def _merged(
     directory: str | os.PathLike[str] | None,
     search_path: Sequence[str | os.PathLike[str]],
     allowed: Sequence[str | os.PathLike[str]],
+    file: Path | None = None,
 ) -> tuple[dict[str, Any], Origins, str | None]:
-    """The text's document merged with its bases, and where every setting came from."""
+    """The text's document (read from `file`, if it was) merged with its bases, and where
+    every setting came from."""
     document = _parsed(text, source)
     folder = Path(directory) if directory is not None else None
     finder = Finder.for_load([Path(p) for p in search_path], [Path(p) for p in allowed], folder)
     reads = Reads(limit=MAX_RULESET_CHARACTERS, used=len(text))
     here = folder if folder is not None else Path.cwd()
-    merged, origins = resolve(document, Source(source, text), here, finder, reads)
+    merged, origins = resolve(document, Source(source, text), here, finder, reads, file)
     return read_neighbour_files(merged, origins, finder, here, reads), origins, source
 
 

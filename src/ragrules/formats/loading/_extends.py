@@ -7,7 +7,8 @@ or by id on a search path, never by URL, and must lie inside the load's roots (s
 `Finder.for_load`); chains that loop or run deeper than MAX_DEPTH are errors naming the chain
 of files. A load reads and merges each base once, however often it is extended, and reads at
 most MAX_FILES files and the loader's character limit in all, so a shared ruleset cannot make
-a load slow or large.
+a load slow or large. A base that cannot be used does not hide the other files' problems:
+every base is tried, and all their problems are raised together (see `_fail_together`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from typing import Any, NoReturn
 import attrs
 
 from ragrules.formats._reading import TooLarge, read_text_capped
-from ragrules.formats.loading._keys import _RULESET_KEYS, MAX_UNKNOWN_KEYS
+from ragrules.formats.loading._inherited import Layer, merge_indicators
+from ragrules.formats.loading._keys import _RULESET_KEYS, MAX_PROBLEMS, MAX_UNKNOWN_KEYS
 from ragrules.formats.loading._origins import Origins, Source
 from ragrules.formats.loading._parsing import Unparsable, parse
-from ragrules.formats.loading._roots import Finder, Refused
+from ragrules.formats.loading._roots import Finder, Refused, real_path
 from ragrules.model.errors import Problem, RulesetError
 
 MAX_DEPTH = 8
@@ -57,6 +59,11 @@ class Reads:
         self.characters = limit - used  # left for bases
         self.files = 1
         self.done: dict[Path, _Resolved] = {}
+        self.failed: dict[Path, tuple[Problem, ...]] = {}  # reported once, never re-read
+
+
+class _OverBudget(RulesetError):
+    """A load past its limits on files or characters: it stops, whatever is left to read."""
 
 
 def resolve(
@@ -65,9 +72,19 @@ def resolve(
     directory: Path,
     finder: Finder,
     reads: Reads,
+    file: Path | None = None,
 ) -> tuple[dict[str, Any], Origins]:
-    """Merge `document` with the bases it extends (recursively)."""
-    merged, origins, _ = _resolve(document, source, directory, finder, (), reads)
+    """Merge `document` (read from `file`, if it was) with the bases it extends, recursively.
+
+    A file is named in the chain as its bases are, resolved, so a base that extends it back
+    is a loop however the file was first spelled (`a/../a/x.toml`).
+    """
+    real = real_path(file) if file is not None else None
+    name = _shown(real) if real is not None else source.name or "<text>"
+    try:
+        merged, origins, _ = _resolve(document, source, directory, finder, (name,), reads)
+    except _OverBudget as exc:  # the caller sees the error every problem comes in
+        raise RulesetError(problems=exc.problems) from None
     origins.bases = tuple(reads.done)
     return merged, origins
 
@@ -80,21 +97,63 @@ def _resolve(
     chain: tuple[str, ...],
     reads: Reads,
 ) -> tuple[dict[str, Any], Origins, int]:
-    """The merged document, its origins, and how many levels of bases lie below it."""
-    chain = (*chain, source.name or "<text>")
+    """The merged document, its origins, and how many levels of bases lie below it.
+
+    `chain` names the files from the ruleset down to this one. Every base is tried: one that
+    cannot be used is reported with the problems the others show (see `_fail_together`).
+    """
     origins = Origins(source)
     head = document.get("ruleset")
     raw = head.get("extends", []) if isinstance(head, dict) else []
     references = [raw] if isinstance(raw, str) else raw
     if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
         _fail(origins, "ruleset.extends", "expected a path or id, or a list of them", chain)
-    bases = []
+    bases: list[_Resolved] = []
+    failed: list[Problem] = []
+    unread = 0
     for index, reference in enumerate(references):
         where = f"ruleset.extends[{index}]" if isinstance(raw, list) else "ruleset.extends"
-        bases.append(_base(reference, where, origins, directory, finder, chain, reads))
+        try:
+            bases.append(_base(reference, where, origins, directory, finder, chain, reads))
+        except _OverBudget:
+            raise
+        except RulesetError as exc:
+            failed += exc.problems
+            if len(failed) >= MAX_PROBLEMS:  # as many as a load reports: look no further
+                unread = len(references) - index - 1
+                break
     layers = [(base.document, base.origins, base.catalogue) for base in bases]
+    if failed:
+        _fail_together(failed, unread, document, origins, layers, chain)
     merged, merged_origins = _merge(document, origins, layers, chain)
     return merged, merged_origins, max((base.height + 1 for base in bases), default=0)
+
+
+def _fail_together(
+    failed: list[Problem],
+    unread: int,
+    document: dict[str, Any],
+    origins: Origins,
+    layers: list[Layer],
+    chain: tuple[str, ...],
+) -> NoReturn:
+    """Raise the problems of the bases that could not be used with those a merge without
+    them finds: the other bases' own, and this file's entries' that do not depend on what
+    an unread base defines. The builder's problems wait until every base can be read: an
+    unread base may set what they are about. `unread` bases were not tried."""
+    try:
+        found = [*failed, *_merge(document, origins, layers, chain, complete=False)[1].deferred]
+    except RulesetError as exc:  # two bases define one id: said with the others
+        found = [*failed, *exc.problems]
+    problems = list(dict.fromkeys(found))
+    # As a load reports them: the first MAX_PROBLEMS, and a count of the rest.
+    rest = [f"{len(problems) - MAX_PROBLEMS:,} more problems"] if problems[MAX_PROBLEMS:] else []
+    rest += [f"{unread:,} more bases not read"] if unread else []
+    if rest:
+        message = f"and {', and '.join(rest)}"
+        more = Problem(file=origins.map[""][0].name, message=message, hint="fix these first")
+        problems[MAX_PROBLEMS:] = [more]
+    raise RulesetError(problems=tuple(problems))
 
 
 def _base(
@@ -111,14 +170,22 @@ def _base(
         path = finder.find(reference, directory)
     except Refused as exc:
         _fail(origins, where, exc.message, chain, exc.hint)
-    if _shown(path) in chain:
-        _fail(origins, where, f"extends loops back to {path}", (*chain, str(path)))
+    if _shown(path) in chain:  # chain names are resolved paths, so the files are compared
+        _fail(origins, where, f"extends loops back to {_shown(path)}", (*chain, _shown(path)))
     done = reads.done.get(path)
     # A base already merged is reused; its own bases still count towards the depth.
     if len(chain) + (done.height if done else 0) > MAX_DEPTH:
         _fail(origins, where, f"extends is nested more than {MAX_DEPTH} deep", chain)
     if done is None:
-        done = reads.done[path] = _first_read(path, where, origins, finder, chain, reads)
+        if path in reads.failed:  # reported where first reached, not read again
+            raise RulesetError(problems=reads.failed[path])
+        try:
+            done = reads.done[path] = _first_read(path, where, origins, finder, chain, reads)
+        except _OverBudget:
+            raise
+        except RulesetError as exc:
+            reads.failed[path] = exc.problems
+            raise
     return done
 
 
@@ -133,17 +200,14 @@ def _first_read(
     """Read, check and resolve a base this load has not read before, within the budget."""
     reads.files += 1
     if reads.files > MAX_FILES:
-        _fail(origins, where, f"extends reads more than {MAX_FILES} files in one load", chain)
+        message = f"extends reads more than {MAX_FILES} files in one load"
+        raise _OverBudget(problems=(origins.problem(where, message, chain),))
     try:
         text = read_text_capped(path, max(reads.characters, 0))
     except TooLarge:
-        _fail(
-            origins,
-            where,
-            f"{_shown(path)} takes the ruleset and its bases over {reads.limit:,} characters",
-            chain,
-            "bases are for shared definitions; keep them small",
-        )
+        message = f"{_shown(path)} takes the ruleset and its bases over {reads.limit:,} characters"
+        hint = "bases are for shared definitions; keep them small"
+        raise _OverBudget(problems=(origins.problem(where, message, chain, hint),)) from None
     except OSError as exc:
         _refuse(path, f"cannot read this base: {exc.strerror or exc}", chain)
     except UnicodeDecodeError:
@@ -155,7 +219,8 @@ def _first_read(
         _refuse(path, "is not a ruleset (not valid TOML)", chain, (exc.line, exc.column))
     source = Source(_shown(path), text)
     _check_head(document, source, chain)
-    merged, base_origins, height = _resolve(document, source, path.parent, finder, chain, reads)
+    below = (*chain, _shown(path))
+    merged, base_origins, height = _resolve(document, source, path.parent, finder, below, reads)
     head = document.get("ruleset", {})
     catalogue = isinstance(head, dict) and head.get("catalogue") is True
     return _Resolved(merged, base_origins, catalogue, height)
@@ -192,11 +257,12 @@ def _check_head(document: dict[str, Any], source: Source, chain: tuple[str, ...]
     origins = Origins(source)
     head = document.get("ruleset")
     if not isinstance(head, dict):
+        where = origins.locate("ruleset")[1:]
         _refuse(
             Path(source.name or ""),
             "is not a ruleset (a base needs a [ruleset] table with format = 1)",
             chain,
-            origins.locate("ruleset")[1:],
+            where if where[0] is not None else (1, 1),  # no such key: the file as a whole
         )
     problems = []
     version = head.get("format")
@@ -244,44 +310,24 @@ def _fail(
 ) -> NoReturn:
     """Raise a problem at `path` of the extending file (or of a base: `key` is then the
     path as its own file writes it), naming the chain of files."""
-    raise RulesetError(problems=(_problem(origins, path, message, chain, hint, key),))
-
-
-def _problem(
-    origins: Origins,
-    path: str,
-    message: str,
-    chain: Sequence[str],
-    hint: str | None = None,
-    key: str | None = None,
-) -> Problem:
-    """A problem at `path` (see `_fail`), located, with the chain of files in its hint."""
-    name, line, column = origins.locate(path)
-    hints = [hint] if hint else []
-    if len(chain) > 1:
-        hints.append(f"extends chain: {' -> '.join(chain)}")
-    return Problem(
-        file=name,
-        line=line,
-        column=column,
-        key=key or path,
-        message=message,
-        hint="; ".join(hints) or None,
-    )
+    raise RulesetError(problems=(origins.problem(path, message, chain, hint, key),))
 
 
 def _merge(
     child: dict[str, Any],
     child_origins: Origins,
-    bases: list[tuple[dict[str, Any], Origins, bool]],
+    bases: list[Layer],
     chain: tuple[str, ...],
+    complete: bool = True,
 ) -> tuple[dict[str, Any], Origins]:
+    """`child` on top of its merged `bases`; `complete` is False when some could not be read."""
     if not bases and not _inherits(child):
         # Nothing to merge: the document is its own result, each path its own origin.
         return child, child_origins
     merged: dict[str, Any] = {}
     origins = Origins(child_origins.map[""][0])
-    origins.deferred = [problem for _, org, _ in bases for problem in org.deferred]
+    # A base reached through two bases (a diamond) brings its problems twice: kept once.
+    origins.deferred = list(dict.fromkeys(p for _, org, _ in bases for p in org.deferred))
     layers = [(doc, org) for doc, org, _ in bases] + [(child, child_origins)]
 
     # [ruleset]: the child's own identity; calendar and scale may be inherited.
@@ -324,7 +370,7 @@ def _merge(
         if table or section in child:
             merged[section] = table
 
-    merged_indicators = _indicators(child, child_origins, bases, origins, chain)
+    merged_indicators = merge_indicators(child, child_origins, bases, origins, chain, complete)
     if merged_indicators is not None:
         merged["indicator"] = merged_indicators
     for key, value in child.items():
@@ -345,111 +391,3 @@ def _inherits(document: dict[str, Any]) -> bool:
     return isinstance(listed, list) and any(
         isinstance(entry, dict) and ("extends" in entry or "omit" in entry) for entry in listed
     )
-
-
-def _indicators(
-    child: dict[str, Any],
-    child_origins: Origins,
-    bases: list[tuple[dict[str, Any], Origins, bool]],
-    origins: Origins,
-    chain: tuple[str, ...],
-) -> list[Any] | None:
-    # Every base indicator by id: its table, where it came from, and whether it is included.
-    pool: dict[str, tuple[dict[str, Any], Origins, str]] = {}
-    included: list[str] = []
-    for doc, org, catalogue in bases:
-        listed = doc.get("indicator", [])
-        for index, entry in enumerate(listed if isinstance(listed, list) else []):
-            path = f"indicator[{index}]"
-            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                # Never dropped unsaid: the base's own entry, under its own key in the base.
-                _fail(
-                    org,
-                    path,
-                    "a base's indicator needs an id",
-                    chain,
-                    'add id = "..."',
-                    key=org.resolve(path)[1],
-                )
-            if entry["id"] in pool:
-                first = pool[entry["id"]][1].locate(pool[entry["id"]][2])
-                if org.locate(path) == first and entry == pool[entry["id"]][0]:
-                    continue  # one base's definition, reached through two bases (a diamond)
-                name, line, _ = org.locate(path)
-                _fail(
-                    child_origins,
-                    "ruleset.extends",
-                    f"indicator {entry['id']!r} is defined in two bases: "
-                    f"{first[0]}:{first[1]} and {name}:{line}",
-                    chain,
-                )
-            pool[entry["id"]] = (entry, org, path)
-            if not catalogue:
-                included.append(entry["id"])
-
-    entries: dict[str, tuple[dict[str, Any], list[tuple[Origins, str, tuple[str, ...]]]]] = {
-        key: (dict(pool[key][0]), [(pool[key][1], pool[key][2], tuple(pool[key][0]))])
-        for key in included
-    }
-    raw = child.get("indicator")
-    if raw is None:
-        if not bases:
-            return None
-        raw = []
-    if not isinstance(raw, list):
-        return raw  # type: ignore[no-any-return]  # the builder reports the wrong type
-    seen: set[str] = set()
-    for index, entry in enumerate(raw):
-        path = f"indicator[{index}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            entries[f"\0{index}"] = (
-                entry,
-                [(child_origins, path, tuple(entry) if isinstance(entry, dict) else ())],
-            )
-            continue
-        own = {k: v for k, v in entry.items() if k not in ("extends", "omit")}
-        # An indicator of this file that cannot be merged is left out, its problem kept:
-        # the file's other problems are reported with it, not one load at a time.
-        wrong = None
-        if "omit" in entry and not isinstance(entry["omit"], bool):
-            wrong = ("omit", "expected true or false")
-        elif entry.get("omit") is True and entry["id"] not in entries:
-            wrong = ("omit", f"no inherited indicator {entry['id']!r} to omit")
-        elif not isinstance(like := entry.get("extends", entry["id"]), str):
-            wrong = ("extends", "expected the id of a base indicator")
-        elif like not in pool and "extends" in entry:
-            wrong = ("extends", f"no base defines an indicator {like!r}")
-        if wrong is not None:
-            key, message = wrong
-            origins.deferred.append(_problem(child_origins, f"{path}.{key}", message, chain))
-            continue
-        if entry.get("omit") is True:
-            del entries[entry["id"]]
-            continue
-        if like in pool:
-            base_entry, base_origins, base_path = pool[like]
-            inherited = {k: v for k, v in base_entry.items() if k != "id"}
-            sources = [(base_origins, base_path, tuple(inherited))]
-            for key in own.keys() & inherited.keys():
-                name, line, _ = base_origins.locate(f"{base_path}.{key}")
-                origins.overrides.setdefault(entry["id"], []).append(
-                    (key, inherited[key], f"{name}:{line}")
-                )
-        else:
-            inherited, sources = {}, []
-        sources.append((child_origins, path, tuple(own)))
-        # A second child indicator with the same id stays separate: the builder reports it.
-        slot = entry["id"] if entry["id"] not in seen else f"\0{index}"
-        seen.add(entry["id"])
-        entries[slot] = ({"id": entry["id"], **inherited, **own}, sources)
-
-    result = []
-    for position, (entry, sources) in enumerate(entries.values()):
-        path = f"indicator[{position}]"
-        for org, their_path, keys in sources:
-            if org is sources[-1][0] and their_path == sources[-1][1]:
-                origins.take(org, their_path, path)
-            for key in keys:
-                origins.take(org, f"{their_path}.{key}", f"{path}.{key}")
-        result.append(entry)
-    return result

@@ -45,9 +45,10 @@ class Origins:
         self.overrides: dict[str, list[tuple[str, object, str]]] = {}
         # Every base file the load read (resolved), whether or not a setting came from it.
         self.bases: tuple[Path, ...] = ()
-        # Problems of the extending file's own indicators (an `extends` naming no base
-        # indicator): the indicator is left out and the merge goes on, so that the builder
-        # reports the file's other problems with them.
+        # Problems of the extending files' own indicators (an `extends` naming no base
+        # indicator, a key an omitted indicator does not take): the indicator is left out
+        # (or omitted) and the merge goes on, so that the builder reports the file's other
+        # problems with them. Each problem once, however many bases reach its file.
         self.deferred: list[Problem] = []
 
     def resolve(self, path: str) -> tuple[Source, str]:
@@ -69,6 +70,29 @@ class Origins:
         source, original = self.resolve(path)
         where = locate(source.positions, original)
         return source.name, where[0] if where else None, where[1] if where else None
+
+    def problem(
+        self,
+        path: str,
+        message: str,
+        chain: Sequence[str],
+        hint: str | None = None,
+        key: str | None = None,
+    ) -> Problem:
+        """A problem at merged `path`, located, naming the chain of files that led to it;
+        `key` is the path as its own file writes it, when that differs."""
+        name, line, column = self.locate(path)
+        hints = [hint] if hint else []
+        if len(chain) > 1:
+            hints.append(f"extends chain: {' -> '.join(chain)}")
+        return Problem(
+            file=name,
+            line=line,
+            column=column,
+            key=key or path,
+            message=message,
+            hint="; ".join(hints) or None,
+        )
 
     def take(self, other: Origins, their_path: str, our_path: str) -> None:
         """Record that `our_path` (and everything under it) came from `their_path` in `other`."""
