@@ -400,6 +400,9 @@ INVALID = {
     + '\n[[indicator]]\nid = "a"\ntarget = [{ value = 30, lower = "x" }]\n'
     'tolerance = { relative = "5%" }\n',
     "omit that is not true": HEAD + ONE + 'omit = "yes"\n',
+    "an omitted indicator with a setting": '[ruleset]\nformat = 1\nid = "x"\nextends = "b"\n'
+    + ONE
+    + "omit = true\n",
 }
 
 # Accepted by the loader only because it never reads or checks these settings.
