@@ -270,7 +270,13 @@ class Report:
             "exceptions": [chosen.to_dict() for chosen in self.exceptions],
             "of_particular_note": [chosen.to_dict() for chosen in self.of_particular_note],
             "caveats": [
-                {"indicator": r.indicator.id, "caveat": r.caveat, "commentary": r.commentary}
+                {
+                    "indicator": r.indicator.id,
+                    "area": r.area or None,
+                    "breakdown": dict(r.breakdown),
+                    "caveat": r.caveat,
+                    "commentary": r.commentary,
+                }
                 for r in self.caveats
             ],
             "findings": [finding.to_dict() for finding in self.findings],

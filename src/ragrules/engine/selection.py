@@ -24,8 +24,11 @@ class Selection:
     reasons: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        """Which series (as a result names it: area and breakdown too) and why."""
         return {
             "indicator": self.result.indicator.id,
+            "area": self.result.area or None,
+            "breakdown": dict(self.result.breakdown),
             "status": self.result.reported_status,
             "reasons": list(self.reasons),
             "commentary": self.result.commentary,
@@ -72,14 +75,16 @@ def of_particular_note(
     """Results flagged by hand that are not exceptions or caveats (Merton's section 2.2)."""
     if not policy.flagged:
         return ()
-    already = {selection.result.indicator.id for selection in selected}
+    already = {_series(selection.result) for selection in selected}  # each area's own
     return tuple(
         Selection(result=result, reasons=(f"flagged: {result.flag}",))
         for result in results
-        if result.flag
-        and result.indicator.id not in already
-        and result.unrated is not Unrated.CAVEAT
+        if result.flag and _series(result) not in already and result.unrated is not Unrated.CAVEAT
     )
+
+
+def _series(result: Result) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    return (result.indicator.id, result.area, result.breakdown)
 
 
 def caveats(results: Iterable[Result]) -> tuple[Result, ...]:
