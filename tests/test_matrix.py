@@ -277,3 +277,29 @@ def test_series_whose_labels_would_match_each_keep_their_own_column() -> None:
         'i (sex="x, y", age="")': "green",
         'i (sex="x", age="y")': "red",
     }
+
+
+def test_no_file_is_named_by_another_areas_code(tmp_path: Path) -> None:
+    """Areas `b`, `B`, `b-2`, `x/y`, `x_y`, `no-area` and a blank one: each code that is a
+    file name as it is names its own file; the others are numbered past them."""
+    codes = ["B", "b", "b-2", "x/y", "x_y", "", "no-area"]
+    lines = "".join(f"a,{code},55\n" for code in codes)
+    rules, data = _files(tmp_path, f"indicator,area,value\n{lines}")
+    folder = tmp_path / "areas"
+    argv = ["rate", str(rules), str(data), "--per-area", str(folder), "--format", "csv"]
+    assert main(argv) == 0
+    held = {
+        path.stem: {
+            row["area"] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+        }
+        for path in folder.iterdir()
+    }
+    assert held == {
+        "B": {"B"},
+        "b-3": {"b"},
+        "b-2": {"b-2"},
+        "x_y-2": {"x/y"},
+        "x_y": {"x_y"},
+        "no-area-2": {""},
+        "no-area": {"no-area"},
+    }

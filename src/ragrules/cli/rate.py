@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ragrules.cli._common import (
@@ -104,13 +105,7 @@ def _write_per_area(report: Report, args: argparse.Namespace) -> int:
         say(f"ragrules rate: --per-area: cannot make {folder}: {exc.strerror}", file=sys.stderr)
         return USAGE
     written = 0
-    used: set[str] = set()
-    for area in report.areas:
-        name = base = _file_name(area)
-        numbers = itertools.count(2)
-        while name.lower() in used:  # two codes that make one file name: number the second
-            name = f"{base}-{next(numbers)}"
-        used.add(name.lower())
+    for area, name in _file_names(report.areas).items():
         path = folder / f"{name}.{_SUFFIXES[args.format]}"
         if args.format == "xlsx":
             if _write_xlsx(report.for_area(area), str(path), args) == USAGE:
@@ -121,6 +116,30 @@ def _write_per_area(report: Report, args: argparse.Namespace) -> int:
         written += 1
     say(f"{written} area reports written to {folder}", file=sys.stderr)
     return FINDINGS if args.strict and report.problems else OK
+
+
+def _file_names(areas: Sequence[str]) -> dict[str, str]:
+    """Each area's file name, one per area whatever the file system's case. A code that is
+    its own file name keeps it (of codes alike but for case, the first); any other (a code
+    with characters replaced or cut, a blank one) takes its file name numbered past those
+    taken (`b-2` for a second `B` when no area is `b-2`), so no file holds another area
+    whose code it is named by."""
+    bases = {area: _file_name(area) for area in areas}
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for area in areas:
+        if bases[area] == area and area.lower() not in used:
+            names[area] = area
+            used.add(area.lower())
+    for area in areas:
+        if area in names:
+            continue
+        name, numbers = bases[area], itertools.count(2)
+        while name.lower() in used:
+            name = f"{bases[area]}-{next(numbers)}"
+        names[area] = name
+        used.add(name.lower())
+    return {area: names[area] for area in areas}
 
 
 def _file_name(area: str) -> str:
