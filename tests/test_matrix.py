@@ -303,3 +303,41 @@ def test_no_file_is_named_by_another_areas_code(tmp_path: Path) -> None:
         "no-area-2": {""},
         "no-area": {"no-area"},
     }
+
+
+def test_the_csv_header_names_each_column_once(tmp_path: Path) -> None:
+    """Indicators named `area`, `area_name` and `green` (a status): the matrix CSV keeps
+    one name per column, numbering a name met again, so a reader keyed by header loses
+    nothing."""
+    rules = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "r"\n'
+        + "".join(
+            f'[[indicator]]\nid = "{name}"\ntarget = 50\ntolerance = {{ absolute = 5 }}\n'
+            for name in ("green", "area", "area_name", "red")
+        )
+    )
+    rows = [
+        {"indicator": name, "area": area, "value": value}
+        for area in ("E1", "E2")
+        for name, value in (("green", "60"), ("area", "40"), ("area_name", "48"), ("red", "10"))
+    ]
+    text = matrix_csv(rules.rate(rows))
+    header = next(csv.reader(io.StringIO(text)))
+    assert header == [
+        "area",
+        "area_name",
+        "green",
+        "area (2)",
+        "area_name (2)",
+        "red",
+        "green (2)",
+        "amber",
+        "red (2)",
+    ]
+    first = next(csv.DictReader(io.StringIO(text)))
+    assert (first["area"], first["area (2)"], first["green (2)"], first["red (2)"]) == (
+        "E1",
+        "red",
+        "1",
+        "2",
+    )

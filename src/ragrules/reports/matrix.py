@@ -128,13 +128,29 @@ def matrix_csv(report: Report, *, safe: bool = True) -> str:
     grid = matrix(report)
     buffer = io.StringIO()
     writer = csv_writer(buffer)
-    writer.writerow(csv_row(["area", "area_name", *grid.columns, *grid.order], safe=safe))
+    header = _unique(["area", "area_name", *grid.columns, *grid.order])
+    writer.writerow(csv_row(header, safe=safe))
     for index, (area, name, row) in enumerate(
         zip(grid.areas, grid.names, grid.statuses, strict=True)
     ):
         counts = grid.area_counts(index)
         writer.writerow(csv_row([area, name, *row, *(counts[s] for s in grid.order)], safe=safe))
     return buffer.getvalue()
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names a reader can key by: a name met again (an indicator `area`, a series
+    labelled as a status is) is numbered, `area (2)`; the first keeps it, so the area,
+    each series and each count are where they are in any other matrix."""
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        shown, number = name, 2
+        while shown in seen:
+            shown, number = f"{name} ({number})", number + 1
+        seen.add(shown)
+        unique.append(shown)
+    return unique
 
 
 def matrix_html(report: Report) -> str:
