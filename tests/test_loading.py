@@ -255,3 +255,22 @@ def test_text_read_with_its_byte_order_mark_loads_as_the_file_does() -> None:
     text = '[ruleset]\nformat = 1\nid = "t"\n[[indicator]]\nid = "a"\ntarget = 1\n'
     text += "tolerance = { absolute = 1 }\n"
     assert ragrules.loads("\ufeff" + text) == ragrules.loads(text)
+
+
+@pytest.mark.parametrize("written", ["10-20", "10 to 20", "10%-20%"])
+def test_a_range_written_as_one_amount_says_how_to_write_a_range(written: str) -> None:
+    """Not "unknown unit '-20'": the amount is two numbers, and a range has its own form."""
+    text = (
+        '[ruleset]\nformat = 1\nid = "r"\n[[indicator]]\nid = "a"\n'
+        f'target = "{written}"\ntolerance = {{ absolute = 1 }}\n'
+    )
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text)
+    (problem,) = caught.value.problems
+    assert problem.message == f"{written!r} is not one number"
+    assert problem.hint is not None and "{ lower = 10, upper = 20 }" in problem.hint
+    # A unit with digits in its name is one amount.
+    per = text.replace(f'"{written}"', '"45 per 100,000"').replace(
+        'id = "a"\n', 'id = "a"\nunit = "per 100,000"\n'
+    )
+    assert ragrules.loads(per).indicators[0].id == "a"

@@ -341,3 +341,15 @@ def test_the_csv_header_names_each_column_once(tmp_path: Path) -> None:
         "1",
         "2",
     )
+
+
+def test_an_area_not_in_the_data_lists_the_codes_quoted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A blank code shows as '' among the others, not as nothing between two commas."""
+    rules, data = _files(tmp_path, "indicator,area,value\na,,55\na,B,40\na,b,40\n")
+    assert main(["rate", str(rules), str(data), "--area", " b "]) == 2
+    assert "(the data has '', 'B', 'b')" in capsys.readouterr().err
+    rules, data = _files(tmp_path, "indicator,value\na,55\n")
+    assert main(["rate", str(rules), str(data), "--area", "E1"]) == 2
+    assert "the data has no area column, or no area in it" in capsys.readouterr().err

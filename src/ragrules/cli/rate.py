@@ -53,8 +53,7 @@ def run_rate(args: argparse.Namespace) -> int:
         try:
             report = report.for_area(args.area)
         except LookupError as exc:
-            areas = ", ".join(report.areas[:5]) + (", ..." if len(report.areas) > 5 else "")
-            say(f"ragrules rate: --area: {exc.args[0]} (the data has {areas})", file=sys.stderr)
+            say(f"ragrules rate: --area: {exc.args[0]} ({_areas_held(report)})", file=sys.stderr)
             return USAGE
     if args.matrix:
         return _write_matrix(report, args)
@@ -71,6 +70,14 @@ def run_rate(args: argparse.Namespace) -> int:
     with open_output(args.output) as out:
         out.write(render(report, args.format, safe_csv=not args.unsafe_csv))
     return FINDINGS if args.strict and report.problems else OK
+
+
+def _areas_held(report: Report) -> str:
+    """The areas the data has, quoted (a blank code shows as ''), for an --area not there."""
+    if report.areas == ("",):
+        return "the data has no area column, or no area in it"
+    shown = ", ".join(map(repr, report.areas[:5])) + (", ..." if len(report.areas) > 5 else "")
+    return f"the data has {shown}"
 
 
 def _write_xlsx(report: Report, path: str, args: argparse.Namespace) -> int:

@@ -183,6 +183,14 @@ class Getters:
         try:
             return convert(number, canonical_unit(written), unit)
         except UnitError as exc:
+            if any(character.isdigit() for character in written):  # `10-20`, `10 to 20`
+                self.problem(
+                    path,
+                    f"{raw!r} is not one number",
+                    'write one amount, e.g. 30 or "26 weeks"; a target range is '
+                    '{ lower = 10, upper = 20 } with polarity = "in-range"',
+                )
+                return None
             self.problem(
                 path,
                 f"{raw!r} cannot be expressed in the indicator's unit {label(unit) or unit!r}",
