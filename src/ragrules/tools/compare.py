@@ -13,11 +13,12 @@ import attrs
 
 from ragrules.engine._canonical_numbers import quantity_text
 from ragrules.engine.canonical import point_data, target_data, to_document
-from ragrules.engine.report import Report, Result
+from ragrules.engine.report import Rejection, Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.rules import Basis, Indicator, Margin, Schedule, TargetSpec
 from ragrules.model.units import amount_text, label, with_unit
+from ragrules.reports._render import area_name
 
 
 @attrs.frozen(kw_only=True)
@@ -36,20 +37,53 @@ class RuleDifference:
 
 @attrs.frozen(kw_only=True)
 class RatingDifference:
-    """One indicator that the two rulesets rate differently for the same data."""
+    """One series (an indicator, in an area and breakdown) that the two rulesets rate
+    differently for the same data: by status or arrows, or rated by one of them only. The
+    side without a result is None, and `missing_a` (or `missing_b`) says why: `rejected, row
+    5: REASON` (the ruleset rejected the row the other rated), `not defined` or `no result`."""
 
-    a: Result
-    b: Result
+    a: Result | None
+    b: Result | None
+    missing_a: str = ""
+    missing_b: str = ""
+
+    @property
+    def result(self) -> Result:
+        """The series' result: A's, or B's where A has none."""
+        found = self.a if self.a is not None else self.b
+        assert found is not None, "a difference has a result on one side at least"
+        return found
+
+    @property
+    def series(self) -> str:
+        """`93356 (Hartlepool E06000001; Persons, All ages)`, as a report names a series;
+        the indicator's id alone for a single council's data."""
+        return series_name(self.result)
 
     def __str__(self) -> str:
+        a, b = self.a, self.b
         moves = ""
-        if _arrows(self.a) != _arrows(self.b):
-            moves = f"; arrows {' '.join(_arrows(self.a))} (A) vs {' '.join(_arrows(self.b))} (B)"
-        return f"{self.a.indicator.id}: {self.a.status} (A) vs {self.b.status} (B){moves}"
+        if a is not None and b is not None and _arrows(a) != _arrows(b):
+            moves = f"; arrows {_arrow_text(a)} (A) vs {_arrow_text(b)} (B)"
+        side_a = self.missing_a if a is None else a.status
+        side_b = self.missing_b if b is None else b.status
+        return f"{self.series}: {side_a} (A) vs {side_b} (B){moves}"
+
+
+def series_name(result: Result) -> str:
+    """The indicator's id, and the area and breakdown values of its series as a report
+    prints them: `93356 (Hartlepool E06000001; Persons, All ages)`."""
+    breakdown = ", ".join(value for _, value in result.breakdown if value)
+    series = "; ".join(part for part in (area_name(result), breakdown) if part)
+    return f"{result.indicator.id} ({series})" if series else result.indicator.id
 
 
 def _arrows(result: Result) -> list[str]:
     return [move.arrow for move in result.travel]
+
+
+def _arrow_text(result: Result) -> str:
+    return " ".join(_arrows(result)) or "none"
 
 
 _SETTINGS = (
@@ -104,15 +138,45 @@ def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
 
 
 def rating_differences(a: Report, b: Report) -> list[RatingDifference]:
-    """Series both rulesets rate (an indicator, in each area and breakdown), whose status or
-    arrows differ for the same data."""
+    """Series whose status or arrows differ for the same data, and series one report rates
+    and the other does not (its row rejected, or its indicator not defined): A's in A's
+    order, then those of B alone."""
     results_b = {_series(result): result for result in b.results}
-    return [
-        RatingDifference(a=result, b=other)
-        for result in a.results
-        if (other := results_b.get(_series(result))) is not None
-        and (result.status != other.status or _arrows(result) != _arrows(other))
+    missing_a, missing_b = _Missing.of(a), _Missing.of(b)
+    found: list[RatingDifference] = []
+    for result in a.results:
+        other = results_b.pop(_series(result), None)
+        if other is None:
+            found.append(RatingDifference(a=result, b=None, missing_b=missing_b.why(result)))
+        elif result.status != other.status or _arrows(result) != _arrows(other):
+            found.append(RatingDifference(a=result, b=other))
+    found += [
+        RatingDifference(a=None, b=result, missing_a=missing_a.why(result))
+        for result in results_b.values()
     ]
+    return found
+
+
+@attrs.frozen
+class _Missing:
+    """What one report rejected and defines: why it has no result for a series."""
+
+    rejected: dict[int, Rejection]
+    defined: frozenset[str]
+
+    @classmethod
+    def of(cls, report: Report) -> _Missing:
+        return cls(
+            {r.row: r for r in report.rejected if r.row is not None},
+            frozenset(indicator.id for indicator in report.ruleset.indicators),
+        )
+
+    def why(self, rated: Result) -> str:
+        """Why the report has no result for the series the other report rated."""
+        rejection = None if rated.row is None else self.rejected.get(rated.row)
+        if rejection is not None:
+            return f"rejected, row {rejection.row}: {rejection.reason}"
+        return "no result" if rated.indicator.id in self.defined else "not defined"
 
 
 def _series(result: Result) -> tuple[str, str, tuple[tuple[str, str], ...]]:
