@@ -142,8 +142,9 @@ def _recency(period: Period) -> tuple[tuple[int, int], int, bool, str]:
 
 
 def same_span(a: Period, b: Period) -> bool:
-    """The same months, however written (YTD or not, calendar or financial quarter)."""
-    return a is b or (a.start == b.start and a.months == b.months)
+    """The same months, however written (YTD or not, calendar or financial quarter, a year or
+    the rolling twelve months to its last month or quarter)."""
+    return a is b or (a.first == b.first and a.months == b.months)
 
 
 def series_of(observation: Observation, breakdowns: tuple[str, ...]) -> Series:

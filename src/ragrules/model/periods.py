@@ -60,15 +60,25 @@ class Period:
     rolling: bool = False
 
     # Periods are few and read on every row: what derives from them is worked out once.
-    # `start` is the (calendar year, month) of the period's first month; `months` how many
-    # months it covers (a year-to-date value still names one period).
+    # `start` is the (calendar year, month) of the first month of the year, quarter or month
+    # that names the period: where it stands in time, what orders periods and decides which
+    # dated settings apply (`R12M Nov 2024` stands at November 2024). `first` and `months`
+    # are its span, the months it covers: a year-to-date value still names one period, and a
+    # rolling one covers the twelve months to the end of its month or quarter (`R12M Nov
+    # 2024`: December 2023 to November 2024).
     start: tuple[int, int] = attrs.field(init=False, eq=False, repr=False)
+    first: tuple[int, int] = attrs.field(init=False, eq=False, repr=False)
     months: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "start", _start(self))
+        start = _start(self)
+        object.__setattr__(self, "start", start)
         # A rolling period covers the twelve months to its end: its own series, and its span.
-        object.__setattr__(self, "months", 12 if self.rolling else _MONTHS_IN[self.kind])
+        months = 12 if self.rolling else _MONTHS_IN[self.kind]
+        object.__setattr__(self, "months", months)
+        # The span ends where the named period ends: `months` back from its last month.
+        first = start[0] * 12 + start[1] - 1 + _MONTHS_IN[self.kind] - months
+        object.__setattr__(self, "first", (first // 12, first % 12 + 1))
 
     def shifted(self, steps: int) -> Period:
         """The period `steps` periods of the same kind later (earlier when negative)."""
@@ -201,14 +211,18 @@ def _text(period: Period, prefix: str = "") -> str:
 
 # No period is written in more characters: longer text is refused before any pattern runs.
 MAX_PERIOD_LENGTH = 64
-_SPLIT_YEAR = r"(?P<year>[0-9]{4})\s*(?:/\s*(?P<next>[0-9]{4}|[0-9]{2})|-\s*(?P<next4>[0-9]{4}))"
+# `2020-21` alone is read by "dash" first (it may be a month); with `FY`/`AY` or a quarter it
+# can only be a split year, as `2020/21` is.
+_SPLIT_YEAR = (
+    r"(?P<year>[0-9]{4})\s*(?:/\s*(?P<next>[0-9]{4}|[0-9]{2})|-\s*(?P<next4>[0-9]{4}|[0-9]{2}))"
+)
 _PREFIX = r"(?:(?P<prefix>fy|ay)\s*)?"
 _QUARTER = r"q(?P<quarter>[1-4])"
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("dash", re.compile(r"^(?P<year>[0-9]{4})-(?P<two>[0-9]{1,2})$")),
     ("split-quarter", re.compile(rf"^{_PREFIX}{_SPLIT_YEAR}\s*{_QUARTER}$")),
     ("split-quarter", re.compile(rf"^{_QUARTER}\s*{_PREFIX}{_SPLIT_YEAR}$")),
     ("split-year", re.compile(rf"^{_PREFIX}{_SPLIT_YEAR}$")),
-    ("dash", re.compile(r"^(?P<year>[0-9]{4})-(?P<two>[0-9]{1,2})$")),
     ("month-name", re.compile(r"^(?P<name>[a-z]{3})[a-z]*\.?\s+(?P<year>[0-9]{4})$")),
     ("calendar-quarter", re.compile(rf"^(?P<year>[0-9]{{4}})\s*{_QUARTER}$")),
     ("calendar-quarter", re.compile(rf"^{_QUARTER}\s*(?P<year>[0-9]{{4}})$")),
@@ -221,7 +235,8 @@ def parse_period(text: str, calendar: Calendar = Calendar.FINANCIAL) -> Period:
 
     `2020/21` is a financial year, or an academic year when `calendar` is academic (`FY` and
     `AY` say so explicitly). `2020-11` is a month; `2020-21` is a financial year, because 21
-    is no month.
+    is no month; after `FY` or `AY`, or with a quarter, `YYYY-YY` is always a split year
+    (`FY 2011-12`). `R12M Nov 2024` is the twelve months to November 2024.
     """
     return _parse_period(text, calendar)
 
