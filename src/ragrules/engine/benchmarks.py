@@ -12,13 +12,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ragrules.engine._placing import Placed, Series
+from ragrules.engine._placing import KnownRows, Placed, Series
 from ragrules.engine.quantiles import GroupValues, in_group, numbers
 from ragrules.model.comparisons import Benchmark, Statistic
 from ragrules.model.numbers import EXACT
 from ragrules.model.observations import Observation, read_value
 from ragrules.model.periods import Period
 from ragrules.model.rules import Indicator, RulesetData
+
+# Why a stream finds no benchmark row: it compares a row only with the rows read before it
+# (its recent history), so a benchmark row later in the file is not seen.
+_NOT_YET = (
+    "among the rows read before this one: a stream compares with benchmark rows read "
+    "earlier; put them first"
+)
 
 
 class BenchmarkValues:
@@ -48,14 +55,21 @@ class BenchmarkValues:
             return number, "" if number is not None else f"the data has no {name} value"
         if named.statistic is not None:
             return self._statistic(named, indicator, observation.area, series, period)
-        row = self.row(name, observation, series, period)
-        text = "" if row is None else row.value
-        tokens = self.ruleset.tokens.at(period)
-        number = read_value(text, indicator.unit, tokens).number if text else None
-        if number is None:
-            area = self.area_of(named, observation) or "no area named"
-            return None, f"no {named.name} row ({area}) for {period}"
-        return number, ""
+        area = self.area_of(named, observation)
+        row = self._found(area, series, period)
+        if row is None:
+            missing = f"no {named.name} row ({area or 'no area named'}) for {period}"
+            if area and isinstance(self.placed, KnownRows):
+                # A stream holds only the rows read before this one: the row may come later.
+                missing += f" {_NOT_YET}"
+            return None, missing
+        own = f"the {named.name} row ({area}) for {period}"
+        if row.caveat:
+            return None, f"{own} has a caveat, so it is no benchmark"
+        reading = read_value(row.value, indicator.unit, self.ruleset.tokens.at(period))
+        if reading.number is None:
+            return None, f"{own} has no value ({reading.reason})"
+        return reading.number, ""
 
     def row(
         self, name: str, observation: Observation, series: Series, period: Period | None
@@ -64,9 +78,12 @@ class BenchmarkValues:
         named = self.ruleset.benchmark(name)
         if named is None or named.statistic is not None:
             return None
-        area = self.area_of(named, observation)
-        row = self.placed.get(((series[0], area, series[2]), period)) if area else None
+        row = self._found(self.area_of(named, observation), series, period)
         return None if row is None or row.caveat else row
+
+    def _found(self, area: str, series: Series, period: Period | None) -> Observation | None:
+        """The area's row for the series' indicator and breakdown in `period`, or None."""
+        return self.placed.get(((series[0], area, series[2]), period)) if area else None
 
     @staticmethod
     def area_of(benchmark: Benchmark, observation: Observation) -> str:

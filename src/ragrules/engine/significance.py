@@ -12,6 +12,8 @@ import functools
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ragrules.engine._placing import Series
 from ragrules.engine.benchmarks import BenchmarkValues
 from ragrules.engine.result import Interval, Result
@@ -56,15 +58,15 @@ def rate(
     if test.control_limits:
         return _against_control_limits(common, test, indicator, observation, value, tokens)
     interval = _interval(observation, test.level, test.lower, test.upper, indicator, tokens)
-    if isinstance(interval, str):
-        return _not_compared(common, interval)
+    if isinstance(interval, NoInterval):
+        return _without(common, interval)
     strict = None
     if test.strict_level:
         found = _interval(
             observation, test.strict_level, test.strict_lower, test.strict_upper, indicator, tokens
         )
-        if isinstance(found, str):
-            return _not_compared(common, found)
+        if isinstance(found, NoInterval):
+            return _without(common, found)
         strict = found
     if test.method == "columns":  # published limits always hold the value they were made for
         for own in (interval, strict):
@@ -79,7 +81,10 @@ def rate(
             else _interval(row, test.level, test.lower, test.upper, indicator, tokens)
         )
         if not isinstance(theirs, Interval):
-            return _not_compared(common, f"the {test.benchmark} row has no {test.level}% interval")
+            why = "" if theirs is None else f": {theirs.reason}"
+            return _not_compared(
+                common, f"the {test.benchmark} row has no {test.level}% interval{why}"
+            )
         against = theirs
     status, how, deciding = decide(test, indicator.polarity, against, interval, strict)
     return Result(
@@ -132,25 +137,77 @@ def _against_control_limits(
     )
 
 
+@attrs.frozen
+class NoInterval:
+    """Why a row has no interval at a level; `invalid` when a column's text cannot be read
+    (an `invalid` result, and a problem of the report, as an unreadable value is)."""
+
+    reason: str
+    invalid: bool = False
+
+
 def _interval(
     row: Observation, level: str, lower: str, upper: str, indicator: Indicator, tokens: Tokens
-) -> Interval | str:
+) -> Interval | NoInterval:
     """The row's interval at `level`, or why it has none (the result's reason)."""
     test = indicator.scale.significance
     assert test is not None
     if test.method != "columns":
         return _computed(row, level, test, tokens)
     low, high = (
-        read_value(row.column(name), indicator.unit, tokens).number for name in (lower, upper)
+        _number(row, column, f"{side} limit", level, indicator.unit, tokens)
+        for side, column in (("lower", lower), ("upper", upper))
     )
-    if low is None or high is None:
-        return f"no {level}% confidence interval in the data"
+    if isinstance(low, NoInterval) or isinstance(high, NoInterval):
+        return _missing(row, level, (lower, upper), low, high)
     if low > high:
-        return (
+        return NoInterval(
             f"the {level}% confidence interval is inverted: its lower limit "
             f"{format_decimal(low)} is above its upper {format_decimal(high)}"
         )
     return Interval(level=level, lower=low, upper=high)
+
+
+def _number(
+    row: Observation, column: str, what: str, level: str, unit: str, tokens: Tokens
+) -> Decimal | NoInterval:
+    """A column the interval is read from, as a number, or why it gives none: text that
+    cannot be read (invalid), or a limit not published, suppressed or published as no data."""
+    text = row.column(column).strip()
+    reading = read_value(text, unit, tokens)
+    if reading.number is not None:
+        return reading.number
+    named = f"{what} ({column})"
+    if reading.unrated is Unrated.INVALID:
+        return NoInterval(
+            f"the {level}% confidence interval's {named} cannot be read: {reading.reason}",
+            invalid=True,
+        )
+    if not text:
+        shown = "is not published"
+    elif reading.unrated is Unrated.SUPPRESSED:
+        shown = f"is suppressed: published as {text!r}"
+    else:
+        shown = f"is published as {text!r} (no data)"
+    return NoInterval(f"no {level}% confidence interval: its {named} {shown}")
+
+
+def _missing(
+    row: Observation,
+    level: str,
+    columns: tuple[str, str] | None,
+    *found: Decimal | NoInterval,
+) -> NoInterval:
+    """Why the interval is missing: an unreadable column first; then, when none of `columns`
+    is written (or `columns` is None: a count and denominator), that the data has none; else
+    the limit that is not a number, named."""
+    missing = [reason for reason in found if isinstance(reason, NoInterval)]
+    unreadable = [reason for reason in missing if reason.invalid]
+    if unreadable:
+        return unreadable[0]
+    if columns is None or not any(row.column(column).strip() for column in columns):
+        return NoInterval(f"no {level}% confidence interval in the data")
+    return missing[0]
 
 
 def _outside(value: Decimal, interval: Interval) -> str:
@@ -162,24 +219,26 @@ def _outside(value: Decimal, interval: Interval) -> str:
     )
 
 
-def _computed(row: Observation, level: str, test: Significance, tokens: Tokens) -> Interval | str:
+def _computed(
+    row: Observation, level: str, test: Significance, tokens: Tokens
+) -> Interval | NoInterval:
     """The interval at `level` from the row's count and denominator (Wilson or Byar), or
     why there is none."""
     count, denominator = (
-        read_value(row.column(name), "number", tokens).number
-        for name in (test.count, test.denominator)
+        _number(row, column, what, level, "number", tokens)
+        for what, column in (("count", test.count), ("denominator", test.denominator))
     )
-    if count is None or denominator is None:
-        return f"no {level}% confidence interval in the data"
+    if isinstance(count, NoInterval) or isinstance(denominator, NoInterval):
+        return _missing(row, level, None, count, denominator)
     if denominator <= 0 or count < 0:
-        return (
+        return NoInterval(
             f"no {level}% confidence interval: a count of {format_decimal(count)} in a "
             f"denominator of {format_decimal(denominator)}"
         )
     z = _quantile(level)
     if test.method == "wilson":
         if count > denominator:
-            return (
+            return NoInterval(
                 f"no {level}% confidence interval: a count of {format_decimal(count)} is "
                 f"above its denominator {format_decimal(denominator)}"
             )
@@ -236,6 +295,18 @@ def decide(
     how = f"lies {'above' if side > 0 else 'below'} {shown}"
     good = side > 0 if polarity is Polarity.NEUTRAL else (side > 0) == (polarity is Polarity.HIGHER)
     return (labels[tier] if good else labels[len(labels) - 1 - tier]), how, deciding
+
+
+def _without(common: dict[str, Any], missing: NoInterval) -> Result:
+    """The row's result without an interval: invalid when a column cannot be read."""
+    if missing.invalid:
+        return Result(
+            status=Unrated.INVALID.value,
+            unrated=Unrated.INVALID,
+            reason=missing.reason,
+            **common,
+        )
+    return _not_compared(common, missing.reason)
 
 
 def _not_compared(common: dict[str, Any], why: str) -> Result:

@@ -1,10 +1,15 @@
-"""JSON files: an array of records, or records keyed by indicator; no key given twice."""
+"""JSON files: an array of records, or records keyed by indicator; no key given twice.
+
+Numbers are kept as their written text (`_Number`, a str that remembers it was a number),
+and so are the literals `NaN`, `Infinity` and `-Infinity`, which JSON does not have: read
+later, they are `invalid` values, as the same text in a CSV cell is.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ragrules.formats.data._common import _error
@@ -38,14 +43,54 @@ def parse_json(
 
 
 def _observation(record: object, row: int) -> object:
-    """The record as an observation; one that is not a readable observation is passed on as
-    it is, so the report rejects it with its row number instead of losing it."""
+    """The record as an observation; one that is not a readable observation is passed on
+    (a record that is not an object as a `_NotARecord`), so the report rejects it with its
+    row number and the reason instead of losing it."""
     if not isinstance(record, dict):
-        return record
+        return _NotARecord(record)
     try:
         return Observation.from_mapping(record, row=row)
     except ValueError:
         return record
+
+
+class _Number(str):
+    """A JSON number's written text (`28.15`, `1e1`): never a binary float."""
+
+    __slots__ = ()
+
+
+def _json_type(value: object) -> str:
+    """What a JSON value is, in JSON's words (a number is read as its text)."""
+    if isinstance(value, _Number):
+        return f"a JSON number ({value[:20]})"
+    if isinstance(value, str):
+        return "a JSON string"
+    if value is None:
+        return "a JSON null"
+    if isinstance(value, bool):
+        return f"a JSON {str(value).lower()}"
+    return "a JSON array" if isinstance(value, list) else "a JSON object"
+
+
+class _NotARecord(Mapping[str, object]):
+    """A record that is not a JSON object (`5`, `"x"`, `[...]`). Read as a row, it raises
+    ValueError saying what it is, so the report rejects it at its row with that reason."""
+
+    def __init__(self, value: object) -> None:
+        self.what = _json_type(value)
+
+    def __getitem__(self, key: str) -> object:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        raise ValueError(f"a record must be a JSON object, not {self.what}")
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return f"<not a record: {self.what}>"
 
 
 def _loads(text: str, source: str | None) -> object:
@@ -53,7 +98,11 @@ def _loads(text: str, source: str | None) -> object:
     JSON."""
     try:
         return json.loads(
-            text, parse_float=str, parse_int=str, object_pairs_hook=_OnceKeyed.from_pairs
+            text,
+            parse_float=_Number,
+            parse_int=_Number,
+            parse_constant=str,  # NaN and Infinity: not JSON, so not numbers; kept as text
+            object_pairs_hook=_OnceKeyed.from_pairs,
         )
     except RecursionError:
         raise _error(source, "the JSON is nested too deeply", "a list of flat records") from None
@@ -82,7 +131,7 @@ def _records(top: object, source: str | None, columns: Mapping[str, str]) -> lis
             'wrap it in [ ]: [{"indicator": "...", "value": "..."}]',
         )
     if isinstance(top, dict):
-        top = _keyed_records(top)
+        top = _keyed_records(top, source, columns)
     if not isinstance(top, list):
         raise _error(
             source,
@@ -183,9 +232,10 @@ def _keys_of(records: list[object]) -> list[str]:
 
 def _cell(value: object) -> str:
     """A record's value as a cell's text, as `Observation.from_mapping` reads it: numbers
-    as written (they were read as text), null blank, `true` as `True`."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""  # null, and NaN (which Python's reader accepts), are missing
+    (and `NaN`, `Infinity`) as written (they were read as text), null blank, `true` as
+    `True`."""
+    if value is None:
+        return ""
     return (value if isinstance(value, str) else str(value)).strip()
 
 
@@ -239,12 +289,41 @@ def _refuse_repeated_keys(top: object, source: str | None) -> None:
         raise DataError(problems=problems[:20])
 
 
-def _keyed_records(keyed: dict[str, object]) -> list[object]:
-    """`{"id": [record, ...]}` or `{"id": record}` as records that name their indicator."""
+def _keyed_records(
+    keyed: dict[str, object], source: str | None, columns: Mapping[str, str]
+) -> list[object]:
+    """`{"id": [record, ...]}` or `{"id": record}` as records that name their indicator.
+
+    A record that names an indicator of its own (`indicator`, `Indicator ID`, or a key a
+    column mapping reads the indicator from) other than the key it is under is an error,
+    located by record and key: which of the two is meant is unknown. One that names the same
+    indicator (or none) is read under the key alone.
+    """
     records: list[object] = []
+    conflicts: list[Problem] = []
+    own = {"indicator", "indicator_id"} | {
+        column_key(column) for column, role in columns.items() if column_key(role) == "indicator"
+    }
     for indicator, value in keyed.items():
-        for record in value if isinstance(value, list) else [value]:
-            records.append(
-                {"indicator": indicator, **record} if isinstance(record, dict) else record
+        listed = isinstance(value, list)
+        for index, record in enumerate(value if isinstance(value, list) else [value]):
+            if not isinstance(record, dict):
+                records.append(record)
+                continue
+            path = f"{indicator}[{index}]" if listed else indicator
+            conflicts.extend(
+                Problem(
+                    file=source,
+                    key=f"{path}.{key}",
+                    message=f"a record under {indicator!r} names the indicator {text!r} "
+                    f"({key!r}); which one is meant is unknown",
+                    hint=f"move the record under {text!r}, or remove its {key!r}",
+                )
+                for key, text in record.items()
+                if column_key(key) in own and _cell(text) not in ("", indicator.strip())
             )
+            rest = {key: text for key, text in record.items() if column_key(key) not in own}
+            records.append({"indicator": indicator, **rest})
+    if conflicts:
+        raise DataError(problems=tuple(conflicts[:20]))
     return records
