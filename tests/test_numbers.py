@@ -92,3 +92,11 @@ def test_exponents_beyond_any_decimal_are_out_of_range(text: str) -> None:
         split_value(text)
     with pytest.raises(NumberError, match="out of range"):
         parse_decimal(text)
+
+
+@pytest.mark.parametrize("text", ["1e-400", "1E-61", "-0.5e-61"])
+def test_a_number_too_small_to_read_is_said_to_be_too_small(text: str) -> None:
+    """Not "out of range (at most 10^60)", which reads as too large."""
+    with pytest.raises(NumberError, match=r"is too small to read \(below 10\^-60; write 0"):
+        parse_decimal(text)
+    assert parse_decimal("1e-60") == Decimal("1e-60")

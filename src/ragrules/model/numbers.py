@@ -143,6 +143,11 @@ def _checked(number: Decimal, text: str) -> Decimal:
         raise NumberError(f"{text.strip()[:20]}... has more than {MAX_DIGITS} significant digits")
     if abs(number.adjusted()) > MAX_EXPONENT:
         # Keeps every product, rounding and printed form well inside EXACT's precision.
+        if number and number.adjusted() < 0:  # `1e-400`: not too large, too small
+            raise NumberError(
+                f"{text.strip()[:20]} is too small to read (below 10^-{MAX_EXPONENT}; write 0 "
+                "if it is nil)"
+            )
         raise NumberError(f"{text.strip()[:20]} is out of range (at most 10^{MAX_EXPONENT})")
     return number
 
