@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ragrules.cli import main
 from ragrules.model.periods import Calendar, Period, PeriodError, PeriodKind, parse_period, text_in
 
 
@@ -101,3 +105,37 @@ def test_a_dash_and_two_digits_is_the_slash_wherever_it_cannot_be_a_month(
     else:
         expected = parse_period(f"{prefix}{split}{quarter}", calendar)
         assert parse_period(f"{prefix}{dashed}{quarter}", calendar) == expected
+
+
+def test_an_academic_year_is_written_with_ay_so_it_reads_back_as_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`AY 2020/21` rated under a financial-year ruleset was written `2020/21`, which reads
+    back as the financial year: `--period` of the period a report printed rated another
+    row. Written `AY 2020/21`, it reads back as itself in any calendar."""
+    rules = tmp_path / "r.toml"
+    rules.write_text(
+        '[ruleset]\nformat = 1\nid = "r"\n[[indicator]]\nid = "a"\ntarget = 30\n'
+        "tolerance = { absolute = 5 }\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "d.csv"
+    data.write_text(
+        "indicator,period,value\na,AY 2020/21,20\na,AY 2019/20,30\na,2020/21,50\n", "utf-8"
+    )
+    assert main(["rate", str(rules), str(data), "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    (result,) = printed["results"]
+    assert (printed["period"], result["period"], result["value"]) == (
+        "AY 2020/21",
+        "AY 2020/21",
+        "20",
+    )
+    assert (
+        main(["rate", str(rules), str(data), "--format", "json", "--period", printed["period"]])
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["results"][0]["value"] == "20"
+    for calendar in Calendar:
+        period = parse_period("AY 2020/21 Q2")
+        assert parse_period(str(period), calendar) == period

@@ -113,7 +113,9 @@ class Period:
         return interned(attrs.evolve(self, year=year if month >= first else year - 1, index=index))
 
     def __str__(self) -> str:
-        return _text(self)
+        """As written, an academic year named `AY`: `2020/21` alone is a financial year
+        wherever a reader (or `parse_period`) does not know the ruleset's calendar."""
+        return _text(self, _NAMES[Calendar.ACADEMIC] if self.calendar is Calendar.ACADEMIC else "")
 
 
 def _start(period: Period) -> tuple[int, int]:
