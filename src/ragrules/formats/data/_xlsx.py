@@ -55,6 +55,23 @@ from ragrules.formats.data._xlsx_cells import (
     dimension_width,
 )
 from ragrules.formats.data._xlsx_formats import PLAIN, NumberFormat
+from ragrules.formats.data._xlsx_parts import (
+    DAMAGED,
+    LOCAL,
+    MAX_XLSX_CELLS,
+    MAX_XLSX_PART_BYTES,
+    MAX_XLSX_TEXT,
+    TOO_LARGE,
+    SharedStrings,
+    existing,
+    first_sheet,
+    local_name,
+    relationships,
+    rels_of,
+    resolve,
+    workbook_damaged,
+    workbook_error,
+)
 from ragrules.formats.data._xlsx_styles import Styles
 from ragrules.formats.data._xlsx_values import (
     MAC_EPOCH,
@@ -63,24 +80,14 @@ from ragrules.formats.data._xlsx_values import (
     date_text,
     number_text,
 )
-from ragrules.model.errors import DataError, Problem
+from ragrules.model.errors import DataError
 
-# Excel's own limit on the characters in one cell (and so in one shared string).
-MAX_XLSX_TEXT = 32_767
-# Cells read, counting the blank cells filled in before a cell (a lone cell in column XFD is
-# 16,384 cells), and shared strings held in memory.
-MAX_XLSX_CELLS = 20_000_000
-# Bytes unpacked from the sheet or the shared strings, each; from any other part (the
-# relationships, workbook and styles, which are held in memory), each; from all parts read.
-MAX_XLSX_PART_BYTES = 128 * 2**20
+# Bytes unpacked from any part but the sheet and the shared strings (the relationships,
+# workbook and styles, which are held in memory), each; and from all parts read.
 MAX_XLSX_META_BYTES = 16 * 2**20
 MAX_XLSX_BYTES = 256 * 2**20
 
 _CHUNK = 1 << 16
-_DAMAGED = "save it again as .xlsx"
-_TOO_LARGE = "save the sheet as CSV, or delete the rows and columns it does not need"
-_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_LOCAL: dict[str, str] = {}
 
 _Start = Callable[[str, dict[str, str]], None]
 _End = Callable[[str], None]
@@ -100,7 +107,7 @@ def read_rows(data: bytes, source: str, sheet: str = "") -> Iterator[tuple[int, 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as exc:  # zipfile raises many kinds for a damaged or foreign file
-        raise _damaged(source, f"{exc}") from None
+        raise workbook_damaged(source, f"{exc}") from None
     with archive:
         yield from _Workbook(archive, source, sheet).rows()
 
@@ -113,7 +120,7 @@ def read_fills(data: bytes, source: str, sheet: str, column: int) -> dict[int, s
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as exc:  # zipfile raises many kinds for a damaged or foreign file
-        raise _damaged(source, f"{exc}") from None
+        raise workbook_damaged(source, f"{exc}") from None
     with archive:
         return _Workbook(archive, source, sheet).fills(column)
 
@@ -143,7 +150,7 @@ class _Workbook:
         """The sheet, ready to stream; with `fill_column`, its cells' fills there are kept."""
         sheet, strings_part, styles_part, epoch = self._parts()
         styles = Styles(self, styles_part) if styles_part else None
-        strings = _SharedStrings(self, strings_part).strings if strings_part else []
+        strings = SharedStrings(self, strings_part).strings if strings_part else []
         reading = _Sheet(self, sheet, strings, styles.kinds if styles else [], epoch)
         if fill_column:
             reading.fills = styles.fills if styles else []
@@ -152,20 +159,20 @@ class _Workbook:
 
     def _parts(self) -> tuple[str, str | None, str | None, datetime.datetime]:
         """The sheet's part, the shared strings' and styles' parts, and the date epoch."""
-        workbook = self._target(_relationships(self, "_rels/.rels"), "officeDocument")
+        workbook = self._target(relationships(self, "_rels/.rels"), "officeDocument")
         workbook = workbook or "xl/workbook.xml"
         folder = posixpath.dirname(workbook)
-        links = _relationships(self, _rels_of(workbook))
-        sheet, date1904 = _first_sheet(self, workbook, links)
+        links = relationships(self, rels_of(workbook))
+        sheet, date1904 = first_sheet(self, workbook, links)
         strings_part = self._target(links, "sharedStrings", folder)
         styles_part = self._target(links, "styles", folder)
         if not links and sheet is None:
             # A workbook without relationships: the parts where Excel puts them.
-            sheet = _existing(self, f"{folder}/worksheets/sheet1.xml")
-            strings_part = _existing(self, f"{folder}/sharedStrings.xml")
-            styles_part = _existing(self, f"{folder}/styles.xml")
+            sheet = existing(self, f"{folder}/worksheets/sheet1.xml")
+            strings_part = existing(self, f"{folder}/sharedStrings.xml")
+            styles_part = existing(self, f"{folder}/styles.xml")
         if sheet is None:
-            raise _damaged(
+            raise workbook_damaged(
                 self.source,
                 f"it has no {self.sheet!r} sheet" if self.sheet else "it has no worksheet",
             )
@@ -173,12 +180,12 @@ class _Workbook:
 
     def damaged(self, reason: str) -> DataError:
         """The workbook is not one ragrules can read, for `reason`."""
-        return _damaged(self.source, reason)
+        return workbook_damaged(self.source, reason)
 
     def _target(self, links: dict[str, tuple[str, str]], kind: str, folder: str = "") -> str | None:
         for link_type, target in links.values():
             if link_type.rsplit("/", 1)[-1] == kind:
-                return _resolve(folder, target)
+                return resolve(folder, target)
         return None
 
     def parse(
@@ -196,7 +203,7 @@ class _Workbook:
         try:
             info = self.archive.getinfo(part)
         except KeyError:
-            raise _damaged(self.source, f"{part} is missing") from None
+            raise workbook_damaged(self.source, f"{part} is missing") from None
         if info.file_size > limit:
             raise self._too_large(part, limit)
         parser = expat.ParserCreate("utf-8", " ")
@@ -220,9 +227,9 @@ class _Workbook:
                 if self.unpacked > MAX_XLSX_BYTES:
                     raise self._too_large("the parts read", MAX_XLSX_BYTES, total=True)
                 if read == len(chunk) and chunk.startswith((b"\xfe\xff", b"\xff\xfe")):
-                    raise _damaged(self.source, f"{part} is not UTF-8")
+                    raise workbook_damaged(self.source, f"{part} is not UTF-8")
                 if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
-                    raise _damaged(self.source, f"{part} declares a DOCTYPE")
+                    raise workbook_damaged(self.source, f"{part} declares a DOCTYPE")
                 tail = chunk[-8:]
                 self._feed(parser, part, chunk, final=False)
                 yield
@@ -233,144 +240,45 @@ class _Workbook:
         try:
             return self.archive.open(info)
         except Exception as exc:  # encrypted, an unknown compression, a bad header
-            raise _damaged(self.source, f"{info.filename}: {exc}") from None
+            raise workbook_damaged(self.source, f"{info.filename}: {exc}") from None
 
     def _read(self, stream: IO[bytes], part: str) -> bytes:
         try:
             return stream.read(_CHUNK)
         except Exception as exc:  # a bad CRC, truncated or corrupt compressed data
-            raise _damaged(self.source, f"{part}: {exc}") from None
+            raise workbook_damaged(self.source, f"{part}: {exc}") from None
 
     def _feed(self, parser: expat.XMLParserType, part: str, chunk: bytes, *, final: bool) -> None:
         try:
             parser.Parse(chunk, final)
         except expat.ExpatError as exc:
             reason = f"{expat.ErrorString(exc.code)} at line {exc.lineno}, column {exc.offset + 1}"
-            raise _damaged(self.source, f"{part}: {reason}") from None
+            raise workbook_damaged(self.source, f"{part}: {reason}") from None
 
     def _doctype(self, part: str) -> Callable[..., None]:
         def refuse(*_: object) -> None:
-            raise _damaged(self.source, f"{part} declares a DOCTYPE")
+            raise workbook_damaged(self.source, f"{part} declares a DOCTYPE")
 
         return refuse
 
     def _too_large(self, part: str, limit: int, *, total: bool = False) -> DataError:
         unpack = "unpack" if total else "unpacks"
-        return _error(
+        return workbook_error(
             self.source,
             f"the workbook is too large to read: {part} {unpack} to more than {limit:,} bytes",
-            _TOO_LARGE,
+            TOO_LARGE,
         )
 
     def count_cells(self, cells: int, row: int) -> None:
         self.cells += cells
         if self.cells > MAX_XLSX_CELLS:
-            raise _error(
+            raise workbook_error(
                 self.source,
                 f"the sheet has more than {MAX_XLSX_CELLS:,} cells, counting the blank cells"
                 " before the last cell of each row",
-                _TOO_LARGE,
+                TOO_LARGE,
                 row=row,
             )
-
-
-def _relationships(book: _Workbook, part: str) -> dict[str, tuple[str, str]]:
-    """A relationships part as Id -> (type, target); empty if the part is missing."""
-    if _existing(book, part) is None:
-        return {}
-    links: dict[str, tuple[str, str]] = {}
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if name == f"{_RELATIONSHIPS} Relationship" and attrs.get("TargetMode") != "External":
-            links[attrs.get("Id", "")] = (attrs.get("Type", ""), attrs.get("Target", ""))
-
-    for _ in book.parse(part, start):
-        pass
-    return links
-
-
-def _first_sheet(
-    book: _Workbook, workbook: str, links: dict[str, tuple[str, str]]
-) -> tuple[str | None, bool]:
-    """The first worksheet's part (as openpyxl's `worksheets[0]`), or the one named by the
-    book's `sheet` (refused when hidden: a paper is read as shown), and whether dates count
-    from 1904."""
-    if _existing(book, workbook) is None:
-        raise _damaged(book.source, f"{workbook} is missing")
-    folder = posixpath.dirname(workbook)
-    found: list[str] = []
-    date1904 = [False]
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        local = name.rpartition(" ")[2]
-        if local == "workbookPr":
-            date1904[0] = attrs.get("date1904", "").strip().lower() in ("1", "true")
-        elif local == "sheet" and not found and (not book.sheet or attrs.get("name") == book.sheet):
-            if book.sheet and attrs.get("state", "visible") != "visible":
-                raise _error(  # a named sheet is a paper's: what its reader is shown
-                    book.source,
-                    f"its {book.sheet!r} sheet is hidden, so its reader is shown another",
-                    "a paper ragrules wrote hides no sheet; show it, or check the paper",
-                )
-            for key, value in attrs.items():
-                if key.endswith("relationships id") and value in links:
-                    link_type, target = links[value]
-                    if link_type.endswith("/worksheet"):
-                        found.append(_resolve(folder, target))
-
-    for _ in book.parse(workbook, start):
-        pass
-    return (found[0] if found else None), date1904[0]
-
-
-class _SharedStrings:
-    """The shared strings table: the text of each `<si>`, phonetic runs left out."""
-
-    def __init__(self, book: _Workbook, part: str) -> None:
-        self.book = book
-        self.part = part
-        self.strings: list[str] = []
-        self.pieces: list[str] = []
-        self.length = 0
-        self.reading = False
-        self.phonetic = 0
-        for _ in book.parse(part, self.start, self.end, self.text, limit=MAX_XLSX_PART_BYTES):
-            pass
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _LOCAL.get(name) or _local(name)
-        if local == "t":
-            self.reading = not self.phonetic
-        elif local == "rPh":
-            self.phonetic += 1
-
-    def end(self, name: str) -> None:
-        local = _LOCAL.get(name) or _local(name)
-        if local == "t":
-            self.reading = False
-        elif local == "rPh":
-            self.phonetic -= 1
-        elif local == "si":
-            self.strings.append(cell_text("".join(self.pieces)))  # once, not per cell
-            self.pieces = []
-            self.length = 0
-            if len(self.strings) > MAX_XLSX_CELLS:
-                raise _error(
-                    self.book.source,
-                    f"the workbook has more than {MAX_XLSX_CELLS:,} shared strings",
-                    _TOO_LARGE,
-                )
-
-    def text(self, data: str) -> None:
-        if self.reading:
-            self.length += len(data)
-            if self.length > MAX_XLSX_TEXT:
-                raise _damaged(
-                    self.book.source,
-                    f"{self.part}: shared string {len(self.strings)} holds more than"
-                    f" {MAX_XLSX_TEXT:,} characters, Excel's limit for a cell",
-                )
-            self.pieces.append(data)
 
 
 class _Sheet:
@@ -431,7 +339,7 @@ class _Sheet:
                 yield number, cells
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _LOCAL.get(name) or _local(name)
+        local = LOCAL.get(name) or local_name(name)
         if not self.in_data:
             if local == "sheetData":
                 self.in_data = True
@@ -453,7 +361,7 @@ class _Sheet:
     def end(self, name: str) -> None:
         if not self.in_data:
             return
-        local = _LOCAL.get(name) or _local(name)
+        local = LOCAL.get(name) or local_name(name)
         if local == "v" or local == "t":
             self.reading = False
         elif local == "c":
@@ -569,41 +477,9 @@ class _Sheet:
         return self.reference or f"{column_letters(self.column)}{self.row}"
 
     def error(self, message: str) -> DataError:
-        return _error(
+        return workbook_error(
             self.book.source,
             f"not a readable .xlsx workbook: {self.part}: {message}",
-            _DAMAGED,
+            DAMAGED,
             row=self.row or None,
         )
-
-
-def _local(name: str) -> str:
-    """An element's name without its namespace, cached for the names a workbook uses."""
-    local = name.rpartition(" ")[2]
-    if len(_LOCAL) < 1_000:
-        _LOCAL[name] = local
-    return local
-
-
-def _existing(book: _Workbook, part: str) -> str | None:
-    return part if part in book.archive.NameToInfo else None
-
-
-def _rels_of(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
-def _resolve(folder: str, target: str) -> str:
-    """A relationship's target as a part name: absolute (`/xl/...`) or relative to `folder`."""
-    if target.startswith("/"):
-        return posixpath.normpath(target).lstrip("/")
-    return posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
-
-
-def _damaged(source: str, reason: str) -> DataError:
-    return _error(source, f"not a readable .xlsx workbook: {reason}", _DAMAGED)
-
-
-def _error(source: str, message: str, hint: str, *, row: int | None = None) -> DataError:
-    return DataError(problems=(Problem(file=source, row=row, message=message, hint=hint),))
