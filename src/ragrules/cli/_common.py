@@ -145,6 +145,12 @@ def is_missing(path: str) -> bool:
     return True
 
 
+def first_few(items: Sequence[str], count: int = 5) -> str:
+    """The first `count` items joined, `, ...` when there are more: what an option's message
+    lists of what the data has."""
+    return ", ".join(items[:count]) + (", ..." if len(items) > count else "")
+
+
 def say(*parts: object, file: TextIO | None = None) -> None:
     """print, for text made from rulesets and data: control and escape characters shown."""
     shown = ("\n".join(map(terminal_safe, str(part).split("\n"))) for part in parts)

@@ -14,6 +14,7 @@ from ragrules.cli._common import (
     FINDINGS,
     OK,
     USAGE,
+    first_few,
     load_ruleset,
     print_problems,
     read_data,
@@ -83,7 +84,7 @@ def run_audit(args: argparse.Namespace) -> int:
     areas = [area for area in found.report.areas if area]
     if len(areas) > 1:
         departing = list(dict.fromkeys(m.result.area for m in found.mismatches))
-        shown = ", ".join(departing[:20]) + (", ..." if len(departing) > 20 else "")
+        shown = first_few(departing, 20)
         say(
             f"{len(departing)} of {len(areas)} areas published statuses or arrows the shared "
             f"rules do not give{': ' + shown if departing else ''}"

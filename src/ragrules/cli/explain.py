@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping
 
-from ragrules.cli._common import OK, USAGE, load_ruleset, rate_data, say
+from ragrules.cli._common import OK, USAGE, first_few, load_ruleset, rate_data, say
 from ragrules.engine.report import Report
 from ragrules.model.errors import close_matches
 from ragrules.model.observations import column_key
@@ -56,7 +56,7 @@ def _what_is_there(
         found += [(r.rollup.id, r.area, r.breakdown) for r in report.rollups]
     ids = list(dict.fromkeys(series[0] for series in found))
     if indicator not in ids:
-        return "--indicator", f"{_mean(indicator, ids)}it has {_listed(ids)}"
+        return "--indicator", f"{_mean(indicator, ids)}it has {first_few(ids)}"
     found = [series for series in found if series[0] == indicator]
     where = f"indicator {indicator!r}"
     if area is not None:
@@ -64,7 +64,7 @@ def _what_is_there(
         if areas == [""]:
             return "--area", "the data has no area column"
         if area not in areas:
-            return "--area", f"{_mean(area, areas)}{where} has {_listed(areas)}"
+            return "--area", f"{_mean(area, areas)}{where} has {first_few(areas)}"
         found = [series for series in found if series[1] == area]
     for key, value in breakdown.items():
         columns = list(dict.fromkeys(column for series in found for column, _ in series[2]))
@@ -78,7 +78,7 @@ def _what_is_there(
         values = list(dict.fromkeys(dict(series[2]).get(key, "") for series in found))
         if value not in values:
             shown = [v or "(blank)" for v in values]
-            return "--breakdown", f"{_mean(value, values)}{key} holds {_listed(shown)}"
+            return "--breakdown", f"{_mean(value, values)}{key} holds {first_few(shown)}"
         found = [series for series in found if dict(series[2]).get(key, "") == value]
     return None
 
@@ -89,8 +89,3 @@ def _mean(word: str, there: Iterable[str]) -> str:
     same = [candidate for candidate in candidates if candidate.casefold() == word.casefold()]
     close = same or close_matches(word, candidates)
     return f"did you mean {close[0]!r}? " if close else ""
-
-
-def _listed(items: list[str]) -> str:
-    """The first five, as `rate --area` lists the areas."""
-    return ", ".join(items[:5]) + (", ..." if len(items) > 5 else "")

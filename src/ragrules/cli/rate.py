@@ -12,6 +12,7 @@ from ragrules.cli._common import (
     FINDINGS,
     OK,
     USAGE,
+    first_few,
     load_ruleset,
     open_output,
     print_problems,
@@ -76,8 +77,7 @@ def _areas_held(report: Report) -> str:
     """The areas the data has, quoted (a blank code shows as ''), for an --area not there."""
     if report.areas == ("",):
         return "the data has no area column, or no area in it"
-    shown = ", ".join(map(repr, report.areas[:5])) + (", ..." if len(report.areas) > 5 else "")
-    return f"the data has {shown}"
+    return f"the data has {first_few([repr(area) for area in report.areas])}"
 
 
 def _write_xlsx(report: Report, path: str, args: argparse.Namespace) -> int:
