@@ -8,6 +8,7 @@ import pytest
 
 import ragrules
 from ragrules.data import parse_json
+from tests.conftest import EXAMPLES, ROOT
 
 RULES = ragrules.loads(
     """
@@ -35,6 +36,25 @@ tolerance = { absolute = 5 }
 def test_records_keyed_by_indicator_are_read_as_documented() -> None:
     report = RULES.rate(parse_json('{"a": [{"period": "2024", "value": "60"}]}'))
     assert report.result("a").status == "green"
+
+
+def test_the_documented_keyed_example_reads_as_the_docs_say() -> None:
+    """The example in docs/data-format.md, as written there: two records under one key (a
+    list), one under another (a record), rated with the Havering ruleset it names."""
+    text = (ROOT / "docs" / "data-format.md").read_text(encoding="utf-8")
+    lead = text.index("Keyed by indicator, each key holds")
+    block = text[
+        text.index("```json\n", lead) + len("```json\n") : text.index(
+            "```", text.index("```json\n", lead) + 7
+        )
+    ]
+    rows = parse_json(block)
+    report = ragrules.load(EXAMPLES / "havering-2020-21-q2.toml").rate(rows, period="2020/21 Q2")
+    assert [(r.indicator.id, r.value_text) for r in report.results if r.row is not None] == [
+        ("early-help-conversion", "28.15"),
+        ("lac-supervision", "96.1"),
+    ]
+    assert report.rejected == ()
 
 
 @pytest.mark.parametrize("key", ["indicator", "Indicator", "Indicator ID"])
