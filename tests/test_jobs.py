@@ -107,6 +107,21 @@ def test_jobs_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "from 1 to 64" in capsys.readouterr().err
 
 
+def test_jobs_on_the_shipped_example(tmp_path: Path) -> None:
+    """The README's example, rated in two processes: the loaded ruleset (defaults, origins,
+    words) reaches the second process whole."""
+    examples = Path(__file__).parents[1] / "rulesets" / "examples"
+    rules, data = examples / "havering-2020-21-q2.toml", examples / "havering-2020-21-q2.csv"
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"{jobs}.jsonl"
+        argv = ["rate", str(rules), str(data), "--stream", "--jobs", jobs, "-o", str(out)]
+        assert main(argv) == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"\n") == 18
+
+
 @pytest.mark.parametrize("chunk", [1, 3, 7, 64])
 def test_a_file_is_cut_alike_whatever_the_chunk_it_is_read_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int

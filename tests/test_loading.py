@@ -251,6 +251,22 @@ def test_rulesets_pickle_errors() -> None:
     assert copy.problems == caught.value.problems
 
 
+@pytest.mark.parametrize(
+    "path", sorted(Path(__file__).parents[1].joinpath("rulesets").rglob("*.toml"))
+)
+def test_every_shipped_ruleset_pickles_with_its_explanations(path: Path) -> None:
+    """`rate --stream --jobs` sends the loaded ruleset to another process: every part of
+    it pickles, and the copy says where each setting was written as the original does."""
+    import pickle
+
+    ruleset = ragrules.load(path)
+    copy = pickle.loads(pickle.dumps(ruleset))
+    assert copy == ruleset
+    assert [list(i.origins) for i in copy.indicators] == [
+        list(i.origins) for i in ruleset.indicators
+    ]
+
+
 def test_text_read_with_its_byte_order_mark_loads_as_the_file_does() -> None:
     text = '[ruleset]\nformat = 1\nid = "t"\n[[indicator]]\nid = "a"\ntarget = 1\n'
     text += "tolerance = { absolute = 1 }\n"
@@ -274,3 +290,26 @@ def test_a_range_written_as_one_amount_says_how_to_write_a_range(written: str) -
         'id = "a"\n', 'id = "a"\nunit = "per 100,000"\n'
     )
     assert ragrules.loads(per).indicators[0].id == "a"
+
+
+def test_each_setting_is_traced_to_the_line_that_wrote_it(tmp_path: Path) -> None:
+    """An indicator's own key wins over `[defaults]`, and each is named by its own line."""
+    path = tmp_path / "origins.toml"
+    path.write_text(
+        '[ruleset]\nformat = 1\nid = "o"\n\n'
+        '[defaults]\ntolerance = { relative = "5%" }\nunit = "%"\n\n'
+        '[[indicator]]\nid = "a"\ntarget = 10\n\n'
+        '[[indicator]]\nid = "b"\ntarget = 20\ntolerance = { absolute = 1 }\n',
+        encoding="utf-8",
+    )
+    first, second = ragrules.load(path).indicators
+    assert list(first.origins) == [
+        ("target", f"{path}:11"),
+        ("tolerance", f"{path}:6"),
+        ("unit", f"{path}:7"),
+    ]
+    assert list(second.origins) == [
+        ("target", f"{path}:15"),
+        ("tolerance", f"{path}:16"),
+        ("unit", f"{path}:7"),
+    ]

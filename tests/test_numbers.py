@@ -100,3 +100,13 @@ def test_a_number_too_small_to_read_is_said_to_be_too_small(text: str) -> None:
     with pytest.raises(NumberError, match=r"is too small to read \(below 10\^-60; write 0"):
         parse_decimal(text)
     assert parse_decimal("1e-60") == Decimal("1e-60")
+
+
+@pytest.mark.parametrize("spaced", ["", "  "])
+def test_the_digit_limit_is_exact(spaced: str) -> None:
+    """Sixty significant digits are read; sixty-one are refused, however the text is laid out."""
+    assert parse_decimal(f"{spaced}{'7' * 60}{spaced}") == Decimal("7" * 60)
+    assert parse_decimal(f"0.{'7' * 60}") == Decimal(f"0.{'7' * 60}")
+    for text in ("7" * 61, f"0.{'7' * 61}", f"{'7' * 61}E-70"):
+        with pytest.raises(NumberError, match="significant digits"):
+            parse_decimal(f"{spaced}{text}{spaced}")

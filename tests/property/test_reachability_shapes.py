@@ -3,7 +3,7 @@
 The loader checks that every band of an indicator can be reached; a rule whose bands start
 at its target or a margin from it (all relative, or all absolute) is checked once per shape
 (scale, polarity, sign of the target, margins) and not again for other targets of that shape
-(`formats.loading._checks._shape`). Generated rulesets of several indicators sharing scales
+(`formats.loading._checks.Checks._shape`). Generated rulesets of several indicators sharing scales
 and margins, with targets of every sign, load with the same problems and warnings either
 way.
 """
@@ -103,7 +103,7 @@ def _one_scale(scale: str, *targets: str) -> str:
 def test_a_shape_checked_once_finds_what_each_check_finds(text: str) -> None:
     shared = _findings(text)
     with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(_checks, "_shape", lambda *_: None)  # every rule checked itself
+        patched.setattr(_checks.Checks, "_shape", lambda *_: None)  # every rule checked itself
         each = _findings(text)
     assert shared == each
 

@@ -139,7 +139,8 @@ def toml_number(text: str) -> Decimal | OutOfRange:
 
 
 def _checked(number: Decimal, text: str) -> Decimal:
-    if len(number.as_tuple().digits) > MAX_DIGITS:
+    # Only a text longer than the limit can hold more digits than it (as_tuple is not free).
+    if len(text) > MAX_DIGITS and len(number.as_tuple().digits) > MAX_DIGITS:
         raise NumberError(f"{text.strip()[:20]}... has more than {MAX_DIGITS} significant digits")
     if abs(number.adjusted()) > MAX_EXPONENT:
         # Keeps every product, rounding and printed form well inside EXACT's precision.

@@ -127,7 +127,7 @@ class Checks(Getters):
         )
         reported: set[str] = set()
         for target, tolerance, stretch in itertools.product(targets, tolerances, stretches):
-            shape = _shape(indicator, target, tolerance, stretch)
+            shape = self._shape(indicator, target, tolerance, stretch)
             if shape is not None and shape in self.reachable:
                 continue  # checked for another target of this shape: every band reachable
             inputs = rating.RuleInputs(
@@ -175,36 +175,50 @@ class Checks(Getters):
                     "bands and the indicator's thresholds",
                 )
 
+    def _shape(
+        self,
+        indicator: Indicator,
+        target: Target | None,
+        tolerance: Margin | None,
+        stretch: Margin | None,
+    ) -> tuple[object, ...] | None:
+        """What alone decides whether every band can be reached, when it is less than the
+        numbers: a point target, and bands that start at it or a margin from it, the margins
+        all relative or all absolute. Relative margins scale with the target and absolute ones
+        move with it, so the bands' starts come in the same order for every target of one
+        sign, and one check answers for all of them. None when the numbers themselves decide.
 
-def _shape(
-    indicator: Indicator, target: Target | None, tolerance: Margin | None, stretch: Margin | None
-) -> tuple[object, ...] | None:
-    """What alone decides whether every band can be reached, when it is less than the
-    numbers: a point target, and bands that start at it or a margin from it, the margins all
-    relative or all absolute. Relative margins scale with the target and absolute ones move
-    with it, so the bands' starts come in the same order for every target of one sign, and
-    one check answers for all of them. None when the numbers themselves decide."""
-    if (
-        target is None
-        or not target.is_point
-        or indicator.polarity not in (Polarity.HIGHER, Polarity.LOWER)
-    ):
-        return None
+        Whether the bands and margins have such a shape is found once for each scale,
+        polarity and pair of margins (`self.shaped`), not once per indicator."""
+        if target is None or not target.is_point:
+            return None
+        scale, polarity = indicator.scale, indicator.polarity
+        how = (id(scale), polarity, tolerance, stretch)
+        known = self.shaped.get(how)
+        if known is None:
+            known = self.shaped[how] = (scale, _shaped(indicator, tolerance, stretch))
+        if not known[1]:
+            return None
+        sign = (target.value > 0) - (target.value < 0)
+        return (id(scale), polarity, sign, tolerance, stretch)
+
+
+def _shaped(indicator: Indicator, tolerance: Margin | None, stretch: Margin | None) -> bool:
+    """Whether the indicator's bands start at its target or one kind of margin from it."""
+    if indicator.polarity not in (Polarity.HIGHER, Polarity.LOWER):
+        return False
     bases = set()
     for band in indicator.scale.bands:
         start = band.start
         if start is None or start.kind is PointKind.TARGET:
             continue
         if start.kind not in (PointKind.WORSE_BY, PointKind.BETTER_BY):
-            return None  # a threshold or a ratio: where it falls depends on the target
+            return False  # a threshold or a ratio: where it falls depends on the target
         margin = rating.margin_for(start, tolerance, stretch)
         if margin is None or margin.above is not None:
-            return None
+            return False
         bases.add(margin.basis)
-    if len(bases) > 1:
-        return None  # relative and absolute: their order depends on the target's size
-    sign = (target.value > 0) - (target.value < 0)
-    return (id(indicator.scale), indicator.polarity, sign, tolerance, stretch)
+    return len(bases) <= 1  # relative and absolute: their order depends on the target's size
 
 
 def _zero_margin(cuts: tuple[rating.Cut, ...], inputs: rating.RuleInputs) -> str | None:

@@ -73,6 +73,8 @@ class Getters:
         # Shapes of rule (`_checks._shape`) whose bands were all found reachable, with the
         # scale each names by id (kept alive, so that the id is not reused within a load).
         self.reachable: dict[tuple[object, ...], object] = {}
+        # Whether a scale, polarity and margins have such a shape, with the scale kept alive.
+        self.shaped: dict[tuple[object, ...], tuple[object, bool]] = {}
         # What scales need of indicators (`_checks.check_scale_fits`), found present.
         self.fitting: dict[tuple[object, ...], object] = {}
         # Settings read without a problem, by how they are written (`remembered`).

@@ -29,6 +29,8 @@ from ragrules.model.rules import (
 from ragrules.model.units import UnitError, canonical_unit
 
 _SETTINGS = ("target", "tolerance", "stretch", "polarity", "unit", "scale", "rounding")
+# The settings an explanation says were written where (`SettingOrigins`), in this order.
+_EXPLAINED = (*_SETTINGS, "overrides", "forecast", "target-carries", "rate", "minimum")
 
 
 class IndicatorReader(Checks, SettingReaders):
@@ -261,12 +263,7 @@ class IndicatorReader(Checks, SettingReaders):
         self, body: dict[str, Any], path: str, defaults: dict[str, Any]
     ) -> SettingOrigins:
         """Where each of the indicator's settings was written, for explanations."""
-        wheres = []
-        for key in (*_SETTINGS, "overrides", "forecast", "target-carries", "rate", "minimum"):
-            where = f"{path}.{key}" if key in body else f"defaults.{key}" if key in defaults else ""
-            if where:
-                wheres.append((key, where))
-        return SettingOrigins(self.origins, tuple(wheres))
+        return SettingOrigins(self.origins, path, frozenset(body), defaults, _EXPLAINED)
 
 
 def _thresholds_entry(

@@ -7,7 +7,7 @@ can say which file each setting came from; key positions are found only on first
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import overload
 
@@ -115,17 +115,36 @@ class Origins:
 
 
 class SettingOrigins(Sequence[tuple[str, str]]):
-    """An indicator's settings as (setting, "file:line") pairs, located on first use."""
+    """An indicator's settings as (setting, "file:line") pairs, located on first use.
 
-    def __init__(self, origins: Origins, wheres: tuple[tuple[str, str], ...]) -> None:
+    Where each is written (the indicator's own key or `[defaults]`) is worked out then too:
+    a ruleset that is never asked to explain itself does not pay for it at load."""
+
+    def __init__(
+        self,
+        origins: Origins,
+        path: str,
+        written: frozenset[str],
+        defaults: Mapping[str, object],
+        keys: Sequence[str],
+    ) -> None:
         self._origins = origins
-        self._wheres = wheres  # (setting, merged key path)
+        self._path = path  # the indicator's merged key path, `indicator[3]`
+        self._written = written  # the keys the indicator's own table has
+        self._defaults = defaults  # `[defaults]` (a dict, not a view: a ruleset is pickled)
+        self._keys = keys  # the settings to name, in order
         self._pairs: tuple[tuple[str, str], ...] | None = None
 
     def _located(self) -> tuple[tuple[str, str], ...]:
         if self._pairs is None:
             found = []
-            for key, where in self._wheres:
+            for key in self._keys:
+                if key in self._written:
+                    where = f"{self._path}.{key}"
+                elif key in self._defaults:
+                    where = f"defaults.{key}"
+                else:
+                    continue
                 file, line, _ = self._origins.locate(where)
                 if file is not None and line is not None:
                     found.append((key, f"{file}:{line}"))
