@@ -164,21 +164,85 @@ def _iter_csv(
 def _lines(
     stream: Iterable[str], delimiter: str, source: str | None
 ) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(stream, delimiter=delimiter)
+    """Each row's cells, numbered by its first line; a file the csv module would misread
+    without a word is refused where it goes wrong (see `_beyond_header`, `_open_quote`)."""
+    held: list[str] = []  # the lines of the row being read
+    ended: list[bool] = []  # set when the stream is exhausted
+
+    def fed() -> Iterator[str]:
+        for text in stream:
+            held.append(text)
+            yield text
+        ended.append(True)
+
+    reader = csv.reader(fed(), delimiter=delimiter)
     start = 1
+    width = -1  # the header's
     try:
         for cells in reader:
+            if ended:  # the csv module read on to the end for this row: a quote left open
+                _open_quote(held, delimiter, start, source)
+            if width < 0:
+                width = len(cells)
+            elif len(cells) > width:
+                _beyond_header(cells, width, start, source)
             yield start, cells  # a quoted cell may span lines: a row starts on its first
             start = reader.line_num + 1
+            held.clear()
     except csv.Error as exc:
         raise _error(
             source, f"line {reader.line_num}: {exc}", "check the quoting of that line"
         ) from None
 
 
+def _beyond_header(cells: list[str], width: int, line: int, source: str | None) -> None:
+    """Refuse a row with text beyond the header's last column (blank cells there are
+    nothing): `a,2021,1,234` is a value of 1 and a stray 234, a thousands comma unquoted."""
+    beyond = [cell for cell in cells[width:] if cell.strip()]
+    if beyond:
+        shown = ", ".join(repr(cell) for cell in beyond[:3]) + (", ..." if beyond[3:] else "")
+        raise _error(
+            source,
+            f"line {line}: {len(cells)} cells under a header of {width} columns "
+            f"({shown} beyond the last)",
+            'quote a number written with a thousands comma ("1,234"), or give the extra '
+            "column a header",
+        )
+
+
+def _open_quote(held: list[str], delimiter: str, line: int, source: str | None) -> None:
+    """Refuse a row whose quoted cell is never closed: the csv module, which reads on past a
+    line's end only inside quotes, read the rest of the file into it, every later row lost.
+    The line named is the one the quote opens on, scanned as the module scans (a quote opens
+    a cell only at its start; `""` inside one is a quote)."""
+    state, opened = "start", line
+    for number, text in enumerate(held, line):
+        for character in text:
+            if state == "quoted":
+                state = "quote" if character == '"' else "quoted"
+            elif character == delimiter:  # (a line end outside quotes ends the row)
+                state = "start"
+            elif state == "quote":
+                state = "quoted" if character == '"' else "plain"
+            elif state == "start" and character == '"':
+                state, opened = "quoted", number
+            else:
+                state = "plain"
+    raise _error(
+        source,
+        f"line {opened}: a quoted cell opened on this line is never closed; the rest "
+        "of the file would be read into it",
+        'close the quote, or write a quote inside a quoted cell twice ("")',
+    )
+
+
 def _sniff(text: str) -> str:
-    """The delimiter the header line uses most: comma, tab, semicolon or bar (comma on a tie)."""
-    header = re.split("[\r\n]", text, maxsplit=1)[0]
+    """The delimiter the header line uses most outside quoted cells: comma, tab, semicolon or
+    bar (comma on a tie). A header cell `"Notes; actions"` does not make the file `;`."""
+    header = _QUOTED_CELL.sub("", re.split("[\r\n]", text, maxsplit=1)[0])
     counts = {delimiter: header.count(delimiter) for delimiter in (",", "\t", ";", "|")}
     best = max(counts, key=lambda delimiter: counts[delimiter])
     return best if counts[best] > counts[","] else ","
+
+
+_QUOTED_CELL = re.compile(r'"(?:[^"]|"")*"')

@@ -28,6 +28,8 @@ def decode(raw: bytes, source: str | None, encoding: str | None = None) -> str:
     except UnicodeDecodeError:
         # Spreadsheets saved as "CSV" on Windows are often Windows-1252 (pound signs, dashes).
         return raw.decode(_verdict([raw], source, encoding), errors="replace")
+    except UnicodeError as exc:
+        raise _unreadable(source, encoding, exc) from None
 
 
 def _refuse_unseekable(source: Path) -> None:
@@ -46,12 +48,26 @@ def _refuse_unseekable(source: Path) -> None:
 
 
 def _codec(encoding: str, source: str | None) -> str:
+    hint = "e.g. utf-8, cp1252 or latin-1"
     try:
-        return codecs.lookup(encoding).name
+        name = codecs.lookup(encoding).name
     except LookupError:
-        raise _error(
-            source, f"unknown encoding {encoding!r}", "e.g. utf-8, cp1252 or latin-1"
-        ) from None
+        raise _error(source, f"unknown encoding {encoding!r}", hint) from None
+    try:
+        b"\0".decode(name, errors="ignore")  # rot13, base64: codecs, not of bytes to text
+    except LookupError:
+        raise _error(source, f"{encoding!r} is not a text encoding", hint) from None
+    return name
+
+
+def _unreadable(source: str | None, encoding: str | None, exc: UnicodeError) -> DataError:
+    """A codec that fails on the file as a whole (UTF-16 named for a file without its byte
+    order mark), not at a byte of it."""
+    return _error(
+        source,
+        f"the file cannot be read as {encoding or 'UTF-8'}: {exc}",
+        "check --encoding; without it, the encoding is found from the file",
+    )
 
 
 def _holds_utf8(raw: bytes) -> bool:
@@ -131,6 +147,8 @@ def _verdict(chunks: Iterable[bytes], source: str | None, encoding: str | None) 
                     decoder.decode(chunk)
                 except UnicodeDecodeError as exc:
                     bad = _relocated(_bad_byte(chunk, exc, source, encoding or "UTF-8"), lines)
+                except UnicodeError as exc:
+                    raise _unreadable(source, encoding, exc) from None
             utf8 = utf8 or (encoding is None and _holds_utf8(chunk))
             if bad is not None and (utf8 or encoding):
                 break

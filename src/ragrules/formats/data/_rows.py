@@ -102,8 +102,8 @@ class RowReader:
         if "indicator" not in roles.values():
             raise _error(
                 source,
-                f"no 'indicator' column (found: {', '.join(header) or 'none'})",
-                "the header needs at least indicator and value, or map them with --columns",
+                f"no 'indicator' column (found: {', '.join(map(repr, header)) or 'none'})",
+                _header_hint(header),
             )
         self.source = source
         # field -> column index (the first column of a field wins), in FIELDS' sense.
@@ -146,6 +146,15 @@ class RowReader:
         observation = Observation(row=line, extra=extra, **values)
         earlier = _earlier_rows(observation, self.earlier, cells, self.source, own_period)
         return [observation, *earlier]
+
+
+def _header_hint(header: list[str]) -> str:
+    """What to do about a header with no indicator column, from what it looks like."""
+    if any("\0" in name for name in header):  # UTF-16 read as bytes: a NUL between letters
+        return "the file looks like UTF-16 without its byte order mark: --encoding utf-16-le"
+    if len(header) == 1 and any(mark in header[0] for mark in ",;\t|"):
+        return "the header is read as one column: name the delimiter, e.g. --delimiter ';'"
+    return "the header needs at least indicator and value, or map them with --columns"
 
 
 def _check_columns(header: list[str], columns: Mapping[str, str], source: str | None) -> None:
