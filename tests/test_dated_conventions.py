@@ -331,3 +331,26 @@ def test_a_dated_entry_may_have_no_words() -> None:
     records = _records(ruleset, rows)
     assert _move(records["a", "2020/21 Q4"])[1] == ""
     assert _move(records["a", "2021/22 Q1"])[1] == "rise"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        'polarity = "in-range"\n'
+        'target = [{ lower = 10, upper = 20 }, { from = "Apr 2024", lower = 12, upper = 18 }]',
+        'target = [{ value = 10 }, { from = "2024/25 Q1", value = 20 }]',
+        'target = [{ from = "2024/25 Q1", value = 20 }]',
+    ],
+)
+def test_verify_tests_a_dated_target_in_a_period_that_has_it(target: str) -> None:
+    """A dated target is in force only with a period: each of its entries is tested in one
+    (it was rated with no period, `no-target`, and reported as a broken rule)."""
+    ruleset = ragrules.loads(
+        f'[ruleset]\nformat = 1\nid = "v"\n[[indicator]]\nid = "x"\n{target}\n'
+        "tolerance = { absolute = 2 }\n"
+    )
+    assert check_invariants(ruleset, examples=10) == []
+    versions = _versions_in_force(ruleset.indicators[0])
+    in_force = [ruleset.indicators[0].target.in_force(p) for _, p in versions]  # type: ignore[union-attr]
+    assert None not in in_force
+    assert len(set(in_force)) == len(in_force) == len(ruleset.indicators[0].target.entries)  # type: ignore[union-attr]

@@ -157,3 +157,40 @@ def test_counts_that_make_no_rate(
     result = ruleset.rate(rows).result("under-18-conceptions")
     assert result.status == status
     assert result.reason.startswith(reason)
+
+
+def test_a_minimum_value_is_in_the_indicators_unit() -> None:
+    """`minimum = { value = "10%" }` for a percent indicator, `"14 days"` for one in weeks."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "m"\n'
+        '[[indicator]]\nid = "p"\nunit = "%"\nminimum = { value = "10%" }\n'
+        "target = 50\ntolerance = { absolute = 5 }\n"
+        '[[indicator]]\nid = "w"\nunit = "weeks"\nminimum = { value = "14 days" }\n'
+        "target = 50\ntolerance = { absolute = 5 }\n"
+    )
+    rows = [
+        {"indicator": "p", "period": "2024/25 Q1", "value": "9%"},
+        {"indicator": "w", "period": "2024/25 Q1", "value": "1.5"},
+    ]
+    report = ruleset.rate(rows)
+    assert [r.status for r in report.results] == ["suppressed", "suppressed"]
+    rows = [{"indicator": "w", "period": "2024/25 Q1", "value": "2"}]
+    assert ruleset.rate(rows).results[0].status != "suppressed"
+
+
+@pytest.mark.parametrize(
+    ("setting", "key"),
+    [
+        ('rate = { per = "100%" }', "rate.per"),
+        ('rate = { per = 1000 }\nminimum = { numerator = "5 children" }', "minimum.numerator"),
+    ],
+)
+def test_a_count_or_per_with_a_unit_is_not_a_plain_number(setting: str, key: str) -> None:
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(
+            f'[ruleset]\nformat = 1\nid = "m"\n[[indicator]]\nid = "r"\n{setting}\n'
+            "target = 5\ntolerance = { absolute = 1 }\nrounding = { places = 1 }\n"
+        )
+    (problem,) = caught.value.problems
+    assert problem.key == f"indicator[0].{key}"
+    assert "is not a plain number" in problem.message

@@ -54,16 +54,18 @@ def movement_with_history(
         period = current.shifted(-steps)
         row = placed.get((series, period))
         tokens = ruleset.tokens.at(period)
-        reading = reading_of(indicator, row, tokens) if row and not row.caveat else None
+        # Judged as that period's own report judged it: with the settings then in force.
+        version = indicator.at(period)
+        reading = reading_of(version, row, tokens) if row and not row.caveat else None
         if row is None or reading is None or reading.number is None:
             break
-        then, _, _ = target_for(indicator, row, period, tokens)
+        then, _, _ = target_for(version, row, period, tokens)
         past = _movement(
             ruleset,
             comparison,
-            indicator,
+            version,
             row,
-            rounded(indicator, reading.number),
+            rounded(version, reading.number),
             then,
             period,
             placed,

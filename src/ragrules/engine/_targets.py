@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ragrules.model.numbers import EXACT, format_decimal, round_value
 from ragrules.model.observations import Observation, is_no_data, read_value
-from ragrules.model.periods import Period, PeriodKind, position_in_year
+from ragrules.model.periods import Period, PeriodKind, months_in_year
 from ragrules.model.rules import (
     BenchmarkTarget,
     Indicator,
@@ -91,27 +91,38 @@ def _benchmark_target(
 
 
 def profiled(target: ProfiledTarget, period: Period | None) -> tuple[Decimal | None, str]:
-    """A profiled annual target's value for `period`, exactly, or None and why not."""
+    """A profiled annual target's value for `period`, exactly, or None and why not.
+
+    A period's share is that of the months it covers, counted in the target's year: a
+    quarter that is not one of that year's own (a financial quarter under an academic
+    calendar) takes its three months' shares, not those of the quarter in its place."""
     if period is None:
         return None, "a profiled target needs the period"
     if period.kind is PeriodKind.YEAR or period.rolling:
         return target.annual, ""
-    count = 12 if period.kind is PeriodKind.MONTH else 4
-    position = position_in_year(period, target.calendar)
+    months = months_in_year(period, target.calendar)
+    if months is None:
+        return None, f"{period} falls in two of the profile's years ({target.calendar.value})"
     shares = target.shares
-    if shares and len(shares) != count:
-        if len(shares) == 4:
+    if len(shares) == 4:
+        if period.kind is PeriodKind.MONTH:
             return None, "the profile gives quarters; state a profile of 12 months for months"
-        # 12 monthly shares: a quarter's share is its three months'.
-        shares = tuple(sum(shares[3 * q : 3 * q + 3], Decimal(0)) for q in range(4))
-    first = 1 if period.ytd else position
+        if months.start % 3 or months.stop % 3:
+            return None, (
+                f"the profile gives the quarters of the {target.calendar.value} year, and "
+                f"{period} covers part of one; state a profile of 12 months"
+            )
+        return EXACT.multiply(
+            target.annual, sum(shares[months.start // 3 : months.stop // 3], Decimal(0))
+        ), ""
     if shares:
-        share = sum(shares[first - 1 : position], Decimal(0))
-        return EXACT.multiply(target.annual, share), ""
-    parts = position - first + 1
+        return EXACT.multiply(
+            target.annual, sum(shares[months.start : months.stop], Decimal(0))
+        ), ""
+    count = 12 if period.kind is PeriodKind.MONTH else 4
     context = EXACT.copy()  # its own flags: did the division round?
     context.clear_flags()
-    value = context.divide(context.multiply(target.annual, Decimal(parts)), Decimal(count))
+    value = context.divide(context.multiply(target.annual, Decimal(len(months))), Decimal(12))
     if context.flags[decimal.Inexact]:
         return None, (
             f"{format_decimal(target.annual)} does not divide exactly into {count} equal "

@@ -297,12 +297,17 @@ def year_of(period: Period, calendar: Calendar) -> int:
     return year if month >= _FIRST_MONTH[calendar] else year - 1
 
 
-def position_in_year(period: Period, calendar: Calendar) -> int:
-    """Which quarter or month of its year (in `calendar`) a period is, from 1 (a year: 1)."""
-    offset = (period.start[1] - _FIRST_MONTH[calendar]) % 12
-    if period.kind is PeriodKind.MONTH:
-        return offset + 1
-    return offset // 3 + 1 if period.kind is PeriodKind.QUARTER else 1
+def months_in_year(period: Period, calendar: Calendar) -> range | None:
+    """The months a month or quarter covers, counted from 0 at the first month of its year in
+    `calendar`; a year-to-date one's from that first month. A quarter of another calendar
+    (financial April to June, in an academic year from September) covers the months it
+    covers. None when they fall in two of `calendar`'s years: a financial July to September
+    quarter in an academic year, whose August ends one year and September starts the next."""
+    first = (period.start[1] - _FIRST_MONTH[calendar]) % 12
+    end = first + (1 if period.kind is PeriodKind.MONTH else 3)
+    if end > 12:
+        return None
+    return range(0 if period.ytd else first, end)
 
 
 def _without_ytd(key: str) -> tuple[str, bool]:

@@ -205,15 +205,28 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
 
 
 def _versions_in_force(indicator: Indicator) -> list[tuple[Indicator, Period | None]]:
-    """Each version of an indicator, with a period it is in force for (None: undated)."""
-    starts = indicator.changes
+    """Each version of an indicator, with a period it is in force for (None: undated).
+
+    A version is what the indicator says for a period: its dated polarity, scale and
+    thresholds, and its dated target and margins, so that a dated target is tested with a
+    period that has it (without one, no target is in force: nothing to test)."""
+    margins = [s for s in (indicator.target, indicator.tolerance, indicator.stretch) if s]
+    starts = {
+        *indicator.changes,
+        *(entry.start for s in margins for entry in s.entries if entry.start is not None),
+    }
     if not starts:
         return [(indicator, None)]
-    periods = [starts[0].previous(), *starts]  # before the first change, and from each
-    found: dict[Indicator, Period | None] = {}
+    ordered = sorted(starts, key=lambda period: period.start)
+    periods = [ordered[0].previous(), *ordered]  # before the first change, and from each
+    found: dict[tuple[object, ...], tuple[Indicator, Period | None]] = {}
     for period in periods:
-        found.setdefault(indicator.at(period), period)  # equal versions tested once
-    return list(found.items())
+        version = indicator.at(period)
+        if indicator.target is not None and indicator.target.in_force(period) is None:
+            continue  # no target then: the rows of that period are `no-target`
+        key = (version, *(s.in_force(period) for s in margins))
+        found.setdefault(key, (version, period))  # equal versions tested once
+    return list(found.values())
 
 
 def _indicator_invariants(

@@ -193,7 +193,7 @@ class IndicatorReader(Checks, SettingReaders):
         rate = self.rate_rule(*found) if (found := setting("rate")) is not None else None
         minimum = None
         if (found := setting("minimum")) is not None:
-            minimum = self.minimum(*found, rate is not None)
+            minimum = self.minimum(*found, rate is not None, unit)
         overrides, forecast = False, None
         for key in ("overrides", "forecast"):
             found = setting(key)

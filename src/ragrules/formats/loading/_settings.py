@@ -10,7 +10,7 @@ from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._getters import _kind
 from ragrules.formats.loading._keys import _FORECAST_KEYS, MAX_ROUNDING_PLACES
 from ragrules.model.errors import close_matches
-from ragrules.model.numbers import RoundingMode
+from ragrules.model.numbers import NumberError, RoundingMode, split_value
 from ragrules.model.rates import Minimum, RateRule
 from ragrules.model.rules import ForecastRule, Rounding, Scale, Target
 
@@ -52,7 +52,7 @@ class SettingReaders(Amounts):
             self.problem(path, f"expected a table, got {_kind(raw)}", _RATE_HINT)
             return None
         body = self.table(raw, path, ("per",))
-        per = self.quantity(body.get("per", 1), f"{path}.per", "number")
+        per = self.plain_number(body.get("per", 1), f"{path}.per", "per = 100000")
         if per is None:
             return None
         if per <= 0:
@@ -60,16 +60,34 @@ class SettingReaders(Amounts):
             return None
         return RateRule(per=per)
 
-    def minimum(self, raw: object, path: str, rated_from_counts: bool) -> Minimum | None:
+    def plain_number(self, raw: object, path: str, example: str) -> Decimal | None:
+        """A number with no unit (a count, a rate's `per`): `"100%"` or `"5 children"` is a
+        problem that says so, not one about converting to a unit."""
+        if isinstance(raw, str):
+            try:
+                parts = split_value(raw)
+            except NumberError:
+                parts = None  # `quantity` says what is wrong with it
+            if parts is not None and parts[1]:
+                self.problem(path, f"{raw!r} is not a plain number", f"e.g. {example}")
+                return None
+        return self.quantity(raw, path, "number")
+
+    def minimum(self, raw: object, path: str, rated_from_counts: bool, unit: str) -> Minimum | None:
         """`minimum = { denominator = 50, numerator = 5, value = 5 }`: below any of them a
-        row is suppressed, not rated."""
+        row is suppressed, not rated. The value is in the indicator's `unit` ("10%"); the
+        counts are plain numbers."""
         if not isinstance(raw, dict):
             self.problem(path, f"expected a table, got {_kind(raw)}", _MINIMUM_HINT)
             return None
         body = self.table(raw, path, ("numerator", "denominator", "value"))
         found: dict[str, Decimal] = {}
         for key, value in body.items():
-            number = self.quantity(value, f"{path}.{key}", "number")
+            number = (
+                self.quantity(value, f"{path}.{key}", unit)
+                if key == "value"
+                else self.plain_number(value, f"{path}.{key}", f"{key} = 50")
+            )
             if number is None:
                 continue
             if number < 0:
