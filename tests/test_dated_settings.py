@@ -178,3 +178,15 @@ def test_an_unreadable_from_is_one_problem_not_also_an_undated_entry() -> None:
         ragrules.loads(head + 'target = [{ value = 60 }, { from = "2020/21 Q5", value = 80 }]\n')
     (problem,) = caught.value.problems
     assert problem.key == "indicator[0].target[1].from"
+
+
+@pytest.mark.parametrize("key", ["target", "tolerance", "stretch"])
+def test_an_empty_list_of_entries_is_refused_where_it_is(key: str) -> None:
+    """`target = []` put no target in force for any period: every row `no-target`, unsaid."""
+    settings = {"target": "1", "tolerance": "{ absolute = 1 }", key: "[]"}
+    body = "".join(f"{name} = {value}\n" for name, value in settings.items())
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(f'[ruleset]\nformat = 1\nid = "x"\n[[indicator]]\nid = "a"\n{body}')
+    (problem,) = caught.value.problems
+    assert problem.key == f"indicator[0].{key}"
+    assert problem.message == "an empty list of dated entries"

@@ -165,3 +165,29 @@ def test_rolling_values_are_compared_with_rolling_values() -> None:
     ]
     move = ruleset.rate(rows, period="R12M Nov 2024").result("a").travel[0]
     assert (move.earlier, move.direction.value) == (Decimal(8), "up")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        '{ annual = 100, profile = ["0%", "30%", "30%", "40%"] }',
+        '{ annual = -100, profile = "pro-rata" }',
+        '[{ value = 5 }, { from = "2025/26", annual = 0, profile = "pro-rata" }]',
+    ],
+)
+def test_a_ratio_band_refuses_a_profile_that_gives_no_target_above_zero(target: str) -> None:
+    """As a fixed target of zero is refused for a ratio band, so is a profile that puts one
+    in force for some period (a 0% quarter, an annual target of zero or less)."""
+    text = (
+        '[ruleset]\nformat = 1\nid = "r"\n[scales.ratio]\nbands = [{ status = "green", '
+        'from = { ratio = "100%" } }, { status = "red" }]\n'
+        f'[[indicator]]\nid = "a"\nunit = "count"\nscale = "ratio"\ntarget = {target}\n'
+    )
+    with pytest.raises(ragrules.RulesetError) as caught:
+        ragrules.loads(text)
+    (problem,) = caught.value.problems
+    assert problem.key == "indicator[0].target"
+    assert "gives some period a target of zero or less" in problem.message
+    fine = text.replace('"0%", "30%"', '"10%", "20%"').replace("-100", "100")
+    fine = fine.replace("annual = 0,", "annual = 8,")
+    assert ragrules.loads(fine).indicators[0].id == "a"

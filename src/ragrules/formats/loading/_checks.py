@@ -18,6 +18,7 @@ from ragrules.model.rules import (
     Point,
     PointKind,
     Polarity,
+    ProfiledTarget,
     Target,
 )
 
@@ -59,9 +60,34 @@ class Checks(Getters):
             if not target.is_point and not in_range:
                 self.problem(f"{path}.target", 'a target range needs polarity = "in-range"')
                 missing = True
+        if indicator.target and any(
+            band.start is not None and band.start.kind is PointKind.RATIO
+            for band in indicator.scale.bands
+        ):
+            missing = self._profiles_positive(indicator, path) or missing
         # Targets from benchmarks are known only with the data, so only fixed ones are checked.
         if not missing and (fixed or not indicator.scale.needs_target):
             self.check_reachable(indicator, path, fixed)
+
+    def _profiles_positive(self, indicator: Indicator, path: str) -> bool:
+        """Whether a profiled target gives a period a target of zero or less, which a ratio
+        band cannot be worked out from (reported: as a fixed target of zero is)."""
+        assert indicator.target is not None
+        for target in indicator.target.values():
+            if not isinstance(target, ProfiledTarget):
+                continue
+            shares = target.shares or (Decimal(1),)
+            if target.annual > 0 and all(share > 0 for share in shares):
+                continue
+            self.problem(
+                f"{path}.target",
+                f"scale {indicator.scale.name!r} has a ratio band, which needs a target "
+                f"above zero, and the profiled target ({target}) gives some period a "
+                "target of zero or less",
+                "give an annual target above zero, and every share of it above 0%",
+            )
+            return True
+        return False
 
     def _bands_missing(
         self,

@@ -244,6 +244,14 @@ class Getters:
         if not isinstance(raw, list):
             value = read(raw, path)
             return None if value is None else Schedule.always(value)
+        if not raw:  # `target = []`: no entry, so nothing in force for any period
+            self.problem(
+                path,
+                "an empty list of dated entries",
+                'give them, e.g. [{ value = 30 }, { from = "2024/25 Q3", value = 35 }], '
+                "or leave the key out",
+            )
+            return None
         entries: list[Dated[Any]] = []
         for index, item in enumerate(raw):
             where = f"{path}[{index}]"
