@@ -1,7 +1,8 @@
 """pandas entry point: rate a DataFrame of observations, get a DataFrame of results.
 
 Needs the `pandas` extra (`pip install "ragrules[pandas]"`). Missing cells (NaN, None) are
-blank values; floats go through their shortest repr, so 23.4 is exactly 23.4. Numbers in the
+blank values; floats go through their shortest repr, so 23.4 is exactly 23.4 (a float32 or
+float16 through its own type's, stored plainly, as a category or sparse). Numbers in the
 result are strings, so no precision is lost on the way back.
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 from ragrules.engine.ruleset import Ruleset
 from ragrules.model._text import column_key
 from ragrules.model.errors import DataError, Problem
-from ragrules.model.observations import field_named
+from ragrules.model.observations import column_clash, field_named
 from ragrules.reports._columns import cells, header, judging, passed_columns
 
 
@@ -24,6 +25,8 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
     """
     import pandas
 
+    if not isinstance(frame, pandas.DataFrame):
+        raise TypeError(_not_a_frame(frame))
     # Missing cells (NaN, NA, NaT) are blank: `Observation` reads them so wherever they come from.
     report = ruleset.rate(_records(frame), period=period)
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
@@ -37,21 +40,36 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
     return rated
 
 
+def _not_a_frame(given: object) -> str:
+    module = type(given).__module__.split(".")[0]
+    kind = type(given).__name__ if module == "builtins" else f"{module}.{type(given).__name__}"
+    if module == "polars":
+        hint = "pass frame.to_pandas(), or use ruleset.rate(frame.to_dicts())"
+    elif hasattr(given, "to_pandas"):  # a pyarrow Table, a Spark or Dask frame
+        hint = "convert it with .to_pandas() first"
+    elif hasattr(given, "to_frame"):  # a pandas Series
+        hint = "pass a DataFrame with an indicator column, e.g. series.to_frame()"
+    else:
+        hint = "for rows (a list of dicts) use ruleset.rate(rows), or pandas.DataFrame(rows)"
+    return f"frame must be a pandas DataFrame, not a {kind}: {hint}"
+
+
 def _records(frame: Any) -> list[dict[Any, Any]]:
     """The frame's rows as records. Two columns of one name are refused (which one is meant
-    is unknown), as is a frame of rows with no indicator column; a float32 or float16 cell
-    stays its own type, so it is read through its own shortest form (`75.6`), not widened
-    to a float64's (`75.5999984741211`)."""
+    is unknown), exactly or as names are matched (`value` and `Value`), as is a frame of rows
+    with no indicator column; a float32 or float16 cell stays its own type, so it is read
+    through its own shortest form (`75.6`), not widened to a float64's (`75.5999984741211`),
+    in a plain column, a category of them or a sparse one."""
     names = frame.columns
     if names.duplicated().any():
         twice = str(names[names.duplicated()][0])
-        raise DataError(
-            problems=(
-                Problem(
-                    message=f"the frame has two columns named {twice!r}",
-                    hint="rename or drop one; which one holds the rows' values is unknown",
-                ),
-            )
+        raise _two_columns(f"the frame has two columns named {twice!r}")
+    clash = column_clash(list(names))
+    if clash is not None:
+        first, second, name = clash
+        raise _two_columns(
+            f"the frame has two columns named {name!r}: {first!r} and {second!r} "
+            "(names match ignoring case and spaces)"
         )
     keys = [column_key(name) for name in names]
     if len(frame) and "indicator" not in {field_named(key, set(keys)) for key in keys}:
@@ -69,7 +87,29 @@ def _records(frame: Any) -> list[dict[Any, Any]]:
         )
     records: list[dict[Any, Any]] = frame.to_dict("records")
     for index, dtype in enumerate(frame.dtypes):
-        if dtype.kind == "f" and dtype.itemsize < 8:  # numpy's own scalars, not Python floats
-            for record, cell in zip(records, frame.iloc[:, index].to_numpy(), strict=True):
+        own = _narrow_float(dtype)
+        if own is not None:  # numpy's own scalars, not Python floats; NaN where missing
+            cells = frame.iloc[:, index].to_numpy(dtype=own, na_value=float("nan"))
+            for record, cell in zip(records, cells, strict=True):
                 record[names[index]] = cell
     return records
+
+
+def _two_columns(message: str) -> DataError:
+    hint = "rename or drop one; which one holds the rows' values is unknown"
+    return DataError(problems=(Problem(message=message, hint=hint),))
+
+
+def _narrow_float(dtype: Any) -> Any:
+    """The numpy float type narrower than a float64 (float32, float16) a column's cells are,
+    or None: through a category's categories, a sparse column's dense type, and an extension
+    type's numpy type (`Float32`, `float[pyarrow]`)."""
+    import pandas
+
+    if isinstance(dtype, pandas.CategoricalDtype):
+        return _narrow_float(dtype.categories.dtype)
+    if isinstance(dtype, pandas.SparseDtype):
+        return _narrow_float(dtype.subtype)
+    own = getattr(dtype, "numpy_dtype", dtype)
+    kind, size = getattr(own, "kind", ""), getattr(own, "itemsize", 8)
+    return own if kind == "f" and size < 8 else None

@@ -31,7 +31,9 @@ class Ruleset(RulesetData):
 
         For files too large to hold (a national dataset of every authority and year): each
         line is rated on its own, with the earlier values it carries; every line yields its
-        results and rejections. `period` is the period of rows that name none.
+        results and rejections. `period` is the period of rows that name none. Rows are read
+        as the generator runs, in the caller's code, yet the caller's decimal context (its
+        precision, rounding, traps or `capitals`) changes no result.
         """
         return batch.iter_rate(self, observations, period=period)
 

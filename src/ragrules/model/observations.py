@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -56,9 +56,10 @@ VALUE_COLUMNS = (
     "provisional",
     "revised",
 )
-# A `flag` cell holding one of these (or a no-data token such as N/A) does not flag the row;
-# any other text does.
+# A `flag` cell holding one of these, a number equal to zero (`0.0`, `-0`: a 0/1 column
+# stored as floats) or a no-data token such as N/A does not flag the row; any other text does.
 UNFLAGGED_TOKENS = frozenset({"n", "no", "no.", "false", "0", "not flagged", "unflagged"})
+_ZERO = re.compile(r"[+-]?(?:0+(?:\.0*)?|\.0+)(?:e[+-]?[0-9]+)?")
 
 
 # The types pandas and numpy use for a missing cell (`pd.NA`, `pd.NaT`, `np.datetime64("NaT")`),
@@ -91,17 +92,29 @@ def _unequal_to_itself(raw: object) -> bool:
 
 
 def _as_text(raw: object) -> str:
-    """Published text as given; numbers through their exact text; a missing cell as blank."""
+    """Published text as given; numbers through their exact text; a missing cell as blank.
+
+    A number's text never depends on the caller's decimal context: `str(Decimal)` writes the
+    exponent as the context's `capitals` says (`1e-7` under `capitals=0`), so it is written
+    with a capital E whatever the context (rows are read in the caller's context: `iter_rate`
+    is a generator)."""
     if type(raw) is str:  # the common case, first
         return raw.strip()
     if is_missing(raw):
         return ""
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
         try:
-            return str(to_decimal(raw))
+            return _number_text(to_decimal(raw))
         except NumberError:
-            return str(raw)  # nan, inf, too many digits: read later as an invalid value
+            return _number_text(raw)  # nan, inf, too many digits: read later as invalid
     return str(raw).strip()
+
+
+def _number_text(number: object) -> str:
+    """`str(number)`, with a Decimal's exponent letter a capital whatever the context says
+    (the only letter of a Decimal's text but for `Infinity`, `NaN`, which capitals leave)."""
+    text = str(number)
+    return text.replace("e", "E") if isinstance(number, Decimal) and "e" in text else text
 
 
 @attrs.frozen(kw_only=True)
@@ -124,7 +137,11 @@ class Observation:
     def flagged(self) -> bool:
         """True when the service flagged the row by hand ("of particular note")."""
         token = _token(self.flag)
-        return token not in UNFLAGGED_TOKENS and token not in NO_DATA_TOKENS
+        return (
+            token not in UNFLAGGED_TOKENS
+            and token not in NO_DATA_TOKENS
+            and not _ZERO.fullmatch(token)  # 0.0: a 0/1 column pandas stored as floats
+        )
 
     def column(self, name: str) -> str:
         """The text of another column (a benchmark, say), or '' when the row has none."""
@@ -167,18 +184,29 @@ def field_named(name: str, present: Collection[str]) -> str:
 def _names_of(keys: tuple[object, ...]) -> tuple[tuple[str, bool], ...]:
     """Each key's column name and whether it is a field, found once per set of keys: rows
     given as dicts share their keys, so a million rows match them once."""
+    clash = column_clash(keys)
+    if clash is not None:
+        # `value` and `Value` (or `value `) name one field: which one is meant?
+        first, second, name = clash
+        raise ValueError(f"keys {first!r} and {second!r} both give {name!r}")
+    names = [column_key(key) for key in keys]
+    present = set(names)
+    # A national export's `Area Code` is the area, as in a CSV.
+    return tuple((name, name in FIELDS) for name in (field_named(n, present) for n in names))
+
+
+def column_clash(keys: Sequence[object]) -> tuple[object, object, str] | None:
+    """The first two keys that give one column name as rows are read (`value` and `Value`,
+    `value ` or `VALUE`; `indicator` and `Indicator ID`), and that name; None if none do."""
     given: dict[str, object] = {}  # the key each name came from
-    found = []
     names = [column_key(key) for key in keys]
     present = set(names)
     for key, own in zip(keys, names, strict=True):
-        name = field_named(own, present)  # a national export's `Area Code`, as in a CSV
+        name = field_named(own, present)
         if name in given:
-            # `value` and `Value` (or `value `) name one field: which one is meant?
-            raise ValueError(f"keys {given[name]!r} and {key!r} both give {name!r}")
+            return given[name], key, name
         given[name] = key
-        found.append((name, name in FIELDS))
-    return tuple(found)
+    return None
 
 
 @attrs.frozen(kw_only=True)
@@ -284,9 +312,13 @@ def check_rows(observations: object) -> None:
     """Refuse what is not an iterable of rows, rather than rate nothing from it."""
     kind = type(observations).__name__
     if isinstance(observations, (str, bytes, Mapping)) or hasattr(observations, "to_dict"):
-        hint = (
-            "for a DataFrame use ragrules.pandas.rate_frame, or frame.to_dict('records')"
-            if hasattr(observations, "to_dict")
-            else "pass a list of rows, e.g. [{'indicator': ..., 'period': ..., 'value': ...}]"
-        )
+        if type(observations).__module__.startswith("polars"):
+            hint = (
+                "for a polars DataFrame use frame.to_dicts(), or "
+                "ragrules.pandas.rate_frame(ruleset, frame.to_pandas())"
+            )
+        elif hasattr(observations, "to_dict"):
+            hint = "for a DataFrame use ragrules.pandas.rate_frame, or frame.to_dict('records')"
+        else:
+            hint = "pass a list of rows, e.g. [{'indicator': ..., 'period': ..., 'value': ...}]"
         raise TypeError(f"observations must be an iterable of rows, not a {kind}: {hint}")
