@@ -158,3 +158,31 @@ def test_the_matrix_has_a_trend_per_area() -> None:
         '<title id="area-0-title">Rated statuses by period: 2017: above England 3; '
         "2018: above England 3;" in page
     )
+
+
+@given(
+    exponent=st.integers(-60, 59),
+    steps=st.lists(st.integers(-2, 2), min_size=2, max_size=4),
+)
+def test_a_chart_is_drawn_for_values_a_float_cannot_tell_apart(
+    exponent: int, steps: list[int]
+) -> None:
+    """Numbers of any size, a step of one in their last place apart: every point is drawn
+    at a finite height (the page's chart was a ZeroDivisionError at 1E+22)."""
+    target = f"1E{exponent}"
+    ruleset = ragrules.loads(
+        f'[ruleset]\nformat = 1\nid = "f"\n[[indicator]]\nid = "a"\nunit = "GBP"\n'
+        f'target = "{target}"\ntolerance = {{ relative = "1%" }}\n'
+    )
+    rows = [
+        {
+            "indicator": "a",
+            "period": f"2020/21 Q{n + 1}",
+            "value": f"1{'0' * 20}{step + 5}E{exponent - 21}",
+        }
+        for n, step in enumerate(steps)
+    ]
+    page = to_html(ruleset.rate(rows))
+    heights = [float(y) for y in re.findall(r' cy="([^"]+)"', page)]
+    assert len(heights) == len(steps)
+    assert all(0 <= y <= 48 for y in heights), heights  # the chart's height

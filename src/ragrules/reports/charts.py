@@ -35,8 +35,9 @@ def sparkline(points: Sequence[Result], ruleset: RulesetData, name: str) -> str:
     if not span:
         return ""
     low, high = min(span), max(span)
-    if low == high:
-        low, high = low - 1, high + 1
+    if not high > low:  # one value; or values a float cannot tell apart (1E+22 and 1E+22 + 1)
+        margin = max(abs(low), 1.0)
+        low, high = low - margin, high + margin
     # One time scale for every row: the report period at the right, a slot per period.
     width, last_slot = TREND_PERIODS - 1, slots[-1]
 
