@@ -313,3 +313,20 @@ def test_each_setting_is_traced_to_the_line_that_wrote_it(tmp_path: Path) -> Non
         ("tolerance", f"{path}:16"),
         ("unit", f"{path}:7"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "base"), [("tolerance", "of the target"), ("unchanged-within", "of the earlier value")]
+)
+def test_a_margin_with_both_bases_says_what_a_relative_one_is_a_share_of(
+    key: str, base: str
+) -> None:
+    settings = {"tolerance": "{ absolute = 1 }", key: '{ relative = "1%", absolute = 1 }'}
+    body = "".join(f"{name} = {value}\n" for name, value in settings.items())
+    with pytest.raises(RulesetError) as caught:
+        ragrules.loads(
+            f'[ruleset]\nformat = 1\nid = "m"\n[[indicator]]\nid = "a"\ntarget = 5\n{body}'
+        )
+    (problem,) = caught.value.problems
+    assert problem.key == f"indicator[0].{key}"
+    assert f'relative = "5%" is 5% {base};' in (problem.hint or "")

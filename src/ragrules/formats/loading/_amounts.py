@@ -28,6 +28,10 @@ _PROFILE_HINT = 'e.g. profile = "pro-rata", or profile = ["20%", "25%", "25%", "
 _SIDED = 'e.g. { below = { absolute = 2 }, above = { relative = "10%" } }'
 
 
+# What a relative margin is a share of, by its key (a tolerance's is of the target).
+_BASE_OF = {"unchanged-within": "earlier value"}
+
+
 class Amounts(Getters):
     """Getters for the amounts a ruleset states: percentages, margins and targets."""
 
@@ -88,10 +92,11 @@ class Amounts(Getters):
         bases = [key for key in ("relative", "absolute") if key in body]
         if len(bases) != 1:
             if isinstance(raw, dict):
+                base = _BASE_OF.get(path.rsplit(".", 1)[-1], "target")
                 self.problem(
                     path,
                     "give exactly one of 'relative' or 'absolute'",
-                    'relative = "5%" is 5% of the target; absolute = "5" is 5 in the unit',
+                    f'relative = "5%" is 5% of the {base}; absolute = "5" is 5 in the unit',
                 )
             return None
         basis = bases[0]
