@@ -49,11 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Run the command; -o sends what it prints to stdout into a file (rate writes its own)."""
-    if args.command == "rate" or not getattr(args, "output", None):
+    """Run the command; what it prints goes to -o FILE or stdout through `open_output`, so a
+    write that fails is an error naming where (rate opens its own)."""
+    if args.command == "rate":
         result: int = args.run(args)
         return result
-    refuse_overwriting(args)
-    with open_output(args.output) as out, contextlib.redirect_stdout(out):
+    output = getattr(args, "output", None)
+    if output:
+        refuse_overwriting(args)
+    with open_output(output) as out, contextlib.redirect_stdout(out):
         code: int = args.run(args)
     return code

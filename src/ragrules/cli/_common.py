@@ -16,7 +16,7 @@ from typing import TextIO
 
 import attrs
 
-from ragrules.cli._whole_file import replacing
+from ragrules.cli._whole_file import STDOUT, replacing, unwritable, writing
 from ragrules.engine.report import Report
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import (
@@ -93,12 +93,38 @@ def write_bytes(path: str, data: bytes) -> None:
 @contextlib.contextmanager
 def open_output(path: str | None) -> Iterator[TextIO]:
     """The file named by --output (UTF-8), or stdout. The file is written whole or not at
-    all (`_whole_file`): a command stopped by an error leaves the previous file as it was."""
-    if path is None:
-        yield sys.stdout
+    all (`_whole_file`): a command stopped by an error leaves the previous file as it was.
+    A write that fails (a full disk, a closed stdout) is a DataError naming the file or
+    standard output."""
+    if path is not None:
+        with replacing(Path(path)) as raw, io.TextIOWrapper(raw, "utf-8", newline="") as out:
+            yield out
         return
-    with replacing(Path(path)) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as out:
-        yield out
+    stdout = sys.stdout
+    try:
+        descriptor = None if stdout is None else stdout.fileno()
+    except (OSError, ValueError):  # not a file (a test's capture, a StringIO): as it is
+        yield stdout
+        return
+    try:
+        if stdout is not None:
+            stdout.flush()  # what it holds comes first
+    except OSError as exc:
+        raise unwritable(STDOUT, exc) from None
+    with writing(descriptor, STDOUT, close=False) as raw:
+        out = io.TextIOWrapper(
+            raw,
+            getattr(stdout, "encoding", None) or "utf-8",
+            getattr(stdout, "errors", None),
+            line_buffering=getattr(stdout, "line_buffering", False),
+        )
+        try:
+            yield out
+        except BaseException:
+            with contextlib.suppress(OSError):
+                out.flush()
+            raise
+        out.flush()
 
 
 def read_data(args: argparse.Namespace, data: str) -> list[object]:

@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--per-area",
         metavar="DIR",
         help="write one report per area into DIR, named by area code (AREA.html, AREA.csv, "
-        "... by --format); the whole file's problems are printed as usual",
+        "... by --format; not with -o or --matrix); the whole file's problems are printed as "
+        "usual",
     )
     rate.add_argument(
         "--format",

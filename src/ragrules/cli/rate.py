@@ -38,6 +38,13 @@ def run_rate(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args, args.ruleset)
     print_problems(ruleset.warnings)
     refuse_overwriting(args)
+    if args.per_area and (args.output or args.matrix):
+        say(
+            "ragrules rate: --per-area writes a report per area into its folder, "
+            "not -o FILE or --matrix",
+            file=sys.stderr,
+        )
+        return USAGE
     if args.stream:
         if args.area is not None or args.matrix or args.per_area:
             say(
@@ -183,7 +190,8 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
         return USAGE
     data = Path(args.data)
     # A progress bar on stderr, when it is a terminal and the output goes elsewhere.
-    bar = _Progress() if sys.stderr.isatty() and (args.output or not sys.stdout.isatty()) else None
+    shown = args.output or sys.stdout is None or not sys.stdout.isatty()
+    bar = _Progress() if sys.stderr.isatty() and shown else None
     safe = not args.unsafe_csv
     if args.engine == "columnar" and fmt == "json" and args.period is None:
         if args.jobs > 1:  # asked for, so not dropped without a word

@@ -202,13 +202,24 @@ _BLOCK_START = re.compile(
     r"|[0-9]{1,9}(?=[.)]( |$))"  # an ordered list item
 )
 _CLOSING_HASHES = re.compile(r"(^|\s)(#+)$")
+# What GitHub's Markdown (GFM) makes a link of in plain text, with no `<` or `[` around it:
+# `https://...` (any `scheme://`), `www.` and an e-mail address (`me@host.example`, or after
+# `mailto:` or `xmpp:`). The first two are found as the page is read, so a backslash before
+# the `:` or the `.` (which shows as nothing) breaks them. An address is found after every
+# escape is read, so the `@` of one (after a character an address may end its name with) is
+# followed by a word joiner, `&#8288;`: an invisible character no address holds, which never
+# breaks the line.
+_AUTOLINK = re.compile(r"(?i):(?=//)|(?<=www)\.|(?<=[A-Za-z0-9.+_:-])@")
+_UNLINKED = {":": "\\:", ".": "\\.", "@": "@&#8288;"}
 
 
 def _text(text: str) -> str:
-    """Text on one line (whitespace folded) with every character Markdown reads escaped, and
+    """Text on one line (whitespace folded) with every character Markdown reads escaped, no
+    URL, `www.` host or e-mail address that GFM would make a link of (`_AUTOLINK`), and
     control and bidi characters shown (`\\x1b`): a page printed to a terminal runs none."""
     shown = terminal_safe(" ".join(text.split()))
-    return _REFERENCE.sub("&amp;", shown).translate(_ESCAPES)
+    escaped = _REFERENCE.sub("&amp;", shown).translate(_ESCAPES)
+    return _AUTOLINK.sub(lambda found: _UNLINKED[found[0]], escaped)
 
 
 def _paragraph(text: str) -> str:

@@ -31,7 +31,9 @@ section that is no date, as the date); booleans as `True`/`False`; text stripped
 Excel's escapes are decoded as Excel shows them (`_x000D_` is a carriage return, `_x005F_` an
 underscore; openpyxl leaves `_x000D_` as written). A number cell whose value no Decimal holds
 exactly (`1E400`, `nan`) is kept as written, so it is rated `invalid` with a reason instead
-of stopping the file. A number whose format only prints a percent sign (`0.0"%"`) is the
+of stopping the file. So is a formula with no value Excel saved (openpyxl and XlsxWriter
+write none, or a 0, and ask Excel to calculate it): it reads as `NOT_CALCULATED`, where
+openpyxl reads nothing, or the 0. A number whose format only prints a percent sign (`0.0"%"`) is the
 number with a `%`, unscaled (45 shown as 45.0% is `45%`).
 """
 
@@ -75,6 +77,7 @@ from ragrules.formats.data._xlsx_parts import (
 from ragrules.formats.data._xlsx_styles import Styles
 from ragrules.formats.data._xlsx_values import (
     MAC_EPOCH,
+    NOT_CALCULATED,
     WINDOWS_EPOCH,
     cell_text,
     date_text,
@@ -134,6 +137,7 @@ class _Workbook:
         self.sheet = sheet
         self.unpacked = 0
         self.cells = 0
+        self.recalculate = False  # the formulas' saved values are not Excel's (`first_sheet`)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         yield from self._sheet().rows()
@@ -163,7 +167,7 @@ class _Workbook:
         workbook = workbook or "xl/workbook.xml"
         folder = posixpath.dirname(workbook)
         links = relationships(self, rels_of(workbook))
-        sheet, date1904 = first_sheet(self, workbook, links)
+        sheet, date1904, self.recalculate = first_sheet(self, workbook, links)
         strings_part = self._target(links, "sharedStrings", folder)
         styles_part = self._target(links, "styles", folder)
         if not links and sheet is None:
@@ -319,6 +323,7 @@ class _Sheet:
         self.pieces: list[str] = []
         self.length = 0
         self.has_value = False
+        self.formula = False  # the cell holds a formula (`<f>`)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         first = True
@@ -357,6 +362,8 @@ class _Sheet:
             self.has_value = self.has_value or self.reading
         elif local == "rPh":
             self.phonetic += 1
+        elif local == "f":
+            self.formula = True
 
     def end(self, name: str) -> None:
         if not self.in_data:
@@ -365,7 +372,9 @@ class _Sheet:
         if local == "v" or local == "t":
             self.reading = False
         elif local == "c":
-            if self.has_value:
+            if self.formula and self.not_calculated():
+                self.values.append((self.column, NOT_CALCULATED))
+            elif self.has_value:
                 self.values.append((self.column, self.value("".join(self.pieces))))
                 if self.fill:
                     self.filled[self.row] = self.fill
@@ -439,7 +448,13 @@ class _Sheet:
         self.kind = kind
         self.pieces = []
         self.length = 0
-        self.has_value = False
+        self.has_value = self.formula = False
+
+    def not_calculated(self) -> bool:
+        """A formula cell holds no value Excel saved: none, an empty number, or any in a
+        workbook that asks to be calculated (an empty `t="str"` is a formula's empty text)."""
+        empty = self.type == "n" and not "".join(self.pieces).strip()
+        return self.book.recalculate or not self.has_value or empty
 
     def end_row(self) -> None:
         width = max([column for column, _ in self.values], default=0)

@@ -61,20 +61,26 @@ def relationships(book: Book, part: str) -> dict[str, tuple[str, str]]:
 
 def first_sheet(
     book: Book, workbook: str, links: dict[str, tuple[str, str]]
-) -> tuple[str | None, bool]:
+) -> tuple[str | None, bool, bool]:
     """The first worksheet's part (as openpyxl's `worksheets[0]`), or the one named by the
-    book's `sheet` (refused when hidden: a paper is read as shown), and whether dates count
-    from 1904."""
+    book's `sheet` (refused when hidden: a paper is read as shown), whether dates count
+    from 1904, and whether the workbook asks to be calculated when opened
+    (`fullCalcOnLoad`): its formulas' saved values are not Excel's results, as openpyxl and
+    XlsxWriter write them (XlsxWriter saves a 0 for each), and Excel drops the flag when
+    it calculates and saves the workbook."""
     if existing(book, workbook) is None:
         raise workbook_damaged(book.source, f"{workbook} is missing")
     folder = posixpath.dirname(workbook)
     found: list[str] = []
     date1904 = [False]
+    recalculate = [False]
 
     def start(name: str, attrs: dict[str, str]) -> None:
         local = name.rpartition(" ")[2]
         if local == "workbookPr":
             date1904[0] = attrs.get("date1904", "").strip().lower() in ("1", "true")
+        elif local == "calcPr":
+            recalculate[0] = attrs.get("fullCalcOnLoad", "").strip().lower() in ("1", "true")
         elif local == "sheet" and not found and (not book.sheet or attrs.get("name") == book.sheet):
             if book.sheet and attrs.get("state", "visible") != "visible":
                 raise workbook_error(  # a named sheet is a paper's: what its reader is shown
@@ -90,7 +96,7 @@ def first_sheet(
 
     for _ in book.parse(workbook, start):
         pass
-    return (found[0] if found else None), date1904[0]
+    return (found[0] if found else None), date1904[0], recalculate[0]
 
 
 class SharedStrings:

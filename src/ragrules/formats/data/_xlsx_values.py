@@ -24,6 +24,9 @@ _PERIODS = {"month": 7, "year": 4}  # the characters of `2020-11-01 00:00:00` ea
 # What Excel shows for a date it cannot show (before its first date, or after 9999).
 NO_DATE = "########"
 WINDOWS_EPOCH = datetime.datetime(1899, 12, 30)
+# What a formula cell with no value Excel saved reads as: a text no value, period or
+# indicator is, so the row is rated `invalid` (or rejected) with this as its reason.
+NOT_CALCULATED = "a formula with no saved value; open and save the workbook in Excel"
 MAC_EPOCH = datetime.datetime(1904, 1, 1)
 
 
