@@ -3,8 +3,9 @@
 The columns are the fields of `Result.to_dict()`, under the same names and in the same order.
 What is a list there becomes flat here: `bounds` is one cell of conditions, each comparison's
 movement is spread over `NAME_FIELD` columns (`short_arrow`, `short_earlier`, ...), and the
-row's passed-through columns follow under their own names (`data_NAME` where one would take
-the name of ours); the breakdown columns (sex, age) are among them.
+row's passed-through columns follow under their column keys (`data_NAME` where one would take
+the name of ours, `data_NAME (2)` where that too is taken: `passed_names`); the breakdown
+columns (sex, age) are among them.
 """
 
 from __future__ import annotations
@@ -101,7 +102,34 @@ def header(
         *(JUDGEMENT_COLUMNS if judged else ()),
         *extra,
     ]
-    return [*fixed, *(f"data_{name}" if name in fixed else name for name in passed)]
+    # A comparison named `forecast` or `override` gives a movement column named like a
+    # judgement column (`forecast_period`): the later is numbered, `forecast_period (2)`.
+    fixed = passed_names((), fixed, prefix="")
+    return [*fixed, *passed_names(fixed, list(passed))]
+
+
+def passed_names(fixed: Sequence[str], passed: Sequence[str], prefix: str = "data_") -> list[str]:
+    """The passed-through columns' names in the output, each unique: a column keeps its own
+    name unless one of `fixed` (ours) or an earlier passed column has it; then it is
+    `data_NAME`, numbered `data_NAME (2)`, `(3)`, ... while that too is taken (as the matrix
+    numbers `area (2)`). A column that is not named like one of ours always keeps its name,
+    whatever the others are called, so `status` beside `data_status` is `data_status (2)`.
+    (`prefix` is what a clash is given before it is numbered.)"""
+    taken = set(fixed)
+    keeps = []
+    for name in passed:
+        keeps.append(name not in taken)
+        taken.add(name)
+    names = []
+    for name, own in zip(passed, keeps, strict=True):
+        shown, number = name, 2
+        if not own:
+            shown = base = f"{prefix}{name}"
+            while shown in taken:
+                shown, number = f"{base} ({number})", number + 1
+            taken.add(shown)
+        names.append(shown)
+    return names
 
 
 def cells(

@@ -114,12 +114,12 @@ class RowReader:
         # A wide table: no value column, but columns headed by periods (2019/20, 2020/21 Q1).
         self.wide = {} if "value" in self.fields else _period_columns(header, roles)
         in_wide = set(self.wide.values())
-        # The row's other columns (an authority code, a breakdown): name -> column index.
-        self.others = {
-            role: index
-            for index, role in reversed(list(roles.items()))
-            if role not in FIELDS and role not in EARLIER and role and index not in in_wide
-        }
+        # The row's other columns (an authority code, a breakdown): name -> column index, in
+        # the file's order; of two columns with one name (one column key), the first wins.
+        self.others: dict[str, int] = {}
+        for index, role in roles.items():
+            if role not in FIELDS and role not in EARLIER and role and index not in in_wide:
+                self.others.setdefault(role, index)
         try:
             self.default = parse_period(period) if self.earlier and period else None
         except PeriodError as exc:
