@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules.spark import partition_starts
+from ragrules.reports.spark import partition_starts
 from ragrules.stream import rate_csv_stream
 
 needs_spark = pytest.mark.skipif(
