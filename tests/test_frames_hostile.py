@@ -6,9 +6,8 @@ of a value read from a Decimal or a float.
 
 from __future__ import annotations
 
-import importlib.util
-
 import decimal
+import importlib.util
 import io
 from decimal import Decimal
 from pathlib import Path
