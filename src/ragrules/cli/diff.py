@@ -1,4 +1,5 @@
-"""`ragrules diff`: how two rulesets differ in their rules, and in ratings of data."""
+"""`ragrules diff`: how two rulesets differ in their rules, and in ratings of data: the
+indicators' and the roll-ups'."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ import attrs
 from ragrules.cli._common import FINDINGS, OK, USAGE, load_ruleset, print_problems, read_data, say
 from ragrules.engine.canonical import fingerprint
 from ragrules.engine.report import Report, Result
+from ragrules.engine.rollups import RollupResult
 from ragrules.engine.ruleset import Ruleset
 from ragrules.model.errors import DataError, Problem
-from ragrules.tools.compare import rating_differences, rule_differences
+from ragrules.tools.compare import (
+    RatingDifference,
+    RollupDifference,
+    rating_differences,
+    rollup_differences,
+    rule_differences,
+)
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -23,13 +31,17 @@ def run_diff(args: argparse.Namespace) -> int:
     say("\nRules:" if rules else "\nRules: the same.")
     for difference in rules:
         say(f"  {difference}")
-    ratings = []
+    ratings: list[RatingDifference | RollupDifference] = []
     if args.data is not None:
         reports = _rate_both(a, b, args)
         if reports is None:
             return USAGE
         report_a, report_b = reports
-        ratings = rating_differences(report_a, report_b)
+        # The indicators' ratings, then the roll-ups' built from them.
+        ratings = [
+            *rating_differences(report_a, report_b),
+            *rollup_differences(report_a, report_b),
+        ]
         period = _period(report_a, report_b)
         say(f"\nRatings of {args.data} for {period}:" if ratings else "\nRatings: the same.")
         for rated in ratings:
@@ -73,11 +85,10 @@ def _period(a: Report, b: Report) -> str:
     return f"{a.period} (A), {b.period} (B)"
 
 
-def _derivation(report: Report, result: Result | None, missing: str) -> list[str]:
-    """One side's derivation of a series, or why that side did not rate it."""
+def _derivation(report: Report, result: Result | RollupResult | None, missing: str) -> list[str]:
+    """One side's derivation of a series or a roll-up, or why that side did not rate it."""
     if result is None:
         return [f"Not rated: {missing}."]
-    explained = report.explain(
-        result.indicator.id, area=result.area, breakdown=dict(result.breakdown)
-    )
+    key = result.rollup.id if isinstance(result, RollupResult) else result.indicator.id
+    explained = report.explain(key, area=result.area, breakdown=dict(result.breakdown))
     return str(explained).splitlines()

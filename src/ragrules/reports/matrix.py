@@ -2,8 +2,9 @@
 a summary per area and per series, as CSV, JSON or one self-contained HTML page.
 
 The rows are the areas in the report's order (sorted by code); the columns the series in the
-ruleset's order. An area with no result for a series (a breakdown it does not have) has an
-empty cell, never a guessed one.
+ruleset's order. A cell is the status the report shows (an applied override's, as `--area` and
+the summary have it), and the counts count those. An area with no result for a series (a
+breakdown it does not have) has an empty cell, never a guessed one.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ _WIDE = "body { max-width: none; } .wide { overflow-x: auto; } .wide th { min-wi
 
 @attrs.frozen(kw_only=True)
 class Matrix:
-    """Areas by series: `statuses[i][j]` is area i's status for series j ('' when none)."""
+    """Areas by series: `statuses[i][j]` is area i's reported status for series j ('' when
+    none: an applied override's where one applies); `overridden` the cells that are one."""
 
     columns: tuple[str, ...]  # a label per series: the indicator id, and its breakdown
     areas: tuple[str, ...]
     names: tuple[str, ...]  # each area's name, from an `area name` column ('' when none)
     statuses: tuple[tuple[str, ...], ...]
     order: tuple[str, ...]  # every status, best first, then the reasons not rated
+    overridden: frozenset[tuple[int, int]] = frozenset()  # (area, series) by an override
 
     def area_counts(self, row: int) -> Counter[str]:
         return Counter(status for status in self.statuses[row] if status)
@@ -46,20 +49,27 @@ class Matrix:
     def series_counts(self, column: int) -> Counter[str]:
         return Counter(row[column] for row in self.statuses if row[column])
 
+    def overrides(self, row: int) -> list[str]:
+        """The series whose status in area `row` is an officer's override."""
+        return [c for i, c in enumerate(self.columns) if (row, i) in self.overridden]
+
     def to_dict(self) -> dict[str, Any]:
+        areas = []
+        for index, (area, name, row) in enumerate(
+            zip(self.areas, self.names, self.statuses, strict=True)
+        ):
+            entry: dict[str, Any] = {
+                "area": area,
+                "name": name,
+                "statuses": dict(zip(self.columns, row, strict=True)),
+                "counts": _ordered(self.area_counts(index), self.order),
+            }
+            if overrides := self.overrides(index):  # only an area with an override has it
+                entry["overridden"] = overrides
+            areas.append(entry)
         return {
             "columns": list(self.columns),
-            "areas": [
-                {
-                    "area": area,
-                    "name": name,
-                    "statuses": dict(zip(self.columns, row, strict=True)),
-                    "counts": _ordered(self.area_counts(index), self.order),
-                }
-                for index, (area, name, row) in enumerate(
-                    zip(self.areas, self.names, self.statuses, strict=True)
-                )
-            ],
+            "areas": areas,
             "series": {
                 column: _ordered(self.series_counts(index), self.order)
                 for index, column in enumerate(self.columns)
@@ -68,25 +78,31 @@ class Matrix:
 
 
 def matrix(report: Report) -> Matrix:
-    """The report's results arranged as areas by series."""
+    """The report's results arranged as areas by series, each cell the reported status."""
     series: dict[Series, None] = {}
-    cells: dict[str, dict[Series, str]] = {}
+    cells: dict[str, dict[Series, Result]] = {}
     names: dict[str, str] = {}
     for result in report.results:
         key = (result.indicator.id, result.breakdown)
         series.setdefault(key)
-        cells.setdefault(result.area, {})[key] = result.status
+        cells.setdefault(result.area, {})[key] = result
         if not names.get(result.area):
             names[result.area] = dict(result.columns).get("area_name", "")
     labels = _labels(list(series))
+    shown = [
+        [cells[area].get(key) for key in series] for area in cells
+    ]  # each area's result per series, None where it has none
     order = [status for status, _ in report.summary.counts]
-    order += [s for s in dict.fromkeys(r.status for r in report.results) if s not in order]
+    order += [s for s in dict.fromkeys(r.reported_status for r in report.results) if s not in order]
     return Matrix(
         columns=tuple(labels),
         areas=tuple(cells),
         names=tuple(names[area] for area in cells),
-        statuses=tuple(tuple(cells[area].get(key, "") for key in series) for area in cells),
+        statuses=tuple(tuple(r.reported_status if r else "" for r in row) for row in shown),
         order=tuple(order),
+        overridden=frozenset(
+            (i, j) for i, row in enumerate(shown) for j, r in enumerate(row) if r and r.overridden
+        ),
     )
 
 
@@ -169,7 +185,10 @@ def matrix_html(report: Report) -> str:
     ):
         counts = grid.area_counts(index)
         shown = escape(f"{name} ({area})" if name else area or "(no area)")
-        cells = "".join(_cell(status, ruleset) for status in statuses)
+        cells = "".join(
+            _cell(status, ruleset, (index, j) in grid.overridden)
+            for j, status in enumerate(statuses)
+        )
         tallies = "".join(f'<td class="num">{counts[s]}</td>' for s in grid.order)
         chart = status_bars(
             by_area.get(area, []), ruleset, TREND_PERIODS, name=f"area-{index}", small=True
@@ -205,10 +224,13 @@ def matrix_html(report: Report) -> str:
     )
 
 
-def _cell(status: str, ruleset: RulesetData) -> str:
-    """A status as its tile shows it: the ruleset's label on the ruleset's colour."""
+def _cell(status: str, ruleset: RulesetData, overridden: bool = False) -> str:
+    """A status as its tile shows it: the ruleset's label on the ruleset's colour, marked
+    when it is an officer's override, as the report marks it."""
     if not status:
         return "<td></td>"
     background, text = tile_colours(status, ruleset)
     style = f"background:{background};color:{text}"
-    return f'<td><span class="status" style="{style}">{escape(ruleset.label(status))}</span></td>'
+    mark = ' <span class="override">(override)</span>' if overridden else ""
+    badge = f'<span class="status" style="{style}">{escape(ruleset.label(status))}</span>'
+    return f"<td>{badge}{mark}</td>"

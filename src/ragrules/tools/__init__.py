@@ -9,8 +9,10 @@ This package is public: its `__all__` is the auditor's API (the testing kit is `
 from ragrules.tools.audit import Audit, Mismatch, audit
 from ragrules.tools.compare import (
     RatingDifference,
+    RollupDifference,
     RuleDifference,
     rating_differences,
+    rollup_differences,
     rule_differences,
 )
 from ragrules.tools.verify import check_invariants, verify_file
@@ -19,10 +21,12 @@ __all__ = [
     "Audit",
     "Mismatch",
     "RatingDifference",
+    "RollupDifference",
     "RuleDifference",
     "audit",
     "check_invariants",
     "rating_differences",
+    "rollup_differences",
     "rule_differences",
     "verify_file",
 ]

@@ -2,7 +2,7 @@
 
 This is how two councils see where their classifications diverge, and why: "tolerance: 5%
 of the target (A) vs 5 percentage points (B)", then every observation rated differently with
-both derivations.
+both derivations, and every roll-up whose status differs.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import attrs
 from ragrules.engine._canonical_numbers import quantity_text
 from ragrules.engine.canonical import point_data, target_data, to_document
 from ragrules.engine.report import Rejection, Report, Result
+from ragrules.engine.rollups import RollupResult
 from ragrules.engine.ruleset import Ruleset
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.rules import Basis, Indicator, Margin, Schedule, TargetSpec
@@ -29,10 +30,14 @@ class RuleDifference:
     setting: str
     a: str
     b: str
+    # Within a ruleset-wide setting of entries (`rollup`): the entry and its key that
+    # differ, `w: rule`, or `w: defined` for an entry one ruleset has ('' for the rest).
+    entry: str = ""
 
     def __str__(self) -> str:
         where = f"{self.indicator}: " if self.indicator else ""
-        return f"{where}{self.setting}: {self.a} (A) vs {self.b} (B)"
+        setting = f"{self.setting} {self.entry}" if self.entry else self.setting
+        return f"{where}{setting}: {self.a} (A) vs {self.b} (B)"
 
 
 @attrs.frozen(kw_only=True)
@@ -65,9 +70,46 @@ class RatingDifference:
         moves = ""
         if a is not None and b is not None and _arrows(a) != _arrows(b):
             moves = f"; arrows {_arrow_text(a)} (A) vs {_arrow_text(b)} (B)"
-        side_a = self.missing_a if a is None else a.status
-        side_b = self.missing_b if b is None else b.status
+        side_a = self.missing_a if a is None else _status(a)
+        side_b = self.missing_b if b is None else _status(b)
         return f"{self.series}: {side_a} (A) vs {side_b} (B){moves}"
+
+
+def _status(result: Result) -> str:
+    """The status a report shows, marked when it is an officer's override."""
+    return f"{result.reported_status} (override)" if result.overridden else result.status
+
+
+@attrs.frozen(kw_only=True)
+class RollupDifference:
+    """One roll-up, in an area and breakdown, that the two reports rate differently: by
+    status, or rated by one of them only (the other side None, and `missing_a` or
+    `missing_b` saying why: `not defined` or `no result`)."""
+
+    a: RollupResult | None
+    b: RollupResult | None
+    missing_a: str = ""
+    missing_b: str = ""
+
+    @property
+    def result(self) -> RollupResult:
+        """The roll-up's result: A's, or B's where A has none."""
+        found = self.a if self.a is not None else self.b
+        assert found is not None, "a difference has a result on one side at least"
+        return found
+
+    @property
+    def series(self) -> str:
+        """`w (E1; Male)`: the roll-up's id, and its area and breakdown values."""
+        found = self.result
+        breakdown = ", ".join(value for _, value in found.breakdown if value)
+        series = "; ".join(part for part in (found.area, breakdown) if part)
+        return f"{found.rollup.id} ({series})" if series else found.rollup.id
+
+    def __str__(self) -> str:
+        side_a = self.missing_a if self.a is None else self.a.status
+        side_b = self.missing_b if self.b is None else self.b.status
+        return f"{self.series}: {side_a} (A) vs {side_b} (B)"
 
 
 def series_name(result: Result) -> str:
@@ -109,7 +151,9 @@ def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
     found: list[RuleDifference] = []
     document_a, document_b = to_document(a), to_document(b)
     for section in ("data", "scales", "travel", "exceptions", "rollup", "statuses"):
-        if document_a.get(section) != document_b.get(section):
+        if section == "rollup":
+            found += _rollup_differences(document_a.get(section), document_b.get(section))
+        elif document_a.get(section) != document_b.get(section):
             found.append(
                 RuleDifference(
                     indicator=None,
@@ -137,10 +181,63 @@ def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
     return found
 
 
+def _rollup_differences(a: object, b: object) -> list[RuleDifference]:
+    """Each roll-up's keys that differ, named `rollup ID: KEY`, in A's order then B's; a
+    roll-up one ruleset has is `rollup ID: defined`; the same roll-ups in another order,
+    `rollup: order` (a roll-up's members that are roll-ups come first either way)."""
+    entries_a, entries_b = _entries(a), _entries(b)
+    found: list[RuleDifference] = []
+    for key, entry in entries_a.items():
+        other = entries_b.get(key)
+        if other is None:
+            found.append(
+                RuleDifference(
+                    indicator=None, setting="rollup", a="yes", b="no", entry=f"{key}: defined"
+                )
+            )
+            continue
+        for name in dict.fromkeys([*entry, *other]):
+            if entry.get(name) != other.get(name):
+                found.append(
+                    RuleDifference(
+                        indicator=None,
+                        setting="rollup",
+                        a=_words(entry.get(name)),
+                        b=_words(other.get(name)),
+                        entry=f"{key}: {name}",
+                    )
+                )
+    found += [
+        RuleDifference(indicator=None, setting="rollup", a="no", b="yes", entry=f"{key}: defined")
+        for key in entries_b
+        if key not in entries_a
+    ]
+    common_a = [key for key in entries_a if key in entries_b]
+    common_b = [key for key in entries_b if key in entries_a]
+    if common_a != common_b:
+        found.append(
+            RuleDifference(
+                indicator=None,
+                setting="rollup",
+                a=", ".join(common_a),
+                b=", ".join(common_b),
+                entry="order",
+            )
+        )
+    return found
+
+
+def _entries(section: object) -> dict[str, dict[str, Any]]:
+    """A canonical section of `[[...]]` tables by id."""
+    if not isinstance(section, list):
+        return {}
+    return {str(item.get("id")): item for item in section if isinstance(item, dict)}
+
+
 def rating_differences(a: Report, b: Report) -> list[RatingDifference]:
-    """Series whose status or arrows differ for the same data, and series one report rates
-    and the other does not (its row rejected, or its indicator not defined): A's in A's
-    order, then those of B alone."""
+    """Series whose status (computed, or as reported after an override) or arrows differ
+    for the same data, and series one report rates and the other does not (its row
+    rejected, or its indicator not defined): A's in A's order, then those of B alone."""
     results_b = {_series(result): result for result in b.results}
     missing_a, missing_b = _Missing.of(a), _Missing.of(b)
     found: list[RatingDifference] = []
@@ -148,13 +245,44 @@ def rating_differences(a: Report, b: Report) -> list[RatingDifference]:
         other = results_b.pop(_series(result), None)
         if other is None:
             found.append(RatingDifference(a=result, b=None, missing_b=missing_b.why(result)))
-        elif result.status != other.status or _arrows(result) != _arrows(other):
+        elif (
+            result.status != other.status
+            or result.reported_status != other.reported_status
+            or _arrows(result) != _arrows(other)
+        ):
             found.append(RatingDifference(a=result, b=other))
     found += [
         RatingDifference(a=None, b=result, missing_a=missing_a.why(result))
         for result in results_b.values()
     ]
     return found
+
+
+def rollup_differences(a: Report, b: Report) -> list[RollupDifference]:
+    """Roll-ups, per area and breakdown, whose status differs for the same data, and those
+    one report has and the other does not (the roll-up not defined there): A's in A's
+    order, then those of B alone."""
+    results_b = {_rollup_key(rolled): rolled for rolled in b.rollups}
+    found: list[RollupDifference] = []
+    for rolled in a.rollups:
+        other = results_b.pop(_rollup_key(rolled), None)
+        if other is None:
+            found.append(RollupDifference(a=rolled, b=None, missing_b=_why(b, rolled)))
+        elif rolled.status != other.status:
+            found.append(RollupDifference(a=rolled, b=other))
+    found += [
+        RollupDifference(a=None, b=rolled, missing_a=_why(a, rolled))
+        for rolled in results_b.values()
+    ]
+    return found
+
+
+def _rollup_key(rolled: RollupResult) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    return (rolled.rollup.id, rolled.area, rolled.breakdown)
+
+
+def _why(report: Report, rolled: RollupResult) -> str:
+    return "no result" if report.ruleset.rollup(rolled.rollup.id) else "not defined"
 
 
 @attrs.frozen

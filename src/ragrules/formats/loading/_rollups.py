@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
+
+import attrs
 
 from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._getters import _kind
 from ragrules.model.errors import close_matches
 from ragrules.model.numbers import EXACT
 from ragrules.model.rollups import Rollup, RollupBand, RollupRule
-from ragrules.model.rules import Indicator
+from ragrules.model.rules import Indicator, Polarity
+from ragrules.model.words import merged
 
 _ROLLUP_KEYS = (
     "id",
@@ -28,6 +32,60 @@ _HINT = 'e.g. [[rollup]] id = "housing", members = ["pi-1", "pi-2"], rule = "wor
 MAX_ROLLUPS = 2_000
 
 
+@attrs.frozen
+class Ranked:
+    """What a roll-up member can be rated: `order`, its statuses from best to worst across
+    every version of its scale (`rag` then `brag`: blue, green, amber, red); `possible`, every
+    status its scales have (a share may count, a score must give points for, each); and `why`
+    the statuses have no one order from best to worst ('' when they do)."""
+
+    order: tuple[str, ...]
+    possible: tuple[str, ...]
+    why: str = ""
+
+
+def ranked(indicator: Indicator) -> Ranked:
+    """An indicator's statuses from best to worst, whichever version rates it: each version's
+    scale ranks its own (`statuses_for` its polarity), and the merge keeps every ranking. The
+    statuses have no one order when a version ranks two of them the other way round from
+    another, when no version ranks two of them against each other (scales sharing no status),
+    or when a version rates on a significance scale with no polarity: `higher`, `similar` and
+    `lower` say which way the value differs, not which is better."""
+    versions = indicator.versions
+    rankings = list(dict.fromkeys(v.scale.statuses_for(v.polarity) for v in versions))
+    order = tuple(merged(rankings))
+    possible = tuple(dict.fromkeys((*order, *(s for v in versions for s in v.scale.statuses))))
+    unjudged = next(
+        (v.scale for v in versions if v.scale.significance and v.polarity is Polarity.NEUTRAL),
+        None,
+    )
+    if unjudged is not None and unjudged.significance is not None:
+        labels = ", ".join(unjudged.significance.unjudged)
+        why = (
+            f"a neutral indicator on significance scale {unjudged.name!r} is rated {labels}, "
+            "which say which way it differs, not which is better"
+        )
+        return Ranked(order, possible, why)
+    # Ranked by some version, best first: (better, worse) pairs, in the rankings' order.
+    pairs = {(a, b): None for ranking in rankings for a, b in itertools.combinations(ranking, 2)}
+    for better, worse in pairs:
+        if (worse, better) in pairs:
+            return Ranked(order, possible, _contradiction(better, worse, indicator))
+    for better, worse in itertools.pairwise(order):
+        if (better, worse) not in pairs:
+            why = f"no scale of its ({_scales(indicator)}) ranks {better!r} against {worse!r}"
+            return Ranked(order, possible, why)
+    return Ranked(order, possible)
+
+
+def _contradiction(better: str, worse: str, indicator: Indicator) -> str:
+    return f"its scales ({_scales(indicator)}) rank {better!r} and {worse!r} both ways round"
+
+
+def _scales(indicator: Indicator) -> str:
+    return ", ".join(dict.fromkeys(v.scale.name for v in indicator.versions))
+
+
 class RollupReader(Amounts):
     """`[[rollup]]` tables, each checked against the indicators and the roll-ups before it."""
 
@@ -41,19 +99,16 @@ class RollupReader(Amounts):
             self.problem("rollup", f"more than {MAX_ROLLUPS:,} roll-ups", "split the ruleset")
             return ()
         # What each member can be rated: an indicator's statuses, or a roll-up's.
-        known: dict[str, tuple[str, ...]] = {
-            i.id: tuple(dict.fromkeys(s for v in i.versions for s in v.scale.statuses))
-            for i in indicators
-        }  # every status a member can have, whichever period's scale rates it
+        known = {i.id: ranked(i) for i in indicators}
         found: list[Rollup] = []
         for index, item in enumerate(raw):
             rollup = self.rollup(item, f"rollup[{index}]", known)
             if rollup is not None:
-                known[rollup.id] = rollup.statuses
+                known[rollup.id] = Ranked(rollup.statuses, rollup.statuses)
                 found.append(rollup)
         return tuple(found)
 
-    def rollup(self, raw: object, path: str, known: dict[str, tuple[str, ...]]) -> Rollup | None:
+    def rollup(self, raw: object, path: str, known: dict[str, Ranked]) -> Rollup | None:
         if not isinstance(raw, dict):
             self.problem(path, f"expected a table, got {_kind(raw)}", _HINT)
             return None
@@ -81,13 +136,25 @@ class RollupReader(Amounts):
         rule = self.choice(body["rule"], f"{path}.rule", RollupRule)
         if members is None or rule is None:
             return None
-        statuses = [known[m] for m in members]
+        ranks = [known[m] for m in members]
+        statuses = [r.order for r in ranks]
         weights = self._numbers(body.get("weights"), f"{path}.weights", members, positive=True)
         if rule in (RollupRule.WORST, RollupRule.MAJORITY):
+            unordered = next(((m, r) for m, r in zip(members, ranks, strict=True) if r.why), None)
+            if unordered is not None:
+                member, rank = unordered
+                self.problem(
+                    f"{path}.members",
+                    f"{rule.value} needs members whose statuses go from best to worst; "
+                    f"{member}'s do not: {rank.why}",
+                    'rate it with rule = "share" or "score", which have bands',
+                )
+                return None
             if len(set(statuses)) > 1:
                 self.problem(
                     f"{path}.members",
-                    f"{rule.value} needs members rated in the same statuses; these have "
+                    f"{rule.value} needs members rated in the same statuses, best first; these "
+                    "have "
                     + "; ".join(
                         f"{m}: {', '.join(s)}" for m, s in zip(members, statuses, strict=True)
                     ),
@@ -108,7 +175,7 @@ class RollupReader(Amounts):
         else:
             bands = self._bands(body.get("bands"), f"{path}.bands", rule)
             own = tuple(dict.fromkeys(band.status for band in bands or ()))
-        possible = tuple(dict.fromkeys(s for member in statuses for s in member))
+        possible = tuple(dict.fromkeys(s for rank in ranks for s in rank.possible))
         counted: tuple[str, ...] = ()
         points: tuple[tuple[str, Decimal], ...] = ()
         if rule is RollupRule.SHARE:
@@ -133,9 +200,7 @@ class RollupReader(Amounts):
             bands=bands,
         )
 
-    def _members(
-        self, raw: object, path: str, known: dict[str, tuple[str, ...]]
-    ) -> tuple[str, ...] | None:
+    def _members(self, raw: object, path: str, known: dict[str, Ranked]) -> tuple[str, ...] | None:
         if not isinstance(raw, list) or not raw or not all(isinstance(m, str) for m in raw):
             self.problem(path, "expected a list of indicator or roll-up ids", _HINT)
             return None
