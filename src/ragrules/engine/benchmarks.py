@@ -1,8 +1,9 @@
 """The value of a benchmark for one row: a column of the row, another area's row for the same
 indicator, breakdown and period, or a statistic of a group's values (mean, median, weighted
-mean).
+mean). A row's value is read as the indicator reads its own (a rate from the row's numerator
+and denominator), so England's row is the benchmark of a rate as of a published value.
 
-A mean is a quotient, so it is computed in the library's decimal context (120 significant
+A mean is a quotient, so it is computed in the library's decimal context (240 significant
 digits, rounded half-even). A published value has at most 60 digits, so it can only be equal
 to the mean when the mean is exact; otherwise the rounding is far smaller than any gap between
 the two, and a comparison gives what exact fractions would give.
@@ -13,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ragrules.engine._placing import KnownRows, Placed, Series
+from ragrules.engine._rates import reading_of
 from ragrules.engine.quantiles import GroupValues, in_group, numbers
 from ragrules.model.comparisons import Benchmark, Statistic
 from ragrules.model.numbers import EXACT
@@ -66,7 +68,8 @@ class BenchmarkValues:
         own = f"the {named.name} row ({area}) for {period}"
         if row.caveat:
             return None, f"{own} has a caveat, so it is no benchmark"
-        reading = read_value(row.value, indicator.unit, self.ruleset.tokens.at(period))
+        # Read as the row's own value is read: a rate from its numerator and denominator.
+        reading = reading_of(indicator, row, self.ruleset.tokens.at(period))
         if reading.number is None:
             return None, f"{own} has no value ({reading.reason})"
         return reading.number, ""

@@ -17,10 +17,12 @@ from fractions import Fraction
 from typing import Any
 
 from ragrules.engine._placing import Placed, Series
+from ragrules.engine._rates import reading_of
+from ragrules.engine._targets import rounded
 from ragrules.engine.result import Rank, Result
 from ragrules.model.comparisons import Group, QuantileMethod, Quantiles
-from ragrules.model.numbers import round_value
-from ragrules.model.observations import Observation, read_value
+from ragrules.model.numbers import format_decimal
+from ragrules.model.observations import Observation
 from ragrules.model.periods import Period
 from ragrules.model.rules import (
     Indicator,
@@ -101,15 +103,17 @@ def in_group(
 def numbers(
     indicator: Indicator, rows: Iterable[Observation], tokens: Tokens, keep_all: bool = False
 ) -> Iterable[Decimal | None]:
-    """The rows' values as rated (rounded as the indicator says); caveated and unreadable
-    ones skipped, or given as None with `keep_all`."""
+    """The rows' values as each row's own is rated: read as the indicator reads it (its value
+    column, or a rate from its numerator and denominator), then rounded as it says. Rows with
+    no number to rate (caveated, unreadable, no data, suppressed, or below the indicator's
+    `minimum`) are skipped, or given as None with `keep_all`: a value not rated is no one's
+    comparator."""
     for row in rows:
-        number = None if row.caveat else read_value(row.value, indicator.unit, tokens).number
-        if number is not None and indicator.rounding is not None:
-            rounding = indicator.rounding
-            number = round_value(number, rounding.places, rounding.mode)
-        if number is not None or keep_all:
-            yield number
+        number = None if row.caveat else reading_of(indicator, row, tokens).number
+        if number is not None:
+            yield rounded(indicator, number)
+        elif keep_all:
+            yield None
 
 
 def rate(
@@ -124,6 +128,12 @@ def rate(
     """The quantile band of the value among its group's, best first, with its rank."""
     bands = indicator.scale.quantiles
     assert bands is not None
+    if indicator.polarity is Polarity.IN_RANGE:
+        return _not_compared(
+            common,
+            "an in-range indicator has no better end to rank from: make it neutral (ranked "
+            "lowest first) or rate it on a banded scale",
+        )
     if groups is None:
         return _not_compared(common, "quantiles need every area: rate the whole file, not a stream")
     group = groups.ruleset.group(bands.group) if bands.group else None
@@ -133,6 +143,14 @@ def rate(
     if not in_group(observation, group, observation.area, period):
         return _not_compared(common, f"the area is not in {name}")
     values = groups.values(indicator, group, (series[0], series[2], period), observation.area)
+    if not _holds(values, value):
+        # The group is built from the rows' values as this row's is read, so it holds this
+        # value; a row it does not hold (or an empty group) cannot be placed in it.
+        return _not_compared(
+            common,
+            f"{format_decimal(value)} is not among the {len(values)} values of {name} for "
+            f"{period}, so it cannot be placed in them",
+        )
     position, cuts = quantile_of(value, values, bands)
     index = _best_first(position, bands.count, indicator.polarity)
     status = bands.statuses[index]
@@ -150,10 +168,17 @@ def rate(
     )
 
 
+def _holds(values: list[Decimal], value: Decimal) -> bool:
+    """Whether the sorted `values` hold `value`."""
+    at = bisect.bisect_left(values, value)
+    return at < len(values) and values[at] == value
+
+
 def quantile_of(
     value: Decimal, values: list[Decimal], bands: Quantiles
 ) -> tuple[int, list[Fraction]]:
-    """The quantile (1 = lowest values) the value is in, and the cut-points between them."""
+    """The quantile (1 = lowest values) the value is in, and the cut-points between them;
+    `values` (sorted) must hold the value."""
     count = len(values)
     if bands.method is QuantileMethod.INCLUSIVE:
         cuts = [_percentile_inc(values, Fraction(k, bands.count)) for k in range(1, bands.count)]

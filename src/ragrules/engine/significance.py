@@ -30,6 +30,12 @@ from ragrules.model.rules import (
     Unrated,
 )
 
+# An in-range indicator is good between two limits: no side of a benchmark is the better one.
+IN_RANGE = (
+    "an in-range indicator has no better side to compare on: make it neutral (compared, "
+    "not judged) or rate it on a banded scale"
+)
+
 
 def rate(
     common: dict[str, Any],
@@ -50,6 +56,8 @@ def rate(
     )
     if is_benchmark_row:
         return _not_compared(common, f"this is the {test.benchmark} row")
+    if indicator.polarity is Polarity.IN_RANGE:
+        return _not_compared(common, IN_RANGE)
     value, missing = benchmarks.value(test.benchmark, indicator, observation, series, period)
     if value is None:
         return _not_compared(common, missing)
@@ -69,30 +77,52 @@ def rate(
             return _without(common, found)
         strict = found
     if test.method == "columns":  # published limits always hold the value they were made for
+        # The value as published, not as rounded for the rating: the limits are the
+        # published value's, and a rounded 10.6 (11) may lie outside 10.2 to 10.9.
+        published = common["unrounded"]
         for own in (interval, strict):
-            if own is not None and not own.lower <= common["value"] <= own.upper:
-                return _not_compared(common, _outside(common["value"], own))
+            if own is not None and not own.lower <= published <= own.upper:
+                return _not_compared(common, _outside(published, own))
     against: Decimal | Interval = value
+    strict_against: Interval | None = None
     if test.intervals:
         row = benchmarks.row(test.benchmark, observation, series, period)
-        theirs = (
-            None
-            if row is None
-            else _interval(row, test.level, test.lower, test.upper, indicator, tokens)
-        )
-        if not isinstance(theirs, Interval):
-            why = "" if theirs is None else f": {theirs.reason}"
-            return _not_compared(
-                common, f"the {test.benchmark} row has no {test.level}% interval{why}"
-            )
-        against = theirs
-    status, how, deciding = decide(test, indicator.polarity, against, interval, strict)
+        theirs = _benchmark_intervals(test, row, indicator, tokens, strict=strict is not None)
+        if isinstance(theirs, str):
+            return _not_compared(common, theirs)
+        against, strict_against = theirs
+    status, how, deciding = decide(
+        test, indicator.polarity, against, interval, strict, strict_against
+    )
     return Result(
         status=status,
         interval=deciding,
         reason=f"{status}: the interval {deciding} {how}",
         **common,
     )
+
+
+def _benchmark_intervals(
+    test: Significance,
+    row: Observation | None,
+    indicator: Indicator,
+    tokens: Tokens,
+    *,
+    strict: bool,
+) -> tuple[Interval, Interval | None] | str:
+    """The benchmark row's own intervals from the same columns, at the same levels (the plain
+    is compared with the plain, the strict with the strict), or why it has none."""
+    levels = [(test.level, test.lower, test.upper)]
+    if strict:
+        levels.append((test.strict_level, test.strict_lower, test.strict_upper))
+    found: list[Interval] = []
+    for level, lower, upper in levels:
+        theirs = None if row is None else _interval(row, level, lower, upper, indicator, tokens)
+        if not isinstance(theirs, Interval):
+            why = "" if theirs is None else f": {theirs.reason}"
+            return f"the {test.benchmark} row has no {level}% interval{why}"
+        found.append(theirs)
+    return found[0], found[1] if strict else None
 
 
 def _against_control_limits(
@@ -103,38 +133,50 @@ def _against_control_limits(
     benchmark: Decimal,
     tokens: Tokens,
 ) -> Result:
-    """The value against control limits around the benchmark for the row's denominator."""
+    """The value (as rated: rounded, when the indicator rounds) against control limits around
+    the benchmark for the row's denominator; with a strict level, a value outside the strict
+    limits too takes the strict status."""
     rated = common["value"]
     denominator = read_value(observation.column(test.denominator), "number", tokens).number
     if denominator is None or denominator <= 0:
         return _not_compared(common, f"no {test.denominator} for control limits")
-    z = _quantile(test.level)
     expected = benchmark * denominator / test.multiplier
-    if test.method == "wilson":
-        if not 0 <= expected <= denominator:
-            return _not_compared(common, "the benchmark is not a proportion of the denominator")
-        low, high = wilson(expected, denominator, z)
-        limits = Interval(
-            level=test.level, lower=low * test.multiplier, upper=high * test.multiplier
-        )
-    else:
-        low, high = byar(expected, z)
-        scale = test.multiplier / denominator
-        limits = Interval(level=test.level, lower=low * scale, upper=high * scale)
+    if test.method == "wilson" and not 0 <= expected <= denominator:
+        return _not_compared(common, "the benchmark is not a proportion of the denominator")
+    limits = _control_limits(test, test.level, expected, denominator)
     point = Interval(level=test.level, lower=rated, upper=rated)
     status, _, _ = decide(test, indicator.polarity, limits, point)
     side = _side(point, limits)
+    if side and test.strict_level:
+        strict = _control_limits(test, test.strict_level, expected, denominator)
+        if _side(point, strict) == side:  # beyond the wider limits too: the strict status
+            status, _, _ = decide(test, indicator.polarity, strict, point, point)
+            limits = strict
     where = "within" if side == 0 else "above" if side > 0 else "below"
     return Result(
         status=status,
         interval=limits,
         reason=(
-            f"{status}: {format_decimal(rated)} is {where} the {test.level}% control limits "
+            f"{status}: {format_decimal(rated)} is {where} the {limits.level}% control limits "
             f"{limits.lower:.10g} to {limits.upper:.10g} around "
             f"{test.benchmark}'s {format_decimal(benchmark)}"
         ),
         **common,
     )
+
+
+def _control_limits(
+    test: Significance, level: str, expected: Decimal, denominator: Decimal
+) -> Interval:
+    """Control limits at `level` around the expected count in `denominator`, in the
+    indicator's unit (Wilson's for a proportion, Byar's for a count or rate)."""
+    z = _quantile(level)
+    if test.method == "wilson":
+        low, high = wilson(expected, denominator, z)
+        return Interval(level=level, lower=low * test.multiplier, upper=high * test.multiplier)
+    low, high = byar(expected, z)
+    scale = test.multiplier / denominator
+    return Interval(level=level, lower=low * scale, upper=high * scale)
 
 
 @attrs.frozen
@@ -272,29 +314,36 @@ def decide(
     against: Decimal | Interval,
     interval: Interval,
     strict: Interval | None = None,
+    strict_against: Decimal | Interval | None = None,
 ) -> tuple[str, str, Interval]:
     """The status, how the interval lies against the benchmark in words, and the interval
-    that decided (the strict one when it too is clear of the benchmark)."""
+    that decided (the strict one when it too is clear of the benchmark: of
+    `strict_against`, the benchmark's strict interval, when intervals are compared)."""
     labels = test.labels(judged=polarity is not Polarity.NEUTRAL)
-    shown = (
-        f"{test.benchmark}'s {format_decimal(against)}"
-        if isinstance(against, Decimal)
-        else f"{test.benchmark}'s interval {against}"
-    )
     side = _side(interval, against)
     if side == 0:
         return (
             labels[len(labels) // 2],
-            f"includes {shown}" if isinstance(against, Decimal) else f"overlaps {shown}",
+            f"includes {_shown(test, against)}"
+            if isinstance(against, Decimal)
+            else f"overlaps {_shown(test, against)}",
             interval,
         )
     deciding = interval
     tier = 1 if len(labels) == 5 else 0  # the index of the plain (non-strict) better status
-    if strict is not None and _side(strict, against) == side:
-        deciding, tier = strict, 0
-    how = f"lies {'above' if side > 0 else 'below'} {shown}"
+    clear_of = against if strict_against is None else strict_against
+    if strict is not None and _side(strict, clear_of) == side:
+        deciding, tier, against = strict, 0, clear_of
+    how = f"lies {'above' if side > 0 else 'below'} {_shown(test, against)}"
     good = side > 0 if polarity is Polarity.NEUTRAL else (side > 0) == (polarity is Polarity.HIGHER)
     return (labels[tier] if good else labels[len(labels) - 1 - tier]), how, deciding
+
+
+def _shown(test: Significance, against: Decimal | Interval) -> str:
+    """The benchmark in words: its value, or its interval."""
+    if isinstance(against, Decimal):
+        return f"{test.benchmark}'s {format_decimal(against)}"
+    return f"{test.benchmark}'s interval {against}"
 
 
 def _without(common: dict[str, Any], missing: NoInterval) -> Result:
