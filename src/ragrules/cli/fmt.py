@@ -1,8 +1,9 @@
 """`ragrules fmt`: format ruleset files in place, keeping comments, order and `extends`.
 
-`--check` and `--diff` change nothing and exit 1 when a file would change, for CI. The
-resolved view that `fmt` printed in 0.1 is `ragrules show RULESET --toml` (or
-`--fingerprint`).
+`--check` and `--diff` change nothing and exit 1 when a file would change, for CI. A file
+that cannot be formatted without moving a table or a comment is refused and left as it is
+(exit 2), as is one that is not TOML. The resolved view that `fmt` printed in 0.1 is
+`ragrules show RULESET --toml` (or `--fingerprint`).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def run_fmt(args: argparse.Namespace) -> int:
                 print_problems(exc.problems)
                 failed += 1
     if "-" not in args.rulesets or len(args.rulesets) > 1:
-        say(_tally(len(changed), unchanged, args.check or args.diff), file=sys.stderr)
+        say(_tally(len(changed), unchanged, failed, args.check or args.diff), file=sys.stderr)
     if failed:
         return USAGE
     return FINDINGS if changed and (args.check or args.diff) else OK
@@ -71,13 +72,17 @@ def _diff(path: str, original: bytes, formatted: str) -> list[str]:
     return list(difflib.unified_diff(before, after, f"{path} (as it is)", f"{path} (formatted)"))
 
 
-def _tally(changed: int, unchanged: int, dry_run: bool) -> str:
+def _tally(changed: int, unchanged: int, failed: int, dry_run: bool) -> str:
     def files(count: int) -> str:
         return f"{count} file{'' if count == 1 else 's'}"
 
     parts = []
     if changed:
         parts.append(f"{files(changed)} {'would be reformatted' if dry_run else 'reformatted'}")
-    if unchanged or not changed:
+    if unchanged or not (changed or failed):
         parts.append(f"{files(unchanged)} {'already formatted' if dry_run else 'left unchanged'}")
+    if failed:  # not TOML, unreadable, or not formattable without moving a comment or table
+        parts.append(
+            f"{files(failed)} not formatted (left as {'it is' if failed == 1 else 'they are'})"
+        )
     return ", ".join(parts)
