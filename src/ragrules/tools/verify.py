@@ -11,7 +11,7 @@ tested, and that is an error, not a pass.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +20,19 @@ from ragrules.engine.ruleset import Ruleset
 if TYPE_CHECKING:  # Hypothesis is an optional extra: imported where the invariants are tested
     import hypothesis
 from ragrules.formats.loading import load, resolve_file
+from ragrules.formats.loading._origins import Origins
 from ragrules.model.errors import Problem, RagrulesError, Severity
+from ragrules.model.observations import read_value
 from ragrules.model.periods import Period
 from ragrules.model.rollups import RollupRule
-from ragrules.model.rules import Indicator, Polarity, Target, Unrated
+from ragrules.model.rules import (
+    BenchmarkTarget,
+    Indicator,
+    Polarity,
+    ProfiledTarget,
+    Target,
+    Unrated,
+)
 
 # A period to rate forecasts in; a forecast for it is rated for its year's end.
 _SOME_QUARTER = "2024/25 Q2"
@@ -49,7 +58,11 @@ def verify_file(
     allowed: Sequence[str | os.PathLike[str]] = (),
     examples: int = 50,
 ) -> list[Problem]:
-    """Every finding for a ruleset file: load errors, warnings, static checks, invariants."""
+    """Every finding for a ruleset file: load errors, warnings, static checks, invariants.
+
+    Each finding about an indicator or roll-up is located in the file that wrote it, by its
+    key path there (`indicator[1]` of an extending file, not its place in the merged ruleset).
+    """
     try:
         ruleset = load(path, search_path=search_path, allowed=allowed)
     except RagrulesError as exc:
@@ -67,21 +80,26 @@ def verify_file(
                         "make sure the local judgement is intended, and say so in a comment",
                     )
                 )
-        file, line, column = origins.locate(f"indicator[{index}]")
         findings += [
             Problem(
-                file=file,
-                line=line,
-                column=column,
-                key=f"indicator[{index}]",
                 message=f"{indicator.id}: {message}",
                 hint=hint,
                 severity=Severity.WARNING,
+                **_place(origins, f"indicator[{index}]"),
             )
             for message, hint in notes
         ]
-    findings += check_invariants(ruleset, examples=examples)
+    findings += check_invariants(ruleset, examples=examples, origins=origins)
     return findings
+
+
+def _place(origins: Origins | None, path: str) -> dict[str, Any]:
+    """Where a merged key path was written: its file, line and column, and its key path in
+    that file, as `ragrules check` names it (only the merged path without `origins`)."""
+    if origins is None:
+        return {"key": path}
+    file, line, column = origins.locate(path)
+    return {"file": file, "line": line, "column": column, "key": origins.resolve(path)[1] or path}
 
 
 def _static(indicator: Indicator) -> list[tuple[str, str]]:
@@ -115,8 +133,16 @@ def _static(indicator: Indicator) -> list[tuple[str, str]]:
     return found
 
 
-def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
-    """Monotonicity and exact boundaries, with generated values, for each rated indicator."""
+def check_invariants(
+    ruleset: Ruleset, *, examples: int = 50, origins: Origins | None = None
+) -> list[Problem]:
+    """Monotonicity and exact boundaries, with generated values, for each rated indicator.
+
+    Each version of an indicator (its settings in force for a period) is tested when its
+    bands are fixed by the ruleset alone; the others are listed in one warning with the
+    reason. Every failure Hypothesis finds is an error, one per distinct failure. With
+    `origins` (from `resolve_file`), findings are located in the file that wrote them.
+    """
     # Imported here, not at the top, because Hypothesis is an optional extra (`testing`) and
     # the command line imports this module: no circle is involved (testing imports no tool).
     try:
@@ -140,7 +166,7 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    untested = []
+    untested: list[str] = []
     compared = []
     for index, indicator in enumerate(ruleset.indicators):
         if indicator.scale.significance is not None or indicator.scale.quantiles is not None:
@@ -148,39 +174,17 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
             # status of its own to test (their decisions have property tests in ragrules).
             compared.append(indicator.id)
             continue
-        if indicator.rate is not None or indicator.minimum is not None:
-            # Rated from counts or suppressed below a minimum: a value alone is not a row it
-            # rates (ragrules' own property tests cover them).
-            untested.append(indicator.id)
-            continue
-        judged = [
-            (version, period)
-            for version, period in _versions_in_force(indicator)
-            if version.polarity is not Polarity.NEUTRAL  # shown, never judged: nothing to test
-        ]
-        try:
-            if not judged:
-                raise ValueError("never judged")
-            failures = [
-                failure
-                for index, (version, period) in enumerate(judged)
-                for failure in _indicator_invariants(
-                    ruleset, version, period, options, testing, judgement=index == 0
-                )
-            ]
-        except ValueError:
-            # No fixed target and margins to test against (neutral, benchmark, dated).
-            untested.append(indicator.id)
-            continue
+        place = _place(origins, f"indicator[{index}]")
+        failures, skipped = _tested(ruleset, indicator, options, testing)
         found += [
             Problem(
-                key=f"indicator[{index}]",
-                message=f"{indicator.id}: invariant {failure}",
-                severity=Severity.ERROR,
+                message=f"{indicator.id}: invariant {failure}", severity=Severity.ERROR, **place
             )
             for failure in failures
         ]
-    found += _rollup_invariants(ruleset, options, testing)
+        if skipped:
+            untested.append(f"{indicator.id} ({skipped})")
+    found += _rollup_invariants(ruleset, options, testing, origins)
     if compared:
         found.append(
             Problem(
@@ -195,13 +199,62 @@ def check_invariants(ruleset: Ruleset, *, examples: int = 50) -> list[Problem]:
         found.append(
             Problem(
                 message=f"invariants not tested for {len(untested)} of "
-                f"{len(ruleset.indicators)} indicators: {', '.join(untested)}",
-                hint="neutral, a target from the data, by period or none, a rate or a minimum; "
-                "test them with ragrules.testing and their rows",
+                f"{len(ruleset.indicators)} indicators: {'; '.join(untested)}",
+                hint="test them with ragrules.testing and their rows",
                 severity=Severity.WARNING,
             )
         )
     return found
+
+
+def _tested(
+    ruleset: Ruleset, indicator: Indicator, options: hypothesis.settings, testing: Any
+) -> tuple[list[str], str]:
+    """The invariants each version of an indicator breaks, and why versions were not tested
+    ('' when every version was)."""
+    if indicator.rate is not None:
+        # Rated from counts: a value alone is not a row it rates.
+        return [], "rated from its counts"
+    if indicator.minimum is not None:
+        return [], "suppressed below a minimum, which needs its row"
+    versions = _versions_in_force(indicator)
+    judged = [
+        (version, period)
+        for version, period in versions
+        if version.polarity is not Polarity.NEUTRAL  # shown, never judged: nothing to test
+    ]
+    if not judged:
+        return [], "neutral" if versions else "no target in force"
+    failures: list[str] = []
+    skipped: list[tuple[Period | None, str]] = []
+    judgement = True  # overrides and forecasts are not dated: checked with one version
+    for version, period in judged:
+        try:
+            failures += _indicator_invariants(
+                ruleset, version, period, options, testing, judgement=judgement
+            )
+        except ValueError as exc:  # only from building its values: no fixed bands to test
+            skipped.append((period, _untestable(version, period, exc)))
+        else:
+            judgement = False
+    reasons = list(dict.fromkeys(reason for _, reason in skipped))
+    if len(skipped) == len(judged) and len(reasons) == 1:
+        return failures, reasons[0]
+    return failures, ", ".join(f"in {period}: {reason}" for period, reason in skipped)
+
+
+def _untestable(indicator: Indicator, period: Period | None, exc: ValueError) -> str:
+    """Why a version has no fixed bands to test, in words."""
+    target = indicator.target.in_force(period) if indicator.target is not None else None
+    if isinstance(target, BenchmarkTarget):
+        return f"target from the {target.benchmark!r} column of the data"
+    if isinstance(target, ProfiledTarget):
+        return "a profiled target, which depends on the period"
+    if target is None and indicator.scale.needs_target:
+        return "no target"
+    text = str(exc).removeprefix(f"indicator {indicator.id!r} ").removesuffix("; pass one")
+    # `cannot be rated for period P: the scale needs a tolerance...`: the period is shown.
+    return text.partition(": ")[2] if text.startswith("cannot be rated for") else text
 
 
 def _versions_in_force(indicator: Indicator) -> list[tuple[Indicator, Period | None]]:
@@ -243,11 +296,24 @@ def _indicator_invariants(
     `judgement`, overrides and forecasts too (they are not dated: checked once)."""
     from hypothesis import given
     from hypothesis import strategies as st
-    from hypothesis.errors import Unsatisfiable
 
     period = None if when is None else str(when)
-    values = testing.values(indicator, period=when)
-    boundaries = testing.boundary_values(indicator, period=when)
+    tokens = ruleset.tokens.at(when)
+    unit = indicator.unit
+
+    def rated(text: str) -> bool:
+        # A number the ruleset's own `[data]` tokens make no-data or suppressed (`0`) is
+        # not a value the indicator rates alone: not drawn (a value ragrules cannot read
+        # at all still is, so that a failure to read one is found).
+        return (
+            read_value(text, unit).number is None
+            or read_value(text, unit, tokens).number is not None
+        )
+
+    values = testing.values(indicator, period=when).filter(rated)
+    boundaries = testing.boundary_values(indicator, period=when).filter(
+        lambda boundary: rated(boundary.text)
+    )
     identifier = indicator.id
 
     @options
@@ -276,40 +342,69 @@ def _indicator_invariants(
     checks = [monotonic, boundary] if monotone else [boundary]
     checks += [override_kept_apart] * (indicator.overrides and judgement)
     checks += [forecast_as_year_end] * (indicator.forecast is not None and judgement)
-    failures = []
-    for check in checks:
-        try:
-            check()
-        except (AssertionError, Unsatisfiable) as exc:
-            during = "" if period is None else f" (in {period})"
-            failures.append(f"{check.__name__} fails{during}: {exc}")
-    return failures
+    during = "" if period is None else f" (in {period})"
+    return [
+        f"{check.__name__} fails{during}: {failure}"
+        for check in checks
+        for failure in _failures(check)
+    ]
+
+
+def _failures(check: Callable[[], None]) -> list[str]:
+    """What a Hypothesis test reports, one message per distinct failure: a check's
+    AssertionError as its message, anything else (a check refusing a value, an error in the
+    library) named by its type. Several failures come as an exception group; none is raised."""
+    try:
+        check()
+    except Exception as exc:  # every failure becomes a finding, never a traceback
+        return list(dict.fromkeys(_described(leaf) for leaf in _leaves(exc)))
+    return []
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    """The exceptions in an exception group (Python 3.11's, or the `exceptiongroup` backport
+    Hypothesis uses on 3.10), however nested; the exception itself otherwise."""
+    inner = getattr(exc, "exceptions", None)
+    if (
+        isinstance(inner, tuple | list)
+        and inner
+        and all(isinstance(e, BaseException) for e in inner)
+    ):
+        return [leaf for nested in inner for leaf in _leaves(nested)]
+    return [exc]
+
+
+def _described(exc: BaseException) -> str:
+    from hypothesis.errors import Unsatisfiable
+
+    if isinstance(exc, AssertionError | Unsatisfiable):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _rollup_invariants(
-    ruleset: Ruleset, options: hypothesis.settings, testing: Any
+    ruleset: Ruleset, options: hypothesis.settings, testing: Any, origins: Origins | None
 ) -> list[Problem]:
     """Each roll-up's invariants with generated member statuses, and a warning for a rule
     under which a worse member can make the roll-up better."""
     from hypothesis import given
     from hypothesis import strategies as st
-    from hypothesis.errors import Unsatisfiable
 
     found: list[Problem] = []
     unrated = [reason.value for reason in Unrated]
     for index, rollup in enumerate(ruleset.rollups):
-        where = f"rollup[{index}]"
+        place = _place(origins, f"rollup[{index}]")
         if rollup.rule in (RollupRule.SHARE, RollupRule.SCORE) and not testing.monotone(
             ruleset, rollup
         ):
             what = "counting" if rollup.rule is RollupRule.SHARE else "points"
             found.append(
                 Problem(
-                    key=where,
                     message=f"{rollup.id}: a member getting worse can make the roll-up better "
                     f"({what} do not follow the members' statuses from best to worst)",
                     hint="count the best statuses, or give worse statuses fewer points",
                     severity=Severity.WARNING,
+                    **place,
                 )
             )
         # Rated statuses as often as reasons not to rate.
@@ -324,14 +419,12 @@ def _rollup_invariants(
         def rollup_invariants(statuses: tuple[str, ...], worse: int) -> None:
             testing.check_rollup(ruleset, identifier, statuses, worse)  # noqa: B023
 
-        try:
-            rollup_invariants()
-        except (AssertionError, Unsatisfiable) as exc:
-            found.append(
-                Problem(
-                    key=where,
-                    message=f"{rollup.id}: invariant rollup_invariants fails: {exc}",
-                    severity=Severity.ERROR,
-                )
+        found += [
+            Problem(
+                message=f"{rollup.id}: invariant rollup_invariants fails: {failure}",
+                severity=Severity.ERROR,
+                **place,
             )
+            for failure in _failures(rollup_invariants)
+        ]
     return found

@@ -31,9 +31,12 @@ class BoundaryValue:
     `text` is how it is written (digits vary; sometimes with the unit), `value` the number it
     means in the indicator's unit, `boundary` the band start, `step` -1, 0 or +1 units in the
     last place of `text` from it (in the direction of larger numbers). `band` is the status
-    of the best band starting exactly there, and `inclusive` whether that band takes its
-    start (`boundary = "better"`, the default and the built-in scales' rule): if so, `band`
-    is the status of a value exactly on it. `expected` is the status `reference_status`
+    of the best band starting exactly there that a value rated alone can get, and
+    `inclusive` whether that band takes its start (`boundary = "better"`, the default and the
+    built-in scales' rule): if so, `band` is the status of a value exactly on it. A band with
+    a travel condition is passed over, as the library passes it over for a value with no
+    earlier value to compare with; where only such bands start, `band` is the status a value
+    alone gets there and `inclusive` is True. `expected` is the status `reference_status`
     gives the value.
     """
 
@@ -46,18 +49,31 @@ class BoundaryValue:
     expected: str
 
 
-def _band_starts(cuts: Sequence[rating.Cut]) -> dict[Decimal, tuple[str, bool]]:
+def _band_starts(
+    inputs: rating.RuleInputs, cuts: Sequence[rating.Cut]
+) -> dict[Decimal, tuple[str, bool]]:
     """Each distinct band start (as a value), with the status of the best band starting there
-    and whether that band takes its start."""
-    starts: dict[Decimal, tuple[str, bool]] = {}
+    that a value alone can get and whether that band takes its start.
+
+    A band with a travel condition is never met by a value rated alone (there is no earlier
+    value to compare with): at a start only such bands have, the status is the one a value
+    alone gets there, which it gets exactly on the start."""
+    starts: dict[Decimal, tuple[str, bool] | None] = {}
     for cut in cuts:
         for bound in (cut.lower, cut.upper):
             if bound is None:
                 continue
             exact = _exact_quotient(Fraction(bound) / Fraction(cut.multiplier))
-            if exact is not None and _readable(format_decimal(exact)):
-                starts.setdefault(exact, (cut.status, cut.band.boundary is Boundary.BETTER))
-    return starts
+            if exact is None or not _readable(format_decimal(exact)):
+                continue
+            if cut.band.travel is not None:
+                starts.setdefault(exact, None)
+            elif starts.get(exact) is None:
+                starts[exact] = (cut.status, cut.band.boundary is Boundary.BETTER)
+    return {
+        start: found if found is not None else (_reference(inputs, start), True)
+        for start, found in starts.items()
+    }
 
 
 def _readable(text: str) -> bool:
@@ -93,14 +109,20 @@ def _boundary_values(
     max_extra_zeros: int,
 ) -> BoundaryValue:
     boundary, (band, inclusive) = draw(st.sampled_from(starts))
-    places = _places(boundary) + draw(st.integers(min_value=0, max_value=max_extra_zeros))
+    extra = draw(st.integers(min_value=0, max_value=max_extra_zeros))
     step = draw(st.sampled_from((0, -1, 1)))
-    ulp = Decimal(1).scaleb(-places)
-    value = EXACT.add(boundary, EXACT.multiply(Decimal(step), ulp))
-    text = format(value.quantize(ulp, context=_WIDE), "f")
-    if not _readable(text):  # a neighbour a digit longer (9.99 to 10.00) than a value may be
-        step, value = 0, boundary
+    while True:
+        ulp = Decimal(1).scaleb(-(_places(boundary) + extra))
+        value = EXACT.add(boundary, EXACT.multiply(Decimal(step), ulp))
         text = format(value.quantize(ulp, context=_WIDE), "f")
+        if _readable(text) or (step == 0 and extra == 0):
+            break  # the start itself, with no extra zeros, is readable (`_band_starts`)
+        # Over the digits a value may have: fewer trailing zeros, then (a neighbour a digit
+        # longer than the start, 9.99 to 10.00) the start itself.
+        if extra:
+            extra -= 1
+        else:
+            step = 0
     if draw(st.booleans()):
         text = with_unit(text, inputs.indicator.unit)
     return BoundaryValue(
@@ -139,7 +161,7 @@ def boundary_values(
         raise ValueError(
             f"indicator {indicator.id!r} cannot be rated for period {period}: {exc.reason}"
         ) from None
-    starts = _band_starts(cuts)
+    starts = _band_starts(inputs, cuts)
     if not starts:
         raise ValueError(f"indicator {indicator.id!r} has no band start to test")
     widest = max(len(start.as_tuple().digits) for start in starts)

@@ -7,7 +7,12 @@ from decimal import Decimal
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from ragrules.model.numbers import MAX_DIGITS, NumberError, parse_decimal
 from ragrules.tools.testing._common import _WIDE, Number
+
+# The largest plain-written number ragrules reads: MAX_DIGITS nines (a value may have at most
+# MAX_DIGITS significant digits, and no more than 10^MAX_EXPONENT in size).
+LARGEST = Decimal("9" * MAX_DIGITS)
 
 
 def spellings(number: Decimal, *, max_extra_zeros: int = 4) -> SearchStrategy[str]:
@@ -15,14 +20,20 @@ def spellings(number: Decimal, *, max_extra_zeros: int = 4) -> SearchStrategy[st
 
     Plain notation with up to `max_extra_zeros` extra trailing zeros (`23.4`, `23.40`,
     `23.4000`), sometimes a leading `+`, and sometimes without the zero before the point
-    (`.5`). Every spelling reads back as exactly `number`.
+    (`.5`). Every spelling reads back as exactly `number`, and is a value ragrules reads:
+    no more trailing zeros are added than keep it within `MAX_DIGITS` (60) significant
+    digits, and a number that cannot be written so (too many digits, 10^60 or more, or a
+    non-zero number below 10^-60) is refused with ValueError.
     """
     if not number.is_finite():
         raise ValueError(f"{number} is not a finite number")
+    room = MAX_DIGITS - _digits(_plain(number))
+    if room < 0:
+        raise ValueError(f"{number} is not a value ragrules reads: {_unreadable(number)}")
     return st.builds(
         _spell,
         st.just(number),
-        st.integers(min_value=0, max_value=max_extra_zeros),
+        st.integers(min_value=0, max_value=max(0, min(max_extra_zeros, room))),
         st.booleans(),
         st.booleans(),
     )
@@ -37,6 +48,23 @@ def _spell(number: Decimal, extra_zeros: int, plus: bool, bare_point: bool) -> s
     if plus and not text.startswith("-"):
         text = "+" + text
     return text
+
+
+def _digits(text: str) -> int:
+    """How many significant digits ragrules counts in plain text (trailing zeros count), or
+    MAX_DIGITS + 1 for text it does not read (out of range, too small)."""
+    try:
+        return len(parse_decimal(text).as_tuple().digits)
+    except NumberError:
+        return MAX_DIGITS + 1
+
+
+def _unreadable(number: Decimal) -> str:
+    try:
+        parse_decimal(_plain(number))
+    except NumberError as exc:
+        return str(exc)
+    return f"more than {MAX_DIGITS} significant digits"
 
 
 def _plain(number: Decimal) -> str:
@@ -59,10 +87,22 @@ def decimals_text(
     Values lie in [`min_value`, `max_value`] with 0 to `max_places` decimal places, each
     written by `spellings` (trailing zeros, `+`, `.5`). No exponents and no thousands
     separators, so every result is also a valid TOML quantity string.
+
+    Every result is a value ragrules reads: the range is cut to what plain text of at most
+    `MAX_DIGITS` (60) significant digits can say (below 10^60 in size), and fewer decimal
+    places and trailing zeros are used where the integer part leaves no room for them.
     """
     low, high = Decimal(min_value), Decimal(max_value)
     if low > high:
         raise ValueError(f"min_value {low} is above max_value {high}")
+    low, high = max(low, -LARGEST), min(high, LARGEST)
+    if low > high:
+        raise ValueError(
+            f"[{min_value}, {max_value}] holds no value ragrules reads (at most {LARGEST:.0E})"
+        )
+    # A value's integer part takes up to `whole` digits; its places must fit in the rest.
+    whole = len(str(int(max(abs(low), abs(high)))))
+    max_places = max(0, min(max_places, MAX_DIGITS - whole))
     return (
         st.integers(min_value=0, max_value=max_places)
         .flatmap(
