@@ -77,6 +77,17 @@ def test_a_dated_rag_then_brag_member_ranks_blue_best() -> None:
     }
 
 
+def test_the_testing_kit_ranks_a_dated_member_as_the_loader_does() -> None:
+    """`ragrules.testing.member_statuses` (what `verify` checks roll-ups with) has every
+    version's statuses, best first: a rag-then-brag member can be blue."""
+    from ragrules.testing import member_statuses
+
+    ruleset = ragrules.loads(R1)
+    rollup = ruleset.rollup("w")
+    assert rollup is not None
+    assert member_statuses(ruleset, rollup) == [("blue", "green", "amber", "red")] * 2
+
+
 def test_a_dated_member_and_a_brag_member_are_rated_in_the_same_statuses() -> None:
     text = HEAD + _indicator("a", DATED) + _indicator("b", 'scale = "brag"')
     ruleset = ragrules.loads(text + _rollup("w", ["a", "b"], "worst"))

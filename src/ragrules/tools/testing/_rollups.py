@@ -8,16 +8,19 @@ from collections.abc import Sequence
 
 from ragrules.engine.rollups import rate_rollup
 from ragrules.engine.ruleset import Ruleset
+from ragrules.formats.loading._rollups import ranked
 from ragrules.model.rollups import Rollup, RollupRule
 from ragrules.model.rules import RulesetData, Unrated
 
 
 def member_statuses(ruleset: RulesetData, rollup: Rollup) -> list[tuple[str, ...]]:
-    """The statuses each member can have, best first: an indicator's scale's, a roll-up's."""
+    """The statuses each member can have, best first: a roll-up's, or an indicator's across
+    every version of its scale, ranked as the loader ranks them for `worst` and `majority`
+    (`rag` then `brag`: blue, green, amber, red; not the first version's alone)."""
     found = []
     for member in rollup.members:
         inner = ruleset.rollup(member)
-        found.append(inner.statuses if inner else ruleset.indicator(member).scale.statuses)
+        found.append(inner.statuses if inner else ranked(ruleset.indicator(member)).order)
     return found
 
 
