@@ -48,7 +48,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
         elif version != FORMAT_VERSION or type(version) is not int:
             self.problem(
                 "ruleset.format",
-                f"format {version!r} is not supported",
+                f"format {repr(version) if isinstance(version, str) else version} is not supported",
                 f"this version of ragrules reads format = {FORMAT_VERSION}",
             )
         ruleset_id = self.string(head["id"], "ruleset.id") if "id" in head else None
