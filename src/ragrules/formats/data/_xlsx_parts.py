@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Callable, Iterator
 from typing import Protocol
 
+from ragrules.formats.data._xlsx_styles import Parts
 from ragrules.formats.data._xlsx_values import cell_text
 from ragrules.model.errors import DataError, Problem
 
@@ -26,22 +26,13 @@ _RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 LOCAL: dict[str, str] = {}  # element names without their namespace, as read
 
 
-class Book(Protocol):
-    """The open workbook, as these readers use it."""
+class Book(Parts, Protocol):
+    """The open workbook, as these readers use it: its parts (`Parts`, as the styles reader
+    reads them), and where it is."""
 
     archive: zipfile.ZipFile
     source: str
     sheet: str
-
-    def parse(
-        self,
-        part: str,
-        start: Callable[[str, dict[str, str]], None],
-        end: Callable[[str], None] | None = None,
-        text: Callable[[str], None] | None = None,
-        *,
-        limit: int | None = None,
-    ) -> Iterator[None]: ...
 
 
 def relationships(book: Book, part: str) -> dict[str, tuple[str, str]]:
