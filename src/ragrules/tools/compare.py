@@ -7,7 +7,7 @@ both derivations, and every roll-up whose status differs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -20,6 +20,8 @@ from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.rules import Basis, Indicator, Margin, Schedule, TargetSpec
 from ragrules.model.units import amount_text, label, with_unit
 from ragrules.reports._render import area_name
+
+_T = TypeVar("_T")
 
 
 @attrs.frozen(kw_only=True)
@@ -41,23 +43,29 @@ class RuleDifference:
 
 
 @attrs.frozen(kw_only=True)
-class RatingDifference:
-    """One series (an indicator, in an area and breakdown) that the two rulesets rate
-    differently for the same data: by status or arrows, or rated by one of them only. The
-    side without a result is None, and `missing_a` (or `missing_b`) says why: `rejected, row
-    5: REASON` (the ruleset rejected the row the other rated), `not defined` or `no result`."""
+class _Sides(Generic[_T]):
+    """What ruleset A and ruleset B give for one thing rated: a side without one is None, and
+    `missing_a` (or `missing_b`) says why."""
 
-    a: Result | None
-    b: Result | None
+    a: _T | None
+    b: _T | None
     missing_a: str = ""
     missing_b: str = ""
 
     @property
-    def result(self) -> Result:
-        """The series' result: A's, or B's where A has none."""
+    def result(self) -> _T:
+        """A's result, or B's where A has none."""
         found = self.a if self.a is not None else self.b
         assert found is not None, "a difference has a result on one side at least"
         return found
+
+
+@attrs.frozen(kw_only=True)
+class RatingDifference(_Sides[Result]):
+    """One series (an indicator, in an area and breakdown) that the two rulesets rate
+    differently for the same data: by status or arrows, or rated by one of them only. The
+    side without a result is None, and `missing_a` (or `missing_b`) says why: `rejected, row
+    5: REASON` (the ruleset rejected the row the other rated), `not defined` or `no result`."""
 
     @property
     def series(self) -> str:
@@ -81,22 +89,10 @@ def _status(result: Result) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class RollupDifference:
+class RollupDifference(_Sides[RollupResult]):
     """One roll-up, in an area and breakdown, that the two reports rate differently: by
     status, or rated by one of them only (the other side None, and `missing_a` or
     `missing_b` saying why: `not defined` or `no result`)."""
-
-    a: RollupResult | None
-    b: RollupResult | None
-    missing_a: str = ""
-    missing_b: str = ""
-
-    @property
-    def result(self) -> RollupResult:
-        """The roll-up's result: A's, or B's where A has none."""
-        found = self.a if self.a is not None else self.b
-        assert found is not None, "a difference has a result on one side at least"
-        return found
 
     @property
     def series(self) -> str:
