@@ -589,6 +589,32 @@ target = {{ lower = 1, upper = 5 }}
         result = report.result("x", area=area)
         assert result.status == "not-compared"
         assert words in result.reason
+    # `check` says so before any data is read: a warning at the indicator, with the way out.
+    (warning,) = rules.warnings
+    assert warning.key == "indicator[0]"
+    assert "every row of it will be not-compared" in warning.message
+    assert 'polarity = "neutral"' in (warning.hint or "")
+
+
+def test_only_an_in_range_version_on_a_significance_scale_is_warned_of() -> None:
+    rules = ragrules.loads(
+        """
+[ruleset]
+format = 1
+id = "q6"
+scale = "s"
+
+[scales.s]
+significance = { benchmark = "bm", lower = "lo", upper = "hi" }
+
+[[indicator]]
+id = "x"
+polarity = [{ value = "neutral" }, { from = "2021", value = "in-range" }]
+target = [{ from = "2021", value = { lower = 1, upper = 5 } }]
+"""
+    )
+    (warning,) = rules.warnings  # the in-range version alone is warned of
+    assert "never rated by" in warning.message
 
 
 def test_the_docs_say_how_many_digits_a_mean_has() -> None:

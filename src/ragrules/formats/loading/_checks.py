@@ -37,6 +37,18 @@ class Checks(Getters):
         `thresholds_path` finds where the thresholds in force are written (a dated entry),
         asked only for a threshold the scale needs and they lack; else the indicator's path."""
         in_range = indicator.polarity is Polarity.IN_RANGE
+        scale = indicator.scale
+        if in_range and (scale.significance is not None or scale.quantiles is not None):
+            how = "a significance test" if scale.significance is not None else "quantiles"
+            self.problem(
+                path,
+                f"scale {scale.name!r} rates by {how}, which an in-range indicator is never "
+                "rated by: every row of it will be not-compared",
+                'give it polarity = "neutral" to compare it without a judgement, or a '
+                "scale with bands",
+                warning=True,
+            )
+            return
         names = indicator.threshold_ranges if in_range else indicator.thresholds
         # What the bands need of an indicator: one check answers for every indicator alike.
         needs = (
