@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from decimal import Decimal
 
@@ -319,3 +321,20 @@ def test_a_loaded_ruleset_is_safe_to_share_between_threads() -> None:
     assert set(together) == {alone}
     with pytest.raises(AttributeError):
         ruleset.id = "changed"  # type: ignore[misc]
+
+
+def test_a_series_without_a_row_is_named_by_its_breakdown_in_csv() -> None:
+    """A no-data result has no row, so no passed-through cells of its own: the CSV's
+    breakdown columns say whose series it is, as JSON's `breakdown` does."""
+    rules = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "b"\n[data]\nbreakdowns = ["sex"]\n'
+        '[[indicator]]\nid = "a"\ntarget = 50\ntolerance = { relative = "5%" }\n'
+    )
+    rows = [
+        {"indicator": "a", "period": "2020", "sex": "Female", "note": "x", "value": "51"},
+        {"indicator": "a", "period": "2021", "sex": "Male", "note": "y", "value": "40"},
+    ]
+    report = rules.rate(rows, period="2021")
+    table = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    cells = {(line["status"], line["sex"], line["note"]) for line in table}
+    assert cells == {("no-data", "Female", ""), ("red", "Male", "y")}

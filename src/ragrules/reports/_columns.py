@@ -159,6 +159,8 @@ def cells(
         row += [override.get(field) for field in _OVERRIDE_FIELDS]
         row += [forecast.get(field) for field in _FORECAST_FIELDS]
     columns = record["columns"]
+    if record["row"] is None:  # no row (a series without one for the period): its breakdown
+        columns = record["breakdown"]  # says whose series it is, in the breakdown's columns
     row += [columns.get(name) for name in passed]
     return row
 
