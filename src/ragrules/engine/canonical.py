@@ -132,6 +132,8 @@ def _document(ruleset: RulesetData) -> dict[str, Any]:
             }
             for words in ruleset.statuses
         }
+    if ruleset.percentages != ("rated",):
+        document["summary"] = {"percentages": list(ruleset.percentages)}
     document["indicator"] = [_indicator(indicator) for indicator in ruleset.indicators]
     if ruleset.rollups:
         document["rollup"] = [_rollup(rollup) for rollup in ruleset.rollups]

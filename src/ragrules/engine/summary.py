@@ -23,18 +23,36 @@ class Summary:
     # How many reported statuses are an officer's override (counted under the override's
     # status); None when the ruleset allows none and the data gives none.
     overridden: int | None = None
+    # Each status's share of every indicator reported, and each unrated reason's, adding up
+    # to 100 together; None unless the ruleset's summary asks for them (`percentages`).
+    of_all: tuple[tuple[str, int], ...] | None = None
+    unrated_of_all: tuple[tuple[str, int], ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        statuses: dict[str, Any] = {
+            status: {"count": count, "percent": percent}
+            for (status, count), (_, percent) in zip(self.counts, self.percentages, strict=True)
+        }
+        for status, share in self.of_all or ():
+            statuses[status]["percent_of_all"] = share
+        shares = (
+            {}
+            if self.unrated_of_all is None
+            else {"unrated_percent_of_all": dict(self.unrated_of_all)}
+        )
         return {
             "rated": self.rated,
-            "statuses": {
-                status: {"count": count, "percent": percent}
-                for (status, count), (_, percent) in zip(self.counts, self.percentages, strict=True)
-            },
+            "statuses": statuses,
             "unrated": dict(self.unrated),
+            **shares,
             "travel": {name: dict(counts) for name, counts in self.travel},
             **({} if self.overridden is None else {"overridden": self.overridden}),
         }
+
+    @property
+    def reported(self) -> int:
+        """How many indicators the summary counts, rated or not."""
+        return self.rated + sum(count for _, count in self.unrated)
 
 
 def summarise(results: Iterable[Result], ruleset: RulesetData) -> Summary:
@@ -56,15 +74,23 @@ def summarise(results: Iterable[Result], ruleset: RulesetData) -> Summary:
     counts = {status: counts[status] for status in ruleset.in_order(counts)}
     rated = sum(counts.values())
     percentages = largest_remainder(list(counts.values()))
+    unrated = {reason: n for reason, n in unrated.items() if n}
+    of_all = unrated_of_all = None
+    if "all" in ruleset.percentages:  # statuses and reasons together add up to 100
+        shares = largest_remainder([*counts.values(), *unrated.values()])
+        of_all = tuple(zip(counts, shares[: len(counts)], strict=True))
+        unrated_of_all = tuple(zip(unrated, shares[len(counts) :], strict=True))
     return Summary(
         rated=rated,
         counts=tuple(counts.items()),
         percentages=tuple(zip(counts, percentages, strict=True)),
-        unrated=tuple((reason, n) for reason, n in unrated.items() if n),
+        unrated=tuple(unrated.items()),
         travel=_travel_counts(results, ruleset),
         overridden=overridden
         if overridden or any(indicator.overrides for indicator in ruleset.indicators)
         else None,
+        of_all=of_all,
+        unrated_of_all=unrated_of_all,
     )
 
 

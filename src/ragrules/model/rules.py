@@ -444,6 +444,9 @@ class RulesetData:
     rollups: tuple[Rollup, ...] = ()
     # The ruleset's own words for statuses: labels, synonyms and colours.
     statuses: tuple[StatusWords, ...] = ()
+    # What the summary's percentages are of, in the order reports show them: the rated
+    # indicators ("rated"), every indicator reported ("all"), or both (`[summary]`).
+    percentages: tuple[str, ...] = ("rated",)
     # Where the ruleset was read from and what loading warned about; not part of its rules.
     source: str | None = attrs.field(default=None, eq=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)

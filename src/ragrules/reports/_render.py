@@ -150,3 +150,39 @@ def value_shown(result: Result) -> str:
     """The value as published, with the data's marks: `17 / 1001 (provisional)`."""
     text = result.value_text or "-"
     return f"{text} ({', '.join(result.marks)})" if result.marks else text
+
+
+Shares = tuple[int | None, ...]
+
+
+def summary_rows(
+    report: Report,
+) -> tuple[list[str], list[tuple[str, int, Shares]], list[tuple[str, int, Shares]]]:
+    """The summary's share columns (`% of rated`, `% of all`, as the ruleset's `[summary]`
+    lists them), then each status's and each unrated reason's count with its shares in
+    those columns (None where a share has no meaning: an unrated reason's of the rated)."""
+    summary, kinds = report.summary, report.ruleset.percentages
+    rated, of_all = dict(summary.percentages), dict(summary.of_all or ())
+    unrated_of_all = dict(summary.unrated_of_all or ())
+    statuses: list[tuple[str, int, Shares]] = [
+        (status, count, tuple(rated[status] if k == "rated" else of_all[status] for k in kinds))
+        for status, count in summary.counts
+    ]
+    reasons = [
+        (reason, count, tuple(None if k == "rated" else unrated_of_all[reason] for k in kinds))
+        for reason, count in summary.unrated
+    ]
+    return [f"% of {kind}" for kind in kinds], statuses, reasons
+
+
+def shares_text(report: Report, shares: Shares) -> str:
+    """A count's shares in words: `33%` when the summary gives one kind (of the rated), else
+    each named: `33% of rated, 29% of all`."""
+    kinds = report.ruleset.percentages
+    if kinds == ("rated",):
+        return f"{shares[0]}%"
+    return ", ".join(
+        f"{share}% of {kind}"
+        for kind, share in zip(kinds, shares, strict=True)
+        if share is not None
+    )

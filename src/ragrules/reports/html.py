@@ -28,6 +28,7 @@ from ragrules.reports._render import (
     members_text,
     no_flags_text,
     rollup_name,
+    summary_rows,
     target_text,
     value_shown,
 )
@@ -180,27 +181,31 @@ def _arrow(move: Movement) -> str:
 
 def _summary(report: Report) -> str:
     summary = report.summary
+    columns, statuses, reasons = summary_rows(report)
+    blank = "<td></td>" * len(columns)
     rows = [
         f'<tr><th scope="row">{_badge(status, report.ruleset)}</th><td class="num">{count}</td>'
-        f'<td class="num">{percent}%</td></tr>'
-        for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True)
+        + _share_cells(shares)
+        + "</tr>"
+        for status, count, shares in statuses
     ]
-    rows.append(f'<tr><th scope="row">Rated</th><td class="num">{summary.rated}</td><td></td></tr>')
+    rows.append(f'<tr><th scope="row">Rated</th><td class="num">{summary.rated}</td>{blank}</tr>')
     if summary.overridden:
         rows.append(
             '<tr><th scope="row">Of which by override</th>'
-            f'<td class="num">{summary.overridden}</td><td></td></tr>'
+            f'<td class="num">{summary.overridden}</td>{blank}</tr>'
         )
     rows += [
         f'<tr><th scope="row">Not rated: {escape(report.ruleset.label(reason))}</th>'
-        f'<td class="num">{count}</td><td></td></tr>'
-        for reason, count in summary.unrated
+        f'<td class="num">{count}</td>{_share_cells(shares)}</tr>'
+        for reason, count, shares in reasons
     ]
     html = [
         "<h2>Summary</h2>",
         '<table style="width:auto"><caption>Indicators by status</caption>',
         '<thead><tr><th scope="col">Status</th><th scope="col">Indicators</th>'
-        '<th scope="col">% of rated</th></tr></thead>',
+        + "".join(f'<th scope="col">{escape(column)}</th>' for column in columns)
+        + "</tr></thead>",
         "<tbody>",
         *rows,
         "</tbody></table>",
@@ -210,6 +215,12 @@ def _summary(report: Report) -> str:
         shown = ", ".join(f"{outcome} {n}" for outcome, n in counts if n)
         html.append(f"<p>{escape(comparison.label or comparison.name)}: {escape(shown)}.</p>")
     return "\n".join(html)
+
+
+def _share_cells(shares: tuple[int | None, ...]) -> str:
+    return "".join(
+        "<td></td>" if share is None else f'<td class="num">{share}%</td>' for share in shares
+    )
 
 
 def _key(report: Report) -> str:

@@ -28,6 +28,7 @@ from ragrules.reports._render import (
     no_flags_text,
     rollup_name,
     status_text,
+    summary_rows,
     target_text,
     value_shown,
 )
@@ -53,14 +54,19 @@ def to_markdown(report: Report) -> str:
 
     lines += ["## Summary", ""]
     summary = report.summary
-    lines += ["| Status | Indicators | % of rated |", "| --- | ---: | ---: |"]
-    for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True):
-        lines.append(f"| {_text(ruleset.label(status))} | {count} | {percent}% |")
-    lines.append(f"| **rated** | **{summary.rated}** | |")
+    columns, statuses, reasons = summary_rows(report)
+    blank = " |" * len(columns)
+    lines += [
+        "| Status | Indicators | " + " | ".join(columns) + " |",
+        "| --- | ---: |" + " ---: |" * len(columns),
+    ]
+    for status, count, shares in statuses:
+        lines.append(f"| {_text(ruleset.label(status))} | {count} |{_shares(shares)}")
+    lines.append(f"| **rated** | **{summary.rated}** |{blank}")
     if summary.overridden:
-        lines.append(f"| of which by override | {summary.overridden} | |")
-    for reason, count in summary.unrated:
-        lines.append(f"| not rated: {_text(ruleset.label(reason))} | {count} | |")
+        lines.append(f"| of which by override | {summary.overridden} |{blank}")
+    for reason, count, shares in reasons:
+        lines.append(f"| not rated: {_text(ruleset.label(reason))} | {count} |{_shares(shares)}")
     for comparison, (_, counts) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
         shown = ", ".join(f"{outcome} {n}" for outcome, n in counts if n)
         lines += ["", f"{_paragraph(comparison.label or comparison.name)}: {_text(shown)}."]
@@ -243,3 +249,9 @@ def _code(text: str) -> str:
     written like other text instead."""
     text = terminal_safe(" ".join(text.split()))
     return _text(text) if any(c in text for c in "`<") or not text else f"`{text}`"
+
+
+def _shares(shares: tuple[int | None, ...]) -> str:
+    """A summary row's share cells, each closed: ` 33% | 29% |`, blank (` |`) where a share
+    has no meaning."""
+    return "".join(" |" if share is None else f" {share}% |" for share in shares)

@@ -19,7 +19,14 @@ from ragrules.reports._cells import csv_row, csv_writer
 from ragrules.reports._cells import csv_safe as csv_safe  # re-exported: the CSV convention, public
 from ragrules.reports._cells import csv_unsafe as csv_unsafe
 from ragrules.reports._columns import cells, header, judging, passed_columns
-from ragrules.reports._render import judgement_text, rollup_name, status_text, value_shown
+from ragrules.reports._render import (
+    judgement_text,
+    rollup_name,
+    shares_text,
+    status_text,
+    summary_rows,
+    value_shown,
+)
 from ragrules.reports.html import to_html
 from ragrules.reports.markdown import to_markdown
 
@@ -94,16 +101,23 @@ def to_table(report: Report) -> str:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     summary = report.summary
+    _, statuses, reasons = summary_rows(report)
     counts = ", ".join(
-        f"{ruleset.label(status)} {count} ({percent}%)"
-        for (status, count), (_, percent) in zip(summary.counts, summary.percentages, strict=True)
+        f"{ruleset.label(status)} {count} ({shares_text(report, shares)})"
+        for status, count, shares in statuses
     )
     overridden = f"; {summary.overridden} by override" if summary.overridden else ""
-    lines += ["", f"Rated: {summary.rated}" + (f": {counts}" if summary.rated else "") + overridden]
+    of_all = f" of {summary.reported}" if summary.of_all is not None else ""
+    rated = f"Rated: {summary.rated}{of_all}"
+    lines += ["", rated + (f": {counts}" if summary.rated else "") + overridden]
     if summary.unrated:
         lines.append(
             "Not rated: "
-            + ", ".join(f"{ruleset.label(reason)} {n}" for reason, n in summary.unrated)
+            + ", ".join(
+                f"{ruleset.label(reason)} {n}"
+                + (f" ({shares_text(report, shares)})" if summary.of_all is not None else "")
+                for reason, n, shares in reasons
+            )
         )
     for comparison, (_, travel) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
         shown = ", ".join(f"{outcome} {n}" for outcome, n in travel if n)

@@ -20,10 +20,12 @@ from ragrules.engine.selection import Selection
 from ragrules.model.numbers import format_decimal
 from ragrules.reports._colours import tile_colours
 from ragrules.reports._render import (
+    Shares,
     areas_json,
     caveat_text,
     edges_text,
     margin_column,
+    summary_rows,
     target_text,
 )
 
@@ -126,6 +128,12 @@ class _Writer:
         if value:
             sheet.write_string(row, column, value, form)
 
+    def shares(self, sheet: Worksheet, row: int, shares: Shares, form: Any) -> None:
+        """A summary row's shares, from the third column, as percentages (blank: none)."""
+        for column, share in enumerate(shares, start=2):
+            if share is not None:
+                sheet.write_number(row, column, share / 100, form)
+
     def status(self, sheet: Worksheet, row: int, column: int, status: str) -> None:
         self.text(sheet, row, column, self.ruleset.label(status), self.format("status", status))
 
@@ -156,20 +164,23 @@ class _Writer:
 
     def summary(self) -> None:
         report, ruleset = self.report, self.ruleset
-        sheet = self.sheet("Summary", ("Status", "Indicators", "% of rated"), (28, 12, 12))
-        rows = report.summary
+        columns, statuses, reasons = summary_rows(report)
+        widths = (28, 12, *(12 for _ in columns))
+        sheet = self.sheet("Summary", ("Status", "Indicators", *columns), widths)
+        percent = self.format("number", "0%")
         row = 1
-        for (status, count), (_, percent) in zip(rows.counts, rows.percentages, strict=True):
+        for status, count, shares in statuses:
             self.status(sheet, row, 0, status)
             sheet.write_number(row, 1, count)
-            sheet.write_number(row, 2, percent / 100, self.format("number", "0%"))
+            self.shares(sheet, row, shares, percent)
             row += 1
         self.text(sheet, row, 0, "Rated", self.bold)
-        sheet.write_number(row, 1, rows.rated)
+        sheet.write_number(row, 1, report.summary.rated)
         row += 1
-        for reason, count in rows.unrated:
+        for reason, count, shares in reasons:
             self.text(sheet, row, 0, f"Not rated: {ruleset.label(reason)}")
             sheet.write_number(row, 1, count)
+            self.shares(sheet, row, shares, percent)
             row += 1
         row += 1
         about = [

@@ -11,6 +11,7 @@ from ragrules.formats.loading._indicators import IndicatorReader
 from ragrules.formats.loading._keys import (
     _DEFAULT_KEYS,
     _RULESET_KEYS,
+    _SUMMARY_KEYS,
     _TOP_KEYS,
     MAX_INDICATORS,
 )
@@ -123,6 +124,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
         groups = self.groups(top.get("groups", {}))
         rollups = self.rollups(top.get("rollup"), indicators)
         words = self.status_words(top.get("statuses", {}), indicators, rollups)
+        percentages = self.percentages(top.get("summary", {}))
         if ruleset_id is None:
             return None
         texts = {
@@ -143,6 +145,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
             groups=groups,
             rollups=rollups,
             statuses=words,
+            percentages=percentages,
             source=self.source,
             warnings=tuple(
                 sorted(
@@ -151,3 +154,30 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
                 )
             ),
         )
+
+    def percentages(self, raw: object) -> tuple[str, ...]:
+        """`[summary] percentages = ["rated", "all"]`: what the summary's shares are of."""
+        body = self.table(raw, "summary", _SUMMARY_KEYS)
+        if "percentages" not in body:
+            return ("rated",)
+        where, found = "summary.percentages", body["percentages"]
+        hint = 'give "rated", "all" or both: percentages = ["rated", "all"]'
+        if not isinstance(found, list) or not found:
+            self.problem(where, "expected a list of what the percentages are of", hint)
+            return ("rated",)
+        kinds: list[str] = []
+        for index, item in enumerate(found):
+            text = self.string(item, f"{where}[{index}]")
+            if text is None:
+                continue
+            if text not in _PERCENTAGES:
+                self.problem(f"{where}[{index}]", f"{text!r} is not a kind of percentage", hint)
+            elif text in kinds:
+                self.problem(f"{where}[{index}]", f"{text!r} is listed twice", hint)
+            else:
+                kinds.append(text)
+        return tuple(kinds) or ("rated",)
+
+
+# What a summary's percentages can be of: the rated indicators, or every indicator reported.
+_PERCENTAGES = ("rated", "all")

@@ -37,7 +37,7 @@ MAX_FILES = 64
 
 # Settings merged key by key (a child's key replaces the base's); others are replaced whole.
 # A base's comparator groups and benchmarks are shared with the rulesets that extend it.
-_KEYED = ("defaults", "scales", "exceptions", "data", "groups", "benchmarks")
+_KEYED = ("defaults", "scales", "exceptions", "data", "groups", "benchmarks", "summary")
 
 
 @attrs.frozen

@@ -61,7 +61,9 @@ _TOP_KEYS = (
     "rollup",
     "profiles",
     "statuses",
+    "summary",
 )
+_SUMMARY_KEYS = ("percentages",)
 _DATA_KEYS = ("no-data", "suppressed", "breakdowns")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")
 _RULE_KEYS = ("name", "statuses", "periods", "until", "travel")
