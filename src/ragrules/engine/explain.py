@@ -267,7 +267,10 @@ def _describe_start(start: Point, result: Result) -> str:
         return f"the {start.threshold} threshold"
     if start.kind is PointKind.RATIO:
         assert start.ratio is not None
-        return f"{format_decimal(start.ratio.scaleb(2, EXACT))}% of the target"
+        share = f"{format_decimal(start.ratio.scaleb(2, EXACT))}%"
+        if result.indicator.polarity is Polarity.LOWER:  # the band starts at target / ratio
+            return f"where the target is {share} of the value"
+        return f"{share} of the target"
     margin = margin_for(start, result.tolerance, result.stretch)
     assert margin is not None
     assert result.target is not None

@@ -8,11 +8,12 @@ value went up or down" (what Wokingham's members asked a key to say).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from ragrules.engine._key_bands import band_text
+from ragrules.engine._key_bands import margin_text as margin_text  # reports quote margins
 from ragrules.engine.rollups import rule_words
 from ragrules.model._text import first_upper
 from ragrules.model.comparisons import Quantiles, Significance
@@ -21,16 +22,12 @@ from ragrules.model.periods import Period, PeriodKind
 from ragrules.model.rules import (
     Against,
     Arrows,
-    Band,
     Basis,
-    Boundary,
     Comparison,
     Indicator,
     Margin,
-    PointKind,
     Polarity,
     RulesetData,
-    Scale,
     Travel,
     Unrated,
 )
@@ -118,12 +115,13 @@ def build_key(ruleset: RulesetData, period: Period | None, unrated: Iterable[Unr
         if scale.quantiles is not None:
             statuses += _quantile_entries(scale.quantiles, named, scale.name)
             continue
-        for band in scale.bands:
+        for index, band in enumerate(scale.bands):
             label = _label(ruleset, band.status)
             if named:
                 of = "forecasts, " if scale.name not in rated_on else ""
                 label += f" ({of}{scale.name} scale)"
-            statuses.append(KeyEntry(label=label, text=_band_text(band, scale, indicators)))
+            text = band_text(band, scale.bands[:index], indicators)
+            statuses.append(KeyEntry(label=label, text=text))
     noun = "period" if period is None else _PERIOD_NOUN[period.kind]
     travel = ruleset.travel.at(period)  # the arrows drawn for the report's period
     arrows = tuple(
@@ -258,104 +256,6 @@ def _merge_repeats(entries: Sequence[KeyEntry]) -> tuple[KeyEntry, ...]:
     )
 
 
-def _band_text(band: Band, scale: Scale, indicators: Sequence[Indicator]) -> str:
-    words = _Words.for_polarities({indicator.polarity for indicator in indicators})
-    strict = band.boundary is Boundary.WORSE
-    start = band.start
-    if start is None:
-        text = "any other value" if band.travel is None else "any value"
-    elif start.kind is PointKind.TARGET:
-        text = f"{words.beyond if strict else words.at_least} the target"
-    elif start.kind is PointKind.THRESHOLD:
-        text = f"{words.beyond if strict else words.at_least} the {start.threshold} threshold"
-    elif start.kind is PointKind.RATIO:
-        assert start.ratio is not None
-        share = f"{format_decimal(start.ratio.scaleb(2, EXACT))}%"
-        text = f"{'more than' if strict else 'at least'} {share} of the target"
-        if words.worse == "above":
-            text = f"the target is {text.replace(' of the target', '')} of the value"
-    else:
-        margin = _margins(start.margin, indicators)
-        if start.kind is PointKind.WORSE_BY:
-            limit = "less than" if strict else "no more than"
-            text = f"{words.worse} the target by {limit} {margin}"
-        else:
-            limit = "more than" if strict else "at least"
-            text = f"{words.better} the target by {limit} {margin}"
-    if band.travel is not None:
-        judged = " or ".join(j.value for j in sorted(band.travel.judgements, key=_order))
-        text += f", if {judged} on the {band.travel.comparison} comparison"
-    return text[0].upper() + text[1:] + "."
-
-
-def _order(judgement: Any) -> int:
-    return ["improving", "unchanged", "worsening"].index(judgement.value)
-
-
-def _margins(reference: object, indicators: Sequence[Indicator]) -> str:
-    """The margin in words: one value when all indicators share it, else the set of them."""
-    if isinstance(reference, Margin):
-        return margin_text(reference, None)
-    relative: set[Decimal] = set()
-    absolute: set[str] = set()
-    for indicator in indicators:
-        schedule = indicator.tolerance if reference == "tolerance" else indicator.stretch
-        for margin in schedule.values() if schedule else ():
-            if margin.above is not None:  # two-sided: each side in words
-                below = _side_text(margin, "lower", indicator.unit)
-                above = _side_text(margin.above, "upper", indicator.unit)
-                absolute.add(f"{below} below the range and {above} above it")
-            elif margin.basis is Basis.RELATIVE:
-                relative.add(margin.amount)
-            else:
-                absolute.add(margin_text(margin, indicator.unit))
-    texts = sorted(absolute)
-    if relative:
-        percents = " or ".join(f"{format_decimal(r.scaleb(2, EXACT))}%" for r in sorted(relative))
-        texts.insert(0, f"{percents} of the target")
-    if len(texts) == 1 and len(relative) <= 1:
-        return texts[0]
-    shown = " or ".join(texts) if len(relative) + len(absolute) <= 4 else "as listed"
-    return f"the indicator's {reference} ({shown})"
-
-
-def _side_text(margin: Margin, end: str, unit: str) -> str:
-    """One side of a two-sided margin: `5% of the lower end`, or `2 percentage points`."""
-    if margin.basis is Basis.RELATIVE:
-        return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the {end} end"
-    return amount_text(format_decimal(margin.amount), unit)
-
-
-def margin_text(margin: Margin, unit: str | None) -> str:
-    """A margin in words: `5% of the target`, `2 percentage points`; a two-sided one as
-    each side's (`5% of the lower end below the range and 2 ... above it`)."""
-    if margin.above is not None and unit is not None:
-        below = _side_text(margin, "lower", unit)
-        return f"{below} below the range and {_side_text(margin.above, 'upper', unit)} above it"
-    if margin.basis is Basis.RELATIVE:
-        return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the target"
-    amount = format_decimal(margin.amount)
-    return amount if unit is None else amount_text(amount, unit)
-
-
-@attrs.frozen
-class _Words:
-    at_least: str
-    beyond: str
-    worse: str
-    better: str
-
-    @classmethod
-    def for_polarities(cls, polarities: set[Polarity]) -> _Words:
-        if polarities == {Polarity.HIGHER}:
-            return cls("at or above", "above", "below", "above")
-        if polarities == {Polarity.LOWER}:
-            return cls("at or below", "below", "above", "below")
-        if polarities == {Polarity.IN_RANGE}:
-            return cls("within", "strictly within", "outside", "inside")  # "the target" range
-        return cls("at least as good as", "better than", "worse than", "better than")
-
-
 def _comparison_text(
     comparison: Comparison, ruleset: RulesetData, noun: str, travel: Travel
 ) -> str:
@@ -398,20 +298,39 @@ def _comparison_text(
         )
     else:
         shows = f"shows whether the value went up ({up}) or down ({down}), whatever the polarity"
-    margins = {
-        _unchanged_text(i.unchanged_within, i.unit)
-        for i in ruleset.indicators
-        if i.unchanged_within.amount
-    }
-    same = (
-        "the same value"
-        if not margins
-        else f"a difference of no more than {' or '.join(sorted(margins))}"
-    )
+    same = _unchanged_words(ruleset.indicators, travel.arrows is Arrows.JUDGEMENT)
     return (
         f"compared with {what}; {shows}; {travel.glyph('unchanged')} means {same}; "
         f"{travel.glyph('not-comparable')} means no comparable value."
     )
+
+
+def _unchanged_words(indicators: Sequence[Indicator], judged: bool) -> str:
+    """What the unchanged arrow means: the same value, or one within the indicator's margin;
+    a judgement arrow also means an in-range indicator is no nearer to or further from its
+    range (inside it is no distance at all), whatever the value did."""
+    margins = {
+        _unchanged_text(i.unchanged_within, i.unit) for i in indicators if i.unchanged_within.amount
+    }
+    exact = any(not i.unchanged_within.amount for i in indicators)
+    within = f"a difference of no more than {' or '.join(sorted(margins))}"
+    if not margins:
+        same = "the same value"
+    elif exact:  # only some indicators have a margin: the others need the same value
+        same = f"the same value, or, where the indicator has a margin, {within}"
+    else:
+        same = within
+    if not judged:
+        return same
+    ranged = [
+        bool(i.unchanged_within.amount) for i in indicators if i.polarity is Polarity.IN_RANGE
+    ]
+    if ranged:
+        distance = "the same distance outside the range, inside it counting as none"
+        if any(ranged):
+            distance += ", to within the margin" + ("" if all(ranged) else " where it has one")
+        same += f"; for in-range indicators, also {distance}"
+    return f"no better or worse ({same})"
 
 
 def _unchanged_text(margin: Margin, unit: str) -> str:

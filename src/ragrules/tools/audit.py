@@ -20,7 +20,7 @@ from ragrules.engine.report import Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.engine.travel import Movement
 from ragrules.model.numbers import in_exact_context
-from ragrules.model.observations import check_rows, column_key, is_no_data
+from ragrules.model.observations import check_rows, column_key
 from ragrules.model.rules import (
     Arrows,
     Direction,
@@ -28,7 +28,7 @@ from ragrules.model.rules import (
     Judgement,
     Travel,
 )
-from ragrules.model.words import status_named
+from ragrules.tools._published_words import published_status, says_unrated, statuses_of
 
 _SHAPES = {
     "up": ("up", "\u2191", "u", "+", "é", "increase", "increasing", "higher", "rising"),
@@ -52,6 +52,8 @@ class Mismatch:
     alternative: Result | None = None  # the result under the first of those readings
     # Why no reading was tried: e.g. the published status is not a status of the scale.
     note: str = ""
+    # What the auditor should do about the note.
+    advice: str = "check the published column or map it to one of them"
 
     def __str__(self) -> str:
         what = "status" if self.field == "status" else f"{self.field} arrow"
@@ -65,7 +67,7 @@ class Mismatch:
         if self.readings:
             text += "; reproduced by: " + "; ".join(self.readings)
         elif self.note:
-            text += f"; {self.note}; check the published column or map it to one of them"
+            text += f"; {self.note}; {self.advice}"
         else:
             text += "; no alternative reading reproduces it"
         return text
@@ -109,43 +111,15 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
         values = _published(result.columns)  # the row's own, whatever its number
         if "status" in values:
             checked += 1
-            statuses = result.indicator.scale.statuses
-            wanted = status_named(values["status"], statuses, ruleset.statuses)
-            # A dash or N/A printed for an unrated indicator agrees with any reason not to rate,
-            # and so does the ruleset's word for its reason ("Data only" for no-target).
-            if result.unrated is not None and (
-                is_no_data(values["status"])
-                or (
-                    len(values["status"].strip()) > 1  # an initial names a scale's status only
-                    and status_named(values["status"], (result.status,), ruleset.statuses)
-                    == result.status
-                )
-            ):
-                continue
+            published = values["status"]
+            statuses = statuses_of(result.indicator)  # its polarity's, not the scale's every name
+            wanted = published_status(published, statuses, ruleset.statuses)
             if result.overridden and wanted == result.reported_status:
                 overridden.append(result)  # the officer's judgement, as the data records it
             elif wanted != result.status:
-                # No reading of the rules gives a status the scale does not have.
-                outside = wanted not in statuses
-                matching = [
-                    (name, other[position])
-                    for name, other in variants.items()
-                    if not outside and other[position].status == wanted
-                ]
-                mismatches.append(
-                    Mismatch(
-                        result=result,
-                        field="status",
-                        published=values["status"],
-                        computed=result.status,
-                        readings=tuple(name for name, _ in matching),
-                        alternative=matching[0][1] if matching else None,
-                        note=f"{values['status']!r} is not a status of the scale "
-                        f"({', '.join(statuses)})"
-                        if outside
-                        else "",
-                    )
-                )
+                mismatch = _status_mismatch(result, published, wanted, ruleset, variants, position)
+                if mismatch is not None:
+                    mismatches.append(mismatch)
         for move in result.travel:
             name = column_key(move.comparison.name)
             if name not in values:
@@ -160,6 +134,52 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
         mismatches=tuple(mismatches),
         overrides=tuple(overridden),
     )
+
+
+def _status_mismatch(
+    result: Result,
+    published: str,
+    wanted: str,
+    ruleset: Ruleset,
+    variants: dict[str, tuple[Result, ...]],
+    position: int,
+) -> Mismatch | None:
+    """The mismatch of a published status read as `wanted` (not the computed status), with
+    the readings that reproduce it; None when it is a word for an unrated row and the rules
+    leave the row unrated too."""
+    statuses = statuses_of(result.indicator)
+    tokens = ruleset.tokens.at(result.period)
+    unrated_word = wanted not in statuses and says_unrated(published, ruleset.statuses, tokens)
+    # A dash, N/A, Fingertips' "Not compared" or the ruleset's word for any reason not to
+    # rate agrees with an unrated result, whatever ragrules' reason: publishers do not split
+    # them as ragrules does.
+    if unrated_word and result.unrated is not None:
+        return None
+    # No reading of the rules gives a status the scale does not have.
+    matching = [
+        (name, other[position])
+        for name, other in variants.items()
+        if wanted in statuses and other[position].status == wanted
+    ]
+    found = Mismatch(
+        result=result,
+        field="status",
+        published=published,
+        computed=result.status,
+        readings=tuple(name for name, _ in matching),
+        alternative=matching[0][1] if matching else None,
+    )
+    if unrated_word:
+        return attrs.evolve(
+            found,
+            note=f"{published!r} is a word for an unrated row, and the rules rate this one",
+            advice="check the published column and the row's value",
+        )
+    if wanted not in statuses:
+        return attrs.evolve(
+            found, note=f"{published!r} is not a status of the scale ({', '.join(statuses)})"
+        )
+    return found
 
 
 def _published(columns: tuple[tuple[str, str], ...]) -> dict[str, str]:

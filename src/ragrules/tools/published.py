@@ -14,9 +14,9 @@ from ragrules.engine.report import Report
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import read_fills, read_rows
 from ragrules.model.errors import DataError, Problem
-from ragrules.model.words import status_named
 from ragrules.reports._colours import paper_fills
 from ragrules.tools._paper_page import PageReader, Series
+from ragrules.tools._published_words import published_status, statuses_of
 
 
 @attrs.frozen(kw_only=True)
@@ -134,13 +134,15 @@ def check_paper(
             edited.append(Edited(series=series, published=shows, computed=result.reported_status))
             continue
         (text,) = texts
-        statuses = (*result.indicator.scale.statuses, result.reported_status)
+        # The statuses of the indicator's polarity (a significance scale's `Similar`, not its
+        # neutral `similar`), each read by its exact name first.
+        statuses = (*statuses_of(result.indicator), result.reported_status)
         colour = colours.get(series, "")
         expected = paper_fills(result.reported_status, ruleset)
         if colour and colour.lower() not in expected:  # recoloured, its word left alone
             text = f"{text} (coloured {colour})"
             edited.append(Edited(series=series, published=text, computed=result.reported_status))
-        elif status_named(text, statuses, ruleset.statuses) != result.reported_status:
+        elif published_status(text, statuses, ruleset.statuses) != result.reported_status:
             edited.append(Edited(series=series, published=text, computed=result.reported_status))
     return PaperCheck(
         report=report,
