@@ -59,22 +59,30 @@ def test_quartiles_follow_the_polarity() -> None:
     best = report.result("up", area="up07")
     assert best.rank is not None
     assert (best.rank.rank, best.rank.size, best.rank.group) == (1, 8, "councils")
-    assert best.rank.cuts == (Decimal(20), Decimal(40), Decimal(60))
+    # Best first (80, 70 | 60, 50 | 40, 30 | 20, 10): the last value of each better quarter,
+    # lowest first.
+    assert best.rank.cuts == (Decimal(30), Decimal(50), Decimal(70))
     assert best.reason == "A: quantile 1 of 4 (ntile), rank 1 of 8 in councils"
 
 
 def test_ties_share_a_quantile_and_a_rank() -> None:
-    report = RULES.rate(_rows("up", [5, 5, 5, 5, 9]))
-    statuses = {
-        r.area: (r.status, r.rank.rank if r.rank else None) for r in report.results if r.row
-    }
-    assert statuses == {
-        "up00": ("D", 2),
-        "up01": ("D", 2),
-        "up02": ("D", 2),
-        "up03": ("D", 2),
-        "up04": ("A", 1),
-    }
+    # Best first, 9, 5, 5, 5, 5: the first quarter holds the extra value (9 and the first 5),
+    # and every 5 takes the quarter of the first of them, as -9, -5, -5, -5, -5 do when lower
+    # is better.
+    report = RULES.rate(_rows("up", [5, 5, 5, 5, 9]) + _rows("down", [-5, -5, -5, -5, -9]))
+    for indicator in ("up", "down"):
+        statuses = {
+            r.area[-2:]: (r.status, r.rank.rank if r.rank else None)
+            for r in report.results
+            if r.row and r.indicator.id == indicator
+        }
+        assert statuses == {
+            "00": ("A", 2),
+            "01": ("A", 2),
+            "02": ("A", 2),
+            "03": ("A", 2),
+            "04": ("A", 1),
+        }
 
 
 def test_areas_outside_the_group_are_not_placed_and_do_not_count() -> None:
@@ -104,7 +112,7 @@ def test_the_key_explain_and_canonical_form_say_it() -> None:
     key = str(report.key)
     assert "A: The 1st quarter of councils from the best (equal counts)." in key
     text = str(report.explain("up", area="up03"))
-    assert "Quantile 1 of 4 (ntile), rank 1 of 4 in councils; cut-points 10, 20, 30." in text
+    assert "Quantile 1 of 4 (ntile), rank 1 of 4 in councils; cut-points 20, 30, 40." in text
     assert ragrules.loads(RULES.canonical_toml) == RULES
 
 
@@ -135,7 +143,8 @@ def test_the_format_refuses_what_it_cannot_use(change: str, message: str | None)
 
 
 def _ntile(values: list[Fraction], value: Fraction, count: int) -> int:
-    """SQL's NTILE on sorted values, the first of tied values deciding: 1 = lowest."""
+    """SQL's NTILE on sorted values, the first of tied values deciding: 1 = lowest (negate
+    higher-is-better values to put them best first)."""
     ordered = sorted(values)
     first = ordered.index(value)
     size, larger = divmod(len(ordered), count)
@@ -148,7 +157,8 @@ def _ntile(values: list[Fraction], value: Fraction, count: int) -> int:
 
 
 def _inclusive(values: list[Fraction], value: Fraction, count: int) -> int:
-    """Excel's QUARTILE.INC cut-points; on a cut-point, the lower quantile: 1 = lowest."""
+    """Excel's QUARTILE.INC cut-points; on a cut-point, the lower quantile: 1 = lowest (negate
+    higher-is-better values to put them best first)."""
     ordered = sorted(values)
     quantile = 1
     for k in range(1, count):
@@ -179,13 +189,13 @@ def test_every_value_gets_the_quantile_an_independent_statement_gives(
     )
     rules = ragrules.loads(text)
     report = rules.rate(_rows("x", values))
-    exact = [Fraction(v) for v in values]
+    sign = -1 if higher else 1  # best first: the highest values first when higher is better
+    exact = [sign * Fraction(v) for v in values]
     reference = _ntile if method == "ntile" else _inclusive
     for n, value in enumerate(values):
         result = report.result("x", area=f"x{n:02d}")
-        position = reference(exact, Fraction(value), count)
-        best_first = count - position if higher else position - 1
-        assert result.status == statuses[best_first], (value, sorted(values))
+        position = reference(exact, sign * Fraction(value), count)
+        assert result.status == statuses[position - 1], (value, sorted(values))
     # The bands partition the group: every value has exactly one, in order of value.
     order = sorted(range(len(values)), key=lambda n: values[n])
     ranks = [report.result("x", area=f"x{n:02d}").rank for n in order]

@@ -357,3 +357,119 @@ def test_a_row_is_compared_exactly_when_its_value_is_within_its_limits(
     else:
         assert result.status == "not-compared"
         assert "is outside its own interval" in result.reason
+
+
+COUNTS = """
+[ruleset]
+format = 1
+id = "counts"
+scale = "vs-england"
+
+[benchmarks.england]
+area = "E"
+
+[scales.vs-england]
+significance = { benchmark = "england", method = "METHOD", multiplier = 100000 }
+
+[[indicator]]
+id = "rate"
+unit = "per_100000"
+polarity = "lower-is-better"
+"""
+
+
+def _counted(area: str, value: str, count: str, denominator: str) -> dict[str, str]:
+    return {
+        "indicator": "rate",
+        "area": area,
+        "period": "2017",
+        "value": value,
+        "count": count,
+        "denominator": denominator,
+    }
+
+
+ENGLAND_COUNTS = _counted("E", "96.6", "53395", "55268067")
+
+
+@pytest.mark.parametrize(
+    ("count", "denominator", "reason"),
+    [
+        ("", "92817", "its count (count) is not published"),
+        ("c", "92817", "its count (count) is suppressed: published as 'c'"),
+        ("118", "", "its denominator (denominator) is not published"),
+        ("118", "c", "its denominator (denominator) is suppressed: published as 'c'"),
+        (
+            "",
+            "",
+            "its count (count) is not published and its denominator (denominator) is not published",
+        ),
+    ],
+)
+@pytest.mark.parametrize("method", ["byar", "wilson"])
+def test_a_computed_interval_names_the_count_or_denominator_it_lacks(
+    method: str, count: str, denominator: str, reason: str
+) -> None:
+    rules = ragrules.loads(COUNTS.replace("METHOD", method))
+    result = rules.rate([ENGLAND_COUNTS, _counted("A", "127", count, denominator)]).result(
+        "rate", area="A"
+    )
+    assert (result.status, result.reason) == (
+        "not-compared",
+        f"not compared: no 95% confidence interval in the data: {reason}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("denominator", "status", "reason"),
+    [
+        ("", "not-compared", "no control limits: its denominator (denominator) is not published"),
+        ("c", "not-compared", "no control limits: its denominator (denominator) is suppressed"),
+        ("0", "not-compared", "no control limits: its denominator (denominator) is 0"),
+        ("-92817", "not-compared", "no control limits: its denominator (denominator) is -92817,"),
+        ("abc", "invalid", "the control limits' denominator (denominator) cannot be read: "),
+    ],
+)
+def test_control_limits_say_what_is_wrong_with_the_denominator(
+    denominator: str, status: str, reason: str
+) -> None:
+    rules = ragrules.loads(
+        COUNTS.replace('method = "METHOD"', 'compare = "control-limits", method = "byar"')
+    )
+    result = rules.rate([ENGLAND_COUNTS, _counted("A", "127", "", denominator)]).result(
+        "rate", area="A"
+    )
+    assert result.status == status
+    shown = reason if status == "invalid" else f"not compared: {reason}"
+    assert result.reason.startswith(shown), result.reason
+
+
+@pytest.mark.parametrize(
+    ("method", "multiplier", "value", "england", "denominator"),
+    [
+        ("byar", "100000", "127", "96.6", "3"),  # an expected count of 0.0029
+        ("byar", "100000", "0", "96.6", "3"),
+        ("wilson", "100", "0", "0", "10"),  # Wilson's interval around 0 of 10
+    ],
+)
+def test_a_lower_control_limit_is_never_below_zero(
+    method: str, multiplier: str, value: str, england: str, denominator: str
+) -> None:
+    # Byar's approximation for a tiny expected count is far below 0 (-11697563.50 for 3
+    # people): a rate or proportion cannot be, and the exact Poisson limit is 0.
+    rules = ragrules.loads(
+        COUNTS.replace(
+            'method = "METHOD", multiplier = 100000',
+            f'compare = "control-limits", method = "{method}", multiplier = {multiplier}',
+        )
+    )
+    rows = [
+        _counted("E", england, "1", "1000"),
+        _counted("A", value, "", denominator),
+    ]
+    result = rules.rate(rows).result("rate", area="A")
+    assert result.interval is not None
+    assert result.interval.lower == 0
+    assert result.interval.upper > Decimal(england)
+    assert result.status == "similar"  # 0 is on the lower limit: limits included
+    assert " is within the 95% control limits 0 to " in result.reason

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import decimal
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -151,9 +151,8 @@ def rate(
             f"{format_decimal(value)} is not among the {len(values)} values of {name} for "
             f"{period}, so it cannot be placed in them",
         )
-    position, cuts = quantile_of(value, values, bands)
-    index = _best_first(position, bands.count, indicator.polarity)
-    status = bands.statuses[index]
+    position, cuts = quantile_of(value, values, bands, indicator.polarity)
+    status = bands.statuses[position - 1]
     rank = Rank(
         group=name,
         rank=rank_of(value, values, indicator.polarity),
@@ -163,7 +162,7 @@ def rate(
     return Result(
         status=status,
         rank=rank,
-        reason=f"{status}: quantile {index + 1} of {bands.count} ({bands.method.value}), {rank}",
+        reason=f"{status}: quantile {position} of {bands.count} ({bands.method.value}), {rank}",
         **common,
     )
 
@@ -175,40 +174,52 @@ def _holds(values: list[Decimal], value: Decimal) -> bool:
 
 
 def quantile_of(
-    value: Decimal, values: list[Decimal], bands: Quantiles
+    value: Decimal, values: list[Decimal], bands: Quantiles, polarity: Polarity
 ) -> tuple[int, list[Fraction]]:
-    """The quantile (1 = lowest values) the value is in, and the cut-points between them;
-    `values` (sorted) must hold the value."""
+    """The quantile (1 = best) the value is in, and the cut-points between the quantiles,
+    lowest first; `values` (sorted ascending) must hold the value.
+
+    Both methods work on the group's values best first (highest first when higher is
+    better, else lowest first), so a value's quantile depends on how good it is, never on
+    which way is better: a higher-is-better group rates as its mirror (every value negated)
+    does as lower-is-better. Ties and NTILE's larger quantiles favour the better end, and a
+    value on an interpolated cut-point belongs to the better quantile."""
     count = len(values)
+    higher = polarity is Polarity.HIGHER
+
+    def best(index: int) -> Decimal:  # the value in place `index` (0 = best) of the group
+        return values[count - 1 - index] if higher else values[index]
+
     if bands.method is QuantileMethod.INCLUSIVE:
-        cuts = [_percentile_inc(values, Fraction(k, bands.count)) for k in range(1, bands.count)]
+        cuts = [
+            _percentile_inc(best, count, Fraction(k, bands.count)) for k in range(1, bands.count)
+        ]
         exact = Fraction(value)
-        return 1 + sum(1 for cut in cuts if exact > cut), cuts
-    # NTILE: the first `count % n` quantiles hold one value more; ties go with the first.
+        worse = sum(1 for cut in cuts if (exact < cut if higher else exact > cut))
+        return 1 + worse, sorted(cuts)
+    # NTILE: the first `count % n` quantiles (the best) hold one value more; tied values
+    # go with the first (best-placed) of them.
     size, larger = divmod(count, bands.count)
     ends, end = [], 0
     for k in range(bands.count):
         end += size + (1 if k < larger else 0)
         ends.append(end)
-    first = bisect.bisect_left(values, value)
+    first = (
+        count - bisect.bisect_right(values, value) if higher else bisect.bisect_left(values, value)
+    )
     position = next(k for k, end in enumerate(ends) if first < end) + 1
-    cuts = [Fraction(values[end - 1]) for end in ends[:-1] if end > 0]
-    return position, cuts
+    cuts = [Fraction(best(end - 1)) for end in ends[:-1] if end > 0]
+    return position, sorted(cuts)
 
 
-def _percentile_inc(values: list[Decimal], p: Fraction) -> Fraction:
-    """Excel's PERCENTILE.INC: linear interpolation between the order statistics around
-    position (n - 1) p, exact."""
-    h = (len(values) - 1) * p
+def _percentile_inc(best: Callable[[int], Decimal], count: int, p: Fraction) -> Fraction:
+    """Excel's PERCENTILE.INC (R's type 7) over the `count` values in the order `best` gives
+    them: linear interpolation between the order statistics around position (n - 1) p, exact."""
+    h = (count - 1) * p
     low = int(h)
-    if low + 1 >= len(values):
-        return Fraction(values[low])
-    return Fraction(values[low]) + (h - low) * (Fraction(values[low + 1]) - Fraction(values[low]))
-
-
-def _best_first(position: int, count: int, polarity: Polarity) -> int:
-    """The index in statuses (best first) of quantile `position` (1 = lowest values)."""
-    return count - position if polarity is Polarity.HIGHER else position - 1
+    if low + 1 >= count:
+        return Fraction(best(low))
+    return Fraction(best(low)) + (h - low) * (Fraction(best(low + 1)) - Fraction(best(low)))
 
 
 def rank_of(value: Decimal, values: list[Decimal], polarity: Polarity) -> int:

@@ -20,7 +20,7 @@ from ragrules.engine.result import Interval, Result
 from ragrules.model.comparisons import Significance
 from ragrules.model.intervals import byar, normal_quantile, wilson
 from ragrules.model.numbers import format_decimal
-from ragrules.model.observations import Observation, read_value
+from ragrules.model.observations import Observation, Reading, read_value
 from ragrules.model.periods import Period
 from ragrules.model.rules import (
     Indicator,
@@ -137,9 +137,9 @@ def _against_control_limits(
     the benchmark for the row's denominator; with a strict level, a value outside the strict
     limits too takes the strict status."""
     rated = common["value"]
-    denominator = read_value(observation.column(test.denominator), "number", tokens).number
-    if denominator is None or denominator <= 0:
-        return _not_compared(common, f"no {test.denominator} for control limits")
+    denominator = _denominator(observation, test, tokens)
+    if isinstance(denominator, NoInterval):
+        return _without(common, denominator)
     expected = benchmark * denominator / test.multiplier
     if test.method == "wilson" and not 0 <= expected <= denominator:
         return _not_compared(common, "the benchmark is not a proportion of the denominator")
@@ -165,18 +165,45 @@ def _against_control_limits(
     )
 
 
+def _denominator(
+    observation: Observation, test: Significance, tokens: Tokens
+) -> Decimal | NoInterval:
+    """The row's denominator for control limits, or why there are none: the column blank,
+    suppressed or no data, 0 or below zero (not compared), or not a number (invalid)."""
+    column = test.denominator
+    text = observation.column(column).strip()
+    reading = read_value(text, "number", tokens)
+    named = f"denominator ({column})"
+    number = reading.number
+    if number is None:
+        if reading.unrated is Unrated.INVALID:
+            return NoInterval(
+                f"the control limits' {named} cannot be read: {reading.reason}", invalid=True
+            )
+        return NoInterval(f"no control limits: its {named} {_unpublished(text, reading)}")
+    if number <= 0:
+        which = "0" if number == 0 else f"{format_decimal(number)}, below zero"
+        return NoInterval(f"no control limits: its {named} is {which}")
+    return number
+
+
 def _control_limits(
     test: Significance, level: str, expected: Decimal, denominator: Decimal
 ) -> Interval:
     """Control limits at `level` around the expected count in `denominator`, in the
-    indicator's unit (Wilson's for a proportion, Byar's for a count or rate)."""
+    indicator's unit (Wilson's for a proportion, Byar's for a count or rate). A count or a
+    proportion is never below 0, so neither is a lower limit: Byar's approximation goes below
+    0 for an expected count under about 1, where the exact Poisson limit PHE's funnel plots
+    use is 0 (and PHE's limits for a proportion are floored at 0)."""
     z = _quantile(level)
     if test.method == "wilson":
         low, high = wilson(expected, denominator, z)
-        return Interval(level=level, lower=low * test.multiplier, upper=high * test.multiplier)
-    low, high = byar(expected, z)
-    scale = test.multiplier / denominator
-    return Interval(level=level, lower=low * scale, upper=high * scale)
+        low, high = low * test.multiplier, high * test.multiplier
+    else:
+        low, high = byar(expected, z)
+        scale = test.multiplier / denominator
+        low, high = low * scale, high * scale
+    return Interval(level=level, lower=low if low > 0 else Decimal(0), upper=high)
 
 
 @attrs.frozen
@@ -186,6 +213,7 @@ class NoInterval:
 
     reason: str
     invalid: bool = False
+    detail: str = ""  # the column that is missing, and how: "its count (count) is not published"
 
 
 def _interval(
@@ -225,31 +253,45 @@ def _number(
             f"the {level}% confidence interval's {named} cannot be read: {reading.reason}",
             invalid=True,
         )
+    detail = f"its {named} {_unpublished(text, reading)}"
+    return NoInterval(f"no {level}% confidence interval: {detail}", detail=detail)
+
+
+def _unpublished(text: str, reading: Reading) -> str:
+    """How a column with no number (and no unreadable text) says so, in words."""
     if not text:
-        shown = "is not published"
-    elif reading.unrated is Unrated.SUPPRESSED:
-        shown = f"is suppressed: published as {text!r}"
-    else:
-        shown = f"is published as {text!r} (no data)"
-    return NoInterval(f"no {level}% confidence interval: its {named} {shown}")
+        return "is not published"
+    if reading.unrated is Unrated.SUPPRESSED:
+        return f"is suppressed: published as {text!r}"
+    return f"is published as {text!r} (no data)"
 
 
 def _missing(
     row: Observation,
     level: str,
-    columns: tuple[str, str] | None,
+    columns: tuple[str, str],
     *found: Decimal | NoInterval,
 ) -> NoInterval:
     """Why the interval is missing: an unreadable column first; then, when none of `columns`
-    is written (or `columns` is None: a count and denominator), that the data has none; else
-    the limit that is not a number, named."""
+    is written, that the data has none; else the limit that is not a number, named."""
     missing = [reason for reason in found if isinstance(reason, NoInterval)]
     unreadable = [reason for reason in missing if reason.invalid]
     if unreadable:
         return unreadable[0]
-    if columns is None or not any(row.column(column).strip() for column in columns):
+    if not any(row.column(column).strip() for column in columns):
         return NoInterval(f"no {level}% confidence interval in the data")
     return missing[0]
+
+
+def _uncomputed(level: str, *found: Decimal | NoInterval) -> NoInterval:
+    """Why an interval cannot be computed from a count and a denominator: an unreadable
+    column first; else each that is missing, named, and how (blank, suppressed, no data)."""
+    missing = [reason for reason in found if isinstance(reason, NoInterval)]
+    unreadable = [reason for reason in missing if reason.invalid]
+    if unreadable:
+        return unreadable[0]
+    details = " and ".join(reason.detail for reason in missing)
+    return NoInterval(f"no {level}% confidence interval in the data: {details}")
 
 
 def _outside(value: Decimal, interval: Interval) -> str:
@@ -271,7 +313,7 @@ def _computed(
         for what, column in (("count", test.count), ("denominator", test.denominator))
     )
     if isinstance(count, NoInterval) or isinstance(denominator, NoInterval):
-        return _missing(row, level, None, count, denominator)
+        return _uncomputed(level, count, denominator)
     if denominator <= 0 or count < 0:
         return NoInterval(
             f"no {level}% confidence interval: a count of {format_decimal(count)} in a "
