@@ -266,3 +266,36 @@ def test_a_formula_a_library_wrote_is_rated_invalid_saying_so(
     (result,) = json.loads(capsys.readouterr().out)["results"]
     assert result["status"] == "invalid"
     assert "a formula with no saved value; open and save the workbook in Excel" in result["reason"]
+
+
+def test_options_a_workbook_or_a_whole_file_stream_ignores_are_said_to(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--delimiter and --encoding mean nothing for a workbook, and --jobs nothing for a JSON
+    stream: each is a warning, not dropped without a word."""
+    rules = tmp_path / "r.toml"
+    rules.write_text(RULES)
+    book = tmp_path / "d.xlsx"
+    book.write_bytes(workbook(_formula_rows('<c r="B2"><v>60</v></c>')))
+    assert main(["rate", str(rules), str(book), "--delimiter", ";", "--encoding", "utf-16"]) == 0
+    assert "--delimiter and --encoding do nothing for a workbook" in capsys.readouterr().err
+    data = tmp_path / "d.json"
+    data.write_text('[{"indicator": "a", "period": "2024", "value": 60}]')
+    assert main(["rate", str(rules), str(data), "--stream", "--jobs", "2"]) == 0
+    assert "--jobs is for CSV files" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "mapping", ["indicator=indicator,v=value,w=value", "indicator=indicator,v=value,v=target"]
+)
+def test_a_column_mapping_that_would_drop_a_column_is_a_usage_error(
+    tmp_path: Path, mapping: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "r.toml"
+    rules.write_text(RULES)
+    data = tmp_path / "d.csv"
+    data.write_text("indicator,period,v,w,value\na,2024,40,60,70\n")
+    for stream in ([], ["--stream"]):
+        assert main(["rate", str(rules), str(data), "--columns", mapping, *stream]) == 2
+        err = capsys.readouterr().err
+        assert "--columns:" in err and ("mapped twice" in err or "both mapped" in err)

@@ -309,3 +309,41 @@ def test_mapped_json_records_keep_their_own_keys_and_rows() -> None:
         (2, "the row has no indicator id"),
         (3, "the row has no indicator id"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("mapping", "said"),
+    [
+        ("id=indicator,Q1=value,Q2=value", "'Q1' and 'Q2' are both mapped to value"),
+        ("id=indicator,Q2=value,Q2=target", "'Q2' is mapped twice"),
+        ("id=indicator,id=area,Q2=value", "'id' is mapped twice"),
+        ("id=indicator,Q2=value, q2 =target", "is mapped twice"),
+    ],
+)
+def test_a_column_mapped_twice_or_a_field_given_two_columns_is_refused(
+    mapping: str, said: str
+) -> None:
+    """Either would silently drop one of the two (and rate the file's own value column)."""
+    with pytest.raises(ragrules.DataError, match=said):
+        parse_columns(mapping)
+
+
+def test_a_mapping_from_python_naming_one_column_twice_is_refused() -> None:
+    text = "id,Q1,Q2,value\na,29.5,28.15,31\n"
+    with pytest.raises(ragrules.DataError, match="both mapped to value"):
+        parse_csv(text, columns={"id": "indicator", "Q1": "value", "Q2": "value"})
+    with pytest.raises(ragrules.DataError, match="'#3' and 'Q2' name one column"):
+        parse_csv(text, columns={"id": "indicator", "#3": "value", "Q2": "target"})
+
+
+def test_utf16_named_for_a_file_without_its_byte_order_mark_is_refused(tmp_path: Path) -> None:
+    """Read whole or streamed alike: never guessed little-endian (garbage from UTF-8)."""
+    for text in ("indicator,value\na,1\n", "indicator,value\na,12\n"):  # even and odd lengths
+        path = tmp_path / "data.csv"
+        path.write_bytes(text.encode("utf-8"))
+        with pytest.raises(ragrules.DataError, match="utf-16-le"):
+            read_observations(path, encoding="utf-16")
+        path.write_bytes(text.encode("utf-16-le"))
+        with pytest.raises(ragrules.DataError, match="no byte order mark"):
+            read_observations(path, encoding="utf-16")
+        assert len(read_observations(path, encoding="utf-16-le")) == 1

@@ -4,6 +4,8 @@ JSON does not (NaN, Infinity)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import ragrules
@@ -109,3 +111,64 @@ def test_literals_under_a_column_mapping_are_read_as_written(literal: str) -> No
     )
     result = RULES.rate(rows).result("a")
     assert (result.status, result.value_text) == ("invalid", literal)
+
+
+def test_a_lone_surrogate_is_read_as_the_replacement_character() -> None:
+    """`"\\ud83d"` (half an emoji, text cut short) is no character: U+FFFD, as in a workbook;
+    a whole pair is its character."""
+    (row,) = parse_json(
+        r'[{"indicator": "a", "value": "1", "commentary": "cut \ud83d here \ud83d\ude00",'
+        r' "note \udc00": "x\udc00"}]'
+    )
+    assert isinstance(row, ragrules.Observation)
+    assert row.commentary == "cut \ufffd here \U0001f600"
+    assert row.extra == (("note_\ufffd", "x\ufffd"),)
+    json.dumps(RULES.rate([row]).to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def test_keyed_records_under_a_mapping_that_names_the_indicator_key() -> None:
+    """The key a record is under satisfies the mapped indicator key, as in the array form."""
+    columns = {"PI Ref": "indicator", "Outturn": "value", "When": "period"}
+    keyed = parse_json(
+        '{"a": [{"Outturn": 58, "When": "2024"}], '
+        '"b": {"Outturn": 40, "When": "2024", "PI Ref": "b"}}',
+        columns=columns,
+    )
+    array = parse_json(
+        '[{"PI Ref": "a", "Outturn": 58, "When": "2024"}, '
+        '{"PI Ref": "b", "Outturn": 40, "When": "2024"}]',
+        columns=columns,
+    )
+    assert keyed == array
+    with pytest.raises(ragrules.DataError, match="names the indicator 'c'"):
+        parse_json('{"a": {"Outturn": 1, "PI Ref": "c"}}', columns=columns)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"indicator": {"0": "a"}, "value": {"0": 1}}', "orient='columns'"),
+        (
+            '{"0": {"indicator": "a", "value": 1}, "1": {"indicator": "b", "value": 2}}',
+            "orient='index'",
+        ),
+        ('{"columns": ["indicator", "value"], "index": [0], "data": [["a", 1]]}', "orient='split'"),
+        ('{"indicator": "a", "value": 1}\n{"indicator": "b", "value": 2}\n', "JSON Lines"),
+    ],
+)
+def test_pandas_and_json_lines_shapes_get_a_hint_that_leads_somewhere(text: str, said: str) -> None:
+    with pytest.raises(ragrules.DataError) as caught:
+        parse_json(text)
+    assert said in str(caught.value)
+    assert "wrap it in [ ]" not in str(caught.value)
+    assert "orient='records'" in str(caught.value)
+
+
+def test_a_record_with_two_spellings_of_an_extra_key_is_rated() -> None:
+    """`Note` and `note` are one extra column: the first is kept, as in a CSV header."""
+    report = RULES.rate(
+        parse_json('[{"indicator": "a", "period": "2024", "value": 58, "Note": "x", "note": "y"}]')
+    )
+    assert not report.rejected
+    assert report.result("a").status == "green"
+    assert report.result("a").columns == (("note", "x"),)

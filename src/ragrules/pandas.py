@@ -13,7 +13,14 @@ from typing import Any
 from ragrules.engine.ruleset import Ruleset
 from ragrules.model._text import column_key
 from ragrules.model.errors import DataError, Problem
-from ragrules.model.observations import column_clash, field_named
+from ragrules.model.observations import (
+    NoPeriodForEarlier,
+    Observation,
+    column_clash,
+    field_named,
+    read_mapping,
+)
+from ragrules.model.periods import PeriodError, parse_period
 from ragrules.reports._columns import cells, header, judging, passed_columns
 
 
@@ -28,7 +35,7 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
     if not isinstance(frame, pandas.DataFrame):
         raise TypeError(_not_a_frame(frame))
     # Missing cells (NaN, NA, NaT) are blank: `Observation` reads them so wherever they come from.
-    report = ruleset.rate(_records(frame), period=period)
+    report = ruleset.rate(_observations(_records(frame), period), period=period)
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
     passed = passed_columns(report.results)
     judged = judging(ruleset)
@@ -52,6 +59,29 @@ def _not_a_frame(given: object) -> str:
     else:
         hint = "for rows (a list of dicts) use ruleset.rate(rows), or pandas.DataFrame(rows)"
     return f"frame must be a pandas DataFrame, not a {kind}: {hint}"
+
+
+def _observations(records: list[dict[Any, Any]], period: str | None) -> list[Observation]:
+    """The rows as a CSV file's rows are read, each at its position from 1: `previous` and
+    `last_year` columns as earlier values (placed from the row's period, or `period`), and
+    the columns headed by periods of a frame with no value column as a wide table's."""
+    if period is not None:
+        try:
+            parse_period(period)
+        except PeriodError as exc:
+            hint = "the report period, e.g. '2020/21 Q2'"
+            raise DataError(
+                problems=(Problem(key="period", message=str(exc), hint=hint),)
+            ) from None
+    try:
+        return [
+            observation
+            for row, record in enumerate(records, start=1)
+            for observation in read_mapping(record, row=row, period=period, require_indicator=False)
+        ]
+    except NoPeriodForEarlier as exc:
+        hint = "give period=, or a period column"
+        raise DataError(problems=(Problem(message=f"{exc}", hint=hint),)) from None
 
 
 def _records(frame: Any) -> list[dict[Any, Any]]:

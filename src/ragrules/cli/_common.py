@@ -130,6 +130,19 @@ def open_output(path: str | None) -> Iterator[TextIO]:
 def read_data(args: argparse.Namespace, data: str) -> list[object]:
     columns = parse_columns(args.columns) if args.columns else None
     encoding = getattr(args, "encoding", None)
+    if Path(data).suffix.lower() in (".xlsx", ".xlsm"):
+        # A workbook has no delimiter or text encoding: options given for it are said to do
+        # nothing, not dropped without a word.
+        unused = [
+            name
+            for name, given in (("--delimiter", args.delimiter), ("--encoding", encoding))
+            if given is not None
+        ]
+        if unused:
+            print(
+                f"{data}: warning: {' and '.join(unused)} do nothing for a workbook",
+                file=sys.stderr,
+            )
     text = Path(data).suffix.lower() in (".csv", ".tsv", ".txt", ".json")
     # Decided as the reader decides: a file mixing encodings is refused, never "read as".
     if text and encoding is None and Path(data).is_file() and sniff_encoding(data) == "cp1252":

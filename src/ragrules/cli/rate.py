@@ -224,6 +224,12 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
         with open_output(args.output) as out:
             tally = stream.write(out, fmt, passed=stream.passed, safe_csv=safe, jobs=args.jobs)
     else:
+        if args.jobs > 1:  # asked for, so not dropped without a word
+            say(
+                f"ragrules rate: --jobs is for CSV files; a {data.suffix} file is read whole "
+                "and rated in one process",
+                file=sys.stderr,
+            )
         observations = read_data(args, args.data)  # read whole: JSON and xlsx files
         # Every row's other columns, as first named: JSON records need not share their keys.
         columns = list(

@@ -17,6 +17,7 @@ import attrs
 
 from ragrules.model._text import column_key as column_key  # a model name, used here
 from ragrules.model.numbers import NumberError, split_value, to_decimal
+from ragrules.model.periods import PeriodError, parse_period, written_as
 from ragrules.model.rules import Tokens, Unrated
 from ragrules.model.units import UnitError, canonical_unit, convert, label
 
@@ -41,6 +42,9 @@ NO_DATA_TOKENS = frozenset(
 SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "supp", "suppressed"})
 
 FIELDS = ("indicator", "area", "period", "value", "target", "commentary", "caveat", "flag")
+# Columns (by column key) that hold an earlier period's value on the same row, as council
+# tables print them: the previous period's, and the same period last year's.
+EARLIER_COLUMNS = ("previous", "last_year")
 # National exports' headers (Fingertips, LG Inform; by column key) for the fields.
 _HEADER_ALIASES = {"area_code": "area", "time_period": "period", "indicator_id": "indicator"}
 
@@ -107,6 +111,10 @@ def _as_text(raw: object) -> str:
             return _number_text(to_decimal(raw))
         except NumberError:
             return _number_text(raw)  # nan, inf, too many digits: read later as invalid
+        except ValueError:
+            # An int over Python's 4,300-digit limit for str(): its digits through a
+            # Decimal, which has no such limit; far over 1,000 characters, read as invalid.
+            return _number_text(Decimal(raw))
     return str(raw).strip()
 
 
@@ -156,20 +164,134 @@ class Observation:
         """Build from a mapping whose keys are matched case- and space-insensitively.
 
         Numbers become text through their shortest repr; None becomes blank.
+        Of two keys that give one other column (`Note` and `note`), the first is kept, as
+        in a CSV header; two that give one field (`value` and `Value `) are a ValueError.
+        Every key that is not a field is kept as an extra column, `previous` and period keys
+        too: `read_mapping` reads those as a CSV row's earlier values and periods.
         """
         items = tuple(mapping.items())
         fields: dict[str, object] = {}
         extra: dict[str, str] = {}
-        names = _names_of(tuple(key for key, _ in items))
-        for (name, is_field), (_, raw) in zip(names, items, strict=True):
-            if is_field:
+        layout = _layout(tuple(key for key, _ in items))
+        for (name, kind), (_, raw) in zip(layout.names, items, strict=True):
+            if kind == _FIELD:
                 fields[name] = raw
-            elif name:
+            elif name and name not in extra:
                 extra[name] = _as_text(raw)
         observation = cls(row=row, extra=tuple(extra.items()), **fields)
         if not observation.indicator:
             raise ValueError("the row has no indicator id")
         return observation
+
+
+class NoPeriodForEarlier(ValueError):
+    """A row with earlier values (`previous`, `last_year`) and no period to place them at."""
+
+
+def read_mapping(
+    mapping: Mapping[str, object],
+    *,
+    row: int | None = None,
+    period: str | None = None,
+    require_indicator: bool = True,
+) -> list[Observation]:
+    """The observations of a mapping read as a CSV row whose header is its keys.
+
+    As the CSV reader reads a row: `previous` and `last_year` keys are earlier values,
+    placed at the period before the row's and a year before it (`period`, the file's
+    `--period`, is the period of a row that names none); a mapping with no `value` key but
+    keys that are periods (`2019/20`, `2020/21 Q1`) is a wide row, one observation per
+    period printed. Of two keys that give one other column the first is kept; two that give
+    one field are a ValueError, and so is a mapping with no indicator unless
+    `require_indicator` is false (its row is then rejected as a CSV row with no indicator
+    is). Earlier values with no period to place them at are a `NoPeriodForEarlier`.
+    """
+    items = tuple(mapping.items())
+    layout = _layout(tuple(key for key, _ in items))
+    fields: dict[str, object] = {}
+    earlier: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    printed: list[tuple[str, str]] = []
+    for index, ((name, kind), (_, raw)) in enumerate(zip(layout.names, items, strict=True)):
+        if kind == _FIELD:
+            fields[name] = raw
+        elif kind == _EARLIER:
+            earlier.setdefault(name, _as_text(raw))
+        elif index in layout.wide:
+            if text := _as_text(raw):
+                printed.append((layout.wide[index], text))
+        elif name and name not in extra:
+            extra[name] = _as_text(raw)
+    if layout.wide:
+        # A row with every period blank is still a row: no value for the last period.
+        rows = printed or [(layout.wide[max(layout.wide)], "")]
+        observations = [
+            Observation(row=row, extra=tuple(extra.items()), **{**fields, "period": p, "value": v})
+            for p, v in rows
+        ]
+    else:
+        own_period = bool(_as_text(fields.get("period")))
+        if earlier and not own_period:
+            fields["period"] = _default_period(period)
+        observation = Observation(row=row, extra=tuple(extra.items()), **fields)
+        observations = [observation, *earlier_rows(observation, earlier, own_period=own_period)]
+    if require_indicator and not observations[0].indicator:
+        raise ValueError("the row has no indicator id")
+    return observations
+
+
+@functools.lru_cache(maxsize=64)
+def _default_period(period: str | None) -> str:
+    """The period of a row with earlier values and none of its own: `period`, as printed."""
+    return str(parse_period(period)) if period else ""
+
+
+def earlier_rows(
+    observation: Observation, earlier: Mapping[str, str], *, own_period: bool
+) -> list[Observation]:
+    """Rows for the earlier values a row carries (`previous`, `last_year`: their text), at
+    the period before the row's and the same period a year before.
+
+    A row whose own period is no period gets none (it is rejected for its own period);
+    a row with earlier columns and no period at all is a `NoPeriodForEarlier`."""
+    if not earlier:
+        return []
+    try:
+        when = parse_period(observation.period)
+    except PeriodError:
+        if own_period:
+            return []  # no period to place them at: the row is rejected for its own period
+        raise NoPeriodForEarlier(
+            f"row {observation.row}: previous and last-year columns need the row's period"
+        ) from None
+    # The breakdowns (the same series as the row's), not what speaks of the row's own value
+    # (its counts, override, forecast, marks).
+    extra = tuple((k, v) for k, v in observation.extra if k not in VALUE_COLUMNS)
+    return [
+        Observation(
+            indicator=observation.indicator,
+            area=observation.area,
+            period=written_as(
+                when.previous() if role == "previous" else when.same_period_last_year(),
+                observation.period,
+            ),
+            value=text,
+            row=observation.row,
+            extra=extra,
+        )
+        for role, text in earlier.items()
+        if text
+    ]
+
+
+def period_named(name: str) -> str | None:
+    """A column's name read as a period (`2020/21 Q1`), as printed; None if it is none."""
+    if not name.strip():
+        return None
+    try:
+        return str(parse_period(name))
+    except PeriodError:
+        return None
 
 
 def field_named(name: str, present: Collection[str]) -> str:
@@ -180,29 +302,58 @@ def field_named(name: str, present: Collection[str]) -> str:
     return alias if alias and alias not in present else name
 
 
+_FIELD, _EARLIER, _OTHER = "field", "earlier", "other"
+
+
+@attrs.frozen
+class _Layout:
+    """What a mapping's keys hold: each key's column name and kind (a field, an earlier
+    value, another column), and the keys that are periods of a wide row (key index ->
+    period as printed; none when a key gives the value)."""
+
+    names: tuple[tuple[str, str], ...]
+    wide: Mapping[int, str]
+
+
 @functools.lru_cache(maxsize=256)
-def _names_of(keys: tuple[object, ...]) -> tuple[tuple[str, bool], ...]:
-    """Each key's column name and whether it is a field, found once per set of keys: rows
-    given as dicts share their keys, so a million rows match them once."""
-    clash = column_clash(keys)
+def _layout(keys: tuple[object, ...]) -> _Layout:
+    """The layout of a set of keys, found once: rows given as dicts share their keys, so a
+    million rows match them once."""
+    clash = column_clash(keys, fields_only=True)
     if clash is not None:
         # `value` and `Value` (or `value `) name one field: which one is meant?
         first, second, name = clash
         raise ValueError(f"keys {first!r} and {second!r} both give {name!r}")
-    names = [column_key(key) for key in keys]
-    present = set(names)
+    own = [column_key(key) for key in keys]
+    present = set(own)
     # A national export's `Area Code` is the area, as in a CSV.
-    return tuple((name, name in FIELDS) for name in (field_named(n, present) for n in names))
+    names = [field_named(name, present) for name in own]
+    kinds = tuple(
+        (name, _FIELD if name in FIELDS else _EARLIER if name in EARLIER_COLUMNS else _OTHER)
+        for name in names
+    )
+    wide: dict[int, str] = {}
+    if "value" not in names:
+        for index, (key, (_, kind)) in enumerate(zip(keys, kinds, strict=True)):
+            when = period_named(str(key)) if kind == _OTHER else None
+            if when is not None and when not in wide.values():
+                wide[index] = when
+    return _Layout(names=kinds, wide=wide)
 
 
-def column_clash(keys: Sequence[object]) -> tuple[object, object, str] | None:
+def column_clash(
+    keys: Sequence[object], *, fields_only: bool = False
+) -> tuple[object, object, str] | None:
     """The first two keys that give one column name as rows are read (`value` and `Value`,
-    `value ` or `VALUE`; `indicator` and `Indicator ID`), and that name; None if none do."""
+    `value ` or `VALUE`; `indicator` and `Indicator ID`), and that name; None if none do.
+    With `fields_only`, only two keys that give one field (or earlier value) count."""
     given: dict[str, object] = {}  # the key each name came from
     names = [column_key(key) for key in keys]
     present = set(names)
     for key, own in zip(keys, names, strict=True):
         name = field_named(own, present)
+        if fields_only and name not in FIELDS and name not in EARLIER_COLUMNS:
+            continue
         if name in given:
             return given[name], key, name
         given[name] = key

@@ -24,7 +24,9 @@ def decode(raw: bytes, source: str | None, encoding: str | None = None) -> str:
     way would garble some of its text. Decided by `_verdict`, as `sniff_encoding` decides.
     """
     try:
-        return raw.decode(_named(encoding, source))
+        # The decoder a stream reads with (`_verdict`): `utf-16` named for a file with no
+        # byte order mark is refused, not guessed little-endian as `bytes.decode` guesses.
+        return codecs.getincrementaldecoder(_named(encoding, source))().decode(raw, final=True)
     except UnicodeDecodeError:
         # Spreadsheets saved as "CSV" on Windows are often Windows-1252 (pound signs, dashes).
         return raw.decode(_verdict([raw], source, encoding), errors="replace")
@@ -63,11 +65,14 @@ def _codec(encoding: str, source: str | None) -> str:
 def _unreadable(source: str | None, encoding: str | None, exc: UnicodeError) -> DataError:
     """A codec that fails on the file as a whole (UTF-16 named for a file without its byte
     order mark), not at a byte of it."""
-    return _error(
-        source,
-        f"the file cannot be read as {encoding or 'UTF-8'}: {exc}",
-        "check --encoding; without it, the encoding is found from the file",
-    )
+    hint = "check --encoding; without it, the encoding is found from the file"
+    if "BOM" in str(exc):
+        width = "32" if "32" in str(exc) else "16"
+        hint = (
+            f"the file has no byte order mark: name its byte order, "
+            f"--encoding utf-{width}-le (as Windows writes it) or utf-{width}-be"
+        )
+    return _error(source, f"the file cannot be read as {encoding or 'UTF-8'}: {exc}", hint)
 
 
 def _holds_utf8(raw: bytes) -> bool:

@@ -8,6 +8,7 @@ later, they are `invalid` values, as the same text in a CSV cell is.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -15,7 +16,14 @@ from typing import Any
 from ragrules.formats.data._common import _error
 from ragrules.formats.data._rows import RowReader
 from ragrules.model.errors import DataError, Problem
-from ragrules.model.observations import FIELDS, Observation, column_key
+from ragrules.model.observations import (
+    FIELDS,
+    NoPeriodForEarlier,
+    Observation,
+    column_key,
+    read_mapping,
+)
+from ragrules.model.periods import PeriodError, parse_period
 
 # Record layouts (a record's keys, with the columns added to it) whose reader is kept: the
 # records of a file share a few layouts, and a file whose records all differ keeps no more.
@@ -39,19 +47,31 @@ def parse_json(
     records = _records(_loads(text, source), source, columns or {})
     if columns:
         return _as_rows(records, source, columns, period)
-    return [_observation(record, row) for row, record in enumerate(records, start=1)]
+    if period is not None:
+        try:
+            parse_period(period)
+        except PeriodError as exc:
+            raise _error(source, f"--period: {exc}", "e.g. --period '2020/21 Q2'") from None
+    return [
+        observation
+        for row, record in enumerate(records, start=1)
+        for observation in _observations(record, row, source, period)
+    ]
 
 
-def _observation(record: object, row: int) -> object:
-    """The record as an observation; one that is not a readable observation is passed on
+def _observations(record: object, row: int, source: str | None, period: str | None) -> list[object]:
+    """The record's observations, read as a CSV row whose header is its keys (`previous`,
+    `last_year` and period keys too); one that is not a readable observation is passed on
     (a record that is not an object as a `_NotARecord`), so the report rejects it with its
     row number and the reason instead of losing it."""
     if not isinstance(record, dict):
-        return _NotARecord(record)
+        return [_NotARecord(record)]
     try:
-        return Observation.from_mapping(record, row=row)
+        return [*read_mapping(record, row=row, period=period, require_indicator=False)]
+    except NoPeriodForEarlier as exc:
+        raise _error(source, str(exc), "give --period, or a period key") from None
     except ValueError:
-        return record
+        return [record]
 
 
 class _Number(str):
@@ -96,27 +116,41 @@ class _NotARecord(Mapping[str, object]):
 def _loads(text: str, source: str | None) -> object:
     """The JSON document, numbers kept as their written text; a located error if it is not
     JSON."""
+    # A lone half of a surrogate pair (`"\ud83d"`, text cut short by another tool) is no
+    # character, and no output could encode it: U+FFFD, as the xlsx reader reads it.
+    mend = _SURROGATE_ESCAPE.search(text) is not None
     try:
-        return json.loads(
+        top = json.loads(
             text,
             parse_float=_Number,
             parse_int=_Number,
             parse_constant=str,  # NaN and Infinity: not JSON, so not numbers; kept as text
-            object_pairs_hook=_OnceKeyed.from_pairs,
+            object_pairs_hook=_OnceKeyed.mended if mend else _OnceKeyed.from_pairs,
         )
+        return _mended(top) if mend else top
     except RecursionError:
         raise _error(source, "the JSON is nested too deeply", "a list of flat records") from None
     except json.JSONDecodeError as exc:
+        lines = exc.msg == "Extra data" and text[: exc.pos].rstrip().endswith("}")
         raise DataError(
             problems=(
                 Problem(
                     file=source,
                     line=exc.lineno,
                     column=exc.colno,
-                    message=f"not valid JSON: {exc.msg}",
+                    message=f"not valid JSON: {exc.msg}"
+                    + (" (the file looks like JSON Lines, one record per line)" if lines else ""),
+                    hint=_LINES_HINT if lines else None,
                 ),
             )
         ) from None
+
+
+_LINES_HINT = (
+    "JSON Lines is not read: write one array of records, [{...}, {...}] (pandas: "
+    "to_json(orient='records')), or save the table as CSV"
+)
+_PANDAS_HINT = "write the frame with to_json(orient='records'), one object per row"
 
 
 def _records(top: object, source: str | None, columns: Mapping[str, str]) -> list[object]:
@@ -124,7 +158,24 @@ def _records(top: object, source: str | None, columns: Mapping[str, str]) -> lis
     _refuse_repeated_keys(top, source)
     # A record's own keys: the fields, and the keys a column mapping names.
     named = {*FIELDS, *(column_key(column) for column in columns)}
+    if (
+        isinstance(top, dict)
+        and isinstance(top.get("columns"), list)
+        and isinstance(top.get("data"), list)
+    ):
+        raise _error(
+            source,
+            "the JSON is a table split into columns and data (pandas' orient='split')",
+            _PANDAS_HINT,
+        )
     if isinstance(top, dict) and any(column_key(key) in named for key in top):
+        if all(isinstance(value, dict) for value in top.values()):
+            raise _error(
+                source,
+                "the JSON holds a column of values per key (pandas' to_json() default, "
+                "orient='columns'), not records",
+                _PANDAS_HINT,
+            )
         raise _error(
             source,
             "the JSON is one record, not an array of records",
@@ -239,10 +290,29 @@ def _cell(value: object) -> str:
     return (value if isinstance(value, str) else str(value)).strip()
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _mended(value: Any) -> Any:
+    """A JSON value with each lone surrogate in its text as U+FFFD (objects are mended as
+    they are read, by `_OnceKeyed.mended`); a number is never changed."""
+    if isinstance(value, str) and not isinstance(value, _Number) and _SURROGATE.search(value):
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, list):
+        return [_mended(item) for item in value]
+    return value
+
+
 class _OnceKeyed(dict[str, Any]):
     """A JSON object that remembers the keys it was given more than once."""
 
     repeated: tuple[str, ...] = ()
+
+    @classmethod
+    def mended(cls, pairs: list[tuple[str, Any]]) -> _OnceKeyed:
+        """`from_pairs`, with each lone surrogate in the keys and text as U+FFFD."""
+        return cls.from_pairs([(_mended(key), _mended(value)) for key, value in pairs])
 
     @classmethod
     def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _OnceKeyed:
@@ -304,6 +374,12 @@ def _keyed_records(
     own = {"indicator", "indicator_id"} | {
         column_key(column) for column, role in columns.items() if column_key(role) == "indicator"
     }
+    # The key the indicator is read from: the one a mapping names (it must be in the
+    # records the mapping reads), else `indicator`.
+    named = next(
+        (column for column, role in columns.items() if column_key(role) == "indicator"),
+        "indicator",
+    )
     for indicator, value in keyed.items():
         listed = isinstance(value, list)
         for index, record in enumerate(value if isinstance(value, list) else [value]):
@@ -323,7 +399,14 @@ def _keyed_records(
                 if column_key(key) in own and _cell(text) not in ("", indicator.strip())
             )
             rest = {key: text for key, text in record.items() if column_key(key) not in own}
-            records.append({"indicator": indicator, **rest})
+            records.append({named: indicator, **rest})
+    if conflicts and all(key.isdigit() for key in keyed):
+        # Keyed by row numbers, not indicators: pandas' to_json(orient='index').
+        raise _error(
+            source,
+            "the JSON is keyed by row numbers (pandas' orient='index'), not by indicator",
+            _PANDAS_HINT,
+        )
     if conflicts:
         raise DataError(problems=tuple(conflicts[:20]))
     return records

@@ -8,17 +8,22 @@ from ragrules.formats.data._common import EARLIER, _cell, _error
 from ragrules.model.errors import close_matches
 from ragrules.model.observations import (
     FIELDS,
-    VALUE_COLUMNS,
+    NoPeriodForEarlier,
     Observation,
     column_key,
+    earlier_rows,
     field_named,
+    period_named,
 )
-from ragrules.model.periods import PeriodError, parse_period, written_as
+from ragrules.model.periods import PeriodError, parse_period
 
 
 def parse_columns(text: str) -> dict[str, str]:
-    """`Q2 Performance=value,#7=previous` -> {"Q2 Performance": "value", "#7": "previous"}."""
-    mapping = {}
+    """`Q2 Performance=value,#7=previous` -> {"Q2 Performance": "value", "#7": "previous"}.
+
+    A column named twice (`Q2=value,Q2=target`) or two columns mapped to one field
+    (`Q1=value,Q2=value`) is an error: one of the two would be silently dropped."""
+    mapping: dict[str, str] = {}
     for part in text.split(","):
         column, equals, role = part.partition("=")
         if not equals or not column.strip() or not role.strip():
@@ -27,8 +32,38 @@ def parse_columns(text: str) -> dict[str, str]:
                 f"--columns: {part.strip()!r} is not COLUMN=FIELD",
                 "e.g. --columns 'Q2 Performance=value,#7=previous'",
             )
+        for named, given in mapping.items():
+            if _same_column(named, column.strip()):
+                raise _error(
+                    None,
+                    f"--columns: {column.strip()!r} is mapped twice "
+                    f"({named}={given} and {part.strip()})",
+                    "a column holds one field: keep one of the two",
+                )
         mapping[column.strip()] = _role(role)
+    _refuse_shared_fields(mapping, None)
     return mapping
+
+
+def _same_column(a: str, b: str) -> bool:
+    """Two names of a --columns mapping name one column: `Q2` and ` q2`, or `#2` and `#02`."""
+    if a.startswith("#") or b.startswith("#"):
+        return a.replace(" ", "") == b.replace(" ", "")
+    return column_key(a) == column_key(b)
+
+
+def _refuse_shared_fields(columns: Mapping[str, str], source: str | None) -> None:
+    """Two columns mapped to one field or name (`Q1=value,Q2=value`): which one is meant is
+    unknown, so neither is read."""
+    given: dict[str, str] = {}
+    for column, role in columns.items():
+        if role in given:
+            raise _error(
+                source,
+                f"--columns: {given[role]!r} and {column!r} are both mapped to {role}",
+                f"map one column to {role}; name the other differently, or leave it out",
+            )
+        given[role] = column
 
 
 def _role(text: str) -> str:
@@ -97,6 +132,7 @@ class RowReader:
         columns: Mapping[str, str] | None = None,
         period: str | None = None,
     ) -> None:
+        _refuse_shared_fields(columns or {}, source)
         _check_columns(header, columns or {}, source)
         roles = _roles(header, columns or {})
         if "indicator" not in roles.values():
@@ -110,7 +146,10 @@ class RowReader:
         self.fields = {
             role: index for index, role in reversed(list(roles.items())) if role in FIELDS
         }
-        self.earlier = {role: index for index, role in roles.items() if role in EARLIER}
+        self.earlier: dict[str, int] = {}  # of two columns of one earlier value, the first
+        for index, role in roles.items():
+            if role in EARLIER:
+                self.earlier.setdefault(role, index)
         # A wide table: no value column, but columns headed by periods (2019/20, 2020/21 Q1).
         self.wide = {} if "value" in self.fields else _period_columns(header, roles)
         in_wide = set(self.wide.values())
@@ -144,7 +183,13 @@ class RowReader:
                 for when, text in printed or [(next(reversed(self.wide)), "")]
             ]
         observation = Observation(row=line, extra=extra, **values)
-        earlier = _earlier_rows(observation, self.earlier, cells, self.source, own_period)
+        if not self.earlier:
+            return [observation]
+        texts = {role: _cell(cells, index) for role, index in self.earlier.items()}
+        try:
+            earlier = earlier_rows(observation, texts, own_period=own_period)
+        except NoPeriodForEarlier as exc:
+            raise _error(self.source, str(exc), "give --period, or a period column") from None
         return [observation, *earlier]
 
 
@@ -152,6 +197,11 @@ def _header_hint(header: list[str]) -> str:
     """What to do about a header with no indicator column, from what it looks like."""
     if any("\0" in name for name in header):  # UTF-16 read as bytes: a NUL between letters
         return "the file looks like UTF-16 without its byte order mark: --encoding utf-16-le"
+    if header and header[0].lstrip().startswith("{"):
+        return (
+            "the file looks like JSON Lines, which is read as CSV: write one JSON array of "
+            "records to a .json file (pandas: to_json(orient='records'))"
+        )
     if len(header) == 1 and any(mark in header[0] for mark in ",;\t|"):
         return "the header is read as one column: name the delimiter, e.g. --delimiter ';'"
     return "the header needs at least indicator and value, or map them with --columns"
@@ -175,18 +225,34 @@ def _check_columns(header: list[str], columns: Mapping[str, str], source: str | 
             close = close_matches(column, [name for name in header if name.strip()])
             hint = f"did you mean {close[0]!r}?" if close else f"the header is: {', '.join(header)}"
             raise _error(source, f"--columns: no column {column!r} in the header", hint)
+    named: dict[int, str] = {}  # column index -> the name the mapping gives it by
+    for column in columns:
+        for index in _indexes(header, column):
+            if named.setdefault(index, column) != column:
+                raise _error(
+                    source,
+                    f"--columns: {named[index]!r} and {column!r} name one column",
+                    "a column holds one field: keep one of the two",
+                )
+
+
+def _indexes(header: list[str], column: str) -> list[int]:
+    """The indexes of the columns a --columns name (`#N`, or a header) names."""
+    if column.startswith("#"):
+        return [int(column[1:]) - 1]
+    key = column_key(column)
+    return [index for index, name in enumerate(header) if column_key(name) == key]
 
 
 def _period_columns(header: list[str], roles: Mapping[int, str]) -> dict[str, int]:
     """Period (as printed) -> column index, for columns headed by a period."""
-    found = {}
+    found: dict[str, int] = {}
     for index, name in enumerate(header):
-        if roles.get(index) in FIELDS or not name.strip():
+        if roles.get(index) in FIELDS or roles.get(index) in EARLIER:
             continue
-        try:
-            found[str(parse_period(name))] = index
-        except PeriodError:
-            continue
+        when = period_named(name)
+        if when is not None:
+            found.setdefault(when, index)  # of two columns of one period, the first
     return found
 
 
@@ -203,46 +269,3 @@ def _roles(header: list[str], columns: Mapping[str, str]) -> dict[int, str]:
         own = field_named(column_key(name), taken)
         roles[index] = mapped or ("" if own in explicit else own)
     return roles
-
-
-def _earlier_rows(
-    observation: Observation,
-    earlier: Mapping[str, int],
-    cells: list[str],
-    source: str | None,
-    own_period: bool,
-) -> list[Observation]:
-    """Rows for the earlier values a wide row carries (previous period, same period last year).
-
-    A row whose own period is no period is rejected for it (the rows after it are read on);
-    with no period of its own, and none given for the file, the file cannot be read."""
-    if not earlier:
-        return []
-    try:
-        when = parse_period(observation.period)
-    except PeriodError:
-        if own_period:
-            return []  # no period to place them at: the row is rejected for its own period
-        raise _error(
-            source,
-            f"row {observation.row}: previous and last-year columns need the row's period",
-            "give --period, or a period column",
-        ) from None
-    found = []
-    for role, index in earlier.items():
-        if not _cell(cells, index):
-            continue  # nothing printed for that period: the comparison is not comparable
-        then = when.previous() if role == "previous" else when.same_period_last_year()
-        found.append(
-            Observation(
-                indicator=observation.indicator,
-                area=observation.area,
-                period=written_as(then, observation.period),
-                value=_cell(cells, index),
-                row=observation.row,
-                # The breakdowns (the same series as the row's), not what speaks of the
-                # row's own value (its counts, override, forecast, marks).
-                extra=tuple((k, v) for k, v in observation.extra if k not in VALUE_COLUMNS),
-            )
-        )
-    return found
