@@ -267,8 +267,9 @@ def test_a_block_of_few_series_carries_each_ones_latest_value(tmp_path: Path) ->
     """A block whose lines all hold their earlier values, of one series: what it carries is
     each key's latest text (the last line's previous quarter), which the next block reads."""
     lines = ["indicator,area,sex,period,value,previous,last_year\n"]
-    lines += [f"up,E1,Male,2022/23 Q1,12%,{n % 9 + 10}.5%,10%\n" for n in range(400)]
-    lines += ["up,E1,Male,2022/23 Q1,13%,,9%\n"]  # its previous quarter from history
+    # No area: each line a report of its own (an area's second row would be a duplicate).
+    lines += [f"up,,Male,2022/23 Q1,12%,{n % 9 + 10}.5%,10%\n" for n in range(400)]
+    lines += ["up,,Male,2022/23 Q1,13%,,9%\n"]  # its previous quarter from history
     path = tmp_path / "data.csv"
     path.write_text("".join(lines), encoding="utf-8")
     with _blocks_of(len("".join(lines[1:-1]).encode())):  # the 400 lines, then the last
@@ -440,7 +441,7 @@ def test_a_line_marked_revised_is_rated_as_the_row_engine_rates_it(
     is the columnar engine's, one with a marked line the row engine's, the same bytes."""
     path = tmp_path / "data.csv"
     marks = ["", "no", "N/A", "-", "0"]
-    rows = [f"up,E1,Male,2022/23 Q{n % 4 + 1},{10 + n}%,{marks[n % 5]}" for n in range(12)]
+    rows = [f"up,E{n // 4},Male,2022/23 Q{n % 4 + 1},{10 + n}%,{marks[n % 5]}" for n in range(12)]
     rows[7] = rows[7].rsplit(",", 1)[0] + f",{marked}"
     path.write_text("indicator,area,sex,period,value,Revised\n" + "\n".join(rows) + "\n")
     blocks = CsvBlocks.open(RULES, path, None, None)
@@ -460,7 +461,7 @@ def test_rows_of_indicators_the_ruleset_lacks_are_rejected_column_wise(
     lines = ["indicator,area,sex,period,value,previous\n"]
     for n in range(300):
         indicator = ["up", "Up", "upp", "", "whole", "zz"][n % 6] if n % 7 else "down"
-        lines.append(f"{indicator},E{n % 5},Male,2022/23 Q{n % 4 + 1},{n % 30}%,{n % 25}%\n")
+        lines.append(f"{indicator},E{n},Male,2022/23 Q{n % 4 + 1},{n % 30}%,{n % 25}%\n")
     path = tmp_path / "data.csv"
     path.write_text("".join(lines), encoding="utf-8")
     row, expected = _written(rate_csv_stream, RULES, path)

@@ -64,6 +64,34 @@ def reject(observation: Observation, reason: str) -> Rejection:
     )
 
 
+def duplicate(observation: Observation, first: int | None, when: Period | None) -> Rejection:
+    """The rejection of a second row for a series and period (`first` the first's row)."""
+    where = f" for {when}" if when else ""
+    where += f" in area {observation.area}" if observation.area else ""
+    return reject(observation, f"duplicate of row {first}{where}")
+
+
+@attrs.frozen(kw_only=True)
+class LineRejection(Rejection):
+    """A stream line's rejection, with the area of its row: a stream's lines are read on their
+    own, so each says where it was from, as a result does."""
+
+    area: str
+
+
+def with_area(rejection: Rejection, area: str) -> Rejection:
+    """A stream line's rejection with its row's area (none when the row has none)."""
+    if not area:
+        return rejection
+    return LineRejection(
+        row=rejection.row,
+        indicator=rejection.indicator,
+        period=rejection.period,
+        reason=rejection.reason,
+        area=area,
+    )
+
+
 def title_key(text: str) -> str:
     """A title compared case- and space-blind, without footnote marks (`*`, `†`)."""
     return " ".join(text.lower().replace("*", " ").replace("\u2020", " ").split())
@@ -178,15 +206,46 @@ def split_current(
     return current, history
 
 
-# A stream's recent rows: an observation, or (from a line the compiled engine rated) the
-# value text alone, which is all a plain line's row holds (`ragrules.engine.plan`).
-Recent = OrderedDict[Key, Observation | str]
+# The values a stream keeps as history, of any series: the most recent ones. A file whose rows
+# of one series come within this many values of each other (sorted by area, by series, or by
+# area then period with the breakdowns in between) gets every row's travel in a stream.
+LOOKBACK_ROWS = 4096
+# Rows of the general path dropped from a stream's history, remembered (the most recent) so
+# that a benchmark row read too far back is told from one not read at all.
+_DROPPED = 1 << 16
+
+
+class Recent(OrderedDict[Key, "Observation | str"]):
+    """A stream's recent rows, oldest first: an observation, or (from a line the compiled
+    engine rated) the value text alone, which is all a plain line's row holds
+    (`ragrules.engine.plan`).
+
+    `rows` holds the row number of each key a line gave as its own value (not an earlier
+    column), for as long as the key is kept: a later line giving it again is a duplicate.
+    `dropped` holds the keys of the general path's rows that fell out of the look-back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[Key, int] = {}
+        self.dropped: OrderedDict[Key, None] = OrderedDict()
+
+    def trim(self) -> None:
+        """The oldest entries dropped until `LOOKBACK_ROWS` are left: O(1) each."""
+        rows = self.rows
+        while len(self) > LOOKBACK_ROWS:
+            key, found = self.popitem(last=False)
+            rows.pop(key, None)
+            if type(found) is not str:  # a row the general path read: a benchmark's, maybe
+                dropped = self.dropped
+                dropped[key] = None
+                if len(dropped) > _DROPPED:
+                    dropped.popitem(last=False)
 
 
 class KnownRows(Mapping[Key, Observation]):
     """A line's rows, then the stream's recent rows: the history a line's travel reads."""
 
-    def __init__(self, line: Placed, recent: Mapping[Key, Observation | str]) -> None:
+    def __init__(self, line: Placed, recent: Recent) -> None:
         self.line, self.recent = line, recent
 
     def __getitem__(self, key: Key) -> Observation:
@@ -206,3 +265,60 @@ def as_observation(key: Key, found: Observation | str) -> Observation:
         return found
     (indicator, area, _), when = key
     return Observation(indicator=indicator, area=area, period=str(when), value=found)
+
+
+def line_current(
+    placed: Placed, ruleset: RulesetData, default: Period | None, rejected: list[Rejection]
+) -> dict[Series, tuple[Observation, Period | None]]:
+    """The row each series of a stream's line rates: the line's latest period's, or the one
+    asked for (`default`) when the line holds it."""
+    chosen = report_period(None, ruleset, placed)
+    if default is not None and any(
+        when is not None and same_span(when, default) for _, when in placed
+    ):
+        chosen = default  # the line holds the period asked for: rate that one
+    current, _ = split_current(placed, chosen, rejected)
+    return current
+
+
+def rated_rows(
+    placed: Mapping[Key, Observation], current: Mapping[Series, tuple[Observation, Period | None]]
+) -> Iterator[tuple[Key, Observation]]:
+    """A line's own rows (those it rates), not the earlier values it carries, of an area:
+    data without areas is read a line at a time, each line a report of its own (a national
+    file whose authority column is only passed through gives a row per authority)."""
+    for key, observation in placed.items():
+        found = current.get(key[0])
+        if found is not None and found[0] is observation and key[0][1]:
+            yield key, observation
+
+
+def given_before(
+    history: Recent,
+    placed: Mapping[Key, Observation],
+    current: Mapping[Series, tuple[Observation, Period | None]],
+) -> Rejection | None:
+    """The rejection of a line whose own row an earlier line's row gave (still kept), as a
+    report rejects a second row for a series and period; None for any other line. An
+    earlier column is no row: it never makes a later row a duplicate."""
+    for key, observation in rated_rows(placed, current):
+        first = history.rows.get(key)
+        if first is not None:
+            return duplicate(observation, first, key[1])
+    return None
+
+
+def remember(
+    history: Recent,
+    placed: Mapping[Key, Observation],
+    current: Mapping[Series, tuple[Observation, Period | None]],
+) -> None:
+    """A line's placed rows as the latest of their series and periods, the oldest dropped;
+    its own rows' numbers kept, for the duplicates of later lines."""
+    for key, observation in placed.items():
+        history.pop(key, None)  # the latest row of a series and period, last in line
+        history[key] = observation
+    for key, observation in rated_rows(placed, current):
+        history.rows[key] = observation.row or 0
+    if len(history) > LOOKBACK_ROWS:
+        history.trim()  # the oldest: O(1), where a dict's first key is not

@@ -25,17 +25,21 @@ from ragrules.engine._placing import (
     Series,
     UnknownIds,
     coerce,
+    duplicate,
+    given_before,
+    line_current,
     reject,
+    remember,
     report_period,
-    same_span,
     series_of,
     split_current,
     title_key,
     titles,
+    with_area,
 )
 from ragrules.engine._rates import marks_of, reading_of, value_text
 from ragrules.engine._reasons import why
-from ragrules.engine._targets import rounded, target_for
+from ragrules.engine._targets import rounded
 from ragrules.engine.benchmarks import BenchmarkValues
 from ragrules.engine.judgement import forecast_of, override_of
 from ragrules.engine.notices import batch_notices
@@ -132,9 +136,11 @@ def iter_rate(
     period take `period`. The `LOOKBACK_ROWS` lines before it are its history too: a row's
     travel reads the earlier rows of its series (indicator, area, breakdown) among them, so a
     file in which a series' rows come close together (sorted by area or by series) gets
-    every row's travel. Every line yields its results and its rejections, in input order, so
-    nothing is lost; nothing else is kept between lines but a bounded cache of compiled
-    rules, so memory stays flat whatever the file's length.
+    every row's travel. A line whose row is for an area's series and period that an earlier
+    line's row (not an earlier column) gave, among those values, is rejected as a duplicate,
+    as a report rejects it: the first stays the history and the benchmark. Every line yields its
+    results and its rejections, in input order, so nothing is lost; nothing else is kept
+    between lines but bounded caches, so memory stays flat whatever the file's length.
     Rows that are not rows (a DataFrame, a string) are a TypeError at the call, not at the
     first item.
     """
@@ -149,7 +155,7 @@ def _iter_rate(
     # line: a generator must not leave its context set in the caller's code between items.
     rate_line = in_exact_context(batch.rate_line)
     line: list[Observation] = []
-    history: Recent = OrderedDict()  # the rows of the series running on, oldest first
+    history = Recent()  # the rows of the series running on, oldest first
     for position, item in enumerate(observations, start=1):
         rejected: list[Rejection] = []
         observation = coerce(item, position, rejected)
@@ -162,12 +168,6 @@ def _iter_rate(
             line.append(observation)
     if line:
         yield from rate_line(line, default, history)
-
-
-# The rows a stream keeps as history, of any series: the most recent ones. A file whose rows
-# of one series come within this many rows of each other (sorted by area, by series, or by
-# area then period with the breakdowns in between) gets every row's travel in a stream.
-LOOKBACK_ROWS = 4096
 
 
 class _Batch:
@@ -214,9 +214,7 @@ class _Batch:
             series = series_of(observation, self.breakdowns)
             first = placed.setdefault((series, when), observation)
             if first is not observation:
-                where = f" for {when}" if when else ""
-                where += f" in area {observation.area}" if observation.area else ""
-                rejected.append(reject(observation, f"duplicate of row {first.row}{where}"))
+                rejected.append(duplicate(observation, first.row, when))
         return placed
 
     def rate_line(
@@ -226,26 +224,28 @@ class _Batch:
         history: Recent | None = None,
     ) -> list[Result | Rejection]:
         """The results and rejections of one input line, rated as a report of its own, with
-        the earlier lines of its series (`history`, updated here) as its history too."""
+        the earlier lines of its series (`history`, updated here) as its history too. A
+        line whose row an earlier line's row gave (`history.rows`) is rejected whole."""
         rejected: list[Rejection] = []
         placed = self.place(line, rejected, default)
-        chosen = report_period(None, self.ruleset, placed)
-        if default is not None and any(
-            when is not None and same_span(when, default) for _, when in placed
-        ):
-            chosen = default  # the line holds the period asked for: rate that one
-        current, _ = split_current(placed, chosen, rejected)
+        current = line_current(placed, self.ruleset, default, rejected)
         known: Placed = placed
         if history is not None:
-            known = KnownRows(placed, history)
-            _remember(history, placed)
+            given = given_before(history, placed, current)
+            if given is None:
+                known = KnownRows(placed, history)
+                remember(history, placed, current)
+            else:
+                rejected.insert(0, given)
+                current = {}
         results: list[Result | Rejection] = [
             self.result(self.indicators[series[0]], observation, when, known, series)
             for series, (observation, when) in current.items()
         ]
         # A line's earlier values share its row and fate: one rejection says it once.
         once = {(r.row, r.indicator, r.reason): r for r in reversed(rejected)}
-        return results + sorted(once.values(), key=rejected.index)
+        area = line[0].area if line else ""
+        return results + [with_area(r, area) for r in sorted(once.values(), key=rejected.index)]
 
     def remember_line(
         self, line: list[Observation], default: Period | None, history: Recent
@@ -253,7 +253,10 @@ class _Batch:
         """What `rate_line` keeps of a line (its placed rows in `history`, the unknown ids
         it has searched), without rating it: a stream picked up part way through replays
         the lines before its part so."""
-        _remember(history, self.place(line, [], default))
+        placed = self.place(line, [], default)
+        current = line_current(placed, self.ruleset, default, [])
+        if given_before(history, placed, current) is None:
+            remember(history, placed, current)
 
     def result(
         self,
@@ -377,12 +380,9 @@ class _Batch:
                 common, indicator, observation, self._benchmarks(placed), series, period
             )
         benchmarks = self._benchmarks(placed)
-        target, source, problem = target_for(
-            indicator,
-            observation,
-            period,
-            tokens,
-            lambda name: benchmarks.value(name, indicator, observation, series, period),
+        # The benchmark's own row, when its row is the target, is not compared with itself.
+        target, source, problem, itself = benchmarks.target(
+            indicator, observation, series, period, tokens
         )
         movements = tuple(
             movement_with_history(
@@ -407,6 +407,8 @@ class _Batch:
         )
         if indicator.polarity is Polarity.NEUTRAL:
             return _unrated(common, Unrated.NEUTRAL, "neutral: shown, never judged")
+        if itself:
+            return _unrated(common, Unrated.NOT_COMPARED, f"not compared: this is the {itself} row")
         if problem and (source == "data" or indicator.scale.needs_target):
             return _unrated(
                 common, Unrated.INVALID if source == "data" else Unrated.NO_TARGET, problem
@@ -465,15 +467,6 @@ class _Batch:
             travel.not_comparable(comparison, settings, reason)
             for comparison in settings.comparisons
         )
-
-
-def _remember(history: Recent, placed: Mapping[Key, Observation]) -> None:
-    """A line's placed rows as the latest of their series and periods, the oldest dropped."""
-    for key, observation in placed.items():
-        history.pop(key, None)  # the latest row of a series and period, last in line
-        history[key] = observation
-    while len(history) > LOOKBACK_ROWS:
-        history.popitem(last=False)  # the oldest: O(1), where a dict's first key is not
 
 
 def _unrated(

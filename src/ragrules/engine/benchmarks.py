@@ -13,21 +13,37 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ragrules.engine._placing import KnownRows, Placed, Series
+from ragrules.engine._placing import LOOKBACK_ROWS, KnownRows, Placed, Series
 from ragrules.engine._rates import reading_of
+from ragrules.engine._targets import target_for
 from ragrules.engine.quantiles import GroupValues, in_group, numbers
 from ragrules.model.comparisons import Benchmark, Statistic
 from ragrules.model.numbers import EXACT
-from ragrules.model.observations import Observation, read_value
+from ragrules.model.observations import Observation, is_no_data, read_value
 from ragrules.model.periods import Period
-from ragrules.model.rules import Indicator, RulesetData
+from ragrules.model.rules import BenchmarkTarget, Indicator, RulesetData, Target, Tokens
 
 # Why a stream finds no benchmark row: it compares a row only with the rows read before it
-# (its recent history), so a benchmark row later in the file is not seen.
+# (its recent history), so a benchmark row later in the file is not seen, and one read too
+# far back is no longer kept.
 _NOT_YET = (
     "among the rows read before this one: a stream compares with benchmark rows read "
     "earlier; put them first"
 )
+_TOO_FAR = (
+    f"among the last {LOOKBACK_ROWS:,} values: it was read more than {LOOKBACK_ROWS:,} values "
+    "before this one, and a stream keeps no more; sort the file by indicator, breakdown and "
+    "period, with the benchmark areas first in each"
+)
+_NO_PERIOD = (
+    "for this row: it has no period, so a stream cannot tell which period's row to compare it "
+    "with; give it one (--period)"
+)
+
+
+def _for(period: Period | None) -> str:
+    """` for 2017`, or nothing for no period (never `None`)."""
+    return "" if period is None else f" for {period}"
 
 
 class BenchmarkValues:
@@ -60,12 +76,17 @@ class BenchmarkValues:
         area = self.area_of(named, observation)
         row = self._found(area, series, period)
         if row is None:
-            missing = f"no {named.name} row ({area or 'no area named'}) for {period}"
+            missing = f"no {named.name} row ({area or 'no area named'})"
             if area and isinstance(self.placed, KnownRows):
-                # A stream holds only the rows read before this one: the row may come later.
-                missing += f" {_NOT_YET}"
-            return None, missing
-        own = f"the {named.name} row ({area}) for {period}"
+                # A stream holds only the rows read before this one: the row may come later,
+                # or have been read too far back to be kept.
+                if period is None:
+                    return None, f"{missing} {_NO_PERIOD}"
+                key = ((series[0], area, series[2]), period)
+                why = _TOO_FAR if key in self.placed.recent.dropped else _NOT_YET
+                return None, f"{missing} for {period} {why}"
+            return None, missing + _for(period)
+        own = f"the {named.name} row ({area}){_for(period)}"
         if row.caveat:
             return None, f"{own} has a caveat, so it is no benchmark"
         # Read as the row's own value is read: a rate from its numerator and denominator.
@@ -73,6 +94,48 @@ class BenchmarkValues:
         if reading.number is None:
             return None, f"{own} has no value ({reading.reason})"
         return reading.number, ""
+
+    def target(
+        self,
+        indicator: Indicator,
+        observation: Observation,
+        series: Series,
+        period: Period | None,
+        tokens: Tokens,
+    ) -> tuple[Target | None, str, str, str]:
+        """The row's target, where it came from and the problem (as `target_for` gives
+        them), and the benchmark whose own row this is when its row is the target ('' for
+        any other row): that row has no target, and is not compared with itself."""
+        itself = self.own_target(indicator, observation, period, tokens)
+        if itself:
+            return None, "", "", itself
+        target, source, problem = target_for(
+            indicator,
+            observation,
+            period,
+            tokens,
+            lambda name: self.value(name, indicator, observation, series, period),
+        )
+        return target, source, problem, ""
+
+    def own_target(
+        self, indicator: Indicator, observation: Observation, period: Period | None, tokens: Tokens
+    ) -> str | None:
+        """The benchmark whose own row this is, when the target in force is that benchmark's
+        row: such a row is not compared with itself, as on a significance scale."""
+        target = indicator.target
+        if target is None or (period is None and target.is_dated):
+            return None
+        if observation.target and not is_no_data(observation.target, tokens):
+            return None  # the row's own target is the one it is rated against
+        found = target.in_force(period)
+        if not isinstance(found, BenchmarkTarget):
+            return None
+        named = self.ruleset.benchmark(found.benchmark)
+        if named is None or named.statistic is not None:
+            return None
+        area = self.area_of(named, observation)
+        return found.benchmark if area and observation.area == area else None
 
     def row(
         self, name: str, observation: Observation, series: Series, period: Period | None
@@ -113,7 +176,7 @@ class BenchmarkValues:
         # Over neighbours, the neighbours' own statistic, without the area itself.
         values = self.groups.values(indicator, group, key, area, with_self=False)
         if not values:
-            return None, f"no values in {benchmark.group or 'any area'} for {period}"
+            return None, f"no values in {benchmark.group or 'any area'}{_for(period)}"
         if benchmark.statistic is Statistic.MEAN:
             return EXACT.divide(sum(values, Decimal(0)), Decimal(len(values))), ""
         middle, odd = divmod(len(values), 2)
@@ -144,5 +207,5 @@ class BenchmarkValues:
             total += value * w
             weight += w
         if not weight:
-            return None, f"no weighted values in {benchmark.group or 'any area'} for {key[2]}"
+            return None, f"no weighted values in {benchmark.group or 'any area'}{_for(key[2])}"
         return EXACT.divide(total, weight), ""

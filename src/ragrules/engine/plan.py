@@ -23,8 +23,14 @@ from decimal import Decimal
 
 from ragrules.engine._history import movement_with_history
 from ragrules.engine._line_plan import LinePlan, Moved, Planned, Rated
-from ragrules.engine._placing import Recent, Series, as_observation, report_period
-from ragrules.engine.batch import LOOKBACK_ROWS, _Batch
+from ragrules.engine._placing import (
+    LOOKBACK_ROWS,
+    Recent,
+    Series,
+    as_observation,
+    report_period,
+)
+from ragrules.engine.batch import _Batch
 from ragrules.engine.result import Rejection, Result
 from ragrules.engine.travel import Movement
 from ragrules.model.numbers import in_exact_context
@@ -131,7 +137,7 @@ class RowStream:
         self.batch = _Batch(ruleset)
         self.planner = Planner(self.batch)
         self.default = report_period(period, ruleset, {})
-        self.history: Recent = OrderedDict()
+        self.history = Recent()
         self.breakdowns = ruleset.tokens.breakdowns
         self.comparisons = ruleset.travel.comparisons
         self.settings = ruleset.travel
@@ -154,7 +160,9 @@ class RowStream:
         columns: tuple[tuple[str, str], ...],
         commentary: str = "",
     ) -> Planned | None:
-        """A plain line's result; None when the line needs the general path (nothing kept).
+        """A plain line's result; None when the line needs the general path (nothing kept):
+        one the plan does not cover, or an area's row an earlier line's row gave (the general
+        path rejects it as a duplicate).
 
         `earlier` holds the line's earlier values, one per role in `earlier_roles`. Call it
         in the library's decimal context (`in_exact_context`), entered once for a stream.
@@ -167,6 +175,8 @@ class RowStream:
         if rated is None or placed is None:
             return None
         breakdown, series, line = placed
+        if area and (series, plan.period) in self.history.rows:
+            return None
         number = rated.value
         if number is None:
             moves: list[Moved | Movement] = list(rated.result().travel)
@@ -174,11 +184,12 @@ class RowStream:
             moves = [
                 self._move(plan, index, number, series, line) for index in range(len(plan.earlier))
             ]
-        self._remember(series, line)
+        self._remember(series, line, plan.period, row)
         return Planned(plan, rated, row, area, breakdown, moves, commentary, columns)
 
     def replay(
         self,
+        row: int,
         indicator: str,
         area: str,
         period: str,
@@ -196,7 +207,9 @@ class RowStream:
         if placed is None:
             return False
         _, series, line = placed
-        self._remember(series, line)
+        if area and (series, plan.period) in self.history.rows:
+            return False  # a duplicate: kept (not at all) as the general path keeps it
+        self._remember(series, line, plan.period, row)
         return True
 
     def replay_general(self, observations: list[Observation]) -> None:
@@ -278,14 +291,17 @@ class RowStream:
         assert isinstance(move, Movement), "a number is compared, not worded"
         return move
 
-    def _remember(self, series: Series, line: Mapping[Period, str]) -> None:
+    def _remember(self, series: Series, line: Mapping[Period, str], own: Period, row: int) -> None:
+        """A plain line's values as the latest of their keys; its own row's number kept."""
         history = self.history
         for when, text in line.items():
             key = (series, when)
             history.pop(key, None)
             history[key] = text
-        while len(history) > LOOKBACK_ROWS:
-            history.popitem(last=False)
+        if series[1]:  # an area's row (see `_placing.rated_rows`)
+            history.rows[(series, own)] = row
+        if len(history) > LOOKBACK_ROWS:
+            history.trim()
 
     def general(self, observations: list[Observation]) -> list[Result | Rejection]:
         """A line's results and rejections by the general path, with the shared history."""

@@ -268,7 +268,9 @@ class _Lines:
                     continue  # a blank line: no row
                 columns = tuple(zip(other_names, texts[first_other:], strict=True))
                 if line < first:
-                    if stream.replay(indicator, area, period, value, texts[5:first_other], columns):
+                    if stream.replay(
+                        line, indicator, area, period, value, texts[5:first_other], columns
+                    ):
                         continue
                 else:
                     planned = stream.plain(

@@ -169,7 +169,8 @@ def _csv_writer(
     judged = judging(ruleset)
     passed: list[str] | None = None if columns is None else list(columns)
     width = len(header(comparisons, judged=judged))
-    at = {name: RESULT_COLUMNS.index(name) for name in ("indicator", "period", "row", "reason")}
+    names = ("indicator", "area", "period", "row", "reason")
+    at = {name: RESULT_COLUMNS.index(name) for name in names}
 
     header_written = not with_header
 
@@ -183,7 +184,7 @@ def _csv_writer(
         if isinstance(item, Rejection):
             row: list[Any] = [None] * width
             for name in at:  # by name: the columns of a result, in their places
-                row[at[name]] = getattr(item, name)
+                row[at[name]] = getattr(item, name, None)  # a line's area, where it has one
             writerow(_blank([*row, "", True, *([None] * len(passed))]))
             return
         row = cells(item.to_dict(), comparisons, judged=judged)

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from ragrules.engine.batch import LOOKBACK_ROWS
+from ragrules.engine._placing import LOOKBACK_ROWS
 from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.result import movement_dict
 from ragrules.model.numbers import format_decimal
@@ -39,6 +39,10 @@ class TravelColumns:
         # The last rows of earlier blocks a later block's travel may read, as a stream
         # keeps them: the most recent LOOKBACK_ROWS (series, period) entries.
         self.carry: pl.DataFrame | None = None
+        # The carried keys some row gave as its own value (not an earlier column): at least
+        # those the stream holds so, so that a row giving one again goes to the row engine,
+        # which rejects it as a duplicate.
+        self.owned = pl.Series("key", [], dtype=pl.String)
         count = len(self.layout.stream.comparisons)
         # Earlier texts read (by indicator); per comparison, the general path's words for
         # those that are not numbers (by plan) and the outcomes a margin decides.
@@ -79,6 +83,28 @@ class TravelColumns:
             key = placed["series"] + SEP + self._per_plan(at, pl.String(), placed["pc"])
             entries.append(placed.select(key.alias("key"), "at", "role", "earlier"))
         return pl.concat(entries)
+
+    def _own_keys(self, frame: pl.DataFrame) -> pl.Series:
+        """The own key (series and period, as `_entries` writes it) of each row of an area:
+        the rows a later row may be a duplicate of (see `_placing.rated_rows`)."""
+        periods = [repr(plan.period) for plan in self.plans]
+        keys: pl.Series = frame["series"] + SEP + self._per_plan(periods, pl.String(), frame["pc"])
+        areas: pl.Series = keys.filter(frame["a"] != "")
+        return areas
+
+    def _given(self, own: pl.Series) -> bool:
+        """Whether a row of the block may give a key an earlier row gave (one in the block,
+        or one the stream still holds as a row's): the row engine says which are rejected.
+        Erring towards the row engine costs speed, never a byte."""
+        return bool(own.is_duplicated().any() or own.is_in(self.owned.implode()).any())
+
+    def _owned(self, own: pl.Series) -> None:
+        """The carried keys a row gave as its own after this block: the carried ones that
+        were so before it or are a row's of it (a key the stream dropped is not carried)."""
+        assert self.carry is not None
+        keys = self.carry["key"]
+        given = pl.concat([self.owned, own.alias("key")])
+        self.owned = keys.filter(keys.is_in(given.implode()))
 
     def _placed(self, frame: pl.DataFrame, cells: list[pl.Series]) -> pl.DataFrame:
         """Every entry a row of the block may read, the carried ones of earlier blocks

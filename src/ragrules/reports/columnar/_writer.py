@@ -74,6 +74,9 @@ class Writer(TravelColumns):
             }
         )
         frame = frame.with_columns(*self._series(table, frame), self._numbers(frame))
+        own = self._own_keys(frame)
+        if self._given(own):
+            return False  # a row an earlier row gave: the row engine rejects it
         frame = self.texts.join(frame)
         cells = [table.frame.to_series(i) for i in self.layout.reader.earlier.values()]
         count = len(self.stream.comparisons)
@@ -83,8 +86,9 @@ class Writer(TravelColumns):
         placed = None
         if any(texts.null_count() for texts in found):
             placed = self._placed(frame, cells)
-        elif count:  # with no comparison, no row ever reads history
+        else:  # the keys kept, for the rows' travel and for duplicates in later blocks
             self._carry(frame, cells)
+        self._owned(own)
         for index in range(count):
             move = self._travel(frame, placed, found[index], index)
             if move is None:
