@@ -123,14 +123,13 @@ def test_frame_reads_earlier_and_wide_columns_as_csv_does(table: list[list[str]]
     assert _from_frame(table) == _from_csv(table)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Ruleset.rate reads a mapping through engine/_placing.coerce, which must call "
-    "ragrules.model.observations.read_mapping to read earlier and period keys",
-)
 @pytest.mark.parametrize("table", [EARLIER, WIDE], ids=["earlier", "wide"])
 def test_dicts_read_earlier_and_wide_keys_as_csv_does(table: list[list[str]]) -> None:
     assert _summary(RULES.rate(_dicts(table))) == _from_csv(table)
+    streamed = list(RULES.iter_rate(_dicts(table)))  # one line per mapping, as a CSV line
+    assert [r.status for r in streamed if isinstance(r, ragrules.Result)] == [
+        status for _, status, *_ in _from_csv(table)["results"]
+    ]
 
 
 def test_two_spellings_of_an_extra_key_keep_the_first_as_csv_does() -> None:
@@ -162,3 +161,17 @@ def test_a_huge_int_in_a_dict_is_invalid_with_its_indicator() -> None:
     result = report.result("a")
     assert result.status == "invalid"
     assert "over 1,000 characters" in result.reason
+
+
+def test_a_rejected_line_with_earlier_values_is_one_rejection_in_every_form() -> None:
+    """An unknown indicator rejects the row and the earlier value it carries alike: the
+    report counts the line once, as the stream does."""
+    table = [["indicator", "period", "value", "previous"], ["zzz", "2020/21 Q2", "5", "4"]]
+    for report in (RULES.rate(_dicts(table)), RULES.rate(parse_csv(_csv_text(table)))):
+        assert [(r.indicator, r.reason) for r in report.rejected] == [
+            ("zzz", "unknown indicator 'zzz': the ruleset does not define it")
+        ]
+    streamed = list(RULES.iter_rate(_dicts(table)))
+    assert [r.reason for r in streamed if isinstance(r, ragrules.Rejection)] == [
+        "unknown indicator 'zzz': the ruleset does not define it"
+    ]

@@ -13,7 +13,7 @@ import attrs
 
 from ragrules.engine.report import Rejection
 from ragrules.model.errors import DataError, Problem, close_matches
-from ragrules.model.observations import Observation
+from ragrules.model.observations import Observation, read_mapping
 from ragrules.model.periods import Period, PeriodError, parse_period
 from ragrules.model.rules import RulesetData
 
@@ -30,15 +30,20 @@ _REMEMBERED = 4096
 Placed = Mapping[Key, Observation]
 
 
-def coerce(item: object, position: int, rejected: list[Rejection]) -> Observation | None:
+def coerce(
+    item: object, position: int, rejected: list[Rejection], period: str | None = None
+) -> list[Observation]:
+    """An item's observations: an `Observation`, or a mapping read as a CSV row is read
+    (`read_mapping`: its earlier values and a wide row's periods too); none if it is
+    rejected."""
     if isinstance(item, Observation):
-        return item if item.row is not None else attrs.evolve(item, row=position)
+        return [item if item.row is not None else attrs.evolve(item, row=position)]
     if isinstance(item, Mapping):
         try:
-            return Observation.from_mapping(item, row=position)
+            return read_mapping(item, row=position, period=period, require_indicator=False)
         except ValueError as exc:
             rejected.append(Rejection(row=position, indicator="", period="", reason=str(exc)))
-            return None
+            return []
     rejected.append(
         Rejection(
             row=position,
@@ -47,7 +52,20 @@ def coerce(item: object, position: int, rejected: list[Rejection]) -> Observatio
             reason=f"an observation must be a mapping or Observation, not {type(item).__name__}",
         )
     )
-    return None
+    return []
+
+
+def once_per_line(rejected: list[Rejection]) -> list[Rejection]:
+    """A line's rejections, each reason once: an unknown indicator rejects the row and the
+    earlier values it carries (`previous`, `last_year`) alike, and is one problem."""
+    seen: set[tuple[int | None, str, str]] = set()
+    kept = []
+    for rejection in rejected:
+        said = (rejection.row, rejection.indicator, rejection.reason)
+        if said not in seen:
+            seen.add(said)
+            kept.append(rejection)
+    return kept
 
 
 def _row(observation: Observation) -> int:

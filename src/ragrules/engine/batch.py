@@ -28,6 +28,7 @@ from ragrules.engine._placing import (
     duplicate,
     given_before,
     line_current,
+    once_per_line,
     reject,
     remember,
     report_period,
@@ -78,15 +79,17 @@ def rate(
     check_rows(observations)
     batch = _Batch(ruleset)
     rejected: list[Rejection] = []
+    given = None if period is None else str(period)
     coerced = (
         observation
         for position, item in enumerate(observations, start=1)
-        if (observation := coerce(item, position, rejected)) is not None
+        for observation in coerce(item, position, rejected, given)
     )
     placed = batch.place(coerced, rejected)
     batch.groups = quantiles.GroupValues(ruleset, placed)
     chosen = report_period(period, ruleset, placed)
     current, history = split_current(placed, chosen, rejected)
+    rejected = once_per_line(rejected)
     earlier_rows = tuple(
         observation
         for (_, when), observation in placed.items()
@@ -158,14 +161,14 @@ def _iter_rate(
     history = Recent()  # the rows of the series running on, oldest first
     for position, item in enumerate(observations, start=1):
         rejected: list[Rejection] = []
-        observation = coerce(item, position, rejected)
-        if line and (observation is None or observation.row != line[0].row):
+        found = coerce(item, position, rejected, None if default is None else str(default))
+        if line and (not found or found[0].row != line[0].row):
             yield from rate_line(line, default, history)
             line = []
-        if observation is None:
+        if not found:
             yield from rejected
         else:
-            line.append(observation)
+            line.extend(found)
     if line:
         yield from rate_line(line, default, history)
 
