@@ -15,6 +15,7 @@ from ragrules.engine._rates import reading_of, value_text
 from ragrules.engine._reasons import no_earlier_value
 from ragrules.engine._targets import rounded, target_for
 from ragrules.engine.travel import Movement
+from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.observations import Observation, read_value
 from ragrules.model.periods import Period
 from ragrules.model.rules import (
@@ -94,6 +95,10 @@ def _movement(
         return _recent_trend(
             ruleset, comparison, indicator, observation, value, period, placed, series
         )
+    if comparison.against is Against.PREVIOUS_AVERAGE:
+        return _previous_average(
+            ruleset, comparison, indicator, value, target, period, placed, series
+        )
     if comparison.against is Against.BENCHMARK:
         assert comparison.benchmark is not None
         earlier_period = None
@@ -141,6 +146,58 @@ def _movement(
         target,
         period=earlier_period,
         earlier_text=text,
+    )
+
+
+def _previous_average(
+    ruleset: RulesetData,
+    comparison: Comparison,
+    indicator: Indicator,
+    value: Decimal,
+    target: Target | None,
+    period: Period | None,
+    placed: Placed,
+    series: Series,
+) -> Movement:
+    """`value` against the mean of the series' `points` periods before `period`, each of
+    them read as the series reads its own rows (Pentana's "average of the previous N").
+
+    The mean is a quotient, computed in the library's context (240 significant digits): a
+    published value has at most 60, so it equals the mean only when the mean is exact, and
+    otherwise every comparison with it is what exact fractions give (as for a benchmark's)."""
+    settings = ruleset.travel.at(period)
+    if period is None:
+        return travel.not_comparable(comparison, settings, "the report has no period")
+    earliest = period.shifted(-comparison.points)
+    numbers = []
+    for back in range(comparison.points, 0, -1):
+        when = period.shifted(-back)
+        row = placed.get((series, when))
+        number = _number(indicator, row, ruleset.tokens.at(when))
+        if number is None:
+            why = "no row" if row is None else "no comparable value"
+            return travel.not_comparable(
+                comparison,
+                settings,
+                f"{why} for {when}: the average of the {comparison.points} periods before "
+                "needs each of them",
+                earliest,
+            )
+        numbers.append(number)
+    total = Decimal(0)
+    for number in numbers:
+        total = EXACT.add(total, number)
+    mean = EXACT.divide(total, Decimal(comparison.points))
+    return travel.compare(
+        comparison,
+        settings,
+        indicator.polarity,
+        value,
+        mean,
+        indicator.unchanged_within,
+        target,
+        period=earliest,
+        earlier_text=format_decimal(mean),
     )
 
 

@@ -317,6 +317,8 @@ def _travel(ruleset: RulesetData) -> dict[str, Any]:
                 **(
                     {"points": comparison.points, "test": comparison.test}
                     if comparison.against is Against.RECENT_TREND
+                    else {"points": comparison.points}
+                    if comparison.against is Against.PREVIOUS_AVERAGE
                     else {}
                 ),
                 **({"words": _words(comparison)} if comparison.has_words else {}),

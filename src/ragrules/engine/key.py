@@ -276,6 +276,8 @@ def _comparison_text(
         what = f"the previous {noun}"
     elif comparison.against is Against.SAME_PERIOD_LAST_YEAR:
         what = f"the same {noun} last year"
+    elif comparison.against is Against.PREVIOUS_AVERAGE:
+        what = f"the average of the {comparison.points} {noun}s before"
     else:
         what = f"the {comparison.benchmark} benchmark"
     up, down = travel.glyph("up"), travel.glyph("down")

@@ -23,6 +23,8 @@ class Against(enum.Enum):
     BENCHMARK = "benchmark"
     # The series' last `points` values, tested for a significant trend (Fingertips' method).
     RECENT_TREND = "recent-trend"
+    # The mean of the series' `points` periods before this one (Pentana's average).
+    PREVIOUS_AVERAGE = "previous-average"
 
 
 class Direction(enum.Enum):
@@ -68,7 +70,8 @@ class Comparison:
     against: Against
     benchmark: str | None = None
     label: str = ""
-    # For a recent trend: how many points, and the test: "chi-squared" on counts and
+    # For a previous average: how many periods before this one. For a recent trend: how
+    # many points, and the test: "chi-squared" on counts and
     # denominators (a proportion) or "regression" weighted by 1/SE^2 from the 95% limits.
     points: int = 5
     test: str = "regression"

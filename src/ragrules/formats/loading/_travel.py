@@ -112,8 +112,27 @@ class TravelReader(Amounts):
                     "and denominators)",
                 )
                 return None
+        elif against is Against.PREVIOUS_AVERAGE:
+            periods = body.get("points")
+            if "test" in body:
+                self.problem(f"{path}.test", "only a recent-trend comparison has a test")
+                return None
+            if type(periods) is int and 2 <= periods <= 24:
+                points = periods
+            else:
+                self.problem(
+                    f"{path}.points" if "points" in body else path,
+                    "a previous average needs a whole number of periods from 2 to 24",
+                    "e.g. points = 4: the four periods before, a year of quarters",
+                )
+                return None
         elif "points" in body or "test" in body:
-            self.problem(path, "only a recent-trend comparison has points and a test")
+            self.problem(
+                path,
+                "only a recent-trend or previous-average comparison has points"
+                if "test" not in body
+                else "only a recent-trend comparison has points and a test",
+            )
             return None
         words: tuple[TravelWord, ...] = ()
         dated_words = None
