@@ -629,3 +629,51 @@ def test_the_docs_say_how_many_digits_a_mean_has() -> None:
     text = (ROOT / "docs" / "ruleset-format.md").read_text(encoding="utf-8")
     said = re.search(r"decimal context, to (\d+) significant digits", text)
     assert said is not None and int(said.group(1)) == digits
+
+
+@pytest.mark.parametrize(
+    ("england", "target", "status"),
+    [
+        ([("2020 Q3", "50"), ("2020/21 Q2", "80")], "50", "green"),
+        ([("2020/21 Q2", "80"), ("2020 Q3", "50")], "80", "red"),
+    ],
+)
+def test_the_first_of_two_benchmark_rows_for_the_same_months_is_the_benchmark(
+    england: list[tuple[str, str]], target: str, status: str
+) -> None:
+    """A second England row for the report's months, written another way (a calendar
+    quarter), is rejected, and nothing reads it after: the first is the target, whichever
+    way it is written (a fuzzing run's finding: the rejected row was the target)."""
+    rules = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "bm"\n[benchmarks.england]\narea = "E92000001"\n'
+        '[[indicator]]\nid = "x"\ntarget = { benchmark = "england" }\n'
+        'tolerance = { relative = "10%" }\n'
+    )
+    rows = [{"indicator": "x", "area": "E92000001", "period": p, "value": v} for p, v in england]
+    rows.append({"indicator": "x", "area": "A", "period": "2020/21 Q2", "value": "60"})
+    report = rules.rate(rows, period="2020/21 Q2")
+    result = report.result("x", area="A")
+    assert (str(result.target), result.status) == (target, status)
+    (rejection,) = report.rejected
+    assert rejection.row == 2 and rejection.reason.startswith("duplicate of row 1 for ")
+    assert rejection.reason.endswith(" in area E92000001")
+
+
+def test_a_row_rejected_for_the_same_months_takes_no_place_in_a_group() -> None:
+    rules = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "q"\nscale = "halves"\n'
+        '[scales.halves]\nquantiles = { count = 2, statuses = ["top", "bottom"] }\n'
+        '[[indicator]]\nid = "x"\n'
+    )
+    rows = [
+        {"indicator": "x", "area": area, "period": period, "value": value}
+        for area, period, value in (
+            ("E1", "2020/21 Q2", "1"),
+            ("E1", "2020 Q3", "100"),  # the same months as E1's first row: rejected
+            ("E2", "2020/21 Q2", "2"),
+        )
+    ]
+    report = rules.rate(rows, period="2020/21 Q2")
+    e2 = report.result("x", area="E2")
+    assert e2.rank is not None and (e2.rank.rank, e2.rank.size) == (1, 2)
+    assert [r.row for r in report.rejected] == [2]

@@ -181,7 +181,7 @@ def test_a_rolling_year_is_rated_in_the_year_of_its_months_and_only_there() -> N
     report = _rate(rows, period="AY 2020/21")
     assert (report.result("a").value_text, report.result("a").row) == ("20", 1)
     assert [(r.row, r.period, r.reason) for r in report.rejected] == [
-        (3, "R12M Aug 2021", "duplicate of row 1")
+        (3, "R12M Aug 2021", "duplicate of row 1 for AY 2020/21")
     ]
 
 

@@ -203,24 +203,29 @@ def series_of(observation: Observation, breakdowns: tuple[str, ...]) -> Series:
 
 
 def split_current(
-    placed: Placed, chosen: Period | None, rejected: list[Rejection]
+    placed: dict[Key, Observation], chosen: Period | None, rejected: list[Rejection]
 ) -> tuple[dict[Series, tuple[Observation, Period | None]], list[int]]:
     """The report period's row for each series, and the row numbers of the earlier ones.
 
     The report period's rows include year-to-date values and the same months written as a
-    calendar quarter: a Q2 report mixes them. A second row for the same series is rejected.
+    calendar quarter: a Q2 report mixes them. A second row for the same series is rejected,
+    and taken out of `placed`, so that nothing reads it after (a benchmark, a group).
     """
     current: dict[Series, tuple[Observation, Period | None]] = {}
     history: list[int] = []
+    again: list[Key] = []
     for (series, when), observation in placed.items():
         if when is None or chosen is None or same_span(when, chosen):
             if series in current:
                 first = current[series][0]
-                rejected.append(reject(observation, f"duplicate of row {first.row}"))
+                rejected.append(duplicate(observation, first.row, chosen or when))
+                again.append((series, when))
             else:
                 current[series] = (observation, when or chosen)
         else:
             history.append(_row(observation))
+    for key in again:
+        del placed[key]
     return current, history
 
 
@@ -286,7 +291,10 @@ def as_observation(key: Key, found: Observation | str) -> Observation:
 
 
 def line_current(
-    placed: Placed, ruleset: RulesetData, default: Period | None, rejected: list[Rejection]
+    placed: dict[Key, Observation],
+    ruleset: RulesetData,
+    default: Period | None,
+    rejected: list[Rejection],
 ) -> dict[Series, tuple[Observation, Period | None]]:
     """The row each series of a stream's line rates: the line's latest period's, or the one
     asked for (`default`) when the line holds it."""

@@ -86,9 +86,10 @@ def rate(
         for observation in coerce(item, position, rejected, given)
     )
     placed = batch.place(coerced, rejected)
-    batch.groups = quantiles.GroupValues(ruleset, placed)
     chosen = report_period(period, ruleset, placed)
-    current, history = split_current(placed, chosen, rejected)
+    periods = [when for (_, when) in placed if when is not None]  # as the data gives them
+    current, history = split_current(placed, chosen, rejected)  # its duplicates taken out
+    batch.groups = quantiles.GroupValues(ruleset, placed)
     rejected = once_per_line(rejected)
     earlier_rows = tuple(
         observation
@@ -120,7 +121,7 @@ def rate(
             results=results,
             period=chosen,
             period_given=period is not None,
-            periods=[when for (_, when) in placed if when is not None],
+            periods=periods,
         ),
     )
 

@@ -53,6 +53,9 @@ class BenchmarkValues:
         self.ruleset = ruleset
         self.placed = placed
         self.groups = groups
+        # A report's rows by series and months, the first of each, built when a row is not
+        # found by its period as written (`2020 Q3` is the months of `2020/21 Q2`).
+        self.by_months: dict[tuple[Series, object, int], Observation] | None = None
 
     def value(
         self,
@@ -148,8 +151,20 @@ class BenchmarkValues:
         return None if row is None or row.caveat else row
 
     def _found(self, area: str, series: Series, period: Period | None) -> Observation | None:
-        """The area's row for the series' indicator and breakdown in `period`, or None."""
-        return self.placed.get(((series[0], area, series[2]), period)) if area else None
+        """The area's row for the series' indicator and breakdown in `period` (or, in a
+        report, its months written another way), or None."""
+        if not area:
+            return None
+        key = (series[0], area, series[2])
+        found = self.placed.get((key, period))
+        if found is not None or period is None or isinstance(self.placed, KnownRows):
+            return found
+        if self.by_months is None:
+            self.by_months = {}
+            for (placed, when), row in self.placed.items():
+                if when is not None:
+                    self.by_months.setdefault((placed, when.first, when.months), row)
+        return self.by_months.get((key, period.first, period.months))
 
     @staticmethod
     def area_of(benchmark: Benchmark, observation: Observation) -> str:
