@@ -393,3 +393,24 @@ def test_every_rated_value_meets_its_key_line(
             assert result.value is not None
             line = lines[result.status]
             assert rule.holds(line, result.value), (line, str(result.value), toml)
+
+
+def test_the_tolerance_column_says_a_range_margin_is_of_its_nearer_end() -> None:
+    """The listed margins say what the key says: a relative tolerance on a range target is
+    a share of the nearer end (10% of 10 below the range, 10% of 20 above it)."""
+    rules = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "r"\n'
+        '[[indicator]]\nid = "caseload"\npolarity = "in-range"\n'
+        'target = { lower = 10, upper = 20 }\ntolerance = { relative = "10%" }\n'
+        '[[indicator]]\nid = "visits"\ntarget = 50\ntolerance = { relative = "5%" }\n'
+    )
+    report = rules.rate(
+        [
+            {"indicator": "caseload", "period": "2020", "value": "21"},
+            {"indicator": "visits", "period": "2020", "value": "48"},
+        ]
+    )
+    assert report.result("caseload").status == "amber"  # within 2 (10% of 20) above
+    markdown = ragrules.output.render(report, "markdown")
+    assert "| caseload | 21 | 10-20 | 10% of the nearer end of the range | amber |" in markdown
+    assert "| visits | 48 | 50 | 5% of the target | amber |" in markdown

@@ -7,7 +7,8 @@ import json
 from ragrules.engine.key import margin_text
 from ragrules.engine.report import Report, Result
 from ragrules.engine.rollups import RollupResult
-from ragrules.model.rules import RulesetData, Unrated
+from ragrules.model.numbers import EXACT, format_decimal
+from ragrules.model.rules import Basis, RulesetData, Unrated
 from ragrules.model.units import with_unit
 
 
@@ -97,9 +98,21 @@ def listed_margins(report: Report) -> tuple[str, ...]:
 
 
 def margin_column(result: Result, name: str) -> str:
-    """A result's margin in force (`tolerance` or `stretch`) in words; "" when none."""
+    """A result's margin in force (`tolerance` or `stretch`) in words; "" when none. A
+    relative margin on a range target is a share of the range's nearer end, as the key says."""
     margin = result.tolerance if name == "tolerance" else result.stretch
-    return "" if margin is None else margin_text(margin, result.indicator.unit)
+    if margin is None:
+        return ""
+    target = result.target
+    if (
+        margin.basis is Basis.RELATIVE
+        and margin.above is None
+        and target is not None
+        and not target.is_point
+    ):
+        share = format_decimal(margin.amount.scaleb(2, EXACT))
+        return f"{share}% of the nearer end of the range"
+    return margin_text(margin, result.indicator.unit)
 
 
 def judgement_text(result: Result) -> str:
