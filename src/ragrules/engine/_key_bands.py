@@ -201,14 +201,15 @@ def _side_text(margin: Margin, end: str, unit: str) -> str:
     return amount_text(format_decimal(margin.amount), unit)
 
 
-def margin_text(margin: Margin, unit: str | None) -> str:
-    """A margin in words: `5% of the target`, `2 percentage points`; a two-sided one as
-    each side's (`5% of the lower end below the range and 2 ... above it`)."""
+def margin_text(margin: Margin, unit: str | None, *, of_range: bool = False) -> str:
+    """A margin in words: `5% of the target` (`of_range`: of the nearer end of the range),
+    `2 percentage points`; a two-sided one as each side's (`5% of the lower end below the
+    range and 2 ... above it`)."""
     if margin.above is not None and unit is not None:
         below = _side_text(margin, "lower", unit)
         return f"{below} below the range and {_side_text(margin.above, 'upper', unit)} above it"
     if margin.basis is Basis.RELATIVE:
-        return f"{format_decimal(margin.amount.scaleb(2, EXACT))}% of the target"
+        return _relative_text({margin.amount}, "ends" if of_range else "target")
     amount = format_decimal(margin.amount)
     return amount if unit is None else amount_text(amount, unit)
 

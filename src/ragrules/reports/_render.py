@@ -7,8 +7,7 @@ import json
 from ragrules.engine.key import margin_text
 from ragrules.engine.report import Report, Result
 from ragrules.engine.rollups import RollupResult
-from ragrules.model.numbers import EXACT, format_decimal
-from ragrules.model.rules import Basis, RulesetData, Unrated
+from ragrules.model.rules import RulesetData, Unrated
 from ragrules.model.units import with_unit
 
 
@@ -103,16 +102,8 @@ def margin_column(result: Result, name: str) -> str:
     margin = result.tolerance if name == "tolerance" else result.stretch
     if margin is None:
         return ""
-    target = result.target
-    if (
-        margin.basis is Basis.RELATIVE
-        and margin.above is None
-        and target is not None
-        and not target.is_point
-    ):
-        share = format_decimal(margin.amount.scaleb(2, EXACT))
-        return f"{share}% of the nearer end of the range"
-    return margin_text(margin, result.indicator.unit)
+    ranged = result.target is not None and not result.target.is_point
+    return margin_text(margin, result.indicator.unit, of_range=ranged)
 
 
 def judgement_text(result: Result) -> str:
