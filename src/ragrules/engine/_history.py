@@ -169,7 +169,7 @@ def _previous_average(
     if period is None:
         return travel.not_comparable(comparison, settings, "the report has no period")
     earliest = period.shifted(-comparison.points)
-    numbers = []
+    total = Decimal(0)
     for back in range(comparison.points, 0, -1):
         when = period.shifted(-back)
         row = placed.get((series, when))
@@ -183,9 +183,6 @@ def _previous_average(
                 "needs each of them",
                 earliest,
             )
-        numbers.append(number)
-    total = Decimal(0)
-    for number in numbers:
         total = EXACT.add(total, number)
     mean = EXACT.divide(total, Decimal(comparison.points))
     return travel.compare(
