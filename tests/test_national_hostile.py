@@ -668,12 +668,12 @@ def test_a_row_rejected_for_the_same_months_takes_no_place_in_a_group() -> None:
     rows = [
         {"indicator": "x", "area": area, "period": period, "value": value}
         for area, period, value in (
-            ("E1", "2020/21 Q2", "1"),
-            ("E1", "2020 Q3", "100"),  # the same months as E1's first row: rejected
+            ("E1", "2020 Q3", "1"),
+            ("E1", "2020/21 Q2", "100"),  # the same months as E1's first row: rejected
             ("E2", "2020/21 Q2", "2"),
         )
     ]
     report = rules.rate(rows, period="2020/21 Q2")
     e2 = report.result("x", area="E2")
-    assert e2.rank is not None and (e2.rank.rank, e2.rank.size) == (1, 2)
+    assert e2.rank is not None and e2.rank.rank == 1  # the rejected 100 is not above it
     assert [r.row for r in report.rejected] == [2]
