@@ -167,6 +167,52 @@ def test_zero_target_relative_tolerance_is_a_warning() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("target", "tolerance", "side", "hint"),
+    [
+        (
+            "{ lower = 0, upper = 10 }",
+            '{ relative = "10%" }',
+            "below",
+            '{ below = { absolute = ... }, above = { relative = "10%" } }',
+        ),
+        (
+            "{ lower = -5, upper = 0 }",
+            '{ below = { absolute = 1 }, above = { relative = "5%" } }',
+            "above",
+            '{ below = { absolute = "1" }, above = { absolute = ... } }',
+        ),
+    ],
+)
+def test_relative_margin_on_a_zero_range_end_is_a_warning(
+    target: str, tolerance: str, side: str, hint: str
+) -> None:
+    """A relative tolerance of a range's end of 0 leaves amber empty on that side only: a
+    warning naming the side, with a two-sided margin that keeps the other side's."""
+    ruleset = ragrules.loads(
+        HEADER + f'[[indicator]]\nid = "a"\npolarity = "in-range"\ntarget = {target}\n'
+        f"tolerance = {tolerance}\n"
+    )
+    (warning,) = ruleset.warnings
+    assert warning.severity is Severity.WARNING
+    assert warning.key == "indicator[0].tolerance"
+    assert warning.message == (
+        f"band 'amber' is empty {side} the range for this indicator: a relative tolerance "
+        "of a range's end of zero is zero"
+    )
+    assert warning.hint == f"give that side an absolute tolerance: tolerance = {hint}"
+
+
+def test_zero_range_both_ends_warns_once() -> None:
+    """A range from 0 to 0 is a zero target: the one warning for it, not one per side."""
+    ruleset = ragrules.loads(
+        HEADER + '[[indicator]]\nid = "a"\npolarity = "in-range"\n'
+        'target = { lower = 0, upper = 0 }\ntolerance = { relative = "5%" }\n'
+    )
+    (warning,) = ruleset.warnings
+    assert "on a zero target is zero" in warning.message
+
+
 def test_target_and_tolerance_units_are_converted_at_load() -> None:
     """`26 weeks` stays 26 in a weeks indicator; `14 days` of tolerance becomes 2 weeks."""
     ruleset = ragrules.loads(

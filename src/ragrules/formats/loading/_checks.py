@@ -13,6 +13,7 @@ from ragrules.model.numbers import (
     EXACT,
 )
 from ragrules.model.rules import (
+    Basis,
     Indicator,
     Margin,
     Point,
@@ -163,7 +164,7 @@ class Checks(Getters):
         stretches: list[Margin | None] = (
             list(indicator.stretch.values()) if indicator.stretch else [None]
         )
-        reported: set[str] = set()
+        reported: set[object] = set()  # statuses, and (side, status) of a range's ends
         for target, tolerance, stretch in itertools.product(targets, tolerances, stretches):
             shape = self._shape(indicator, target, tolerance, stretch)
             if shape is not None and shape in self.reachable:
@@ -177,6 +178,18 @@ class Checks(Getters):
                 self.problem(f"{path}.target", exc.reason)
                 return
             unreachable = _unreachable(cuts, indicator.polarity)
+            hidden = {cuts[index].status for index in unreachable}  # reported below
+            for side, named, status, hint in _zero_range_ends(cuts, inputs):
+                if status in hidden or (side, status) in reported:
+                    continue
+                reported.add((side, status))
+                self.problem(
+                    f"{path}.{named}",
+                    f"band {status!r} is empty {side} the range for this indicator: a "
+                    f"relative {named} of a range's end of zero is zero",
+                    f"give that side an absolute {named}: {named} = {hint}",
+                    warning=True,
+                )
             if shape is not None and not unreachable:
                 self.reachable[shape] = indicator.scale  # kept, so its id is not reused
             for index in unreachable:
@@ -273,6 +286,40 @@ def _zero_margin(cuts: tuple[rating.Cut, ...], inputs: rating.RuleInputs) -> str
         ):
             return start.margin if isinstance(start.margin, str) else "margin"
     return None
+
+
+def _zero_range_ends(
+    cuts: tuple[rating.Cut, ...], inputs: rating.RuleInputs
+) -> list[tuple[str, str, str, str]]:
+    """(side, margin, status, hint) for each band that a relative margin starts from an end of a
+    range target that is zero: the margin is zero on that side, so the band is empty there
+    (Camms' zero-target trap on one side of the range), though not on the other."""
+    target = inputs.target
+    if target is None or target.is_point:
+        return []
+    found = []
+    for cut in cuts:
+        start = cut.band.start
+        if start is None or start.kind not in (PointKind.WORSE_BY, PointKind.BETTER_BY):
+            continue
+        margin = rating.margin_for(start, inputs.tolerance, inputs.stretch)
+        if margin is None:
+            continue
+        named = start.margin if isinstance(start.margin, str) else "margin"
+        below, above = margin, margin.upper_side
+        if below.basis is Basis.RELATIVE and below.amount and target.lower == 0:
+            hint = f"{{ below = {{ absolute = ... }}, above = {_side(above)} }}"
+            found.append(("below", named, cut.status, hint))
+        if above.basis is Basis.RELATIVE and above.amount and target.upper == 0:
+            hint = f"{{ below = {_side(below)}, above = {{ absolute = ... }} }}"
+            found.append(("above", named, cut.status, hint))
+    return found
+
+
+def _side(margin: Margin) -> str:
+    """One side of a margin as TOML: `{ relative = "10%" }`."""
+    key = "relative" if margin.basis is Basis.RELATIVE else "absolute"
+    return f'{{ {key} = "{margin.text or margin.amount}" }}'
 
 
 def _resolved(start: Point, inputs: rating.RuleInputs) -> Decimal:
