@@ -73,7 +73,7 @@ def rate_lines(
 ) -> Tally:
     """Rows already split into cells, as (line number, cells) under `header`, rated and
     written as the lines of a CSV file with that header would be (Spark's executors use it)."""
-    reader = RowReader(list(header), source=source, columns=columns)
+    reader = RowReader(list(header), source=source, columns=columns, one_column_a_field=True)
     stream = RowStream(ruleset, None, tuple(reader.earlier))
     writer = StreamWriter(ruleset, out, fmt)
     _Lines(reader, stream, writer).run(iter(lines))
@@ -99,7 +99,9 @@ class CsvStream:
         lines = iter_csv_lines(path, delimiter=delimiter, progress=progress, encoding=encoding)
         source = str(path)
         head = header_of(lines, source)
-        self.reader = RowReader(head, source=source, columns=columns, period=period)
+        self.reader = RowReader(
+            head, source=source, columns=columns, period=period, one_column_a_field=True
+        )
         self.path = Path(path)
         self.options = {
             "columns": columns,

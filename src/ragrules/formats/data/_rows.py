@@ -102,7 +102,8 @@ def iter_rows(
 ) -> Iterator[Observation]:
     """`parse_rows`, one observation at a time: the rows of one line come out together."""
     rows = iter(rows)
-    reader = RowReader(header_of(rows, source), source=source, columns=columns, period=period)
+    head = header_of(rows, source)
+    reader = RowReader(head, source=source, columns=columns, period=period, one_column_a_field=True)
     for line, cells in rows:
         yield from reader.observations(line, cells)
 
@@ -131,10 +132,13 @@ class RowReader:
         source: str | None = None,
         columns: Mapping[str, str] | None = None,
         period: str | None = None,
+        one_column_a_field: bool = False,
     ) -> None:
         _refuse_shared_fields(columns or {}, source)
         _check_columns(header, columns or {}, source)
         roles = _roles(header, columns or {})
+        if one_column_a_field:
+            _refuse_repeated_fields(header, roles, source)
         if "indicator" not in roles.values():
             raise _error(
                 source,
@@ -191,6 +195,25 @@ class RowReader:
         except NoPeriodForEarlier as exc:
             raise _error(self.source, str(exc), "give --period, or a period column") from None
         return [observation, *earlier]
+
+
+def _refuse_repeated_fields(header: list[str], roles: dict[int, str], source: str | None) -> None:
+    """Two columns of a header that read as one field (`Value` twice, or `value` and
+    `Value `): which holds the values would be a guess, and the other's would be lost."""
+    first: dict[str, int] = {}
+    for index, role in roles.items():
+        if role not in FIELDS and role not in EARLIER:
+            continue
+        if role not in first:
+            first[role] = index
+            continue
+        before = first[role]
+        raise _error(
+            source,
+            f"header: columns {before + 1} ({header[before]!r}) and {index + 1} "
+            f"({header[index]!r}) are both read as {role!r}, and one would be ignored",
+            f"name the one to read, e.g. --columns '#{before + 1}={role}', or rename the other",
+        )
 
 
 def _header_hint(header: list[str]) -> str:

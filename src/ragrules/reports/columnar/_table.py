@@ -163,7 +163,8 @@ class Table:
             {name: [cells[n] for _, cells in rows] for n, name in enumerate(names)},
             schema=dict.fromkeys(names, pl.String),
         )
-        layout = Layout(ruleset, header, RowReader(header, columns=columns))
+        reader = RowReader(header, columns=columns, one_column_a_field=True)
+        layout = Layout(ruleset, header, reader)
         return layout.table(frame, pl.Series([number for number, _ in rows], dtype=pl.Int64))
 
 
@@ -217,7 +218,8 @@ class CsvBlocks:
         if len(separator.encode()) != 1 or not _well_quoted(text, separator):
             return None  # polars splits at one byte; the row engine reads any other
         header = next(csv.reader([text], delimiter=separator))
-        layout = Layout(ruleset, header, RowReader(header, source=str(path), columns=columns))
+        reader = RowReader(header, source=str(path), columns=columns, one_column_a_field=True)
+        layout = Layout(ruleset, header, reader)
         if not layout.usable():
             return None
         return cls(layout, path, separator, end + 1)
