@@ -193,10 +193,10 @@ def test_a_strict_level_with_control_limits_reaches_the_strict_statuses() -> Non
         ("y", "E92000001"): "not-compared",
     }
     strict = report.result("y", area="A1")
-    assert "the 99.8% control limits 35.23763761 to 64.76236239" in strict.reason
+    assert "the 99.8% control limits 35.2 to 64.8 around" in strict.reason  # rounded outward
     assert strict.interval is not None and strict.interval.level == "99.8"
     plain = report.result("y", area="A2")
-    assert "the 95% control limits 40.38315304 to 59.61684696" in plain.reason
+    assert "the 95% control limits 40.3 to 59.7 around" in plain.reason
 
 
 _Z = {level: normal_quantile(Decimal(level) / 100) for level in ("95", "99.8")}

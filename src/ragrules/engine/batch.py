@@ -48,8 +48,9 @@ from ragrules.engine.rating import CannotRate, Cut, RuleInputs
 from ragrules.engine.report import Report
 from ragrules.engine.result import Rejection, Result
 from ragrules.engine.travel import Movement
+from ragrules.model.arguments import check_rows
 from ragrules.model.numbers import in_exact_context
-from ragrules.model.observations import Observation, check_rows
+from ragrules.model.observations import Observation
 from ragrules.model.periods import Period, PeriodError, parse_period
 from ragrules.model.rules import (
     Indicator,

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from ragrules.engine.result import Result
-from ragrules.model.numbers import EXACT, format_decimal
+from ragrules.model.numbers import EXACT, format_decimal, in_exact_context
 from ragrules.model.rollups import Rollup, RollupRule
 from ragrules.model.rules import RulesetData, Unrated
 
@@ -58,6 +58,7 @@ class RollupResult:
         }
 
 
+@in_exact_context  # called lazily (`Report.rollups`), in whatever context the caller has
 def roll_up(results: Iterable[Result], ruleset: RulesetData) -> tuple[RollupResult, ...]:
     """Every roll-up of the ruleset for every area and breakdown of the results, by partition
     (in the order the results first show it), then in the ruleset's order."""
@@ -188,7 +189,7 @@ def _shown(number: Decimal, rollup: Rollup) -> Decimal:
     (at least one, at most four), so it never shows a band reached that was not."""
     exponents = [b.at_least.as_tuple().exponent for b in rollup.bands if b.at_least is not None]
     places = max([1, *(-e for e in exponents if isinstance(e, int))])
-    step = Decimal(1).scaleb(-min(places, 4))
+    step = Decimal(1).scaleb(-min(places, 4), context=EXACT)  # not the caller's Emax, clamp
     return number.quantize(step, rounding=ROUND_FLOOR, context=EXACT)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from ragrules.engine._interval_words import limits_words, side
 from ragrules.engine._placing import Series
 from ragrules.engine.benchmarks import BenchmarkValues
 from ragrules.engine.result import Interval, Result
@@ -91,13 +92,13 @@ def rate(
         if isinstance(theirs, str):
             return _not_compared(common, theirs)
         against, strict_against = theirs
-    status, how, deciding = decide(
+    status, words, deciding = decide(
         test, indicator.polarity, against, interval, strict, strict_against
     )
     return Result(
         status=status,
         interval=deciding,
-        reason=f"{status}: the interval {deciding} {how}",
+        reason=f"{status}: {words}",
         **common,
     )
 
@@ -146,20 +147,20 @@ def _against_control_limits(
     limits = _control_limits(test, test.level, expected, denominator)
     point = Interval(level=test.level, lower=rated, upper=rated)
     status, _, _ = decide(test, indicator.polarity, limits, point)
-    side = _side(point, limits)
-    if side and test.strict_level:
+    lies = side(point, limits)
+    if lies and test.strict_level:
         strict = _control_limits(test, test.strict_level, expected, denominator)
-        if _side(point, strict) == side:  # beyond the wider limits too: the strict status
+        if side(point, strict) == lies:  # beyond the wider limits too: the strict status
             status, _, _ = decide(test, indicator.polarity, strict, point, point)
             limits = strict
-    where = "within" if side == 0 else "above" if side > 0 else "below"
+    where = "within" if lies == 0 else "above" if lies > 0 else "below"
+    shown, _ = limits_words(limits, rated)
     return Result(
         status=status,
         interval=limits,
         reason=(
             f"{status}: {format_decimal(rated)} is {where} the {limits.level}% control limits "
-            f"{limits.lower:.10g} to {limits.upper:.10g} around "
-            f"{test.benchmark}'s {format_decimal(benchmark)}"
+            f"{shown} around {test.benchmark}'s {format_decimal(benchmark)}"
         ),
         **common,
     )
@@ -338,18 +339,6 @@ def _quantile(level: str) -> Decimal:
     return normal_quantile(Decimal(level) / 100)
 
 
-def _side(interval: Interval, against: Decimal | Interval) -> int:
-    """1 when the interval lies wholly above, -1 wholly below, 0 when it meets `against`."""
-    low, high = (
-        (against, against) if isinstance(against, Decimal) else (against.lower, against.upper)
-    )
-    if interval.lower > high:
-        return 1
-    if interval.upper < low:
-        return -1
-    return 0
-
-
 def decide(
     test: Significance,
     polarity: Polarity,
@@ -358,34 +347,35 @@ def decide(
     strict: Interval | None = None,
     strict_against: Decimal | Interval | None = None,
 ) -> tuple[str, str, Interval]:
-    """The status, how the interval lies against the benchmark in words, and the interval
-    that decided (the strict one when it too is clear of the benchmark: of
-    `strict_against`, the benchmark's strict interval, when intervals are compared)."""
+    """The status, how the interval lies against the benchmark in words (`the interval 85 to
+    95 (95%) includes england's 90`), and the interval that decided (the strict one when it
+    too is clear of the benchmark: of `strict_against`, the benchmark's strict interval,
+    when intervals are compared)."""
     labels = test.labels(judged=polarity is not Polarity.NEUTRAL)
-    side = _side(interval, against)
-    if side == 0:
-        return (
-            labels[len(labels) // 2],
-            f"includes {_shown(test, against)}"
-            if isinstance(against, Decimal)
-            else f"overlaps {_shown(test, against)}",
-            interval,
-        )
+    lies = side(interval, against)
+    if lies == 0:
+        verb = "includes" if isinstance(against, Decimal) else "overlaps"
+        return labels[len(labels) // 2], _words(test, verb, interval, against), interval
     deciding = interval
     tier = 1 if len(labels) == 5 else 0  # the index of the plain (non-strict) better status
     clear_of = against if strict_against is None else strict_against
-    if strict is not None and _side(strict, clear_of) == side:
+    if strict is not None and side(strict, clear_of) == lies:
         deciding, tier, against = strict, 0, clear_of
-    how = f"lies {'above' if side > 0 else 'below'} {_shown(test, against)}"
-    good = side > 0 if polarity is Polarity.NEUTRAL else (side > 0) == (polarity is Polarity.HIGHER)
-    return (labels[tier] if good else labels[len(labels) - 1 - tier]), how, deciding
+    words = _words(test, f"lies {'above' if lies > 0 else 'below'}", deciding, against)
+    good = lies > 0 if polarity is Polarity.NEUTRAL else (lies > 0) == (polarity is Polarity.HIGHER)
+    return (labels[tier] if good else labels[len(labels) - 1 - tier]), words, deciding
 
 
-def _shown(test: Significance, against: Decimal | Interval) -> str:
-    """The benchmark in words: its value, or its interval."""
-    if isinstance(against, Decimal):
-        return f"{test.benchmark}'s {format_decimal(against)}"
-    return f"{test.benchmark}'s interval {against}"
+def _words(test: Significance, verb: str, interval: Interval, against: Decimal | Interval) -> str:
+    """`the interval 85 to 95 (95%) includes england's 90`, or `... overlaps england's
+    interval 95 to 105 (95%)`: limits shown short, never across the benchmark."""
+    mine, theirs = limits_words(interval, against)
+    benchmark = (
+        f"{test.benchmark}'s {theirs}"
+        if isinstance(against, Decimal)
+        else f"{test.benchmark}'s interval {theirs} ({against.level}%)"
+    )
+    return f"the interval {mine} ({interval.level}%) {verb} {benchmark}"
 
 
 def _without(common: dict[str, Any], missing: NoInterval) -> Result:

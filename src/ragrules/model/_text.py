@@ -56,7 +56,13 @@ def column_key(name: object) -> str:
     """A column or benchmark name compared case-, space-, hyphen- and underscore-blind."""
     if type(name) is str and len(name) <= _REMEMBERED_NAME:
         return _column_key(name)  # a file's few column names, asked for on every row
-    return _key(str(name))
+    return _key(as_str(name))
+
+
+def as_str(value: object) -> str:
+    """A value's text: a str subclass's own text (a `class Col(str, Enum)` member is its
+    value, `indicator`, where `str()` gives `Col.INDICATOR`), else `str(value)`."""
+    return str.__str__(value) if isinstance(value, str) else str(value)
 
 
 def _key(name: str) -> str:

@@ -37,14 +37,16 @@ class Problem:
     def __str__(self) -> str:
         # Printed to terminals: control, escape and bidi characters from a file name, a key
         # or data quoted in the message are shown as `\x1b`, `\u202e`, never sent raw.
-        where = self.file or "<text>"
+        # No file and no place in one (an argument of a call): no `<text>:` before it.
+        placed = self.row is not None or self.line is not None
+        where = self.file or ("<text>" if placed else "")
         if self.row is not None:
             where += f":row {self.row}"
         elif self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: "
+        text = f"{where}: " if where else ""
         if self.key:
             text += f"{self.key}: "
         if self.severity is Severity.WARNING:

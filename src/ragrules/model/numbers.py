@@ -142,9 +142,11 @@ def _checked(number: Decimal, text: str) -> Decimal:
     # Only a text longer than the limit can hold more digits than it (as_tuple is not free).
     if len(text) > MAX_DIGITS and len(number.as_tuple().digits) > MAX_DIGITS:
         raise NumberError(f"{text.strip()[:20]}... has more than {MAX_DIGITS} significant digits")
+    if not number:  # zero, however written (`0E-73`, `-0`): 0, never out of range or negative
+        return number.copy_abs() if abs(number.adjusted()) <= MAX_EXPONENT else Decimal(0)
     if abs(number.adjusted()) > MAX_EXPONENT:
         # Keeps every product, rounding and printed form well inside EXACT's precision.
-        if number and number.adjusted() < 0:  # `1e-400`: not too large, too small
+        if number.adjusted() < 0:  # `1e-400`: not too large, too small
             raise NumberError(
                 f"{text.strip()[:20]} is too small to read (below 10^-{MAX_EXPONENT}; write 0 "
                 "if it is nil)"

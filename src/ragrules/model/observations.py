@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
+from ragrules.model._text import as_str
 from ragrules.model._text import column_key as column_key  # a model name, used here
 from ragrules.model.numbers import NumberError, split_value, to_decimal
 from ragrules.model.periods import PeriodError, parse_period, written_as
@@ -60,9 +62,12 @@ VALUE_COLUMNS = (
     "provisional",
     "revised",
 )
-# A `flag` cell holding one of these, a number equal to zero (`0.0`, `-0`: a 0/1 column
-# stored as floats) or a no-data token such as N/A does not flag the row; any other text does.
-UNFLAGGED_TOKENS = frozenset({"n", "no", "no.", "false", "0", "not flagged", "unflagged"})
+# A `flag` or `caveat` cell holding one of these, a number equal to zero (`0.0`, `-0`: a 0/1
+# column stored as floats) or a no-data token such as N/A does not flag (or caveat) the row;
+# any other text does.
+UNFLAGGED_TOKENS = frozenset(
+    {"n", "no", "no.", "false", "0", "not flagged", "unflagged", "not caveated", "no caveat"}
+)
 _ZERO = re.compile(r"[+-]?(?:0+(?:\.0*)?|\.0+)(?:e[+-]?[0-9]+)?")
 
 
@@ -115,7 +120,7 @@ def _as_text(raw: object) -> str:
             # An int over Python's 4,300-digit limit for str(): its digits through a
             # Decimal, which has no such limit; far over 1,000 characters, read as invalid.
             return _number_text(Decimal(raw))
-    return str(raw).strip()
+    return as_str(raw).strip()
 
 
 def _number_text(number: object) -> str:
@@ -123,6 +128,25 @@ def _number_text(number: object) -> str:
     (the only letter of a Decimal's text but for `Infinity`, `NaN`, which capitals leave)."""
     text = str(number)
     return text.replace("e", "E") if isinstance(number, Decimal) and "e" in text else text
+
+
+def _row_number(raw: object) -> int | None:
+    """A row's number as given (a numpy integer as an int); anything else is refused, not
+    written into every output as it came (`"5"`, `True`, `1.5`)."""
+    if raw is None or type(raw) is int:
+        return raw
+    if not isinstance(raw, bool):
+        try:
+            return operator.index(raw)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+    raise TypeError(f"row must be a whole number (the row's line or record) or None, not {raw!r}")
+
+
+def _caveat_text(raw: object) -> str:
+    """A caveat cell's text, or blank when it marks nothing (`no`, `False`, `0`, `N/A`)."""
+    text = _as_text(raw)
+    return text if marked(text) else ""
 
 
 @attrs.frozen(kw_only=True)
@@ -136,20 +160,16 @@ class Observation:
     value: str = attrs.field(default="", converter=_as_text)
     target: str = attrs.field(default="", converter=_as_text)
     commentary: str = attrs.field(default="", converter=_as_text)
-    caveat: str = attrs.field(default="", converter=_as_text)
+    # Blank for a cell that says "no caveat" (`no`, `false`, `0`, `N/A`: `marked`).
+    caveat: str = attrs.field(default="", converter=_caveat_text)
     flag: str = attrs.field(default="", converter=_as_text)
-    row: int | None = None
+    row: int | None = attrs.field(default=None, converter=_row_number)
     extra: tuple[tuple[str, str], ...] = ()  # other columns, e.g. benchmarks, by column_key
 
     @property
     def flagged(self) -> bool:
         """True when the service flagged the row by hand ("of particular note")."""
-        token = _token(self.flag)
-        return (
-            token not in UNFLAGGED_TOKENS
-            and token not in NO_DATA_TOKENS
-            and not _ZERO.fullmatch(token)  # 0.0: a 0/1 column pandas stored as floats
-        )
+        return marked(self.flag)
 
     def column(self, name: str) -> str:
         """The text of another column (a benchmark, say), or '' when the row has none."""
@@ -172,7 +192,7 @@ class Observation:
         items = tuple(mapping.items())
         fields: dict[str, object] = {}
         extra: dict[str, str] = {}
-        layout = _layout(tuple(key for key, _ in items))
+        layout = _layout_of(tuple(key for key, _ in items))
         for (name, kind), (_, raw) in zip(layout.names, items, strict=True):
             if kind == _FIELD:
                 fields[name] = raw
@@ -207,7 +227,7 @@ def read_mapping(
     is). Earlier values with no period to place them at are a `NoPeriodForEarlier`.
     """
     items = tuple(mapping.items())
-    layout = _layout(tuple(key for key, _ in items))
+    layout = _layout_of(tuple(key for key, _ in items))
     fields: dict[str, object] = {}
     earlier: dict[str, str] = {}
     extra: dict[str, str] = {}
@@ -315,8 +335,14 @@ class _Layout:
     wide: Mapping[int, str]
 
 
+def _layout_of(keys: tuple[object, ...]) -> _Layout:
+    """The layout of a mapping's keys, found once per keys and their types: keys that are
+    equal but of other types (`1` and `True`, `1` and `1.0`) are named differently."""
+    return _layout(keys, tuple(map(type, keys)))
+
+
 @functools.lru_cache(maxsize=256)
-def _layout(keys: tuple[object, ...]) -> _Layout:
+def _layout(keys: tuple[object, ...], _types: tuple[type, ...]) -> _Layout:
     """The layout of a set of keys, found once: rows given as dicts share their keys, so a
     million rows match them once."""
     clash = column_clash(keys, fields_only=True)
@@ -335,7 +361,7 @@ def _layout(keys: tuple[object, ...]) -> _Layout:
     wide: dict[int, str] = {}
     if "value" not in names:
         for index, (key, (_, kind)) in enumerate(zip(keys, kinds, strict=True)):
-            when = period_named(str(key)) if kind == _OTHER else None
+            when = period_named(as_str(key)) if kind == _OTHER else None
             if when is not None and when not in wide.values():
                 wide[index] = when
     return _Layout(names=kinds, wide=wide)
@@ -374,6 +400,13 @@ def is_no_data(text: str, tokens: Tokens | None = None) -> bool:
     """True for blank text and the published tokens for 'no value' (`N/A`, `-`, `TBC`)."""
     token = _token(text)
     return token in NO_DATA_TOKENS or (tokens is not None and token in tokens.no_data)
+
+
+def marked(text: str) -> bool:
+    """Whether a flag or caveat cell marks its row: any text but blank, `no`, `false`, a
+    number equal to zero (a 0/1 column pandas stored as floats) or a no-data token."""
+    token = _token(text)
+    return not (token in UNFLAGGED_TOKENS or token in NO_DATA_TOKENS or _ZERO.fullmatch(token))
 
 
 def _token(text: str) -> str:
@@ -457,19 +490,3 @@ def _read_value(text: str, unit: str, tokens: Tokens | None) -> Reading:
 
 
 _remembered_value = functools.lru_cache(maxsize=65536)(_read_value)
-
-
-def check_rows(observations: object) -> None:
-    """Refuse what is not an iterable of rows, rather than rate nothing from it."""
-    kind = type(observations).__name__
-    if isinstance(observations, (str, bytes, Mapping)) or hasattr(observations, "to_dict"):
-        if type(observations).__module__.startswith("polars"):
-            hint = (
-                "for a polars DataFrame use frame.to_dicts(), or "
-                "ragrules.pandas.rate_frame(ruleset, frame.to_pandas())"
-            )
-        elif hasattr(observations, "to_dict"):
-            hint = "for a DataFrame use ragrules.pandas.rate_frame, or frame.to_dict('records')"
-        else:
-            hint = "pass a list of rows, e.g. [{'indicator': ..., 'period': ..., 'value': ...}]"
-        raise TypeError(f"observations must be an iterable of rows, not a {kind}: {hint}")

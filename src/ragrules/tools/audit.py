@@ -19,8 +19,9 @@ from ragrules.engine.readings import READINGS
 from ragrules.engine.report import Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.engine.travel import Movement
+from ragrules.model.arguments import check_rows
 from ragrules.model.numbers import in_exact_context
-from ragrules.model.observations import check_rows, column_key
+from ragrules.model.observations import column_key
 from ragrules.model.rules import (
     Arrows,
     Direction,

@@ -1,0 +1,154 @@
+"""What a careless caller passes is read as meant or refused by name (a fuzzing run's
+findings): str-mixin Enum keys and values, equal keys of other types, caveat cells that say
+"no", zeros written with large exponents, roll-ups under a hostile decimal context, rows that
+are not rows, row numbers that are not numbers, and errors about arguments."""
+
+from __future__ import annotations
+
+import decimal
+import enum
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ragrules
+from ragrules import Problem
+from ragrules.model import observations
+from ragrules.model.observations import read_mapping
+from ragrules.output import to_json
+from tests.conftest import EXAMPLES
+
+RULESET = ragrules.loads(
+    '[ruleset]\nformat = 1\nid = "r"\n'
+    '[[indicator]]\nid = "pi-1"\ntarget = 5\ntolerance = { relative = "10%" }\n'
+)
+
+
+class Col(str, enum.Enum):
+    INDICATOR = "indicator"
+    PERIOD = "period"
+    VALUE = "value"
+
+
+class Pi(str, enum.Enum):
+    ONE = "pi-1"
+
+
+def _statuses(rows: Sequence[Mapping[Any, object]]) -> list[tuple[str, str]]:
+    report = RULESET.rate(rows)
+    assert not report.rejected, report.rejected
+    return [(str(result.period), result.status) for result in report.results]
+
+
+@pytest.mark.parametrize("enum_first", [True, False])
+def test_str_enum_keys_read_by_their_value_whatever_came_first(enum_first: bool) -> None:
+    """A `(str, Enum)` key is its value; and a layout found for one kind of key is never
+    handed to equal keys of another (the cache once returned the Enum's for plain dicts)."""
+    observations._layout.cache_clear()
+    enum_row = {Col.INDICATOR: Pi.ONE, Col.PERIOD: "2020/21 Q2", Col.VALUE: "5"}
+    plain_row = {"indicator": "pi-1", "period": "2020/21 Q2", "value": "4"}
+    first, second = (enum_row, plain_row) if enum_first else (plain_row, enum_row)
+    assert _statuses([first]) == [("2020/21 Q2", "green" if enum_first else "red")]
+    assert _statuses([second]) == [("2020/21 Q2", "red" if enum_first else "green")]
+
+
+def test_equal_keys_of_other_types_keep_their_own_names() -> None:
+    """`1 == True` and `1 == 1.0`: each key is named as written, whichever came first."""
+    observations._layout.cache_clear()
+    keys: list[Any] = [1, True, 1.0]
+    names = [read_mapping({"indicator": "pi-1", "value": "5", key: "x"})[0].extra for key in keys]
+    assert names == [(("1", "x"),), (("true", "x"),), (("1.0", "x"),)]
+
+
+@pytest.mark.parametrize("cell", [False, 0, 0.0, "no", "No ", "false", "0", "N/A", "-", ""])
+def test_a_caveat_cell_that_says_no_does_not_caveat(cell: object) -> None:
+    row = {"indicator": "pi-1", "period": "2020/21 Q2", "value": "5", "caveat": cell}
+    assert _statuses([row]) == [("2020/21 Q2", "green")]
+    (result,) = RULESET.rate([row]).results
+    assert result.caveat == ""
+
+
+@pytest.mark.parametrize("cell", [True, "yes", "Data late", "1"])
+def test_any_other_caveat_text_caveats(cell: object) -> None:
+    row = {"indicator": "pi-1", "period": "2020/21 Q2", "value": "5", "caveat": cell}
+    (result,) = RULESET.rate([row]).results
+    assert result.status == "caveat"
+    assert result.caveat == str(cell)
+
+
+@given(
+    exponent=st.integers(min_value=-400, max_value=400),
+    negative=st.booleans(),
+    as_text=st.booleans(),
+)
+def test_zero_is_zero_however_written(exponent: int, negative: bool, as_text: bool) -> None:
+    """`0E-73`, `0E+61`, `-0`: each is 0, rated and shown as 0 (red below a target of 5)."""
+    zero = Decimal((1 if negative else 0, (0,), exponent))
+    value: object = str(zero) if as_text else zero
+    (result,) = RULESET.rate([{"indicator": "pi-1", "period": "2020", "value": value}]).results
+    assert result.status == "red"
+    assert result.value == 0 and not result.value.is_signed()
+    assert "-0" not in result.reason and "E" not in result.reason
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        decimal.Context(Emax=2, clamp=1),
+        decimal.Context(prec=5, Emax=2, clamp=1),
+        decimal.Context(Emin=0, traps=[decimal.Subnormal]),
+        decimal.Context(prec=1, Emin=0, traps=[decimal.Underflow]),
+    ],
+)
+def test_rollups_do_not_read_the_callers_context(context: decimal.Context) -> None:
+    """`Report.rollups` is worked out when asked for, in the caller's context: its shares
+    are the same under any context (66.6, not 66.66 or 66.666...), and never a trap."""
+    rules = ragrules.load(EXAMPLES / "rollups" / "services-and-priorities.toml")
+    rows = ragrules.read_observations(
+        EXAMPLES / "rollups" / "services-and-priorities-2024-25-q2.csv"
+    )
+    expected = to_json(rules.rate(rows))
+    with decimal.localcontext(context):
+        found = to_json(rules.rate(rows))
+    assert found == expected
+    shares = {r["rollup"]: r["value"] for r in json.loads(found)["rollups"]}
+    assert shares["environment"] == "66.6"
+
+
+@pytest.mark.parametrize("given_rows", [None, 5, 2.5])
+def test_rows_that_are_not_rows_are_named(given_rows: object) -> None:
+    for call in (RULESET.rate, RULESET.iter_rate):
+        with pytest.raises(TypeError, match="observations must be an iterable of rows"):
+            call(given_rows)  # type: ignore[arg-type]
+
+
+def test_a_path_given_as_rows_says_how_to_read_it() -> None:
+    with pytest.raises(TypeError, match="read_observations"):
+        RULESET.rate("data.csv")
+
+
+@pytest.mark.parametrize("row", ["5", True, 1.5, "row 5"])
+def test_a_row_number_must_be_a_number(row: object) -> None:
+    with pytest.raises(TypeError, match="row must be a whole number"):
+        ragrules.Observation(indicator="pi-1", row=row)
+
+
+def test_a_numpy_row_number_is_an_int() -> None:
+    numpy = pytest.importorskip("numpy")
+    observation = ragrules.Observation(indicator="pi-1", row=numpy.int64(7))
+    assert observation.row == 7 and type(observation.row) is int
+
+
+def test_an_argument_error_has_no_made_up_file() -> None:
+    """A bad argument names the argument, not a `<text>` that was never given; a problem in
+    text loaded with `loads` (it has a line) still says `<text>`."""
+    with pytest.raises(ragrules.RagrulesError) as caught:
+        RULESET.rate([], period=2020)  # type: ignore[arg-type]
+    assert str(caught.value).startswith("period: the report period must be text")
+    assert str(Problem(message="m", line=3, column=1)) == "<text>:3:1: m"
+    assert str(Problem(message="m", key="k")) == "k: m"
