@@ -262,8 +262,10 @@ def read_mapping(
 
 @functools.lru_cache(maxsize=64)
 def _default_period(period: str | None) -> str:
-    """The period of a row with earlier values and none of its own: `period`, as printed."""
-    return str(parse_period(period)) if period else ""
+    """The period of a row with earlier values and none of its own: `period`, as printed,
+    with the `FY` or `AY` it was given (`str` writes a financial year bare, which an
+    academic ruleset reads as its own year)."""
+    return written_as(parse_period(period), period) if period else ""
 
 
 def earlier_rows(
@@ -305,11 +307,12 @@ def earlier_rows(
 
 
 def period_named(name: str) -> str | None:
-    """A column's name read as a period (`2020/21 Q1`), as printed; None if it is none."""
+    """A column's name read as a period (`2020/21 Q1`), as printed, keeping the `FY` or `AY`
+    it names (`FY 2020/21` is a financial year under any ruleset); None if it is none."""
     if not name.strip():
         return None
     try:
-        return str(parse_period(name))
+        return written_as(parse_period(name), name)
     except PeriodError:
         return None
 

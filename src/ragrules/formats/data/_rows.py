@@ -15,7 +15,7 @@ from ragrules.model.observations import (
     field_named,
     period_named,
 )
-from ragrules.model.periods import PeriodError, parse_period
+from ragrules.model.periods import PeriodError, parse_period, written_as
 
 
 def parse_columns(text: str) -> dict[str, str]:
@@ -164,7 +164,10 @@ class RowReader:
             if role not in FIELDS and role not in EARLIER and role and index not in in_wide:
                 self.others.setdefault(role, index)
         try:
-            self.default = parse_period(period) if self.earlier and period else None
+            # As printed, with the `FY` or `AY` given (`str` writes a financial year bare).
+            self.default = (
+                written_as(parse_period(period), period) if self.earlier and period else None
+            )
         except PeriodError as exc:
             raise _error(source, f"--period: {exc}", "e.g. --period '2020/21 Q2'") from None
 
@@ -176,7 +179,7 @@ class RowReader:
         extra = tuple((name, _cell(cells, index)) for name, index in self.others.items())
         own_period = bool(values.get("period"))
         if self.earlier and not own_period:
-            values["period"] = str(self.default) if self.default else ""
+            values["period"] = self.default or ""
         if self.wide:
             printed = [
                 (when, text) for when, index in self.wide.items() if (text := _cell(cells, index))
