@@ -17,7 +17,7 @@ from ragrules.engine._targets import rounded, target_for
 from ragrules.engine.travel import Movement
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.observations import Observation, read_value
-from ragrules.model.periods import Period
+from ragrules.model.periods import Period, starts_year
 from ragrules.model.rules import (
     Against,
     Comparison,
@@ -116,6 +116,10 @@ def _movement(
             if comparison.against is Against.PREVIOUS_PERIOD
             else period.same_period_last_year()
         )
+        if comparison.against is Against.PREVIOUS_PERIOD and starts_year(period, ruleset.calendar):
+            return travel.not_comparable(
+                comparison, settings, restarts_reason(period), earlier_period
+            )
         earlier = placed.get((series, earlier_period))
         if earlier is None:
             return travel.not_comparable(
@@ -146,6 +150,13 @@ def _movement(
         target,
         period=earlier_period,
         earlier_text=text,
+    )
+
+
+def restarts_reason(period: Period) -> str:
+    """Why a year-to-date period that starts its year has no previous period to compare."""
+    return (
+        f"a year-to-date value starts again each year: {period} has no previous period in its year"
     )
 
 

@@ -17,7 +17,7 @@ from ragrules.engine.rating import CannotRate, Cut, RuleInputs
 from ragrules.engine.result import Result
 from ragrules.engine.travel import Movement
 from ragrules.model.observations import Observation, read_value
-from ragrules.model.periods import Period, PeriodError, parse_period, written_as
+from ragrules.model.periods import Period, PeriodError, parse_period, starts_year, written_as
 from ragrules.model.rules import (
     Against,
     Direction,
@@ -146,6 +146,12 @@ class LinePlan:
             period.previous()
             if comparison.against is Against.PREVIOUS_PERIOD
             else period.same_period_last_year()
+            for comparison in ruleset.travel.comparisons
+        )
+        # Comparisons with no earlier value to read: the previous period of a year-to-date
+        # period that starts its year (the general path says why).
+        self.restarts = tuple(
+            comparison.against is Against.PREVIOUS_PERIOD and starts_year(period, ruleset.calendar)
             for comparison in ruleset.travel.comparisons
         )
         # The periods a wide row's earlier columns are placed at, as the general reader places

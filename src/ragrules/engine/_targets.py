@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ragrules.model.numbers import EXACT, format_decimal, round_value
 from ragrules.model.observations import Observation, is_no_data, read_value
-from ragrules.model.periods import Period, PeriodKind, months_in_year
+from ragrules.model.periods import Period, PeriodKind, months_in_year, text_in
 from ragrules.model.rules import (
     BenchmarkTarget,
     Indicator,
@@ -95,14 +95,19 @@ def profiled(target: ProfiledTarget, period: Period | None) -> tuple[Decimal | N
 
     A period's share is that of the months it covers, counted in the target's year: a
     quarter that is not one of that year's own (a financial quarter under an academic
-    calendar) takes its three months' shares, not those of the quarter in its place."""
+    calendar) takes its three months' shares, not those of the quarter in its place; a
+    year-to-date one those of its own year's months up to its end."""
     if period is None:
         return None, "a profiled target needs the period"
     if period.kind is PeriodKind.YEAR or period.rolling:
         return target.annual, ""
     months = months_in_year(period, target.calendar)
     if months is None:
-        return None, f"{period} falls in two of the profile's years ({target.calendar.value})"
+        covered = "'s months so far fall" if period.ytd else " falls"
+        return None, (
+            f"{text_in(period, target.calendar)}{covered} in two of the profile's years "
+            f"({target.calendar.value})"
+        )
     shares = target.shares
     if len(shares) == 4:
         if period.kind is PeriodKind.MONTH:

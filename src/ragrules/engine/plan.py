@@ -257,9 +257,11 @@ class RowStream:
         """One comparison: an earlier number compared here, as `travel.compare` compares;
         anything else (no row, an unreadable or caveated one) as the general path says it."""
         when = plan.earlier[index]
-        found: Observation | str | None = line.get(when)
-        if found is None:
-            found = self.history.get((series, when))
+        found: Observation | str | None = None
+        if not plan.restarts[index]:  # else nothing is read: the general path says why
+            found = line.get(when)
+            if found is None:
+                found = self.history.get((series, when))
         if type(found) is str:
             earlier = plan.reading(found)
             if earlier is not None:

@@ -220,12 +220,34 @@ _SPLIT_YEAR = (
 )
 _PREFIX = r"(?:(?P<prefix>fy|ay)\s*)?"
 _QUARTER = r"q(?P<quarter>[1-4])"
+_FULL_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+# A month is written by its full name, its three letters (with or without a dot) or `Sept`:
+# any other word is no month, however it starts (`Decade 2020` is not December).
+_MONTH_INDEX = {
+    spelling: index
+    for index, (short, full) in enumerate(zip(_MONTH_NAMES, _FULL_NAMES, strict=True), start=1)
+    for spelling in (full, short, f"{short}.")
+} | {"sept": 9, "sept.": 9}
+_MONTH_SPELLING = "|".join(re.escape(s) for s in sorted(_MONTH_INDEX, key=len, reverse=True))
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dash", re.compile(r"^(?P<year>[0-9]{4})-(?P<two>[0-9]{1,2})$")),
     ("split-quarter", re.compile(rf"^{_PREFIX}{_SPLIT_YEAR}\s*{_QUARTER}$")),
     ("split-quarter", re.compile(rf"^{_QUARTER}\s*{_PREFIX}{_SPLIT_YEAR}$")),
     ("split-year", re.compile(rf"^{_PREFIX}{_SPLIT_YEAR}$")),
-    ("month-name", re.compile(r"^(?P<name>[a-z]{3})[a-z]*\.?\s+(?P<year>[0-9]{4})$")),
+    ("month-name", re.compile(rf"^(?P<name>{_MONTH_SPELLING})\s+(?P<year>[0-9]{{4}})$")),
     ("calendar-quarter", re.compile(rf"^(?P<year>[0-9]{{4}})\s*{_QUARTER}$")),
     ("calendar-quarter", re.compile(rf"^{_QUARTER}\s*(?P<year>[0-9]{{4}})$")),
     ("calendar-year", re.compile(r"^(?P<year>[0-9]{4})$")),
@@ -250,7 +272,9 @@ def _parse_period(text: str, calendar: Calendar) -> Period:
         raise PeriodError(
             f"{text[:20]!r}... is not a period: it is over {MAX_PERIOD_LENGTH} characters"
         )
-    key, rolling = _without_rolling(" ".join(text.strip().lower().split()))
+    # Spacing does not matter, around a dash neither: `2011 - 12` is read as `2011-12` is.
+    key = _DASH.sub("-", " ".join(text.strip().lower().split()))
+    key, rolling = _without_rolling(key)
     key, ytd = _without_ytd(key)
     if rolling and ytd:
         raise PeriodError(f"{text!r} is both rolling and year to date; write one of them")
@@ -281,6 +305,7 @@ def _parse_period(text: str, calendar: Calendar) -> Period:
 _DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-\d{2}(?:[ t][\d:.]+)?$")
 
 
+_DASH = re.compile(r"\s*-\s*")
 _ROLLING = re.compile(r"^(?:r12m|rolling 12 months(?: to)?|12 months to|rolling year to)\s+")
 
 
@@ -297,17 +322,39 @@ def year_of(period: Period, calendar: Calendar) -> int:
     return year if month >= _FIRST_MONTH[calendar] else year - 1
 
 
+def year_start(period: Period, calendar: Calendar) -> tuple[int, int]:
+    """(calendar year, month) of the first month of the year holding `period`, in the
+    period's own calendar (`2024 Q3`'s is January 2024, `FY 2024/25 Q1`'s April 2024); a
+    month's in `calendar`, for months belong to no split year of their own (`Nov 2024` in
+    a financial ruleset: April 2024). A year-to-date value counts from this month."""
+    own = calendar if period.kind is PeriodKind.MONTH else period.calendar
+    return (year_of(period, own), _FIRST_MONTH[own])
+
+
+def starts_year(period: Period, calendar: Calendar) -> bool:
+    """Whether `period` is a year-to-date month or quarter that starts its year (`2021/22
+    Q1 YTD`; `Apr 2021 YTD` in a financial ruleset): a year-to-date value starts again each
+    year, so such a period has no previous period to compare with."""
+    if not period.ytd or period.rolling or period.kind is PeriodKind.YEAR:
+        return False
+    return period.start == year_start(period, calendar)
+
+
 def months_in_year(period: Period, calendar: Calendar) -> range | None:
     """The months a month or quarter covers, counted from 0 at the first month of its year in
-    `calendar`; a year-to-date one's from that first month. A quarter of another calendar
-    (financial April to June, in an academic year from September) covers the months it
-    covers. None when they fall in two of `calendar`'s years: a financial July to September
-    quarter in an academic year, whose August ends one year and September starts the next."""
-    first = (period.start[1] - _FIRST_MONTH[calendar]) % 12
-    end = first + (1 if period.kind is PeriodKind.MONTH else 3)
-    if end > 12:
+    `calendar`. A quarter of another calendar (financial April to June, in an academic year
+    from September) covers the months it covers; a year-to-date one those of its own year up
+    to its end (`FY 2024/25 Q1 YTD`: April to June, whatever the calendar). None when they
+    fall in two of `calendar`'s years: a financial July to September quarter in an academic
+    year, whose August ends one year and September starts the next."""
+    year, month = year_start(period, calendar) if period.ytd else period.start
+    first = year * 12 + month - 1
+    end = period.start[0] * 12 + period.start[1] - 1 + _MONTHS_IN[period.kind]
+    # The first month of `calendar`'s year that holds the period's first month.
+    opens = first - (first % 12 + 1 - _FIRST_MONTH[calendar]) % 12
+    if end - opens > 12:
         return None
-    return range(0 if period.ytd else first, end)
+    return range(first - opens, end - opens)
 
 
 def _without_ytd(key: str) -> tuple[str, bool]:
@@ -324,15 +371,14 @@ def _build(form: str, match: re.Match[str], calendar: Calendar, text: str) -> Pe
     year = int(match["year"])
     if form == "dash":
         two = int(match["two"])
-        if len(match["two"]) == 2 and two > 12 and two == (year + 1) % 100:
+        # Two digits that are no month (`00` is none) and follow the year: `1999-00`.
+        if len(match["two"]) == 2 and not 1 <= two <= 12 and two == (year + 1) % 100:
             return Period(kind=PeriodKind.YEAR, year=year, calendar=_split_calendar(None, calendar))
         if not 1 <= two <= 12:
             raise PeriodError(f"{text!r} is not a month; write e.g. '2020-11'")
         return Period(kind=PeriodKind.MONTH, year=year, index=two, calendar=Calendar.CALENDAR)
     if form == "month-name":
-        if match["name"] not in _MONTH_NAMES:
-            raise PeriodError(f"{text!r} is not a month; write e.g. 'Nov 2020'")
-        index = _MONTH_NAMES.index(match["name"]) + 1
+        index = _MONTH_INDEX[match["name"]]
         return Period(kind=PeriodKind.MONTH, year=year, index=index, calendar=Calendar.CALENDAR)
     if form.startswith("calendar"):
         quarter = form == "calendar-quarter"

@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from ragrules.model.periods import Calendar, Period, year_of
+from ragrules.model.periods import Calendar, Period, year_start
 
 T = TypeVar("T")
 
@@ -28,7 +28,8 @@ class Schedule(Generic[T]):
 
     entries: tuple[Dated[T], ...]
     # Set for a target that does not carry into the next year unless restated: a dated
-    # entry applies only within the year (in this calendar) its `from` period starts.
+    # entry applies only within the year its `from` period names, in that period's own
+    # calendar (`from = "2024"`: January to December 2024); a month's in this calendar.
     within_year: Calendar | None = None
 
     @classmethod
@@ -49,7 +50,7 @@ class Schedule(Generic[T]):
             self.within_year is not None
             and entry.start is not None
             and period is not None
-            and year_of(entry.start, self.within_year) != year_of(period, self.within_year)
+            and not _within(period, year_start(entry.start, self.within_year))
         ):
             return None
         return entry.value
@@ -70,3 +71,9 @@ class Schedule(Generic[T]):
 
     def values(self) -> Iterable[T]:
         return (entry.value for entry in self.entries)
+
+
+def _within(period: Period, opens: tuple[int, int]) -> bool:
+    """Whether `period` starts in the twelve months from `opens` (calendar year, month)."""
+    first = opens[0] * 12 + opens[1]
+    return first <= period.start[0] * 12 + period.start[1] < first + 12
