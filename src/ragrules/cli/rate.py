@@ -27,7 +27,6 @@ from ragrules.engine.report import Report
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import parse_columns, sniff_encoding
 from ragrules.model.observations import Observation
-from ragrules.model.rules import Unrated
 from ragrules.reports.compiled import CsvStream
 from ragrules.reports.matrix import MATRIX_FORMATS, matrix_csv, matrix_html, matrix_json
 from ragrules.reports.output import render
@@ -255,13 +254,7 @@ def _said(tally: Tally, args: argparse.Namespace, data: Path, ruleset: Ruleset) 
             f"{data}: warning: the data holds no rows (check it has rows under its header)",
             file=sys.stderr,
         )
-    # As the summary lists them: every period's statuses best first, then reasons not to rate.
-    versions = [version for indicator in ruleset.indicators for version in indicator.versions]
-    listed = [*ruleset.listed_statuses(versions), *ruleset.in_order(r.value for r in Unrated)]
-    statuses = [s for s in listed if s in tally.statuses] + sorted(
-        set(tally.statuses) - set(listed)
-    )
-    counts = ", ".join(f"{status} {tally.statuses[status]}" for status in statuses)
+    counts = tally.counts_text(ruleset)
     if tally.overridden:
         counts += f"; {tally.overridden} by override"
     print(

@@ -104,7 +104,10 @@ def _document(ruleset: RulesetData) -> dict[str, Any]:
     ]
     scales = {scale.name: scale for scale in used if BUILTIN_SCALES.get(scale.name) != scale}
     if scales:
-        document["scales"] = {name: _scale(scale) for name, scale in scales.items()}
+        document["scales"] = {  # `contextual` only when set: other digests do not change
+            name: {**({"contextual": True} if scale.contextual else {}), **_scale(scale)}
+            for name, scale in scales.items()
+        }
     travel = _travel(ruleset)
     if travel:
         document["travel"] = travel

@@ -197,6 +197,9 @@ class Scale:
     bands: tuple[Band, ...] = ()
     significance: Significance | None = None
     quantiles: Quantiles | None = None
+    # Its statuses say where a value sits (Kent's activity indicators against an expected
+    # range), not how well it performs: summaries count them apart from the rated ones.
+    contextual: bool = False
 
     @property
     def statuses(self) -> tuple[str, ...]:

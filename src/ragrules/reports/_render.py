@@ -179,6 +179,22 @@ def summary_rows(
     return [f"% of {kind}" for kind in kinds], statuses, reasons
 
 
+# How every report names the counts of contextual scales, apart from the rated statuses.
+CONTEXT_LABEL = "Context (not rated)"
+
+
+def context_rows(report: Report) -> list[tuple[str, int, Shares]]:
+    """Each status of a contextual scale with its count and its shares in the summary's
+    columns: None of the rated (it is not rated), its share of all where asked for. Empty
+    when no indicator uses a contextual scale."""
+    summary, kinds = report.summary, report.ruleset.percentages
+    of_all = dict(summary.context_of_all or ())
+    return [
+        (status, count, tuple(None if k == "rated" else of_all[status] for k in kinds))
+        for status, count in summary.context or ()
+    ]
+
+
 def shares_text(report: Report, shares: Shares) -> str:
     """A count's shares in words: `33%` when the summary gives one kind (of the rated), else
     each named: `33% of rated, 29% of all`."""

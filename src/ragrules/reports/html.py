@@ -17,9 +17,11 @@ from ragrules.model._text import first_upper
 from ragrules.model.rules import RulesetData
 from ragrules.reports._colours import tile_colours
 from ragrules.reports._render import (
+    CONTEXT_LABEL,
     areas_json,
     areas_text,
     caveat_text,
+    context_rows,
     edges_text,
     indicator_name,
     judgement_text,
@@ -195,6 +197,11 @@ def _summary(report: Report) -> str:
             '<tr><th scope="row">Of which by override</th>'
             f'<td class="num">{summary.overridden}</td>{blank}</tr>'
         )
+    rows += [  # apart from the rated statuses, each with its badge
+        f'<tr><th scope="row">{escape(CONTEXT_LABEL)}: {_badge(status, report.ruleset)}</th>'
+        f'<td class="num">{count}</td>{_share_cells(shares)}</tr>'
+        for status, count, shares in context_rows(report)
+    ]
     rows += [
         f'<tr><th scope="row">Not rated: {escape(report.ruleset.label(reason))}</th>'
         f'<td class="num">{count}</td>{_share_cells(shares)}</tr>'

@@ -17,8 +17,10 @@ from ragrules.engine.trends import TREND_PERIODS, trends
 from ragrules.model._text import first_upper, terminal_safe
 from ragrules.model.rules import RulesetData
 from ragrules.reports._render import (
+    CONTEXT_LABEL,
     areas_text,
     caveat_text,
+    context_rows,
     edges_text,
     indicator_name,
     judgement_text,
@@ -65,6 +67,9 @@ def to_markdown(report: Report) -> str:
     lines.append(f"| **rated** | **{summary.rated}** |{blank}")
     if summary.overridden:
         lines.append(f"| of which by override | {summary.overridden} |{blank}")
+    for status, count, shares in context_rows(report):  # apart from the rated statuses
+        label = _text(ruleset.label(status))
+        lines.append(f"| {CONTEXT_LABEL.lower()}: {label} | {count} |{_shares(shares)}")
     for reason, count, shares in reasons:
         lines.append(f"| not rated: {_text(ruleset.label(reason))} | {count} |{_shares(shares)}")
     for comparison, (_, counts) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
@@ -146,7 +151,8 @@ def _status_table(series: tuple[tuple[Result, ...], ...], report: Report) -> lis
     if len(periods) < 2:
         return []
     ruleset = report.ruleset
-    statuses = [s for s, _ in report.summary.counts]
+    summary = report.summary  # rated statuses best first, then contextual ones
+    statuses = [s for s, _ in (*summary.counts, *(summary.context or ()))]
     statuses += sorted({s for p in periods for s in counts[p]} - set(statuses))
     lines = ["", "Statuses over the last periods:", ""]
     lines.append("| Period | " + " | ".join(_text(ruleset.label(s)) for s in statuses) + " |")

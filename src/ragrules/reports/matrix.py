@@ -92,7 +92,8 @@ def matrix(report: Report) -> Matrix:
     shown = [
         [cells[area].get(key) for key in series] for area in cells
     ]  # each area's result per series, None where it has none
-    order = [status for status, _ in report.summary.counts]
+    summary = report.summary  # rated statuses best first, then contextual ones (decision 71)
+    order = [status for status, _ in (*summary.counts, *(summary.context or ()))]
     order += [s for s in dict.fromkeys(r.reported_status for r in report.results) if s not in order]
     return Matrix(
         columns=tuple(labels),

@@ -20,6 +20,8 @@ from ragrules.reports._cells import csv_safe as csv_safe  # re-exported: the CSV
 from ragrules.reports._cells import csv_unsafe as csv_unsafe
 from ragrules.reports._columns import cells, header, judging, passed_columns
 from ragrules.reports._render import (
+    CONTEXT_LABEL,
+    context_rows,
     judgement_text,
     rollup_name,
     shares_text,
@@ -110,15 +112,16 @@ def to_table(report: Report) -> str:
     of_all = f" of {summary.reported}" if summary.of_all is not None else ""
     rated = f"Rated: {summary.rated}{of_all}"
     lines += ["", rated + (f": {counts}" if summary.rated else "") + overridden]
-    if summary.unrated:
-        lines.append(
-            "Not rated: "
-            + ", ".join(
-                f"{ruleset.label(reason)} {n}"
-                + (f" ({shares_text(report, shares)})" if summary.of_all is not None else "")
-                for reason, n, shares in reasons
+    for title, group in ((CONTEXT_LABEL, context_rows(report)), ("Not rated", reasons)):
+        if group:  # shares of the rated are None here: only shares of all are shown
+            lines.append(
+                f"{title}: "
+                + ", ".join(
+                    f"{ruleset.label(name)} {n}"
+                    + (f" ({shares_text(report, shares)})" if summary.of_all is not None else "")
+                    for name, n, shares in group
+                )
             )
-        )
     for comparison, (_, travel) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
         shown = ", ".join(f"{outcome} {n}" for outcome, n in travel if n)
         lines.append(f"{comparison.label or comparison.name}: {shown}")

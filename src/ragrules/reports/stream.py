@@ -22,6 +22,7 @@ from ragrules.engine.selection import exceptions, findings
 from ragrules.model.rules import RulesetData, Unrated
 from ragrules.reports._cells import csv_row, csv_writer
 from ragrules.reports._columns import RESULT_COLUMNS, cells, header, judging
+from ragrules.reports._render import CONTEXT_LABEL
 
 STREAM_FORMATS = ("json", "csv")
 
@@ -43,6 +44,29 @@ class Tally:
     def problems(self) -> int:
         """Rejected rows, unreadable values, findings and notices: a report's problems."""
         return self.rejected + self.invalid + self.findings + self.notices
+
+    def counts_text(self, ruleset: RulesetData) -> str:
+        """The statuses counted, as the summary lists them: `green 2, amber 1, no-data 1`,
+        every period's statuses best first, then reasons not to rate. A contextual scale's
+        statuses are not rated, so they stand apart when any was counted: `green 2; context
+        (not rated): within 3; not rated: no-data 1`."""
+        versions = [version for indicator in ruleset.indicators for version in indicator.versions]
+        rated = ruleset.listed_statuses(v for v in versions if not v.scale.contextual)
+        context = ruleset.listed_statuses(v for v in versions if v.scale.contextual)
+        reasons = ruleset.in_order(reason.value for reason in Unrated)
+        others = sorted(set(self.statuses) - {*rated, *context, *reasons})
+        rated_text, context_text, reasons_text, others_text = (
+            ", ".join(f"{s} {self.statuses[s]}" for s in names if s in self.statuses)
+            for names in (rated, context, reasons, others)
+        )
+        if not context_text:  # one list, as before contextual scales
+            return ", ".join(part for part in (rated_text, reasons_text, others_text) if part)
+        parts = (
+            ", ".join(part for part in (rated_text, others_text) if part),
+            f"{CONTEXT_LABEL.lower()}: {context_text}",
+            f"not rated: {reasons_text}" if reasons_text else "",
+        )
+        return "; ".join(part for part in parts if part)
 
     def add(self, other: Tally) -> None:
         """Count another part of the same stream in this tally."""

@@ -20,9 +20,11 @@ from ragrules.engine.selection import Selection
 from ragrules.model.numbers import format_decimal
 from ragrules.reports._colours import tile_colours
 from ragrules.reports._render import (
+    CONTEXT_LABEL,
     Shares,
     areas_json,
     caveat_text,
+    context_rows,
     edges_text,
     margin_column,
     summary_rows,
@@ -177,6 +179,12 @@ class _Writer:
         self.text(sheet, row, 0, "Rated", self.bold)
         sheet.write_number(row, 1, report.summary.rated)
         row += 1
+        for status, count, shares in context_rows(report):  # apart from the rated statuses
+            label = f"{CONTEXT_LABEL}: {ruleset.label(status)}"
+            self.text(sheet, row, 0, label, self.format("status", status))
+            sheet.write_number(row, 1, count)
+            self.shares(sheet, row, shares, percent)
+            row += 1
         for reason, count, shares in reasons:
             self.text(sheet, row, 0, f"Not rated: {ruleset.label(reason)}")
             sheet.write_number(row, 1, count)

@@ -118,6 +118,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
                 "the ruleset defines no indicators",
                 "add [[indicator]] tables",
             )
+        self.contextual_apart(indicators)
         policy = self.exceptions(top.get("exceptions", {}), travel, indicators)
         tokens = self.tokens(top.get("data", {}))
         benchmarks = self.benchmarks(top.get("benchmarks", {}))

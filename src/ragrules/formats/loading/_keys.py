@@ -63,6 +63,7 @@ _TOP_KEYS = (
     "statuses",
     "summary",
 )
+_SCALE_KEYS = ("bands", "boundary", "description", "significance", "quantiles", "contextual")
 _SUMMARY_KEYS = ("percentages",)
 _DATA_KEYS = ("no-data", "suppressed", "breakdowns")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")

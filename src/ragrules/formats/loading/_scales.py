@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
+import attrs
+
 from ragrules.formats.loading._amounts import Amounts
+from ragrules.formats.loading._getters import _kind
+from ragrules.formats.loading._keys import _SCALE_KEYS
 from ragrules.formats.loading._travel import TravelReader
 from ragrules.model.comparisons import QuantileMethod, Quantiles, Significance
 from ragrules.model.observations import column_key
@@ -12,6 +17,7 @@ from ragrules.model.rules import (
     MARGIN_REFERENCES,
     Band,
     Boundary,
+    Indicator,
     Point,
     PointKind,
     Scale,
@@ -23,9 +29,52 @@ class ScaleReader(TravelReader, Amounts):
     """`[scales]`: bands and the points they start from."""
 
     def scale(self, name: str, raw: object, path: str, travel: Travel) -> Scale | None:
-        body = self.table(
-            raw, path, ("bands", "boundary", "description", "significance", "quantiles")
-        )
+        body = self.table(raw, path, _SCALE_KEYS)
+        contextual = self.contextual(body, path)
+        scale = self._scale_of(name, body, path, travel)
+        return None if scale is None else attrs.evolve(scale, contextual=contextual)
+
+    def contextual(self, body: dict[str, object], path: str) -> bool:
+        """`contextual = true`: the scale's statuses say where a value sits, not how well it
+        performs, so summaries count them apart (decision 71)."""
+        found = body.get("contextual", False)
+        if not isinstance(found, bool):
+            self.problem(
+                f"{path}.contextual",
+                f"expected true or false, got {_kind(found)}",
+                "contextual = true, or leave it out for a scale that rates",
+            )
+            return False
+        return found
+
+    def contextual_apart(self, indicators: Sequence[Indicator]) -> None:
+        """Refuse a status given both by a contextual scale and by a scale that rates, on the
+        indicators' scales of every period: summaries count statuses by name, so they could
+        not count that status apart from the rated ones."""
+        rating: dict[str, tuple[str, str]] = {}  # status -> (scale, an indicator rated on it)
+        contextual: dict[str, Scale] = {}
+        for indicator in indicators:
+            for scale in (version.scale for version in indicator.versions):
+                if scale.contextual:
+                    contextual.setdefault(scale.name, scale)
+                    continue
+                for status in scale.statuses:
+                    rating.setdefault(status, (scale.name, indicator.id))
+        for name, scale in contextual.items():
+            for status in (s for s in scale.statuses if s in rating):
+                other, indicator_id = rating[status]
+                self.problem(
+                    f"scales.{name}.contextual",
+                    f"{status!r} is a status of this contextual scale and of scale {other!r}, "
+                    f"which rates indicator {indicator_id!r}",
+                    "summaries count statuses by name, so the two could not be counted apart; "
+                    'name the contextual status differently, e.g. "within range"',
+                )
+
+    def _scale_of(
+        self, name: str, body: dict[str, object], path: str, travel: Travel
+    ) -> Scale | None:
+        """The scale's bands, significance test or quantiles."""
         kinds = [kind for kind in ("bands", "significance", "quantiles") if kind in body]
         if len(kinds) > 1:
             self.problem(
