@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # Hypothesis is an optional extra: imported where the invaria
 from ragrules.formats.loading import load, resolve_file
 from ragrules.formats.loading._origins import Origins
 from ragrules.model.errors import Problem, RagrulesError, Severity
+from ragrules.model.numbers import in_exact_context
 from ragrules.model.observations import read_value
 from ragrules.model.periods import Period
 from ragrules.model.rollups import RollupRule
@@ -51,6 +52,7 @@ _RANGES: dict[str, tuple[Decimal, Decimal | None]] = {
 }
 
 
+@in_exact_context
 def verify_file(
     path: str | os.PathLike[str],
     *,
@@ -62,6 +64,8 @@ def verify_file(
 
     Each finding about an indicator or roll-up is located in the file that wrote it, by its
     key path there (`indicator[1]` of an extending file, not its place in the merged ruleset).
+    Like rating, it runs in the library's own decimal context: the caller's precision,
+    rounding and traps change nothing, and the caller's flags are left as they were.
     """
     try:
         ruleset = load(path, search_path=search_path, allowed=allowed)
@@ -133,6 +137,7 @@ def _static(indicator: Indicator) -> list[tuple[str, str]]:
     return found
 
 
+@in_exact_context
 def check_invariants(
     ruleset: Ruleset, *, examples: int = 50, origins: Origins | None = None
 ) -> list[Problem]:
@@ -141,7 +146,8 @@ def check_invariants(
     Each version of an indicator (its settings in force for a period) is tested when its
     bands are fixed by the ruleset alone; the others are listed in one warning with the
     reason. Every failure Hypothesis finds is an error, one per distinct failure. With
-    `origins` (from `resolve_file`), findings are located in the file that wrote them.
+    `origins` (from `resolve_file`), findings are located in the file that wrote them. Runs
+    in the library's own decimal context, as `verify_file` does.
     """
     # Imported here, not at the top, because Hypothesis is an optional extra (`testing`) and
     # the command line imports this module: no circle is involved (testing imports no tool).
@@ -212,11 +218,13 @@ def _tested(
 ) -> tuple[list[str], str]:
     """The invariants each version of an indicator breaks, and why versions were not tested
     ('' when every version was)."""
-    if indicator.rate is not None:
-        # Rated from counts: a value alone is not a row it rates.
-        return [], "rated from its counts"
-    if indicator.minimum is not None:
-        return [], "suppressed below a minimum, which needs its row"
+    # The kit refuses these indicators in the same words (a value alone is not a row they
+    # rate); Hypothesis, and so the kit, is importable here (see `check_invariants`).
+    from ragrules.tools.testing._common import why_not_alone
+
+    alone = why_not_alone(indicator)
+    if alone:
+        return [], alone
     versions = _versions_in_force(indicator)
     judged = [
         (version, period)
@@ -229,6 +237,12 @@ def _tested(
     skipped: list[tuple[Period | None, str]] = []
     judgement = True  # overrides and forecasts are not dated: checked with one version
     for version, period in judged:
+        target = version.target.in_force(period) if version.target is not None else None
+        if isinstance(target, ProfiledTarget):
+            # The kit rates it for one period, but its target changes from one period of the
+            # year to the next: one period per version would not test it.
+            skipped.append((period, "a profiled target, which depends on the period"))
+            continue
         try:
             failures += _indicator_invariants(
                 ruleset, version, period, options, testing, judgement=judgement
@@ -252,7 +266,8 @@ def _untestable(indicator: Indicator, period: Period | None, exc: ValueError) ->
         return "a profiled target, which depends on the period"
     if target is None and indicator.scale.needs_target:
         return "no target"
-    text = str(exc).removeprefix(f"indicator {indicator.id!r} ").removesuffix("; pass one")
+    text = str(exc).removeprefix(f"indicator {indicator.id!r} ")
+    text = text.removesuffix("; pass target=").removesuffix("; pass period=")
     # `cannot be rated for period P: the scale needs a tolerance...`: the period is shown.
     return text.partition(": ")[2] if text.startswith("cannot be rated for") else text
 

@@ -16,12 +16,17 @@ from ragrules.model.periods import Period
 from ragrules.model.rules import (
     Boundary,
     Indicator,
-    Target,
+    Polarity,
 )
 from ragrules.model.units import with_unit
-from ragrules.tools.testing._common import _WIDE
+from ragrules.tools.testing._common import (
+    _WIDE,
+    as_period,
+    exact_strategy,
+    refuse_unless_rated_alone,
+)
 from ragrules.tools.testing._numbers import decimals_text
-from ragrules.tools.testing._reference import _reference, _rule_inputs
+from ragrules.tools.testing._reference import TargetArgument, _reference, _rule_inputs
 
 
 @attrs.frozen(kw_only=True)
@@ -112,7 +117,7 @@ def _boundary_values(
     extra = draw(st.integers(min_value=0, max_value=max_extra_zeros))
     step = draw(st.sampled_from((0, -1, 1)))
     while True:
-        ulp = Decimal(1).scaleb(-(_places(boundary) + extra))
+        ulp = Decimal(1).scaleb(-(_places(boundary) + extra), EXACT)
         value = EXACT.add(boundary, EXACT.multiply(Decimal(step), ulp))
         text = format(value.quantize(ulp, context=_WIDE), "f")
         if _readable(text) or (step == 0 and extra == 0):
@@ -136,25 +141,48 @@ def _boundary_values(
     )
 
 
+def _judged_inputs(
+    indicator: Indicator, target: TargetArgument | None, period: Period | str | None, what: str
+) -> tuple[rating.RuleInputs, Period | None]:
+    """The rule a value alone is rated by in `period`, for a strategy aiming at its bands;
+    ValueError for an indicator no value alone tests (rated from counts, a minimum) and a
+    version that is neutral (shown, never judged: it has no bands to aim at)."""
+    refuse_unless_rated_alone(indicator, what)
+    when = as_period(indicator, period)
+    if indicator.at(when).polarity is Polarity.NEUTRAL:
+        during = "" if when is None else f" in {when}"
+        raise ValueError(
+            f"indicator {indicator.id!r} is neutral{during}: shown, never judged, so it has "
+            "no band boundaries"
+        )
+    return _rule_inputs(indicator, target, when), when
+
+
+@exact_strategy
 def boundary_values(
     indicator: Indicator,
-    target: Target | Decimal | None = None,
+    target: TargetArgument | None = None,
     *,
-    period: Period | None = None,
+    period: Period | str | None = None,
     max_extra_zeros: int = 3,
 ) -> SearchStrategy[BoundaryValue]:
     """Values exactly on, and one unit in the last place either side of, every band start.
 
-    Band starts are computed by `ragrules.engine.rating.compile_cuts` for `target` (default: the
-    indicator's target in force for `period`) and the margins in force. Each value is
+    Band starts are computed by `ragrules.engine.rating.compile_cuts` for the indicator as in
+    force for `period` (a `Period` or text: its dated polarity, scale and thresholds), for
+    `target` (a Target or a number in the indicator's unit; default: the target in force
+    for `period`, a profiled one's share of it) and the margins in force. Each value is
     written with the start's own decimal places plus 0 to `max_extra_zeros` more (so
     `23.4`, `23.40`, `23.400`, and their neighbours `23.3`/`23.5`, `23.39`/`23.41`, ...),
     sometimes followed by the indicator's unit. Starts that are not terminating decimals
     (a ratio band of a lower-is-better indicator), or that need more significant digits than
     a value may have (`MAX_DIGITS`), cannot be written and are skipped; a neighbour that
     would need one digit more is the start itself.
+
+    Refused with ValueError: an indicator rated from its counts or with a minimum (a value
+    alone is not a row it rates), a version that is neutral, and one with no target known.
     """
-    inputs = _rule_inputs(indicator, target, period)
+    inputs, period = _judged_inputs(indicator, target, period, "boundary_values")
     try:
         cuts = rating.compile_cuts(inputs)
     except rating.CannotRate as exc:
@@ -169,17 +197,20 @@ def boundary_values(
     return _boundary_values(inputs, tuple(sorted(starts.items())), limit)
 
 
+@exact_strategy
 def values(
     indicator: Indicator,
-    target: Target | Decimal | None = None,
+    target: TargetArgument | None = None,
     *,
-    period: Period | None = None,
+    period: Period | str | None = None,
 ) -> SearchStrategy[str]:
     """Numbers as text for one indicator: mostly at or next to its band boundaries, else
-    anywhere near its target (see `boundary_values`, `decimals_text`)."""
-    inputs = _rule_inputs(indicator, target, period)
-    landmarks = [value for _, value in indicator.thresholds]
-    landmarks += [end for _, span in indicator.threshold_ranges for end in (span.lower, span.upper)]
+    anywhere near its target (see `boundary_values`, `decimals_text`), with the settings in
+    force for `period`. Refused with ValueError as `boundary_values` refuses."""
+    inputs, period = _judged_inputs(indicator, target, period, "values")
+    version = inputs.indicator
+    landmarks = [value for _, value in version.thresholds]
+    landmarks += [end for _, span in version.threshold_ranges for end in (span.lower, span.upper)]
     if inputs.target is not None:
         landmarks += [inputs.target.lower, inputs.target.upper]
     reach = sum(int(abs(landmark)) for landmark in landmarks) + 10

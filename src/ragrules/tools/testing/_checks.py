@@ -10,12 +10,13 @@ import attrs
 
 from ragrules.engine.report import Rejection, Report, Result
 from ragrules.engine.ruleset import Ruleset
-from ragrules.model.numbers import format_decimal
+from ragrules.model.numbers import format_decimal, in_exact_context
 from ragrules.model.observations import Observation
 from ragrules.model.periods import Period, PeriodError, parse_period
 from ragrules.model.rules import Indicator, Polarity
 from ragrules.reports.output import to_json
 from ragrules.tools.testing._boundaries import BoundaryValue
+from ragrules.tools.testing._common import period_text, refuse_unless_rated_alone
 
 
 def _positions(rows: Sequence[object]) -> list[int]:
@@ -26,6 +27,7 @@ def _positions(rows: Sequence[object]) -> list[int]:
     ]
 
 
+@in_exact_context
 def check_totality(
     ruleset: Ruleset, observations: Iterable[object], *, period: str | Period | None = None
 ) -> Report:
@@ -71,13 +73,14 @@ def check_totality(
     return report
 
 
+@in_exact_context
 def check_monotonic(
     ruleset: Ruleset,
     indicator_id: str,
     low: Decimal | float | str,
     high: Decimal | float | str,
     *,
-    period: str | None = None,
+    period: str | Period | None = None,
 ) -> None:
     """A better value never gets a worse status than a worse value.
 
@@ -85,9 +88,10 @@ def check_monotonic(
     they are swapped if `low` reads as the larger number. For higher-is-better the status of
     the larger value must be at least as good (earlier in the scale's statuses) as that of
     the smaller; for lower-is-better the reverse. Raises ValueError for indicators that are
-    neither, and for values the indicator does not rate (blank, `<5`, wrong unit).
+    neither, and for values the indicator does not rate (blank, `<5`, wrong unit), and
+    for an indicator rated from its counts or with a minimum (a value alone is not its row).
     """
-    indicator = _in_force(ruleset, indicator_id, period)
+    indicator = _in_force(ruleset, indicator_id, period, "check_monotonic")
     if indicator.polarity not in (Polarity.HIGHER, Polarity.LOWER):
         raise ValueError(
             f"monotonicity holds for higher- and lower-is-better, not {indicator.polarity.value}"
@@ -110,29 +114,41 @@ def check_monotonic(
     )
 
 
-def _in_force(ruleset: Ruleset, indicator_id: str, period: str | None) -> Indicator:
-    """The indicator as in force for `period` (its dated polarity, scale and thresholds)."""
+def _in_force(
+    ruleset: Ruleset, indicator_id: str, period: str | Period | None, what: str
+) -> Indicator:
+    """The indicator as in force for `period` (its dated polarity, scale and thresholds);
+    ValueError for one a value alone does not test (rated from counts, a minimum)."""
     indicator = ruleset.indicator(indicator_id)
-    return indicator.at(parse_period(period, ruleset.calendar) if period else None)
+    refuse_unless_rated_alone(indicator, what)
+    if isinstance(period, Period):
+        return indicator.at(period)
+    text = period_text(ruleset.calendar, period)
+    return indicator.at(parse_period(text, ruleset.calendar) if text else None)
 
 
-def _rate_alone(ruleset: Ruleset, indicator_id: str, value: object, period: str | None) -> Result:
-    row = {"indicator": indicator_id, "period": period or "", "value": value}
+def _rate_alone(
+    ruleset: Ruleset, indicator_id: str, value: object, period: str | Period | None
+) -> Result:
+    text = period_text(ruleset.calendar, period)
+    row = {"indicator": indicator_id, "period": text or "", "value": value}
     report = ruleset.rate([row], period=period)
     return next(result for result in report.results if result.indicator.id == indicator_id)
 
 
+@in_exact_context
 def check_boundary(
     ruleset: Ruleset,
     indicator_id: str,
     boundary: BoundaryValue,
     *,
-    period: str | None = None,
+    period: str | Period | None = None,
 ) -> None:
     """A value at or next to a band start gets the status `reference_status` gives it, and a
     value written exactly on the start of a band that takes its start gets that band's
-    status (with no rounding in the way)."""
-    indicator = _in_force(ruleset, indicator_id, period)
+    status (with no rounding in the way). Raises ValueError for an indicator rated from its
+    counts or with a minimum (a value alone is not its row)."""
+    indicator = _in_force(ruleset, indicator_id, period, "check_boundary")
     result = _rate_alone(ruleset, indicator_id, boundary.text, period)
     assert result.status == boundary.expected, (
         f"boundary: indicator {indicator_id!r} rates {boundary.text!r} {result.status!r}; "
@@ -180,6 +196,7 @@ def _slot(
     return observation.indicator, when or chosen
 
 
+@in_exact_context
 def check_batch_independence(
     ruleset: Ruleset,
     observations: Iterable[object],

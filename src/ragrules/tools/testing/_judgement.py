@@ -7,7 +7,9 @@ import attrs
 
 from ragrules.engine.report import Result
 from ragrules.engine.ruleset import Ruleset
-from ragrules.model.periods import parse_period
+from ragrules.model.numbers import in_exact_context
+from ragrules.model.periods import Period, parse_period
+from ragrules.tools.testing._common import period_text
 
 
 def _rate_row(ruleset: Ruleset, row: dict[str, object], period: str | None) -> Result:
@@ -15,6 +17,7 @@ def _rate_row(ruleset: Ruleset, row: dict[str, object], period: str | None) -> R
     return next(r for r in report.results if r.indicator.id == row["indicator"])
 
 
+@in_exact_context
 def check_override(
     ruleset: Ruleset,
     indicator_id: str,
@@ -22,12 +25,13 @@ def check_override(
     override: str,
     *,
     reason: str = "assessed as able to reach target within the year",
-    period: str | None = None,
+    period: str | Period | None = None,
 ) -> Result:
     """An override never changes the computed status: rated with and without the override,
     the result's status, band, bounds and reason agree; the reported status is the override's
     when the ruleset allows it (and it names a status), else the computed one. Returns the
     result with the override."""
+    period = period_text(ruleset.calendar, period)
     row: dict[str, object] = {"indicator": indicator_id, "period": period or "", "value": value}
     plain = _rate_row(ruleset, row, period)
     judged = _rate_row(ruleset, {**row, "override": override, "override_reason": reason}, period)
@@ -54,9 +58,16 @@ def check_override(
     return judged
 
 
-def check_forecast(ruleset: Ruleset, indicator_id: str, forecast: object, period: str) -> None:
+@in_exact_context
+def check_forecast(
+    ruleset: Ruleset, indicator_id: str, forecast: object, period: str | Period
+) -> None:
     """A forecast gets the status its value would get as the year end's own value, on the
     forecast's scale, against the target and margins in force then."""
+    text = period_text(ruleset.calendar, period)
+    if not text:
+        raise ValueError("check_forecast needs the period the forecast is made in")
+    period = text
     indicator = ruleset.indicator(indicator_id)
     rule = indicator.forecast
     if rule is None:

@@ -6,29 +6,43 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from ragrules.engine.ruleset import Ruleset
-from ragrules.model.periods import parse_period
+from ragrules.model.periods import Period, PeriodError, parse_period
 from ragrules.model.rules import (
     Indicator,
 )
 from ragrules.model.units import with_unit
 from ragrules.tools.testing._boundaries import values
-from ragrules.tools.testing._common import NO_DATA_VALUES, SUPPRESSED_VALUES, UNREADABLE_VALUES
+from ragrules.tools.testing._common import (
+    NO_DATA_VALUES,
+    SUPPRESSED_VALUES,
+    UNREADABLE_VALUES,
+    exact_strategy,
+    period_text,
+)
 from ragrules.tools.testing._numbers import _decimals, decimals_text
 
 
-def _has_boundaries(indicator: Indicator) -> bool:
-    """True when `values` can aim at the indicator's band starts (a target and margins in
-    force without a period)."""
+class _Near(dict[tuple[str, str], "SearchStrategy[str] | None"]):
+    """Numbers near an indicator's band starts in a period, or None where `values` has none
+    (no fixed target then, neutral, rated from counts), by (indicator id, period text)."""
+
+    def __repr__(self) -> str:  # shown in Hypothesis's repr of the strategy: keep it short
+        return f"<values near the bands for {len(self)} indicators and periods>"
+
+
+def _near(indicator: Indicator, period: Period) -> SearchStrategy[str] | None:
+    """`values` for the indicator as in force in `period`, or None where it has none."""
     try:
-        values(indicator)
+        return values(indicator, period=period)
     except ValueError:
-        return False
-    return True
+        return None
 
 
-def _observed_values(indicator: Indicator) -> SearchStrategy[object]:
+def _observed_values(
+    indicator: Indicator, near: SearchStrategy[str] | None
+) -> SearchStrategy[object]:
     """Published values: numbers as text (some with the unit), Python numbers, blanks, tokens."""
-    near = values(indicator) if _has_boundaries(indicator) else decimals_text()
+    near = decimals_text() if near is None else near
     return st.one_of(
         st.sampled_from(NO_DATA_VALUES),
         st.sampled_from(SUPPRESSED_VALUES),
@@ -48,6 +62,7 @@ def _observations(
     ruleset: Ruleset,
     period: str,
     earlier: tuple[str, ...],
+    near: _Near,
     duplicates: bool,
     strays: bool,
 ) -> list[dict[str, object]]:
@@ -58,7 +73,7 @@ def _observations(
         row: dict[str, object] = {
             "indicator": indicator.id,
             "period": draw(st.sampled_from((period, period, period, ""))),
-            "value": draw(_observed_values(indicator)),
+            "value": draw(_observed_values(indicator, near[indicator.id, period])),
         }
         extra = draw(st.integers(min_value=0, max_value=19))
         if extra == 0:
@@ -73,7 +88,7 @@ def _observations(
                 {
                     "indicator": indicator.id,
                     "period": period,
-                    "value": draw(_observed_values(indicator)),
+                    "value": draw(_observed_values(indicator, near[indicator.id, period])),
                 }
             )
     if not any(row["period"] for row in rows):
@@ -91,13 +106,13 @@ def _observations(
         for indicator_id, when in draw(
             st.lists(st.tuples(ids, st.sampled_from(earlier)), max_size=6, unique=True)
         ):
-            indicator = ruleset.indicator(indicator_id)
+            then = near[indicator_id, when]
             rows.append(
                 {
                     "indicator": indicator_id,
                     "period": when,
-                    "value": draw(st.one_of(values(indicator), st.sampled_from(NO_DATA_VALUES)))
-                    if _has_boundaries(indicator)
+                    "value": draw(st.one_of(then, st.sampled_from(NO_DATA_VALUES)))
+                    if then is not None
                     else draw(decimals_text()),
                 }
             )
@@ -115,9 +130,10 @@ def _observations(
     return draw(st.permutations(rows))
 
 
+@exact_strategy
 def observations(
     ruleset: Ruleset,
-    period: str = "2020/21 Q2",
+    period: str | Period = "2020/21 Q2",
     *,
     duplicates: bool = False,
     strays: bool = False,
@@ -128,7 +144,8 @@ def observations(
     the report's period); some get none (and are rated no-data). Values are blanks, None,
     `N/A` and the like, suppressed values (`<5`, `c`), unreadable text, numbers as text (some
     with the indicator's unit, many near its band boundaries), and Python ints, floats and
-    Decimals. A few rows carry a caveat, a commentary or a target.
+    Decimals. A few rows carry a caveat, a commentary or a target. `period` is text or a
+    `Period`; values aim at each indicator's bands as in force for the row's period.
 
     With `duplicates`, some indicators get a second row for the period (the library rejects
     it). With `strays`, rows for earlier periods (the previous period, the one before, and
@@ -136,9 +153,18 @@ def observations(
     unknown indicator, with no indicator, or with an unreadable period (all rejected) are
     mixed in.
     """
-    when = parse_period(period, ruleset.calendar)
-    earlier = tuple(
-        str(before)
-        for before in (when.previous(), when.same_period_last_year(), when.previous().previous())
+    text = period_text(ruleset.calendar, period)
+    if not text:
+        raise ValueError("period: observations needs the report's period, e.g. '2020/21 Q2'")
+    try:
+        when = parse_period(text, ruleset.calendar)
+    except PeriodError as exc:
+        raise ValueError(f"period: {exc}") from None
+    befores = (when.previous(), when.same_period_last_year(), when.previous().previous())
+    earlier = tuple(str(before) for before in befores)
+    near = _Near(
+        ((indicator.id, written), _near(indicator, moment))
+        for indicator in ruleset.indicators
+        for written, moment in ((text, when), *zip(earlier, befores, strict=True))
     )
-    return _observations(ruleset, period, earlier, duplicates, strays)
+    return _observations(ruleset, text, earlier, near, duplicates, strays)

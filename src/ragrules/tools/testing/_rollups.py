@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ragrules.engine.rollups import rate_rollup
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.loading._rollups import ranked
+from ragrules.model.numbers import in_exact_context
 from ragrules.model.rollups import Rollup, RollupRule
 from ragrules.model.rules import RulesetData, Unrated
 
@@ -44,6 +45,7 @@ def monotone(ruleset: RulesetData, rollup: Rollup) -> bool:
     return True
 
 
+@in_exact_context
 def check_rollup(
     ruleset: Ruleset, rollup_id: str, statuses: Sequence[str], worse: int | None = None
 ) -> None:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from ragrules.engine.ruleset import Ruleset
-from ragrules.model.numbers import RoundingMode
+from ragrules.model.numbers import EXACT, RoundingMode, in_exact_context
 from ragrules.model.rules import (
     BRAG,
     Basis,
@@ -19,10 +19,18 @@ from ragrules.model.rules import (
     Schedule,
     Target,
 )
-from ragrules.tools.testing._common import _ID_ALPHABET, _SCALES, Number, ScaleName
+from ragrules.tools.testing._common import (
+    _ID_ALPHABET,
+    _SCALES,
+    Number,
+    ScaleName,
+    as_number,
+    exact_strategy,
+)
 from ragrules.tools.testing._numbers import _decimals, _plain
 
 
+@exact_strategy
 def margins(
     basis: Basis | None = None,
     *,
@@ -33,19 +41,26 @@ def margins(
     """Tolerance or stretch margins: relative (`5%` of the target) or absolute (`2.5`).
 
     Relative amounts are whole or two-place percentages up to `max_percent`; absolute amounts
-    have up to three places and are in the indicator's unit. `basis` fixes the kind.
+    have up to three places and are in the indicator's unit. `basis` fixes the kind. The
+    maxima are numbers (ints, Decimals, text, or floats through their shortest repr).
     """
+    most_percent = as_number(max_percent, "max_percent")
+    most_absolute = as_number(max_absolute, "max_absolute")
+    least = 0 if allow_zero else 1  # without zero, the smallest whole margin is 1
+    for name, most in (("max_percent", most_percent), ("max_absolute", most_absolute)):
+        if most < least:
+            raise ValueError(f"{name} must be at least {least} with {allow_zero=}, not {most}")
     relative = st.integers(min_value=0, max_value=2).flatmap(
         lambda places: st.decimals(
-            min_value=Decimal(0) if allow_zero else Decimal(1).scaleb(-places),
-            max_value=Decimal(max_percent),
+            min_value=Decimal(0) if allow_zero else Decimal(1).scaleb(-places, EXACT),
+            max_value=most_percent,
             places=places,
         ).map(relative_margin)
     )
     absolute = st.integers(min_value=0, max_value=3).flatmap(
         lambda places: st.decimals(
-            min_value=Decimal(0) if allow_zero else Decimal(1).scaleb(-places),
-            max_value=Decimal(max_absolute),
+            min_value=Decimal(0) if allow_zero else Decimal(1).scaleb(-places, EXACT),
+            max_value=most_absolute,
             places=places,
         ).map(absolute_margin)
     )
@@ -56,14 +71,23 @@ def margins(
     return st.one_of(relative, absolute)
 
 
-def relative_margin(percent: Decimal) -> Margin:
-    """A margin of `percent` per cent of the target, as a ruleset writes it (`"12.5%"`)."""
-    return Margin(basis=Basis.RELATIVE, amount=percent.scaleb(-2), text=f"{_plain(percent)}%")
+@in_exact_context
+def relative_margin(percent: Number) -> Margin:
+    """A margin of `percent` per cent of the target, as a ruleset writes it (`"12.5%"`).
+
+    `percent` is a number of per cent: `12.5`, `Decimal("12.5")`, `"12.5"` or `"12.5%"` (a
+    float through its shortest repr). A negative one is refused with ValueError."""
+    text = percent.strip().removesuffix("%") if isinstance(percent, str) else percent
+    number = as_number(text, "percent")
+    return Margin(basis=Basis.RELATIVE, amount=number.scaleb(-2, EXACT), text=f"{_plain(number)}%")
 
 
-def absolute_margin(amount: Decimal) -> Margin:
-    """A margin of `amount` in the indicator's unit."""
-    return Margin(basis=Basis.ABSOLUTE, amount=amount, text=_plain(amount))
+@in_exact_context
+def absolute_margin(amount: Number) -> Margin:
+    """A margin of `amount` in the indicator's unit: `2.5`, `Decimal("2.5")` or `"2.5"` (a
+    float through its shortest repr). A negative one is refused with ValueError."""
+    number = as_number(amount, "amount")
+    return Margin(basis=Basis.ABSOLUTE, amount=number, text=_plain(number))
 
 
 def indicator_ids() -> SearchStrategy[str]:
@@ -107,6 +131,7 @@ def _indicators(
     )
 
 
+@exact_strategy
 def indicators(
     polarity: Polarity | None = None,
     *,
@@ -121,9 +146,18 @@ def indicators(
     `rounding`, some indicators round values before rating. `unit` is a canonical unit name
     (drawn from a few when None); bare numbers in observations are in that unit.
     """
-    if polarity not in (None, Polarity.HIGHER, Polarity.LOWER):
-        raise ValueError("indicators() draws higher- or lower-is-better indicators only")
+    _check_choices(polarity, scale)
     return _indicators(polarity, scale, rounding, unit)
+
+
+def _check_choices(polarity: object, scale: object) -> None:
+    if polarity not in (None, Polarity.HIGHER, Polarity.LOWER):
+        raise ValueError(
+            "polarity: indicators() draws higher- or lower-is-better indicators only "
+            f"(Polarity.HIGHER, Polarity.LOWER or None), not {polarity!r}"
+        )
+    if scale is not None and scale not in _SCALES:
+        raise ValueError(f"scale must be 'rag', 'brag' or None, not {scale!r}")
 
 
 @st.composite
@@ -151,6 +185,7 @@ def _rulesets(
     )
 
 
+@exact_strategy
 def rulesets(
     *,
     min_indicators: int = 1,
@@ -160,4 +195,5 @@ def rulesets(
     rounding: bool = False,
 ) -> SearchStrategy[Ruleset]:
     """Rulesets of `indicators` (see there for the options) with unique indicator ids."""
+    _check_choices(polarity, scale)
     return _rulesets(min_indicators, max_indicators, polarity, scale, rounding)
