@@ -56,8 +56,9 @@ td.num { text-align: right; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
                    clip: rect(0 0 0 0); white-space: nowrap; }
 .missing { color: #b10e1e; font-weight: bold; }
-dl.key dt { font-weight: bold; float: left; clear: left; width: 12rem; }
-dl.key dd { margin: 0 0 .4rem 12.5rem; }
+dl.key { display: grid; grid-template-columns: 12rem 1fr; column-gap: .5rem; }
+dl.key dt { font-weight: bold; }
+dl.key dd { margin: 0 0 .4rem; }
 .meta { color: #505a5f; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
