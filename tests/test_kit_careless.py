@@ -19,6 +19,7 @@ from ragrules import testing
 from ragrules.cli import main
 from ragrules.model.numbers import MAX_DIGITS, parse_decimal
 from ragrules.tools import check_invariants, verify_file
+from tests.adversarial.test_decimal_context import SIGNALS
 from tests.conftest import EXAMPLES
 
 HAVERING_PATH = EXAMPLES / "havering-2020-21-q2.toml"
@@ -32,17 +33,6 @@ LARGEST = Decimal("9" * MAX_DIGITS)
 
 # Contexts a careless caller (or a strict conftest) may have set: tiny precision and
 # exponent range, any rounding, any signal trapped.
-SIGNALS = [
-    decimal.Clamped,
-    decimal.DivisionByZero,
-    decimal.Inexact,
-    decimal.InvalidOperation,
-    decimal.Overflow,
-    decimal.Rounded,
-    decimal.Subnormal,
-    decimal.Underflow,
-    decimal.FloatOperation,
-]
 hostile_contexts = st.builds(
     decimal.Context,
     prec=st.integers(1, 12),

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 import ragrules
 from ragrules.model.periods import Calendar, PeriodError, PeriodKind, parse_period
 
-_MONTHS = (
+# Written out here, not taken from the code under test (nor the locale-dependent stdlib).
+_MONTHS = [
     "january",
     "february",
     "march",
@@ -34,7 +35,7 @@ _MONTHS = (
     "october",
     "november",
     "december",
-)
+]
 _SPELLINGS = {
     spelling: index
     for index, name in enumerate(_MONTHS, start=1)
