@@ -47,3 +47,21 @@ def test_a_wide_fy_column_is_the_financial_year() -> None:
     report = ACADEMIC.rate(rows)
     (result,) = report.results
     assert (str(result.period), result.value_text) == ("AY 2020/21", "100")
+
+
+def test_a_report_of_quarters_and_ytd_quarters_is_the_quarter_s() -> None:
+    """Q2 rows beside cumulative Q2 YTD ones (the same months): the report is `2020/21 Q2`,
+    whichever comes first, not labelled year to date by one YTD row."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "q"\n'
+        '[[indicator]]\nid = "a"\ntarget = 100\ntolerance = { relative = "10%" }\n'
+        '[[indicator]]\nid = "b"\ntarget = 100\ntolerance = { relative = "10%" }\n'
+    )
+    rows = [
+        {"indicator": "a", "period": "2020/21 Q2", "value": "100"},
+        {"indicator": "b", "period": "2020/21 Q2 YTD", "value": "100"},
+    ]
+    for ordered in (rows, rows[::-1]):
+        report = ruleset.rate(ordered)
+        assert str(report.period) == "2020/21 Q2"
+        assert [result.status for result in report.results] == ["green", "green"]

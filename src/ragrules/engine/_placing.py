@@ -178,13 +178,15 @@ def report_period(
     periods = [when for (_, when) in placed if when is not None]
     if not periods:
         return None
-    # Among periods starting together, the shorter one is the more recent report; the text
-    # breaks any remaining tie, so the choice never depends on the order of the rows.
+    # Among periods starting together, the shorter one is the more recent report, and of the
+    # same months the one not year to date (a report of `2020/21 Q2` rows and cumulative
+    # `2020/21 Q2 YTD` ones is Q2's); the text breaks any remaining tie, so the choice
+    # never depends on the order of the rows.
     return max(periods, key=_recency)
 
 
 def _recency(period: Period) -> tuple[tuple[int, int], int, bool, str]:
-    return (period.start, -period.months, period.ytd, str(period))
+    return (period.start, -period.months, not period.ytd, str(period))
 
 
 def same_span(a: Period, b: Period) -> bool:
