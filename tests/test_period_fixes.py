@@ -330,3 +330,34 @@ def test_a_target_that_does_not_carry_lapses_after_its_own_year(period: str, sta
     assert result.status == status
     if status == "no-target":
         assert "the target from 2024 does not carry" in result.reason
+
+
+def test_previous_average_of_ytd_periods_stays_in_its_year() -> None:
+    """The average of the periods before a YTD period never mixes last year's cumulative
+    total with this year's: not comparable, saying why, until the N periods are this year's."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "pa"\n'
+        '[travel.comparisons]\navg = { against = "previous-average", points = 2 }\n'
+        '[[indicator]]\nid = "a"\ntarget = 100\ntolerance = { relative = "10%" }\n'
+    )
+    rows = [
+        {"indicator": "a", "period": period, "value": value}
+        for period, value in (
+            ("2020/21 Q4 YTD", "400"),
+            ("2021/22 Q1 YTD", "100"),
+            ("2021/22 Q2 YTD", "210"),
+            ("2021/22 Q3 YTD", "320"),
+        )
+    ]
+    moves = {
+        str(result.period): result.travel[0]
+        for result in ruleset.iter_rate(rows)
+        if isinstance(result, ragrules.Result)
+    }
+    for period in ("2021/22 Q1 YTD", "2021/22 Q2 YTD"):
+        assert not moves[period].comparable
+        assert moves[period].reason == (
+            "a year-to-date value starts again each year: the 2 periods before "
+            f"{period} reach into the year before"
+        )
+    assert moves["2021/22 Q3 YTD"].earlier == Decimal(155)

@@ -180,6 +180,18 @@ def _previous_average(
     if period is None:
         return travel.not_comparable(comparison, settings, "the report has no period")
     earliest = period.shifted(-comparison.points)
+    if any(
+        starts_year(period.shifted(-back), ruleset.calendar) for back in range(comparison.points)
+    ):
+        # Q2 YTD's two periods before are Q1 YTD and last year's Q4 YTD: a year-to-date value
+        # starts again each year, so their mean mixes a year's total with a quarter's.
+        return travel.not_comparable(
+            comparison,
+            settings,
+            f"a year-to-date value starts again each year: the {comparison.points} periods "
+            f"before {period} reach into the year before",
+            earliest,
+        )
     total = Decimal(0)
     for back in range(comparison.points, 0, -1):
         when = period.shifted(-back)
