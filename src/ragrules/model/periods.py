@@ -39,7 +39,21 @@ class PeriodError(ValueError):
 _FIRST_MONTH = {Calendar.FINANCIAL: 4, Calendar.ACADEMIC: 9, Calendar.CALENDAR: 1}
 _MONTHS_IN = {PeriodKind.YEAR: 12, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1}
 _COUNT_IN_YEAR = {PeriodKind.YEAR: 1, PeriodKind.QUARTER: 4, PeriodKind.MONTH: 12}
-_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_FULL_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH_NAMES = tuple(name[:3] for name in _FULL_NAMES)  # jan, feb, ...
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -220,20 +234,6 @@ _SPLIT_YEAR = (
 )
 _PREFIX = r"(?:(?P<prefix>fy|ay)\s*)?"
 _QUARTER = r"q(?P<quarter>[1-4])"
-_FULL_NAMES = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 # A month is written by its full name, its three letters (with or without a dot) or `Sept`:
 # any other word is no month, however it starts (`Decade 2020` is not December).
 _MONTH_INDEX = {
