@@ -361,3 +361,51 @@ def test_previous_average_of_ytd_periods_stays_in_its_year() -> None:
             f"{period} reach into the year before"
         )
     assert moves["2021/22 Q3 YTD"].earlier == Decimal(155)
+
+
+@pytest.mark.parametrize(
+    ("period", "reaches"),
+    [
+        ("2021/22 Q1 YTD", True),
+        ("2021/22 Q2 YTD", True),
+        ("2021/22 Q3 YTD", False),
+        ("2021/22 Q4 YTD", False),
+    ],
+)
+def test_recent_trend_of_ytd_values_stays_in_its_year(period: str, reaches: bool) -> None:
+    """A trend over last year's Q4 YTD and this year's Q1 YTD would read the year starting
+    again as a fall: not comparable, saying why, until its points are all this year's."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "rt"\n'
+        "[travel.comparisons]\n"
+        'trend = { against = "recent-trend", points = 3, test = "chi-squared" }\n'
+        '[[indicator]]\nid = "a"\nunit = "percent"\ntarget = "50%"\n'
+        'tolerance = { relative = "10%" }\n'
+    )
+    counts = {"2020/21 Q3 YTD": 60, "2020/21 Q4 YTD": 80, "2021/22 Q1 YTD": 20}
+    counts |= {"2021/22 Q2 YTD": 45, "2021/22 Q3 YTD": 70, "2021/22 Q4 YTD": 95}
+    rows = [
+        {
+            "indicator": "a",
+            "period": when,
+            "value": str(count),
+            "count": str(count),
+            "denominator": "100",
+        }
+        for when, count in counts.items()
+    ]
+    moves = {
+        str(result.period): result.travel[0]
+        for result in ruleset.iter_rate(rows)
+        if isinstance(result, ragrules.Result)
+    }
+    move = moves[period]
+    words = (
+        "a year-to-date value starts again each year: the last 3 values up to "
+        f"{period} reach into the year before"
+    )
+    assert (move.reason == words) is reaches
+    if reaches:
+        assert not move.comparable
+    else:  # a rising count in its own year: the test finds the trend
+        assert move.comparable and move.direction is ragrules.Direction.UP

@@ -180,9 +180,7 @@ def _previous_average(
     if period is None:
         return travel.not_comparable(comparison, settings, "the report has no period")
     earliest = period.shifted(-comparison.points)
-    if any(
-        starts_year(period.shifted(-back), ruleset.calendar) for back in range(comparison.points)
-    ):
+    if _reaches_year_before(period, comparison.points, ruleset):
         # Q2 YTD's two periods before are Q1 YTD and last year's Q4 YTD: a year-to-date value
         # starts again each year, so their mean mixes a year's total with a quarter's.
         return travel.not_comparable(
@@ -235,6 +233,17 @@ def _recent_trend(
     settings = ruleset.travel.at(period)  # the arrows in force for the period
     if period is None:
         return travel.not_comparable(comparison, settings, "the report has no period")
+    earliest = period.shifted(-(comparison.points - 1))
+    if _reaches_year_before(period, comparison.points - 1, ruleset):
+        # Last year's Q4 YTD then this year's Q1 YTD is a year's total then a quarter's: the
+        # fall is the year starting again, not a trend.
+        return travel.not_comparable(
+            comparison,
+            settings,
+            f"a year-to-date value starts again each year: the last {comparison.points} "
+            f"values up to {period} reach into the year before",
+            earliest,
+        )
     points: list[trend.Point] = []
     for back in range(comparison.points - 1, -1, -1):
         when = period.shifted(-back)
@@ -246,11 +255,10 @@ def _recent_trend(
                 comparison,
                 settings,
                 f"cannot be calculated: no value for {when} ({comparison.points} points needed)",
-                period.shifted(-(comparison.points - 1)),
+                earliest,
             )
         points.append(_point(row, number, tokens))
     moved, reason = trend.trend(points, comparison.test)
-    earliest = period.shifted(-(comparison.points - 1))
     if moved is Direction.NOT_COMPARABLE:
         return travel.not_comparable(comparison, settings, reason, earliest)
     judgement = None
@@ -271,6 +279,13 @@ def _recent_trend(
         reason=reason,
         arrow=travel.arrow(settings, moved, judgement),
     )
+
+
+def _reaches_year_before(period: Period, back: int, ruleset: RulesetData) -> bool:
+    """Whether the `back` periods before a year-to-date `period` reach into the year before:
+    one of `period` and the `back - 1` before it starts its year (for an average of the
+    periods before, or a trend's earlier points)."""
+    return any(starts_year(period.shifted(-step), ruleset.calendar) for step in range(back))
 
 
 def _number(indicator: Indicator, row: Observation | None, tokens: Tokens) -> Decimal | None:
