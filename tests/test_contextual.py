@@ -352,6 +352,19 @@ def test_the_html_summary_labels_each_contextual_row() -> None:
     assert re.search(r">outside</span></th><td class=\"num\">1</td><td></td></tr>", summary)
 
 
+def test_the_html_status_chart_stacks_the_rated_statuses_only() -> None:
+    """Kent's page: the bars of each quarter count its four KPIs, never its activity."""
+    report = ragrules.load(KENT).rate(ragrules.read_observations(KENT_DATA))
+    page = render(report, "html")
+    title = re.search(r'<svg class="bars".*?<title[^>]*>(.*?)</title>', page, re.S)
+    assert title is not None
+    assert "expected range" not in title.group(1)
+    bars = title.group(1).removeprefix("Rated statuses by period: ").rstrip(".")
+    for period in bars.split("; "):
+        counts = re.findall(r"(?:green|amber|red) (\d+)", period)
+        assert sum(map(int, counts)) == 4, period
+
+
 def test_the_workbook_summary_sheet_has_the_context_rows() -> None:
     openpyxl = pytest.importorskip("openpyxl")
     pytest.importorskip("xlsxwriter")

@@ -119,7 +119,7 @@ def status_bars(
     words for screen readers; "" when there are fewer than two periods. `small` draws the
     compact form a table cell takes (no period labels: they are in the words); `name`
     makes the ids of its title unique on the page."""
-    counts = status_counts(trends)
+    counts = status_counts(trends, contextual=False)  # a bar stacks ratings only
     chosen = sorted(counts, key=lambda period: period.start)[-periods:]
     if len(chosen) < 2:
         return ""
@@ -159,12 +159,18 @@ def status_bars(
     )
 
 
-def status_counts(trends: Sequence[Sequence[Result]]) -> dict[Period, Counter[str]]:
-    """How many series had each reported status in each period, over the rated results."""
+def status_counts(
+    trends: Sequence[Sequence[Result]], *, contextual: bool = True
+) -> dict[Period, Counter[str]]:
+    """How many series had each reported status in each period, over the rated results;
+    without a contextual scale's statuses (where a value sits, not a rating) when
+    `contextual` is false."""
     counts: dict[Period, Counter[str]] = {}
     for trend in trends:
         for point in trend:
-            if point.rated and point.period is not None:
+            if not point.rated or point.period is None:
+                continue
+            if contextual or not point.indicator.scale.contextual:
                 counts.setdefault(point.period, Counter())[point.reported_status] += 1
     return counts
 
