@@ -86,7 +86,8 @@ def test_an_endless_line_in_a_stream_is_a_located_error(tmp_path: Path) -> None:
         list(data.iter_csv(path))
 
 
-# 6: unknown ids and wide headers cost time linear in the input.
+# 6: unknown ids and wide headers cost time linear in the input. Timed in this process's CPU
+# time, not the wall's: a blow-up shows in either, a busy machine only in the wall's.
 
 
 def test_unknown_ids_cost_no_did_you_mean_search_per_row() -> None:
@@ -96,9 +97,9 @@ def test_unknown_ids_cost_no_did_you_mean_search_per_row() -> None:
     )
     ruleset = ragrules.loads(f'[ruleset]\nformat = 1\nid = "many"\n{ids}')
     rows = [{"indicator": f"indicatr-{i}", "period": "2020/21", "value": "1"} for i in range(400)]
-    start = time.perf_counter()
+    start = time.process_time()
     report = ruleset.rate(rows)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(report.rejected) == 400  # every row accounted for
     assert "did you mean" in report.rejected[0].reason
     assert elapsed < 5  # a search per row took ~0.1 s each
@@ -107,9 +108,9 @@ def test_unknown_ids_cost_no_did_you_mean_search_per_row() -> None:
 def test_a_wide_header_is_read_in_linear_time() -> None:
     months = [f"{1000 + i // 12}-{1 + i % 12:02d}" for i in range(20_000)]
     header = ["indicator", *months]
-    start = time.perf_counter()
+    start = time.process_time()
     rows = data.parse_rows([(1, header), (2, ["share", *["1"] * len(months)])])
-    assert time.perf_counter() - start < 3  # quadratic: ~10 s
+    assert time.process_time() - start < 3  # quadratic: ~10 s
     assert len(rows) == len(months)
 
 

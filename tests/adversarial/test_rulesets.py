@@ -103,10 +103,10 @@ def test_extends_fan_out_reads_and_merges_each_base_once(tmp_path: Path) -> None
         _write(tmp_path / f"l{level}.toml", HEAD.format(id=level) + f"extends = {extends}\n")
     _write(tmp_path / "l6.toml", HEAD.format(id="last") + DEFAULTS)
     child = _child(tmp_path, '"l0.toml"')
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine slows only the wall clock
     with _counting_opens() as opened:
         ruleset = ragrules.load(child)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert ruleset.indicators[0].tolerance is not None
     assert len(opened) == 8  # the ruleset and its seven distinct bases, once each
 
@@ -236,9 +236,9 @@ def test_400k_unknown_keys_are_reported_briefly_and_fast() -> None:
     """Did-you-mean for the first 20 unknown keys per table; at most 100 problems in all."""
     keys = "".join(f"k{n:x}=1\n" for n in range(400_000))
     text = HEAD.format(id="u") + DEFAULTS + keys + ONE
-    started = time.perf_counter()
+    started = time.process_time()
     error = _refused(lambda: ragrules.loads(text))
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     messages = [p.message for p in error.problems]
     assert messages.count("unknown key 'k0'") == 1
     assert len(error.problems) == 21
@@ -257,9 +257,9 @@ def test_many_tables_of_unknown_keys_are_counted_not_described() -> None:
     """5,000 indicators with 20 unknown keys each: 100 problems shown, the rest counted."""
     keys = "".join(f"k{n}=1\n" for n in range(20))
     body = "".join(f'[[indicator]]\nid = "i{n}"\n{keys}' for n in range(5_000))
-    started = time.perf_counter()
+    started = time.process_time()
     error = _refused(lambda: ragrules.loads(HEAD.format(id="m") + body))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert len(error.problems) == 101
     assert error.problems[-1].message == "and 99,900 more problems"
 
