@@ -143,3 +143,46 @@ def test_a_browser_shows_the_edges_column(havering: ragrules.Report, tmp_path: P
     dom = as_a_browser_reads(page)
     assert '<th scope="col">To change status</th>' in dom
     assert "<td>green needs 75, 3.2 more; falls to red below 71.25 (0.55 lower)</td>" in dom
+
+
+ON_THE_EDGE = ragrules.loads(
+    '[ruleset]\nformat = 1\nid = "edge"\n[[indicator]]\nid = "a"\nunit = "percent"\n'
+    'target = "80%"\ntolerance = { relative = "5%" }\n'
+    '[[indicator]]\nid = "b"\nunit = "percent"\npolarity = "lower-is-better"\n'
+    'target = "20%"\ntolerance = { relative = "10%" }\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "words"),
+    [
+        ("a", "76", "falls to red below 76 (any amount lower)"),
+        ("a", "77", "falls to red below 76 (1 lower)"),
+        ("b", "22", "falls to red above 22 (any amount higher)"),
+        ("b", "21.5", "falls to red above 22 (0.5 higher)"),
+    ],
+)
+def test_a_value_on_the_edge_falls_by_any_amount(indicator: str, value: str, words: str) -> None:
+    """76 is still amber and anything below it red: never "(0 lower)", a drop of nothing."""
+    report = ON_THE_EDGE.rate([{"indicator": indicator, "period": "2020", "value": value}])
+    (result,) = [r for r in report.results if r.indicator.id == indicator]
+    (edge,) = [edge for edge in result.edges if not edge.better]
+    assert edge.words() == words
+    assert edge.to_dict()["words"] == words
+
+
+def test_every_engine_words_a_value_on_the_edge_alike(tmp_path: Path) -> None:
+    """The compiled and columnar writers render an edge once and join each value's distance
+    into it: a value on the edge, after and before others, gets its own words in each."""
+    from tests.test_stream_duplicates import _every_engine
+
+    values = ["77", "76", "78", "76", "75.999"]
+    rows = [f"a,E{n},2020/21 Q{q},{v}%" for q in (1, 2) for n, v in enumerate(values)]
+    rows += [f"b,E{n},2020/21 Q2,{v}%" for n, v in enumerate(["21", "22", "21.5", "22"])]
+    path = tmp_path / "edges.csv"
+    path.write_text("indicator,area,period,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    written = [json.loads(line) for line in _every_engine(ON_THE_EDGE, path).splitlines()]
+    falls = [edge["words"] for line in written for edge in line["edges"] if not edge["better"]]
+    assert falls.count("falls to red below 76 (any amount lower)") == 4
+    assert falls.count("falls to red above 22 (any amount higher)") == 2
+    assert not any("(0 " in words for words in falls)

@@ -58,7 +58,8 @@ class Edge:
         }
 
     def words(self, label: str = "", *, distance: str | None = None) -> str:
-        """`green needs 30, 1.85 more`; `falls to red below 28.5 (0.5 lower)`."""
+        """`green needs 30, 1.85 more`; `falls to red below 28.5 (0.5 lower)`; `falls to red
+        below 28.5 (any amount lower)` for a value on the edge."""
         name = label or self.status
         at = ("about " if not self.exact else "") + format_decimal(self.at)
         away = format_decimal(self.distance) if distance is None else distance
@@ -67,6 +68,8 @@ class Edge:
                 return f"{name} needs {at}, {away} {'more' if self.up else 'less'}"
             return f"{name} needs {'above' if self.up else 'below'} {at}"
         where = f"at {at}" if self.included else f"{'above' if self.up else 'below'} {at}"
+        if not self.distance:  # on the edge: any move past it (never "0 lower")
+            away = "any amount"
         return f"falls to {name} {where} ({away} {'higher' if self.up else 'lower'})"
 
 

@@ -87,7 +87,7 @@ class EdgeJson:
             # where the better status starts: else (a status holding the mark) render whole.
             places = 1 + (edge.included or not edge.better)
             texts = self.texts[key] = texts if len(texts) == places + 1 else None
-        if texts is None:
+        if texts is None or not edge.distance:  # on the edge: its own words
             return encode(edge.to_dict())
         return format_decimal(edge.distance).join(texts)
 
