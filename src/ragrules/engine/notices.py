@@ -2,8 +2,9 @@
 
 Each is a located warning a caller sees among `Report.problems` (and `--strict` fails on):
 an empty or wholly rejected file, a report period with no rows, a stray row that moved the
-report period, a percentage that looks like an unformatted fraction, an earlier value that
-cannot be read. Pure functions over results; no I/O.
+report period, a percentage (or a target from the data) that looks like an unformatted
+fraction, a target of zero from the data that empties a relative margin, an earlier value
+that cannot be read. Pure functions over results; no I/O.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ragrules.engine.travel import Movement
 from ragrules.model.errors import Problem, Severity
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.periods import Period
-from ragrules.model.rules import Target, Unrated
+from ragrules.model.rules import Basis, Target, Unrated
 
 _ONE = Decimal(1)
 _KIND_WORDS = {1: "month", 3: "quarter", 12: "year"}
@@ -69,8 +70,9 @@ def batch_notices(
 
 
 def result_notices(result: Result) -> list[Problem]:
-    """One result's notices: a fraction on a percent indicator, unreadable earlier values."""
-    found = []
+    """One result's notices: a fraction on a percent indicator, a target from the data that
+    looks like one or that empties a relative margin, unreadable earlier values."""
+    found = [*_data_target_notices(result)]
     if _looks_like_fraction(result):
         assert result.unrounded is not None
         percent = format_decimal(result.unrounded.scaleb(2, EXACT))
@@ -111,6 +113,51 @@ def result_notices(result: Result) -> list[Problem]:
                 "the forecast is not rated; correct it in the data",
                 row=result.row,
             )
+        )
+    return found
+
+
+def _data_target_notices(result: Result) -> list[Problem]:
+    """What a target read with the data may not mean: the ruleset's own targets are checked
+    when it is loaded, a target from the data only here, row by row."""
+    target = result.target
+    if target is None or result.target_source in ("", "ruleset"):
+        return []
+    indicator = result.indicator.id
+    source = "from the data" if result.target_source == "data" else f"({result.target_source})"
+    found = []
+    if (
+        result.target_source == "data"
+        and result.indicator.unit == "percent"
+        and target.lower > 0
+        and target.upper < _ONE
+        and result.unrounded is not None
+        and result.unrounded >= _ONE
+    ):
+        percent = format_decimal(target.upper.scaleb(2, EXACT))
+        found.append(
+            _warning(
+                f"indicator {indicator!r}: target {target} from the data on a percent indicator "
+                f"looks like a fraction ({percent}%?) beside the value {result.value_text!r}",
+                "check the spreadsheet's % format; write the target as a percentage",
+                row=result.row,
+            )
+        )
+    if target.lower == target.upper == 0:
+        empty = [
+            (name, margin)
+            for name, margin in (("tolerance", result.tolerance), ("stretch", result.stretch))
+            if margin is not None and margin.basis is Basis.RELATIVE and margin.amount
+        ]
+        found.extend(
+            _warning(
+                f"indicator {indicator!r}: the target {source} is 0, so its relative {name} "
+                f"({format_decimal(margin.amount.scaleb(2, EXACT))}% of it) is 0: the band "
+                "it makes is empty",
+                f"give the indicator an absolute {name} for a zero target",
+                row=result.row,
+            )
+            for name, margin in empty
         )
     return found
 
