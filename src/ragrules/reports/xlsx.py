@@ -202,6 +202,12 @@ class _Writer:
         for label, value in about:
             self.text(sheet, row, 0, label, self.bold)
             self.text(sheet, row, 1, value)
+            if label == "Areas" and not any(report.areas):
+                # One council's data has no area to show (`[""]`), as the HTML and Markdown
+                # reports show none; the row stays, hidden, for `audit --published`, as a
+                # page keeps its `ragrules-areas` meta tag: a paper of the rows with no
+                # area, from data with areas too (`--per-area`), is checked for those alone.
+                sheet.set_row(row, None, None, {"hidden": True})
             row += 1
 
     def indicators(self) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Protocol, runtime_checkable
 
 from ragrules.formats.data._common import EARLIER, _cell, _error
-from ragrules.model.errors import close_matches
+from ragrules.model.errors import DataError, close_matches
 from ragrules.model.observations import (
     FIELDS,
     NoPeriodForEarlier,
@@ -102,10 +103,24 @@ def iter_rows(
 ) -> Iterator[Observation]:
     """`parse_rows`, one observation at a time: the rows of one line come out together."""
     rows = iter(rows)
-    head = header_of(rows, source)
-    reader = RowReader(head, source=source, columns=columns, period=period, one_column_a_field=True)
+    try:
+        head = header_of(rows, source)
+        reader = RowReader(
+            head, source=source, columns=columns, period=period, one_column_a_field=True
+        )
+    except DataError as exc:
+        if isinstance(rows, _Placing):  # a workbook's sheet: the error names it
+            raise rows.placed(exc) from None
+        raise
     for line, cells in rows:
         yield from reader.observations(line, cells)
+
+
+@runtime_checkable
+class _Placing(Protocol):
+    """Rows that say where their header is (a workbook's sheet, `_xlsx.SheetRows`)."""
+
+    def placed(self, error: DataError) -> DataError: ...
 
 
 def header_of(rows: Iterator[tuple[int, list[str]]], source: str | None) -> list[str]:

@@ -65,6 +65,7 @@ from ragrules.formats.data._xlsx_parts import (
     MAX_XLSX_TEXT,
     TOO_LARGE,
     SharedStrings,
+    SheetRows,
     existing,
     first_sheet,
     local_name,
@@ -96,7 +97,7 @@ _Start = Callable[[str, dict[str, str]], None]
 _End = Callable[[str], None]
 
 
-def read_rows(data: bytes, source: str, sheet: str = "") -> Iterator[tuple[int, list[str]]]:
+def read_rows(data: bytes, source: str, sheet: str = "") -> SheetRows:
     """The first sheet (or the sheet named `sheet`) of the workbook `data` as (row number,
     cells as text) pairs.
 
@@ -105,14 +106,10 @@ def read_rows(data: bytes, source: str, sheet: str = "") -> Iterator[tuple[int, 
     none, as openpyxl gave it).
     The first row is as wide as the sheet's declared dimension (at most MAX_XLSX_COLUMNS),
     so `#N` column mappings reach blank header cells; other rows end at their last value.
-    Anything unreadable or past a limit is a DataError naming `source`.
+    Anything unreadable or past a limit is a DataError naming `source`; an error about the
+    header, which the rows' reader finds, names the sheet too (`SheetRows.placed`).
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except Exception as exc:  # zipfile raises many kinds for a damaged or foreign file
-        raise workbook_damaged(source, f"{exc}") from None
-    with archive:
-        yield from _Workbook(archive, source, sheet).rows()
+    return SheetRows(data, source, sheet, _Workbook)
 
 
 def read_fills(data: bytes, source: str, sheet: str, column: int) -> dict[int, str]:
@@ -138,6 +135,7 @@ class _Workbook:
         self.unpacked = 0
         self.cells = 0
         self.recalculate = False  # the formulas' saved values are not Excel's (`first_sheet`)
+        self.shown = ""  # the name of the sheet read, once found (blank: none is given)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         yield from self._sheet().rows()
@@ -167,7 +165,7 @@ class _Workbook:
         workbook = workbook or "xl/workbook.xml"
         folder = posixpath.dirname(workbook)
         links = relationships(self, rels_of(workbook))
-        sheet, date1904, self.recalculate = first_sheet(self, workbook, links)
+        sheet, self.shown, date1904, self.recalculate = first_sheet(self, workbook, links)
         strings_part = self._target(links, "sharedStrings", folder)
         styles_part = self._target(links, "styles", folder)
         if not links and sheet is None:

@@ -1,12 +1,17 @@
 """Finding an .xlsx workbook's parts: its relationships, the worksheet asked for, and the
-shared strings table, each read within the limits a hostile file cannot pass; and the
-errors that say a workbook cannot be read."""
+shared strings table, each read within the limits a hostile file cannot pass; the sheet's
+rows, which say which sheet an error about its header is in; and the errors that say a
+workbook cannot be read."""
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
+from collections.abc import Callable, Iterator
 from typing import Protocol
+
+import attrs
 
 from ragrules.formats.data._xlsx_styles import Parts
 from ragrules.formats.data._xlsx_values import cell_text
@@ -35,6 +40,70 @@ class Book(Parts, Protocol):
     sheet: str
 
 
+class Opened(Protocol):
+    """An open workbook (`_xlsx._Workbook`) as `SheetRows` reads it: the sheet's rows, and
+    its name once they are read from (`shown`)."""
+
+    shown: str
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]: ...
+
+
+class SheetRows(Iterator[tuple[int, list[str]]]):
+    """A sheet's rows (`_xlsx.read_rows`), streamed, which know where they come from: a
+    workbook holds several sheets, so an error about the header names the sheet read."""
+
+    def __init__(
+        self,
+        data: bytes,
+        source: str,
+        sheet: str,
+        opening: Callable[[zipfile.ZipFile, str, str], Opened],
+    ) -> None:
+        self.source = source
+        self.book: Opened | None = None  # once opened
+        self.header: int | None = None  # the header's row number, once read
+        self.ended = False
+        self._rows = self._read(data, sheet, opening)
+
+    def __next__(self) -> tuple[int, list[str]]:
+        try:
+            number, cells = next(self._rows)
+        except StopIteration:
+            self.ended = True
+            raise
+        if self.header is None:
+            self.header = number
+        return number, cells
+
+    def placed(self, error: DataError) -> DataError:
+        """`error`, about the header this sheet gave (or its lack of one), with the sheet
+        named and the header's row: `data.xlsx:row 1: sheet 'Q2': header: ...`. An error
+        of reading the workbook itself is returned as it is: it says where already."""
+        if self.book is None or (self.header is None and not self.ended):
+            return error
+        named = f"sheet {self.book.shown!r}: " if self.book.shown else ""
+        return DataError(
+            problems=tuple(
+                attrs.evolve(problem, row=self.header, message=named + problem.message)
+                if problem.row is None and problem.line is None
+                else problem
+                for problem in error.problems
+            )
+        )
+
+    def _read(
+        self, data: bytes, sheet: str, opening: Callable[[zipfile.ZipFile, str, str], Opened]
+    ) -> Iterator[tuple[int, list[str]]]:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except Exception as exc:  # zipfile raises many kinds for a damaged or foreign file
+            raise workbook_damaged(self.source, f"{exc}") from None
+        with archive:
+            self.book = opening(archive, self.source, sheet)
+            yield from self.book.rows()
+
+
 def relationships(book: Book, part: str) -> dict[str, tuple[str, str]]:
     """A relationships part as Id -> (type, target); empty if the part is missing."""
     if existing(book, part) is None:
@@ -52,17 +121,18 @@ def relationships(book: Book, part: str) -> dict[str, tuple[str, str]]:
 
 def first_sheet(
     book: Book, workbook: str, links: dict[str, tuple[str, str]]
-) -> tuple[str | None, bool, bool]:
+) -> tuple[str | None, str, bool, bool]:
     """The first worksheet's part (as openpyxl's `worksheets[0]`), or the one named by the
-    book's `sheet` (refused when hidden: a paper is read as shown), whether dates count
-    from 1904, and whether the workbook asks to be calculated when opened
-    (`fullCalcOnLoad`): its formulas' saved values are not Excel's results, as openpyxl and
-    XlsxWriter write them (XlsxWriter saves a 0 for each), and Excel drops the flag when
-    it calculates and saves the workbook."""
+    book's `sheet` (refused when hidden: a paper is read as shown), and its name (blank when
+    it has none); whether dates count from 1904, and whether the workbook asks to be
+    calculated when opened (`fullCalcOnLoad`): its formulas' saved values are not Excel's
+    results, as openpyxl and XlsxWriter write them (XlsxWriter saves a 0 for each), and
+    Excel drops the flag when it calculates and saves the workbook."""
     if existing(book, workbook) is None:
         raise workbook_damaged(book.source, f"{workbook} is missing")
     folder = posixpath.dirname(workbook)
     found: list[str] = []
+    names: list[str] = []
     date1904 = [False]
     recalculate = [False]
 
@@ -84,10 +154,13 @@ def first_sheet(
                     link_type, target = links[value]
                     if link_type.endswith("/worksheet"):
                         found.append(resolve(folder, target))
+                        names.append(attrs.get("name", ""))
 
     for _ in book.parse(workbook, start):
         pass
-    return (found[0] if found else None), date1904[0], recalculate[0]
+    if not found:
+        return None, "", date1904[0], recalculate[0]
+    return found[0], names[0], date1904[0], recalculate[0]
 
 
 class SharedStrings:
