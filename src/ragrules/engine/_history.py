@@ -1,6 +1,6 @@
 """Direction of travel for one series: the movement against each comparison, read from the
-series' own earlier rows (or a benchmark column), with the earlier judgements that exception
-rules over several periods need."""
+series' own earlier rows (or a benchmark: a `[benchmarks]` entry, or a column of the row),
+with the earlier judgements that exception rules over several periods need."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from ragrules.engine._placing import Placed, Series
 from ragrules.engine._rates import reading_of, value_text
 from ragrules.engine._reasons import no_earlier_value
 from ragrules.engine._targets import rounded, target_for
+from ragrules.engine.benchmarks import BenchmarkValues
 from ragrules.engine.travel import Movement
+from ragrules.model.comparisons import Benchmark
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.observations import Observation, read_value
 from ragrules.model.periods import Period, starts_year
@@ -42,10 +44,21 @@ def movement_with_history(
     current: Period | None,
     placed: Placed,
     series: Series,
+    benchmarks: BenchmarkValues | None = None,
 ) -> Movement:
-    """This period's movement, with the earlier judgements the exception rules need."""
+    """This period's movement, with the earlier judgements the exception rules need;
+    `benchmarks` gives a `[benchmarks]` entry's value (else a benchmark is a column)."""
     move = _movement(
-        ruleset, comparison, indicator, observation, value, target, current, placed, series
+        ruleset,
+        comparison,
+        indicator,
+        observation,
+        value,
+        target,
+        current,
+        placed,
+        series,
+        benchmarks,
     )
     lookback = ruleset.exceptions.lookback
     if lookback == 1 or not move.comparable or current is None:
@@ -71,6 +84,7 @@ def movement_with_history(
             period,
             placed,
             series,
+            benchmarks,
         )
         earlier.append(past.judgement)
         if not past.comparable:
@@ -88,6 +102,7 @@ def _movement(
     period: Period | None,
     placed: Placed,
     series: Series,
+    benchmarks: BenchmarkValues | None = None,
 ) -> Movement:
     """The movement of `value` (the series' value for `period`) for one comparison."""
     settings = ruleset.travel.at(period)  # the arrows in force for the period
@@ -102,6 +117,20 @@ def _movement(
     if comparison.against is Against.BENCHMARK:
         assert comparison.benchmark is not None
         earlier_period = None
+        named = ruleset.benchmark(comparison.benchmark)
+        if named is not None and benchmarks is not None:
+            return _against_named(
+                ruleset,
+                comparison,
+                named,
+                indicator,
+                observation,
+                value,
+                target,
+                period,
+                series,
+                benchmarks,
+            )
         text = observation.column(comparison.benchmark)
         if not text:
             return travel.not_comparable(
@@ -150,6 +179,41 @@ def _movement(
         target,
         period=earlier_period,
         earlier_text=text,
+    )
+
+
+def _against_named(
+    ruleset: RulesetData,
+    comparison: Comparison,
+    named: Benchmark,
+    indicator: Indicator,
+    observation: Observation,
+    value: Decimal,
+    target: Target | None,
+    period: Period | None,
+    series: Series,
+    benchmarks: BenchmarkValues,
+) -> Movement:
+    """`value` against the `[benchmarks]` entry `named`: England's row for the same
+    indicator, breakdown and period, or a group's statistic, read as a target from it is read
+    (and rounded as the indicator rounds). The benchmark's own row is not compared with
+    itself."""
+    settings = ruleset.travel.at(period)
+    area = BenchmarkValues.area_of(named, observation)
+    if named.statistic is None and area and observation.area == area:
+        return travel.not_comparable(comparison, settings, f"this is the {named.name} row")
+    number, why = benchmarks.value(named.name, indicator, observation, series, period)
+    if number is None:
+        return travel.not_comparable(comparison, settings, why)
+    return travel.compare(
+        comparison,
+        settings,
+        indicator.polarity,
+        value,
+        rounded(indicator, number),
+        indicator.unchanged_within,
+        target,
+        earlier_text=format_decimal(number),
     )
 
 

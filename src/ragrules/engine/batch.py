@@ -8,6 +8,7 @@ the reason. Indicators with no row get `no-data`.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -365,44 +366,36 @@ class _Batch:
             )
         value = rounded(indicator, reading.number)
         scale = indicator.scale
+        benchmarks = self._benchmarks(placed)
+        moved = functools.partial(
+            movement_with_history,
+            self.ruleset,
+            indicator=indicator,
+            observation=observation,
+            value=value,
+            current=period,
+            placed=placed,
+            series=series,
+            benchmarks=benchmarks,
+        )
+        comparisons = self.ruleset.travel.at(period).comparisons
         if scale.significance is not None or scale.quantiles is not None:
             # Compared with other rows (a benchmark, a group), not with a target.
             common.update(
                 unrounded=reading.number,
                 value=value,
-                travel=tuple(
-                    movement_with_history(
-                        self.ruleset, c, indicator, observation, value, None, period, placed, series
-                    )
-                    for c in self.ruleset.travel.at(period).comparisons
-                ),
+                travel=tuple(moved(comparison, target=None) for comparison in comparisons),
             )
             if scale.quantiles is not None:
                 return quantiles.rate(
                     common, indicator, observation, value, self.groups, series, period
                 )
-            return significance.rate(
-                common, indicator, observation, self._benchmarks(placed), series, period
-            )
-        benchmarks = self._benchmarks(placed)
+            return significance.rate(common, indicator, observation, benchmarks, series, period)
         # The benchmark's own row, when its row is the target, is not compared with itself.
         target, source, problem, itself = benchmarks.target(
             indicator, observation, series, period, tokens
         )
-        movements = tuple(
-            movement_with_history(
-                self.ruleset,
-                comparison,
-                indicator,
-                observation,
-                value,
-                target,
-                period,
-                placed,
-                series,
-            )
-            for comparison in self.ruleset.travel.at(period).comparisons
-        )
+        movements = tuple(moved(comparison, target=target) for comparison in comparisons)
         common.update(
             unrounded=reading.number,
             value=value,

@@ -84,8 +84,8 @@ class TravelReader(Amounts):
         if against is Against.BENCHMARK and not benchmark:
             self.problem(
                 path,
-                "a benchmark comparison names its benchmark column",
-                'add benchmark = "england"',
+                "a benchmark comparison names its benchmark",
+                'add benchmark = "england": a [benchmarks] entry, or a column of the data',
             )
             return None
         if against is not Against.BENCHMARK and benchmark is not None:
