@@ -149,6 +149,14 @@ def _movement(
             return travel.not_comparable(
                 comparison, settings, restarts_reason(period), earlier_period
             )
+        broken = break_between(indicator, earlier_period, period)
+        if broken is not None:
+            return travel.not_comparable(
+                comparison,
+                settings,
+                f"the series breaks at {broken}: {earlier_period} is from before the break",
+                earlier_period,
+            )
         earlier = placed.get((series, earlier_period))
         if earlier is None:
             return travel.not_comparable(
@@ -217,6 +225,15 @@ def _against_named(
     )
 
 
+def break_between(indicator: Indicator, earlier: Period, current: Period) -> Period | None:
+    """The indicator's series break that `current` is from and `earlier` before (a changed
+    definition: the two are not comparable), or None."""
+    for broken in indicator.series_breaks:
+        if earlier.start < broken.start <= current.start:
+            return broken
+    return None
+
+
 def restarts_reason(period: Period) -> str:
     """Why a year-to-date period that starts its year has no previous period to compare."""
     return (
@@ -252,6 +269,15 @@ def _previous_average(
             settings,
             f"a year-to-date value starts again each year: the {comparison.points} periods "
             f"before {period} reach into the year before",
+            earliest,
+        )
+    broken = break_between(indicator, earliest, period)
+    if broken is not None:
+        return travel.not_comparable(
+            comparison,
+            settings,
+            f"the series breaks at {broken}: the {comparison.points} periods before {period} "
+            "reach back before the break",
             earliest,
         )
     total = Decimal(0)
@@ -306,6 +332,15 @@ def _recent_trend(
             settings,
             f"a year-to-date value starts again each year: the last {comparison.points} "
             f"values up to {period} reach into the year before",
+            earliest,
+        )
+    broken = break_between(indicator, earliest, period)
+    if broken is not None:
+        return travel.not_comparable(
+            comparison,
+            settings,
+            f"the series breaks at {broken}: the last {comparison.points} values up to "
+            f"{period} reach back before the break",
             earliest,
         )
     points: list[trend.Point] = []

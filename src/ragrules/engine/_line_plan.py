@@ -8,6 +8,7 @@ from decimal import Decimal
 import attrs
 
 from ragrules.engine import rating, travel
+from ragrules.engine._history import break_between
 from ragrules.engine._placing import Series
 from ragrules.engine._reasons import why
 from ragrules.engine._targets import rounded, target_for
@@ -149,10 +150,15 @@ class LinePlan:
             for comparison in ruleset.travel.comparisons
         )
         # Comparisons with no earlier value to read: the previous period of a year-to-date
-        # period that starts its year (the general path says why).
+        # period that starts its year, or one across a series break (the general path says
+        # why).
         self.restarts = tuple(
-            comparison.against is Against.PREVIOUS_PERIOD and starts_year(period, ruleset.calendar)
-            for comparison in ruleset.travel.comparisons
+            (
+                comparison.against is Against.PREVIOUS_PERIOD
+                and starts_year(period, ruleset.calendar)
+            )
+            or break_between(indicator, earlier, period) is not None
+            for comparison, earlier in zip(ruleset.travel.comparisons, self.earlier, strict=True)
         )
         # The periods a wide row's earlier columns are placed at, as the general reader places
         # them (from the row's period text); None when it cannot (the general path says why).

@@ -429,6 +429,8 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
         }
     if indicator.unchanged_within != NO_CHANGE:
         data["unchanged-within"] = _margin(indicator.unchanged_within, indicator.unit)
+    if indicator.series_breaks:
+        data["series-breaks"] = [text_in(p, _CALENDAR.get()) for p in indicator.series_breaks]
     if indicator.rate is not None:
         data["rate"] = {"per": number_text(indicator.rate.per)}
     if indicator.minimum is not None:

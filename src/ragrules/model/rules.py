@@ -298,6 +298,9 @@ class Indicator:
     # suppressed rather than rated.
     rate: RateRule | None = None
     minimum: Minimum | None = None
+    # Periods from which the series starts again (a changed definition): no comparison
+    # reaches back across one. Earliest first.
+    series_breaks: tuple[Period, ...] = ()
     # Settings that change within the years a ruleset covers (Kent revises floor standards
     # in-year; an indicator becomes "for information"): the entry in force for a period
     # replaces `polarity`, `scale` or `thresholds` (which hold the earliest entry's).

@@ -15,7 +15,7 @@ from ragrules.formats.loading._keys import (
 )
 from ragrules.formats.loading._origins import SettingOrigins
 from ragrules.formats.loading._settings import SettingReaders
-from ragrules.model.periods import PeriodError, parse_period
+from ragrules.model.periods import Period, PeriodError, parse_period
 from ragrules.model.rules import (
     NO_CHANGE,
     Indicator,
@@ -194,6 +194,9 @@ class IndicatorReader(Checks, SettingReaders):
         minimum = None
         if (found := setting("minimum")) is not None:
             minimum = self.minimum(*found, rate is not None, unit)
+        breaks: tuple[Period, ...] = ()
+        if "series-breaks" in body:
+            breaks = self.series_breaks(body["series-breaks"], f"{path}.series-breaks")
         overrides, forecast = False, None
         for key in ("overrides", "forecast"):
             found = setting(key)
@@ -231,6 +234,7 @@ class IndicatorReader(Checks, SettingReaders):
             forecast=forecast,
             rate=rate,
             minimum=minimum,
+            series_breaks=breaks,
             dated_polarity=dated_polarity,
             dated_scale=dated_scale,
             dated_thresholds=dated_thresholds,
@@ -258,6 +262,19 @@ class IndicatorReader(Checks, SettingReaders):
                 forecasting = attrs.evolve(indicator, scale=forecast.scale)
                 self.check_scale_fits(forecasting, f"{path}.forecast")
         return indicator
+
+    def series_breaks(self, raw: object, path: str) -> tuple[Period, ...]:
+        """The periods from which an indicator's series starts again, earliest first."""
+        if not isinstance(raw, list) or not raw:
+            self.problem(
+                path,
+                "expected a list of the periods the series breaks at",
+                'series-breaks = ["2021/22 Q1"]',
+            )
+            return ()
+        found = [self.period(item, f"{path}[{index}]") for index, item in enumerate(raw)]
+        breaks = sorted({p for p in found if p is not None}, key=lambda p: (p.start, str(p)))
+        return tuple(breaks)
 
     def settings_origins(
         self, body: dict[str, Any], path: str, defaults: dict[str, Any]

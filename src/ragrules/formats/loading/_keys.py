@@ -46,6 +46,7 @@ _INDICATOR_KEYS = (
     "description",
     "source",
     "unchanged-within",
+    "series-breaks",
     *_DEFAULT_KEYS,
 )
 _TOP_KEYS = (

@@ -1,0 +1,164 @@
+"""Series breaks (CONVENTIONS: "a series break or a changed quarterly target can make a
+short-term comparison meaningless"): an indicator's `series-breaks` make every comparison that
+reaches back across one not comparable, saying so, in every engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ragrules
+from ragrules.engine.canonical import canonical_toml
+from tests.conftest import assert_refused_at
+from tests.test_stream_duplicates import _every_engine
+
+HEAD = '[ruleset]\nformat = 1\nid = "sb"\n'
+COMPARISONS = (
+    "[travel.comparisons]\n"
+    'short = { against = "previous-period" }\n'
+    'long = { against = "same-period-last-year" }\n'
+    'average = { against = "previous-average", points = 2 }\n'
+    'trend = { against = "recent-trend", points = 3, test = "chi-squared" }\n'
+)
+INDICATOR = (
+    '[[indicator]]\nid = "a"\nunit = "percent"\ntarget = "50%"\ntolerance = { relative = "10%" }\n'
+)
+BROKEN = ragrules.loads(HEAD + COMPARISONS + INDICATOR + 'series-breaks = ["2021/22 Q1"]\n')
+WHOLE = ragrules.loads(HEAD + COMPARISONS + INDICATOR)
+QUARTERS = [
+    f"{year}/{year - 1999:02d} Q{q}" for year in (2019, 2020, 2021, 2022) for q in range(1, 5)
+]
+
+
+def _rows() -> list[dict[str, str]]:
+    return [
+        {
+            "indicator": "a",
+            "period": period,
+            "value": str(40 + n),
+            "count": str(40 + n),
+            "denominator": "100",
+        }
+        for n, period in enumerate(QUARTERS)
+    ]
+
+
+def _moves(ruleset: ragrules.Ruleset) -> dict[str, dict[str, ragrules.Movement]]:
+    return {
+        str(result.period): {move.comparison.name: move for move in result.travel}
+        for result in ruleset.iter_rate(_rows())
+        if isinstance(result, ragrules.Result)
+    }
+
+
+def test_no_comparison_reaches_back_across_the_break() -> None:
+    moves = _moves(BROKEN)
+    first = moves["2021/22 Q1"]
+    assert (
+        first["short"].reason
+        == "the series breaks at 2021/22 Q1: 2020/21 Q4 is from before the break"
+    )
+    assert (
+        first["long"].reason
+        == "the series breaks at 2021/22 Q1: 2020/21 Q1 is from before the break"
+    )
+    assert moves["2021/22 Q2"]["average"].reason == (
+        "the series breaks at 2021/22 Q1: the 2 periods before 2021/22 Q2 reach back before "
+        "the break"
+    )
+    assert moves["2021/22 Q2"]["trend"].reason == (
+        "the series breaks at 2021/22 Q1: the last 3 values up to 2021/22 Q2 reach back "
+        "before the break"
+    )
+    # From the break on, each comparison is made again as soon as it stays after it.
+    assert moves["2021/22 Q2"]["short"].comparable
+    assert moves["2021/22 Q3"]["average"].comparable
+    assert moves["2021/22 Q3"]["trend"].comparable
+    assert not moves["2021/22 Q4"]["long"].comparable
+    assert moves["2022/23 Q1"]["long"].comparable
+
+
+def test_a_ruleset_without_breaks_compares_as_before() -> None:
+    broken, whole = _moves(BROKEN), _moves(WHOLE)
+    for period, moves in whole.items():
+        for name, move in moves.items():
+            if "series breaks" not in broken[period][name].reason:
+                assert broken[period][name] == move
+
+
+def test_every_engine_words_the_break_alike(tmp_path: Path) -> None:
+    ruleset = ragrules.loads(
+        HEAD + COMPARISONS.split("average")[0] + INDICATOR + 'series-breaks = ["2021/22 Q1"]\n'
+    )
+    rows = [
+        f"a,E{area},{period},{40 + n + area}%"
+        for n, period in enumerate(QUARTERS)
+        for area in range(3)
+    ]
+    path = tmp_path / "break.csv"
+    path.write_text("indicator,area,period,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    lines = [json.loads(line) for line in _every_engine(ruleset, path).splitlines()]
+    reasons = {
+        (line["period"], move["comparison"]): move["reason"]
+        for line in lines
+        for move in line["travel"]
+    }
+    assert reasons[("2021/22 Q1", "short")].startswith("the series breaks at 2021/22 Q1")
+    assert reasons[("2021/22 Q4", "long")].startswith("the series breaks at 2021/22 Q1")
+    assert reasons[("2021/22 Q2", "short")] == ""
+
+
+def test_the_canonical_form_writes_the_breaks_only_when_given() -> None:
+    assert "series-breaks" not in canonical_toml(WHOLE)
+    text = canonical_toml(BROKEN)
+    assert 'series-breaks = ["2021/22 Q1"]' in text
+    again = ragrules.loads(text)
+    assert again.fingerprint == BROKEN.fingerprint
+    assert again.indicators[0].series_breaks == BROKEN.indicators[0].series_breaks
+
+
+@pytest.mark.parametrize(
+    ("value", "key", "words"),
+    [
+        ('"2021/22 Q1"', "indicator[0].series-breaks", "expected a list of the periods"),
+        ("[]", "indicator[0].series-breaks", "expected a list of the periods"),
+        ('["2021/22 Q1", "Q5 2021"]', "indicator[0].series-breaks[1]", ""),
+        ('["2021/22 Q1", 2022]', "indicator[0].series-breaks[1]", ""),
+    ],
+)
+def test_bad_breaks_are_refused_where_they_are_written(value: str, key: str, words: str) -> None:
+    assert_refused_at(HEAD + INDICATOR + f"series-breaks = {value}\n", key, words)
+
+
+@given(
+    current=st.integers(min_value=4, max_value=15),
+    back=st.sampled_from([1, 4]),
+    broken=st.integers(min_value=0, max_value=15),
+)
+def test_a_comparison_is_made_unless_a_break_lies_between(
+    current: int, back: int, broken: int
+) -> None:
+    """For any break and pair of quarters: not comparable exactly when the earlier quarter
+    is before the break and the current one from it on; otherwise as with no break."""
+    ruleset = ragrules.loads(
+        HEAD
+        + COMPARISONS.split("average")[0]
+        + INDICATOR
+        + f'series-breaks = ["{QUARTERS[broken]}"]\n'
+    )
+    rows = [r for r in _rows() if r["period"] in (QUARTERS[current - back], QUARTERS[current])]
+    name = "short" if back == 1 else "long"
+    (result,) = [
+        r
+        for r in ruleset.iter_rate(rows)
+        if isinstance(r, ragrules.Result) and str(r.period) == QUARTERS[current]
+    ]
+    move = next(m for m in result.travel if m.comparison.name == name)
+    across = current - back < broken <= current
+    assert (not move.comparable and "series breaks" in move.reason) is across
+    if not across:
+        assert move.comparable and move.direction is ragrules.Direction.UP
