@@ -166,6 +166,12 @@ def _movement(
             return travel.not_comparable(
                 comparison, settings, f"the {earlier_period} value is caveated", earlier_period
             )
+        if comparison.same_target:
+            changed = _target_changed(
+                ruleset, indicator, earlier, earlier_period, target, series, benchmarks
+            )
+            if changed:
+                return travel.not_comparable(comparison, settings, changed, earlier_period)
         text = value_text(indicator, earlier)
         reading = reading_of(indicator, earlier, ruleset.tokens.at(earlier_period))
     if reading.number is None:
@@ -223,6 +229,32 @@ def _against_named(
         target,
         earlier_text=format_decimal(number),
     )
+
+
+def _target_changed(
+    ruleset: RulesetData,
+    indicator: Indicator,
+    earlier: Observation,
+    when: Period,
+    current: Target | None,
+    series: Series,
+    benchmarks: BenchmarkValues | None,
+) -> str:
+    """Why a `same-target` comparison is not made: the target the earlier row was rated
+    against (in force for its period, or its own) is not the current one; '' when it is."""
+    version = indicator.at(when)
+    lookup = None
+    if benchmarks is not None:
+
+        def lookup(name: str) -> tuple[Decimal | None, str]:
+            return benchmarks.value(name, version, earlier, series, when)
+
+    then, _, _ = target_for(version, earlier, when, ruleset.tokens.at(when), lookup)
+    if then == current:
+        return ""
+    was = "none" if then is None else str(then)
+    now = "none" if current is None else str(current)
+    return f"the target changed from {was} in {when} to {now}: the periods are not comparable"
 
 
 def break_between(indicator: Indicator, earlier: Period, current: Period) -> Period | None:

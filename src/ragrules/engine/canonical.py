@@ -325,6 +325,7 @@ def _travel(ruleset: RulesetData) -> dict[str, Any]:
                     else {}
                 ),
                 **({"words": _words(comparison)} if comparison.has_words else {}),
+                **({"same-target": True} if comparison.same_target else {}),
             }
             for comparison in travel.comparisons
         }

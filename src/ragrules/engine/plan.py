@@ -68,6 +68,7 @@ class Planner:
             and all(
                 c.against in (Against.PREVIOUS_PERIOD, Against.SAME_PERIOD_LAST_YEAR)
                 and not c.has_words  # graded words: the general path writes them
+                and not c.same_target  # the earlier period's target: the general path's
                 for c in ruleset.travel.comparisons
             )
         )

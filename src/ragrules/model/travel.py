@@ -79,6 +79,9 @@ class Comparison:
     # in `dated_words`, `words` holds the earliest entry's and `Travel.at` the period's.
     words: tuple[TravelWord, ...] = ()
     dated_words: Schedule[tuple[TravelWord, ...]] | None = None
+    # Compared only with an earlier period that had the same target (a changed quarterly
+    # target makes the short-term comparison meaningless): else not comparable.
+    same_target: bool = False
 
     @property
     def has_words(self) -> bool:

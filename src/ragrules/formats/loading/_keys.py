@@ -70,6 +70,6 @@ _DATA_KEYS = ("no-data", "suppressed", "breakdowns")
 _EXCEPTION_KEYS = ("statuses", "rules", "flagged", "commentary-required")
 _RULE_KEYS = ("name", "statuses", "periods", "until", "travel")
 _TRAVEL_KEYS = ("comparisons", "arrows", "unchanged-within", "glyphs")
-_COMPARISON_KEYS = ("against", "benchmark", "label", "points", "test", "words")
+_COMPARISON_KEYS = ("against", "benchmark", "label", "points", "test", "words", "same-target")
 _FORECAST_KEYS = ("scale",)
 _MARGIN_KEYS = ("relative", "absolute")  # `from` only in dated arrays, taken off by `dated`

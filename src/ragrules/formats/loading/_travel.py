@@ -134,6 +134,17 @@ class TravelReader(Amounts):
                 else "only a recent-trend comparison has points and a test",
             )
             return None
+        same_target = body.get("same-target", False)
+        if not isinstance(same_target, bool):
+            self.problem(f"{path}.same-target", "expected true or false", "same-target = true")
+            return None
+        if same_target and against not in (Against.PREVIOUS_PERIOD, Against.SAME_PERIOD_LAST_YEAR):
+            self.problem(
+                f"{path}.same-target",
+                "only a previous-period or same-period-last-year comparison has same-target",
+                "compare with one earlier period, or leave same-target out",
+            )
+            return None
         words: tuple[TravelWord, ...] = ()
         dated_words = None
         if "words" in body:
@@ -164,6 +175,7 @@ class TravelReader(Amounts):
             test=test,
             words=words,
             dated_words=dated_words if dated_words is not None and dated_words.is_dated else None,
+            same_target=same_target,
         )
 
     def travel_words(self, raw: object, path: str) -> tuple[TravelWord, ...] | None:
