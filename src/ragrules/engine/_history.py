@@ -19,7 +19,7 @@ from ragrules.engine.travel import Movement
 from ragrules.model.comparisons import Benchmark
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.observations import Observation, read_value
-from ragrules.model.periods import Period, starts_year
+from ragrules.model.periods import Period, previous_year, starts_year
 from ragrules.model.rules import (
     Against,
     Comparison,
@@ -143,6 +143,8 @@ def _movement(
         earlier_period = (
             period.previous()
             if comparison.against is Against.PREVIOUS_PERIOD
+            else previous_year(period, ruleset.calendar)
+            if comparison.against is Against.PREVIOUS_OUTTURN
             else period.same_period_last_year()
         )
         if comparison.against is Against.PREVIOUS_PERIOD and starts_year(period, ruleset.calendar):

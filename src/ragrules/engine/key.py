@@ -278,6 +278,8 @@ def _comparison_text(
         what = f"the same {noun} last year"
     elif comparison.against is Against.PREVIOUS_AVERAGE:
         what = f"the average of the {comparison.points} {noun}s before"
+    elif comparison.against is Against.PREVIOUS_OUTTURN:
+        what = "the whole year before (the previous outturn)"
     else:
         what = f"the {comparison.benchmark} benchmark"
     up, down = travel.glyph("up"), travel.glyph("down")

@@ -331,6 +331,14 @@ def year_start(period: Period, calendar: Calendar) -> tuple[int, int]:
     return (year_of(period, own), _FIRST_MONTH[own])
 
 
+def previous_year(period: Period, calendar: Calendar) -> Period:
+    """The whole year before the one holding `period` (its previous outturn's): `2019/20`
+    for `2020/21 Q2`, in the period's own calendar (a month's in `calendar`)."""
+    own = calendar if period.kind is PeriodKind.MONTH else period.calendar
+    year = Period(kind=PeriodKind.YEAR, year=year_of(period, own) - 1, index=1, calendar=own)
+    return interned(year)
+
+
 def starts_year(period: Period, calendar: Calendar) -> bool:
     """Whether `period` is a year-to-date month or quarter that starts its year (`2021/22
     Q1 YTD`; `Apr 2021 YTD` in a financial ruleset): a year-to-date value starts again each

@@ -25,6 +25,8 @@ class Against(enum.Enum):
     RECENT_TREND = "recent-trend"
     # The mean of the series' `points` periods before this one (Pentana's average).
     PREVIOUS_AVERAGE = "previous-average"
+    # The series' whole year before the current period's year (Havering's previous outturn).
+    PREVIOUS_OUTTURN = "previous-outturn"
 
 
 class Direction(enum.Enum):
