@@ -47,7 +47,10 @@ def movement_with_history(
     benchmarks: BenchmarkValues | None = None,
 ) -> Movement:
     """This period's movement, with the earlier judgements the exception rules need;
-    `benchmarks` gives a `[benchmarks]` entry's value (else a benchmark is a column)."""
+    `benchmarks` gives a `[benchmarks]` entry's value (else a benchmark is a column), and
+    finds a report's earlier rows by their months too (`2020 Q3` for `2020/21 Q2`)."""
+    if benchmarks is not None:
+        placed = benchmarks.rows
     move = _movement(
         ruleset,
         comparison,

@@ -11,9 +11,10 @@ the two, and a comparison gives what exact fractions would give.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from ragrules.engine._placing import LOOKBACK_ROWS, KnownRows, Placed, Series
+from ragrules.engine._placing import LOOKBACK_ROWS, Key, KnownRows, Placed, Series
 from ragrules.engine._rates import reading_of
 from ragrules.engine._targets import target_for
 from ragrules.engine.quantiles import GroupValues, in_group, numbers
@@ -155,7 +156,17 @@ class BenchmarkValues:
         report, its months written another way), or None."""
         if not area:
             return None
-        key = (series[0], area, series[2])
+        return self.series_row((series[0], area, series[2]), period)
+
+    @property
+    def rows(self) -> Placed:
+        """The rows, each found by its period or, in a report, by its months (`series_row`)."""
+        return _ByMonths(self)
+
+    def series_row(self, key: Series, period: Period | None) -> Observation | None:
+        """The series' row for `period`, or, in a report, for its months written another way
+        (`2020 Q3` for `2020/21 Q2`); None when there is neither. A stream finds a row by
+        its period as written: its recent rows are not indexed by months."""
         found = self.placed.get((key, period))
         if found is not None or period is None or isinstance(self.placed, KnownRows):
             return found
@@ -224,3 +235,22 @@ class BenchmarkValues:
         if not weight:
             return None, f"no weighted values in {benchmark.group or 'any area'}{_for(key[2])}"
         return EXACT.divide(total, weight), ""
+
+
+class _ByMonths(Mapping[Key, Observation]):
+    """A batch's rows, looked up as `BenchmarkValues.series_row` finds them."""
+
+    def __init__(self, values: BenchmarkValues) -> None:
+        self.benchmarks = values
+
+    def __getitem__(self, key: Key) -> Observation:
+        found = self.benchmarks.series_row(*key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self.benchmarks.placed)
+
+    def __len__(self) -> int:
+        return len(self.benchmarks.placed)
