@@ -320,7 +320,8 @@ def national_baseline_same_output(source: Path, target: Path) -> None:
         if better:
             words = f"{status} needs {shown(at)}, {away} {'more' if up else 'less'}"
         else:
-            words = f"falls to {status} {'above' if up else 'below'} {shown(at)} ({away} "
+            moved = away if at != value else "any amount"  # on the edge: any move past it
+            words = f"falls to {status} {'above' if up else 'below'} {shown(at)} ({moved} "
             words += f"{'higher' if up else 'lower'})"
         return {
             "direction": "up" if up else "down",
