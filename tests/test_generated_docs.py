@@ -237,6 +237,8 @@ def cookbook_index() -> str:
         "`rulesets/examples/judgement/officer-judgement.toml`\n"
         "- [Roll-ups: services, directorates and priorities](rollups.md): "
         "`rulesets/examples/rollups/services-and-priorities.toml`\n"
+        "- [Direction of travel across changed targets and definitions](travel.md): "
+        "`rulesets/examples/travel/quarterly-travel.toml`\n"
     )
 
 
