@@ -125,3 +125,13 @@ def test_same_target_compares_exactly_when_the_targets_are_equal(then: object, n
     move = _moves(RULESET, rows)["2020/21 Q2"]
     assert move["short"].comparable is (then == now)
     assert move["plain"].comparable
+
+
+def test_the_key_says_the_comparison_needs_the_same_target() -> None:
+    report = RULESET.rate(_rows())
+    texts = [entry.text for entry in report.key.entries]
+    assert any(
+        text.startswith("Compared with the previous quarter where its target was the same;")
+        for text in texts
+    )
+    assert any(text.startswith("Compared with the previous quarter;") for text in texts)

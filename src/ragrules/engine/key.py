@@ -282,6 +282,8 @@ def _comparison_text(
         what = "the whole year before (the previous outturn)"
     else:
         what = f"the {comparison.benchmark} benchmark"
+    if comparison.same_target:
+        what += " where its target was the same"
     up, down = travel.glyph("up"), travel.glyph("down")
     better, worse = travel.glyph("improving"), travel.glyph("worsening")
     if travel.arrows is Arrows.JUDGEMENT:
