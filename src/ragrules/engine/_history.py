@@ -298,25 +298,18 @@ def _previous_average(
     if period is None:
         return travel.not_comparable(comparison, settings, "the report has no period")
     earliest = period.shifted(-comparison.points)
-    if _reaches_year_before(period, comparison.points, ruleset):
-        # Q2 YTD's two periods before are Q1 YTD and last year's Q4 YTD: a year-to-date value
-        # starts again each year, so their mean mixes a year's total with a quarter's.
-        return travel.not_comparable(
-            comparison,
-            settings,
-            f"a year-to-date value starts again each year: the {comparison.points} periods "
-            f"before {period} reach into the year before",
-            earliest,
-        )
-    broken = break_between(indicator, earliest, period)
-    if broken is not None:
-        return travel.not_comparable(
-            comparison,
-            settings,
-            f"the series breaks at {broken}: the {comparison.points} periods before {period} "
-            "reach back before the break",
-            earliest,
-        )
+    # Q2 YTD's two periods before are Q1 YTD and last year's Q4 YTD: a year-to-date value
+    # starts again each year, so their mean mixes a year's total with a quarter's.
+    across = _across(
+        ruleset,
+        comparison,
+        indicator,
+        period,
+        comparison.points,
+        f"the {comparison.points} periods before {period}",
+    )
+    if across is not None:
+        return across
     total = Decimal(0)
     for back in range(comparison.points, 0, -1):
         when = period.shifted(-back)
@@ -361,25 +354,18 @@ def _recent_trend(
     if period is None:
         return travel.not_comparable(comparison, settings, "the report has no period")
     earliest = period.shifted(-(comparison.points - 1))
-    if _reaches_year_before(period, comparison.points - 1, ruleset):
-        # Last year's Q4 YTD then this year's Q1 YTD is a year's total then a quarter's: the
-        # fall is the year starting again, not a trend.
-        return travel.not_comparable(
-            comparison,
-            settings,
-            f"a year-to-date value starts again each year: the last {comparison.points} "
-            f"values up to {period} reach into the year before",
-            earliest,
-        )
-    broken = break_between(indicator, earliest, period)
-    if broken is not None:
-        return travel.not_comparable(
-            comparison,
-            settings,
-            f"the series breaks at {broken}: the last {comparison.points} values up to "
-            f"{period} reach back before the break",
-            earliest,
-        )
+    # Last year's Q4 YTD then this year's Q1 YTD is a year's total then a quarter's: the fall
+    # is the year starting again, not a trend.
+    across = _across(
+        ruleset,
+        comparison,
+        indicator,
+        period,
+        comparison.points - 1,
+        f"the last {comparison.points} values up to {period}",
+    )
+    if across is not None:
+        return across
     points: list[trend.Point] = []
     for back in range(comparison.points - 1, -1, -1):
         when = period.shifted(-back)
@@ -417,11 +403,27 @@ def _recent_trend(
     )
 
 
-def _reaches_year_before(period: Period, back: int, ruleset: RulesetData) -> bool:
-    """Whether the `back` periods before a year-to-date `period` reach into the year before:
-    one of `period` and the `back - 1` before it starts its year (for an average of the
-    periods before, or a trend's earlier points)."""
-    return any(starts_year(period.shifted(-step), ruleset.calendar) for step in range(back))
+def _across(
+    ruleset: RulesetData,
+    comparison: Comparison,
+    indicator: Indicator,
+    period: Period,
+    back: int,
+    span: str,
+) -> Movement | None:
+    """Not comparable when the `back` periods before `period` that an average or a trend
+    reads (`span`, in words) reach into the year before a year-to-date period, or back
+    across a series break; None when they do not."""
+    settings = ruleset.travel.at(period)
+    earliest = period.shifted(-back)
+    if any(starts_year(period.shifted(-step), ruleset.calendar) for step in range(back)):
+        why = f"a year-to-date value starts again each year: {span} reach into the year before"
+        return travel.not_comparable(comparison, settings, why, earliest)
+    broken = break_between(indicator, earliest, period)
+    if broken is not None:
+        why = f"the series breaks at {broken}: {span} reach back before the break"
+        return travel.not_comparable(comparison, settings, why, earliest)
+    return None
 
 
 def _number(indicator: Indicator, row: Observation | None, tokens: Tokens) -> Decimal | None:
