@@ -10,7 +10,7 @@ from fractions import Fraction
 import attrs
 
 from ragrules.engine import travel, trend
-from ragrules.engine._placing import Placed, Series
+from ragrules.engine._placing import LOOKBACK_ROWS, KnownRows, Placed, Series
 from ragrules.engine._rates import reading_of, value_text
 from ragrules.engine._reasons import no_earlier_value
 from ragrules.engine._targets import rounded, target_for
@@ -164,8 +164,13 @@ def _movement(
             )
         earlier = placed.get((series, earlier_period))
         if earlier is None:
+            # A stream holds only the rows read before this one, and not all of them.
+            kept = f" among the last {LOOKBACK_ROWS:,} values read before this one"
             return travel.not_comparable(
-                comparison, settings, f"no row for {earlier_period}", earlier_period
+                comparison,
+                settings,
+                f"no row for {earlier_period}{kept if isinstance(placed, KnownRows) else ''}",
+                earlier_period,
             )
         if earlier.caveat:
             return travel.not_comparable(

@@ -160,8 +160,9 @@ class BenchmarkValues:
 
     @property
     def rows(self) -> Placed:
-        """The rows, each found by its period or, in a report, by its months (`series_row`)."""
-        return _ByMonths(self)
+        """The rows, each found by its period or, in a report, by its months (`series_row`):
+        a stream's are found by their periods as written, as they are given."""
+        return self.placed if isinstance(self.placed, KnownRows) else _ByMonths(self)
 
     def series_row(self, key: Series, period: Period | None) -> Observation | None:
         """The series' row for `period`, or, in a report, for its months written another way

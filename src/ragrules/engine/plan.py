@@ -25,6 +25,7 @@ from ragrules.engine._history import movement_with_history
 from ragrules.engine._line_plan import LinePlan, Moved, Planned, Rated
 from ragrules.engine._placing import (
     LOOKBACK_ROWS,
+    KnownRows,
     Recent,
     Series,
     as_observation,
@@ -281,7 +282,8 @@ class RowStream:
             value,
             plan.target,
             plan.period,
-            {} if found is None else {key: as_observation(key, found)},
+            # What the stream knows, as the general path's rows: it words what it lacks so.
+            KnownRows({} if found is None else {key: as_observation(key, found)}, self.history),
             series,
         )
 
