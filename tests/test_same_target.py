@@ -135,3 +135,40 @@ def test_the_key_says_the_comparison_needs_the_same_target() -> None:
         for text in texts
     )
     assert any(text.startswith("Compared with the previous quarter;") for text in texts)
+
+
+BENCHMARK_TARGET = (
+    HEAD
+    + '[benchmarks.england]\narea = "E92000001"\n'
+    + '[travel.comparisons]\nst = { against = "previous-period", same-target = true }\n'
+    + '[exceptions]\nrules = [{ name = "worse twice", travel = { comparison = "st", '
+    + 'judgement = "worsening", periods = 2 } }]\n'
+    + '[[indicator]]\nid = "bench"\ntarget = { benchmark = "england" }\n'
+    + "tolerance = { absolute = 5 }\n"
+)
+
+
+def _benchmark_rows() -> list[dict[str, str]]:
+    return [
+        {"indicator": "bench", "area": area, "period": f"2020/21 Q{q}", "value": value}
+        for q, e1 in ((1, "70"), (2, "65"), (3, "61"))
+        for area, value in (("E92000001", "60"), ("E1", e1))
+    ]
+
+
+def test_a_benchmark_target_is_the_benchmarks_value_then_in_every_period() -> None:
+    """England stays 60: E1's falls are compared, and a rule over two periods sees both."""
+    report = ragrules.loads(BENCHMARK_TARGET).rate(_benchmark_rows())
+    e1 = report.result("bench", area="E1")
+    (move,) = e1.travel
+    assert (move.judgement, move.earlier_judgements) == (
+        ragrules.Judgement.WORSENING,
+        (ragrules.Judgement.WORSENING,),
+    )
+    assert [s.result.area for s in report.exceptions] == ["E1"]
+
+
+def test_the_benchmarks_own_row_has_no_target_in_either_period() -> None:
+    report = ragrules.loads(BENCHMARK_TARGET).rate(_benchmark_rows())
+    (move,) = report.result("bench", area="E92000001").travel
+    assert move.comparable and move.direction is ragrules.Direction.UNCHANGED

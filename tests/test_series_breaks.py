@@ -124,8 +124,10 @@ def test_the_canonical_form_writes_the_breaks_only_when_given() -> None:
 @pytest.mark.parametrize(
     ("value", "key", "words"),
     [
-        ('"2021/22 Q1"', "indicator[0].series-breaks", "expected a list of the periods"),
-        ("[]", "indicator[0].series-breaks", "expected a list of the periods"),
+        ('"2021/22 Q1"', "indicator[0].series-breaks", "expected a list of periods"),
+        ("[]", "indicator[0].series-breaks", "an empty list"),
+        ('["2021/22 Q1 YTD"]', "indicator[0].series-breaks[0]", "breaks at a month, quarter or"),
+        ('["R12M Mar 2022"]', "indicator[0].series-breaks[0]", "breaks at a month, quarter or"),
         ('["2021/22 Q1", "Q5 2021"]', "indicator[0].series-breaks[1]", ""),
         ('["2021/22 Q1", 2022]', "indicator[0].series-breaks[1]", ""),
     ],
@@ -162,3 +164,55 @@ def test_a_comparison_is_made_unless_a_break_lies_between(
     assert (not move.comparable and "series breaks" in move.reason) is across
     if not across:
         assert move.comparable and move.direction is ragrules.Direction.UP
+
+
+@pytest.mark.parametrize(
+    ("earlier", "current", "across"),
+    [
+        ("2021/22 Q4 YTD", "2022/23 Q4 YTD", True),  # April 2021 on: six months before
+        ("2022/23 Q4 YTD", "2023/24 Q4 YTD", False),
+        ("R12M Mar 2022", "R12M Mar 2023", True),  # from April 2021
+        ("R12M Sep 2022", "R12M Sep 2023", False),  # from October 2021
+        ("2021/22", "2022/23", True),
+        ("2021/22 Q2", "2021/22 Q3", True),
+        ("2021/22 Q3", "2021/22 Q4", False),
+    ],
+)
+def test_a_value_that_covers_months_before_the_break_is_from_before_it(
+    earlier: str, current: str, across: bool
+) -> None:
+    """A year-to-date or rolling value covers the months before the one it stands at: one
+    with any month before the break is not compared with one after it."""
+    ruleset = ragrules.loads(
+        HEAD
+        + '[travel.comparisons]\nlong = { against = "same-period-last-year" }\n'
+        + 'short = { against = "previous-period" }\n'
+        + INDICATOR
+        + 'series-breaks = ["2021/22 Q3"]\n'
+    )
+    rows = [
+        {"indicator": "a", "period": earlier, "value": "40"},
+        {"indicator": "a", "period": current, "value": "45"},
+    ]
+    (result,) = ruleset.rate(rows, period=current).results
+    moves = [m for m in result.travel if m.period == ragrules.parse_period(earlier)]
+    assert moves, [str(m.period) for m in result.travel]
+    assert ("the series breaks at 2021/22 Q3" in moves[0].reason) is across
+    assert moves[0].comparable is not across
+
+
+def test_a_break_is_named_as_the_ruleset_reads_it_back() -> None:
+    """A financial break in an academic ruleset is `FY 2021/22 Q1`: `2021/22 Q1` alone would
+    be September to November there."""
+    ruleset = ragrules.loads(
+        HEAD.replace('id = "sb"', 'id = "sb"\ncalendar = "academic"')
+        + '[travel.comparisons]\nshort = { against = "previous-period" }\n'
+        + INDICATOR
+        + 'series-breaks = ["FY 2021/22 Q1"]\n'
+    )
+    rows = [
+        {"indicator": "a", "period": "FY 2020/21 Q4", "value": "40"},
+        {"indicator": "a", "period": "FY 2021/22 Q1", "value": "45"},
+    ]
+    (result,) = ruleset.rate(rows, period="FY 2021/22 Q1").results
+    assert result.travel[0].reason.startswith("the series breaks at FY 2021/22 Q1: ")

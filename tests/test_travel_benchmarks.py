@@ -93,7 +93,7 @@ def test_the_benchmark_row_is_read_as_the_indicator_rounds() -> None:
     assert (move.direction.value, move.earlier, move.earlier_text) == (
         "unchanged",
         Decimal("40.0"),
-        "40.04",
+        "40",  # the rounded value, as `earlier` holds it
     )
 
 

@@ -68,3 +68,25 @@ def test_a_movement_does_not_depend_on_how_the_earlier_row_is_written(
         moves.append(_moves(rows, current)["prev"])
     assert moves[0] == moves[1]
     assert moves[0].comparable
+
+
+def test_a_year_to_date_or_rolling_row_is_found_only_as_written() -> None:
+    """`2020/21 Q2 YTD` stands at Q2 but covers April on: never the quarter's row. Nor is
+    `R12M Mar 2021` the year 2020/21's outturn, however alike their months."""
+    rows = [
+        {"indicator": "a", "period": "2020/21 Q2 YTD", "value": "100"},
+        {"indicator": "a", "period": "2020/21 Q3", "value": "48"},
+    ]
+    moves = _moves(rows, "2020/21 Q3")
+    assert moves["prev"].reason == "no row for 2020/21 Q2"
+    outturn = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "o"\n'
+        '[travel.comparisons]\nout = { against = "previous-outturn" }\n'
+        '[[indicator]]\nid = "a"\ntarget = 100\ntolerance = { relative = "10%" }\n'
+    )
+    rows = [
+        {"indicator": "a", "period": "R12M Mar 2021", "value": "40"},
+        {"indicator": "a", "period": "2021/22 Q1", "value": "45"},
+    ]
+    (result,) = outturn.rate(rows, period="2021/22 Q1").results
+    assert result.travel[0].reason == "no row for 2020/21"

@@ -19,7 +19,14 @@ from ragrules.engine.travel import Movement
 from ragrules.model.comparisons import Benchmark
 from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.observations import Observation, read_value
-from ragrules.model.periods import Period, previous_year, starts_year
+from ragrules.model.periods import (
+    Calendar,
+    Period,
+    months_covered,
+    previous_year,
+    starts_year,
+    text_in,
+)
 from ragrules.model.rules import (
     Against,
     Comparison,
@@ -76,7 +83,7 @@ def movement_with_history(
         reading = reading_of(version, row, tokens) if row and not row.caveat else None
         if row is None or reading is None or reading.number is None:
             break
-        then, _, _ = target_for(version, row, period, tokens)
+        then = _target_then(ruleset, indicator, row, period, series, benchmarks)
         past = _movement(
             ruleset,
             comparison,
@@ -154,12 +161,12 @@ def _movement(
             return travel.not_comparable(
                 comparison, settings, restarts_reason(period), earlier_period
             )
-        broken = break_between(indicator, earlier_period, period)
+        broken = break_between(indicator, earlier_period, period, ruleset.calendar)
         if broken is not None:
             return travel.not_comparable(
                 comparison,
                 settings,
-                f"the series breaks at {broken}: {earlier_period} is from before the break",
+                f"{_breaks_at(broken, ruleset)}: {earlier_period} is from before the break",
                 earlier_period,
             )
         earlier = placed.get((series, earlier_period))
@@ -229,15 +236,16 @@ def _against_named(
     number, why = benchmarks.value(named.name, indicator, observation, series, period)
     if number is None:
         return travel.not_comparable(comparison, settings, why)
+    earlier = rounded(indicator, number)  # a rate's quotient as the indicator shows it
     return travel.compare(
         comparison,
         settings,
         indicator.polarity,
         value,
-        rounded(indicator, number),
+        earlier,
         indicator.unchanged_within,
         target,
-        earlier_text=format_decimal(number),
+        earlier_text=format_decimal(earlier),
     )
 
 
@@ -252,14 +260,7 @@ def _target_changed(
 ) -> str:
     """Why a `same-target` comparison is not made: the target the earlier row was rated
     against (in force for its period, or its own) is not the current one; '' when it is."""
-    version = indicator.at(when)
-    lookup = None
-    if benchmarks is not None:
-
-        def lookup(name: str) -> tuple[Decimal | None, str]:
-            return benchmarks.value(name, version, earlier, series, when)
-
-    then, _, _ = target_for(version, earlier, when, ruleset.tokens.at(when), lookup)
+    then = _target_then(ruleset, indicator, earlier, when, series, benchmarks)
     if then == current:
         return ""
     was = "none" if then is None else str(then)
@@ -267,13 +268,42 @@ def _target_changed(
     return f"the target changed from {was} in {when} to {now}: the periods are not comparable"
 
 
-def break_between(indicator: Indicator, earlier: Period, current: Period) -> Period | None:
-    """The indicator's series break that `current` is from and `earlier` before (a changed
-    definition: the two are not comparable), or None."""
+def _target_then(
+    ruleset: RulesetData,
+    indicator: Indicator,
+    row: Observation,
+    when: Period,
+    series: Series,
+    benchmarks: BenchmarkValues | None,
+) -> Target | None:
+    """The target an earlier row was rated against in its own period, as its own report
+    rated it: its own target, the ruleset's then, or a benchmark's value then (none for the
+    benchmark's own row, which is not compared with itself)."""
+    version = indicator.at(when)
+    tokens = ruleset.tokens.at(when)
+    if benchmarks is None:
+        return target_for(version, row, when, tokens)[0]
+    return benchmarks.target(version, row, series, when, tokens)[0]
+
+
+def break_between(
+    indicator: Indicator, earlier: Period, current: Period, calendar: Calendar
+) -> Period | None:
+    """The indicator's series break that the months of `earlier` to `current` reach across
+    (some of them before it, some from it on: a changed definition), or None. A year-to-date
+    or rolling value covers the months before the one it stands at too."""
+    first, _ = months_covered(earlier, calendar)
+    _, last = months_covered(current, calendar)
     for broken in indicator.series_breaks:
-        if earlier.start < broken.start <= current.start:
+        if first < broken.first[0] * 12 + broken.first[1] - 1 <= last:
             return broken
     return None
+
+
+def _breaks_at(broken: Period, ruleset: RulesetData) -> str:
+    """`the series breaks at 2021/22 Q1`, the period as the ruleset's calendar reads it back
+    (`FY 2021/22 Q1` in an academic ruleset)."""
+    return f"the series breaks at {text_in(broken, ruleset.calendar)}"
 
 
 def restarts_reason(period: Period) -> str:
@@ -424,9 +454,9 @@ def _across(
     if any(starts_year(period.shifted(-step), ruleset.calendar) for step in range(back)):
         why = f"a year-to-date value starts again each year: {span} reach into the year before"
         return travel.not_comparable(comparison, settings, why, earliest)
-    broken = break_between(indicator, earliest, period)
+    broken = break_between(indicator, earliest, period, ruleset.calendar)
     if broken is not None:
-        why = f"the series breaks at {broken}: {span} reach back before the break"
+        why = f"{_breaks_at(broken, ruleset)}: {span} reach back before the break"
         return travel.not_comparable(comparison, settings, why, earliest)
     return None
 

@@ -157,7 +157,7 @@ class LinePlan:
                 comparison.against is Against.PREVIOUS_PERIOD
                 and starts_year(period, ruleset.calendar)
             )
-            or break_between(indicator, earlier, period) is not None
+            or break_between(indicator, earlier, period, ruleset.calendar) is not None
             for comparison, earlier in zip(ruleset.travel.comparisons, self.earlier, strict=True)
         )
         # The periods a wide row's earlier columns are placed at, as the general reader places

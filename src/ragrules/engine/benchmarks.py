@@ -166,15 +166,19 @@ class BenchmarkValues:
 
     def series_row(self, key: Series, period: Period | None) -> Observation | None:
         """The series' row for `period`, or, in a report, for its months written another way
-        (`2020 Q3` for `2020/21 Q2`); None when there is neither. A stream finds a row by
-        its period as written: its recent rows are not indexed by months."""
+        (`2020 Q3` for `2020/21 Q2`); None when there is neither. Only plain months and
+        quarters and years are matched so: a year-to-date or rolling value covers other months
+        than it stands at, so it is found by its period as written, as a stream finds every
+        row (its recent rows are not indexed by months)."""
         found = self.placed.get((key, period))
         if found is not None or period is None or isinstance(self.placed, KnownRows):
             return found
+        if period.ytd or period.rolling:
+            return None
         if self.by_months is None:
             self.by_months = {}
             for (placed, when), row in self.placed.items():
-                if when is not None:
+                if when is not None and not when.ytd and not when.rolling:
                     self.by_months.setdefault((placed, when.first, when.months), row)
         return self.by_months.get((key, period.first, period.months))
 

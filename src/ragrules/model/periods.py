@@ -339,6 +339,18 @@ def previous_year(period: Period, calendar: Calendar) -> Period:
     return interned(year)
 
 
+def months_covered(period: Period, calendar: Calendar) -> tuple[int, int]:
+    """The first and last months a value for `period` covers, as month numbers (`year * 12
+    + month - 1`): a year-to-date value's from its year's start (`year_start`), a rolling
+    value's the twelve months to the one it stands at, any other's its own months."""
+    year, month = (
+        year_start(period, calendar) if period.ytd and not period.rolling else period.first
+    )
+    first = year * 12 + month - 1
+    last = period.first[0] * 12 + period.first[1] - 1 + period.months - 1
+    return first, last
+
+
 def starts_year(period: Period, calendar: Calendar) -> bool:
     """Whether `period` is a year-to-date month or quarter that starts its year (`2021/22
     Q1 YTD`; `Apr 2021 YTD` in a financial ruleset): a year-to-date value starts again each

@@ -266,15 +266,25 @@ class IndicatorReader(Checks, SettingReaders):
     def series_breaks(self, raw: object, path: str) -> tuple[Period, ...]:
         """The periods from which an indicator's series starts again, earliest first."""
         if not isinstance(raw, list) or not raw:
+            words = "an empty list" if raw == [] else "expected a list of periods"
             self.problem(
                 path,
-                "expected a list of the periods the series breaks at",
+                f"{words}: give the periods the series breaks at, or leave series-breaks out",
                 'series-breaks = ["2021/22 Q1"]',
             )
             return ()
-        found = [self.period(item, f"{path}[{index}]") for index, item in enumerate(raw)]
-        breaks = sorted({p for p in found if p is not None}, key=lambda p: (p.start, str(p)))
-        return tuple(breaks)
+        breaks = set()
+        for index, item in enumerate(raw):
+            period = self.period(item, f"{path}[{index}]")
+            if period is not None and (period.ytd or period.rolling):
+                self.problem(
+                    f"{path}[{index}]",
+                    f"a series breaks at a month, quarter or year, not at {item!r}",
+                    "give the first month, quarter or year on the new definition",
+                )
+            elif period is not None:
+                breaks.add(period)
+        return tuple(sorted(breaks, key=lambda p: (p.start, str(p))))
 
     def settings_origins(
         self, body: dict[str, Any], path: str, defaults: dict[str, Any]
