@@ -243,3 +243,42 @@ def test_explain_says_when_the_data_has_no_breakdowns_or_areas(
         "ragrules explain: --area: the report has no indicator 'a' in area 'E1' "
         "(the data has no area column)"
     )
+
+
+_DIFF_BASE = (
+    '[ruleset]\nformat = 1\nid = "d"\n'
+    '[benchmarks.england]\narea = "E92000001"\n'
+    '[groups.nb]\nareas = ["E1", "E2"]\n'
+    '[travel.comparisons]\nst = { against = "previous-period" }\n'
+    '[[indicator]]\nid = "a"\ntarget = 50\ntolerance = { relative = "10%" }\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            ("[[indicator]]", '[[indicator]]\nseries-breaks = ["2021/22 Q1"]'),
+            "a: series-breaks: none (A) vs 2021/22 Q1 (B)",
+        ),
+        (('area = "E92000001"', 'area = "E12000001"'), "benchmarks: {england = {area = E92"),
+        (('["E1", "E2"]', '["E1", "E3"]'), "groups: {nb = {areas = [E1, E2]}} (A)"),
+        (
+            ('"previous-period" }', '"previous-period", same-target = true }'),
+            "same-target = true}",
+        ),
+        (('id = "d"', 'id = "d"\ncalendar = "academic"'), "calendar: financial (A) vs academic"),
+    ],
+)
+def test_diff_names_every_rule_that_changes_a_rating_or_an_arrow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: tuple[str, str], words: str
+) -> None:
+    """A benchmark, a group, a series break, a comparison's same-target or the calendar: each
+    changes arrows or statuses, so `diff` lists it, never "Rules: the same."."""
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text(_DIFF_BASE, encoding="utf-8")
+    b.write_text(_DIFF_BASE.replace(*change), encoding="utf-8")
+    main(["diff", str(a), str(b)])
+    out = capsys.readouterr().out
+    assert "Rules: the same." not in out
+    assert words in out

@@ -139,6 +139,19 @@ _SETTINGS = (
     "target-carries",
     "rate",
     "minimum",
+    "series-breaks",
+)
+# The sections of the canonical form that change what a rating or an arrow reads.
+_SECTIONS = (
+    "data",
+    "scales",
+    "travel",
+    "benchmarks",
+    "groups",
+    "exceptions",
+    "rollup",
+    "statuses",
+    "summary",
 )
 
 
@@ -146,7 +159,13 @@ def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
     """Every setting that differs, per indicator in A's order then B's, in plain words."""
     found: list[RuleDifference] = []
     document_a, document_b = to_document(a), to_document(b)
-    for section in ("data", "scales", "travel", "exceptions", "rollup", "statuses"):
+    if a.calendar is not b.calendar:  # what a split year such as 2021/22 is
+        found.append(
+            RuleDifference(
+                indicator=None, setting="calendar", a=a.calendar.value, b=b.calendar.value
+            )
+        )
+    for section in _SECTIONS:
         if section == "rollup":
             found += _rollup_differences(document_a.get(section), document_b.get(section))
         elif document_a.get(section) != document_b.get(section):
@@ -379,6 +398,8 @@ def _describe(indicator: Indicator, setting: str) -> str:
     if setting == "forecast":
         forecast = indicator.forecast
         return "not rated" if forecast is None else f"rated on {forecast.scale.name}"
+    if setting == "series-breaks":
+        return ", ".join(map(str, indicator.series_breaks)) or "none"
     return _margin(indicator.unchanged_within, indicator.unit)
 
 
@@ -421,4 +442,6 @@ def _words(value: object) -> str:
         return "{" + ", ".join(f"{k} = {_words(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_words(v) for v in value) + "]"
+    if isinstance(value, bool):  # as TOML writes it
+        return "true" if value else "false"
     return str(value)
