@@ -216,3 +216,32 @@ def test_a_break_is_named_as_the_ruleset_reads_it_back() -> None:
     ]
     (result,) = ruleset.rate(rows, period="FY 2021/22 Q1").results
     assert result.travel[0].reason.startswith("the series breaks at FY 2021/22 Q1: ")
+
+
+def test_a_travel_band_stopped_by_a_break_says_why_not_that_nothing_was_there() -> None:
+    """Havering's travel-dependent amber, across a break: the earlier value is there, but not
+    comparable; the reason says so, never "no earlier value to compare with"."""
+    ruleset = ragrules.loads(
+        HEAD
+        + 'scale = "travel-aware"\n'
+        + '[travel]\narrows = "judgement"\n'
+        + '[travel.comparisons]\nlong = { against = "same-period-last-year" }\n'
+        + "[scales.travel-aware]\nbands = [\n"
+        + '  { status = "green", from = "target" },\n'
+        + '  { status = "amber", from = "tolerance" },\n'
+        + '  { status = "amber", travel = { comparison = "long", '
+        + 'judgement = ["improving", "unchanged"] } },\n'
+        + '  { status = "red" },\n]\n'
+        + INDICATOR
+        + 'series-breaks = ["2021/22 Q1"]\n'
+    )
+    rows = [
+        {"indicator": "a", "period": "2020/21 Q2", "value": "30"},
+        {"indicator": "a", "period": "2021/22 Q2", "value": "40"},
+    ]
+    (result,) = ruleset.rate(rows, period="2021/22 Q2").results
+    assert result.status == "red"
+    assert (
+        "not comparable, so the travel condition could not be met: the series breaks at "
+        "2021/22 Q1: 2020/21 Q2 is from before the break" in result.reason
+    )

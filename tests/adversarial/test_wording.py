@@ -23,7 +23,7 @@ from tests.conftest import EXAMPLES
 
 TRAVEL = EXAMPLES / "bands" / "travel-dependent-havering-2013-14.toml"
 HAVERING = EXAMPLES / "havering-2020-21-q2.toml"
-MISSING = "no earlier value to compare with, so the travel condition could not be met"
+MISSING = "not comparable, so the travel condition could not be met"
 
 
 def _travel_report(rows: list[dict[str, str]]) -> ragrules.Report:

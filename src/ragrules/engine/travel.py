@@ -226,13 +226,8 @@ def travel_missing(condition: TravelCondition, travel: Sequence[Movement]) -> st
             f"the result has no {condition.comparison} comparison, "
             "so the travel condition could not be met"
         )
-    if not move.comparable:
-        benchmark = move.comparison.benchmark
-        earlier = "earlier" if benchmark is None else benchmark
-        return (
-            f"no {earlier} value to compare with, so the travel condition could not be met: "
-            f"{move.reason}"
-        )
+    if not move.comparable:  # its reason says why: no row, a series break, ...
+        return f"not comparable, so the travel condition could not be met: {move.reason}"
     if move.judgement is None:
         return (
             f"the {condition.comparison} comparison makes no judgement, "
