@@ -16,7 +16,9 @@ from typing import Any
 
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import RowReader
+from ragrules.model.errors import Problem, RulesetError
 from ragrules.model.observations import column_key, is_missing
+from ragrules.model.rules import Against, BenchmarkTarget, RulesetData
 from ragrules.reports.columnar import rate_rows_columnar
 from ragrules.reports.compiled import rate_lines
 
@@ -55,7 +57,23 @@ def rate_spark(
     (for a file with no blank lines and no quoted cell spanning lines). Rows are grouped by
     series (indicator, area and the ruleset's breakdowns) and each group is rated in row
     order by the columnar engine (the compiled row engine for a group it does not cover).
+    A ruleset that reads other series' rows (England's row, a group's values) is refused: a
+    group holds one series, so those rows would never be found.
     """
+    reads = across_series(ruleset)
+    if reads:
+        raise RulesetError(
+            problems=(
+                Problem(
+                    key=reads[0],
+                    message=f"{reads[1]}, which reads other areas' rows: Spark rates each "
+                    "series (indicator, area and breakdown) on its own, so they would not be "
+                    "found",
+                    hint="rate the whole file as a report (ragrules rate), or by "
+                    "ragrules rate --stream with the benchmark areas first",
+                ),
+            )
+        )
     from pyspark.sql import functions
 
     if row not in frame.columns:
@@ -73,6 +91,34 @@ def rate_spark(
         return _rated(ruleset, header, row, columns, rows)
 
     return text.groupBy(*keys).applyInPandas(rate_group, schema=RESULT_SCHEMA)
+
+
+def across_series(ruleset: RulesetData) -> tuple[str, str] | None:
+    """Where the ruleset reads rows of other series, and what it reads: a `[benchmarks]`
+    entry's row or statistic (as a target, a significance test's benchmark, a comparison) or
+    a group's quantiles. None when every result reads its own series alone."""
+    named = {benchmark.name for benchmark in ruleset.benchmarks}
+    for comparison in ruleset.travel.comparisons:
+        if comparison.against is Against.BENCHMARK and comparison.benchmark in named:
+            where = f"travel.comparisons.{comparison.name}"
+            return where, f"it compares with the {comparison.benchmark} benchmark"
+    for indicator in ruleset.indicators:
+        where = f"indicator {indicator.id!r}"
+        for version in indicator.versions:
+            scale = version.scale
+            if scale.quantiles is not None:
+                return where, f"it is rated on the quantiles of scale {scale.name!r}"
+            test = scale.significance
+            if test is not None and test.benchmark in named:
+                return (
+                    where,
+                    f"its scale {scale.name!r} compares with the {test.benchmark} benchmark",
+                )
+        targets = indicator.target.values() if indicator.target is not None else ()
+        for target in targets:
+            if isinstance(target, BenchmarkTarget) and target.benchmark in named:
+                return where, f"its target is the {target.benchmark} benchmark"
+    return None
 
 
 def numbered(frame: Any, row: str = "row", first: int = 2) -> Any:
