@@ -178,3 +178,24 @@ def test_other_errors_and_csv_headers_are_as_before(tmp_path: Path) -> None:
     )
     (row,) = read_observations(path)
     assert isinstance(row, ragrules.Observation) and row.row == 2 and row.value == "5"
+
+
+def test_the_exceptions_and_caveats_sheets_say_whose_row_each_is(tmp_path: Path) -> None:
+    """Two areas' red rows of one indicator: each names its area, as Markdown and HTML do."""
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("xlsxwriter")
+    from ragrules.reports.xlsx import to_xlsx
+
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "x"\n[exceptions]\nstatuses = ["red"]\n'
+        '[[indicator]]\nid = "a"\ntitle = "Alpha"\ntarget = 70\ntolerance = { relative = "5%" }\n'
+    )
+    rows = [
+        {"indicator": "a", "area": area, "period": "2020/21", "value": "50", "caveat": caveat}
+        for area, caveat in (("E1", ""), ("E2", ""), ("E3", "data not yet verified"))
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(ruleset.rate(rows))))
+    named = [row[0] for row in book["Exceptions"].iter_rows(min_row=2, values_only=True)]
+    assert named == ["a: Alpha (E1)", "a: Alpha (E2)"]
+    caveats = [row[0] for row in book["Caveats"].iter_rows(min_row=2, values_only=True)]
+    assert caveats == ["a: Alpha (E3)"]

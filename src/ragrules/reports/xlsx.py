@@ -26,6 +26,7 @@ from ragrules.reports._render import (
     caveat_text,
     context_rows,
     edges_text,
+    indicator_name,
     margin_column,
     summary_rows,
     target_text,
@@ -262,7 +263,7 @@ class _Writer:
         chosen += [("of particular note: ", s) for s in self.report.of_particular_note]
         for row, (kind, selection) in enumerate(chosen, start=1):
             result = selection.result
-            self.text(sheet, row, 0, _name(result), self.wrap)
+            self.text(sheet, row, 0, indicator_name(result), self.wrap)
             self.status(sheet, row, 1, result.reported_status)
             if result.value is not None:
                 self.number(sheet, row, 2, result.value, result.indicator.unit)
@@ -274,11 +275,6 @@ class _Writer:
     def caveats(self) -> None:
         sheet = self.sheet("Caveats", ("Indicator", "Caveat"), (40, 80))
         for row, result in enumerate(self.report.caveats, start=1):
-            self.text(sheet, row, 0, _name(result), self.wrap)
+            self.text(sheet, row, 0, indicator_name(result), self.wrap)
             self.text(sheet, row, 1, caveat_text(result), self.wrap)
         self.none(sheet, len(self.report.caveats), "None this period.")
-
-
-def _name(result: Result) -> str:
-    indicator = result.indicator
-    return f"{indicator.id}: {indicator.title}" if indicator.title else indicator.id
