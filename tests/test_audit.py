@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -266,3 +267,39 @@ def test_each_published_status_is_checked_against_its_own_row_whatever_its_numbe
     assert [(m.result.indicator.id, m.published) for m in found.mismatches] == [
         ("lac-placement-stability", "Red")
     ]
+
+
+TRAVEL_EXAMPLE = EXAMPLES / "travel" / "quarterly-travel.toml"
+
+
+def _travel_rows(**published: str) -> list[dict[str, str]]:
+    path = EXAMPLES / "travel" / "quarterly-travel-2020-21-q3.csv"
+    found = []
+    for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()):
+        if row["indicator"] == "early-help-conversion" and row["period"] == "2020/21 Q3":
+            row |= {f"published_{name}": text for name, text in published.items()}
+        found.append(row)
+    return found
+
+
+def test_a_published_column_naming_no_comparison_is_said_not_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`published_shrot` (a typo for `short`) would otherwise go unchecked without a word."""
+    rules = ragrules.load(TRAVEL_EXAMPLE)
+    found = audit(rules, _travel_rows(shrot="↓", long="-"))
+    (problem,) = found.problems
+    assert problem.severity is Severity.WARNING
+    assert problem.message.startswith("column published_shrot names no comparison")
+    assert problem.hint == (
+        "name one of published_status, published_short, published_long, published_outturn"
+    )
+    assert found.checked == 1 and not found.mismatches  # the long arrow: checked, agrees
+
+
+def test_a_not_comparable_arrow_is_named_as_reports_print_it() -> None:
+    rules = ragrules.load(TRAVEL_EXAMPLE)
+    (mismatch,) = audit(rules, _travel_rows(long="↑")).mismatches
+    assert mismatch.computed == (
+        "- (not comparable: the series breaks at 2020/21 Q2: 2019/20 Q3 is from before the break)"
+    )

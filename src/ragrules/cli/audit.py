@@ -35,7 +35,8 @@ def run_audit(args: argparse.Namespace) -> int:
     if args.published is not None:
         return _check_paper(ruleset, args)
     found = audit(ruleset, read_data(args, args.data), args.period)
-    print_problems(tuple(attrs.evolve(p, file=args.data) for p in found.report.problems))
+    problems = (*found.report.problems, *found.problems)
+    print_problems(tuple(attrs.evolve(p, file=args.data) for p in problems))
     if not found.checked:
         say(
             f"{args.data}: no published values to check (add published_status or "

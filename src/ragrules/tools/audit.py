@@ -20,6 +20,7 @@ from ragrules.engine.report import Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.engine.travel import Movement
 from ragrules.model.arguments import check_rows
+from ragrules.model.errors import Problem, Severity
 from ragrules.model.numbers import in_exact_context
 from ragrules.model.observations import column_key
 from ragrules.model.rules import (
@@ -94,6 +95,8 @@ class Audit:
     checked: int
     mismatches: tuple[Mismatch, ...]
     overrides: tuple[Result, ...] = ()
+    # What the audit could not check: a `published_NAME` column naming no comparison.
+    problems: tuple[Problem, ...] = ()
 
 
 @in_exact_context
@@ -134,6 +137,24 @@ def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None =
         checked=checked,
         mismatches=tuple(mismatches),
         overrides=tuple(overridden),
+        problems=_unchecked(report, ruleset),
+    )
+
+
+def _unchecked(report: Report, ruleset: Ruleset) -> tuple[Problem, ...]:
+    """A warning for each `published_NAME` column that names no comparison of the ruleset
+    (`published_shrot`): its values are not checked, and an audit must not look as if they
+    were."""
+    names = [column_key(comparison.name) for comparison in ruleset.travel.comparisons]
+    found = {name for result in report.results for name in _published(result.columns)}
+    return tuple(
+        Problem(
+            message=f"column published_{name} names no comparison of the ruleset, so its "
+            "values were not checked",
+            hint="name one of " + ", ".join(f"published_{n}" for n in ["status", *names]),
+            severity=Severity.WARNING,
+        )
+        for name in sorted(found - {"status", *names})
     )
 
 
@@ -243,6 +264,9 @@ def _arrow_mismatch(result: Result, move: Movement, text: str, travel: Travel) -
         if _drawn(move, other) == shape
         else ()
     )
+    if drawn == "none":  # as a report prints it, and why
+        why = f": {move.reason}" if move.reason else ""
+        drawn = f"{travel.glyph('not-comparable')} (not comparable{why})"
     return Mismatch(
         result=result, field=move.comparison.name, published=text, computed=drawn, readings=readings
     )
