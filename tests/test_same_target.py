@@ -53,12 +53,12 @@ def test_a_changed_target_makes_the_short_term_comparison_not_comparable() -> No
     moves = _moves(RULESET, _rows())
     q3 = moves["2020/21 Q3"]
     assert q3["short"].reason == (
-        "the target changed from 70 in 2020/21 Q2 to 80: the periods are not comparable"
+        "the target changed from 70% in 2020/21 Q2 to 80%: the periods are not comparable"
     )
     assert not q3["short"].comparable
     assert q3["plain"].comparable  # without same-target, as before
     assert q3["long"].reason == (
-        "the target changed from 70 in 2019/20 Q3 to 80: the periods are not comparable"
+        "the target changed from 70% in 2019/20 Q3 to 80%: the periods are not comparable"
     )
     assert moves["2020/21 Q4"]["short"].comparable  # 80 both
     assert moves["2020/21 Q2"]["short"].comparable  # 70 both
@@ -72,8 +72,8 @@ def test_a_target_from_the_data_is_the_one_its_row_was_rated_against() -> None:
     moves = _moves(RULESET, rows)
     assert moves["2020/21 Q2"]["short"].comparable
     assert moves["2020/21 Q3"]["short"].comparable  # 75 and 75.0: the same number
-    assert moves["2020/21 Q1"]["short"].reason.startswith("the target changed from 70 in")
-    assert moves["2020/21 Q4"]["short"].reason.startswith("the target changed from 75 in")
+    assert moves["2020/21 Q1"]["short"].reason.startswith("the target changed from 70% in")
+    assert moves["2020/21 Q4"]["short"].reason.startswith("the target changed from 75% in")
 
 
 def test_every_engine_writes_the_same_bytes(tmp_path: Path) -> None:
@@ -172,3 +172,22 @@ def test_the_benchmarks_own_row_has_no_target_in_either_period() -> None:
     report = ragrules.loads(BENCHMARK_TARGET).rate(_benchmark_rows())
     (move,) = report.result("bench", area="E92000001").travel
     assert move.comparable and move.direction is ragrules.Direction.UNCHANGED
+
+
+def test_the_key_for_years_and_merged_bands_reads_as_one_sentence() -> None:
+    """An annual report compares with the year before; a status two bands give reads on in
+    lower case after "; or"."""
+    ruleset = ragrules.loads(
+        HEAD
+        + '[travel.comparisons]\nlong = { against = "same-period-last-year" }\n'
+        + "[scales.t]\nbands = [\n"
+        + '  { status = "green", from = "target" },\n'
+        + '  { status = "amber", from = "tolerance" },\n'
+        + '  { status = "amber", travel = { comparison = "long", judgement = ["improving"] } },\n'
+        + '  { status = "red" },\n]\n'
+        + DATED.replace('unit = "percent"', 'unit = "percent"\nscale = "t"')
+    )
+    report = ruleset.rate([{"indicator": "a", "period": "2020/21", "value": "60"}])
+    texts = {entry.label: entry.text for entry in report.key.entries}
+    assert texts["long arrow"].startswith("Compared with the year before;")
+    assert texts["Amber"].endswith("; or any value, if improving on the long comparison.")

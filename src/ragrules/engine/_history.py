@@ -39,6 +39,7 @@ from ragrules.model.rules import (
     Tokens,
     Unrated,
 )
+from ragrules.model.units import with_unit
 
 
 def movement_with_history(
@@ -263,8 +264,9 @@ def _target_changed(
     then = _target_then(ruleset, indicator, earlier, when, series, benchmarks)
     if then == current:
         return ""
-    was = "none" if then is None else str(then)
-    now = "none" if current is None else str(current)
+    unit = indicator.unit
+    was = "no target" if then is None else with_unit(str(then), unit)
+    now = "no target" if current is None else with_unit(str(current), unit)
     return f"the target changed from {was} in {when} to {now}: the periods are not comparable"
 
 

@@ -252,8 +252,15 @@ def _merge_repeats(entries: Sequence[KeyEntry]) -> tuple[KeyEntry, ...]:
     for entry in entries:
         merged.setdefault(entry.label, []).append(entry.text.rstrip("."))
     return tuple(
-        KeyEntry(label=label, text="; or ".join(texts) + ".") for label, texts in merged.items()
+        KeyEntry(label=label, text="; or ".join(_joined(texts)) + ".")
+        for label, texts in merged.items()
     )
+
+
+def _joined(texts: list[str]) -> list[str]:
+    """Sentences to join as one (`...; or any value, if ...`): each after the first starts in
+    lower case, unless it starts with a name (a status or threshold written as such)."""
+    return [texts[0], *(t[:1].lower() + t[1:] if t[1:2].islower() else t for t in texts[1:])]
 
 
 def _comparison_text(
@@ -275,7 +282,7 @@ def _comparison_text(
     if comparison.against is Against.PREVIOUS_PERIOD:
         what = f"the previous {noun}"
     elif comparison.against is Against.SAME_PERIOD_LAST_YEAR:
-        what = f"the same {noun} last year"
+        what = "the year before" if noun == "year" else f"the same {noun} last year"
     elif comparison.against is Against.PREVIOUS_AVERAGE:
         what = f"the average of the {comparison.points} {noun}s before"
     elif comparison.against is Against.PREVIOUS_OUTTURN:
