@@ -199,3 +199,27 @@ def test_the_exceptions_and_caveats_sheets_say_whose_row_each_is(tmp_path: Path)
     assert named == ["a: Alpha (E1)", "a: Alpha (E2)"]
     caveats = [row[0] for row in book["Caveats"].iter_rows(min_row=2, values_only=True)]
     assert caveats == ["a: Alpha (E3)"]
+
+
+def test_the_summary_sheet_gives_the_travel_lines_and_a_ruleset_without_a_version() -> None:
+    """As the other reports: "Short term: improving 2, not-comparable 1"; and a ruleset with
+    no version is named alone, not "t1 version"."""
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("xlsxwriter")
+    from ragrules.reports.xlsx import to_xlsx
+
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "t1"\n'
+        '[travel.comparisons]\nshort = { against = "previous-period", label = "Short term" }\n'
+        '[[indicator]]\nid = "a"\ntarget = 70\ntolerance = { relative = "5%" }\n'
+        '[[indicator]]\nid = "b"\ntarget = 70\ntolerance = { relative = "5%" }\n'
+    )
+    rows = [
+        {"indicator": "a", "period": "2020/21 Q1", "value": "60"},
+        {"indicator": "a", "period": "2020/21 Q2", "value": "65"},
+        {"indicator": "b", "period": "2020/21 Q2", "value": "65"},
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(ruleset.rate(rows))))
+    cells = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert cells["Short term"] == "improving 1, not-comparable 1"
+    assert cells["Ruleset"] == "t1"

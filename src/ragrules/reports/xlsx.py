@@ -191,11 +191,17 @@ class _Writer:
             sheet.write_number(row, 1, count)
             self.shares(sheet, row, shares, percent)
             row += 1
+        travel = zip(ruleset.travel.comparisons, report.summary.travel, strict=True)
+        for comparison, (_, counts) in travel:  # as the other reports give them
+            self.text(sheet, row, 0, comparison.label or comparison.name, self.bold)
+            self.text(sheet, row, 1, ", ".join(f"{outcome} {n}" for outcome, n in counts if n))
+            row += 1
         row += 1
+        version = f" version {ruleset.version}" if ruleset.version else ""
         about = [
             ("Report", ruleset.title or ruleset.id),
             ("Period", "" if report.period is None else str(report.period)),
-            ("Ruleset", f"{ruleset.id} version {ruleset.version}".strip()),
+            ("Ruleset", ruleset.id + version),
             ("Fingerprint", report.fingerprint),
             ("Data", report.data_digest),
             ("Areas", areas_json(report)),
