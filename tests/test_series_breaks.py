@@ -5,6 +5,7 @@ reaches back across one not comparable, saying so, in every engine."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,22 @@ def test_a_travel_band_stopped_by_a_break_says_why_not_that_nothing_was_there() 
         "not comparable, so the travel condition could not be met: the series breaks at "
         "2021/22 Q1: 2020/21 Q2 is from before the break" in result.reason
     )
+
+
+def test_the_trend_and_its_chart_leave_a_gap_at_the_break() -> None:
+    """Markdown's trend reads `33 | 26 → 28`, the sparkline draws two lines, and its words
+    say where the series breaks: the values either side are not comparable."""
+    from ragrules.output import render
+
+    example = Path(__file__).parent.parent / "rulesets" / "examples" / "travel"
+    rules = ragrules.load(example / "quarterly-travel.toml")
+    report = rules.rate(ragrules.read_observations(example / "quarterly-travel-2020-21-q3.csv"))
+    markdown = render(report, "markdown")
+    (line,) = [row for row in markdown.splitlines() if row.startswith("| early-help")]
+    assert "| 33 \\| 26 → 28 |" in line
+    page = render(report, "html")
+    svg = page[page.index('<svg class="trend"', page.index("early-help-conversion")) :]
+    svg = svg[: svg.index("</svg>")]
+    (points,) = re.findall(r'<polyline points="([^"]*)"', svg)
+    assert len(points.split()) == 2  # 26 → 28; 33 alone, before the break
+    assert "the series breaks at 2020/21 Q2." in svg

@@ -4,15 +4,17 @@ status shown was decided exactly by the engine."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
+from ragrules.engine._history import break_between
 from ragrules.engine.report import Result
 from ragrules.engine.trends import TREND_PERIODS
 from ragrules.model.numbers import format_decimal
-from ragrules.model.periods import Period
+from ragrules.model.periods import Period, text_in
 from ragrules.model.rules import RulesetData
 from ragrules.reports._colours import tile_colours
 
@@ -57,9 +59,14 @@ def sparkline(points: Sequence[Result], ruleset: RulesetData, name: str) -> str:
             f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
             f'stroke="{_INK}" stroke-width="1"/>'
         )
-    line = " ".join(f"{x(slot):.1f},{y(value):.1f}" for slot, value in values)
-    if len(values) > 1:
-        parts.append(f'<polyline points="{line}" fill="none" stroke="{_INK}" stroke-width="1.5"/>')
+    # A series break leaves a gap in the line: the values either side are not comparable.
+    valued = [p for p in points if p.value is not None]
+    for part in _segments(valued, ruleset):
+        if len(part) > 1:
+            line = " ".join(f"{x(values[i][0]):.1f},{y(values[i][1]):.1f}" for i in part)
+            parts.append(
+                f'<polyline points="{line}" fill="none" stroke="{_INK}" stroke-width="1.5"/>'
+            )
     for (slot, value), point in zip(
         values, [p for p in points if p.value is not None], strict=True
     ):
@@ -91,6 +98,10 @@ def trend_words(points: Sequence[Result], ruleset: RulesetData) -> str:
     edges = [format_decimal(edge.at) for edge in last.edges]
     if edges:
         words += f"; the status changes at {' and '.join(edges)}"
+    broken = [_break(a, b, ruleset) for a, b in itertools.pairwise(points)]
+    breaks = [text_in(b, ruleset.calendar) for b in broken if b is not None]
+    if breaks:
+        words += f"; the series breaks at {' and '.join(breaks)}"
     return words + "."
 
 
@@ -102,9 +113,30 @@ def _series_name(result: Result) -> str:
     return f"{result.indicator.id} for {named}" if named else result.indicator.id
 
 
-def trend_text(points: Sequence[Result]) -> str:
-    """The compact form Markdown shows: `37 → 30.4 → 28.15`."""
-    return " → ".join(_value(p) for p in points) if len(points) > 1 else ""
+def trend_text(points: Sequence[Result], ruleset: RulesetData) -> str:
+    """The compact form Markdown shows: `37 → 30.4 → 28.15`; `|` where the series breaks
+    (`33 | 26 → 28`): the values either side are not comparable."""
+    if len(points) < 2:
+        return ""
+    parts = _segments(list(points), ruleset)
+    return " | ".join(" → ".join(_value(points[i]) for i in part) for part in parts)
+
+
+def _break(before: Result, after: Result, ruleset: RulesetData) -> Period | None:
+    """The indicator's series break between two points of its trend, or None."""
+    if before.period is None or after.period is None:
+        return None
+    return break_between(after.indicator, before.period, after.period, ruleset.calendar)
+
+
+def _segments(points: Sequence[Result], ruleset: RulesetData) -> list[list[int]]:
+    """The points' indices in runs with no series break within a run."""
+    runs: list[list[int]] = [[0]] if points else []
+    for index in range(1, len(points)):
+        if _break(points[index - 1], points[index], ruleset) is not None:
+            runs.append([])
+        runs[-1].append(index)
+    return runs
 
 
 def status_bars(

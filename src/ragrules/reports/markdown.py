@@ -93,7 +93,7 @@ def to_markdown(report: Report) -> str:
             status_text(result, ruleset),
         ]
         cells += [f"{m.arrow} {m.word}" if m.word else m.arrow for m in result.travel]
-        cells += [trend_text(points), edges_text(result, ruleset)]
+        cells += [trend_text(points, ruleset), edges_text(result, ruleset)]
         lines.append("| " + " | ".join(_text(cell) for cell in cells) + " |")
     rollups = report.rollups
     if rollups:
