@@ -159,3 +159,13 @@ def test_the_england_row_moves_as_a_column_holding_its_value(
         column.arrow,
     )
     assert row.earlier == column.earlier == england
+
+
+def test_explain_sets_the_value_beside_the_benchmark_not_after_it() -> None:
+    """England's 40 is not an earlier value: "45 against the benchmark's 40, above", and
+    better or worse, not improving or worsening."""
+    text = str(RULESET.rate(ROWS).explain("a", area="E3"))
+    assert (
+        "eng (against england): 35 against the benchmark's 40, below; higher is better, "
+        "so worse; arrow ↓." in text
+    )

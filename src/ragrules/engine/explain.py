@@ -13,7 +13,10 @@ from ragrules.engine.travel import Movement, travel_condition, travel_judgement,
 from ragrules.model._text import first_upper
 from ragrules.model.numbers import EXACT, format_decimal, in_exact_context
 from ragrules.model.rules import (
+    Against,
     Basis,
+    Direction,
+    Judgement,
     Margin,
     Point,
     PointKind,
@@ -208,6 +211,17 @@ def _travel_step(move: Movement, polarity: Polarity, current: Decimal | None) ->
     if move.earlier is None:  # a recent trend: the test says what it found
         return Step(text=f"{heading}: {move.reason}; arrow {move.arrow}.", data=data)
     assert current is not None
+    if comparison.against is Against.BENCHMARK:  # side by side, not one after the other
+        text = (
+            f"{heading}: {format_decimal(current)} against the benchmark's "
+            f"{format_decimal(move.earlier)}, {_BESIDE[move.direction]}"
+        )
+        if move.judgement is None:
+            text += " (a neutral indicator is never judged)"
+        elif move.judgement is not Judgement.UNCHANGED:
+            better = "better" if move.judgement is Judgement.IMPROVING else "worse"
+            text += f"; {_polarity_words(polarity)}, so {better}"
+        return Step(text=f"{text}; arrow {move.arrow}.", data=data)
     text = (
         f"{heading}: {format_decimal(move.earlier)} then {format_decimal(current)}, "
         f"{move.direction.value}"
@@ -217,6 +231,9 @@ def _travel_step(move: Movement, polarity: Polarity, current: Decimal | None) ->
     elif move.judgement.value != move.direction.value:
         text += f"; {_polarity_words(polarity)}, so {move.judgement.value}"
     return Step(text=f"{text}; arrow {move.arrow}.", data=data)
+
+
+_BESIDE = {Direction.UP: "above", Direction.DOWN: "below", Direction.UNCHANGED: "the same"}
 
 
 def _polarity_words(polarity: Polarity) -> str:
