@@ -202,9 +202,12 @@ def _travel_step(move: Movement, polarity: Polarity, current: Decimal | None) ->
     heading = f"{name} (against {against}" + (f", {move.period})" if move.period else ")")
     data = (
         ("comparison", comparison.name),
+        ("period", "" if move.period is None else str(move.period)),
+        ("earlier", "" if move.earlier is None else format_decimal(move.earlier)),
         ("direction", move.direction.value),
         ("judgement", "" if move.judgement is None else move.judgement.value),
         ("arrow", move.arrow),
+        ("reason", move.reason),
     )
     if not move.comparable:
         return Step(text=f"{heading}: not comparable, {move.reason}.", data=data)
