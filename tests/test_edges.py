@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ragrules
 from ragrules.reports.html import to_html
@@ -186,3 +188,60 @@ def test_every_engine_words_a_value_on_the_edge_alike(tmp_path: Path) -> None:
     assert falls.count("falls to red below 76 (any amount lower)") == 4
     assert falls.count("falls to red above 22 (any amount higher)") == 2
     assert not any("(0 " in words for words in falls)
+
+
+TRAVEL_AWARE = ragrules.loads(
+    '[ruleset]\nformat = 1\nid = "ta"\nscale = "travel-aware"\n'
+    '[travel]\narrows = "judgement"\n'
+    '[travel.comparisons]\nlong = { against = "same-period-last-year" }\n'
+    "[scales.travel-aware]\nbands = [\n"
+    '  { status = "green", from = "target" },\n'
+    '  { status = "amber", from = "tolerance" },\n'
+    '  { status = "amber", travel = { comparison = "long", '
+    'judgement = ["improving", "unchanged"] } },\n'
+    '  { status = "red" },\n]\n'
+    '[[indicator]]\nid = "abs"\nunit = "percent"\npolarity = "lower-is-better"\n'
+    'target = "5%"\ntolerance = { relative = "10%" }\n'
+)
+
+
+def _travel_aware(last_year: str, value: str) -> ragrules.Result:
+    rows = [
+        {"indicator": "abs", "period": "2019/20 Q2", "value": last_year},
+        {"indicator": "abs", "period": "2020/21 Q2", "value": value},
+    ]
+    (result,) = TRAVEL_AWARE.rate(rows, period="2020/21 Q2").results
+    return result
+
+
+def test_an_edge_through_a_travel_band_moves_with_the_value() -> None:
+    """Havering 2013/14: beyond the tolerance is amber if no worse than last year. 6.001
+    against last year's 6 is red, and 6 would be amber: the edge says so, not 5.5."""
+    red = _travel_aware("6", "6.001")
+    assert red.status == "red"
+    assert [edge.words() for edge in red.edges] == ["amber needs 6, 0.001 less"]
+    amber = _travel_aware("6", "5.8")
+    assert amber.status == "amber"
+    assert [edge.words() for edge in amber.edges] == [
+        "falls to red above 6 (0.2 higher)",
+        "green needs 5, 0.8 less",
+    ]
+
+
+@given(
+    last_year=st.decimals(min_value=3, max_value=9, places=1),
+    value=st.decimals(min_value=3, max_value=9, places=1),
+)
+def test_each_edge_of_a_travel_band_is_where_a_rating_changes(
+    last_year: Decimal, value: Decimal
+) -> None:
+    """Rated again at an edge it includes, or just past one it does not, the value gets the
+    edge's status; half way to the edge, its own: the edge is the nearest. Last year's value
+    is held."""
+    result = _travel_aware(str(last_year), str(value))
+    for edge in result.edges:
+        step = Decimal("0.001") * (1 if edge.up else -1)
+        at = edge.at if edge.included else edge.at + step
+        assert _travel_aware(str(last_year), str(at)).status == edge.status, edge
+        half_way = (value + edge.at) / 2
+        assert _travel_aware(str(last_year), str(half_way)).status == result.status, edge

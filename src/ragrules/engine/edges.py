@@ -73,6 +73,25 @@ class Edge:
         return f"falls to {name} {where} ({away} {'higher' if self.up else 'lower'})"
 
 
+@attrs.frozen
+class Judged:
+    """A comparison whose judgement moves with the value: against an earlier (or benchmark)
+    value, `unchanged` within `allowed` of it, improving above it where higher is better."""
+
+    earlier: Fraction
+    allowed: Fraction
+    higher: bool
+
+    def at(self, value: Fraction) -> Judgement:
+        if abs(value - self.earlier) <= self.allowed:
+            return Judgement.UNCHANGED
+        return Judgement.IMPROVING if (value > self.earlier) == self.higher else Judgement.WORSENING
+
+    def points(self) -> tuple[Fraction, ...]:
+        """Where the judgement changes: the ends of the unchanged margin."""
+        return (self.earlier - self.allowed, self.earlier + self.allowed)
+
+
 @in_exact_context  # results are read outside the engine: the caller's context never counts
 def band_edges(
     cuts: Sequence[Cut],
@@ -80,10 +99,14 @@ def band_edges(
     band: int,
     statuses: Sequence[str],
     judgements: Mapping[str, Judgement | None] | None = None,
+    judged: Mapping[str, Judged] | None = None,
 ) -> tuple[Edge, ...]:
-    """The nearest edge above and below `value` where its status (band `band` of `cuts`,
-    with the travel `judgements` held as they are) changes; none where it never does."""
-    return edge_finder(cuts, judgements).edges(value, cuts[band].status, statuses)
+    """The nearest edge above and below `value` where its status (band `band` of `cuts`)
+    changes; none where it never does. The travel `judgements` are held as they are, but
+    those of `judged` comparisons move with the value (a band "amber if no worse than last
+    year" starts where the value passes last year's)."""
+    finder = EdgeFinder(cuts, judgements, judged) if judged else edge_finder(cuts, judgements)
+    return finder.edges(value, cuts[band].status, statuses)
 
 
 def _better(status: str, current: str, statuses: Sequence[str]) -> bool:
@@ -100,19 +123,33 @@ class EdgeFinder:
     open stretch between bounds (and beyond the first and last). Made once per set of cuts
     (`edge_finder`): a writer that renders many values of one rule keeps it."""
 
-    def __init__(self, cuts: Sequence[Cut], judgements: Mapping[str, Judgement | None] | None):
-        self.points = sorted({point for cut in cuts for point in _points(cut)})
+    def __init__(
+        self,
+        cuts: Sequence[Cut],
+        judgements: Mapping[str, Judgement | None] | None,
+        judged: Mapping[str, Judged] | None = None,
+    ):
+        found = {point for cut in cuts for point in _points(cut)}
+        found |= {point for moving in (judged or {}).values() for point in moving.points()}
+        self.points = sorted(found)
         points = self.points
         self.decimals = [_decimal(point) for point in points]
         self.exact = [_terminates(point) for point in points]
         self.all_exact = all(self.exact)
         # What `nearest` compares a value with: the points as decimals, when they all are.
         self.keys: list[Decimal] | list[Fraction] = self.decimals if self.all_exact else points
-        self.at = [_status(cuts, point, judgements) for point in points]
+        held = dict(judgements or {})
+
+        def judging(value: Fraction) -> Mapping[str, Judgement | None]:
+            if not judged:
+                return held
+            return {**held, **{name: moving.at(value) for name, moving in judged.items()}}
+
+        self.at = [_status(cuts, point, judging(point)) for point in points]
         gaps = [points[0] - 1] if points else [Fraction(0)]
         gaps += [(a + b) / 2 for a, b in itertools.pairwise(points)]
         gaps += [points[-1] + 1] if points else []
-        self.between = [_status(cuts, gap, judgements) for gap in gaps]  # before point i: i
+        self.between = [_status(cuts, gap, judging(gap)) for gap in gaps]  # before point i: i
 
     def edges(self, value: Decimal, current: str, statuses: Sequence[str]) -> tuple[Edge, ...]:
         """`band_edges` for a value whose status is `current` (in the library's context)."""

@@ -4,18 +4,19 @@ with their plain-data form: the names every output uses (docs/api.md, "One vocab
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
 
 from ragrules.engine import readings
-from ragrules.engine.edges import Edge, band_edges
+from ragrules.engine.edges import Edge, Judged, band_edges
 from ragrules.engine.judgement import Forecast, Override
 from ragrules.engine.rating import Cut
 from ragrules.engine.travel import Movement
 from ragrules.model.numbers import format_decimal
 from ragrules.model.periods import Period
-from ragrules.model.rules import Indicator, Margin, Target, Unrated
+from ragrules.model.rules import Against, Basis, Indicator, Margin, Polarity, Target, Unrated
 
 
 @attrs.frozen(kw_only=True)
@@ -126,7 +127,8 @@ class Result:
         indicator = self.indicator
         judgements = {move.comparison.name: move.judgement for move in self.travel}
         statuses = indicator.scale.statuses_for(indicator.polarity)
-        return band_edges(self.bounds, self.value, self.band, statuses, judgements)
+        judged = _judged(self) if any(cut.travel for cut in self.bounds) else None
+        return band_edges(self.bounds, self.value, self.band, statuses, judgements, judged)
 
     @property
     def fragile(self) -> tuple[str, ...]:
@@ -243,3 +245,27 @@ def movement_dict(move: Movement) -> dict[str, Any]:
         # Only for a comparison with graded words: other records keep the fields of 0.1.
         **({"word": move.word} if move.comparison.has_words else {}),
     }
+
+
+def _judged(result: Result) -> dict[str, Judged]:
+    """The comparisons of the result's travel conditions whose judgement would move with the
+    value: against a number, where higher or lower is better (an in-range judgement reads
+    the target too, and is held as it is)."""
+    polarity = result.indicator.polarity
+    if polarity not in (Polarity.HIGHER, Polarity.LOWER):
+        return {}
+    read = {cut.travel.comparison for cut in result.bounds if cut.travel is not None}
+    margin = result.indicator.unchanged_within
+    found = {}
+    for move in result.travel:
+        if move.comparison.name not in read or move.earlier is None or not move.comparable:
+            continue
+        if move.comparison.against is Against.RECENT_TREND:
+            continue  # a trend's test, not one earlier number
+        allowed = margin.resolve(move.earlier) if margin.basis is Basis.RELATIVE else margin.amount
+        found[move.comparison.name] = Judged(
+            earlier=Fraction(move.earlier),
+            allowed=Fraction(allowed),
+            higher=polarity is Polarity.HIGHER,
+        )
+    return found
