@@ -169,3 +169,16 @@ def test_explain_sets_the_value_beside_the_benchmark_not_after_it() -> None:
         "eng (against england): 35 against the benchmark's 40, below; higher is better, "
         "so worse; arrow ↓." in text
     )
+
+
+def test_the_summary_says_better_or_worse_than_the_benchmark_in_every_report() -> None:
+    """Beside a benchmark a value is better or worse, not improving: as the key says. The
+    JSON keeps the judgements' names, for programs."""
+    from ragrules.output import render
+
+    report = RULESET.rate(ROWS)
+    line = "better 2, worse 1, the same 1, not-comparable 1"
+    assert f"eng: {line}" in render(report, "table").splitlines()
+    assert f"eng: {line}." in render(report, "markdown")
+    assert f"<p>eng: {line}.</p>" in render(report, "html")
+    assert report.to_dict()["summary"]["travel"]["eng"]["improving"] == 2

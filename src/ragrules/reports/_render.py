@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from ragrules.engine.key import margin_text
 from ragrules.engine.report import Report, Result
 from ragrules.engine.rollups import RollupResult
-from ragrules.model.rules import RulesetData, Unrated
+from ragrules.model.rules import Against, Comparison, RulesetData, Unrated
 from ragrules.model.units import with_unit
 
 
@@ -205,4 +206,18 @@ def shares_text(report: Report, shares: Shares) -> str:
         f"{share}% of {kind}"
         for kind, share in zip(kinds, shares, strict=True)
         if share is not None
+    )
+
+
+# A benchmark comparison sets the value beside the benchmark: better or worse than it, not
+# improving or worsening over time (the key says so too).
+_BESIDE = {"improving": "better", "worsening": "worse", "unchanged": "the same"}
+
+
+def travel_counts(comparison: Comparison, counts: Sequence[tuple[str, int]]) -> str:
+    """A comparison's line of the summary: `improving 2, not-comparable 1`; against a
+    benchmark, `better 2, worse 1`."""
+    beside = comparison.against is Against.BENCHMARK
+    return ", ".join(
+        f"{_BESIDE.get(outcome, outcome) if beside else outcome} {n}" for outcome, n in counts if n
     )

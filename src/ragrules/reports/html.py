@@ -32,6 +32,7 @@ from ragrules.reports._render import (
     rollup_name,
     summary_rows,
     target_text,
+    travel_counts,
     value_shown,
 )
 from ragrules.reports.charts import sparkline, status_bars
@@ -220,7 +221,7 @@ def _summary(report: Report) -> str:
     ]
     comparisons = report.ruleset.travel.comparisons
     for comparison, (_, counts) in zip(comparisons, summary.travel, strict=True):
-        shown = ", ".join(f"{outcome} {n}" for outcome, n in counts if n)
+        shown = travel_counts(comparison, counts)
         html.append(f"<p>{escape(comparison.label or comparison.name)}: {escape(shown)}.</p>")
     return "\n".join(html)
 

@@ -32,6 +32,7 @@ from ragrules.reports._render import (
     status_text,
     summary_rows,
     target_text,
+    travel_counts,
     value_shown,
 )
 from ragrules.reports.charts import status_counts, trend_text
@@ -73,7 +74,7 @@ def to_markdown(report: Report) -> str:
     for reason, count, shares in reasons:
         lines.append(f"| not rated: {_text(ruleset.label(reason))} | {count} |{_shares(shares)}")
     for comparison, (_, counts) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
-        shown = ", ".join(f"{outcome} {n}" for outcome, n in counts if n)
+        shown = travel_counts(comparison, counts)
         lines += ["", f"{_paragraph(comparison.label or comparison.name)}: {_text(shown)}."]
     lines += _status_table(series, report)
     lines += ["", "## Key", ""]

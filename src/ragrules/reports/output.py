@@ -27,6 +27,7 @@ from ragrules.reports._render import (
     shares_text,
     status_text,
     summary_rows,
+    travel_counts,
     value_shown,
 )
 from ragrules.reports.html import to_html
@@ -123,8 +124,7 @@ def to_table(report: Report) -> str:
                 )
             )
     for comparison, (_, travel) in zip(ruleset.travel.comparisons, summary.travel, strict=True):
-        shown = ", ".join(f"{outcome} {n}" for outcome, n in travel if n)
-        lines.append(f"{comparison.label or comparison.name}: {shown}")
+        lines.append(f"{comparison.label or comparison.name}: {travel_counts(comparison, travel)}")
     rollups = report.rollups
     if rollups:
         lines += ["", "Roll-ups:"]

@@ -30,6 +30,7 @@ from ragrules.reports._render import (
     margin_column,
     summary_rows,
     target_text,
+    travel_counts,
 )
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ class _Writer:
         travel = zip(ruleset.travel.comparisons, report.summary.travel, strict=True)
         for comparison, (_, counts) in travel:  # as the other reports give them
             self.text(sheet, row, 0, comparison.label or comparison.name, self.bold)
-            self.text(sheet, row, 1, ", ".join(f"{outcome} {n}" for outcome, n in counts if n))
+            self.text(sheet, row, 1, travel_counts(comparison, counts))
             row += 1
         row += 1
         version = f" version {ruleset.version}" if ruleset.version else ""
