@@ -501,3 +501,25 @@ def test_rated_shares_never_take_in_a_contextual_status(values: dict[str, str]) 
     assert summary.rated + sum(context.values()) + unrated == summary.reported == 7
     of_all = (*(summary.of_all or ()), *(summary.context_of_all or ()))
     assert sum(share for _, share in (*of_all, *(summary.unrated_of_all or ()))) == 100
+
+
+def test_a_quarter_and_the_same_quarter_year_to_date_are_one_bar() -> None:
+    """Some indicators cumulative (`Q2 YTD`), others not: one report period, one bar each
+    quarter, named as the quarter, as the report is."""
+    from ragrules.engine.trends import trends
+    from ragrules.reports.charts import status_bars
+
+    ruleset = _rules()
+    rows = [
+        {"indicator": name, "period": f"2024/25 Q{q}{' YTD' if name in 'ab' else ''}", "value": v}
+        for q in (1, 2)
+        for name, v in (("a", "51"), ("b", "46"), ("c", "40"))
+    ]
+    report = ruleset.rate(rows)
+    chart = status_bars(trends(report), ruleset, 4)
+    title = re.search(r"<title[^>]*>(.*?)</title>", chart)
+    assert title is not None
+    assert title.group(1) == (
+        "Rated statuses by period: 2024/25 Q1: green 1, amber 1, red 1; "
+        "2024/25 Q2: green 1, amber 1, red 1."
+    )

@@ -197,14 +197,23 @@ def status_counts(
     """How many series had each reported status in each period, over the rated results;
     without a contextual scale's statuses (where a value sits, not a rating) when
     `contextual` is false."""
-    counts: dict[Period, Counter[str]] = {}
+    # A quarter and the same quarter year to date stand at the same months: one report
+    # period, one bar, named as the quarter (as the report is).
+    counts: dict[tuple[tuple[int, int], int, bool], Counter[str]] = {}
+    names: dict[tuple[tuple[int, int], int, bool], Period] = {}
     for trend in trends:
         for point in trend:
-            if not point.rated or point.period is None:
+            period = point.period
+            if not point.rated or period is None:
                 continue
-            if contextual or not point.indicator.scale.contextual:
-                counts.setdefault(point.period, Counter())[point.reported_status] += 1
-    return counts
+            if not contextual and point.indicator.scale.contextual:
+                continue
+            span = (period.first, period.months, period.rolling)
+            known = names.get(span)
+            if known is None or (known.ytd and not period.ytd):
+                names[span] = period
+            counts.setdefault(span, Counter())[point.reported_status] += 1
+    return {names[span]: counted for span, counted in counts.items()}
 
 
 def _slots(points: Sequence[Result]) -> list[int]:
