@@ -161,13 +161,15 @@ def _significance(
 
 
 def _quintile(group: list[Decimal], value: Decimal) -> str:
+    """NTILE(5) over the values best first (highest, as higher is better): the first
+    `n % 5` fifths hold one more, and a tie takes the fifth of its best placed value."""
     size, larger = divmod(len(group), 5)
-    first = bisect.bisect_left(group, value)
+    first = len(group) - bisect.bisect_right(group, value)  # how many values are better
     end = 0
     for position in range(1, 6):
         end += size + (position <= larger)
         if first < end:
-            return f"q{6 - position}"  # higher is better: the top fifth is q1
+            return f"q{position}"
     raise AssertionError("unreachable")
 
 
