@@ -22,6 +22,7 @@ from ragrules.model.observations import Observation, read_value
 from ragrules.model.periods import (
     Calendar,
     Period,
+    month_number,
     months_covered,
     previous_year,
     starts_year,
@@ -297,7 +298,7 @@ def break_between(
     first, _ = months_covered(earlier, calendar)
     _, last = months_covered(current, calendar)
     for broken in indicator.series_breaks:
-        if first < broken.first[0] * 12 + broken.first[1] - 1 <= last:
+        if first < month_number(broken.first) <= last:
             return broken
     return None
 

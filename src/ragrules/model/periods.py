@@ -91,7 +91,7 @@ class Period:
         months = 12 if self.rolling else _MONTHS_IN[self.kind]
         object.__setattr__(self, "months", months)
         # The span ends where the named period ends: `months` back from its last month.
-        first = start[0] * 12 + start[1] - 1 + _MONTHS_IN[self.kind] - months
+        first = month_number(start) + _MONTHS_IN[self.kind] - months
         object.__setattr__(self, "first", (first // 12, first % 12 + 1))
 
     def shifted(self, steps: int) -> Period:
@@ -117,7 +117,7 @@ class Period:
             return self
         cal = calendar or self.calendar
         # The year's last month, as (calendar year, month).
-        months = year_of(self, cal) * 12 + _FIRST_MONTH[cal] - 1 + 11
+        months = month_number((year_of(self, cal), _FIRST_MONTH[cal])) + 11
         year, month = months // 12, months % 12 + 1
         if self.kind is PeriodKind.MONTH:
             return interned(attrs.evolve(self, year=year, index=month))
@@ -322,33 +322,41 @@ def year_of(period: Period, calendar: Calendar) -> int:
     return year if month >= _FIRST_MONTH[calendar] else year - 1
 
 
+def month_number(month: tuple[int, int]) -> int:
+    """(calendar year, month) as one count of months, `year * 12 + month - 1`: months compare
+    and subtract as numbers."""
+    return month[0] * 12 + month[1] - 1
+
+
+def _own_calendar(period: Period, calendar: Calendar) -> Calendar:
+    """The calendar whose years hold `period`: its own (`2024 Q3` is a calendar quarter),
+    or for a month, which belongs to no split year of its own, `calendar`."""
+    return calendar if period.kind is PeriodKind.MONTH else period.calendar
+
+
 def year_start(period: Period, calendar: Calendar) -> tuple[int, int]:
-    """(calendar year, month) of the first month of the year holding `period`, in the
-    period's own calendar (`2024 Q3`'s is January 2024, `FY 2024/25 Q1`'s April 2024); a
-    month's in `calendar`, for months belong to no split year of their own (`Nov 2024` in
-    a financial ruleset: April 2024). A year-to-date value counts from this month."""
-    own = calendar if period.kind is PeriodKind.MONTH else period.calendar
+    """(calendar year, month) of the first month of the year holding `period` in its own
+    calendar (`2024 Q3`'s is January 2024, `FY 2024/25 Q1`'s April 2024, `Nov 2024`'s in a
+    financial ruleset April 2024). A year-to-date value counts from this month."""
+    own = _own_calendar(period, calendar)
     return (year_of(period, own), _FIRST_MONTH[own])
 
 
 def previous_year(period: Period, calendar: Calendar) -> Period:
     """The whole year before the one holding `period` (its previous outturn's): `2019/20`
     for `2020/21 Q2`, in the period's own calendar (a month's in `calendar`)."""
-    own = calendar if period.kind is PeriodKind.MONTH else period.calendar
+    own = _own_calendar(period, calendar)
     year = Period(kind=PeriodKind.YEAR, year=year_of(period, own) - 1, index=1, calendar=own)
     return interned(year)
 
 
 def months_covered(period: Period, calendar: Calendar) -> tuple[int, int]:
-    """The first and last months a value for `period` covers, as month numbers (`year * 12
-    + month - 1`): a year-to-date value's from its year's start (`year_start`), a rolling
-    value's the twelve months to the one it stands at, any other's its own months."""
-    year, month = (
-        year_start(period, calendar) if period.ytd and not period.rolling else period.first
-    )
-    first = year * 12 + month - 1
-    last = period.first[0] * 12 + period.first[1] - 1 + period.months - 1
-    return first, last
+    """The first and last months a value for `period` covers (`month_number`s): a
+    year-to-date value's from its year's start (`year_start`), a rolling value's the twelve
+    months to the one it stands at, any other's its own months."""
+    cumulative = period.ytd and not period.rolling
+    first = month_number(year_start(period, calendar) if cumulative else period.first)
+    return first, month_number(period.first) + period.months - 1
 
 
 def starts_year(period: Period, calendar: Calendar) -> bool:
@@ -367,9 +375,8 @@ def months_in_year(period: Period, calendar: Calendar) -> range | None:
     to its end (`FY 2024/25 Q1 YTD`: April to June, whatever the calendar). None when they
     fall in two of `calendar`'s years: a financial July to September quarter in an academic
     year, whose August ends one year and September starts the next."""
-    year, month = year_start(period, calendar) if period.ytd else period.start
-    first = year * 12 + month - 1
-    end = period.start[0] * 12 + period.start[1] - 1 + _MONTHS_IN[period.kind]
+    first = month_number(year_start(period, calendar) if period.ytd else period.start)
+    end = month_number(period.start) + _MONTHS_IN[period.kind]
     # The first month of `calendar`'s year that holds the period's first month.
     opens = first - (first % 12 + 1 - _FIRST_MONTH[calendar]) % 12
     if end - opens > 12:

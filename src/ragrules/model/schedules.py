@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from ragrules.model.periods import Calendar, Period, year_start
+from ragrules.model.periods import Calendar, Period, month_number, year_start
 
 T = TypeVar("T")
 
@@ -75,5 +75,5 @@ class Schedule(Generic[T]):
 
 def _within(period: Period, opens: tuple[int, int]) -> bool:
     """Whether `period` starts in the twelve months from `opens` (calendar year, month)."""
-    first = opens[0] * 12 + opens[1]
-    return first <= period.start[0] * 12 + period.start[1] < first + 12
+    first = month_number(opens)
+    return first <= month_number(period.start) < first + 12
