@@ -9,7 +9,13 @@ import attrs
 
 from ragrules.engine.rating import Cut, margin_for
 from ragrules.engine.result import Result
-from ragrules.engine.travel import Movement, travel_condition, travel_judgement, travel_missing
+from ragrules.engine.travel import (
+    BESIDE_BENCHMARK,
+    Movement,
+    travel_condition,
+    travel_judgement,
+    travel_missing,
+)
 from ragrules.model._text import first_upper
 from ragrules.model.numbers import EXACT, format_decimal, in_exact_context
 from ragrules.model.rules import (
@@ -222,7 +228,7 @@ def _travel_step(move: Movement, polarity: Polarity, current: Decimal | None) ->
         if move.judgement is None:
             text += " (a neutral indicator is never judged)"
         elif move.judgement is not Judgement.UNCHANGED:
-            better = "better" if move.judgement is Judgement.IMPROVING else "worse"
+            better = BESIDE_BENCHMARK[move.judgement.value]
             text += f"; {_polarity_words(polarity)}, so {better}"
         return Step(text=f"{text}; arrow {move.arrow}.", data=data)
     text = (

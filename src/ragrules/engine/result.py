@@ -13,10 +13,10 @@ from ragrules.engine import readings
 from ragrules.engine.edges import Edge, Judged, band_edges
 from ragrules.engine.judgement import Forecast, Override
 from ragrules.engine.rating import Cut
-from ragrules.engine.travel import Movement
+from ragrules.engine.travel import Movement, allowed_change
 from ragrules.model.numbers import format_decimal
 from ragrules.model.periods import Period
-from ragrules.model.rules import Against, Basis, Indicator, Margin, Polarity, Target, Unrated
+from ragrules.model.rules import Against, Indicator, Margin, Polarity, Target, Unrated
 
 
 @attrs.frozen(kw_only=True)
@@ -262,10 +262,9 @@ def _judged(result: Result) -> dict[str, Judged]:
             continue
         if move.comparison.against is Against.RECENT_TREND:
             continue  # a trend's test, not one earlier number
-        allowed = margin.resolve(move.earlier) if margin.basis is Basis.RELATIVE else margin.amount
         found[move.comparison.name] = Judged(
             earlier=Fraction(move.earlier),
-            allowed=Fraction(allowed),
+            allowed=Fraction(allowed_change(move.earlier, margin)),
             higher=polarity is Polarity.HIGHER,
         )
     return found

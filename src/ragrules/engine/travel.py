@@ -97,8 +97,17 @@ def unchanged(current: Decimal, earlier: Decimal, margin: Margin) -> bool:
     A relative margin is a fraction of the earlier value, so a rise and a fall of the same
     size are judged alike.
     """
-    allowed = margin.resolve(earlier) if margin.basis is Basis.RELATIVE else margin.amount
-    return EXACT.abs(EXACT.subtract(current, earlier)) <= allowed
+    return EXACT.abs(EXACT.subtract(current, earlier)) <= allowed_change(earlier, margin)
+
+
+def allowed_change(earlier: Decimal, margin: Margin) -> Decimal:
+    """How far a value may move from `earlier` and still be unchanged."""
+    return margin.resolve(earlier) if margin.basis is Basis.RELATIVE else margin.amount
+
+
+# A benchmark comparison sets a value beside the benchmark, not after an earlier value: its
+# judgements read as better or worse than it (the key says so too).
+BESIDE_BENCHMARK = {"improving": "better", "worsening": "worse", "unchanged": "the same"}
 
 
 def direction(current: Decimal, earlier: Decimal, margin: Margin) -> Direction:

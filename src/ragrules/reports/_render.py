@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ragrules.engine.key import margin_text
 from ragrules.engine.report import Report, Result
 from ragrules.engine.rollups import RollupResult
+from ragrules.engine.travel import BESIDE_BENCHMARK
 from ragrules.model.rules import Against, Comparison, RulesetData, Unrated
 from ragrules.model.units import with_unit
 
@@ -209,15 +210,12 @@ def shares_text(report: Report, shares: Shares) -> str:
     )
 
 
-# A benchmark comparison sets the value beside the benchmark: better or worse than it, not
-# improving or worsening over time (the key says so too).
-_BESIDE = {"improving": "better", "worsening": "worse", "unchanged": "the same"}
-
-
 def travel_counts(comparison: Comparison, counts: Sequence[tuple[str, int]]) -> str:
     """A comparison's line of the summary: `improving 2, not-comparable 1`; against a
     benchmark, `better 2, worse 1`."""
     beside = comparison.against is Against.BENCHMARK
     return ", ".join(
-        f"{_BESIDE.get(outcome, outcome) if beside else outcome} {n}" for outcome, n in counts if n
+        f"{BESIDE_BENCHMARK.get(outcome, outcome) if beside else outcome} {n}"
+        for outcome, n in counts
+        if n
     )
