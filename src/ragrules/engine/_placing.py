@@ -284,6 +284,40 @@ class KnownRows(Mapping[Key, Observation]):
         return len({**self.recent, **self.line})
 
 
+class ByMonths(Mapping[Key, Observation]):
+    """A report's rows, each found by its period as written or by its months written another
+    way (`2020 Q3` for `2020/21 Q2`), the first row of those months; indexed by months on the
+    first look-up that needs it. A year-to-date or rolling row covers other months than it
+    stands at, so it is found only as written."""
+
+    def __init__(self, placed: Placed) -> None:
+        self.placed = placed
+        self.months: dict[tuple[Series, tuple[int, int], int], Observation] | None = None
+
+    def __getitem__(self, key: Key) -> Observation:
+        found = self.placed.get(key)
+        series, period = key
+        if found is None and period is not None and not (period.ytd or period.rolling):
+            found = self._by_months().get((series, period.first, period.months))
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def _by_months(self) -> dict[tuple[Series, tuple[int, int], int], Observation]:
+        if self.months is None:
+            self.months = {}
+            for (series, when), row in self.placed.items():
+                if when is not None and not when.ytd and not when.rolling:
+                    self.months.setdefault((series, when.first, when.months), row)
+        return self.months
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self.placed)
+
+    def __len__(self) -> int:
+        return len(self.placed)
+
+
 def as_observation(key: Key, found: Observation | str) -> Observation:
     """A recent row as an observation (a plain line's row holds only its value text)."""
     if isinstance(found, Observation):

@@ -11,10 +11,9 @@ the two, and a comparison gives what exact fractions would give.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from ragrules.engine._placing import LOOKBACK_ROWS, Key, KnownRows, Placed, Series
+from ragrules.engine._placing import LOOKBACK_ROWS, ByMonths, KnownRows, Placed, Series
 from ragrules.engine._rates import reading_of
 from ragrules.engine._targets import target_for
 from ragrules.engine.quantiles import GroupValues, in_group, numbers
@@ -54,9 +53,9 @@ class BenchmarkValues:
         self.ruleset = ruleset
         self.placed = placed
         self.groups = groups
-        # A report's rows by series and months, the first of each, built when a row is not
-        # found by its period as written (`2020 Q3` is the months of `2020/21 Q2`).
-        self.by_months: dict[tuple[Series, object, int], Observation] | None = None
+        # The rows as travel and benchmarks find them: a report's by their months too (`2020
+        # Q3` is the months of `2020/21 Q2`), a stream's by their periods as written.
+        self.rows: Placed = placed if isinstance(placed, KnownRows) else ByMonths(placed)
 
     def value(
         self,
@@ -156,31 +155,7 @@ class BenchmarkValues:
         report, its months written another way), or None."""
         if not area:
             return None
-        return self.series_row((series[0], area, series[2]), period)
-
-    @property
-    def rows(self) -> Placed:
-        """The rows, each found by its period or, in a report, by its months (`series_row`):
-        a stream's are found by their periods as written, as they are given."""
-        return self.placed if isinstance(self.placed, KnownRows) else _ByMonths(self)
-
-    def series_row(self, key: Series, period: Period | None) -> Observation | None:
-        """The series' row for `period`, or, in a report, for its months written another way
-        (`2020 Q3` for `2020/21 Q2`); None when there is neither. Only plain months and
-        quarters and years are matched so: a year-to-date or rolling value covers other months
-        than it stands at, so it is found by its period as written, as a stream finds every
-        row (its recent rows are not indexed by months)."""
-        found = self.placed.get((key, period))
-        if found is not None or period is None or isinstance(self.placed, KnownRows):
-            return found
-        if period.ytd or period.rolling:
-            return None
-        if self.by_months is None:
-            self.by_months = {}
-            for (placed, when), row in self.placed.items():
-                if when is not None and not when.ytd and not when.rolling:
-                    self.by_months.setdefault((placed, when.first, when.months), row)
-        return self.by_months.get((key, period.first, period.months))
+        return self.rows.get(((series[0], area, series[2]), period))
 
     @staticmethod
     def area_of(benchmark: Benchmark, observation: Observation) -> str:
@@ -240,22 +215,3 @@ class BenchmarkValues:
         if not weight:
             return None, f"no weighted values in {benchmark.group or 'any area'}{_for(key[2])}"
         return EXACT.divide(total, weight), ""
-
-
-class _ByMonths(Mapping[Key, Observation]):
-    """A batch's rows, looked up as `BenchmarkValues.series_row` finds them."""
-
-    def __init__(self, values: BenchmarkValues) -> None:
-        self.benchmarks = values
-
-    def __getitem__(self, key: Key) -> Observation:
-        found = self.benchmarks.series_row(*key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __iter__(self) -> Iterator[Key]:
-        return iter(self.benchmarks.placed)
-
-    def __len__(self) -> int:
-        return len(self.benchmarks.placed)
