@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from calendar import month_name
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,21 +22,10 @@ from hypothesis import strategies as st
 import ragrules
 from ragrules.model.periods import Calendar, PeriodError, PeriodKind, parse_period
 
-# Written out here, not taken from the code under test (nor the locale-dependent stdlib).
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+# From the standard library, not the code under test: Python leaves LC_TIME at the C locale
+# unless a program sets it, so these are the English names (checked below).
+_MONTHS = [name.lower() for name in month_name[1:]]
+assert _MONTHS[0] == "january" and _MONTHS[8] == "september"
 _SPELLINGS = {
     spelling: index
     for index, name in enumerate(_MONTHS, start=1)
