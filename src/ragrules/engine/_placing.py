@@ -14,7 +14,7 @@ import attrs
 from ragrules.engine.report import Rejection
 from ragrules.model.errors import DataError, Problem, close_matches
 from ragrules.model.observations import Observation, read_mapping
-from ragrules.model.periods import Period, PeriodError, parse_period
+from ragrules.model.periods import Period, PeriodError, Span, parse_period
 from ragrules.model.rules import RulesetData
 
 # One series: an indicator for one area (blank for a single council's data) and one breakdown
@@ -192,7 +192,7 @@ def _recency(period: Period) -> tuple[tuple[int, int], int, bool, str]:
 def same_span(a: Period, b: Period) -> bool:
     """The same months, however written (YTD or not, calendar or financial quarter, a year or
     the rolling twelve months to its last month or quarter)."""
-    return a is b or (a.first == b.first and a.months == b.months)
+    return a is b or a.span == b.span
 
 
 def series_of(observation: Observation, breakdowns: tuple[str, ...]) -> Series:
@@ -292,23 +292,23 @@ class ByMonths(Mapping[Key, Observation]):
 
     def __init__(self, placed: Placed) -> None:
         self.placed = placed
-        self.months: dict[tuple[Series, tuple[int, int], int], Observation] | None = None
+        self.months: dict[tuple[Series, Span], Observation] | None = None
 
     def __getitem__(self, key: Key) -> Observation:
         found = self.placed.get(key)
         series, period = key
         if found is None and period is not None and not (period.ytd or period.rolling):
-            found = self._by_months().get((series, period.first, period.months))
+            found = self._by_months().get((series, period.span))
         if found is None:
             raise KeyError(key)
         return found
 
-    def _by_months(self) -> dict[tuple[Series, tuple[int, int], int], Observation]:
+    def _by_months(self) -> dict[tuple[Series, Span], Observation]:
         if self.months is None:
             self.months = {}
             for (series, when), row in self.placed.items():
                 if when is not None and not when.ytd and not when.rolling:
-                    self.months.setdefault((series, when.first, when.months), row)
+                    self.months.setdefault((series, when.span), row)
         return self.months
 
     def __iter__(self) -> Iterator[Key]:

@@ -36,6 +36,9 @@ class PeriodError(ValueError):
     """Text is not a period ragrules understands; callers add the location."""
 
 
+# The months a period stands at: (first month as (calendar year, month), how many).
+Span = tuple[tuple[int, int], int]
+
 _FIRST_MONTH = {Calendar.FINANCIAL: 4, Calendar.ACADEMIC: 9, Calendar.CALENDAR: 1}
 _MONTHS_IN = {PeriodKind.YEAR: 12, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1}
 _COUNT_IN_YEAR = {PeriodKind.YEAR: 1, PeriodKind.QUARTER: 4, PeriodKind.MONTH: 12}
@@ -93,6 +96,12 @@ class Period:
         # The span ends where the named period ends: `months` back from its last month.
         first = month_number(start) + _MONTHS_IN[self.kind] - months
         object.__setattr__(self, "first", (first // 12, first % 12 + 1))
+
+    @property
+    def span(self) -> Span:
+        """The months it stands at, however written: (first month, how many). `2020 Q3`
+        and `2020/21 Q2` share one; so do a quarter and the same quarter year to date."""
+        return (self.first, self.months)
 
     def shifted(self, steps: int) -> Period:
         """The period `steps` periods of the same kind later (earlier when negative)."""

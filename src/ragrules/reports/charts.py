@@ -14,7 +14,7 @@ from ragrules.engine._history import break_between
 from ragrules.engine.report import Result
 from ragrules.engine.trends import TREND_PERIODS
 from ragrules.model.numbers import format_decimal
-from ragrules.model.periods import Period, text_in
+from ragrules.model.periods import Period, Span, text_in
 from ragrules.model.rules import RulesetData
 from ragrules.reports._colours import tile_colours
 
@@ -199,8 +199,8 @@ def status_counts(
     `contextual` is false."""
     # A quarter and the same quarter year to date stand at the same months: one report
     # period, one bar, named as the quarter (as the report is).
-    counts: dict[tuple[tuple[int, int], int, bool], Counter[str]] = {}
-    names: dict[tuple[tuple[int, int], int, bool], Period] = {}
+    counts: dict[tuple[Span, bool], Counter[str]] = {}
+    names: dict[tuple[Span, bool], Period] = {}
     for trend in trends:
         for point in trend:
             period = point.period
@@ -208,7 +208,7 @@ def status_counts(
                 continue
             if not contextual and point.indicator.scale.contextual:
                 continue
-            span = (period.first, period.months, period.rolling)
+            span = (period.span, period.rolling)
             known = names.get(span)
             if known is None or (known.ytd and not period.ytd):
                 names[span] = period
