@@ -76,7 +76,8 @@ class Edge:
 @attrs.frozen
 class Judged:
     """A comparison whose judgement moves with the value: against an earlier (or benchmark)
-    value, `unchanged` within `allowed` of it, improving above it where higher is better."""
+    value, `unchanged` within `allowed` of it, improving above it where higher is better
+    (`travel.direction` and `travel.judge`, in fractions: edges need not be decimals)."""
 
     earlier: Fraction
     allowed: Fraction

@@ -16,7 +16,7 @@ from ragrules.engine.rating import Cut
 from ragrules.engine.travel import Movement, allowed_change
 from ragrules.model.numbers import format_decimal
 from ragrules.model.periods import Period
-from ragrules.model.rules import Against, Indicator, Margin, Polarity, Target, Unrated
+from ragrules.model.rules import Indicator, Margin, Polarity, Target, Unrated
 
 
 @attrs.frozen(kw_only=True)
@@ -258,10 +258,9 @@ def _judged(result: Result) -> dict[str, Judged]:
     margin = result.indicator.unchanged_within
     found = {}
     for move in result.travel:
+        # A trend's test has no one earlier number (`earlier` is None): held as it is.
         if move.comparison.name not in read or move.earlier is None or not move.comparable:
             continue
-        if move.comparison.against is Against.RECENT_TREND:
-            continue  # a trend's test, not one earlier number
         found[move.comparison.name] = Judged(
             earlier=Fraction(move.earlier),
             allowed=Fraction(allowed_change(move.earlier, margin)),
