@@ -126,13 +126,13 @@ def _data_target_notices(result: Result) -> list[Problem]:
     indicator = result.indicator.id
     source = "from the data" if result.target_source == "data" else f"({result.target_source})"
     found = []
+    value = result.unrounded
+    # A target from the data is a point. It looks like a fraction beside the value as a
+    # value does beside its target: the same rule, the two the other way round.
     if (
         result.target_source == "data"
-        and result.indicator.unit == "percent"
-        and target.lower > 0
-        and target.upper < _ONE
-        and result.unrounded is not None
-        and result.unrounded >= _ONE
+        and value is not None
+        and looks_like_fraction(result.indicator.unit, "", target.upper, Target.point(value))
     ):
         percent = format_decimal(target.upper.scaleb(2, EXACT))
         found.append(
