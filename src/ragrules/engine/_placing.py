@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
+from ragrules.engine._forgotten import Forgotten
 from ragrules.engine.report import Rejection
 from ragrules.model.errors import DataError, Problem, close_matches
 from ragrules.model.observations import Observation, read_mapping
@@ -252,7 +253,7 @@ class Recent(OrderedDict[Key, "Observation | str"]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[Key, int] = {}
-        self.dropped: OrderedDict[Key, None] = OrderedDict()
+        self.dropped = Forgotten(_DROPPED)
 
     def trim(self) -> None:
         """The oldest entries dropped until `LOOKBACK_ROWS` are left: O(1) each."""
@@ -261,10 +262,7 @@ class Recent(OrderedDict[Key, "Observation | str"]):
             key, found = self.popitem(last=False)
             rows.pop(key, None)
             if type(found) is not str:  # a row the general path read: a benchmark's, maybe
-                dropped = self.dropped
-                dropped[key] = None
-                if len(dropped) > _DROPPED:
-                    dropped.popitem(last=False)
+                self.dropped.add(key)
 
 
 class KnownRows(Mapping[Key, Observation]):
