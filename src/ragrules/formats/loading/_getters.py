@@ -10,12 +10,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from ragrules.formats.loading._alike import Alike
 from ragrules.formats.loading._keys import (
     _KEPT_PROBLEMS,
     MAX_PROBLEMS,
     MAX_UNKNOWN_KEYS,
 )
 from ragrules.formats.loading._origins import Origins
+from ragrules.formats.loading._written import written_as
 from ragrules.model.errors import Problem, Severity, close_matches
 from ragrules.model.numbers import (
     MAX_EXPONENT,
@@ -79,12 +81,16 @@ class Getters:
         self.fitting: dict[tuple[object, ...], object] = {}
         # Settings read without a problem, by how they are written (`remembered`).
         self.read_before: dict[tuple[object, ...], object] = {}
+        # Indicators' shared settings, by how they are written (`_alike`), and the signs of
+        # point target whose checks passed for indicators written alike.
+        self.alike: dict[tuple[object, ...], Alike] = {}
+        self.alike_checked: set[tuple[object, ...]] = set()
 
     def remembered(self, how: tuple[object, ...], raw: object, read: Callable[[], T]) -> T:
         """`read()` of `raw`, kept for a setting written the same way and read the same `how`
         (what, in which unit): a tolerance or unit that every indicator repeats is read once.
         A read that reports a problem or warning is not kept: each place reports its own."""
-        written = _written(raw)
+        written = written_as(raw)
         if written is None:
             return read()
         key = (*how, written)
@@ -347,25 +353,6 @@ class Getters:
         """
         if not self.catalogue:
             self.problem(path, message, hint)
-
-
-def _written(raw: object) -> object:
-    """A TOML value as a key that tells apart every way of writing it (`5`, `5.0`, `"5"`),
-    or None for one not worth keying (an array, an out-of-range number)."""
-    kind = type(raw)
-    if kind is str or kind is int or kind is bool:
-        return (kind, raw)
-    if kind is Decimal:
-        return (kind, str(raw))
-    if type(raw) is dict:
-        items = []
-        for key, value in raw.items():
-            written = _written(value)
-            if written is None:
-                return None
-            items.append((key, written))
-        return (kind, tuple(items))
-    return None
 
 
 def _names(raw: object) -> list[str]:

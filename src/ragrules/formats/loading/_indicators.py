@@ -9,13 +9,12 @@ from typing import Any
 
 import attrs
 
-from ragrules.formats.loading._checks import Checks
+from ragrules.formats.loading._alike import alike_key, shared
 from ragrules.formats.loading._keys import (
     _INDICATOR_KEYS,
 )
-from ragrules.formats.loading._origins import SettingOrigins
-from ragrules.formats.loading._settings import SettingReaders
-from ragrules.model.periods import Period, PeriodError, parse_period
+from ragrules.formats.loading._like import LikeReader, thresholds_entry
+from ragrules.model.periods import Period
 from ragrules.model.rules import (
     NO_CHANGE,
     Indicator,
@@ -28,12 +27,8 @@ from ragrules.model.rules import (
 )
 from ragrules.model.units import UnitError, canonical_unit
 
-_SETTINGS = ("target", "tolerance", "stretch", "polarity", "unit", "scale", "rounding")
-# The settings an explanation says were written where (`SettingOrigins`), in this order.
-_EXPLAINED = (*_SETTINGS, "overrides", "forecast", "target-carries", "rate", "minimum")
 
-
-class IndicatorReader(Checks, SettingReaders):
+class IndicatorReader(LikeReader):
     """`[[indicator]]`: each indicator with its defaults, dated settings and rounding."""
 
     def indicator(
@@ -57,6 +52,37 @@ class IndicatorReader(Checks, SettingReaders):
             if indicator_id == "":
                 self.problem(f"{path}.id", "the indicator id is empty")
             return None
+        key = alike_key(body, defaults)
+        alike = self.alike.get(key) if key is not None else None
+        if alike is not None and key is not None:
+            return self.like(alike, key, body, path, indicator_id, defaults, problems_before)
+        indicator = self._read(
+            body,
+            path,
+            indicator_id,
+            defaults,
+            (scales, default_scale, unchanged_within),
+            problems_before,
+        )
+        if key is not None and indicator is not None and self.count == problems_before:
+            found = shared(indicator, body, defaults)
+            if found is not None:
+                self.alike[key] = found
+        return indicator
+
+    def _read(
+        self,
+        body: dict[str, Any],
+        path: str,
+        indicator_id: str,
+        defaults: dict[str, Any],
+        ruleset: tuple[Mapping[str, Scale], object, tuple[object, str] | None],
+        problems_before: int,
+    ) -> Indicator | None:
+        """An indicator read in full: every setting, then its scale checked (not when a
+        problem was found in it, counted from `problems_before`). `ruleset` is what every
+        indicator reads alike: the scales, the default scale and `unchanged-within`."""
+        scales, default_scale, unchanged_within = ruleset
 
         def setting(key: str) -> tuple[object, str] | None:
             if key in body:
@@ -128,16 +154,7 @@ class IndicatorReader(Checks, SettingReaders):
         stretch = margin_schedule("stretch")
         target = None
         if "target" in body:
-            target = self.remembered(
-                ("target", unit, self.calendar),
-                body["target"],
-                lambda: self.dated(
-                    body["target"],
-                    f"{path}.target",
-                    lambda r, p: self.target(r, p, unit),
-                    entry_is_table=False,
-                ),
-            )
+            target = self.indicator_target(body, path, unit)
             if (
                 target is not None
                 and polarity is Polarity.IN_RANGE
@@ -219,7 +236,7 @@ class IndicatorReader(Checks, SettingReaders):
 
         indicator = Indicator(
             id=indicator_id,
-            title=self.string(body["title"], f"{path}.title") or "" if "title" in body else "",
+            title=self.title_of(body, path),
             unit=unit,
             polarity=polarity,
             target=target,
@@ -255,7 +272,7 @@ class IndicatorReader(Checks, SettingReaders):
                         version,
                         path,
                         functools.partial(
-                            _thresholds_entry, body.get("thresholds"), path, indicator, version
+                            thresholds_entry, body.get("thresholds"), path, indicator, version
                         ),
                     )
             if forecast is not None and forecast.scale is not scale:
@@ -285,34 +302,3 @@ class IndicatorReader(Checks, SettingReaders):
             elif period is not None:
                 breaks.add(period)
         return tuple(sorted(breaks, key=lambda p: (p.start, str(p))))
-
-    def settings_origins(
-        self, body: dict[str, Any], path: str, defaults: dict[str, Any]
-    ) -> SettingOrigins:
-        """Where each of the indicator's settings was written, for explanations."""
-        return SettingOrigins(self.origins, path, frozenset(body), defaults, _EXPLAINED)
-
-
-def _thresholds_entry(
-    raw: object, path: str, indicator: Indicator, version: Indicator
-) -> str | None:
-    """Where a version's dated thresholds are written (`indicator[0].thresholds[1]`): the
-    entry in force for the periods of that version. None when they are not dated."""
-    ranges = indicator.dated_threshold_ranges
-    dated: Schedule[Any] | None = ranges if ranges is not None else indicator.dated_thresholds
-    if dated is None or not isinstance(raw, list):
-        return None
-    period = next((p for p in (None, *indicator.changes) if indicator.at(p) is version), None)
-    # Before its first `from`, an indicator's thresholds are the first entry's.
-    entry = dated.started(period) or dated.entries[0]
-    for index, item in enumerate(raw):
-        written = item.get("from") if isinstance(item, dict) else None
-        if written is None and entry.start is None:
-            return f"{path}.thresholds[{index}]"
-        if isinstance(written, str) and entry.start is not None:
-            try:
-                if parse_period(written, entry.start.calendar) == entry.start:
-                    return f"{path}.thresholds[{index}]"
-            except PeriodError:
-                continue
-    return None

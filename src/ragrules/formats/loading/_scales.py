@@ -51,15 +51,18 @@ class ScaleReader(TravelReader, Amounts):
         """Refuse a status given both by a contextual scale and by a scale that rates, on the
         indicators' scales of every period: summaries count statuses by name, so they could
         not count that status apart from the rated ones."""
+        first: dict[int, tuple[Scale, str]] = {}  # each scale, with the first indicator on it
+        for indicator in indicators:
+            for version in indicator.versions:
+                first.setdefault(id(version.scale), (version.scale, indicator.id))
         rating: dict[str, tuple[str, str]] = {}  # status -> (scale, an indicator rated on it)
         contextual: dict[str, Scale] = {}
-        for indicator in indicators:
-            for scale in (version.scale for version in indicator.versions):
-                if scale.contextual:
-                    contextual.setdefault(scale.name, scale)
-                    continue
-                for status in scale.statuses:
-                    rating.setdefault(status, (scale.name, indicator.id))
+        for scale, indicator_id in first.values():
+            if scale.contextual:
+                contextual.setdefault(scale.name, scale)
+                continue
+            for status in scale.statuses:
+                rating.setdefault(status, (scale.name, indicator_id))
         for name, scale in contextual.items():
             for status in (s for s in scale.statuses if s in rating):
                 other, indicator_id = rating[status]
