@@ -21,8 +21,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules.engine.canonical import canonical_toml
 from ragrules.formats.loading import _indicators, _like
+from tests.loaded import loaded, loaded_with
 
 HEAD = (
     '[ruleset]\nformat = 1\nid = "alike"\n'
@@ -112,20 +112,6 @@ def rulesets(draw: st.DrawFn) -> str:
     return "".join(lines)
 
 
-def _loaded(text: str) -> tuple[object, list[tuple[Any, ...]]]:
-    """The ruleset's canonical TOML, settings and where each was written (None when
-    refused), and every problem, where and what."""
-    try:
-        ruleset = ragrules.loads(text, source="r.toml")
-    except ragrules.RulesetError as exc:
-        return None, [
-            (p.line, p.column, p.key, p.message, p.hint, p.severity) for p in exc.problems
-        ]
-    problems = [(p.line, p.column, p.key, p.message, p.hint, p.severity) for p in ruleset.warnings]
-    built = [(repr(i), list(i.origins)) for i in ruleset.indicators]
-    return (canonical_toml(ruleset), built), problems
-
-
 def _each_in_full(patched: pytest.MonkeyPatch) -> None:
     patched.setattr(_indicators, "alike_key", lambda body, defaults: None)
 
@@ -189,11 +175,7 @@ def _alike(*bodies: str, defaults: str = "") -> str:
 )
 @given(text=rulesets())
 def test_indicators_built_alike_are_those_read_in_full(text: str) -> None:
-    alike = _loaded(text)
-    with pytest.MonkeyPatch.context() as patched:
-        _each_in_full(patched)
-        full = _loaded(text)
-    assert alike == full
+    assert loaded(text) == loaded_with(text, _each_in_full)
 
 
 def test_a_thousand_indicators_written_in_four_ways_are_read_in_full_four_times() -> None:

@@ -17,8 +17,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import ragrules
-from ragrules.engine.canonical import canonical_toml
 from ragrules.formats.loading import _getters
+from tests.loaded import loaded, loaded_with
 
 SCALES = (
     '[scales.stretched]\nbands = [{ status = "blue", from = "stretch" }, '
@@ -68,20 +68,6 @@ def rulesets(draw: st.DrawFn) -> str:
         if draw(st.booleans()):
             lines.append("thresholds = { floor = 2 }\n")
     return "".join(lines)
-
-
-def _loaded(text: str) -> tuple[object, list[tuple[Any, ...]]]:
-    """The ruleset's canonical TOML and settings as written (None when refused), and every
-    problem, where and what."""
-    try:
-        ruleset = ragrules.loads(text, source="r.toml")
-    except ragrules.RulesetError as exc:
-        return None, [
-            (p.line, p.column, p.key, p.message, p.hint, p.severity) for p in exc.problems
-        ]
-    problems = [(p.line, p.column, p.key, p.message, p.hint, p.severity) for p in ruleset.warnings]
-    written = [(repr(i.target), repr(i.tolerance), repr(i.stretch)) for i in ruleset.indicators]
-    return (canonical_toml(ruleset), written), problems
 
 
 class _Forgetful(dict[Any, Any]):
@@ -141,11 +127,7 @@ STRETCHED = 'scale = "stretched"\nstretch = { absolute = 1 }'
 )
 @given(text=rulesets())
 def test_a_load_reading_settings_once_gives_what_reading_each_gives(text: str) -> None:
-    once = _loaded(text)
-    with pytest.MonkeyPatch.context() as patched:
-        _each_read_afresh(patched)
-        each = _loaded(text)
-    assert once == each
+    assert loaded(text) == loaded_with(text, _each_read_afresh)
 
 
 def test_a_setting_written_alike_is_read_once() -> None:
