@@ -121,8 +121,11 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
         self.contextual_apart(indicators)
         policy = self.exceptions(top.get("exceptions", {}), travel, indicators)
         tokens = self.tokens(top.get("data", {}))
-        benchmarks = self.benchmarks(top.get("benchmarks", {}))
         groups = self.groups(top.get("groups", {}))
+        benchmarks = self.benchmarks(top.get("benchmarks", {}), groups)
+        self.quantile_groups(scales, groups)
+        placed = [(seen[indicator.id], indicator) for indicator in indicators]
+        self.benchmark_names(benchmarks, travel, scales, placed)
         rollups = self.rollups(top.get("rollup"), indicators)
         words = self.status_words(top.get("statuses", {}), indicators, rollups)
         percentages = self.percentages(top.get("summary", {}))

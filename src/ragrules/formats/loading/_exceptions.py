@@ -10,6 +10,7 @@ from ragrules.formats.loading._keys import (
     _RULE_KEYS,
     MAX_LOOKBACK,
 )
+from ragrules.formats.loading._references import ReferenceChecks
 from ragrules.formats.loading._travel import TravelReader
 from ragrules.model.comparisons import Benchmark, Group, NeighbourSet, Statistic
 from ragrules.model.observations import FIELDS, column_key
@@ -181,11 +182,12 @@ def _words_list(raw: object) -> bool:
     return isinstance(raw, list) and all(isinstance(i, str) and i.strip() for i in raw)
 
 
-class BenchmarkReader(ExceptionReader):
+class BenchmarkReader(ExceptionReader, ReferenceChecks):
     """`[benchmarks]`: named benchmarks, each the row of one area (England's, say)."""
 
-    def benchmarks(self, raw: object) -> tuple[Benchmark, ...]:
-        """`[benchmarks.NAME]`: an area's row (`area`, `area-column`) or a group statistic."""
+    def benchmarks(self, raw: object, groups: tuple[Group, ...]) -> tuple[Benchmark, ...]:
+        """`[benchmarks.NAME]`: an area's row (`area`, `area-column`) or a statistic of one
+        of `groups` (or of every area)."""
         names = list(raw) if isinstance(raw, dict) else []
         found = []
         for name, body in self.table(raw, "benchmarks", tuple(names)).items():
@@ -196,6 +198,8 @@ class BenchmarkReader(ExceptionReader):
                 self.problem(path, "a benchmark is one of area, area-column or statistic", _HINT)
                 continue
             text = self.string(table[kinds[0]], f"{path}.{kinds[0]}")
+            if text == "" and kinds[0] != "statistic":  # would match no row: never a benchmark
+                self.problem(f"{path}.{kinds[0]}", f"the {kinds[0]} is empty", _HINT)
             if not text:
                 continue
             if kinds[0] == "area":
@@ -203,18 +207,29 @@ class BenchmarkReader(ExceptionReader):
             elif kinds[0] == "area-column":
                 found.append(Benchmark(name=column_key(name), area_column=column_key(text)))
             else:
-                benchmark = self._statistic(name, table, path)
+                benchmark = self._statistic(name, table, path, groups)
                 if benchmark is not None:
                     found.append(benchmark)
         return tuple(found)
 
-    def _statistic(self, name: str, table: dict[str, object], path: str) -> Benchmark | None:
+    def _statistic(
+        self, name: str, table: dict[str, object], path: str, groups: tuple[Group, ...]
+    ) -> Benchmark | None:
         statistic = self.choice(table["statistic"], f"{path}.statistic", Statistic)
         weights = self.string(table["weights"], f"{path}.weights") if "weights" in table else ""
         if statistic is Statistic.WEIGHTED_MEAN and not weights:
             self.problem(f"{path}.weights", "a weighted mean needs its weights column", _HINT)
             return None
+        if statistic is not None and statistic is not Statistic.WEIGHTED_MEAN and weights:
+            self.problem(
+                f"{path}.weights",
+                f"weights are for a weighted mean, not a {statistic.value}",
+                'statistic = "weighted-mean", or leave weights out',
+            )
+            return None
         group = self.string(table["group"], f"{path}.group") if "group" in table else ""
+        if group:
+            self.group_named(group, f"{path}.group", groups)
         if statistic is None:
             return None
         return Benchmark(

@@ -82,7 +82,7 @@ class Getters:
         # Settings read without a problem, by how they are written (`remembered`).
         self.read_before: dict[tuple[object, ...], object] = {}
         # Indicators' shared settings, by how they are written (`_alike`), and the signs of
-        # point target whose checks passed for indicators written alike.
+        # point targets whose checks passed for indicators written alike.
         self.alike: dict[tuple[object, ...], Alike] = {}
         self.alike_checked: set[tuple[object, ...]] = set()
 

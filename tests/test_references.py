@@ -1,0 +1,98 @@
+"""Names one section of a ruleset gives another's entries: a group a benchmark or a quantile
+scale names must be a `[groups]` entry (an unknown one meant every area, silently); a
+benchmark's `area` cannot be empty, nor its `weights` go unused; a benchmark name close to a
+`[benchmarks]` entry, and so likely a typo for it, is warned of."""
+
+from __future__ import annotations
+
+import pytest
+
+import ragrules
+
+HEAD = '[ruleset]\nformat = 1\nid = "r"\n'
+GROUPS = '[groups.neighbours]\nareas = ["E1", "E2"]\n'
+INDICATOR = '[[indicator]]\nid = "i"\ntolerance = { relative = "5%" }\n'
+
+
+def _problems(text: str) -> list[tuple[str | None, str, str | None]]:
+    with pytest.raises(ragrules.RulesetError) as raised:
+        ragrules.loads(text)
+    return [(p.key, p.message, p.hint) for p in raised.value.problems]
+
+
+def test_a_benchmark_over_an_unknown_group_is_refused_with_the_name_it_means() -> None:
+    text = (
+        f'{HEAD}{GROUPS}[benchmarks.mean]\nstatistic = "mean"\ngroup = "neighbors"\n'
+        f'{INDICATOR}target = {{ benchmark = "mean" }}\n'
+    )
+    assert _problems(text) == [
+        ("benchmarks.mean.group", "no group 'neighbors' in [groups]", "did you mean 'neighbours'?")
+    ]
+    fixed = ragrules.loads(text.replace("neighbors", "neighbours"))
+    benchmark = fixed.benchmark("mean")
+    assert benchmark is not None and benchmark.group == "neighbours"
+
+
+def test_a_quantile_scale_over_an_unknown_group_is_refused() -> None:
+    text = (
+        f'{HEAD}scale = "q"\n[scales.q]\nquantiles = {{ count = 4, group = "nope" }}\n'
+        f"{GROUPS}{INDICATOR}"
+    )
+    assert _problems(text) == [
+        ("scales.q.quantiles.group", "no group 'nope' in [groups]", "define it: [groups.nope]")
+    ]
+
+
+def test_a_catalogue_may_name_a_group_its_councils_define() -> None:
+    catalogue = ragrules.loads(
+        f'{HEAD}catalogue = true\n[benchmarks.mean]\nstatistic = "median"\n'
+        f'group = "neighbours"\n{INDICATOR}target = {{ benchmark = "mean" }}\n'
+    )
+    benchmark = catalogue.benchmark("mean")
+    assert benchmark is not None and benchmark.group == "neighbours"
+
+
+@pytest.mark.parametrize("key", ["area", "area-column"])
+def test_an_empty_benchmark_area_is_refused(key: str) -> None:
+    text = f'{HEAD}[benchmarks.england]\n{key} = ""\n{INDICATOR}target = 5\n'
+    [(where, message, _)] = _problems(text)
+    assert (where, message) == (f"benchmarks.england.{key}", f"the {key} is empty")
+
+
+@pytest.mark.parametrize("statistic", ["mean", "median"])
+def test_weights_on_an_unweighted_statistic_are_refused(statistic: str) -> None:
+    text = (
+        f'{HEAD}[benchmarks.m]\nstatistic = "{statistic}"\nweights = "denominator"\n'
+        f"{INDICATOR}target = 5\n"
+    )
+    assert _problems(text) == [
+        (
+            "benchmarks.m.weights",
+            f"weights are for a weighted mean, not a {statistic}",
+            'statistic = "weighted-mean", or leave weights out',
+        )
+    ]
+
+
+def test_a_benchmark_name_close_to_an_entry_is_warned_of_wherever_it_is_named() -> None:
+    ruleset = ragrules.loads(
+        f'{HEAD}[benchmarks.england]\narea = "E92000001"\n'
+        '[travel.comparisons.eng]\nagainst = "benchmark"\nbenchmark = "englnd"\n'
+        '[scales.sig]\nsignificance = { benchmark = "Englnd" }\n'
+        f'{INDICATOR}target = {{ benchmark = "englnd" }}\n'
+    )
+    warned = [(w.key, w.message, w.hint) for w in ruleset.warnings]
+    message = "is no [benchmarks] entry, so it is read from a column of the data of that name"
+    assert warned == [
+        ("travel.comparisons.eng.benchmark", f"'englnd' {message}", "did you mean 'england'?"),
+        ("scales.sig.significance.benchmark", f"'englnd' {message}", "did you mean 'england'?"),
+        ("indicator[0].target", f"'englnd' {message}", "did you mean 'england'?"),
+    ]
+
+
+def test_a_benchmark_from_a_data_column_unlike_any_entry_is_not_warned_of() -> None:
+    for benchmarks in ('[benchmarks.england]\narea = "E92000001"\n', ""):
+        ruleset = ragrules.loads(
+            f'{HEAD}{benchmarks}{INDICATOR}target = {{ benchmark = "regional average" }}\n'
+        )
+        assert ruleset.warnings == ()
