@@ -261,11 +261,14 @@ _DIFF_BASE = (
             ("[[indicator]]", '[[indicator]]\nseries-breaks = ["2021/22 Q1"]'),
             "a: series-breaks: none (A) vs 2021/22 Q1 (B)",
         ),
-        (('area = "E92000001"', 'area = "E12000001"'), "benchmarks: {england = {area = E92"),
-        (('["E1", "E2"]', '["E1", "E3"]'), "groups: {nb = {areas = [E1, E2]}} (A)"),
+        (
+            ('area = "E92000001"', 'area = "E12000001"'),
+            "benchmarks england.area: E92000001 (A) vs E12000001 (B)",
+        ),
+        (('["E1", "E2"]', '["E1", "E3"]'), "groups nb.areas: [E1, E2] (A) vs [E1, E3] (B)"),
         (
             ('"previous-period" }', '"previous-period", same-target = true }'),
-            "same-target = true}",
+            "travel comparisons.st.same-target: not set (A) vs true (B)",
         ),
         (('id = "d"', 'id = "d"\ncalendar = "academic"'), "calendar: financial (A) vs academic"),
     ],
@@ -282,3 +285,40 @@ def test_diff_names_every_rule_that_changes_a_rating_or_an_arrow(
     out = capsys.readouterr().out
     assert "Rules: the same." not in out
     assert words in out
+
+
+def test_diff_says_comparisons_listed_in_another_order_and_not_that_ratings_differ(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The order of the comparisons is the order of a result's travel, so `diff` names it;
+    the same movements in that other order are no rating difference."""
+    short, long = (
+        'st = { against = "previous-period" }\n',
+        'lt = { against = "same-period-last-year" }\n',
+    )
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text(_DIFF_BASE.replace(short, short + long), encoding="utf-8")
+    b.write_text(_DIFF_BASE.replace(short, long + short), encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text(
+        "indicator,period,value\na,2019/20 Q2,60\na,2020/21 Q1,40\na,2020/21 Q2,50\n",
+        encoding="utf-8",
+    )
+    main(["diff", str(a), str(b), str(data)])
+    out = capsys.readouterr().out
+    assert "travel comparisons: order: st, lt (A) vs lt, st (B)" in out
+    assert "Ratings: the same." in out
+    assert not rating_differences(
+        ragrules.load(a).rate(ragrules.read_observations(data)),
+        ragrules.load(b).rate(ragrules.read_observations(data)),
+    )
+
+
+def test_diff_names_a_summary_setting_against_its_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text(_DIFF_BASE + '[summary]\npercentages = ["rated"]\n', encoding="utf-8")
+    b.write_text(_DIFF_BASE + '[summary]\npercentages = ["rated", "all"]\n', encoding="utf-8")
+    main(["diff", str(a), str(b)])
+    assert "summary percentages: not set (A) vs [rated, all] (B)" in capsys.readouterr().out

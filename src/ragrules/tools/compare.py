@@ -76,7 +76,7 @@ class RatingDifference(_Sides[Result]):
     def __str__(self) -> str:
         a, b = self.a, self.b
         moves = ""
-        if a is not None and b is not None and _arrows(a) != _arrows(b):
+        if a is not None and b is not None and _arrows_by_comparison(a) != _arrows_by_comparison(b):
             moves = f"; arrows {_arrow_text(a)} (A) vs {_arrow_text(b)} (B)"
         side_a = self.missing_a if a is None else _status(a)
         side_b = self.missing_b if b is None else _status(b)
@@ -118,6 +118,12 @@ def series_name(result: Result) -> str:
 
 def _arrows(result: Result) -> list[str]:
     return [move.arrow for move in result.travel]
+
+
+def _arrows_by_comparison(result: Result) -> dict[str, str]:
+    """Each comparison's arrow, by its name: two rulesets listing the same comparisons in
+    another order draw the same arrows."""
+    return {move.comparison.name: move.arrow for move in result.travel}
 
 
 def _arrow_text(result: Result) -> str:
@@ -168,15 +174,8 @@ def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
     for section in _SECTIONS:
         if section == "rollup":
             found += _rollup_differences(document_a.get(section), document_b.get(section))
-        elif document_a.get(section) != document_b.get(section):
-            found.append(
-                RuleDifference(
-                    indicator=None,
-                    setting=section,
-                    a=_words(document_a.get(section)),
-                    b=_words(document_b.get(section)),
-                )
-            )
+        else:
+            found += _table_differences(section, document_a.get(section), document_b.get(section))
     indicators_b = {indicator.id: indicator for indicator in b.indicators}
     for indicator in a.indicators:
         other = indicators_b.pop(indicator.id, None)
@@ -194,6 +193,49 @@ def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
         for identifier in indicators_b
     ]
     return found
+
+
+# Tables whose entries' order a report shows (a result's travel is in this order).
+_ORDERED = {("travel", "comparisons")}
+
+
+def _table_differences(
+    section: str, a: object, b: object, keys: tuple[str, ...] = ()
+) -> list[RuleDifference]:
+    """Each key of a section that differs, named by its path within the section
+    (`travel comparisons.short.same-target`), in A's order then B's: a table is compared
+    key by key, anything else whole; a key one side leaves out is `not set` there (its
+    default). The same entries in another order, where the order shows, is `KEY: order`."""
+    if a is None and isinstance(b, dict):
+        a = {}
+    if b is None and isinstance(a, dict):
+        b = {}
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        if a == b:
+            return []
+        entry = ".".join(keys)
+        return [RuleDifference(indicator=None, setting=section, a=_set(a), b=_set(b), entry=entry)]
+    found: list[RuleDifference] = []
+    for key in dict.fromkeys([*a, *b]):
+        found += _table_differences(section, a.get(key), b.get(key), (*keys, key))
+    if (section, *keys) in {(s, k) for s, k in _ORDERED}:
+        common_a, common_b = [k for k in a if k in b], [k for k in b if k in a]
+        if common_a != common_b:
+            where = ".".join(keys)
+            found.append(
+                RuleDifference(
+                    indicator=None,
+                    setting=section,
+                    a=", ".join(common_a),
+                    b=", ".join(common_b),
+                    entry=f"{where}: order",
+                )
+            )
+    return found
+
+
+def _set(value: object) -> str:
+    return "not set" if value is None else _words(value)
 
 
 def _rollup_differences(a: object, b: object) -> list[RuleDifference]:
@@ -263,7 +305,7 @@ def rating_differences(a: Report, b: Report) -> list[RatingDifference]:
         elif (
             result.status != other.status
             or result.reported_status != other.reported_status
-            or _arrows(result) != _arrows(other)
+            or _arrows_by_comparison(result) != _arrows_by_comparison(other)
         ):
             found.append(RatingDifference(a=result, b=other))
     found += [
