@@ -202,9 +202,10 @@ def test_a_value_that_covers_months_before_the_break_is_from_before_it(
     assert moves[0].comparable is not across
 
 
-def test_a_break_is_named_as_the_ruleset_reads_it_back() -> None:
-    """A financial break in an academic ruleset is `FY 2021/22 Q1`: `2021/22 Q1` alone would
-    be September to November there."""
+def test_a_break_is_named_as_reports_name_every_period() -> None:
+    """A financial break in an academic ruleset is `2021/22 Q1`, as the period before it is
+    in the same sentence: reports write an academic year with its `AY` and a financial one
+    bare, whatever the ruleset's calendar, so the two never read alike."""
     ruleset = ragrules.loads(
         HEAD.replace('id = "sb"', 'id = "sb"\ncalendar = "academic"')
         + '[travel.comparisons]\nshort = { against = "previous-period" }\n'
@@ -216,7 +217,23 @@ def test_a_break_is_named_as_the_ruleset_reads_it_back() -> None:
         {"indicator": "a", "period": "FY 2021/22 Q1", "value": "45"},
     ]
     (result,) = ruleset.rate(rows, period="FY 2021/22 Q1").results
-    assert result.travel[0].reason.startswith("the series breaks at FY 2021/22 Q1: ")
+    assert result.travel[0].reason == (
+        "the series breaks at 2021/22 Q1: 2020/21 Q4 is from before the break"
+    )
+    academic = ragrules.loads(
+        HEAD.replace('id = "sb"', 'id = "sb"\ncalendar = "academic"')
+        + '[travel.comparisons]\nshort = { against = "previous-period" }\n'
+        + INDICATOR
+        + 'series-breaks = ["2021/22 Q2"]\n'
+    )
+    rows = [
+        {"indicator": "a", "period": "2021/22 Q1", "value": "40"},
+        {"indicator": "a", "period": "2021/22 Q2", "value": "45"},
+    ]
+    (result,) = academic.rate(rows).results
+    assert result.travel[0].reason == (
+        "the series breaks at AY 2021/22 Q2: AY 2021/22 Q1 is from before the break"
+    )
 
 
 def test_a_travel_band_stopped_by_a_break_says_why_not_that_nothing_was_there() -> None:

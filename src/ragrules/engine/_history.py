@@ -26,7 +26,6 @@ from ragrules.model.periods import (
     months_covered,
     previous_year,
     starts_year,
-    text_in,
 )
 from ragrules.model.rules import (
     Against,
@@ -168,7 +167,7 @@ def _movement(
             return travel.not_comparable(
                 comparison,
                 settings,
-                f"{_breaks_at(broken, ruleset)}: {earlier_period} is from before the break",
+                f"{_breaks_at(broken)}: {earlier_period} is from before the break",
                 earlier_period,
             )
         earlier = placed.get((series, earlier_period))
@@ -303,10 +302,10 @@ def break_between(
     return None
 
 
-def _breaks_at(broken: Period, ruleset: RulesetData) -> str:
-    """`the series breaks at 2021/22 Q1`, the period as the ruleset's calendar reads it back
-    (`FY 2021/22 Q1` in an academic ruleset)."""
-    return f"the series breaks at {text_in(broken, ruleset.calendar)}"
+def _breaks_at(broken: Period) -> str:
+    """`the series breaks at 2021/22 Q1`, the period written as reports write every period
+    (an academic year with its `AY`, a financial one bare), as the rest of the sentence is."""
+    return f"the series breaks at {broken}"
 
 
 def restarts_reason(period: Period) -> str:
@@ -459,7 +458,7 @@ def _across(
         return travel.not_comparable(comparison, settings, why, earliest)
     broken = break_between(indicator, earliest, period, ruleset.calendar)
     if broken is not None:
-        why = f"{_breaks_at(broken, ruleset)}: {span} reach back before the break"
+        why = f"{_breaks_at(broken)}: {span} reach back before the break"
         return travel.not_comparable(comparison, settings, why, earliest)
     return None
 

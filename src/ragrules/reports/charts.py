@@ -14,7 +14,7 @@ from ragrules.engine._history import break_between
 from ragrules.engine.report import Result
 from ragrules.engine.trends import TREND_PERIODS
 from ragrules.model.numbers import format_decimal
-from ragrules.model.periods import Period, Span, text_in
+from ragrules.model.periods import Period, Span
 from ragrules.model.rules import RulesetData
 from ragrules.reports._colours import tile_colours
 
@@ -99,7 +99,7 @@ def trend_words(points: Sequence[Result], ruleset: RulesetData) -> str:
     if edges:
         words += f"; the status changes at {' and '.join(edges)}"
     broken = [_break(a, b, ruleset) for a, b in itertools.pairwise(points)]
-    breaks = [text_in(b, ruleset.calendar) for b in broken if b is not None]
+    breaks = [str(b) for b in broken if b is not None]
     if breaks:
         words += f"; the series breaks at {' and '.join(breaks)}"
     return words + "."
