@@ -45,7 +45,7 @@ def test_a_benchmark_row_read_too_far_back_is_said_to_be_so(tmp_path: Path) -> N
         for line in _streamed(ragrules.load(U75), MORTALITY)
         if line.get("status") == "no-target"
     )
-    assert sum(reasons.values()) == 5652
+    assert sum(reasons.values()) == 5651  # one row has its England row 4,096 values back
     assert all("read more than 4,096 values before this one" in r for r in reasons)
     assert not any("put them first" in r for r in reasons)
     assert (

@@ -236,18 +236,21 @@ class _Batch:
         placed = self.place(line, rejected, default)
         current = line_current(placed, self.ruleset, default, rejected)
         known: Placed = placed
-        if history is not None:
-            given = given_before(history, placed, current)
-            if given is None:
-                known = KnownRows(placed, history)
-                remember(history, placed, current)
-            else:
-                rejected.insert(0, given)
-                current = {}
+        given = None if history is None else given_before(history, placed, current)
+        if history is not None and given is None:
+            known = KnownRows(placed, history)
+        elif given is not None:
+            rejected.insert(0, given)
+            current = {}
         results: list[Result | Rejection] = [
             self.result(self.indicators[series[0]], observation, when, known, series)
             for series, (observation, when) in current.items()
         ]
+        # Kept after the line is rated, as the compiled engine keeps a plain line: the
+        # line's own rows are read from the line, and its travel reads the 4,096 values
+        # before it, none dropped yet to make room for its own.
+        if history is not None and given is None:
+            remember(history, placed, current)
         # A line's earlier values share its row and fate: one rejection says it once.
         once = {(r.row, r.indicator, r.reason): r for r in reversed(rejected)}
         area = line[0].area if line else ""
