@@ -292,6 +292,9 @@ def _check_head(document: dict[str, Any], source: Source, chain: tuple[str, ...]
         )
 
 
+_FINANCIAL = "financial"  # a ruleset's calendar when it sets none
+
+
 def _shown(path: Path) -> str:
     """A base's name in messages: relative to the current folder when it is inside it."""
     try:
@@ -345,6 +348,7 @@ def _merge(
             origins.take(org, f"ruleset.{key}", f"ruleset.{key}")
     if head or "ruleset" in child:
         merged["ruleset"] = head
+    _same_calendar(head, child, bases, origins, chain)
 
     for section in (*_KEYED, "travel"):
         table: dict[str, Any] = {}
@@ -380,6 +384,57 @@ def _merge(
             merged[key] = value
             origins.take(child_origins, key, key)
     return merged, origins
+
+
+def _same_calendar(
+    head: dict[str, Any],
+    child: dict[str, Any],
+    bases: list[Layer],
+    origins: Origins,
+    chain: tuple[str, ...],
+) -> None:
+    """Refuse a base written in another calendar than the ruleset's, when the calendar
+    means something to it (it names one, or writes periods or profiles): the merged ruleset
+    reads every period and profile in its own, so a base's academic `2021/22` (September)
+    would move to April without a word."""
+    calendar = head.get("calendar", _FINANCIAL)
+    for document, base_origins, _ in bases:
+        own = document.get("ruleset")
+        named = isinstance(own, dict) and "calendar" in own
+        theirs = own.get("calendar", _FINANCIAL) if isinstance(own, dict) else _FINANCIAL
+        if theirs == calendar or not isinstance(theirs, str) or not isinstance(calendar, str):
+            continue
+        if not named and not _dated(document):
+            continue  # nothing in it is read by the calendar
+        own_head = child.get("ruleset")
+        path = (
+            "ruleset.calendar"
+            if isinstance(own_head, dict) and "calendar" in own_head
+            else "ruleset.extends"
+        )
+        _fail(
+            origins,
+            path,
+            f"the base {base_origins.map[''][0].name} is written in the {theirs} calendar and "
+            f"this ruleset reads it in the {calendar} one: its periods and profiles would "
+            "move (a split year such as 2021/22 starts in another month)",
+            chain,
+            f'set calendar = "{theirs}" here, or extend a base written in the {calendar} calendar',
+        )
+
+
+# Keys whose values a calendar reads: a period an entry starts from, series breaks, and a
+# profile of a year's shares.
+_DATED_KEYS = frozenset({"from", "series-breaks", "profiles", "profile"})
+
+
+def _dated(value: object) -> bool:
+    """Whether a document (or a part of one) holds anything a calendar reads."""
+    if isinstance(value, dict):
+        return any(key in _DATED_KEYS or _dated(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_dated(item) for item in value)
+    return False
 
 
 def _inherits(document: dict[str, Any]) -> bool:
