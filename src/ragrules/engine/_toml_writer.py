@@ -26,14 +26,11 @@ def dumps(document: Mapping[str, object], comments: Comments | None = None) -> s
 def _table(
     lines: list[str], table: Mapping[str, object], path: list[str], comments: Comments
 ) -> None:
-    # At the top level, tables and arrays of tables ([[indicator]]) are never inline.
-    inline = {
-        k: v
-        for k, v in table.items()
-        if _is_inline(v) and not (not path and (_is_table_array(v) or isinstance(v, Mapping)))
-    }
+    inline = _inline(table, path, comments)
     for key, value in inline.items():
-        note = comments.get(".".join([*path, key]))
+        note = comments.get(".".join([*path, key])) or _shared_comment(
+            value, [*path, key], comments
+        )
         lines.append(f"{_key(key)} = {_value(value)}" + (f"  # {note}" if note else ""))
     for key, value in table.items():
         if key in inline:
@@ -41,7 +38,7 @@ def _table(
         child = [*path, key]
         if isinstance(value, Mapping):
             # A table holding only sub-tables needs no header of its own.
-            if any(_is_inline(item) for item in value.values()) or not value:
+            if _inline(value, child, comments) or not value:
                 lines += ["", f"[{'.'.join(_key(part) for part in child)}]"]
             _table(lines, value, child, comments)
         else:
@@ -52,6 +49,36 @@ def _table(
                 note = comments.get(f"{'.'.join(child)}[{index}]")
                 lines += ["", header + (f"  # {note}" if note else "")]
                 _table(lines, item, [*child[:-1], f"{key}[{index}]"], comments)
+
+
+def _inline(table: Mapping[str, object], path: list[str], comments: Comments) -> dict[str, object]:
+    """The keys of `table` written inline. At the top level, tables and arrays of tables
+    (`[[indicator]]`) never are; nor is a table whose keys' comments differ (`show`: the
+    comparisons of `[travel]` merged from two files, each saying where it came from)."""
+    return {
+        key: value
+        for key, value in table.items()
+        if _is_inline(value)
+        and not (not path and (_is_table_array(value) or isinstance(value, Mapping)))
+        and not _commented_apart(value, [*path, key], comments)
+    }
+
+
+def _shared_comment(value: object, path: list[str], comments: Comments) -> str | None:
+    """The one comment every key of a table has (written after the table inline)."""
+    if not isinstance(value, Mapping) or not value:
+        return None
+    where = ".".join(path)
+    found = {comments.get(f"{where}.{key}") for key in value}
+    return found.pop() if len(found) == 1 else None
+
+
+def _commented_apart(value: object, path: list[str], comments: Comments) -> bool:
+    """Whether a table's keys have comments that differ from one another."""
+    if not isinstance(value, Mapping):
+        return False
+    where = ".".join(path)
+    return len({comments.get(f"{where}.{key}") for key in value}) > 1
 
 
 def _is_table_array(value: object) -> bool:
