@@ -202,38 +202,37 @@ def test_a_value_that_covers_months_before_the_break_is_from_before_it(
     assert moves[0].comparable is not across
 
 
-def test_a_break_is_named_as_reports_name_every_period() -> None:
-    """A financial break in an academic ruleset is `2021/22 Q1`, as the period before it is
-    in the same sentence: reports write an academic year with its `AY` and a financial one
-    bare, whatever the ruleset's calendar, so the two never read alike."""
+@pytest.mark.parametrize(
+    ("broken", "periods", "reason"),
+    [
+        (
+            "FY 2021/22 Q1",
+            ("FY 2020/21 Q4", "FY 2021/22 Q1"),
+            "the series breaks at 2021/22 Q1: 2020/21 Q4 is from before the break",
+        ),
+        (
+            "2021/22 Q2",
+            ("2021/22 Q1", "2021/22 Q2"),
+            "the series breaks at AY 2021/22 Q2: AY 2021/22 Q1 is from before the break",
+        ),
+    ],
+)
+def test_a_break_is_named_as_reports_name_every_period(
+    broken: str, periods: tuple[str, str], reason: str
+) -> None:
+    """In an academic ruleset a financial break is `2021/22 Q1` and an academic one
+    `AY 2021/22 Q2`, as the period before each is in the same sentence: reports write an
+    academic year with its `AY` and a financial one bare, whatever the ruleset's calendar,
+    so the two never read alike."""
     ruleset = ragrules.loads(
         HEAD.replace('id = "sb"', 'id = "sb"\ncalendar = "academic"')
         + '[travel.comparisons]\nshort = { against = "previous-period" }\n'
         + INDICATOR
-        + 'series-breaks = ["FY 2021/22 Q1"]\n'
+        + f'series-breaks = ["{broken}"]\n'
     )
-    rows = [
-        {"indicator": "a", "period": "FY 2020/21 Q4", "value": "40"},
-        {"indicator": "a", "period": "FY 2021/22 Q1", "value": "45"},
-    ]
-    (result,) = ruleset.rate(rows, period="FY 2021/22 Q1").results
-    assert result.travel[0].reason == (
-        "the series breaks at 2021/22 Q1: 2020/21 Q4 is from before the break"
-    )
-    academic = ragrules.loads(
-        HEAD.replace('id = "sb"', 'id = "sb"\ncalendar = "academic"')
-        + '[travel.comparisons]\nshort = { against = "previous-period" }\n'
-        + INDICATOR
-        + 'series-breaks = ["2021/22 Q2"]\n'
-    )
-    rows = [
-        {"indicator": "a", "period": "2021/22 Q1", "value": "40"},
-        {"indicator": "a", "period": "2021/22 Q2", "value": "45"},
-    ]
-    (result,) = academic.rate(rows).results
-    assert result.travel[0].reason == (
-        "the series breaks at AY 2021/22 Q2: AY 2021/22 Q1 is from before the break"
-    )
+    rows = [{"indicator": "a", "period": period, "value": "40"} for period in periods]
+    (result,) = ruleset.rate(rows, period=periods[1]).results
+    assert result.travel[0].reason == reason
 
 
 def test_a_travel_band_stopped_by_a_break_says_why_not_that_nothing_was_there() -> None:
