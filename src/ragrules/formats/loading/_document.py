@@ -7,6 +7,7 @@ from typing import Any
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.loading._exceptions import BenchmarkReader
 from ragrules.formats.loading._getters import _names
+from ragrules.formats.loading._in_use import scales_in_use
 from ragrules.formats.loading._indicators import IndicatorReader
 from ragrules.formats.loading._keys import (
     _DEFAULT_KEYS,
@@ -118,8 +119,9 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
                 "the ruleset defines no indicators",
                 "add [[indicator]] tables",
             )
-        self.contextual_apart(indicators)
-        policy = self.exceptions(top.get("exceptions", {}), travel, indicators)
+        in_use = scales_in_use(indicators)
+        self.contextual_apart(in_use)
+        policy = self.exceptions(top.get("exceptions", {}), travel, in_use)
         tokens = self.tokens(top.get("data", {}))
         groups = self.groups(top.get("groups", {}))
         benchmarks = self.benchmarks(top.get("benchmarks", {}), groups)
@@ -127,7 +129,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
         placed = [(seen[indicator.id], indicator) for indicator in indicators]
         self.benchmark_names(benchmarks, travel, scales, placed)
         rollups = self.rollups(top.get("rollup"), indicators)
-        words = self.status_words(top.get("statuses", {}), indicators, rollups)
+        words = self.status_words(top.get("statuses", {}), in_use, rollups)
         percentages = self.percentages(top.get("summary", {}))
         if ruleset_id is None:
             return None

@@ -4,6 +4,7 @@ and breakdowns, and named benchmarks."""
 from __future__ import annotations
 
 from ragrules.formats.loading._getters import _kind
+from ragrules.formats.loading._in_use import ScalesInUse
 from ragrules.formats.loading._keys import (
     _DATA_KEYS,
     _EXCEPTION_KEYS,
@@ -17,8 +18,6 @@ from ragrules.model.observations import FIELDS, column_key
 from ragrules.model.rules import (
     ExceptionPolicy,
     ExceptionRule,
-    Indicator,
-    Polarity,
     Schedule,
     Tokens,
     Travel,
@@ -73,18 +72,10 @@ class ExceptionReader(TravelReader):
         assert isinstance(raw, list)
         return frozenset(" ".join(item.lower().split()) for item in raw)
 
-    def exceptions(
-        self, raw: object, travel: Travel, indicators: list[Indicator]
-    ) -> ExceptionPolicy:
+    def exceptions(self, raw: object, travel: Travel, in_use: ScalesInUse) -> ExceptionPolicy:
         """`[exceptions]`: what the exception report selects, and what needs commentary."""
         body = self.table(raw, "exceptions", _EXCEPTION_KEYS)
-        scales = {  # the scales of every period, each once
-            id(version.scale): version.scale
-            for indicator in indicators
-            for version in indicator.versions
-            if version.polarity is not Polarity.NEUTRAL
-        }
-        known = [status for scale in scales.values() for status in scale.statuses]
+        known = [status for scale in in_use.judged for status in scale.statuses]
         rules = []
         if "statuses" in body:
             statuses = self.statuses(body["statuses"], "exceptions.statuses", known)

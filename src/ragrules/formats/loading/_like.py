@@ -12,7 +12,7 @@ from ragrules.formats.loading._checks import Checks
 from ragrules.formats.loading._origins import SettingOrigins
 from ragrules.formats.loading._settings import SettingReaders
 from ragrules.model.periods import PeriodError, parse_period
-from ragrules.model.rules import Indicator, Margin, Schedule, Target
+from ragrules.model.rules import Indicator, Margin, Schedule, Target, TargetSpec
 
 _SETTINGS = ("target", "tolerance", "stretch", "polarity", "unit", "scale", "rounding")
 # The settings an explanation says were written where (`SettingOrigins`), in this order.
@@ -73,16 +73,16 @@ class LikeReader(Checks, SettingReaders):
 
     def indicator_target(self, body: dict[str, Any], path: str, unit: str) -> Schedule[Any] | None:
         """The indicator's target, dated or not; read once for targets written alike."""
-        return self.remembered(
-            ("target", unit, self.calendar),
-            body["target"],
-            lambda: self.dated(
-                body["target"],
-                f"{path}.target",
-                lambda r, p: self.target(r, p, unit),
-                entry_is_table=False,
-            ),
-        )
+        raw, where, how = body["target"], f"{path}.target", ("target", unit, self.calendar)
+        if isinstance(raw, list):
+            return self.remembered(
+                how,
+                raw,
+                lambda: self.dated(
+                    raw, where, lambda r, p: self.target(r, p, unit), entry_is_table=False
+                ),
+            )
+        return self.remembered(how, raw, lambda: _always(self.target(raw, where, unit)))
 
     def title_of(self, body: dict[str, Any], path: str) -> str:
         return self.string(body["title"], f"{path}.title") or "" if "title" in body else ""
@@ -122,3 +122,8 @@ def thresholds_entry(
 def _only(schedule: Schedule[Margin] | None) -> Margin | None:
     """An undated margin's value (None for none)."""
     return None if schedule is None else schedule.entries[0].value
+
+
+def _always(target: TargetSpec | None) -> Schedule[TargetSpec] | None:
+    """An undated target's schedule (None for none), as `Getters.dated` makes it."""
+    return None if target is None else Schedule.always(target)

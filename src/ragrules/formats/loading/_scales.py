@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 
 import attrs
 
 from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._getters import _kind
+from ragrules.formats.loading._in_use import ScalesInUse
 from ragrules.formats.loading._keys import _SCALE_KEYS
 from ragrules.formats.loading._travel import TravelReader
 from ragrules.model.comparisons import QuantileMethod, Quantiles, Significance
@@ -17,7 +17,6 @@ from ragrules.model.rules import (
     MARGIN_REFERENCES,
     Band,
     Boundary,
-    Indicator,
     Point,
     PointKind,
     Scale,
@@ -47,17 +46,13 @@ class ScaleReader(TravelReader, Amounts):
             return False
         return found
 
-    def contextual_apart(self, indicators: Sequence[Indicator]) -> None:
+    def contextual_apart(self, in_use: ScalesInUse) -> None:
         """Refuse a status given both by a contextual scale and by a scale that rates, on the
         indicators' scales of every period: summaries count statuses by name, so they could
         not count that status apart from the rated ones."""
-        first: dict[int, tuple[Scale, str]] = {}  # each scale, with the first indicator on it
-        for indicator in indicators:
-            for version in indicator.versions:
-                first.setdefault(id(version.scale), (version.scale, indicator.id))
         rating: dict[str, tuple[str, str]] = {}  # status -> (scale, an indicator rated on it)
         contextual: dict[str, Scale] = {}
-        for scale, indicator_id in first.values():
+        for scale, indicator_id in in_use.rated:
             if scale.contextual:
                 contextual.setdefault(scale.name, scale)
                 continue

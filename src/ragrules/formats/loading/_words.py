@@ -7,9 +7,10 @@ import re
 from collections.abc import Sequence
 
 from ragrules.formats.loading._getters import Getters
+from ragrules.formats.loading._in_use import ScalesInUse
 from ragrules.model.errors import close_matches
 from ragrules.model.rollups import Rollup
-from ragrules.model.rules import Indicator, Scale, Unrated
+from ragrules.model.rules import Scale, Unrated
 from ragrules.model.words import StatusWords, spelling
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -21,17 +22,14 @@ class WordsReader(Getters):
     rate (`no-target` written "Data only")."""
 
     def status_words(
-        self, raw: object, indicators: Sequence[Indicator], rollups: Sequence[Rollup] = ()
+        self, raw: object, in_use: ScalesInUse, rollups: Sequence[Rollup] = ()
     ) -> tuple[StatusWords, ...]:
         # Every status a report can show: each period's scale, forecasts', roll-ups', and
         # the reasons not to rate.
-        scales = {id(v.scale): v.scale for indicator in indicators for v in indicator.versions}
-        for indicator in indicators:
-            if indicator.forecast is not None:
-                scales.setdefault(id(indicator.forecast.scale), indicator.forecast.scale)
+        scales = [*(scale for scale, _ in in_use.rated), *in_use.forecasts]
         known = list(
             dict.fromkeys(
-                [status for scale in scales.values() for status in scale.statuses]
+                [status for scale in scales for status in scale.statuses]
                 + [status for rollup in rollups for status in rollup.statuses]
                 + [reason.value for reason in Unrated]
             )
@@ -89,7 +87,7 @@ class WordsReader(Getters):
                     order=order,
                 )
             )
-        self._check_order(found, list(scales.values()), rollups)
+        self._check_order(found, scales, rollups)
         return tuple(found)
 
     def _check_order(
