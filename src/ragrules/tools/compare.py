@@ -7,6 +7,7 @@ both derivations, and every roll-up whose status differs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -196,7 +197,7 @@ def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
 
 
 # Tables whose entries' order a report shows (a result's travel is in this order).
-_ORDERED = {("travel", "comparisons")}
+_ORDERED: set[tuple[str, ...]] = {("travel", "comparisons")}
 
 
 def _table_differences(
@@ -218,19 +219,8 @@ def _table_differences(
     found: list[RuleDifference] = []
     for key in dict.fromkeys([*a, *b]):
         found += _table_differences(section, a.get(key), b.get(key), (*keys, key))
-    if (section, *keys) in {(s, k) for s, k in _ORDERED}:
-        common_a, common_b = [k for k in a if k in b], [k for k in b if k in a]
-        if common_a != common_b:
-            where = ".".join(keys)
-            found.append(
-                RuleDifference(
-                    indicator=None,
-                    setting=section,
-                    a=", ".join(common_a),
-                    b=", ".join(common_b),
-                    entry=f"{where}: order",
-                )
-            )
+    if (section, *keys) in _ORDERED:
+        found += _order_difference(section, f"{'.'.join(keys)}: order", a, b)
     return found
 
 
@@ -269,19 +259,27 @@ def _rollup_differences(a: object, b: object) -> list[RuleDifference]:
         for key in entries_b
         if key not in entries_a
     ]
-    common_a = [key for key in entries_a if key in entries_b]
-    common_b = [key for key in entries_b if key in entries_a]
-    if common_a != common_b:
-        found.append(
-            RuleDifference(
-                indicator=None,
-                setting="rollup",
-                a=", ".join(common_a),
-                b=", ".join(common_b),
-                entry="order",
-            )
+    return found + _order_difference("rollup", "order", entries_a, entries_b)
+
+
+def _order_difference(
+    setting: str, entry: str, a: Iterable[str], b: Iterable[str]
+) -> list[RuleDifference]:
+    """The entries both rulesets have, when A lists them in another order than B."""
+    keys_a, keys_b = list(a), list(b)
+    common_a = [key for key in keys_a if key in keys_b]
+    common_b = [key for key in keys_b if key in keys_a]
+    if common_a == common_b:
+        return []
+    return [
+        RuleDifference(
+            indicator=None,
+            setting=setting,
+            a=", ".join(common_a),
+            b=", ".join(common_b),
+            entry=entry,
         )
-    return found
+    ]
 
 
 def _entries(section: object) -> dict[str, dict[str, Any]]:
