@@ -66,19 +66,21 @@ def _inline(table: Mapping[str, object], path: list[str], comments: Comments) ->
 
 def _shared_comment(value: object, path: list[str], comments: Comments) -> str | None:
     """The one comment every key of a table has (written after the table inline)."""
-    if not isinstance(value, Mapping) or not value:
-        return None
-    where = ".".join(path)
-    found = {comments.get(f"{where}.{key}") for key in value}
+    found = _key_comments(value, path, comments)
     return found.pop() if len(found) == 1 else None
 
 
 def _commented_apart(value: object, path: list[str], comments: Comments) -> bool:
     """Whether a table's keys have comments that differ from one another."""
+    return len(_key_comments(value, path, comments)) > 1
+
+
+def _key_comments(value: object, path: list[str], comments: Comments) -> set[str | None]:
+    """The comments of a table's keys (None for a key without one); none for a non-table."""
     if not isinstance(value, Mapping):
-        return False
+        return set()
     where = ".".join(path)
-    return len({comments.get(f"{where}.{key}") for key in value}) > 1
+    return {comments.get(f"{where}.{key}") for key in value}
 
 
 def _is_table_array(value: object) -> bool:
