@@ -26,6 +26,7 @@ from ragrules.formats.loading._origins import Origins, Source
 from ragrules.formats.loading._parsing import Unparsable, parse
 from ragrules.formats.loading._roots import Finder, Refused, real_path
 from ragrules.model.errors import Problem, RulesetError
+from ragrules.model.periods import Calendar
 
 MAX_DEPTH = 8
 
@@ -292,9 +293,6 @@ def _check_head(document: dict[str, Any], source: Source, chain: tuple[str, ...]
         )
 
 
-_FINANCIAL = "financial"  # a ruleset's calendar when it sets none
-
-
 def _shown(path: Path) -> str:
     """A base's name in messages: relative to the current folder when it is inside it."""
     try:
@@ -386,6 +384,9 @@ def _merge(
     return merged, origins
 
 
+_DEFAULT_CALENDAR = Calendar.FINANCIAL.value  # a ruleset's calendar when it sets none
+
+
 def _same_calendar(
     head: dict[str, Any],
     child: dict[str, Any],
@@ -397,11 +398,13 @@ def _same_calendar(
     means something to it (it names one, or writes periods or profiles): the merged ruleset
     reads every period and profile in its own, so a base's academic `2021/22` (September)
     would move to April without a word."""
-    calendar = head.get("calendar", _FINANCIAL)
+    calendar = head.get("calendar", _DEFAULT_CALENDAR)
     for document, base_origins, _ in bases:
         own = document.get("ruleset")
         named = isinstance(own, dict) and "calendar" in own
-        theirs = own.get("calendar", _FINANCIAL) if isinstance(own, dict) else _FINANCIAL
+        theirs = (
+            own.get("calendar", _DEFAULT_CALENDAR) if isinstance(own, dict) else _DEFAULT_CALENDAR
+        )
         if theirs == calendar or not isinstance(theirs, str) or not isinstance(calendar, str):
             continue
         if not named and not _dated(document):
