@@ -237,11 +237,11 @@ class _Batch:
         current = line_current(placed, self.ruleset, default, rejected)
         known: Placed = placed
         given = None if history is None else given_before(history, placed, current)
-        if history is not None and given is None:
-            known = KnownRows(placed, history)
-        elif given is not None:
+        if given is not None:
             rejected.insert(0, given)
             current = {}
+        elif history is not None:
+            known = KnownRows(placed, history)
         results: list[Result | Rejection] = [
             self.result(self.indicators[series[0]], observation, when, known, series)
             for series, (observation, when) in current.items()
