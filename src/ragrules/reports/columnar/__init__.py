@@ -63,14 +63,18 @@ def rate_csv_columnar(
         else None
     )
     writer = None
-    for table in blocks or ():
-        if not table.frame.height and not table.aside:
-            continue  # blank lines only: no row (a file of nothing else is the row engine's)
-        writer = writer or Writer(table.layout, out)
-        if not writer.write(table):  # a row may read what the stream dropped: rows' engine
-            assert blocks is not None
-            blocks.left = table.first  # its rows set aside too: none is lost
-            break
+    try:
+        for table in blocks or ():
+            if not table.frame.height and not table.aside:
+                continue  # blank lines only: no row (a file of nothing else is the row engine's)
+            writer = writer or Writer(table.layout, out)
+            if not writer.write(table):  # a row may read what the stream dropped: rows' engine
+                assert blocks is not None
+                blocks.left = table.first  # its rows set aside too: none is lost
+                break
+    finally:
+        if writer is not None:  # every line handed over is in the file before any other
+            writer.finish()
     if blocks is None or writer is None:  # not even the first block: all the row engine's
         return rate_csv_stream(
             ruleset, path, out, fmt, columns=columns, delimiter=delimiter, encoding=encoding
@@ -97,6 +101,10 @@ def rate_rows_columnar(
     if table is None or not table.frame.height:
         return rate_lines(ruleset, header, rows, out, columns=columns)
     writer = Writer(table.layout, out)
-    if not writer.write(table):  # a row may read what a stream would have dropped
+    try:
+        written = writer.write(table)
+    finally:
+        writer.finish()
+    if not written:  # a row may read what a stream would have dropped
         return rate_lines(ruleset, header, rows, out, columns=columns)
     return writer.tally

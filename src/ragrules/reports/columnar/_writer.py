@@ -20,6 +20,7 @@ from ragrules.engine.travel import Movement
 from ragrules.model.rules import Direction, Judgement
 from ragrules.reports._fragments import PlanParts, pairs
 from ragrules.reports._utf8 import utf8_buffer
+from ragrules.reports.columnar._behind import WritesBehind
 from ragrules.reports.columnar._known import Known
 from ragrules.reports.columnar._table import Layout, Table
 from ragrules.reports.columnar._texts import ValueTexts
@@ -38,6 +39,7 @@ class Writer(TravelColumns):
         self.parts: dict[LinePlan, PlanParts] = {}
         self.tally = Tally()
         self.binary = utf8_buffer(out)
+        self.behind = WritesBehind()  # the file's bytes, written as the next block is rated
         count = len(self.stream.comparisons)
         # The exception reasons, by what they read.
         self.judged = ["pc", "status", "ok", *(f"j{n}" for n in range(count))]
@@ -131,17 +133,29 @@ class Writer(TravelColumns):
         self._count(frame, count)
         return True
 
+    def finish(self) -> None:
+        """Wait until every line handed over is in the file: call before anything else
+        writes to it (and before returning it to the caller)."""
+        self.behind.finish()
+
     def _write_lines(self, frame: pl.DataFrame, parts: list[pl.Expr] | None = None) -> None:
         """The frame's lines (its `parts`, else its `line`), written a slice at a time by
-        polars (each part is already JSON: no quoting), as UTF-8 bytes straight to the file
-        beneath `out` when it has one that takes them."""
+        polars (each part is already JSON: no quoting): as UTF-8 bytes straight to the file
+        beneath `out`, behind the caller, when it has one that takes them."""
         columns = parts if parts is not None else [pl.col("line")]
-        for start in range(0, frame.height, _SLICE):
-            rows = frame.slice(start, _SLICE).select(columns)
-            if self.binary is None:
+        binary = self.binary
+        if binary is None:
+            for start in range(0, frame.height, _SLICE):
+                rows = frame.slice(start, _SLICE).select(columns)
                 self.out.write(rows.write_csv(include_header=False, quote_style="never"))
-            else:
-                rows.write_csv(self.binary, include_header=False, quote_style="never")
+            return
+
+        def write() -> None:
+            for start in range(0, frame.height, _SLICE):
+                rows = frame.slice(start, _SLICE).select(columns)
+                rows.write_csv(binary, include_header=False, quote_style="never")
+
+        self.behind.submit(write)
 
     def _rejected(self, aside: list[tuple[int, list[str]]]) -> pl.DataFrame:
         """The lines the general path writes for rows set aside (indicators the ruleset does
