@@ -39,6 +39,7 @@ class TravelColumns:
         # The last rows of earlier blocks a later block's travel may read, as a stream
         # keeps them: the most recent LOOKBACK_ROWS (series, period) entries.
         self.carry: pl.DataFrame | None = None
+        self.tail_carries = True  # a block's last rows alone have written enough keys
         # The carried keys some row gave as its own value (not an earlier column): at least
         # those the stream holds so, so that a row giving one again goes to the row engine,
         # which rejects it as a duplicate.
@@ -133,12 +134,18 @@ class TravelColumns:
         """The carry after a block no row of which read history: from its last rows alone
         when they wrote enough keys (the most recent keys are all theirs), else from the
         whole block and the carry before it."""
-        tail = frame.tail(LOOKBACK_ROWS)
-        entries = self._entries(tail, [texts.tail(LOOKBACK_ROWS) for texts in cells])
-        if entries["key"].n_unique() < LOOKBACK_ROWS:
+        entries = None
+        if self.tail_carries:
+            tail = frame.tail(LOOKBACK_ROWS)
+            entries = self._entries(tail, [texts.tail(LOOKBACK_ROWS) for texts in cells])
+            # A file whose last rows write few keys (few series) writes few in every block:
+            # its later blocks go straight to the whole block.
+            self.tail_carries = entries["key"].n_unique() >= LOOKBACK_ROWS
+        if not self.tail_carries:
             entries = self._entries(frame, cells, latest=True)
             if self.carry is not None:
                 entries = pl.concat([self.carry, entries])
+        assert entries is not None
         self._keep(entries)
 
     def _on_line(self, frame: pl.DataFrame, cells: list[pl.Series], index: int) -> pl.Series:
