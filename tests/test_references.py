@@ -1,7 +1,8 @@
 """Names one section of a ruleset gives another's entries: a group a benchmark or a quantile
 scale names must be a `[groups]` entry (an unknown one meant every area, silently); a
 benchmark's `area` cannot be empty, nor its `weights` go unused; a benchmark name close to a
-`[benchmarks]` entry, and so likely a typo for it, is warned of."""
+`[benchmarks]` entry, and so likely a typo for it, is warned of; a group with no members and
+a `from` that is no start say which key is wrong."""
 
 from __future__ import annotations
 
@@ -96,3 +97,34 @@ def test_a_benchmark_from_a_data_column_unlike_any_entry_is_not_warned_of() -> N
             f'{HEAD}{benchmarks}{INDICATOR}target = {{ benchmark = "regional average" }}\n'
         )
         assert ruleset.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "words"),
+    [
+        ("areas = []", "groups.g.areas", "areas is empty"),
+        ("where = {}", "groups.g.where", "where is empty"),
+        ("description = 'no members'", "groups.g", "a group needs where or areas"),
+    ],
+)
+def test_a_group_with_no_members_says_which_key_is_empty(body: str, key: str, words: str) -> None:
+    [(where, message, hint)] = _problems(f"{HEAD}[groups.g]\n{body}\n{INDICATOR}target = 5\n")
+    assert where == key and message.startswith(words)
+    assert hint is not None and "areas = [" in hint
+
+
+@pytest.mark.parametrize("start", ["2022/23 Q2 YTD", "R12M Nov 2022", "YTD Aug 2022"])
+def test_a_setting_comes_into_force_at_a_period_not_a_span_ending_there(start: str) -> None:
+    """`from` names where a setting starts: a year-to-date or rolling period names months
+    that end there (series breaks refuse them alike)."""
+    text = f'{HEAD}{INDICATOR}target = [{{ value = 5 }}, {{ from = "{start}", value = 6 }}]\n'
+    [(where, message, _)] = _problems(text)
+    assert where == "indicator[0].target[1].from"
+    assert message == f"a setting comes into force at a month, quarter or year, not at {start!r}"
+    neighbours = (
+        f'{HEAD}[groups.near]\nneighbours = [{{ of = {{ E1 = ["E2"] }} }}, '
+        f'{{ from = "{start}", of = {{ E1 = ["E3"] }} }}]\n{INDICATOR}target = 5\n'
+    )
+    assert [where for where, _, _ in _problems(neighbours)] == ["groups.near.neighbours[1].from"]
+    fixed = ragrules.loads(text.replace(start, "2022/23 Q2"))
+    assert fixed.indicators[0].id == "i"

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import attrs
 
-from ragrules.formats.loading._getters import Getters, _shown
+from ragrules.formats.loading._dated import DatedReader
+from ragrules.formats.loading._getters import _shown
 from ragrules.formats.loading._keys import (
     _MARGIN_KEYS,
 )
@@ -32,7 +33,7 @@ _SIDED = 'e.g. { below = { absolute = 2 }, above = { relative = "10%" } }'
 _BASE_OF = {"unchanged-within": "earlier value"}
 
 
-class Amounts(Getters):
+class Amounts(DatedReader):
     """Getters for the amounts a ruleset states: percentages, margins and targets."""
 
     def percentage(self, raw: object, path: str) -> Decimal | None:

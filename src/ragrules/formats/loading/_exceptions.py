@@ -255,7 +255,13 @@ class BenchmarkReader(ExceptionReader, ReferenceChecks):
                 self.problem(f"{path}.areas", "expected a list of area codes", _GROUP_HINT)
                 continue
             if not where and not areas:
-                self.problem(path, "a group needs where or areas", _GROUP_HINT)
+                given = [key for key in ("areas", "where") if key in table]
+                words = (
+                    f"{given[0]} is empty: a group needs an area code or a column to match"
+                    if given
+                    else "a group needs where or areas"
+                )
+                self.problem(f"{path}.{given[0]}" if given else path, words, _GROUP_HINT)
                 continue
             found.append(Group(name=column_key(name), where=tuple(where), areas=frozenset(areas)))
         return tuple(found)
@@ -270,7 +276,9 @@ class BenchmarkReader(ExceptionReader, ReferenceChecks):
         for index, entry in enumerate(entries):
             where = path if isinstance(raw, dict) else f"{path}[{index}]"
             body = self.table(entry, where, ("from", "of"))
-            start = self.period(body["from"], f"{where}.from") if "from" in body else None
+            start = self.start(body["from"], f"{where}.from") if "from" in body else None
+            if "from" in body and start is None:
+                return None  # its `from` is said to be no start; it is no set in force always
             of = body.get("of")
             if not isinstance(of, dict) or not all(
                 isinstance(codes, list) and all(isinstance(c, str) and c for c in codes)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import itertools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -27,11 +26,7 @@ from ragrules.model.numbers import (
     to_decimal,
 )
 from ragrules.model.periods import Calendar, Period, PeriodError, parse_period
-from ragrules.model.rules import (
-    Dated,
-    Schedule,
-    Unrated,
-)
+from ragrules.model.rules import Unrated
 from ragrules.model.units import UnitError, canonical_unit, convert, label
 
 E = TypeVar("E", bound=enum.Enum)
@@ -47,11 +42,6 @@ _KEPT_KEYS = 64
 @functools.lru_cache(maxsize=64)
 def _key_set(allowed: tuple[str, ...]) -> frozenset[str]:
     return frozenset(allowed)
-
-
-_DATED_HINT = (
-    'e.g. polarity = [{ value = "higher-is-better" }, { from = "2024/25 Q3", value = "neutral" }]'
-)
 
 
 class Getters:
@@ -215,109 +205,6 @@ class Getters:
         except PeriodError as exc:
             self.problem(path, str(exc))
             return None
-
-    def dated_setting(
-        self, raw: object, path: str, read: Callable[[object, str], T | None]
-    ) -> Schedule[T] | None:
-        """A setting that changes with effective dates: `[{ from = PERIOD, value = ... }]`,
-        or one value."""
-
-        def entry(body: object, where: str) -> T | None:
-            table = self.table(body, where, ("value",))
-            if "value" not in table:
-                self.problem(where, "each entry needs a value", _DATED_HINT)
-                return None
-            return read(table["value"], f"{where}.value")
-
-        if not isinstance(raw, list):  # one value, always in force
-            value = read(raw, path)
-            return None if value is None else Schedule.always(value)
-        if not raw:
-            self.problem(path, "an empty list of dated entries", _DATED_HINT)
-            return None
-        schedule = self.dated(raw, path, entry, entry_is_table=True)
-        return schedule if schedule is not None and schedule.entries else None
-
-    def dated(
-        self,
-        raw: object,
-        path: str,
-        read: Callable[[object, str], object],
-        *,
-        entry_is_table: bool,
-    ) -> Schedule[Any] | None:
-        """A value, or an array of `{ from = PERIOD, ... }` entries with effective dates."""
-        if not isinstance(raw, list):
-            value = read(raw, path)
-            return None if value is None else Schedule.always(value)
-        if not raw:  # `target = []`: no entry, so nothing in force for any period
-            self.problem(
-                path,
-                "an empty list of dated entries",
-                'give them, e.g. [{ value = 30 }, { from = "2024/25 Q3", value = 35 }], '
-                "or leave the key out",
-            )
-            return None
-        entries: list[Dated[Any]] = []
-        for index, item in enumerate(raw):
-            where = f"{path}[{index}]"
-            if not isinstance(item, dict):
-                self.problem(where, f"expected a table with 'from', got {_kind(item)}")
-                continue
-            start = self.period(item["from"], f"{where}.from") if "from" in item else None
-            if "from" in item and start is None:
-                continue  # its `from` is said to be no period; it is no undated entry
-            body = {key: value for key, value in item.items() if key != "from"}
-            if not entry_is_table:
-                unknown = [
-                    key
-                    for key in body
-                    if key not in ("value", "lower", "upper", "benchmark", "annual", "profile")
-                ]
-                for key in unknown:
-                    self.problem(
-                        f"{where}.{key}",
-                        f"unknown key {key!r}",
-                        "use value, lower and upper, benchmark, or annual and profile",
-                    )
-                if "value" in body and len(body) > 1:
-                    self.problem(
-                        where,
-                        "give either value, or lower and upper, or benchmark",
-                        "one way of stating the target per entry",
-                    )
-                    continue
-                body_value: object = body.get("value", body)
-            else:
-                body_value = body
-            value = read(body_value, where)
-            if value is not None:
-                entries.append(Dated(start=start, value=value))
-        undated = [entry for entry in entries if entry.start is None]
-        if len(undated) > 1:
-            self.problem(
-                path,
-                "more than one entry has no 'from' period",
-                "date all but the first",
-            )
-        entries.sort(
-            key=lambda entry: (
-                entry.start is not None,
-                entry.start.start if entry.start else (0, 0),
-            )
-        )
-        starts = [entry.start for entry in entries if entry.start is not None]
-        for before, after in itertools.pairwise(starts):
-            # Sorted by the month each starts in: two that start together (`2021/22` and
-            # `Apr 2021`) would be in force in the order they are written.
-            if before.start == after.start:
-                self.problem(
-                    path,
-                    f"two entries start in the same month ({before} and {after})",
-                    "keep one entry per 'from' month",
-                )
-                break
-        return Schedule(entries=tuple(entries)) if entries else None
 
     def statuses(self, raw: object, path: str, known: list[str]) -> tuple[str, ...]:
         """A list of scale statuses; unrated reasons such as `neutral` are never selectable."""
