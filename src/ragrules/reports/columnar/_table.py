@@ -314,9 +314,13 @@ def _too_long(text: str) -> bool:
     # multiple of it: with a line end in every such window, no line is that long (and the
     # block is not split into lines to measure them).
     step = max(limit // 2, 1)
-    if all(text.find("\n", start, start + step) >= 0 for start in range(0, len(text), step)):
+    windows = range(0, len(text), step)
+    if len(windows) <= _WINDOWS and all(text.find("\n", at, at + step) >= 0 for at in windows):
         return False
     return max(map(len, text.split("\n"))) > limit
+
+
+_WINDOWS = 4096  # more (a field limit set very low): the block is split into lines instead
 
 
 def _well_quoted(text: str, separator: str) -> bool:
