@@ -8,7 +8,6 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
-from html import escape
 
 from ragrules.engine._history import break_between
 from ragrules.engine.report import Result
@@ -17,6 +16,7 @@ from ragrules.model.numbers import format_decimal
 from ragrules.model.periods import Period, Span
 from ragrules.model.rules import RulesetData
 from ragrules.reports._colours import tile_colours
+from ragrules.reports._html_text import page_text
 
 WIDTH, HEIGHT, PAD = 180, 48, 6
 _INK, _EDGE = "#0b0c0c", "#505a5f"
@@ -76,7 +76,7 @@ def sparkline(points: Sequence[Result], ruleset: RulesetData, name: str) -> str:
             f'<circle cx="{x(slot):.1f}" cy="{y(value):.1f}" r="{size}" fill="{fill}" '
             f'stroke="{_INK}" stroke-width="{1 if point is last else 0.5}"/>'
         )
-    title = escape(trend_words(points, ruleset))
+    title = page_text(trend_words(points, ruleset))
     return (
         f'<svg class="trend" width="{WIDTH}" '
         f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -174,7 +174,7 @@ def status_bars(
         if not small:
             parts.append(
                 f'<text x="{left + bar / 2}" y="{top + height + 14}" font-size="10" '
-                f'text-anchor="middle" fill="{_INK}">{escape(str(period))}</text>'
+                f'text-anchor="middle" fill="{_INK}">{page_text(str(period))}</text>'
             )
     listed = [*order, *sorted({s for p in chosen for s in counts[p]} - set(order))]
     words = "; ".join(
@@ -187,7 +187,7 @@ def status_bars(
     return (
         f'<svg class="bars" width="{width}" height="{tall}" viewBox="0 0 {width} {tall}" '
         f'role="img" aria-labelledby="{name}-title"><title id="{name}-title">Rated statuses '
-        f"by period: {escape(words)}.</title>" + "".join(parts) + "</svg>"
+        f"by period: {page_text(words)}.</title>" + "".join(parts) + "</svg>"
     )
 
 

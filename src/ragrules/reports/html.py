@@ -7,8 +7,6 @@ header cells, colours meet WCAG AA contrast, and the page prints on A4 without c
 
 from __future__ import annotations
 
-from html import escape
-
 from ragrules.engine.report import Report, Result
 from ragrules.engine.selection import Selection
 from ragrules.engine.travel import Movement
@@ -16,6 +14,7 @@ from ragrules.engine.trends import TREND_PERIODS, trends
 from ragrules.model._text import first_upper
 from ragrules.model.rules import RulesetData
 from ragrules.reports._colours import tile_colours
+from ragrules.reports._html_text import attribute_value, page_text
 from ragrules.reports._render import (
     CONTEXT_LABEL,
     areas_json,
@@ -75,7 +74,7 @@ dl.key dd { margin: 0 0 .4rem; }
 def to_html(report: Report) -> str:
     """Render the report as one HTML document."""
     ruleset = report.ruleset
-    title = escape(ruleset.title or ruleset.id)
+    title = page_text(ruleset.title or ruleset.id)
     lead = areas_text(report)  # "Area: ..." for a report of one area
     series = trends(report)  # each result's last periods, for the charts
     parts = [
@@ -86,20 +85,20 @@ def to_html(report: Report) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title>",
         # For `ragrules audit --published`: what the page was rated with and from.
-        f'<meta name="ragrules-fingerprint" content="{escape(report.fingerprint)}">',
-        f'<meta name="ragrules-data-digest" content="{escape(report.data_digest)}">',
-        f'<meta name="ragrules-areas" content="{escape(areas_json(report))}">',
+        f'<meta name="ragrules-fingerprint" content="{attribute_value(report.fingerprint)}">',
+        f'<meta name="ragrules-data-digest" content="{attribute_value(report.data_digest)}">',
+        f'<meta name="ragrules-areas" content="{attribute_value(areas_json(report))}">',
         f"<style>{PAGE_STYLE}</style>",
         "</head>",
         "<body>",
         "<main>",
         f"<h1>{title}</h1>",
-        f'<p class="meta">{escape(f"{lead} " if lead else "")}'
-        f"Period: {escape(str(report.period or 'not given'))}. "
-        f"Ruleset <code>{escape(ruleset.id)}</code>"
-        + (f" version {escape(ruleset.version)}" if ruleset.version else "")
-        + f", fingerprint <code>{escape(report.fingerprint)}</code>"
-        + (f"; data <code>{escape(report.data_digest)}</code>" if report.data_digest else "")
+        f'<p class="meta">{page_text(f"{lead} " if lead else "")}'
+        f"Period: {page_text(str(report.period or 'not given'))}. "
+        f"Ruleset <code>{page_text(ruleset.id)}</code>"
+        + (f" version {page_text(ruleset.version)}" if ruleset.version else "")
+        + f", fingerprint <code>{page_text(report.fingerprint)}</code>"
+        + (f"; data <code>{page_text(report.data_digest)}</code>" if report.data_digest else "")
         + ".</p>",
         _summary(report),
         _status_chart(series, ruleset),
@@ -125,9 +124,8 @@ def _badge(status: str, ruleset: RulesetData | None = None) -> str:
     """A status tile: the ruleset's label and colour where it gives them."""
     background, text = tile_colours(status, ruleset)
     label = ruleset.label(status) if ruleset is not None else status
-    return (
-        f'<span class="status" style="background:{background};color:{text}">{escape(label)}</span>'
-    )
+    style = f"background:{background};color:{text}"
+    return f'<span class="status" style="{style}">{page_text(label)}</span>'
 
 
 def _status(result: Result, ruleset: RulesetData) -> str:
@@ -143,10 +141,10 @@ def _status(result: Result, ruleset: RulesetData) -> str:
 def _rollups(report: Report) -> str:
     """Each roll-up's status, its members' statuses and why; nothing without roll-ups."""
     rows = "".join(
-        f'<tr><th scope="row">{escape(rollup_name(r))}</th>'
+        f'<tr><th scope="row">{page_text(rollup_name(r))}</th>'
         f"<td>{_badge(r.status, report.ruleset)}</td>"
-        f"<td>{escape(members_text(r, report.ruleset))}</td>"
-        f"<td>{escape(r.reason.split(': ', 1)[-1])}</td></tr>"
+        f"<td>{page_text(members_text(r, report.ruleset))}</td>"
+        f"<td>{page_text(r.reason.split(': ', 1)[-1])}</td></tr>"
         for r in report.rollups
     )
     if not rows:
@@ -163,7 +161,7 @@ def _rollups(report: Report) -> str:
 def _judgement(report: Report) -> str:
     """The overrides and forecasts, each in words; nothing when the data gives none."""
     items = "".join(
-        f"<li><strong>{escape(indicator_name(r))}</strong>: {escape(text)}</li>"
+        f"<li><strong>{page_text(indicator_name(r))}</strong>: {page_text(text)}</li>"
         for r in report.results
         if (text := judgement_text(r))
     )
@@ -177,9 +175,9 @@ def _arrow(move: Movement) -> str:
     if not move.comparable:
         meaning = f"not comparable: {move.reason}"
     return (
-        f'<span class="arrow" aria-hidden="true">{escape(move.arrow)}</span>'
-        + (f" {escape(move.word)}" if move.word else "")
-        + f'<span class="visually-hidden">{escape(meaning)}</span>'
+        f'<span class="arrow" aria-hidden="true">{page_text(move.arrow)}</span>'
+        + (f" {page_text(move.word)}" if move.word else "")
+        + f'<span class="visually-hidden">{page_text(meaning)}</span>'
     )
 
 
@@ -200,12 +198,12 @@ def _summary(report: Report) -> str:
             f'<td class="num">{summary.overridden}</td>{blank}</tr>'
         )
     rows += [  # apart from the rated statuses, each with its badge
-        f'<tr><th scope="row">{escape(CONTEXT_LABEL)}: {_badge(status, report.ruleset)}</th>'
+        f'<tr><th scope="row">{page_text(CONTEXT_LABEL)}: {_badge(status, report.ruleset)}</th>'
         f'<td class="num">{count}</td>{_share_cells(shares)}</tr>'
         for status, count, shares in context_rows(report)
     ]
     rows += [
-        f'<tr><th scope="row">Not rated: {escape(report.ruleset.label(reason))}</th>'
+        f'<tr><th scope="row">Not rated: {page_text(report.ruleset.label(reason))}</th>'
         f'<td class="num">{count}</td>{_share_cells(shares)}</tr>'
         for reason, count, shares in reasons
     ]
@@ -213,7 +211,7 @@ def _summary(report: Report) -> str:
         "<h2>Summary</h2>",
         '<table style="width:auto"><caption>Indicators by status</caption>',
         '<thead><tr><th scope="col">Status</th><th scope="col">Indicators</th>'
-        + "".join(f'<th scope="col">{escape(column)}</th>' for column in columns)
+        + "".join(f'<th scope="col">{page_text(column)}</th>' for column in columns)
         + "</tr></thead>",
         "<tbody>",
         *rows,
@@ -222,7 +220,7 @@ def _summary(report: Report) -> str:
     comparisons = report.ruleset.travel.comparisons
     for comparison, (_, counts) in zip(comparisons, summary.travel, strict=True):
         shown = travel_counts(comparison, counts)
-        html.append(f"<p>{escape(comparison.label or comparison.name)}: {escape(shown)}.</p>")
+        html.append(f"<p>{page_text(comparison.label or comparison.name)}: {page_text(shown)}.</p>")
     return "\n".join(html)
 
 
@@ -236,7 +234,7 @@ def _key(report: Report) -> str:
     key = report.key
     entries = key.entries
     items = "".join(
-        f"<dt>{escape(entry.label)}</dt><dd>{escape(entry.text)}</dd>" for entry in entries
+        f"<dt>{page_text(entry.label)}</dt><dd>{page_text(entry.text)}</dd>" for entry in entries
     )
     return f'<h2>Key</h2>\n<dl class="key">{items}</dl>'
 
@@ -258,7 +256,7 @@ def _all_indicators(report: Report, series: tuple[tuple[Result, ...], ...]) -> s
     labels = [c.label or c.name for c in report.ruleset.travel.comparisons]
     margins = listed_margins(report)  # margins that differ: each indicator's, listed
     head = "".join(
-        f'<th scope="col">{escape(label)}</th>'
+        f'<th scope="col">{page_text(label)}</th>'
         for label in [
             "Indicator",
             "Value",
@@ -276,14 +274,15 @@ def _all_indicators(report: Report, series: tuple[tuple[Result, ...], ...]) -> s
         arrows += f'<td class="trend">{sparkline(points, report.ruleset, str(number))}</td>'
 
         rows.append(
-            f'<tr data-indicator="{escape(result.indicator.id)}" '
-            f'data-area="{escape(result.area)}" data-breakdown="{escape(_breakdown(result))}">'
-            f'<th scope="row">{escape(indicator_name(result))}</th>'
-            f'<td class="num">{escape(value_shown(result))}</td>'
-            f'<td class="num">{escape(target_text(result))}</td>'
-            + "".join(f"<td>{escape(margin_column(result, m))}</td>" for m in margins)
+            f'<tr data-indicator="{attribute_value(result.indicator.id)}" '
+            f'data-area="{attribute_value(result.area)}" '
+            f'data-breakdown="{attribute_value(_breakdown(result))}">'
+            f'<th scope="row">{page_text(indicator_name(result))}</th>'
+            f'<td class="num">{page_text(value_shown(result))}</td>'
+            f'<td class="num">{page_text(target_text(result))}</td>'
+            + "".join(f"<td>{page_text(margin_column(result, m))}</td>" for m in margins)
             + f"<td>{_status(result, report.ruleset)}</td>{arrows}"
-            f"<td>{escape(edges_text(result, report.ruleset))}</td></tr>"
+            f"<td>{page_text(edges_text(result, report.ruleset))}</td></tr>"
         )
     return "\n".join(
         [
@@ -299,25 +298,26 @@ def _all_indicators(report: Report, series: tuple[tuple[Result, ...], ...]) -> s
 
 def _selections(chosen: tuple[Selection, ...], empty: str, ruleset: RulesetData) -> str:
     if not chosen:
-        return f"<p>{escape(empty)}</p>"
+        return f"<p>{page_text(empty)}</p>"
     html = []
     for selection in chosen:
         result = selection.result
         arrows = "; ".join(
-            f"{escape(m.comparison.label or m.comparison.name)} {_arrow(m)}" for m in result.travel
+            f"{page_text(m.comparison.label or m.comparison.name)} {_arrow(m)}"
+            for m in result.travel
         )
         commentary = (
-            f"<p>{escape(result.commentary)}</p>"
+            f"<p>{page_text(result.commentary)}</p>"
             if result.commentary
             else '<p class="missing">No commentary was given.</p>'
         )
-        target = f", target {escape(target_text(result))}" if result.target else ""
+        target = f", target {page_text(target_text(result))}" if result.target else ""
         html.append(
             '<section class="exception">'
-            f"<h3>{escape(indicator_name(result))}</h3>"
-            f"<p>{_status(result, ruleset)} Value {escape(value_shown(result))}{target}. "
+            f"<h3>{page_text(indicator_name(result))}</h3>"
+            f"<p>{_status(result, ruleset)} Value {page_text(value_shown(result))}{target}. "
             f"{arrows}</p>"
-            f"<p>Selected: {escape('; '.join(selection.reasons))}.</p>"
+            f"<p>Selected: {page_text('; '.join(selection.reasons))}.</p>"
             f"{commentary}</section>"
         )
     return "\n".join(html)
@@ -327,8 +327,8 @@ def _caveats(report: Report) -> str:
     if not report.caveats:
         return "<p>None this period.</p>"
     rows = "".join(
-        f'<tr><th scope="row">{escape(indicator_name(r))}</th>'
-        f"<td>{escape(caveat_text(r))}</td></tr>"
+        f'<tr><th scope="row">{page_text(indicator_name(r))}</th>'
+        f"<td>{page_text(caveat_text(r))}</td></tr>"
         for r in report.caveats
     )
     return (
@@ -343,7 +343,7 @@ def _problems(report: Report) -> str:
     if not problems:
         return ""
     items = "".join(
-        f"<li>{escape(p.message)}" + (f" (row {p.row})" if p.row else "") + "</li>"
+        f"<li>{page_text(p.message)}" + (f" (row {p.row})" if p.row else "") + "</li>"
         for p in problems
     )
     return f"<h2>For the report's authors</h2>\n<ul>{items}</ul>"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from html import escape
 from typing import Any
 
 import attrs
@@ -23,6 +22,7 @@ from ragrules.engine.trends import TREND_PERIODS, trends
 from ragrules.model.rules import RulesetData
 from ragrules.reports._cells import csv_row, csv_writer
 from ragrules.reports._colours import tile_colours
+from ragrules.reports._html_text import page_text
 from ragrules.reports.charts import status_bars
 from ragrules.reports.html import PAGE_STYLE
 
@@ -174,18 +174,18 @@ def matrix_html(report: Report) -> str:
     """One page: the matrix, each status written as a word on its colour, and the totals."""
     grid = matrix(report)
     ruleset = report.ruleset
-    title = escape(ruleset.title or ruleset.id)
+    title = page_text(ruleset.title or ruleset.id)
     by_area: dict[str, list[tuple[Result, ...]]] = {}
     for points in trends(report):  # each area's statuses over the last periods
         by_area.setdefault(points[-1].area, []).append(points)
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in grid.columns)
-    totals = "".join(f'<th scope="col">{escape(ruleset.label(s))}</th>' for s in grid.order)
+    head = "".join(f'<th scope="col">{page_text(c)}</th>' for c in grid.columns)
+    totals = "".join(f'<th scope="col">{page_text(ruleset.label(s))}</th>' for s in grid.order)
     rows = []
     for index, (area, name, statuses) in enumerate(
         zip(grid.areas, grid.names, grid.statuses, strict=True)
     ):
         counts = grid.area_counts(index)
-        shown = escape(f"{name} ({area})" if name else area or "(no area)")
+        shown = page_text(f"{name} ({area})" if name else area or "(no area)")
         cells = "".join(
             _cell(status, ruleset, (index, j) in grid.overridden)
             for j, status in enumerate(statuses)
@@ -199,7 +199,7 @@ def matrix_html(report: Report) -> str:
         )
     series = "".join(
         '<tr><th scope="row">'
-        + escape(column)
+        + page_text(column)
         + "</th>"
         + "".join(f'<td class="num">{grid.series_counts(i)[s]}</td>' for s in grid.order)
         + "</tr>"
@@ -210,8 +210,8 @@ def matrix_html(report: Report) -> str:
         f'<html lang="en"><head><meta charset="utf-8"><title>{title}: every area</title>'
         f"<style>{PAGE_STYLE}{_WIDE}</style></head><body>\n"
         f"<h1>{title}</h1>\n"
-        f'<p class="meta">Period: {escape(str(report.period or "not given"))}. '
-        f"Rules: {escape(ruleset.id)}, {escape(report.fingerprint)}. "
+        f'<p class="meta">Period: {page_text(str(report.period or "not given"))}. '
+        f"Rules: {page_text(ruleset.id)}, {page_text(report.fingerprint)}. "
         f"{len(grid.areas)} areas, {len(grid.columns)} series.</p>\n"
         '<div class="wide" role="region" aria-label="Status of every area" tabindex="0">'
         f"<table><caption>Status of every area, by series</caption>"
@@ -233,5 +233,5 @@ def _cell(status: str, ruleset: RulesetData, overridden: bool = False) -> str:
     background, text = tile_colours(status, ruleset)
     style = f"background:{background};color:{text}"
     mark = ' <span class="override">(override)</span>' if overridden else ""
-    badge = f'<span class="status" style="{style}">{escape(ruleset.label(status))}</span>'
+    badge = f'<span class="status" style="{style}">{page_text(ruleset.label(status))}</span>'
     return f"<td>{badge}{mark}</td>"

@@ -1,0 +1,83 @@
+"""Text from a ruleset or data in an HTML page: escaped, and its control, escape and bidi
+characters shown as `\\u202e` (as the Markdown report and the terminal show them), so an
+override in a status word or an area's name cannot reorder the numbers written beside it;
+the attributes `audit --published` reads back keep the text exactly."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from hypothesis import given
+
+import ragrules
+from ragrules.model._text import terminal_safe
+from ragrules.reports.html import to_html
+from ragrules.reports.matrix import matrix_html
+from tests.adversarial.test_output_safety import CONTROLS, HOSTILE, _report
+from tests.conftest import as_a_browser_reads
+
+_OVERRIDE = "\u202e"
+
+
+class _Page(HTMLParser):
+    """The page's text (what a reader sees) and its data-* attributes, as a parser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.attributes: list[str] = []
+        self.in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if not self.in_style and data.strip("\n"):  # not the page's own line ends or CSS
+            self.text.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_style = tag == "style"
+        self.attributes += [value or "" for name, value in attrs if name.startswith("data-")]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_style = False
+
+
+def _read(page: str) -> _Page:
+    reader = _Page()
+    reader.feed(page)
+    return reader
+
+
+@given(text=HOSTILE)
+def test_no_control_or_bidi_character_reaches_a_pages_text(text: str) -> None:
+    report = _report(title=text, label=text, commentary=text, flag=text, cell=text)
+    for page in (to_html(report), matrix_html(report)):
+        assert CONTROLS.search("".join(_read(page).text)) is None
+    if text.strip():
+        assert terminal_safe(text.strip()) in "".join(_read(to_html(report)).text)
+
+
+def test_an_override_in_an_area_is_shown_and_kept_exactly_where_audit_reads_it() -> None:
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "bidi"\n[statuses.red]\nlabel = "red\\u202e"\n'
+        '[[indicator]]\nid = "a"\ntarget = "50"\ntolerance = { relative = "10%" }\n'
+    )
+    area = f"{_OVERRIDE}E06000001"
+    report = ruleset.rate([{"indicator": "a", "period": "2020/21 Q2", "value": "30", "area": area}])
+    page = to_html(report)
+    reader = _read(page)
+    assert area in reader.attributes  # data-area, as given
+    shown = "".join(reader.text)
+    assert _OVERRIDE not in shown
+    assert "a (\\u202eE06000001)" in shown and "amber needs 45, 15 more" in shown
+    assert shown.count("red\\u202e") == 4  # the summary, the key, the badge, the trend
+
+
+def test_a_browser_shows_the_escape_not_a_reordered_line(tmp_path: Path) -> None:
+    report = _report(title=f"Reviews {_OVERRIDE}on time", commentary=f"{_OVERRIDE}12345")
+    path = tmp_path / "report.html"
+    path.write_text(to_html(report), encoding="utf-8")
+    dom = as_a_browser_reads(path)
+    body = re.sub(r"<[^>]+>", "", dom.split("<body", 1)[1])
+    assert _OVERRIDE not in body
+    assert "Reviews \\u202eon time" in body and "\\u202e12345" in body
