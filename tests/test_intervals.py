@@ -66,6 +66,41 @@ def test_wilson_agrees_with_a_float_statement_of_it(n: int, data: st.DataObject)
     assert share - slack <= Fraction(high) <= 1 + slack
 
 
+LEVELS = st.sampled_from(["0.8", "0.9", "0.95", "0.975", "0.99", "0.998", "0.999"])
+
+
+@given(st.integers(min_value=1, max_value=10**9), LEVELS)
+def test_wilson_limits_of_none_and_all_are_exactly_0_and_1(n: int, level: str) -> None:
+    """In exact arithmetic a count of 0 has a lower limit of 0 and a count of all an upper
+    limit of 1: computed limits a digit off put a benchmark of 100% outside an area's 100%."""
+    z = normal_quantile(Decimal(level))
+    assert wilson(Decimal(0), Decimal(n), z)[0] == 0
+    assert wilson(Decimal(n), Decimal(n), z)[1] == 1
+
+
+def _wilson_ruleset(compare: str) -> str:
+    return (
+        '[ruleset]\nformat = 1\nid = "w"\nscale = "s"\n[benchmarks.england]\n'
+        'area = "E92000001"\n[scales.s]\nsignificance = { benchmark = "england", '
+        f'method = "wilson", multiplier = 100, compare = "{compare}" }}\n'
+        '[[indicator]]\nid = "screened"\nunit = "percent"\npolarity = "higher-is-better"\n'
+    )
+
+
+@pytest.mark.parametrize("compare", ["value", "control-limits"])
+@pytest.mark.parametrize("n", [49, 50, 96])
+def test_an_area_at_100_percent_is_similar_to_a_benchmark_at_100(compare: str, n: int) -> None:
+    import ragrules
+
+    rows = [
+        {"indicator": "screened", "area": area, "value": "100", "count": c, "denominator": c}
+        for area, c in (("E92000001", "5000"), ("E06000001", str(n)))
+    ]
+    result = ragrules.loads(_wilson_ruleset(compare)).rate(rows).result("screened", "E06000001")
+    assert result.status == "similar", result.reason
+    assert result.interval is not None and result.interval.upper == 100
+
+
 @given(st.integers(min_value=0, max_value=10**7))
 def test_byar_agrees_with_a_float_statement_of_it(count: int) -> None:
     low, high = byar(Decimal(count), Z95)
@@ -123,6 +158,27 @@ polarity = "lower-is-better"
     assert large.interval is not None
     assert math.isclose(float(large.interval.lower), expected[0] / 20, rel_tol=1e-12)
     assert ragrules.loads(rules.canonical_toml) == rules
+
+
+def test_byar_limits_around_a_benchmark_below_zero_are_not_had() -> None:
+    """No count is below zero: a benchmark there is not compared, never an error."""
+    import ragrules
+
+    rules = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "f"\nscale = "f"\n[benchmarks.england]\n'
+        'area = "E92000001"\n[scales.f.significance]\nbenchmark = "england"\n'
+        'compare = "control-limits"\nmethod = "byar"\nmultiplier = 1000\n'
+        '[[indicator]]\nid = "rate"\npolarity = "lower-is-better"\n'
+    )
+    rows = [
+        {"indicator": "rate", "area": "E92000001", "value": "-5", "denominator": "1000"},
+        {"indicator": "rate", "area": "A", "value": "3", "denominator": "1000"},
+    ]
+    result = rules.rate(rows).result("rate", area="A")
+    assert (result.status, result.reason) == (
+        "not-compared",
+        "not compared: the benchmark is below zero, which no count or rate is",
+    )
 
 
 @pytest.mark.parametrize(

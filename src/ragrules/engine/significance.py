@@ -144,6 +144,8 @@ def _against_control_limits(
     expected = benchmark * denominator / test.multiplier
     if test.method == "wilson" and not 0 <= expected <= denominator:
         return _not_compared(common, "the benchmark is not a proportion of the denominator")
+    if expected < 0:  # Byar's limits are a count's: no count is below zero
+        return _not_compared(common, "the benchmark is below zero, which no count or rate is")
     limits = _control_limits(test, test.level, expected, denominator)
     point = Interval(level=test.level, lower=rated, upper=rated)
     status, _, _ = decide(test, indicator.polarity, limits, point)

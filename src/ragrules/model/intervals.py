@@ -76,7 +76,12 @@ def _arctan_inverse(n: int) -> Decimal:
 
 
 def wilson(count: Decimal, denominator: Decimal, z: Decimal) -> tuple[Decimal, Decimal]:
-    """Wilson's score interval for the proportion count / denominator."""
+    """Wilson's score interval for the proportion count / denominator.
+
+    A count of 0 has a lower limit of exactly 0, and a count of the whole denominator an
+    upper limit of exactly 1, as the formula gives them in exact arithmetic: computed, the
+    square root of z squared is not z to the last digit, and a benchmark of 100% would lie
+    outside the interval of an area at 100%."""
     if denominator <= 0 or not 0 <= count <= denominator:
         raise ValueError("a proportion needs 0 <= count <= denominator and a denominator above 0")
     with decimal.localcontext(_CONTEXT):
@@ -84,7 +89,9 @@ def wilson(count: Decimal, denominator: Decimal, z: Decimal) -> tuple[Decimal, D
         centre = 2 * count + z2
         spread = z * (z2 + 4 * count * (1 - count / denominator)).sqrt()
         scale = 2 * (denominator + z2)
-        return +((centre - spread) / scale), +((centre + spread) / scale)
+        lower = Decimal(0) if count == 0 else +((centre - spread) / scale)
+        upper = Decimal(1) if count == denominator else +((centre + spread) / scale)
+        return lower, upper
 
 
 def byar(count: Decimal, z: Decimal) -> tuple[Decimal, Decimal]:
