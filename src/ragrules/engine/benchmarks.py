@@ -201,7 +201,7 @@ class BenchmarkValues:
         group = self.ruleset.group(benchmark.group) if benchmark.group else None
         rows = [
             row
-            for row in self.groups.rows.get(key, ())
+            for row in self.groups.rows(key)
             if in_group(row, group, area, key[2], with_self=False)
         ]
         total = weight = Decimal(0)

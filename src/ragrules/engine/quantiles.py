@@ -44,13 +44,25 @@ class GroupValues:
         self.sorted: dict[tuple[_Key, str, str, bool], list[Decimal]] = {}
 
     @functools.cached_property
-    def rows(self) -> dict[_Key, list[Observation]]:
-        """The placed rows by indicator, breakdown and period: indexed on first use, so a
+    def _rows(self) -> dict[tuple[str, tuple[str, ...], object], list[Observation]]:
+        """The placed rows by indicator, breakdown and months: indexed on first use, so a
         ruleset without group rules pays nothing for them."""
-        found: dict[_Key, list[Observation]] = {}
-        for ((indicator_id, _, breakdown), when), observation in self.placed.items():
-            found.setdefault((indicator_id, breakdown, when), []).append(observation)
+        found: dict[tuple[str, tuple[str, ...], object], list[Observation]] = {}
+        seen: set[tuple[Series, object]] = set()
+        for (series, when), observation in self.placed.items():
+            months = _months(when)
+            if (series, months) in seen:
+                continue  # an area's months written twice: its first row, as benchmarks read
+            seen.add((series, months))
+            indicator_id, _, breakdown = series
+            found.setdefault((indicator_id, breakdown, months), []).append(observation)
         return found
+
+    def rows(self, key: _Key) -> list[Observation]:
+        """The rows of an indicator and breakdown in a period: as a report reads a period,
+        those of its months written another way too (`2020 Q3` with `2020/21 Q2`), so one
+        report period is one group."""
+        return self._rows.get((key[0], key[1], _months(key[2])), [])
 
     def values(
         self,
@@ -69,13 +81,21 @@ class GroupValues:
         if cached is None:
             members = (
                 row
-                for row in self.rows.get(key, ())
+                for row in self.rows(key)
                 if in_group(row, group, around, key[2], with_self=with_self)
             )
             tokens = self.ruleset.tokens.at(key[2])
             cached = sorted(n for n in numbers(indicator, members, tokens) if n is not None)
             self.sorted[slot] = cached
         return cached
+
+
+def _months(period: Period | None) -> object:
+    """What a group's rows share: a period's months (its span); a year-to-date or rolling
+    period covers other months than it stands at, so it is its own, as written."""
+    if period is None or period.ytd or period.rolling:
+        return period
+    return period.span
 
 
 def in_group(
