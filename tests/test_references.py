@@ -128,3 +128,16 @@ def test_a_setting_comes_into_force_at_a_period_not_a_span_ending_there(start: s
     assert [where for where, _, _ in _problems(neighbours)] == ["groups.near.neighbours[1].from"]
     fixed = ragrules.loads(text.replace(start, "2022/23 Q2"))
     assert fixed.indicators[0].id == "i"
+
+
+@pytest.mark.parametrize("blank", ['""', '" "'])
+def test_an_empty_group_is_refused_not_read_as_every_area(blank: str) -> None:
+    quantile = f'{HEAD}scale = "q"\n[scales.q]\nquantiles = {{ count = 4, group = {blank} }}\n'
+    assert ("scales.q.quantiles.group", "the group is empty") in [
+        (key, message) for key, message, _ in _problems(f"{quantile}{INDICATOR}")
+    ]
+    statistic = f'{HEAD}[benchmarks.m]\nstatistic = "mean"\ngroup = {blank}\n'
+    text = f'{statistic}{INDICATOR}target = {{ benchmark = "m" }}\n'
+    [(where, message, hint)] = _problems(text)
+    assert (where, message) == ("benchmarks.m.group", "the group is empty")
+    assert hint is not None and "leave group out" in hint

@@ -126,6 +126,22 @@ def test_the_key_and_the_canonical_form_say_it() -> None:
         ('{ level = "95" }', "a significance test needs a benchmark"),
         ('{ benchmark = "england", level = "90" }', "no interval columns are known for level"),
         ('{ benchmark = "england", statuses = ["a", "b"] }', "expected 3 statuses"),
+        (
+            '{ benchmark = "england", level = "99.8", strict-level = "95" }',
+            r"the strict level \(95\) must be wider than level \(99.8\)",
+        ),
+        ('{ benchmark = "england", level = "95", strict-level = "99.8" }', None),
+        (
+            '{ benchmark = "region", compare = "intervals" }',
+            "comparing intervals needs the benchmark's own row and interval: 'region' "
+            "is no .benchmarks. entry, so it is a column of the data",
+        ),
+        (
+            '{ benchmark = "mean", compare = "intervals" }\n[benchmarks.mean]\nstatistic = "mean"',
+            "comparing intervals needs the benchmark's own row and interval: 'mean' is a "
+            "mean of a group",
+        ),
+        ('{ benchmark = "england", compare = "intervals" }', None),
     ],
 )
 def test_the_format_refuses_what_it_cannot_use(change: str, message: str | None) -> None:

@@ -126,6 +126,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
         groups = self.groups(top.get("groups", {}))
         benchmarks = self.benchmarks(top.get("benchmarks", {}), groups)
         self.quantile_groups(scales, groups)
+        self.interval_benchmarks(benchmarks, scales)
         placed = [(seen[indicator.id], indicator) for indicator in indicators]
         self.benchmark_names(benchmarks, travel, scales, placed)
         rollups = self.rollups(top.get("rollup"), indicators)

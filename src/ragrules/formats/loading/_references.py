@@ -13,6 +13,9 @@ from ragrules.model.errors import close_matches
 from ragrules.model.observations import column_key
 from ragrules.model.rules import BenchmarkTarget, Indicator, Scale, Travel
 
+# A `group = ""` would silently mean every area, as no `group` at all does.
+EMPTY_GROUP_HINT = "name a [groups] entry, or leave group out to take every area"
+
 
 class ReferenceChecks(Getters):
     """Checks of the names one section gives another's entries."""
@@ -35,6 +38,31 @@ class ReferenceChecks(Getters):
         for name, scale in scales.items():
             if scale.quantiles is not None and scale.quantiles.group:
                 self.group_named(scale.quantiles.group, f"scales.{name}.quantiles.group", groups)
+
+    def interval_benchmarks(
+        self, benchmarks: Iterable[Benchmark], scales: Mapping[str, Scale]
+    ) -> None:
+        """A scale comparing intervals reads the benchmark row's own interval: its benchmark
+        is a `[benchmarks]` entry naming an area's row, not a column of the data or a group's
+        statistic, which have none (every row would be `not-compared`)."""
+        entries = {benchmark.name: benchmark for benchmark in benchmarks}
+        for name, scale in scales.items():
+            test = scale.significance
+            if test is None or not test.intervals:
+                continue
+            found = entries.get(test.benchmark)
+            if found is not None and found.statistic is None:
+                continue
+            what = (
+                f"{test.benchmark!r} is no [benchmarks] entry, so it is a column of the data"
+                if found is None or found.statistic is None
+                else f"{test.benchmark!r} is a {found.statistic.value} of a group"
+            )
+            self.needs(
+                f"scales.{name}.significance.compare",
+                f"comparing intervals needs the benchmark's own row and interval: {what}",
+                'name an area\'s row in [benchmarks] (area = "E92000001"), or compare = "value"',
+            )
 
     def benchmark_names(
         self,

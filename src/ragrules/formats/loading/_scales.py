@@ -10,6 +10,7 @@ from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._getters import _kind
 from ragrules.formats.loading._in_use import ScalesInUse
 from ragrules.formats.loading._keys import _SCALE_KEYS
+from ragrules.formats.loading._references import EMPTY_GROUP_HINT
 from ragrules.formats.loading._travel import TravelReader
 from ragrules.model.comparisons import QuantileMethod, Quantiles, Significance
 from ragrules.model.observations import column_key
@@ -216,6 +217,13 @@ class ScaleReader(TravelReader, Amounts):
                 self.problem(f"{path}.multiplier", "expected a number above 0", "e.g. 100000")
                 return None
             multiplier = found
+        if columns is not None and strict is not None and not _wider(strict[0], columns[0]):
+            self.problem(
+                f"{path}.strict-level",
+                f"the strict level ({strict[0]}) must be wider than level ({columns[0]})",
+                'e.g. level = "95", strict-level = "99.8"',
+            )
+            return None
         tiers = 5 if strict and strict[0] else 3
         judged = self._labels(body, "statuses", path, _DEFAULTS[("judged", tiers)])
         unjudged = self._labels(body, "unjudged", path, _DEFAULTS[("unjudged", tiers)])
@@ -270,6 +278,9 @@ class ScaleReader(TravelReader, Amounts):
             )
             return None
         group = self._column(body, "group", path) or ""
+        if "group" in body and not group and isinstance(body["group"], str):
+            self.problem(f"{path}.group", "the group is empty", EMPTY_GROUP_HINT)
+            return None
         method = QuantileMethod.NTILE
         if "method" in body:
             chosen = self.choice(body["method"], f"{path}.method", QuantileMethod)
@@ -344,3 +355,14 @@ _INTERVAL_COLUMNS = {
     "95": ("lower_ci_95.0_limit", "upper_ci_95.0_limit"),
     "99.8": ("lower_ci_99.8_limit", "upper_ci_99.8_limit"),
 }
+
+
+def _wider(strict: str, level: str) -> bool:
+    """Whether a strict level (none: "") is wider than the level, where both are numbers; a
+    level that is no number names its columns, and is taken as written."""
+    if not strict:
+        return True
+    try:
+        return Decimal(strict) > Decimal(level)
+    except ArithmeticError:
+        return True
