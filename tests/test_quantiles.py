@@ -282,6 +282,31 @@ def test_a_weighted_mean_weighs_each_value_by_its_column() -> None:
     assert report.result("weighted", area="A").target == ragrules.Target.point(Decimal("17.5"))
 
 
+@pytest.mark.parametrize(
+    ("weight", "reason"),
+    [
+        ("abc", "the denominator weight of B cannot be read ('abc')"),
+        ("-1", "the denominator weight of B is below zero (-1)"),
+    ],
+)
+def test_a_weight_that_cannot_be_used_leaves_no_weighted_mean(weight: str, reason: str) -> None:
+    """A mean without one member's weight, or with a weight below zero (a "mean" below every
+    value), is not the mean asked for: no target, and the reason names the member."""
+    rules = ragrules.loads(GROUP_TEXT)
+    rows = _group_rows("weighted", {"A": "10", "B": "20", "C": "30"})
+    rows[1]["denominator"] = weight
+    result = rules.rate(rows).result("weighted", area="A")
+    assert (result.status, result.reason) == ("no-target", f"no target: {reason}")
+
+
+def test_a_member_publishing_no_weight_is_left_out_of_the_weighted_mean() -> None:
+    rules = ragrules.loads(GROUP_TEXT)
+    rows = _group_rows("weighted", {"A": "10", "B": "20", "C": "30"})
+    rows[1]["denominator"] = ""  # B publishes no weight: (10 + 30) / 2
+    target = rules.rate(rows).result("weighted", area="A").target
+    assert target == ragrules.Target.point(Decimal(20))
+
+
 def test_a_group_statistic_needs_the_whole_file() -> None:
     rules = ragrules.loads(GROUP_TEXT)
     (result,) = list(rules.iter_rate(_group_rows("above-mean", {"A": "1"})))

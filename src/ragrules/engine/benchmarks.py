@@ -18,10 +18,17 @@ from ragrules.engine._rates import reading_of
 from ragrules.engine._targets import target_for
 from ragrules.engine.quantiles import GroupValues, in_group, numbers
 from ragrules.model.comparisons import Benchmark, Statistic
-from ragrules.model.numbers import EXACT
+from ragrules.model.numbers import EXACT, format_decimal
 from ragrules.model.observations import Observation, is_no_data, read_value
 from ragrules.model.periods import Period
-from ragrules.model.rules import BenchmarkTarget, Indicator, RulesetData, Target, Tokens
+from ragrules.model.rules import (
+    BenchmarkTarget,
+    Indicator,
+    RulesetData,
+    Target,
+    Tokens,
+    Unrated,
+)
 
 # Why a stream finds no benchmark row: it compares a row only with the rows read before it
 # (its recent history), so a benchmark row later in the file is not seen, and one read too
@@ -207,11 +214,26 @@ class BenchmarkValues:
         total = weight = Decimal(0)
         tokens = self.ruleset.tokens.at(key[2])
         for row, value in zip(rows, numbers(indicator, rows, tokens, keep_all=True), strict=True):
-            w = read_value(row.column(benchmark.weights), "number", tokens).number
-            if value is None or w is None:
-                continue
-            total += value * w
-            weight += w
+            if value is None:
+                continue  # a value not rated is no one's comparator, whatever its weight
+            w, why = _weight(row, benchmark.weights, tokens)
+            if why:  # a mean without one member's weight is not the mean asked for
+                return None, f"the {benchmark.weights} weight of {row.area or 'a row'} {why}"
+            if w is not None:  # else none published (blank, suppressed): no part of the mean
+                total += value * w
+                weight += w
         if not weight:
             return None, f"no weighted values in {benchmark.group or 'any area'}{_for(key[2])}"
         return EXACT.divide(total, weight), ""
+
+
+def _weight(row: Observation, column: str, tokens: Tokens) -> tuple[Decimal | None, str]:
+    """A member's weight, or None when it publishes none; what is wrong with one that cannot
+    be read or is below zero."""
+    text = row.column(column)
+    reading = read_value(text, "number", tokens)
+    if reading.number is None:
+        return None, f"cannot be read ({text!r})" if reading.unrated is Unrated.INVALID else ""
+    if reading.number < 0:
+        return None, f"is below zero ({format_decimal(reading.number)})"
+    return reading.number, ""
