@@ -12,6 +12,7 @@ from pathlib import Path
 from hypothesis import given
 
 import ragrules
+from ragrules.engine.canonical import canonical_toml
 from ragrules.model._text import terminal_safe
 from ragrules.reports.html import to_html
 from ragrules.reports.matrix import matrix_html
@@ -81,3 +82,14 @@ def test_a_browser_shows_the_escape_not_a_reordered_line(tmp_path: Path) -> None
     body = re.sub(r"<[^>]+>", "", dom.split("<body", 1)[1])
     assert _OVERRIDE not in body
     assert "Reviews \\u202eon time" in body and "\\u202e12345" in body
+
+
+@given(text=HOSTILE)
+def test_the_canonical_form_escapes_what_a_terminal_or_toml_would_misread(text: str) -> None:
+    """A title, status word or indicator id holding DEL (which TOML forbids raw), a C1
+    control or a bidi override is written as `\\u007f`, `\\u009b`, `\\u202e`: `show --toml`
+    prints nothing that rewrites a terminal, and the form loads back to the same ruleset."""
+    report = _report(title=text, label=text, indicator="i" + text)
+    canonical = canonical_toml(report.ruleset)
+    assert CONTROLS.search(canonical.replace("\n", "")) is None
+    assert ragrules.loads(canonical) == report.ruleset

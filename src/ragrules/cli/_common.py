@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 import attrs
 
@@ -26,7 +27,7 @@ from ragrules.formats.data import (
     sniff_encoding,
 )
 from ragrules.formats.loading import load, resolve_file
-from ragrules.model._text import terminal_safe
+from ragrules.model._text import terminal_lines, terminal_safe
 from ragrules.model.errors import DataError, Problem, RagrulesError, RulesetError, Severity
 from ragrules.model.periods import PeriodError, parse_period
 
@@ -118,13 +119,36 @@ def open_output(path: str | None) -> Iterator[TextIO]:
             getattr(stdout, "errors", None),
             line_buffering=getattr(stdout, "line_buffering", False),
         )
+        on_terminal = descriptor is not None and os.isatty(descriptor)
+        shown = cast(TextIO, _OnTerminal(out)) if on_terminal else out
         try:
-            yield out
+            yield shown
         except BaseException:
             with contextlib.suppress(OSError):
                 out.flush()
             raise
         out.flush()
+
+
+class _OnTerminal(io.TextIOBase):
+    r"""Standard output that is a terminal: whatever the format (CSV and HTML print cells as
+    they are), control, escape and bidi characters from the ruleset or data are shown as
+    ``, `‮`, line ends and tabs kept, so a cell cannot rewrite the terminal. Sent to
+    a file or a pipe, the output is as it is."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__()
+        self._out = out
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._out.write(terminal_lines(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()
 
 
 def read_data(args: argparse.Namespace, data: str) -> list[object]:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from ragrules.model._text import quoted_escapes
+
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 Comments = Mapping[str, str]
@@ -109,7 +111,7 @@ def _nested_depth(value: object) -> int:
 
 
 def _key(key: str) -> str:
-    return key if _BARE.match(key) else json.dumps(key, ensure_ascii=False)
+    return key if _BARE.match(key) else quoted_escapes(json.dumps(key, ensure_ascii=False))
 
 
 def _value(value: object) -> str:
@@ -120,7 +122,7 @@ def _value(value: object) -> str:
     if isinstance(value, Decimal):
         return json.dumps(str(value))
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return quoted_escapes(json.dumps(value, ensure_ascii=False))
     if isinstance(value, Mapping):
         items = ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items())
         return f"{{ {items} }}" if items else "{}"

@@ -43,6 +43,16 @@ _INVISIBLE = [
 _TERMINAL = str.maketrans({code: _visible(code) for code in _INVISIBLE})
 
 
+# The same characters but line ends and tabs: a whole output's text shown on a terminal
+# keeps its lines and columns.
+_TERMINAL_LINES = str.maketrans(
+    {code: _visible(code) for code in _INVISIBLE if chr(code) not in "\n\t"}
+)
+# The ones JSON leaves raw (DEL, C1, bidi, line separators) as the `\u202e` escapes TOML and
+# JSON strings read back as the same text. TOML forbids a raw DEL.
+_QUOTED = str.maketrans({code: f"\\u{code:04x}" for code in _INVISIBLE if code >= 0x7F})
+
+
 def terminal_safe(text: str) -> str:
     r"""The text with control, escape and bidi characters shown as `\x1b`, `\u202e`, ...
 
@@ -50,6 +60,19 @@ def terminal_safe(text: str) -> str:
     the escaped text cannot be told apart from text that held the escape as written.
     """
     return text.translate(_TERMINAL)
+
+
+def terminal_lines(text: str) -> str:
+    r"""`terminal_safe`, but line ends and tabs kept: a report's whole text printed to a
+    terminal (CSV, HTML, JSON) keeps its lines and cannot rewrite the terminal."""
+    return text.translate(_TERMINAL_LINES)
+
+
+def quoted_escapes(quoted: str) -> str:
+    r"""A JSON-quoted string (`json.dumps`) with the DEL, C1, bidi and line-separator
+    characters it leaves raw written as `‮` escapes, which TOML and JSON read back as
+    the same text: printed, the string cannot reorder or rewrite what is around it."""
+    return quoted.translate(_QUOTED)
 
 
 def column_key(name: object) -> str:
