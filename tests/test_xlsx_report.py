@@ -97,6 +97,26 @@ def test_text_from_the_data_is_never_a_formula() -> None:
     assert (commentary.value, commentary.data_type) == ("=1+1", "s")
 
 
+@pytest.mark.parametrize("length", [32_767, 32_768, 2_000_000])
+def test_text_longer_than_a_cell_holds_is_cut_saying_so(length: int) -> None:
+    """Excel's cells hold 32,767 characters; XlsxWriter cut longer text without a word."""
+    rules = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "f"\n[exceptions]\nrules = [{ statuses = ["red"] }]\n'
+        '[[indicator]]\nid = "a"\ntarget = 10\ntolerance = { absolute = 1 }\n'
+    )
+    text = "x" * (length - 1) + "y"
+    report = rules.rate([{"indicator": "a", "value": "5", "commentary": text}])
+    shown = _book(report)["Exceptions"].cell(row=2, column=6).value
+    assert len(shown) <= 32_767
+    if length <= 32_767:
+        assert shown == text
+    else:
+        assert shown.startswith("x" * 32_000)
+        assert shown.endswith(
+            f" [cut: {length:,} characters in all; the JSON and CSV output hold them all]"
+        )
+
+
 @given(st.data())
 def test_every_value_and_status_reads_back_exactly(data: st.DataObject) -> None:
     indicator = data.draw(testing.indicators(scale=None))

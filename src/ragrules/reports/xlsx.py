@@ -128,9 +128,10 @@ class _Writer:
         return sheet
 
     def text(self, sheet: Worksheet, row: int, column: int, value: str, form: Any = None) -> None:
-        """Text, always as text (`write_string`): never a formula from data."""
+        """Text, always as text (`write_string`): never a formula from data; cut, saying so,
+        where it is longer than a cell holds."""
         if value:
-            sheet.write_string(row, column, value, form)
+            sheet.write_string(row, column, _fitted(value), form)
 
     def shares(self, sheet: Worksheet, row: int, shares: Shares, form: Any) -> None:
         """A summary row's shares, from the third column, as percentages (blank: none)."""
@@ -147,7 +148,7 @@ class _Writer:
         text = format_decimal(value)
         digits = len(value.as_tuple().digits)
         if digits > _MAX_NUMBER_DIGITS:
-            sheet.write_string(row, column, text)
+            sheet.write_string(row, column, _fitted(text))
             return
         places = max(0, -int(value.as_tuple().exponent))
         code = ("0." + "0" * places if places else "0") + _UNITS_SHOWN.get(unit, "")
@@ -285,3 +286,15 @@ class _Writer:
             self.text(sheet, row, 0, indicator_name(result), self.wrap)
             self.text(sheet, row, 1, caveat_text(result), self.wrap)
         self.none(sheet, len(self.report.caveats), "None this period.")
+
+
+_CELL = 32_767  # the most characters a cell holds: Excel's limit, which XlsxWriter cuts at
+
+
+def _fitted(text: str) -> str:
+    """The text, or as much as fits in a cell with a note that says it was cut and where the
+    whole of it is: XlsxWriter would cut it without a word."""
+    if len(text) <= _CELL:
+        return text
+    note = f" [cut: {len(text):,} characters in all; the JSON and CSV output hold them all]"
+    return text[: _CELL - len(note)] + note
