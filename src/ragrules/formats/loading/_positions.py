@@ -15,6 +15,8 @@ import bisect
 import contextlib
 import re
 
+import tomli
+
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]}\n#]")
 _SIMPLE_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
@@ -53,9 +55,18 @@ class _Scanner:
         while True:
             self.skip_blank(newlines=False)
             char = self.peek()
-            if char in "\"'":
+            if char == "'":  # a literal key: no escapes
                 end = self.text.index(char, self.i + 1)
                 parts.append(self.text[self.i + 1 : end])
+                self.i = end + 1
+            elif char == '"':  # a basic key: to its unescaped quote, its escapes read
+                end = self.i + 1
+                while True:
+                    end = self.text.index('"', end)
+                    if not _escaped(self.text, end):
+                        break
+                    end += 1
+                parts.append(_basic_key(self.text[self.i : end + 1]))
                 self.i = end + 1
             else:
                 match = _BARE_KEY.match(self.text, self.i)
@@ -173,6 +184,13 @@ class _Scanner:
                 self.mark(table, start)
             else:
                 self.key_value(table)
+
+
+def _basic_key(quoted: str) -> str:
+    """A quoted key's name, its escapes (`\\"`, `\\u00e9`) read as TOML reads them."""
+    if "\\" not in quoted:
+        return quoted[1:-1]
+    return next(iter(tomli.loads(f"{quoted} = 0")))
 
 
 def _escaped(text: str, quote_at: int) -> bool:
