@@ -141,3 +141,16 @@ def test_an_empty_group_is_refused_not_read_as_every_area(blank: str) -> None:
     [(where, message, hint)] = _problems(text)
     assert (where, message) == ("benchmarks.m.group", "the group is empty")
     assert hint is not None and "leave group out" in hint
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u202e", "\u00ad", "\x07"])
+def test_an_id_holding_a_character_no_report_shows_is_warned_of(hidden: str) -> None:
+    """`i` beside `i` and a zero-width space: every report shows the two alike."""
+    escaped = f"\\u{ord(hidden):04x}"
+    second = INDICATOR.replace('"i"', f'"i{escaped}"')
+    text = f"{HEAD}{INDICATOR}target = 5\n{second}target = 5\n"
+    ruleset = ragrules.loads(text)
+    [warning] = ruleset.warnings
+    assert warning.key == "indicator[1].id"
+    assert warning.message.endswith(f"holds a character no report shows: U+{ord(hidden):04X}")
+    assert not ragrules.loads(text.replace(f"i{escaped}", "j")).warnings

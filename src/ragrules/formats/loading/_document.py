@@ -113,6 +113,7 @@ class Builder(IndicatorReader, ScaleReader, BenchmarkReader, RollupReader, Words
                 continue
             seen[indicator.id] = path
             indicators.append(indicator)
+            self.invisible_in_id(indicator.id, f"{path}.id")
         if not raw_indicators and not self.origins.deferred:  # not when left out unmerged
             self.problem(
                 "indicator",

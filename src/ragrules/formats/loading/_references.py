@@ -5,6 +5,7 @@ one is said, since a typo there leaves every row without its benchmark."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from ragrules.formats.loading._getters import Getters
@@ -38,6 +39,20 @@ class ReferenceChecks(Getters):
         for name, scale in scales.items():
             if scale.quantiles is not None and scale.quantiles.group:
                 self.group_named(scale.quantiles.group, f"scales.{name}.quantiles.group", groups)
+
+    def invisible_in_id(self, name: str, path: str) -> None:
+        """A warning for an id holding a character no report shows (a zero-width space, a
+        control or bidi character): the data must hold it too to match, and every report
+        shows the id as another id written without it."""
+        hidden = [c for c in dict.fromkeys(name) if unicodedata.category(c) in ("Cc", "Cf")]
+        if hidden:
+            self.problem(
+                path,
+                f"the id {name!r} holds a character no report shows: "
+                + ", ".join(f"U+{ord(c):04X}" for c in hidden),
+                "remove it, or the data must hold it too and reports read it as another id",
+                warning=True,
+            )
 
     def interval_benchmarks(
         self, benchmarks: Iterable[Benchmark], scales: Mapping[str, Scale]
