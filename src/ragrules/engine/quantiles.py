@@ -47,15 +47,22 @@ class GroupValues:
     def _rows(self) -> dict[tuple[str, tuple[str, ...], object], list[Observation]]:
         """The placed rows by indicator, breakdown and months: indexed on first use, so a
         ruleset without group rules pays nothing for them."""
+        written: dict[_Key, list[Observation]] = {}
+        for ((indicator_id, _, breakdown), when), observation in self.placed.items():
+            written.setdefault((indicator_id, breakdown, when), []).append(observation)
         found: dict[tuple[str, tuple[str, ...], object], list[Observation]] = {}
-        seen: set[tuple[Series, object]] = set()
-        for (series, when), observation in self.placed.items():
-            months = _months(when)
-            if (series, months) in seen:
-                continue  # an area's months written twice: its first row, as benchmarks read
-            seen.add((series, months))
-            indicator_id, _, breakdown = series
-            found.setdefault((indicator_id, breakdown, months), []).append(observation)
+        merged = []
+        for (indicator_id, breakdown, when), rows in written.items():
+            key = (indicator_id, breakdown, _months(when))
+            if key in found:
+                merged.append(key)
+                found[key] = found[key] + rows
+            else:
+                found[key] = rows
+        if merged:  # one period's months written two ways: the rows in the file's order
+            order = {id(row): n for n, row in enumerate(self.placed.values())}
+            for key in merged:
+                found[key] = _first_per_area(sorted(found[key], key=lambda r: order[id(r)]))
         return found
 
     def rows(self, key: _Key) -> list[Observation]:
@@ -96,6 +103,18 @@ def _months(period: Period | None) -> object:
     if period is None or period.ytd or period.rolling:
         return period
     return period.span
+
+
+def _first_per_area(rows: list[Observation]) -> list[Observation]:
+    """Each area's first row: an area whose months are written twice is read once, by its
+    first row, as a benchmark reads it (`ByMonths`)."""
+    seen: set[str] = set()
+    kept = []
+    for row in rows:
+        if row.area not in seen:
+            seen.add(row.area)
+            kept.append(row)
+    return kept
 
 
 def in_group(

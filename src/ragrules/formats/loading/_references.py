@@ -44,6 +44,8 @@ class ReferenceChecks(Getters):
         """A warning for an id holding a character no report shows (a zero-width space, a
         control or bidi character): the data must hold it too to match, and every report
         shows the id as another id written without it."""
+        if name.isprintable():  # no control or format character: most ids, found in C
+            return
         hidden = [c for c in dict.fromkeys(name) if unicodedata.category(c) in ("Cc", "Cf")]
         if hidden:
             self.problem(
