@@ -132,6 +132,11 @@ def test_the_key_and_the_canonical_form_say_it() -> None:
         ),
         ('{ benchmark = "england", level = "95", strict-level = "99.8" }', None),
         (
+            '{ benchmark = "england", level = "99.8%", lower = "l", upper = "u", '
+            'strict-level = "95%", strict-lower = "sl", strict-upper = "su" }',
+            "must be wider than level",
+        ),
+        (
             '{ benchmark = "region", compare = "intervals" }',
             "comparing intervals needs the benchmark's own row and interval: 'region' "
             "is no .benchmarks. entry, so it is a column of the data",

@@ -5,15 +5,18 @@ the attributes `audit --published` reads back keep the text exactly."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 
 import ragrules
+from ragrules.cli import main
 from ragrules.engine.canonical import canonical_toml
-from ragrules.model._text import terminal_safe
+from ragrules.model._text import shown_in_text
 from ragrules.reports.html import to_html
 from ragrules.reports.matrix import matrix_html
 from tests.adversarial.test_output_safety import CONTROLS, HOSTILE, _report
@@ -55,7 +58,7 @@ def test_no_control_or_bidi_character_reaches_a_pages_text(text: str) -> None:
     for page in (to_html(report), matrix_html(report)):
         assert CONTROLS.search("".join(_read(page).text)) is None
     if text.strip():
-        assert terminal_safe(text.strip()) in "".join(_read(to_html(report)).text)
+        assert shown_in_text(text.strip()) in "".join(_read(to_html(report)).text)
 
 
 def test_an_override_in_an_area_is_shown_and_kept_exactly_where_audit_reads_it() -> None:
@@ -93,3 +96,31 @@ def test_the_canonical_form_escapes_what_a_terminal_or_toml_would_misread(text: 
     canonical = canonical_toml(report.ruleset)
     assert CONTROLS.search(canonical.replace("\n", "")) is None
     assert ragrules.loads(canonical) == report.ruleset
+
+
+@pytest.mark.parametrize("label", ["Achieved\u202e", "Miss\u0007ed", "Tab\there"])
+def test_a_page_ragrules_wrote_audits_clean_whatever_its_labels_hold(
+    tmp_path: Path, label: str
+) -> None:
+    """The badge shows a label's control characters as escapes; `audit --published` reads
+    them back as the status they show."""
+    ruleset = tmp_path / "r.toml"
+    ruleset.write_text(
+        '[ruleset]\nformat = 1\nid = "w"\n[statuses.green]\n'
+        f"label = {json.dumps(label)}\n"
+        '[[indicator]]\nid = "x"\nunit = "percent"\ntarget = "90%"\n'
+        'tolerance = { relative = "10%" }\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "d.csv"
+    data.write_text("indicator,area,period,value\nx,A1,2024/25 Q1,95%\n", encoding="utf-8")
+    page = tmp_path / "p.html"
+    assert main(["rate", str(ruleset), str(data), "--format", "html", "-o", str(page)]) == 0
+    assert main(["audit", str(ruleset), str(data), "--published", str(page)]) == 0
+
+
+def test_line_breaks_and_tabs_in_commentary_are_spaces_on_a_page() -> None:
+    report = _report(commentary="Staff short.\r\nAgency cover from October.\tTabbed.")
+    shown = "".join(_read(to_html(report)).text)
+    assert "Staff short.  Agency cover from October. Tabbed." in shown
+    assert "\\x0a" not in shown and "\\x09" not in shown

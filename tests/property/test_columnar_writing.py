@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 pytest.importorskip("polars")
 
 from ragrules.columnar import rate_csv_columnar
-from ragrules.reports.columnar import _table
+from ragrules.reports.columnar import _table, _writer
 from ragrules.reports.columnar._behind import WritesBehind
 from ragrules.reports.compiled import rate_csv_stream
 from tests.conftest import assert_same_outcome
@@ -113,3 +113,27 @@ def test_long_lines_are_found_as_a_split_finds_them(data: st.DataObject, limit: 
     finally:
         csv.field_size_limit(kept)
     assert found == (max(map(len, text.split("\n"))) > limit)
+
+
+def test_the_error_that_stopped_rating_is_raised_not_a_failed_write_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rating stops (an error in a later block, Ctrl-C) while an earlier block's write fails:
+    the caller sees what stopped the rating; the writing thread is let go all the same."""
+    path = tmp_path / "data.csv"
+    lines = "".join(f"up,E{n},Male,2022/23 Q1,12%\n" for n in range(2000))
+    path.write_text("indicator,area,sex,period,value\n" + lines)
+    calls = []
+    write = _writer.Writer.write
+
+    def stopping(self: _writer.Writer, table: object) -> bool:
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        return write(self, table)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_writer.Writer, "write", stopping)
+    out = io.TextIOWrapper(io.BufferedWriter(_Full()), encoding="utf-8")
+    with _blocks_of(20_000), pytest.raises(KeyboardInterrupt):
+        rate_csv_columnar(RULES, path, out)
+    assert len(calls) == 2 and not _writing_threads()

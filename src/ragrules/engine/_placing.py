@@ -330,8 +330,29 @@ def line_current(
     default: Period | None,
     rejected: list[Rejection],
 ) -> dict[Series, tuple[Observation, Period | None]]:
-    """The row each series of a stream's line rates: the line's latest period's, or the one
-    asked for (`default`) when the line holds it."""
+    """The row each series of a stream's line rates: the series' latest period's, or the one
+    asked for (`default`) when the line holds it for the series. A line is one series as a
+    rule (its value and the earlier values it carries); a caller's observations sharing a
+    row number may be several, and each is rated, none taken for another's earlier value."""
+    series = list(dict.fromkeys(key[0] for key in placed))
+    if len(series) == 1:
+        return _series_current(placed, ruleset, default, rejected)
+    current: dict[Series, tuple[Observation, Period | None]] = {}
+    for one in series:
+        rows = {key: row for key, row in placed.items() if key[0] == one}
+        current.update(_series_current(rows, ruleset, default, rejected))
+        for key in [key for key in placed if key[0] == one and key not in rows]:
+            del placed[key]  # a second row for the series' period: rejected, as in a report
+    return current
+
+
+def _series_current(
+    placed: dict[Key, Observation],
+    ruleset: RulesetData,
+    default: Period | None,
+    rejected: list[Rejection],
+) -> dict[Series, tuple[Observation, Period | None]]:
+    """The rows of a line's one series (or of a line of one series) that it rates."""
     chosen = report_period(None, ruleset, placed)
     if default is not None and any(
         when is not None and same_span(when, default) for _, when in placed

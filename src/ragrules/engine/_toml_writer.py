@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from ragrules.model._text import quoted_escapes
+from ragrules.model._text import quoted_escapes, terminal_safe
 
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -33,7 +33,7 @@ def _table(
         note = comments.get(".".join([*path, key])) or _shared_comment(
             value, [*path, key], comments
         )
-        lines.append(f"{_key(key)} = {_value(value)}" + (f"  # {note}" if note else ""))
+        lines.append(f"{_key(key)} = {_value(value)}" + _comment(note))
     for key, value in table.items():
         if key in inline:
             continue
@@ -49,8 +49,14 @@ def _table(
                 assert isinstance(item, Mapping)
                 header = f"[[{'.'.join(_key(part) for part in child)}]]"
                 note = comments.get(f"{'.'.join(child)}[{index}]")
-                lines += ["", header + (f"  # {note}" if note else "")]
+                lines += ["", header + _comment(note)]
                 _table(lines, item, [*child[:-1], f"{key}[{index}]"], comments)
+
+
+def _comment(note: str | None) -> str:
+    """A trailing comment (a file name, for `show`): control and bidi characters shown as
+    `\x7f`, `\u202e`, which a TOML comment cannot hold raw and a terminal would obey."""
+    return f"  # {terminal_safe(note)}" if note else ""
 
 
 def _inline(table: Mapping[str, object], path: list[str], comments: Comments) -> dict[str, object]:

@@ -75,6 +75,26 @@ def quoted_escapes(quoted: str) -> str:
     return quoted.translate(_QUOTED)
 
 
+def shown_in_text(text: str) -> str:
+    r"""Text as running text shows it (a web page's): line breaks and tabs as spaces, as a
+    browser shows them, and the other control, escape and bidi characters as ``,
+    `‮`, so none reorders or hides the words beside it."""
+    return terminal_safe(text.translate(_SPACED))
+
+
+_SPACED = str.maketrans({"\r": " ", "\n": " ", "\t": " "})
+
+
+def mended(text: str) -> str:
+    """Text with each lone half of a surrogate pair (from `json.loads`, or text cut short by
+    another tool) as U+FFFD, as the JSON reader reads it: no output can hold one."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text
+
+
 def column_key(name: object) -> str:
     """A column or benchmark name compared case-, space-, hyphen- and underscore-blind."""
     if type(name) is str and len(name) <= _REMEMBERED_NAME:

@@ -104,7 +104,7 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, int):
         return _checked(Decimal(value), str(value))
     if isinstance(value, float):
-        return parse_decimal(repr(value))
+        return parse_decimal(float.__repr__(value))  # numpy's float64 repr is not its digits
     if isinstance(value, str):
         return parse_decimal(value)
     raise NumberError(f"{value!r} is not a number")

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import attrs
 
-from ragrules.model._text import as_str
+from ragrules.model._text import as_str, mended
 from ragrules.model._text import column_key as column_key  # a model name, used here
 from ragrules.model.numbers import NumberError, split_value, to_decimal
 from ragrules.model.periods import PeriodError, parse_period, written_as
@@ -108,7 +108,8 @@ def _as_text(raw: object) -> str:
     with a capital E whatever the context (rows are read in the caller's context: `iter_rate`
     is a generator)."""
     if type(raw) is str:  # the common case, first
-        return raw.strip()
+        text = raw.strip()
+        return text if text.isascii() else mended(text)
     if is_missing(raw):
         return ""
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
@@ -120,7 +121,7 @@ def _as_text(raw: object) -> str:
             # An int over Python's 4,300-digit limit for str(): its digits through a
             # Decimal, which has no such limit; far over 1,000 characters, read as invalid.
             return _number_text(Decimal(raw))
-    return as_str(raw).strip()
+    return mended(as_str(raw).strip())
 
 
 def _number_text(number: object) -> str:

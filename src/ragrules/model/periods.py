@@ -269,9 +269,24 @@ def parse_period(text: str, calendar: Calendar = Calendar.FINANCIAL) -> Period:
     `2020/21` is a financial year, or an academic year when `calendar` is academic (`FY` and
     `AY` say so explicitly). `2020-11` is a month; `2020-21` is a financial year, because 21
     is no month; after `FY` or `AY`, or with a quarter, `YYYY-YY` is always a split year
-    (`FY 2011-12`). `R12M Nov 2024` is the twelve months to November 2024.
+    (`FY 2011-12`). `R12M Nov 2024` is the twelve months to November 2024. `calendar` may
+    be named by its value (`"academic"`); text that is not a str is a TypeError.
     """
+    if type(calendar) is not Calendar:
+        calendar = _calendar_named(calendar)
+    if not isinstance(text, str):
+        raise TypeError(f"a period is text such as '2020/21 Q2', not {type(text).__name__}")
     return _parse_period(text, calendar)
+
+
+def _calendar_named(name: object) -> Calendar:
+    """A calendar given by its value (`"academic"`); anything else is a ValueError, never
+    taken silently for the financial year."""
+    try:
+        return Calendar(name)
+    except ValueError:
+        known = ", ".join(repr(c.value) for c in Calendar)
+        raise ValueError(f"calendar must be a Calendar or one of {known}, not {name!r}") from None
 
 
 @functools.lru_cache(maxsize=4096)

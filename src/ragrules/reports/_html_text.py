@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from html import escape
 
-from ragrules.model._text import terminal_safe
+from ragrules.model._text import shown_in_text
 
 
 def page_text(text: str) -> str:
-    r"""Text a reader sees, escaped for HTML, with control, escape and bidi characters shown as
-    `\x1b`, `\u202e` (as the Markdown report and the terminal show them): an override in a
-    title, status word or data value cannot reorder the words and numbers beside it."""
-    return escape(terminal_safe(text))
+    r"""Text a reader sees, escaped for HTML: line breaks and tabs as spaces (as a browser
+    shows them), other control, escape and bidi characters as `\x1b`, `\u202e` (as the
+    Markdown report and the terminal show them), so an override in a title, status word or
+    data value cannot reorder the words and numbers beside it."""
+    return escape(shown_in_text(text))
 
 
 def attribute_value(text: str) -> str:

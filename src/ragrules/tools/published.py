@@ -13,7 +13,9 @@ import attrs
 from ragrules.engine.report import Report
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import read_fills, read_rows
+from ragrules.model._text import shown_in_text
 from ragrules.model.errors import DataError, Problem
+from ragrules.model.words import StatusWords
 from ragrules.reports._colours import paper_fills
 from ragrules.tools._paper_page import PageReader, Series
 from ragrules.tools._published_words import published_status, statuses_of
@@ -142,7 +144,9 @@ def check_paper(
         if colour and colour.lower() not in expected:  # recoloured, its word left alone
             text = f"{text} (coloured {colour})"
             edited.append(Edited(series=series, published=text, computed=result.reported_status))
-        elif published_status(text, statuses, ruleset.statuses) != result.reported_status:
+        elif published_status(text, statuses, _as_shown(statuses, ruleset.statuses)) != (
+            result.reported_status
+        ):
             edited.append(Edited(series=series, published=text, computed=result.reported_status))
     return PaperCheck(
         report=report,
@@ -152,6 +156,25 @@ def check_paper(
         missing=tuple(missing),
         extra=tuple(series for series in shown if series not in given),
     )
+
+
+def _as_shown(statuses: tuple[str, ...], words: tuple[StatusWords, ...]) -> tuple[StatusWords, ...]:
+    r"""The ruleset's words for the statuses, and each as an HTML page shows it: a name, label
+    or synonym holding a control or bidi character is written there with it as `‮`, and
+    the page ragrules wrote must read back as the status it shows."""
+    shown = [
+        attrs.evolve(
+            entry,
+            synonyms=(*entry.synonyms, *(shown_in_text(n) for n in (entry.label, *entry.synonyms))),
+        )
+        for entry in words
+    ]
+    shown += [
+        StatusWords(status=status, synonyms=(shown_in_text(status),))
+        for status in statuses
+        if shown_in_text(status) != status
+    ]
+    return tuple(shown)
 
 
 def _html_paper(text: str) -> Paper:

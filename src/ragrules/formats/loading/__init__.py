@@ -169,7 +169,7 @@ def _raise_as_load(document: dict[str, Any], origins: Origins, source: str | Non
 def loads(
     text: str,
     *,
-    source: str | None = None,
+    source: str | os.PathLike[str] | None = None,
     directory: str | os.PathLike[str] | None = None,
     search_path: Sequence[str | os.PathLike[str]] = (),
     allowed: Sequence[str | os.PathLike[str]] = (),
@@ -181,6 +181,10 @@ def loads(
     from the `catalogue` folder beside it) without naming it in `allowed`. A byte order mark
     at the start (text read as `utf-8`, not `utf-8-sig`) is dropped, as `load` drops it.
     """
+    if source is not None:  # a path names the text too; anything else is no name
+        if not isinstance(source, (str, os.PathLike)):
+            raise TypeError(f"source must be a file name (a str or a path), not {source!r}")
+        source = os.fspath(source)
     text = text.removeprefix("\ufeff")
     return build(*_merged(text, source, directory, search_path, allowed))
 

@@ -363,6 +363,6 @@ def _wider(strict: str, level: str) -> bool:
     if not strict:
         return True
     try:
-        return Decimal(strict) > Decimal(level)
+        return Decimal(strict.strip().removesuffix("%")) > Decimal(level.strip().removesuffix("%"))
     except ArithmeticError:
         return True

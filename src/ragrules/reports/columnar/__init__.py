@@ -23,6 +23,7 @@ engine's from that block on, so the two always agree.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -72,9 +73,11 @@ def rate_csv_columnar(
                 assert blocks is not None
                 blocks.left = table.first  # its rows set aside too: none is lost
                 break
-    finally:
-        if writer is not None:  # every line handed over is in the file before any other
-            writer.finish()
+    except BaseException:
+        _finish_quietly(writer)
+        raise
+    if writer is not None:  # every line handed over is in the file before any other
+        writer.finish()
     if blocks is None or writer is None:  # not even the first block: all the row engine's
         return rate_csv_stream(
             ruleset, path, out, fmt, columns=columns, delimiter=delimiter, encoding=encoding
@@ -103,8 +106,18 @@ def rate_rows_columnar(
     writer = Writer(table.layout, out)
     try:
         written = writer.write(table)
-    finally:
-        writer.finish()
+    except BaseException:
+        _finish_quietly(writer)
+        raise
+    writer.finish()
     if not written:  # a row may read what a stream would have dropped
         return rate_lines(ruleset, header, rows, out, columns=columns)
     return writer.tally
+
+
+def _finish_quietly(writer: Writer | None) -> None:
+    """The last write waited for when rating stopped with an error (an unreadable line,
+    Ctrl-C): that error is the one to see, not a failed write's after it."""
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.finish()

@@ -11,7 +11,7 @@ import attrs
 from ragrules.engine.report import Rejection, Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.model.numbers import format_decimal, in_exact_context
-from ragrules.model.observations import Observation
+from ragrules.model.observations import Observation, read_mapping
 from ragrules.model.periods import Period, PeriodError, parse_period
 from ragrules.model.rules import Indicator, Polarity
 from ragrules.reports.output import to_json
@@ -25,6 +25,26 @@ def _positions(rows: Sequence[object]) -> list[int]:
         item.row if isinstance(item, Observation) and item.row is not None else position
         for position, item in enumerate(rows, start=1)
     ]
+
+
+def _read_positions(rows: Sequence[object], period: str | Period | None) -> list[int]:
+    """The row number the library gives each input (its own, or its 1-based position), once
+    for each observation it reads from it: a mapping with earlier values (`previous`) is a
+    row and its earlier rows, as a CSV line is."""
+    default = None if period is None else str(period)
+    found = []
+    for position, item in enumerate(rows, start=1):
+        if isinstance(item, Observation):
+            found.append(item.row if item.row is not None else position)
+            continue
+        count = 1
+        if isinstance(item, Mapping):
+            try:
+                count = len(read_mapping(item, row=position, period=default))
+            except ValueError:  # the library rejects the row: once
+                count = 1
+        found += [position] * count
+    return found
 
 
 @in_exact_context
@@ -65,7 +85,7 @@ def check_totality(
         + list(report.history)
         + [rejection.row for rejection in report.rejected]
     )
-    expected: Counter[int | None] = Counter(_positions(rows))
+    expected: Counter[int | None] = Counter(_read_positions(rows, period))
     missing = sorted((expected - accounted).elements(), key=str)
     extra = sorted((accounted - expected).elements(), key=str)
     assert not missing, f"totality: input rows {missing} are in no result, history or rejection"

@@ -13,7 +13,7 @@ from typing import Literal, ParamSpec, TypeVar
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from ragrules.model.numbers import RoundingMode, exact_context
+from ragrules.model.numbers import MAX_EXPONENT, RoundingMode, exact_context
 from ragrules.model.periods import Calendar, Period, PeriodError, parse_period, text_in
 from ragrules.model.rules import (
     BRAG,
@@ -79,8 +79,8 @@ def as_number(value: object, name: str) -> Decimal:
         number = value
     elif isinstance(value, int):
         number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
+    elif isinstance(value, float):  # numpy's float64 too: `repr` of it is not its digits
+        number = Decimal(float.__repr__(value))
     elif isinstance(value, str):
         text = value.strip()
         if not _PLAIN_NUMBER.fullmatch(text):
@@ -95,6 +95,8 @@ def as_number(value: object, name: str) -> Decimal:
         )
     if not number.is_finite():
         raise ValueError(f"{name} {value!r} is not a finite number")
+    if number and abs(number.adjusted()) > MAX_EXPONENT:
+        raise ValueError(f"{name} {value!r} is out of range (beyond 10^±{MAX_EXPONENT})")
     return number
 
 

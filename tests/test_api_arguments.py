@@ -1,0 +1,99 @@
+"""A careless caller of the Python API: observations sharing a row number, a `source` that is
+a path, numpy floats given to the testing kit, a calendar named by its value, text holding a
+lone surrogate. Each is read as meant, or refused with an error that says so; none is lost."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ragrules
+from ragrules import Observation, testing
+from ragrules.output import render
+
+np = pytest.importorskip("numpy")
+
+RULES = ragrules.loads(
+    '[ruleset]\nformat = 1\nid = "ex"\n[[indicator]]\nid = "a"\ntarget = 90\n'
+    'tolerance = { absolute = 5 }\n[[indicator]]\nid = "b"\ntarget = 90\n'
+    "tolerance = { absolute = 5 }\n"
+)
+PERIODS = ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3"]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b"]), st.sampled_from(PERIODS), st.integers(0, 120)),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda t: t[0],
+    )
+)
+def test_observations_sharing_a_row_number_are_each_rated_by_iter_rate(
+    rows: list[tuple[str, str, int]],
+) -> None:
+    """A spreadsheet line holding several indicators, given one row number: each is its own
+    series, and each gets its result, whatever periods they are for."""
+    line = [Observation(indicator=i, period=p, value=str(v), row=7) for i, p, v in rows]
+    found = [item for item in RULES.iter_rate(line) if isinstance(item, ragrules.Result)]
+    assert len(found) == len(rows)  # and no rejection
+    assert sorted((r.indicator.id, str(r.period)) for r in found) == sorted(
+        (i, p) for i, p, _ in rows
+    )
+
+
+def test_a_source_that_is_a_path_names_the_text_in_errors() -> None:
+    with pytest.raises(ragrules.RulesetError) as raised:
+        ragrules.loads(
+            '[ruleset]\nformat = 1\nid = "x"\n[[indicator]]\nid = "a"\ntarget = 1\n',
+            source=pathlib.Path("council.toml"),
+        )
+    assert str(raised.value).startswith("council.toml:4:1: indicator[0]: scale 'rag' needs")
+    text = RULES.canonical_toml
+    assert ragrules.loads(text, source=pathlib.Path("c.toml")).source == "c.toml"
+    with pytest.raises(TypeError, match="source must be a file name"):
+        ragrules.loads(text, source=5)  # type: ignore[arg-type]
+
+
+@given(st.floats(min_value=0, max_value=200, allow_nan=False).map(lambda f: round(f, 2)))
+def test_the_testing_kit_reads_a_numpy_float_as_the_float_it_is(value: float) -> None:
+    indicator = RULES.indicator("a")
+    assert testing.reference_status(indicator, np.float64(value)) == testing.reference_status(
+        indicator, value
+    )
+
+
+@pytest.mark.parametrize("call", [testing.relative_margin, testing.absolute_margin])
+def test_a_number_beyond_the_librarys_range_is_a_value_error(call: object) -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        call(Decimal("1E+999999"))  # type: ignore[operator]
+
+
+def test_a_calendar_may_be_named_by_its_value_and_nothing_else() -> None:
+    academic = ragrules.parse_period("2020/21 Q1", "academic")  # type: ignore[arg-type]
+    assert academic == ragrules.parse_period("2020/21 Q1", ragrules.Calendar.ACADEMIC)
+    with pytest.raises(ValueError, match="calendar must be a Calendar or one of"):
+        ragrules.parse_period("2020/21 Q1", "acad")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="a period is text"):
+        ragrules.parse_period(None)  # type: ignore[arg-type]
+
+
+def test_a_lone_surrogate_in_a_python_row_is_read_as_the_json_reader_reads_it() -> None:
+    rows = json.loads(
+        '[{"indicator": "a", "period": "2024/25 Q1", "value": "91", "commentary": "x \\ud800"}]'
+    )
+    report = RULES.rate(rows)
+    assert report.results[0].commentary == "x \ufffd"
+    for fmt in ("json", "csv", "html", "markdown"):
+        render(report, fmt).encode("utf-8")  # every output can be written
+
+
+def test_totality_counts_a_rows_earlier_values_as_the_library_reads_them() -> None:
+    row = {"indicator": "a", "period": "2024/25 Q1", "value": "91", "previous": "80"}
+    report = testing.check_totality(RULES, [row, {**row, "indicator": "b", "previous": ""}])
+    assert report.history == (1,)
