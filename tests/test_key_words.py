@@ -3,11 +3,12 @@ for that status, whatever the bands before it take (fz12 F5 to F10)."""
 
 from __future__ import annotations
 
+import decimal
 import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import ragrules
@@ -259,7 +260,9 @@ class _Rule:
     def holds(self, line: str, value: Decimal) -> bool:
         text = line.split(": ", 1)[1].rstrip(".")
         text = text[:1].lower() + text[1:]
-        return any(self._alternative(part, value) for part in re.split(r",(?: or)? ", text))
+        # Exactly, as the library decides: 28 digits would round 0.9 x 2.22...2 up to 2.
+        with decimal.localcontext(prec=200):
+            return any(self._alternative(part, value) for part in re.split(r",(?: or)? ", text))
 
     def _alternative(self, part: str, v: Decimal) -> bool:
         low, high = self.lower, self.upper
@@ -336,6 +339,16 @@ STARTS = {
     starts=st.lists(st.sampled_from(sorted(STARTS)), min_size=1, max_size=4, unique=True),
     ratios=st.lists(st.sampled_from([80, 90, 100, 110, 125]), min_size=4, max_size=4),
     worse=st.lists(st.booleans(), min_size=4, max_size=4),
+)
+@example(  # 0.9 x 2.22...2 (28 digits) is just under 2: the check itself must be exact
+    polarity="lower-is-better",
+    lower=2,
+    width=0,
+    tolerance=("relative", 0),
+    stretch=("relative", 0),
+    starts=["ratio"],
+    ratios=[90, 80, 80, 80],
+    worse=[True, False, False, False],
 )
 def test_every_rated_value_meets_its_key_line(
     polarity: str,
