@@ -261,7 +261,7 @@ class _Rule:
         text = line.split(": ", 1)[1].rstrip(".")
         text = text[:1].lower() + text[1:]
         # Exactly, as the library decides: 28 digits would round 0.9 x 2.22...2 up to 2.
-        with decimal.localcontext(prec=200):
+        with decimal.localcontext(decimal.Context(prec=200)):
             return any(self._alternative(part, value) for part in re.split(r",(?: or)? ", text))
 
     def _alternative(self, part: str, v: Decimal) -> bool:

@@ -60,12 +60,7 @@ class _Scanner:
                 parts.append(self.text[self.i + 1 : end])
                 self.i = end + 1
             elif char == '"':  # a basic key: to its unescaped quote, its escapes read
-                end = self.i + 1
-                while True:
-                    end = self.text.index('"', end)
-                    if not _escaped(self.text, end):
-                        break
-                    end += 1
+                end = self._basic_end()
                 parts.append(_basic_key(self.text[self.i : end + 1]))
                 self.i = end + 1
             else:
@@ -78,6 +73,16 @@ class _Scanner:
             if self.peek() != ".":
                 return parts
             self.i += 1
+
+    def _basic_end(self) -> int:
+        """Where the basic string (or quoted key) starting here ends: its first quote that
+        no backslash escapes."""
+        end = self.i + 1
+        while True:
+            end = self.text.index('"', end)
+            if not _escaped(self.text, end):
+                return end
+            end += 1
 
     def enter(self) -> None:
         """One level deeper into an inline table or array; the scan stops past MAX_NESTING."""
@@ -129,13 +134,7 @@ class _Scanner:
             while self.peek() == quote[0]:  # up to two quotes may end the string's content
                 self.i += 1
         elif char == '"':
-            end = self.i + 1
-            while True:
-                end = self.text.index('"', end)
-                if not _escaped(self.text, end):
-                    break
-                end += 1
-            self.i = end + 1
+            self.i = self._basic_end() + 1
         elif char == "'":
             self.i = self.text.index("'", self.i + 1) + 1
         else:
