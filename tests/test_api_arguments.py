@@ -97,3 +97,47 @@ def test_totality_counts_a_rows_earlier_values_as_the_library_reads_them() -> No
     row = {"indicator": "a", "period": "2024/25 Q1", "value": "91", "previous": "80"}
     report = testing.check_totality(RULES, [row, {**row, "indicator": "b", "previous": ""}])
     assert report.history == (1,)
+
+
+def test_an_unknown_format_names_the_formats() -> None:
+    report = RULES.rate([{"indicator": "a", "period": "2024/25 Q1", "value": "91"}])
+    with pytest.raises(ValueError, match="format must be one of table, json, csv"):
+        render(report, "JSON")
+
+
+def test_a_breakdown_that_is_no_mapping_is_a_type_error() -> None:
+    report = RULES.rate([{"indicator": "a", "period": "2024/25 Q1", "value": "91"}])
+    with pytest.raises(TypeError, match="breakdown is a mapping"):
+        report.result("a", breakdown="sex")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("calendar", list(ragrules.Calendar))
+def test_a_period_object_places_earlier_values_as_its_text_does(
+    tmp_path: pathlib.Path, calendar: ragrules.Calendar
+) -> None:
+    """`rate_frame` and `read_observations` take the report period as a `Period` too, as
+    `rate` does: earlier values are placed from it, whatever the ruleset's calendar."""
+    pandas = pytest.importorskip("pandas")
+    from ragrules.pandas import rate_frame
+
+    period = ragrules.parse_period("2024/25 Q2", calendar)
+    frame = pandas.DataFrame([{"indicator": "a", "value": "91", "previous": "80"}])
+    given = rate_frame(RULES, frame, period=period)
+    assert list(given["status"]) == ["green", "no-data"]  # a row per indicator
+    assert given.attrs["report"].history == (1,)
+    path = tmp_path / "d.csv"
+    path.write_text("indicator,value,previous\na,91,80\n", encoding="utf-8")
+    read = [
+        o for o in ragrules.read_observations(path, period=period) if isinstance(o, Observation)
+    ]
+    assert [ragrules.parse_period(o.period, calendar) for o in read] == [period, period.previous()]
+    with pytest.raises(TypeError, match="period is text"):
+        ragrules.read_observations(path, period=2024)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "index"), [("QUARTER", 0), ("QUARTER", 5), ("MONTH", 13), ("YEAR", 2)]
+)
+def test_a_period_made_by_hand_is_checked(kind: str, index: int) -> None:
+    with pytest.raises(ValueError, match="index is 1 to"):
+        ragrules.Period(kind=ragrules.PeriodKind[kind], year=2024, index=index)

@@ -20,11 +20,11 @@ from ragrules.model.observations import (
     field_named,
     read_mapping,
 )
-from ragrules.model.periods import PeriodError, parse_period
+from ragrules.model.periods import Period, PeriodError, named_text, parse_period
 from ragrules.reports._columns import cells, header, judging, passed_columns
 
 
-def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> Any:
+def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | Period | None = None) -> Any:
     """One row per indicator, with the columns of the CSV report (the names of `Result.to_dict()`).
 
     The frame carries the whole `Report` in `frame.attrs["report"]` (its summary, exceptions,
@@ -35,7 +35,8 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | None = None) -> An
     if not isinstance(frame, pandas.DataFrame):
         raise TypeError(_not_a_frame(frame))
     # Missing cells (NaN, NA, NaT) are blank: `Observation` reads them so wherever they come from.
-    report = ruleset.rate(_observations(_records(frame), period), period=period)
+    text = named_text(period) if isinstance(period, Period) else period
+    report = ruleset.rate(_observations(_records(frame), text), period=period)
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
     passed = passed_columns(report.results)
     judged = judging(ruleset)
@@ -66,6 +67,16 @@ def _observations(records: list[dict[Any, Any]], period: str | None) -> list[Obs
     `last_year` columns as earlier values (placed from the row's period, or `period`), and
     the columns headed by periods of a frame with no value column as a wide table's."""
     if period is not None:
+        if not isinstance(period, str):
+            raise DataError(
+                problems=(
+                    Problem(
+                        key="period",
+                        message=f"the report period must be text such as '2020/21 Q2', "
+                        f"not {type(period).__name__}",
+                    ),
+                )
+            )
         try:
             parse_period(period)
         except PeriodError as exc:

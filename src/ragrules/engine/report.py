@@ -64,6 +64,11 @@ class Report:
         """The result of one series: an indicator, and (where the data has areas or
         breakdowns) its area and the breakdown values that tell it apart (`{"sex": "Male"}`);
         LookupError when none or several match."""
+        if breakdown is not None and not isinstance(breakdown, Mapping):
+            raise TypeError(
+                f"breakdown is a mapping of breakdown to value ({{'sex': 'Male'}}), "
+                f"not {breakdown!r}"
+            )
         found = [
             r
             for r in self.results
@@ -134,6 +139,11 @@ class Report:
     ) -> RollupResult:
         """A roll-up's result, for one area and breakdown where the data has them;
         LookupError when none or several match."""
+        if breakdown is not None and not isinstance(breakdown, Mapping):
+            raise TypeError(
+                f"breakdown is a mapping of breakdown to value ({{'sex': 'Male'}}), "
+                f"not {breakdown!r}"
+            )
         found = [
             r
             for r in self.rollups

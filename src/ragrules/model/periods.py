@@ -88,6 +88,14 @@ class Period:
     months: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        if type(self.year) is not int or type(self.index) is not int:
+            raise TypeError(
+                f"a period's year and index are whole numbers: {self.year!r}, {self.index!r}"
+            )
+        if not 1 <= self.index <= _COUNT_IN_YEAR[self.kind]:
+            raise ValueError(
+                f"a {self.kind.value}'s index is 1 to {_COUNT_IN_YEAR[self.kind]}, not {self.index}"
+            )
         start = _start(self)
         object.__setattr__(self, "start", start)
         # A rolling period covers the twelve months to its end: its own series, and its span.
@@ -208,6 +216,12 @@ def written_as(period: Period, text: str) -> str:
     financial, academic = (parse_period(text, c) for c in (Calendar.FINANCIAL, Calendar.ACADEMIC))
     named = financial.calendar is academic.calendar
     return _text(period, _NAMES.get(period.calendar, "") if named else "")
+
+
+def named_text(period: Period) -> str:
+    """The period as text that reads back as this period under any ruleset's calendar: a
+    split year with its `AY` or `FY` (`AY 2022/23 Q2`), anything else as `str` writes it."""
+    return _text(period, _NAMES.get(period.calendar, ""))
 
 
 # How a split year names its calendar (`_text` writes no name before any other period).

@@ -37,10 +37,14 @@ FORMATS = ("table", "json", "csv", "markdown", "html")
 
 
 def render(report: Report, fmt: str, *, safe_csv: bool = True) -> str:
-    """Render a report in one of FORMATS; `safe_csv=False` writes CSV cells unneutralised."""
+    """Render a report in one of FORMATS; `safe_csv=False` writes CSV cells unneutralised.
+    Another format (`"JSON"`, `"xlsx"`, which is bytes) is a ValueError naming them."""
     if fmt == "csv":
         return to_csv(report, safe=safe_csv)
-    return _RENDERERS[fmt](report)
+    renderer = _RENDERERS.get(fmt) if isinstance(fmt, str) else None
+    if renderer is None:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    return renderer(report)
 
 
 def to_json(report: Report) -> str:

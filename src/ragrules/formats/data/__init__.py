@@ -31,6 +31,7 @@ from ragrules.formats.data._rows import (
     parse_rows,
 )
 from ragrules.formats.data._xlsx import read_fills, read_rows
+from ragrules.model.periods import Period, named_text
 
 __all__ = [
     "DATA_SUFFIXES",
@@ -62,7 +63,7 @@ def read_observations(
     *,
     columns: Mapping[str, str] | None = None,
     delimiter: str | None = None,
-    period: str | None = None,
+    period: str | Period | None = None,
     max_rows: int = MAX_ROWS,
     encoding: str | None = None,
     max_bytes: int = MAX_BYTES,
@@ -82,6 +83,10 @@ def read_observations(
     """
     source = Path(path)
     _refuse_other_workbooks(source)
+    if isinstance(period, Period):  # as text that reads back as it under any calendar
+        period = named_text(period)
+    elif period is not None and not isinstance(period, str):
+        raise TypeError(f"period is text such as '2020/21 Q2', not {type(period).__name__}")
     try:
         raw = read_capped(source, max_bytes)
     except TooLarge:
