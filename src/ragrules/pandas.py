@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ragrules.engine._placing import report_period
 from ragrules.engine.ruleset import Ruleset
 from ragrules.model._text import column_key
 from ragrules.model.errors import DataError, Problem
@@ -20,7 +21,7 @@ from ragrules.model.observations import (
     field_named,
     read_mapping,
 )
-from ragrules.model.periods import Period, PeriodError, named_text, parse_period
+from ragrules.model.periods import Period, named_text
 from ragrules.reports._columns import cells, header, judging, passed_columns
 
 
@@ -34,8 +35,11 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | Period | None = No
 
     if not isinstance(frame, pandas.DataFrame):
         raise TypeError(_not_a_frame(frame))
+    # The report period as `rate` reads it (a DataError naming `period` when it is none);
+    # earlier values are placed from its text, a `Period`'s written to read back as it.
+    chosen = report_period(period, ruleset, {})
+    text = None if chosen is None else period if isinstance(period, str) else named_text(chosen)
     # Missing cells (NaN, NA, NaT) are blank: `Observation` reads them so wherever they come from.
-    text = named_text(period) if isinstance(period, Period) else period
     report = ruleset.rate(_observations(_records(frame), text), period=period)
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]
     passed = passed_columns(report.results)
@@ -66,24 +70,6 @@ def _observations(records: list[dict[Any, Any]], period: str | None) -> list[Obs
     """The rows as a CSV file's rows are read, each at its position from 1: `previous` and
     `last_year` columns as earlier values (placed from the row's period, or `period`), and
     the columns headed by periods of a frame with no value column as a wide table's."""
-    if period is not None:
-        if not isinstance(period, str):
-            raise DataError(
-                problems=(
-                    Problem(
-                        key="period",
-                        message=f"the report period must be text such as '2020/21 Q2', "
-                        f"not {type(period).__name__}",
-                    ),
-                )
-            )
-        try:
-            parse_period(period)
-        except PeriodError as exc:
-            hint = "the report period, e.g. '2020/21 Q2'"
-            raise DataError(
-                problems=(Problem(key="period", message=str(exc), hint=hint),)
-            ) from None
     try:
         return [
             observation
