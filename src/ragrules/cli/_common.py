@@ -133,7 +133,7 @@ def open_output(path: str | None) -> Iterator[TextIO]:
 class _OnTerminal(io.TextIOBase):
     r"""Standard output that is a terminal: whatever the format (CSV and HTML print cells as
     they are), control, escape and bidi characters from the ruleset or data are shown as
-    ``, `‮`, line ends and tabs kept, so a cell cannot rewrite the terminal. Sent to
+    `\x1b`, `\u202e`, line ends and tabs kept, so a cell cannot rewrite the terminal. Sent to
     a file or a pipe, the output is as it is."""
 
     def __init__(self, out: TextIO) -> None:

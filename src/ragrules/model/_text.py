@@ -70,15 +70,15 @@ def terminal_lines(text: str) -> str:
 
 def quoted_escapes(quoted: str) -> str:
     r"""A JSON-quoted string (`json.dumps`) with the DEL, C1, bidi and line-separator
-    characters it leaves raw written as `‮` escapes, which TOML and JSON read back as
+    characters it leaves raw written as `\u202e` escapes, which TOML and JSON read back as
     the same text: printed, the string cannot reorder or rewrite what is around it."""
     return quoted.translate(_QUOTED)
 
 
 def shown_in_text(text: str) -> str:
     r"""Text as running text shows it (a web page's): line breaks and tabs as spaces, as a
-    browser shows them, and the other control, escape and bidi characters as ``,
-    `‮`, so none reorders or hides the words beside it."""
+    browser shows them, and the other control, escape and bidi characters as `\x1b`,
+    `\u202e`, so none reorders or hides the words beside it."""
     return terminal_safe(text.translate(_SPACED))
 
 
@@ -86,8 +86,9 @@ _SPACED = str.maketrans({"\r": " ", "\n": " ", "\t": " "})
 
 
 def mended(text: str) -> str:
-    """Text with each lone half of a surrogate pair (from `json.loads`, or text cut short by
-    another tool) as U+FFFD, as the JSON reader reads it: no output can hold one."""
+    """Text with two halves of a surrogate pair as the one character they are and each lone
+    half (from `json.loads`, an xlsx escape, text cut short by another tool) as U+FFFD: no
+    output can hold one. Every reader mends text so."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -160,7 +160,7 @@ def check_paper(
 
 def _as_shown(statuses: tuple[str, ...], words: tuple[StatusWords, ...]) -> tuple[StatusWords, ...]:
     r"""The ruleset's words for the statuses, and each as an HTML page shows it: a name, label
-    or synonym holding a control or bidi character is written there with it as `‮`, and
+    or synonym holding a control or bidi character is written there with it as `\u202e`, and
     the page ragrules wrote must read back as the status it shows."""
     shown = [
         attrs.evolve(
