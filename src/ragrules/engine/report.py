@@ -64,11 +64,7 @@ class Report:
         """The result of one series: an indicator, and (where the data has areas or
         breakdowns) its area and the breakdown values that tell it apart (`{"sex": "Male"}`);
         LookupError when none or several match."""
-        if breakdown is not None and not isinstance(breakdown, Mapping):
-            raise TypeError(
-                f"breakdown is a mapping of breakdown to value ({{'sex': 'Male'}}), "
-                f"not {breakdown!r}"
-            )
+        _check_breakdown(breakdown)
         found = [
             r
             for r in self.results
@@ -139,11 +135,7 @@ class Report:
     ) -> RollupResult:
         """A roll-up's result, for one area and breakdown where the data has them;
         LookupError when none or several match."""
-        if breakdown is not None and not isinstance(breakdown, Mapping):
-            raise TypeError(
-                f"breakdown is a mapping of breakdown to value ({{'sex': 'Male'}}), "
-                f"not {breakdown!r}"
-            )
+        _check_breakdown(breakdown)
         found = [
             r
             for r in self.rollups
@@ -302,3 +294,12 @@ class Report:
 
 def _notice_dict(problem: Problem) -> dict[str, Any]:
     return {"row": problem.row, "message": problem.message, "hint": problem.hint}
+
+
+def _check_breakdown(breakdown: object) -> None:
+    """A breakdown to look a series up by is a mapping (`{"sex": "Male"}`): a TypeError saying
+    so for anything else, where `dict()` of it would say something else."""
+    if breakdown is not None and not isinstance(breakdown, Mapping):
+        raise TypeError(
+            f"breakdown is a mapping of breakdown to value ({{'sex': 'Male'}}), not {breakdown!r}"
+        )

@@ -15,6 +15,7 @@ from typing import Any
 
 from ragrules.formats.data._common import _error
 from ragrules.formats.data._rows import RowReader
+from ragrules.model._text import mended
 from ragrules.model.errors import DataError, Problem
 from ragrules.model.observations import (
     FIELDS,
@@ -298,7 +299,7 @@ def _mended(value: Any) -> Any:
     """A JSON value with each lone surrogate in its text as U+FFFD (objects are mended as
     they are read, by `_OnceKeyed.mended`); a number is never changed."""
     if isinstance(value, str) and not isinstance(value, _Number) and _SURROGATE.search(value):
-        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        return mended(value)
     if isinstance(value, list):
         return [_mended(item) for item in value]
     return value

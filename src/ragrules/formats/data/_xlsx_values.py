@@ -9,6 +9,7 @@ import re
 
 from ragrules.formats.data._xlsx_formats import NumberFormat, Section
 from ragrules.formats.data._xlsx_formats import number_kind as number_kind
+from ragrules.model._text import mended
 from ragrules.model.numbers import EXACT, NumberError, format_decimal, to_decimal
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -38,7 +39,7 @@ def cell_text(text: str) -> str:
         if _SURROGATE.search(text):
             # Two escaped halves of a surrogate pair are one character; a lone half is no
             # character (and no output could encode it): U+FFFD, as a UTF-16 reader reads it.
-            text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+            text = mended(text)
     return text.strip()
 
 
