@@ -21,7 +21,7 @@ from ragrules.model.observations import (
     field_named,
     read_mapping,
 )
-from ragrules.model.periods import Period, named_text
+from ragrules.model.periods import Period, given_text
 from ragrules.reports._columns import cells, header, judging, passed_columns
 
 
@@ -37,8 +37,8 @@ def rate_frame(ruleset: Ruleset, frame: Any, *, period: str | Period | None = No
         raise TypeError(_not_a_frame(frame))
     # The report period as `rate` reads it (a DataError naming `period` when it is none);
     # earlier values are placed from its text, a `Period`'s written to read back as it.
-    chosen = report_period(period, ruleset, {})
-    text = None if chosen is None else period if isinstance(period, str) else named_text(chosen)
+    report_period(period, ruleset, {})
+    text = given_text(period)
     # Missing cells (NaN, NA, NaT) are blank: `Observation` reads them so wherever they come from.
     report = ruleset.rate(_observations(_records(frame), text), period=period)
     comparisons = [comparison.name for comparison in ruleset.travel.comparisons]

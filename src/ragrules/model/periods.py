@@ -218,9 +218,16 @@ def written_as(period: Period, text: str) -> str:
     return _text(period, _NAMES.get(period.calendar, "") if named else "")
 
 
-def named_text(period: Period) -> str:
-    """The period as text that reads back as this period under any ruleset's calendar: a
-    split year with its `AY` or `FY` (`AY 2022/23 Q2`), anything else as `str` writes it."""
+def given_text(period: str | Period | None) -> str | None:
+    """A report period given as text or a `Period`, as the text rows' earlier values are
+    placed from: text as it is, a `Period` so that it reads back as itself under any
+    ruleset's calendar (a split year with its `AY` or `FY`: `AY 2022/23 Q2`)."""
+    if period is None or isinstance(period, str):
+        return period
+    if not isinstance(period, Period):
+        raise TypeError(
+            f"period is text such as '2020/21 Q2' or a Period, not {type(period).__name__}"
+        )
     return _text(period, _NAMES.get(period.calendar, ""))
 
 

@@ -31,7 +31,7 @@ from ragrules.formats.data._rows import (
     parse_rows,
 )
 from ragrules.formats.data._xlsx import read_fills, read_rows
-from ragrules.model.periods import Period, named_text
+from ragrules.model.periods import Period, given_text
 
 __all__ = [
     "DATA_SUFFIXES",
@@ -83,10 +83,7 @@ def read_observations(
     """
     source = Path(path)
     _refuse_other_workbooks(source)
-    if isinstance(period, Period):  # as text that reads back as it under any calendar
-        period = named_text(period)
-    elif period is not None and not isinstance(period, str):
-        raise TypeError(f"period is text such as '2020/21 Q2', not {type(period).__name__}")
+    period = given_text(period)
     try:
         raw = read_capped(source, max_bytes)
     except TooLarge:

@@ -12,7 +12,7 @@ from ragrules.engine.report import Rejection, Report, Result
 from ragrules.engine.ruleset import Ruleset
 from ragrules.model.numbers import format_decimal, in_exact_context
 from ragrules.model.observations import Observation, read_mapping
-from ragrules.model.periods import Period, PeriodError, parse_period
+from ragrules.model.periods import Period, PeriodError, given_text, parse_period
 from ragrules.model.rules import Indicator, Polarity
 from ragrules.reports.output import to_json
 from ragrules.tools.testing._boundaries import BoundaryValue
@@ -31,7 +31,7 @@ def _read_positions(rows: Sequence[object], period: str | Period | None) -> list
     """The row number the library gives each input (its own, or its 1-based position), once
     for each observation it reads from it: a mapping with earlier values (`previous`) is a
     row and its earlier rows, as a CSV line is."""
-    default = None if period is None else str(period)
+    default = given_text(period)
     found = []
     for position, item in enumerate(rows, start=1):
         if isinstance(item, Observation):
