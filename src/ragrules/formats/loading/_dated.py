@@ -21,16 +21,19 @@ _DATED_HINT = (
 class DatedReader(Getters):
     """Reads a setting given once or as dated entries, with its problems at their keys."""
 
-    def start(self, raw: object, path: str) -> Period | None:
-        """A `from`: the month, quarter or year something comes into force. A year-to-date
-        or rolling period names months that end there, not where anything starts."""
+    def start(
+        self,
+        raw: object,
+        path: str,
+        starting: str = "a setting comes into force",
+        hint: str = 'give the first month, quarter or year it is in force, e.g. "2024/25 Q3"',
+    ) -> Period | None:
+        """A `from` (or a series break): the month, quarter or year something starts at. A
+        year-to-date or rolling period names months that end there, not where anything
+        starts: a problem, in the words of what `starting` does."""
         period = self.period(raw, path)
         if period is not None and (period.ytd or period.rolling):
-            self.problem(
-                path,
-                f"a setting comes into force at a month, quarter or year, not at {raw!r}",
-                'give the first month, quarter or year it is in force, e.g. "2024/25 Q3"',
-            )
+            self.problem(path, f"{starting} at a month, quarter or year, not at {raw!r}", hint)
             return None
         return period
 

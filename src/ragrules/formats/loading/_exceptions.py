@@ -11,7 +11,7 @@ from ragrules.formats.loading._keys import (
     _RULE_KEYS,
     MAX_LOOKBACK,
 )
-from ragrules.formats.loading._references import EMPTY_GROUP_HINT, ReferenceChecks
+from ragrules.formats.loading._references import ReferenceChecks
 from ragrules.formats.loading._travel import TravelReader
 from ragrules.model.comparisons import Benchmark, Group, NeighbourSet, Statistic
 from ragrules.model.observations import FIELDS, column_key
@@ -218,10 +218,9 @@ class BenchmarkReader(ExceptionReader, ReferenceChecks):
                 'statistic = "weighted-mean", or leave weights out',
             )
             return None
-        group = self.string(table["group"], f"{path}.group") if "group" in table else ""
-        if group is not None and "group" in table and not group.strip():
-            self.problem(f"{path}.group", "the group is empty", EMPTY_GROUP_HINT)
+        if self.blank_group(table, path):
             return None
+        group = self.string(table["group"], f"{path}.group") if "group" in table else ""
         if group:
             self.group_named(group, f"{path}.group", groups)
         if statistic is None:

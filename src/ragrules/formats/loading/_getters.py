@@ -233,6 +233,19 @@ class Getters:
             )
         return tuple(status for status in raw if status in known)
 
+    def blank_group(self, body: dict[str, object], path: str) -> bool:
+        """Whether a table's `group` is written blank (`group = ""`), which would silently
+        mean every area, as no `group` at all does: a problem at its key if so."""
+        given = body.get("group")
+        if isinstance(given, str) and not given.strip():
+            self.problem(
+                f"{path}.group",
+                "the group is empty",
+                "name a [groups] entry, or leave group out to take every area",
+            )
+            return True
+        return False
+
     def needs(self, path: str, message: str, hint: str) -> None:
         """A setting the scale needs is missing: an error, except in a catalogue.
 

@@ -292,13 +292,12 @@ class IndicatorReader(LikeReader):
             return ()
         breaks = set()
         for index, item in enumerate(raw):
-            period = self.period(item, f"{path}[{index}]")
-            if period is not None and (period.ytd or period.rolling):
-                self.problem(
-                    f"{path}[{index}]",
-                    f"a series breaks at a month, quarter or year, not at {item!r}",
-                    "give the first month, quarter or year on the new definition",
-                )
-            elif period is not None:
+            period = self.start(
+                item,
+                f"{path}[{index}]",
+                "a series breaks",
+                "give the first month, quarter or year on the new definition",
+            )
+            if period is not None:
                 breaks.add(period)
         return tuple(sorted(breaks, key=lambda p: (p.start, str(p))))

@@ -14,9 +14,6 @@ from ragrules.model.errors import close_matches
 from ragrules.model.observations import column_key
 from ragrules.model.rules import BenchmarkTarget, Indicator, Scale, Travel
 
-# A `group = ""` would silently mean every area, as no `group` at all does.
-EMPTY_GROUP_HINT = "name a [groups] entry, or leave group out to take every area"
-
 
 class ReferenceChecks(Getters):
     """Checks of the names one section gives another's entries."""

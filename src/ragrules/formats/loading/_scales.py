@@ -10,7 +10,6 @@ from ragrules.formats.loading._amounts import Amounts
 from ragrules.formats.loading._getters import _kind
 from ragrules.formats.loading._in_use import ScalesInUse
 from ragrules.formats.loading._keys import _SCALE_KEYS
-from ragrules.formats.loading._references import EMPTY_GROUP_HINT
 from ragrules.formats.loading._travel import TravelReader
 from ragrules.model.comparisons import QuantileMethod, Quantiles, Significance
 from ragrules.model.observations import column_key
@@ -277,10 +276,9 @@ class ScaleReader(TravelReader, Amounts):
                 "e.g. count = 4 for quartiles, 5 for quintiles",
             )
             return None
-        group = self._column(body, "group", path) or ""
-        if "group" in body and not group and isinstance(body["group"], str):
-            self.problem(f"{path}.group", "the group is empty", EMPTY_GROUP_HINT)
+        if self.blank_group(body, path):
             return None
+        group = self._column(body, "group", path) or ""
         method = QuantileMethod.NTILE
         if "method" in body:
             chosen = self.choice(body["method"], f"{path}.method", QuantileMethod)
