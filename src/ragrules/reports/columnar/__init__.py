@@ -64,20 +64,17 @@ def rate_csv_columnar(
         else None
     )
     writer = None
-    try:
+    # Every line handed over is in the file (the writer finished) before anything else
+    # writes to it: the row engine below, or the caller.
+    with contextlib.ExitStack() as finishing:
         for table in blocks or ():
             if not table.frame.height and not table.aside:
                 continue  # blank lines only: no row (a file of nothing else is the row engine's)
-            writer = writer or Writer(table.layout, out)
+            writer = writer or finishing.enter_context(Writer(table.layout, out))
             if not writer.write(table):  # a row may read what the stream dropped: rows' engine
                 assert blocks is not None
                 blocks.left = table.first  # its rows set aside too: none is lost
                 break
-    except BaseException:
-        _finish_quietly(writer)
-        raise
-    if writer is not None:  # every line handed over is in the file before any other
-        writer.finish()
     if blocks is None or writer is None:  # not even the first block: all the row engine's
         return rate_csv_stream(
             ruleset, path, out, fmt, columns=columns, delimiter=delimiter, encoding=encoding
@@ -103,21 +100,8 @@ def rate_rows_columnar(
     table = Table.from_rows(ruleset, list(header), rows, columns)
     if table is None or not table.frame.height:
         return rate_lines(ruleset, header, rows, out, columns=columns)
-    writer = Writer(table.layout, out)
-    try:
+    with Writer(table.layout, out) as writer:
         written = writer.write(table)
-    except BaseException:
-        _finish_quietly(writer)
-        raise
-    writer.finish()
     if not written:  # a row may read what a stream would have dropped
         return rate_lines(ruleset, header, rows, out, columns=columns)
     return writer.tally
-
-
-def _finish_quietly(writer: Writer | None) -> None:
-    """The last write waited for when rating stopped with an error (an unreadable line,
-    Ctrl-C): that error is the one to see, not a failed write's after it."""
-    if writer is not None:
-        with contextlib.suppress(Exception):
-            writer.finish()

@@ -7,6 +7,7 @@ blocks join onto their rows; only what a block brings new is rendered for it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from decimal import Decimal
 from typing import Any, TextIO
@@ -133,10 +134,18 @@ class Writer(TravelColumns):
         self._count(frame, count)
         return True
 
-    def finish(self) -> None:
-        """Wait until every line handed over is in the file: call before anything else
-        writes to it (and before returning it to the caller)."""
-        self.behind.finish()
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        """Every line handed over is in the file when the block ends. When it ends with an
+        error (an unreadable line, Ctrl-C), that error is the one raised, not a failed
+        write's after it."""
+        if kind is None:
+            self.behind.finish()
+            return
+        with contextlib.suppress(Exception):
+            self.behind.finish()
 
     def _write_lines(self, frame: pl.DataFrame, parts: list[pl.Expr] | None = None) -> None:
         """The frame's lines (its `parts`, else its `line`), written a slice at a time by
