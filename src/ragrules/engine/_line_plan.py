@@ -77,6 +77,9 @@ class Rated:
         return self._result
 
 
+# A number a plan's bands rate: (rounded value, (unrounded, band, reason), status, notices).
+Numbered = tuple[Decimal, tuple[Decimal, int, str], str, int]
+
 # A comparison the plan made itself: (comparison index, earlier value, earlier text, outcome),
 # the outcome an index into the plan's `outcomes` (direction, judgement); anything else is the
 # general path's `Movement`.
@@ -133,7 +136,7 @@ class LinePlan:
         period: Period,
         text: str,
         readings: dict[str, Decimal | None],
-        alike: dict[object, tuple[int, Indicator]],
+        alike: dict[object, tuple[int, Indicator, dict[str, Numbered]]],
     ) -> None:
         self.batch = batch
         self.indicator = indicator
@@ -179,6 +182,9 @@ class LinePlan:
             self.columns is not None and self.columns["previous"] == self.columns["last_year"]
         )
         self._rated: dict[str, Rated] = {}
+        # Comparisons with no number to compare, by (index, earlier text or None for no row):
+        # worded alike for every value and series (`RowStream.unread`).
+        self.worded: dict[tuple[int, str | None], Movement] = {}
         # Movement outcomes: with no margin and a better direction, (unchanged, up, down).
         margin = indicator.unchanged_within
         self.plain_travel = margin.amount == 0 and indicator.polarity in (
@@ -200,6 +206,10 @@ class LinePlan:
             else []
         )
         self._outcome: dict[tuple[Direction, Judgement | None], int] = {}
+        # Each outcome's judgement as its text (None: no judgement): what exception rules read.
+        self.judged_as: list[str | None] = [
+            None if judgement is None else judgement.value for _, judgement in self.outcomes
+        ]
         # The target and margins in force, and the bands they make, when a number can be
         # rated here: a target from the ruleset, bands that do not read travel.
         self.cuts: tuple[Cut, ...] | None = None
@@ -226,7 +236,9 @@ class LinePlan:
         written = (str(tolerance), str(stretch))
         self.bands = (id(indicator), target, tolerance, stretch, self.cuts, written)
         # The bands' number; the version is kept with it, so that its id is not reused.
-        self.alike = alike.setdefault(self.bands, (len(alike), indicator))[0]
+        # Plans alike share the ratings of the numbers the bands rate, by text: (rounded
+        # value, (unrounded, band, reason), status, notices).
+        self.alike, _, self.numbers = alike.setdefault(self.bands, (len(alike), indicator, {}))
         # A band that reads travel: the general path rates the indicator.
         self.travelled = any(band.travel is not None for band in indicator.scale.bands)
 
@@ -254,6 +266,7 @@ class LinePlan:
         if found is None:
             found = self._outcome[(moved, judgement)] = len(self.outcomes)
             self.outcomes.append((moved, judgement))
+            self.judged_as.append(None if judgement is None else judgement.value)
         return found
 
     def movement(self, move: Moved) -> Movement:
@@ -270,6 +283,12 @@ class LinePlan:
             arrow=travel.arrow(self.batch.ruleset.travel, moved, judgement),
         )
 
+    def keep_worded(self, index: int, text: str | None, move: Movement) -> None:
+        """Remember comparison `index`'s wording for an earlier text that is not a number
+        (None: no row), within the plan's bound on texts."""
+        if len(self.worded) < _TEXTS_PER_PLAN:
+            self.worded[(index, text)] = move
+
     def rated(self, text: str) -> Rated | None:
         """The rating of a value text (None: the general path rates the indicator)."""
         found = self._rated.get(text)
@@ -284,6 +303,11 @@ class LinePlan:
     def _rate(self, text: str) -> Rated:
         indicator = self.indicator
         found = Rated(self, text)
+        known = self.numbers.get(text)
+        if known is not None:  # rated by a plan alike in bands
+            found.value, found.rated, found.status, found.notices = known
+            found.fast = True
+            return found
         reading = read_value(text, indicator.unit, self.batch.ruleset.tokens)
         number = reading.number
         if number is not None:
@@ -300,6 +324,8 @@ class LinePlan:
                     found.rated = (number, band, f"{status}: {why(cuts, band, value)}")
                     fraction = looks_like_fraction(indicator.unit, text, number, self.target)
                     found.notices = int(fraction)
+                    if len(self.numbers) < _TEXTS_PER_PLAN:
+                        self.numbers[text] = (value, found.rated, status, found.notices)
                     return found
         result = found.result()
         found.status, found.unrated = result.status, result.unrated

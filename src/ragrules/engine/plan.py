@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from ragrules.engine._history import movement_with_history
-from ragrules.engine._line_plan import LinePlan, Moved, Planned, Rated
+from ragrules.engine._line_plan import LinePlan, Moved, Numbered, Planned, Rated
 from ragrules.engine._placing import (
     LOOKBACK_ROWS,
     KnownRows,
@@ -76,8 +76,9 @@ class Planner:
         self.plans: OrderedDict[tuple[str, str], LinePlan | None] = OrderedDict()
         self.size = _PLANS_PER_INDICATOR * max(len(ruleset.indicators), 1)
         self.readings: dict[str, dict[str, Decimal | None]] = {}
-        # Plans' bands, numbered (see `LinePlan.bands`), each with its indicator version.
-        self.alike: dict[object, tuple[int, Indicator]] = {}
+        # Plans' bands, numbered (see `LinePlan.bands`), each with its indicator version and
+        # the numbers they rate.
+        self.alike: dict[object, tuple[int, Indicator, dict[str, Numbered]]] = {}
 
     def plan(self, indicator: str, period: str) -> LinePlan | None:
         """The plan for an indicator id and period text; None for rows it does not cover."""
@@ -272,6 +273,26 @@ class RowStream:
                 else:
                     code = plan.outcome(value, earlier)
                 return (index, earlier, found, code)
+        if found is None or type(found) is str:
+            # No row, or a text that is not a number: worded alike for every value and
+            # series (`unread`), so worded once per plan.
+            worded = plan.worded.get((index, found))
+            if worded is None:
+                worded = self._worded(plan, index, value, series, found)
+                plan.keep_worded(index, found, worded)
+            return worded
+        return self._worded(plan, index, value, series, found)
+
+    def _worded(
+        self,
+        plan: LinePlan,
+        index: int,
+        value: Decimal,
+        series: Series,
+        found: Observation | str | None,
+    ) -> Movement:
+        """Comparison `index` as the general path words it, from the earlier row found."""
+        when = plan.earlier[index]
         indicator = plan.indicator
         key = (series, when)
         return movement_with_history(
@@ -301,8 +322,8 @@ class RowStream:
         history = self.history
         for when, text in line.items():
             key = (series, when)
-            history.pop(key, None)
             history[key] = text
+            history.move_to_end(key)
         if series[1]:  # an area's row (see `_placing.rated_rows`)
             history.rows[(series, own)] = row
         if len(history) > LOOKBACK_ROWS:

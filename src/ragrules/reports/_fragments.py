@@ -29,10 +29,8 @@ class PlanParts:
         record = rated.result().to_dict()
         self.head = "{" + part(record, "indicator", "polarity") + ", "
         self.period = ", " + part(record, "period", "period") + ', "row": '
-        # A movement's frame by comparison and outcome; the exception reasons (and whether
-        # there are any) by status, rated and the movements' outcomes.
+        # A movement's frame by comparison and outcome.
         self.frames: dict[int, tuple[str, str]] = {}
-        self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
         indicator = rated.plan.indicator
         self.statuses = indicator.scale.statuses_for(indicator.polarity)  # best first
         # For the numbers the plan's own bands rate (found with the first): the bands from

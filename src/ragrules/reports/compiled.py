@@ -307,6 +307,8 @@ class _JsonLines:
         self.plans: dict[LinePlan, PlanParts] = {}
         self.texts: dict[object, str] = {}  # by Rated, or (bands' number, text) when fast
         self.moves: dict[tuple[LinePlan, str, object, str, object, object, str], str] = {}
+        self.worded: dict[int, tuple[Movement, str, str | None, bool]] = {}
+        self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
         self.middles: dict[tuple[str, str], str] = {}
         self.columns: dict[tuple[tuple[str, str], ...], str] = {}
         self.places: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
@@ -332,9 +334,17 @@ class _JsonLines:
                     self.middles, (plan.id, earlier_text), earlier_pairs, earlier, earlier_text
                 )
                 moves.append(f"{frame[0]}{middle}{frame[1]}")
-                judgements.append(code)
+                judgements.append(plan.judged_as[code])
                 continue
             assert isinstance(move, Movement)
+            # A plan words a comparison with no number once (`LinePlan.worded`): its JSON is
+            # kept by the movement's identity, held alive beside it so the id is not reused.
+            kept = self.worded.get(id(move))
+            if kept is not None and kept[0] is move:
+                moves.append(kept[1])
+                judgements.append(kept[2])
+                unreadable += kept[3]
+                continue
             key = (
                 plan,
                 move.comparison.name,
@@ -344,14 +354,20 @@ class _JsonLines:
                 move.judgement,
                 move.reason,
             )
-            moves.append(self.moves.get(key) or _kept(self.moves, key, _movement_json, move))
-            judgements.append(None if move.judgement is None else move.judgement.value)
-            unreadable += not move.comparable and bool(move.earlier_text)
+            json = self.moves.get(key) or _kept(self.moves, key, _movement_json, move)
+            judgement = None if move.judgement is None else move.judgement.value
+            unread = not move.comparable and bool(move.earlier_text)
+            _kept(self.worded, id(move), tuple, (move, json, judgement, unread))
+            moves.append(json)
+            judgements.append(judgement)
+            unreadable += unread
         rated_ok = rated.unrated is None
+        # What the exception rules read of a plain line (they look back no further than its
+        # own period: `Planner.usable`): the same choice and words for every plan.
         judged = (rated.status, rated_ok, *judgements)
-        chosen = parts.chosen.get(judged)
+        chosen = self.chosen.get(judged)
         if chosen is None:
-            chosen = parts.chosen[judged] = self._exceptions(planned)
+            chosen = self.chosen[judged] = self._exceptions(planned)
         selected, tail = chosen
         where = (planned.area, planned.breakdown)
         place = self.places.get(where) or _kept(
