@@ -57,3 +57,38 @@ def test_each_row_is_chosen_for_the_exception_report_by_its_own_judgement(
     worse = ["status amber and worsening on short"]
     assert chosen[("E1", "2022/23 Q2")] == chosen[("E1", "2022/23 Q3")] == worse
     assert chosen[("E2", "2022/23 Q2")] == chosen[("E2", "2022/23 Q3")] == []
+
+
+def test_a_comparison_that_restarts_reads_no_earlier_column(tmp_path: Path) -> None:
+    """A year's first quarter to date, and a period after a series break, are compared with
+    nothing though the line gives the earlier value: the plan finds no column for them."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "r"\n'
+        '[travel.comparisons]\nshort = { against = "previous-period" }\n'
+        '[[indicator]]\nid = "up"\nunit = "percent"\ntarget = "70%"\n'
+        'tolerance = { relative = "10%" }\nseries-breaks = ["2022/23 Q3"]\n'
+    )
+    rows = ["up,E1,2022/23 Q1 YTD,65%,60%", "up,E1,2022/23 Q2 YTD,66%,65%"]
+    rows += ["up,E1,2022/23 Q3,67%,66%", "up,E1,2022/23 Q4,68%,67%"]
+    path = _lines(tmp_path / "d.csv", rows, header="indicator,area,period,value,previous")
+    records = [json.loads(line) for line in _every_engine(ruleset, path).splitlines()]
+    moves = {r["period"]: r["travel"][0] for r in records}
+    assert moves["2022/23 Q1 YTD"]["reason"].startswith("a year-to-date value starts again")
+    assert moves["2022/23 Q3"]["reason"].startswith("the series breaks at 2022/23 Q3")
+    assert [moves[p]["direction"] for p in ("2022/23 Q2 YTD", "2022/23 Q4")] == ["up", "up"]
+
+
+def test_a_value_given_again_is_kept_as_the_latest_in_the_look_back(tmp_path: Path) -> None:
+    """An earlier column giving a row already held makes it the newest of the stream's
+    recent rows: still there when the look-back has dropped rows read after it."""
+    rows = ["up,E0,2022/23 Q1,60%,,"]
+    rows += [f"up,F{n},2022/23 Q1,61%,," for n in range(LOOKBACK_ROWS - 3)]
+    rows += ["up,E0,2023/24 Q1,65%,,60%"]  # gives E0's 2022/23 Q1 row again: the newest
+    rows += [f"up,G{n},2022/23 Q1,61%,," for n in range(4)]  # the three oldest dropped
+    rows += ["up,E0,2022/23 Q2,62%,,", "up,F0,2022/23 Q2,63%,,"]
+    header = "indicator,area,period,value,previous,last_year"
+    path = _lines(tmp_path / "d.csv", rows, header=header)
+    records = [json.loads(line) for line in _every_engine(PLAIN, path).splitlines()]
+    latest = {(r["area"], r["period"]): r["travel"][0] for r in records}
+    assert latest[("E0", "2022/23 Q2")]["direction"] == "up"
+    assert latest[("F0", "2022/23 Q2")]["reason"].startswith("no row for 2022/23 Q1 among")

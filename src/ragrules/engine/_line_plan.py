@@ -126,6 +126,26 @@ class Planned:
         )
 
 
+class Layout:
+    """Where a plan's lines give their earlier values, for one stream's earlier columns."""
+
+    __slots__ = ("by_period", "columns", "comparisons")
+
+    def __init__(
+        self,
+        columns: tuple[Period, ...],
+        comparisons: tuple[tuple[int, Period, int], ...],
+        by_period: bool,
+    ) -> None:
+        # The earlier columns' periods, in the stream's order of roles.
+        self.columns = columns
+        # Per comparison: (index, earlier period, the column giving it: len(columns) when
+        # none does, -1 when the comparison restarts and reads nothing).
+        self.comparisons = comparisons
+        # Whether the line's values are placed by period first (two may be one period).
+        self.by_period = by_period
+
+
 class LinePlan:
     """One indicator and period: its earlier periods, and each value text's rating."""
 
@@ -182,6 +202,9 @@ class LinePlan:
             self.columns is not None and self.columns["previous"] == self.columns["last_year"]
         )
         self._rated: dict[str, Rated] = {}
+        # Where a line's earlier values are, for the stream that uses the plan (each stream
+        # has a planner of its own): set by `RowStream.plain` on its first line.
+        self.layout: Layout | None = None
         # Comparisons with no number to compare, by (index, earlier text or None for no row):
         # worded alike for every value and series (`RowStream.unread`).
         self.worded: dict[tuple[int, str | None], Movement] = {}
@@ -241,6 +264,19 @@ class LinePlan:
         self.alike, _, self.numbers = alike.setdefault(self.bands, (len(alike), indicator, {}))
         # A band that reads travel: the general path rates the indicator.
         self.travelled = any(band.travel is not None for band in indicator.scale.bands)
+
+    def lay_out(self, roles: tuple[str, ...]) -> Layout:
+        """Where the plan's lines give their earlier values, for a stream whose earlier
+        columns hold `roles` (kept with the plan as its `layout`)."""
+        at = () if self.columns is None else tuple(self.columns[role] for role in roles)
+        given = (self.period, *at)
+        comparisons = tuple(
+            (index, when, -1 if restarts else at.index(when) if when in at else len(at))
+            for index, (when, restarts) in enumerate(zip(self.earlier, self.restarts, strict=True))
+        )
+        by_period = (self.columns is None and bool(roles)) or len(set(given)) < len(given)
+        self.layout = Layout(at, comparisons, by_period)
+        return self.layout
 
     def reading(self, text: str) -> Decimal | None:
         """An earlier value text as travel compares it (None: not a number)."""

@@ -174,8 +174,57 @@ class RowStream:
         if plan is None:
             return None
         rated = plan.rated(value)
+        if rated is None:
+            return None
+        layout = plan.layout or plan.lay_out(self.earlier_roles)
+        if layout.by_period:
+            return self._plain_placed(
+                plan, rated, row, indicator, area, value, earlier, columns, commentary
+            )
+        breakdown: tuple[tuple[str, str], ...] = ()
+        series: Series = (indicator, area, ())
+        if self.breakdowns:
+            breakdown, series = self._series(indicator, area, columns)
+        history = self.history
+        own = plan.period
+        if area and (series, own) in history.rows:
+            return None
+        number = rated.value
+        if number is None:
+            moves: list[Moved | Movement] = list(rated.result().travel)
+        else:
+            moves = []
+            for index, when, column in layout.comparisons:
+                found: Observation | str | None = None
+                if column >= 0:  # not a comparison that restarts (the general path says why)
+                    found = earlier[column] if column < len(earlier) else ""
+                    if not found:
+                        found = history.get((series, when))
+                moves.append(self._compared(plan, index, number, series, found))
+        self._keep(series, own, value, row)
+        for when, text in zip(layout.columns, earlier, strict=True):
+            if text:
+                self._keep(series, when, text)
+        if len(history) > LOOKBACK_ROWS:
+            history.trim()
+        return Planned(plan, rated, row, area, breakdown, moves, commentary, columns)
+
+    def _plain_placed(
+        self,
+        plan: LinePlan,
+        rated: Rated,
+        row: int,
+        indicator: str,
+        area: str,
+        value: str,
+        earlier: Sequence[str],
+        columns: tuple[tuple[str, str], ...],
+        commentary: str,
+    ) -> Planned | None:
+        """`plain` for a plan whose earlier columns may give one period twice: the line's
+        values placed by period first."""
         placed = self._placed(plan, indicator, area, value, earlier, columns)
-        if rated is None or placed is None:
+        if placed is None:
             return None
         breakdown, series, line = placed
         if area and (series, plan.period) in self.history.rows:
@@ -189,6 +238,17 @@ class RowStream:
             ]
         self._remember(series, line, plan.period, row)
         return Planned(plan, rated, row, area, breakdown, moves, commentary, columns)
+
+    def _keep(self, series: Series, when: Period, text: str, row: int | None = None) -> None:
+        """A value of a plain line as the latest of its key (`_remember`, one at a time)."""
+        history = self.history
+        key = (series, when)
+        size = len(history)
+        history[key] = text
+        if len(history) == size:  # a key kept before: now the latest
+            history.move_to_end(key)
+        if row is not None and series[1]:  # the line's own row, of an area's series
+            history.rows[key] = row
 
     def replay(
         self,
@@ -232,9 +292,7 @@ class RowStream:
         breakdown: tuple[tuple[str, str], ...] = ()
         series: Series = (indicator, area, ())
         if self.breakdowns:
-            known = dict(columns)
-            breakdown = tuple((name, known.get(name, "")) for name in self.breakdowns)
-            series = (indicator, area, tuple(text for _, text in breakdown))
+            breakdown, series = self._series(indicator, area, columns)
         line = {plan.period: value}
         if earlier:
             if plan.columns is None:
@@ -248,6 +306,14 @@ class RowStream:
                         return None
                     line[at] = text
         return breakdown, series, line
+
+    def _series(
+        self, indicator: str, area: str, columns: tuple[tuple[str, str], ...]
+    ) -> tuple[tuple[tuple[str, str], ...], Series]:
+        """A line's breakdown, from its columns, and its series."""
+        known = dict(columns)
+        breakdown = tuple((name, known.get(name, "")) for name in self.breakdowns)
+        return breakdown, (indicator, area, tuple(text for _, text in breakdown))
 
     def _move(
         self,
@@ -265,6 +331,17 @@ class RowStream:
             found = line.get(when)
             if found is None:
                 found = self.history.get((series, when))
+        return self._compared(plan, index, value, series, found)
+
+    def _compared(
+        self,
+        plan: LinePlan,
+        index: int,
+        value: Decimal,
+        series: Series,
+        found: Observation | str | None,
+    ) -> Moved | Movement:
+        """Comparison `index` with the earlier row found (None: none)."""
         if type(found) is str:
             earlier = plan.reading(found)
             if earlier is not None:

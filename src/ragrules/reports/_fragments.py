@@ -29,8 +29,10 @@ class PlanParts:
         record = rated.result().to_dict()
         self.head = "{" + part(record, "indicator", "polarity") + ", "
         self.period = ", " + part(record, "period", "period") + ', "row": '
-        # A movement's frame by comparison and outcome.
+        # A movement's frame by comparison and outcome; an earlier value's JSON by its text
+        # (a writer may hand the plans of one indicator one dict).
         self.frames: dict[int, tuple[str, str]] = {}
+        self.middles: dict[str, str] = {}
         indicator = rated.plan.indicator
         self.statuses = indicator.scale.statuses_for(indicator.polarity)  # best first
         # For the numbers the plan's own bands rate (found with the first): the bands from

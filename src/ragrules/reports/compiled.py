@@ -13,12 +13,13 @@ import itertools
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from ragrules.engine._rates import MARK_COLUMNS, is_marked
 from ragrules.engine.judgement import JUDGEMENT_COLUMNS
-from ragrules.engine.plan import LinePlan, Planned, RowStream
+from ragrules.engine.plan import LinePlan, Planned, Rated, RowStream
 from ragrules.engine.result import movement_dict
 from ragrules.engine.ruleset import Ruleset
 from ragrules.engine.selection import exceptions
@@ -309,13 +310,16 @@ class _JsonLines:
         self.moves: dict[tuple[LinePlan, str, object, str, object, object, str], str] = {}
         self.worded: dict[int, tuple[Movement, str, str | None, bool]] = {}
         self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
-        self.middles: dict[tuple[str, str], str] = {}
+        # Earlier values' JSON by text, one dict for the plans of an indicator, and how many
+        # they hold between them (bounded as `_kept` bounds a cache).
+        self.middles: dict[str, dict[str, str]] = {}
+        self.middles_kept = 0
         self.columns: dict[tuple[tuple[str, str], ...], str] = {}
         self.places: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
 
     def write(self, planned: Planned) -> None:
         rated, plan = planned.rated, planned.plan
-        parts = self.plans.get(plan) or _kept(self.plans, plan, lambda: PlanParts(rated))
+        parts = self.plans.get(plan) or _kept(self.plans, plan, self._parts, rated)
         # A number the plan rates reads the same for every plan alike in bands (a year's
         # quarters, as a rule): rendered once for them.
         shown = (plan.alike, rated.text) if rated.fast else rated
@@ -330,9 +334,9 @@ class _JsonLines:
                 if frame is None:
                     frame = _movement_frame(plan.movement(move))
                     parts.frames[index * 64 + code] = frame
-                middle = self.middles.get((plan.id, earlier_text)) or _kept(
-                    self.middles, (plan.id, earlier_text), earlier_pairs, earlier, earlier_text
-                )
+                middle = parts.middles.get(earlier_text)
+                if middle is None:
+                    middle = self._middle(parts.middles, earlier, earlier_text)
                 moves.append(f"{frame[0]}{middle}{frame[1]}")
                 judgements.append(plan.judged_as[code])
                 continue
@@ -409,6 +413,20 @@ class _JsonLines:
         ):
             tally.findings += 1
         tally.exceptions += selected
+
+    def _parts(self, rated: Rated) -> PlanParts:
+        parts = PlanParts(rated)
+        parts.middles = self.middles.setdefault(rated.plan.id, parts.middles)
+        return parts
+
+    def _middle(self, middles: dict[str, str], earlier: Decimal, text: str) -> str:
+        if self.middles_kept >= _FRAGMENTS:
+            for kept in self.middles.values():
+                kept.clear()
+            self.middles_kept = 0
+        self.middles_kept += 1
+        found = middles[text] = earlier_pairs(earlier, text)
+        return found
 
     def _exceptions(self, planned: Planned) -> tuple[bool, str]:
         result = planned.result()
