@@ -18,6 +18,7 @@ import filecmp
 import functools
 import inspect
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -44,9 +45,14 @@ Target = tuple[str, str, bool]  # what, result, met
 
 
 def timed(function: Callable[[], T], repeat: int = 1) -> tuple[float, T]:
-    """Best wall time of `repeat` runs, and the last result."""
+    """Best wall time of `repeat` runs, and the last result.
+
+    Each run starts with the file system's pending writes flushed (`os.sync`, untimed): a
+    run that writes a large file otherwise leaves its flushing to slow whichever runs next.
+    """
     best = float("inf")
     for _ in range(repeat):
+        os.sync()
         start = time.perf_counter()
         result = function()
         best = min(best, time.perf_counter() - start)

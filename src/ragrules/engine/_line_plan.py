@@ -289,6 +289,19 @@ class LinePlan:
             self.readings[text] = found
         return found
 
+    def compare(self, index: int, value: Decimal, text: str) -> Moved | None:
+        """Comparison `index` of `value` with an earlier value text, made here when the text
+        is a number (None: the general path words it)."""
+        readings = self.readings
+        earlier = readings[text] if text in readings else self.reading(text)
+        if earlier is None:
+            return None
+        if self.plain_travel:  # no margin: unchanged, up or down (see `outcome`)
+            code = 0 if value == earlier else 1 if value > earlier else 2
+        else:
+            code = self.outcome(value, earlier)
+        return (index, earlier, text, code)
+
     def outcome(self, value: Decimal, earlier: Decimal) -> int:
         """The direction and judgement of a movement from `earlier` to `value`, as
         `travel.direction` and `travel.judge` find them: an index into `outcomes`."""

@@ -200,13 +200,9 @@ class RowStream:
                     found = earlier[column] if column < len(earlier) else ""
                     if not found:
                         found = history.get((series, when))
-                moves.append(self._compared(plan, index, number, series, found))
-        self._keep(series, own, value, row)
-        for when, text in zip(layout.columns, earlier, strict=True):
-            if text:
-                self._keep(series, when, text)
-        if len(history) > LOOKBACK_ROWS:
-            history.trim()
+                moved = plan.compare(index, number, found) if type(found) is str else None
+                moves.append(moved or self._worded_kept(plan, index, number, series, found))
+        self._remember(series, own, value, row, layout.columns, earlier)
         return Planned(plan, rated, row, area, breakdown, moves, commentary, columns)
 
     def _plain_placed(
@@ -236,19 +232,8 @@ class RowStream:
             moves = [
                 self._move(plan, index, number, series, line) for index in range(len(plan.earlier))
             ]
-        self._remember(series, line, plan.period, row)
+        self._remember_placed(series, line, row)
         return Planned(plan, rated, row, area, breakdown, moves, commentary, columns)
-
-    def _keep(self, series: Series, when: Period, text: str, row: int | None = None) -> None:
-        """A value of a plain line as the latest of its key (`_remember`, one at a time)."""
-        history = self.history
-        key = (series, when)
-        size = len(history)
-        history[key] = text
-        if len(history) == size:  # a key kept before: now the latest
-            history.move_to_end(key)
-        if row is not None and series[1]:  # the line's own row, of an area's series
-            history.rows[key] = row
 
     def replay(
         self,
@@ -272,7 +257,7 @@ class RowStream:
         _, series, line = placed
         if area and (series, plan.period) in self.history.rows:
             return False  # a duplicate: kept (not at all) as the general path keeps it
-        self._remember(series, line, plan.period, row)
+        self._remember_placed(series, line, row)
         return True
 
     def replay_general(self, observations: list[Observation]) -> None:
@@ -331,25 +316,19 @@ class RowStream:
             found = line.get(when)
             if found is None:
                 found = self.history.get((series, when))
-        return self._compared(plan, index, value, series, found)
+        moved = plan.compare(index, value, found) if type(found) is str else None
+        return moved or self._worded_kept(plan, index, value, series, found)
 
-    def _compared(
+    def _worded_kept(
         self,
         plan: LinePlan,
         index: int,
         value: Decimal,
         series: Series,
         found: Observation | str | None,
-    ) -> Moved | Movement:
-        """Comparison `index` with the earlier row found (None: none)."""
-        if type(found) is str:
-            earlier = plan.reading(found)
-            if earlier is not None:
-                if plan.plain_travel:  # no margin: unchanged, up or down (see `outcome`)
-                    code = 0 if value == earlier else 1 if value > earlier else 2
-                else:
-                    code = plan.outcome(value, earlier)
-                return (index, earlier, found, code)
+    ) -> Movement:
+        """Comparison `index` when the earlier row found (None: none) gives no number to
+        compare, as the general path words it."""
         if found is None or type(found) is str:
             # No row, or a text that is not a number: worded alike for every value and
             # series (`unread`), so worded once per plan.
@@ -394,17 +373,39 @@ class RowStream:
         assert isinstance(move, Movement), "a number is compared, not worded"
         return move
 
-    def _remember(self, series: Series, line: Mapping[Period, str], own: Period, row: int) -> None:
-        """A plain line's values as the latest of their keys; its own row's number kept."""
+    def _remember(
+        self,
+        series: Series,
+        own: Period,
+        value: str,
+        row: int,
+        periods: Sequence[Period],
+        texts: Sequence[str],
+    ) -> None:
+        """A plain line's values, its own and its earlier columns' (blank ones are none), as
+        the latest of their keys; its own row's number kept."""
         history = self.history
-        for when, text in line.items():
-            key = (series, when)
-            history[key] = text
+        key = (series, own)
+        size = len(history)
+        history[key] = value
+        if len(history) == size:  # a key kept before: now the latest
             history.move_to_end(key)
         if series[1]:  # an area's row (see `_placing.rated_rows`)
-            history.rows[(series, own)] = row
+            history.rows[key] = row
+        for when, text in zip(periods, texts, strict=True):
+            if text:
+                key = (series, when)
+                size = len(history)
+                history[key] = text
+                if len(history) == size:
+                    history.move_to_end(key)
         if len(history) > LOOKBACK_ROWS:
             history.trim()
+
+    def _remember_placed(self, series: Series, line: dict[Period, str], row: int) -> None:
+        """`_remember` for a line's values placed by period (`_placed`)."""
+        own, *given = line  # the line's own period first, then its earlier columns'
+        self._remember(series, own, line[own], row, given, [line[when] for when in given])
 
     def general(self, observations: list[Observation]) -> list[Result | Rejection]:
         """A line's results and rejections by the general path, with the shared history."""

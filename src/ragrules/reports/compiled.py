@@ -245,11 +245,8 @@ class _Lines:
         present = [index for index in at if index != _ABSENT]
         width = max([*present, *self.own], default=0) + 1
         pick = operator.itemgetter(*present) if len(present) > 1 else None
-        # Each text's place among the picked cells (-1: a field the file does not have).
-        slots, n = [], 0
-        for index in at:
-            slots.append(-1 if index == _ABSENT else n)
-            n += index != _ABSENT
+        # Where a blank text goes among the picked cells' for each field the file lacks.
+        absent = [place for place, index in enumerate(at) if index == _ABSENT]
         own, marks, plain, json_lines = self.own, self.marks, self.plain, self.json
         first_other = len(wanted) + len(earlier)
         other_names = [name for name, _ in others]
@@ -265,7 +262,9 @@ class _Lines:
                 and not (marks and any(is_marked(cells[index]) for index in marks))
             ):
                 got = pick(cells)
-                texts = [got[slot].strip() if slot >= 0 else "" for slot in slots]
+                texts = list(map(str.strip, got))
+                for place in absent:
+                    texts.insert(place, "")
                 indicator, area, period, value, commentary = texts[:5]
                 if not indicator and not any(cell.strip() for cell in cells):
                     continue  # a blank line: no row
