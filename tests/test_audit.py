@@ -225,6 +225,21 @@ def test_audit_with_nothing_to_check_fails(capsys: pytest.CaptureFixture[str]) -
     assert "no published values to check" in capsys.readouterr().err
 
 
+def test_audit_json_with_nothing_to_check_still_prints_its_document(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A pipe reading `--format json` gets a document saying nothing was checked (and exit 1),
+    not an empty output."""
+    dudley = str(EXAMPLES / "dudley-2021-22-q3.toml")
+    data = str(EXAMPLES / "dudley-2021-22-q3.csv")
+    assert main(["audit", dudley, data, "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert (document["checked"], document["mismatches"]) == (0, [])
+    assert document["period"] == "2021/22 Q3"
+    assert "no published values to check" in captured.err
+
+
 def test_a_published_status_in_any_mapping_is_checked() -> None:
     """Rows given as any mapping (not only a dict) have their published statuses checked."""
     import types

@@ -43,8 +43,7 @@ def run_audit(args: argparse.Namespace) -> int:
             "published_NAME columns for the ruleset's comparisons)",
             file=sys.stderr,
         )
-        return FINDINGS
-    if args.format == "json":
+    if args.format == "json":  # the document even when nothing was checked: a pipe reads it
         data = {
             "ruleset": found.report.to_dict()["ruleset"],
             "period": None if found.report.period is None else str(found.report.period),
@@ -53,7 +52,9 @@ def run_audit(args: argparse.Namespace) -> int:
             **({"overrides": [_override(r) for r in found.overrides]} if found.overrides else {}),
         }
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        return FINDINGS if found.mismatches else OK
+        return FINDINGS if found.mismatches or not found.checked else OK
+    if not found.checked:
+        return FINDINGS
     period = found.report.period or "no period"
     count = len(found.mismatches)
     say(
