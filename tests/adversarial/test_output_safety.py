@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import ragrules
 from ragrules.cli import main
 from ragrules.engine.report import Rejection, Report, Result
-from ragrules.model._text import terminal_safe
+from ragrules.model._text import display_width, terminal_safe
 from ragrules.model.errors import Problem
 from ragrules.reports._cells import CSV_TRIGGERS, csv_safe, csv_unsafe
 from ragrules.reports.markdown import to_markdown
@@ -336,6 +336,26 @@ def test_any_text_in_any_field_gives_a_table_without_controls(
     table = 1 + len(report.results)
     rest = 1 + bool(summary.unrated) + len(summary.travel) + bool(report.rejected)
     assert len(text.splitlines()) == 4 + table + 1 + rest
+
+
+def test_the_tables_columns_line_up_on_a_terminal_whatever_the_script() -> None:
+    """Wide characters take two columns and combining marks none: the cells after them
+    start in the same column on every line, as a terminal shows them."""
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "w"\n'
+        '[[indicator]]\nid = "up"\nunit = "number"\ntarget = 70\n'
+        "tolerance = { absolute = 5 }\n"
+    )
+    areas = ["東京都", "Cafe\u0301", "E06000001", "\uff26\uff55\uff4c\uff4c"]
+    rows = [{"indicator": "up", "area": a, "period": "2022/23 Q1", "value": "60"} for a in areas]
+    lines = to_table(ruleset.rate(rows)).splitlines()
+    table = [line for line in lines if line.startswith(("Area", *areas))]
+    assert len(table) == 1 + len(areas)
+    starts = set()
+    for line in table:
+        cell = "Indicator" if line.startswith("Area") else "up"
+        starts.add(display_width(line[: line.index("  " + cell) + 2]))
+    assert len(starts) == 1, table
 
 
 def test_problems_print_without_control_characters() -> None:

@@ -9,6 +9,7 @@ instead. Imports nothing from ragrules: the errors every layer raises print thro
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 _VOWELS = frozenset("aeiouAEIOU")
 
@@ -60,6 +61,27 @@ def terminal_safe(text: str) -> str:
     the escaped text cannot be told apart from text that held the escape as written.
     """
     return text.translate(_TERMINAL)
+
+
+def display_width(text: str) -> int:
+    """The columns a terminal gives `text`, so that a table's columns line up: two for a
+    wide or full-width character (東), none for a combining mark or a zero-width one (a
+    decomposed é is one column), one for any other."""
+    if text.isascii():
+        return len(text)
+    return sum(_columns(character) for character in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _columns(character: str) -> int:
+    if unicodedata.combining(character) or unicodedata.category(character) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+
+
+def padded(text: str, width: int) -> str:
+    """`text` with spaces after it to fill `width` columns on a terminal (`display_width`)."""
+    return text + " " * (width - display_width(text))
 
 
 def terminal_lines(text: str) -> str:

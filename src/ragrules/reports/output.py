@@ -12,7 +12,7 @@ import io
 import json
 
 from ragrules.engine.report import Report, Result
-from ragrules.model._text import first_upper, terminal_safe
+from ragrules.model._text import display_width, first_upper, padded, terminal_safe
 from ragrules.model.rules import RulesetData
 from ragrules.model.units import with_unit
 from ragrules.reports._cells import csv_row, csv_writer
@@ -103,9 +103,10 @@ def to_table(report: Report) -> str:
     rows += [
         (*_series_cells(result, series), *_table_row(result, ruleset)) for result in report.results
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    # Widths as a terminal shows the text: a wide character takes two columns.
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        cells = [padded(cell, width) for cell, width in zip(row, widths, strict=False)]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     summary = report.summary
     _, statuses, reasons = summary_rows(report)
