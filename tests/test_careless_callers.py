@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import ragrules
 from ragrules import Problem
-from ragrules.model import observations
+from ragrules.model import _keys
 from ragrules.model.observations import read_mapping
 from ragrules.output import to_json
 from tests.conftest import EXAMPLES
@@ -49,7 +49,7 @@ def _statuses(rows: Sequence[Mapping[Any, object]]) -> list[tuple[str, str]]:
 def test_str_enum_keys_read_by_their_value_whatever_came_first(enum_first: bool) -> None:
     """A `(str, Enum)` key is its value; and a layout found for one kind of key is never
     handed to equal keys of another (the cache once returned the Enum's for plain dicts)."""
-    observations._layout.cache_clear()
+    _keys._layout.cache_clear()
     enum_row = {Col.INDICATOR: Pi.ONE, Col.PERIOD: "2020/21 Q2", Col.VALUE: "5"}
     plain_row = {"indicator": "pi-1", "period": "2020/21 Q2", "value": "4"}
     first, second = (enum_row, plain_row) if enum_first else (plain_row, enum_row)
@@ -59,7 +59,7 @@ def test_str_enum_keys_read_by_their_value_whatever_came_first(enum_first: bool)
 
 def test_equal_keys_of_other_types_keep_their_own_names() -> None:
     """`1 == True` and `1 == 1.0`: each key is named as written, whichever came first."""
-    observations._layout.cache_clear()
+    _keys._layout.cache_clear()
     keys: list[Any] = [1, True, 1.0]
     names = [read_mapping({"indicator": "pi-1", "value": "5", key: "x"})[0].extra for key in keys]
     assert names == [(("1", "x"),), (("true", "x"),), (("1.0", "x"),)]
@@ -152,3 +152,21 @@ def test_an_argument_error_has_no_made_up_file() -> None:
     assert str(caught.value).startswith("period: the report period must be text")
     assert str(Problem(message="m", line=3, column=1)) == "<text>:3:1: m"
     assert str(Problem(message="m", key="k")) == "k: m"
+
+
+def test_other_columns_given_as_a_mapping_are_read_as_a_rows_other_keys() -> None:
+    """`extra` as a dict (the natural guess) is read as `from_mapping` reads a row's other
+    keys, where it used to be kept as given and fail far away, at the first column look-up."""
+    given = ragrules.Observation(indicator="pi-1", extra={"Benchmark ": 7, "note": "late"})
+    assert given.extra == (("benchmark", "7"), ("note", "late"))
+    assert given.column("Benchmark") == "7"
+    assert given == ragrules.Observation.from_mapping(
+        {"indicator": "pi-1", "Benchmark ": 7, "note": "late"}
+    )
+    assert ragrules.Observation(indicator="pi-1", extra=[("a", "1")]).extra == (("a", "1"),)
+
+
+@pytest.mark.parametrize("extra", ["benchmark", 5, [("a",)], [("a", "1", "2")]])
+def test_other_columns_that_are_not_pairs_are_a_type_error(extra: object) -> None:
+    with pytest.raises(TypeError, match="extra must be"):
+        ragrules.Observation(indicator="pi-1", extra=extra)

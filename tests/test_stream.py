@@ -379,7 +379,7 @@ def test_a_line_with_the_period_asked_for_rates_that_period(tmp_path: Path) -> N
         {"indicator": "up", "period": "2020/21", "value": "75%", "row": 2},
         {"indicator": "up", "period": "2021/22", "value": "60%", "row": 2},
     ]
-    observations = [ragrules.Observation(**row) for row in rows]  # type: ignore[arg-type]
+    observations = [ragrules.Observation(**row) for row in rows]
     (result,) = RULESET.iter_rate(observations, period="2020/21")
     assert isinstance(result, ragrules.Result)
     assert (str(result.period), result.status) == ("2020/21", "green")

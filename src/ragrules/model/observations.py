@@ -11,11 +11,17 @@ import functools
 import math
 import operator
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 import attrs
 
+from ragrules.model._keys import _EARLIER, _FIELD, _layout_of
+from ragrules.model._keys import EARLIER_COLUMNS as EARLIER_COLUMNS  # model names, used here
+from ragrules.model._keys import FIELDS as FIELDS
+from ragrules.model._keys import column_clash as column_clash  # model names, used by readers
+from ragrules.model._keys import field_named as field_named
+from ragrules.model._keys import period_named as period_named
 from ragrules.model._text import as_str, mended
 from ragrules.model._text import column_key as column_key  # a model name, used here
 from ragrules.model.numbers import NumberError, split_value, to_decimal
@@ -42,13 +48,6 @@ NO_DATA_TOKENS = frozenset(
     }
 )
 SUPPRESSED_TOKENS = frozenset({"c", "x", "z", ":", "*", "[c]", "[x]", "[z]", "supp", "suppressed"})
-
-FIELDS = ("indicator", "area", "period", "value", "target", "commentary", "caveat", "flag")
-# Columns (by column key) that hold an earlier period's value on the same row, as council
-# tables print them: the previous period's, and the same period last year's.
-EARLIER_COLUMNS = ("previous", "last_year")
-# National exports' headers (Fingertips, LG Inform; by column key) for the fields.
-_HEADER_ALIASES = {"area_code": "area", "time_period": "period", "indicator_id": "indicator"}
 
 # Other columns (by column key) that speak of the row's own value, not of its series: an
 # earlier value a wide row carries (`previous`) does not inherit them.
@@ -150,6 +149,23 @@ def _caveat_text(raw: object) -> str:
     return text if marked(text) else ""
 
 
+def _extra_columns(raw: object) -> tuple[tuple[str, str], ...]:
+    """Other columns as (column key, text) pairs: a tuple as given (the readers' own), a
+    mapping or other pairs read as `from_mapping` reads a row's other keys."""
+    if type(raw) is tuple:
+        return raw
+    if isinstance(raw, Mapping):
+        raw = raw.items()
+    if isinstance(raw, (str, bytes)) or not isinstance(raw, Collection):
+        raise TypeError(
+            f"extra must be a mapping of column to text, or (column, text) pairs: {raw!r}"
+        )
+    try:
+        return tuple((column_key(name), _as_text(text)) for name, text in raw)
+    except (TypeError, ValueError):
+        raise TypeError(f"extra must be (column, text) pairs: {raw!r}") from None
+
+
 @attrs.frozen(kw_only=True)
 class Observation:
     """One published row. Every field is text exactly as published; `row` says where it was."""
@@ -165,7 +181,8 @@ class Observation:
     caveat: str = attrs.field(default="", converter=_caveat_text)
     flag: str = attrs.field(default="", converter=_as_text)
     row: int | None = attrs.field(default=None, converter=_row_number)
-    extra: tuple[tuple[str, str], ...] = ()  # other columns, e.g. benchmarks, by column_key
+    # Other columns, e.g. benchmarks, by column_key.
+    extra: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_extra_columns)
 
     @property
     def flagged(self) -> bool:
@@ -305,89 +322,6 @@ def earlier_rows(
         for role, text in earlier.items()
         if text
     ]
-
-
-def period_named(name: str) -> str | None:
-    """A column's name read as a period (`2020/21 Q1`), as printed, keeping the `FY` or `AY`
-    it names (`FY 2020/21` is a financial year under any ruleset); None if it is none."""
-    if not name.strip():
-        return None
-    try:
-        return written_as(parse_period(name), name)
-    except PeriodError:
-        return None
-
-
-def field_named(name: str, present: Collection[str]) -> str:
-    """A column's name (a column key) as the field it gives: a national export's `Area Code`
-    is the area, `Time period` the period and `Indicator ID` the indicator, where `present`
-    (the other names) has no column named after the field itself."""
-    alias = _HEADER_ALIASES.get(name)
-    return alias if alias and alias not in present else name
-
-
-_FIELD, _EARLIER, _OTHER = "field", "earlier", "other"
-
-
-@attrs.frozen
-class _Layout:
-    """What a mapping's keys hold: each key's column name and kind (a field, an earlier
-    value, another column), and the keys that are periods of a wide row (key index ->
-    period as printed; none when a key gives the value)."""
-
-    names: tuple[tuple[str, str], ...]
-    wide: Mapping[int, str]
-
-
-def _layout_of(keys: tuple[object, ...]) -> _Layout:
-    """The layout of a mapping's keys, found once per keys and their types: keys that are
-    equal but of other types (`1` and `True`, `1` and `1.0`) are named differently."""
-    return _layout(keys, tuple(map(type, keys)))
-
-
-@functools.lru_cache(maxsize=256)
-def _layout(keys: tuple[object, ...], _types: tuple[type, ...]) -> _Layout:
-    """The layout of a set of keys, found once: rows given as dicts share their keys, so a
-    million rows match them once."""
-    clash = column_clash(keys, fields_only=True)
-    if clash is not None:
-        # `value` and `Value` (or `value `) name one field: which one is meant?
-        first, second, name = clash
-        raise ValueError(f"keys {first!r} and {second!r} both give {name!r}")
-    own = [column_key(key) for key in keys]
-    present = set(own)
-    # A national export's `Area Code` is the area, as in a CSV.
-    names = [field_named(name, present) for name in own]
-    kinds = tuple(
-        (name, _FIELD if name in FIELDS else _EARLIER if name in EARLIER_COLUMNS else _OTHER)
-        for name in names
-    )
-    wide: dict[int, str] = {}
-    if "value" not in names:
-        for index, (key, (_, kind)) in enumerate(zip(keys, kinds, strict=True)):
-            when = period_named(as_str(key)) if kind == _OTHER else None
-            if when is not None and when not in wide.values():
-                wide[index] = when
-    return _Layout(names=kinds, wide=wide)
-
-
-def column_clash(
-    keys: Sequence[object], *, fields_only: bool = False
-) -> tuple[object, object, str] | None:
-    """The first two keys that give one column name as rows are read (`value` and `Value`,
-    `value ` or `VALUE`; `indicator` and `Indicator ID`), and that name; None if none do.
-    With `fields_only`, only two keys that give one field (or earlier value) count."""
-    given: dict[str, object] = {}  # the key each name came from
-    names = [column_key(key) for key in keys]
-    present = set(names)
-    for key, own in zip(keys, names, strict=True):
-        name = field_named(own, present)
-        if fields_only and name not in FIELDS and name not in EARLIER_COLUMNS:
-            continue
-        if name in given:
-            return given[name], key, name
-        given[name] = key
-    return None
 
 
 @attrs.frozen(kw_only=True)
