@@ -5,8 +5,10 @@ are not rows, row numbers that are not numbers, and errors about arguments."""
 
 from __future__ import annotations
 
+import csv
 import decimal
 import enum
+import io
 import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -18,14 +20,21 @@ from hypothesis import strategies as st
 
 import ragrules
 from ragrules import Problem
+from ragrules.data import parse_columns, parse_csv
 from ragrules.model import _keys
 from ragrules.model.observations import read_mapping
 from ragrules.output import to_json
+from ragrules.stream import write_stream
 from tests.conftest import EXAMPLES
 
 RULESET = ragrules.loads(
     '[ruleset]\nformat = 1\nid = "r"\n'
     '[[indicator]]\nid = "pi-1"\ntarget = 5\ntolerance = { relative = "10%" }\n'
+)
+RULESET_WITH_TRAVEL = ragrules.loads(
+    '[ruleset]\nformat = 1\nid = "t"\n'
+    '[travel.comparisons]\nshort = { against = "previous-period" }\n'
+    '[[indicator]]\nid = "pi-1"\ntarget = 75\ntolerance = { relative = "10%" }\n'
 )
 
 
@@ -170,3 +179,39 @@ def test_other_columns_given_as_a_mapping_are_read_as_a_rows_other_keys() -> Non
 def test_other_columns_that_are_not_pairs_are_a_type_error(extra: object) -> None:
     with pytest.raises(TypeError, match="extra must be"):
         ragrules.Observation(indicator="pi-1", extra=extra)
+
+
+def test_columns_given_as_text_or_with_other_keys_are_a_type_error() -> None:
+    """The readers take `columns` as a mapping; the command line's text form is read by
+    `parse_columns`, and the error says so, where it was an AttributeError deep inside."""
+    text = "indicator,Q2,period\npi-1,5,2020/21 Q2\n"
+    with pytest.raises(TypeError, match="parse_columns reads"):
+        parse_csv(text, columns="Q2=value")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="columns must map column names to fields"):
+        parse_csv(text, columns={2: "value"})  # type: ignore[dict-item]
+    (row,) = parse_csv(text, columns=parse_columns("Q2=value"))
+    assert isinstance(row, ragrules.Observation) and row.value == "5"
+
+
+def test_a_streams_one_passed_through_column_named_alone_is_one_column() -> None:
+    out = io.StringIO()
+    rows = [{"indicator": "pi-1", "period": "2020/21 Q2", "value": "5", "authority": "A"}]
+    write_stream(RULESET.iter_rate(rows), RULESET, out, "csv", columns="authority")
+    header, line = list(csv.reader(io.StringIO(out.getvalue())))
+    assert header[-1] == "authority" and line[-1] == "A"
+    assert "a" not in header
+
+
+def test_a_streak_counts_judgements_given_as_text_too() -> None:
+    (result,) = RULESET_WITH_TRAVEL.rate(
+        [
+            {"indicator": "pi-1", "period": "2020/21 Q1", "value": "80"},
+            {"indicator": "pi-1", "period": "2020/21 Q2", "value": "70"},
+        ]
+    ).results
+    (move,) = result.travel
+    assert move.judgement is not None
+    as_text = move.judgement.value
+    assert move.streak({as_text}) == move.streak({move.judgement}) == 1
+    assert move.streak(as_text) == move.streak(move.judgement) == 1
+    assert move.streak({"improving" if as_text == "worsening" else "worsening"}) == 0

@@ -194,6 +194,30 @@ def test_bases_outside_the_allowed_folders_are_refused(tmp_path: Path) -> None:
     assert ragrules.load(path, allowed=[outside]).indicators
 
 
+def test_one_folder_given_alone_is_that_folder_never_its_characters(tmp_path: Path) -> None:
+    """`allowed="/some/dir"` allows that folder: read character by character it allowed `/`,
+    and so every file. `search_path` given alone is one folder too."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    _write(outside, "base.toml", BASE)
+    unrelated = tmp_path / "unrelated"
+    unrelated.mkdir()
+    inside = tmp_path / "inside"
+    inside.mkdir()
+    child = f'[ruleset]\nformat = 1\nid = "c"\nextends = "{outside / "base.toml"}"\n'
+    path = _write(inside, "c.toml", child)
+    for allowed in (str(unrelated), unrelated):
+        with pytest.raises(ragrules.RulesetError, match="outside the folders this load may read"):
+            ragrules.load(path, allowed=allowed)
+        with pytest.raises(ragrules.RulesetError, match="outside the folders this load may read"):
+            ragrules.loads(child, directory=inside, allowed=allowed)
+    assert ragrules.load(path, allowed=str(outside)).indicators
+    by_id = '[ruleset]\nformat = 1\nid = "c"\nextends = "base"\n'
+    assert ragrules.loads(by_id, search_path=str(outside)).indicators
+    with pytest.raises(TypeError, match="allowed must be a folder or a list of folders"):
+        ragrules.loads(by_id, allowed=[b"/"])  # type: ignore[list-item]
+
+
 def test_loops_and_depth_name_the_chain(tmp_path: Path) -> None:
     """A loop of extends is an error naming the chain of files."""
     _write(tmp_path, "x.toml", '[ruleset]\nformat = 1\nid = "x"\nextends = "y.toml"\n')

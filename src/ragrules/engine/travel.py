@@ -7,7 +7,7 @@ indicators. In-range indicators are judged by their distance from the range.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 import attrs
@@ -49,11 +49,16 @@ class Movement:
     # The comparison's graded word for the movement ("slight increase"), when it has words.
     word: str = ""
 
-    def streak(self, judgements: frozenset[Judgement]) -> int:
-        """For how many consecutive periods, ending now, the judgement was one of these."""
+    def streak(self, judgements: Collection[Judgement | str] | Judgement | str) -> int:
+        """For how many consecutive periods, ending now, the judgement was one of these
+        (given as `Judgement`s or their text, `"worsening"`; one given alone is one)."""
+        if isinstance(judgements, (Judgement, str)):
+            judgements = (judgements,)
         count = 0
         for judgement in (self.judgement, *self.earlier_judgements):
-            if judgement not in judgements:
+            if judgement not in judgements and (
+                judgement is None or judgement.value not in judgements
+            ):
                 break
             count += 1
         return count

@@ -117,6 +117,8 @@ class StreamWriter:
         """`header=False` leaves out the CSV header (a later part of a file written in parts)."""
         if fmt not in STREAM_FORMATS:
             raise ValueError(f"a stream is written as one of {STREAM_FORMATS}, not {fmt!r}")
+        if isinstance(columns, str):
+            columns = [columns]  # one column named alone, never its characters
         self.fmt = fmt
         self.out = out
         self.tally = Tally()

@@ -11,7 +11,7 @@ tested, and that is an error, not a pass.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from ragrules.engine.ruleset import Ruleset
 
 if TYPE_CHECKING:  # Hypothesis is an optional extra: imported where the invariants are tested
     import hypothesis
-from ragrules.formats.loading import load, resolve_file
+from ragrules.formats.loading import Folders, load, resolve_file
 from ragrules.formats.loading._origins import Origins
 from ragrules.model.errors import Problem, RagrulesError, Severity
 from ragrules.model.numbers import in_exact_context
@@ -56,8 +56,8 @@ _RANGES: dict[str, tuple[Decimal, Decimal | None]] = {
 def verify_file(
     path: str | os.PathLike[str],
     *,
-    search_path: Sequence[str | os.PathLike[str]] = (),
-    allowed: Sequence[str | os.PathLike[str]] = (),
+    search_path: Folders = (),
+    allowed: Folders = (),
     examples: int = 50,
 ) -> list[Problem]:
     """Every finding for a ruleset file: load errors, warnings, static checks, invariants.

@@ -53,6 +53,20 @@ def _same_column(a: str, b: str) -> bool:
     return column_key(a) == column_key(b)
 
 
+def _check_mapping(columns: object) -> None:
+    """`columns` as the readers take it: a mapping of column name to field (the command
+    line's `Q2=value` text is read by `parse_columns`)."""
+    if columns is None:
+        return
+    if not isinstance(columns, Mapping) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in columns.items()
+    ):
+        raise TypeError(
+            f"columns must map column names to fields, e.g. {{'Q2 Performance': 'value'}} "
+            f"(parse_columns reads the command line's 'Q2 Performance=value'), not {columns!r}"
+        )
+
+
 def _refuse_shared_fields(columns: Mapping[str, str], source: str | None) -> None:
     """Two columns mapped to one field or name (`Q1=value,Q2=value`): which one is meant is
     unknown, so neither is read."""
@@ -149,6 +163,7 @@ class RowReader:
         period: str | None = None,
         one_column_a_field: bool = False,
     ) -> None:
+        _check_mapping(columns)
         _refuse_shared_fields(columns or {}, source)
         _check_columns(header, columns or {}, source)
         roles = _roles(header, columns or {})

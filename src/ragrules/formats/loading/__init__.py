@@ -9,7 +9,7 @@ pint objects.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -85,8 +85,8 @@ from ragrules.model.numbers import (
 def load(
     source: str | os.PathLike[str],
     *,
-    search_path: Sequence[str | os.PathLike[str]] = (),
-    allowed: Sequence[str | os.PathLike[str]] = (),
+    search_path: Folders = (),
+    allowed: Folders = (),
 ) -> Ruleset:
     """Load a ruleset from a file path, or from TOML text (any string holding a newline).
 
@@ -100,6 +100,10 @@ def load(
         return loads(source, search_path=search_path, allowed=allowed)
     path = Path(source)
     return build(*_merged(_read(path), str(path), path.parent, search_path, allowed, path))
+
+
+# Folders a caller gives: one folder, or a list of them (see `_folders`).
+Folders = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
 
 def _read(path: Path) -> str:
@@ -145,8 +149,8 @@ def schema_text() -> str:
 
 def resolve_file(
     path: str | os.PathLike[str],
-    search_path: Sequence[str | os.PathLike[str]] = (),
-    allowed: Sequence[str | os.PathLike[str]] = (),
+    search_path: Folders = (),
+    allowed: Folders = (),
 ) -> tuple[dict[str, Any], Origins]:
     """A ruleset file merged with its bases, and where each setting came from (for `show`)."""
     file = Path(path)
@@ -171,8 +175,8 @@ def loads(
     *,
     source: str | os.PathLike[str] | None = None,
     directory: str | os.PathLike[str] | None = None,
-    search_path: Sequence[str | os.PathLike[str]] = (),
-    allowed: Sequence[str | os.PathLike[str]] = (),
+    search_path: Folders = (),
+    allowed: Folders = (),
 ) -> Ruleset:
     """Load a ruleset from TOML text; `source` names it in error messages.
 
@@ -213,19 +217,35 @@ def _merged(
     text: str,
     source: str | None,
     directory: str | os.PathLike[str] | None,
-    search_path: Sequence[str | os.PathLike[str]],
-    allowed: Sequence[str | os.PathLike[str]],
+    search_path: Folders,
+    allowed: Folders,
     file: Path | None = None,
 ) -> tuple[dict[str, Any], Origins, str | None]:
     """The text's document (read from `file`, if it was) merged with its bases, and where
     every setting came from."""
     document = _parsed(text, source)
     folder = Path(directory) if directory is not None else None
-    finder = Finder.for_load([Path(p) for p in search_path], [Path(p) for p in allowed], folder)
+    finder = Finder.for_load(
+        _folders(search_path, "search_path"), _folders(allowed, "allowed"), folder
+    )
     reads = Reads(limit=MAX_RULESET_CHARACTERS, used=len(text))
     here = folder if folder is not None else Path.cwd()
     merged, origins = resolve(document, Source(source, text), here, finder, reads, file)
     return read_neighbour_files(merged, origins, finder, here, reads), origins, source
+
+
+def _folders(given: object, name: str) -> list[Path]:
+    """A list of folders as a caller gives it: one folder given alone (`allowed="shared"`) is
+    that folder, never its characters (a `/` among them would allow every file)."""
+    if isinstance(given, (str, os.PathLike)):
+        return [Path(given)]
+    if isinstance(given, bytes) or not isinstance(given, Iterable):
+        raise TypeError(f"{name} must be a folder or a list of folders, not {given!r}")
+    folders = list(given)
+    for folder in folders:
+        if not isinstance(folder, (str, os.PathLike)) or isinstance(folder, bytes):
+            raise TypeError(f"{name} must be a folder or a list of folders, not {folder!r}")
+    return [Path(folder) for folder in folders]
 
 
 def build(document: dict[str, Any], origins: Origins, source: str | None) -> Ruleset:
