@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import decimal
 import enum
+import functools
 import io
 import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +25,9 @@ from ragrules import Problem
 from ragrules.data import parse_columns, parse_csv
 from ragrules.model import _keys
 from ragrules.model.observations import read_mapping
-from ragrules.output import to_json
+from ragrules.model.periods import Period
+from ragrules.output import render, to_csv, to_json
+from ragrules.reports.output import to_table
 from ragrules.stream import write_stream
 from tests.conftest import EXAMPLES
 
@@ -215,3 +219,33 @@ def test_a_streak_counts_judgements_given_as_text_too() -> None:
     assert move.streak({as_text}) == move.streak({move.judgement}) == 1
     assert move.streak(as_text) == move.streak(move.judgement) == 1
     assert move.streak({"improving" if as_text == "worsening" else "worsening"}) == 0
+
+
+@pytest.mark.parametrize("wrong", [Path("r.toml"), None, b'[ruleset]\nformat = 1\nid = "r"\n'])
+def test_loads_takes_text_and_says_load_reads_a_file(wrong: object) -> None:
+    with pytest.raises(TypeError, match=r"loads takes a ruleset's TOML text .*load\(path\)"):
+        ragrules.loads(wrong)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("wrong", [b"indicator,value\npi-1,5\n", Path("data.csv")])
+def test_the_text_parsers_take_text_and_say_what_reads_a_file(wrong: object) -> None:
+    with pytest.raises(TypeError, match=r"parse_csv takes the file's text .*read_observations"):
+        parse_csv(wrong)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"parse_json takes the file's text .*read_observations"):
+        ragrules.data.parse_json(wrong)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="parse_columns reads the command line's text"):
+        parse_columns({"Q2": "value"})  # type: ignore[arg-type]
+
+
+def test_only_a_report_is_rendered() -> None:
+    report = RULESET.rate([{"indicator": "pi-1", "period": "2020/21 Q2", "value": "5"}])
+    wrongs: list[Any] = [RULESET, None, report.results[0], [report]]
+    for wrong in wrongs:
+        for renderer in (functools.partial(render, fmt="json"), to_json, to_csv, to_table):
+            with pytest.raises(TypeError, match="a report is rendered"):
+                renderer(wrong)
+
+
+def test_a_period_made_by_hand_needs_a_period_kind() -> None:
+    with pytest.raises(TypeError, match="a period's kind is a PeriodKind"):
+        Period(kind="quarter", year=2020, index=1)  # type: ignore[arg-type]

@@ -88,6 +88,10 @@ class Period:
     months: int = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.kind, PeriodKind):
+            raise TypeError(
+                f"a period's kind is a PeriodKind (PeriodKind.QUARTER), not {self.kind!r}"
+            )
         if type(self.year) is not int or type(self.index) is not int:
             raise TypeError(
                 f"a period's year and index are whole numbers: {self.year!r}, {self.index!r}"

@@ -39,6 +39,7 @@ FORMATS = ("table", "json", "csv", "markdown", "html")
 def render(report: Report, fmt: str, *, safe_csv: bool = True) -> str:
     """Render a report in one of FORMATS; `safe_csv=False` writes CSV cells unneutralised.
     Another format (`"JSON"`, `"xlsx"`, which is bytes) is a ValueError naming them."""
+    _check_report(report)
     if fmt == "csv":
         return to_csv(report, safe=safe_csv)
     renderer = _RENDERERS.get(fmt) if isinstance(fmt, str) else None
@@ -47,7 +48,15 @@ def render(report: Report, fmt: str, *, safe_csv: bool = True) -> str:
     return renderer(report)
 
 
+def _check_report(report: object) -> None:
+    if not isinstance(report, Report):
+        raise TypeError(
+            f"a report is rendered, as Ruleset.rate returns it, not {type(report).__name__}"
+        )
+
+
 def to_json(report: Report) -> str:
+    _check_report(report)
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -58,6 +67,7 @@ def to_csv(report: Report, *, safe: bool = True) -> str:
     `-2+3`, but not a plain number such as `-5`) gets a `'` in front; `csv_unsafe` takes it
     off again. `safe=False` writes every cell as it is.
     """
+    _check_report(report)
     comparisons = [comparison.name for comparison in report.ruleset.travel.comparisons]
     passed = passed_columns(report.results)
     judged = judging(report.ruleset)
@@ -76,6 +86,7 @@ def to_table(report: Report) -> str:
     Control, escape and bidi characters from the ruleset or data are shown as visible escapes
     (`\x1b`, `\u202e`), so printing the table cannot recolour, rewrite or reorder a terminal.
     """
+    _check_report(report)
     ruleset = report.ruleset
     labels = [_table_text(c.label or c.name) for c in ruleset.travel.comparisons]
     lines = [

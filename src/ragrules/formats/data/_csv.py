@@ -30,6 +30,11 @@ def parse_csv(
     (comma, tab, semicolon or bar) unless given. Row numbers are the file's line numbers, so
     the header is line 1.
     """
+    if not isinstance(text, str):
+        raise TypeError(
+            f"parse_csv takes the file's text (a str), not {type(text).__name__}; "
+            "read_observations(path) reads a file"
+        )
     return [
         *_iter_csv(
             # Lines end at CR, LF or CRLF, as a stream's `newline=""` reads them (an old Mac

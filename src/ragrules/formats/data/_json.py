@@ -45,6 +45,11 @@ def parse_json(
     file's columns, and `period` places the `previous` and `last_year` columns. Without it,
     each record is read as `Observation.from_mapping` reads it.
     """
+    if not isinstance(text, str):
+        raise TypeError(
+            f"parse_json takes the file's text (a str), not {type(text).__name__}; "
+            "read_observations(path) reads a file"
+        )
     records = _records(_loads(text, source), source, columns or {})
     if columns:
         return _as_rows(records, source, columns, period)

@@ -24,6 +24,11 @@ def parse_columns(text: str) -> dict[str, str]:
 
     A column named twice (`Q2=value,Q2=target`) or two columns mapped to one field
     (`Q1=value,Q2=value`) is an error: one of the two would be silently dropped."""
+    if not isinstance(text, str):
+        raise TypeError(
+            f"parse_columns reads the command line's text, e.g. 'Q2=value', not {text!r}; "
+            "a mapping is given to the readers as it is"
+        )
     mapping: dict[str, str] = {}
     for part in text.split(","):
         column, equals, role = part.partition("=")

@@ -189,6 +189,11 @@ def loads(
         if not isinstance(source, (str, os.PathLike)):
             raise TypeError(f"source must be a file name (a str or a path), not {source!r}")
         source = os.fspath(source)
+    if not isinstance(text, str):
+        raise TypeError(
+            f"loads takes a ruleset's TOML text (a str), not {type(text).__name__}; "
+            "load(path) reads a file"
+        )
     text = text.removeprefix("\ufeff")
     return build(*_merged(text, source, directory, search_path, allowed))
 
