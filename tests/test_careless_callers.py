@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import ragrules
 from ragrules import Problem
+from ragrules.cli import main
 from ragrules.data import parse_columns, parse_csv
 from ragrules.model import _keys
 from ragrules.model.observations import read_mapping
@@ -29,6 +30,7 @@ from ragrules.model.periods import Period
 from ragrules.output import render, to_csv, to_json
 from ragrules.reports.output import to_table
 from ragrules.stream import write_stream
+from ragrules.tools import check_invariants, verify_file
 from tests.conftest import EXAMPLES
 
 RULESET = ragrules.loads(
@@ -249,3 +251,21 @@ def test_only_a_report_is_rendered() -> None:
 def test_a_period_made_by_hand_needs_a_period_kind() -> None:
     with pytest.raises(TypeError, match="a period's kind is a PeriodKind"):
         Period(kind="quarter", year=2020, index=1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("examples", [0, -1, "5", 2.5])
+def test_a_number_of_examples_below_one_or_not_whole_is_a_type_error(examples: object) -> None:
+    """Where Hypothesis's own error escaped (`max_examples=0 must be at least one`)."""
+    with pytest.raises(TypeError, match="examples must be a whole number of at least 1"):
+        verify_file(EXAMPLES / "havering-2020-21-q2.toml", examples=examples)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="examples must be a whole number of at least 1"):
+        check_invariants(RULESET, examples=examples)  # type: ignore[arg-type]
+
+
+def test_verify_refuses_examples_below_one_on_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", str(EXAMPLES / "havering-2020-21-q2.toml"), "--examples", "0"])
+    assert exited.value.code == 2
+    assert "the number of examples is at least 1" in capsys.readouterr().err

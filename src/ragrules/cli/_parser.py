@@ -253,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("rulesets", nargs="+", metavar="RULESET", help="ruleset .toml files")
     verify.add_argument(
         "--examples",
-        type=int,
+        type=_examples,
         default=50,
         metavar="N",
         help="generated examples per invariant and indicator (default: 50)",
@@ -318,3 +318,14 @@ def _jobs(text: str) -> int:
     if not 1 <= jobs <= 64:
         raise argparse.ArgumentTypeError("the number of processes is from 1 to 64")
     return jobs
+
+
+def _examples(text: str) -> int:
+    """--examples N: a whole number of generated examples, at least 1."""
+    try:
+        examples = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of examples, got {text!r}") from None
+    if examples < 1:
+        raise argparse.ArgumentTypeError("the number of examples is at least 1")
+    return examples

@@ -67,6 +67,7 @@ def verify_file(
     Like rating, it runs in the library's own decimal context: the caller's precision,
     rounding and traps change nothing, and the caller's flags are left as they were.
     """
+    _check_examples(examples)
     try:
         ruleset = load(path, search_path=search_path, allowed=allowed)
     except RagrulesError as exc:
@@ -149,6 +150,7 @@ def check_invariants(
     `origins` (from `resolve_file`), findings are located in the file that wrote them. Runs
     in the library's own decimal context, as `verify_file` does.
     """
+    _check_examples(examples)
     # Imported here, not at the top, because Hypothesis is an optional extra (`testing`) and
     # the command line imports this module: no circle is involved (testing imports no tool).
     try:
@@ -443,3 +445,8 @@ def _rollup_invariants(
             for failure in _failures(rollup_invariants)
         ]
     return found
+
+
+def _check_examples(examples: object) -> None:
+    if type(examples) is not int or examples < 1:
+        raise TypeError(f"examples must be a whole number of at least 1, not {examples!r}")
