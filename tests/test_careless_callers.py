@@ -269,3 +269,20 @@ def test_verify_refuses_examples_below_one_on_the_command_line(
         main(["verify", str(EXAMPLES / "havering-2020-21-q2.toml"), "--examples", "0"])
     assert exited.value.code == 2
     assert "the number of examples is at least 1" in capsys.readouterr().err
+
+
+def test_a_target_made_by_hand_is_read_exactly_from_any_number() -> None:
+    """`Target.point(90.5)` is 90.5 exactly (a float through its shortest repr), where it
+    failed deep inside rating with an AttributeError; what is not a number is a TypeError."""
+    from ragrules.model.targets import Target
+
+    assert Target.point(90.5).value == Decimal("90.5")
+    assert Target.point("90.50").value == Decimal("90.50")
+    assert Target(lower=1, upper=2).upper == Decimal(2)
+    ruleset = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "t"\n'
+        '[[indicator]]\nid = "x"\nunit = "number"\ntarget = 70\ntolerance = { absolute = 5 }\n'
+    )
+    assert ruleset.rate_value("x", 91, target=Target.point(90.5)).status == "green"
+    with pytest.raises(TypeError, match="a target is a number"):
+        Target.point(None)  # type: ignore[arg-type]

@@ -9,20 +9,31 @@ from decimal import Decimal
 
 import attrs
 
-from ragrules.model.numbers import format_decimal
+from ragrules.model.numbers import NumberError, format_decimal, to_decimal
 from ragrules.model.periods import Calendar
+
+
+def _exact(raw: object) -> Decimal:
+    """A target's number as a Decimal: a caller's int, float (through its shortest repr,
+    never binary) or numeric text read exactly; anything else is a TypeError."""
+    if type(raw) is Decimal:
+        return raw
+    try:
+        return to_decimal(raw)
+    except NumberError as exc:
+        raise TypeError(f"a target is a number (a Decimal, int, float or text): {exc}") from None
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
 class Target:
     """A target value, or a range `lower`..`upper` for in-range indicators."""
 
-    lower: Decimal
-    upper: Decimal
+    lower: Decimal = attrs.field(converter=_exact)
+    upper: Decimal = attrs.field(converter=_exact)
 
     @classmethod
-    def point(cls, value: Decimal) -> Target:
-        """A single-valued target."""
+    def point(cls, value: Decimal | int | float | str) -> Target:
+        """A single-valued target (a number read exactly: see `_exact`)."""
         return cls(lower=value, upper=value)
 
     @property
