@@ -286,3 +286,17 @@ def test_a_target_made_by_hand_is_read_exactly_from_any_number() -> None:
     assert ruleset.rate_value("x", 91, target=Target.point(90.5)).status == "green"
     with pytest.raises(TypeError, match="a target is a number"):
         Target.point(None)  # type: ignore[arg-type]
+
+
+def test_the_comparison_tools_say_which_compares_what() -> None:
+    """`rule_differences` and `rating_differences` are easily swapped: each says which takes
+    rulesets and which reports, where an AttributeError came from inside."""
+    from ragrules.tools import audit, rating_differences, rule_differences
+
+    report = RULESET.rate([{"indicator": "pi-1", "period": "2020/21 Q2", "value": "5"}])
+    with pytest.raises(TypeError, match="rule_differences compares two rulesets"):
+        rule_differences(report, report)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="rating_differences compares two reports"):
+        rating_differences(RULESET, RULESET)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="audit takes a ruleset"):
+        audit(None, [])  # type: ignore[arg-type]

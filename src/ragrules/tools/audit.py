@@ -102,6 +102,8 @@ class Audit:
 @in_exact_context
 def audit(ruleset: Ruleset, observations: Iterable[object], period: str | None = None) -> Audit:
     """Compare the published statuses and arrows in the data with computed ones."""
+    if not isinstance(ruleset, Ruleset):
+        raise TypeError(f"audit takes a ruleset (as load gives it) first, not {ruleset!r}")
     check_rows(observations)
     rows = list(observations)
     report = ruleset.rate(rows, period=period)

@@ -164,6 +164,10 @@ _SECTIONS = (
 
 def rule_differences(a: Ruleset, b: Ruleset) -> list[RuleDifference]:
     """Every setting that differs, per indicator in A's order then B's, in plain words."""
+    if not (isinstance(a, Ruleset) and isinstance(b, Ruleset)):
+        raise TypeError(
+            "rule_differences compares two rulesets; rating_differences compares two reports"
+        )
     found: list[RuleDifference] = []
     document_a, document_b = to_document(a), to_document(b)
     if a.calendar is not b.calendar:  # what a split year such as 2021/22 is
@@ -293,6 +297,11 @@ def rating_differences(a: Report, b: Report) -> list[RatingDifference]:
     """Series whose status (computed, or as reported after an override) or arrows differ
     for the same data, and series one report rates and the other does not (its row
     rejected, or its indicator not defined): A's in A's order, then those of B alone."""
+    if not (isinstance(a, Report) and isinstance(b, Report)):
+        raise TypeError(
+            "rating_differences compares two reports (as Ruleset.rate gives them); "
+            "rule_differences compares two rulesets"
+        )
     results_b = {_series(result): result for result in b.results}
     missing_a, missing_b = _Missing.of(a), _Missing.of(b)
     found: list[RatingDifference] = []
