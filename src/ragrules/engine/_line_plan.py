@@ -332,11 +332,11 @@ class LinePlan:
             arrow=travel.arrow(self.batch.ruleset.travel, moved, judgement),
         )
 
-    def keep_worded(self, index: int, text: str | None, move: Movement) -> None:
-        """Remember comparison `index`'s wording for an earlier text that is not a number
-        (None: no row), within the plan's bound on texts."""
+    def keep_worded(self, key: tuple[int, str | None], move: Movement) -> None:
+        """Remember a comparison's wording for an earlier text that is not a number, by
+        (comparison index, text; None: no row), within the plan's bound on texts."""
         if len(self.worded) < _TEXTS_PER_PLAN:
-            self.worded[(index, text)] = move
+            self.worded[key] = move
 
     def rated(self, text: str) -> Rated | None:
         """The rating of a value text (None: the general path rates the indicator)."""

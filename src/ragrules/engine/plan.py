@@ -201,7 +201,7 @@ class RowStream:
                     if not found:
                         found = history.get((series, when))
                 moved = plan.compare(index, number, found) if type(found) is str else None
-                moves.append(moved or self._worded_kept(plan, index, number, series, found))
+                moves.append(moved or self._worded(plan, index, number, series, found))
         self._remember(series, own, value, row, layout.columns, earlier)
         return Planned(plan, rated, row, area, breakdown, moves, commentary, columns)
 
@@ -317,27 +317,7 @@ class RowStream:
             if found is None:
                 found = self.history.get((series, when))
         moved = plan.compare(index, value, found) if type(found) is str else None
-        return moved or self._worded_kept(plan, index, value, series, found)
-
-    def _worded_kept(
-        self,
-        plan: LinePlan,
-        index: int,
-        value: Decimal,
-        series: Series,
-        found: Observation | str | None,
-    ) -> Movement:
-        """Comparison `index` when the earlier row found (None: none) gives no number to
-        compare, as the general path words it."""
-        if found is None or type(found) is str:
-            # No row, or a text that is not a number: worded alike for every value and
-            # series (`unread`), so worded once per plan.
-            worded = plan.worded.get((index, found))
-            if worded is None:
-                worded = self._worded(plan, index, value, series, found)
-                plan.keep_worded(index, found, worded)
-            return worded
-        return self._worded(plan, index, value, series, found)
+        return moved or self._worded(plan, index, value, series, found)
 
     def _worded(
         self,
@@ -347,11 +327,19 @@ class RowStream:
         series: Series,
         found: Observation | str | None,
     ) -> Movement:
-        """Comparison `index` as the general path words it, from the earlier row found."""
+        """Comparison `index` when the earlier row found (None: none) gives no number to
+        compare, as the general path words it. No row, or a text that is not a number, is
+        worded alike for every value and series (`unread`), so once per plan; an earlier
+        row the general path read (caveated, say) each time."""
+        shared = (index, found) if found is None or isinstance(found, str) else None
+        if shared is not None:
+            kept = plan.worded.get(shared)
+            if kept is not None:
+                return kept
         when = plan.earlier[index]
         indicator = plan.indicator
         key = (series, when)
-        return movement_with_history(
+        move = movement_with_history(
             self.batch.ruleset,
             plan.comparisons[index],
             indicator,
@@ -363,6 +351,9 @@ class RowStream:
             KnownRows({} if found is None else {key: as_observation(key, found)}, self.history),
             series,
         )
+        if shared is not None:
+            plan.keep_worded(shared, move)
+        return move
 
     def unread(self, plan: LinePlan, index: int, text: str | None) -> Movement:
         """Comparison `index` when its earlier row is missing (None) or its text is not a
