@@ -181,7 +181,15 @@ def test_other_columns_given_as_a_mapping_are_read_as_a_rows_other_keys() -> Non
     assert ragrules.Observation(indicator="pi-1", extra=[("a", "1")]).extra == (("a", "1"),)
 
 
-@pytest.mark.parametrize("extra", ["benchmark", 5, [("a",)], [("a", "1", "2")]])
+def test_other_columns_given_as_a_generator_are_read_and_a_tuple_is_taken_as_given() -> None:
+    pairs = (pair for pair in [("England Average", "5")])
+    assert ragrules.Observation(indicator="pi-1", extra=pairs).column("England Average") == "5"
+    # A tuple is the readers' own (column key, text) pairs: taken as given, row after row.
+    kept = (("england_average", "5"),)
+    assert ragrules.Observation(indicator="pi-1", extra=kept).extra is kept
+
+
+@pytest.mark.parametrize("extra", ["benchmark", 5, [("a",)], [("a", "1", "2")], ["ab"]])
 def test_other_columns_that_are_not_pairs_are_a_type_error(extra: object) -> None:
     with pytest.raises(TypeError, match="extra must be"):
         ragrules.Observation(indicator="pi-1", extra=extra)
@@ -195,6 +203,9 @@ def test_columns_given_as_text_or_with_other_keys_are_a_type_error() -> None:
         parse_csv(text, columns="Q2=value")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="columns must map column names to fields"):
         parse_csv(text, columns={2: "value"})  # type: ignore[dict-item]
+    records = '[{"indicator": "pi-1", "Q2": 5, "period": "2020/21 Q2"}]'
+    with pytest.raises(TypeError, match="parse_columns reads"):
+        ragrules.data.parse_json(records, columns="Q2=value")  # type: ignore[arg-type]
     (row,) = parse_csv(text, columns=parse_columns("Q2=value"))
     assert isinstance(row, ragrules.Observation) and row.value == "5"
 
@@ -221,6 +232,9 @@ def test_a_streak_counts_judgements_given_as_text_too() -> None:
     assert move.streak({as_text}) == move.streak({move.judgement}) == 1
     assert move.streak(as_text) == move.streak(move.judgement) == 1
     assert move.streak({"improving" if as_text == "worsening" else "worsening"}) == 0
+    assert move.streak(j for j in [as_text]) == 1
+    with pytest.raises(ValueError, match="unknown judgement 'worsen'"):
+        move.streak({"worsen"} if as_text != "worsen" else {"x"})
 
 
 @pytest.mark.parametrize("wrong", [Path("r.toml"), None, b'[ruleset]\nformat = 1\nid = "r"\n'])
@@ -253,12 +267,16 @@ def test_a_period_made_by_hand_needs_a_period_kind() -> None:
         Period(kind="quarter", year=2020, index=1)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("examples", [0, -1, "5", 2.5])
-def test_a_number_of_examples_below_one_or_not_whole_is_a_type_error(examples: object) -> None:
+@pytest.mark.parametrize(
+    ("examples", "error"), [(0, ValueError), (-1, ValueError), ("5", TypeError), (2.5, TypeError)]
+)
+def test_a_number_of_examples_below_one_or_not_whole_is_refused(
+    examples: object, error: type[Exception]
+) -> None:
     """Where Hypothesis's own error escaped (`max_examples=0 must be at least one`)."""
-    with pytest.raises(TypeError, match="examples must be a whole number of at least 1"):
+    with pytest.raises(error, match="examples must be a whole number of at least 1"):
         verify_file(EXAMPLES / "havering-2020-21-q2.toml", examples=examples)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="examples must be a whole number of at least 1"):
+    with pytest.raises(error, match="examples must be a whole number of at least 1"):
         check_invariants(RULESET, examples=examples)  # type: ignore[arg-type]
 
 
@@ -286,6 +304,9 @@ def test_a_target_made_by_hand_is_read_exactly_from_any_number() -> None:
     assert ruleset.rate_value("x", 91, target=Target.point(90.5)).status == "green"
     with pytest.raises(TypeError, match="a target is a number"):
         Target.point(None)  # type: ignore[arg-type]
+    for not_finite in ("abc", float("nan"), Decimal("Infinity")):
+        with pytest.raises(ValueError, match="a target is a finite number"):
+            Target.point(not_finite)
 
 
 def test_the_comparison_tools_say_which_compares_what() -> None:

@@ -218,6 +218,16 @@ def test_one_folder_given_alone_is_that_folder_never_its_characters(tmp_path: Pa
         ragrules.loads(by_id, allowed=[b"/"])  # type: ignore[list-item]
 
 
+@pytest.mark.parametrize("empty", ["", " ", [""]])
+def test_an_empty_folder_name_allows_nothing_it_is_refused(empty: object) -> None:
+    """`Path("")` is the current folder, which a load never reads without its being named:
+    a blank setting (`os.environ.get("RULES", "")`) must not allow it."""
+    by_id = '[ruleset]\nformat = 1\nid = "c"\nextends = "base"\n'
+    for name in ("allowed", "search_path"):
+        with pytest.raises(ragrules.RulesetError, match="a folder's name is empty"):
+            ragrules.loads(by_id, **{name: empty})  # type: ignore[arg-type]
+
+
 def test_loops_and_depth_name_the_chain(tmp_path: Path) -> None:
     """A loop of extends is an error naming the chain of files."""
     _write(tmp_path, "x.toml", '[ruleset]\nformat = 1\nid = "x"\nextends = "y.toml"\n')

@@ -7,7 +7,7 @@ indicators. In-range indicators are judged by their distance from the range.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 
 import attrs
@@ -49,16 +49,19 @@ class Movement:
     # The comparison's graded word for the movement ("slight increase"), when it has words.
     word: str = ""
 
-    def streak(self, judgements: Collection[Judgement | str] | Judgement | str) -> int:
+    def streak(self, judgements: Iterable[Judgement | str] | Judgement | str) -> int:
         """For how many consecutive periods, ending now, the judgement was one of these
         (given as `Judgement`s or their text, `"worsening"`; one given alone is one)."""
         if isinstance(judgements, (Judgement, str)):
             judgements = (judgements,)
+        elif not isinstance(judgements, Collection):
+            judgements = tuple(judgements)  # read more than once below
         count = 0
         for judgement in (self.judgement, *self.earlier_judgements):
             if judgement not in judgements and (
                 judgement is None or judgement.value not in judgements
             ):
+                _check_judgements(judgements)
                 break
             count += 1
         return count
@@ -66,6 +69,18 @@ class Movement:
     @property
     def comparable(self) -> bool:
         return self.direction is not Direction.NOT_COMPARABLE
+
+
+_JUDGEMENTS = frozenset(judgement.value for judgement in Judgement)
+
+
+def _check_judgements(judgements: Collection[object]) -> None:
+    """Judgements given as text name judgements: a typo (`"worsen"`) is no silent none."""
+    for judgement in judgements:
+        if isinstance(judgement, str) and judgement not in _JUDGEMENTS:
+            raise ValueError(
+                f"unknown judgement {judgement!r}: one of {', '.join(sorted(_JUDGEMENTS))}"
+            )
 
 
 def arrow(travel: Travel, moved: Direction, judgement: Judgement | None) -> str:

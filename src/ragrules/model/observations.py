@@ -11,7 +11,7 @@ import functools
 import math
 import operator
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -150,20 +150,23 @@ def _caveat_text(raw: object) -> str:
 
 
 def _extra_columns(raw: object) -> tuple[tuple[str, str], ...]:
-    """Other columns as (column key, text) pairs: a tuple as given (the readers' own), a
-    mapping or other pairs read as `from_mapping` reads a row's other keys."""
+    """Other columns as (column key, text) pairs. A tuple is taken as such pairs, as the
+    readers make them (every row: not read again); a mapping, a list or any other iterable
+    of pairs is read as `from_mapping` reads a row's other keys."""
     if type(raw) is tuple:
         return raw
     if isinstance(raw, Mapping):
         raw = raw.items()
-    if isinstance(raw, (str, bytes)) or not isinstance(raw, Collection):
+    if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
         raise TypeError(
             f"extra must be a mapping of column to text, or (column, text) pairs: {raw!r}"
         )
-    try:
-        return tuple((column_key(name), _as_text(text)) for name, text in raw)
-    except (TypeError, ValueError):
-        raise TypeError(f"extra must be (column, text) pairs: {raw!r}") from None
+    pairs = []
+    for pair in raw:
+        if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise TypeError(f"extra must be (column, text) pairs, not {pair!r}")
+        pairs.append((column_key(pair[0]), _as_text(pair[1])))
+    return tuple(pairs)
 
 
 @attrs.frozen(kw_only=True)

@@ -68,6 +68,11 @@ def verify_file(
     rounding and traps change nothing, and the caller's flags are left as they were.
     """
     _check_examples(examples)
+    # Read twice (to load, then to locate findings): a generator of folders is read once here.
+    if not isinstance(search_path, (str, os.PathLike)):
+        search_path = tuple(search_path)
+    if not isinstance(allowed, (str, os.PathLike)):
+        allowed = tuple(allowed)
     try:
         ruleset = load(path, search_path=search_path, allowed=allowed)
     except RagrulesError as exc:
@@ -448,5 +453,7 @@ def _rollup_invariants(
 
 
 def _check_examples(examples: object) -> None:
-    if type(examples) is not int or examples < 1:
+    if type(examples) is not int:
         raise TypeError(f"examples must be a whole number of at least 1, not {examples!r}")
+    if examples < 1:
+        raise ValueError(f"examples must be a whole number of at least 1, not {examples!r}")

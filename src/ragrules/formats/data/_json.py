@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ragrules.formats.data._common import _error
-from ragrules.formats.data._rows import RowReader
+from ragrules.formats.data._rows import RowReader, check_mapping
 from ragrules.model._text import mended
 from ragrules.model.errors import DataError, Problem
 from ragrules.model.observations import (
@@ -50,6 +50,7 @@ def parse_json(
             f"parse_json takes the file's text (a str), not {type(text).__name__}; "
             "read_observations(path) reads a file"
         )
+    check_mapping(columns)
     records = _records(_loads(text, source), source, columns or {})
     if columns:
         return _as_rows(records, source, columns, period)

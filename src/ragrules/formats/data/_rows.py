@@ -58,7 +58,7 @@ def _same_column(a: str, b: str) -> bool:
     return column_key(a) == column_key(b)
 
 
-def _check_mapping(columns: object) -> None:
+def check_mapping(columns: object) -> None:
     """`columns` as the readers take it: a mapping of column name to field (the command
     line's `Q2=value` text is read by `parse_columns`)."""
     if columns is None:
@@ -168,7 +168,7 @@ class RowReader:
         period: str | None = None,
         one_column_a_field: bool = False,
     ) -> None:
-        _check_mapping(columns)
+        check_mapping(columns)
         _refuse_shared_fields(columns or {}, source)
         _check_columns(header, columns or {}, source)
         roles = _roles(header, columns or {})

@@ -243,13 +243,24 @@ def _folders(given: object, name: str) -> list[Path]:
     """A list of folders as a caller gives it: one folder given alone (`allowed="shared"`) is
     that folder, never its characters (a `/` among them would allow every file)."""
     if isinstance(given, (str, os.PathLike)):
-        return [Path(given)]
+        given = [given]
     if isinstance(given, bytes) or not isinstance(given, Iterable):
         raise TypeError(f"{name} must be a folder or a list of folders, not {given!r}")
     folders = list(given)
     for folder in folders:
         if not isinstance(folder, (str, os.PathLike)) or isinstance(folder, bytes):
             raise TypeError(f"{name} must be a folder or a list of folders, not {folder!r}")
+        if not os.fspath(folder).strip():
+            # An empty name is the current folder to `Path`: never allowed without naming it.
+            raise RulesetError(
+                problems=(
+                    Problem(
+                        key=name,
+                        message="a folder's name is empty",
+                        hint="name the folder (`.` for the current one)",
+                    ),
+                )
+            )
     return [Path(folder) for folder in folders]
 
 
