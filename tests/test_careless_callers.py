@@ -321,3 +321,20 @@ def test_the_comparison_tools_say_which_compares_what() -> None:
         rating_differences(RULESET, RULESET)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="audit takes a ruleset"):
         audit(None, [])  # type: ignore[arg-type]
+
+
+def test_an_open_file_is_refused_as_rows_with_how_to_read_it(tmp_path: Path) -> None:
+    """An open file iterates as lines of text: each would be rejected as no row, so the call
+    is refused, naming `read_observations`."""
+    path = tmp_path / "data.csv"
+    path.write_text("indicator,period,value\npi-1,2020/21 Q2,5\n", encoding="utf-8")
+    with (
+        path.open(encoding="utf-8") as opened,
+        pytest.raises(TypeError, match=r"not an open file: .*read_observations"),
+    ):
+        RULESET.rate(opened)
+
+
+def test_a_files_text_given_as_its_path_says_to_parse_it() -> None:
+    with pytest.raises(TypeError, match=r"looks like the file's text: .*parse_csv"):
+        ragrules.read_observations("indicator,period,value\npi-1,2020/21 Q2,5\n")

@@ -79,11 +79,6 @@ def _columns(character: str) -> int:
     return 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
 
 
-def padded(text: str, width: int) -> str:
-    """`text` with spaces after it to fill `width` columns on a terminal (`display_width`)."""
-    return text + " " * (width - display_width(text))
-
-
 def terminal_lines(text: str) -> str:
     r"""`terminal_safe`, but line ends and tabs kept: a report's whole text printed to a
     terminal (CSV, HTML, JSON) keeps its lines and cannot rewrite the terminal."""

@@ -3,6 +3,7 @@ from it or failing with Python's own words about an object nobody named."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Mapping
 
 
@@ -22,6 +23,9 @@ def check_rows(observations: object) -> None:
         else:
             hint = "pass a list of rows, e.g. [{'indicator': ..., 'period': ..., 'value': ...}]"
         raise TypeError(f"observations must be an iterable of rows, not a {kind}: {hint}")
+    if isinstance(observations, io.IOBase):  # an open file: its lines are text, not rows
+        hint = "to rate a file, read it first: ragrules.data.read_observations(path)"
+        raise TypeError(f"observations must be an iterable of rows, not an open file: {hint}")
     if not isinstance(observations, Iterable):  # None, a number: Python's own words name no one
         hint = "pass a list of rows, e.g. [{'indicator': ..., 'period': ..., 'value': ...}]"
         raise TypeError(f"observations must be an iterable of rows, not {kind}: {hint}")

@@ -12,7 +12,7 @@ import io
 import json
 
 from ragrules.engine.report import Report, Result
-from ragrules.model._text import display_width, first_upper, padded, terminal_safe
+from ragrules.model._text import display_width, first_upper, terminal_safe
 from ragrules.model.rules import RulesetData
 from ragrules.model.units import with_unit
 from ragrules.reports._cells import csv_row, csv_writer
@@ -114,10 +114,14 @@ def to_table(report: Report) -> str:
     rows += [
         (*_series_cells(result, series), *_table_row(result, ruleset)) for result in report.results
     ]
-    # Widths as a terminal shows the text: a wide character takes two columns.
-    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        cells = [padded(cell, width) for cell, width in zip(row, widths, strict=False)]
+    # Widths as a terminal shows the text (a wide character takes two columns), measured once.
+    shown = [[display_width(cell) for cell in row[:-1]] for row in rows]
+    widths = [max(row[i] for row in shown) for i in range(len(rows[0]) - 1)]
+    for row, measured in zip(rows, shown, strict=True):
+        cells = [
+            cell + " " * (width - own)
+            for cell, own, width in zip(row, measured, widths, strict=False)
+        ]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     summary = report.summary
     _, statuses, reasons = summary_rows(report)

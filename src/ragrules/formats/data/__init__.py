@@ -81,6 +81,11 @@ def read_observations(
     DataError naming the line of the first bad byte. A file with more than `max_rows`
     observations or `max_bytes` bytes is a DataError.
     """
+    if isinstance(path, str) and "\n" in path:  # a file's text, never a file's name
+        raise TypeError(
+            "read_observations reads a file by its path; this looks like the file's text: "
+            "parse it with ragrules.data.parse_csv(text) or parse_json(text)"
+        )
     source = Path(path)
     _refuse_other_workbooks(source)
     period = given_text(period)
