@@ -358,6 +358,28 @@ def test_the_tables_columns_line_up_on_a_terminal_whatever_the_script() -> None:
     assert len(starts) == 1, table
 
 
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("\u6771\u4eac\u90fd", 6),  # wide
+        ("\U0001f600", 2),  # an emoji
+        ("\U0001f44d\U0001f3fd", 2),  # in a skin tone
+        ("\U0001f468\u200d\U0001f469\u200d\U0001f467", 2),  # joined: one family
+        ("\u2764\ufe0f", 2),  # a narrow symbol shown as an emoji
+        ("1\ufe0f\u20e3", 2),  # a keycap
+        ("\U0001f1ec\U0001f1e7", 2),  # a flag
+        ("co\u00adoperate", 10),  # a soft hyphen is shown
+        ("\u1112\u1161\u11ab", 2),  # a Hangul syllable written in its letters
+        ("e\u0301", 1),  # a decomposed accent
+        ("\u0600123", 4),  # an Arabic number sign is shown
+        ("a\u200bb", 2),  # a zero-width space
+    ],
+)
+def test_a_cells_width_is_the_columns_a_terminal_gives_it(text: str, columns: int) -> None:
+    """The widths terminals give (wcwidth's): the table's columns line up after any script."""
+    assert display_width(text) == columns
+
+
 def test_problems_print_without_control_characters() -> None:
     problem = Problem(
         message="unknown indicator 'x\x1b[31m\u202e'", file="d\x1b.csv", row=3, hint="\r\x08"

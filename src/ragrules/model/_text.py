@@ -65,15 +65,47 @@ def terminal_safe(text: str) -> str:
 
 def display_width(text: str) -> int:
     """The columns a terminal gives `text`, so that a table's columns line up: two for a
-    wide or full-width character (東), none for a combining mark or a zero-width one (a
-    decomposed é is one column), one for any other."""
+    wide or full-width character (東) or an emoji, none for a combining mark or a zero-width
+    one (a decomposed é is one column), one for any other. An emoji sequence is one emoji:
+    a character joined to the one before it (ZWJ) or a skin tone adds nothing, and a
+    presentation selector (VS16) makes a narrow symbol wide (❤️)."""
     if text.isascii():
         return len(text)
-    return sum(_columns(character) for character in text)
+    width = last = 0  # `last`: the width of the character drawn before
+    joined = False
+    for character in text:
+        code = ord(character)
+        if joined:  # drawn as one with the character before the joiner
+            joined = False
+        elif code == _JOINER:
+            joined = True
+        elif code == _EMOJI_PRESENTATION:
+            width += last == 1
+            last = 2
+        elif _SKIN_TONES[0] <= code <= _SKIN_TONES[1] and last == 2:
+            pass  # the emoji before it, in a skin tone
+        else:
+            own = _columns(character)
+            width += own
+            last = own or last
+    return width
+
+
+_JOINER = 0x200D
+_EMOJI_PRESENTATION = 0xFE0F
+_SKIN_TONES = (0x1F3FB, 0x1F3FF)
+# Shown though they are format characters: a soft hyphen, and the Arabic marks written
+# before a number (U+0600-0605 and others).
+_SHOWN_FORMATS = frozenset({0x00AD, *range(0x0600, 0x0606), 0x06DD, 0x070F, 0x08E2, 0x110BD})
 
 
 @functools.lru_cache(maxsize=4096)
 def _columns(character: str) -> int:
+    code = ord(character)
+    if code in _SHOWN_FORMATS:
+        return 1
+    if 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF:
+        return 0  # a Hangul vowel or final consonant, drawn into the syllable before it
     if unicodedata.combining(character) or unicodedata.category(character) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
