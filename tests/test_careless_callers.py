@@ -338,3 +338,16 @@ def test_an_open_file_is_refused_as_rows_with_how_to_read_it(tmp_path: Path) -> 
 def test_a_files_text_given_as_its_path_says_to_parse_it() -> None:
     with pytest.raises(TypeError, match=r"looks like the file's text: .*parse_csv"):
         ragrules.read_observations("indicator,period,value\npi-1,2020/21 Q2,5\n")
+
+
+def test_the_testing_kit_says_what_its_checks_take() -> None:
+    """A caller's wrong argument is a TypeError or ValueError, never an AttributeError or the
+    AssertionError that reports a broken invariant."""
+    testing = pytest.importorskip("ragrules.testing")
+    rows = [{"indicator": "pi-1", "period": "2020/21 Q2", "value": "5"}]
+    with pytest.raises(TypeError, match="boundary is a BoundaryValue"):
+        testing.check_boundary(RULESET, "pi-1", "100")
+    with pytest.raises(TypeError, match=r"reference_status takes an Indicator"):
+        testing.reference_status("pi-1", Decimal(5))
+    with pytest.raises(ValueError, match="order must be a permutation"):
+        testing.check_batch_independence(RULESET, rows, order=[0, 0])

@@ -168,6 +168,11 @@ def check_boundary(
     value written exactly on the start of a band that takes its start gets that band's
     status (with no rounding in the way). Raises ValueError for an indicator rated from its
     counts or with a minimum (a value alone is not its row)."""
+    if not isinstance(boundary, BoundaryValue):
+        raise TypeError(
+            f"boundary is a BoundaryValue (drawn from the boundary_values strategy), "
+            f"not {boundary!r}"
+        )
     indicator = _in_force(ruleset, indicator_id, period, "check_boundary")
     result = _rate_alone(ruleset, indicator_id, boundary.text, period)
     assert result.status == boundary.expected, (
@@ -301,7 +306,11 @@ def check_batch_independence(
 
     # (2) Another order.
     permutation = list(order) if order is not None else list(range(len(rows)))[::-1]
-    assert sorted(permutation) == list(range(len(rows))), "order must be a permutation"
+    if sorted(permutation) != list(range(len(rows))):  # the caller's mistake, not a finding
+        raise ValueError(
+            f"order must be a permutation of the rows' 0-based positions 0..{len(rows) - 1}, "
+            f"each once: {permutation}"
+        )
     shuffled = [rows[index] for index in permutation]
     moved = ruleset.rate(shuffled, period=period)
     # Row numbers in the shuffled run are positions there; map them back to the batch's.

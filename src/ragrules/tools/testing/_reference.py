@@ -55,6 +55,10 @@ def reference_status(
     rate (a bool, None, NaN, unreadable text) is refused with TypeError or ValueError. The
     rule is stated for the value alone: a rate indicator's rate, with no minimum applied.
     """
+    if not isinstance(indicator, Indicator):
+        raise TypeError(
+            f"reference_status takes an Indicator (ruleset.indicator(id)), not {indicator!r}"
+        )
     when = as_period(indicator, period)
     number = _value_number(indicator, value)
     if indicator.at(when).polarity is Polarity.NEUTRAL:
