@@ -109,6 +109,26 @@ def test_a_breakdown_that_is_no_mapping_is_a_type_error() -> None:
     report = RULES.rate([{"indicator": "a", "period": "2024/25 Q1", "value": "91"}])
     with pytest.raises(TypeError, match="breakdown is a mapping"):
         report.result("a", breakdown="sex")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"or \(name, value\) pairs"):
+        report.result("a", breakdown=[("sex",)])  # type: ignore[list-item]
+
+
+def test_a_results_own_breakdown_finds_it_again() -> None:
+    """`Result.breakdown` is (name, value) pairs: given back to `result`, it finds the same
+    series, as the mapping does."""
+    rules = ragrules.loads(
+        '[ruleset]\nformat = 1\nid = "b"\n[data]\nbreakdowns = ["sex"]\n'
+        '[[indicator]]\nid = "a"\nunit = "number"\ntarget = 90\n'
+        "tolerance = { absolute = 5 }\n"
+    )
+    rows = [
+        {"indicator": "a", "period": "2024/25 Q1", "value": v, "sex": sex}
+        for v, sex in (("91", "Male"), ("80", "Female"))
+    ]
+    report = rules.rate(rows)
+    for result in report.results:
+        assert report.result("a", breakdown=result.breakdown) is result
+        assert report.result("a", breakdown=dict(result.breakdown)) is result
 
 
 @pytest.mark.parametrize("calendar", list(ragrules.Calendar))

@@ -3,7 +3,7 @@ of every input row, and what a reader derives from it (summary, exceptions, key,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -59,24 +59,25 @@ class Report:
         self,
         indicator_id: str,
         area: str | None = None,
-        breakdown: Mapping[str, str] | None = None,
+        breakdown: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     ) -> Result:
         """The result of one series: an indicator, and (where the data has areas or
         breakdowns) its area and the breakdown values that tell it apart (`{"sex": "Male"}`);
-        LookupError when none or several match."""
-        _check_breakdown(breakdown)
+        LookupError when none or several match. The breakdown may be given as a result
+        gives it, as (name, value) pairs."""
+        wanted = _breakdown(breakdown)
         found = [
             r
             for r in self.results
             if r.indicator.id == indicator_id
             and (area is None or r.area == area)
-            and (breakdown is None or dict(r.breakdown).items() >= dict(breakdown).items())
+            and (wanted is None or dict(r.breakdown).items() >= wanted.items())
         ]
         if len(found) == 1:
             return found[0]
         where = "" if area is None else f" in area {area!r}"
-        if breakdown:
-            where += " for " + ", ".join(f"{k}={v!r}" for k, v in dict(breakdown).items())
+        if wanted:
+            where += " for " + ", ".join(f"{k}={v!r}" for k, v in wanted.items())
         if not found:
             raise LookupError(f"the report has no indicator {indicator_id!r}{where}")
         raise LookupError(
@@ -131,17 +132,17 @@ class Report:
         self,
         rollup_id: str,
         area: str | None = None,
-        breakdown: Mapping[str, str] | None = None,
+        breakdown: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     ) -> RollupResult:
         """A roll-up's result, for one area and breakdown where the data has them;
         LookupError when none or several match."""
-        _check_breakdown(breakdown)
+        wanted = _breakdown(breakdown)
         found = [
             r
             for r in self.rollups
             if r.rollup.id == rollup_id
             and (area is None or r.area == area)
-            and (breakdown is None or dict(r.breakdown).items() >= dict(breakdown).items())
+            and (wanted is None or dict(r.breakdown).items() >= wanted.items())
         ]
         if len(found) == 1:
             return found[0]
@@ -296,10 +297,17 @@ def _notice_dict(problem: Problem) -> dict[str, Any]:
     return {"row": problem.row, "message": problem.message, "hint": problem.hint}
 
 
-def _check_breakdown(breakdown: object) -> None:
-    """A breakdown to look a series up by is a mapping (`{"sex": "Male"}`): a TypeError saying
-    so for anything else, where `dict()` of it would say something else."""
-    if breakdown is not None and not isinstance(breakdown, Mapping):
-        raise TypeError(
-            f"breakdown is a mapping of breakdown to value ({{'sex': 'Male'}}), not {breakdown!r}"
-        )
+def _breakdown(breakdown: object) -> dict[str, str] | None:
+    """A breakdown to look a series up by: a mapping (`{"sex": "Male"}`) or (name, value)
+    pairs, as `Result.breakdown` gives it; a TypeError saying so for anything else."""
+    if breakdown is None or isinstance(breakdown, Mapping):
+        return None if breakdown is None else dict(breakdown)
+    if not isinstance(breakdown, (str, bytes)) and isinstance(breakdown, Iterable):
+        try:
+            return dict(breakdown)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(
+        f"breakdown is a mapping of breakdown to value ({{'sex': 'Male'}}) or (name, value) "
+        f"pairs, not {breakdown!r}"
+    )
