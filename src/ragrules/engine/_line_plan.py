@@ -292,8 +292,7 @@ class LinePlan:
     def compare(self, index: int, value: Decimal, text: str) -> Moved | None:
         """Comparison `index` of `value` with an earlier value text, made here when the text
         is a number (None: the general path words it)."""
-        readings = self.readings
-        earlier = readings[text] if text in readings else self.reading(text)
+        earlier = self.reading(text)
         if earlier is None:
             return None
         if self.plain_travel:  # no margin: unchanged, up or down (see `outcome`)

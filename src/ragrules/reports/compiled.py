@@ -307,7 +307,6 @@ class _JsonLines:
         self.plans: dict[LinePlan, PlanParts] = {}
         self.texts: dict[object, str] = {}  # by Rated, or (bands' number, text) when fast
         self.moves: dict[tuple[LinePlan, str, object, str, object, object, str], str] = {}
-        self.worded: dict[int, tuple[Movement, str, str | None, bool]] = {}
         self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
         # Earlier values' JSON by text, one dict for the plans of an indicator, and how many
         # they hold between them (bounded as `_kept` bounds a cache).
@@ -340,14 +339,6 @@ class _JsonLines:
                 judgements.append(plan.judged_as[code])
                 continue
             assert isinstance(move, Movement)
-            # A plan words a comparison with no number once (`LinePlan.worded`): its JSON is
-            # kept by the movement's identity, held alive beside it so the id is not reused.
-            kept = self.worded.get(id(move))
-            if kept is not None and kept[0] is move:
-                moves.append(kept[1])
-                judgements.append(kept[2])
-                unreadable += kept[3]
-                continue
             key = (
                 plan,
                 move.comparison.name,
@@ -357,13 +348,9 @@ class _JsonLines:
                 move.judgement,
                 move.reason,
             )
-            json = self.moves.get(key) or _kept(self.moves, key, _movement_json, move)
-            judgement = None if move.judgement is None else move.judgement.value
-            unread = not move.comparable and bool(move.earlier_text)
-            _kept(self.worded, id(move), tuple, (move, json, judgement, unread))
-            moves.append(json)
-            judgements.append(judgement)
-            unreadable += unread
+            moves.append(self.moves.get(key) or _kept(self.moves, key, _movement_json, move))
+            judgements.append(None if move.judgement is None else move.judgement.value)
+            unreadable += not move.comparable and bool(move.earlier_text)
         rated_ok = rated.unrated is None
         # What the exception rules read of a plain line (they look back no further than its
         # own period: `Planner.usable`): the same choice and words for every plan.
