@@ -10,7 +10,7 @@ import codecs
 import csv
 import re
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +21,7 @@ from ragrules.engine.plan import LinePlan, RowStream
 from ragrules.engine.ruleset import Ruleset
 from ragrules.formats.data import MAX_LINE, RowReader
 from ragrules.formats.data._csv import _delimiter
+from ragrules.reports.columnar._ahead import read_ahead
 from ragrules.reports.compiled import mark_cells, plannable
 
 # Bytes read at a time: about 100,000 lines of a national file. Large enough that polars'
@@ -46,13 +47,14 @@ class Layout:
 
     def table(self, frame: pl.DataFrame, rows: pl.Series) -> Table | None:
         """A block as a table, when every line in it is one the plans take; else None."""
+        return self.planned(cleaned(frame, rows))
+
+    def planned(self, cells: Cells) -> Table | None:
+        """A block's cells (`cleaned`) as a table, when every line is one the plans take;
+        else None. Plans are made here, in the thread that rates: they are not shared."""
         if not self.usable():
             return None
-        raw = frame.fill_null("")
-        frame = raw.select(pl.all().str.strip_chars())
-        blank = frame.select(pl.all_horizontal(pl.all() == "")).to_series()
-        if blank.any():  # a row of blank cells is no row (Excel's trailing `,,,,` lines)
-            frame, raw, rows = frame.filter(~blank), raw.filter(~blank), rows.filter(~blank)
+        frame, raw, rows = cells
         frame, rows, aside = self._set_aside(frame, raw, rows)
         fields = self.reader.fields
         own = [fields[name] for name in ("target", "caveat", "flag") if name in fields]
@@ -117,6 +119,21 @@ class Layout:
         given = [(table.frame.to_series(earlier[r]) != "").alias(r) for r in roles]
         found = rows.with_columns(given).join(keys, on=["i", "p"], how="semi")
         return bool(found.select(pl.sum_horizontal(roles) > 1).to_series().any())
+
+
+Cells = tuple[pl.DataFrame, pl.DataFrame, pl.Series]  # stripped, as read, line numbers
+
+
+def cleaned(frame: pl.DataFrame, rows: pl.Series) -> Cells:
+    """A block's cells stripped (and as read), without its rows of blank cells (Excel's
+    trailing `,,,,` lines are no rows): polars alone, so done while the block before is
+    rated."""
+    raw = frame.fill_null("")
+    frame = raw.select(pl.all().str.strip_chars())
+    blank = frame.select(pl.all_horizontal(pl.all() == "")).to_series()
+    if blank.any():
+        frame, raw, rows = frame.filter(~blank), raw.filter(~blank), rows.filter(~blank)
+    return frame, raw, rows
 
 
 class Table:
@@ -225,6 +242,18 @@ class CsvBlocks:
         return cls(layout, path, separator, end + 1)
 
     def __iter__(self) -> Iterator[Table]:
+        # Each block is read and parsed while the one before is rated; its plans are made
+        # here, where it is rated.
+        for first, cells in read_ahead(self._read()):
+            table = None if cells is None else self.layout.planned(cells)
+            if table is None:
+                self.left = first
+                return
+            yield table
+
+    def _read(self) -> Generator[tuple[int, Cells | None], None, None]:
+        """Each block's first line number and cells; the last one's cells None when that
+        block is not read as the row engine reads it."""
         names = self.layout.names
         with self.path.open("rb") as data:
             data.seek(self.start)
@@ -235,7 +264,7 @@ class CsvBlocks:
                 cut = block.rfind(b"\n") + 1
                 if read and not cut:
                     if len(block) > MAX_LINE:  # a line longer than a stream reads: its words
-                        self.left = self.line
+                        yield self.line, None
                         return
                     rest = block  # no line end yet: read on
                     continue
@@ -244,17 +273,16 @@ class CsvBlocks:
                 block, rest = block[:cut], block[cut:]
                 if not block:
                     return
-                table = self._table(block, names)
-                if table is None:
-                    self.left = self.line
+                cells = self._cells(block, names)
+                yield self.line, cells
+                if cells is None:
                     return
-                yield table
                 self.line += block.count(b"\n") + (not block.endswith(b"\n"))
                 if not read:
                     return
 
-    def _table(self, block: bytes, names: list[str]) -> Table | None:
-        """A block of whole lines as a table, when polars reads it as the row engine would."""
+    def _cells(self, block: bytes, names: list[str]) -> Cells | None:
+        """A block of whole lines as cells, when polars reads it as the row engine would."""
         try:
             text = block.decode("utf-8")
         except UnicodeDecodeError:
@@ -275,7 +303,7 @@ class CsvBlocks:
             text = "".join(f"{line}\n" for _, line in kept)
             block = text.encode("utf-8")
             if not kept:
-                return self.layout.table(
+                return cleaned(
                     pl.DataFrame(schema=dict.fromkeys(names, pl.String)),
                     pl.Series([], dtype=pl.Int64),
                 )
@@ -300,7 +328,7 @@ class CsvBlocks:
             rows = pl.int_range(self.line, self.line + lines, eager=True).cast(pl.Int64)
         else:
             rows = pl.Series(numbers, dtype=pl.Int64)
-        return self.layout.table(frame, rows)
+        return cleaned(frame, rows)
 
 
 def _too_long(text: str) -> bool:
