@@ -107,6 +107,7 @@ DEFAULT_GLYPHS: tuple[tuple[str, str], ...] = (
     ("worsening", "\u2193"),
     ("not-comparable", "-"),
 )
+_DEFAULT_GLYPH = dict(DEFAULT_GLYPHS)
 
 
 @attrs.frozen(kw_only=True)
@@ -166,4 +167,13 @@ class Travel:
 
     def glyph(self, key: str) -> str:
         """The glyph for a direction or judgement value (`up`, `improving`, ...)."""
-        return dict(self.glyphs).get(key, dict(DEFAULT_GLYPHS)[key])
+        for name, glyph in reversed(self.glyphs):  # the last given wins, as in a dict
+            if name == key:
+                return glyph
+        found = _DEFAULT_GLYPH.get(key)
+        if found is None:
+            raise ValueError(
+                f"no glyph for {key!r}: a direction or judgement, one of "
+                f"{', '.join(sorted(_DEFAULT_GLYPH))}"
+            )
+        return found

@@ -40,12 +40,22 @@ def _needs_quote(text: str) -> bool:
 
 def csv_safe(text: str) -> str:
     """The cell as written to CSV: `'` in front when a spreadsheet could run it as a formula."""
+    _check_cell("csv_safe", text)
     return "'" + text if _needs_quote(text) else text
 
 
 def csv_unsafe(text: str) -> str:
     """The cell as it was before `csv_safe`: `csv_unsafe(csv_safe(x)) == x` for every text."""
+    _check_cell("csv_unsafe", text)
     return text[1:] if text[:1] == "'" and _needs_quote(text[1:]) else text
+
+
+def _check_cell(name: str, text: object) -> None:
+    if not isinstance(text, str):
+        raise TypeError(
+            f"{name} takes a cell's text (a str), not {type(text).__name__}; "
+            "write a missing cell as ''"
+        )
 
 
 class _Out(Protocol):

@@ -6,7 +6,9 @@ later by `observations.read_value`. Problems that stop a whole file raise `DataE
 
 from __future__ import annotations
 
+import numbers
 import os
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -64,9 +66,9 @@ def read_observations(
     columns: Mapping[str, str] | None = None,
     delimiter: str | None = None,
     period: str | Period | None = None,
-    max_rows: int = MAX_ROWS,
+    max_rows: int | None = MAX_ROWS,
     encoding: str | None = None,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = MAX_BYTES,
 ) -> list[object]:
     """Read a CSV (or tab-separated), JSON or .xlsx file of observations, by the file's
     extension.
@@ -79,13 +81,14 @@ def read_observations(
     Text is read as `encoding` when given; else as UTF-8, or as Windows-1252 when it holds
     no UTF-8 text at all (`sniff_encoding` tells a caller which). A file that mixes the two is a
     DataError naming the line of the first bad byte. A file with more than `max_rows`
-    observations or `max_bytes` bytes is a DataError.
+    observations or `max_bytes` bytes is a DataError (None: no limit).
     """
     if isinstance(path, str) and "\n" in path:  # a file's text, never a file's name
         raise TypeError(
             "read_observations reads a file by its path; this looks like the file's text: "
             "parse it with ragrules.data.parse_csv(text) or parse_json(text)"
         )
+    max_rows, max_bytes = _limit("max_rows", max_rows), _limit("max_bytes", max_bytes)
     source = Path(path)
     _refuse_other_workbooks(source)
     period = given_text(period)
@@ -111,6 +114,19 @@ def read_observations(
             "split the file, or raise the limit with max_rows",
         )
     return observations
+
+
+def _limit(name: str, given: object) -> int:
+    """A limit as the caller gave it: a whole number, at least 0; None for no limit."""
+    if given is None:
+        return sys.maxsize
+    if isinstance(given, bool) or not isinstance(given, numbers.Integral):
+        raise TypeError(
+            f"{name} is a whole number (or None for no limit), not {type(given).__name__}"
+        )
+    if given < 0:
+        raise ValueError(f"{name} cannot be below 0 (it is {given}); None means no limit")
+    return int(given)
 
 
 def _read(

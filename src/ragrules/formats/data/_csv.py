@@ -146,6 +146,10 @@ class _Counted(io.RawIOBase):
 
 
 def _delimiter(delimiter: str | None, text: str, source: str | None) -> str:
+    if delimiter is not None and not isinstance(delimiter, str):
+        raise TypeError(
+            f"delimiter is one character as text (',', ';', 'tab'), not {type(delimiter).__name__}"
+        )
     if delimiter in ("\\t", "tab"):
         delimiter = "\t"  # as typed on a command line
     if delimiter is not None and len(delimiter) != 1:
