@@ -90,3 +90,35 @@ def test_csv_cells_must_be_text(function: object) -> None:
     with pytest.raises(TypeError, match="takes a cell's text"):
         function(None)  # type: ignore[operator]
     assert function("=1") in ("'=1", "=1")  # type: ignore[operator]
+
+
+def test_a_hand_built_margin_reads_its_basis_and_amount() -> None:
+    from decimal import Decimal
+
+    from ragrules.model.rules import Basis, Margin
+
+    margin = Margin(basis="relative", amount=0.05)
+    assert margin.basis is Basis.RELATIVE and margin.amount == Decimal("0.05")
+    assert margin.resolve(Decimal(80)) == Decimal("4.00")  # relative: not read as 0.05 points
+    with pytest.raises(ValueError, match="'percent' is not a Basis: one of 'relative'"):
+        Margin(basis="percent", amount=1)
+    with pytest.raises(ValueError, match="a margin cannot be negative"):
+        Margin(basis=Basis.ABSOLUTE, amount=-1)
+    with pytest.raises(ValueError, match="a margin is a finite number"):
+        Margin(basis=Basis.ABSOLUTE, amount=float("nan"))
+    with pytest.raises(TypeError, match="a margin is a number"):
+        Margin(basis=Basis.ABSOLUTE, amount=None)
+
+
+def test_a_hand_built_rounding_reads_its_places_and_mode() -> None:
+    from ragrules.model.numbers import RoundingMode
+    from ragrules.model.rules import Rounding
+
+    rounding = Rounding(places=1, mode="half-even")
+    assert rounding.mode is RoundingMode.HALF_EVEN
+    with pytest.raises(TypeError, match="a whole number, not '1'"):
+        Rounding(places="1")
+    with pytest.raises(TypeError, match="a whole number, not True"):
+        Rounding(places=True)
+    with pytest.raises(ValueError, match="'nearest' is not a RoundingMode"):
+        Rounding(places=1, mode="nearest")

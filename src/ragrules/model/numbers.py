@@ -9,6 +9,7 @@ from __future__ import annotations
 import decimal
 import enum
 import functools
+import operator
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -196,3 +197,27 @@ def format_decimal(value: Decimal) -> str:
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1), context=EXACT))
     return format(value.normalize(EXACT), "f")
+
+
+def given_number(raw: object, what: str) -> Decimal:
+    """A number a caller gave a model object (`what` names it: "a target") as a Decimal: an
+    int, a float (through its shortest repr, never binary) or numeric text read exactly; a
+    Decimal as it is. Not a number at all is a TypeError; a number that cannot be one
+    (`nan`, `inf`, text that is no number) a ValueError."""
+    if isinstance(raw, Decimal):  # as computed (a converted or mean target has many digits)
+        if raw.is_finite():
+            return raw
+        raise ValueError(f"{what} is a finite number, not {raw}")
+    if isinstance(raw, bool):
+        raise TypeError(f"{what} is a number (a Decimal, int, float or text), not {raw!r}")
+    if not isinstance(raw, (int, float, str)):
+        try:
+            raw = operator.index(raw)  # type: ignore[arg-type]  # a numpy integer
+        except TypeError:
+            raise TypeError(
+                f"{what} is a number (a Decimal, int, float or text), not {raw!r}"
+            ) from None
+    try:
+        return to_decimal(raw)
+    except NumberError as exc:
+        raise ValueError(f"{what} is a finite number: {exc}") from None

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ragrules.model._given import margin_amount, member, rounding_mode, whole_number
 from ragrules.model._text import column_key
 from ragrules.model.comparisons import Benchmark, Group, Quantiles, Significance
 from ragrules.model.errors import Problem
@@ -96,12 +97,16 @@ class PointKind(enum.Enum):
 MARGIN_REFERENCES = ("tolerance", "stretch")
 
 
+def _basis(raw: object) -> Basis:
+    return member(Basis, raw)
+
+
 @attrs.frozen(kw_only=True, cache_hash=True)
 class Margin:
     """A non-negative distance from a target: a fraction of it, or an amount in its unit."""
 
-    basis: Basis
-    amount: Decimal = attrs.field(validator=lambda _i, _a, v: _non_negative(v))
+    basis: Basis = attrs.field(converter=_basis)
+    amount: Decimal = attrs.field(converter=margin_amount)
     text: str = attrs.field(default="", eq=False)  # as written; does not change the margin
     # Two-sided, for an in-range indicator: this margin applies below the range, `above`
     # above it (`{ below = ..., above = ... }`). None: this margin on both sides.
@@ -135,17 +140,12 @@ class Margin:
         return self.text or str(self.amount)
 
 
-def _non_negative(value: Decimal) -> None:
-    if value < 0:
-        raise ValueError(f"a margin cannot be negative, got {value}")
-
-
 @attrs.frozen(kw_only=True)
 class Rounding:
     """Round values to `places` decimals before rating, so ratings agree with print."""
 
-    places: int
-    mode: RoundingMode = RoundingMode.HALF_UP
+    places: int = attrs.field(converter=whole_number)
+    mode: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=rounding_mode)
 
 
 @attrs.frozen(kw_only=True)

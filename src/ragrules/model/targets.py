@@ -5,37 +5,16 @@ Value objects only, like `rules` (which re-exports every name here).
 
 from __future__ import annotations
 
-import operator
 from decimal import Decimal
 
 import attrs
 
-from ragrules.model.numbers import NumberError, format_decimal, to_decimal
+from ragrules.model.numbers import format_decimal, given_number
 from ragrules.model.periods import Calendar
 
 
 def _exact(raw: object) -> Decimal:
-    """A target's number as a Decimal: a caller's int, float (through its shortest repr,
-    never binary) or numeric text read exactly; a Decimal as it is. Not a number at all is a
-    TypeError; a number that cannot be a target (`nan`, `inf`, text that is no number) a
-    ValueError."""
-    if isinstance(raw, Decimal):  # as computed (a converted or mean target has many digits)
-        if raw.is_finite():
-            return raw
-        raise ValueError(f"a target is a finite number, not {raw}")
-    if isinstance(raw, bool):
-        raise TypeError(f"a target is a number (a Decimal, int, float or text), not {raw!r}")
-    if not isinstance(raw, (Decimal, int, float, str)):
-        try:
-            raw = operator.index(raw)  # type: ignore[arg-type]  # a numpy integer
-        except TypeError:
-            raise TypeError(
-                f"a target is a number (a Decimal, int, float or text), not {raw!r}"
-            ) from None
-    try:
-        return to_decimal(raw)
-    except NumberError as exc:
-        raise ValueError(f"a target is a finite number: {exc}") from None
+    return given_number(raw, "a target")
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
