@@ -74,3 +74,25 @@ def test_stopping_early_closes_the_source() -> None:
     assert threading.active_count() == 1 or all(
         not thread.name.startswith("ragrules-columnar-read") for thread in threading.enumerate()
     )
+
+
+@pytest.mark.parametrize("refused_from", [1, 3])
+def test_with_no_thread_to_be_had_the_rest_is_made_here(
+    monkeypatch: pytest.MonkeyPatch, refused_from: int
+) -> None:
+    """At interpreter shutdown (an atexit hook, a thread still working after the main one
+    returned) no thread can be started: every item still comes, in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    submit = ThreadPoolExecutor.submit
+    calls = []
+
+    def refusing(self: ThreadPoolExecutor, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) >= refused_from:
+            raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+        return submit(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", refusing)
+    assert list(read_ahead(_counted([], 10))) == list(range(10))
+    assert len(calls) == refused_from  # refused once, then made here

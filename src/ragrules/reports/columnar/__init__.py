@@ -67,7 +67,9 @@ def rate_csv_columnar(
     # Every line handed over is in the file (the writer finished) before anything else
     # writes to it: the row engine below, or the caller.
     with contextlib.ExitStack() as finishing:
-        for table in blocks or ():
+        # Closed (the reading ended, the file closed) before anything else reads the file.
+        tables = finishing.enter_context(contextlib.closing(iter(blocks))) if blocks else ()
+        for table in tables:
             if not table.frame.height and not table.aside:
                 continue  # blank lines only: no row (a file of nothing else is the row engine's)
             writer = writer or finishing.enter_context(Writer(table.layout, out))

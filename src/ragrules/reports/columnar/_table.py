@@ -10,7 +10,7 @@ import codecs
 import csv
 import re
 import stat
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -241,15 +241,20 @@ class CsvBlocks:
             return None
         return cls(layout, path, separator, end + 1)
 
-    def __iter__(self) -> Iterator[Table]:
+    def __iter__(self) -> Generator[Table, None, None]:
         # Each block is read and parsed while the one before is rated; its plans are made
-        # here, where it is rated.
-        for first, cells in read_ahead(self._read()):
-            table = None if cells is None else self.layout.planned(cells)
-            if table is None:
-                self.left = first
-                return
-            yield table
+        # here, where it is rated. Closed when the caller stops: the reading ends (and the
+        # file is closed) before the row engine reads the file.
+        ahead = read_ahead(self._read())
+        try:
+            for first, cells in ahead:
+                table = None if cells is None else self.layout.planned(cells)
+                if table is None:
+                    self.left = first
+                    return
+                yield table
+        finally:
+            ahead.close()
 
     def _read(self) -> Generator[tuple[int, Cells | None], None, None]:
         """Each block's first line number and cells; the last one's cells None when that
