@@ -9,6 +9,7 @@ from ragrules.formats.data._common import EARLIER, _cell, _error
 from ragrules.model.errors import DataError, close_matches
 from ragrules.model.observations import (
     FIELDS,
+    VALUE_COLUMNS,
     NoPeriodForEarlier,
     Observation,
     column_key,
@@ -191,6 +192,15 @@ class RowReader:
                 self.earlier.setdefault(role, index)
         # A wide table: no value column, but columns headed by periods (2019/20, 2020/21 Q1).
         self.wide = {} if "value" in self.fields else _period_columns(header, roles)
+        # With no value column and nothing a value is made from (a rate's numerator and
+        # denominator, a forecast, an override), every row would be `no-data`.
+        made = any(role in VALUE_COLUMNS for role in roles.values())
+        if "value" not in self.fields and not self.wide and not made:
+            raise _error(
+                source,
+                f"no 'value' column (found: {', '.join(map(repr, header))})",
+                _value_hint(header, roles),
+            )
         in_wide = set(self.wide.values())
         # The row's other columns (an authority code, a breakdown): name -> column index, in
         # the file's order; of two columns with one name (one column key), the first wins.
@@ -266,6 +276,15 @@ def _header_hint(header: list[str]) -> str:
     if len(header) == 1 and any(mark in header[0] for mark in ",;\t|"):
         return "the header is read as one column: name the delimiter, e.g. --delimiter ';'"
     return "the header needs at least indicator and value, or map them with --columns"
+
+
+def _value_hint(header: list[str], roles: dict[int, str]) -> str:
+    """What to do about a header with no value column: the column it most looks like."""
+    unread = [header[index] for index, role in roles.items() if role not in FIELDS]
+    close = close_matches("value", [name for name in unread if name.strip()], cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}? map it with --columns '{close[0]}=value'"
+    return "name the column of values 'value', or map it with --columns 'Outturn=value'"
 
 
 def _check_columns(header: list[str], columns: Mapping[str, str], source: str | None) -> None:
