@@ -93,8 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     rate.add_argument(
         "--format",
         choices=(*FORMATS, "xlsx"),
-        default="table",
-        help="output format (default: table); xlsx, an Excel workbook, needs -o FILE",
+        default=None,
+        help="output format (default: from -o FILE's suffix, .html .json .jsonl .csv .md "
+        ".xlsx, else table); xlsx, an Excel workbook, needs -o FILE",
     )
     rate.add_argument(
         "--strict",

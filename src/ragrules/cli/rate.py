@@ -34,6 +34,9 @@ from ragrules.reports.stream import STREAM_FORMATS, Tally, write_stream
 
 
 def run_rate(args: argparse.Namespace) -> int:
+    if args.format is None:  # what -o's suffix says: never a text table in report.xlsx
+        suffix = Path(args.output).suffix.lower() if args.output else ""
+        args.format = _BY_SUFFIX.get(suffix, "table")
     ruleset = load_ruleset(args, args.ruleset)
     print_problems(ruleset.warnings)
     refuse_overwriting(args)
@@ -106,6 +109,12 @@ _SUFFIXES = {
     "markdown": "md",
     "html": "html",
     "xlsx": "xlsx",
+}
+# The format an output file's suffix names, when --format is not given.
+_BY_SUFFIX = {f".{suffix}": fmt for fmt, suffix in _SUFFIXES.items()} | {
+    ".htm": "html",
+    ".jsonl": "json",
+    ".markdown": "markdown",
 }
 
 
