@@ -239,6 +239,10 @@ LOOKBACK_ROWS = 4096
 # Rows of the general path dropped from a stream's history, remembered (the most recent) so
 # that a benchmark row read too far back is told from one not read at all.
 _DROPPED = 1 << 16
+# Rows of a benchmark's area (England's) kept after they leave the look-back, the most
+# recent: a national file lists England's rows first, and every later area compares with
+# them (a few thousand: one per indicator, breakdown and period).
+_PINNED = 1 << 15
 
 
 class Recent(OrderedDict[Key, "Observation | str"]):
@@ -248,21 +252,41 @@ class Recent(OrderedDict[Key, "Observation | str"]):
 
     `rows` holds the row number of each key a line gave as its own value (not an earlier
     column), for as long as the key is kept: a later line giving it again is a duplicate.
-    `dropped` holds the keys of the general path's rows that fell out of the look-back."""
+    `dropped` holds the keys of the general path's rows that fell out of the look-back;
+    `pinned` the rows of the `benchmark_areas` (`benchmark_areas(ruleset)`) that did, for
+    benchmarks alone to find (travel reads the look-back only, as the compiled engine does)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pinned_areas: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.rows: dict[Key, int] = {}
         self.dropped = Forgotten(_DROPPED)
+        self.pinned_areas = pinned_areas
+        self.pinned: OrderedDict[Key, Observation] = OrderedDict()
 
     def trim(self) -> None:
         """The oldest entries dropped until `LOOKBACK_ROWS` are left: O(1) each."""
-        rows = self.rows
+        rows, pinned_areas = self.rows, self.pinned_areas
         while len(self) > LOOKBACK_ROWS:
             key, found = self.popitem(last=False)
             rows.pop(key, None)
-            if type(found) is not str:  # a row the general path read: a benchmark's, maybe
+            if isinstance(found, str):  # a plain line's value: never a benchmark's row
+                continue
+            if key[0][1] in pinned_areas:
+                self._pin(key, found)
+            else:
                 self.dropped.add(key)
+
+    def _pin(self, key: Key, row: Observation) -> None:
+        pinned = self.pinned
+        pinned[key] = row
+        pinned.move_to_end(key)
+        if len(pinned) > _PINNED:
+            self.dropped.add(pinned.popitem(last=False)[0])
+
+
+def benchmark_areas(ruleset: RulesetData) -> frozenset[str]:
+    """The areas whose rows are some benchmark (`area = "E92000001"`), which a stream keeps."""
+    return frozenset(benchmark.area for benchmark in ruleset.benchmarks if benchmark.area)
 
 
 class KnownRows(Mapping[Key, Observation]):

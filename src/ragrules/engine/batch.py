@@ -25,6 +25,7 @@ from ragrules.engine._placing import (
     Recent,
     Series,
     UnknownIds,
+    benchmark_areas,
     coerce,
     duplicate,
     given_before,
@@ -161,7 +162,7 @@ def _iter_rate(
     # line: a generator must not leave its context set in the caller's code between items.
     rate_line = in_exact_context(batch.rate_line)
     line: list[Observation] = []
-    history = Recent()  # the rows of the series running on, oldest first
+    history = Recent(benchmark_areas(batch.ruleset))  # the rows running on, oldest first
     for position, item in enumerate(observations, start=1):
         rejected: list[Rejection] = []
         found = coerce(item, position, rejected, None if default is None else str(default))

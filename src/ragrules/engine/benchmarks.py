@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ragrules.engine._placing import LOOKBACK_ROWS, ByMonths, KnownRows, Placed, Series
+from ragrules.engine._placing import (
+    LOOKBACK_ROWS,
+    ByMonths,
+    KnownRows,
+    Placed,
+    Series,
+    as_observation,
+)
 from ragrules.engine._rates import reading_of
 from ragrules.engine._targets import target_for
 from ragrules.engine.quantiles import GroupValues, in_group, numbers
@@ -162,7 +169,12 @@ class BenchmarkValues:
         report, its months written another way), or None."""
         if not area:
             return None
-        return self.rows.get(((series[0], area, series[2]), period))
+        key = ((series[0], area, series[2]), period)
+        found = self.rows.get(key)
+        if found is None and isinstance(self.placed, KnownRows):  # a stream: kept further back?
+            pinned = self.placed.recent.pinned.get(key)
+            found = None if pinned is None else as_observation(key, pinned)
+        return found
 
     @staticmethod
     def area_of(benchmark: Benchmark, observation: Observation) -> str:

@@ -29,6 +29,7 @@ from ragrules.engine._placing import (
     Recent,
     Series,
     as_observation,
+    benchmark_areas,
     report_period,
 )
 from ragrules.engine.batch import _Batch
@@ -140,7 +141,7 @@ class RowStream:
         self.batch = _Batch(ruleset)
         self.planner = Planner(self.batch)
         self.default = report_period(period, ruleset, {})
-        self.history = Recent()
+        self.history = Recent(benchmark_areas(ruleset))
         self.breakdowns = ruleset.tokens.breakdowns
         self.comparisons = ruleset.travel.comparisons
         self.settings = ruleset.travel
