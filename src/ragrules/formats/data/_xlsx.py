@@ -18,8 +18,9 @@ one), and every part is read as UTF-8, as Excel writes it, so the check on the b
 be dodged by another encoding.
 
 Cells are read as openpyxl read them (data_only): a formula's cached value; numbers through
-their shortest repr (0.28149999999999997 is 0.2815); a number formatted as a percentage as
-printed (0.48 shown as 48% is `48%`); a date shown as a month and year alone (`mmm yyyy`,
+their shortest repr (0.28149999999999997 is 0.2815), to the 15 significant digits Excel keeps
+and shows (0.7559999999999999, what `=75.6/100` stores, is 0.756); a number formatted as a
+percentage as a percentage (0.48 shown as 48% is `48%`), to every digit it holds; a date shown as a month and year alone (`mmm yyyy`,
 `mmm e`) as that month (`2020-09`), a period, and one shown as its year alone (`yyyy`) as
 that year (`2020`); a number with another date or time format as the date or time
 (`2020-09-30 00:00:00`, `12:00:00`), and a serial no date holds (negative, or past 9999) as

@@ -5,7 +5,9 @@ percentage, a month, a year, a date, a duration, a plain number, or a label."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
+from decimal import Decimal
 
 from ragrules.formats.data._xlsx_formats import NumberFormat, Section
 from ragrules.formats.data._xlsx_formats import number_kind as number_kind
@@ -66,11 +68,26 @@ def number_text(text: str, style: NumberFormat | str, epoch: datetime.datetime) 
         number = to_decimal(value)
     except (NumberError, ValueError, OverflowError):
         return written
+    number = excel_digits(number)
     if section.kind == "%":
         return f"{format_decimal(number.scaleb(2, EXACT))}%"
     if section.kind == "% sign":
         return f"{format_decimal(number)}%"
     return format_decimal(number)
+
+
+# Excel keeps and shows a number to 15 significant digits: the 16th and 17th of a double are
+# binary noise (`=75.6/100` is 0.7559999999999999, which Excel shows, and compares, as 0.756).
+EXCEL_DIGITS = 15
+
+
+def excel_digits(number: Decimal) -> Decimal:
+    """A number cell's value as Excel shows it in its formula bar: to 15 significant digits,
+    rounded half away from zero as Excel rounds what it shows."""
+    if len(number.as_tuple().digits) <= EXCEL_DIGITS:
+        return number
+    place = Decimal(1).scaleb(number.adjusted() - EXCEL_DIGITS + 1)
+    return number.quantize(place, rounding=decimal.ROUND_HALF_UP, context=EXACT)
 
 
 def date_text(text: str, style: NumberFormat, epoch: datetime.datetime) -> str:
