@@ -205,8 +205,12 @@ def test_a_second_line_of_an_areas_series_without_periods_is_a_duplicate() -> No
         {"indicator": "up", "area": "E1", "value": "71%"},
     ]
     items = list(PLAIN.iter_rate(rows))
-    assert [getattr(item, "reason", "") for item in items][1] == "duplicate of row 1 in area E1"
-    assert [r.reason for r in PLAIN.rate(rows).rejected] == ["duplicate of row 1 in area E1"]
+    reason = (
+        "duplicate of row 1 in area E1 (neither has a period: add a period column, map one "
+        "with --columns, or give --period)"
+    )
+    assert [getattr(item, "reason", "") for item in items][1] == reason
+    assert [r.reason for r in PLAIN.rate(rows).rejected] == [reason]
 
 
 def test_lines_without_an_area_are_each_a_report_of_their_own(tmp_path: Path) -> None:

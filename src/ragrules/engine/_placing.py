@@ -87,6 +87,10 @@ def duplicate(observation: Observation, first: int | None, when: Period | None) 
     """The rejection of a second row for a series and period (`first` the first's row)."""
     where = f" for {when}" if when else ""
     where += f" in area {observation.area}" if observation.area else ""
+    if when is None and not observation.period:  # two rows with no period: which is which?
+        where += (
+            " (neither has a period: add a period column, map one with --columns, or give --period)"
+        )
     return reject(observation, f"duplicate of row {first}{where}")
 
 

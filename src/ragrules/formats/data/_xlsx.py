@@ -20,22 +20,22 @@ be dodged by another encoding.
 Cells are read as openpyxl read them (data_only): a formula's cached value; numbers through
 their shortest repr (0.28149999999999997 is 0.2815), to the 15 significant digits Excel keeps
 and shows (0.7559999999999999, what `=75.6/100` stores, is 0.756); a number formatted as a
-percentage as a percentage (0.48 shown as 48% is `48%`), to every digit it holds; a date shown as a month and year alone (`mmm yyyy`,
-`mmm e`) as that month (`2020-09`), a period, and one shown as its year alone (`yyyy`) as
-that year (`2020`); a number with another date or time format as the date or time
-(`2020-09-30 00:00:00`, `12:00:00`), and a serial no date holds (negative, or past 9999) as
-Excel shows it, `########`. Each number is read through the section of its format Excel
-shows it by (`[<1]h:mm;mmm yyyy`: a time below 1, else a month), and a section that only
-prints a label, chosen by a condition (`[=44104]"Q2 2020/21"`), as that label. An ISO date
-cell (`t="d"`) is read through its format as the serial Excel keeps for it (through a
-section that is no date, as the date); booleans as `True`/`False`; text stripped, once
-Excel's escapes are decoded as Excel shows them (`_x000D_` is a carriage return, `_x005F_` an
-underscore; openpyxl leaves `_x000D_` as written). A number cell whose value no Decimal holds
-exactly (`1E400`, `nan`) is kept as written, so it is rated `invalid` with a reason instead
-of stopping the file. So is a formula with no value Excel saved (openpyxl and XlsxWriter
-write none, or a 0, and ask Excel to calculate it): it reads as `NOT_CALCULATED`, where
-openpyxl reads nothing, or the 0. A number whose format only prints a percent sign (`0.0"%"`) is the
-number with a `%`, unscaled (45 shown as 45.0% is `45%`).
+percentage as a percentage (0.48 shown as 48% is `48%`), to every digit it holds; a date shown
+as a month and year alone (`mmm yyyy`, `mmm e`) as that month (`2020-09`), a period, and one
+shown as its year alone (`yyyy`) as that year (`2020`); a number with another date or time
+format as the date or time (`2020-09-30 00:00:00`, `12:00:00`), and a serial no date holds
+(negative, or past 9999) as Excel shows it, `########`. Each number is read through the section
+of its format Excel shows it by (`[<1]h:mm;mmm yyyy`: a time below 1, else a month), and a
+section that only prints a label, chosen by a condition (`[=44104]"Q2 2020/21"`), as that
+label. An ISO date cell (`t="d"`) is read through its format as the serial Excel keeps for it
+(through a section that is no date, as the date); booleans as `True`/`False`; text stripped,
+once Excel's escapes are decoded as Excel shows them (`_x000D_` is a carriage return, `_x005F_`
+an underscore; openpyxl leaves `_x000D_` as written). A number cell whose value no Decimal
+holds exactly (`1E400`, `nan`) is kept as written, so it is rated `invalid` with a reason
+instead of stopping the file. So is a formula with no value Excel saved (openpyxl and
+XlsxWriter write none, or a 0, and ask Excel to calculate it): it reads as `NOT_CALCULATED`,
+where openpyxl reads nothing, or the 0. A number whose format only prints a percent sign
+(`0.0"%"`) is the number with a `%`, unscaled (45 shown as 45.0% is `45%`).
 """
 
 from __future__ import annotations

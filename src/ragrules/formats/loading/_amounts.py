@@ -7,13 +7,14 @@ from decimal import Decimal
 import attrs
 
 from ragrules.formats.loading._dated import DatedReader
-from ragrules.formats.loading._getters import _shown
+from ragrules.formats.loading._getters import _kind, _shown
 from ragrules.formats.loading._keys import (
     _MARGIN_KEYS,
 )
 from ragrules.model.numbers import (
     EXACT,
     NumberError,
+    OutOfRange,
     format_decimal,
     split_value,
 )
@@ -87,6 +88,16 @@ class Amounts(DatedReader):
                 path,
                 "only an in-range indicator's margin can differ below and above the target",
                 'give { relative = "5%" } or { absolute = 2 }: the polarity sets the side',
+            )
+            return None
+        if isinstance(raw, str) and not isinstance(raw, OutOfRange):  # `tolerance = "10%"`
+            base = _BASE_OF.get(path.rsplit(".", 1)[-1], "target")
+            given = raw if len(raw) <= 20 else "10%"  # which 10% is the question
+            self.problem(
+                path,
+                f"expected a table, got {_kind(raw)}",
+                f'write {{ relative = "{given}" }} for {given} of the {base}, or '
+                f'{{ absolute = "{given}" }} for {given} in the unit',
             )
             return None
         body = self.table(raw, path, _MARGIN_KEYS)

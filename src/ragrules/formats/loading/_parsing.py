@@ -43,9 +43,7 @@ def parse(text: str) -> dict[str, Any]:
     try:
         document = tomli.loads(text, parse_float=toml_number)
     except tomli.TOMLDecodeError as exc:
-        raise Unparsable(
-            exc.msg, (exc.lineno, exc.colno), "see https://toml.io for the syntax"
-        ) from None
+        raise Unparsable(exc.msg, (exc.lineno, exc.colno), _syntax_hint(text, exc)) from None
     except RecursionError:
         raise Unparsable(
             "inline tables and arrays are nested more than TOML reading allows",
@@ -61,6 +59,21 @@ def parse(text: str) -> dict[str, Any]:
     if _has_long_run(text):
         _unprintable_ints_as_text(document)
     return document
+
+
+# `target = 84%`, `tolerance = 2 weeks`: a number with a unit or a percent sign, unquoted.
+_UNQUOTED_AMOUNT = re.compile(r"\s*[A-Za-z0-9_.\"'-]+\s*=\s*[+-]?[0-9][0-9_.,]*\s*[%A-Za-z]")
+
+
+def _syntax_hint(text: str, error: tomli.TOMLDecodeError) -> str:
+    """What to do about a syntax error, for the two a spreadsheet's user makes first."""
+    lines = text.splitlines()
+    line = lines[error.lineno - 1] if 0 < error.lineno <= len(lines) else ""
+    if _UNQUOTED_AMOUNT.match(line):
+        return 'a value with a unit or a % is text: write it in quotes, e.g. target = "84%"'
+    if "Illegal character '\\n'" in error.msg and line.count('"') % 2:
+        return 'a text is not closed: end it with " on the same line'
+    return "see https://toml.io for the syntax"
 
 
 def _has_long_run(text: str) -> bool:

@@ -1,0 +1,64 @@
+"""The first mistakes of someone coming from a spreadsheet say what to write: an amount with
+a unit left unquoted, a text left open, a tolerance given as text, and a file with no period
+column (its quarters read as duplicates)."""
+
+from __future__ import annotations
+
+import pytest
+
+import ragrules
+from ragrules import RulesetError
+from ragrules.data import parse_csv
+
+RULESET = """[ruleset]
+format = 1
+id = "council"
+
+[[indicator]]
+id = "ASC02"
+unit = "percent"
+target = {target}
+tolerance = {tolerance}
+"""
+
+
+def _problem(target: str = '"84%"', tolerance: str = '{ relative = "10%" }') -> str:
+    with pytest.raises(RulesetError) as caught:
+        ragrules.loads(RULESET.format(target=target, tolerance=tolerance), source="c.toml")
+    (problem,) = caught.value.problems
+    return str(problem)
+
+
+@pytest.mark.parametrize("amount", ["84%", "84 %", "2 weeks", "1,200 per 100,000"])
+def test_an_unquoted_amount_says_to_quote_it(amount: str) -> None:
+    assert _problem(target=amount).endswith(
+        '(a value with a unit or a % is text: write it in quotes, e.g. target = "84%")'
+    )
+
+
+def test_an_unclosed_text_says_to_close_it() -> None:
+    problem = _problem(target='"84%')
+    assert problem.startswith("c.toml:8:")
+    assert problem.endswith('(a text is not closed: end it with " on the same line)')
+
+
+def test_other_syntax_errors_point_to_the_syntax() -> None:
+    assert _problem(target="[84").endswith("(see https://toml.io for the syntax)")
+
+
+def test_a_tolerance_given_as_text_says_which_table_to_write() -> None:
+    assert _problem(tolerance='"10%"') == (
+        "c.toml:9:1: indicator[0].tolerance: expected a table, got the string '10%' "
+        '(write { relative = "10%" } for 10% of the target, or { absolute = "10%" } for 10% '
+        "in the unit)"
+    )
+
+
+def test_rows_with_no_period_say_why_they_are_duplicates() -> None:
+    rules = ragrules.loads(RULESET.format(target='"84%"', tolerance='{ relative = "10%" }'))
+    rows = parse_csv("indicator,value\nASC02,70%\nASC02,80%\n")
+    (rejection,) = rules.rate(rows).rejected
+    assert rejection.reason == (
+        "duplicate of row 2 (neither has a period: add a period column, map one with "
+        "--columns, or give --period)"
+    )
