@@ -62,3 +62,30 @@ def test_rows_with_no_period_say_why_they_are_duplicates() -> None:
         "duplicate of row 2 (neither has a period: add a period column, map one with "
         "--columns, or give --period)"
     )
+
+
+def test_a_commentary_column_left_unmapped_is_named() -> None:
+    rules = ragrules.loads(
+        RULESET.format(target='"84%"', tolerance='{ relative = "10%" }')
+        + '\n[exceptions]\ncommentary-required = ["red"]\n'
+    )
+    text = "indicator,period,value,Comments\nASC02,2020/21 Q2,50%,Hospital discharges fell\n"
+    (finding,) = rules.rate(parse_csv(text)).findings
+    assert finding.message == (
+        "a red rating needs commentary, and none was given (the row's 'comments' column is "
+        "not read as commentary: map it with --columns 'comments=commentary')"
+    )
+    mapped = parse_csv(text, columns={"Comments": "commentary"})
+    assert not rules.rate(mapped).findings
+    blank = "indicator,period,value,Comments\nASC02,2020/21 Q2,50%,\n"
+    (finding,) = rules.rate(parse_csv(blank)).findings
+    assert finding.message == "a red rating needs commentary, and none was given"
+
+
+def test_a_result_asked_for_by_a_near_id_says_which_it_may_be() -> None:
+    rules = ragrules.loads(RULESET.format(target='"84%"', tolerance='{ relative = "10%" }'))
+    report = rules.rate(parse_csv("indicator,period,value\nASC02,2020/21 Q2,80%\n"))
+    with pytest.raises(LookupError, match=r"no indicator 'asc02' \(did you mean 'ASC02'\?\)"):
+        report.result("asc02")
+    with pytest.raises(LookupError, match=r"^the report has no indicator 'XYZ'$"):
+        report.result("XYZ")

@@ -34,7 +34,8 @@ def run_explain(args: argparse.Namespace) -> int:
             say(f"ragrules explain: {exc.args[0]}", file=sys.stderr)
         else:
             option, there = wrong_option
-            say(f"ragrules explain: {option}: {exc.args[0]} ({there})", file=sys.stderr)
+            bare = exc.args[0].partition(" (did you mean")[0]  # the hint is in `there`
+            say(f"ragrules explain: {option}: {bare} ({there})", file=sys.stderr)
         return USAGE
     if args.format == "json":
         sys.stdout.write(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n")

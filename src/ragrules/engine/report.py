@@ -17,7 +17,7 @@ from ragrules.engine.result import Rejection, Result
 from ragrules.engine.rollups import RollupResult, roll_up, rule_words
 from ragrules.engine.selection import Finding, Selection
 from ragrules.engine.summary import Summary, summarise
-from ragrules.model.errors import Problem, Severity
+from ragrules.model.errors import Problem, Severity, close_matches
 from ragrules.model.observations import Observation
 from ragrules.model.periods import Period
 from ragrules.model.rules import RulesetData, Unrated
@@ -79,7 +79,11 @@ class Report:
         if wanted:
             where += " for " + ", ".join(f"{k}={v!r}" for k, v in wanted.items())
         if not found:
-            raise LookupError(f"the report has no indicator {indicator_id!r}{where}")
+            ids = list(dict.fromkeys(r.indicator.id for r in self.results))
+            close = [i for i in ids if i.casefold() == indicator_id.casefold()]
+            close = close or close_matches(indicator_id, ids)
+            hint = f" (did you mean {close[0]!r}?)" if close and indicator_id not in ids else ""
+            raise LookupError(f"the report has no indicator {indicator_id!r}{where}{hint}")
         raise LookupError(
             f"indicator {indicator_id!r}{where} has {len(found)} results (one per area and "
             "breakdown): give the area and the breakdown"

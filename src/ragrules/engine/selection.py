@@ -99,13 +99,29 @@ def findings(results: Iterable[Result], policy: ExceptionPolicy) -> tuple[Findin
             indicator=result.indicator.id,
             row=result.row,
             message=f"{with_article(result.reported_status)} rating needs commentary, "
-            "and none was given",
+            f"and none was given{_unread_commentary(result)}",
         )
         for result in results
         if result.reported_status in policy.commentary_required
         and result.rated
         and not result.commentary.strip()
     )
+
+
+# Column keys a council's export gives its commentary under, when no column is mapped to it.
+_COMMENTARY_LIKE = ("comments", "comment", "notes", "note", "narrative", "remarks", "explanation")
+
+
+def _unread_commentary(result: Result) -> str:
+    """Where the row has text under a column that looks like its commentary but is not read
+    as it: the column, and how to map it (the commentary is there, just not read)."""
+    for name, text in result.columns:
+        if name in _COMMENTARY_LIKE and text.strip():
+            return (
+                f" (the row's {name!r} column is not read as commentary: map it with "
+                f"--columns '{name}=commentary')"
+            )
+    return ""
 
 
 def _meets(result: Result, rule: ExceptionRule) -> bool:
