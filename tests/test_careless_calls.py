@@ -24,10 +24,15 @@ def data(tmp_path: Path) -> Path:
 
 def test_no_limit_is_none(data: Path) -> None:
     assert len(read_observations(data, max_rows=None, max_bytes=None)) == 2
+    assert len(read_observations(data, max_bytes=float("inf"))) == 2  # type: ignore[arg-type]
+
+
+def test_a_whole_number_written_as_a_float_is_a_limit(data: Path) -> None:
+    assert len(read_observations(data, max_bytes=1e6, max_rows=10.0)) == 2  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("name", ["max_rows", "max_bytes"])
-@pytest.mark.parametrize("given", ["10", 2.5, True])
+@pytest.mark.parametrize("given", ["10", 2.5, True, float("nan")])
 def test_a_limit_that_is_not_a_whole_number_is_a_type_error(
     data: Path, name: str, given: object
 ) -> None:
@@ -67,9 +72,10 @@ def test_cells_given_as_bytes_are_read_as_utf8_text() -> None:
     assert Observation(value=memoryview(b"7")).value == "7"
 
 
-def test_bytes_that_are_not_utf8_say_to_decode_them() -> None:
-    with pytest.raises(ValueError, match="not UTF-8 text: decode it"):
-        Observation(value=b"\xa35")
+def test_bytes_that_are_not_utf8_are_read_as_windows_1252() -> None:
+    """As a file holding no UTF-8 is read: one such cell never rejects its row."""
+    assert Observation(value=b"\xa35", commentary=b"caf\xe9").commentary == "caf\u00e9"
+    assert Observation(value=b"\xa35").value == "\u00a35"
 
 
 def test_a_glyph_for_no_direction_or_judgement_is_a_value_error() -> None:
@@ -120,5 +126,9 @@ def test_a_hand_built_rounding_reads_its_places_and_mode() -> None:
         Rounding(places="1")
     with pytest.raises(TypeError, match="a whole number, not True"):
         Rounding(places=True)
+    with pytest.raises(ValueError, match="places must be from 0 to 12, not -1"):
+        Rounding(places=-1)
+    with pytest.raises(ValueError, match="places must be from 0 to 12, not 1000000"):
+        Rounding(places=10**6)
     with pytest.raises(ValueError, match="'nearest' is not a RoundingMode"):
         Rounding(places=1, mode="nearest")

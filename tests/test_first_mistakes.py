@@ -42,8 +42,30 @@ def test_an_unclosed_text_says_to_close_it() -> None:
     assert problem.endswith('(a text is not closed: end it with " on the same line)')
 
 
+def test_an_unquoted_amount_in_an_inline_table_says_to_quote_it() -> None:
+    assert _problem(tolerance="{ relative = 10% }").endswith('e.g. target = "84%")')
+
+
 def test_other_syntax_errors_point_to_the_syntax() -> None:
     assert _problem(target="[84").endswith("(see https://toml.io for the syntax)")
+    # A key given twice is no unquoted amount, whatever its line holds.
+    duplicated = RULESET.format(target="84", tolerance='{ relative = "10%" }') + "target = 84\n"
+    with pytest.raises(RulesetError, match=r"Cannot overwrite a value.*toml\.io"):
+        ragrules.loads(duplicated)
+
+
+@pytest.mark.parametrize(
+    ("given", "share", "amount"),
+    [('"+/-5%"', "5%", "5%"), ('"\u00b15%"', "5%", "5%"), ('"5"', "5%", "5"), ('""', "10%", "10%")],
+)
+def test_a_tolerance_as_printed_suggests_tables_that_load(
+    given: str, share: str, amount: str
+) -> None:
+    problem = _problem(tolerance=given)
+    assert f'write {{ relative = "{share}" }} for {share} of the target' in problem
+    assert f'{{ absolute = "{amount}" }} for {amount} in the unit' in problem
+    for table in (f'{{ relative = "{share}" }}', f'{{ absolute = "{amount}" }}'):
+        ragrules.loads(RULESET.format(target='"84%"', tolerance=table))  # each one loads
 
 
 def test_a_tolerance_given_as_text_says_which_table_to_write() -> None:
@@ -59,8 +81,7 @@ def test_rows_with_no_period_say_why_they_are_duplicates() -> None:
     rows = parse_csv("indicator,value\nASC02,70%\nASC02,80%\n")
     (rejection,) = rules.rate(rows).rejected
     assert rejection.reason == (
-        "duplicate of row 2 (neither has a period: add a period column, map one with "
-        "--columns, or give --period)"
+        "duplicate of row 2 (neither has a period: add a period column, or map one with --columns)"
     )
 
 

@@ -59,3 +59,10 @@ def test_format_given_wins_over_the_suffix(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     assert main(["rate", RULESET, DATA, "--format", "json", "-o", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_a_stream_to_a_page_says_the_suffix_chose_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["rate", RULESET, DATA, "--stream", "-o", str(tmp_path / "r.html")]) == 2
+    assert "(-o FILE.html reads as --format html): give --format json" in capsys.readouterr().err

@@ -151,3 +151,38 @@ def test_a_rejected_line_keeps_its_area(tmp_path: Path) -> None:
     rows = out.getvalue().splitlines()
     assert rows[2].split(",")[4] == "V91"
     assert rows[3].split(",")[4] == "V92"
+
+
+PINNED = ragrules.loads(
+    '[ruleset]\nformat = 1\nid = "pin"\nscale = "side"\ncalendar = "calendar"\n'
+    '[data]\nbreakdowns = ["unit"]\n[benchmarks.england]\narea = "E92000001"\n'
+    '[scales.side]\nbands = [{ status = "below", from = "target", boundary = "worse" }, '
+    '{ status = "level", from = "target" }, { status = "above" }]\n'
+    '[scales.rag3]\nbands = [{ status = "green", from = "target" }, { status = "red" }]\n'
+    '[[indicator]]\nid = "a"\nunit = "number"\npolarity = "lower-is-better"\n'
+    'target = { benchmark = "england" }\ntolerance = { absolute = 0 }\n'
+    '[[indicator]]\nid = "d"\nunit = "number"\npolarity = "higher-is-better"\n'
+    'scale = "rag3"\ntarget = 50\n'
+)
+
+
+def test_both_engines_keep_and_forget_the_same_benchmark_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """England's rows of a plain indicator (planned: a value text kept) and of one that reads
+    England's row (the general path's: an observation kept) count alike against the rows a
+    stream keeps, so past the bound both engines forget the same ones (fz32)."""
+    monkeypatch.setattr(_placing, "_PINNED", 300)
+    years = range(2015, 2025)
+    rows = ["indicator,area,period,unit,value"]
+    rows += [f"a,E92000001,{y},all,10" for y in years]
+    rows += [f"d,E92000001,{y},u{u},60" for u in range(450) for y in years]
+    rows += [f"a,E06000001,{y},all,12" for y in years]
+    path = tmp_path / "pin.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    lines = _streamed(PINNED, path)  # asserts the two engines' bytes are the same
+    last = [line for line in lines if line["area"] == "E06000001"]
+    assert {line["status"] for line in last} == {"no-target"}  # England's forgotten
+    monkeypatch.setattr(_placing, "_PINNED", 1 << 15)
+    last = [line for line in _streamed(PINNED, path) if line["area"] == "E06000001"]
+    assert {line["status"] for line in last} == {"above"}  # kept: compared with England

@@ -206,8 +206,8 @@ def test_a_second_line_of_an_areas_series_without_periods_is_a_duplicate() -> No
     ]
     items = list(PLAIN.iter_rate(rows))
     reason = (
-        "duplicate of row 1 in area E1 (neither has a period: add a period column, map one "
-        "with --columns, or give --period)"
+        "duplicate of row 1 in area E1 (neither has a period: add a period column, or map "
+        "one with --columns)"
     )
     assert [getattr(item, "reason", "") for item in items][1] == reason
     assert [r.reason for r in PLAIN.rate(rows).rejected] == [reason]

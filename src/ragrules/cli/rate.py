@@ -34,9 +34,11 @@ from ragrules.reports.stream import STREAM_FORMATS, Tally, write_stream
 
 
 def run_rate(args: argparse.Namespace) -> int:
+    args.suffix = ""  # the -o suffix that chose the format, when --format was not given
     if args.format is None:  # what -o's suffix says: never a text table in report.xlsx
         suffix = Path(args.output).suffix.lower() if args.output else ""
         args.format = _BY_SUFFIX.get(suffix, "table")
+        args.suffix = suffix if suffix in _BY_SUFFIX else ""
     ruleset = load_ruleset(args, args.ruleset)
     print_problems(ruleset.warnings)
     refuse_overwriting(args)
@@ -192,7 +194,12 @@ def _rate_stream(ruleset: Ruleset, args: argparse.Namespace) -> int:
     """`rate --stream`: CSV in, a line out per result or rejection, in constant memory."""
     fmt = "json" if args.format == "table" else args.format
     if fmt not in STREAM_FORMATS:
-        print("ragrules: --stream writes json (JSON lines) or csv", file=sys.stderr)
+        named = f" (-o FILE{args.suffix} reads as --format {fmt})" if args.suffix else ""
+        print(
+            f"ragrules: --stream writes json (JSON lines) or csv{named}: give --format json "
+            "or --format csv",
+            file=sys.stderr,
+        )
         return USAGE
     if args.period is not None and not valid_period(args.period):
         return USAGE

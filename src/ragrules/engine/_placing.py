@@ -88,9 +88,7 @@ def duplicate(observation: Observation, first: int | None, when: Period | None) 
     where = f" for {when}" if when else ""
     where += f" in area {observation.area}" if observation.area else ""
     if when is None and not observation.period:  # two rows with no period: which is which?
-        where += (
-            " (neither has a period: add a period column, map one with --columns, or give --period)"
-        )
+        where += " (neither has a period: add a period column, or map one with --columns)"
     return reject(observation, f"duplicate of row {first}{where}")
 
 
@@ -265,7 +263,7 @@ class Recent(OrderedDict[Key, "Observation | str"]):
         self.rows: dict[Key, int] = {}
         self.dropped = Forgotten(_DROPPED)
         self.pinned_areas = pinned_areas
-        self.pinned: OrderedDict[Key, Observation] = OrderedDict()
+        self.pinned: OrderedDict[Key, Observation | str] = OrderedDict()
 
     def trim(self) -> None:
         """The oldest entries dropped until `LOOKBACK_ROWS` are left: O(1) each."""
@@ -273,19 +271,22 @@ class Recent(OrderedDict[Key, "Observation | str"]):
         while len(self) > LOOKBACK_ROWS:
             key, found = self.popitem(last=False)
             rows.pop(key, None)
-            if isinstance(found, str):  # a plain line's value: never a benchmark's row
-                continue
+            # A benchmark area's row is kept whichever engine read it (a plain line keeps
+            # its value text), so both keep, and forget, the same keys.
+            forgotten: Key | None = key
             if key[0][1] in pinned_areas:
-                self._pin(key, found)
-            else:
-                self.dropped.add(key)
+                forgotten, found = self._pin(key, found)
+            if forgotten is not None and type(found) is not str:  # the general path's row
+                self.dropped.add(forgotten)
 
-    def _pin(self, key: Key, row: Observation) -> None:
+    def _pin(self, key: Key, row: Observation | str) -> tuple[Key | None, Observation | str]:
+        """Keep `row`; the entry it pushes out (the oldest kept), or (None, row)."""
         pinned = self.pinned
         pinned[key] = row
         pinned.move_to_end(key)
         if len(pinned) > _PINNED:
-            self.dropped.add(pinned.popitem(last=False)[0])
+            return pinned.popitem(last=False)
+        return None, row
 
 
 def benchmark_areas(ruleset: RulesetData) -> frozenset[str]:

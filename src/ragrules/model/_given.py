@@ -37,6 +37,18 @@ def rounding_mode(raw: object) -> RoundingMode:
     return member(RoundingMode, raw)
 
 
+# The most decimal places a value may be rounded to before rating (a ruleset's `places`).
+MAX_ROUNDING_PLACES = 12
+
+
+def rounding_places(raw: object) -> int:
+    """A rounding's places: a whole number from 0 to MAX_ROUNDING_PLACES."""
+    places = whole_number(raw)
+    if not 0 <= places <= MAX_ROUNDING_PLACES:
+        raise ValueError(f"places must be from 0 to {MAX_ROUNDING_PLACES}, not {places}")
+    return places
+
+
 def whole_number(raw: object) -> int:
     """A whole number (a numpy integer too); True, 1.5 and "1" are refused."""
     if isinstance(raw, bool):

@@ -155,18 +155,16 @@ def column_key(name: object) -> str:
 def as_str(value: object) -> str:
     """A value's text: a str subclass's own text (a `class Col(str, Enum)` member is its
     value, `indicator`, where `str()` gives `Col.INDICATOR`); bytes (a database driver's
-    text) read as UTF-8, not written as `b'...'`; else `str(value)`."""
+    text) read as UTF-8, or else as Windows-1252, never written as `b'...'`; else
+    `str(value)`."""
     if isinstance(value, str):
         return str.__str__(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
         raw = bytes(value)
         try:
             return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError(
-                f"{raw[:40]!r} is bytes that are not UTF-8 text: decode it with its encoding "
-                "first (e.g. value.decode('cp1252'))"
-            ) from None
+        except UnicodeDecodeError:  # as a file holding no UTF-8 is read: Windows-1252
+            return raw.decode("cp1252", errors="replace")
     return str(value)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ragrules.model._given import margin_amount, member, rounding_mode, whole_number
+from ragrules.model._given import margin_amount, member, rounding_mode, rounding_places
 from ragrules.model._text import column_key
 from ragrules.model.comparisons import Benchmark, Group, Quantiles, Significance
 from ragrules.model.errors import Problem
@@ -144,7 +144,7 @@ class Margin:
 class Rounding:
     """Round values to `places` decimals before rating, so ratings agree with print."""
 
-    places: int = attrs.field(converter=whole_number)
+    places: int = attrs.field(converter=rounding_places)
     mode: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=rounding_mode)
 
 

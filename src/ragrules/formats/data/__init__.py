@@ -6,6 +6,7 @@ later by `observations.read_value`. Problems that stop a whole file raise `DataE
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
 import sys
@@ -118,8 +119,10 @@ def read_observations(
 
 def _limit(name: str, given: object) -> int:
     """A limit as the caller gave it: a whole number, at least 0; None for no limit."""
-    if given is None:
+    if given is None or given == math.inf:
         return sys.maxsize
+    if isinstance(given, float) and given.is_integer():
+        given = int(given)  # `max_bytes=1e6`
     if isinstance(given, bool) or not isinstance(given, numbers.Integral):
         raise TypeError(
             f"{name} is a whole number (or None for no limit), not {type(given).__name__}"

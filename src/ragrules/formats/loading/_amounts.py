@@ -92,11 +92,15 @@ class Amounts(DatedReader):
             return None
         if isinstance(raw, str) and not isinstance(raw, OutOfRange):  # `tolerance = "10%"`
             base = _BASE_OF.get(path.rsplit(".", 1)[-1], "target")
-            given = raw if len(raw) <= 20 else "10%"  # which 10% is the question
+            # "+/-5%" as a report prints it is 5% either side: the polarity sets the side.
+            given = raw.strip().removeprefix("+/-").removeprefix("\u00b1").strip()
+            if not given or len(given) > 20 or not given[0].isdigit():
+                given = "10%"
+            share = given if given.endswith("%") else f"{given}%"
             self.problem(
                 path,
                 f"expected a table, got {_kind(raw)}",
-                f'write {{ relative = "{given}" }} for {given} of the {base}, or '
+                f'write {{ relative = "{share}" }} for {share} of the {base}, or '
                 f'{{ absolute = "{given}" }} for {given} in the unit',
             )
             return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ragrules.model import rules
+from ragrules.model import _given, rules
 
 SCHEMA_FILE = "ragrules.schema.json"
 # Limits that keep a shared ruleset from exhausting a machine; far above any real report.
@@ -11,8 +11,8 @@ MAX_INDICATORS = 20_000
 MAX_UNKNOWN_KEYS = 20  # reported per table (with a count of the rest), each with did-you-mean
 MAX_PROBLEMS = 100  # raised per load, with a count of the rest
 _KEPT_PROBLEMS = 10 * MAX_PROBLEMS  # located and kept to choose from (by line); rest counted
-MAX_ROUNDING_PLACES = 12
 MAX_LOOKBACK = rules.MAX_LOOKBACK
+MAX_ROUNDING_PLACES = _given.MAX_ROUNDING_PLACES
 
 _RULESET_KEYS = (
     "format",

@@ -61,15 +61,17 @@ def parse(text: str) -> dict[str, Any]:
     return document
 
 
-# `target = 84%`, `tolerance = 2 weeks`: a number with a unit or a percent sign, unquoted.
-_UNQUOTED_AMOUNT = re.compile(r"\s*[A-Za-z0-9_.\"'-]+\s*=\s*[+-]?[0-9][0-9_.,]*\s*[%A-Za-z]")
+# `target = 84%`, `{ relative = 10% }`: a number with a unit or a percent sign, unquoted.
+_UNQUOTED_AMOUNT = re.compile(
+    r"(?:^|[{,])\s*[A-Za-z0-9_.\"'-]+\s*=\s*[+-]?[0-9][0-9_.,]*\s*[%A-Za-z]"
+)
 
 
 def _syntax_hint(text: str, error: tomli.TOMLDecodeError) -> str:
     """What to do about a syntax error, for the two a spreadsheet's user makes first."""
     lines = text.splitlines()
     line = lines[error.lineno - 1] if 0 < error.lineno <= len(lines) else ""
-    if _UNQUOTED_AMOUNT.match(line):
+    if "overwrite" not in error.msg and _UNQUOTED_AMOUNT.search(line):
         return 'a value with a unit or a % is text: write it in quotes, e.g. target = "84%"'
     if "Illegal character '\\n'" in error.msg and line.count('"') % 2:
         return 'a text is not closed: end it with " on the same line'
