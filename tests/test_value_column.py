@@ -10,7 +10,7 @@ import pytest
 
 from ragrules import DataError
 from ragrules.cli import main
-from ragrules.data import parse_csv
+from ragrules.data import parse_columns, parse_csv
 
 
 def test_a_misspelt_value_column_is_named() -> None:
@@ -52,3 +52,13 @@ def test_the_command_line_refuses_it_with_its_usage_code(
     data.write_text("indicator,period,Vaule\nASC01,2020/21 Q2,5\n", encoding="utf-8")
     assert main(["rate", "docs/tutorial/council.toml", str(data)]) == 2
     assert "no 'value' column" in capsys.readouterr().err
+
+
+def test_a_ruleset_given_as_data_says_so() -> None:
+    with pytest.raises(DataError, match=r"this is a ruleset \(TOML\), not data"):
+        parse_csv(Path("docs/tutorial/council.toml").read_text(encoding="utf-8"))
+
+
+def test_an_unknown_field_lists_the_fields_and_says_other_names_are_columns() -> None:
+    with pytest.raises(DataError, match=r"did you mean 'value'.*published_status"):
+        parse_columns("Outturn=values")

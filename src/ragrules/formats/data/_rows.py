@@ -95,7 +95,8 @@ def _role(text: str) -> str:
         raise _error(
             None,
             f"--columns: unknown field {text.strip()!r}",
-            f"did you mean {close[0]!r}? the fields are {', '.join(known)}",
+            f"did you mean {close[0]!r}? the fields are {', '.join(known)}; any other name "
+            "is a column of its own (a benchmark, published_status, published_short)",
         )
     return role
 
@@ -273,6 +274,8 @@ def _header_hint(header: list[str]) -> str:
             "the file looks like JSON Lines, which is read as CSV: write one JSON array of "
             "records to a .json file (pandas: to_json(orient='records'))"
         )
+    if header and header[0].lstrip().startswith(("#:schema", "[ruleset]", "[[indicator]]")):
+        return "this is a ruleset (TOML), not data: give the data file (CSV, JSON or .xlsx)"
     if len(header) == 1 and any(mark in header[0] for mark in ",;\t|"):
         return "the header is read as one column: name the delimiter, e.g. --delimiter ';'"
     return "the header needs at least indicator and value, or map them with --columns"
