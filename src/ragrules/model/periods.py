@@ -267,7 +267,8 @@ _SPLIT_YEAR = (
     r"(?P<year>[0-9]{4})\s*(?:/\s*(?P<next>[0-9]{4}|[0-9]{2})|-\s*(?P<next4>[0-9]{4}|[0-9]{2}))"
 )
 _PREFIX = r"(?:(?P<prefix>fy|ay)\s*)?"
-_QUARTER = r"q(?P<quarter>[1-4])"
+# `Q2`, and as council papers write it: `Quarter 2`, `Qtr 2` (`Q 2`, `Qtr. 2`).
+_QUARTER = r"(?:quarter|qtr\.?|q)\s*(?P<quarter>[1-4])"
 # A month is written by its full name, its three letters (with or without a dot) or `Sept`:
 # any other word is no month, however it starts (`Decade 2020` is not December).
 _MONTH_INDEX = {
@@ -337,6 +338,12 @@ def _parse_period(text: str, calendar: Calendar) -> Period:
                     "with a month or a quarter, e.g. 'R12M Nov 2024'"
                 )
             return interned(attrs.evolve(period, ytd=ytd, rolling=rolling))
+    short = _SHORT_SPLIT_YEAR.match(key)
+    if short is not None:  # `Q2 24/25`: which century is not for ragrules to guess
+        before, first, second, after = short.groups()
+        quarter = before or after
+        shown = f"{first}/{second}" + (f" Q{quarter}" if quarter else "")
+        raise PeriodError(f"{text!r}: write the year in four digits, e.g. '20{shown}'")
     date = _DATE.match(key)
     if date is not None:  # a spreadsheet's date: the cell was typed or formatted as one
         raise PeriodError(
@@ -350,6 +357,11 @@ def _parse_period(text: str, calendar: Calendar) -> Period:
     )
 
 
+# A split year written in two digits each, with or without a quarter (`Q2 24/25`).
+_SHORT_SPLIT_YEAR = re.compile(
+    r"^(?:(?:quarter|qtr\.?|q)\s*([1-4])\s*)?([0-9]{2})/([0-9]{2})"
+    r"(?:\s*(?:quarter|qtr\.?|q)\s*([1-4]))?$"
+)
 # An ISO date, as a spreadsheet's date cell reads (`2020-11-01`, `2020-11-01 00:00:00`).
 _DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-\d{2}(?:[ t][\d:.]+)?$")
 
