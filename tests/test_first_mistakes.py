@@ -110,3 +110,22 @@ def test_a_result_asked_for_by_a_near_id_says_which_it_may_be() -> None:
         report.result("asc02")
     with pytest.raises(LookupError, match=r"^the report has no indicator 'XYZ'$"):
         report.result("XYZ")
+
+
+def test_verify_without_hypothesis_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What this machine lacks is not a finding about the ruleset: exit 2, saying what to
+    install, as other missing extras do."""
+    import importlib.util
+
+    from ragrules.cli import main
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "hypothesis" else find_spec(name, *args),
+    )
+    assert main(["verify", "rulesets/examples/havering-2020-21-q2.toml"]) == 2
+    assert 'pip install "ragrules[testing]"' in capsys.readouterr().err

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import sys
 
 import attrs
 
@@ -12,6 +14,14 @@ from ragrules.tools.verify import verify_file
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("hypothesis") is None:  # this machine, not the ruleset
+        say(
+            "ragrules verify: the invariants are tested with Hypothesis, which is not "
+            'installed: pip install "ragrules[testing]" (from a checkout: pip install '
+            '".[testing]")',
+            file=sys.stderr,
+        )
+        return USAGE
     code = OK
     for path in args.rulesets:
         if is_missing(path):
