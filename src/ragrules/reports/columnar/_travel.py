@@ -279,9 +279,9 @@ class TravelColumns:
                 made = movement_dict(plan.movement((index, Decimal(0), "", code)))
                 before, _, after = move_parts(index, count, made)
                 frame_parts = parts.frames[index * _CODES + code] = (before, after)
-            frames.append((pc * _CODES + code, *frame_parts))
+            frames.append((pc * _CODES + code, *frame_parts, plan.judged_as[code]))
         # Joined on one integer made of the plan's number and the outcome: one key column.
-        schema = {"at": pl.Int64, "before": pl.String, "after": pl.String}
+        schema = {"at": pl.Int64, "before": pl.String, "after": pl.String, "judged": pl.String}
         frame_table = pl.DataFrame(frames, schema=schema, orient="row")
         at = (pl.col("pc").cast(pl.Int64) * _CODES + pl.col("code")).alias("at")
         rows = rows.with_columns(at).join(frame_table, on="at", how="left", maintain_order="left")
@@ -306,7 +306,7 @@ class TravelColumns:
             .then(pl.lit("x"))
             .when(~pl.col("enum"))
             .then(pl.col("gj"))
-            .otherwise(pl.concat_str([pl.lit("n"), pl.col("code").cast(pl.String)]))
+            .otherwise(pl.concat_str([pl.lit("m"), pl.col("judged").fill_null("None")]))
             .alias("j"),
             (pl.col("vnum") & pl.col("gu").fill_null(False)).alias("u"),
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-from decimal import Decimal
 from typing import Any, TextIO
 
 import attrs
@@ -42,8 +41,10 @@ class Writer(TravelColumns):
         self.binary = utf8_buffer(out)
         self.behind = WritesBehind()  # the file's bytes, written as the next block is rated
         count = len(self.stream.comparisons)
-        # The exception reasons, by what they read.
-        self.judged = ["pc", "status", "ok", *(f"j{n}" for n in range(count))]
+        # The exception reasons, by what they read: the status, whether it is rated and each
+        # movement's judgement, alike for every plan (the planned rules look back no further
+        # than the line: `Planner.usable`), as the compiled row engine keeps them.
+        self.judged = ["status", "ok", *(f"j{n}" for n in range(count))]
         self.tails = Known(self.judged, self._reasons)
         self.bases: dict[tuple[int, str], Rated] = {}  # a rated value per plan and status
         self.plans: list[LinePlan] = []  # by number
@@ -233,8 +234,8 @@ class Writer(TravelColumns):
         rated and the movements' judgements, so they are chosen once per combination."""
         keys = self.judged
         tails = []
-        for *key, value in lacking.select(*keys, "v").unique(subset=keys).iter_rows():
-            pc, status, ok, *judged = key
+        for *key, pc, value in lacking.select(*keys, "pc", "v").unique(subset=keys).iter_rows():
+            status, ok, *judged = key
             reasons: list[str] = []
             if ok:
                 # What the rules read of a value's result is its status: one per plan and status.
@@ -257,8 +258,6 @@ class Writer(TravelColumns):
 
     def _judged(self, plan: LinePlan, index: int, key: str) -> Movement:
         """A movement with the judgement a key names (all the exception rules read)."""
-        if key.startswith("n"):
-            return plan.movement((index, Decimal(0), "", int(key[1:])))
         # Not "x" (a value that is not a number): a rated value is always a number.
         assert key.startswith("m"), key
         judgement = None if key == "mNone" else Judgement(key[1:])
