@@ -58,3 +58,22 @@ def test_every_spelling_reads_as_the_short_one(
     written = spelling.format(q=quarter)
     text = f"{written} {split}" if first else f"{split} {written}"
     assert parse_period(text) == parse_period(f"{split} Q{quarter}")
+
+
+@pytest.mark.parametrize(
+    ("text", "example"),
+    [
+        ("Q2 24/25 YTD", "2024/25 Q2 YTD"),
+        ("R12M Q2 24/25", "R12M 2024/25 Q2"),
+        ("99/00", "1999/00"),
+    ],
+)
+def test_the_four_digit_example_keeps_what_else_was_written(text: str, example: str) -> None:
+    with pytest.raises(PeriodError, match=f"e.g. '{example}'"):
+        parse_period(text)
+
+
+@pytest.mark.parametrize("text", ["03/24", "50/50", "24/26"])
+def test_two_numbers_that_are_no_split_year_get_no_year_hint(text: str) -> None:
+    with pytest.raises(PeriodError, match="is not a period"):
+        parse_period(text)

@@ -62,3 +62,13 @@ def test_a_ruleset_given_as_data_says_so() -> None:
 def test_an_unknown_field_lists_the_fields_and_says_other_names_are_columns() -> None:
     with pytest.raises(DataError, match=r"did you mean 'value'.*published_status"):
         parse_columns("Outturn=values")
+
+
+def test_a_ruleset_starting_with_a_comment_or_named_toml_says_so() -> None:
+    with pytest.raises(DataError, match=r"this is a ruleset \(TOML\)"):
+        parse_csv("# Our council's rules\n[ruleset]\nformat = 1\n")
+    with pytest.raises(DataError, match=r"this is a ruleset \(TOML\)"):
+        parse_csv("a,b\n1,2\n", source="rules.toml")
+    with pytest.raises(DataError) as caught:  # a column named `#` is a data file's
+        parse_csv("#,PI,Value\n1,a,2\n")
+    assert "ruleset" not in str(caught.value)

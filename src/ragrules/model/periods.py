@@ -15,6 +15,8 @@ import re
 
 import attrs
 
+from ragrules.model._short_years import four_digit_year
+
 
 class Calendar(enum.Enum):
     """Which year a ruleset's years and quarters belong to."""
@@ -338,12 +340,9 @@ def _parse_period(text: str, calendar: Calendar) -> Period:
                     "with a month or a quarter, e.g. 'R12M Nov 2024'"
                 )
             return interned(attrs.evolve(period, ytd=ytd, rolling=rolling))
-    short = _SHORT_SPLIT_YEAR.match(key)
-    if short is not None:  # `Q2 24/25`: which century is not for ragrules to guess
-        before, first, second, after = short.groups()
-        quarter = before or after
-        shown = f"{first}/{second}" + (f" Q{quarter}" if quarter else "")
-        raise PeriodError(f"{text!r}: write the year in four digits, e.g. '20{shown}'")
+    four = four_digit_year(key, rolling=rolling, ytd=ytd)
+    if four is not None:  # `Q2 24/25`
+        raise PeriodError(f"{text!r}: write the year in four digits, e.g. {four!r}")
     date = _DATE.match(key)
     if date is not None:  # a spreadsheet's date: the cell was typed or formatted as one
         raise PeriodError(
@@ -357,11 +356,6 @@ def _parse_period(text: str, calendar: Calendar) -> Period:
     )
 
 
-# A split year written in two digits each, with or without a quarter (`Q2 24/25`).
-_SHORT_SPLIT_YEAR = re.compile(
-    r"^(?:(?:quarter|qtr\.?|q)\s*([1-4])\s*)?([0-9]{2})/([0-9]{2})"
-    r"(?:\s*(?:quarter|qtr\.?|q)\s*([1-4]))?$"
-)
 # An ISO date, as a spreadsheet's date cell reads (`2020-11-01`, `2020-11-01 00:00:00`).
 _DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-\d{2}(?:[ t][\d:.]+)?$")
 

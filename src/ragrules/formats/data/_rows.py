@@ -180,7 +180,7 @@ class RowReader:
             raise _error(
                 source,
                 f"no 'indicator' column (found: {', '.join(map(repr, header)) or 'none'})",
-                _header_hint(header),
+                _header_hint(header, source),
             )
         self.source = source
         # field -> column index (the first column of a field wins), in FIELDS' sense.
@@ -265,7 +265,7 @@ def _refuse_repeated_fields(header: list[str], roles: dict[int, str], source: st
         )
 
 
-def _header_hint(header: list[str]) -> str:
+def _header_hint(header: list[str], source: str | None = None) -> str:
     """What to do about a header with no indicator column, from what it looks like."""
     if any("\0" in name for name in header):  # UTF-16 read as bytes: a NUL between letters
         return "the file looks like UTF-16 without its byte order mark: --encoding utf-16-le"
@@ -274,7 +274,10 @@ def _header_hint(header: list[str]) -> str:
             "the file looks like JSON Lines, which is read as CSV: write one JSON array of "
             "records to a .json file (pandas: to_json(orient='records'))"
         )
-    if header and header[0].lstrip().startswith(("#:schema", "[ruleset]", "[[indicator]]")):
+    toml = bool(source) and str(source).lower().endswith(".toml")
+    # A TOML comment (`# ...`, `#:schema`) or table, where a header's first cell would be.
+    first = header[0].lstrip() if header else ""
+    if toml or first.startswith(("# ", "#:", "[ruleset]", "[[indicator]]")):
         return "this is a ruleset (TOML), not data: give the data file (CSV, JSON or .xlsx)"
     if len(header) == 1 and any(mark in header[0] for mark in ",;\t|"):
         return "the header is read as one column: name the delimiter, e.g. --delimiter ';'"
