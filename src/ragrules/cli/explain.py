@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable, Mapping
 
 from ragrules.cli._common import OK, USAGE, first_few, load_ruleset, rate_data, say
-from ragrules.engine.report import Report
+from ragrules.engine.report import NotInReport, Report
 from ragrules.model.errors import close_matches
 from ragrules.model.observations import column_key
 
@@ -34,7 +34,8 @@ def run_explain(args: argparse.Namespace) -> int:
             say(f"ragrules explain: {exc.args[0]}", file=sys.stderr)
         else:
             option, there = wrong_option
-            bare = exc.args[0].partition(" (did you mean")[0]  # the hint is in `there`
+            # Its own suggestion is in `there`: the report's is left out.
+            bare = exc.message if isinstance(exc, NotInReport) else exc.args[0]
             say(f"ragrules explain: {option}: {bare} ({there})", file=sys.stderr)
         return USAGE
     if args.format == "json":

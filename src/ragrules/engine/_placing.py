@@ -267,26 +267,20 @@ class Recent(OrderedDict[Key, "Observation | str"]):
 
     def trim(self) -> None:
         """The oldest entries dropped until `LOOKBACK_ROWS` are left: O(1) each."""
-        rows, pinned_areas = self.rows, self.pinned_areas
+        rows, pinned, pinned_areas = self.rows, self.pinned, self.pinned_areas
         while len(self) > LOOKBACK_ROWS:
             key, found = self.popitem(last=False)
             rows.pop(key, None)
             # A benchmark area's row is kept whichever engine read it (a plain line keeps
             # its value text), so both keep, and forget, the same keys.
-            forgotten: Key | None = key
             if key[0][1] in pinned_areas:
-                forgotten, found = self._pin(key, found)
-            if forgotten is not None and type(found) is not str:  # the general path's row
-                self.dropped.add(forgotten)
-
-    def _pin(self, key: Key, row: Observation | str) -> tuple[Key | None, Observation | str]:
-        """Keep `row`; the entry it pushes out (the oldest kept), or (None, row)."""
-        pinned = self.pinned
-        pinned[key] = row
-        pinned.move_to_end(key)
-        if len(pinned) > _PINNED:
-            return pinned.popitem(last=False)
-        return None, row
+                pinned[key] = found
+                pinned.move_to_end(key)
+                if len(pinned) <= _PINNED:
+                    continue
+                key, found = pinned.popitem(last=False)  # the oldest kept is forgotten
+            if type(found) is not str:  # a row the general path read: a benchmark's, maybe
+                self.dropped.add(key)
 
 
 def benchmark_areas(ruleset: RulesetData) -> frozenset[str]:

@@ -82,8 +82,8 @@ class Report:
             ids = list(dict.fromkeys(r.indicator.id for r in self.results))
             close = [i for i in ids if i.casefold() == indicator_id.casefold()]
             close = close or close_matches(indicator_id, ids)
-            hint = f" (did you mean {close[0]!r}?)" if close and indicator_id not in ids else ""
-            raise LookupError(f"the report has no indicator {indicator_id!r}{where}{hint}")
+            hint = f"did you mean {close[0]!r}?" if close and indicator_id not in ids else ""
+            raise NotInReport(f"the report has no indicator {indicator_id!r}{where}", hint)
         raise LookupError(
             f"indicator {indicator_id!r}{where} has {len(found)} results (one per area and "
             "breakdown): give the area and the breakdown"
@@ -299,6 +299,15 @@ class Report:
 
 def _notice_dict(problem: Problem) -> dict[str, Any]:
     return {"row": problem.row, "message": problem.message, "hint": problem.hint}
+
+
+class NotInReport(LookupError):
+    """A series the report does not hold: the message, and apart from it the nearest id
+    (`hint`), so that a caller with its own suggestion (the command line) leaves it out."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(f"{message} ({hint})" if hint else message)
+        self.message, self.hint = message, hint
 
 
 def _breakdown(breakdown: object) -> dict[str, str] | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
+# A quarter's word, as council papers write it: `Q2`, `Quarter 2`, `Qtr 2`, `Qtr. 2`, `Q 2`
+# (the periods' own pattern too).
+QUARTER_WORD = r"(?:quarter|qtr\.?|q)\s*"
 # A split year in two digits each, with or without a quarter (`Q2 24/25`, `24/25 Qtr 2`).
 _SHORT_SPLIT_YEAR = re.compile(
-    r"^(?:(?:quarter|qtr\.?|q)\s*([1-4])\s*)?([0-9]{2})/([0-9]{2})"
-    r"(?:\s*(?:quarter|qtr\.?|q)\s*([1-4]))?$"
+    rf"^(?:{QUARTER_WORD}([1-4])\s*)?([0-9]{{2}})/([0-9]{{2}})(?:\s*{QUARTER_WORD}([1-4]))?$"
 )
 
 

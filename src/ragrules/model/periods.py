@@ -15,7 +15,7 @@ import re
 
 import attrs
 
-from ragrules.model._short_years import four_digit_year
+from ragrules.model._short_years import QUARTER_WORD, four_digit_year
 
 
 class Calendar(enum.Enum):
@@ -269,8 +269,7 @@ _SPLIT_YEAR = (
     r"(?P<year>[0-9]{4})\s*(?:/\s*(?P<next>[0-9]{4}|[0-9]{2})|-\s*(?P<next4>[0-9]{4}|[0-9]{2}))"
 )
 _PREFIX = r"(?:(?P<prefix>fy|ay)\s*)?"
-# `Q2`, and as council papers write it: `Quarter 2`, `Qtr 2` (`Q 2`, `Qtr. 2`).
-_QUARTER = r"(?:quarter|qtr\.?|q)\s*(?P<quarter>[1-4])"
+_QUARTER = rf"{QUARTER_WORD}(?P<quarter>[1-4])"
 # A month is written by its full name, its three letters (with or without a dot) or `Sept`:
 # any other word is no month, however it starts (`Decade 2020` is not December).
 _MONTH_INDEX = {
