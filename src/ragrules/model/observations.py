@@ -369,7 +369,8 @@ def read_value(text: str, unit: str, tokens: Tokens | None = None) -> Reading:
         # Most published values are plain numbers: read them without the token and unit steps
         # (split_value reads them the same way; a property test holds the two together). A
         # ruleset may make a number a token (`no-data = ["-1"]`): those take the general path.
-        return Reading(number=Decimal(text), written_unit=unit)
+        number = Decimal(text)  # `-0` is 0, as `split_value` reads it: never negative
+        return Reading(number=number if number else number.copy_abs(), written_unit=unit)
     if len(text) > _REMEMBERED_LENGTH:
         return _read_value(text, unit, tokens)
     # Values with units and tokens (`48%`, `N/A`) repeat across a file: remember the reading.
