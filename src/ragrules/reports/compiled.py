@@ -9,34 +9,25 @@ output. tests/property/test_plan.py holds the two to the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 
 from ragrules.engine._rates import MARK_COLUMNS, is_marked
 from ragrules.engine.judgement import JUDGEMENT_COLUMNS
-from ragrules.engine.plan import LinePlan, Planned, Rated, RowStream
-from ragrules.engine.result import movement_dict
+from ragrules.engine.plan import RowStream
 from ragrules.engine.ruleset import Ruleset
-from ragrules.engine.selection import exceptions
-from ragrules.engine.travel import Movement
 from ragrules.formats.data import RowReader, header_of, iter_csv_lines
 from ragrules.model.numbers import in_exact_context
-from ragrules.model.rules import Unrated
-from ragrules.reports._fragments import PlanParts, earlier_pairs, encode, movement_runs, pairs
 from ragrules.reports._jobs import part_lines, write_in_parts
+from ragrules.reports._json_lines import JsonLines
 from ragrules.reports.stream import StreamWriter, Tally
 
 _ABSENT = 1 << 62  # the index of a column the file does not have: its text is blank
-_NO_COMMENT = '"commentary": ""'
-
-# Fragments kept per plan before they are dropped and rendered again: bounded memory on a
-# file of unique values, no cost on published ones (a few hundred texts an indicator).
-_FRAGMENTS = 1 << 16
 
 
 def rate_csv_stream(
@@ -224,7 +215,7 @@ class _Lines:
         # does one marked provisional or revised.
         self.own = tuple(fields[name] for name in ("target", "caveat", "flag") if name in fields)
         self.marks = mark_cells(reader)
-        self.json = _JsonLines(writer) if writer.fmt == "json" else None
+        self.json = JsonLines(writer) if writer.fmt == "json" else None
 
     @in_exact_context  # once for the whole stream: nothing of the caller's runs inside
     def run(
@@ -233,6 +224,21 @@ class _Lines:
         """Rate and write the lines numbered from `first` up to (not including) `last`; the
         lines before `first` are replayed (kept as history, not rated), as a process that
         writes one part of a file (`rate --stream --jobs`) must."""
+        json_lines = self.json
+        if json_lines is None:
+            self._run(lines, first, last)
+            return
+        # The lines written before an error (an unreadable line, Ctrl-C) are in the file,
+        # as they would be a line at a time; that error is the one raised.
+        try:
+            self._run(lines, first, last)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                json_lines.flush()
+            raise
+        json_lines.flush()
+
+    def _run(self, lines: Iterator[tuple[int, list[str]]], first: int, last: int | None) -> None:
         reader, stream, writer = self.reader, self.stream, self.writer
         fields = self.fields
         # The cells a plain line is read from, in one call: indicator, area, period, value,
@@ -288,158 +294,13 @@ class _Lines:
             if line < first:
                 stream.replay_general(reader.observations(line, cells))
             elif planned is None:
-                for item in stream.general(reader.observations(line, cells)):
-                    writer.write(item)
+                items = stream.general(reader.observations(line, cells))
+                if json_lines is not None:
+                    json_lines.general(items)
+                else:
+                    for item in items:
+                        writer.write(item)
             elif json_lines is not None:
                 json_lines.write(planned)
             else:
                 writer.write(planned.result())
-
-
-class _JsonLines:
-    """A planned result written as the JSON line `Result.to_dict()` gives, from fragments:
-    per plan (indicator, period, target and bands), per value text, per movement."""
-
-    def __init__(self, writer: StreamWriter) -> None:
-        self.out = writer.out
-        self.tally: Tally = writer.tally
-        self.policy = writer.policy
-        self.plans: dict[LinePlan, PlanParts] = {}
-        self.texts: dict[object, str] = {}  # by Rated, or (bands' number, text) when fast
-        self.moves: dict[tuple[LinePlan, str, object, str, object, object, str], str] = {}
-        self.chosen: dict[tuple[object, ...], tuple[bool, str]] = {}
-        # Earlier values' JSON by text, one dict for the plans of an indicator, and how many
-        # they hold between them (bounded as `_kept` bounds a cache).
-        self.middles: dict[str, dict[str, str]] = {}
-        self.middles_kept = 0
-        self.columns: dict[tuple[tuple[str, str], ...], str] = {}
-        self.places: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
-
-    def write(self, planned: Planned) -> None:
-        rated, plan = planned.rated, planned.plan
-        parts = self.plans.get(plan) or _kept(self.plans, plan, self._parts, rated)
-        # A number the plan rates reads the same for every plan alike in bands (a year's
-        # quarters, as a rule): rendered once for them.
-        shown = (plan.alike, rated.text) if rated.fast else rated
-        text = self.texts.get(shown) or _kept(self.texts, shown, lambda: parts.rated(rated))
-        moves = []
-        judgements: list[object] = []
-        unreadable = 0
-        for move in planned.moves:
-            if type(move) is tuple:
-                index, earlier, earlier_text, code = move
-                frame = parts.frames.get(index * 64 + code)
-                if frame is None:
-                    frame = _movement_frame(plan.movement(move))
-                    parts.frames[index * 64 + code] = frame
-                middle = parts.middles.get(earlier_text)
-                if middle is None:
-                    middle = self._middle(parts.middles, earlier, earlier_text)
-                moves.append(f"{frame[0]}{middle}{frame[1]}")
-                judgements.append(plan.judged_as[code])
-                continue
-            assert isinstance(move, Movement)
-            key = (
-                plan,
-                move.comparison.name,
-                move.period,
-                move.earlier_text,
-                move.direction,
-                move.judgement,
-                move.reason,
-            )
-            moves.append(self.moves.get(key) or _kept(self.moves, key, _movement_json, move))
-            judgements.append(None if move.judgement is None else move.judgement.value)
-            unreadable += not move.comparable and bool(move.earlier_text)
-        rated_ok = rated.unrated is None
-        # What the exception rules read of a plain line (they look back no further than its
-        # own period: `Planner.usable`): the same choice and words for every plan.
-        judged = (rated.status, rated_ok, *judgements)
-        chosen = self.chosen.get(judged)
-        if chosen is None:
-            chosen = self.chosen[judged] = self._exceptions(planned)
-        selected, tail = chosen
-        where = (planned.area, planned.breakdown)
-        place = self.places.get(where) or _kept(
-            self.places,
-            where,
-            lambda: pairs({"area": planned.area or None, "breakdown": dict(planned.breakdown)}),
-        )
-        columns = self.columns.get(planned.columns) or _kept(
-            self.columns, planned.columns, lambda: pairs({"columns": dict(planned.columns)})
-        )
-        self.out.write(
-            "".join(
-                (
-                    parts.head,
-                    place,
-                    parts.period,
-                    str(planned.row),
-                    text,
-                    ", ".join(moves),
-                    "], ",
-                    pairs({"commentary": planned.commentary})
-                    if planned.commentary
-                    else _NO_COMMENT,
-                    ', "caveat": "", "flag": "", ',
-                    columns,
-                    tail,
-                )
-            )
-        )
-        tally = self.tally
-        tally.results += 1
-        tally.statuses[rated.status] += 1
-        tally.invalid += rated.unrated is Unrated.INVALID
-        tally.notices += rated.notices + unreadable
-        if (
-            rated.status in self.policy.commentary_required
-            and rated_ok
-            and not planned.commentary.strip()
-        ):
-            tally.findings += 1
-        tally.exceptions += selected
-
-    def _parts(self, rated: Rated) -> PlanParts:
-        parts = PlanParts(rated)
-        parts.middles = self.middles.setdefault(rated.plan.id, parts.middles)
-        return parts
-
-    def _middle(self, middles: dict[str, str], earlier: Decimal, text: str) -> str:
-        if self.middles_kept >= _FRAGMENTS:
-            for kept in self.middles.values():
-                kept.clear()
-            self.middles_kept = 0
-        self.middles_kept += 1
-        found = middles[text] = earlier_pairs(earlier, text)
-        return found
-
-    def _exceptions(self, planned: Planned) -> tuple[bool, str]:
-        result = planned.result()
-        chosen = exceptions((result,), self.policy) if result.unrated is None else ()
-        reasons = list(chosen[0].reasons) if chosen else []
-        return bool(reasons), f", {pairs({'exception_reasons': reasons})}}}\n"
-
-
-def _movement_frame(move: Movement) -> tuple[str, str]:
-    """A movement's JSON around its earlier value and text: what a comparison, period,
-    direction and judgement share."""
-    head, _, tail = movement_runs(movement_dict(move))
-    return "{" + head + ", ", ", " + tail + "}"
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-def _kept(cache: dict[K, V], key: K, render: Callable[..., V], *args: Any) -> V:
-    """`render(*args)`, kept in `cache` under `key`; the cache is emptied first when it has
-    grown past its bound (a file of unique values renders again, not growing without end)."""
-    if len(cache) >= _FRAGMENTS:
-        cache.clear()
-    found = cache[key] = render(*args)
-    return found
-
-
-def _movement_json(move: Movement) -> str:
-    return encode(movement_dict(move))
