@@ -160,7 +160,7 @@ class Table:
     def column(self, field: str) -> pl.Series:
         index = self.layout.reader.fields.get(field)
         if index is None:
-            return pl.Series([""] * self.frame.height, dtype=pl.String)
+            return pl.repeat("", self.frame.height, dtype=pl.String, eager=True)
         return self.frame.to_series(index)
 
     @classmethod

@@ -44,6 +44,7 @@ class TravelColumns:
         # those the stream holds so, so that a row giving one again goes to the row engine,
         # which rejects it as a duplicate.
         self.owned = pl.Series("key", [], dtype=pl.String)
+        self.own_periods: list[str] = []  # see `_own_periods`
         count = len(self.layout.stream.comparisons)
         # Earlier texts read (by indicator); per comparison, the general path's words for
         # those that are not numbers (by plan) and the outcomes a margin decides.
@@ -70,7 +71,7 @@ class TravelColumns:
         per plan and role, all a carry keeps: keys are made for those alone (a file of few
         series has a few hundred, however many lines)."""
         plans, earlier = self.plans, self.layout.reader.earlier
-        periods = [[repr(p.period) for p in plans]]
+        periods = [self._own_periods()]
         periods += [[repr(p.columns[r]) for p in plans] for r in earlier]  # type: ignore[index]
         entries = []
         for order, (at, texts) in enumerate(zip(periods, [frame["v"], *cells], strict=True)):
@@ -88,10 +89,17 @@ class TravelColumns:
     def _own_keys(self, frame: pl.DataFrame) -> pl.Series:
         """The own key (series and period, as `_entries` writes it) of each row of an area:
         the rows a later row may be a duplicate of (see `_placing.rated_rows`)."""
-        periods = [repr(plan.period) for plan in self.plans]
-        keys: pl.Series = frame["series"] + SEP + self._per_plan(periods, pl.String(), frame["pc"])
-        areas: pl.Series = keys.filter(frame["a"] != "")
-        return areas
+        areas = frame.filter(pl.col("a") != "")  # most national files name none
+        keys: pl.Series = (
+            areas["series"] + SEP + self._per_plan(self._own_periods(), pl.String(), areas["pc"])
+        )
+        return keys
+
+    def _own_periods(self) -> list[str]:
+        """Each plan's own period as a key writes it, by plan number (plans are only added)."""
+        known = self.own_periods
+        known.extend(repr(plan.period) for plan in self.plans[len(known) :])
+        return known
 
     def _given(self, own: pl.Series) -> bool:
         """Whether a row of the block may give a key an earlier row gave (one in the block,
@@ -153,12 +161,12 @@ class TravelColumns:
         for the comparison's period, not blank: the last such column, as a line's dict
         keeps it); null where the stream would look in its history."""
         pc = frame["pc"]
-        found = pl.Series([None] * frame.height, dtype=pl.String)
+        found: pl.Expr = pl.repeat(None, frame.height, dtype=pl.String)
         for role, texts in zip(self.layout.reader.earlier, cells, strict=True):
             same = [plan.columns[role] == plan.earlier[index] for plan in self.plans]  # type: ignore[index]
             there = self._per_plan(same, pl.Boolean(), pc) & (texts != "")
-            found = pl.select(pl.when(there).then(texts).otherwise(found)).to_series()
-        return found
+            found = pl.when(there).then(texts).otherwise(found)
+        return pl.select(found.alias("earlier")).to_series()
 
     def _travel(
         self,

@@ -49,6 +49,7 @@ class Writer(TravelColumns):
         self.bases: dict[tuple[int, str], Rated] = {}  # a rated value per plan and status
         self.plans: list[LinePlan] = []  # by number
         self.numbers: dict[tuple[str, str], int] = {}  # (indicator, period) -> number
+        self.plan_keys: dict[str, int] = {}  # the same, keyed by `indicator SEP period`
         self.texts = ValueTexts(self.plans, self.part, count)  # value texts, rated
         super().__init__()
 
@@ -202,7 +203,7 @@ class Writer(TravelColumns):
             source = (
                 table.frame.to_series(others[name])
                 if name in others
-                else pl.Series([""] * frame.height, dtype=pl.String)
+                else pl.repeat("", frame.height, dtype=pl.String, eager=True)
             )
             found.append(source.alias(f"b{n}"))
         parts = [frame["i"], frame["a"], *found[len(names) :]]
@@ -217,17 +218,10 @@ class Writer(TravelColumns):
                 continue
             numbers[key] = len(self.plans)
             self.plans.append(plan)
-        table = pl.DataFrame(
-            {
-                "i": [k[0] for k in numbers],
-                "p": [k[1] for k in numbers],
-                "pc": list(numbers.values()),
-            },
-            schema={"i": pl.String, "p": pl.String, "pc": pl.UInt32},
-        )
-        return frame.select("i", "p").join(table, on=["i", "p"], how="left", maintain_order="left")[
-            "pc"
-        ]
+            self.plan_keys[f"{key[0]}{SEP}{key[1]}"] = numbers[key]
+        pairs = frame.select(pl.concat_str(["i", "p"], separator=SEP)).to_series()
+        numbered: pl.Series = pairs.replace_strict(self.plan_keys, return_dtype=pl.UInt32)
+        return numbered.alias("pc")
 
     def _reasons(self, lacking: pl.DataFrame) -> pl.DataFrame:
         """The exception reasons of rows: what the rules read is the status, whether it is
@@ -271,7 +265,7 @@ class Writer(TravelColumns):
         """A fragment per distinct combination of some columns, rendered once each."""
         if not names:
             value = render(())
-            return pl.Series(alias, [value] * frame.height, dtype=pl.String)
+            return pl.repeat(value, frame.height, dtype=pl.String, eager=True).alias(alias)
         distinct = frame.select(names).unique()
         rendered = [render(row) for row in distinct.iter_rows()]
         table = distinct.with_columns(pl.Series(alias, rendered, dtype=pl.String))
