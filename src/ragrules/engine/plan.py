@@ -87,7 +87,8 @@ class Planner:
         plans = self.plans
         found = plans.get(key, _UNSEEN)
         if found is not _UNSEEN:
-            plans.move_to_end(key)
+            if len(plans) >= self.size:  # the order matters only once one must be dropped
+                plans.move_to_end(key)
             return found  # type: ignore[return-value]
         found = self._compile(indicator, period)
         plans[key] = found
@@ -378,19 +379,15 @@ class RowStream:
         the latest of their keys; its own row's number kept."""
         history = self.history
         key = (series, own)
-        size = len(history)
         history[key] = value
-        if len(history) == size:  # a key kept before: now the latest
-            history.move_to_end(key)
+        history.move_to_end(key)  # a key kept before is now the latest (a new one is)
         if series[1]:  # an area's row (see `_placing.rated_rows`)
             history.rows[key] = row
         for when, text in zip(periods, texts, strict=True):
             if text:
                 key = (series, when)
-                size = len(history)
                 history[key] = text
-                if len(history) == size:
-                    history.move_to_end(key)
+                history.move_to_end(key)
         if len(history) > LOOKBACK_ROWS:
             history.trim()
 

@@ -42,7 +42,8 @@ class JsonLines:
         self.tally: Tally = writer.tally
         self.policy = writer.policy
         self.plans: dict[LinePlan, _PlanBytes] = {}
-        self.texts: dict[object, bytes] = {}  # by Rated, or (bands' number, text) when fast
+        self.rated: dict[Rated, bytes] = {}  # a value text's fragment, by its rating
+        self.texts: dict[object, bytes] = {}  # the same by (bands' number, text) when fast
         self.moves: dict[tuple[LinePlan, str, object, str, object, object, str], bytes] = {}
         self.chosen: dict[tuple[object, ...], tuple[bool, bytes]] = {}
         # Earlier values' JSON by text, one dict for the plans of an indicator, and how many
@@ -55,12 +56,7 @@ class JsonLines:
     def write(self, planned: Planned) -> None:
         rated, plan = planned.rated, planned.plan
         parts = self.plans.get(plan) or _kept(self.plans, plan, self._parts, rated)
-        # A number the plan rates reads the same for every plan alike in bands (a year's
-        # quarters, as a rule): rendered once for them.
-        shown = (plan.alike, rated.text) if rated.fast else rated
-        text = self.texts.get(shown) or _kept(
-            self.texts, shown, lambda: parts.parts.rated(rated).encode()
-        )
+        text = self.rated.get(rated) or _kept(self.rated, rated, self._text, parts, rated)
         moves = []
         judgements: list[object] = []
         unreadable = 0
@@ -166,6 +162,16 @@ class JsonLines:
             self.out.flush()
             self.wrote_text = False
         self.binary.write(data)
+
+    def _text(self, parts: _PlanBytes, rated: Rated) -> bytes:
+        """A value text's fragment, rendered once for every plan alike in bands when the
+        plan's bands rate it (a year's quarters, as a rule)."""
+        if not rated.fast:
+            return _utf8(parts.parts.rated(rated))
+        shown = (rated.plan.alike, rated.text)
+        return self.texts.get(shown) or _kept(
+            self.texts, shown, lambda: _utf8(parts.parts.rated(rated))
+        )
 
     def _parts(self, rated: Rated) -> _PlanBytes:
         return _PlanBytes(PlanParts(rated), self.middles.setdefault(rated.plan.id, {}))

@@ -204,12 +204,7 @@ class TravelColumns:
         restarts = [plan.restarts[index] for plan in self.plans]
         if any(restarts):  # nothing to read: the general path's words for no text say why
             unread = self._per_plan(restarts, pl.Boolean(), frame["pc"])
-            rows = rows.with_columns(
-                pl.when(unread)
-                .then(pl.lit(None, dtype=pl.String))
-                .otherwise("earlier")
-                .alias("earlier")
-            )
+            rows = rows.with_columns(pl.when(~unread).then("earlier").alias("earlier"))
         return self._movements(rows, index)
 
     def _earlier_numbers(self, found: pl.DataFrame) -> pl.DataFrame:
