@@ -292,7 +292,8 @@ class LinePlan:
     def compare(self, index: int, value: Decimal, text: str) -> Moved | None:
         """Comparison `index` of `value` with an earlier value text, made here when the text
         is a number (None: the general path words it)."""
-        earlier = self.reading(text)
+        found = self.readings.get(text, _UNREAD)  # `reading`, its look-up inlined
+        earlier: Decimal | None = self.reading(text) if found is _UNREAD else found  # type: ignore[assignment]
         if earlier is None:
             return None
         if self.plain_travel:  # no margin: unchanged, up or down (see `outcome`)

@@ -76,6 +76,7 @@ class Planner:
         )
         self.plans: OrderedDict[tuple[str, str], LinePlan | None] = OrderedDict()
         self.size = _PLANS_PER_INDICATOR * max(len(ruleset.indicators), 1)
+        self.spare = True  # fewer plans kept than `size`
         self.readings: dict[str, dict[str, Decimal | None]] = {}
         # Plans' bands, numbered (see `LinePlan.bands`), each with its indicator version and
         # the numbers they rate.
@@ -94,6 +95,7 @@ class Planner:
         plans[key] = found
         if len(plans) > self.size:
             plans.popitem(last=False)
+        self.spare = len(plans) < self.size
         return found
 
     def _compile(self, indicator_id: str, text: str) -> LinePlan | None:
@@ -172,9 +174,14 @@ class RowStream:
         `earlier` holds the line's earlier values, one per role in `earlier_roles`. Call it
         in the library's decimal context (`in_exact_context`), entered once for a stream.
         """
-        plan = self.planner.plan(indicator, period)
-        if plan is None:
-            return None
+        planner = self.planner
+        # The plan's look-up inlined while the plans kept are fewer than the bound (their
+        # order matters only once one must be dropped).
+        plan = planner.plans.get((indicator, period)) if planner.spare else None
+        if plan is None:  # not compiled yet, or one that covers nothing
+            plan = planner.plan(indicator, period)
+            if plan is None:
+                return None
         rated = plan.rated(value)
         if rated is None:
             return None

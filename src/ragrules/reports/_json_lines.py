@@ -19,6 +19,7 @@ from ragrules.reports.stream import StreamWriter, Tally
 
 _NO_COMMENT = b'"commentary": ""'
 _LINES_HELD = 256  # lines joined before they are handed to the file
+_INVALID = Unrated.INVALID
 
 # Fragments kept per plan before they are dropped and rendered again: bounded memory on a
 # file of unique values, no cost on published ones (a few hundred texts an indicator).
@@ -41,6 +42,7 @@ class JsonLines:
         self.wrote_text = False  # `out` may hold text the bytes beneath must follow
         self.tally: Tally = writer.tally
         self.policy = writer.policy
+        self.required = writer.policy.commentary_required  # statuses needing commentary
         self.plans: dict[LinePlan, _PlanBytes] = {}
         self.rated: dict[Rated, bytes] = {}  # a value text's fragment, by its rating
         self.texts: dict[object, bytes] = {}  # the same by (bands' number, text) when fast
@@ -130,13 +132,9 @@ class JsonLines:
         tally = self.tally
         tally.results += 1
         tally.statuses[rated.status] += 1
-        tally.invalid += rated.unrated is Unrated.INVALID
+        tally.invalid += rated.unrated is _INVALID
         tally.notices += rated.notices + unreadable
-        if (
-            rated.status in self.policy.commentary_required
-            and rated_ok
-            and not planned.commentary.strip()
-        ):
+        if rated.status in self.required and rated_ok and not planned.commentary.strip():
             tally.findings += 1
         tally.exceptions += selected
 

@@ -250,9 +250,9 @@ class _Lines:
         at = [*wanted, *earlier, *(index for _, index in others)]
         present = [index for index in at if index != _ABSENT]
         width = max([*present, *self.own], default=0) + 1
-        pick = operator.itemgetter(*present) if len(present) > 1 else None
-        # Where a blank text goes among the picked cells' for each field the file lacks.
-        absent = [place for place, index in enumerate(at) if index == _ABSENT]
+        # A field the file lacks is picked from a blank cell put after the line's last.
+        blank = [-1 if index == _ABSENT else index for index in at]
+        pick = operator.itemgetter(*blank) if len(present) > 1 else None
         own, marks, plain, json_lines = self.own, self.marks, self.plain, self.json
         first_other = len(wanted) + len(earlier)
         other_names = [name for name, _ in others]
@@ -267,10 +267,9 @@ class _Lines:
                 and not (own and any(cells[index].strip() for index in own))
                 and not (marks and any(is_marked(cells[index]) for index in marks))
             ):
-                got = pick(cells)
-                texts = list(map(str.strip, got))
-                for place in absent:
-                    texts.insert(place, "")
+                cells.append("")
+                texts = list(map(str.strip, pick(cells)))
+                cells.pop()
                 indicator, area, period, value, commentary = texts[:5]
                 if not indicator and not any(cell.strip() for cell in cells):
                     continue  # a blank line: no row
