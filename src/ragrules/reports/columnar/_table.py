@@ -64,8 +64,8 @@ class Layout:
         if any(is_marked(word) for i in self.marks for word in frame.to_series(i).unique()):
             return None
         table = Table(self, frame, rows, aside)
-        pairs = pl.DataFrame({"i": table.column("indicator"), "p": table.column("period")})
-        for indicator, period in pairs.unique().iter_rows():
+        for pair in table.pairs.unique().to_list():
+            indicator, period = pair.split(SEP)
             if (indicator, period) in self.plans:
                 continue
             plan = self.stream.planner.plan(indicator, period)
@@ -150,6 +150,10 @@ class Table:
     ) -> None:
         self.layout, self.frame, self.rows = layout, frame, rows
         self.aside = aside or []
+        # Each row's indicator and period as one text (`indicator SEP period`): its plan's key.
+        self.pairs = pl.select(
+            pl.concat_str([self.column("indicator"), self.column("period")], separator=SEP)
+        ).to_series()
 
     @property
     def first(self) -> int:
@@ -372,8 +376,9 @@ def _well_quoted(text: str, separator: str) -> bool:
 _QUOTED: dict[str, re.Pattern[str]] = {}  # a line's cells, by separator
 
 
+SEP = "\x1f"  # joins the parts of a key (`Table.pairs`, series); never in a cell the plans take
 # Characters Python's `str.strip` takes for white space and polars' `strip_chars` does not (or
-# that key the series joins): a file holding any is rated by the row engine.
+# that key the series joins, `SEP` among them): a file holding any is rated by the row engine.
 _UNLIKE = "\x1c\x1d\x1e\x1f\x85"
 
 

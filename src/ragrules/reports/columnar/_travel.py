@@ -21,9 +21,8 @@ from ragrules.model.numbers import format_decimal
 from ragrules.reports._fragments import PlanParts, movement_runs, pairs
 from ragrules.reports.columnar._keys import sort_key
 from ragrules.reports.columnar._known import Known, patched
-from ragrules.reports.columnar._table import Layout
+from ragrules.reports.columnar._table import SEP, Layout
 
-SEP = "\x1f"  # joins the parts of a series key; never in a CSV cell the plans take
 _CODES = 64  # more outcomes than a plan's movements can have (direction by judgement)
 
 
@@ -44,7 +43,7 @@ class TravelColumns:
         # those the stream holds so, so that a row giving one again goes to the row engine,
         # which rejects it as a duplicate.
         self.owned = pl.Series("key", [], dtype=pl.String)
-        self.own_periods: list[str] = []  # see `_own_periods`
+        self.role_periods: list[list[str]] = []  # see `_periods`
         count = len(self.layout.stream.comparisons)
         # Earlier texts read (by indicator); per comparison, the general path's words for
         # those that are not numbers (by plan) and the outcomes a margin decides.
@@ -59,10 +58,6 @@ class TravelColumns:
             for index in range(count)
         ]
 
-    def _per_plan(self, values: Sequence[object], dtype: pl.DataType, pc: pl.Series) -> pl.Series:
-        """One value per plan, for each row (by its plan's number)."""
-        return pl.Series(values, dtype=dtype).gather(pc)
-
     def _entries(
         self, frame: pl.DataFrame, cells: list[pl.Series], *, latest: bool = False
     ) -> pl.DataFrame:
@@ -70,11 +65,10 @@ class TravelColumns:
         period, its earlier columns at theirs. With `latest`, only each series' last entry
         per plan and role, all a carry keeps: keys are made for those alone (a file of few
         series has a few hundred, however many lines)."""
-        plans, earlier = self.plans, self.layout.reader.earlier
-        periods = [self._own_periods()]
-        periods += [[repr(p.columns[r]) for p in plans] for r in earlier]  # type: ignore[index]
         entries = []
-        for order, (at, texts) in enumerate(zip(periods, [frame["v"], *cells], strict=True)):
+        for order, (at, texts) in enumerate(
+            zip(self._periods(), [frame["v"], *cells], strict=True)
+        ):
             placed = frame.select("series", "pc", pl.col("row").alias("at")).with_columns(
                 pl.lit(order, dtype=pl.Int32).alias("role"), texts.alias("earlier")
             )
@@ -82,24 +76,29 @@ class TravelColumns:
                 placed = placed.filter(pl.col("earlier") != "")
             if latest:
                 placed = placed.unique(subset=["series", "pc"], keep="last", maintain_order=True)
-            key = placed["series"] + SEP + self._per_plan(at, pl.String(), placed["pc"])
+            key = placed["series"] + SEP + _per_plan(at, pl.String(), placed["pc"])
             entries.append(placed.select(key.alias("key"), "at", "role", "earlier"))
         return pl.concat(entries)
+
+    def _periods(self) -> list[list[str]]:
+        """Per role (the row's own value, then each earlier column), each plan's period for
+        it as a key writes it, by plan number: made once a plan (plans are only added)."""
+        roles = list(self.layout.reader.earlier)
+        known = self.role_periods = self.role_periods or [[] for _ in range(len(roles) + 1)]
+        for plan in self.plans[len(known[0]) :]:
+            known[0].append(repr(plan.period))
+            for order, role in enumerate(roles, 1):
+                known[order].append(repr(plan.columns[role]))  # type: ignore[index]
+        return known
 
     def _own_keys(self, frame: pl.DataFrame) -> pl.Series:
         """The own key (series and period, as `_entries` writes it) of each row of an area:
         the rows a later row may be a duplicate of (see `_placing.rated_rows`)."""
         areas = frame.filter(pl.col("a") != "")  # most national files name none
         keys: pl.Series = (
-            areas["series"] + SEP + self._per_plan(self._own_periods(), pl.String(), areas["pc"])
+            areas["series"] + SEP + _per_plan(self._periods()[0], pl.String(), areas["pc"])
         )
         return keys
-
-    def _own_periods(self) -> list[str]:
-        """Each plan's own period as a key writes it, by plan number (plans are only added)."""
-        known = self.own_periods
-        known.extend(repr(plan.period) for plan in self.plans[len(known) :])
-        return known
 
     def _given(self, own: pl.Series) -> bool:
         """Whether a row of the block may give a key an earlier row gave (one in the block,
@@ -164,7 +163,7 @@ class TravelColumns:
         found: pl.Expr = pl.repeat(None, frame.height, dtype=pl.String)
         for role, texts in zip(self.layout.reader.earlier, cells, strict=True):
             same = [plan.columns[role] == plan.earlier[index] for plan in self.plans]  # type: ignore[index]
-            there = self._per_plan(same, pl.Boolean(), pc) & (texts != "")
+            there = _per_plan(same, pl.Boolean(), pc) & (texts != "")
             found = pl.when(there).then(texts).otherwise(found)
         return pl.select(found.alias("earlier")).to_series()
 
@@ -184,7 +183,7 @@ class TravelColumns:
         )
         if placed is not None:
             wanted = [repr(plan.earlier[index]) for plan in self.plans]
-            key = frame["series"] + SEP + self._per_plan(wanted, pl.String(), frame["pc"])
+            key = frame["series"] + SEP + _per_plan(wanted, pl.String(), frame["pc"])
             lookups = pl.DataFrame({"key": key, "at": frame["row"]})
             matched = lookups.join_asof(
                 placed, on="at", by="key", strategy="backward", check_sortedness=False
@@ -203,7 +202,7 @@ class TravelColumns:
             )
         restarts = [plan.restarts[index] for plan in self.plans]
         if any(restarts):  # nothing to read: the general path's words for no text say why
-            unread = self._per_plan(restarts, pl.Boolean(), frame["pc"])
+            unread = _per_plan(restarts, pl.Boolean(), frame["pc"])
             rows = rows.with_columns(pl.when(~unread).then("earlier").alias("earlier"))
         return self._movements(rows, index)
 
@@ -325,6 +324,11 @@ class TravelColumns:
             assert rated is not None and rated.value is not None and number is not None
             codes.append(plan.outcome(rated.value, number))
         return pairs.with_columns(pl.Series("code2", codes, dtype=pl.Int32))
+
+
+def _per_plan(values: Sequence[object], dtype: pl.DataType, pc: pl.Series) -> pl.Series:
+    """One value per plan, for each row (by its plan's number)."""
+    return pl.Series(values, dtype=dtype).gather(pc)
 
 
 def move_parts(index: int, count: int, record: dict[str, Any]) -> tuple[str, str, str]:

@@ -22,9 +22,9 @@ from ragrules.reports._fragments import PlanParts, pairs
 from ragrules.reports._utf8 import utf8_buffer
 from ragrules.reports.columnar._behind import WritesBehind
 from ragrules.reports.columnar._known import Known
-from ragrules.reports.columnar._table import Layout, Table
+from ragrules.reports.columnar._table import SEP, Layout, Table
 from ragrules.reports.columnar._texts import ValueTexts
-from ragrules.reports.columnar._travel import SEP, TravelColumns
+from ragrules.reports.columnar._travel import TravelColumns
 from ragrules.reports.stream import StreamWriter, Tally
 
 _SLICE = 10_000  # lines written at a time: a block's parts are never selected whole
@@ -78,7 +78,7 @@ class Writer(TravelColumns):
                 "row": table.rows,
             }
         )
-        frame = frame.with_columns(*self._series(table, frame), self._numbers(frame))
+        frame = frame.with_columns(*self._series(table, frame), self._numbers(table))
         own = self._own_keys(frame)
         if self._given(own):
             return False  # a row an earlier row gave: the row engine rejects it
@@ -210,7 +210,7 @@ class Writer(TravelColumns):
         key = pl.DataFrame(parts).select(pl.concat_str(pl.all(), separator=SEP)).to_series()
         return [*found, key.alias("series")]
 
-    def _numbers(self, frame: pl.DataFrame) -> pl.Series:
+    def _numbers(self, table: Table) -> pl.Series:
         """Each row's plan, by number (`pc`): plans are numbered as first seen."""
         numbers = self.numbers
         for key, plan in self.layout.plans.items():
@@ -219,8 +219,7 @@ class Writer(TravelColumns):
             numbers[key] = len(self.plans)
             self.plans.append(plan)
             self.plan_keys[f"{key[0]}{SEP}{key[1]}"] = numbers[key]
-        pairs = frame.select(pl.concat_str(["i", "p"], separator=SEP)).to_series()
-        numbered: pl.Series = pairs.replace_strict(self.plan_keys, return_dtype=pl.UInt32)
+        numbered: pl.Series = table.pairs.replace_strict(self.plan_keys, return_dtype=pl.UInt32)
         return numbered.alias("pc")
 
     def _reasons(self, lacking: pl.DataFrame) -> pl.DataFrame:
