@@ -54,7 +54,7 @@ def patched(rows: pl.DataFrame, picked: pl.Series, found: pl.DataFrame) -> pl.Da
         base = (
             rows[name].clone()
             if name in rows.columns
-            else pl.repeat(None, rows.height, dtype=dtype, eager=True)
+            else pl.Series(name, [None], dtype=dtype).new_from_index(0, rows.height)
         )
         columns.append(base.scatter(at, found[name]).alias(name))
     return rows.with_columns(columns)
