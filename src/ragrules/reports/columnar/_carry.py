@@ -67,7 +67,9 @@ class CarriedKeys:
     def _own_keys(self, frame: pl.DataFrame) -> pl.Series:
         """The own key (series and period, as `_entries` writes it) of each row of an area:
         the rows a later row may be a duplicate of (see `_placing.rated_rows`)."""
-        areas = frame.filter(pl.col("a") != "")  # most national files name none
+        # Two columns picked out, not the block's every column (most national files name
+        # no area: none at all).
+        areas = frame.select("series", "pc").filter(frame["a"] != "")
         keys: pl.Series = (
             areas["series"] + SEP + per_plan(self._periods()[0], pl.String(), areas["pc"])
         )

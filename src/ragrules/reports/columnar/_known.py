@@ -29,9 +29,9 @@ class Known:
         lacking = rows
         if self.table is not None:
             joined = self._joined(rows)
-            lacking = joined.filter(pl.col(_SEEN).is_null()).select(rows.columns)
-            if not lacking.height:
+            if not joined[_SEEN].null_count():  # every key known: no rows to pick out
                 return joined.drop(_SEEN)
+            lacking = joined.filter(pl.col(_SEEN).is_null()).select(rows.columns)
             if self.table.height + lacking.height > KNOWN:
                 self.table, lacking = None, rows
         new = self.render(lacking).with_columns(pl.lit(True).alias(_SEEN))

@@ -51,7 +51,7 @@ class ValueTexts:
         groups = pl.Series([plan.alike for plan in self.plans], dtype=pl.UInt32)
         rows = self.alike.join(frame.with_columns(groups.gather(frame["pc"]).alias("g")))
         own = ~rows["fast"]
-        found = self.own.join(rows.filter(own).select("pc", "v"))
+        found = self.own.join(rows.select("pc", "v").filter(own))
         rows = patched(rows, own, found.drop("pc", "v"))
         return rows.with_columns(self._per_plan(rows)).drop("g", "fast")
 

@@ -141,7 +141,7 @@ class TravelColumns(CarriedKeys):
         rids = pl.Series([ids.setdefault(p.id, len(ids)) for p in self.plans], dtype=pl.UInt32)
         rows = self.readings.join(found.with_columns(rids.gather(found["pc"]).alias("rid")))
         odd = ~rows["enum"]
-        words = self.earlier[index].join(rows.filter(odd).select("pc", "earlier"))
+        words = self.earlier[index].join(rows.select("pc", "earlier").filter(odd))
         rows = patched(rows, odd, words.drop("pc", "earlier"))
         numeric = pl.col("vnum") & pl.col("enum")
         fast = numeric & pl.col("simple") & pl.col("vkey").is_not_null()
@@ -154,9 +154,9 @@ class TravelColumns(CarriedKeys):
             .otherwise(2)
         )
         rows = rows.with_columns(pl.when(fast).then(by_key).alias("code"))
-        slow = rows.filter(numeric & pl.col("code").is_null())
-        if slow.height:
-            codes = self.codes[index].join(slow.select("pc", "v", "earlier").unique())
+        slow = rows.select(numeric & pl.col("code").is_null()).to_series()
+        if slow.any():  # the three columns picked out, not every column of the rows
+            codes = self.codes[index].join(rows.select("pc", "v", "earlier").filter(slow).unique())
             rows = rows.join(
                 codes,
                 on=["pc", "v", "earlier"],

@@ -267,6 +267,10 @@ class Writer(TravelColumns):
             return pl.repeat(value, frame.height, dtype=pl.String, eager=True).alias(alias)
         distinct = frame.select(names).unique()
         rendered = [render(row) for row in distinct.iter_rows()]
+        if len(rendered) == 1:  # one for every row (no area, no commentary): no join
+            alike: pl.Series = pl.Series(alias, rendered, dtype=pl.String)
+            every: pl.Series = alike.new_from_index(0, frame.height)
+            return every
         table = distinct.with_columns(pl.Series(alias, rendered, dtype=pl.String))
         return frame.select(names).join(table, on=names, how="left", maintain_order="left")[alias]
 
