@@ -40,6 +40,7 @@ class Layout:
         self.stream = RowStream(ruleset, None, tuple(reader.earlier))
         self.plans: dict[tuple[str, str], LinePlan] = {}
         self.marks = mark_cells(reader)  # where a line says provisional or revised
+        self.ids = pl.Series(list(self.stream.batch.indicators), dtype=pl.String)
 
     def usable(self) -> bool:
         """Whether plain lines can be planned from this header at all."""
@@ -87,6 +88,8 @@ class Layout:
             return frame, rows, []
         batch = self.stream.batch
         ids = frame.to_series(index)
+        if ids.is_in(self.ids).all():  # every row's indicator by its id: no search
+            return frame, rows, []
         unknown = [
             text
             for text in ids.unique().to_list()

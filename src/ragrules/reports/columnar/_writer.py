@@ -207,7 +207,7 @@ class Writer(TravelColumns):
             )
             found.append(source.alias(f"b{n}"))
         parts = [frame["i"], frame["a"], *found[len(names) :]]
-        key = pl.DataFrame(parts).select(pl.concat_str(pl.all(), separator=SEP)).to_series()
+        key = pl.select(pl.concat_str(parts, separator=SEP)).to_series()
         return [*found, key.alias("series")]
 
     def _numbers(self, table: Table) -> pl.Series:
