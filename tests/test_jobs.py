@@ -52,6 +52,17 @@ def _file(path: Path, rows: int) -> Path:
     return path
 
 
+def stopped_file(path: Path, bad: str, areas: int = 10) -> Path:
+    """400 plain rows (with a previous value) of `areas` areas, the 350th (line 351) `bad`."""
+    lines = ["indicator,area,period,value,previous"]
+    lines += [
+        f"{'ab'[n % 2]},E{n % areas},2022/23 Q{n % 4 + 1},{n % 13},{n % 7}" for n in range(400)
+    ]
+    lines[350] = bad
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def _streamed(
     ruleset: ragrules.Ruleset, path: Path, jobs: int, fmt: str = "json"
 ) -> tuple[str, object]:
@@ -147,11 +158,7 @@ def test_a_file_stopped_midway_writes_what_one_process_writes_before_it_stops(
     given none) in a later part: the lines before it are written, by one process or
     several, then the error."""
     ruleset = ragrules.loads(RULES)
-    lines = ["indicator,area,period,value,previous"]
-    lines += [f"{'ab'[n % 2]},E{n % 10},2022/23 Q{n % 4 + 1},{n % 13},{n % 7}" for n in range(400)]
-    lines[350] = "a,E1,,12,11"
-    path = tmp_path / "data.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = stopped_file(tmp_path / "data.csv", "a,E1,,12,11")
     assert len(part_lines(path, jobs) or []) == jobs - 1
     written = []
     for parts in (1, jobs):

@@ -17,7 +17,7 @@ import ragrules
 from ragrules.reports import _json_lines
 from ragrules.reports._utf8 import utf8_buffer
 from ragrules.reports.compiled import CsvStream
-from tests.test_jobs import RULES
+from tests.test_jobs import RULES, stopped_file
 
 Write = Callable[[ragrules.Ruleset, Path, TextIO], object]
 
@@ -95,11 +95,8 @@ def test_a_stream_stopped_by_an_error_has_written_every_line_before_it(
     cell beyond the header's last column) leaves those before it in the file."""
     monkeypatch.setattr(_json_lines, "_LINES_HELD", 64)
     ruleset = ragrules.loads(RULES)
-    lines = ["indicator,area,period,value,previous"]
-    lines += [f"{'ab'[n % 2]},E{n},2022/23 Q{n % 4 + 1},{n % 13},{n % 7}" for n in range(400)]
-    lines[350] = "a,E1,2022/23 Q1,12,11,999"
-    path = tmp_path / "data.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # An area a row: no row is another's duplicate, so every line before is planned.
+    path = stopped_file(tmp_path / "data.csv", "a,E1,2022/23 Q1,12,11,999", areas=400)
     target = tmp_path / "out.jsonl"
     with (
         target.open("w", encoding="utf-8") as out,
