@@ -50,7 +50,9 @@ __all__ = ["LinePlan", "Moved", "Planned", "Planner", "Rated", "RowStream"]
 _UNSEEN = object()  # a plan not compiled yet (None is a plan that covers nothing)
 
 # Plans kept at once: one per indicator and period, so a ruleset of many indicators over many
-# periods keeps the most recently used (a least-recently-used cache, sized to the ruleset).
+# periods keeps the most recently used (a least-recently-used cache, sized to the ruleset; a
+# use is recorded once it is full, so the first drops are of the first compiled). Which plans
+# are kept changes only how often one is compiled again, never a result.
 _PLANS_PER_INDICATOR = 64
 
 
