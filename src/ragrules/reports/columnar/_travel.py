@@ -34,10 +34,13 @@ class TravelColumns(CarriedKeys):
     def __init__(self) -> None:
         super().__init__()
         count = len(self.layout.stream.comparisons)
-        # Earlier texts read (by indicator); per comparison, the general path's words for
+        # Earlier texts read (by way of reading); per comparison, the general path's words for
         # those that are not numbers (by plan) and the outcomes a margin decides.
         self.readings = Known(["rid", "earlier"], self._earlier_numbers)
-        self.reading_ids: dict[str, int] = {}  # indicator id -> number (`rid`)
+        # A number (`rid`) per way of reading a text (`LinePlan.reading`: the unit read in
+        # and the rounding), and each plan's, by plan number.
+        self.reading_ids: dict[tuple[object, object], int] = {}
+        self.plan_readings: list[int] = []
         self.earlier = [
             Known(["pc", "earlier"], functools.partial(self._earlier_words, index))
             for index in range(count)
@@ -102,9 +105,9 @@ class TravelColumns(CarriedKeys):
         return self._movements(rows, index)
 
     def _earlier_numbers(self, found: pl.DataFrame) -> pl.DataFrame:
-        """Each earlier text not read before, read as its indicator reads it (alike for all
-        the indicator's plans and comparisons): a number's sort key and JSON; `enum` false
-        for a text that is not a number, and for no text at all."""
+        """Each earlier text not read before, read as its plan reads it (alike for all plans
+        of one unit and rounding, and all comparisons): a number's sort key and JSON; `enum`
+        false for a text that is not a number, and for no text at all."""
         rows: list[tuple[object, ...]] = []
         texts = found.select("rid", "pc", "earlier").unique(subset=["rid", "earlier"])
         for rid, pc, text in texts.iter_rows():
@@ -137,9 +140,11 @@ class TravelColumns(CarriedKeys):
     def _movements(self, found: pl.DataFrame, index: int) -> pl.DataFrame:
         """The movement of every row for comparison `index`, exactly decided: two numbers
         by their sort keys where the plan has no margin, else by the plan, once a pair."""
-        ids = self.reading_ids
-        rids = pl.Series([ids.setdefault(p.id, len(ids)) for p in self.plans], dtype=pl.UInt32)
-        rows = self.readings.join(found.with_columns(rids.gather(found["pc"]).alias("rid")))
+        ids, rids = self.reading_ids, self.plan_readings
+        for plan in self.plans[len(rids) :]:  # what a plan's text reading depends on
+            rids.append(ids.setdefault((plan.indicator.unit, plan.indicator.rounding), len(ids)))
+        rid = pl.Series(rids, dtype=pl.UInt32).gather(found["pc"])
+        rows = self.readings.join(found.with_columns(rid.alias("rid")))
         odd = ~rows["enum"]
         words = self.earlier[index].join(rows.select("pc", "earlier").filter(odd))
         rows = patched(rows, odd, words.drop("pc", "earlier"))
